@@ -1,0 +1,98 @@
+# Podcast pipeline: blog post -> verified key-points episode.
+# Every target maps to files, so make rebuilds only what changed.
+
+PYTHON  ?= python3
+VENV    := .venv
+PY      := $(VENV)/bin/python
+STAMP   := $(VENV)/.installed
+MODELS  := .models/manifest.json
+
+TTS     ?= gtts
+ASR     ?= faster-whisper
+DEMO    := episodes/demo.md
+SRC     ?= $(DEMO)
+SLUG    := $(basename $(notdir $(SRC)))
+EP      ?= $(SLUG)
+EP_DIR  := episodes/$(SLUG)
+LANG_ARG := $(if $(POST_LANG),--lang $(POST_LANG),)
+CHECK_ARGS := $(if $(ALLOW_UNVERIFIED),--allow-unverified,)
+
+.DEFAULT_GOAL := help
+.PHONY: help setup demo episode verify diff test clean distclean FORCE
+
+help: ## list the targets
+	@echo "Podcast pipeline - make targets:"
+	@grep -E '^[a-z][a-zA-Z_-]*:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | awk -F'\t' '{printf "  %-10s %s\n", $$1, $$2}'
+	@echo
+	@echo "Variables: SRC=path/to/post.md  EP=<slug>  TTS=gtts|piper|espeak  ASR=faster-whisper|whisper"
+	@echo "           POST_LANG=fr|en (detected when unset)  ALLOW_UNVERIFIED=1"
+
+# ------------------------------------------------------------------ set-up
+setup: $(STAMP) $(MODELS) ## create .venv, install pinned packages, provision Whisper weights
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || { \
+	  echo "error: could not create $(VENV)"; echo "  fix: install python3-venv (Python >= 3.10) and run make setup"; exit 2; }
+	@echo "installing pinned packages into $(VENV) (first time: a few minutes)"
+	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock || { \
+	  echo "error: pip could not install requirements.lock"; \
+	  echo "  fix: check that PyPI is reachable (pip config list), then run make setup again"; exit 2; }
+	@$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e . || { \
+	  echo "error: could not install the pipeline package itself"; echo "  fix: run make distclean setup"; exit 2; }
+	@touch $@
+
+$(MODELS): $(STAMP)
+	@$(PY) -m pipeline setup
+
+# ------------------------------------------------------------------ episodes
+demo: ## build the example episode (episodes/demo/)
+	@$(MAKE) --no-print-directory episode SRC=$(DEMO)
+
+episode: $(EP_DIR)/.verified ## build episodes/<slug>/ from SRC=path/to/post
+
+$(EP_DIR)/post.json: $(SRC) | $(STAMP) $(MODELS)
+	$(PY) -m pipeline ingest $(SRC) --out $@ $(LANG_ARG)
+
+$(EP_DIR)/script.yaml: $(EP_DIR)/post.json
+	$(PY) -m pipeline condense $< --out $@
+
+# The engine names are files too, so switching TTS= or ASR= rebuilds what depends on them.
+$(EP_DIR)/.tts $(EP_DIR)/.asr: FORCE
+	@mkdir -p $(@D)
+	@v='$(if $(filter %.tts,$@),$(TTS),$(ASR))'; [ "$$(cat $@ 2>/dev/null)" = "$$v" ] || echo "$$v" > $@
+
+$(EP_DIR)/timeline.json: $(EP_DIR)/script.yaml $(EP_DIR)/.tts
+	$(PY) -m pipeline synthesize $< --out-dir $(EP_DIR) --tts $(TTS)
+
+$(EP_DIR)/episode.mp3: $(EP_DIR)/timeline.json
+
+$(EP_DIR)/transcript.json: $(EP_DIR)/timeline.json $(EP_DIR)/.asr
+	$(PY) -m pipeline transcribe $(EP_DIR)/episode.mp3 --out $@ --script $(EP_DIR)/script.yaml --asr $(ASR)
+
+$(EP_DIR)/verify.json: $(EP_DIR)/transcript.json $(EP_DIR)/script.yaml $(EP_DIR)/post.json
+	$(PY) -m pipeline verify $(EP_DIR)
+
+$(EP_DIR)/shownotes.md: $(EP_DIR)/verify.json
+	$(PY) -m pipeline package $(EP_DIR)
+
+# The verdict: fails (exit 1) while a number is lost or changed, and runs again next time.
+$(EP_DIR)/.verified: $(EP_DIR)/shownotes.md
+	$(PY) -m pipeline check $(EP_DIR) --brief $(CHECK_ARGS)
+	@touch $@
+
+verify: ## print the number table of EP=<slug> (default: demo)
+	@$(PY) -m pipeline check episodes/$(EP) $(CHECK_ARGS)
+
+diff: ## word diff of script vs transcript of EP=<slug>, numbers highlighted; writes diff.html
+	@$(PY) -m pipeline diff episodes/$(EP)
+
+# ------------------------------------------------------------------ quality
+test: setup ## install, provision, run the test suite
+	$(PY) -m pytest -q
+
+clean: ## remove built episodes (keeps sources, caches and models)
+	@find episodes -mindepth 1 -maxdepth 1 -type d -exec rm -rf {} +
+	@rm -f episodes/feed.xml
+
+distclean: clean ## also remove caches, models and the virtual environment
+	@rm -rf .cache .models $(VENV)

@@ -1,0 +1,174 @@
+"""Command line: `python -m pipeline COMMAND ...`.
+
+Exit codes: 0 done (and verified), 1 built but a number was lost or changed,
+2 bad input, usage or set-up. Heavy modules (torch, whisper, piper) are only
+imported by the commands that speak or listen, so `numbers` answers fast.
+"""
+
+import argparse
+import sys
+from pathlib import Path
+
+from .errors import PipelineError
+
+EXIT_OK, EXIT_UNVERIFIED, EXIT_USAGE = 0, 1, 2
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message):
+        self.print_usage(sys.stderr)
+        print(f"{self.prog}: error: {message}", file=sys.stderr)
+        sys.exit(EXIT_USAGE)
+
+
+def make_parser() -> argparse.ArgumentParser:
+    from .build import DEFAULT_ASR, DEFAULT_TTS
+    p = Parser(prog="python -m pipeline",
+               description="Blog post -> key-points podcast episode, every number checked by Whisper.")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=Parser)
+
+    b = sub.add_parser("build", help="build an episode folder from a post (all stages)")
+    b.add_argument("source", type=Path, help="the post: .md, .txt or .html")
+    b.add_argument("--out", type=Path, required=True, help="episode folder to write")
+    add_engine_args(b)
+    b.add_argument("--lang", help="fr or en (detected when omitted)")
+    b.add_argument("--allow-unverified", action="store_true",
+                   help="exit 0 even when numbers were lost (the report still says so)")
+
+    s = sub.add_parser("ingest", help="post -> post.json")
+    s.add_argument("source", type=Path)
+    s.add_argument("--out", type=Path, required=True)
+    s.add_argument("--lang")
+
+    s = sub.add_parser("condense", help="post.json -> script.yaml")
+    s.add_argument("post", type=Path)
+    s.add_argument("--out", type=Path, required=True)
+
+    s = sub.add_parser("synthesize", help="script.yaml -> episode.mp3 + timeline.json")
+    s.add_argument("script", type=Path)
+    s.add_argument("--out-dir", type=Path, required=True)
+    s.add_argument("--tts", default=DEFAULT_TTS)
+
+    s = sub.add_parser("transcribe", help="episode.mp3 -> transcript.json")
+    s.add_argument("audio", type=Path)
+    s.add_argument("--out", type=Path, required=True)
+    lang = s.add_mutually_exclusive_group(required=True)
+    lang.add_argument("--lang", help="language to force: fr or en")
+    lang.add_argument("--script", type=Path, help="take the language from this script.yaml")
+    s.add_argument("--asr", default=DEFAULT_ASR)
+
+    s = sub.add_parser("verify", help="episode folder: script + transcript -> verify.json")
+    s.add_argument("episode", type=Path)
+
+    s = sub.add_parser("check", help="print an episode's number table; exit 1 if not verified")
+    s.add_argument("episode", type=Path)
+    s.add_argument("--allow-unverified", action="store_true")
+    s.add_argument("--brief", action="store_true", help="verdict only, no table")
+
+    s = sub.add_parser("diff", help="word diff of script vs transcript; also writes diff.html")
+    s.add_argument("episode", type=Path)
+
+    s = sub.add_parser("package", help="episode folder -> shownotes.md")
+    s.add_argument("episode", type=Path)
+
+    sub.add_parser("setup", help="provision the offline Whisper weights (checks SHA-256)")
+    sub.add_parser("engines", help="list the TTS and ASR engines")
+    sub.add_parser("numbers", help="number tools: extract, compare, lint, speak (see numbers -h)",
+                   add_help=False)
+    return p
+
+
+def add_engine_args(p: argparse.ArgumentParser) -> None:
+    from .build import DEFAULT_ASR, DEFAULT_TTS
+    p.add_argument("--tts", default=DEFAULT_TTS,
+                   help="speech engine: gtts (default; falls back offline), piper, espeak")
+    p.add_argument("--asr", default=DEFAULT_ASR,
+                   help="recognition engine: faster-whisper (default), whisper")
+
+
+def episode_files(ep: Path) -> dict[str, Path]:
+    from . import build as b
+    names = dict(post=b.POST, script=b.SCRIPT, audio=b.AUDIO, timeline=b.TIMELINE,
+                 transcript=b.TRANSCRIPT, report=b.REPORT, notes=b.NOTES)
+    return {k: ep / v for k, v in names.items()}
+
+
+def exit_for(report: dict, allow_unverified: bool) -> int:
+    return EXIT_OK if report["verified"] or allow_unverified else EXIT_UNVERIFIED
+
+
+def run(args) -> int:
+    from . import fsio, report as report_mod
+    cmd = args.command
+    if cmd == "build":
+        from .build import build
+        report = build(args.source, args.out, tts=args.tts, asr=args.asr, lang=args.lang)
+        report_mod.print_report(report, with_table=False)
+        return exit_for(report, args.allow_unverified)
+    if cmd == "ingest":
+        from .ingest import ingest
+        ingest(args.source, args.out, args.lang)
+    elif cmd == "condense":
+        from .condense import condense
+        condense(args.post, args.out)
+    elif cmd == "synthesize":
+        from .synthesize import synthesize
+        synthesize(args.script, args.out_dir, engine=args.tts)
+    elif cmd == "transcribe":
+        from .condense import load_script
+        from .transcribe import transcribe
+        lang = args.lang or load_script(args.script)["language"]
+        transcribe(args.audio, args.out, lang, engine=args.asr)
+    elif cmd == "verify":
+        from .verify import verify
+        f = episode_files(args.episode)
+        verify(f["script"], f["timeline"], f["transcript"], f["report"], f["post"])
+    elif cmd == "check":
+        f = episode_files(args.episode)
+        if not f["report"].exists():
+            raise_missing(f["report"])
+        report = fsio.read_json(f["report"])
+        report_mod.print_report(report, with_table=not args.brief)
+        return exit_for(report, args.allow_unverified)
+    elif cmd == "package":
+        from .package import package
+        f = episode_files(args.episode)
+        package(f["script"], f["timeline"], f["report"], f["notes"], f["post"])
+    elif cmd == "diff":
+        from .diff import write_diff
+        for name in ("script.yaml", "timeline.json", "transcript.json"):
+            if not (args.episode / name).exists():
+                raise_missing(args.episode / name)
+        path = write_diff(args.episode, sys.stdout)
+        print(f"\nwritten: {path}", file=sys.stderr)
+    elif cmd == "setup":
+        from .models import provision
+        provision()
+    elif cmd == "engines":
+        from .asr import REGISTRY as ASR
+        from .tts import REGISTRY as TTS
+        print("tts:", ", ".join(TTS.names()))
+        print("asr:", ", ".join(ASR.names()))
+    return EXIT_OK
+
+
+def raise_missing(path: Path):
+    from .errors import InputError
+    raise InputError(f"{path} does not exist yet", "build the episode first (make episode SRC=...)")
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] == "numbers":
+        from .numbers.cli import main as numbers_main   # light: no speech engines
+        return numbers_main(argv[1:])
+    args = make_parser().parse_args(argv)
+    try:
+        return run(args)
+    except PipelineError as e:
+        print(f"error: {e.message}", file=sys.stderr)
+        return e.exit_code
+    except KeyboardInterrupt:
+        print("interrupted: finished files are intact, unfinished ones were not written",
+              file=sys.stderr)
+        return 130

@@ -1,0 +1,255 @@
+"""Stage 2, condense: post.json -> script.yaml, a key-points script a host reads.
+
+The default condenser is extractive and deterministic: it scores the post's
+sentences (claims with figures first, every section covered, greetings and
+asides last), keeps 4 to 8 within a listening budget, and never changes a
+number. Condensers sit behind a registry so others can join.
+"""
+
+import hashlib
+import re
+from pathlib import Path
+
+import yaml
+
+from . import fsio, numbers, text as textmod
+from .errors import InputError
+from .registry import Registry
+
+MIN_POINTS, MAX_POINTS = 4, 8
+TARGET_SECONDS = 150
+# Speaking rates measured on the offline voices (words per minute).
+WORDS_PER_MINUTE = {"en": 165, "fr": 160}
+INTRO_OUTRO_WORDS = 45
+DUPLICATE_JACCARD = 0.5
+
+# Sentences that talk about the blog rather than the subject.
+ASIDE_RE = re.compile(
+    r"je m'appelle|bienvenue sur|mon blog|dans cet article|j'esp[eè]re|abonnez|"
+    r"my name is|welcome to|this (blog|post|article)|in this article|i hope|subscribe|"
+    r"let's (start|begin)|commençons|thanks for reading|merci de (votre )?lecture", re.I)
+
+TEMPLATES = {
+    "en": {
+        "intro": "Welcome. This episode gives you the key points of the post: {title}.",
+        "intro_by": "Welcome. This episode gives you the key points of the post by {author}: {title}.",
+        "outro": "Those were the key points of {title}. The full post, with its sources, "
+                 "is linked in the show notes. Thanks for listening.",
+    },
+    "fr": {
+        "intro": "Bonjour. Voici les points clés de l'article : {title}.",
+        "intro_by": "Bonjour. Voici les points clés de l'article de {author} : {title}.",
+        "outro": "C'étaient les points clés de l'article {title}. L'article complet et ses "
+                 "sources sont dans les notes de l'épisode. Merci de votre écoute.",
+    },
+}
+
+# Rewrites for the ear that never touch a digit: (pattern, {lang: replacement}).
+EAR_REWRITES = [
+    (r"\s*&\s*", {"en": " and ", "fr": " et "}),
+    (r"\be\.g\.,?", {"en": "for example", "fr": "par exemple"}),
+    (r"\bi\.e\.,?", {"en": "that is", "fr": "c'est-à-dire"}),
+    (r"\bvs\.?(?=\s)", {"en": "versus", "fr": "contre"}),
+    (r"\betc\.", {"en": "and so on.", "fr": "et cetera."}),
+    (r"\s*\((?=[^)]*[^\W\d_])[^()\d]*\)", {"en": "", "fr": ""}),   # asides in brackets, no digits
+]
+
+CONDENSERS: Registry = Registry("condenser")
+
+
+def word_count(s: str) -> int:
+    return len(s.split())
+
+
+def score_sentence(sentence: dict, position: int, post: dict) -> float:
+    s = sentence["text"]
+    n = word_count(s)
+    score = min(len(numbers.extract(s, post["language"])), 3) * 1.5
+    if position == 0:
+        score += 0.5
+    if n < 6:
+        score -= 2
+    elif n > 45:
+        score -= 1.5
+    if ASIDE_RE.search(s):
+        score -= 3
+    if s.endswith("?"):
+        score -= 1.5
+    title_words = {w for w in textmod.words(post.get("title") or "") if len(w) > 3}
+    score += 0.3 * len(title_words & set(textmod.words(s)))
+    return score
+
+
+def similar(a: str, b: str) -> bool:
+    wa, wb = set(textmod.words(a)), set(textmod.words(b))
+    if not wa or not wb:
+        return False
+    return len(wa & wb) / len(wa | wb) > DUPLICATE_JACCARD
+
+
+def rewrite_for_ear(s: str, lang: str) -> str:
+    """Light, safe rewriting: the result must carry exactly the same numbers."""
+    out = s
+    for pattern, repl in EAR_REWRITES:
+        out = re.sub(pattern, repl[lang], out)
+    out = re.sub(r"\s+([,.;:!?])", r"\1", re.sub(r"\s{2,}", " ", out)).strip()
+    before = [(m.value, m.kind, m.unit) for m in numbers.extract(s, lang)]
+    after = [(m.value, m.kind, m.unit) for m in numbers.extract(out, lang)]
+    return out if before == after else s
+
+
+def word_budget(lang: str, target_seconds: float) -> int:
+    return max(60, int(target_seconds * WORDS_PER_MINUTE[lang] / 60) - INTRO_OUTRO_WORDS)
+
+
+def pick_points(post: dict, budget: int) -> list[dict]:
+    by_section: dict[int, list[tuple[float, dict]]] = {}
+    for sent in post["sentences"]:
+        bucket = by_section.setdefault(sent["section"], [])
+        bucket.append((score_sentence(sent, len(bucket), post), sent))
+    ranked_by_section = [sorted(b, key=lambda x: -x[0]) for _, b in sorted(by_section.items())]
+    # Round-robin over sections, best first, so every section gets a say.
+    order: list[tuple[float, dict]] = []
+    depth = 0
+    while any(depth < len(b) for b in ranked_by_section):
+        tier = [b[depth] for b in ranked_by_section if depth < len(b)]
+        order.extend(sorted(tier, key=lambda x: -x[0]))
+        depth += 1
+    chosen: list[dict] = []
+    used = 0
+    for score, sent in order:
+        if len(chosen) >= MAX_POINTS:
+            break
+        n = word_count(sent["text"])
+        if score < 0 and len(chosen) >= MIN_POINTS:
+            continue
+        if used + n > budget and len(chosen) >= MIN_POINTS:
+            continue
+        if any(similar(sent["text"], c["text"]) for c in chosen):
+            continue
+        chosen.append(sent)
+        used += n
+    return sorted(chosen, key=lambda s: int(s["id"][1:]))
+
+
+def point_title(sent: dict, post: dict) -> str:
+    heading = post["sections"][sent["section"]]["heading"]
+    if heading:
+        return heading if word_count(heading) <= 10 else " ".join(heading.split()[:10]) + "…"
+    words = sent["text"].split()
+    return " ".join(words[:8]) + ("…" if len(words) > 8 else "")
+
+
+def extractive(post: dict, target_seconds: float = TARGET_SECONDS) -> dict:
+    lang = post["language"]
+    chosen = pick_points(post, word_budget(lang, target_seconds))
+    if not chosen:
+        raise InputError("the post has no sentence worth a key point", "pass a longer post")
+    points = []
+    for sent in chosen:
+        spoken = rewrite_for_ear(sent["text"], lang)
+        points.append({
+            "title": point_title(sent, post),
+            "text": spoken,
+            "sources": [sent["id"]],
+        })
+    return {"points": points}
+
+
+CONDENSERS.register("extractive", lambda: extractive)
+
+
+def intro_outro(post: dict) -> tuple[str, str]:
+    t = TEMPLATES[post["language"]]
+    title = (post.get("title") or "").rstrip(" .")
+    intro = (t["intro_by"] if post.get("author") else t["intro"]).format(
+        title=title, author=post.get("author"))
+    return intro, t["outro"].format(title=title)
+
+
+def numbers_of(text: str, lang: str) -> list[dict]:
+    return [{k: m.to_dict()[k] for k in ("text", "value", "kind", "unit")}
+            for m in numbers.extract(text, lang)]
+
+
+def make_script(post: dict, condenser: str = "extractive",
+                target_seconds: float = TARGET_SECONDS) -> dict:
+    body = CONDENSERS.get(condenser)(post, target_seconds)
+    intro, outro = intro_outro(post)
+    lang = post["language"]
+    for p in body["points"]:
+        p["numbers"] = numbers_of(p["text"], lang)
+    return {
+        "title": post.get("title"),
+        "language": lang,
+        "source": post.get("source"),
+        "condenser": condenser,
+        "intro": intro,
+        "points": body["points"],
+        "outro": outro,
+    }
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def meta_path(script_path: Path) -> Path:
+    return Path(script_path).with_name(".script.meta.json")
+
+
+def check_not_edited(script_path: Path, post_path: Path) -> bool:
+    """True when script.yaml may be (re)generated; False when it is a kept hand edit.
+
+    A hand-edited script is never overwritten: if its source changed too, stop
+    and say what to do.
+    """
+    if not script_path.exists() or not meta_path(script_path).exists():
+        return True
+    meta = fsio.read_json(meta_path(script_path))
+    if digest(script_path) == meta.get("script_sha256"):
+        return True
+    if digest(post_path) != meta.get("post_sha256"):
+        raise InputError(
+            f"{script_path} was edited by hand and its post changed since",
+            f"keep your edits: `touch {script_path}` to build from it as is; "
+            f"or start over from the new post: delete {script_path}",
+        )
+    return False
+
+
+def condense(post_path: Path, out_path: Path, condenser: str = "extractive",
+             target_seconds: float = TARGET_SECONDS) -> dict:
+    post_path, out_path = Path(post_path), Path(out_path)
+    if not check_not_edited(out_path, post_path):
+        return load_script(out_path)
+    post = fsio.read_json(post_path)
+    script = make_script(post, condenser, target_seconds)
+    fsio.write_yaml(out_path, script)
+    fsio.write_json(meta_path(out_path), {
+        "post_sha256": digest(post_path), "script_sha256": digest(out_path)})
+    return script
+
+
+def load_script(path: Path) -> dict:
+    """Read a (possibly hand-edited) script.yaml safely and check its shape."""
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except yaml.YAMLError as e:
+        raise InputError(f"{path} is not valid YAML: {e}", "fix the line it names") from None
+    if not isinstance(data, dict) or not isinstance(data.get("points"), list):
+        raise InputError(f"{path} has no 'points' list", "see README: script.yaml format")
+    for i, p in enumerate(data["points"], 1):
+        if not isinstance(p, dict) or not str(p.get("text") or "").strip():
+            raise InputError(f"{path}: key point {i} has no text", "give every point a 'text'")
+    textmod.check_language(str(data.get("language")))
+    return data
+
+
+def segments(script: dict) -> list[dict]:
+    """The spoken segments in order: intro, point-1..N, outro (empty ones skipped)."""
+    segs = [{"id": "intro", "title": "Intro", "text": script.get("intro") or ""}]
+    for i, p in enumerate(script["points"], 1):
+        segs.append({"id": f"point-{i}", "title": p.get("title") or f"Point {i}", "text": p["text"]})
+    segs.append({"id": "outro", "title": "Outro", "text": script.get("outro") or ""})
+    return [s for s in segs if str(s["text"]).strip()]

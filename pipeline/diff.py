@@ -1,0 +1,119 @@
+"""Word-level diff of the script against what Whisper heard, numbers highlighted.
+
+`make diff EP=<slug>` prints it on the terminal and writes diff.html.
+"""
+
+import difflib
+import html
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import fsio, numbers
+from .condense import load_script, segments
+from .report import use_colour
+from .verify import heard_in, segment_windows, transcript_words
+
+TOKEN_RE = re.compile(r"\S+")
+ANSI = {"del": "31", "ins": "32", "num": "1;4"}
+CSS = """body{font:16px/1.6 system-ui,sans-serif;max-width:56em;margin:2em auto;padding:0 1em}
+del{background:#fdd;color:#900}ins{background:#dfd;color:#060;text-decoration:none}
+.num{font-weight:bold;border-bottom:2px solid #36c}.num.lost,.num.changed{border-color:#c00}
+h2{font-size:1em;color:#555;margin-top:1.5em}"""
+
+
+@dataclass
+class Op:
+    kind: str        # "same" | "del" | "ins"
+    text: str
+    number: str | None = None   # status of the script number this token belongs to
+
+
+def norm(token: str) -> str:
+    return re.sub(r"[^\w%$€£]", "", token.lower())
+
+
+def number_status(text: str, lang: str, rows: list[dict]) -> list[tuple[int, int, str]]:
+    """Character spans of the script's numbers with their verification status."""
+    mentions = numbers.extract(text, lang)
+    return [(m.start, m.end, r["status"]) for m, r in zip(mentions, rows)]
+
+
+def diff_segment(script_text: str, heard_text: str, spans) -> list[Op]:
+    a = list(TOKEN_RE.finditer(script_text))
+    b = [m.group() for m in TOKEN_RE.finditer(heard_text)]
+    status_of = [next((st for s, e, st in spans if m.start() < e and m.end() > s), None) for m in a]
+    sm = difflib.SequenceMatcher(a=[norm(m.group()) for m in a], b=[norm(t) for t in b],
+                                 autojunk=False)
+    ops: list[Op] = []
+    for tag, i1, i2, j1, j2 in sm.get_opcodes():
+        if tag == "equal":
+            ops += [Op("same", a[i].group(), status_of[i]) for i in range(i1, i2)]
+            continue
+        ops += [Op("del", a[i].group(), status_of[i]) for i in range(i1, i2)]
+        ops += [Op("ins", t) for t in b[j1:j2]]
+    return ops
+
+
+def episode_diff(ep: Path) -> list[tuple[dict, list[Op]]]:
+    script = load_script(ep / "script.yaml")
+    timeline = fsio.read_json(ep / "timeline.json")
+    transcript = fsio.read_json(ep / "transcript.json")
+    report = fsio.read_json(ep / "verify.json") if (ep / "verify.json").exists() else {"numbers": []}
+    words = transcript_words(transcript)
+    windows = dict(zip([s["id"] for s in timeline["segments"]], segment_windows(timeline)))
+    out = []
+    for seg in segments(script):
+        if seg["id"] not in windows:
+            continue
+        heard = heard_in(words, *windows[seg["id"]])
+        rows = [r for r in report["numbers"] if r["segment"] == seg["id"]]
+        spans = number_status(seg["text"], script["language"], rows)
+        out.append((seg, diff_segment(seg["text"], heard.text, spans)))
+    return out
+
+
+def as_terminal(diff, colour: bool) -> str:
+    def paint(text, *codes):
+        codes = [c for c in codes if c]
+        return f"\033[{';'.join(codes)}m{text}\033[0m" if colour and codes else text
+
+    lines = []
+    for seg, ops in diff:
+        lines.append(f"[{seg['id']}] {seg['title']}")
+        parts = []
+        for op in ops:
+            num = ANSI["num"] if op.number else None
+            if op.kind == "same":
+                parts.append(paint(op.text, num))
+            elif op.kind == "del":
+                parts.append(paint(f"[-{op.text}-]", ANSI["del"], num))
+            else:
+                parts.append(paint(f"{{+{op.text}+}}", ANSI["ins"]))
+        lines.append("  " + " ".join(parts))
+    return "\n".join(lines)
+
+
+def as_html(diff, title: str) -> str:
+    body = [f"<h1>{html.escape(title)}</h1>",
+            "<p>Script against what Whisper heard: <del>said in the script, not heard</del> "
+            "<ins>heard, not in the script</ins>; numbers underlined.</p>"]
+    for seg, ops in diff:
+        body.append(f"<h2>{html.escape(seg['id'])}: {html.escape(seg['title'])}</h2><p>")
+        for op in ops:
+            text = html.escape(op.text)
+            if op.number:
+                text = f'<span class="num {html.escape(op.number)}">{text}</span>'
+            tag = {"del": "del", "ins": "ins"}.get(op.kind)
+            body.append(f"<{tag}>{text}</{tag}> " if tag else text + " ")
+        body.append("</p>")
+    return (f"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>{html.escape(title)} – diff"
+            f"</title><style>{CSS}</style></head><body>{''.join(body)}</body></html>\n")
+
+
+def write_diff(ep: Path, stream) -> Path:
+    ep = Path(ep)
+    diff = episode_diff(ep)
+    print(as_terminal(diff, use_colour(stream)), file=stream)
+    title = load_script(ep / "script.yaml").get("title") or ep.name
+    return fsio.write_text(ep / "diff.html", as_html(diff, title))

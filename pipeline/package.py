@@ -1,0 +1,82 @@
+"""Stage 6, package: script + timeline + verify report -> shownotes.md."""
+
+import re
+from pathlib import Path
+
+from . import fsio
+from .condense import load_script, segments
+
+LABELS = {
+    "en": {"points": "Key points", "sources": "Sources", "verification": "Number check",
+           "lint": "Numbers in the post that look wrong", "number": "Number", "heard": "Heard",
+           "status": "Status", "time": "Time", "none": "(nothing)",
+           "summary": "{ok} of {total} numbers heard as written (survival {pct}%); "
+                      "speech by {tts}, checked by {asr}.",
+           "unverified": "**Not verified**: some numbers were lost or changed (see below)."},
+    "fr": {"points": "Points clés", "sources": "Sources", "verification": "Vérification des nombres",
+           "lint": "Nombres de l'article qui semblent faux", "number": "Nombre", "heard": "Entendu",
+           "status": "Statut", "time": "Temps", "none": "(rien)",
+           "summary": "{ok} nombres sur {total} entendus tels qu'écrits (survie {pct} %) ; "
+                      "voix : {tts}, vérification : {asr}.",
+           "unverified": "**Non vérifié** : des nombres ont été perdus ou changés (voir ci-dessous)."},
+}
+
+
+def md_escape(text: str) -> str:
+    """Text from a post, made inert in Markdown (and in HTML rendered from it)."""
+    text = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return re.sub(r"([\\`*_\[\]|#])", r"\\\1", text)
+
+
+def clock(seconds: float) -> str:
+    s = int(seconds)
+    return f"{s // 60:d}:{s % 60:02d}"
+
+
+def safe_url(url: str | None) -> str | None:
+    if url and re.match(r"^https?://[^\s<>\"')]+$", url):
+        return url
+    return None
+
+
+def shownotes(script: dict, timeline: dict, report: dict, post: dict | None) -> str:
+    lang = script["language"]
+    L = LABELS[lang]
+    lines = [f"# {md_escape(script.get('title') or '')}", ""]
+    total = len(report["numbers"])
+    ok = report["counts"]["ok"] + report["counts"]["unit-missing"]
+    lines.append(L["summary"].format(ok=ok, total=total, pct=round(100 * report["survival"]),
+                                     tts=report.get("tts_engine"), asr=report.get("asr_engine")))
+    if not report["verified"]:
+        lines += ["", L["unverified"]]
+    timed = {s["id"]: s for s in timeline["segments"]}
+    lines += ["", f"## {L['points']}", ""]
+    for seg in segments(script):
+        if seg["id"].startswith("point-"):
+            start = timed.get(seg["id"], {}).get("start", 0.0)
+            lines.append(f"- **[{clock(start)}]** {md_escape(seg['title'])}: {md_escape(seg['text'])}")
+    lines += ["", f"## {L['verification']}", "",
+              f"| {L['number']} | {L['heard']} | {L['status']} | {L['time']} |", "|---|---|---|---|"]
+    for r in report["numbers"]:
+        lines.append(f"| {md_escape(r['text'])} | {md_escape(r['heard'] or L['none'])} | "
+                     f"{r['status']} | {clock(r['start'])} |")
+    if report.get("lint"):
+        lines += ["", f"## {L['lint']}", ""]
+        lines += [f"- «{md_escape(f['text'])}»: {md_escape(f['reason'])}" for f in report["lint"]]
+    sources = (post or {}).get("sources") or []
+    if sources:
+        lines += ["", f"## {L['sources']}", ""]
+        for s in sources:
+            url = safe_url(s.get("url"))
+            title = md_escape(s.get("title") or url or "")
+            lines.append(f"- [{title}](<{url}>)" if url else f"- {title}")
+    return "\n".join(lines) + "\n"
+
+
+def package(script_path: Path, timeline_path: Path, verify_path: Path, out_path: Path,
+            post_path: Path | None = None) -> str:
+    script = load_script(script_path)
+    post = fsio.read_json(post_path) if post_path and Path(post_path).exists() else None
+    notes = shownotes(script, fsio.read_json(timeline_path), fsio.read_json(verify_path), post)
+    fsio.write_text(out_path, notes)
+    return notes

@@ -1,0 +1,60 @@
+"""Reports people read: the verification table on a terminal, and the verdict."""
+
+import os
+import sys
+
+COLOURS = {"ok": "32", "unit-missing": "33", "changed": "31", "lost": "31;1"}
+
+
+def use_colour(stream) -> bool:
+    return stream.isatty() and os.environ.get("NO_COLOR") is None and os.environ.get("TERM") != "dumb"
+
+
+def paint(text: str, status: str, colour: bool) -> str:
+    return f"\033[{COLOURS[status]}m{text}\033[0m" if colour and status in COLOURS else text
+
+
+def table(report: dict, colour: bool = False) -> str:
+    rows = [("number", "heard", "status", "time", "segment", "source")]
+    for r in report["numbers"]:
+        rows.append((r["text"], r["heard"] or "-", r["status"], f"{r['start']:.1f}s",
+                     r["segment"], (r.get("source") or {}).get("status", "-")))
+    widths = [min(max(len(row[i]) for row in rows), 40) for i in range(len(rows[0]))]
+    lines = []
+    for i, row in enumerate(rows):
+        cells = [c[:40].ljust(w) for c, w in zip(row, widths)]
+        if i:
+            cells[2] = paint(cells[2], row[2], colour)
+        lines.append("  ".join(cells).rstrip())
+    return "\n".join(lines)
+
+
+def verdict(report: dict) -> str:
+    c = report["counts"]
+    total = sum(c.values())
+    head = (f"{c['ok'] + c['unit-missing']}/{total} numbers heard with the right value "
+            f"(survival {report['survival']:.0%}); tts={report.get('tts_engine')}, "
+            f"asr={report.get('asr_engine')}")
+    problems = [r for r in report["numbers"] if r["status"] != "ok"]
+    lines = [head]
+    for r in problems:
+        heard = f"heard {r['heard']!r}" if r["heard"] else "not heard"
+        lines.append(f"  {r['status']}: {r['text']!r} in {r['segment']} at {r['start']:.1f}s ({heard})")
+    if report.get("lint"):
+        lines.append(f"  source lint: {len(report['lint'])} number(s) in the post look wrong:")
+        lines += [f"    {f['text']!r}: {f['reason']}" for f in report["lint"]]
+    if report["verified"]:
+        lines.append("VERIFIED: every number of the script was heard with its value.")
+    else:
+        lines.append("NOT VERIFIED: numbers were lost or changed (listed above).")
+        if report.get("language") == "fr" and report.get("tts_engine") == "espeak":
+            lines.append("  hint: espeak-ng's French is hard for Whisper to understand; build with "
+                         "--tts gtts when online, or configure a better French voice (README).")
+    return "\n".join(lines)
+
+
+def print_report(report: dict, stream=sys.stdout, with_table: bool = True) -> None:
+    if with_table:
+        print(table(report, use_colour(stream)), file=stream)
+        print(file=stream)
+    print(verdict(report), file=stream)

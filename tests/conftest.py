@@ -1,0 +1,33 @@
+import os
+import socket
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SHARED = Path(os.environ.get("PIPELINE_SHARED_DIR", ROOT.parent / "shared"))
+
+
+@pytest.fixture(autouse=True)
+def no_internet(monkeypatch):
+    """Tests may use loopback only: any other connection attempt is a bug."""
+    real_connect = socket.socket.connect
+
+    def guarded(self, address):
+        host = address[0] if isinstance(address, tuple) else address
+        if isinstance(host, str) and not (host.startswith("127.") or host in ("localhost", "::1")):
+            raise OSError(f"test tried to reach {host!r}: only loopback is allowed in tests")
+        return real_connect(self, address)
+
+    monkeypatch.setattr(socket.socket, "connect", guarded)
+
+
+@pytest.fixture
+def isolated_cache(tmp_path, monkeypatch):
+    """A private TTS/transcript cache, so a test never reuses another run's audio."""
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("PIPELINE_CACHE_DIR", str(cache))
+    import pipeline.paths as paths
+    monkeypatch.setattr(paths, "CACHE_DIR", cache)
+    return cache

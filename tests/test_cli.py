@@ -1,0 +1,67 @@
+"""The command line contract: exit codes and messages for bad input."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from .conftest import ROOT
+
+
+def run(*args, input=None):
+    return subprocess.run([sys.executable, "-m", "pipeline", *args], cwd=ROOT, input=input,
+                          capture_output=True, text=True, timeout=120)
+
+
+@pytest.mark.parametrize("setup, expect", [
+    (lambda d: d / "missing.md", "not found"),
+    (lambda d: (d / "empty.md").write_text("") and d / "empty.md" or d / "empty.md", "empty"),
+    (lambda d: (d / "bin.txt").write_bytes(b"\x00\x01\x02" * 100) and d / "bin.txt", "binary"),
+    (lambda d: (d / "de.txt").write_text(
+        "Die Zahl der Fahrräder ist in der Stadt gestiegen und es ist nicht klar, ob das "
+        "auch für die anderen Städte gilt.") and d / "de.txt", "supported languages: en, fr"),
+])
+def test_bad_input_exits_2_with_a_message(tmp_path, setup, expect):
+    src = setup(tmp_path)
+    r = run("build", str(src), "--out", str(tmp_path / "ep"), "--tts", "piper")
+    assert r.returncode == 2, r.stderr
+    assert expect in r.stderr and "fix:" in r.stderr
+    assert not (tmp_path / "ep" / "episode.mp3").exists()
+
+
+def test_non_utf8_binary_garbage_exits_2(tmp_path):
+    src = tmp_path / "x.md"
+    src.write_bytes(bytes(range(128, 256)) * 8)
+    r = run("build", str(src), "--out", str(tmp_path / "ep"))
+    assert r.returncode == 2 and "UTF-8" in r.stderr
+
+
+@pytest.mark.parametrize("flag, valid", [("--tts", "espeak, gtts, piper"),
+                                         ("--asr", "faster-whisper, whisper")])
+def test_unknown_engine_lists_the_valid_ones(tmp_path, flag, valid):
+    r = run("build", str(ROOT / "episodes" / "demo.md"), "--out", str(tmp_path / "ep"), flag, "nope")
+    assert r.returncode == 2
+    assert "unknown" in r.stderr and valid in r.stderr
+
+
+def test_unsupported_lang_flag(tmp_path):
+    r = run("build", str(ROOT / "episodes" / "demo.md"), "--out", str(tmp_path / "ep"), "--lang", "xx")
+    assert r.returncode == 2 and "supported languages: en, fr" in r.stderr
+
+
+def test_usage_error_exits_2():
+    r = run("build")
+    assert r.returncode == 2 and "usage" in r.stderr
+
+
+def test_numbers_extract_is_light_and_json():
+    code = ("import sys, json; from pipeline.cli import main; main(['numbers', 'extract', "
+            "'--lang', 'en', 'It cost $49.2 billion in 2025.']); "
+            "heavy = [m for m in ('torch', 'whisper', 'faster_whisper', 'piper', 'pydub') "
+            "if m in sys.modules]; print(json.dumps(heavy), file=sys.stderr)")
+    r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stderr.strip().splitlines()[-1]) == []
+    found = json.loads(r.stdout)
+    assert [(m["value"], m["kind"]) for m in found] == [("49200000000", "currency"), ("2025", "number")]

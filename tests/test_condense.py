@@ -1,0 +1,92 @@
+import pytest
+import yaml
+
+from pipeline import numbers
+from pipeline.condense import TARGET_SECONDS, WORDS_PER_MINUTE, condense, load_script, segments
+from pipeline.errors import InputError
+from pipeline.ingest import ingest
+
+from .conftest import FIXTURES, ROOT, SHARED
+
+
+@pytest.fixture
+def demo_script(tmp_path):
+    ingest(ROOT / "episodes" / "demo.md", tmp_path / "post.json")
+    return condense(tmp_path / "post.json", tmp_path / "script.yaml"), tmp_path
+
+
+def spoken_words(script):
+    return sum(len(s["text"].split()) for s in segments(script))
+
+
+def test_script_shape_and_budget(demo_script):
+    script, d = demo_script
+    assert 4 <= len(script["points"]) <= 8
+    assert script["language"] == "en"
+    assert script["intro"] and script["outro"]
+    budget = TARGET_SECONDS * WORDS_PER_MINUTE["en"] / 60
+    assert 0.5 * budget <= spoken_words(script) <= 1.2 * budget
+    on_disk = load_script(d / "script.yaml")
+    assert on_disk == script
+
+
+def test_points_carry_figures_cover_sections_and_do_not_repeat(demo_script):
+    script, d = demo_script
+    post = yaml.safe_load((d / "post.json").read_text())
+    with_numbers = [p for p in script["points"] if p["numbers"]]
+    assert len(with_numbers) >= len(script["points"]) - 1
+    covered = {post["sentences"][int(s[1:]) - 1]["section"] for p in script["points"] for s in p["sources"]}
+    assert len(covered) >= 4
+    texts = [p["text"] for p in script["points"]]
+    assert len(set(texts)) == len(texts)
+
+
+def test_every_script_number_is_traced_to_the_post(demo_script):
+    script, d = demo_script
+    post = yaml.safe_load((d / "post.json").read_text())
+    source = " ".join(s["text"] for s in post["sentences"])
+    for p in script["points"]:
+        assert all(numbers.trace(p["text"], source, "en")), p["text"]
+
+
+def test_condense_is_deterministic(tmp_path, demo_script):
+    script, _ = demo_script
+    ingest(ROOT / "episodes" / "demo.md", tmp_path / "p2.json")
+    assert condense(tmp_path / "p2.json", tmp_path / "s2.yaml") == script
+
+
+def test_hand_edits_are_kept_and_never_overwritten(demo_script):
+    script, d = demo_script
+    edited = (d / "script.yaml").read_text().replace(script["outro"], "My own outro.")
+    (d / "script.yaml").write_text(edited)
+    kept = condense(d / "post.json", d / "script.yaml")
+    assert kept["outro"] == "My own outro."
+    post = d / "post.json"
+    post.write_text(post.read_text().replace("Why City Bikes", "Why Town Bikes"))
+    with pytest.raises(InputError, match="edited by hand"):
+        condense(post, d / "script.yaml")
+    assert (d / "script.yaml").read_text() == edited
+
+
+def test_seed_script_is_french_and_clean(tmp_path):
+    seed = next((SHARED / "seeds").glob("*.txt"), None)
+    if seed is None:
+        pytest.skip("no seed post")
+    ingest(seed, tmp_path / "post.json")
+    script = condense(tmp_path / "post.json", tmp_path / "script.yaml")
+    text = " ".join(s["text"] for s in segments(script))
+    assert script["language"] == "fr" and script["intro"].startswith("Bonjour")
+    assert "Écouter" not in text and "#" not in text and "je m'appelle" not in text
+
+
+def test_bad_script_yaml_is_a_clear_error(tmp_path):
+    bad = tmp_path / "script.yaml"
+    bad.write_text("points: [\n")
+    with pytest.raises(InputError, match="not valid YAML"):
+        load_script(bad)
+    bad.write_text("language: en\npoints:\n  - title: x\n")
+    with pytest.raises(InputError, match="has no text"):
+        load_script(bad)
+    bad.write_text("!!python/object/apply:os.system ['echo hacked']\n")
+    with pytest.raises(InputError):
+        load_script(bad)

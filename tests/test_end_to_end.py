@@ -1,0 +1,48 @@
+"""A short post built into a real MP3 with an offline voice, heard by real Whisper."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+from mutagen.mp3 import MP3
+
+from .conftest import ROOT
+
+POST = """# Small numbers, big trip
+
+## The journey
+The ferry carried 1,250 passengers in 2024. Tickets cost $45 each.
+
+## The result
+Sales rose by 12% compared with the year before, and the company expects
+3 new routes next summer.
+"""
+
+
+@pytest.mark.slow
+def test_build_offline_end_to_end(tmp_path, isolated_cache):
+    src = tmp_path / "trip.md"
+    src.write_text(POST)
+    out = tmp_path / "ep"
+    env_cache = {"PIPELINE_CACHE_DIR": str(isolated_cache)}
+    r = subprocess.run([sys.executable, "-m", "pipeline", "build", str(src), "--out", str(out),
+                        "--tts", "piper"], cwd=ROOT, capture_output=True, text=True, timeout=600,
+                       env={**__import__("os").environ, **env_cache})
+    assert r.returncode == 0, r.stdout + r.stderr
+    for name in ("post.json", "script.yaml", "episode.mp3", "timeline.json", "transcript.json",
+                 "verify.json", "shownotes.md"):
+        assert (out / name).stat().st_size > 0, name
+    audio = MP3(out / "episode.mp3")
+    assert audio.info.length > 5
+    report = json.loads((out / "verify.json").read_text())
+    assert report["tts_engine"] == "piper" and report["asr_engine"] == "faster-whisper"
+    values = [n["value"] for n in report["numbers"]]
+    assert {"1250", "2024", "45", "12", "3"} <= set(values)
+    assert report["survival"] == 1.0 and report["verified"]
+    for n in report["numbers"]:
+        assert 0 <= n["start"] <= n["end"] <= audio.info.length + 0.5
+        assert n["segment"].startswith("point-")
+    notes = (out / "shownotes.md").read_text()
+    assert "Small numbers, big trip" in notes and "1,250" in notes
+    assert "VERIFIED" in r.stdout

@@ -1,0 +1,71 @@
+"""verify() on hand-made timelines and transcripts: statuses, times, sources."""
+
+import json
+
+import yaml
+
+from pipeline.verify import verify
+
+
+def words_at(text, start, step=0.4):
+    out, t = [], start
+    for w in text.split():
+        out.append({"word": " " + w, "start": round(t, 2), "end": round(t + step - 0.05, 2),
+                    "probability": 0.9})
+        t += step
+    return out
+
+
+def make_episode(d, points, heard):
+    script = {"title": "T", "language": "en", "intro": "Welcome.", "outro": "Bye.",
+              "points": [{"title": f"P{i}", "text": t} for i, t in enumerate(points, 1)]}
+    (d / "script.yaml").write_text(yaml.safe_dump(script))
+    segs, t, words = [], 0.0, []
+    texts = ["Welcome."] + points + ["Bye."]
+    ids = ["intro"] + [f"point-{i}" for i in range(1, len(points) + 1)] + ["outro"]
+    for sid, txt, said in zip(ids, texts, ["Welcome."] + heard + ["Bye."]):
+        dur = 0.4 * len(txt.split())
+        segs.append({"id": sid, "text": txt, "start": t, "end": t + dur, "engine": "piper"})
+        words += words_at(said, t)
+        t += dur + 0.6
+    (d / "timeline.json").write_text(json.dumps({"tts_engine": "piper", "segments": segs}))
+    (d / "transcript.json").write_text(json.dumps({
+        "engine": "faster-whisper", "model": "base",
+        "segments": [{"start": 0, "end": t, "text": "", "words": words}]}))
+    post = {"sentences": [{"id": f"s{i}", "section": 0, "text": p} for i, p in enumerate(points, 1)],
+            "lint": []}
+    (d / "post.json").write_text(json.dumps(post))
+    return verify(d / "script.yaml", d / "timeline.json", d / "transcript.json",
+                  d / "verify.json", d / "post.json")
+
+
+def test_all_heard_is_verified_with_times(tmp_path):
+    r = make_episode(tmp_path, ["Sales grew 38% in 2024.", "They raised $3.2 billion."],
+                     ["Sales grew 38% in 2024.", "They raised 3.2 billion dollars."])
+    assert r["verified"] and r["survival"] == 1.0
+    assert [n["status"] for n in r["numbers"]] == ["ok", "ok", "ok"]
+    first = r["numbers"][0]
+    assert first["segment"] == "point-1" and first["heard"] == "38%"
+    assert first["start"] < first["end"]
+    assert r["numbers"][2]["segment"] == "point-2"
+    assert r["numbers"][2]["start"] > r["numbers"][1]["end"]
+    assert all(n["source"]["status"] == "sourced" for n in r["numbers"])
+    assert json.loads((tmp_path / "verify.json").read_text()) == r
+
+
+def test_lost_and_changed_numbers_fail_verification(tmp_path):
+    r = make_episode(tmp_path, ["Sales grew 38% in 2024.", "They raised $3.2 billion."],
+                     ["Sales grew 83% in 2024.", "They raised a lot."])
+    statuses = [n["status"] for n in r["numbers"]]
+    assert statuses == ["changed", "ok", "lost"]
+    assert not r["verified"]
+    assert r["survival"] == round(1 / 3, 4)
+    lost = r["numbers"][2]
+    assert lost["heard"] is None and lost["segment"] == "point-2"
+
+
+def test_numbers_are_looked_for_in_their_own_segment_only(tmp_path):
+    # 2024 is said in point 2, not point 1 where the script has it.
+    r = make_episode(tmp_path, ["It began in 2024.", "Nothing else."],
+                     ["It began long ago.", "Nothing else in 2024."])
+    assert r["numbers"][0]["status"] == "lost"
