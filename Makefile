@@ -16,16 +16,18 @@ EP      ?= $(SLUG)
 EP_DIR  := episodes/$(SLUG)
 LANG_ARG := $(if $(POST_LANG),--lang $(POST_LANG),)
 CHECK_ARGS := $(if $(ALLOW_UNVERIFIED),--allow-unverified,)
+PORT    ?= 8000
+SOURCES := $(wildcard episodes/*.md episodes/*.txt episodes/*.html)
 
 .DEFAULT_GOAL := help
-.PHONY: help setup demo episode verify diff test clean distclean FORCE
+.PHONY: help setup demo episode verify diff feed serve all test clean distclean FORCE
 
 help: ## list the targets
 	@echo "Podcast pipeline - make targets:"
 	@grep -E '^[a-z][a-zA-Z_-]*:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | awk -F'\t' '{printf "  %-10s %s\n", $$1, $$2}'
 	@echo
 	@echo "Variables: SRC=path/to/post.md  EP=<slug>  TTS=gtts|piper|espeak  ASR=faster-whisper|whisper"
-	@echo "           POST_LANG=fr|en (detected when unset)  ALLOW_UNVERIFIED=1"
+	@echo "           POST_LANG=fr|en (detected when unset)  ALLOW_UNVERIFIED=1  PORT=8000"
 
 # ------------------------------------------------------------------ set-up
 setup: $(STAMP) $(MODELS) ## create .venv, install pinned packages, provision Whisper weights
@@ -85,6 +87,18 @@ verify: ## print the number table of EP=<slug> (default: demo)
 
 diff: ## word diff of script vs transcript of EP=<slug>, numbers highlighted; writes diff.html
 	@$(PY) -m pipeline diff episodes/$(EP)
+
+# ------------------------------------------------------------------ publishing
+feed: | $(STAMP) ## captions, chapters, shownotes.html for every built episode + episodes/feed.xml
+	$(PY) -m pipeline feed --episodes episodes --config podcast.yaml
+
+serve: feed ## serve episodes/ and the feed on http://127.0.0.1:PORT/ (default 8000)
+	$(PY) -m pipeline serve episodes --port $(PORT)
+
+all: ## build every post in episodes/ (md, txt, html), then the feed
+	@status=0; for src in $(SOURCES); do \
+	  $(MAKE) --no-print-directory episode SRC="$$src" || status=1; done; \
+	  $(MAKE) --no-print-directory feed; exit $$status
 
 # ------------------------------------------------------------------ quality
 test: setup ## install, provision, run the test suite

@@ -71,6 +71,19 @@ def make_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("package", help="episode folder -> shownotes.md")
     s.add_argument("episode", type=Path)
 
+    s = sub.add_parser("publish", help="episode folder -> captions, chapters.json, shownotes.html")
+    s.add_argument("episode", type=Path)
+    s.add_argument("--config", type=Path, default=Path("podcast.yaml"))
+
+    s = sub.add_parser("feed", help="every built episode -> episodes/feed.xml")
+    s.add_argument("--episodes", type=Path, default=Path("episodes"))
+    s.add_argument("--config", type=Path, default=Path("podcast.yaml"))
+    s.add_argument("--out", type=Path, default=None)
+
+    s = sub.add_parser("serve", help="serve episodes/ on http://127.0.0.1:PORT/")
+    s.add_argument("directory", type=Path, nargs="?", default=Path("episodes"))
+    s.add_argument("--port", type=int, default=8000)
+
     sub.add_parser("setup", help="provision the offline Whisper weights (checks SHA-256)")
     sub.add_parser("engines", help="list the TTS and ASR engines")
     sub.add_parser("numbers", help="number tools: extract, compare, lint, speak (see numbers -h)",
@@ -141,6 +154,15 @@ def run(args) -> int:
                 raise_missing(args.episode / name)
         path = write_diff(args.episode, sys.stdout)
         print(f"\nwritten: {path}", file=sys.stderr)
+    elif cmd == "publish":
+        from .publish import publish_episode
+        publish_episode(args.episode, args.config)
+    elif cmd == "feed":
+        from .feed import write_feed
+        print(f"written: {write_feed(args.episodes, args.config, args.out)}", file=sys.stderr)
+    elif cmd == "serve":
+        from .publish import serve
+        serve(args.directory, args.port)
     elif cmd == "setup":
         from .models import provision
         provision()

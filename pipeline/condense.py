@@ -15,8 +15,10 @@ import yaml
 from . import fsio, numbers, text as textmod
 from .errors import InputError
 from .registry import Registry
+from .settings import load_settings
 
 MIN_POINTS, MAX_POINTS = 4, 8
+MAX_SENTENCES_PER_POINT = 4
 TARGET_SECONDS = 150
 # Speaking rates measured on the offline voices (words per minute).
 WORDS_PER_MINUTE = {"en": 165, "fr": 160}
@@ -53,6 +55,11 @@ EAR_REWRITES = [
     (r"\betc\.", {"en": "and so on.", "fr": "et cetera."}),
     (r"\s*\((?=[^)]*[^\W\d_])[^()\d]*\)", {"en": "", "fr": ""}),   # asides in brackets, no digits
 ]
+
+# A sentence opening on one of these leans on the one before it.
+ANAPHORA_RE = re.compile(
+    r"^(they|it|this|that|these|those|he|she|its|their|ils|elles|il|elle|cela|ce|ces|"
+    r"celui|celle|ceux|leur|leurs)\b", re.I)
 
 CONDENSERS: Registry = Registry("condenser")
 
@@ -102,39 +109,71 @@ def word_budget(lang: str, target_seconds: float) -> int:
     return max(60, int(target_seconds * WORDS_PER_MINUTE[lang] / 60) - INTRO_OUTRO_WORDS)
 
 
-def pick_points(post: dict, budget: int) -> list[dict]:
+def rank_sentences(post: dict) -> list[tuple[float, dict]]:
+    """Sentences, best first, taking sections in turns so every section gets a say."""
     by_section: dict[int, list[tuple[float, dict]]] = {}
     for sent in post["sentences"]:
         bucket = by_section.setdefault(sent["section"], [])
         bucket.append((score_sentence(sent, len(bucket), post), sent))
-    ranked_by_section = [sorted(b, key=lambda x: -x[0]) for _, b in sorted(by_section.items())]
-    # Round-robin over sections, best first, so every section gets a say.
+    ranked = [sorted(b, key=lambda x: -x[0]) for _, b in sorted(by_section.items())]
     order: list[tuple[float, dict]] = []
-    depth = 0
-    while any(depth < len(b) for b in ranked_by_section):
-        tier = [b[depth] for b in ranked_by_section if depth < len(b)]
+    for depth in range(max(len(b) for b in ranked)):
+        tier = [b[depth] for b in ranked if depth < len(b)]
         order.extend(sorted(tier, key=lambda x: -x[0]))
-        depth += 1
+    return order
+
+
+def pick_points(post: dict, budget: int) -> list[list[dict]]:
+    """Key points as groups of sentences: one point per section, grown within the budget."""
+    groups: dict[int, list[dict]] = {}
     chosen: list[dict] = []
     used = 0
-    for score, sent in order:
-        if len(chosen) >= MAX_POINTS:
-            break
+    for score, sent in rank_sentences(post):
         n = word_count(sent["text"])
-        if score < 0 and len(chosen) >= MIN_POINTS:
+        new_point = sent["section"] not in groups
+        if new_point and len(groups) >= MAX_POINTS:
             continue
-        if used + n > budget and len(chosen) >= MIN_POINTS:
+        enough = len(groups) >= MIN_POINTS
+        if enough and (score < 0 or used + n > budget):
+            continue
+        if not new_point and (score < 1 or len(groups[sent["section"]]) >= MAX_SENTENCES_PER_POINT):
             continue
         if any(similar(sent["text"], c["text"]) for c in chosen):
             continue
-        chosen.append(sent)
-        used += n
-    return sorted(chosen, key=lambda s: int(s["id"][1:]))
+        for s in with_antecedent(sent, post, chosen):
+            groups.setdefault(s["section"], []).append(s)
+            chosen.append(s)
+            used += word_count(s["text"])
+    if len(groups) < MIN_POINTS:
+        groups = split_groups(groups)
+    ordered = sorted(groups.values(), key=lambda g: min(sentence_index(s) for s in g))
+    return [sorted(g, key=sentence_index) for g in ordered]
 
 
-def point_title(sent: dict, post: dict) -> str:
+def with_antecedent(sent: dict, post: dict, chosen: list[dict]) -> list[dict]:
+    """The sentence, preceded by the one it refers to ("They ...") when that is not chosen yet."""
+    i = sentence_index(sent) - 1
+    if i > 0 and ANAPHORA_RE.match(sent["text"]):
+        prev = post["sentences"][i - 1]
+        if prev["section"] == sent["section"] and prev not in chosen:
+            return [prev, sent]
+    return [sent]
+
+
+def split_groups(groups: dict[int, list[dict]]) -> dict[int, list[dict]]:
+    """Too few sections for MIN_POINTS: every chosen sentence becomes its own point."""
+    flat = sorted((s for g in groups.values() for s in g), key=sentence_index)
+    return {i: [s] for i, s in enumerate(flat)}
+
+
+def sentence_index(sent: dict) -> int:
+    return int(sent["id"][1:])
+
+
+def point_title(group: list[dict], post: dict) -> str:
+    sent = group[0]
     heading = post["sections"][sent["section"]]["heading"]
-    if heading:
+    if heading and len({s["section"] for s in post["sentences"]}) >= MIN_POINTS:
         return heading if word_count(heading) <= 10 else " ".join(heading.split()[:10]) + "…"
     words = sent["text"].split()
     return " ".join(words[:8]) + ("…" if len(words) > 8 else "")
@@ -146,12 +185,11 @@ def extractive(post: dict, target_seconds: float = TARGET_SECONDS) -> dict:
     if not chosen:
         raise InputError("the post has no sentence worth a key point", "pass a longer post")
     points = []
-    for sent in chosen:
-        spoken = rewrite_for_ear(sent["text"], lang)
+    for group in chosen:
         points.append({
-            "title": point_title(sent, post),
-            "text": spoken,
-            "sources": [sent["id"]],
+            "title": point_title(group, post),
+            "text": " ".join(rewrite_for_ear(s["text"], lang) for s in group),
+            "sources": [s["id"] for s in group],
         })
     return {"points": points}
 
@@ -219,11 +257,15 @@ def check_not_edited(script_path: Path, post_path: Path) -> bool:
 
 
 def condense(post_path: Path, out_path: Path, condenser: str = "extractive",
-             target_seconds: float = TARGET_SECONDS) -> dict:
+             target_seconds: float | None = None) -> dict:
+    """post.json -> script.yaml. The budget comes from the post's settings unless given."""
     post_path, out_path = Path(post_path), Path(out_path)
     if not check_not_edited(out_path, post_path):
         return load_script(out_path)
     post = fsio.read_json(post_path)
+    if target_seconds is None:
+        source = Path(post["source"]) if post.get("source") else None
+        target_seconds = load_settings(source).target_seconds
     script = make_script(post, condenser, target_seconds)
     fsio.write_yaml(out_path, script)
     fsio.write_json(meta_path(out_path), {

@@ -57,7 +57,9 @@ def test_condense_is_deterministic(tmp_path, demo_script):
 
 def test_hand_edits_are_kept_and_never_overwritten(demo_script):
     script, d = demo_script
-    edited = (d / "script.yaml").read_text().replace(script["outro"], "My own outro.")
+    data = yaml.safe_load((d / "script.yaml").read_text())
+    data["outro"] = "My own outro."
+    edited = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
     (d / "script.yaml").write_text(edited)
     kept = condense(d / "post.json", d / "script.yaml")
     assert kept["outro"] == "My own outro."

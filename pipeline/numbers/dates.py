@@ -1,0 +1,119 @@
+"""Dates: "18 août 2025", "le 1er octobre", "August 8, 2025", "the 8th of August",
+"août 2025", "2025-08-18", "18/08/2025" (fr) or "08/18/2025" (en)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from types import ModuleType
+
+from .canon import date_str
+from .draft import Draft
+from .tokens import Token, joined
+
+_NUMERIC_SEPARATORS = "-/."
+
+
+def numeric_dates(tokens: list[Token], lang: ModuleType) -> tuple[list[Draft], set[int]]:
+    """ISO and slash dates, found on tokens before anything else reads their digits."""
+    found, used = [], set()
+    for i in range(len(tokens) - 4):
+        parts = tokens[i:i + 5]
+        if (any(t.kind != "num" for t in parts[::2]) or any(t.gap for t in parts[1:])
+                or parts[1].text != parts[3].text or parts[1].text not in _NUMERIC_SEPARATORS):
+            continue
+        a, b, c = (t.text for t in parts[::2])
+        if len(a) == 4 and parts[1].text == "-":
+            value = _date(a, b, c)
+        elif len(c) == 4 and parts[1].text in "/.":
+            value = _date(c, a, b) if not lang.DAY_FIRST else _date(c, b, a)
+        else:
+            continue
+        if value:
+            found.append(Draft(value, "date", i, i + 4))
+            used.update(range(i, i + 5))
+    return found, used
+
+
+def _date(year: str, month: str, day: str) -> str | None:
+    if not (year.isdigit() and month.isdigit() and day.isdigit()):
+        return None
+    return date_str(int(year), int(month), int(day))
+
+
+def month_dates(drafts: list[Draft], tokens: list[Token], lang: ModuleType) -> list[Draft]:
+    """Replace day/month/year drafts around month names with date drafts."""
+    by_first = {d.first: d for d in drafts}
+    by_last = {d.last: d for d in drafts}
+    covered = {k for d in drafts for k in range(d.first, d.last + 1)}
+    consumed: set[int] = set()
+    dates = []
+    for t, tok in enumerate(tokens):
+        month = _month(tok, lang)
+        if month is None or t in covered:
+            continue
+        date = _around(t, month, tokens, lang, by_first, by_last)
+        if date is None:
+            continue
+        draft, parts = date
+        if any(id(p) in consumed for p in parts):
+            continue
+        consumed.update(id(p) for p in parts)
+        dates.append(draft)
+    kept = [d for d in drafts if id(d) not in consumed]
+    return sorted(kept + dates, key=lambda d: d.first)
+
+
+def _month(tok: Token, lang: ModuleType) -> int | None:
+    if not tok.is_word or tok.low not in lang.MONTHS:
+        return None
+    if lang.MONTHS_CAPITALIZED and not tok.text[0].isupper():
+        return None
+    return lang.MONTHS[tok.low]
+
+
+def _around(t, month, tokens, lang, by_first, by_last):
+    end = t
+    abbreviated = tokens[t].low not in (name.lower() for name in lang.MONTH_NAMES)
+    if abbreviated and t + 1 < len(tokens) and tokens[t + 1].text == "." and not tokens[t + 1].gap:
+        end = t + 1
+    day, first = None, t
+    before = by_last.get(t - 1)
+    if before is not None and joined(tokens, t) and _is_day(before):
+        day, first = before, before.first
+    elif (not lang.DAY_FIRST and t >= 2 and tokens[t - 1].low == "of" and (t - 2) in by_last
+          and _is_day(by_last[t - 2])):
+        day = by_last[t - 2]
+        first = day.first
+    after_day = None
+    if day is None and not lang.DAY_FIRST:
+        cand = by_first.get(end + 1)
+        if cand is not None and joined(tokens, end + 1) and _is_day(cand):
+            after_day = day = cand
+            end = cand.last
+    year_at = end + 1
+    if year_at < len(tokens) and tokens[year_at].text == "," and not lang.DAY_FIRST:
+        year_at += 1
+    year = by_first.get(year_at)
+    if year is None or not joined(tokens, year_at) or not _is_year(year):
+        year = None
+    if day is None and year is None:
+        return None
+    if day is not None and day is not after_day:
+        art = first - 1
+        if art >= 0 and tokens[art].low in lang.DATE_ARTICLES and joined(tokens, first):
+            first = art
+    last = year.last if year is not None else end
+    value = date_str(int(year.value) if year else None, month, int(day.value) if day else None)
+    if value is None:
+        return None
+    return Draft(value, "date", first, last), [p for p in (day, year) if p is not None]
+
+
+def _is_day(d: Draft) -> bool:
+    return (d.kind == "number" and not d.decimal and not d.mag and isinstance(d.value, Decimal)
+            and 1 <= d.value <= 31 and (d.digits is None or len(d.digits) <= 2 or d.ordinal))
+
+
+def _is_year(d: Draft) -> bool:
+    return (d.kind == "number" and not d.decimal and not d.ordinal and d.unit is None
+            and 1000 <= d.value <= 2999 and (d.digits is None or (d.digits.isdigit() and not d.mag)))

@@ -1,0 +1,68 @@
+"""The extractor: text -> mentions, in order of appearance.
+
+Stages: tokens -> numeric dates -> bare numbers (digits, words, codes) ->
+month dates -> magnitudes and units -> weak words -> ranges.
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from . import langs
+from .atoms import scan
+from .dates import month_dates, numeric_dates
+from .draft import Draft
+from .model import Mention
+from .phrases import tag_percent_words
+from .ranges import carry_back
+from .tokens import Token, tokenize
+from .units import attach_units
+
+
+def drafts_of(text: str, lang: ModuleType) -> tuple[list[Draft], list[Token]]:
+    """All drafts, codes and weak words included; the core every wrapper uses."""
+    tokens = tokenize(text, lang)
+    tag_percent_words(tokens, lang.PERCENT_PHRASES)
+    dated, used = numeric_dates(tokens, lang)
+    drafts = sorted(dated + scan(tokens, lang, used), key=lambda d: d.first)
+    drafts = month_dates(drafts, tokens, lang)
+    attach_units(drafts, tokens, lang)
+    drafts = _no_overlaps(drafts)
+    for draft in drafts:
+        draft.weak = _weak(draft, lang)
+    carry_back(drafts, tokens, lang)
+    return drafts, tokens
+
+
+def _no_overlaps(drafts: list[Draft]) -> list[Draft]:
+    kept: list[Draft] = []
+    for draft in sorted(drafts, key=lambda d: (d.first, -d.last)):
+        if kept and draft.first <= kept[-1].last:
+            continue
+        kept.append(draft)
+    return kept
+
+
+def _weak(draft: Draft, lang: ModuleType) -> bool:
+    """"un", "one", "premier": an article or pronoun unless a unit makes it a quantity."""
+    return draft.kind == "number" and draft.single in lang.WEAK_WORDS and not draft.mag
+
+
+def annotated(text: str, lang: str) -> list[tuple[Mention, Draft]]:
+    """Every mention with its draft (codes and weak words included)."""
+    module = langs.get(lang)
+    if not isinstance(text, str):
+        raise TypeError(f"numbers: text must be str, not {type(text).__name__}")
+    drafts, tokens = drafts_of(text, module)
+    return [(d.mention(text, tokens), d) for d in drafts]
+
+
+def mentions(text: str, lang: str, include_codes: bool = False,
+             include_weak: bool = False) -> list[Mention]:
+    return [m for m, d in annotated(text, lang)
+            if (include_codes or d.kind != "code") and (include_weak or not d.weak)]
+
+
+def extract(text: str, lang: str, *, include_codes: bool = False) -> list[Mention]:
+    """Numbers, percents, currencies and dates of `text`, in order of appearance."""
+    return mentions(text, lang, include_codes=include_codes)

@@ -1,0 +1,173 @@
+"""English: digit conventions, number words, units, months, speaking, lint cues."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+CODE = "en"
+
+# -- digits ------------------------------------------------------------------
+NUM_RE = re.compile(
+    r"\d{1,3}(?:,\d{3}(?!\d))+(?:\.\d+)?"
+    r"|\d{1,3}(?:[\u00a0\u202f\u2009]\d{3}(?!\d))+(?:\.\d+)?"
+    r"|\d+(?:\.\d+)?"
+    r"|\.\d+"
+)
+GROUP_SEPARATORS = ",\u00a0\u202f\u2009"
+LEADING_POINT = True  # ".05"
+
+
+def parse_digits(raw: str) -> Decimal:
+    s = "".join(ch for ch in raw if ch not in GROUP_SEPARATORS)
+    return Decimal("0" + s if s.startswith(".") else s)
+
+
+def format_digits(value: Decimal, sep: str = ",") -> str:
+    return f"{value:,f}".replace(",", sep) if sep != "," else f"{value:,f}"
+
+
+# -- number words --------------------------------------------------------------
+_ONES = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+         "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
+         "eighteen", "nineteen"]
+_TENS = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+
+CARDINALS = {word: n for n, word in enumerate(_ONES)}
+CARDINALS.update({word: 10 * t for t, word in enumerate(_TENS) if word})
+CARDINALS.update({"hundred": 100, "fourty": 40})
+COMPOUNDS: dict[tuple[str, str], int] = {}
+MAGNITUDES = {"thousand": 10**3, "million": 10**6, "millions": 10**6, "billion": 10**9,
+              "billions": 10**9, "trillion": 10**12, "trillions": 10**12}
+BARE_MAGNITUDES: frozenset[str] = frozenset()
+FRACTION_WORDS = frozenset({"point"})
+LINK_WORD = "and"
+ARTICLE_ONE = frozenset({"a", "an"})  # "a hundred", "a million"
+HALF_WORDS = frozenset({"half"})
+FRENCH_TENS = False
+YEAR_PAIRS = True  # "twenty twenty-five", "nineteen oh five"
+YEAR_OH = frozenset({"oh", "o"})
+WEAK_WORDS = frozenset({"one", "first", "second"})
+_IRREGULAR = {"one": "first", "two": "second", "three": "third", "five": "fifth",
+              "eight": "eighth", "nine": "ninth", "twelve": "twelfth"}
+
+
+def _ordinal_word(card: str) -> str:
+    if card in _IRREGULAR:
+        return _IRREGULAR[card]
+    if card.endswith("y"):
+        return card[:-1] + "ieth"
+    return card + "th"
+
+
+ORDINALS = {_ordinal_word(w): n for w, n in list(CARDINALS.items()) + list(MAGNITUDES.items())
+            if n and not w.endswith("s") and w != "fourty"}
+# "a third", "two fifths" are fractions, not ranks
+FRACTION_COUNTS = frozenset({"a", "an", "one", "two", "three", "four", "five"})
+
+# -- units ---------------------------------------------------------------------
+PERCENT_PHRASES = (("percent",), ("per", "cent"), ("pct",))
+CURRENCY_PHRASES = {
+    ("dollars",): "USD", ("dollar",): "USD", ("euros",): "EUR", ("euro",): "EUR",
+    ("pounds", "sterling"): "GBP", ("pounds",): "GBP", ("pound",): "GBP",
+    ("us", "dollars"): "USD",
+}
+CURRENCY_PHRASES_AFTER_DE: dict[tuple[str, ...], str] = {}
+CURRENCY_LINKS = frozenset({"of"})
+RANGE_WORDS = frozenset({"and", "to", "or"})
+RANGE_OPENERS = frozenset({"between", "from"})
+
+# -- dates ---------------------------------------------------------------------
+MONTH_NAMES = ["", "January", "February", "March", "April", "May", "June", "July", "August",
+               "September", "October", "November", "December"]
+MONTHS = {name.lower(): i for i, name in enumerate(MONTH_NAMES) if name}
+MONTHS.update({"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8,
+               "sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12})
+MONTHS_CAPITALIZED = True
+DATE_ARTICLES = frozenset({"the"})
+DAY_FIRST = False
+ORDINAL_SUFFIXES = frozenset({"st", "nd", "rd", "th"})
+
+
+# -- speaking ------------------------------------------------------------------
+def _below_100(n: int) -> str:
+    if n < 20:
+        return _ONES[n]
+    tens, unit = divmod(n, 10)
+    return _TENS[tens] + ("-" + _ONES[unit] if unit else "")
+
+
+def _below_1000(n: int) -> str:
+    hundreds, rest = divmod(n, 100)
+    parts = [_ONES[hundreds] + " hundred"] if hundreds else []
+    if rest:
+        parts.append(_below_100(rest))
+    return " ".join(parts)
+
+
+_SCALES = ((10**12, "trillion"), (10**9, "billion"), (10**6, "million"), (10**3, "thousand"))
+
+
+def cardinal(n: int) -> str:
+    if n == 0:
+        return "zero"
+    parts = []
+    for size, name in _SCALES:
+        count, n = divmod(n, size)
+        if count:
+            head = cardinal(count) if count >= 1000 else _below_1000(count)
+            parts.append(f"{head} {name}")
+    if n:
+        parts.append(_below_1000(n))
+    return " ".join(parts)
+
+
+def ordinal(n: int) -> str:
+    words = cardinal(n)
+    cut = max(words.rfind(" "), words.rfind("-"))
+    return words[: cut + 1] + _ordinal_word(words[cut + 1:])
+
+
+def year(n: int) -> str:
+    """"twenty twenty-five", "nineteen oh five", "nineteen hundred", "two thousand five"."""
+    if not 1100 <= n <= 2999 or 2000 <= n <= 2009:
+        return cardinal(n)
+    high, low = divmod(n, 100)
+    if low == 0:
+        return _below_100(high) + " hundred"
+    if low < 10:
+        return f"{_below_100(high)} oh {_ONES[low]}"
+    return f"{_below_100(high)} {_below_100(low)}"
+
+
+POINT_WORD = "point"
+ZERO_WORD = "zero"
+PERCENT_WORDS = "percent"
+_CURRENCY_NAMES = {"USD": "dollar", "EUR": "euro", "GBP": "pound"}
+
+
+def currency_phrase(iso: str, amount: Decimal, spoken: str) -> str:
+    return f"{spoken} {_CURRENCY_NAMES[iso]}{'' if amount == 1 else 's'}"
+
+
+def date_words(year_: int | None, month: int, day: int | None, text: str) -> str:
+    name = MONTH_NAMES[month]
+    if day is None:
+        return f"{name} {year(year_)}"
+    day_first = text[:1].isdigit() or text.lower().startswith("the ")
+    head = f"the {ordinal(day)} of {name}" if day_first else f"{name} {ordinal(day)}"
+    return f"{head}, {year(year_)}" if year_ is not None else head
+
+SPOKEN_MAGNITUDES = ((10**12, "trillion"), (10**9, "billion"), (10**6, "million"))
+
+
+def magnitude_word(name: str, count: Decimal) -> str:
+    return name
+
+
+# -- lint cues -------------------------------------------------------------------
+YEAR_CUE_RE = re.compile(r"(?:\b(?:since|until|by\s+the\s+end\s+of|(?:early|mid|late)-?))\s*$",
+                         re.IGNORECASE)
+PERIOD_CUE_RE = re.compile(r"\b(?:first|second|third|fourth|1st|2nd|3rd|4th)\s+(?:half|quarter)"
+                           r"(?:\s+of)?\s*$|\b[HQ][1-4]\s*$", re.IGNORECASE)
+COUNT_DET_RE = re.compile(r"(?!x)x")  # English puts years before nouns ("the 2025 report")

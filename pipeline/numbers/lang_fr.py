@@ -1,0 +1,231 @@
+"""French: digit conventions, number words, units, months, speaking, lint cues."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+CODE = "fr"
+
+# -- digits ------------------------------------------------------------------
+# "1 000 000" (space, NBSP, narrow NBSP, thin space), "1.000", "49,2"; Whisper
+# also writes "49.2": a point followed by anything but groups of 3 is decimal.
+NUM_RE = re.compile(
+    r"\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3}(?!\d))+(?:,\d+)?"
+    r"|\d{1,3}(?:\.\d{3}(?!\d))+(?![.,]\d)"
+    r"|\d+(?:[,.]\d+)?"
+)
+GROUP_SEPARATORS = " \u00a0\u202f\u2009"
+LEADING_POINT = False
+_DOT_GROUPS = re.compile(r"\d{1,3}(?:\.\d{3})+")
+
+
+def parse_digits(raw: str) -> Decimal:
+    s = "".join(ch for ch in raw if ch not in GROUP_SEPARATORS)
+    if "," in s:
+        whole, frac = s.split(",", 1)
+        return Decimal(whole.replace(".", "") + "." + frac)
+    if _DOT_GROUPS.fullmatch(s):
+        return Decimal(s.replace(".", ""))
+    return Decimal(s)
+
+
+def format_digits(value: Decimal, sep: str = "\u202f") -> str:
+    """French digits: narrow NBSP between thousands, decimal comma."""
+    text = format(value, "f")
+    whole, _, frac = text.partition(".")
+    groups = []
+    while len(whole) > 3:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    groups.insert(0, whole)
+    out = sep.join(groups)
+    return out + ("," + frac if frac else "")
+
+
+# -- number words --------------------------------------------------------------
+_UNITS = ["zéro", "un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf",
+          "dix", "onze", "douze", "treize", "quatorze", "quinze", "seize"]
+_TENS = {2: "vingt", 3: "trente", 4: "quarante", 5: "cinquante", 6: "soixante"}
+
+CARDINALS = {word: n for n, word in enumerate(_UNITS)}
+CARDINALS.update({"zero": 0, "une": 1, "vingts": 20, "cent": 100, "cents": 100,
+                  "septante": 70, "huitante": 80, "octante": 80, "nonante": 90})
+CARDINALS.update({word: 10 * t for t, word in _TENS.items()})
+COMPOUNDS = {("quatre", "vingt"): 80, ("quatre", "vingts"): 80}
+MAGNITUDES = {"mille": 10**3, "mil": 10**3, "million": 10**6, "millions": 10**6,
+              "milliard": 10**9, "milliards": 10**9, "billion": 10**12, "billions": 10**12}
+BARE_MAGNITUDES = frozenset({"mille"})
+FRACTION_WORDS = frozenset({"virgule", "point"})
+LINK_WORD = "et"
+ARTICLE_ONE = frozenset()  # French says "cent", "mille", "un million": no article needed
+HALF_WORDS = frozenset({"demi", "demie"})
+FRENCH_TENS = True  # soixante-dix, quatre-vingt-dix, dix-sept, "vingt et un"
+YEAR_PAIRS = False
+WEAK_WORDS = frozenset({"un", "une", "premier", "première", "premiers", "premières",
+                        "second", "seconde", "seconds", "secondes"})
+ORDINALS: dict[str, int] = {"premier": 1, "première": 1, "premiers": 1, "premières": 1,
+                            "second": 2, "seconde": 2, "unième": 1}
+
+
+def _ordinal_word(card: str) -> str:
+    if card in ("cinq",):
+        return "cinquième"
+    if card == "neuf":
+        return "neuvième"
+    if card.endswith("s") and card not in ("trois", "six"):
+        card = card[:-1]
+    if card.endswith("e"):
+        card = card[:-1]
+    return card + "ième"
+
+
+for _w, _n in list(CARDINALS.items()) + list(MAGNITUDES.items()):
+    if _w not in ("une", "zero", "mil", "un") and _n != 0:
+        ORDINALS.setdefault(_ordinal_word(_w), _n)
+for _w in list(ORDINALS):
+    if _w.endswith("ième"):
+        ORDINALS.setdefault(_w + "s", ORDINALS[_w])
+ORDINALS.setdefault("deuxième", 2)
+FRACTION_COUNTS: frozenset[str] = frozenset()  # French says "un tiers", not an ordinal
+
+# -- units ---------------------------------------------------------------------
+PERCENT_PHRASES = (("pour", "cent"), ("pourcent",), ("pourcents",))
+CURRENCY_PHRASES = {
+    ("dollars",): "USD", ("dollar",): "USD", ("euros",): "EUR", ("euro",): "EUR",
+    ("livres", "sterling"): "GBP", ("livre", "sterling"): "GBP",
+}
+# only after "de"/"d'" ("2 milliards de livres"): alone, "livres" is books
+CURRENCY_PHRASES_AFTER_DE = {("livres",): "GBP"}
+CURRENCY_LINKS = frozenset({"de", "d"})
+RANGE_WORDS = frozenset({"et", "à", "a", "ou"})
+RANGE_OPENERS = frozenset({"entre", "de", "du"})
+
+# -- dates ---------------------------------------------------------------------
+MONTHS = {"janvier": 1, "février": 2, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6,
+          "juillet": 7, "août": 8, "aout": 8, "septembre": 9, "octobre": 10,
+          "novembre": 11, "décembre": 12, "decembre": 12}
+MONTH_NAMES = ["", "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+               "septembre", "octobre", "novembre", "décembre"]
+MONTHS_CAPITALIZED = False
+DATE_ARTICLES = frozenset({"le"})
+DAY_FIRST = True
+ORDINAL_SUFFIXES = frozenset({"er", "re", "ère", "e", "ème", "eme", "è", "nd", "nde", "ᵉ", "ᵉʳ",
+                              "es", "èmes", "emes"})
+
+
+# -- speaking ------------------------------------------------------------------
+def _below_100(n: int, final: bool = True) -> str:
+    if n <= 16:
+        return _UNITS[n]
+    if n < 20:
+        return "dix-" + _UNITS[n - 10]
+    tens, unit = divmod(n, 10)
+    if tens == 7:
+        return "soixante et onze" if unit == 1 else "soixante-" + _below_100(10 + unit)
+    if tens == 8:
+        return ("quatre-vingts" if final else "quatre-vingt") if unit == 0 else "quatre-vingt-" + _UNITS[unit]
+    if tens == 9:
+        return "quatre-vingt-" + _below_100(10 + unit)
+    word = _TENS[tens]
+    if unit == 0:
+        return word
+    return word + (" et un" if unit == 1 else "-" + _UNITS[unit])
+
+
+def _below_1000(n: int, final: bool = True) -> str:
+    hundreds, rest = divmod(n, 100)
+    parts = []
+    if hundreds:
+        word = "cent" if hundreds == 1 else _UNITS[hundreds] + " cent"
+        if hundreds > 1 and rest == 0 and final:
+            word += "s"
+        parts.append(word)
+    if rest:
+        parts.append(_below_100(rest, final))
+    return " ".join(parts)
+
+
+_SCALES = ((10**12, "billion"), (10**9, "milliard"), (10**6, "million"))
+
+
+def cardinal(n: int) -> str:
+    if n == 0:
+        return "zéro"
+    parts = []
+    for size, name in _SCALES:
+        count, n = divmod(n, size)
+        if count:
+            head = cardinal(count) if count >= 1000 else _below_1000(count)
+            parts.append(f"{head} {name}{'s' if count > 1 else ''}")
+    thousands, n = divmod(n, 1000)
+    if thousands:
+        parts.append("mille" if thousands == 1 else _below_1000(thousands, final=False) + " mille")
+    if n:
+        parts.append(_below_1000(n))
+    return " ".join(parts)
+
+
+def ordinal(n: int) -> str:
+    if n == 1:
+        return "premier"
+    words = cardinal(n)
+    head, _, last = words.rpartition(" ")
+    if "-" in last:
+        pre, _, last = last.rpartition("-")
+        head = (head + " " if head else "") + pre + "-"
+    elif head:
+        head += " "
+    if last == "un":
+        return head + "unième"
+    return head + _ordinal_word(last)
+
+
+def year(n: int) -> str:
+    return cardinal(n)
+
+
+POINT_WORD = "virgule"
+ZERO_WORD = "zéro"
+PERCENT_WORDS = "pour cent"
+_CURRENCY_NAMES = {"USD": "dollar", "EUR": "euro", "GBP": "livre"}
+
+
+def currency_phrase(iso: str, amount: Decimal, spoken: str) -> str:
+    name = _CURRENCY_NAMES[iso] + ("s" if amount >= 2 else "")
+    if iso == "GBP":
+        name += " sterling"
+    last = spoken.rsplit(" ", 1)[-1]
+    if last.rstrip("s") in ("million", "milliard", "billion"):
+        return f"{spoken} d'{name}" if name[0] in "aeiouy" else f"{spoken} de {name}"
+    return f"{spoken} {name}"
+
+
+def date_words(year_: int | None, month: int, day: int | None, text: str) -> str:
+    parts = []
+    if day is not None:
+        article = text.split()[0] if text.split()[0].lower() in DATE_ARTICLES else ""
+        parts.append(article)
+        parts.append(ordinal(1) if day == 1 else cardinal(day))
+    parts.append(MONTH_NAMES[month])
+    if year_ is not None:
+        parts.append(year(year_))
+    return " ".join(p for p in parts if p)
+
+SPOKEN_MAGNITUDES = ((10**12, "billion"), (10**9, "milliard"), (10**6, "million"))
+
+
+def magnitude_word(name: str, count: Decimal) -> str:
+    return name + ("s" if count >= 2 else "")
+
+
+# -- lint cues -------------------------------------------------------------------
+# a preposition that wants a year right after it ("d'ici 2030", "en 2024")
+YEAR_CUE_RE = re.compile(r"(?:\b(?:en|depuis|dès|jusqu['’]en|fin|début|courant|d['’]ici)|\bmi-)\s*$",
+                         re.IGNORECASE)
+# "au premier semestre 2025": a period name that wants a year
+PERIOD_CUE_RE = re.compile(
+    r"\b(?:premier|première|second|seconde|deuxième|troisième|quatrième|1er|2e|3e|4e|dernier)\s+"
+    r"(?:semestre|trimestre)\s*$", re.IGNORECASE)
+# "les 2025 premières startups": a plural determiner before a count
+COUNT_DET_RE = re.compile(r"\b(?:les|des|ces|ses|leurs|nos|vos|aux)\s+$", re.IGNORECASE)

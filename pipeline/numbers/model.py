@@ -1,0 +1,64 @@
+"""The public records of the number engine: Mention, Match, Flag.
+
+A Mention's value is canonical so that two spellings of the same quantity
+compare equal as strings:
+  * numbers, percents, currencies: an exact decimal, fully scaled, without
+    exponent or trailing zeros ("49200000000", "76.4", "0.05");
+  * dates: ISO 8601 with the parts that were said: "2025-08-18" (full),
+    "--08-01" (day and month, no year), "2025-08" (month and year, no day).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+KINDS = ("number", "percent", "currency", "date", "code")
+STATUSES = ("ok", "changed", "lost", "unit-missing")
+
+
+@dataclass(frozen=True)
+class Mention:
+    value: str
+    kind: str
+    unit: str | None
+    text: str
+    start: int
+    end: int
+
+    def to_dict(self) -> dict:
+        return {
+            "value": self.value,
+            "kind": self.kind,
+            "unit": self.unit,
+            "text": self.text,
+            "start": self.start,
+            "end": self.end,
+        }
+
+
+@dataclass
+class Match:
+    script: Mention
+    status: str
+    heard: Mention | None
+
+    def to_dict(self) -> dict:
+        return {
+            "text": self.script.text,
+            "value": self.script.value,
+            "kind": self.script.kind,
+            "unit": self.script.unit,
+            "status": self.status,
+            "heard": self.heard.text if self.heard else None,
+        }
+
+
+@dataclass(frozen=True)
+class Flag:
+    text: str
+    start: int
+    end: int
+    reason: str
+
+    def to_dict(self) -> dict:
+        return {"text": self.text, "start": self.start, "end": self.end, "reason": self.reason}

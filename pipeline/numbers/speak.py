@@ -1,0 +1,102 @@
+"""verbalize() and spell_out(): the words a TTS engine should say for a number."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from types import ModuleType
+
+from . import langs
+from .canon import date_parts, decimal_str
+from .extract import drafts_of
+from .model import Mention
+
+_ORDINAL_DIGITS = re.compile(r"^\d+\s*[^\W\d_]+$")
+_YEAR_DIGITS = re.compile(r"^\d{4}$")
+_SYMBOLS = re.compile(r"[\d$€£%]")
+MAX_MAGNITUDE_DECIMALS = 3
+
+
+def verbalize(mention: Mention, lang: str) -> str:
+    """Words for one mention: "quarante-neuf virgule deux milliards de dollars"."""
+    module = langs.get(lang)
+    if mention.kind == "date":
+        return module.date_words(*date_parts(mention.value), mention.text)
+    if mention.kind == "code":
+        return mention.text
+    value = Decimal(mention.value)
+    if mention.kind == "number" and value == value.to_integral_value():
+        if _is_ordinal(mention.text, module):
+            return module.ordinal(int(value))
+        if _YEAR_DIGITS.match(mention.text.strip()):
+            return module.year(int(value))
+    spoken = amount(value, module)
+    if mention.kind == "percent":
+        return f"{spoken} {module.PERCENT_WORDS}"
+    if mention.kind == "currency" and mention.unit:
+        return module.currency_phrase(mention.unit, value, spoken)
+    return spoken
+
+
+def _is_ordinal(text: str, module: ModuleType) -> bool:
+    if _ORDINAL_DIGITS.match(text.strip()):
+        return True
+    last = re.split(r"[\s\-]+", text.strip().lower())[-1]
+    return last in module.ORDINALS
+
+
+def amount(value: Decimal, module: ModuleType) -> str:
+    """A quantity in words, with a magnitude word when that is how people say it."""
+    for size, name in module.SPOKEN_MAGNITUDES:
+        count = value / size
+        if 1 <= count < 1000 and -count.normalize().as_tuple().exponent <= MAX_MAGNITUDE_DECIMALS:
+            return f"{number(count, module)} {module.magnitude_word(name, count)}"
+    return number(value, module)
+
+
+def number(value: Decimal, module: ModuleType) -> str:
+    text = decimal_str(value)
+    whole, _, frac = text.partition(".")
+    spoken = module.cardinal(int(whole))
+    if not frac:
+        return spoken
+    if len(frac) <= 2 and frac[0] != "0":
+        tail = module.cardinal(int(frac))
+    else:
+        tail = " ".join(module.cardinal(int(ch)) for ch in frac)
+    return f"{spoken} {module.POINT_WORD} {tail}"
+
+
+def spell_out(text: str, lang: str, kinds: set[str] | None = None) -> str:
+    """`text` with every mention (of `kinds`; all by default) replaced by its words."""
+    module = langs.get(lang)
+    drafts, tokens = drafts_of(text, module)
+    out, pos = [], 0
+    for draft in drafts:
+        if draft.kind == "code" or draft.weak or (kinds is not None and draft.kind not in kinds):
+            continue
+        mention = draft.mention(text, tokens)
+        if not _SYMBOLS.search(mention.text):
+            continue  # already words
+        if draft.carried or draft.carried_unit:
+            mention = _as_written(mention, draft.carried)
+        out.append(text[pos:mention.start])
+        out.append(_padded(verbalize(mention, lang), text, mention.start, mention.end))
+        pos = mention.end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _padded(words: str, text: str, start: int, end: int) -> str:
+    """Keep spoken words apart from letters the digits were glued to ("Outils95 %")."""
+    if start and text[start - 1].isalnum():
+        words = " " + words
+    if end < len(text) and text[end].isalnum():
+        words += " "
+    return words
+
+
+def _as_written(mention: Mention, carried: int | None) -> Mention:
+    """The first end of a range, without what it borrows from the second: "350"."""
+    value = Decimal(mention.value) / (carried or 1)
+    return Mention(decimal_str(value), "number", None, mention.text, mention.start, mention.end)

@@ -1,0 +1,101 @@
+"""Magnitudes, percents and currencies around a number.
+
+"49,2 milliards de dollars", "$49.2 billion", "€1.2bn", "1,2 Md€", "95 %",
+"quatre-vingt-quinze pour cent", "USD 5 million", "5 M€".
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from .atoms import ABBR_ALWAYS, ABBR_WITH_CURRENCY, CURRENCY_SYMBOLS
+from .draft import Draft
+from .phrases import match_any, skip_link
+from .tokens import Token, joined
+
+ISO_CODES = {"USD": "USD", "EUR": "EUR", "GBP": "GBP", "US$": "USD"}
+_SPACED_ABBR_EXCLUDED = frozenset({"M", "k"})  # "5 M" alone is too vague; "5 M€" is fine
+MAX_SYMBOL_GAP = 1
+
+
+def attach_units(drafts: list[Draft], tokens: list[Token], lang: ModuleType) -> None:
+    for draft in drafts:
+        if draft.kind in ("code", "date"):
+            continue
+        _prefix_currency(draft, tokens)
+        if draft.digits is not None and not draft.mag and not draft.ordinal:
+            _magnitude(draft, tokens, lang)
+        if not draft.ordinal:
+            _suffix(draft, tokens, lang)
+
+
+def _near(tokens: list[Token], j: int) -> bool:
+    return len(tokens[j].gap) <= MAX_SYMBOL_GAP and tokens[j].gap.strip() == ""
+
+
+def _prefix_currency(draft: Draft, tokens: list[Token]) -> None:
+    p = draft.first - 1
+    if p < 0 or not _near(tokens, draft.first):
+        return
+    sym = tokens[p].text
+    if sym in CURRENCY_SYMBOLS:
+        draft.kind, draft.unit, draft.first = "currency", CURRENCY_SYMBOLS[sym], p
+        if p and tokens[p - 1].text in ("US", "U.S.") and not tokens[p].gap:
+            draft.first = p - 1
+    elif sym in ISO_CODES and tokens[draft.first].gap:
+        draft.kind, draft.unit, draft.first = "currency", ISO_CODES[sym], p
+
+
+def _magnitude(draft: Draft, tokens: list[Token], lang: ModuleType) -> None:
+    j = draft.last + 1
+    if j >= len(tokens) or not tokens[j].is_word or not joined(tokens, j) or not tokens[j].gap:
+        return
+    word = tokens[j].text
+    if tokens[j].low in lang.MAGNITUDES:
+        mag = lang.MAGNITUDES[tokens[j].low]
+    elif word in ABBR_ALWAYS and word not in _SPACED_ABBR_EXCLUDED:
+        mag = ABBR_ALWAYS[word]
+    elif word in ABBR_WITH_CURRENCY or word in _SPACED_ABBR_EXCLUDED:
+        nxt = tokens[j + 1] if j + 1 < len(tokens) else None
+        if not (draft.unit or (nxt is not None and not nxt.gap and nxt.text in CURRENCY_SYMBOLS)):
+            return
+        mag = ABBR_WITH_CURRENCY.get(word) or ABBR_ALWAYS[word]
+    else:
+        return
+    draft.value *= mag
+    draft.mag, draft.last = mag, j
+
+
+def _suffix(draft: Draft, tokens: list[Token], lang: ModuleType) -> None:
+    j = draft.last + 1
+    if j >= len(tokens) or not joined(tokens, j):
+        return
+    tok = tokens[j]
+    if draft.unit is None and tok.text == "%" and _near(tokens, j):
+        draft.kind, draft.unit, draft.last = "percent", "%", j
+        return
+    if draft.unit is None and tok.tag == "pct":
+        hit = match_any(tokens, j, lang.PERCENT_PHRASES)
+        if hit:
+            draft.kind, draft.unit, draft.last = "percent", "%", hit[0]
+        return
+    if tok.text in CURRENCY_SYMBOLS and _near(tokens, j):
+        _set_currency(draft, CURRENCY_SYMBOLS[tok.text], j)
+        return
+    if tok.text in ISO_CODES and tok.gap:
+        _set_currency(draft, ISO_CODES[tok.text], j)
+        return
+    hit = match_any(tokens, j, lang.CURRENCY_PHRASES) if tok.gap else None
+    if hit is None and (draft.mag or draft.words):
+        k = skip_link(tokens, j, lang.CURRENCY_LINKS)
+        if k is not None:
+            hit = match_any(tokens, k, lang.CURRENCY_PHRASES) or match_any(
+                tokens, k, lang.CURRENCY_PHRASES_AFTER_DE)
+    if hit:
+        _set_currency(draft, hit[1], hit[0])
+
+
+def _set_currency(draft: Draft, iso: str, last: int) -> None:
+    if draft.unit not in (None, iso):
+        return
+    draft.kind, draft.unit, draft.last = "currency", iso, last

@@ -1,0 +1,88 @@
+"""Per-episode settings: `episodes/<slug>.yaml` beside the post (the episode.yaml).
+
+Every key is optional; unknown keys and wrong types are errors that say how
+to fix them, so a typo never passes silently.
+"""
+
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+
+import yaml
+
+from .errors import InputError
+
+
+@dataclass
+class EpisodeSettings:
+    target_seconds: float = 150.0      # listening budget of the script
+    tts: str | None = None             # engine; None = command line / make default
+    rate: float = 1.0                  # speaking rate, 1.0 = the voice's own
+    pause_ms: int = 600                # silence between segments
+    bitrate: str = "64k"               # MP3 constant bitrate
+    channels: int = 1                  # 1 = mono (podcast default), 2 = stereo
+    loudness_lufs: float = -16.0       # integrated loudness target
+    true_peak_db: float = -1.0         # ceiling, dBTP
+    music_intro: str | None = None     # audio file played under/before the intro
+    music_outro: str | None = None
+    cover: str | None = None           # image file for the ID3 cover art
+    piper_voice: dict | None = None    # {lang: path/to/voice.onnx}
+    show: str | None = None            # show name for tags (default from podcast.yaml)
+    episode_number: int | None = None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+_TYPES = {"target_seconds": (int, float), "rate": (int, float), "pause_ms": int,
+          "bitrate": str, "channels": int, "loudness_lufs": (int, float),
+          "true_peak_db": (int, float), "tts": str, "music_intro": str, "music_outro": str,
+          "cover": str, "piper_voice": dict, "show": str, "episode_number": int}
+
+
+def settings_path(source: Path) -> Path:
+    source = Path(source)
+    return source.with_suffix(".yaml")
+
+
+def load_settings(source: Path | None) -> EpisodeSettings:
+    """Settings for the post at `source` (defaults when it has no .yaml beside it)."""
+    if source is None or not settings_path(source).exists():
+        return EpisodeSettings()
+    path = settings_path(source)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as e:
+        raise InputError(f"{path} is not valid YAML: {e}", "fix the line it names") from None
+    if not isinstance(data, dict):
+        raise InputError(f"{path} must be a mapping of settings", "see README: episode settings")
+    known = {f.name for f in fields(EpisodeSettings)}
+    for key, value in data.items():
+        if key not in known:
+            raise InputError(f"{path}: unknown setting {key!r}",
+                             f"valid settings: {', '.join(sorted(known))}")
+        if value is not None and not isinstance(value, _TYPES[key]) or isinstance(value, bool):
+            raise InputError(f"{path}: {key} has the wrong type ({type(value).__name__})",
+                             f"see README: episode settings ({key})")
+    settings = EpisodeSettings(**data)
+    base = path.parent
+    for key in ("music_intro", "music_outro", "cover"):
+        value = getattr(settings, key)
+        if value:
+            setattr(settings, key, str(_inside(base, value, path, key)))
+    if not 10 <= settings.target_seconds <= 3600:
+        raise InputError(f"{path}: target_seconds {settings.target_seconds} is out of range",
+                         "use 10 to 3600 seconds")
+    if not 0.5 <= settings.rate <= 2.0:
+        raise InputError(f"{path}: rate {settings.rate} is out of range", "use 0.5 to 2.0")
+    return settings
+
+
+def _inside(base: Path, value: str, path: Path, key: str) -> Path:
+    """A file named in the settings must stay inside the folder of the settings file."""
+    target = (base / value).resolve()
+    if base.resolve() not in target.parents:
+        raise InputError(f"{path}: {key} points outside {base}: {value}",
+                         f"put the file inside {base} and name it relative to it")
+    if not target.is_file():
+        raise InputError(f"{path}: {key} file not found: {value}", "check the file name")
+    return target

