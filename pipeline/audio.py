@@ -44,37 +44,6 @@ def load_wav(path: str | os.PathLike) -> AudioSegment:
         raise EngineError(f"unreadable WAV {path}: {e}") from e
 
 
-def _normalize(seg: AudioSegment, sample_rate: int, mono: bool) -> AudioSegment:
-    seg = seg.set_sample_width(2)
-    if mono and seg.channels != 1:
-        seg = seg.set_channels(1)
-    if seg.frame_rate != sample_rate:
-        seg = seg.set_frame_rate(sample_rate)
-    return seg
-
-
-def _loudness_gain_db(seg: AudioSegment, target_lufs: float, peak_ceiling_db: float = -1.0) -> float:
-    """Gain that brings `seg` to `target_lufs` without pushing peaks above the ceiling."""
-    try:
-        import numpy as np
-        import pyloudnorm
-    except ImportError:
-        return 0.0
-    samples = np.array(seg.get_array_of_samples(), dtype=np.float64) / 32768.0
-    if seg.channels > 1:
-        samples = samples.reshape(-1, seg.channels)
-    if len(samples) < seg.frame_rate * 0.5 or not np.any(samples):
-        return 0.0
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        loudness = pyloudnorm.Meter(seg.frame_rate).integrated_loudness(samples)
-    if not np.isfinite(loudness):
-        return 0.0
-    gain = target_lufs - loudness
-    peak_db = 20 * np.log10(np.max(np.abs(samples)))
-    return float(min(gain, peak_ceiling_db - peak_db))
-
-
 def assemble(
     wavs: list[Path],
     pause_ms: int,
@@ -83,57 +52,49 @@ def assemble(
     sample_rate: int = 44100,
     mono: bool = True,
     loudness_lufs: float | None = -16.0,
-) -> list[tuple[float, float]]:
-    """Join `wavs` with `pause_ms` of silence between them into one MP3 (atomic).
+    true_peak_db: float = -1.0,
+    music_intro: str | os.PathLike | None = None,
+    music_outro: str | os.PathLike | None = None,
+):
+    """Join `wavs` with `pause_ms` of silence between them into one mastered MP3 (atomic).
 
-    Returns each input's (start_s, end_s) in the episode. Times are computed
-    from exact sample counts at `sample_rate`, and the MP3 carries a LAME/Info
-    header so decoders drop the encoder delay: decoded audio lines up with them.
-    Loudness is normalized for the whole episode (one gain, so no timing change).
+    Returns each input's (start_s, end_s) in the episode (exact, from sample
+    counts; the MP3's LAME/Info header makes decoders drop the encoder delay).
+    Loudness, true-peak limiting and music: see pipeline.master. The full
+    result (with the loudness measured on the decoded MP3) is `assemble_full`.
     """
+    return assemble_full(wavs, pause_ms, out_mp3, bitrate, sample_rate, mono, loudness_lufs,
+                         true_peak_db, music_intro, music_outro).times
+
+
+def assemble_full(wavs, pause_ms, out_mp3, bitrate="64k", sample_rate=44100, mono=True,
+                  loudness_lufs=-16.0, true_peak_db=-1.0, music_intro=None, music_outro=None,
+                  before_rename=None):
+    """`assemble`, returning pipeline.master.MasterResult; `before_rename(tmp_path, result)`
+    runs on the finished temporary MP3 (e.g. to write its tags) before it replaces `out_mp3`."""
+    from . import master
+
+    if sample_rate != master.SAMPLE_RATE:
+        raise EngineError(f"episodes are mastered at {master.SAMPLE_RATE} Hz, not {sample_rate}")
     if not wavs:
         raise EngineError("nothing to assemble: no audio segments")
     if pause_ms < 0:
         raise EngineError(f"pause must be >= 0 ms, got {pause_ms}")
     channels = 1 if mono else 2
     ffmpeg_exe()
-    segs = []
+    segments = []
     for p in wavs:
-        seg = _normalize(load_wav(p), sample_rate, mono)
-        if not mono and seg.channels == 1:
-            seg = seg.set_channels(2)
-        segs.append(seg)
-    frame_bytes = 2 * channels
-    pause_frames = round(sample_rate * pause_ms / 1000)
-    silence = b"\0" * (pause_frames * frame_bytes)
-
-    times, parts, cursor = [], [], 0
-    for i, seg in enumerate(segs):
-        if i:
-            parts.append(silence)
-            cursor += pause_frames
-        data = seg.raw_data
-        n = len(data) // frame_bytes
-        times.append((cursor / sample_rate, (cursor + n) / sample_rate))
-        parts.append(data[: n * frame_bytes])
-        cursor += n
-
-    episode = AudioSegment(data=b"".join(parts), sample_width=2, frame_rate=sample_rate, channels=channels)
-    if loudness_lufs is not None:
-        gain = _loudness_gain_db(episode, loudness_lufs)
-        if abs(gain) > 0.05:
-            episode = episode.apply_gain(gain)
-
-    out_mp3 = Path(out_mp3)
-    with atomic_path(out_mp3) as tmp:
-        try:
-            episode.export(
-                str(tmp), format="mp3", codec="libmp3lame", bitrate=bitrate,
-                parameters=["-ar", str(sample_rate), "-ac", str(channels)],
-            )
-        except Exception as e:  # pydub raises CouldntEncodeError with ffmpeg's stderr
-            raise EngineError(f"ffmpeg could not encode {out_mp3.name}: {e}") from e
-    return times
+        x, sr = master.read_wav(p)
+        segments.append(master.to_rate(x, sr))
+    intro = master.decode(music_intro, channels) if music_intro else None
+    outro = master.decode(music_outro, channels) if music_outro else None
+    with atomic_path(Path(out_mp3)) as tmp:
+        result = master.master_episode(segments, tmp, pause_ms=pause_ms, bitrate=bitrate,
+                                       channels=channels, target_lufs=loudness_lufs,
+                                       ceiling_db=true_peak_db, music_intro=intro, music_outro=outro)
+        if before_rename:
+            before_rename(tmp, result)
+    return result
 
 
 def duration_s(path: str | os.PathLike) -> float:

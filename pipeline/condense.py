@@ -128,6 +128,8 @@ def pick_points(post: dict, budget: int) -> list[list[dict]]:
     groups: dict[int, list[dict]] = {}
     chosen: list[dict] = []
     used = 0
+    # A post shorter than the budget keeps every sentence that is not an aside.
+    min_score = -2.5 if sum(word_count(s["text"]) for s in post["sentences"]) <= budget else 1
     for score, sent in rank_sentences(post):
         n = word_count(sent["text"])
         new_point = sent["section"] not in groups
@@ -136,7 +138,8 @@ def pick_points(post: dict, budget: int) -> list[list[dict]]:
         enough = len(groups) >= MIN_POINTS
         if enough and (score < 0 or used + n > budget):
             continue
-        if not new_point and (score < 1 or len(groups[sent["section"]]) >= MAX_SENTENCES_PER_POINT):
+        if not new_point and (score < min_score
+                              or len(groups[sent["section"]]) >= MAX_SENTENCES_PER_POINT):
             continue
         if any(similar(sent["text"], c["text"]) for c in chosen):
             continue

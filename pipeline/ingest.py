@@ -337,11 +337,13 @@ def build_post(meta: dict, blocks: list[Block], lang: str | None) -> dict:
 
 
 def _title_from(blocks: list[Block]) -> str:
+    """The first heading or short unpunctuated line is the title; else the first words."""
     first = blocks[0]
-    if first.kind == "heading" or len(first.text.split()) <= 25:
+    if first.kind == "heading" or (len(first.text.split()) <= 15 and first.text[-1:] not in ".!?"):
         blocks.pop(0)
         return first.text.strip(" :.-")
-    return first.text.split(".")[0][:80]
+    words = first.text.split()
+    return " ".join(words[:8]) + ("…" if len(words) > 8 else "")
 
 
 def _meta_lines(blocks: list[Block]) -> dict:

@@ -41,6 +41,7 @@ OVERSAMPLE = 4                 # true-peak oversampling factor (BS.1770-4 Annex 
 LIMIT_RADIUS_S = 0.02          # limiter look-ahead (and release) radius: gain ramps over 2x this
 ENCODE_MARGIN_DB = 0.3         # first guess of the MP3 encoder's true-peak overshoot
 MAX_ENCODES = 5
+LUFS_TOLERANCE = 0.5          # re-encode when the decoded MP3 is further than this from the target
 # Music beds.
 MUSIC_LEAD_S = 3.0             # intro music alone before the first word
 MUSIC_LEVEL_LU = -6.0          # music at full level, relative to the speech loudness
@@ -110,7 +111,10 @@ def encode_mp3(audio: np.ndarray, out_path: str | os.PathLike, bitrate_kbps: int
 # ------------------------------------------------------------------ meters
 
 def integrated_lufs(audio: np.ndarray, sample_rate: int = SAMPLE_RATE) -> float:
-    """BS.1770 integrated loudness (gated), LUFS; -inf for silence or < 0.4 s."""
+    """BS.1770-4 integrated loudness (gated), LUFS, by pyloudnorm's own Meter.
+
+    -inf for silence or audio shorter than one 400 ms block.
+    """
     import pyloudnorm
 
     x = np.asarray(audio, dtype=np.float64)
@@ -121,6 +125,47 @@ def integrated_lufs(audio: np.ndarray, sample_rate: int = SAMPLE_RATE) -> float:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return float(pyloudnorm.Meter(sample_rate).integrated_loudness(x))
+
+
+def fast_lufs(audio: np.ndarray, sample_rate: int = SAMPLE_RATE) -> float:
+    """The same measurement as `integrated_lufs` (pyloudnorm's K-weighting filters,
+    400 ms blocks with 75 % overlap, -70 LUFS absolute and -10 LU relative gates),
+    with the per-block loops vectorized: ~20x faster, used inside the mastering loops.
+    """
+    import pyloudnorm
+
+    x = np.asarray(audio, dtype=np.float64)
+    if x.ndim == 1:
+        x = x[:, None]
+    n, ch = x.shape
+    if n < int(0.4 * sample_rate) + 1 or not np.any(x):
+        return float("-inf")
+    meter = pyloudnorm.Meter(sample_rate)
+    block, step = meter.block_size, 1.0 - meter.overlap
+    weights = np.array([1.0, 1.0, 1.0, 1.41, 1.41])[:ch]
+    energy = np.zeros(n + 1)
+    for c in range(ch):
+        y = x[:, c].copy()
+        for stage in meter._filters.values():
+            y = stage.apply_filter(y)
+        cum = np.concatenate([[0.0], np.cumsum(y * y)])
+        energy = energy + weights[c] * cum
+    t = n / sample_rate
+    blocks = int(np.round((t - block) / (block * step))) + 1
+    j = np.arange(blocks)
+    lo = (block * (j * step) * sample_rate).astype(int)
+    hi = np.minimum((block * (j * step + 1) * sample_rate).astype(int), n)
+    z = (energy[hi] - energy[lo]) / (block * sample_rate)
+    with np.errstate(divide="ignore"):
+        lk = -0.691 + 10 * np.log10(z)
+    gated = z[lk >= -70.0]
+    if not len(gated):
+        return float("-inf")
+    rel = -0.691 + 10 * np.log10(gated.mean()) - 10.0
+    gated = z[(lk > rel) & (lk > -70.0)]
+    if not len(gated):
+        return float("-inf")
+    return float(-0.691 + 10 * np.log10(gated.mean()))
 
 
 def _oversampled_abs(audio: np.ndarray) -> np.ndarray:
@@ -161,37 +206,33 @@ def _peak_envelope(x: np.ndarray) -> np.ndarray:
 
 
 def limit(audio: np.ndarray, ceiling_db: float, sample_rate: int = SAMPLE_RATE,
-          radius_s: float = LIMIT_RADIUS_S, passes: int = 4) -> tuple[np.ndarray, float]:
+          radius_s: float = LIMIT_RADIUS_S, envelope: np.ndarray | None = None,
+          ) -> tuple[np.ndarray, float]:
     """True-peak limiter: scale by a smooth look-ahead gain envelope so peaks stay <= ceiling.
 
-    Returns (limited audio, largest gain reduction in dB). The gain g[n] each
-    sample needs is spread with a minimum filter of radius R (look-ahead and
-    hold), then averaged over 2R+1 samples: every value averaged at a peak is
-    already <= the gain that peak needs, so the peak lands at or under the
-    ceiling, and the gain moves in ramps of 2R instead of jumps. Samples are
-    only multiplied, never moved.
+    Returns (limited audio (n, ch), largest gain reduction in dB). The gain
+    g[n] each sample needs is spread with a minimum filter of radius R
+    (look-ahead and hold), then averaged over 2R+1 samples: every value
+    averaged at a peak is already <= the gain that peak needs, so the peak
+    lands at or under the ceiling, and the gain moves in ramps of 2R instead of
+    jumps. Samples are only multiplied, never moved. `envelope`: the
+    per-sample true-peak level of `audio` when the caller already has it.
     """
     from scipy.ndimage import minimum_filter1d, uniform_filter1d
 
     x = np.asarray(audio, dtype=np.float64)
     if x.ndim == 1:
         x = x[:, None]
+    env = _peak_envelope(x) if envelope is None else envelope
     ceiling = 10 ** (ceiling_db / 20)
+    if len(env) == 0 or env.max() <= ceiling:
+        return x, 0.0
     radius = max(1, int(round(radius_s * sample_rate)))
-    total = np.ones(len(x))
-    for _ in range(passes):
-        env = _peak_envelope(x)
-        if len(env) == 0 or env.max() <= ceiling:
-            break
-        # aim a hair under the ceiling: the envelope itself slightly reshapes the peaks
-        need = np.minimum(1.0, (ceiling * 0.999) / np.maximum(env, 1e-12))
-        held = minimum_filter1d(need, size=2 * radius + 1, mode="nearest")
-        gain = uniform_filter1d(held, size=2 * radius + 1, mode="nearest")
-        gain = np.minimum(gain, 1.0)
-        x = x * gain[:, None]
-        total *= gain
-    reduction = -db(float(total.min())) if len(total) else 0.0
-    return x, max(0.0, reduction)
+    # aim a hair under the ceiling: the gain ramps reshape the peaks very slightly
+    need = np.minimum(1.0, (ceiling * 0.995) / np.maximum(env, 1e-12))
+    held = minimum_filter1d(need, size=2 * radius + 1, mode="nearest")
+    gain = np.minimum(uniform_filter1d(held, size=2 * radius + 1, mode="nearest"), need)
+    return x * gain[:, None], max(0.0, -db(float(gain.min())))
 
 
 # ------------------------------------------------------------------ layout
@@ -328,25 +369,29 @@ def layout(segments: list[np.ndarray], pause_ms: int, channels: int = 1,
 
 # ------------------------------------------------------------------ mastering
 
-def normalize(mix: np.ndarray, target_lufs: float | None, ceiling_db: float) -> tuple[np.ndarray, dict]:
-    """Gain to the target loudness, then true-peak limiting to the ceiling (2 rounds)."""
+def normalize(mix: np.ndarray, target_lufs: float | None, ceiling_db: float,
+              envelope: np.ndarray | None = None) -> tuple[np.ndarray, dict]:
+    """One gain to the target loudness, then true-peak limiting to the ceiling.
+
+    Limiting lowers the loudness a little; the gain is raised to make up for it
+    (a few rounds, each cheap: the true-peak envelope of the mix is computed
+    once and scales with the gain).
+    """
+    env = _peak_envelope(mix) if envelope is None else envelope
     stats = {"gain_db": 0.0, "limiter_db": 0.0}
-    x = mix
-    if target_lufs is None:
-        x, red = limit(x, ceiling_db)
+    base = fast_lufs(mix) if target_lufs is not None else float("-inf")
+    if not np.isfinite(base):
+        x, red = limit(mix, ceiling_db, envelope=env)
         stats["limiter_db"] = round(red, 2)
         return x, stats
-    base = integrated_lufs(mix)
-    if not np.isfinite(base):
-        return x, stats
     gain = target_lufs - base
-    for _ in range(3):
-        x, red = limit(mix * 10 ** (gain / 20), ceiling_db)
-        got = integrated_lufs(x)
-        if not np.isfinite(got) or abs(got - target_lufs) < 0.2:
+    for _ in range(4):
+        g = 10 ** (gain / 20)
+        x, red = limit(mix * g, ceiling_db, envelope=env * g)
+        got = fast_lufs(x)
+        if not np.isfinite(got) or abs(got - target_lufs) < 0.1:
             break
-        gain += target_lufs - got          # limiting took some loudness: give it back
-        gain = min(gain, target_lufs - base + 6.0)
+        gain = min(gain + target_lufs - got, target_lufs - base + 10.0)
     stats.update(gain_db=round(gain, 2), limiter_db=round(red, 2))
     return x, stats
 
@@ -361,17 +406,25 @@ def master_episode(segments: list[np.ndarray], out_mp3: str | os.PathLike, pause
                          "set channels: 1 or 2 in the episode settings")
     kbps = parse_bitrate(bitrate)
     mix, spans, music = layout(segments, pause_ms, channels, music_intro, music_outro)
-    margin = ENCODE_MARGIN_DB
+    env = _peak_envelope(mix)
+    margin, aim = ENCODE_MARGIN_DB, target_lufs
     for attempt in range(MAX_ENCODES):
-        # the encoder overshoots the true peak a little: master to a ceiling under the real one
-        mastered, stats = normalize(mix, target_lufs, ceiling_db - margin)
+        # the encoder overshoots the true peak a little and its low-pass takes some
+        # loudness: master to a lower ceiling and a corrected target, measure, repeat
+        mastered, stats = normalize(mix, aim, ceiling_db - margin, env)
         encode_mp3(mastered.astype(np.float32), out_mp3, kbps)
         decoded = decode(out_mp3, channels)
         tp = true_peak_dbtp(decoded)
-        if tp <= ceiling_db or attempt == MAX_ENCODES - 1:
+        lufs = fast_lufs(decoded)
+        tp_ok = tp <= ceiling_db
+        lufs_ok = target_lufs is None or not np.isfinite(lufs) or abs(lufs - target_lufs) <= LUFS_TOLERANCE
+        if (tp_ok and lufs_ok) or attempt == MAX_ENCODES - 1:
             break
-        margin += tp - ceiling_db + 0.1
-    lufs = integrated_lufs(decoded)
+        if not tp_ok:
+            margin += tp - ceiling_db + 0.05
+        if not lufs_ok:
+            aim += target_lufs - lufs
+    lufs = integrated_lufs(decoded)   # the reported figure: pyloudnorm's meter itself
     loudness = {
         "integrated_lufs": round(lufs, 2) if np.isfinite(lufs) else None,
         "true_peak_dbtp": round(tp, 2) if np.isfinite(tp) else None,

@@ -10,20 +10,21 @@ happened.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
+import os
 import re
 import sys
 from collections import Counter
 from pathlib import Path
 from typing import Callable
 
-import yaml
-
-from . import paths
+from . import condense, paths
 from .errors import EngineError, EngineUnavailable, InputError, UnsupportedLanguage
-from .fsio import write_json
-from .tts import fallback_chain, get_engine, wav_ok
+from .fsio import read_json, write_json
+from .settings import EpisodeSettings
+from .tts import OFFLINE_PREFERENCE, TtsEngine, fallback_chain, get_engine, wav_ok
 from .tts.text import protect_numbers, spell_numbers
 
 # Which numbers to spell out (pipeline.numbers.spell_out) before an engine
@@ -54,6 +55,9 @@ SPELL_OUT_POLICY: dict[str, dict[str, frozenset[str]]] = {
 PROTECT_NUMBERS = {"gtts"}
 
 Event = Callable[[str], None]
+SAMPLE_RATE = 44100
+# Bump when mastering changes: the next build assembles every episode again.
+ASSEMBLY_FORMAT = 1
 
 
 def print_to_stderr(msg: str) -> None:
@@ -98,55 +102,115 @@ def cache_key(engine: str, voice: str, lang: str, rate: float, text: str) -> str
 
 
 def load_script(path: Path) -> dict:
+    """script.yaml checked by the condense stage's own reader (one format, one set of rules)."""
     path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(f"script not found: {path}", "run the condense stage first") from None
-    except yaml.YAMLError as e:
-        raise InputError(f"{path} is not valid YAML: {e}", "fix the line it names") from None
-    if not isinstance(data, dict) or not isinstance(data.get("points"), list):
-        raise InputError(f"{path} has no 'points' list", "see README: script.yaml format")
-    lang = str(data.get("language") or "").strip().lower()
-    if not lang:
-        raise InputError(f"{path} has no 'language'", "add e.g. 'language: en'")
-    data["language"] = lang
+    if not path.is_file():
+        raise InputError(f"script not found: {path}", "run the condense stage first")
+    data = condense.load_script(path)
+    data["language"] = str(data.get("language") or "").strip().lower()
     return data
 
 
 def script_segments(script: dict) -> list[dict]:
-    """Spoken segments in order: intro, point-1..N, outro; empty texts skipped."""
-    segs = [("intro", script.get("intro"))]
-    for i, p in enumerate(script["points"], 1):
-        segs.append((f"point-{i}", p.get("text") if isinstance(p, dict) else p))
-    segs.append(("outro", script.get("outro")))
-    return [{"id": sid, "text": str(t).strip()} for sid, t in segs if t and str(t).strip()]
+    """Spoken segments in order (pipeline.condense.segments): id, title, text."""
+    return [{**s, "text": str(s["text"]).strip()} for s in condense.segments(script)]
+
+
+def file_sha256(path: str | os.PathLike) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+@functools.lru_cache(maxsize=None)
+def _piper_with(voices: tuple) -> TtsEngine:
+    from .tts.piper_engine import PiperEngine
+
+    return PiperEngine(voices=dict(voices))
+
+
+def _engines(settings: EpisodeSettings) -> Callable[[str], TtsEngine]:
+    """Engine getter honouring settings.piper_voice ({lang: voice.onnx})."""
+    voices = tuple(sorted((str(k).lower(), str(v)) for k, v in (settings.piper_voice or {}).items()))
+
+    def get(name: str) -> TtsEngine:
+        if name == "piper" and voices:
+            return _piper_with(voices)
+        return get_engine(name)
+
+    return get
+
+
+def _chain(engine: str, lang: str, get: Callable[[str], TtsEngine]) -> list[str]:
+    """tts.fallback_chain, with the episode's own piper voices."""
+    chain = fallback_chain(engine, lang)  # unknown engine -> EngineError listing names
+    if "piper" in chain or get("piper") is get_engine("piper"):
+        return chain
+    out = []
+    for name in (engine, *OFFLINE_PREFERENCE):
+        if name not in out and (name in chain or (name == "piper" and get(name).supports(lang))):
+            out.append(name)
+    return out
+
+
+def _previous(out_dir: Path, key: str) -> dict | None:
+    """The timeline of the last assembly when its inputs were the same and its MP3 is intact."""
+    try:
+        old = read_json(out_dir / "timeline.json")
+        if old.get("assembly_key") != key or not old.get("audio_sha256"):
+            return None
+        if file_sha256(out_dir / "episode.mp3") != old["audio_sha256"]:
+            return None
+        return old
+    except (OSError, ValueError, AttributeError):
+        return None
 
 
 def synthesize(
     script_path: Path,
     out_dir: Path,
     engine: str = "gtts",
-    pause_ms: int = 600,
+    pause_ms: int | None = None,
     on_event: Event = print_to_stderr,
-    rate: float = 1.0,
+    rate: float | None = None,
     cache_dir: Path | None = None,
+    settings: EpisodeSettings | None = None,
+    *,
+    config_path: Path | None = None,
 ) -> dict:
-    """script.yaml -> out_dir/episode.mp3 + out_dir/timeline.json; returns the timeline."""
-    from .audio import assemble  # pydub/ffmpeg only when we get this far
+    """script.yaml -> out_dir/episode.mp3 + out_dir/timeline.json; returns the timeline.
 
+    `settings` (default EpisodeSettings()) gives the pause, rate, bitrate,
+    channels, loudness target, true-peak ceiling, music beds, cover and piper
+    voices; `pause_ms` / `rate`, when given, override the settings' values.
+    Tags: pipeline.tags (post.json beside the script, podcast.yaml at
+    `config_path`, default the project's). When neither the segments' audio nor
+    the settings and tags changed, the MP3 is not assembled again (the bytes
+    stay the same, so the transcript cache still hits).
+    """
+    from .audio import assemble_full  # scipy/ffmpeg only when we get this far
+    from .tags import chapter_list, episode_tags, write_tags
+
+    settings = settings or EpisodeSettings()
+    pause_ms = settings.pause_ms if pause_ms is None else pause_ms
+    rate = settings.rate if rate is None else rate
+    _check_mastering(settings, pause_ms)
     script = load_script(Path(script_path))
     lang = script["language"]
     segs = script_segments(script)
     if not segs:
         raise InputError(f"{script_path} has nothing to say: every text is empty")
-    chain = fallback_chain(engine, lang)  # unknown engine -> EngineError listing names
+    get = _engines(settings)
+    chain = _chain(engine, lang, get)
     if not chain:
         raise UnsupportedLanguage(
             f"no speech engine here speaks {lang!r}", "use a language espeak-ng knows, e.g. en or fr"
         )
     cache = Path(cache_dir) if cache_dir else Path(paths.CACHE_DIR) / "tts"
     out_dir = Path(out_dir)
+    tags = episode_tags(script, out_dir, settings, config_path)   # bad podcast.yaml: fail before work
 
     dead: dict[str, str] = {}  # engine -> why it can't run; never retried this run
     fallback_reason = None
@@ -162,7 +226,7 @@ def synthesize(
         for name in chain:
             if name in dead:
                 continue
-            eng = get_engine(name)
+            eng = get(name)
             spoken = spoken_text(seg["text"], name, lang, on_event)
             wav = cache / f"{cache_key(name, eng.voice_id(lang), lang, rate, spoken)}.wav"
             hit = wav_ok(wav)
@@ -185,10 +249,45 @@ def synthesize(
                 "connect to the network for gtts, or check the offline voices (make setup)",
             )
         wavs.append(wav)
-        rows.append({"id": seg["id"], "text": seg["text"], "spoken": spoken, "engine": name,
-                     "cache_hit": hit})
+        rows.append({"id": seg["id"], "title": seg["title"], "text": seg["text"], "spoken": spoken,
+                     "engine": name, "cache_hit": hit})
 
-    times = assemble(wavs, pause_ms, out_dir / "episode.mp3")
+    mastering = {
+        "pause_ms": pause_ms, "bitrate": settings.bitrate, "channels": settings.channels,
+        "sample_rate": SAMPLE_RATE, "loudness_lufs": settings.loudness_lufs,
+        "true_peak_db": settings.true_peak_db,
+    }
+    inputs = {
+        "format": ASSEMBLY_FORMAT,
+        "segments": [file_sha256(w) for w in wavs],
+        "mastering": mastering,
+        "titles": [r["title"] for r in rows],
+        "tags": tags,
+        **{k: _file_id(getattr(settings, k)) for k in ("music_intro", "music_outro", "cover")},
+    }
+    key = hashlib.sha256(json.dumps(inputs, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    old = _previous(out_dir, key)
+    if old is not None:
+        times = [(s["start"], s["end"]) for s in old["segments"]]
+        duration, loudness, music, chapters = old["duration"], old["loudness"], old.get("music", {}), old["chapters"]
+        if progress:
+            on_event("episode.mp3 is up to date (same audio, settings and tags)")
+    else:
+        if progress:
+            on_event("mastering and encoding episode.mp3 ...")
+        chapters: list[dict] = []
+
+        def tag_it(tmp: Path, result) -> None:
+            # chapter times are known once mastered (intro music shifts the speech)
+            chapters.extend(chapter_list(result.times, [r["title"] for r in rows], result.duration))
+            write_tags(tmp, tags, chapters, settings.cover)
+
+        result = assemble_full(
+            wavs, pause_ms, out_dir / "episode.mp3", bitrate=settings.bitrate,
+            mono=settings.channels == 1, loudness_lufs=settings.loudness_lufs,
+            true_peak_db=settings.true_peak_db, music_intro=settings.music_intro,
+            music_outro=settings.music_outro, before_rename=tag_it)
+        times, duration, loudness, music = result.times, result.duration, result.loudness, result.music
     for row, (start, end) in zip(rows, times):
         row["start"], row["end"] = round(start, 6), round(end, 6)
 
@@ -203,14 +302,51 @@ def synthesize(
         "engines": dict(counts),
         "rate": rate,
         "pause_ms": pause_ms,
-        "duration": round(times[-1][1], 6),
+        "duration": round(duration, 6),
         "audio": "episode.mp3",
         "segments": [
-            {k: r[k] for k in ("id", "text", "spoken", "engine", "start", "end", "cache_hit")}
+            {k: r[k] for k in ("id", "title", "text", "spoken", "engine", "start", "end", "cache_hit")}
             for r in rows
         ],
+        "resynthesized": sum(not r["cache_hit"] for r in rows),
+        "reassembled": old is None,
+        "mastering": mastering,
+        "loudness": loudness,
+        "music": music,
+        "chapters": chapters,
+        "tags": tags,
+        "assembly_key": key,
+        "audio_sha256": file_sha256(out_dir / "episode.mp3"),
     }
     write_json(out_dir / "timeline.json", timeline)
     if progress:
-        on_event(f"synthesized {len(rows)} segments, {timeline['duration']:.1f} s ({used})")
+        on_event(f"synthesized {len(rows)} segments ({timeline['resynthesized']} new), "
+                 f"{timeline['duration']:.1f} s ({used}), {loudness.get('integrated_lufs')} LUFS, "
+                 f"{loudness.get('true_peak_dbtp')} dBTP")
     return timeline
+
+
+def _check_mastering(settings: EpisodeSettings, pause_ms: int) -> None:
+    """Fail on impossible audio settings before any speech is synthesized."""
+    from .master import parse_bitrate
+
+    parse_bitrate(settings.bitrate)
+    if settings.channels not in (1, 2):
+        raise InputError(f"channels must be 1 (mono) or 2 (stereo), got {settings.channels}",
+                         "set channels: 1 or 2 in the episode settings")
+    if not isinstance(pause_ms, int) or isinstance(pause_ms, bool) or not 0 <= pause_ms <= 10000:
+        raise InputError(f"pause_ms must be 0 to 10000, got {pause_ms!r}", "set pause_ms in the episode settings")
+    if not -40 <= float(settings.loudness_lufs) <= -5:
+        raise InputError(f"loudness_lufs {settings.loudness_lufs} is out of range", "use -40 to -5 (podcasts: -16)")
+    if not -10 <= float(settings.true_peak_db) <= 0:
+        raise InputError(f"true_peak_db {settings.true_peak_db} is out of range", "use -10 to 0 (podcasts: -1)")
+
+
+def _file_id(path) -> str | None:
+    """Content id of a settings file (music, cover), so replacing it rebuilds the MP3."""
+    if not path:
+        return None
+    p = Path(path)
+    if not p.is_file():
+        raise InputError(f"file not found: {p}", "check the music_intro / music_outro / cover settings")
+    return file_sha256(p)

@@ -106,7 +106,7 @@ def detect_language(text: str) -> str:
     if counts[best] < 3:
         raise UnsupportedLanguage(
             "could not tell the post's language (too little text in a known language)",
-            f"pass --lang with one of: {', '.join(SUPPORTED_LANGUAGES)}",
+            f"pass --lang; supported languages: {', '.join(SUPPORTED_LANGUAGES)}",
         )
     check_language(best)
     return best

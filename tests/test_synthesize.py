@@ -25,7 +25,6 @@ EN = {
     "intro": "Welcome to a very short episode.",
     "points": [
         {"title": "Revenue", "text": "Revenue grew 12 percent in 2024."},
-        {"title": "Empty", "text": ""},
         {"title": "Users", "text": "We now have 1 000 users."},
     ],
     "outro": "Thanks for listening.",
@@ -65,7 +64,7 @@ def test_piper_episode_timeline_and_cache(tmp_path, cache, events):
     out = tmp_path / "ep"
     tl = synthesize(script, out, engine="piper", pause_ms=600, on_event=events.append)
 
-    assert [s["id"] for s in tl["segments"]] == ["intro", "point-1", "point-3", "outro"]
+    assert [s["id"] for s in tl["segments"]] == ["intro", "point-1", "point-2", "outro"]
     assert tl["tts_engine"] == "piper" and tl["requested_engine"] == "piper"
     assert tl["fallback_reason"] is None and tl["language"] == "en"
     assert json.loads((out / "timeline.json").read_text()) == tl

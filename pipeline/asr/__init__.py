@@ -49,7 +49,10 @@ DECODE_SETTINGS: dict[str, Any] = {
 @runtime_checkable
 class AsrEngine(Protocol):
     name: str
-    model: str
+    model: str  # as requested: "base", another size, or a path
+
+    @property
+    def model_path(self) -> Path: ...  # resolved without loading; SetupError if unavailable
 
     def transcribe(self, audio: Path, language: str, *, progress: bool = False) -> dict: ...
 

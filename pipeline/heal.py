@@ -1,0 +1,133 @@
+"""Self-healing: re-speak the segments whose numbers were lost or changed.
+
+For each failing segment, strategies are tried in order, one per round, within
+a bounded number of rounds: speak every number through the verbalizer, then
+also slow down, then another offline engine. Only the failing segments are
+re-synthesized (the others come from the TTS cache), the episode is
+re-assembled, transcribed once more and re-verified. What was tried and what
+worked is written into verify.json; the overrides that worked are kept in
+overrides.json so later rebuilds speak those segments the same way.
+"""
+
+import hashlib
+from pathlib import Path
+from typing import Callable
+
+from . import fsio
+from .condense import load_script, segments
+
+OVERRIDES = "overrides.json"
+DEFAULT_ROUNDS = 3
+SLOW_RATE = 0.85
+# (name, override): each later strategy keeps what the earlier ones did.
+STRATEGIES = [
+    ("verbalize", {"spell": "all"}),
+    ("slower", {"spell": "all", "rate": SLOW_RATE}),
+    ("other-engine", {"spell": "all", "rate": SLOW_RATE, "engine": None}),
+]
+STRATEGY_INDEX = {name: i for i, (name, _) in enumerate(STRATEGIES)}
+FAILING = ("lost", "changed")
+
+
+def text_key(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def load_overrides(ep: Path, script: dict) -> dict[str, dict]:
+    """Overrides still valid for the script as it is (an edited segment drops its own)."""
+    path = Path(ep) / OVERRIDES
+    if not path.exists():
+        return {}
+    texts = {s["id"]: text_key(s["text"]) for s in segments(script)}
+    saved = fsio.read_json(path)
+    return {sid: o for sid, o in saved.items() if texts.get(sid) == o.get("text_key")}
+
+
+def failing_segments(report: dict) -> list[str]:
+    seen: list[str] = []
+    for row in report["numbers"]:
+        if row["status"] in FAILING and row["segment"] not in seen:
+            seen.append(row["segment"])
+    return seen
+
+
+def other_engine(used: str, lang: str) -> str | None:
+    from .tts import OFFLINE_PREFERENCE, get_engine
+
+    for name in OFFLINE_PREFERENCE:
+        if name != used and get_engine(name).supports(lang):
+            return name
+    return None
+
+
+def next_override(seg_id: str, done: int, engine_used: str, lang: str, text: str):
+    """The next strategy for a segment after `done` tries, or None when all are spent."""
+    for i in range(done, len(STRATEGIES)):
+        name, override = STRATEGIES[i]
+        override = dict(override)
+        if "engine" in override:
+            override["engine"] = other_engine(engine_used, lang)
+            if override["engine"] is None:
+                continue
+        return i, {**override, "strategy": name, "text_key": text_key(text)}
+    return None
+
+
+def heal(ep: Path, rebuild: Callable[[dict], dict], rounds: int = DEFAULT_ROUNDS,
+         log: Callable[[str], None] = print) -> dict:
+    """Heal the episode in `ep` whose verify.json reports failures.
+
+    `rebuild(overrides)` re-synthesizes with the overrides, re-transcribes and
+    re-verifies, returning the new report: the caller owns the engines.
+    """
+    ep = Path(ep)
+    script = load_script(ep / "script.yaml")
+    report = fsio.read_json(ep / "verify.json")
+    timeline = fsio.read_json(ep / "timeline.json")
+    engine_of = {s["id"]: s.get("engine") for s in timeline["segments"]}
+    texts = {s["id"]: s["text"] for s in segments(script)}
+    overrides = load_overrides(ep, script)
+    done = {sid: STRATEGY_INDEX[o["strategy"]] + 1 for sid, o in overrides.items()
+            if o.get("strategy") in STRATEGY_INDEX}
+    history: dict[str, list[dict]] = {}
+    for round_no in range(1, rounds + 1):
+        failing = failing_segments(report)
+        if not failing:
+            break
+        planned = {}
+        for sid in failing:
+            nxt = next_override(sid, done.get(sid, 0), engine_of.get(sid), script["language"],
+                                texts[sid])
+            if nxt:
+                done[sid], planned[sid] = nxt[0] + 1, nxt[1]
+        if not planned:
+            break
+        overrides.update(planned)
+        log(f"heal round {round_no}: " + ", ".join(f"{sid} -> {o['strategy']}"
+                                                  for sid, o in planned.items()))
+        fsio.write_json(ep / OVERRIDES, overrides)
+        report = rebuild(overrides)
+        for sid, o in planned.items():
+            statuses = [r["status"] for r in report["numbers"] if r["segment"] == sid]
+            history.setdefault(sid, []).append({"strategy": o["strategy"], "override": _public(o),
+                                                "statuses": statuses})
+    return attach_history(ep, report, history)
+
+
+def _public(override: dict) -> dict:
+    return {k: v for k, v in override.items() if k not in ("strategy", "text_key")}
+
+
+def attach_history(ep: Path, report: dict, history: dict[str, list[dict]]) -> dict:
+    healing = []
+    for sid, tries in history.items():
+        fixed = not any(s in FAILING for s in tries[-1]["statuses"])
+        healing.append({"segment": sid, "attempts": tries,
+                        "fixed_by": tries[-1]["strategy"] if fixed else None})
+    for row in report["numbers"]:
+        tries = history.get(row["segment"])
+        if tries:
+            row["healing"] = [t["strategy"] for t in tries]
+    report["healing"] = healing
+    fsio.write_json(Path(ep) / "verify.json", report)
+    return report

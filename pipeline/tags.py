@@ -1,0 +1,184 @@
+"""ID3v2.4 tags and chapters for episode.mp3 (mutagen).
+
+    tags = episode_tags(script, episode_dir, settings)       # what to write
+    write_tags(mp3, tags, chapters, cover="cover.jpg")         # writes in place
+
+Sources: title and language from script.yaml; author and date from post.json
+in the episode folder (when present); the show from settings.show, else the
+`title` of podcast.yaml (pipeline.feed.load_config), whose `author` is also the
+fallback author; the description is the intro (else the first key point).
+
+Text from posts is untrusted. ID3 is not markup, so nothing is escaped: every
+value is made a str, control characters (and lone surrogates) are removed and
+runs of whitespace collapsed, and it is capped in length.
+
+Chapters: one CHAP frame per segment (element ids chp0, chp1, ... in time
+order, start/end in ms, a TIT2 sub-frame with the title) and one top-level,
+ordered CTOC listing them, which ffmpeg and podcast apps read back.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from . import fsio, paths
+from .errors import InputError
+
+GENRE = "Podcast"
+MAX_TEXT = 500           # a title, show or author
+MAX_DESCRIPTION = 4000
+# ISO 639-1 (script.yaml) -> ISO 639-2 (ID3 TLAN and COMM)
+ISO639_2 = {"en": "eng", "fr": "fra", "de": "deu", "es": "spa", "it": "ita", "nl": "nld",
+            "pt": "por", "ja": "jpn", "zh": "zho", "ru": "rus", "pl": "pol", "sv": "swe"}
+_CONTROL_RE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufeff\ufffe\uffff\u2028\u2029]")
+_DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+def clean(value, limit: int = MAX_TEXT) -> str:
+    """Untrusted text -> a str fit for an ID3 text frame (possibly empty)."""
+    if value is None:
+        return ""
+    text = value if isinstance(value, str) else str(value)
+    text = _CONTROL_RE.sub(" ", text)
+    text = re.sub(r"\s+", " ", text).strip()
+    if len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    return text
+
+
+def language_code(lang: str) -> str:
+    base = clean(lang).lower().split("-")[0]
+    if len(base) == 3 and base.isalpha():
+        return base
+    return ISO639_2.get(base, "und")
+
+
+def _post(episode_dir: Path) -> dict:
+    path = Path(episode_dir) / "post.json"
+    try:
+        data = fsio.read_json(path)
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _show_config(config_path: Path | None) -> dict:
+    from .feed import load_config
+
+    path = Path(config_path) if config_path else paths.PROJECT_ROOT / "podcast.yaml"
+    if not path.exists():
+        return {}
+    return load_config(path)   # a broken podcast.yaml is an error worth fixing: InputError
+
+
+def episode_tags(script: dict, episode_dir: Path, settings=None, config_path: Path | None = None) -> dict:
+    """The tag values of an episode, cleaned: title, show, author, date, language,
+    description, genre, track (episode number or None)."""
+    post = _post(episode_dir)
+    needs_config = not (settings and settings.show) or not post.get("author")
+    config = _show_config(config_path) if needs_config else {}
+    show = (settings.show if settings and settings.show else None) or config.get("title")
+    description = script.get("intro") or next(
+        (p.get("text") for p in script.get("points") or [] if isinstance(p, dict)), "")
+    date = clean(post.get("date"))
+    number = getattr(settings, "episode_number", None) if settings else None
+    return {
+        "title": clean(script.get("title") or post.get("title")),
+        "show": clean(show),
+        "author": clean(post.get("author") or config.get("author")),
+        "date": date if _DATE_RE.match(date) else "",
+        "language": language_code(str(script.get("language") or "")),
+        "description": clean(description, MAX_DESCRIPTION),
+        "genre": GENRE,
+        "track": number if isinstance(number, int) and not isinstance(number, bool) else None,
+    }
+
+
+def _cover_frame(cover: str | os.PathLike):
+    from mutagen.id3 import APIC, PictureType
+
+    path = Path(cover)
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise InputError(f"cover image unreadable: {path}: {e}", "check settings cover") from None
+    if data[:3] == b"\xff\xd8\xff":
+        mime = "image/jpeg"
+    elif data[:8] == b"\x89PNG\r\n\x1a\n":
+        mime = "image/png"
+    else:
+        raise InputError(f"cover {path.name} is neither a JPEG nor a PNG image",
+                         "use a square JPEG or PNG (1400-3000 px) as cover")
+    return APIC(encoding=3, mime=mime, type=PictureType.COVER_FRONT, desc="Cover", data=data)
+
+
+def chapter_list(times: list[tuple[float, float]], titles: list[str], duration: float) -> list[dict]:
+    """Chapters that tile the episode: each starts where its segment starts (the
+    first at 0, before any intro music) and ends where the next one starts."""
+    starts = [0] + [round(s * 1000) for s, _ in times[1:]]
+    ends = starts[1:] + [round(duration * 1000)]
+    return [{"id": f"chp{i}", "title": clean(t) or f"Chapter {i + 1}", "start_ms": a, "end_ms": max(a, b)}
+            for i, (t, a, b) in enumerate(zip(titles, starts, ends))]
+
+
+def write_tags(mp3_path: str | os.PathLike, tags: dict, chapters: list[dict] | None = None,
+               cover: str | os.PathLike | None = None) -> None:
+    """Replace the ID3 tag of `mp3_path` (in place: call it on a temporary file)."""
+    from mutagen.id3 import (CHAP, COMM, CTOC, ID3, TALB, TCON, TDRC, TIT2, TLAN, TPE1, TPE2,
+                             TRCK, CTOCFlags)
+
+    tag = ID3()
+    lang = tags.get("language") or "und"
+    if tags.get("title"):
+        tag.add(TIT2(encoding=3, text=[tags["title"]]))
+    if tags.get("show"):
+        tag.add(TALB(encoding=3, text=[tags["show"]]))
+        tag.add(TPE2(encoding=3, text=[tags["show"]]))
+    if tags.get("author"):
+        tag.add(TPE1(encoding=3, text=[tags["author"]]))
+    if tags.get("date"):
+        tag.add(TDRC(encoding=3, text=[tags["date"]]))
+    tag.add(TLAN(encoding=3, text=[lang]))
+    if tags.get("description"):
+        tag.add(COMM(encoding=3, lang=lang, desc="", text=[tags["description"]]))
+    tag.add(TCON(encoding=3, text=[tags.get("genre") or GENRE]))
+    if tags.get("track") is not None:
+        tag.add(TRCK(encoding=3, text=[str(tags["track"])]))
+    if cover:
+        tag.add(_cover_frame(cover))
+    chapters = sorted(chapters or [], key=lambda c: c["start_ms"])
+    for c in chapters:
+        tag.add(CHAP(element_id=c["id"], start_time=int(c["start_ms"]), end_time=int(c["end_ms"]),
+                     start_offset=0xFFFFFFFF, end_offset=0xFFFFFFFF,
+                     sub_frames=[TIT2(encoding=3, text=[clean(c["title"])])]))
+    if chapters:
+        tag.add(CTOC(element_id="toc", flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,
+                     child_element_ids=[c["id"] for c in chapters],
+                     sub_frames=[TIT2(encoding=3, text=["Chapters"])]))
+    tag.save(str(mp3_path), v2_version=4, padding=lambda info: 0)
+
+
+def read_tags(mp3_path: str | os.PathLike) -> dict:
+    """The main tags back as plain values (for tests and reports)."""
+    from mutagen.id3 import ID3
+
+    tag = ID3(str(mp3_path))
+
+    def text(key):
+        f = tag.get(key)
+        return str(f.text[0]) if f is not None and f.text else None
+
+    comm = tag.getall("COMM")
+    chaps = sorted(tag.getall("CHAP"), key=lambda c: c.start_time)
+    return {
+        "title": text("TIT2"), "show": text("TALB"), "album_artist": text("TPE2"),
+        "author": text("TPE1"), "date": text("TDRC"), "language": text("TLAN"),
+        "genre": text("TCON"), "description": str(comm[0].text[0]) if comm else None,
+        "cover": bool(tag.getall("APIC")),
+        "chapters": [{"id": c.element_id, "start_ms": c.start_time, "end_ms": c.end_time,
+                      "title": str(c.sub_frames["TIT2"].text[0]) if "TIT2" in c.sub_frames else None}
+                     for c in chaps],
+        "toc": [list(t.child_element_ids) for t in tag.getall("CTOC")],
+    }
