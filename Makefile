@@ -7,7 +7,9 @@ PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed
 MODELS  := .models/manifest.json
 
-TTS     ?= gtts
+TTS     ?=
+TTS_ARG := $(if $(TTS),--tts $(TTS),)
+HEAL_ROUNDS ?= 3
 ASR     ?= faster-whisper
 DEMO    := episodes/demo.md
 SRC     ?= $(DEMO)
@@ -20,13 +22,14 @@ PORT    ?= 8000
 SOURCES := $(wildcard episodes/*.md episodes/*.txt episodes/*.html)
 
 .DEFAULT_GOAL := help
-.PHONY: help setup demo episode verify diff feed serve all test clean distclean FORCE
+.PHONY: help setup demo episode verify diff feed serve all bench test clean distclean FORCE
 
 help: ## list the targets
 	@echo "Podcast pipeline - make targets:"
 	@grep -E '^[a-z][a-zA-Z_-]*:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | awk -F'\t' '{printf "  %-10s %s\n", $$1, $$2}'
 	@echo
-	@echo "Variables: SRC=path/to/post.md  EP=<slug>  TTS=gtts|piper|espeak  ASR=faster-whisper|whisper"
+	@echo "Variables: SRC=path/to/post.md  EP=<slug>  TTS=gtts|piper|espeak (default: the post's"
+	@echo "           settings file, else gtts)  ASR=faster-whisper|whisper  HEAL_ROUNDS=3"
 	@echo "           POST_LANG=fr|en (detected when unset)  ALLOW_UNVERIFIED=1  PORT=8000"
 
 # ------------------------------------------------------------------ set-up
@@ -55,7 +58,7 @@ episode: $(EP_DIR)/.verified ## build episodes/<slug>/ from SRC=path/to/post
 $(EP_DIR)/post.json: $(SRC) | $(STAMP) $(MODELS)
 	$(PY) -m pipeline ingest $(SRC) --out $@ $(LANG_ARG)
 
-$(EP_DIR)/script.yaml: $(EP_DIR)/post.json
+$(EP_DIR)/script.yaml: $(EP_DIR)/post.json $(SETTINGS)
 	$(PY) -m pipeline condense $< --out $@
 
 # The engine names are files too, so switching TTS= or ASR= rebuilds what depends on them.
@@ -63,16 +66,20 @@ $(EP_DIR)/.tts $(EP_DIR)/.asr: FORCE
 	@mkdir -p $(@D)
 	@v='$(if $(filter %.tts,$@),$(TTS),$(ASR))'; [ "$$(cat $@ 2>/dev/null)" = "$$v" ] || echo "$$v" > $@
 
-$(EP_DIR)/timeline.json: $(EP_DIR)/script.yaml $(EP_DIR)/.tts
-	$(PY) -m pipeline synthesize $< --out-dir $(EP_DIR) --tts $(TTS)
+SETTINGS := $(wildcard $(basename $(SRC)).yaml)
+
+$(EP_DIR)/timeline.json: $(EP_DIR)/script.yaml $(EP_DIR)/.tts $(SETTINGS) podcast.yaml
+	$(PY) -m pipeline synthesize $(EP_DIR) $(TTS_ARG)
 
 $(EP_DIR)/episode.mp3: $(EP_DIR)/timeline.json
 
 $(EP_DIR)/transcript.json: $(EP_DIR)/timeline.json $(EP_DIR)/.asr
 	$(PY) -m pipeline transcribe $(EP_DIR)/episode.mp3 --out $@ --script $(EP_DIR)/script.yaml --asr $(ASR)
 
+# Verification heals what it can: failing segments are re-spoken (this rule may
+# rewrite episode.mp3, timeline.json and transcript.json, always before verify.json).
 $(EP_DIR)/verify.json: $(EP_DIR)/transcript.json $(EP_DIR)/script.yaml $(EP_DIR)/post.json
-	$(PY) -m pipeline verify $(EP_DIR)
+	$(PY) -m pipeline verify $(EP_DIR) --heal-rounds $(HEAL_ROUNDS) $(TTS_ARG) --asr $(ASR)
 
 $(EP_DIR)/shownotes.md: $(EP_DIR)/verify.json
 	$(PY) -m pipeline package $(EP_DIR)
@@ -101,6 +108,9 @@ all: ## build every post in episodes/ (md, txt, html), then the feed
 	  $(MAKE) --no-print-directory feed; exit $$status
 
 # ------------------------------------------------------------------ quality
+bench: | $(STAMP) $(MODELS) ## time cold / no-op / one-edit rebuilds of the demo, ASR speed, numbers heard -> bench/bench.json
+	$(PY) scripts/bench.py bench/bench.json $(BENCH_ARGS)
+
 test: setup ## install, provision, run the test suite
 	$(PY) -m pytest -q
 

@@ -12,9 +12,11 @@ from . import condense as condense_stage
 from . import ingest as ingest_stage
 from . import package as package_stage
 from . import verify as verify_stage
+from .settings import EpisodeSettings, load_settings
 
 DEFAULT_TTS = "gtts"
 DEFAULT_ASR = "faster-whisper"
+DEFAULT_HEAL_ROUNDS = 3
 
 # File names inside an episode folder; the Makefile uses the same names.
 POST, SCRIPT, AUDIO, TIMELINE, TRANSCRIPT, REPORT, NOTES = (
@@ -26,32 +28,91 @@ def log(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
 
 
-def build(source: Path, out_dir: Path, tts: str = DEFAULT_TTS, asr: str = DEFAULT_ASR,
-          lang: str | None = None, condenser: str = "extractive") -> dict:
-    from . import synthesize as synth_stage      # heavy imports only when speaking
+def settings_for(out: Path) -> EpisodeSettings:
+    """The settings of the post an episode folder was built from."""
+    post = Path(out) / POST
+    if not post.exists():
+        return EpisodeSettings()
+    source = ingest_stage.fsio.read_json(post).get("source")
+    return load_settings(Path(source) if source else None)
+
+
+def synthesize(out: Path, tts: str, settings: EpisodeSettings) -> dict:
+    from . import synthesize as synth_stage
+    from .heal import load_overrides
+
+    condense_stage.require_approved(out / SCRIPT, out / POST)
+    script = condense_stage.load_script(out / SCRIPT)
+    return synth_stage.synthesize(out / SCRIPT, out, engine=tts, settings=settings,
+                                  overrides=load_overrides(out, script))
+
+
+def transcribe(out: Path, asr: str) -> dict:
     from . import transcribe as asr_stage
+
+    lang = condense_stage.load_script(out / SCRIPT)["language"]
+    return asr_stage.transcribe(out / AUDIO, out / TRANSCRIPT, lang, engine=asr)
+
+
+def verify(out: Path) -> dict:
+    return verify_stage.verify(out / SCRIPT, out / TIMELINE, out / TRANSCRIPT, out / REPORT,
+                               out / POST)
+
+
+def verify_and_heal(out: Path, tts: str, asr: str, settings: EpisodeSettings,
+                    rounds: int = DEFAULT_HEAL_ROUNDS) -> dict:
+    """Verify; while numbers are lost, re-speak only their segments (pipeline.heal)."""
+    from . import heal
+
+    report = verify(out)
+    if report["verified"] or rounds <= 0:
+        return report
+
+    def rebuild(overrides: dict) -> dict:
+        synthesize(out, tts, settings)
+        transcribe(out, asr)
+        return verify(out)
+
+    return heal.heal(out, rebuild, rounds, log=log)
+
+
+def package(out: Path) -> None:
+    from .publish import publish_episode
+
+    package_stage.package(out / SCRIPT, out / TIMELINE, out / REPORT, out / NOTES, out / POST)
+    publish_episode(out)
+
+
+def check_engines(tts: str, asr: str) -> None:
     from .asr import REGISTRY as ASR_REGISTRY
     from .tts import REGISTRY as TTS_REGISTRY
 
     TTS_REGISTRY.check(tts)   # fail on a typo before any work
     ASR_REGISTRY.check(asr)
+
+
+def build(source: Path, out_dir: Path, tts: str | None = None, asr: str = DEFAULT_ASR,
+          lang: str | None = None, condenser: str = "extractive",
+          heal_rounds: int = DEFAULT_HEAL_ROUNDS) -> dict:
+    settings = load_settings(Path(source))
+    tts = tts or settings.tts or DEFAULT_TTS
+    check_engines(tts, asr)
     out = Path(out_dir)
     t0 = time.monotonic()
     log(f"[1/6] ingest {source}")
     post = ingest_stage.ingest(Path(source), out / POST, lang)
     log(f"      {post['language']}, {post['words']} words, {len(post['sentences'])} sentences, "
         f"{len(post['lint'])} lint flag(s)")
-    log("[2/6] condense")
+    log(f"[2/6] condense ({condenser})")
     script = condense_stage.condense(out / POST, out / SCRIPT, condenser)
     log(f"      {len(script['points'])} key points")
     log(f"[3/6] synthesize (tts={tts})")
-    synth_stage.synthesize(out / SCRIPT, out, engine=tts)
+    synthesize(out, tts, settings)
     log(f"[4/6] transcribe (asr={asr})")
-    asr_stage.transcribe(out / AUDIO, out / TRANSCRIPT, script["language"], engine=asr)
+    transcribe(out, asr)
     log("[5/6] verify")
-    report = verify_stage.verify(out / SCRIPT, out / TIMELINE, out / TRANSCRIPT, out / REPORT,
-                                 out / POST)
+    report = verify_and_heal(out, tts, asr, settings, heal_rounds)
     log("[6/6] package")
-    package_stage.package(out / SCRIPT, out / TIMELINE, out / REPORT, out / NOTES, out / POST)
+    package(out)
     log(f"built {out} in {time.monotonic() - t0:.1f}s")
     return report

@@ -32,8 +32,12 @@ def make_parser() -> argparse.ArgumentParser:
     b.add_argument("--out", type=Path, required=True, help="episode folder to write")
     add_engine_args(b)
     b.add_argument("--lang", help="fr or en (detected when omitted)")
+    b.add_argument("--condenser", default="extractive",
+                   help="extractive (default, offline) or llm (OpenAI-compatible endpoint)")
     b.add_argument("--allow-unverified", action="store_true",
                    help="exit 0 even when numbers were lost (the report still says so)")
+    b.add_argument("--heal-rounds", type=int, default=None,
+                   help="rounds of re-speaking failing segments (default 3; 0 = off)")
 
     s = sub.add_parser("ingest", help="post -> post.json")
     s.add_argument("source", type=Path)
@@ -43,11 +47,11 @@ def make_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("condense", help="post.json -> script.yaml")
     s.add_argument("post", type=Path)
     s.add_argument("--out", type=Path, required=True)
+    s.add_argument("--condenser", default="extractive")
 
-    s = sub.add_parser("synthesize", help="script.yaml -> episode.mp3 + timeline.json")
-    s.add_argument("script", type=Path)
-    s.add_argument("--out-dir", type=Path, required=True)
-    s.add_argument("--tts", default=DEFAULT_TTS)
+    s = sub.add_parser("synthesize", help="episode folder: script.yaml -> episode.mp3 + timeline.json")
+    s.add_argument("episode", type=Path)
+    s.add_argument("--tts", default=None, help=f"default: the post's settings, else {DEFAULT_TTS}")
 
     s = sub.add_parser("transcribe", help="episode.mp3 -> transcript.json")
     s.add_argument("audio", type=Path)
@@ -59,6 +63,10 @@ def make_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("verify", help="episode folder: script + transcript -> verify.json")
     s.add_argument("episode", type=Path)
+    s.add_argument("--heal-rounds", type=int, default=0,
+                   help="re-speak segments whose numbers were lost, up to N rounds (default 0)")
+    s.add_argument("--tts", default=None, help="engine for healing (default: as built)")
+    s.add_argument("--asr", default=DEFAULT_ASR)
 
     s = sub.add_parser("check", help="print an episode's number table; exit 1 if not verified")
     s.add_argument("episode", type=Path)
@@ -93,8 +101,9 @@ def make_parser() -> argparse.ArgumentParser:
 
 def add_engine_args(p: argparse.ArgumentParser) -> None:
     from .build import DEFAULT_ASR, DEFAULT_TTS
-    p.add_argument("--tts", default=DEFAULT_TTS,
-                   help="speech engine: gtts (default; falls back offline), piper, espeak")
+    p.add_argument("--tts", default=None,
+                   help=f"speech engine: gtts, piper, espeak (default: the post's settings, "
+                        f"else {DEFAULT_TTS}, which falls back offline)")
     p.add_argument("--asr", default=DEFAULT_ASR,
                    help="recognition engine: faster-whisper (default), whisper")
 
@@ -114,8 +123,10 @@ def run(args) -> int:
     from . import fsio, report as report_mod
     cmd = args.command
     if cmd == "build":
-        from .build import build
-        report = build(args.source, args.out, tts=args.tts, asr=args.asr, lang=args.lang)
+        from .build import DEFAULT_HEAL_ROUNDS, build
+        rounds = DEFAULT_HEAL_ROUNDS if args.heal_rounds is None else args.heal_rounds
+        report = build(args.source, args.out, tts=args.tts, asr=args.asr, lang=args.lang,
+                       condenser=args.condenser, heal_rounds=rounds)
         report_mod.print_report(report, with_table=False)
         return exit_for(report, args.allow_unverified)
     if cmd == "ingest":
@@ -123,19 +134,23 @@ def run(args) -> int:
         ingest(args.source, args.out, args.lang)
     elif cmd == "condense":
         from .condense import condense
-        condense(args.post, args.out)
+        condense(args.post, args.out, args.condenser)
     elif cmd == "synthesize":
-        from .synthesize import synthesize
-        synthesize(args.script, args.out_dir, engine=args.tts)
+        from . import build as b
+        settings = b.settings_for(args.episode)
+        tts = args.tts or settings.tts or b.DEFAULT_TTS
+        b.check_engines(tts, b.DEFAULT_ASR)
+        b.synthesize(args.episode, tts, settings)
     elif cmd == "transcribe":
         from .condense import load_script
         from .transcribe import transcribe
         lang = args.lang or load_script(args.script)["language"]
         transcribe(args.audio, args.out, lang, engine=args.asr)
     elif cmd == "verify":
-        from .verify import verify
-        f = episode_files(args.episode)
-        verify(f["script"], f["timeline"], f["transcript"], f["report"], f["post"])
+        from . import build as b
+        settings = b.settings_for(args.episode)
+        tts = args.tts or settings.tts or b.DEFAULT_TTS
+        b.verify_and_heal(args.episode, tts, args.asr, settings, args.heal_rounds)
     elif cmd == "check":
         f = episode_files(args.episode)
         if not f["report"].exists():
@@ -144,9 +159,8 @@ def run(args) -> int:
         report_mod.print_report(report, with_table=not args.brief)
         return exit_for(report, args.allow_unverified)
     elif cmd == "package":
-        from .package import package
-        f = episode_files(args.episode)
-        package(f["script"], f["timeline"], f["report"], f["notes"], f["post"])
+        from .build import package
+        package(args.episode)
     elif cmd == "diff":
         from .diff import write_diff
         for name in ("script.yaml", "timeline.json", "transcript.json"):

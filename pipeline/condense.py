@@ -198,6 +198,7 @@ def extractive(post: dict, target_seconds: float = TARGET_SECONDS) -> dict:
 
 
 CONDENSERS.register("extractive", lambda: extractive)
+CONDENSERS.register("llm", lambda: __import__(f"{__package__}.llm", fromlist=["llm"]).llm_condense)
 
 
 def intro_outro(post: dict) -> tuple[str, str]:
@@ -220,6 +221,8 @@ def make_script(post: dict, condenser: str = "extractive",
     lang = post["language"]
     for p in body["points"]:
         p["numbers"] = numbers_of(p["text"], lang)
+        if unsourced := unsourced_numbers(p["text"], post, lang):
+            p["unsourced"] = unsourced
     return {
         "title": post.get("title"),
         "language": lang,
@@ -229,6 +232,72 @@ def make_script(post: dict, condenser: str = "extractive",
         "points": body["points"],
         "outro": outro,
     }
+
+
+def source_text(post: dict) -> str:
+    """The post's sentences as one text, the way verify traces them."""
+    return " ".join(s["text"] for s in post["sentences"])
+
+
+def untraced(text: str, post: dict, lang: str) -> list[numbers.Mention]:
+    """The numbers of `text` that numbers.trace cannot find in the post's sentences."""
+    said = numbers.extract(text, lang)
+    if not said:
+        return []
+    return [m for m, origin in zip(said, numbers.trace(said, source_text(post), lang)) if origin is None]
+
+
+def unsourced_numbers(text: str, post: dict, lang: str) -> list[str]:
+    """The texts of a point's numbers that are not in the post (each once, in order)."""
+    return list(dict.fromkeys(m.text for m in untraced(text, post, lang)))
+
+
+def is_approved(m: numbers.Mention, approved, lang: str) -> bool:
+    """A person approved `m` by listing its text ("42 %") or its value (42) under `approved:`."""
+    items = approved if isinstance(approved, list) else [] if approved is None else [approved]
+    for item in items:
+        if item is None or isinstance(item, (bool, dict, list)):
+            continue
+        raw = item.isoformat() if hasattr(item, "isoformat") else str(item)
+        if " ".join(raw.split()).casefold() in (" ".join(m.text.split()).casefold(), m.value.casefold()):
+            return True
+        if any(a.value == m.value and a.kind == m.kind for a in numbers.extract(raw, lang)):
+            return True
+    return False
+
+
+def unapproved_numbers(script: dict, post: dict) -> list[dict]:
+    """Numbers of the key points (as they read now) not in the post and not approved.
+
+    Traced afresh on the current text, since a person may have edited it; the
+    intro and outro are the pipeline's own words and are exempt.
+    """
+    lang = script.get("language") or post["language"]
+    out = []
+    for i, p in enumerate(script.get("points") or [], 1):
+        for m in untraced(str(p.get("text") or ""), post, lang):
+            if not is_approved(m, p.get("approved"), lang):
+                out.append({"point": i, "title": p.get("title"), "text": m.text,
+                            "value": m.value, "kind": m.kind, "unit": m.unit})
+    return out
+
+
+def require_approved(script_path: Path, post_path: Path | None = None) -> None:
+    """Refuse to go on while script.yaml has a number that is neither in the post nor approved.
+
+    `post_path` defaults to the post.json beside the script.
+    """
+    script_path = Path(script_path)
+    post_path = Path(post_path) if post_path else script_path.with_name("post.json")
+    if not post_path.exists():
+        raise InputError(f"{post_path} not found: the numbers of {script_path} cannot be checked "
+                         f"against their post", "run the ingest stage first (or pass the post.json)")
+    left = unapproved_numbers(load_script(script_path), fsio.read_json(post_path))
+    if left:
+        listed = ", ".join(dict.fromkeys(f'"{n["text"]}" (point {n["point"]})' for n in left))
+        raise InputError(f"{script_path.name} has numbers that are not in the post: {listed}",
+                         "check them against the post; to speak them anyway add them under that "
+                         "point's `approved:` list in script.yaml")
 
 
 def digest(path: Path) -> str:

@@ -69,6 +69,9 @@ def load_settings(source: Path | None) -> EpisodeSettings:
         value = getattr(settings, key)
         if value:
             setattr(settings, key, str(_inside(base, value, path, key)))
+    if settings.piper_voice:
+        settings.piper_voice = {str(lang): str(_inside(base, str(voice), path, "piper_voice"))
+                                for lang, voice in settings.piper_voice.items()}
     if not 10 <= settings.target_seconds <= 3600:
         raise InputError(f"{path}: target_seconds {settings.target_seconds} is out of range",
                          "use 10 to 3600 seconds")

@@ -79,9 +79,11 @@ def spell_kinds(engine: str, lang: str) -> frozenset[str]:
     return table.get(lang, table.get(base, table.get("*", frozenset())))
 
 
-def spoken_text(text: str, engine: str, lang: str, on_event: Event | None = None) -> str:
-    """The text actually given to `engine`: numbers rewritten per SPELL_OUT_POLICY."""
-    kinds = spell_kinds(engine, lang)
+def spoken_text(text: str, engine: str, lang: str, on_event: Event | None = None,
+                spell: str | None = None) -> str:
+    """The text actually given to `engine`: numbers rewritten per SPELL_OUT_POLICY
+    (`spell="all"`: every number spelled out, a pipeline.heal override)."""
+    kinds = frozenset({"all"}) if spell == "all" else spell_kinds(engine, lang)
     out = re.sub(r"[ \t\r\n]+", " ", str(text)).strip()  # one line; keeps NBSPs
     if kinds:
         spell = _spell_out_fn()
@@ -179,6 +181,7 @@ def synthesize(
     settings: EpisodeSettings | None = None,
     *,
     config_path: Path | None = None,
+    overrides: dict[str, dict] | None = None,
 ) -> dict:
     """script.yaml -> out_dir/episode.mp3 + out_dir/timeline.json; returns the timeline.
 
@@ -188,7 +191,9 @@ def synthesize(
     Tags: pipeline.tags (post.json beside the script, podcast.yaml at
     `config_path`, default the project's). When neither the segments' audio nor
     the settings and tags changed, the MP3 is not assembled again (the bytes
-    stay the same, so the transcript cache still hits).
+    stay the same, so the transcript cache still hits). `overrides`
+    (pipeline.heal): {segment id: {"spell": "all", "rate": r, "engine": name}},
+    each key optional, applied to that segment only.
     """
     from .audio import assemble_full  # scipy/ffmpeg only when we get this far
     from .tags import chapter_list, episode_tags, write_tags
@@ -223,21 +228,26 @@ def synthesize(
     for i, seg in enumerate(segs, 1):
         if progress:
             on_event(f"synthesizing {i}/{len(segs)} ({seg['id']}) ...")
-        for name in chain:
+        ov = (overrides or {}).get(seg["id"]) or {}
+        seg_rate = float(ov.get("rate") or rate)
+        seg_chain = chain
+        if ov.get("engine") and ov["engine"] in _chain(ov["engine"], lang, get):
+            seg_chain = [ov["engine"], *[c for c in chain if c != ov["engine"]]]
+        for name in seg_chain:
             if name in dead:
                 continue
             eng = get(name)
-            spoken = spoken_text(seg["text"], name, lang, on_event)
-            wav = cache / f"{cache_key(name, eng.voice_id(lang), lang, rate, spoken)}.wav"
+            spoken = spoken_text(seg["text"], name, lang, on_event, spell=ov.get("spell"))
+            wav = cache / f"{cache_key(name, eng.voice_id(lang), lang, seg_rate, spoken)}.wav"
             hit = wav_ok(wav)
             if not hit:
                 try:
-                    eng.synthesize(spoken, lang, wav, rate=rate)
+                    eng.synthesize(spoken, lang, wav, rate=seg_rate)
                 except EngineUnavailable as e:
                     reason = e.cause if e.cause.startswith(name) else f"{name} unavailable: {e.cause}"
                     dead[name] = reason
                     fallback_reason = fallback_reason or reason
-                    nxt = next((c for c in chain if c not in dead), None)
+                    nxt = next((c for c in seg_chain if c not in dead), None)
                     on_event(f"{reason}; falling back to {nxt}" if nxt else reason)
                     continue
                 if not wav_ok(wav):
@@ -249,8 +259,12 @@ def synthesize(
                 "connect to the network for gtts, or check the offline voices (make setup)",
             )
         wavs.append(wav)
+        # audio_key: identity of this segment's raw speech (pipeline.transcribe reuses
+        # the words heard in it while it stays the same)
         rows.append({"id": seg["id"], "title": seg["title"], "text": seg["text"], "spoken": spoken,
-                     "engine": name, "cache_hit": hit})
+                     "engine": name, "cache_hit": hit, "audio_key": file_sha256(wav)})
+        if ov:
+            rows[-1]["override"] = {k: ov[k] for k in ("strategy", "spell", "rate", "engine") if k in ov}
 
     mastering = {
         "pause_ms": pause_ms, "bitrate": settings.bitrate, "channels": settings.channels,
@@ -259,7 +273,7 @@ def synthesize(
     }
     inputs = {
         "format": ASSEMBLY_FORMAT,
-        "segments": [file_sha256(w) for w in wavs],
+        "segments": [r["audio_key"] for r in rows],
         "mastering": mastering,
         "titles": [r["title"] for r in rows],
         "tags": tags,
@@ -293,7 +307,7 @@ def synthesize(
 
     counts = Counter(r["engine"] for r in rows)
     # most used; ties go to the engine earlier in the chain
-    used = max(counts, key=lambda n: (counts[n], -chain.index(n)))
+    used = max(counts, key=lambda n: (counts[n], -(chain.index(n) if n in chain else len(chain))))
     timeline = {
         "language": lang,
         "tts_engine": used,
@@ -305,7 +319,8 @@ def synthesize(
         "duration": round(duration, 6),
         "audio": "episode.mp3",
         "segments": [
-            {k: r[k] for k in ("id", "title", "text", "spoken", "engine", "start", "end", "cache_hit")}
+            {k: r[k] for k in ("id", "title", "text", "spoken", "engine", "start", "end", "cache_hit",
+                               "override", "audio_key") if k in r}
             for r in rows
         ],
         "resynthesized": sum(not r["cache_hit"] for r in rows),
@@ -313,6 +328,7 @@ def synthesize(
         "mastering": mastering,
         "loudness": loudness,
         "music": music,
+        "music_files": {"intro": inputs["music_intro"], "outro": inputs["music_outro"]},
         "chapters": chapters,
         "tags": tags,
         "assembly_key": key,

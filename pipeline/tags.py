@@ -158,6 +158,47 @@ def write_tags(mp3_path: str | os.PathLike, tags: dict, chapters: list[dict] | N
                      child_element_ids=[c["id"] for c in chapters],
                      sub_frames=[TIT2(encoding=3, text=["Chapters"])]))
     tag.save(str(mp3_path), v2_version=4, padding=lambda info: 0)
+    order_chapter_frames(mp3_path)
+
+
+def _syncsafe(b: bytes) -> int:
+    return (b[0] << 21) | (b[1] << 14) | (b[2] << 7) | b[3]
+
+
+def order_chapter_frames(mp3_path: str | os.PathLike) -> None:
+    """Put the CHAP frames of an ID3v2.4 tag in time order, in place.
+
+    mutagen writes frames sorted by size, and ffmpeg (like some players) lists
+    chapters in the order of their frames, not by start time or CTOC. Only the
+    CHAP frames trade places; the tag's size and every other byte stay put.
+    """
+    path = Path(mp3_path)
+    with open(path, "r+b") as f:
+        header = f.read(10)
+        if len(header) < 10 or header[:3] != b"ID3" or header[3] != 4 or header[5] & 0xC0:
+            return    # no tag, another version, or unsynchronised/extended header: leave it
+        body = bytearray(f.read(_syncsafe(header[6:10])))
+        frames, pos = [], 0
+        while pos + 10 <= len(body) and body[pos:pos + 4] != b"\0\0\0\0":
+            size = 10 + _syncsafe(body[pos + 4:pos + 8])
+            frames.append((pos, bytes(body[pos:pos + size])))
+            pos += size
+        chaps = [(p, d) for p, d in frames if d[:4] == b"CHAP"]
+
+        def start_ms(frame: bytes) -> int:
+            end_id = frame.index(b"\0", 10)
+            return int.from_bytes(frame[end_id + 1:end_id + 5], "big")
+
+        ordered = sorted((d for _, d in chaps), key=start_ms)
+        if [d for _, d in chaps] == ordered:
+            return
+        # the CHAP frames are adjacent or not: rebuild the frame list with CHAPs
+        # taking, in time order, the places the CHAP frames had
+        it = iter(ordered)
+        out = b"".join(next(it) if d[:4] == b"CHAP" else d for _, d in frames)
+        body[:len(out)] = out
+        f.seek(10)
+        f.write(body)
 
 
 def read_tags(mp3_path: str | os.PathLike) -> dict:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import fsio, numbers
-from .condense import load_script, segments
+from .condense import load_script, segments, source_text
 
 FAILING = ("lost", "changed")
 # Words heard up to this far outside a segment's audio still belong to it
@@ -89,12 +89,6 @@ def _origin(origin, segment_id: str) -> dict:
     return {"status": "unsourced", "text": None, "start": None, "end": None}
 
 
-def source_text(post: dict | None) -> str | None:
-    if not post:
-        return None
-    return " ".join(s["text"] for s in post["sentences"])
-
-
 def summarize(rows: list[dict]) -> dict:
     counts = {s: sum(r["status"] == s for r in rows) for s in ("ok", "unit-missing", "changed", "lost")}
     total = len(rows)
@@ -117,7 +111,7 @@ def verify(script_path: Path, timeline_path: Path, transcript_path: Path, out_pa
     lang = script["language"]
     words = transcript_words(transcript)
     timed = {s["id"]: s for s in timeline["segments"]}
-    source = source_text(post)
+    source = source_text(post) if post else None
     rows = []
     windows = dict(zip([s["id"] for s in timeline["segments"]], segment_windows(timeline)))
     for seg in segments(script):

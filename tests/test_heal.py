@@ -1,0 +1,73 @@
+"""Self-healing with real speech: a segment spoken too fast to follow loses its
+numbers, and the loop re-speaks only that segment until they are heard."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from pipeline.heal import STRATEGIES, failing_segments, load_overrides, next_override
+
+from .conftest import ROOT
+
+POST = """# Bikes in numbers
+
+## Fleet
+The council counted 1.5 million bikes across 120 cities, up from 900,000.
+
+## Money
+Operators raised 3 billion dollars in 2024.
+"""
+
+
+def test_strategies_come_in_the_issue_order():
+    assert [name for name, _ in STRATEGIES] == ["verbalize", "slower", "other-engine"]
+    i, o = next_override("point-1", 0, "piper", "en", "text")
+    assert (i, o["strategy"], o["spell"]) == (0, "verbalize", "all")
+    i, o = next_override("point-1", 2, "piper", "en", "text")
+    assert o["engine"] == "espeak" and o["rate"] < 1
+    assert next_override("point-1", 3, "piper", "en", "text") is None
+
+
+def test_failing_segments_in_report_order():
+    report = {"numbers": [{"segment": "point-2", "status": "lost"},
+                          {"segment": "point-1", "status": "ok"},
+                          {"segment": "point-2", "status": "changed"},
+                          {"segment": "point-3", "status": "unit-missing"}]}
+    assert failing_segments(report) == ["point-2"]
+
+
+@pytest.mark.slow
+def test_fast_speech_loses_numbers_and_the_loop_heals_it(tmp_path, isolated_cache):
+    src = tmp_path / "fast.md"
+    src.write_text(POST)
+    # Episode settings: espeak at twice its rate, far too fast for Whisper base.
+    (tmp_path / "fast.yaml").write_text("tts: espeak\nrate: 2.0\n")
+    out = tmp_path / "ep"
+    env = {**os.environ, "PIPELINE_CACHE_DIR": str(isolated_cache)}
+    r = subprocess.run([sys.executable, "-m", "pipeline", "build", str(src), "--out", str(out)],
+                       cwd=ROOT, capture_output=True, text=True, timeout=900, env=env)
+    report = json.loads((out / "verify.json").read_text())
+    assert report["healing"], r.stderr
+    for entry in report["healing"]:
+        assert entry["attempts"], entry
+        assert [a["strategy"] for a in entry["attempts"]] == \
+            [name for name, _ in STRATEGIES][:len(entry["attempts"])]
+    timeline = json.loads((out / "timeline.json").read_text())
+    healed = {e["segment"] for e in report["healing"]}
+    overrides = json.loads((out / "overrides.json").read_text())
+    assert set(overrides) == healed
+    for seg in timeline["segments"]:
+        assert ("override" in seg) == (seg["id"] in healed)
+    if report["verified"]:
+        assert r.returncode == 0
+        assert all(e["fixed_by"] for e in report["healing"])
+        assert "heal round 1" in r.stderr
+    else:   # honest failure: exit 1, and the lost numbers are named with their time
+        assert r.returncode == 1
+        assert "NOT VERIFIED" in r.stdout
+    # The overrides are kept for the next build of the same script.
+    from pipeline.condense import load_script
+    assert set(load_overrides(out, load_script(out / "script.yaml"))) == healed

@@ -1,0 +1,220 @@
+"""Mastering: loudness (BS.1770), true peak, limiter, music ducking, MP3 format, determinism."""
+
+import subprocess
+import wave
+from pathlib import Path
+
+import numpy as np
+import pyloudnorm
+import pytest
+import yaml
+from mutagen.mp3 import MP3, BitrateMode
+from scipy.signal import resample_poly
+
+from pipeline import master
+from pipeline.audio import ffmpeg_exe
+from pipeline.errors import InputError
+from pipeline.settings import EpisodeSettings
+from pipeline.synthesize import synthesize
+from pipeline.tts import get_engine
+
+SR = 44100
+SCRIPT = {
+    "title": "Bikes",
+    "language": "en",
+    "intro": "Welcome. This episode gives you the key points of the post about city bikes.",
+    "points": [
+        {"title": "The boom", "text": "Riders took 412 million trips in 2024, a 38% increase."},
+        {"title": "The fleet", "text": "Electric bikes made up 64% of the fleet at the end of 2024."},
+    ],
+    "outro": "Those were the key points. Thanks for listening.",
+}
+
+
+def write_script(path: Path, data: dict = SCRIPT) -> Path:
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def decode_float(mp3: Path, channels: int = 1) -> np.ndarray:
+    raw = subprocess.run([ffmpeg_exe(), "-v", "error", "-i", str(mp3), "-f", "f32le", "-ac", str(channels),
+                          "-ar", str(SR), "-"], capture_output=True, check=True).stdout
+    return np.frombuffer(raw, np.float32).astype(np.float64).reshape(-1, channels)
+
+
+def independent_true_peak_db(x: np.ndarray) -> float:
+    """BS.1770-4 Annex 2, computed here without pipeline code: 4x oversample, max |x|."""
+    up = resample_poly(x, 4, 1, axis=0)
+    return 20 * np.log10(max(np.abs(up).max(), np.abs(x).max()))
+
+
+def pyloudnorm_lufs(x: np.ndarray) -> float:
+    return pyloudnorm.Meter(SR).integrated_loudness(x[:, 0] if x.shape[1] == 1 else x)
+
+
+@pytest.fixture(scope="module")
+def speech() -> np.ndarray:
+    """A few seconds of espeak speech at 44.1 kHz (mono float)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as d:
+        wav = Path(d) / "s.wav"
+        get_engine("espeak").synthesize("Riders took 412 million trips in 2024. Electric bikes lead.",
+                                        "en", wav)
+        x, sr = master.read_wav(wav)
+    return master.to_rate(x, sr)
+
+
+# ------------------------------------------------------------------ meters
+
+def test_true_peak_finds_intersample_peaks():
+    # fs/4 sine at 45 degrees: every sample is +-0.707, the waveform reaches 1.0
+    n = np.arange(SR)
+    x = np.sin(2 * np.pi * n / 4 + np.pi / 4)
+    assert np.abs(x).max() == pytest.approx(0.7071, abs=1e-3)
+    assert master.true_peak_dbtp(x[:, None]) == pytest.approx(0.0, abs=0.2)
+
+
+def test_loudness_meter_is_bs1770():
+    # a full-scale 997 Hz sine on one channel reads -3.01 LUFS (BS.1770 calibration)
+    t = np.arange(SR * 5) / SR
+    sine = np.sin(2 * np.pi * 997 * t)
+    assert master.integrated_lufs(sine) == pytest.approx(-3.01, abs=0.05)
+    # the vectorized meter used in the loops agrees with pyloudnorm's own
+    rng = np.random.default_rng(7)
+    env = np.repeat(rng.random(60), SR // 4)[: SR * 15]
+    for x in (rng.standard_normal(SR * 15) * env * 0.1,
+              rng.standard_normal((SR * 7 + 13, 2)) * 0.05):
+        ref = pyloudnorm.Meter(SR).integrated_loudness(x)
+        assert master.fast_lufs(x) == pytest.approx(ref, abs=1e-6)
+    assert master.fast_lufs(np.zeros(SR)) == float("-inf")
+
+
+# ------------------------------------------------------------------ limiter
+
+def test_limiter_keeps_loud_signal_under_ceiling_without_moving_samples(speech):
+    t = np.arange(len(speech)) / SR
+    square = np.clip(4 * np.sign(np.sin(2 * np.pi * 220 * t)), -1, 1) * 0.9   # clipped square
+    x = (speech * 3 + square * 0.5)[:, None]                                  # way over full scale
+    y, reduction = master.limit(x, -1.0)
+    assert independent_true_peak_db(y) <= -1.0
+    assert reduction > 6
+    g = y[:, 0] / np.where(np.abs(x[:, 0]) > 1e-9, x[:, 0], 1)
+    live = np.abs(x[:, 0]) > 1e-3
+    assert np.all(g[live] > 0) and np.all(g[live] <= 1 + 1e-9)   # a gain only: same sign, no shift
+    assert np.max(np.abs(np.diff(g[live]))) < 0.01                 # smooth envelope, no jumps
+    quiet = np.full((SR, 1), 0.1)
+    assert master.limit(quiet, -1.0)[1] == 0.0
+
+
+def test_loud_episode_is_mastered_to_spec(tmp_path, speech):
+    t = np.arange(2 * SR) / SR
+    square = np.clip(3 * np.sin(2 * np.pi * 150 * t), -1, 1)        # a clipped, square-ish wave
+    segs = [speech * 4, square, speech * 4]
+    res = master.master_episode(segs, tmp_path / "loud.mp3", pause_ms=300)
+    audio = decode_float(tmp_path / "loud.mp3")
+    assert independent_true_peak_db(audio) <= -1.0
+    assert abs(pyloudnorm_lufs(audio) + 16) <= 1.0
+    assert res.loudness["true_peak_dbtp"] <= -1.0 and abs(res.loudness["integrated_lufs"] + 16) <= 1
+    assert res.loudness["limiter_max_reduction_db"] > 0
+    # times come from sample counts
+    assert res.times[1][0] == pytest.approx(len(speech) / SR + 0.3, abs=1e-9)
+    assert abs(len(audio) / SR - res.duration) < 0.002
+
+
+def test_encoding_is_deterministic(tmp_path, speech):
+    a = master.master_episode([speech, speech], tmp_path / "a.mp3")
+    b = master.master_episode([speech, speech], tmp_path / "b.mp3")
+    assert (tmp_path / "a.mp3").read_bytes() == (tmp_path / "b.mp3").read_bytes()
+    assert a.loudness == b.loudness
+
+
+def test_bad_mastering_settings(tmp_path, speech):
+    with pytest.raises(InputError):
+        master.parse_bitrate("65k")
+    assert master.parse_bitrate("128k") == 128
+    with pytest.raises(InputError):
+        master.master_episode([speech], tmp_path / "x.mp3", channels=3)
+    script = write_script(tmp_path / "s.yaml")
+    with pytest.raises(InputError):
+        synthesize(script, tmp_path / "ep", engine="espeak", settings=EpisodeSettings(bitrate="fast"))
+
+
+# ------------------------------------------------------------------ through synthesize
+
+def test_episode_loudness_format_and_timeline(tmp_path, isolated_cache):
+    out = tmp_path / "ep"
+    tl = synthesize(write_script(tmp_path / "s.yaml"), out, engine="espeak", on_event=lambda m: None)
+    mp3 = out / "episode.mp3"
+    audio = decode_float(mp3)
+    lufs, tp = pyloudnorm_lufs(audio), independent_true_peak_db(audio)
+    assert abs(lufs + 16) <= 1.0 and tp <= -1.0
+    loud = tl["loudness"]
+    assert set(loud) >= {"integrated_lufs", "true_peak_dbtp", "target_lufs", "ceiling_dbtp"}
+    assert loud["target_lufs"] == -16.0 and loud["ceiling_dbtp"] == -1.0
+    assert loud["integrated_lufs"] == pytest.approx(lufs, abs=0.01)
+    assert loud["true_peak_dbtp"] == pytest.approx(tp, abs=0.05)
+
+    info = MP3(mp3).info
+    assert info.sample_rate == 44100 and info.channels == 1
+    assert info.bitrate_mode == BitrateMode.CBR and abs(info.bitrate - 64000) < 100
+    # decoded audio lines up with the timeline (encoder delay dropped)
+    assert abs(len(audio) / SR - tl["duration"]) < 0.002
+    for a, b in zip(tl["segments"], tl["segments"][1:]):
+        pause = audio[int((a["end"] + 0.03) * SR):int((b["start"] - 0.03) * SR)]
+        assert np.max(np.abs(pause)) < 0.01
+
+
+def test_stereo_and_bitrate_settings(tmp_path, isolated_cache):
+    s = EpisodeSettings(channels=2, bitrate="96k", pause_ms=250)
+    tl = synthesize(write_script(tmp_path / "s.yaml"), tmp_path / "ep", engine="espeak", settings=s)
+    info = MP3(tmp_path / "ep" / "episode.mp3").info
+    assert info.channels == 2 and abs(info.bitrate - 96000) < 100 and info.bitrate_mode == BitrateMode.CBR
+    gaps = [b["start"] - a["end"] for a, b in zip(tl["segments"], tl["segments"][1:])]
+    assert all(abs(g - 0.25) < 1e-4 for g in gaps)
+    audio = decode_float(tmp_path / "ep" / "episode.mp3", 2)
+    assert independent_true_peak_db(audio) <= -1.0 and abs(pyloudnorm_lufs(audio) + 16) <= 1
+
+
+def write_sine(path: Path, freq: float, seconds: float, amp: float = 0.5) -> Path:
+    t = np.arange(int(seconds * SR)) / SR
+    pcm = (amp * np.sin(2 * np.pi * freq * t) * 32767).astype("<i2")
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(SR)
+        w.writeframes(pcm.tobytes())
+    return path
+
+
+def tone_level(audio: np.ndarray, freq: float, lo: float, hi: float) -> float:
+    """Amplitude of the `freq` sine in [lo, hi) s by lock-in detection (speech barely leaks in)."""
+    x = audio[int(lo * SR):int(hi * SR), 0]
+    t = (np.arange(len(x)) + int(lo * SR)) / SR
+    i, q = np.mean(x * np.sin(2 * np.pi * freq * t)), np.mean(x * np.cos(2 * np.pi * freq * t))
+    return 2 * np.hypot(i, q)
+
+
+def test_music_is_ducked_under_speech(tmp_path, isolated_cache):
+    src = tmp_path / "src"
+    src.mkdir()
+    intro = write_sine(src / "intro.wav", 1500.0, 12.0)
+    outro = write_sine(src / "outro.wav", 1500.0, 6.0)
+    s = EpisodeSettings(music_intro=str(intro), music_outro=str(outro))
+    tl = synthesize(write_script(tmp_path / "s.yaml"), tmp_path / "ep", engine="espeak", settings=s)
+    segs = tl["segments"]
+    assert segs[0]["start"] == pytest.approx(master.MUSIC_LEAD_S, abs=1e-6)   # music alone first
+    assert tl["music"]["intro"]["lead"] == pytest.approx(master.MUSIC_LEAD_S)
+    assert tl["duration"] > segs[-1]["end"] + 2                                 # outro music tail
+    audio = decode_float(tmp_path / "ep" / "episode.mp3")
+    before = tone_level(audio, 1500.0, 0.5, 2.5)                         # the pause before speech
+    under = tone_level(audio, 1500.0, segs[0]["start"] + 0.5, segs[0]["end"] - 0.2)
+    assert before > 0.05
+    assert 20 * np.log10(under / before) < -10                          # ducked by ~18 dB
+    after = tone_level(audio, 1500.0, segs[-1]["end"] + 0.6, segs[-1]["end"] + 1.6)
+    assert after > 3 * tone_level(audio, 1500.0, segs[-1]["start"] + 0.5, segs[-1]["end"] - 0.2)
+    assert independent_true_peak_db(audio) <= -1.0 and abs(pyloudnorm_lufs(audio) + 16) <= 1
+    # changing the music file rebuilds the MP3 even though no speech changed
+    write_sine(intro, 900.0, 12.0)
+    tl2 = synthesize(write_script(tmp_path / "s.yaml"), tmp_path / "ep", engine="espeak", settings=s)
+    assert tl2["reassembled"] and tl2["resynthesized"] == 0
