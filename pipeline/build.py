@@ -51,7 +51,7 @@ def transcribe(out: Path, asr: str) -> dict:
     from . import transcribe as asr_stage
 
     lang = condense_stage.load_script(out / SCRIPT)["language"]
-    return asr_stage.transcribe(out / AUDIO, out / TRANSCRIPT, lang, engine=asr)
+    return asr_stage.transcribe_episode(out / AUDIO, out / TIMELINE, out / TRANSCRIPT, lang, engine=asr)
 
 
 def verify(out: Path) -> dict:

@@ -64,15 +64,6 @@ def print_to_stderr(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
 
 
-def _spell_out_fn():
-    """pipeline.numbers.spell_out if it exists yet, else None (digit-level fixes only)."""
-    try:
-        from .numbers import spell_out
-    except ImportError:
-        return None
-    return spell_out
-
-
 def spell_kinds(engine: str, lang: str) -> frozenset[str]:
     table = SPELL_OUT_POLICY.get(engine, {})
     base = lang.split("-")[0].lower()
@@ -85,14 +76,7 @@ def spoken_text(text: str, engine: str, lang: str, on_event: Event | None = None
     (`spell="all"`: every number spelled out, a pipeline.heal override)."""
     kinds = frozenset({"all"}) if spell == "all" else spell_kinds(engine, lang)
     out = re.sub(r"[ \t\r\n]+", " ", str(text)).strip()  # one line; keeps NBSPs
-    if kinds:
-        spell = _spell_out_fn()
-        try:
-            out = spell_numbers(out, lang, kinds, spell)
-        except Exception as e:  # a bug in spell_out must not cost the episode
-            if on_event:
-                on_event(f"warning: spell_out failed ({e!r}); numbers left as digits")
-            out = spell_numbers(out, lang, kinds, None)
+    out = spell_numbers(out, lang, kinds)
     if engine in PROTECT_NUMBERS:
         out = protect_numbers(out, lang)
     return out

@@ -181,16 +181,15 @@ def test_bad_scripts(tmp_path, cache):
         synthesize(write_script(tmp_path / "e.yaml", empty), tmp_path / "ep", engine="espeak")
 
 
-def test_number_policy(monkeypatch):
-    monkeypatch.setattr(synth_mod, "_spell_out_fn", lambda: (lambda s, lang: f"<{s}>"))
+def test_number_policy():
     t = "From 1 000 to $49.2 billion, 95 % in 2025."
-    assert spoken_text(t, "espeak", "en") == "From <1 000> to <$49.2 billion>, 95 % in 2025."
-    assert spoken_text(t, "piper", "en") == "From <1 000> to <$49.2 billion>, 95 % in 2025."
-    assert spoken_text("soit 49.2 et 49,2 le 8e", "espeak", "fr") == "soit <49.2> et 49,2 le <8e>"
+    for engine in ("espeak", "piper"):
+        assert spoken_text(t, engine, "en") == \
+            "From one thousand to forty-nine point two billion dollars, 95 % in 2025."
+    assert spoken_text("soit 49.2 et 49,2 le 8e", "espeak", "fr") == \
+        "soit quarante-neuf virgule deux et 49,2 le huitième"
     assert spoken_text("soit 1 000 et 95 %", "gtts", "fr") == "soit 1\u00a0000 et 95\u00a0%"
-    # without pipeline.numbers: digit-level fixes only, never a crash
-    monkeypatch.setattr(synth_mod, "_spell_out_fn", lambda: None)
-    assert spoken_text(t, "espeak", "en") == "From 1,000 to $49.2 billion, 95 % in 2025."
+    assert not any(c.isdigit() for c in spoken_text(t, "piper", "en", spell="all"))
 
 
 def test_assemble_times_are_exact(tmp_path):

@@ -13,7 +13,8 @@ from gtts_stub import GttsStub, free_closed_port, make_mp3  # noqa: E402
 
 from pipeline.errors import EngineError, EngineUnavailable
 from pipeline.tts import REGISTRY, fallback_chain, get_engine, wav_duration, wav_ok
-from pipeline.tts.text import NBSP, number_spans, protect_numbers, spell_numbers
+from pipeline import numbers
+from pipeline.tts.text import NBSP, protect_numbers, spell_numbers, traits
 
 SENTENCE = {
     "en": "The quick brown fox jumps over the lazy dog.",
@@ -248,19 +249,20 @@ def test_gtts_voice_id_depends_on_endpoint(monkeypatch):
 
 # --- number handling ----------------------------------------------------------
 
-def test_number_kinds():
-    kinds = {s.text: s.kinds for s in number_spans(
-        "$49.2 billion, 95 %, 1 000, 1,000, 21st, 3.5%, COVID-19 and GPT-4", "en")}
-    assert kinds["$49.2 billion"] == {"currency", "decimal", "magnitude"}
-    assert kinds["95 %"] == {"percent"}
-    assert kinds["1 000"] == {"space_grouped"}
-    assert kinds["1,000"] == {"plain"}  # English thousands separator, not a decimal
-    assert kinds["21st"] == {"ordinal"}
-    assert "19" not in kinds and "4" not in kinds  # codes are names
-    fr = {s.text: s.kinds for s in number_spans("49,2 milliards, 49.2, 8e, 10\u202f000 €", "fr")}
-    assert fr["49,2 milliards"] == {"decimal", "magnitude"}
-    assert fr["49.2"] == {"decimal", "decimal_point"}
-    assert fr["8e"] == {"ordinal"}
+def test_number_traits():
+    def found(text, lang):
+        return {m.text: traits(m, lang) for m in numbers.extract(text, lang)}
+
+    en = found("$49.2 billion, 95 %, 1 000, 1,000, 21st, 3.5%, COVID-19 and GPT-4", "en")
+    assert en["$49.2 billion"] == {"currency"}
+    assert en["95 %"] == {"percent"}
+    assert "space_grouped" in en["1 000"]
+    assert en["1,000"] == {"number"}  # English thousands separator, not a decimal
+    assert "ordinal" in en["21st"]
+    assert not any("19" in t or "4" == t for t in en)  # codes are names
+    fr = found("49,2 milliards, 49.2, le 8e, 10\u202f000 €", "fr")
+    assert fr["49,2 milliards"] == {"number"}
+    assert "decimal_point" in fr["49.2"]
     assert fr["10\u202f000 €"] == {"space_grouped", "currency"}
 
 
@@ -283,11 +285,12 @@ def test_protect_numbers_keeps_numbers_whole_for_gtts():
     assert split_raw  # the trap is real: plain spaces do get cut
 
 
-def test_spell_numbers_by_kind():
-    fake = lambda s, lang: f"<{s}>"  # noqa: E731
+def test_spell_numbers_by_trait():
     t = "From 1 000 to $49.2 billion, 95 % in 2025."
-    assert spell_numbers(t, "en", {"space_grouped"}, fake) == "From <1 000> to $49.2 billion, 95 % in 2025."
-    assert spell_numbers(t, "en", {"all"}, fake) == "From <1 000> to <$49.2 billion>, <95 %> in <2025>."
-    # without pipeline.numbers: digit-only fixes
-    assert spell_numbers(t, "en", {"space_grouped"}, None) == "From 1,000 to $49.2 billion, 95 % in 2025."
-    assert spell_numbers("soit 49.2 points", "fr", {"decimal_point"}, None) == "soit 49,2 points"
+    grouped = spell_numbers(t, "en", {"space_grouped"})
+    assert grouped.startswith("From one thousand to $49.2 billion")
+    every = spell_numbers(t, "en", {"all"})
+    assert not any(ch.isdigit() for ch in every), every
+    assert "forty-nine point two billion dollars" in every and "twenty twenty-five" in every
+    assert spell_numbers("soit 49.2 points", "fr", {"decimal_point"}) == "soit quarante-neuf virgule deux points"
+    assert spell_numbers(t, "en", set()) == t

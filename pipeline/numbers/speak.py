@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 from types import ModuleType
+from typing import Callable
 
 from . import langs
 from .canon import date_parts, decimal_str
@@ -67,8 +68,10 @@ def number(value: Decimal, module: ModuleType) -> str:
     return f"{spoken} {module.POINT_WORD} {tail}"
 
 
-def spell_out(text: str, lang: str, kinds: set[str] | None = None) -> str:
-    """`text` with every mention (of `kinds`; all by default) replaced by its words."""
+def spell_out(text: str, lang: str, kinds: set[str] | None = None,
+              select: Callable[[Mention], bool] | None = None) -> str:
+    """`text` with every mention (of `kinds`, and for which `select` is true;
+    all by default) replaced by its words."""
     module = langs.get(lang)
     drafts, tokens = drafts_of(text, module)
     out, pos = [], 0
@@ -78,6 +81,8 @@ def spell_out(text: str, lang: str, kinds: set[str] | None = None) -> str:
         mention = draft.mention(text, tokens)
         if not _SYMBOLS.search(mention.text):
             continue  # already words
+        if select is not None and not select(mention):
+            continue
         if draft.carried or draft.carried_unit:
             mention = _as_written(mention, draft.carried)
         out.append(text[pos:mention.start])
