@@ -82,6 +82,8 @@ def score_sentence(sentence: dict, position: int, post: dict) -> float:
         score -= 3
     if s.endswith("?"):
         score -= 1.5
+    if any(flag["text"] in s for flag in post.get("lint") or []):
+        score -= 4    # a figure the source lint flagged as scrambled: not for the ear
     title_words = {w for w in textmod.words(post.get("title") or "") if len(w) > 3}
     score += 0.3 * len(title_words & set(textmod.words(s)))
     return score
@@ -107,6 +109,33 @@ def rewrite_for_ear(s: str, lang: str) -> str:
 
 def word_budget(lang: str, target_seconds: float) -> int:
     return max(60, int(target_seconds * WORDS_PER_MINUTE[lang] / 60) - INTRO_OUTRO_WORDS)
+
+
+CLAUSE_RE = re.compile(r",\s+(?=(?:mais|but|while|alors que|tandis que|and|et)\s)|;\s+")
+
+
+def without_flagged_clauses(text: str, flags: list[str]) -> str:
+    """The sentence less its clauses holding a figure the source lint flagged.
+
+    "…entre 350 et 400 milliards de dollars, mais un article publié le 2025er
+    août 8 souligne…" keeps its first clause; a sentence whose main clause is
+    flagged stays as it is (and scores low).
+    """
+    if not any(f in text for f in flags):
+        return text
+    clauses = CLAUSE_RE.split(text)
+    if any(f in clauses[0] for f in flags):
+        return text
+    kept = [c for c in clauses if not any(f in c for f in flags)]
+    return ", ".join(kept).rstrip(" ,;") + "."
+
+
+def clean_flagged(post: dict) -> dict:
+    flags = [f["text"] for f in post.get("lint") or []]
+    if not flags:
+        return post
+    sentences = [{**s, "text": without_flagged_clauses(s["text"], flags)} for s in post["sentences"]]
+    return {**post, "sentences": sentences}
 
 
 def rank_sentences(post: dict) -> list[tuple[float, dict]]:
@@ -184,6 +213,7 @@ def point_title(group: list[dict], post: dict) -> str:
 
 def extractive(post: dict, target_seconds: float = TARGET_SECONDS) -> dict:
     lang = post["language"]
+    post = clean_flagged(post)
     chosen = pick_points(post, word_budget(lang, target_seconds))
     if not chosen:
         raise InputError("the post has no sentence worth a key point", "pass a longer post")

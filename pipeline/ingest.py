@@ -301,6 +301,7 @@ def is_non_content(line: str) -> bool:
 def clean_blocks(blocks: list[Block]) -> list[Block]:
     out = []
     for b in blocks:
+        b.mangled = bool(textmod.STRAY_SCRIPT_RE.search(b.text) or textmod.HASHTAG_RE.search(b.text))
         b.text = textmod.clean(b.text)
         if b.text and not is_non_content(b.text):
             out.append(b)
@@ -339,6 +340,11 @@ def build_post(meta: dict, blocks: list[Block], lang: str | None) -> dict:
 def _title_from(blocks: list[Block]) -> str:
     """The first heading or short unpunctuated line is the title; else the first words."""
     first = blocks[0]
+    if getattr(first, "mangled", False) and len(blocks) > 1:
+        # A site banner left by machine translation (hashtags, another script):
+        # not the post's title, and not content either.
+        blocks.pop(0)
+        first = blocks[0]
     if first.kind == "heading" or (len(first.text.split()) <= 15 and first.text[-1:] not in ".!?"):
         blocks.pop(0)
         return first.text.strip(" :.-")

@@ -12,13 +12,34 @@ verify), against a fresh, empty PIPELINE_CACHE_DIR in a temporary directory:
   edit  one word of one key point's text changed in script.yaml (numbers
         kept): exactly one segment may be re-synthesized.
 
+The transcribe stage is the build's own (pipeline.transcribe.transcribe_episode):
+the edit reuses the words heard in every unchanged segment and transcribes only
+the edited one.
+
+Then, in this process, on the same machine:
+
+  asr_rtf        both Whisper engines (faster-whisper, whisper) on the cold
+                 build's episode.mp3, model loaded first (load_s apart);
+  numbers_heard  the share of script numbers heard back (pipeline.numbers.compare
+                 status "ok") per TTS engine: on the demo (piper from the cold
+                 build, espeak built here) and on the shared vectors
+                 (<repo>/../shared/data or $PIPELINE_SHARED_DIR:
+                 number_compare.tsv script column, number_extract.tsv text
+                 column) spoken aloud, en by piper and espeak, fr by espeak;
+                 the sentences of one engine and language are spoken as the
+                 pipeline would (synthesize.spoken_text), joined with pauses
+                 and transcribed in one pass, then split by time. gtts only
+                 when reachable, else recorded as unavailable with the reason.
+                 --quick skips the espeak demo build and the vectors.
+
 Each build runs in its own Python process by default (like `make`, which runs
 one command per stage), so model loading is counted every time; --in-process
 runs them all in this process instead. Writes bench.json (cold_s, noop_s,
 edit_s, per-stage seconds, audio length, real-time factors, segments
-re-synthesized) and prints a short summary. Exit status 1 when a criterion
-fails: edit >= cold / 5, noop re-synthesized or re-transcribed anything or
-changed the MP3, or the edit re-synthesized a number of segments other than 1.
+re-synthesized, asr_rtf, numbers_heard) and prints a short table. Exit
+status 1 only when the edit criterion (edit_s < cold_s / 5) or a no-op
+criterion (nothing re-synthesized or re-transcribed, the same MP3) fails;
+the other checks are reported.
 """
 
 from __future__ import annotations
@@ -61,8 +82,8 @@ def build_once(source: Path, ep: Path, tts: str, asr: str, model: str) -> dict:
     timed("condense", condense.condense, ep / "post.json", ep / "script.yaml")
     tl = timed("synthesize", synthesize.synthesize, ep / "script.yaml", ep, engine=tts,
                on_event=lambda m: None)
-    tr = timed("transcribe", transcribe.transcribe, ep / "episode.mp3", ep / "transcript.json",
-               post["language"], engine=asr, model=model)
+    tr = timed("transcribe", transcribe.transcribe_episode, ep / "episode.mp3", ep / "timeline.json",
+               ep / "transcript.json", post["language"], engine=asr, model=model)
     report = timed("verify", verify.verify, ep / "script.yaml", ep / "timeline.json",
                    ep / "transcript.json", ep / "verify.json", ep / "post.json")
     mp3 = (ep / "episode.mp3").read_bytes()
@@ -74,6 +95,8 @@ def build_once(source: Path, ep: Path, tts: str, asr: str, model: str) -> dict:
         "resynthesized": tl.get("resynthesized", sum(not s["cache_hit"] for s in tl["segments"])),
         "reassembled": tl.get("reassembled"),
         "transcript_cached": bool(tr.get("cached")),
+        "transcribed": (tr.get("incremental") or {}).get("transcribed"),
+        "counts": report.get("counts"),
         "mp3_sha256": hashlib.sha256(mp3).hexdigest(),
         "loudness": tl.get("loudness"),
         "verified": report.get("verified"),
@@ -123,6 +146,189 @@ def run_build(args, source: Path, ep: Path, cache: Path) -> dict:
     return result
 
 
+# --- ASR speed and numbers heard, in this process --------------------------------------------
+
+PAUSE_S = 1.0        # between vector sentences spoken in one pass
+VECTOR_PLAN = {"en": ("piper", "espeak"), "fr": ("espeak",)}
+
+
+def _pipeline():
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    import pipeline  # noqa: F401
+
+
+def _write_wav16(path: Path, audio) -> Path:
+    import wave
+
+    import numpy as np
+
+    pcm = (np.clip(audio, -1.0, 1.0) * 32767.0).astype("<i2")
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(16000)
+        w.writeframes(pcm.tobytes())
+    return path
+
+
+def asr_rtf(audio: Path, audio_s: float, model: str, tmp: Path) -> dict:
+    """Each Whisper engine on the same audio: warm-up (model load) apart, then RTF."""
+    _pipeline()
+    import numpy as np
+
+    from pipeline import asr
+
+    silence = _write_wav16(tmp / "warmup.wav", np.zeros(16000, np.float32))
+    out = {}
+    for name in asr.REGISTRY.names():
+        print(f"bench: ASR speed of {name} ...", file=sys.stderr, flush=True)
+        eng = asr.get_engine(name, model)
+        t0 = time.perf_counter()
+        eng.transcribe(silence, "en")
+        load = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        tr = eng.transcribe(audio, "en")
+        took = time.perf_counter() - t0
+        out[name] = {"rtf": round(took / audio_s, 4), "transcribe_s": round(took, 3),
+                     "load_s": round(load, 3), "audio_s": audio_s, "words": sum(len(s["words"]) for s in tr["segments"])}
+    return out
+
+
+def shared_dir() -> Path:
+    return Path(os.environ.get("PIPELINE_SHARED_DIR") or ROOT.parent / "shared") / "data"
+
+
+def vector_sentences(data: Path) -> dict[str, list[str]]:
+    """Distinct script sentences of the shared number vectors, by language."""
+    out: dict[str, list[str]] = {}
+    for name, col in (("number_compare.tsv", 1), ("number_extract.tsv", 1)):
+        for line in (data / name).read_text(encoding="utf-8").splitlines():
+            if not line.strip() or line.startswith("#"):
+                continue
+            cols = line.split("\t")
+            lang, text = cols[0].strip(), cols[col].strip()
+            if text and text not in out.setdefault(lang, []):
+                out[lang].append(text)
+    return out
+
+
+def heard_share(sentences: list[str], lang: str, tts: str, model: str, tmp: Path) -> dict:
+    """Speak each sentence with `tts`, transcribe them all in one pass, compare numbers."""
+    _pipeline()
+    import numpy as np
+
+    from pipeline import asr, numbers
+    from pipeline.asr.audio import load_audio
+    from pipeline.synthesize import spoken_text
+    from pipeline.tts import get_engine
+    from pipeline.verify import heard_in, segment_windows
+
+    eng = get_engine(tts)
+    pieces, segs, cursor = [], [], 0.0
+    gap = np.zeros(int(PAUSE_S * 16000), np.float32)
+    for i, text in enumerate(sentences):
+        wav = tmp / f"{tts}-{lang}-{i}.wav"
+        eng.synthesize(spoken_text(text, tts, lang), lang, wav)
+        a = load_audio(wav)
+        if pieces:
+            pieces.append(gap)
+            cursor += len(gap) / 16000
+        pieces.append(a)
+        segs.append({"start": cursor, "end": cursor + len(a) / 16000})
+        cursor += len(a) / 16000
+    audio = _write_wav16(tmp / f"{tts}-{lang}.wav", np.concatenate(pieces))
+    tr = asr.get_engine("faster-whisper", model).transcribe(audio, lang)
+    words = [w for s in tr["segments"] for w in s["words"]]
+    ok = total = 0
+    misses = []
+    for text, (lo, hi) in zip(sentences, segment_windows({"segments": segs})):
+        heard = heard_in(words, lo, hi).text
+        for m in numbers.compare(text, heard, lang):
+            total += 1
+            ok += m.status == "ok"
+            if m.status != "ok":
+                misses.append({"script": m.script.text, "status": m.status, "heard": heard.strip()})
+    return {"share": round(ok / total, 4) if total else None, "ok": ok, "total": total,
+            "sentences": len(sentences), "audio_s": round(cursor, 2), "misses": misses}
+
+
+def demo_share(counts: dict | None) -> dict | None:
+    if not counts:
+        return None
+    total = sum(counts.values())
+    return {"share": round(counts.get("ok", 0) / total, 4) if total else None, "ok": counts.get("ok", 0),
+            "total": total, "counts": counts}
+
+
+def demo_with(tts: str, ep: Path, dest: Path, asr: str, model: str) -> dict:
+    """The demo's script (from the bench episode) spoken by `tts`, transcribed, verified."""
+    _pipeline()
+    from pipeline import synthesize, transcribe, verify
+
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in ("post.json", "script.yaml"):
+        shutil.copyfile(ep / name, dest / name)
+    tl = synthesize.synthesize(dest / "script.yaml", dest, engine=tts, on_event=lambda m: None)
+    lang = tl["language"]
+    transcribe.transcribe_episode(dest / "episode.mp3", dest / "timeline.json", dest / "transcript.json",
+                                  lang, engine=asr, model=model)
+    report = verify.verify(dest / "script.yaml", dest / "timeline.json", dest / "transcript.json",
+                           dest / "verify.json", dest / "post.json")
+    out = demo_share(report["counts"])
+    out["engines"] = tl.get("engines")
+    return out
+
+
+def gtts_status(tmp: Path) -> dict:
+    """Whether gTTS can be reached from here (one short try, no retries)."""
+    _pipeline()
+    from pipeline.errors import PipelineError
+    from pipeline.tts.gtts_engine import GttsEngine
+
+    try:
+        GttsEngine(timeout=3.0, retries=0).synthesize("Test 1 2 3.", "en", tmp / "gtts-probe.wav")
+    except PipelineError as e:
+        return {"available": False, "reason": getattr(e, "message", None) or str(e)}
+    except Exception as e:  # noqa: BLE001 - any failure means: not usable here
+        return {"available": False, "reason": f"{type(e).__name__}: {e}"}
+    return {"available": True}
+
+
+def numbers_heard(args, runs: dict, ep: Path, tmp: Path) -> dict:
+    out: dict[str, dict] = {"piper": {"demo": demo_share(runs["cold"].get("counts"))}}
+    if args.tts != "piper":   # the builds used another engine: that is its demo share
+        out = {args.tts: {"demo": demo_share(runs["cold"].get("counts"))}}
+    if args.quick:
+        out["_note"] = "--quick: espeak demo and vectors skipped"
+        return out
+    for tts in ("piper", "espeak"):
+        if tts not in out:
+            print(f"bench: demo spoken by {tts} ...", file=sys.stderr, flush=True)
+            out[tts] = {"demo": demo_with(tts, ep, tmp / f"demo-{tts}", args.asr, args.model)}
+    data = shared_dir()
+    if not (data / "number_compare.tsv").is_file() or not (data / "number_extract.tsv").is_file():
+        out["_note"] = f"shared vectors not found in {data}: vectors skipped"
+    else:
+        sentences = vector_sentences(data)
+        for lang, engines in VECTOR_PLAN.items():
+            for tts in engines:
+                print(f"bench: {len(sentences.get(lang, []))} {lang} vectors spoken by {tts} ...",
+                      file=sys.stderr, flush=True)
+                vdir = tmp / f"vectors-{tts}-{lang}"
+                vdir.mkdir(exist_ok=True)
+                out.setdefault(tts, {})[f"vectors_{lang}"] = heard_share(sentences.get(lang, []), lang, tts,
+                                                                        args.model, vdir)
+    out["gtts"] = gtts_status(tmp)
+    return out
+
+
+def share(entry) -> str:
+    if not isinstance(entry, dict) or entry.get("share") is None:
+        return "   -  "
+    return f"{entry['share'] * 100:5.1f}% ({entry['ok']}/{entry['total']})"
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("out", nargs="?", type=Path, default=ROOT / "bench" / "bench.json")
@@ -131,6 +337,7 @@ def main(argv=None) -> int:
     ap.add_argument("--model", default="base")
     ap.add_argument("--source", type=Path, default=ROOT / "episodes" / "demo.md")
     ap.add_argument("--in-process", action="store_true", help="run the 3 builds in this process")
+    ap.add_argument("--quick", action="store_true", help="skip the espeak demo and the spoken vectors")
     ap.add_argument("--keep", action="store_true", help="keep the temporary directory")
     ap.add_argument("--one", nargs=2, metavar=("SOURCE", "EPISODE_DIR"), help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
@@ -138,6 +345,7 @@ def main(argv=None) -> int:
         print(json.dumps(build_once(Path(args.one[0]), Path(args.one[1]), args.tts, args.asr, args.model)))
         return 0
 
+    t_all = time.perf_counter()
     tmp = Path(tempfile.mkdtemp(prefix="pipeline-bench-"))
     try:
         source = tmp / "demo.md"
@@ -152,6 +360,16 @@ def main(argv=None) -> int:
         edit = edit_one_point(ep / "script.yaml")
         print(f"bench: edit build (point {edit['point']}: {edit['word']!r}) ...", file=sys.stderr, flush=True)
         runs["edit"] = run_build(args, source, ep, cache)
+
+        # the rest runs in this process, against the same private cache
+        os.environ["PIPELINE_CACHE_DIR"] = str(cache)
+        _pipeline()
+        import pipeline.paths as paths
+        paths.CACHE_DIR = cache
+        extra = tmp / "extra"
+        extra.mkdir()
+        rtf_by_engine = asr_rtf(ep / "episode.mp3", runs["edit"]["audio_s"], args.model, extra)
+        heard = numbers_heard(args, runs, ep, extra)
     finally:
         if not args.keep:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -163,11 +381,15 @@ def main(argv=None) -> int:
         "noop_no_resynthesis": noop["resynthesized"] == 0 and noop["reassembled"] is False,
         "noop_no_retranscription": noop["transcript_cached"],
         "noop_mp3_identical": noop["mp3_sha256"] == cold["mp3_sha256"],
+    }
+    reported = {   # not part of the exit status
         "edit_one_segment": ed["resynthesized"] == 1,
+        "edit_transcribed_one_segment": len(ed.get("transcribed") or []) == 1,
     }
     result = {
         "tts": args.tts, "asr": args.asr, "model": args.model,
         "fresh_process_per_build": not args.in_process,
+        "quick": args.quick,
         "cold_s": cold["total_s"], "noop_s": noop["total_s"], "edit_s": ed["total_s"],
         "stages_s": {k: r["stages_s"] for k, r in runs.items()},
         "process_s": {k: r.get("process_s") for k, r in runs.items()},
@@ -175,10 +397,19 @@ def main(argv=None) -> int:
         "segments": cold["segments"],
         "rtf": {k: round(r["total_s"] / audio, 4) for k, r in runs.items()},
         "edit_resynthesized": ed["resynthesized"],
+        "edit_transcribed": ed.get("transcribed"),
         "edit": edit,
         "loudness": ed["loudness"],
         "verified": {k: r["verified"] for k, r in runs.items()},
-        "checks": checks,
+        "asr_rtf": {name: r["rtf"] for name, r in rtf_by_engine.items()},
+        "asr": rtf_by_engine,
+        "numbers_heard": {tts: ({k: (v["share"] if isinstance(v, dict) and "share" in v else v)
+                                 for k, v in entry.items()} if isinstance(entry, dict) and tts != "gtts"
+                                else entry)
+                          for tts, entry in heard.items()},
+        "numbers_heard_detail": heard,
+        "checks": {**checks, **reported},
+        "bench_s": round(time.perf_counter() - t_all, 1),
         "runs": runs,
     }
     out = args.out
@@ -192,10 +423,26 @@ def main(argv=None) -> int:
         r = runs[k]
         stages = ", ".join(f"{s} {r['stages_s'][s]:.1f}" for s in STAGES)
         print(f"  {k:5s} {r['total_s']:7.1f} s  RTF {r['total_s'] / audio:.3f}  ({stages})")
-    print(f"  edit re-synthesized {ed['resynthesized']} segment(s); edit/cold = {ed['total_s'] / cold['total_s']:.2f}")
-    for name, ok in checks.items():
-        print(f"  [{'ok' if ok else 'FAIL'}] {name}")
-    print(f"wrote {out}")
+    print(f"  edit re-synthesized {ed['resynthesized']} segment(s), transcribed {ed.get('transcribed')}; "
+          f"edit/cold = {ed['total_s'] / cold['total_s']:.2f}")
+    print("ASR on the same audio:")
+    for name, r in rtf_by_engine.items():
+        print(f"  {name:15s} RTF {r['rtf']:.3f}  ({r['transcribe_s']:.1f} s for {r['audio_s']:.1f} s; load {r['load_s']:.1f} s)")
+    print("numbers heard (share ok):")
+    print(f"  {'tts':8s} {'demo':>18s} {'vectors en':>18s} {'vectors fr':>18s}")
+    for tts, entry in heard.items():
+        if tts.startswith("_"):
+            continue
+        if tts == "gtts" or not isinstance(entry, dict) or "available" in entry:
+            print(f"  {tts:8s} unavailable: {entry.get('reason') if isinstance(entry, dict) else entry}")
+            continue
+        print(f"  {tts:8s} {share(entry.get('demo')):>18s} {share(entry.get('vectors_en')):>18s} "
+              f"{share(entry.get('vectors_fr')):>18s}")
+    if heard.get("_note"):
+        print(f"  note: {heard['_note']}")
+    for name, ok in {**checks, **reported}.items():
+        print(f"  [{'ok' if ok else 'FAIL' if name in checks else 'no'}] {name}")
+    print(f"wrote {out} (bench {result['bench_s']:.0f} s)")
     return 0 if all(checks.values()) else 1
 
 

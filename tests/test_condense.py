@@ -2,6 +2,7 @@ import pytest
 import yaml
 
 from pipeline import numbers
+from pipeline import text as textmod
 from pipeline.condense import TARGET_SECONDS, WORDS_PER_MINUTE, condense, load_script, segments
 from pipeline.errors import InputError
 from pipeline.ingest import ingest
@@ -79,6 +80,20 @@ def test_seed_script_is_french_and_clean(tmp_path):
     text = " ".join(s["text"] for s in segments(script))
     assert script["language"] == "fr" and script["intro"].startswith("Bonjour")
     assert "Écouter" not in text and "#" not in text and "je m'appelle" not in text
+    assert not textmod.STRAY_SCRIPT_RE.search(text)
+    found = {(m.kind, m.value) for m in numbers.extract(text, "fr")}
+    headline = {("percent", "95"),                       # pilots that fail
+                ("currency", "49200000000"),             # VC investment, first half of 2025
+                ("currency", "350000000000"), ("currency", "400000000000"),   # US range
+                ("percent", "30")}                       # Gartner: projects abandoned
+    assert headline <= found, headline - found
+    post = yaml.safe_load((tmp_path / "post.json").read_text())
+    assert len(post["lint"]) >= 5
+    for flag in post["lint"]:   # scrambled figures are not read to the listener
+        assert flag["text"] not in text, flag
+    sections = {s["section"] for s in post["sentences"]
+                if s["id"] in {i for p in script["points"] for i in p["sources"]}}
+    assert len(sections) >= 4
 
 
 def test_bad_script_yaml_is_a_clear_error(tmp_path):
