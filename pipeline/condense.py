@@ -35,12 +35,14 @@ TEMPLATES = {
     "en": {
         "intro": "Welcome. This episode gives you the key points of the post: {title}.",
         "intro_by": "Welcome. This episode gives you the key points of the post by {author}: {title}.",
+        "dated": " It was published on {date}.",
         "outro": "Those were the key points of {title}. The full post, with its sources, "
                  "is linked in the show notes. Thanks for listening.",
     },
     "fr": {
         "intro": "Bonjour. Voici les points clés de l'article : {title}.",
         "intro_by": "Bonjour. Voici les points clés de l'article de {author} : {title}.",
+        "dated": " Il a été publié le {date}.",
         "outro": "C'étaient les points clés de l'article {title}. L'article complet et ses "
                  "sources sont dans les notes de l'épisode. Merci de votre écoute.",
     },
@@ -236,7 +238,26 @@ def intro_outro(post: dict) -> tuple[str, str]:
     title = (post.get("title") or "").rstrip(" .")
     intro = (t["intro_by"] if post.get("author") else t["intro"]).format(
         title=title, author=post.get("author"))
+    if date := spoken_date(post.get("date"), post["language"]):
+        intro += t["dated"].format(date=date)
     return intro, t["outro"].format(title=title)
+
+
+MONTHS = {
+    "en": "January February March April May June July August September October November December",
+    "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
+}
+
+
+def spoken_date(raw: str | None, lang: str) -> str | None:
+    """'2025-09-12' -> 'September 12, 2025' / '12 septembre 2025'; None if not a date."""
+    m = re.match(r"^(\d{4})-(\d{2})-(\d{2})", str(raw or ""))
+    if not m or not 1 <= int(m.group(2)) <= 12:
+        return None
+    year, month, day = int(m.group(1)), MONTHS[lang].split()[int(m.group(2)) - 1], int(m.group(3))
+    if lang == "fr":
+        return f"{'1er' if day == 1 else day} {month} {year}"
+    return f"{month} {day}, {year}"
 
 
 def numbers_of(text: str, lang: str) -> list[dict]:
@@ -249,9 +270,10 @@ def make_script(post: dict, condenser: str = "extractive",
     body = CONDENSERS.get(condenser)(post, target_seconds)
     intro, outro = intro_outro(post)
     lang = post["language"]
+    found = source_mentions(post)
     for p in body["points"]:
         p["numbers"] = numbers_of(p["text"], lang)
-        if unsourced := unsourced_numbers(p["text"], post, lang):
+        if unsourced := unsourced_numbers(p["text"], found, lang):
             p["unsourced"] = unsourced
     return {
         "title": post.get("title"),
@@ -269,17 +291,21 @@ def source_text(post: dict) -> str:
     return " ".join(s["text"] for s in post["sentences"])
 
 
-def untraced(text: str, post: dict, lang: str) -> list[numbers.Mention]:
-    """The numbers of `text` that numbers.trace cannot find in the post's sentences."""
+def source_mentions(post: dict) -> list[numbers.Mention]:
+    return numbers.extract(source_text(post), post["language"])
+
+
+def untraced(text: str, found: list[numbers.Mention], lang: str) -> list[numbers.Mention]:
+    """The numbers of `text` that numbers.trace cannot find among the post's mentions."""
     said = numbers.extract(text, lang)
     if not said:
         return []
-    return [m for m, origin in zip(said, numbers.trace(said, source_text(post), lang)) if origin is None]
+    return [m for m, origin in zip(said, numbers.trace(said, found, lang)) if origin is None]
 
 
-def unsourced_numbers(text: str, post: dict, lang: str) -> list[str]:
+def unsourced_numbers(text: str, found: list[numbers.Mention], lang: str) -> list[str]:
     """The texts of a point's numbers that are not in the post (each once, in order)."""
-    return list(dict.fromkeys(m.text for m in untraced(text, post, lang)))
+    return list(dict.fromkeys(m.text for m in untraced(text, found, lang)))
 
 
 def is_approved(m: numbers.Mention, approved, lang: str) -> bool:
@@ -303,9 +329,10 @@ def unapproved_numbers(script: dict, post: dict) -> list[dict]:
     intro and outro are the pipeline's own words and are exempt.
     """
     lang = script.get("language") or post["language"]
+    found = source_mentions(post)
     out = []
     for i, p in enumerate(script.get("points") or [], 1):
-        for m in untraced(str(p.get("text") or ""), post, lang):
+        for m in untraced(str(p.get("text") or ""), found, lang):
             if not is_approved(m, p.get("approved"), lang):
                 out.append({"point": i, "title": p.get("title"), "text": m.text,
                             "value": m.value, "kind": m.kind, "unit": m.unit})

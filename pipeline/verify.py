@@ -56,12 +56,12 @@ def heard_in(words: list[dict], lo: float, hi: float) -> HeardText:
 
 
 def check_segment(seg: dict, heard: HeardText, lang: str,
-                  source_text: str | None) -> list[dict]:
+                  source: list | None) -> list[dict]:
     mentions = numbers.extract(seg["text"], lang)
     if not mentions:
         return []
     matches = numbers.compare(mentions, heard.text, lang)
-    origins = numbers.trace(mentions, source_text, lang) if source_text else [None] * len(mentions)
+    origins = numbers.trace(mentions, source, lang) if source is not None else [None] * len(mentions)
     rows = []
     for match, origin in zip(matches, origins):
         times = heard.times(match.heard.start, match.heard.end) if match.heard else None
@@ -111,7 +111,7 @@ def verify(script_path: Path, timeline_path: Path, transcript_path: Path, out_pa
     lang = script["language"]
     words = transcript_words(transcript)
     timed = {s["id"]: s for s in timeline["segments"]}
-    source = source_text(post) if post else None
+    source = numbers.extract(source_text(post), lang) if post else None
     rows = []
     windows = dict(zip([s["id"] for s in timeline["segments"]], segment_windows(timeline)))
     for seg in segments(script):

@@ -10,10 +10,13 @@ from .extract import mentions
 from .model import Mention
 
 
-def trace(script: str | list[Mention], source: str, lang: str) -> list[Mention | None]:
-    """For each script number, the source mention it came from, or None (unsourced)."""
+def trace(script: str | list[Mention], source: str | list[Mention], lang: str) -> list[Mention | None]:
+    """For each script number, the source mention it came from, or None (unsourced).
+
+    `source` may be the source's mentions already extracted (a long post is
+    then read once, not once per call)."""
     said = script_mentions(script, lang)
-    found = mentions(source, lang)
+    found = source if isinstance(source, list) else mentions(source, lang)
     return [_source_of(m, found) for m in said]
 
 
