@@ -31,3 +31,16 @@ def isolated_cache(tmp_path, monkeypatch):
     import pipeline.paths as paths
     monkeypatch.setattr(paths, "CACHE_DIR", cache)
     return cache
+
+
+@pytest.fixture(scope="session")
+def mp3(tmp_path_factory):
+    """A real 3-second MP3 (sine), made with the ffmpeg from imageio-ffmpeg."""
+    import subprocess
+
+    import imageio_ffmpeg
+
+    out = tmp_path_factory.mktemp("audio") / "sine.mp3"
+    subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-nostdin", "-loglevel", "error", "-f", "lavfi",
+                    "-i", "sine=frequency=440:duration=3", "-b:a", "64k", str(out)], check=True)
+    return out

@@ -34,14 +34,6 @@ CONFIG = {
 }
 
 
-@pytest.fixture(scope="module")
-def mp3(tmp_path_factory) -> Path:
-    import imageio_ffmpeg
-    out = tmp_path_factory.mktemp("audio") / "sine.mp3"
-    subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-nostdin", "-loglevel", "error", "-f", "lavfi",
-                    "-i", "sine=frequency=440:duration=3", "-b:a", "64k", str(out)], check=True)
-    return out
-
 
 def write_config(path: Path, **changes) -> Path:
     path.write_text(yaml.safe_dump({**CONFIG, **changes}))

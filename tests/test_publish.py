@@ -27,15 +27,6 @@ SAMPLE = Path(__file__).resolve().parent / "fixtures" / "episode_sample"
 CHROMIUM = "/usr/bin/chromium"
 
 
-@pytest.fixture(scope="module")
-def mp3(tmp_path_factory) -> Path:
-    """A real 3-second MP3 (sine), made with the ffmpeg from imageio-ffmpeg."""
-    import imageio_ffmpeg
-    out = tmp_path_factory.mktemp("audio") / "sine.mp3"
-    subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-nostdin", "-loglevel", "error", "-f", "lavfi",
-                    "-i", "sine=frequency=440:duration=3", "-b:a", "64k", str(out)], check=True)
-    return out
-
 
 @pytest.fixture
 def episode(tmp_path, mp3) -> Path:

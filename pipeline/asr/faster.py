@@ -55,21 +55,12 @@ class FasterWhisperEngine:
         if lang != "en" and not whisper_model.model.is_multilingual:
             raise UnsupportedLanguage(f"model {self.model!r} is English-only; cannot transcribe {lang!r}",
                                       "use a multilingual model such as base")
-        s = DECODE_SETTINGS
         try:
             segments, info = whisper_model.transcribe(
                 str(audio),
                 language=lang,  # forced: never detected
-                task=s["task"],
+                **DECODE_SETTINGS,
                 log_progress=progress,
-                beam_size=s["beam_size"],
-                patience=s["patience"],
-                temperature=s["temperature"],
-                compression_ratio_threshold=s["compression_ratio_threshold"],
-                no_speech_threshold=s["no_speech_threshold"],
-                condition_on_previous_text=s["condition_on_previous_text"],
-                suppress_blank=s["suppress_blank"],
-                word_timestamps=s["word_timestamps"],
                 initial_prompt=None,  # never: the verifier must not be told the answer
                 prefix=None,
                 hotwords=None,

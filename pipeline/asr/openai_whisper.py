@@ -66,21 +66,12 @@ class OpenAIWhisperEngine:
             raise UnsupportedLanguage(f"model {self.model!r} is English-only; cannot transcribe {lang!r}",
                                       "use a multilingual model such as base")
         samples = load_audio(audio)
-        s = DECODE_SETTINGS
         try:
             result = whisper_model.transcribe(
                 samples,
                 verbose=False if progress else None,  # False: tqdm bar only; None: silent
                 language=lang,  # forced: never detected
-                task=s["task"],
-                temperature=s["temperature"],
-                beam_size=s["beam_size"],
-                patience=s["patience"],
-                compression_ratio_threshold=s["compression_ratio_threshold"],
-                no_speech_threshold=s["no_speech_threshold"],
-                condition_on_previous_text=s["condition_on_previous_text"],
-                suppress_blank=s["suppress_blank"],
-                word_timestamps=s["word_timestamps"],
+                **DECODE_SETTINGS,
                 initial_prompt=None,  # never: the verifier must not be told the answer
                 fp16=False,
             )
