@@ -143,9 +143,13 @@ def run(args) -> int:
         b.synthesize(args.episode, tts, settings)
     elif cmd == "transcribe":
         from .condense import load_script
-        from .transcribe import transcribe
+        from .transcribe import transcribe, transcribe_episode
         lang = args.lang or load_script(args.script)["language"]
-        transcribe(args.audio, args.out, lang, engine=args.asr)
+        timeline = args.audio.parent / "timeline.json"
+        if timeline.exists():   # an episode: re-transcribe only the segments that changed
+            transcribe_episode(args.audio, timeline, args.out, lang, engine=args.asr)
+        else:
+            transcribe(args.audio, args.out, lang, engine=args.asr)
     elif cmd == "verify":
         from . import build as b
         settings = b.settings_for(args.episode)

@@ -39,7 +39,8 @@ from .errors import EngineError, InputError
 SAMPLE_RATE = 44100
 OVERSAMPLE = 4                 # true-peak oversampling factor (BS.1770-4 Annex 2 at 44.1/48 kHz)
 LIMIT_RADIUS_S = 0.02          # limiter look-ahead (and release) radius: gain ramps over 2x this
-ENCODE_MARGIN_DB = 0.5         # first guess of the MP3 encoder's true-peak overshoot
+ENCODE_MARGIN_DB = 1.5         # first guess of the MP3 encoder's true-peak overshoot (measured: 1.0-1.4 dB at 64k mono)
+ENCODE_LUFS_LOSS_DB = 0.4      # loudness the encoder's low-pass takes (measured: ~0.45 LU at 64k mono)
 MAX_ENCODES = 5
 BLOCK = 16                     # limiter gain envelope resolution, samples
 LUFS_TOLERANCE = 0.5          # re-encode when the decoded MP3 is further than this from the target
@@ -173,7 +174,8 @@ def _oversampled_abs(audio: np.ndarray) -> np.ndarray:
     """|x| of the 4x oversampled signal, max over channels, shape (n, 4)."""
     from scipy.signal import resample_poly
 
-    x = np.asarray(audio, dtype=np.float64)
+    # float32: 40% faster than float64, and far more precise than a dB figure needs
+    x = np.asarray(audio, dtype=np.float32)
     if x.ndim == 1:
         x = x[:, None]
     n = len(x)
@@ -418,7 +420,8 @@ def master_episode(segments: list[np.ndarray], out_mp3: str | os.PathLike, pause
     kbps = parse_bitrate(bitrate)
     mix, spans, music = layout(segments, pause_ms, channels, music_intro, music_outro)
     env = _peak_envelope(mix)
-    margin, aim = ENCODE_MARGIN_DB, target_lufs
+    margin = ENCODE_MARGIN_DB
+    aim = None if target_lufs is None else target_lufs + ENCODE_LUFS_LOSS_DB
     for attempt in range(MAX_ENCODES):
         # the encoder overshoots the true peak a little and its low-pass takes some
         # loudness: master to a lower ceiling and a corrected target, measure, repeat
@@ -432,7 +435,7 @@ def master_episode(segments: list[np.ndarray], out_mp3: str | os.PathLike, pause
         if (tp_ok and lufs_ok) or attempt == MAX_ENCODES - 1:
             break
         if not tp_ok:
-            margin += tp - ceiling_db + 0.05
+            margin += tp - ceiling_db + 0.25
         if not lufs_ok:
             aim += target_lufs - lufs
     # lufs: fast_lufs == pyloudnorm.Meter().integrated_loudness (tests/test_master.py), 20x faster

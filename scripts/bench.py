@@ -18,8 +18,11 @@ the edited one.
 
 Then, in this process, on the same machine:
 
-  asr_rtf        both Whisper engines (faster-whisper, whisper) on the cold
-                 build's episode.mp3, model loaded first (load_s apart);
+  asr_rtf        both Whisper engines (faster-whisper, whisper) on the same
+                 audio: the first --asr-clip seconds (default 30: one Whisper
+                 window; openai-whisper on this CPU measured 0.8x to 4.9x real
+                 time, so the whole episode could take minutes) of the MP3,
+                 model loaded first (load_s apart);
   numbers_heard  the share of script numbers heard back (pipeline.numbers.compare
                  status "ok") per TTS engine: on the demo (piper from the cold
                  build, espeak built here) and on the shared vectors
@@ -172,26 +175,42 @@ def _write_wav16(path: Path, audio) -> Path:
     return path
 
 
-def asr_rtf(audio: Path, audio_s: float, model: str, tmp: Path) -> dict:
-    """Each Whisper engine on the same audio: warm-up (model load) apart, then RTF."""
+def _load_model(eng) -> None:
+    """Load an engine's model now (each module keeps it for the process)."""
+    from pipeline.asr import faster, openai_whisper
+
+    if eng.name == "faster-whisper":
+        faster.load_model(str(eng.model_path))
+    elif eng.name == "whisper":
+        eng.model_path
+        openai_whisper.load_model(str(eng.model_path), eng._resolved[1])
+
+
+def asr_rtf(audio: Path, clip_s: float, lang: str, model: str, tmp: Path) -> dict:
+    """Each Whisper engine on the same audio (the first clip_s seconds of `audio`):
+    model load timed apart, then RTF = transcription time / audio length."""
     _pipeline()
-    import numpy as np
-
     from pipeline import asr
+    from pipeline.asr.audio import load_audio
 
-    silence = _write_wav16(tmp / "warmup.wav", np.zeros(16000, np.float32))
+    samples = load_audio(audio)
+    if clip_s and clip_s > 0:
+        samples = samples[: int(clip_s * 16000)]
+    clip = _write_wav16(tmp / "asr-clip.wav", samples)
+    seconds = round(len(samples) / 16000, 3)
     out = {}
     for name in asr.REGISTRY.names():
-        print(f"bench: ASR speed of {name} ...", file=sys.stderr, flush=True)
+        print(f"bench: ASR speed of {name} on {seconds:.0f} s ...", file=sys.stderr, flush=True)
         eng = asr.get_engine(name, model)
         t0 = time.perf_counter()
-        eng.transcribe(silence, "en")
+        _load_model(eng)
         load = time.perf_counter() - t0
         t0 = time.perf_counter()
-        tr = eng.transcribe(audio, "en")
+        tr = eng.transcribe(clip, lang)
         took = time.perf_counter() - t0
-        out[name] = {"rtf": round(took / audio_s, 4), "transcribe_s": round(took, 3),
-                     "load_s": round(load, 3), "audio_s": audio_s, "words": sum(len(s["words"]) for s in tr["segments"])}
+        out[name] = {"rtf": round(took / seconds, 4), "transcribe_s": round(took, 3), "load_s": round(load, 3),
+                     "audio_s": seconds, "words": sum(len(s["words"]) for s in tr["segments"]),
+                     "text": tr["text"]}
     return out
 
 
@@ -289,7 +308,7 @@ def gtts_status(tmp: Path) -> dict:
     try:
         GttsEngine(timeout=3.0, retries=0).synthesize("Test 1 2 3.", "en", tmp / "gtts-probe.wav")
     except PipelineError as e:
-        return {"available": False, "reason": getattr(e, "message", None) or str(e)}
+        return {"available": False, "reason": getattr(e, "cause", None) or str(e)}
     except Exception as e:  # noqa: BLE001 - any failure means: not usable here
         return {"available": False, "reason": f"{type(e).__name__}: {e}"}
     return {"available": True}
@@ -337,6 +356,9 @@ def main(argv=None) -> int:
     ap.add_argument("--model", default="base")
     ap.add_argument("--source", type=Path, default=ROOT / "episodes" / "demo.md")
     ap.add_argument("--in-process", action="store_true", help="run the 3 builds in this process")
+    ap.add_argument("--asr-clip", type=float, default=30.0,
+                    help="seconds of the episode both Whisper engines are timed on (one 30 s window; "
+                         "0 = all: slow with openai-whisper)")
     ap.add_argument("--quick", action="store_true", help="skip the espeak demo and the spoken vectors")
     ap.add_argument("--keep", action="store_true", help="keep the temporary directory")
     ap.add_argument("--one", nargs=2, metavar=("SOURCE", "EPISODE_DIR"), help=argparse.SUPPRESS)
@@ -368,7 +390,8 @@ def main(argv=None) -> int:
         paths.CACHE_DIR = cache
         extra = tmp / "extra"
         extra.mkdir()
-        rtf_by_engine = asr_rtf(ep / "episode.mp3", runs["edit"]["audio_s"], args.model, extra)
+        lang = json.loads((ep / "post.json").read_text(encoding="utf-8"))["language"]
+        rtf_by_engine = asr_rtf(ep / "episode.mp3", args.asr_clip, lang, args.model, extra)
         heard = numbers_heard(args, runs, ep, extra)
     finally:
         if not args.keep:
