@@ -11,6 +11,7 @@ TTS     ?=
 TTS_ARG := $(if $(TTS),--tts $(TTS),)
 HEAL_ROUNDS ?= 3
 ASR     ?= faster-whisper
+ASR_MODEL ?= base
 DEMO    := episodes/demo.md
 SRC     ?= $(DEMO)
 SLUG    := $(basename $(notdir $(SRC)))
@@ -29,7 +30,7 @@ help: ## list the targets
 	@grep -E '^[a-z][a-zA-Z_-]*:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | awk -F'\t' '{printf "  %-10s %s\n", $$1, $$2}'
 	@echo
 	@echo "Variables: SRC=path/to/post.md  EP=<slug>  TTS=gtts|piper|espeak (default: the post's"
-	@echo "           settings file, else gtts)  ASR=faster-whisper|whisper  HEAL_ROUNDS=3"
+	@echo "           settings file, else gtts)  ASR=faster-whisper|whisper  ASR_MODEL=base  HEAL_ROUNDS=3"
 	@echo "           POST_LANG=fr|en (detected when unset)  ALLOW_UNVERIFIED=1  PORT=8000"
 
 # ------------------------------------------------------------------ set-up
@@ -64,7 +65,7 @@ $(EP_DIR)/script.yaml: $(EP_DIR)/post.json $(SETTINGS)
 # The engine names are files too, so switching TTS= or ASR= rebuilds what depends on them.
 $(EP_DIR)/.tts $(EP_DIR)/.asr: FORCE
 	@mkdir -p $(@D)
-	@v='$(if $(filter %.tts,$@),$(TTS),$(ASR))'; [ "$$(cat $@ 2>/dev/null)" = "$$v" ] || echo "$$v" > $@
+	@v='$(if $(filter %.tts,$@),$(TTS),$(ASR) $(ASR_MODEL))'; [ "$$(cat $@ 2>/dev/null)" = "$$v" ] || echo "$$v" > $@
 
 SETTINGS := $(wildcard $(basename $(SRC)).yaml)
 
@@ -74,12 +75,12 @@ $(EP_DIR)/timeline.json: $(EP_DIR)/script.yaml $(EP_DIR)/.tts $(SETTINGS) podcas
 $(EP_DIR)/episode.mp3: $(EP_DIR)/timeline.json
 
 $(EP_DIR)/transcript.json: $(EP_DIR)/timeline.json $(EP_DIR)/.asr
-	$(PY) -m pipeline transcribe $(EP_DIR)/episode.mp3 --out $@ --script $(EP_DIR)/script.yaml --asr $(ASR)
+	$(PY) -m pipeline transcribe $(EP_DIR)/episode.mp3 --out $@ --script $(EP_DIR)/script.yaml --asr $(ASR) --asr-model $(ASR_MODEL)
 
 # Verification heals what it can: failing segments are re-spoken (this rule may
 # rewrite episode.mp3, timeline.json and transcript.json, always before verify.json).
 $(EP_DIR)/verify.json: $(EP_DIR)/transcript.json $(EP_DIR)/script.yaml $(EP_DIR)/post.json
-	$(PY) -m pipeline verify $(EP_DIR) --heal-rounds $(HEAL_ROUNDS) $(TTS_ARG) --asr $(ASR)
+	$(PY) -m pipeline verify $(EP_DIR) --heal-rounds $(HEAL_ROUNDS) $(TTS_ARG) --asr $(ASR) --asr-model $(ASR_MODEL)
 
 $(EP_DIR)/shownotes.md: $(EP_DIR)/verify.json
 	$(PY) -m pipeline package $(EP_DIR)

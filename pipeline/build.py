@@ -16,6 +16,7 @@ from .settings import EpisodeSettings, load_settings
 
 DEFAULT_TTS = "gtts"
 DEFAULT_ASR = "faster-whisper"
+DEFAULT_ASR_MODEL = "base"     # provisioned offline; other sizes need the user's own cache
 DEFAULT_HEAL_ROUNDS = 3
 
 # File names inside an episode folder; the Makefile uses the same names.
@@ -47,11 +48,12 @@ def synthesize(out: Path, tts: str, settings: EpisodeSettings) -> dict:
                                   overrides=load_overrides(out, script))
 
 
-def transcribe(out: Path, asr: str) -> dict:
+def transcribe(out: Path, asr: str, model: str = DEFAULT_ASR_MODEL) -> dict:
     from . import transcribe as asr_stage
 
     lang = condense_stage.load_script(out / SCRIPT)["language"]
-    return asr_stage.transcribe_episode(out / AUDIO, out / TIMELINE, out / TRANSCRIPT, lang, engine=asr)
+    return asr_stage.transcribe_episode(out / AUDIO, out / TIMELINE, out / TRANSCRIPT, lang,
+                                        engine=asr, model=model)
 
 
 def verify(out: Path) -> dict:
@@ -60,7 +62,7 @@ def verify(out: Path) -> dict:
 
 
 def verify_and_heal(out: Path, tts: str, asr: str, settings: EpisodeSettings,
-                    rounds: int = DEFAULT_HEAL_ROUNDS) -> dict:
+                    rounds: int = DEFAULT_HEAL_ROUNDS, asr_model: str = DEFAULT_ASR_MODEL) -> dict:
     """Verify; while numbers are lost, re-speak only their segments (pipeline.heal)."""
     from . import heal
 
@@ -70,7 +72,7 @@ def verify_and_heal(out: Path, tts: str, asr: str, settings: EpisodeSettings,
 
     def rebuild(overrides: dict) -> dict:
         synthesize(out, tts, settings)
-        transcribe(out, asr)
+        transcribe(out, asr, asr_model)
         return verify(out)
 
     return heal.heal(out, rebuild, rounds, log=log)
@@ -83,20 +85,24 @@ def package(out: Path) -> None:
     publish_episode(out)
 
 
-def check_engines(tts: str, asr: str) -> None:
+def check_engines(tts: str, asr: str, asr_model: str | None = None) -> None:
+    """Fail on a typo or a missing model before any work."""
     from .asr import REGISTRY as ASR_REGISTRY
+    from .asr import get_engine
     from .tts import REGISTRY as TTS_REGISTRY
 
-    TTS_REGISTRY.check(tts)   # fail on a typo before any work
+    TTS_REGISTRY.check(tts)
     ASR_REGISTRY.check(asr)
+    if asr_model is not None:
+        _ = get_engine(asr, asr_model).model_path   # resolves (never downloads) the weights
 
 
 def build(source: Path, out_dir: Path, tts: str | None = None, asr: str = DEFAULT_ASR,
           lang: str | None = None, condenser: str = "extractive",
-          heal_rounds: int = DEFAULT_HEAL_ROUNDS) -> dict:
+          heal_rounds: int = DEFAULT_HEAL_ROUNDS, asr_model: str = DEFAULT_ASR_MODEL) -> dict:
     settings = load_settings(Path(source))
     tts = tts or settings.tts or DEFAULT_TTS
-    check_engines(tts, asr)
+    check_engines(tts, asr, asr_model)
     out = Path(out_dir)
     t0 = time.monotonic()
     log(f"[1/6] ingest {source}")
@@ -108,10 +114,10 @@ def build(source: Path, out_dir: Path, tts: str | None = None, asr: str = DEFAUL
     log(f"      {len(script['points'])} key points")
     log(f"[3/6] synthesize (tts={tts})")
     synthesize(out, tts, settings)
-    log(f"[4/6] transcribe (asr={asr})")
-    transcribe(out, asr)
+    log(f"[4/6] transcribe (asr={asr}, model={asr_model})")
+    transcribe(out, asr, asr_model)
     log("[5/6] verify")
-    report = verify_and_heal(out, tts, asr, settings, heal_rounds)
+    report = verify_and_heal(out, tts, asr, settings, heal_rounds, asr_model)
     log("[6/6] package")
     package(out)
     log(f"built {out} in {time.monotonic() - t0:.1f}s")

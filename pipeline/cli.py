@@ -60,6 +60,7 @@ def make_parser() -> argparse.ArgumentParser:
     lang.add_argument("--lang", help="language to force: fr or en")
     lang.add_argument("--script", type=Path, help="take the language from this script.yaml")
     s.add_argument("--asr", default=DEFAULT_ASR)
+    add_model_arg(s)
 
     s = sub.add_parser("verify", help="episode folder: script + transcript -> verify.json")
     s.add_argument("episode", type=Path)
@@ -67,6 +68,7 @@ def make_parser() -> argparse.ArgumentParser:
                    help="re-speak segments whose numbers were lost, up to N rounds (default 0)")
     s.add_argument("--tts", default=None, help="engine for healing (default: as built)")
     s.add_argument("--asr", default=DEFAULT_ASR)
+    add_model_arg(s)
 
     s = sub.add_parser("check", help="print an episode's number table; exit 1 if not verified")
     s.add_argument("episode", type=Path)
@@ -106,6 +108,14 @@ def add_engine_args(p: argparse.ArgumentParser) -> None:
                         f"else {DEFAULT_TTS}, which falls back offline)")
     p.add_argument("--asr", default=DEFAULT_ASR,
                    help="recognition engine: faster-whisper (default), whisper")
+    add_model_arg(p)
+
+
+def add_model_arg(p: argparse.ArgumentParser) -> None:
+    from .build import DEFAULT_ASR_MODEL
+    p.add_argument("--asr-model", default=DEFAULT_ASR_MODEL,
+                   help="Whisper model: base (default, offline), another size from your own "
+                        "Whisper cache or online, or a path")
 
 
 def episode_files(ep: Path) -> dict[str, Path]:
@@ -126,7 +136,7 @@ def run(args) -> int:
         from .build import DEFAULT_HEAL_ROUNDS, build
         rounds = DEFAULT_HEAL_ROUNDS if args.heal_rounds is None else args.heal_rounds
         report = build(args.source, args.out, tts=args.tts, asr=args.asr, lang=args.lang,
-                       condenser=args.condenser, heal_rounds=rounds)
+                       condenser=args.condenser, heal_rounds=rounds, asr_model=args.asr_model)
         report_mod.print_report(report, with_table=False)
         return exit_for(report, args.allow_unverified)
     if cmd == "ingest":
@@ -147,14 +157,15 @@ def run(args) -> int:
         lang = args.lang or load_script(args.script)["language"]
         timeline = args.audio.parent / "timeline.json"
         if timeline.exists():   # an episode: re-transcribe only the segments that changed
-            transcribe_episode(args.audio, timeline, args.out, lang, engine=args.asr)
+            transcribe_episode(args.audio, timeline, args.out, lang, engine=args.asr,
+                               model=args.asr_model)
         else:
-            transcribe(args.audio, args.out, lang, engine=args.asr)
+            transcribe(args.audio, args.out, lang, engine=args.asr, model=args.asr_model)
     elif cmd == "verify":
         from . import build as b
         settings = b.settings_for(args.episode)
         tts = args.tts or settings.tts or b.DEFAULT_TTS
-        b.verify_and_heal(args.episode, tts, args.asr, settings, args.heal_rounds)
+        b.verify_and_heal(args.episode, tts, args.asr, settings, args.heal_rounds, args.asr_model)
     elif cmd == "check":
         f = episode_files(args.episode)
         if not f["report"].exists():

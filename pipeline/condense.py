@@ -98,12 +98,37 @@ def similar(a: str, b: str) -> bool:
     return len(wa & wb) / len(wa | wb) > DUPLICATE_JACCARD
 
 
+LONG_SENTENCE_WORDS = 32
+MIN_PART_WORDS = 8
+# Where a long sentence may be cut in two: a clause boundary, never inside a number.
+SPLIT_RE = {
+    "en": re.compile(r";\s+|,\s+(?=(?:but|while|and|which|so)\s)"),
+    "fr": re.compile(r";\s+|,\s+(?=(?:mais|tandis que|alors que|et|ce qui|donc)\s)"),
+}
+
+
+def split_long(s: str, lang: str) -> str:
+    """An overlong sentence cut at its most central clause boundary, for breath."""
+    words = s.split()
+    if len(words) <= LONG_SENTENCE_WORDS:
+        return s
+    cuts = [m for m in SPLIT_RE[lang].finditer(s)
+            if len(s[:m.start()].split()) >= MIN_PART_WORDS and len(s[m.end():].split()) >= MIN_PART_WORDS]
+    if not cuts:
+        return s
+    cut = min(cuts, key=lambda m: abs(m.start() - len(s) / 2))
+    head, tail = s[:cut.start()].rstrip(" ,;"), s[cut.end():]
+    tail = re.sub(r"^(?:and|et|so|donc)\s+", "", tail) if re.match(r"^(and|et|so|donc)\s", tail) else tail
+    return f"{head}. {tail[:1].upper()}{tail[1:]}"
+
+
 def rewrite_for_ear(s: str, lang: str) -> str:
     """Light, safe rewriting: the result must carry exactly the same numbers."""
     out = s
     for pattern, repl in EAR_REWRITES:
         out = re.sub(pattern, repl[lang], out)
     out = re.sub(r"\s+([,.;:!?])", r"\1", re.sub(r"\s{2,}", " ", out)).strip()
+    out = split_long(out, lang)
     before = [(m.value, m.kind, m.unit) for m in numbers.extract(s, lang)]
     after = [(m.value, m.kind, m.unit) for m in numbers.extract(out, lang)]
     return out if before == after else s

@@ -90,6 +90,7 @@ def heal(ep: Path, rebuild: Callable[[dict], dict], rounds: int = DEFAULT_ROUNDS
     done = {sid: STRATEGY_INDEX[o["strategy"]] + 1 for sid, o in overrides.items()
             if o.get("strategy") in STRATEGY_INDEX}
     history: dict[str, list[dict]] = {}
+    before = {sid: statuses_of(report, sid) for sid in failing_segments(report)}
     for round_no in range(1, rounds + 1):
         failing = failing_segments(report)
         if not failing:
@@ -108,10 +109,46 @@ def heal(ep: Path, rebuild: Callable[[dict], dict], rounds: int = DEFAULT_ROUNDS
         fsio.write_json(ep / OVERRIDES, overrides)
         report = rebuild(overrides)
         for sid, o in planned.items():
-            statuses = [r["status"] for r in report["numbers"] if r["segment"] == sid]
             history.setdefault(sid, []).append({"strategy": o["strategy"], "override": _public(o),
-                                                "statuses": statuses})
+                                                "statuses": statuses_of(report, sid), "_o": o})
+    report = keep_best(ep, report, history, before, overrides, rebuild, log)
     return attach_history(ep, report, history)
+
+
+def statuses_of(report: dict, sid: str) -> list[str]:
+    return [r["status"] for r in report["numbers"] if r["segment"] == sid]
+
+
+def failures(statuses: list[str]) -> int:
+    return sum(s in FAILING for s in statuses)
+
+
+def keep_best(ep: Path, report: dict, history: dict, before: dict, overrides: dict,
+              rebuild: Callable[[dict], dict], log: Callable[[str], None]) -> dict:
+    """A later strategy can do worse than an earlier one (another engine may
+    mishear more): each segment keeps the way of speaking that lost the fewest
+    numbers, and the episode is rebuilt once more from caches if that changes it."""
+    changed = False
+    for sid, tries in history.items():
+        best = min(range(len(tries)), key=lambda i: (failures(tries[i]["statuses"]), i))
+        if failures(before.get(sid, [])) < failures(tries[best]["statuses"]):
+            overrides.pop(sid, None)
+            kept = None
+        else:
+            overrides[sid] = tries[best]["_o"]
+            kept = tries[best]["strategy"]
+        if best != len(tries) - 1 or kept is None:
+            changed = True
+        for t in tries:
+            t["kept"] = t["strategy"] == kept
+    for tries in history.values():
+        for t in tries:
+            t.pop("_o", None)
+    if not changed:
+        return report
+    log("heal: keeping the best attempt of each segment")
+    fsio.write_json(Path(ep) / OVERRIDES, overrides)
+    return rebuild(overrides)
 
 
 def _public(override: dict) -> dict:
@@ -121,9 +158,11 @@ def _public(override: dict) -> dict:
 def attach_history(ep: Path, report: dict, history: dict[str, list[dict]]) -> dict:
     healing = []
     for sid, tries in history.items():
-        fixed = not any(s in FAILING for s in tries[-1]["statuses"])
+        kept = next((t for t in tries if t.get("kept")), None)
+        fixed = kept is not None and failures(statuses_of(report, sid)) == 0
         healing.append({"segment": sid, "attempts": tries,
-                        "fixed_by": tries[-1]["strategy"] if fixed else None})
+                        "kept": kept["strategy"] if kept else None,
+                        "fixed_by": kept["strategy"] if fixed else None})
     for row in report["numbers"]:
         tries = history.get(row["segment"])
         if tries:

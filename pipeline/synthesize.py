@@ -25,7 +25,7 @@ from .errors import EngineError, EngineUnavailable, InputError, UnsupportedLangu
 from .fsio import read_json, write_json
 from .settings import EpisodeSettings
 from .tts import OFFLINE_PREFERENCE, TtsEngine, fallback_chain, get_engine, wav_ok
-from .tts.text import protect_numbers, spell_numbers
+from .tts.text import protect_numbers, separate_close_numbers, spell_numbers
 
 # Which numbers to spell out (pipeline.numbers.spell_out) before an engine
 # sees them: engine -> language ("*" = any other) -> kinds, see tts/text.py.
@@ -76,6 +76,8 @@ def spoken_text(text: str, engine: str, lang: str, on_event: Event | None = None
     (`spell="all"`: every number spelled out, a pipeline.heal override)."""
     kinds = frozenset({"all"}) if spell == "all" else spell_kinds(engine, lang)
     out = re.sub(r"[ \t\r\n]+", " ", str(text)).strip()  # one line; keeps NBSPs
+    if spell == "all":
+        out = separate_close_numbers(out, lang)
     out = spell_numbers(out, lang, kinds)
     if engine in PROTECT_NUMBERS:
         out = protect_numbers(out, lang)

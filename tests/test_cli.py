@@ -65,3 +65,11 @@ def test_numbers_extract_is_light_and_json():
     assert json.loads(r.stderr.strip().splitlines()[-1]) == []
     found = json.loads(r.stdout)
     assert [(m["value"], m["kind"]) for m in found] == [("49200000000", "currency"), ("2025", "number")]
+
+
+def test_unknown_whisper_model_fails_before_any_work(tmp_path):
+    r = run("build", str(ROOT / "episodes" / "demo.md"), "--out", str(tmp_path / "ep"),
+            "--tts", "espeak", "--asr-model", "large-v9")
+    assert r.returncode == 2
+    assert "not available offline" in r.stderr and "fix:" in r.stderr
+    assert not (tmp_path / "ep").exists()

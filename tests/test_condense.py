@@ -26,7 +26,7 @@ def test_script_shape_and_budget(demo_script):
     assert script["language"] == "en"
     assert script["intro"] and script["outro"]
     budget = TARGET_SECONDS * WORDS_PER_MINUTE["en"] / 60
-    assert 0.5 * budget <= spoken_words(script) <= 1.2 * budget
+    assert 0.8 * budget <= spoken_words(script) <= 1.2 * budget   # issue 4: within 20%
     on_disk = load_script(d / "script.yaml")
     assert on_disk == script
 
@@ -107,3 +107,18 @@ def test_bad_script_yaml_is_a_clear_error(tmp_path):
     bad.write_text("!!python/object/apply:os.system ['echo hacked']\n")
     with pytest.raises(InputError):
         load_script(bad)
+
+
+def test_overlong_sentences_are_split_for_breath_numbers_untouched():
+    from pipeline.condense import rewrite_for_ear
+
+    long = ("Operators raised $3.2 billion from investors in 2024 after a long and difficult year "
+            "for the whole sector, and the council expects between $4 billion and $5 billion in "
+            "2025 if the market keeps growing.")
+    out = rewrite_for_ear(long, "en")
+    assert out.count(". ") == 1 and out.split(". ")[1].startswith("The council")
+    values = lambda t: [(m.value, m.kind) for m in numbers.extract(t, "en")]  # noqa: E731
+    assert values(out) == values(long)
+    short = "Claims rose to 14,800 in 2024, and most were minor."
+    assert rewrite_for_ear(short, "en") == short
+    assert rewrite_for_ear("Rates & fees (see the table) rose 12%.", "en") == "Rates and fees rose 12%."

@@ -28,6 +28,8 @@ NBSP = "\u00a0"
 _SP = " \u00a0\u202f"
 # Languages writing decimals with a comma (so "49.2" is a misformat there).
 COMMA_DECIMAL_LANGS = {"fr", "de", "es", "it", "pt", "nl"}
+# Words that make two numbers one range ("350 et 400 milliards"): never cut there.
+RANGE_WORDS = {"and", "to", "or", "through", "et", "à", "a", "ou", "au"}
 _ORDINAL_RE = re.compile(r"\d(?:ers?|res?|ème|èmes|eme|e|st|nd|rd|th)\b")
 
 
@@ -60,3 +62,22 @@ def spell_numbers(text: str, lang: str, wanted: set[str] | frozenset[str]) -> st
     if "all" in wanted:
         return numbers.spell_out(text, lang)
     return numbers.spell_out(text, lang, select=lambda m: bool(traits(m, lang) & wanted))
+
+
+def separate_close_numbers(text: str, lang: str) -> str:
+    """A comma between two numbers only a short word apart, so they are heard apart.
+
+    "rose to 14,800 in 2024" spoken as words runs "eight hundred in twenty
+    twenty-four" together, which Whisper hears as "14,820 24"; a pause keeps
+    the two numbers whole.
+    """
+    found = numbers.extract(text, lang)
+    out, pos = [], 0
+    for a, b in zip(found, found[1:]):
+        gap = text[a.end:b.start]
+        if 0 < len(gap) <= 8 and re.fullmatch(r" [^\W\d_]+ ", gap) \
+                and gap.strip().lower() not in RANGE_WORDS:
+            out.append(text[pos:a.end] + ",")
+            pos = a.end
+    out.append(text[pos:])
+    return "".join(out)
