@@ -69,7 +69,7 @@ def assemble(
 
 def assemble_full(wavs, pause_ms, out_mp3, bitrate="64k", sample_rate=44100, mono=True,
                   loudness_lufs=-16.0, true_peak_db=-1.0, music_intro=None, music_outro=None,
-                  before_rename=None):
+                  before_rename=None, hint=None):
     """`assemble`, returning pipeline.master.MasterResult; `before_rename(tmp_path, result)`
     runs on the finished temporary MP3 (e.g. to write its tags) before it replaces `out_mp3`."""
     from . import master
@@ -91,7 +91,8 @@ def assemble_full(wavs, pause_ms, out_mp3, bitrate="64k", sample_rate=44100, mon
     with atomic_path(Path(out_mp3)) as tmp:
         result = master.master_episode(segments, tmp, pause_ms=pause_ms, bitrate=bitrate,
                                        channels=channels, target_lufs=loudness_lufs,
-                                       ceiling_db=true_peak_db, music_intro=intro, music_outro=outro)
+                                       ceiling_db=true_peak_db, music_intro=intro, music_outro=outro,
+                                       hint=hint)
         if before_rename:
             before_rename(tmp, result)
     return result

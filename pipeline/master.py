@@ -383,7 +383,8 @@ def layout(segments: list[np.ndarray], pause_ms: int, channels: int = 1,
 # ------------------------------------------------------------------ mastering
 
 def normalize(mix: np.ndarray, target_lufs: float | None, ceiling_db: float,
-              envelope: np.ndarray | None = None) -> tuple[np.ndarray, dict]:
+              envelope: np.ndarray | None = None, start_gain_db: float | None = None,
+              ) -> tuple[np.ndarray, dict]:
     """One gain to the target loudness, then true-peak limiting to the ceiling.
 
     Limiting lowers the loudness a little; the gain is raised to make up for it
@@ -397,12 +398,12 @@ def normalize(mix: np.ndarray, target_lufs: float | None, ceiling_db: float,
         x, red = limit(mix, ceiling_db, envelope=env)
         stats["limiter_db"] = round(red, 2)
         return x, stats
-    gain = target_lufs - base
+    gain = target_lufs - base if start_gain_db is None else start_gain_db
     for _ in range(4):
         g = 10 ** (gain / 20)
         x, red = limit(mix * g, ceiling_db, envelope=env * g)
         got = fast_lufs(x)
-        if not np.isfinite(got) or abs(got - target_lufs) < 0.15:
+        if not np.isfinite(got) or abs(got - target_lufs) < 0.3:
             break
         gain = min(gain + target_lufs - got, target_lufs - base + 10.0)
     stats.update(gain_db=round(gain, 2), limiter_db=round(red, 2))
@@ -412,8 +413,11 @@ def normalize(mix: np.ndarray, target_lufs: float | None, ceiling_db: float,
 def master_episode(segments: list[np.ndarray], out_mp3: str | os.PathLike, pause_ms: int = 600,
                    bitrate: str = "64k", channels: int = 1, target_lufs: float | None = -16.0,
                    ceiling_db: float = -1.0, music_intro: np.ndarray | None = None,
-                   music_outro: np.ndarray | None = None) -> MasterResult:
-    """Mono 44.1 kHz float segments -> `out_mp3` (written in place; callers make it atomic)."""
+                   music_outro: np.ndarray | None = None, hint: dict | None = None) -> MasterResult:
+    """Mono 44.1 kHz float segments -> `out_mp3` (written in place; callers make it atomic).
+
+    `hint`: the loudness figures of the last mastering of (almost) the same
+    episode; its gain, encoder margin and aim are the first guesses."""
     if channels not in (1, 2):
         raise InputError(f"channels must be 1 (mono) or 2 (stereo), got {channels}",
                          "set channels: 1 or 2 in the episode settings")
@@ -422,10 +426,14 @@ def master_episode(segments: list[np.ndarray], out_mp3: str | os.PathLike, pause
     env = _peak_envelope(mix)
     margin = ENCODE_MARGIN_DB
     aim = None if target_lufs is None else target_lufs + ENCODE_LUFS_LOSS_DB
+    start_gain = None
+    if hint and target_lufs is not None:
+        margin, aim, start_gain = hint["encoder_margin_db"], hint["aim_lufs"], hint["gain_db"]
     for attempt in range(MAX_ENCODES):
         # the encoder overshoots the true peak a little and its low-pass takes some
         # loudness: master to a lower ceiling and a corrected target, measure, repeat
-        mastered, stats = normalize(mix, aim, ceiling_db - margin, env)
+        mastered, stats = normalize(mix, aim, ceiling_db - margin, env, start_gain)
+        start_gain = stats["gain_db"]
         encode_mp3(mastered.astype(np.float32), out_mp3, kbps)
         decoded = decode(out_mp3, channels)
         tp = true_peak_dbtp(decoded)
@@ -447,6 +455,7 @@ def master_episode(segments: list[np.ndarray], out_mp3: str | os.PathLike, pause
         "gain_db": stats["gain_db"],
         "limiter_max_reduction_db": stats["limiter_db"],
         "encoder_margin_db": round(margin, 2),
+        "aim_lufs": None if aim is None else round(aim, 3),
         "measured_on": "decoded mp3",
         "meter": "ITU-R BS.1770-4 (pyloudnorm K-weighting and gating); true peak 4x oversampled",
     }
