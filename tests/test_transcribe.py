@@ -187,7 +187,7 @@ def test_edit_transcribes_only_the_changed_segment(tmp_path, isolated_cache, pro
 
     # edit one key point: new words and a new number
     data = json.loads(json.dumps(SCRIPT))
-    data["points"][1]["text"] = "It now employs 87 people in three offices."
+    data["points"][1]["text"] = "The firm now has 87 workers."
     write_script(script, data)
     tl2 = synthesize(script, ep, engine="espeak", pause_ms=800, on_event=lambda m: None)
     assert tl2["resynthesized"] == 1
