@@ -23,7 +23,7 @@ PORT    ?= 8000
 SOURCES := $(wildcard episodes/*.md episodes/*.txt episodes/*.html)
 
 .DEFAULT_GOAL := help
-.PHONY: help setup demo episode verify diff feed serve all bench test clean distclean FORCE
+.PHONY: help setup demo episode verify diff feed serve all bench test clean distclean
 
 help: ## list the targets
 	@echo "Podcast pipeline - make targets:"
@@ -62,10 +62,15 @@ $(EP_DIR)/post.json: $(SRC) | $(STAMP) $(MODELS)
 $(EP_DIR)/script.yaml: $(EP_DIR)/post.json $(SETTINGS)
 	$(PY) -m pipeline condense $< --out $@
 
-# The engine names are files too, so switching TTS= or ASR= rebuilds what depends on them.
-$(EP_DIR)/.tts $(EP_DIR)/.asr: FORCE
-	@mkdir -p $(@D)
-	@v='$(if $(filter %.tts,$@),$(TTS),$(ASR) $(ASR_MODEL))'; [ "$$(cat $@ 2>/dev/null)" = "$$v" ] || echo "$$v" > $@
+# The engine choices are files too, so switching TTS=, ASR= or ASR_MODEL= rebuilds
+# what depends on them. They are written when the Makefile is read (only when the
+# value changed): a rule with an always-run prerequisite would rebuild every time.
+ifneq ($(filter episode,$(MAKECMDGOALS)),)
+remember = $(shell mkdir -p $(EP_DIR) && v='$(2)' && \
+  { [ -f $(EP_DIR)/$(1) ] && [ "$$(cat $(EP_DIR)/$(1))" = "$$v" ] || echo "$$v" > $(EP_DIR)/$(1); })
+$(call remember,.tts,$(TTS))
+$(call remember,.asr,$(ASR) $(ASR_MODEL))
+endif
 
 SETTINGS := $(wildcard $(basename $(SRC)).yaml)
 
