@@ -6,6 +6,7 @@ imported by the commands that speak or listen, so `numbers` answers fast.
 """
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -219,6 +220,9 @@ def main(argv: list[str] | None = None) -> int:
     except PipelineError as e:
         print(f"error: {e.message}", file=sys.stderr)
         return e.exit_code
+    except BrokenPipeError:   # `... | head`: the reader left; not an error of ours
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except KeyboardInterrupt:
         print("interrupted: finished files are intact, unfinished ones were not written",
               file=sys.stderr)
