@@ -10,10 +10,13 @@ from __future__ import annotations
 import functools
 import os
 import warnings
+import wave
 from pathlib import Path
 
+import numpy as np
+
 from .errors import EngineError, SetupError
-from .fsio import atomic_path
+from .fsio import atomic_path, write_bytes
 
 with warnings.catch_warnings():
     # pydub warns at import when ffmpeg is not on PATH (we point it at ours
@@ -82,10 +85,7 @@ def assemble_full(wavs, pause_ms, out_mp3, bitrate="64k", sample_rate=44100, mon
         raise EngineError(f"pause must be >= 0 ms, got {pause_ms}")
     channels = 1 if mono else 2
     ffmpeg_exe()
-    segments = []
-    for p in wavs:
-        x, sr = master.read_wav(p)
-        segments.append(master.to_rate(x, sr))
+    segments = [load_at_rate(p) for p in wavs]
     intro = master.decode(music_intro, channels) if music_intro else None
     outro = master.decode(music_outro, channels) if music_outro else None
     with atomic_path(Path(out_mp3)) as tmp:
@@ -96,6 +96,26 @@ def assemble_full(wavs, pause_ms, out_mp3, bitrate="64k", sample_rate=44100, mon
         if before_rename:
             before_rename(tmp, result)
     return result
+
+
+def load_at_rate(wav: str | os.PathLike) -> np.ndarray:
+    """A segment's samples at the episode rate, float32, kept beside its WAV.
+
+    Segment WAVs live in the content-addressed TTS cache, so the resampled copy
+    is as good as its WAV; a rebuild after an edit resamples the new segment only.
+    """
+    from . import master
+
+    wav = Path(wav)
+    cached = wav.with_name(f"{wav.stem}.{master.SAMPLE_RATE}.f32")
+    with wave.open(str(wav), "rb") as w:
+        expect = master.resampled_length(w.getnframes(), w.getframerate())
+    if cached.exists() and cached.stat().st_size == 4 * expect:
+        return np.fromfile(cached, dtype=np.float32)
+    x, sr = master.read_wav(wav)
+    y = np.asarray(master.to_rate(x, sr), dtype=np.float32)
+    write_bytes(cached, y.tobytes())
+    return y
 
 
 def duration_s(path: str | os.PathLike) -> float:

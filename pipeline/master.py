@@ -39,7 +39,7 @@ from .errors import EngineError, InputError
 SAMPLE_RATE = 44100
 OVERSAMPLE = 4                 # true-peak oversampling factor (BS.1770-4 Annex 2 at 44.1/48 kHz)
 LIMIT_RADIUS_S = 0.02          # limiter look-ahead (and release) radius: gain ramps over 2x this
-ENCODE_MARGIN_DB = 1.5         # first guess of the MP3 encoder's true-peak overshoot (measured: 1.0-1.4 dB at 64k mono)
+ENCODE_MARGIN_DB = 2.0         # first guess of the MP3 encoder's true-peak overshoot (measured: 1.0-1.8 dB at 64k mono)
 ENCODE_LUFS_LOSS_DB = 0.4      # loudness the encoder's low-pass takes (measured: ~0.45 LU at 64k mono)
 MAX_ENCODES = 5
 BLOCK = 16                     # limiter gain envelope resolution, samples
@@ -277,7 +277,13 @@ def to_rate(x: np.ndarray, sr: int, target: int = SAMPLE_RATE) -> np.ndarray:
     from scipy.signal import resample_poly
 
     g = math.gcd(target, sr)
-    return resample_poly(x, target // g, sr // g)
+    # float32: speech needs no more, and it halves the time of the longest step of assembly
+    return resample_poly(np.asarray(x, dtype=np.float32), target // g, sr // g)
+
+
+def resampled_length(n: int, sr: int, target: int = SAMPLE_RATE) -> int:
+    g = math.gcd(target, sr)
+    return -(-n * (target // g) // (sr // g))
 
 
 def _ramp(n: int) -> np.ndarray:
@@ -428,7 +434,8 @@ def master_episode(segments: list[np.ndarray], out_mp3: str | os.PathLike, pause
     aim = None if target_lufs is None else target_lufs + ENCODE_LUFS_LOSS_DB
     start_gain = None
     if hint and target_lufs is not None:
-        margin, aim, start_gain = hint["encoder_margin_db"], hint["aim_lufs"], hint["gain_db"]
+        margin = max(hint["encoder_margin_db"], ENCODE_MARGIN_DB)
+        aim, start_gain = hint["aim_lufs"], hint["gain_db"]
     for attempt in range(MAX_ENCODES):
         # the encoder overshoots the true peak a little and its low-pass takes some
         # loudness: master to a lower ceiling and a corrected target, measure, repeat
