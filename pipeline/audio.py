@@ -86,13 +86,14 @@ def assemble_full(wavs, pause_ms, out_mp3, bitrate="64k", sample_rate=44100, mon
     channels = 1 if mono else 2
     ffmpeg_exe()
     segments = [load_at_rate(p) for p in wavs]
+    peaks = [load_peaks(p, seg) for p, seg in zip(wavs, segments)]
     intro = master.decode(music_intro, channels) if music_intro else None
     outro = master.decode(music_outro, channels) if music_outro else None
     with atomic_path(Path(out_mp3)) as tmp:
         result = master.master_episode(segments, tmp, pause_ms=pause_ms, bitrate=bitrate,
                                        channels=channels, target_lufs=loudness_lufs,
                                        ceiling_db=true_peak_db, music_intro=intro, music_outro=outro,
-                                       hint=hint)
+                                       hint=hint, peaks=peaks)
         if before_rename:
             before_rename(tmp, result)
     return result
@@ -116,6 +117,20 @@ def load_at_rate(wav: str | os.PathLike) -> np.ndarray:
     y = np.asarray(master.to_rate(x, sr), dtype=np.float32)
     write_bytes(cached, y.tobytes())
     return y
+
+
+def load_peaks(wav: str | os.PathLike, samples: np.ndarray) -> np.ndarray:
+    """The segment's true-peak envelope (master.segment_peaks), kept beside its WAV."""
+    from . import master
+
+    wav = Path(wav)
+    cached = wav.with_name(f"{wav.stem}.{master.SAMPLE_RATE}.peaks.f32")
+    expect = len(samples) + 2 * master.ENVELOPE_PAD
+    if cached.exists() and cached.stat().st_size == 4 * expect:
+        return np.fromfile(cached, dtype=np.float32)
+    peaks = master.segment_peaks(samples).astype(np.float32)
+    write_bytes(cached, peaks.tobytes())
+    return peaks
 
 
 def duration_s(path: str | os.PathLike) -> float:

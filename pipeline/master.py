@@ -43,6 +43,7 @@ ENCODE_MARGIN_DB = 2.0         # first guess of the MP3 encoder's true-peak over
 ENCODE_LUFS_LOSS_DB = 0.4      # loudness the encoder's low-pass takes (measured: ~0.45 LU at 64k mono)
 MAX_ENCODES = 5
 BLOCK = 16                     # limiter gain envelope resolution, samples
+ENVELOPE_PAD = 32              # silence around a segment that the true-peak filter reaches into
 LUFS_TOLERANCE = 0.5          # re-encode when the decoded MP3 is further than this from the target
 # Music beds.
 MUSIC_LEAD_S = 3.0             # intro music alone before the first word
@@ -200,12 +201,43 @@ def true_peak_dbtp(audio: np.ndarray) -> float:
 
 # ------------------------------------------------------------------ limiter
 
-def _peak_envelope(x: np.ndarray) -> np.ndarray:
-    """Per-sample true-peak level: the oversampled peaks on both sides of each sample."""
-    env = _oversampled_abs(x).max(axis=1)               # x[n] .. just before x[n+1]
-    env = np.maximum(env, np.abs(x).max(axis=1))
+def _forward_peaks(x: np.ndarray) -> np.ndarray:
+    """Per sample: the true-peak level from x[n] to just before x[n+1]."""
+    x = np.asarray(x)
+    if x.ndim == 1:
+        x = x[:, None]
+    return np.maximum(_oversampled_abs(x).max(axis=1), np.abs(x).max(axis=1))
+
+
+def _both_sides(env: np.ndarray) -> np.ndarray:
     env[1:] = np.maximum(env[1:], env[:-1])               # the interval before x[n] too
     return env
+
+
+def _peak_envelope(x: np.ndarray) -> np.ndarray:
+    """Per-sample true-peak level: the oversampled peaks on both sides of each sample."""
+    return _both_sides(_forward_peaks(x))
+
+
+def segment_peaks(seg: np.ndarray) -> np.ndarray:
+    """`_forward_peaks` of one segment alone in silence, ENVELOPE_PAD samples each side.
+
+    The interpolation filter reaches only a few samples, so in an episode
+    whose segments are apart by at least 2 * ENVELOPE_PAD samples of silence
+    the episode's envelope is these, put side by side: a segment's can be
+    cached with its audio, and an edit recomputes only the new one's."""
+    pad = np.zeros(ENVELOPE_PAD, dtype=np.float32)
+    return _forward_peaks(np.concatenate([pad, np.asarray(seg, dtype=np.float32), pad]))
+
+
+def envelope_from_segments(length: int, spans: list[tuple[int, int]],
+                           peaks: list[np.ndarray]) -> np.ndarray:
+    env = np.zeros(length)
+    for (a, _), p in zip(spans, peaks):
+        lo = a - ENVELOPE_PAD
+        s, t = max(lo, 0), min(lo + len(p), length)
+        env[s:t] = np.maximum(env[s:t], p[s - lo:t - lo])
+    return _both_sides(env)
 
 
 def limit(audio: np.ndarray, ceiling_db: float, sample_rate: int = SAMPLE_RATE,
@@ -405,31 +437,45 @@ def normalize(mix: np.ndarray, target_lufs: float | None, ceiling_db: float,
         stats["limiter_db"] = round(red, 2)
         return x, stats
     gain = target_lufs - base if start_gain_db is None else start_gain_db
+    tried: list[tuple[float, float]] = []
     for _ in range(4):
         g = 10 ** (gain / 20)
         x, red = limit(mix * g, ceiling_db, envelope=env * g)
-        got = fast_lufs(x)
+        got, used = fast_lufs(x), gain
         if not np.isfinite(got) or abs(got - target_lufs) < 0.3:
             break
-        gain = min(gain + target_lufs - got, target_lufs - base + 10.0)
-    stats.update(gain_db=round(gain, 2), limiter_db=round(red, 2))
+        tried.append((gain, got))
+        # Under heavy limiting a dB of gain buys less than a dB of loudness:
+        # step by the slope measured between the last two tries (secant).
+        slope = 1.0
+        if len(tried) >= 2 and tried[-1][0] != tried[-2][0]:
+            (g1, l1), (g2, l2) = tried[-2:]
+            slope = min(1.0, max(0.2, (l2 - l1) / (g2 - g1)))
+        gain = min(gain + (target_lufs - got) / slope, target_lufs - base + 10.0)
+    stats.update(gain_db=round(used, 2), limiter_db=round(red, 2))
     return x, stats
 
 
 def master_episode(segments: list[np.ndarray], out_mp3: str | os.PathLike, pause_ms: int = 600,
                    bitrate: str = "64k", channels: int = 1, target_lufs: float | None = -16.0,
                    ceiling_db: float = -1.0, music_intro: np.ndarray | None = None,
-                   music_outro: np.ndarray | None = None, hint: dict | None = None) -> MasterResult:
+                   music_outro: np.ndarray | None = None, hint: dict | None = None,
+                   peaks: list[np.ndarray] | None = None) -> MasterResult:
     """Mono 44.1 kHz float segments -> `out_mp3` (written in place; callers make it atomic).
 
     `hint`: the loudness figures of the last mastering of (almost) the same
-    episode; its gain, encoder margin and aim are the first guesses."""
+    episode; its gain, encoder margin and aim are the first guesses. `peaks`:
+    each segment's `segment_peaks`, when the caller keeps them."""
     if channels not in (1, 2):
         raise InputError(f"channels must be 1 (mono) or 2 (stereo), got {channels}",
                          "set channels: 1 or 2 in the episode settings")
     kbps = parse_bitrate(bitrate)
     mix, spans, music = layout(segments, pause_ms, channels, music_intro, music_outro)
-    env = _peak_envelope(mix)
+    apart = round(SAMPLE_RATE * pause_ms / 1000) >= 2 * ENVELOPE_PAD
+    if peaks is not None and apart and not music:
+        env = envelope_from_segments(len(mix), spans, peaks)
+    else:
+        env = _peak_envelope(mix)
     margin = ENCODE_MARGIN_DB
     aim = None if target_lufs is None else target_lufs + ENCODE_LUFS_LOSS_DB
     start_gain = None

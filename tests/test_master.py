@@ -218,3 +218,13 @@ def test_music_is_ducked_under_speech(tmp_path, isolated_cache):
     write_sine(intro, 900.0, 12.0)
     tl2 = synthesize(write_script(tmp_path / "s.yaml"), tmp_path / "ep", engine="espeak", settings=s)
     assert tl2["reassembled"] and tl2["resynthesized"] == 0
+
+
+def test_episode_envelope_from_cached_segment_envelopes_is_exact(speech):
+    """The limiter's envelope built from per-segment envelopes equals the whole mix's."""
+    rng = np.random.default_rng(3)
+    segs = [speech[: 20000], (rng.standard_normal(15000) * 0.3).astype(np.float32), speech[5000:30000]]
+    mix, spans, _ = master.layout(segs, pause_ms=600)
+    whole = master._peak_envelope(mix)
+    parts = master.envelope_from_segments(len(mix), spans, [master.segment_peaks(s) for s in segs])
+    assert np.allclose(parts, whole, rtol=1e-5, atol=1e-7)
