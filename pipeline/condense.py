@@ -6,7 +6,6 @@ asides last), keeps 4 to 8 within a listening budget, and never changes a
 number. Condensers sit behind a registry so others can join.
 """
 
-import hashlib
 import re
 from pathlib import Path
 
@@ -14,6 +13,7 @@ import yaml
 
 from . import fsio, numbers, text as textmod
 from .errors import InputError
+from .fsio import sha256_file
 from .registry import Registry
 from .settings import load_settings
 
@@ -382,10 +382,6 @@ def require_approved(script_path: Path, post_path: Path | None = None) -> None:
                          "point's `approved:` list in script.yaml")
 
 
-def digest(path: Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-
-
 def meta_path(script_path: Path) -> Path:
     return Path(script_path).with_name(".script.meta.json")
 
@@ -399,9 +395,9 @@ def check_not_edited(script_path: Path, post_path: Path) -> bool:
     if not script_path.exists() or not meta_path(script_path).exists():
         return True
     meta = fsio.read_json(meta_path(script_path))
-    if digest(script_path) == meta.get("script_sha256"):
+    if sha256_file(script_path) == meta.get("script_sha256"):
         return True
-    if digest(post_path) != meta.get("post_sha256"):
+    if sha256_file(post_path) != meta.get("post_sha256"):
         raise InputError(
             f"{script_path} was edited by hand and its post changed since",
             f"keep your edits: `touch {script_path}` to build from it as is; "
@@ -423,7 +419,7 @@ def condense(post_path: Path, out_path: Path, condenser: str = "extractive",
     script = make_script(post, condenser, target_seconds)
     fsio.write_yaml(out_path, script)
     fsio.write_json(meta_path(out_path), {
-        "post_sha256": digest(post_path), "script_sha256": digest(out_path)})
+        "post_sha256": sha256_file(post_path), "script_sha256": sha256_file(out_path)})
     return script
 
 

@@ -5,6 +5,7 @@ in the same directory, flushed, then renamed over the target.
 """
 
 import contextlib
+import hashlib
 import json
 import os
 import tempfile
@@ -66,6 +67,20 @@ def write_json(target: str | os.PathLike, data: Any) -> Path:
 def write_yaml(target: str | os.PathLike, data: Any) -> Path:
     text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
     return write_text(target, text)
+
+
+def sha256_file(path: str | os.PathLike) -> str:
+    """SHA-256 of a file's bytes, read in chunks (model weights are 145 MB)."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(4 << 20):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def json_digest(data: Any) -> str:
+    """SHA-256 of a JSON-able value, independent of key order: a cache key."""
+    return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
 def read_json(path: str | os.PathLike) -> Any:

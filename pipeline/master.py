@@ -79,8 +79,8 @@ def decode(path: str | os.PathLike, channels: int = 1, sample_rate: int = SAMPLE
     proc = subprocess.run(cmd, capture_output=True)
     if proc.returncode != 0:
         msg = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise InputError(f"ffmpeg cannot read audio file {path}: {msg[-1] if msg else proc.returncode}",
-                         "use a WAV, MP3, FLAC or OGG file")
+        raise InputError(f"cannot decode audio file {path}: {msg[-1] if msg else proc.returncode}",
+                         "use a complete WAV, MP3, FLAC or OGG file")
     return np.frombuffer(proc.stdout, np.float32).reshape(-1, channels)
 
 

@@ -38,7 +38,7 @@ import numpy as np
 
 from . import paths
 from .errors import SetupError
-from .fsio import atomic_path, read_json, write_bytes, write_json
+from .fsio import atomic_path, read_json, sha256_file, write_bytes, write_json
 
 # --- what is provisioned -----------------------------------------------------
 
@@ -77,14 +77,6 @@ def models_dir(root: str | os.PathLike | None = None) -> Path:
 
 
 # --- small helpers -------------------------------------------------------------
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        while chunk := f.read(_CHUNK):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def _stat_record(path: Path, sha: str, **extra: Any) -> dict:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import os
 import re
 import sys
 from collections import Counter
@@ -22,7 +21,7 @@ from typing import Callable
 
 from . import condense, paths
 from .errors import EngineError, EngineUnavailable, InputError, UnsupportedLanguage
-from .fsio import read_json, write_json
+from .fsio import json_digest, read_json, sha256_file, write_json
 from .settings import EpisodeSettings
 from .tts import OFFLINE_PREFERENCE, TtsEngine, fallback_chain, get_engine, wav_ok
 from .tts.text import protect_numbers, separate_close_numbers, spell_numbers
@@ -104,12 +103,7 @@ def script_segments(script: dict) -> list[dict]:
     return [{**s, "text": str(s["text"]).strip()} for s in condense.segments(script)]
 
 
-def file_sha256(path: str | os.PathLike) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        while chunk := f.read(1 << 20):
-            h.update(chunk)
-    return h.hexdigest()
+file_sha256 = sha256_file
 
 
 @functools.lru_cache(maxsize=None)
@@ -280,7 +274,7 @@ def synthesize(
         "tags": tags,
         **{k: _file_id(getattr(settings, k)) for k in ("music_intro", "music_outro", "cover")},
     }
-    key = hashlib.sha256(json.dumps(inputs, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    key = json_digest(inputs)
     old = _previous(out_dir, key)
     if old is not None:
         times = [(s["start"], s["end"]) for s in old["segments"]]

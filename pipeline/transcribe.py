@@ -43,7 +43,6 @@ audio_key) disables reuse and the whole episode is transcribed.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import sys
@@ -51,7 +50,7 @@ from pathlib import Path
 
 from . import paths
 from .asr import DECODE_SETTINGS, DEFAULT_ENGINE, DEFAULT_MODEL, REGISTRY, check_audio, get_engine
-from .fsio import read_json, write_json
+from .fsio import json_digest, read_json, sha256_file, write_json
 
 log = logging.getLogger(__name__)
 
@@ -62,12 +61,7 @@ SEGMENT_CACHE_FORMAT = 1
 REQUIRED_KEYS = {"language", "engine", "model", "duration", "text", "segments"}
 
 
-def audio_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        while chunk := f.read(1 << 20):
-            h.update(chunk)
-    return h.hexdigest()
+audio_sha256 = sha256_file
 
 
 def _model_identity(model: str) -> str:
@@ -76,19 +70,15 @@ def _model_identity(model: str) -> str:
     return str(p.resolve()) if p.exists() else model
 
 
+def _listener(engine: str, model: str, language: str) -> dict:
+    """What, besides the audio, decides a transcript: part of every cache key."""
+    return {"engine": engine, "model": _model_identity(model),
+            "language": language.strip().lower(), "decode": DECODE_SETTINGS}
+
+
 def cache_key(audio_sha: str, engine: str, model: str, language: str) -> str:
-    payload = json.dumps(
-        {
-            "format": CACHE_FORMAT,
-            "audio_sha256": audio_sha,
-            "engine": engine,
-            "model": _model_identity(model),
-            "language": language.strip().lower(),
-            "decode": DECODE_SETTINGS,
-        },
-        sort_keys=True,
-    )
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    return json_digest({"format": CACHE_FORMAT, "audio_sha256": audio_sha,
+                        **_listener(engine, model, language)})
 
 
 def cache_path(key: str, cache_dir: Path | None = None) -> Path:
@@ -160,19 +150,8 @@ NO_SPACE_LANGUAGES = {"zh", "ja", "th", "lo", "my", "km", "yue", "bo"}
 
 def segment_cache_key(audio_key: str, engine: str, model: str, language: str, context=None) -> str:
     """Key of one segment's words: its raw speech, the engine, model, language, decoding, music."""
-    payload = json.dumps(
-        {
-            "format": SEGMENT_CACHE_FORMAT,
-            "audio_key": audio_key,
-            "engine": engine,
-            "model": _model_identity(model),
-            "language": language.strip().lower(),
-            "decode": DECODE_SETTINGS,
-            "context": context,
-        },
-        sort_keys=True,
-    )
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    return json_digest({"format": SEGMENT_CACHE_FORMAT, "audio_key": audio_key, "context": context,
+                        **_listener(engine, model, language)})
 
 
 def segment_cache_path(key: str, cache_dir: Path | None = None) -> Path:

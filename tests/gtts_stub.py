@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import base64
 import json
-import socket
 import subprocess
 import threading
 import time
 import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+
+from .stub_server import LoopbackServer, QuietHandler, free_closed_port  # noqa: F401 (re-exported)
 
 RPC_PATH = "/_/TranslateWebserverUi/data/batchexecute"
 
@@ -39,15 +39,6 @@ def make_mp3(out_mp3: Path, text: str = "Testing one two three.") -> Path:
     return out_mp3
 
 
-def free_closed_port() -> int:
-    """A loopback port nobody listens on (connecting to it is refused)."""
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
 def batchexecute_body(mp3: bytes) -> bytes:
     b64 = base64.b64encode(mp3).decode("ascii")
     inner = json.dumps([b64], separators=(",", ":"))  # ["...."]
@@ -56,7 +47,7 @@ def batchexecute_body(mp3: bytes) -> bytes:
     return payload.encode("ascii")
 
 
-class GttsStub:
+class GttsStub(LoopbackServer):
     def __init__(self, mp3: bytes, statuses: list[int] | None = None, delay_s: float = 0.0):
         """`statuses`: HTTP status for the 1st, 2nd... request (then 200)."""
         self.mp3 = mp3
@@ -66,13 +57,9 @@ class GttsStub:
         self._lock = threading.Lock()
         stub = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):  # keep test output clean
-                pass
-
+        class Handler(QuietHandler):
             def do_POST(self):
-                length = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(length).decode("utf-8")
+                body = self.read_body().decode("utf-8")
                 text = lang = None
                 try:
                     freq = urllib.parse.parse_qs(body)["f.req"][0]
@@ -88,25 +75,7 @@ class GttsStub:
                 if self.path != RPC_PATH:
                     status = 404
                 data = batchexecute_body(stub.mp3) if status == 200 else b"error"
-                try:
-                    self.send_response(status)
-                    self.send_header("Content-Type", "application/json; charset=utf-8")
-                    self.send_header("Content-Length", str(len(data)))
-                    self.end_headers()
-                    self.wfile.write(data)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass  # the client gave up (timeout tests)
+                self.send_bytes(status, data, "application/json; charset=utf-8")
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self) -> "GttsStub":
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self._thread.join(timeout=5)
+        super().__init__(Handler)
+        self.url = f"http://127.0.0.1:{self.port}"

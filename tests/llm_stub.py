@@ -17,7 +17,8 @@ import json
 import threading
 import time
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from .stub_server import LoopbackServer, QuietHandler
 
 CHAT_PATH = "/v1/chat/completions"
 
@@ -38,20 +39,16 @@ def envelope(content: str, model: str = "stub") -> dict:
     }
 
 
-class LlmStub:
+class LlmStub(LoopbackServer):
     def __init__(self, replies: list[str | Raw]):
         self.replies = list(replies)
         self.requests: list[dict] = []
         self._lock = threading.Lock()
         stub = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):      # keep pytest output clean
-                pass
-
+        class Handler(QuietHandler):
             def do_POST(self):
-                length = int(self.headers.get("Content-Length") or 0)
-                raw = self.rfile.read(length)
+                raw = self.read_body()
                 try:
                     body = json.loads(raw)
                 except ValueError:
@@ -72,27 +69,7 @@ class LlmStub:
 
             def _send(self, status: int, payload):
                 data = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
-                try:
-                    self.send_response(status)
-                    self.send_header("Content-Type", "application/json")
-                    self.send_header("Content-Length", str(len(data)))
-                    self.end_headers()
-                    self.wfile.write(data)
-                except (BrokenPipeError, ConnectionResetError):   # the client gave up (timeout)
-                    pass
+                self.send_bytes(status, data, "application/json")
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.port = self.server.server_address[1]
+        super().__init__(Handler)
         self.base_url = f"http://127.0.0.1:{self.port}/v1"
-        self._thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05},
-                                        daemon=True)
-
-    def __enter__(self) -> "LlmStub":
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self._thread.join(timeout=5)

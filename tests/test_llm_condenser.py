@@ -14,6 +14,7 @@ from pipeline.errors import EngineError, EngineUnavailable, InputError
 from pipeline.ingest import ingest
 
 from .llm_stub import CHAT_PATH, LlmStub, Raw
+from .stub_server import free_closed_port
 
 POST_EN = """\
 # Why City Bikes Matter
@@ -110,12 +111,7 @@ def llm_env(monkeypatch):
 
 
 def closed_port_url() -> str:
-    import socket
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return f"http://127.0.0.1:{port}/v1"
+    return f"http://127.0.0.1:{free_closed_port()}/v1"
 
 
 def read_json(path):

@@ -10,8 +10,7 @@ import pytest
 import yaml
 from mutagen.mp3 import MP3
 
-sys.path.insert(0, str(Path(__file__).parent))
-from gtts_stub import GttsStub, free_closed_port, make_mp3  # noqa: E402
+from .gtts_stub import GttsStub, free_closed_port, make_mp3
 
 from pipeline import synthesize as synth_mod
 from pipeline.audio import assemble, duration_s, ffmpeg_exe

@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
-from gtts_stub import GttsStub, free_closed_port, make_mp3  # noqa: E402
+from .gtts_stub import GttsStub, free_closed_port, make_mp3
 
 from pipeline.errors import EngineError, EngineUnavailable
 from pipeline.tts import REGISTRY, fallback_chain, get_engine, wav_duration, wav_ok
