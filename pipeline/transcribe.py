@@ -85,13 +85,20 @@ def cache_path(key: str, cache_dir: Path | None = None) -> Path:
     return Path(cache_dir if cache_dir is not None else paths.CACHE_DIR) / "transcripts" / f"{key}.json"
 
 
-def _load_cached(path: Path, engine: str) -> dict | None:
+def _read_entry(path: Path, what: str):
+    """A cache entry's JSON, or None when it is missing or unreadable (then rebuilt)."""
     try:
-        data = read_json(path)
+        return read_json(path)
     except FileNotFoundError:
         return None
     except (OSError, ValueError) as e:
-        log.warning("ignoring unreadable cached transcript %s: %s", path, e)
+        log.warning("ignoring unreadable cached %s %s: %s", what, path, e)
+        return None
+
+
+def _load_cached(path: Path, engine: str) -> dict | None:
+    data = _read_entry(path, "transcript")
+    if data is None:
         return None
     if not isinstance(data, dict) or not REQUIRED_KEYS <= data.keys() or data.get("engine") != engine:
         log.warning("ignoring malformed cached transcript %s", path)
@@ -232,12 +239,8 @@ def _fits(rel_segments: list[dict], rel_lo: float, rel_hi: float) -> bool:
 
 
 def _load_segment(path: Path) -> list[dict] | None:
-    try:
-        data = read_json(path)
-    except FileNotFoundError:
-        return None
-    except (OSError, ValueError) as e:
-        log.warning("ignoring unreadable cached segment transcript %s: %s", path, e)
+    data = _read_entry(path, "segment transcript")
+    if data is None:
         return None
     if not isinstance(data, dict) or not isinstance(data.get("segments"), list):
         log.warning("ignoring malformed cached segment transcript %s", path)
