@@ -293,3 +293,21 @@ def test_spell_numbers_by_trait():
     assert "forty-nine point two billion dollars" in every and "twenty twenty-five" in every
     assert spell_numbers("soit 49.2 points", "fr", {"decimal_point"}) == "soit quarante-neuf virgule deux points"
     assert spell_numbers(t, "en", set()) == t
+
+
+def test_magnitudes_are_not_spoken_as_ordinals():
+    # "412 million" once came out "four hundred twelve millionth"
+    assert spell_numbers("Riders took 412 million trips.", "en", {"all"}) == \
+        "Riders took four hundred twelve million trips."
+    assert "millions de trajets" in spell_numbers("412 millions de trajets", "fr", {"all"})
+    assert spell_numbers("on the 21st", "en", {"all"}) == "on the twenty-first"
+
+
+def test_numbers_side_by_side_get_a_pause():
+    from pipeline.tts.text import separate_close_numbers
+
+    assert separate_close_numbers("up from 900,000 two years earlier", "en") == \
+        "up from 900,000, two years earlier"
+    assert separate_close_numbers("rose to 14,800 in 2024", "en") == "rose to 14,800, in 2024"
+    ranged = "entre 350 et 400 milliards de dollars"     # a range stays one phrase
+    assert separate_close_numbers(ranged, "fr") == ranged

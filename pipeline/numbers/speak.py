@@ -12,7 +12,7 @@ from .canon import date_parts, decimal_str
 from .extract import drafts_of
 from .model import Mention
 
-_ORDINAL_DIGITS = re.compile(r"^\d+\s*[^\W\d_]+$")
+_ORDINAL_DIGITS = re.compile(r"^\d+([^\W\d_]+)$")   # "21st", "1er"; not "412 million"
 _YEAR_DIGITS = re.compile(r"^\d{4}$")
 _SYMBOLS = re.compile(r"[\d$€£%]")
 MAX_MAGNITUDE_DECIMALS = 3
@@ -40,8 +40,9 @@ def verbalize(mention: Mention, lang: str) -> str:
 
 
 def _is_ordinal(text: str, module: ModuleType) -> bool:
-    if _ORDINAL_DIGITS.match(text.strip()):
-        return True
+    m = _ORDINAL_DIGITS.match(text.strip())
+    if m:
+        return m.group(1).lower() in module.ORDINAL_SUFFIXES
     last = re.split(r"[\s\-]+", text.strip().lower())[-1]
     return last in module.ORDINALS
 

@@ -65,7 +65,8 @@ def spell_numbers(text: str, lang: str, wanted: set[str] | frozenset[str]) -> st
 
 
 def separate_close_numbers(text: str, lang: str) -> str:
-    """A comma between two numbers only a short word apart, so they are heard apart.
+    """A comma between two numbers side by side or only a short word apart, so
+    they are heard apart ("900,000 two years" is heard "900,000 to years").
 
     "rose to 14,800 in 2024" spoken as words runs "eight hundred in twenty
     twenty-four" together, which Whisper hears as "14,820 24"; a pause keeps
@@ -75,8 +76,9 @@ def separate_close_numbers(text: str, lang: str) -> str:
     out, pos = [], 0
     for a, b in zip(found, found[1:]):
         gap = text[a.end:b.start]
-        if 0 < len(gap) <= 8 and re.fullmatch(r" [^\W\d_]+ ", gap) \
-                and gap.strip().lower() not in RANGE_WORDS:
+        if re.fullmatch(r"\s+", gap) or (
+                len(gap) <= 8 and re.fullmatch(r" [^\W\d_]+ ", gap)
+                and gap.strip().lower() not in RANGE_WORDS):
             out.append(text[pos:a.end] + ",")
             pos = a.end
     out.append(text[pos:])
