@@ -86,14 +86,14 @@ def assemble_full(wavs, pause_ms, out_mp3, bitrate="64k", sample_rate=44100, mon
     channels = 1 if mono else 2
     ffmpeg_exe()
     segments = [load_at_rate(p) for p in wavs]
-    peaks = [load_peaks(p, seg) for p, seg in zip(wavs, segments)]
+    peaks, kweighted = zip(*[load_analysis(p, seg) for p, seg in zip(wavs, segments)])
     intro = master.decode(music_intro, channels) if music_intro else None
     outro = master.decode(music_outro, channels) if music_outro else None
     with atomic_path(Path(out_mp3)) as tmp:
         result = master.master_episode(segments, tmp, pause_ms=pause_ms, bitrate=bitrate,
                                        channels=channels, target_lufs=loudness_lufs,
                                        ceiling_db=true_peak_db, music_intro=intro, music_outro=outro,
-                                       hint=hint, peaks=peaks)
+                                       hint=hint, peaks=list(peaks), kweighted=list(kweighted))
         if before_rename:
             before_rename(tmp, result)
     return result
@@ -108,7 +108,7 @@ def load_at_rate(wav: str | os.PathLike) -> np.ndarray:
     from . import master
 
     wav = Path(wav)
-    cached = wav.with_name(f"{wav.stem}.{master.SAMPLE_RATE}.f32")
+    cached = wav.with_name(f"{wav.stem}.{master.SAMPLE_RATE}.soxr.f32")
     with wave.open(str(wav), "rb") as w:
         expect = master.resampled_length(w.getnframes(), w.getframerate())
     if cached.exists() and cached.stat().st_size == 4 * expect:
@@ -119,18 +119,29 @@ def load_at_rate(wav: str | os.PathLike) -> np.ndarray:
     return y
 
 
-def load_peaks(wav: str | os.PathLike, samples: np.ndarray) -> np.ndarray:
-    """The segment's true-peak envelope (master.segment_peaks), kept beside its WAV."""
+def _kept_beside(wav: Path, kind: str, expect: int, compute) -> np.ndarray:
+    """A float32 analysis of a cached segment, kept beside its WAV (size-checked)."""
+    from . import master
+
+    cached = wav.with_name(f"{wav.stem}.{master.SAMPLE_RATE}.{kind}.f32")
+    if cached.exists() and cached.stat().st_size == 4 * expect:
+        return np.fromfile(cached, dtype=np.float32)
+    data = np.asarray(compute(), dtype=np.float32)
+    write_bytes(cached, data.tobytes())
+    return data
+
+
+def load_analysis(wav: str | os.PathLike, samples: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The segment's true-peak envelope and K-weighted signal (master.segment_peaks,
+    master.segment_kweighted), kept beside its WAV like its resampled samples."""
     from . import master
 
     wav = Path(wav)
-    cached = wav.with_name(f"{wav.stem}.{master.SAMPLE_RATE}.peaks.f32")
-    expect = len(samples) + 2 * master.ENVELOPE_PAD
-    if cached.exists() and cached.stat().st_size == 4 * expect:
-        return np.fromfile(cached, dtype=np.float32)
-    peaks = master.segment_peaks(samples).astype(np.float32)
-    write_bytes(cached, peaks.tobytes())
-    return peaks
+    peaks = _kept_beside(wav, "peaks", len(samples) + 2 * master.ENVELOPE_PAD,
+                         lambda: master.segment_peaks(samples))
+    kw = _kept_beside(wav, "kw", len(samples) + round(master.K_TAIL_S * master.SAMPLE_RATE),
+                      lambda: master.segment_kweighted(samples))
+    return peaks, kw
 
 
 def duration_s(path: str | os.PathLike) -> float:

@@ -3,23 +3,26 @@
     result = master_episode(wavs, out_mp3, pause_ms=600, bitrate="64k", channels=1,
                             target_lufs=-16.0, ceiling_db=-1.0)
 
-1. Layout. Segments are resampled to 44.1 kHz (scipy polyphase, exact sample
-   counts) and placed one after the other with `pause_ms` of silence between
-   them. Optional intro music plays alone for MUSIC_LEAD_S, then ducks under
-   the first segment and fades out; optional outro music comes in ducked under
-   the last segment and rises when the speech ends. The segment times returned
-   are computed from sample counts and never move afterwards.
+1. Layout. Segments are resampled to 44.1 kHz (ffmpeg's SoX resampler, exact
+   sample counts) and placed one after the other with `pause_ms` of silence
+   between them. Optional intro music plays alone for MUSIC_LEAD_S, then ducks
+   under the first segment and fades out; optional outro music comes in ducked
+   under the last segment and rises when the speech ends. The segment times
+   returned are computed from sample counts and never move afterwards.
 2. Loudness. One gain brings the mix to `target_lufs` integrated (ITU-R
-   BS.1770 via pyloudnorm). Where that gain pushes the true peak (max |x| of
-   the 4x oversampled signal, BS.1770-4 Annex 2) above the ceiling, a
-   look-ahead limiter multiplies the signal by a smooth gain envelope: it never
-   shifts a sample, so the times stay exact.
+   BS.1770-4 K-weighting and gating, computed here with numpy). Where that
+   gain pushes the true peak (max |x| of the 4x oversampled signal, BS.1770-4
+   Annex 2) above the ceiling, a look-ahead limiter multiplies the signal by a
+   smooth gain envelope: it never shifts a sample, so the times stay exact.
+   Both analyses are linear in the segments (or local to them), so they are
+   kept per segment and an edit analyses only the new one.
 3. Encoding. ffmpeg/libmp3lame, constant bitrate, 44.1 kHz, LAME/Info header
    (decoders drop the encoder delay and padding, so decoded audio lines up with
    the times), bit-exact flags: the same input gives the same bytes.
-4. Measurement. The MP3 is decoded again and measured; when the encoder's
-   overshoot pushed the true peak above the ceiling, the limiter's margin grows
-   and the episode is encoded again. The figures of the decoded MP3 are returned.
+4. Measurement. The MP3 is measured as a player decodes it, by an independent
+   meter (ffmpeg's EBU R128 filter); when the encoder's overshoot pushed the
+   true peak above the ceiling, or its low-pass moved the loudness, the margin
+   or the aim moves and the episode is encoded again. Those figures are returned.
 """
 
 from __future__ import annotations
@@ -27,12 +30,12 @@ from __future__ import annotations
 import math
 import os
 import subprocess
-import warnings
 import wave
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 
 from .errors import EngineError, InputError
 
@@ -45,6 +48,15 @@ MAX_ENCODES = 5
 BLOCK = 16                     # limiter gain envelope resolution, samples
 ENVELOPE_PAD = 32              # silence around a segment that the true-peak filter reaches into
 LUFS_TOLERANCE = 0.5          # re-encode when the decoded MP3 is further than this from the target
+SEARCH_TOLERANCE_LU = 0.05     # the gain search stops this close to the loudness it aims at
+SEARCH_ROUNDS = 8
+# BS.1770-4 K-weighting pre-filter (libebur128's derivation, valid at any rate).
+SHELF_F0, SHELF_GAIN_DB, SHELF_Q = 1681.974450955533, 3.999843853973347, 0.7071752369554196
+SHELF_VB_EXP = 0.4996667741545416
+HIGHPASS_F0, HIGHPASS_Q = 38.13547087602444, 0.5003270373238773
+K_TAIL_S = 0.1                 # the pre-filter's ringing is below 1e-9 of its input after this
+BLOCK_S, BLOCK_STEP = 0.4, 0.25                   # gating blocks: 400 ms, 75 % overlap
+ABSOLUTE_GATE_LUFS, RELATIVE_GATE_LU = -70.0, -10.0
 # Music beds.
 MUSIC_LEAD_S = 3.0             # intro music alone before the first word
 MUSIC_LEVEL_LU = -6.0          # music at full level, relative to the speech loudness
@@ -53,6 +65,7 @@ DUCK_RAMP_S = 0.4              # ducking attack/release
 MUSIC_FADE_S = 1.5             # intro music fade-out after the first segment
 OUTRO_TAIL_S = 8.0             # outro music after the last word (at most)
 EDGE_FADE_S = 0.05             # anti-click fade at the ends of a music file
+METER = "ffmpeg ebur128 (ITU-R BS.1770-4 gated loudness; true peak oversampled to 192 kHz)"
 CBR_KBPS = (32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320)
 
 
@@ -72,9 +85,17 @@ def ffmpeg_exe() -> str:
     return exe()
 
 
-def decode(path: str | os.PathLike, channels: int = 1, sample_rate: int = SAMPLE_RATE) -> np.ndarray:
-    """Any audio file ffmpeg reads -> float32 array (n, channels) at `sample_rate`."""
-    cmd = [ffmpeg_exe(), "-nostdin", "-v", "error", "-i", str(path), "-map", "0:a:0",
+def decode(path: str | os.PathLike, channels: int = 1, sample_rate: int = SAMPLE_RATE,
+           start_s: float | None = None, end_s: float | None = None) -> np.ndarray:
+    """Any audio file ffmpeg reads -> float32 array (n, channels) at `sample_rate`.
+
+    `start_s`/`end_s`: only that part, cut before resampling (sample 0 is
+    start_s); ffmpeg stops reading at end_s."""
+    cut = []
+    if start_s is not None or end_s is not None:
+        bounds = [f"start={max(0.0, start_s or 0.0):.6f}"] + ([f"end={end_s:.6f}"] if end_s is not None else [])
+        cut = ["-af", "atrim=" + ":".join(bounds)]
+    cmd = [ffmpeg_exe(), "-nostdin", "-v", "error", "-i", str(path), "-map", "0:a:0", *cut,
            "-f", "f32le", "-ac", str(channels), "-ar", str(sample_rate), "-"]
     proc = subprocess.run(cmd, capture_output=True)
     if proc.returncode != 0:
@@ -113,75 +134,125 @@ def encode_mp3(audio: np.ndarray, out_path: str | os.PathLike, bitrate_kbps: int
 
 # ------------------------------------------------------------------ meters
 
-def integrated_lufs(audio: np.ndarray, sample_rate: int = SAMPLE_RATE) -> float:
-    """BS.1770-4 integrated loudness (gated), LUFS, by pyloudnorm's own Meter.
+def _shelf(sr: int) -> tuple[list[float], list[float]]:
+    k = math.tan(math.pi * SHELF_F0 / sr)
+    vh = 10 ** (SHELF_GAIN_DB / 20)
+    vb = vh ** SHELF_VB_EXP
+    a0 = 1 + k / SHELF_Q + k * k
+    b = [(vh + vb * k / SHELF_Q + k * k) / a0, 2 * (k * k - vh) / a0, (vh - vb * k / SHELF_Q + k * k) / a0]
+    return b, [1.0, 2 * (k * k - 1) / a0, (1 - k / SHELF_Q + k * k) / a0]
 
-    -inf for silence or audio shorter than one 400 ms block.
+
+def _highpass(sr: int) -> tuple[list[float], list[float]]:
+    k = math.tan(math.pi * HIGHPASS_F0 / sr)
+    a0 = 1 + k / HIGHPASS_Q + k * k
+    return [1.0, -2.0, 1.0], [1.0, 2 * (k * k - 1) / a0, (1 - k / HIGHPASS_Q + k * k) / a0]
+
+
+def kweight_biquads(sample_rate: int = SAMPLE_RATE) -> list[tuple[list[float], list[float]]]:
+    """The BS.1770-4 pre-filter as two biquads (b, a), derived for any rate the way
+    libebur128 does it; at 48 kHz they are the coefficients tabled in the standard."""
+    return [_shelf(sample_rate), _highpass(sample_rate)]
+
+
+def _fft_size(n: int) -> int:
+    """The smallest 2^a 3^b 5^c >= n: pocketfft is fastest on those."""
+    best, p5 = 1 << max(0, (n - 1).bit_length()), 1
+    while p5 < best:
+        p35 = p5
+        while p35 < best:
+            m = p35 << max(0, (-(-n // p35) - 1).bit_length())
+            best = min(best, m)
+            p35 *= 3
+        p5 *= 5
+    return best
+
+
+def kweight(x: np.ndarray, sample_rate: int = SAMPLE_RATE, tail: int = 0) -> np.ndarray:
+    """K-weighted signal (1-D), `len(x) + tail` samples.
+
+    The biquads are applied in the frequency domain, exactly (their response
+    H(e^jw) at every FFT bin), on a transform long enough that the filters'
+    ringing has died out (K_TAIL_S) before it could wrap around: numpy alone,
+    where a sample-by-sample IIR loop would need scipy (2.5 s just to import).
     """
-    import pyloudnorm
-
-    x = np.asarray(audio, dtype=np.float64)
-    if x.ndim == 2 and x.shape[1] == 1:
-        x = x[:, 0]
-    if len(x) < int(0.4 * sample_rate) + 1 or not np.any(x):
-        return float("-inf")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return float(pyloudnorm.Meter(sample_rate).integrated_loudness(x))
+    x = np.asarray(x, dtype=np.float64)
+    n = len(x)
+    nfft = _fft_size(n + max(tail, round(K_TAIL_S * sample_rate)))
+    z = np.exp(-1j * np.pi * np.arange(nfft // 2 + 1) / (nfft / 2))   # e^-jw at each bin
+    h = np.ones_like(z)
+    for b, a in kweight_biquads(sample_rate):
+        h *= (b[0] + z * (b[1] + z * b[2])) / (a[0] + z * (a[1] + z * a[2]))
+    return np.fft.irfft(np.fft.rfft(x, nfft) * h, nfft)[: n + tail]
 
 
-def fast_lufs(audio: np.ndarray, sample_rate: int = SAMPLE_RATE) -> float:
-    """The same measurement as `integrated_lufs` (pyloudnorm's K-weighting filters,
-    400 ms blocks with 75 % overlap, -70 LUFS absolute and -10 LU relative gates),
-    with the per-block loops vectorized: ~20x faster, used inside the mastering loops.
-    """
-    import pyloudnorm
-
+def k_power(audio: np.ndarray, sample_rate: int = SAMPLE_RATE) -> np.ndarray:
+    """Per sample, the K-weighted power summed over channels (BS.1770 weights 1.0 for L and R)."""
     x = np.asarray(audio, dtype=np.float64)
     if x.ndim == 1:
         x = x[:, None]
-    n, ch = x.shape
-    if n < int(0.4 * sample_rate) + 1 or not np.any(x):
+    power = np.zeros(len(x))
+    for c in range(x.shape[1]):
+        power += kweight(x[:, c], sample_rate) ** 2
+    return power
+
+
+def lufs_from_power(power: np.ndarray, sample_rate: int = SAMPLE_RATE) -> float:
+    """BS.1770-4 gated integrated loudness from `k_power`: 400 ms blocks every 100 ms,
+    -70 LUFS absolute gate, then -10 LU relative gate. -inf when nothing passes."""
+    block, step = round(BLOCK_S * sample_rate), round(BLOCK_S * sample_rate * BLOCK_STEP)
+    if len(power) < block:
         return float("-inf")
-    meter = pyloudnorm.Meter(sample_rate)
-    block, step = meter.block_size, 1.0 - meter.overlap
-    weights = np.array([1.0, 1.0, 1.0, 1.41, 1.41])[:ch]
-    energy = np.zeros(n + 1)
-    for c in range(ch):
-        y = x[:, c].copy()
-        for stage in meter._filters.values():
-            y = stage.apply_filter(y)
-        cum = np.concatenate([[0.0], np.cumsum(y * y)])
-        energy = energy + weights[c] * cum
-    t = n / sample_rate
-    blocks = int(np.round((t - block) / (block * step))) + 1
-    j = np.arange(blocks)
-    lo = (block * (j * step) * sample_rate).astype(int)
-    hi = np.minimum((block * (j * step + 1) * sample_rate).astype(int), n)
-    z = (energy[hi] - energy[lo]) / (block * sample_rate)
+    cum = np.concatenate([[0.0], np.cumsum(power)])
+    starts = np.arange(0, len(power) - block + 1, step)
+    z = (cum[starts + block] - cum[starts]) / block
     with np.errstate(divide="ignore"):
-        lk = -0.691 + 10 * np.log10(z)
-    gated = z[lk >= -70.0]
+        lk = -0.691 + 10 * np.log10(np.maximum(z, 0))
+    gated = z[lk > ABSOLUTE_GATE_LUFS]
     if not len(gated):
         return float("-inf")
-    rel = -0.691 + 10 * np.log10(gated.mean()) - 10.0
-    gated = z[(lk > rel) & (lk > -70.0)]
-    if not len(gated):
+    rel = -0.691 + 10 * np.log10(gated.mean()) + RELATIVE_GATE_LU
+    gated = z[(lk > rel) & (lk > ABSOLUTE_GATE_LUFS)]
+    return float(-0.691 + 10 * np.log10(gated.mean())) if len(gated) else float("-inf")
+
+
+def integrated_lufs(audio: np.ndarray, sample_rate: int = SAMPLE_RATE) -> float:
+    """BS.1770-4 integrated loudness (gated), LUFS; -inf for silence or < 400 ms."""
+    x = np.asarray(audio, dtype=np.float64)
+    if not np.any(x):
         return float("-inf")
-    return float(-0.691 + 10 * np.log10(gated.mean()))
+    return lufs_from_power(k_power(x, sample_rate), sample_rate)
+
+
+def _interpolator() -> list[tuple[int, np.ndarray]]:
+    """The 4x polyphase interpolation filter, as (offset, taps) per output phase.
+
+    Windowed sinc, 81 taps, Kaiser beta 5 (what scipy's resample_poly uses for
+    4x, so both agree to rounding); phase p of output sample 4k+p is
+    sum_j x[k-j] h[4j+p+HALF]."""
+    half = 10 * OVERSAMPLE
+    t = np.arange(2 * half + 1) - half
+    h = np.sinc(t / OVERSAMPLE) * np.kaiser(2 * half + 1, 5.0)
+    h *= OVERSAMPLE / h.sum()
+    phases = []
+    for p in range(OVERSAMPLE):
+        j = np.arange(-((half + p) // OVERSAMPLE), (half - p) // OVERSAMPLE + 1)
+        phases.append((int(-j[0]), h[OVERSAMPLE * j + p + half]))
+    return phases
 
 
 def _oversampled_abs(audio: np.ndarray) -> np.ndarray:
     """|x| of the 4x oversampled signal, max over channels, shape (n, 4)."""
-    from scipy.signal import resample_poly
-
-    # float32: 40% faster than float64, and far more precise than a dB figure needs
-    x = np.asarray(audio, dtype=np.float32)
+    x = np.asarray(audio, dtype=np.float64)
     if x.ndim == 1:
         x = x[:, None]
     n = len(x)
-    up = np.abs(resample_poly(x, OVERSAMPLE, 1, axis=0)).max(axis=1)
-    return up[: n * OVERSAMPLE].reshape(n, OVERSAMPLE)
+    out = np.zeros((n, OVERSAMPLE))
+    for p, (offset, taps) in enumerate(_interpolator()):
+        for c in range(x.shape[1]):
+            y = np.convolve(x[:, c], taps)[offset: offset + n]
+            np.maximum(out[:, p], np.abs(y), out=out[:, p])
+    return out
 
 
 def true_peak(audio: np.ndarray) -> float:
@@ -197,6 +268,34 @@ def db(x: float) -> float:
 
 def true_peak_dbtp(audio: np.ndarray) -> float:
     return db(true_peak(audio))
+
+
+def measure(path: str | os.PathLike) -> dict:
+    """Integrated loudness, true peak and loudness range of an audio file, as a
+    listener's player decodes it, by ffmpeg's EBU R128 meter (ebur128: BS.1770-4
+    gating, true peak on the signal oversampled to 192 kHz)."""
+    graph = "ebur128=peak=true:metadata=1,ametadata=mode=print:file=-"
+    cmd = [ffmpeg_exe(), "-nostdin", "-v", "error", "-i", str(path), "-map", "0:a:0",
+           "-af", graph, "-f", "null", "-"]
+    proc = subprocess.run(cmd, capture_output=True)
+    if proc.returncode != 0:
+        raise EngineError(f"ffmpeg could not measure {Path(path).name}: "
+                          f"{proc.stderr.decode('utf-8', 'replace').strip()[-300:]}")
+    last: dict[str, str] = {}
+    for line in proc.stdout.decode("ascii", "replace").splitlines():
+        key, sep, value = line.partition("=")
+        if sep and key.startswith("lavfi.r128."):
+            last[key[len("lavfi.r128."):]] = value
+
+    def number(key: str, scale=float) -> float:
+        try:
+            v = scale(float(last[key]))
+        except (KeyError, ValueError):
+            return float("-inf")
+        return v if math.isfinite(v) and v > -70 else float("-inf")
+
+    return {"integrated_lufs": number("I"), "true_peak_dbtp": number("true_peak", db),
+            "loudness_range_lu": number("LRA")}
 
 
 # ------------------------------------------------------------------ limiter
@@ -240,43 +339,77 @@ def envelope_from_segments(length: int, spans: list[tuple[int, int]],
     return _both_sides(env)
 
 
+def segment_kweighted(seg: np.ndarray) -> np.ndarray:
+    """The segment's K-weighted signal with its ringing (K_TAIL_S): the filter is
+    linear, so an episode's is these added at the segments' places (exact)."""
+    return kweight(seg, tail=round(K_TAIL_S * SAMPLE_RATE)).astype(np.float32)
+
+
+def power_from_segments(length: int, spans: list[tuple[int, int]], kweighted: list[np.ndarray],
+                        channels: int = 1) -> np.ndarray:
+    """`k_power` of the speech-only mix (each channel the same) from `segment_kweighted`."""
+    y = np.zeros(length)
+    for (a, _), k in zip(spans, kweighted):
+        t = min(a + len(k), length)
+        y[a:t] += k[: t - a]
+    return channels * y * y
+
+
+def _running_min(x: np.ndarray, size: int) -> np.ndarray:
+    r = size // 2
+    return sliding_window_view(np.pad(x, r, mode="edge"), size).min(axis=1)
+
+
+def _running_mean(x: np.ndarray, size: int) -> np.ndarray:
+    r = size // 2
+    cum = np.concatenate([[0.0], np.cumsum(np.pad(x, r, mode="edge"))])
+    return (cum[size:] - cum[:-size]) / size
+
+
+def limiter_gain(envelope: np.ndarray, ceiling_db: float, sample_rate: int = SAMPLE_RATE,
+                 radius_s: float = LIMIT_RADIUS_S) -> np.ndarray:
+    """Per-sample gain (<= 1) that keeps a signal with this true-peak `envelope` under the ceiling.
+
+    The gain g[n] each sample needs is spread with a minimum filter of radius
+    R (look-ahead and hold), then averaged over 2R+1 samples: every value
+    averaged at a peak is already <= the gain that peak needs, so the peak
+    lands at or under the ceiling, and the gain moves in ramps of 2R instead
+    of jumps. Built on blocks of BLOCK samples, then interpolated linearly
+    between block centres: a block's smoothed gain only averages held values
+    whose hold window covers every neighbour block, so the interpolated gain
+    at any sample stays <= the gain its own block needs.
+    """
+    ceiling = 10 ** (ceiling_db / 20)
+    n = len(envelope)
+    if n == 0 or envelope.max() <= ceiling:
+        return np.ones(n)
+    nb = -(-n // BLOCK)
+    pad = np.full(nb * BLOCK, 1.0)
+    # aim a hair under the ceiling: the gain ramps reshape the peaks very slightly
+    pad[:n] = np.minimum(1.0, (ceiling * 0.995) / np.maximum(envelope, 1e-12))
+    need = pad.reshape(nb, BLOCK).min(axis=1)
+    r = max(1, int(round(radius_s * sample_rate / BLOCK)))
+    held = _running_min(need, 2 * (r + 1) + 1)
+    smooth = np.minimum(_running_mean(held, 2 * r + 1), need)
+    centres = np.arange(nb) * BLOCK + (BLOCK - 1) / 2
+    return np.interp(np.arange(n), centres, smooth)
+
+
 def limit(audio: np.ndarray, ceiling_db: float, sample_rate: int = SAMPLE_RATE,
           radius_s: float = LIMIT_RADIUS_S, envelope: np.ndarray | None = None,
           ) -> tuple[np.ndarray, float]:
-    """True-peak limiter: scale by a smooth look-ahead gain envelope so peaks stay <= ceiling.
+    """True-peak limiter (see `limiter_gain`): samples are only multiplied, never moved.
 
-    Returns (limited audio (n, ch), largest gain reduction in dB). The gain
-    g[n] each sample needs is spread with a minimum filter of radius R
-    (look-ahead and hold), then averaged over 2R+1 samples: every value
-    averaged at a peak is already <= the gain that peak needs, so the peak
-    lands at or under the ceiling, and the gain moves in ramps of 2R instead of
-    jumps. Samples are only multiplied, never moved. `envelope`: the
-    per-sample true-peak level of `audio` when the caller already has it.
+    Returns (limited audio (n, ch), largest gain reduction in dB). `envelope`:
+    the per-sample true-peak level of `audio` when the caller already has it.
     """
-    from scipy.ndimage import minimum_filter1d, uniform_filter1d
-
     x = np.asarray(audio, dtype=np.float64)
     if x.ndim == 1:
         x = x[:, None]
     env = _peak_envelope(x) if envelope is None else envelope
-    ceiling = 10 ** (ceiling_db / 20)
-    n = len(env)
-    if n == 0 or env.max() <= ceiling:
+    gain = limiter_gain(env, ceiling_db, sample_rate, radius_s)
+    if not len(gain) or gain.min() >= 1.0:
         return x, 0.0
-    # The envelope is built on blocks of BLOCK samples (fast), then interpolated
-    # linearly between block centres. A block's smoothed gain only averages held
-    # values whose hold window covers every neighbour block, so the interpolated
-    # gain at any sample stays <= the gain its own block needs.
-    nb = -(-n // BLOCK)
-    pad = np.full(nb * BLOCK, 1.0)
-    # aim a hair under the ceiling: the gain ramps reshape the peaks very slightly
-    pad[:n] = np.minimum(1.0, (ceiling * 0.995) / np.maximum(env, 1e-12))
-    need = pad.reshape(nb, BLOCK).min(axis=1)
-    r = max(1, int(round(radius_s * sample_rate / BLOCK)))
-    held = minimum_filter1d(need, size=2 * (r + 1) + 1, mode="nearest")
-    smooth = np.minimum(uniform_filter1d(held, size=2 * r + 1, mode="nearest"), need)
-    centres = np.arange(nb) * BLOCK + (BLOCK - 1) / 2
-    gain = np.interp(np.arange(n), centres, smooth)
     return x * gain[:, None], max(0.0, -db(float(gain.min())))
 
 
@@ -303,14 +436,21 @@ def read_wav(path: str | os.PathLike) -> tuple[np.ndarray, int]:
 
 
 def to_rate(x: np.ndarray, sr: int, target: int = SAMPLE_RATE) -> np.ndarray:
-    """Polyphase resampling; the length is exactly ceil(len * target / sr)."""
+    """Resampled by ffmpeg's SoX resampler (float32); the length is exactly
+    `resampled_length(len(x), sr)` and sample 0 stays at time 0."""
+    x = np.asarray(x, dtype="<f4")
     if sr == target:
         return x
-    from scipy.signal import resample_poly
-
-    g = math.gcd(target, sr)
-    # float32: speech needs no more, and it halves the time of the longest step of assembly
-    return resample_poly(np.asarray(x, dtype=np.float32), target // g, sr // g)
+    cmd = [ffmpeg_exe(), "-nostdin", "-v", "error", "-f", "f32le", "-ar", str(sr), "-ac", "1",
+           "-i", "pipe:0", "-af", f"aresample={target}:resampler=soxr:precision=28",
+           "-f", "f32le", "-ar", str(target), "-ac", "1", "pipe:1"]
+    proc = subprocess.run(cmd, input=x.tobytes(), capture_output=True)
+    if proc.returncode != 0:
+        raise EngineError(f"ffmpeg could not resample {sr} Hz audio: "
+                          f"{proc.stderr.decode('utf-8', 'replace').strip()[-300:]}")
+    y = np.frombuffer(proc.stdout, np.float32)
+    n = resampled_length(len(x), sr, target)
+    return np.pad(y, (0, max(0, n - len(y))))[:n]
 
 
 def resampled_length(n: int, sr: int, target: int = SAMPLE_RATE) -> int:
@@ -421,28 +561,36 @@ def layout(segments: list[np.ndarray], pause_ms: int, channels: int = 1,
 # ------------------------------------------------------------------ mastering
 
 def normalize(mix: np.ndarray, target_lufs: float | None, ceiling_db: float,
-              envelope: np.ndarray | None = None, start_gain_db: float | None = None,
-              ) -> tuple[np.ndarray, dict]:
+              envelope: np.ndarray | None = None, power: np.ndarray | None = None,
+              start_gain_db: float | None = None) -> tuple[np.ndarray, dict]:
     """One gain to the target loudness, then true-peak limiting to the ceiling.
 
-    Limiting lowers the loudness a little; the gain is raised to make up for it
-    (a few rounds, each cheap: the true-peak envelope of the mix is computed
-    once and scales with the gain).
+    Limiting lowers the loudness a little; the gain is searched so that the
+    limited mix lands on the target. Each try is cheap: the true-peak envelope
+    and the K-weighted power of the mix are computed once, and both scale with
+    the gain; the limiter's slow gain envelope is applied to the power as it
+    would be to the signal (K-weighting a signal multiplied by a gain that
+    moves over tens of ms is, to a few hundredths of a LU, the K-weighted
+    signal multiplied by that gain).
     """
     env = _peak_envelope(mix) if envelope is None else envelope
-    stats = {"gain_db": 0.0, "limiter_db": 0.0}
-    base = fast_lufs(mix) if target_lufs is not None else float("-inf")
+    power = k_power(mix) if power is None else power
+    base = lufs_from_power(power) if target_lufs is not None else float("-inf")
     if not np.isfinite(base):
-        x, red = limit(mix, ceiling_db, envelope=env)
-        stats["limiter_db"] = round(red, 2)
-        return x, stats
+        gain = limiter_gain(env, ceiling_db)
+        return mix * gain[:, None], {"gain_db": 0.0, "limiter_db": round(max(0.0, -db(gain.min())), 2)}
+
+    def limited_lufs(gain_db: float) -> tuple[float, np.ndarray]:
+        g = 10 ** (gain_db / 20)
+        lim = limiter_gain(env * g, ceiling_db)
+        return lufs_from_power(power * (g * lim) ** 2), lim
+
     gain = target_lufs - base if start_gain_db is None else start_gain_db
     tried: list[tuple[float, float]] = []
-    for _ in range(4):
-        g = 10 ** (gain / 20)
-        x, red = limit(mix * g, ceiling_db, envelope=env * g)
-        got, used = fast_lufs(x), gain
-        if not np.isfinite(got) or abs(got - target_lufs) < 0.3:
+    for _ in range(SEARCH_ROUNDS):
+        got, lim = limited_lufs(gain)
+        used = gain
+        if not np.isfinite(got) or abs(got - target_lufs) < SEARCH_TOLERANCE_LU:
             break
         tried.append((gain, got))
         # Under heavy limiting a dB of gain buys less than a dB of loudness:
@@ -452,20 +600,23 @@ def normalize(mix: np.ndarray, target_lufs: float | None, ceiling_db: float,
             (g1, l1), (g2, l2) = tried[-2:]
             slope = min(1.0, max(0.2, (l2 - l1) / (g2 - g1)))
         gain = min(gain + (target_lufs - got) / slope, target_lufs - base + 10.0)
-    stats.update(gain_db=round(used, 2), limiter_db=round(red, 2))
-    return x, stats
+    total = 10 ** (used / 20) * lim
+    stats = {"gain_db": round(used, 2), "limiter_db": round(max(0.0, -db(float(lim.min()))), 2)}
+    return mix * total[:, None], stats
 
 
 def master_episode(segments: list[np.ndarray], out_mp3: str | os.PathLike, pause_ms: int = 600,
                    bitrate: str = "64k", channels: int = 1, target_lufs: float | None = -16.0,
                    ceiling_db: float = -1.0, music_intro: np.ndarray | None = None,
                    music_outro: np.ndarray | None = None, hint: dict | None = None,
-                   peaks: list[np.ndarray] | None = None) -> MasterResult:
+                   peaks: list[np.ndarray] | None = None,
+                   kweighted: list[np.ndarray] | None = None) -> MasterResult:
     """Mono 44.1 kHz float segments -> `out_mp3` (written in place; callers make it atomic).
 
     `hint`: the loudness figures of the last mastering of (almost) the same
-    episode; its gain, encoder margin and aim are the first guesses. `peaks`:
-    each segment's `segment_peaks`, when the caller keeps them."""
+    episode; its gain, encoder margin and aim are the first guesses. `peaks`
+    and `kweighted`: each segment's `segment_peaks` and `segment_kweighted`,
+    when the caller keeps them (an edit then analyses only the new segment)."""
     if channels not in (1, 2):
         raise InputError(f"channels must be 1 (mono) or 2 (stereo), got {channels}",
                          "set channels: 1 or 2 in the episode settings")
@@ -476,6 +627,10 @@ def master_episode(segments: list[np.ndarray], out_mp3: str | os.PathLike, pause
         env = envelope_from_segments(len(mix), spans, peaks)
     else:
         env = _peak_envelope(mix)
+    if kweighted is not None and not music:
+        power = power_from_segments(len(mix), spans, kweighted, channels)
+    else:
+        power = k_power(mix)
     margin = ENCODE_MARGIN_DB
     aim = None if target_lufs is None else target_lufs + ENCODE_LUFS_LOSS_DB
     start_gain = None
@@ -485,12 +640,11 @@ def master_episode(segments: list[np.ndarray], out_mp3: str | os.PathLike, pause
     for attempt in range(MAX_ENCODES):
         # the encoder overshoots the true peak a little and its low-pass takes some
         # loudness: master to a lower ceiling and a corrected target, measure, repeat
-        mastered, stats = normalize(mix, aim, ceiling_db - margin, env, start_gain)
+        mastered, stats = normalize(mix, aim, ceiling_db - margin, env, power, start_gain)
         start_gain = stats["gain_db"]
         encode_mp3(mastered.astype(np.float32), out_mp3, kbps)
-        decoded = decode(out_mp3, channels)
-        tp = true_peak_dbtp(decoded)
-        lufs = fast_lufs(decoded)
+        measured = measure(out_mp3)
+        lufs, tp = measured["integrated_lufs"], measured["true_peak_dbtp"]
         tp_ok = tp <= ceiling_db
         lufs_ok = target_lufs is None or not np.isfinite(lufs) or abs(lufs - target_lufs) <= LUFS_TOLERANCE
         if (tp_ok and lufs_ok) or attempt == MAX_ENCODES - 1:
@@ -499,18 +653,20 @@ def master_episode(segments: list[np.ndarray], out_mp3: str | os.PathLike, pause
             margin += tp - ceiling_db + 0.25
         if not lufs_ok:
             aim += target_lufs - lufs
-    # lufs: fast_lufs == pyloudnorm.Meter().integrated_loudness (tests/test_master.py), 20x faster
     loudness = {
         "integrated_lufs": round(lufs, 2) if np.isfinite(lufs) else None,
         "true_peak_dbtp": round(tp, 2) if np.isfinite(tp) else None,
+        "loudness_range_lu": (round(measured["loudness_range_lu"], 2)
+                              if np.isfinite(measured["loudness_range_lu"]) else None),
         "target_lufs": target_lufs,
         "ceiling_dbtp": ceiling_db,
         "gain_db": stats["gain_db"],
         "limiter_max_reduction_db": stats["limiter_db"],
         "encoder_margin_db": round(margin, 2),
         "aim_lufs": None if aim is None else round(aim, 3),
+        "encodes": attempt + 1,
         "measured_on": "decoded mp3",
-        "meter": "ITU-R BS.1770-4 (pyloudnorm K-weighting and gating); true peak 4x oversampled",
+        "meter": METER,
     }
     times = [(a / SAMPLE_RATE, b / SAMPLE_RATE) for a, b in spans]
     return MasterResult(times=times, duration=len(mix) / SAMPLE_RATE, loudness=loudness, music=music)

@@ -258,19 +258,19 @@ def _store_segments(parts: list[list[dict]], indices, timeline: dict, keys: list
         })
 
 
-def _transcribe_cut(asr, audio, lo: float, hi: float, language: str,
+def _transcribe_cut(asr, audio_path: Path, lo: float, hi: float, language: str,
                     cache_dir: Path | None) -> dict:
-    """Transcribe [lo, hi) s of the 16 kHz episode audio; times shifted back to the episode."""
+    """Transcribe [lo, hi) s of the episode; times shifted back to the episode."""
     import os
     import tempfile
     import wave
 
     import numpy as np
 
-    from .asr.audio import SAMPLE_RATE
+    from .asr.audio import SAMPLE_RATE, load_audio
 
-    a, b = int(round(lo * SAMPLE_RATE)), int(round(hi * SAMPLE_RATE))
-    pcm = (np.clip(audio[a:b], -1.0, 1.0) * 32767.0).astype("<i2")
+    audio = load_audio(audio_path, start_s=lo, end_s=hi)   # decodes no further than hi
+    pcm = (np.clip(audio, -1.0, 1.0) * 32767.0).astype("<i2")
     tmp_dir = Path(cache_dir if cache_dir is not None else paths.CACHE_DIR) / "tmp"
     tmp_dir.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(dir=tmp_dir, prefix="cut-", suffix=".wav")
@@ -292,7 +292,7 @@ def _transcribe_cut(asr, audio, lo: float, hi: float, language: str,
         for w in seg.get("words") or []:
             w["end"] = min(w["end"], length)
             w["start"] = min(w["start"], w["end"])
-    part["segments"] = _shift_segments(part["segments"], a / SAMPLE_RATE)
+    part["segments"] = _shift_segments(part["segments"], lo)
     return part
 
 
@@ -399,9 +399,6 @@ def transcribe_episode(
         _store_segments(split_by_windows(whole["segments"], windows), range(len(segs)), timeline, keys, cache_dir)
     else:
         if changed:
-            from .asr.audio import load_audio
-
-            audio = load_audio(audio_path)
             runs: list[list[int]] = []
             for i in changed:
                 if runs and runs[-1][-1] == i - 1:
@@ -411,7 +408,7 @@ def transcribe_episode(
             for run in runs:
                 lo, hi = windows[run[0]][0], windows[run[-1]][1]
                 say(f"segment(s) {', '.join(ids[i] for i in run)} ({lo:.1f}-{hi:.1f} s) with {engine} ({model})")
-                part = _transcribe_cut(asr, audio, lo, hi, language, cache_dir)
+                part = _transcribe_cut(asr, audio_path, lo, hi, language, cache_dir)
                 split = split_by_windows(part["segments"], windows)
                 for i in run:
                     parts[i] = split[i]
