@@ -197,15 +197,23 @@ def k_power(audio: np.ndarray, sample_rate: int = SAMPLE_RATE) -> np.ndarray:
     return power
 
 
-def lufs_from_power(power: np.ndarray, sample_rate: int = SAMPLE_RATE) -> float:
+def lufs_from_power(power: np.ndarray, sample_rate: int = SAMPLE_RATE, hop: int = 1) -> float:
     """BS.1770-4 gated integrated loudness from `k_power`: 400 ms blocks every 100 ms,
-    -70 LUFS absolute gate, then -10 LU relative gate. -inf when nothing passes."""
+    -70 LUFS absolute gate, then -10 LU relative gate. -inf when nothing passes.
+
+    `hop` > 1: each value of `power` is the sum over `hop` samples; block edges
+    inside a value take their share of it (for the mastering search)."""
     block, step = round(BLOCK_S * sample_rate), round(BLOCK_S * sample_rate * BLOCK_STEP)
-    if len(power) < block:
+    n = len(power) * hop
+    if n < block:
         return float("-inf")
     cum = np.concatenate([[0.0], np.cumsum(power)])
-    starts = np.arange(0, len(power) - block + 1, step)
-    z = (cum[starts + block] - cum[starts]) / block
+    starts = np.arange(0, n - block + 1, step)
+    if hop == 1:
+        z = (cum[starts + block] - cum[starts]) / block
+    else:
+        at = np.arange(len(cum))
+        z = (np.interp((starts + block) / hop, at, cum) - np.interp(starts / hop, at, cum)) / block
     with np.errstate(divide="ignore"):
         lk = -0.691 + 10 * np.log10(np.maximum(z, 0))
     gated = z[lk > ABSOLUTE_GATE_LUFS]
@@ -366,8 +374,26 @@ def _running_mean(x: np.ndarray, size: int) -> np.ndarray:
     return (cum[size:] - cum[:-size]) / size
 
 
+def _blocks(x: np.ndarray, reduce) -> np.ndarray:
+    """`reduce` (np.max, np.sum) over consecutive BLOCK-sample blocks (the last one padded with 0)."""
+    nb = -(-len(x) // BLOCK)
+    padded = np.zeros(nb * BLOCK)
+    padded[: len(x)] = x
+    return reduce(padded.reshape(nb, BLOCK), axis=1)
+
+
+def _block_gain(block_peaks: np.ndarray, ceiling_db: float, sample_rate: int = SAMPLE_RATE,
+                radius_s: float = LIMIT_RADIUS_S) -> np.ndarray:
+    """The limiter's smoothed gain per block, from each block's true-peak level."""
+    # aim a hair under the ceiling: the gain ramps reshape the peaks very slightly
+    need = np.minimum(1.0, (10 ** (ceiling_db / 20) * 0.995) / np.maximum(block_peaks, 1e-12))
+    r = max(1, int(round(radius_s * sample_rate / BLOCK)))
+    held = _running_min(need, 2 * (r + 1) + 1)
+    return np.minimum(_running_mean(held, 2 * r + 1), need)
+
+
 def limiter_gain(envelope: np.ndarray, ceiling_db: float, sample_rate: int = SAMPLE_RATE,
-                 radius_s: float = LIMIT_RADIUS_S) -> np.ndarray:
+                 radius_s: float = LIMIT_RADIUS_S, block_peaks: np.ndarray | None = None) -> np.ndarray:
     """Per-sample gain (<= 1) that keeps a signal with this true-peak `envelope` under the ceiling.
 
     The gain g[n] each sample needs is spread with a minimum filter of radius
@@ -379,20 +405,26 @@ def limiter_gain(envelope: np.ndarray, ceiling_db: float, sample_rate: int = SAM
     whose hold window covers every neighbour block, so the interpolated gain
     at any sample stays <= the gain its own block needs.
     """
-    ceiling = 10 ** (ceiling_db / 20)
     n = len(envelope)
-    if n == 0 or envelope.max() <= ceiling:
+    if n == 0 or envelope.max() <= 10 ** (ceiling_db / 20):
         return np.ones(n)
-    nb = -(-n // BLOCK)
-    pad = np.full(nb * BLOCK, 1.0)
-    # aim a hair under the ceiling: the gain ramps reshape the peaks very slightly
-    pad[:n] = np.minimum(1.0, (ceiling * 0.995) / np.maximum(envelope, 1e-12))
-    need = pad.reshape(nb, BLOCK).min(axis=1)
-    r = max(1, int(round(radius_s * sample_rate / BLOCK)))
-    held = _running_min(need, 2 * (r + 1) + 1)
-    smooth = np.minimum(_running_mean(held, 2 * r + 1), need)
-    centres = np.arange(nb) * BLOCK + (BLOCK - 1) / 2
-    return np.interp(np.arange(n), centres, smooth)
+    peaks = _blocks(envelope, np.max) if block_peaks is None else block_peaks
+    return _per_sample(_block_gain(peaks, ceiling_db, sample_rate, radius_s), n)
+
+
+def _per_sample(per_block: np.ndarray, n: int) -> np.ndarray:
+    """Linear interpolation between block centres (held flat before the first and after
+    the last): np.interp(np.arange(n), centres, per_block), without its search."""
+    nb, half = len(per_block), BLOCK // 2
+    ext = np.concatenate([per_block[:1], per_block, per_block[-1:]])
+    j = np.arange(BLOCK)
+    out = np.empty((nb, BLOCK))
+    # samples before a block's centre lie between the previous centre and this one
+    lo, hi = ext[:nb, None], ext[1:nb + 1, None]
+    out[:, :half] = lo + (hi - lo) * ((j[:half] + (BLOCK + 1) / 2) / BLOCK)
+    lo, hi = ext[1:nb + 1, None], ext[2:, None]
+    out[:, half:] = lo + (hi - lo) * ((j[half:] - (BLOCK - 1) / 2) / BLOCK)
+    return out.ravel()[:n]
 
 
 def limit(audio: np.ndarray, ceiling_db: float, sample_rate: int = SAMPLE_RATE,
@@ -528,7 +560,7 @@ def layout(segments: list[np.ndarray], pause_ms: int, channels: int = 1,
     speech = np.zeros(end)
     for (a, b), seg in zip(spans, segments):
         speech[a:b] = seg
-    mix = np.repeat(speech[:, None], channels, axis=1)
+    mix = speech[:, None] if channels == 1 else np.repeat(speech[:, None], channels, axis=1)
 
     if (music_intro is not None and len(music_intro)) or (music_outro is not None and len(music_outro)):
         speech_lufs = integrated_lufs(speech)
@@ -567,41 +599,37 @@ def normalize(mix: np.ndarray, target_lufs: float | None, ceiling_db: float,
 
     Limiting lowers the loudness a little; the gain is searched so that the
     limited mix lands on the target. Each try is cheap: the true-peak envelope
-    and the K-weighted power of the mix are computed once, and both scale with
-    the gain; the limiter's slow gain envelope is applied to the power as it
-    would be to the signal (K-weighting a signal multiplied by a gain that
-    moves over tens of ms is, to a few hundredths of a LU, the K-weighted
-    signal multiplied by that gain).
+    and the K-weighted power of the mix are computed once, reduced to blocks
+    of BLOCK samples, and both scale with the gain; the limiter's slow gain
+    envelope is applied to the power as it would be to the signal
+    (K-weighting a signal multiplied by a gain that moves over tens of ms is,
+    to a few hundredths of a LU, the K-weighted signal multiplied by that gain).
     """
     env = _peak_envelope(mix) if envelope is None else envelope
     power = k_power(mix) if power is None else power
-    base = lufs_from_power(power) if target_lufs is not None else float("-inf")
-    if not np.isfinite(base):
-        gain = limiter_gain(env, ceiling_db)
-        return mix * gain[:, None], {"gain_db": 0.0, "limiter_db": round(max(0.0, -db(gain.min())), 2)}
-
-    def limited_lufs(gain_db: float) -> tuple[float, np.ndarray]:
-        g = 10 ** (gain_db / 20)
-        lim = limiter_gain(env * g, ceiling_db)
-        return lufs_from_power(power * (g * lim) ** 2), lim
-
-    gain = target_lufs - base if start_gain_db is None else start_gain_db
-    tried: list[tuple[float, float]] = []
-    for _ in range(SEARCH_ROUNDS):
-        got, lim = limited_lufs(gain)
-        used = gain
-        if not np.isfinite(got) or abs(got - target_lufs) < SEARCH_TOLERANCE_LU:
-            break
-        tried.append((gain, got))
-        # Under heavy limiting a dB of gain buys less than a dB of loudness:
-        # step by the slope measured between the last two tries (secant).
-        slope = 1.0
-        if len(tried) >= 2 and tried[-1][0] != tried[-2][0]:
-            (g1, l1), (g2, l2) = tried[-2:]
-            slope = min(1.0, max(0.2, (l2 - l1) / (g2 - g1)))
-        gain = min(gain + (target_lufs - got) / slope, target_lufs - base + 10.0)
-    total = 10 ** (used / 20) * lim
-    stats = {"gain_db": round(used, 2), "limiter_db": round(max(0.0, -db(float(lim.min()))), 2)}
+    block_peaks, block_power = _blocks(env, np.max), _blocks(power, np.sum)
+    base = lufs_from_power(block_power, hop=BLOCK) if target_lufs is not None else float("-inf")
+    gain = 0.0
+    if np.isfinite(base):
+        gain = target_lufs - base if start_gain_db is None else start_gain_db
+        tried: list[tuple[float, float]] = []
+        for _ in range(SEARCH_ROUNDS):
+            g = 10 ** (gain / 20)
+            lim = _block_gain(block_peaks * g, ceiling_db)
+            got = lufs_from_power(block_power * (g * lim) ** 2, hop=BLOCK)
+            if not np.isfinite(got) or abs(got - target_lufs) < SEARCH_TOLERANCE_LU:
+                break
+            tried.append((gain, got))
+            # Under heavy limiting a dB of gain buys less than a dB of loudness:
+            # step by the slope measured between the last two tries (secant).
+            slope = 1.0
+            if len(tried) >= 2 and tried[-1][0] != tried[-2][0]:
+                (g1, l1), (g2, l2) = tried[-2:]
+                slope = min(1.0, max(0.2, (l2 - l1) / (g2 - g1)))
+            gain = min(gain + (target_lufs - got) / slope, target_lufs - base + 10.0)
+    g = 10 ** (gain / 20)
+    total = g * limiter_gain(env * g, ceiling_db, block_peaks=block_peaks * g)
+    stats = {"gain_db": round(gain, 2), "limiter_db": round(max(0.0, gain - db(float(total.min()))), 2)}
     return mix * total[:, None], stats
 
 

@@ -190,7 +190,7 @@ def synthesize(
     (pipeline.heal): {segment id: {"spell": "all", "rate": r, "engine": name}},
     each key optional, applied to that segment only.
     """
-    from .audio import assemble_full  # scipy/ffmpeg only when we get this far
+    from .audio import assemble_full  # numpy/ffmpeg only when we get this far
     from .tags import chapter_list, episode_tags, write_tags
 
     settings = settings or EpisodeSettings()

@@ -119,7 +119,7 @@ def test_ffmpeg_decoding_gives_16k_mono_float(clip):
     audio = load_audio(clip)
     assert audio.dtype == np.float32 and audio.ndim == 1
     assert len(audio) / 16000 == pytest.approx(wav_duration(clip), abs=0.01)
-    assert 0.01 < float(np.abs(audio).max()) <= 1.0
+    assert 0.01 < float(np.abs(audio).max()) <= 1.1   # float scale (resampling may overshoot 1.0 a little)
 
 
 def test_undecodable_audio_is_an_input_error(tmp_path):

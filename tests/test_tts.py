@@ -90,6 +90,21 @@ def test_piper_speaks_english(tmp_path):
     assert not list(tmp_path.glob(".*tmp"))  # atomic: no temp left behind
 
 
+def test_piper_keeps_its_optimized_voice_and_replaces_a_damaged_one(tmp_path, isolated_cache):
+    from pipeline.tts.piper_engine import PiperEngine, optimized_model_path
+
+    PiperEngine().synthesize(SENTENCE["en"], "en", tmp_path / "a.wav")
+    opt = optimized_model_path(PiperEngine().voice_path("en"))
+    assert opt.is_file() and opt.is_relative_to(isolated_cache)
+    assert not [p for p in opt.parent.iterdir() if p != opt]          # no temporary left behind
+    stamp = opt.stat().st_mtime_ns
+    PiperEngine().synthesize(SENTENCE["en"], "en", tmp_path / "b.wav")   # a new process would do this
+    assert opt.stat().st_mtime_ns == stamp and wav_ok(tmp_path / "b.wav")
+    opt.write_bytes(b"half a model")
+    PiperEngine().synthesize(SENTENCE["en"], "en", tmp_path / "c.wav")
+    assert wav_ok(tmp_path / "c.wav") and opt.stat().st_size > 1_000_000
+
+
 def test_piper_rate_changes_duration(tmp_path):
     e = get_engine("piper")
     e.synthesize(SENTENCE["en"], "en", tmp_path / "slow.wav", rate=0.7)
