@@ -50,6 +50,7 @@ ENVELOPE_PAD = 32              # silence around a segment that the true-peak fil
 LUFS_TOLERANCE = 0.5          # re-encode when the decoded MP3 is further than this from the target
 SEARCH_TOLERANCE_LU = 0.05     # the gain search stops this close to the loudness it aims at
 SEARCH_ROUNDS = 8
+MAX_MAKEUP_DB = 10.0           # gain above the unlimited match to the target, at most
 # BS.1770-4 K-weighting pre-filter (libebur128's derivation, valid at any rate).
 SHELF_F0, SHELF_GAIN_DB, SHELF_Q = 1681.974450955533, 3.999843853973347, 0.7071752369554196
 SHELF_VB_EXP = 0.4996667741545416
@@ -626,7 +627,10 @@ def normalize(mix: np.ndarray, target_lufs: float | None, ceiling_db: float,
             if len(tried) >= 2 and tried[-1][0] != tried[-2][0]:
                 (g1, l1), (g2, l2) = tried[-2:]
                 slope = min(1.0, max(0.2, (l2 - l1) / (g2 - g1)))
-            gain = min(gain + (target_lufs - got) / slope, target_lufs - base + 10.0)
+            step = min(gain + (target_lufs - got) / slope, target_lufs - base + MAX_MAKEUP_DB) - gain
+            if abs(step) < 0.01:   # at the make-up cap: more gain would only feed the limiter
+                break
+            gain += step
     g = 10 ** (gain / 20)
     total = g * limiter_gain(env * g, ceiling_db, block_peaks=block_peaks * g)
     stats = {"gain_db": round(gain, 2), "limiter_db": round(max(0.0, gain - db(float(total.min()))), 2)}
