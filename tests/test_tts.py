@@ -326,3 +326,14 @@ def test_numbers_side_by_side_get_a_pause():
     assert separate_close_numbers("rose to 14,800 in 2024", "en") == "rose to 14,800, in 2024"
     ranged = "entre 350 et 400 milliards de dollars"     # a range stays one phrase
     assert separate_close_numbers(ranged, "fr") == ranged
+
+
+def test_piper_loads_when_the_cache_cannot_be_written(tmp_path, monkeypatch):
+    import pipeline.paths as paths
+    from pipeline.tts.piper_engine import PiperEngine
+
+    blocker = tmp_path / "cache"
+    blocker.write_text("a file where the cache directory should be")
+    monkeypatch.setattr(paths, "CACHE_DIR", blocker)
+    PiperEngine().synthesize(SENTENCE["en"], "en", tmp_path / "a.wav")
+    assert wav_ok(tmp_path / "a.wav")

@@ -143,7 +143,7 @@ def _session(model: Path, optimized: Path):
         with atomic_path(optimized) as tmp:
             opts.optimized_model_filepath = str(tmp)
             return onnxruntime.InferenceSession(str(model), sess_options=opts, providers=providers)
-    except OSError as e:   # a read-only cache: just load
+    except Exception as e:  # a read-only or full cache (OSError, or onnxruntime's own): just load
         log.info("cannot keep the optimized voice in %s: %s", optimized.parent, e)
         return onnxruntime.InferenceSession(str(model), providers=providers)
 
