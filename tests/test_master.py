@@ -2,7 +2,6 @@
 
 import subprocess
 import sys
-import wave
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +18,7 @@ from pipeline.errors import InputError
 from pipeline.settings import EpisodeSettings
 from pipeline.synthesize import synthesize
 from pipeline.tts import get_engine
+from pipeline.tts.base import write_wav
 
 SR = 44100
 SCRIPT = {
@@ -112,24 +112,13 @@ def test_loudness_meter_is_bs1770():
 def test_file_meter_reads_what_was_encoded(tmp_path, speech):
     """measure() (ffmpeg's R128 meter on the file) agrees with pyloudnorm and with an
     independent true-peak computation on the same decoded samples."""
-    wav = tmp_path / "s.wav"
     pcm = (np.clip(speech * 0.5, -1, 1) * 32767).astype("<i2")
-    with wave.open(str(wav), "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(SR)
-        w.writeframes(pcm.tobytes())
-    got = master.measure(wav)
+    got = master.measure(write_wav(tmp_path / "s.wav", pcm.tobytes(), SR))
     audio = pcm.astype(np.float64)[:, None] / 32768
     assert got["integrated_lufs"] == pytest.approx(pyloudnorm_lufs(audio), abs=0.15)
     # 192 kHz oversampling reads a little higher than 4x, never lower
     assert independent_true_peak_db(audio) - 0.05 <= got["true_peak_dbtp"] <= independent_true_peak_db(audio) + 0.5
-    silent = tmp_path / "silent.wav"
-    with wave.open(str(silent), "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(SR)
-        w.writeframes(b"\0\0" * SR)
+    silent = write_wav(tmp_path / "silent.wav", b"\0\0" * SR, SR)
     assert master.measure(silent)["integrated_lufs"] == float("-inf")
 
 
@@ -243,13 +232,7 @@ def test_stereo_and_bitrate_settings(tmp_path, isolated_cache):
 
 def write_sine(path: Path, freq: float, seconds: float, amp: float = 0.5) -> Path:
     t = np.arange(int(seconds * SR)) / SR
-    pcm = (amp * np.sin(2 * np.pi * freq * t) * 32767).astype("<i2")
-    with wave.open(str(path), "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(SR)
-        w.writeframes(pcm.tobytes())
-    return path
+    return write_wav(path, (amp * np.sin(2 * np.pi * freq * t) * 32767).astype("<i2").tobytes(), SR)
 
 
 def tone_level(audio: np.ndarray, freq: float, lo: float, hi: float) -> float:

@@ -12,7 +12,6 @@ onnxruntime version, so both are in its name.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import platform
@@ -21,7 +20,7 @@ from pathlib import Path
 
 from .. import paths
 from ..errors import EngineError, EngineUnavailable
-from ..fsio import atomic_path
+from ..fsio import atomic_path, json_digest
 from .base import write_wav
 
 log = logging.getLogger(__name__)
@@ -119,8 +118,8 @@ def optimized_model_path(voice: Path) -> Path:
     import onnxruntime
 
     st = voice.stat()
-    key = hashlib.sha256(f"{voice.resolve()}|{st.st_size}|{st.st_mtime_ns}|{onnxruntime.__version__}|"
-                         f"{_machine_id()}".encode()).hexdigest()[:24]
+    key = json_digest([str(voice.resolve()), st.st_size, st.st_mtime_ns, onnxruntime.__version__,
+                       _machine_id()])[:24]
     return paths.CACHE_DIR / "piper" / f"{voice.stem}.{key}.ort.onnx"
 
 
