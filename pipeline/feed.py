@@ -190,6 +190,8 @@ def episode_info(ep: Path, cfg: dict) -> dict:
     script = load_script(ep / "script.yaml")
     post = fsio.read_json(ep / "post.json") if (ep / "post.json").exists() else None
     report = fsio.read_json(ep / "verify.json")
+    from .verify import binding_status
+    binding = binding_status(ep, report)
     return {
         "slug": ep.name,
         "dir": ep,
@@ -199,7 +201,8 @@ def episode_info(ep: Path, cfg: dict) -> dict:
         "date": pub_date(ep, post),
         "duration": duration_seconds(ep),
         "size": os.path.getsize(ep / "episode.mp3"),
-        "verified": bool(report.get("verified")),
+        "verified": bool(report.get("verified")) and binding.fresh,
+        "binding": binding,
         "author": (post or {}).get("author"),
     }
 
@@ -283,6 +286,10 @@ def write_feed(episodes_dir: str | os.PathLike, config_path: str | os.PathLike,
 
     With build_assets, each episode's captions, chapters.json and shownotes.html
     (the files the feed links to) are (re)written first.
+
+    A stale episode (a file changed since it was verified) is always left out,
+    said on stderr with the command that rebuilds it; its shownotes.html is
+    rewritten to say it is stale. The feed never rebuilds audio itself.
     """
     episodes_dir = Path(episodes_dir)
     out_path = Path(out_path) if out_path else episodes_dir / FEED_NAME
@@ -292,6 +299,12 @@ def write_feed(episodes_dir: str | os.PathLike, config_path: str | os.PathLike,
     items = []
     for ep in built_episodes(episodes_dir):
         info = episode_info(ep, cfg)
+        if info["binding"].stale:
+            print(f"feed: leaving out {ep.name}: {info['binding'].message}", file=sys.stderr)
+            if build_assets:
+                from .publish import shownotes_html
+                shownotes_html(ep, cfg)
+            continue
         if cfg["require_verified"] and not info["verified"]:
             print(f"feed: leaving out {ep.name}: not verified (require_verified in podcast.yaml)",
                   file=sys.stderr)

@@ -22,6 +22,8 @@ from pipeline import publish
 from pipeline.errors import InputError
 from pipeline.feed import load_config, write_feed
 
+from .conftest import seal
+
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = Path(__file__).resolve().parent / "fixtures" / "episode_sample"
 CHROMIUM = "/usr/bin/chromium"
@@ -33,7 +35,7 @@ def episode(tmp_path, mp3) -> Path:
     ep = tmp_path / "episodes" / "sample"
     shutil.copytree(SAMPLE, ep)
     shutil.copy(mp3, ep / "episode.mp3")
-    return ep
+    return seal(ep)
 
 
 def edit_json(path: Path, fn) -> None:
@@ -78,6 +80,7 @@ def evil_episode(episode) -> Path:
         t["segments"][1]["words"][0]["word"] = f" {EVIL}"
         t["segments"][1]["words"][1]["word"] = f" {EVIL_ATTR}"
     edit_json(episode / "transcript.json", transcript)
+    return seal(episode)
     return episode
 
 
