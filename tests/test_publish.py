@@ -330,6 +330,29 @@ def test_serve_prints_urls_and_stops(episode, capsys):
     assert out == [f"http://127.0.0.1:{port}/feed.xml", f"http://127.0.0.1:{port}/sample/shownotes.html"]
 
 
+def test_serve_withholds_the_notes_of_a_stale_episode(episode, capsys):
+    publish.publish_episode(episode, None)
+    script = yaml.safe_load((episode / "script.yaml").read_text())
+    script["points"][1]["text"] = "The city added 190 kilometres of lanes."      # edited after verify
+    (episode / "script.yaml").write_text(yaml.safe_dump(script))
+    ready = queue.Queue()
+    thread = threading.Thread(target=publish.serve, args=(episode.parent, 0), kwargs={"on_ready": ready.put},
+                              daemon=True)
+    thread.start()
+    server = ready.get(timeout=10)
+    try:
+        port = server.server_address[1]
+        for name in ("shownotes.html", "shownotes.md"):
+            resp, body = raw_get(port, f"/sample/{name}")
+            assert resp.status == 409 and b"script.yaml changed" in body, name
+        resp, _ = raw_get(port, "/sample/episode.mp3")
+        assert resp.status == 200
+    finally:
+        server.shutdown()
+        thread.join(5)
+    assert "sample: its show notes are withheld" in capsys.readouterr().err
+
+
 def test_serve_binds_loopback_only(episode):
     server = publish.make_server(episode.parent, port=0, quiet=True)
     try:
