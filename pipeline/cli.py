@@ -153,7 +153,8 @@ def run(args) -> int:
         from .condense import load_script
         from .transcribe import transcribe, transcribe_episode
         lang = args.lang or load_script(args.script)["language"]
-        timeline = args.audio.parent / "timeline.json"
+        from .episode import TIMELINE
+        timeline = args.audio.parent / TIMELINE
         if timeline.exists():   # an episode: re-transcribe only the segments that changed
             transcribe_episode(args.audio, timeline, args.out, lang, engine=args.asr,
                                model=args.asr_model)
@@ -172,7 +173,8 @@ def run(args) -> int:
         package(args.episode)
     elif cmd == "diff":
         from .diff import write_diff
-        for name in ("script.yaml", "timeline.json", "transcript.json"):
+        from .episode import SCRIPT, TIMELINE, TRANSCRIPT
+        for name in (SCRIPT, TIMELINE, TRANSCRIPT):
             if not (args.episode / name).exists():
                 raise_missing(args.episode / name)
         path = write_diff(args.episode, sys.stdout)

@@ -26,6 +26,7 @@ from urllib.parse import quote, urlsplit
 import yaml
 
 from . import fsio
+from .episode import AUDIO, POST, REPORT, SCRIPT, TIMELINE
 from .errors import InputError
 
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
@@ -33,7 +34,7 @@ PODCAST = "https://podcastindex.org/namespace/1.0"
 ATOM = "http://www.w3.org/2005/Atom"
 PODCAST_GUID_NS = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")   # Podcasting 2.0 spec
 
-REQUIRED_FILES = ("episode.mp3", "verify.json", "script.yaml")
+REQUIRED_FILES = (AUDIO, REPORT, SCRIPT)
 FEED_NAME = "feed.xml"
 
 DEFAULTS = {
@@ -159,19 +160,19 @@ def pub_date(ep: Path, post: dict | None) -> datetime:
             d = datetime.fromisoformat(date.strip().replace("Z", "+00:00"))
             return d if d.tzinfo else d.replace(tzinfo=timezone.utc)
         except ValueError:
-            print(f"warning: {ep / 'post.json'}: date {date!r} is not ISO 8601; "
+            print(f"warning: {ep / POST}: date {date!r} is not ISO 8601; "
                   "using the mp3's modification time", file=sys.stderr)
-    return datetime.fromtimestamp((ep / "episode.mp3").stat().st_mtime, tz=timezone.utc)
+    return datetime.fromtimestamp((ep / AUDIO).stat().st_mtime, tz=timezone.utc)
 
 
 def duration_seconds(ep: Path) -> float:
-    timeline = ep / "timeline.json"
+    timeline = ep / TIMELINE
     if timeline.exists():
         d = fsio.read_json(timeline).get("duration")
         if isinstance(d, (int, float)) and d > 0:
             return float(d)
     from mutagen.mp3 import MP3
-    return float(MP3(ep / "episode.mp3").info.length)
+    return float(MP3(ep / AUDIO).info.length)
 
 
 def clean(text) -> str:
@@ -187,9 +188,9 @@ def description_of(script: dict) -> str:
 
 def episode_info(ep: Path, cfg: dict) -> dict:
     from .condense import load_script
-    script = load_script(ep / "script.yaml")
-    post = fsio.read_json(ep / "post.json") if (ep / "post.json").exists() else None
-    report = fsio.read_json(ep / "verify.json")
+    script = load_script(ep / SCRIPT)
+    post = fsio.read_json(ep / POST) if (ep / POST).exists() else None
+    report = fsio.read_json(ep / REPORT)
     from .verify import binding_status
     binding = binding_status(ep, report)
     return {
@@ -200,7 +201,7 @@ def episode_info(ep: Path, cfg: dict) -> dict:
         "description": description_of(script),
         "date": pub_date(ep, post),
         "duration": duration_seconds(ep),
-        "size": os.path.getsize(ep / "episode.mp3"),
+        "size": os.path.getsize(ep / AUDIO),
         "verified": bool(report.get("verified")) and binding.fresh,
         "binding": binding,
         "author": (post or {}).get("author"),
@@ -261,7 +262,7 @@ def feed_xml(cfg: dict, items: list[dict]) -> bytes:
         _sub(item, "link", episode_url(cfg, slug, "shownotes.html"))
         _sub(item, "guid", episode_guid(cfg, slug), isPermaLink="false")
         _sub(item, "pubDate", email.utils.format_datetime(i["date"]))
-        _sub(item, "enclosure", url=episode_url(cfg, slug, "episode.mp3"),
+        _sub(item, "enclosure", url=episode_url(cfg, slug, AUDIO),
              length=str(i["size"]), type="audio/mpeg")
         _sub(item, f"{it}duration", str(round(i["duration"])))
         _sub(item, f"{it}episodeType", "full")

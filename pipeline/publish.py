@@ -27,6 +27,8 @@ from pathlib import Path
 
 from . import fsio
 from .condense import load_script, segments
+from .episode import AUDIO, NOTES, POST, REPORT, TIMELINE, TRANSCRIPT
+from .episode import SCRIPT as SCRIPT_YAML   # SCRIPT here is the page's JavaScript
 from .errors import InputError
 from .package import LABELS as MD_LABELS
 from .package import clock
@@ -146,8 +148,8 @@ def chapter_list(script: dict, timeline: dict) -> list[dict]:
 
 def chapters_json(ep_dir: str | os.PathLike) -> Path:
     ep = Path(ep_dir)
-    _need(ep, "script.yaml", "timeline.json")
-    chapters = chapter_list(load_script(ep / "script.yaml"), fsio.read_json(ep / "timeline.json"))
+    _need(ep, SCRIPT_YAML, TIMELINE)
+    chapters = chapter_list(load_script(ep / SCRIPT_YAML), fsio.read_json(ep / TIMELINE))
     return fsio.write_json(ep / CHAPTERS, {"version": "1.2.0", "chapters": chapters})
 
 
@@ -166,9 +168,9 @@ def transcript_diff(ep: Path) -> tuple[list, bool]:
     except (ImportError, AttributeError, NotImplementedError):
         pass
     from .verify import heard_in, segment_windows, transcript_words
-    script = load_script(ep / "script.yaml")
-    timeline = fsio.read_json(ep / "timeline.json")
-    words = transcript_words(fsio.read_json(ep / "transcript.json"))
+    script = load_script(ep / SCRIPT_YAML)
+    timeline = fsio.read_json(ep / TIMELINE)
+    words = transcript_words(fsio.read_json(ep / TRANSCRIPT))
     windows = dict(zip([s["id"] for s in timeline["segments"]], segment_windows(timeline)))
     out = [(seg, diff.diff_segment(seg["text"], heard_in(words, *windows[seg["id"]]).text, []))
            for seg in segments(script) if seg["id"] in windows]
@@ -198,10 +200,10 @@ def badge(ep: Path, report: dict, L: dict) -> str:
 
 
 def shownotes_page(ep: Path, cfg: dict) -> str:
-    script = load_script(ep / "script.yaml")
-    timeline = fsio.read_json(ep / "timeline.json")
-    report = fsio.read_json(ep / "verify.json")
-    post = fsio.read_json(ep / "post.json") if (ep / "post.json").exists() else {}
+    script = load_script(ep / SCRIPT_YAML)
+    timeline = fsio.read_json(ep / TIMELINE)
+    report = fsio.read_json(ep / REPORT)
+    post = fsio.read_json(ep / POST) if (ep / POST).exists() else {}
     lang = script.get("language") if script.get("language") in LABELS else "en"
     L = LABELS[lang]
     title = script.get("title") or post.get("title") or ep.name
@@ -267,7 +269,7 @@ def shownotes_page(ep: Path, cfg: dict) -> str:
                         if url else f"<li>{e(label)}</li>")
         body.append("</ul>")
 
-    if (ep / "transcript.json").exists():
+    if (ep / TRANSCRIPT).exists():
         diff, with_numbers = transcript_diff(ep)
         body += [f'<h2>{e(L["transcript"])}</h2>', '<section class="transcript">',
                  f'<p><small>{e(L["diff_note"])}'
@@ -277,8 +279,8 @@ def shownotes_page(ep: Path, cfg: dict) -> str:
                         f'{e(seg["title"])}</h3><p>{render_diff(ops)}</p>')
         body.append("</section>")
 
-    files = [(n, n) for n in ("episode.mp3", "captions.vtt", "captions.srt",
-                              "transcript.podcast.json", CHAPTERS, "shownotes.md")
+    files = [(n, n) for n in (AUDIO, "captions.vtt", "captions.srt",
+                              "transcript.podcast.json", CHAPTERS, NOTES)
              if (ep / n).exists() or n == CHAPTERS]
     body.append(f'<footer><p>{e(L["files"])}: '
                 + " · ".join(f'<a href="{e(urllib.parse.quote(n))}">{e(label)}</a>' for n, label in files)
@@ -300,7 +302,7 @@ def shownotes_page(ep: Path, cfg: dict) -> str:
 def shownotes_html(ep_dir: str | os.PathLike, config=None) -> Path:
     """Write <ep>/shownotes.html. config: a load_config() dict, a podcast.yaml path, or None."""
     ep = Path(ep_dir)
-    _need(ep, "script.yaml", "timeline.json", "verify.json")
+    _need(ep, SCRIPT_YAML, TIMELINE, REPORT)
     return fsio.write_text(ep / SHOWNOTES_HTML, shownotes_page(ep, resolve_config(config)))
 
 
@@ -312,14 +314,14 @@ def publish_episode(ep_dir: str | os.PathLike, config=None) -> dict[str, Path]:
     from .captions import captions
     from .verify import binding_status
     ep = Path(ep_dir)
-    _need(ep, "verify.json")
+    _need(ep, REPORT)
     cfg = resolve_config(config)
     out: dict[str, Path] = {}
     binding = binding_status(ep)
     if binding.stale:
         print(f"publish: {ep.name}: {binding.message}", file=sys.stderr)
     else:
-        if (ep / "transcript.json").exists():
+        if (ep / TRANSCRIPT).exists():
             out.update(captions(ep, speaker=None))
         out["chapters"] = chapters_json(ep)
     out["html"] = shownotes_html(ep, cfg)
@@ -355,7 +357,7 @@ class EpisodeHandler(SimpleHTTPRequestHandler):
 
     server_version = "podcast-pipeline"
     stale: dict[str, str] = {}      # episode folder -> why its verdict no longer holds
-    PAGES = ("shownotes.html", "shownotes.md")
+    PAGES = (SHOWNOTES_HTML, NOTES)
     extensions_map = {**SimpleHTTPRequestHandler.extensions_map,
                       ".mp3": "audio/mpeg", ".vtt": "text/vtt", ".srt": "application/x-subrip",
                       ".json": "application/json", ".xml": "application/xml",
