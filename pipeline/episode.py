@@ -19,6 +19,10 @@ REPORT = "verify.json"
 NOTES = "shownotes.md"
 
 
+def _file(name: str) -> property:
+    return property(lambda self: self.dir / name, doc=f"the episode's {name}")
+
+
 @dataclass(frozen=True)
 class Episode:
     dir: Path
@@ -26,34 +30,10 @@ class Episode:
     def __post_init__(self):
         object.__setattr__(self, "dir", Path(self.dir))
 
-    @property
-    def name(self) -> str:
-        return self.dir.name
-
-    @property
-    def post(self) -> Path:
-        return self.dir / POST
-
-    @property
-    def script(self) -> Path:
-        return self.dir / SCRIPT
-
-    @property
-    def audio(self) -> Path:
-        return self.dir / AUDIO
-
-    @property
-    def timeline(self) -> Path:
-        return self.dir / TIMELINE
-
-    @property
-    def transcript(self) -> Path:
-        return self.dir / TRANSCRIPT
-
-    @property
-    def report(self) -> Path:
-        return self.dir / REPORT
-
-    @property
-    def notes(self) -> Path:
-        return self.dir / NOTES
+    post = _file(POST)
+    script = _file(SCRIPT)
+    audio = _file(AUDIO)
+    timeline = _file(TIMELINE)
+    transcript = _file(TRANSCRIPT)
+    report = _file(REPORT)
+    notes = _file(NOTES)
