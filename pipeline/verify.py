@@ -284,5 +284,6 @@ def rebuild_command(ep: Episode, changed: list[str]) -> str:
         return (f"{synthesize} && python -m pipeline transcribe {d}/{AUDIO} --out {d}/{TRANSCRIPT} "
                 f"--script {d}/{SCRIPT} && python -m pipeline verify {d}")
     make = f"make episode SRC={shlex.quote(source)}"
-    # make goes by modification times and cannot see a replaced MP3: re-assemble it first
-    return f"{synthesize} && {make}" if AUDIO in changed else make
+    # make goes by modification times and cannot see a replaced MP3 (or a timeline edited
+    # by hand, which it would take as new): re-assemble them first
+    return f"{synthesize} && {make}" if {AUDIO, TIMELINE} & set(changed) else make

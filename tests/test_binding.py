@@ -112,7 +112,9 @@ def test_a_segment_missing_from_the_timeline_is_never_spoken_and_not_verified(bu
     timeline = json.loads((built / "timeline.json").read_text())
     timeline["segments"] = [s for s in timeline["segments"] if s["id"] != "point-2"]
     (built / "timeline.json").write_text(json.dumps(timeline))
-    assert binding_status(built).changed == ("timeline.json",)
+    status = binding_status(built)
+    assert status.changed == ("timeline.json",)
+    assert status.fix.startswith("python -m pipeline synthesize ")    # make would trust it
 
     report = verify_episode(built)
     assert not report["verified"]
