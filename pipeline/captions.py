@@ -43,7 +43,8 @@ MAX_CUE_S = 7.0
 PAUSE_S = 1.2
 MIN_SENTENCE_CUE = 21          # shorter cues run on past a sentence end
 SENTENCE_END_RE = re.compile(r"[.!?…。]['\"»”’)\]]*$")
-TOKEN_RE = re.compile(r"\S+")
+# Words split at ordinary spaces only: "1\u00a0500" and "95\u202f%" stay one token, verbatim.
+TOKEN_RE = re.compile(r"[^ \t\r\n\f\v]+")
 NORM_RE = re.compile(r"[\W_]+")
 
 VTT, SRT, PODCAST_JSON = "captions.vtt", "captions.srt", "transcript.podcast.json"

@@ -200,6 +200,17 @@ def test_a_number_is_never_split_and_stays_with_its_unit(tmp_path):
     assert any("3 new" in line for line in lines), lines
 
 
+def test_french_numbers_keep_their_non_breaking_spaces(tmp_path):
+    texts = ["Bonjour.", "Le réseau compte 1\u00a0500\u00a0km de pistes, soit 95\u202f% de plus.", "Au revoir."]
+    heard = ["Bonjour.", "Le réseau compte 1 500 km de pistes, soit 95 % de plus.", "Au revoir."]
+    ep = write_episode(tmp_path / "e", texts, [said(t, i * 10.0) for i, t in enumerate(heard)],
+                       [(i * 10.0, i * 10.0 + 6.0) for i in range(3)], 30.0, lang="fr")
+    vtt, srt, pj = outputs(captions(ep))
+    for cues in (vtt, srt):
+        assert any("1\u00a0500\u00a0km" in line for c in cues for line in c["lines"])
+        assert any("95\u202f%" in line for c in cues for line in c["lines"])
+
+
 def test_a_segment_never_spoken_gets_no_cue_and_unheard_words_are_spread_inside(tmp_path):
     texts = ["Hello there.", "This point was spoken but Whisper heard nothing.", "Bye now."]
     ep = write_episode(tmp_path / "e", texts, [said(texts[0], 0.0), [], said(texts[2], 8.0)],
