@@ -85,16 +85,18 @@ def make_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("package", help="episode folder -> shownotes.md")
     s.add_argument("episode", type=Path)
 
-    s = sub.add_parser("publish", help="episode folder -> captions, chapters.json, shownotes.html")
+    s = sub.add_parser("publish", help="episode folder -> captions, chapters.json, shownotes.html "
+                                       "(a stale episode: only its shownotes.html, marked stale)")
     s.add_argument("episode", type=Path)
     s.add_argument("--config", type=Path, default=Path("podcast.yaml"))
 
-    s = sub.add_parser("feed", help="every built episode -> episodes/feed.xml")
+    s = sub.add_parser("feed", help="every built episode -> episodes/feed.xml (stale ones left out)")
     s.add_argument("--episodes", type=Path, default=Path("episodes"))
     s.add_argument("--config", type=Path, default=Path("podcast.yaml"))
     s.add_argument("--out", type=Path, default=None)
 
-    s = sub.add_parser("serve", help="serve episodes/ on http://127.0.0.1:PORT/")
+    s = sub.add_parser("serve", help="serve episodes/ on http://127.0.0.1:PORT/ (a stale "
+                                     "episode's show notes answer 409)")
     s.add_argument("directory", type=Path, nargs="?", default=Path("episodes"))
     s.add_argument("--port", type=int, default=8000)
 
