@@ -188,10 +188,10 @@ def description_of(script: dict) -> str:
 
 def episode_info(ep: Path, cfg: dict) -> dict:
     from .condense import load_script
+    from .verify import binding_status
     script = load_script(ep / SCRIPT)
     post = fsio.read_json(ep / POST) if (ep / POST).exists() else None
     report = fsio.read_json(ep / REPORT)
-    from .verify import binding_status
     binding = binding_status(ep, report)
     return {
         "slug": ep.name,
