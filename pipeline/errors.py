@@ -1,8 +1,13 @@
 """One error hierarchy. Every message names the cause and, when known, the fix.
 
 Exit codes follow the CLI contract: 2 for bad input or usage (and set-up
-problems the user must fix), 1 is reserved for "built, but not verified".
+problems the user must fix), 3 for a fault of the system (disk full,
+permission denied, port out of reach), 1 is reserved for "built, but not
+verified".
 """
+
+import errno
+import os
 
 
 class PipelineError(Exception):
@@ -41,3 +46,37 @@ class EngineUnavailable(EngineError):
 
 class SetupError(PipelineError):
     """Models or tools are missing or corrupt; `make setup` fixes most of these."""
+
+
+class SystemFault(PipelineError):
+    """The machine refused: disk full, permission denied, a folder in the way.
+
+    Not the user's input and not a failed check, so it has its own exit code.
+    """
+
+    exit_code = 3
+
+
+# What to do about an OSError, by errno: the cause is the OS's own words.
+_OS_FIXES = {
+    errno.ENOSPC: "free some disk space, then run the same command again",
+    errno.EDQUOT: "free some space within your disk quota, then run the same command again",
+    errno.EACCES: "make the folder writable (chmod u+w) or choose another --out",
+    errno.EPERM: "make the folder writable (chmod u+w) or choose another --out",
+    errno.EROFS: "choose an --out on a writable disk",
+    errno.EEXIST: "remove it or choose another --out",
+    errno.ENOTDIR: "a file is in the way of a folder: remove it or choose another --out",
+    errno.EISDIR: "a folder is in the way of a file: remove it or choose another --out",
+    errno.EADDRINUSE: "pick another port (make serve PORT=8001)",
+    errno.EMFILE: "raise the open-file limit (ulimit -n) or close other programs",
+}
+
+
+def system_fault(err: OSError) -> SystemFault:
+    """One line naming what the OS refused and where, plus what to do about it."""
+    where = f": {err.filename}" if err.filename else ""
+    if err.filename2:
+        where += f" -> {err.filename2}"
+    cause = (err.strerror or os.strerror(err.errno)) if err.errno else str(err)
+    fix = _OS_FIXES.get(err.errno, "check the path and the disk, then run the same command again")
+    return SystemFault(f"{cause}{where}", fix)

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from . import fsio
 from .condense import load_script, segments
-from .errors import InputError
+from .errors import InputError, SystemFault
 from .package import LABELS as MD_LABELS
 from .package import clock
 
@@ -401,8 +401,8 @@ def make_server(directory: str | os.PathLike, port: int = 8000, quiet: bool = Fa
     try:
         return ThreadingHTTPServer(("127.0.0.1", port), partial(handler, directory=str(directory)))
     except OSError as err:
-        raise InputError(f"cannot listen on 127.0.0.1:{port}: {err.strerror}",
-                         "pick another port (make serve PORT=8001)") from None
+        raise SystemFault(f"cannot listen on 127.0.0.1:{port}: {err.strerror}",
+                          "pick another port (make serve PORT=8001)") from None
 
 
 def site_urls(directory: Path, port: int) -> list[str]:
