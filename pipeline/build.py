@@ -13,6 +13,7 @@ from . import ingest as ingest_stage
 from . import package as package_stage
 from . import verify as verify_stage
 from .settings import EpisodeSettings, load_settings
+from .text import sanitize
 
 DEFAULT_TTS = "gtts"
 DEFAULT_ASR = "faster-whisper"
@@ -26,7 +27,7 @@ POST, SCRIPT, AUDIO, TIMELINE, TRANSCRIPT, REPORT, NOTES = (
 
 
 def log(msg: str) -> None:
-    print(msg, file=sys.stderr, flush=True)
+    print(sanitize(msg), file=sys.stderr, flush=True)
 
 
 def settings_for(out: Path) -> EpisodeSettings:

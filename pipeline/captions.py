@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import fsio
+from .text import sanitize
 from .errors import InputError
 
 LINE_CHARS = 42
@@ -62,11 +63,11 @@ def transcript_word_list(transcript: dict) -> list[Word]:
         words = seg.get("words") or []
         if words:
             for w in words:
-                text = str(w.get("word") or "").strip()
+                text = sanitize(w.get("word")).strip()
                 if text:
                     out.append(Word(text, float(w.get("start") or 0.0), float(w.get("end") or 0.0)))
             continue
-        tokens = str(seg.get("text") or "").split()     # no word timings: spread evenly
+        tokens = sanitize(seg.get("text")).split()     # no word timings: spread evenly
         if not tokens:
             continue
         s, e = float(seg.get("start") or 0.0), float(seg.get("end") or 0.0)

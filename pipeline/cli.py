@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from .errors import InputError, PipelineError, system_fault
+from .text import sanitize
 
 EXIT_OK, EXIT_UNVERIFIED, EXIT_USAGE, EXIT_SYSTEM, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 MAX_PORT = 65535
@@ -273,13 +274,13 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return run(args)
     except PipelineError as e:
-        print(f"error: {e.message}", file=sys.stderr)
+        print(f"error: {sanitize(e.message)}", file=sys.stderr)
         return e.exit_code
     except OSError as e:   # disk full, permission denied...: the machine's fault, not the post's
         if isinstance(e, BrokenPipeError):
             return quiet_broken_pipe()
         fault = system_fault(e)
-        print(f"error: {fault.message}", file=sys.stderr)
+        print(f"error: {sanitize(fault.message)}", file=sys.stderr)
         return fault.exit_code
     except KeyboardInterrupt:
         print("interrupted: finished files are intact, unfinished ones were not written",

@@ -26,6 +26,7 @@ from urllib.parse import quote, urlsplit
 import yaml
 
 from . import fsio
+from . import text as textmod
 from .errors import InputError
 
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
@@ -175,7 +176,8 @@ def duration_seconds(ep: Path) -> float:
 
 
 def clean(text) -> str:
-    return XML_INVALID_RE.sub("", str(text if text is not None else ""))
+    """Text fit for XML and for people: no controls, no bidi overrides (pipeline.text)."""
+    return XML_INVALID_RE.sub("", textmod.sanitize(text))
 
 
 def description_of(script: dict) -> str:

@@ -30,6 +30,7 @@ from .condense import load_script, segments
 from .errors import InputError, SystemFault
 from .package import LABELS as MD_LABELS
 from .package import clock
+from .text import sanitize
 
 CHAPTERS, SHOWNOTES_HTML = "chapters.json", "shownotes.html"
 
@@ -89,7 +90,7 @@ SCRIPT = """(function () {
 
 
 def e(value) -> str:
-    return html.escape("" if value is None else str(value), quote=True)
+    return html.escape(sanitize(value), quote=True)
 
 
 def link_url(url) -> str | None:
@@ -134,7 +135,8 @@ def chapter_list(script: dict, timeline: dict) -> list[dict]:
         if t is None:
             continue
         title = names[seg["id"]].get(lang, seg["title"]) if seg["id"] in names else seg["title"]
-        chapters.append({"startTime": round(max(0.0, float(t["start"])), 3), "title": str(title)})
+        chapters.append({"startTime": round(max(0.0, float(t["start"])), 3),
+                         "title": sanitize(title)})
     chapters.sort(key=lambda c: c["startTime"])
     if chapters:
         chapters[0]["startTime"] = 0.0      # players show a chapter from the very start

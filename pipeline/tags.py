@@ -24,6 +24,7 @@ import re
 from pathlib import Path
 
 from . import fsio, paths
+from .text import sanitize
 from .errors import InputError
 
 GENRE = "Podcast"
@@ -40,8 +41,7 @@ def clean(value, limit: int = MAX_TEXT) -> str:
     """Untrusted text -> a str fit for an ID3 text frame (possibly empty)."""
     if value is None:
         return ""
-    text = value if isinstance(value, str) else str(value)
-    text = _CONTROL_RE.sub(" ", text)
+    text = sanitize(_CONTROL_RE.sub(" ", value if isinstance(value, str) else str(value)))
     text = re.sub(r"\s+", " ", text).strip()
     if len(text) > limit:
         text = text[: limit - 1].rstrip() + "…"
