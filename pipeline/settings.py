@@ -9,6 +9,7 @@ from pathlib import Path
 
 import yaml
 
+from .cover import check_cover
 from .errors import InputError
 
 
@@ -69,6 +70,8 @@ def load_settings(source: Path | None) -> EpisodeSettings:
         value = getattr(settings, key)
         if value:
             setattr(settings, key, str(_inside(base, value, path, key)))
+    if settings.cover:
+        check_cover(settings.cover)        # refused now, not after the speech is made
     if settings.piper_voice:
         settings.piper_voice = {str(lang): str(_inside(base, str(voice), path, "piper_voice"))
                                 for lang, voice in settings.piper_voice.items()}
