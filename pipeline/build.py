@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 from . import condense as condense_stage
+from . import fsio
 from . import ingest as ingest_stage
 from . import package as package_stage
 from . import verify as verify_stage
@@ -45,8 +46,10 @@ def synthesize(out: Path, tts: str, settings: EpisodeSettings) -> dict:
 
     condense_stage.require_approved(out / SCRIPT, out / POST)
     script = condense_stage.load_script(out / SCRIPT)
-    return synth_stage.synthesize(out / SCRIPT, out, engine=tts, settings=settings,
-                                  overrides=load_overrides(out, script))
+    timeline = synth_stage.synthesize(out / SCRIPT, out, engine=tts, settings=settings,
+                                      overrides=load_overrides(out, script))
+    fsio.remove_stale_temps(out)    # a killed synthesis left its .tmp behind
+    return timeline
 
 
 def transcribe(out: Path, asr: str, model: str = DEFAULT_ASR_MODEL) -> dict:
@@ -84,6 +87,7 @@ def package(out: Path) -> None:
 
     package_stage.package(out / SCRIPT, out / TIMELINE, out / REPORT, out / NOTES, out / POST)
     publish_episode(out)
+    fsio.remove_stale_temps(out)
 
 
 def check_engines(tts: str, asr: str, asr_model: str | None = None) -> None:
