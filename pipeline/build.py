@@ -13,7 +13,7 @@ from . import fsio
 from . import ingest as ingest_stage
 from . import package as package_stage
 from . import verify as verify_stage
-from .settings import EpisodeSettings, load_settings
+from .settings import EpisodeSettings, load_settings, source_of
 from .text import sanitize
 
 DEFAULT_TTS = "gtts"
@@ -36,8 +36,7 @@ def settings_for(out: Path) -> EpisodeSettings:
     post = Path(out) / POST
     if not post.exists():
         return EpisodeSettings()
-    source = ingest_stage.fsio.read_json(post).get("source")
-    return load_settings(Path(source) if source else None)
+    return load_settings(source_of(post, fsio.read_json(post)))
 
 
 def synthesize(out: Path, tts: str, settings: EpisodeSettings) -> dict:

@@ -15,7 +15,7 @@ from . import fsio, numbers, text as textmod
 from .errors import InputError
 from .fsio import sha256_file
 from .registry import Registry
-from .settings import load_settings
+from .settings import load_settings, source_of
 
 MIN_POINTS, MAX_POINTS = 4, 8
 MAX_SENTENCES_PER_POINT = 4
@@ -414,8 +414,7 @@ def condense(post_path: Path, out_path: Path, condenser: str = "extractive",
         return load_script(out_path)
     post = fsio.read_json(post_path)
     if target_seconds is None:
-        source = Path(post["source"]) if post.get("source") else None
-        target_seconds = load_settings(source).target_seconds
+        target_seconds = load_settings(source_of(post_path, post)).target_seconds
     script = make_script(post, condenser, target_seconds)
     fsio.write_yaml(out_path, script)
     fsio.write_json(meta_path(out_path), {

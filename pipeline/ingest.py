@@ -16,6 +16,7 @@ import yaml
 
 from . import fsio, numbers, text as textmod
 from .errors import InputError
+from .settings import publish_source
 
 SUPPORTED_SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm")
 MAX_BYTES = 5_000_000
@@ -418,7 +419,7 @@ def ingest(source: Path, out_path: Path, lang: str | None = None) -> dict:
         raise InputError(f"{source} is empty", "write the post first")
     meta, blocks = PARSERS[suffix](raw)
     post = build_post(meta, blocks, lang)
-    post["source"] = str(source)
+    post["source"] = publish_source(out_path, source)   # a name, never a local path
     lint_text = raw if suffix in (".md", ".markdown", ".txt") else body_text(post)
     post["lint"] = [dataclasses.asdict(f) for f in numbers.lint(lint_text, post["language"])]
     fsio.write_json(out_path, post)

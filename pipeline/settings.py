@@ -4,11 +4,13 @@ Every key is optional; unknown keys and wrong types are errors that say how
 to fix them, so a typo never passes silently.
 """
 
+import os
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 import yaml
 
+from . import fsio
 from .cover import check_cover
 from .errors import InputError
 
@@ -38,6 +40,33 @@ _TYPES = {"target_seconds": (int, float), "rate": (int, float), "pause_ms": int,
           "bitrate": str, "channels": int, "loudness_lufs": (int, float),
           "true_peak_db": (int, float), "tts": str, "music_intro": str, "music_outro": str,
           "cover": str, "piper_voice": dict, "show": str, "episode_number": int}
+
+
+def publish_source(post_json: Path, source: Path) -> str:
+    """The post's name for post.json (which is served: no local path in it); where
+    the post lives is kept in a dot-file beside post.json (never served), as a
+    path relative to that folder so the episode folder can move with its post."""
+    post_json, source = Path(post_json), Path(source)
+    try:
+        where = os.path.relpath(source.resolve(), post_json.parent.resolve())
+    except ValueError:          # another drive: only an absolute path can say where
+        where = str(source.resolve())
+    fsio.write_text(locator_path(post_json), where + "\n")
+    return source.name
+
+
+def source_of(post_json: Path, post: dict) -> Path | None:
+    """Where the post of this post.json lives (for its settings), if known."""
+    post_json = Path(post_json)
+    locator = locator_path(post_json)
+    if locator.is_file():
+        return post_json.parent / locator.read_text(encoding="utf-8").strip()
+    source = post.get("source")            # folders built before the locator existed
+    return Path(source) if source else None
+
+
+def locator_path(post_json: Path) -> Path:
+    return Path(post_json).with_name(f".{Path(post_json).name}.source")
 
 
 def settings_path(source: Path) -> Path:
