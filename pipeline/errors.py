@@ -48,6 +48,16 @@ class SetupError(PipelineError):
     """Models or tools are missing or corrupt; `make setup` fixes most of these."""
 
 
+def yaml_problem(err: Exception, first_line: int = 1) -> str:
+    """A PyYAML error in one line: where and what ("line 3, column 7: ..."),
+    not PyYAML's multi-line excerpt. first_line: the file line of the text's line 1."""
+    mark = getattr(err, "problem_mark", None)
+    problem = getattr(err, "problem", None) or str(err).strip().splitlines()[0]
+    if mark is None:
+        return problem
+    return f"line {mark.line + first_line}, column {mark.column + 1}: {problem}"
+
+
 class SystemFault(PipelineError):
     """The machine refused: disk full, permission denied, a folder in the way.
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 
 from . import fsio, numbers, text as textmod
-from .errors import InputError
+from .errors import InputError, yaml_problem
 from .settings import publish_source
 
 SUPPORTED_SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm")
@@ -127,7 +127,7 @@ def _front_matter(src: str) -> tuple[dict, str]:
     try:
         meta = yaml.safe_load(m.group(1)) or {}
     except yaml.YAMLError as e:
-        raise InputError(f"the post's front matter is not valid YAML: {e}",
+        raise InputError(f"the post's front matter is not valid YAML ({yaml_problem(e, 2)})",
                          "fix the block between the two '---' lines") from None
     if not isinstance(meta, dict):
         meta = {}

@@ -12,7 +12,7 @@ import yaml
 
 from . import fsio
 from .cover import check_cover
-from .errors import InputError
+from .errors import InputError, yaml_problem
 
 
 @dataclass
@@ -40,6 +40,13 @@ _TYPES = {"target_seconds": (int, float), "rate": (int, float), "pause_ms": int,
           "bitrate": str, "channels": int, "loudness_lufs": (int, float),
           "true_peak_db": (int, float), "tts": str, "music_intro": str, "music_outro": str,
           "cover": str, "piper_voice": dict, "show": str, "episode_number": int}
+
+
+# Numeric settings and the values that make sense (anything else is a typo).
+RANGES = {"target_seconds": (10, 3600, " seconds"), "rate": (0.5, 2.0, ""),
+          "pause_ms": (0, 10000, " ms"), "channels": (1, 2, " (mono or stereo)"),
+          "loudness_lufs": (-40, -5, " LUFS"), "true_peak_db": (-9, 0, " dBTP"),
+          "episode_number": (1, 100000, "")}
 
 
 def publish_source(post_json: Path, source: Path) -> str:
@@ -82,7 +89,7 @@ def load_settings(source: Path | None) -> EpisodeSettings:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as e:
-        raise InputError(f"{path} is not valid YAML: {e}", "fix the line it names") from None
+        raise InputError(f"{path} is not valid YAML ({yaml_problem(e)})", "fix the line it names") from None
     if not isinstance(data, dict):
         raise InputError(f"{path} must be a mapping of settings", "see README: episode settings")
     known = {f.name for f in fields(EpisodeSettings)}
@@ -104,11 +111,10 @@ def load_settings(source: Path | None) -> EpisodeSettings:
     if settings.piper_voice:
         settings.piper_voice = {str(lang): str(_inside(base, str(voice), path, "piper_voice"))
                                 for lang, voice in settings.piper_voice.items()}
-    if not 10 <= settings.target_seconds <= 3600:
-        raise InputError(f"{path}: target_seconds {settings.target_seconds} is out of range",
-                         "use 10 to 3600 seconds")
-    if not 0.5 <= settings.rate <= 2.0:
-        raise InputError(f"{path}: rate {settings.rate} is out of range", "use 0.5 to 2.0")
+    for key, (low, high, unit) in RANGES.items():
+        value = getattr(settings, key)
+        if value is not None and not low <= value <= high:
+            raise InputError(f"{path}: {key} {value} is out of range", f"use {low} to {high}{unit}")
     return settings
 
 
