@@ -11,7 +11,7 @@ import os
 import sys
 from pathlib import Path
 
-from .errors import InputError, PipelineError, system_fault
+from .errors import InputError, PipelineError, os_error
 from .text import sanitize
 
 EXIT_OK, EXIT_UNVERIFIED, EXIT_USAGE, EXIT_SYSTEM, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
@@ -279,7 +279,7 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as e:   # disk full, permission denied...: the machine's fault, not the post's
         if isinstance(e, BrokenPipeError):
             return quiet_broken_pipe()
-        fault = system_fault(e)
+        fault = os_error(e)
         print(f"error: {sanitize(fault.message)}", file=sys.stderr)
         return fault.exit_code
     except KeyboardInterrupt:

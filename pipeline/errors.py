@@ -82,11 +82,18 @@ _OS_FIXES = {
 }
 
 
-def system_fault(err: OSError) -> SystemFault:
-    """One line naming what the OS refused and where, plus what to do about it."""
+def os_error(err: OSError) -> PipelineError:
+    """One line naming what the OS refused and where, plus what to do about it.
+
+    A missing file is the user's to fix (a typo, an earlier stage not run): exit 2.
+    Everything else the machine refused is a SystemFault: exit 3.
+    """
     where = f": {err.filename}" if err.filename else ""
     if err.filename2:
         where += f" -> {err.filename2}"
     cause = (err.strerror or os.strerror(err.errno)) if err.errno else str(err)
+    if err.errno == errno.ENOENT:
+        return InputError(f"{cause}{where}",
+                          "check the path, or build the earlier stages first (make episode SRC=...)")
     fix = _OS_FIXES.get(err.errno, "check the path and the disk, then run the same command again")
     return SystemFault(f"{cause}{where}", fix)

@@ -146,3 +146,10 @@ def test_port_taken_is_exit_3(tmp_path, capsys):
         assert cli.main(["serve", str(tmp_path), "--port", str(port)]) == 3
     err = capsys.readouterr().err
     assert f"cannot listen on 127.0.0.1:{port}" in err and "PORT=" in err
+
+
+def test_a_missing_input_is_usage_not_a_system_fault(tmp_path):
+    r = run("package", str(tmp_path / "nothing"))
+    assert r.returncode == 2 and "No such file or directory" in r.stderr
+    assert "build the earlier stages first" in r.stderr
+    no_traceback(r)
