@@ -56,6 +56,9 @@ ifneq ($(filter episode,$(MAKECMDGOALS)),)
 ifeq ($(wildcard $(SRC)),)
 $(error post not found: SRC=$(SRC). Fix: give the path of an existing post, e.g. make episode SRC=episodes/demo.md)
 endif
+ifeq ($(filter-out -%,$(SLUG)),)
+$(error SRC=$(SRC) gives no usable folder name (it must start with a letter or digit). Fix: $(SRC_FIX))
+endif
 endif
 
 .DEFAULT_GOAL := help

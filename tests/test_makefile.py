@@ -72,6 +72,14 @@ def test_slug_uses_a_safe_character_set(repo):
     assert "--out 'episodes/my-post-v2/post.json'" in r.stdout, r.stdout + r.stderr
 
 
+@pytest.mark.parametrize("name", [".md", ".hidden.md", "_x.md"])
+def test_a_name_without_a_usable_slug_is_refused(repo, name):
+    (repo / "episodes" / name).write_text("# x\n\nIn 2024 we rode 42 km.\n")
+    r = make(repo, "episode", f"SRC=episodes/{name}")
+    assert r.returncode != 0 and "no usable folder name" in r.stderr
+    assert sorted(p.name for p in (repo / "episodes").iterdir()) == sorted(["demo.md", name])
+
+
 def test_missing_post_is_said_plainly_and_nothing_is_created(repo):
     r = make(repo, "episode", "SRC=/typo.md")
     assert r.returncode != 0
