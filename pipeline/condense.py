@@ -427,7 +427,8 @@ def load_script(path: Path) -> dict:
     try:
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     except yaml.YAMLError as e:
-        raise InputError(f"{path} is not valid YAML ({yaml_problem(e)})", "fix the line it names") from None
+        raise InputError(f"{path} is not valid YAML ({yaml_problem(e)})",
+                         "fix the line it names") from None
     if not isinstance(data, dict) or not isinstance(data.get("points"), list):
         raise InputError(f"{path} has no 'points' list", "see README: script.yaml format")
     for i, p in enumerate(data["points"], 1):

@@ -93,7 +93,7 @@ def os_error(err: OSError) -> PipelineError:
         where += f" -> {err.filename2}"
     cause = (err.strerror or os.strerror(err.errno)) if err.errno else str(err)
     if err.errno == errno.ENOENT:
-        return InputError(f"{cause}{where}",
-                          "check the path, or build the earlier stages first (make episode SRC=...)")
+        return InputError(f"{cause}{where}", "check the path, or build the earlier stages "
+                                             "first (make episode SRC=...)")
     fix = _OS_FIXES.get(err.errno, "check the path and the disk, then run the same command again")
     return SystemFault(f"{cause}{where}", fix)

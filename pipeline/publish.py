@@ -375,9 +375,9 @@ class EpisodeHandler(SimpleHTTPRequestHandler):
         """Only what could be served: no dot-files, no symlinks leading out."""
         names = sorted(n for n in os.listdir(path)
                        if not n.startswith(".") and self._inside_root(os.path.join(path, n)))
+        names = [n + "/" if os.path.isdir(os.path.join(path, n)) else n for n in names]
         title = e(urllib.parse.unquote(urllib.parse.urlsplit(self.path).path))
-        items = "".join(f'<li><a href="{e(urllib.parse.quote(n + ("/" if os.path.isdir(os.path.join(path, n)) else "")))}">'
-                        f"{e(n)}</a></li>" for n in names)
+        items = "".join(f'<li><a href="{e(urllib.parse.quote(n))}">{e(n)}</a></li>' for n in names)
         body = (f'<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>{title}</title></head>'
                 f"<body><h1>{title}</h1><ul>{items}</ul></body></html>\n").encode("utf-8")
         self.send_response(HTTPStatus.OK)

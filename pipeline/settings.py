@@ -89,7 +89,8 @@ def load_settings(source: Path | None) -> EpisodeSettings:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as e:
-        raise InputError(f"{path} is not valid YAML ({yaml_problem(e)})", "fix the line it names") from None
+        raise InputError(f"{path} is not valid YAML ({yaml_problem(e)})",
+                         "fix the line it names") from None
     if not isinstance(data, dict):
         raise InputError(f"{path} must be a mapping of settings", "see README: episode settings")
     known = {f.name for f in fields(EpisodeSettings)}
