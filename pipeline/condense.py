@@ -13,6 +13,7 @@ import yaml
 
 from . import fsio, numbers, text as textmod
 from .errors import InputError
+from .fetch import is_url
 from .fsio import sha256_file
 from .registry import Registry
 from .settings import load_settings
@@ -39,7 +40,7 @@ ASIDE_RE = re.compile(
     r"as (shown|seen) (above|below|in the)|(see|in) the (chart|table|graph|figure) (above|below)|"
     r"ci-(dessus|dessous)|(le|ce) (tableau|graphique) (suivant|ci)|see the (guide|docs?|"
     r"documentation|changelog|release notes|blog post)|play online|give it a try|try it (out|now)|"
-    r"essayez", re.I)
+    r"essayez|share your (findings|feedback|thoughts)", re.I)
 # Version strings, hardware specs and sizes: figures that are not news.
 TECHNICAL_RE = re.compile(r"\b\d+\.\d+\.\d+\b|\b\d+(GB|MB|KB|TB|GHz|MHz)\b|\bv\d+(\.\d+)+\b", re.I)
 # Words that make a figure a headline: money, shares, magnitudes, change.
@@ -113,7 +114,7 @@ def figure_weight(sentence: str, lang: str) -> float:
     if len(found) / words > 0.25 or "|" in sentence:
         weight -= 3.5          # mostly figures: a table row, not a sentence
     elif TECHNICAL_RE.search(sentence):
-        weight -= 2
+        weight -= 2.5
     return weight
 
 
@@ -272,7 +273,7 @@ def pick_sentences(post: dict, budget: int) -> list[dict]:
     """The sentences a host would read, filling the word budget, each with its subject."""
     total = sum(word_count(s["text"]) for s in post["sentences"])
     # A post shorter than the budget keeps every sentence that is not an aside.
-    min_score = -1.5 if total <= budget else 0.0
+    min_score = -1.0 if total <= budget else 0.0
     chosen: list[dict] = []
     used = 0
     for score, sent in rank_sentences(post):
@@ -529,7 +530,7 @@ def condense(post_path: Path, out_path: Path, condenser: str = "extractive",
         return load_script(out_path)
     post = fsio.read_json(post_path)
     if target_seconds is None:
-        source = Path(post["source"]) if post.get("source") else None
+        source = Path(post["source"]) if post.get("source") and not is_url(post["source"]) else None
         target_seconds = load_settings(source).target_seconds
     script = make_script(post, condenser, target_seconds)
     fsio.write_yaml(out_path, script)
