@@ -34,8 +34,8 @@ def clean_title(raw: str | None, site: str | None = None, heading: str | None = 
         if heading and any(p.casefold() == heading.casefold() for p in parts):
             return heading
         site_cf = (site or "").casefold()
-        parts = [p for p in parts if p.casefold() != site_cf] or parts
-        text = max(parts[:2], key=len) if not site else parts[0]
+        # "Post title | Site name" is the common order; a known site name is dropped wherever it is.
+        text = ([p for p in parts if p.casefold() != site_cf] or parts)[0]
     return text
 
 
