@@ -14,7 +14,18 @@ ASR     ?= faster-whisper
 ASR_MODEL ?= base
 DEMO    := episodes/demo.md
 SRC     ?= $(DEMO)
-SLUG    := $(basename $(notdir $(SRC)))
+# SRC may be an http(s) URL: its slug is its last path segment (no query, no
+# trailing slash), it is no file prerequisite, and it has no settings file.
+SRC_URL := $(filter http://% https://%,$(SRC))
+SRC_FILE := $(if $(SRC_URL),,$(SRC))
+SLUG    := $(basename $(notdir $(patsubst %/,%,$(firstword $(subst ?, ,$(SRC))))))
+SLUG_CHARS := a b c d e f g h i j k l m n o p q r s t u v w x y z A B C D E F G H I J K L M N O P Q R S T U V W X Y Z 0 1 2 3 4 5 6 7 8 9 . _ -
+unsafe_in = $(if $2,$(call unsafe_in,$(subst $(firstword $2),,$1),$(wordlist 2,$(words $2),$2)),$1)
+ifneq ($(SRC_URL),)
+ifneq ($(strip $(call unsafe_in,$(SLUG),$(SLUG_CHARS)) $(filter .%,$(SLUG)))$(if $(SLUG),,empty),)
+$(error the URL's last part "$(SLUG)" is not a safe episode name; use python -m pipeline build URL --out episodes/NAME)
+endif
+endif
 EP      ?= $(SLUG)
 EP_DIR  := episodes/$(SLUG)
 LANG_ARG := $(if $(POST_LANG),--lang $(POST_LANG),)
@@ -29,7 +40,7 @@ help: ## list the targets
 	@echo "Podcast pipeline - make targets:"
 	@grep -E '^[a-z][a-zA-Z_-]*:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | awk -F'\t' '{printf "  %-10s %s\n", $$1, $$2}'
 	@echo
-	@echo "Variables: SRC=path/to/post.md  EP=<slug>  TTS=gtts|piper|espeak (default: the post's"
+	@echo "Variables: SRC=path/to/post.md or https://…  EP=<slug>  TTS=gtts|piper|espeak (default: the post's"
 	@echo "           settings file, else gtts)  ASR=faster-whisper|whisper  ASR_MODEL=base  HEAL_ROUNDS=3"
 	@echo "           POST_LANG=fr|en (detected when unset)  ALLOW_UNVERIFIED=1  PORT=8000"
 
@@ -56,8 +67,8 @@ demo: ## build the example episode (episodes/demo/)
 
 episode: $(EP_DIR)/.verified ## build episodes/<slug>/ from SRC=path/to/post
 
-$(EP_DIR)/post.json: $(SRC) | $(STAMP) $(MODELS)
-	$(PY) -m pipeline ingest $(SRC) --out $@ $(LANG_ARG)
+$(EP_DIR)/post.json: $(SRC_FILE) | $(STAMP) $(MODELS)
+	$(PY) -m pipeline ingest '$(SRC)' --out $@ $(LANG_ARG)
 
 $(EP_DIR)/script.yaml: $(EP_DIR)/post.json $(SETTINGS)
 	$(PY) -m pipeline condense $< --out $@
@@ -72,7 +83,7 @@ $(call remember,.tts,$(TTS))
 $(call remember,.asr,$(ASR) $(ASR_MODEL))
 endif
 
-SETTINGS := $(wildcard $(basename $(SRC)).yaml)
+SETTINGS := $(if $(SRC_URL),,$(wildcard $(basename $(SRC)).yaml))
 
 $(EP_DIR)/timeline.json: $(EP_DIR)/script.yaml $(EP_DIR)/.tts $(SETTINGS) podcast.yaml
 	$(PY) -m pipeline synthesize $(EP_DIR) $(TTS_ARG)
