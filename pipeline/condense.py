@@ -170,8 +170,11 @@ LONG_SENTENCE_WORDS = 32
 MIN_PART_WORDS = 8
 # Where a long sentence may be cut in two: a clause boundary, never inside a number.
 SPLIT_RE = {
-    "en": re.compile(r";\s+|,\s+(?=(?:but|while|and|so)\s)"),
-    "fr": re.compile(r";\s+|,\s+(?=(?:mais|tandis que|alors que|et|donc)\s)"),
+    # "and"/"et" only before a new subject: ", and all those who…" is no clause.
+    "en": re.compile(r";\s+|,\s+(?=(?:but|while|so|and (?:the|we|they|it|he|she|this|these|its|their|our|"
+                     r"i|there|most|many)\b)\s)"),
+    "fr": re.compile(r";\s+|,\s+(?=(?:mais|tandis que|alors que|donc|et (?:le|la|les|il|elle|ils|elles|on|"
+                     r"nous|ce|cette|ces|l'|c'|leur|leurs)\b)\s?)"),
 }
 
 
