@@ -27,6 +27,7 @@ class Block:
     rows: list = field(default_factory=list)    # table rows (lists of cell texts)
     links: list = field(default_factory=list)   # [(text, url)]
     mangled: bool = False      # machine-translation residue was cleaned out of it
+    section: int | None = None # index of its section in post.json (None: a heading)
 
     def spoken_texts(self) -> list[str]:
         """The texts a host may read from this block (never tables, code or figures)."""

@@ -19,24 +19,28 @@ from .errors import InputError
 DROPPED_TAGS = ("script", "style", "noscript", "svg", "template", "iframe", "object", "canvas")
 PROSE_TAGS = {"p": "paragraph", "blockquote": "quote", "h1": "heading", "h2": "heading",
               "h3": "heading", "h4": "heading", "h5": "heading", "h6": "heading"}
-TITLE_SEPARATORS_RE = re.compile(r"\s+[|\-–—·•:»]{1,2}\s+")
+TITLE_SEPARATORS_RE = re.compile(r"\s+[|\-–—·•»]{1,2}\s+")   # not ":": "Vélos : le bilan"
 MARKUP_IN_TEXT_RE = re.compile(r"<(script|style|noscript|svg)\b.*?(</\1\s*>|$)|<[^>]{0,500}>", re.I | re.S)
 FOOTNOTE_BACKREF_RE = re.compile(r"^#fnref", re.I)
 SOURCES_HEADING_RE = re.compile(
     r"^(sources?|references?|références|further reading|bibliograph\w*|liens|links)\s*:?$", re.I)
 
 
-def clean_title(raw: str | None, site: str | None = None, heading: str | None = None) -> str:
-    """A page title as a listener should hear it: no markup, no site name."""
+def clean_title(raw: str | None, site: str | None = None, heading: str | None = None,
+                split: bool = True) -> str:
+    """A page title as a listener should hear it: no markup, no site name.
+
+    "Post title | Site" is the common order: the part after the last separator
+    goes, unless the page's first heading says the post's title is that part.
+    """
     text = tidy(MARKUP_IN_TEXT_RE.sub(" ", raw or ""))
-    parts = [p.strip() for p in TITLE_SEPARATORS_RE.split(text) if p.strip()]
-    if len(parts) > 1:
-        if heading and any(p.casefold() == heading.casefold() for p in parts):
-            return heading
-        site_cf = (site or "").casefold()
-        # "Post title | Site name" is the common order; a known site name is dropped wherever it is.
-        text = ([p for p in parts if p.casefold() != site_cf] or parts)[0]
-    return text
+    seps = list(TITLE_SEPARATORS_RE.finditer(text)) if split else []
+    if not seps:
+        return text
+    left, right = text[:seps[-1].start()].strip(), text[seps[-1].end():].strip()
+    if heading and heading.casefold() == right.casefold() and not (site and site.casefold() == right.casefold()):
+        return right
+    return left or right
 
 
 def _page(src: str):
@@ -156,8 +160,9 @@ def parse_html(src: str) -> tuple[dict, list[Block]]:
     main = doc.find("main")
     blocks, notes = xml_blocks(main if main is not None else doc)
     first_heading = next((b.text for b in blocks if b.kind == "heading"), None)
-    title = clean_title(meta.get("og_title") or meta.get("page_title") or doc.get("title"),
-                        meta.get("site"), first_heading)
+    og = meta.get("og_title")
+    title = (clean_title(og, split=bool(meta.get("site")) and meta["site"] in og) if og else
+             clean_title(meta.get("page_title") or doc.get("title"), meta.get("site"), first_heading))
     meta["title"] = title
     meta.setdefault("date", doc.get("date"))
     meta["notes"] = notes + sources_from_page(root)

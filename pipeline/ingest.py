@@ -218,7 +218,7 @@ def lang_of(meta: dict, blocks: list[Block], lang: str | None) -> str:
 
 def choose_title(meta: dict, blocks: list[Block], name: str) -> str:
     """Front matter or page title, else the first heading, else the file's name; never a sentence."""
-    title = tidy(textmod.clean(clean_title(meta.get("title")))) if meta.get("title") else ""
+    title = tidy(textmod.clean(clean_title(meta["title"], split=False))) if meta.get("title") else ""
     first = next((b for b in blocks if b.kind != "figure"), None)
     if first is not None and first.mangled and len(blocks) > 1:
         # A site banner left by machine translation (hashtags, another script).
