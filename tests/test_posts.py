@@ -299,3 +299,19 @@ def test_slug_for_urls_is_safe():
     assert fetch.slug_for("https://x.org/") == "x.org"
     assert fetch.slug_for("https://x.org/%24(rm%20-rf)`id`.html") == "rm--rf-id"
     assert numbers.extract("12 %", "fr")        # keeps the import honest
+
+
+def test_bylines_rubrics_teasers_and_calls_to_action_are_never_points(tmp_path):
+    furniture = ["Publié le 12 mars 2025 — Rubrique Mobilité", "Par Jeanne Martin",
+                 "Lire aussi : les vélos cargo conquièrent Lyon", "🎧 Écouter l'audio",
+                 "Si vous n'avez pas le temps, écoutez la version audio ci-dessous.",
+                 "Suivez-nous sur Mastodon pour ne rien manquer", "6 min de lecture"]
+    body = ("Vélos à Lyon\n\n" + "\n".join(furniture[:4]) + "\n\n" + FR +
+            " La flotte a progressé de 12 % en 2024, contre 8 % en 2023.\n\n" + furniture[4] + "\n\n"
+            "La ville a investi 25 millions d'euros dans les pistes cyclables cette année.\n\n"
+            + "\n".join(furniture[5:]) + "\n")
+    post = post_of(tmp_path, "velos.txt", body)
+    spoken = texts(post)
+    for line in furniture:
+        assert line not in spoken, line
+    assert post["title"] == "Vélos à Lyon" and "12 %" in spoken and "25 millions d'euros" in spoken
