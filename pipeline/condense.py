@@ -52,6 +52,7 @@ COMPARISON_RE = re.compile(
     r"fois|par rapport)\b", re.I)
 HEADLINE_KINDS = ("currency", "percent")
 MAX_CANDIDATES = 600
+MAX_SUBJECT_STEPS = 2
 CHEAP_FIGURE_RE = re.compile(r"[%$€£]|\d+|\b(million|billion|milliards?)\b", re.I)
 TEMPLATES = {
     "en": {
@@ -300,16 +301,20 @@ def with_subject(sent: dict, post: dict) -> list[dict]:
     a sentence of figures with no name in it ("Out of those who answered, 74.5%
     selected no") needs the sentence before it in the same paragraph.
     """
-    i = sentence_index(sent) - 1
-    if i <= 0:
-        return [sent]
-    prev = post["sentences"][i - 1]
-    if prev["section"] != sent["section"] or prev.get("block") != sent.get("block"):
-        return [sent]
-    if ANAPHORA_RE.match(sent["text"]) or (numbers.extract(sent["text"], post["language"])
-                                           and not names_something(sent["text"])):
-        return [prev, sent]
-    return [sent]
+    group = [sent]
+    for _ in range(MAX_SUBJECT_STEPS):       # "Riders took…" needs "It counted…", which needs its own
+        first = group[0]
+        i = sentence_index(first) - 1
+        if i <= 0:
+            break
+        prev = post["sentences"][i - 1]
+        if prev["section"] != first["section"] or prev.get("block") != first.get("block"):
+            break
+        if not (ANAPHORA_RE.match(first["text"]) or (numbers.extract(first["text"], post["language"])
+                                                     and not names_something(first["text"]))):
+            break
+        group.insert(0, prev)
+    return group
 
 
 def names_something(text: str) -> bool:
@@ -324,7 +329,10 @@ def group_points(chosen: list[dict], max_points: int = MAX_POINTS) -> list[list[
     key = (lambda s: s["section"]) if len(sections) >= MIN_POINTS else (lambda s: (s["section"], s.get("block")))
     groups: list[list[dict]] = []
     for s in chosen:
-        if groups and key(groups[-1][-1]) == key(s) and len(groups[-1]) < MAX_SENTENCES_PER_POINT:
+        # A full point still takes a sentence that leans on its last one ("They made up 64%…").
+        room = len(groups[-1]) < MAX_SENTENCES_PER_POINT if groups else False
+        leans = groups and sentence_index(s) == sentence_index(groups[-1][-1]) + 1 and ANAPHORA_RE.match(s["text"])
+        if groups and key(groups[-1][-1]) == key(s) and (room or leans):
             groups[-1].append(s)
         else:
             groups.append([s])
