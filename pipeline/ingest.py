@@ -61,6 +61,9 @@ META_RE = re.compile(r"^(date|published|publié le|author|auteur|by|par)\s*:\s*(
 URL_IN_TEXT_RE = re.compile(r"(?:https?://|www\.)(?:[^\s()<>]|\([^\s()<>]*\))+[^\s()<>.,;:!?\"'»]?"
                             r"|\b[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|io|gov|edu|fr|ca|uk|de)/\S*", re.I)
 SENTENCE_END = ".!?…:;»\"”"
+# Bullets typed as characters ("• item", "a • b"): not read.
+LEADING_BULLET_RE = re.compile(r"^\s*[•▪◦‣●]\s*")
+INLINE_BULLET_RE = re.compile(r"\s+[•▪◦‣●]\s+")
 
 
 # ---------------------------------------------------------------- decoding
@@ -147,7 +150,7 @@ def is_non_content(line: str) -> bool:
 
 def speakable(text: str) -> str:
     """Prose as it may be read: cleaned, web addresses removed."""
-    text = textmod.clean(text)
+    text = INLINE_BULLET_RE.sub(", ", LEADING_BULLET_RE.sub("", textmod.clean(text)))
     return tidy(URL_IN_TEXT_RE.sub(" ", text) if "/" in text or "www." in text else text)
 
 
