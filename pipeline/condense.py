@@ -326,12 +326,14 @@ def names_something(text: str) -> bool:
 def group_points(chosen: list[dict], max_points: int = MAX_POINTS) -> list[list[dict]]:
     """Chosen sentences -> points: one per section, or per paragraph in a post without headings."""
     sections = {s["section"] for s in chosen}
-    key = (lambda s: s["section"]) if len(sections) >= MIN_POINTS else (lambda s: (s["section"], s.get("block")))
+    by_section = len(sections) >= MIN_POINTS
+    key = (lambda s: s["section"]) if by_section else (lambda s: (s["section"], s.get("block")))
     groups: list[list[dict]] = []
     for s in chosen:
         # A full point still takes a sentence that leans on its last one ("They made up 64%…").
         room = len(groups[-1]) < MAX_SENTENCES_PER_POINT if groups else False
-        leans = groups and sentence_index(s) == sentence_index(groups[-1][-1]) + 1 and ANAPHORA_RE.match(s["text"])
+        leans = (groups and sentence_index(s) == sentence_index(groups[-1][-1]) + 1
+                 and ANAPHORA_RE.match(s["text"]))
         if groups and key(groups[-1][-1]) == key(s) and (room or leans):
             groups[-1].append(s)
         else:

@@ -82,7 +82,8 @@ def fetch(url: str, max_bytes: int, timeout: float = TIMEOUT_SECONDS) -> Fetched
     except InputError:
         raise
     except (OSError, ValueError) as e:     # a broken connection, a malformed answer
-        raise InputError(f"reading {url} failed: {e}", "try again, or save the page and pass the file") from None
+        raise InputError(f"reading {url} failed: {e}",
+                         "try again, or save the page and pass the file") from None
     if len(data) > max_bytes:
         raise InputError(f"{url} is larger than {max_bytes} bytes; posts over that are refused",
                          "pass the article itself, not an archive or a dump")

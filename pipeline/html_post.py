@@ -38,7 +38,8 @@ def clean_title(raw: str | None, site: str | None = None, heading: str | None = 
     if not seps:
         return text
     left, right = text[:seps[-1].start()].strip(), text[seps[-1].end():].strip()
-    if heading and heading.casefold() == right.casefold() and not (site and site.casefold() == right.casefold()):
+    is_site = bool(site) and site.casefold() == right.casefold()
+    if heading and heading.casefold() == right.casefold() and not is_site:
         return right
     return left or right
 
@@ -47,7 +48,8 @@ def _page(src: str):
     try:
         return lxml.html.document_fromstring(src)
     except (lxml.etree.ParserError, ValueError) as e:
-        raise InputError(f"the page could not be read as HTML ({e})", "pass the saved page as .html") from None
+        raise InputError(f"the page could not be read as HTML ({e})",
+                         "pass the saved page as .html") from None
 
 
 def page_meta(root) -> dict:
@@ -188,5 +190,6 @@ def fragment_blocks(fragment: str) -> list[Block]:
             blocks.append(Block("list", items=[tidy(el.text_content())]))
         elif not any(a.tag in ("p", "li", "table") for a in el.iterancestors()):
             kind = PROSE_TAGS[el.tag]
-            blocks.append(Block(kind, tidy(el.text_content()), level=int(el.tag[1]) if kind == "heading" else 0))
+            level = int(el.tag[1]) if kind == "heading" else 0
+            blocks.append(Block(kind, tidy(el.text_content()), level=level))
     return [b for b in blocks if b.text or b.items or b.rows]
