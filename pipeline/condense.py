@@ -338,6 +338,10 @@ def group_points(chosen: list[dict], max_points: int = MAX_POINTS) -> list[list[
             groups[-1].append(s)
         else:
             groups.append([s])
+    # A lone sentence left over from a full point of its section rejoins it.
+    for i in range(len(groups) - 1, 0, -1):
+        if len(groups[i]) == 1 and key(groups[i][0]) == key(groups[i - 1][-1]):
+            groups[i - 1:i + 1] = [groups[i - 1] + groups[i]]
     while len(groups) > max_points:
         # Merge the adjacent pair of the same section (else any pair) with the fewest words.
         pairs = range(len(groups) - 1)
