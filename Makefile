@@ -27,12 +27,15 @@ SAFE    := $(LOWER) $(UPPER) 0 1 2 3 4 5 6 7 8 9 . _ - /
 drop     = $(if $(2),$(call drop,$(subst $(firstword $(2)),,$(1)),$(wordlist 2,$(words $(2)),$(2))),$(1))
 # $(call map,TEXT,FROM,TO): replace FROM[i] by TO[i], pairwise.
 map      = $(if $(2),$(call map,$(subst $(firstword $(2)),$(firstword $(3)),$(1)),$(wordlist 2,$(words $(2)),$(2)),$(wordlist 2,$(words $(3)),$(3))),$(1))
-unsafe   = $(or $(call drop,$(1),$(SAFE)),$(if $(filter 1,$(words $(1))),,space),$(filter -%,$(1)))
+unsafe   = $(or $(call drop,$(1),$(2)),$(if $(filter 1,$(words $(1))),,space),$(filter -%,$(1)))
 SAFE_NOTE = $(1)=$($(1)) has characters make cannot pass safely to a shell (allowed: letters, digits, . _ - /)
 SRC_FIX := rename the post with lowercase letters, digits and dashes (e.g. episodes/my-post.md), \
   or build it with the CLI, which takes any name: $(VENV)/bin/python -m pipeline build PATH --out episodes/SLUG
 FIX_NOTE = $(if $(filter SRC,$(1)),$(SRC_FIX),give a plain value (see make help))
-$(foreach v,$(USER_VARS),$(if $($(v)),$(if $(call unsafe,$($(v))),$(error $(call SAFE_NOTE,$(v)). Fix: $(call FIX_NOTE,$(v))))))
+# A URL (SRC=https://...) may also hold : ? = & % + ~ (it is always passed in single quotes).
+URL_SAFE := $(SAFE) : ? = & % + ~
+safe_set = $(if $(and $(filter SRC,$(1)),$(filter http://% https://%,$($(1)))),$(URL_SAFE),$(SAFE))
+$(foreach v,$(USER_VARS),$(if $($(v)),$(if $(call unsafe,$($(v)),$(call safe_set,$(v))),$(error $(call SAFE_NOTE,$(v)). Fix: $(call FIX_NOTE,$(v))))))
 
 TTS     ?=
 TTS_ARG := $(if $(TTS),--tts '$(TTS)',)
@@ -41,11 +44,20 @@ ASR     ?= faster-whisper
 ASR_MODEL ?= base
 DEMO    := episodes/demo.md
 SRC     ?= $(DEMO)
-# The folder name: lowercase, with dashes for _ and . (so it never needs quoting).
-SLUG    := $(call map,$(basename $(notdir $(SRC))),$(UPPER) _ .,$(LOWER) - -)
+# SRC may be an http(s) URL: it is no file prerequisite and has no settings file.
+SRC_URL := $(filter http://% https://%,$(SRC))
+SRC_FILE := $(if $(SRC_URL),,$(SRC))
+# The folder name: lowercase, with dashes for _ and . (so it never needs quoting);
+# for a URL, its last path segment (no query, no trailing slash).
+SLUG    := $(call map,$(basename $(notdir $(patsubst %/,%,$(firstword $(subst ?, ,$(SRC)))))),$(UPPER) _ .,$(LOWER) - -)
+ifneq ($(SRC_URL),)
+ifneq ($(strip $(call drop,$(SLUG),$(SAFE)) $(findstring /,$(SLUG)))$(if $(SLUG),,empty),)
+$(error the URL's last part "$(SLUG)" is not a safe episode name. Fix: $(VENV)/bin/python -m pipeline build URL --out episodes/NAME)
+endif
+endif
 EP      ?= $(SLUG)
 EP_DIR  := episodes/$(SLUG)
-SETTINGS := $(wildcard $(basename $(SRC)).yaml)
+SETTINGS := $(if $(SRC_URL),,$(wildcard $(basename $(SRC)).yaml))
 LANG_ARG := $(if $(POST_LANG),--lang '$(POST_LANG)',)
 CHECK_ARGS := $(if $(ALLOW_UNVERIFIED),--allow-unverified,)
 PORT    ?= 8000
@@ -53,7 +65,7 @@ PORT    ?= 8000
 # A missing post is said plainly (not make's "No rule to make target"), before
 # anything is written: no stray episodes/<slug>/.
 ifneq ($(filter episode,$(MAKECMDGOALS)),)
-ifeq ($(wildcard $(SRC)),)
+ifeq ($(SRC_URL)$(wildcard $(SRC)),)
 $(error post not found: SRC=$(SRC). Fix: give the path of an existing post, e.g. make episode SRC=episodes/demo.md)
 endif
 ifeq ($(filter-out -%,$(SLUG)),)
@@ -68,7 +80,7 @@ help: ## list the targets
 	@echo "Podcast pipeline - make targets:"
 	@grep -E '^[a-z][a-zA-Z_-]*:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | awk -F'\t' '{printf "  %-10s %s\n", $$1, $$2}'
 	@echo
-	@echo "Variables: SRC=path/to/post.md  EP=<slug>  TTS=gtts|piper|espeak (default: the post's"
+	@echo "Variables: SRC=path/to/post.md or https://…  EP=<slug>  TTS=gtts|piper|espeak (default: the post's"
 	@echo "           settings file, else gtts)  ASR=faster-whisper|whisper  ASR_MODEL=base  HEAL_ROUNDS=3"
 	@echo "           POST_LANG=fr|en (detected when unset)  ALLOW_UNVERIFIED=1  PORT=8000"
 
@@ -95,7 +107,7 @@ demo: ## build the example episode (episodes/demo/)
 
 episode: $(EP_DIR)/.verified ## build episodes/<slug>/ from SRC=path/to/post
 
-$(EP_DIR)/post.json: $(SRC) | $(STAMP) $(MODELS)
+$(EP_DIR)/post.json: $(SRC_FILE) | $(STAMP) $(MODELS)
 	$(PY) -m pipeline ingest '$(SRC)' --out '$@' $(LANG_ARG)
 
 $(EP_DIR)/script.yaml: $(EP_DIR)/post.json $(SETTINGS)

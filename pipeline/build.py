@@ -14,6 +14,7 @@ from . import ingest as ingest_stage
 from . import package as package_stage
 from . import verify as verify_stage
 from .episode import AUDIO, POST, SCRIPT, TIMELINE, TRANSCRIPT
+from .fetch import is_url
 from .settings import EpisodeSettings, load_settings
 from .text import sanitize
 
@@ -89,16 +90,17 @@ def check_engines(tts: str, asr: str, asr_model: str | None = None) -> None:
         _ = get_engine(asr, asr_model).model_path   # resolves (never downloads) the weights
 
 
-def build(source: Path, out_dir: Path, tts: str | None = None, asr: str = DEFAULT_ASR,
+def build(source, out_dir: Path, tts: str | None = None, asr: str = DEFAULT_ASR,
           lang: str | None = None, condenser: str = "extractive",
           heal_rounds: int = DEFAULT_HEAL_ROUNDS, asr_model: str = DEFAULT_ASR_MODEL) -> dict:
-    settings = load_settings(Path(source))
+    """Build an episode from a post file or an http(s) URL (settings only apply to files)."""
+    settings = load_settings(None if is_url(source) else Path(source))
     tts = tts or settings.tts or DEFAULT_TTS
     check_engines(tts, asr, asr_model)
     out = Path(out_dir)
     t0 = time.monotonic()
     log(f"[1/6] ingest {source}")
-    post = ingest_stage.ingest(Path(source), out / POST, lang)
+    post = ingest_stage.ingest(source, out / POST, lang)
     log(f"      {post['language']}, {post['words']} words, {len(post['sentences'])} sentences, "
         f"{len(post['lint'])} lint flag(s)")
     log(f"[2/6] condense ({condenser})")

@@ -86,7 +86,7 @@ def make_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True, parser_class=Parser)
 
     b = sub.add_parser("build", help="build an episode folder from a post (all stages)")
-    b.add_argument("source", type=Path, help="the post: .md, .txt or .html")
+    b.add_argument("source", type=str, help="the post: .md, .txt or .html file, or an https:// URL")
     b.add_argument("--out", type=out_folder, required=True, help="episode folder to write")
     add_engine_args(b)
     b.add_argument("--lang", help="fr or en (detected when omitted)")
@@ -97,8 +97,8 @@ def make_parser() -> argparse.ArgumentParser:
     b.add_argument("--heal-rounds", type=int_in(0, MAX_HEAL_ROUNDS), default=None,
                    help="rounds of re-speaking failing segments (default 3; 0 = off)")
 
-    s = sub.add_parser("ingest", help="post -> post.json")
-    s.add_argument("source", type=Path)
+    s = sub.add_parser("ingest", help="post (file or https:// URL) -> post.json")
+    s.add_argument("source", type=str, help="the post: .md, .txt or .html file, or an https:// URL")
     s.add_argument("--out", type=out_file, required=True)
     s.add_argument("--lang")
 

@@ -33,7 +33,7 @@ from .episode import AUDIO, NOTES, POST, REPORT, TIMELINE, TRANSCRIPT
 from .episode import SCRIPT as SCRIPT_YAML   # SCRIPT here is the page's JavaScript
 from .errors import InputError, SystemFault
 from .package import LABELS as MD_LABELS
-from .package import clock
+from .package import clock, post_tables
 from .text import sanitize
 
 CHAPTERS, SHOWNOTES_HTML = "chapters.json", "shownotes.html"
@@ -262,6 +262,11 @@ def shownotes_page(ep: Path, cfg: dict) -> str:
         body += [f'<h2>{e(L["lint"])}</h2>', '<ul class="lint">']
         body += [f"<li>«{e(f.get('text'))}»: {e(f.get('reason'))}</li>" for f in lint]
         body.append("</ul>")
+
+    for i, rows in enumerate(post_tables(post)):
+        body += [f'<h2>{e(MD_LABELS[lang]["tables"])}</h2>'] if i == 0 else []
+        body.append('<table class="post-table">' + "".join(
+            "<tr>" + "".join(f"<td>{e(c)}</td>" for c in row) + "</tr>" for row in rows) + "</table>")
 
     sources = post.get("sources") or []
     if sources:

@@ -12,6 +12,7 @@ import yaml
 
 from . import fsio
 from .cover import check_cover
+from .fetch import is_url
 from .errors import InputError, yaml_problem
 
 
@@ -80,7 +81,9 @@ def source_of(post_json: Path, post: dict) -> Path | None:
     if locator.is_file():
         return post_json.parent / locator.read_text(encoding="utf-8").strip()
     source = post.get("source")            # folders built before the locator existed
-    return Path(source) if source else None
+    if not source or is_url(source):
+        return None                        # a post fetched by URL has no settings file
+    return Path(source)
 
 
 def locator_path(post_json: Path) -> Path:
