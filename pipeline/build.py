@@ -12,6 +12,7 @@ from . import condense as condense_stage
 from . import ingest as ingest_stage
 from . import package as package_stage
 from . import verify as verify_stage
+from .config import find_config, show_config
 from .episode import AUDIO, POST, SCRIPT, TIMELINE, TRANSCRIPT
 from .settings import EpisodeSettings, load_settings
 
@@ -26,14 +27,14 @@ def log(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
 
 
-def synthesize(out: Path, tts: str, settings: EpisodeSettings) -> dict:
+def synthesize(out: Path, tts: str, settings: EpisodeSettings, config: Path | None = None) -> dict:
     from . import synthesize as synth_stage
     from .heal import load_overrides
 
     condense_stage.require_approved(out / SCRIPT, out / POST)
     script = condense_stage.load_script(out / SCRIPT)
     return synth_stage.synthesize(out / SCRIPT, out, engine=tts, settings=settings,
-                                  overrides=load_overrides(out, script))
+                                  overrides=load_overrides(out, script), config_path=config)
 
 
 def transcribe(out: Path, asr: str, model: str = DEFAULT_ASR_MODEL) -> dict:
@@ -49,7 +50,8 @@ def verify(out: Path) -> dict:
 
 
 def verify_and_heal(out: Path, tts: str, asr: str, settings: EpisodeSettings,
-                    rounds: int = DEFAULT_HEAL_ROUNDS, asr_model: str = DEFAULT_ASR_MODEL) -> dict:
+                    rounds: int = DEFAULT_HEAL_ROUNDS, asr_model: str = DEFAULT_ASR_MODEL,
+                    config: Path | None = None) -> dict:
     """Verify; while numbers are lost, re-speak only their segments (pipeline.heal)."""
     from . import heal
 
@@ -58,18 +60,18 @@ def verify_and_heal(out: Path, tts: str, asr: str, settings: EpisodeSettings,
         return report
 
     def rebuild(overrides: dict) -> dict:
-        synthesize(out, tts, settings)
+        synthesize(out, tts, settings, config)
         transcribe(out, asr, asr_model)
         return verify(out)
 
     return heal.heal(out, rebuild, rounds, log=log)
 
 
-def package(out: Path) -> None:
+def package(out: Path, config: Path | None = None) -> None:
     from .publish import publish_episode
 
     package_stage.package(out)
-    publish_episode(out)
+    publish_episode(out, config)
 
 
 def check_engines(tts: str, asr: str, asr_model: str | None = None) -> None:
@@ -86,7 +88,11 @@ def check_engines(tts: str, asr: str, asr_model: str | None = None) -> None:
 
 def build(source: Path, out_dir: Path, tts: str | None = None, asr: str = DEFAULT_ASR,
           lang: str | None = None, condenser: str = "extractive",
-          heal_rounds: int = DEFAULT_HEAL_ROUNDS, asr_model: str = DEFAULT_ASR_MODEL) -> dict:
+          heal_rounds: int = DEFAULT_HEAL_ROUNDS, asr_model: str = DEFAULT_ASR_MODEL,
+          config: Path | None = None) -> dict:
+    """config: podcast.yaml (None: pipeline.config.find_config), found once for every stage."""
+    config = find_config(config)
+    show_config(config)                       # a broken podcast.yaml fails before any work
     settings = load_settings(Path(source))
     tts = tts or settings.tts or DEFAULT_TTS
     check_engines(tts, asr, asr_model)
@@ -100,12 +106,12 @@ def build(source: Path, out_dir: Path, tts: str | None = None, asr: str = DEFAUL
     script = condense_stage.condense(out / POST, out / SCRIPT, condenser)
     log(f"      {len(script['points'])} key points")
     log(f"[3/6] synthesize (tts={tts})")
-    synthesize(out, tts, settings)
+    synthesize(out, tts, settings, config)
     log(f"[4/6] transcribe (asr={asr}, model={asr_model})")
     transcribe(out, asr, asr_model)
     log("[5/6] verify")
-    report = verify_and_heal(out, tts, asr, settings, heal_rounds, asr_model)
+    report = verify_and_heal(out, tts, asr, settings, heal_rounds, asr_model, config)
     log("[6/6] package")
-    package(out)
+    package(out, config)
     log(f"built {out} in {time.monotonic() - t0:.1f}s")
     return report
