@@ -27,7 +27,8 @@ class EpisodeSettings:
     cover: str | None = None           # image file for the ID3 cover art
     piper_voice: dict | None = None    # {lang: path/to/voice.onnx}
     show: str | None = None            # show name for tags (default from podcast.yaml)
-    episode_number: int | None = None
+    episode_number: int | None = None  # also the feed's itunes:episode
+    season: int | None = None          # the feed's itunes:season
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -36,7 +37,8 @@ class EpisodeSettings:
 _TYPES = {"target_seconds": (int, float), "rate": (int, float), "pause_ms": int,
           "bitrate": str, "channels": int, "loudness_lufs": (int, float),
           "true_peak_db": (int, float), "tts": str, "music_intro": str, "music_outro": str,
-          "cover": str, "piper_voice": dict, "show": str, "episode_number": int}
+          "cover": str, "piper_voice": dict, "show": str, "episode_number": int,
+          "season": int}
 
 
 def for_episode(ep_dir: Path) -> EpisodeSettings:
