@@ -177,6 +177,8 @@ def load_config(path: str | os.PathLike) -> dict:
     cfg = check_values(path, cfg)
     if cfg["artwork"] and not _http_url(cfg["artwork"]):
         cfg["artwork"] = str(path.resolve().parent / cfg["artwork"])   # a file beside podcast.yaml
+        if not Path(cfg["artwork"]).is_file():
+            _fail(path, f"artwork file {cfg['artwork']} does not exist")
     return complete(cfg)
 
 

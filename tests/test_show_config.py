@@ -261,3 +261,18 @@ def test_feed_without_podcast_yaml_uses_defaults(tmp_path, mp3):
     d = feedparser.parse(str(tmp_path / "episodes" / "feed.xml"))
     assert d.feed.title == config.DEFAULTS["title"]
     assert (tmp_path / "episodes" / "artwork.jpg").is_file()
+
+
+def test_missing_artwork_file_and_unserved_artwork_url(tmp_path, mp3, capsys):
+    (tmp_path / "p.yaml").write_text("artwork: nowhere.png\n")
+    with pytest.raises(InputError) as err:
+        config.load_config(tmp_path / "p.yaml")
+    assert "nowhere.png does not exist" in err.value.cause
+    episodes = tmp_path / "episodes"
+    episodes.mkdir()
+    cfg = config.show_config(write_config(tmp_path / "q.yaml", artwork=CONFIG["base_url"] + "/art.jpg"))
+    assert show_artwork(cfg, episodes) == cfg["artwork"]
+    assert "404" in capsys.readouterr().err
+    (episodes / "art.jpg").write_bytes(draw_cover("x"))
+    show_artwork(cfg, episodes)
+    assert "404" not in capsys.readouterr().err
