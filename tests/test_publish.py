@@ -7,7 +7,6 @@ import http.client
 import json
 import os
 import queue
-import re
 import shutil
 import subprocess
 import tempfile

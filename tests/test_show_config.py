@@ -3,7 +3,6 @@ per-episode metadata; where models and caches go (pipeline.paths); the CLI's
 init, --version and help."""
 
 import io
-import json
 import os
 import subprocess
 import sys
