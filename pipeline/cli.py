@@ -123,8 +123,8 @@ def make_parser() -> argparse.ArgumentParser:
     s.add_argument("episode", type=Path)
     s.add_argument("--config", type=Path, default=None)
 
-    s = sub.add_parser("publish", help="episode folder -> captions, chapters.json, shownotes.html "
-                                       "(a stale episode: only its shownotes.html, marked stale)")
+    s = sub.add_parser("publish", help="episode folder -> captions, chapters.json, shownotes.html, "
+                                       "diff.html (a stale episode: only its shownotes.html, marked stale)")
     s.add_argument("episode", type=Path)
     s.add_argument("--config", type=Path, default=None)
 

@@ -180,7 +180,10 @@ def _sub(parent, tag, value=None, **attrs):
 
 
 def feed_xml(cfg: dict, items: list[dict], artwork: str | None = None) -> bytes:
-    """artwork: the cover's URL (pipeline.artwork.show_artwork); None leaves it out."""
+    """artwork: the cover's URL (pipeline.artwork.show_artwork); None: podcast.yaml's
+    artwork when it is a URL, else no cover."""
+    if artwork is None and (cfg["artwork"] or "").startswith(("http://", "https://")):
+        artwork = cfg["artwork"]
     ET.register_namespace("itunes", ITUNES)
     ET.register_namespace("podcast", PODCAST)
     ET.register_namespace("atom", ATOM)
@@ -278,7 +281,7 @@ def write_feed(episodes_dir: str | os.PathLike, config_path=None,
         raise InputError(f"{episodes_dir} is not a folder", "build an episode first (make episode SRC=...)")
     items = [info for ep in built_episodes(episodes_dir)
              if (info := _listed(ep, cfg, build_assets)) is not None]
-    artwork = show_artwork(cfg, episodes_dir) if build_assets or cfg["artwork"] else None
+    artwork = show_artwork(cfg, episodes_dir) if build_assets else None
     items.sort(key=lambda i: (i["date"], i["slug"]), reverse=True)
     return fsio.write_bytes(out_path, feed_xml(cfg, items, artwork))
 
