@@ -58,6 +58,7 @@ def test_installed_outside_the_checkout(tmp_path):
                            cwd=work, env=env, capture_output=True, text=True).stdout
     assert where.startswith(str(site))                         # the installed copy, not ROOT
     assert "usage: podcast-pipeline " in cli("--help").stdout
+    assert "usage: podcast-pipeline numbers " in cli("numbers", "--help").stdout
     cli("init")
     config = work / "podcast.yaml"
     config.write_text(config.read_text().replace("title: Podcast", "title: Trips, Counted"))
