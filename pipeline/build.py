@@ -9,12 +9,14 @@ import time
 from pathlib import Path
 
 from . import condense as condense_stage
+from . import fsio
 from . import ingest as ingest_stage
 from . import package as package_stage
 from . import verify as verify_stage
 from .config import find_config, show_config
 from .episode import AUDIO, POST, SCRIPT, TIMELINE, TRANSCRIPT
 from .settings import EpisodeSettings, load_settings
+from .text import sanitize
 
 DEFAULT_TTS = "gtts"
 DEFAULT_ASR = "faster-whisper"
@@ -24,7 +26,7 @@ DEFAULT_HEAL_ROUNDS = 3
 
 
 def log(msg: str) -> None:
-    print(msg, file=sys.stderr, flush=True)
+    print(sanitize(msg), file=sys.stderr, flush=True)
 
 
 def synthesize(out: Path, tts: str, settings: EpisodeSettings, config: Path | None = None) -> dict:
@@ -33,8 +35,10 @@ def synthesize(out: Path, tts: str, settings: EpisodeSettings, config: Path | No
 
     condense_stage.require_approved(out / SCRIPT, out / POST)
     script = condense_stage.load_script(out / SCRIPT)
-    return synth_stage.synthesize(out / SCRIPT, out, engine=tts, settings=settings,
-                                  overrides=load_overrides(out, script), config_path=config)
+    timeline = synth_stage.synthesize(out / SCRIPT, out, engine=tts, settings=settings,
+                                      overrides=load_overrides(out, script), config_path=config)
+    fsio.remove_stale_temps(out)    # a killed synthesis left its .tmp behind
+    return timeline
 
 
 def transcribe(out: Path, asr: str, model: str = DEFAULT_ASR_MODEL) -> dict:
@@ -72,6 +76,7 @@ def package(out: Path, config: Path | None = None) -> None:
 
     package_stage.package(out)
     publish_episode(out, config)
+    fsio.remove_stale_temps(out)
 
 
 def check_engines(tts: str, asr: str, asr_model: str | None = None) -> None:

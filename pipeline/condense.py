@@ -12,10 +12,10 @@ from pathlib import Path
 import yaml
 
 from . import fsio, numbers, text as textmod
-from .errors import InputError
+from .errors import InputError, yaml_problem
 from .fsio import sha256_file
 from .registry import Registry
-from .settings import load_settings
+from .settings import load_settings, source_of
 
 MIN_POINTS, MAX_POINTS = 4, 8
 MAX_SENTENCES_PER_POINT = 4
@@ -414,8 +414,7 @@ def condense(post_path: Path, out_path: Path, condenser: str = "extractive",
         return load_script(out_path)
     post = fsio.read_json(post_path)
     if target_seconds is None:
-        source = Path(post["source"]) if post.get("source") else None
-        target_seconds = load_settings(source).target_seconds
+        target_seconds = load_settings(source_of(post_path, post)).target_seconds
     script = make_script(post, condenser, target_seconds)
     fsio.write_yaml(out_path, script)
     fsio.write_json(meta_path(out_path), {
@@ -428,7 +427,8 @@ def load_script(path: Path) -> dict:
     try:
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     except yaml.YAMLError as e:
-        raise InputError(f"{path} is not valid YAML: {e}", "fix the line it names") from None
+        raise InputError(f"{path} is not valid YAML ({yaml_problem(e)})",
+                         "fix the line it names") from None
     if not isinstance(data, dict) or not isinstance(data.get("points"), list):
         raise InputError(f"{path} has no 'points' list", "see README: script.yaml format")
     for i, p in enumerate(data["points"], 1):

@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from . import fsio
-from .errors import InputError
+from .errors import InputError, yaml_problem
 
 CONFIG_NAME = "podcast.yaml"
 CONFIG_ENV = "PIPELINE_CONFIG"
@@ -159,7 +159,7 @@ def load_config(path: str | os.PathLike) -> dict:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as e:
-        raise InputError(f"{path} is not valid YAML: {e}",
+        raise InputError(f"{path} is not valid YAML ({yaml_problem(e)})",
                          "fix the line it names (quote values containing ': ' or '#')") from None
     except UnicodeDecodeError:
         raise InputError(f"{path} is not UTF-8 text", "save it as UTF-8") from None

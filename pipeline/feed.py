@@ -24,6 +24,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from . import fsio
+from . import text as textmod
 from .config import DEFAULTS, load_config, show_config  # noqa: F401  (DEFAULTS, load_config: re-exported)
 from .episode import AUDIO, POST, REPORT, SCRIPT, TIMELINE
 from .errors import InputError
@@ -96,7 +97,8 @@ def duration_seconds(ep: Path) -> float:
 
 
 def clean(text) -> str:
-    return XML_INVALID_RE.sub("", str(text if text is not None else ""))
+    """Text fit for XML and for people: no controls, no bidi overrides (pipeline.text)."""
+    return XML_INVALID_RE.sub("", textmod.sanitize(text))
 
 
 def description_of(script: dict) -> str:

@@ -15,7 +15,8 @@ from pathlib import Path
 import yaml
 
 from . import fsio, numbers, text as textmod
-from .errors import InputError
+from .errors import InputError, yaml_problem
+from .settings import publish_source
 
 SUPPORTED_SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm")
 MAX_BYTES = 5_000_000
@@ -126,7 +127,7 @@ def _front_matter(src: str) -> tuple[dict, str]:
     try:
         meta = yaml.safe_load(m.group(1)) or {}
     except yaml.YAMLError as e:
-        raise InputError(f"the post's front matter is not valid YAML: {e}",
+        raise InputError(f"the post's front matter is not valid YAML ({yaml_problem(e, 2)})",
                          "fix the block between the two '---' lines") from None
     if not isinstance(meta, dict):
         meta = {}
@@ -418,7 +419,7 @@ def ingest(source: Path, out_path: Path, lang: str | None = None) -> dict:
         raise InputError(f"{source} is empty", "write the post first")
     meta, blocks = PARSERS[suffix](raw)
     post = build_post(meta, blocks, lang)
-    post["source"] = str(source)
+    post["source"] = publish_source(out_path, source)   # a name, never a local path
     lint_text = raw if suffix in (".md", ".markdown", ".txt") else body_text(post)
     post["lint"] = [dataclasses.asdict(f) for f in numbers.lint(lint_text, post["language"])]
     fsio.write_json(out_path, post)

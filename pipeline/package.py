@@ -4,6 +4,7 @@ import re
 from pathlib import Path
 
 from . import fsio
+from .text import sanitize
 from .condense import load_script, segments
 from .episode import Episode
 
@@ -36,7 +37,7 @@ def verdict_line(report: dict, binding, labels: dict) -> str | None:
 
 def md_escape(text: str) -> str:
     """Text from a post, made inert in Markdown (and in HTML rendered from it)."""
-    text = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = sanitize(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return re.sub(r"([\\`*_\[\]|#])", r"\\\1", text)
 
 

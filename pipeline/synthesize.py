@@ -56,7 +56,7 @@ PROTECT_NUMBERS = {"gtts"}
 Event = Callable[[str], None]
 SAMPLE_RATE = 44100
 # Bump when mastering changes: the next build assembles every episode again.
-ASSEMBLY_FORMAT = 1
+ASSEMBLY_FORMAT = 2
 
 
 def print_to_stderr(msg: str) -> None:
@@ -194,6 +194,7 @@ def synthesize(
     each key optional, applied to that segment only.
     """
     from .audio import assemble_full  # numpy/ffmpeg only when we get this far
+    from .dynamics import VERSION as DYNAMICS_VERSION
     from .tags import chapter_list, episode_tags, write_tags
 
     settings = settings or EpisodeSettings()
@@ -267,7 +268,7 @@ def synthesize(
     mastering = {
         "pause_ms": pause_ms, "bitrate": settings.bitrate, "channels": settings.channels,
         "sample_rate": SAMPLE_RATE, "loudness_lufs": settings.loudness_lufs,
-        "true_peak_db": settings.true_peak_db,
+        "true_peak_db": settings.true_peak_db, "dynamics": DYNAMICS_VERSION,
     }
     inputs = {
         "format": ASSEMBLY_FORMAT,

@@ -44,8 +44,25 @@ STRAY_SCRIPT_RE = re.compile(
 EMOJI_RE = re.compile(
     "[\U0001F000-\U0001FAFF\U00002600-\U000027BF\U0001F900-\U0001F9FF\uFE0F\u200d]+"
 )
+# Characters that must never reach an output (page, feed, ID3, show notes,
+# terminal): C0/C1 controls but tab and newline (a bell rings, an ESC drives the
+# terminal), bidi embeddings, overrides, isolates and marks (an unclosed U+202E
+# reverses everything after it), lone surrogates and non-characters (unencodable).
+UNSAFE_CHARS_RE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+    "\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
 HASHTAG_RE = re.compile(r"(?<![\w&])#\w[\w-]*")
 SPACES_RE = re.compile(r"[ \t\u00a0\u202f]{2,}")
+
+
+def sanitize(text) -> str:
+    """Untrusted text made safe to show: no controls, no bidi reordering (None -> "").
+
+    Used at every output boundary, and first among the CLEANERS of a post.
+    """
+    if text is None:
+        return ""
+    return UNSAFE_CHARS_RE.sub("", text if isinstance(text, str) else str(text))
 
 
 def strip_stray_scripts(text: str) -> str:
@@ -75,6 +92,7 @@ def collapse_spaces(text: str) -> str:
 
 
 CLEANERS = [
+    sanitize,
     normalize_unicode,
     strip_stray_scripts,
     strip_emoji,
