@@ -174,7 +174,7 @@ test: setup ## install, provision, run the test suite
 
 clean: ## remove built episodes (keeps sources, caches and models)
 	@find episodes -mindepth 1 -maxdepth 1 -type d -exec rm -rf {} +
-	@rm -f episodes/feed.xml
+	@rm -f episodes/feed.xml episodes/artwork.jpg episodes/artwork.png
 
 distclean: clean ## also remove caches, models and the virtual environment
 	@rm -rf .cache .models $(VENV)

@@ -13,6 +13,7 @@ from . import fsio
 from . import ingest as ingest_stage
 from . import package as package_stage
 from . import verify as verify_stage
+from .config import find_config, show_config
 from .episode import AUDIO, POST, SCRIPT, TIMELINE, TRANSCRIPT
 from .fetch import is_url
 from .settings import EpisodeSettings, load_settings
@@ -29,14 +30,14 @@ def log(msg: str) -> None:
     print(sanitize(msg), file=sys.stderr, flush=True)
 
 
-def synthesize(out: Path, tts: str, settings: EpisodeSettings) -> dict:
+def synthesize(out: Path, tts: str, settings: EpisodeSettings, config: Path | None = None) -> dict:
     from . import synthesize as synth_stage
     from .heal import load_overrides
 
     condense_stage.require_approved(out / SCRIPT, out / POST)
     script = condense_stage.load_script(out / SCRIPT)
     timeline = synth_stage.synthesize(out / SCRIPT, out, engine=tts, settings=settings,
-                                      overrides=load_overrides(out, script))
+                                      overrides=load_overrides(out, script), config_path=config)
     fsio.remove_stale_temps(out)    # a killed synthesis left its .tmp behind
     return timeline
 
@@ -54,7 +55,8 @@ def verify(out: Path) -> dict:
 
 
 def verify_and_heal(out: Path, tts: str, asr: str, settings: EpisodeSettings,
-                    rounds: int = DEFAULT_HEAL_ROUNDS, asr_model: str = DEFAULT_ASR_MODEL) -> dict:
+                    rounds: int = DEFAULT_HEAL_ROUNDS, asr_model: str = DEFAULT_ASR_MODEL,
+                    config: Path | None = None) -> dict:
     """Verify; while numbers are lost, re-speak only their segments (pipeline.heal)."""
     from . import heal
 
@@ -63,18 +65,18 @@ def verify_and_heal(out: Path, tts: str, asr: str, settings: EpisodeSettings,
         return report
 
     def rebuild(overrides: dict) -> dict:
-        synthesize(out, tts, settings)
+        synthesize(out, tts, settings, config)
         transcribe(out, asr, asr_model)
         return verify(out)
 
     return heal.heal(out, rebuild, rounds, log=log)
 
 
-def package(out: Path) -> None:
+def package(out: Path, config: Path | None = None) -> None:
     from .publish import publish_episode
 
     package_stage.package(out)
-    publish_episode(out)
+    publish_episode(out, config)
     fsio.remove_stale_temps(out)
 
 
@@ -92,8 +94,13 @@ def check_engines(tts: str, asr: str, asr_model: str | None = None) -> None:
 
 def build(source, out_dir: Path, tts: str | None = None, asr: str = DEFAULT_ASR,
           lang: str | None = None, condenser: str = "extractive",
-          heal_rounds: int = DEFAULT_HEAL_ROUNDS, asr_model: str = DEFAULT_ASR_MODEL) -> dict:
-    """Build an episode from a post file or an http(s) URL (settings only apply to files)."""
+          heal_rounds: int = DEFAULT_HEAL_ROUNDS, asr_model: str = DEFAULT_ASR_MODEL,
+          config: Path | None = None) -> dict:
+    """Build an episode from a post file or an http(s) URL (settings only apply to files).
+
+    config: podcast.yaml (None: pipeline.config.find_config), found once for every stage."""
+    config = find_config(config)
+    show_config(config)                       # a broken podcast.yaml fails before any work
     settings = load_settings(None if is_url(source) else Path(source))
     tts = tts or settings.tts or DEFAULT_TTS
     check_engines(tts, asr, asr_model)
@@ -107,12 +114,12 @@ def build(source, out_dir: Path, tts: str | None = None, asr: str = DEFAULT_ASR,
     script = condense_stage.condense(out / POST, out / SCRIPT, condenser)
     log(f"      {len(script['points'])} key points")
     log(f"[3/6] synthesize (tts={tts})")
-    synthesize(out, tts, settings)
+    synthesize(out, tts, settings, config)
     log(f"[4/6] transcribe (asr={asr}, model={asr_model})")
     transcribe(out, asr, asr_model)
     log("[5/6] verify")
-    report = verify_and_heal(out, tts, asr, settings, heal_rounds, asr_model)
+    report = verify_and_heal(out, tts, asr, settings, heal_rounds, asr_model, config)
     log("[6/6] package")
-    package(out)
+    package(out, config)
     log(f"built {out} in {time.monotonic() - t0:.1f}s")
     return report

@@ -79,11 +79,47 @@ def refusal(real: str) -> str:
             "choose a folder of its own, e.g. episodes/<slug>")
 
 
+# Help of the options and arguments that several commands share (fill_help).
+OPTION_HELP = {
+    "source": "the post: .md, .txt or .html",
+    "post": "the post.json written by ingest",
+    "episode": "the episode folder (e.g. episodes/<slug>)",
+    "audio": "the episode's MP3",
+    "out": "the file to write",
+    "lang": "language of the post: fr or en (detected when omitted)",
+    "condenser": "extractive (default, offline) or llm (OpenAI-compatible endpoint)",
+    "asr": "recognition engine: faster-whisper (default), whisper",
+    "config": "the show's podcast.yaml (default: $PIPELINE_CONFIG, else ./podcast.yaml, "
+              "else built-in defaults)",
+    "episodes": "the folder of episode folders (default: episodes)",
+    "directory": "the folder to serve (default: episodes)",
+    "port": "TCP port on 127.0.0.1 (default 8000)",
+}
+
+
+def prog_name() -> str:
+    """How the user called us: `podcast-pipeline` (entry point) or `python -m pipeline`."""
+    name = os.path.basename(sys.argv[0]) if sys.argv and sys.argv[0] else ""
+    return "python -m pipeline" if name in ("", "__main__.py", "-c") else name
+
+
+def fill_help(sub) -> None:
+    """Give every argument without its own help the shared one (OPTION_HELP)."""
+    for parser in sub.choices.values():
+        for action in parser._actions:
+            if action.help is None and action.dest in OPTION_HELP:
+                action.help = OPTION_HELP[action.dest]
+
+
 def make_parser() -> argparse.ArgumentParser:
+    from . import __version__
     from .build import DEFAULT_ASR, DEFAULT_TTS
-    p = Parser(prog="python -m pipeline",
+    p = Parser(prog=prog_name(),
                description="Blog post -> key-points podcast episode, every number checked by Whisper.")
+    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = p.add_subparsers(dest="command", required=True, parser_class=Parser)
+
+    sub.add_parser("init", help="write a commented podcast.yaml (the show's settings) here")
 
     b = sub.add_parser("build", help="build an episode folder from a post (all stages)")
     b.add_argument("source", type=str, help="the post: .md, .txt or .html file, or an https:// URL")
@@ -96,6 +132,7 @@ def make_parser() -> argparse.ArgumentParser:
                    help="exit 0 even when numbers were lost (the report still says so)")
     b.add_argument("--heal-rounds", type=int_in(0, MAX_HEAL_ROUNDS), default=None,
                    help="rounds of re-speaking failing segments (default 3; 0 = off)")
+    b.add_argument("--config", type=Path, default=None)
 
     s = sub.add_parser("ingest", help="post (file or https:// URL) -> post.json")
     s.add_argument("source", type=str, help="the post: .md, .txt or .html file, or an https:// URL")
@@ -140,16 +177,17 @@ def make_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("package", help="episode folder -> shownotes.md")
     s.add_argument("episode", type=Path)
+    s.add_argument("--config", type=Path, default=None)
 
-    s = sub.add_parser("publish", help="episode folder -> captions, chapters.json, shownotes.html "
-                                       "(a stale episode: only its shownotes.html, marked stale)")
+    s = sub.add_parser("publish", help="episode folder -> captions, chapters.json, shownotes.html, "
+                                       "diff.html (a stale episode: only its shownotes.html, marked stale)")
     s.add_argument("episode", type=Path)
-    s.add_argument("--config", type=Path, default=Path("podcast.yaml"))
+    s.add_argument("--config", type=Path, default=None)
 
     s = sub.add_parser("feed", help="every built episode -> episodes/feed.xml (stale ones left out)")
     s.add_argument("--episodes", type=Path, default=Path("episodes"))
-    s.add_argument("--config", type=Path, default=Path("podcast.yaml"))
-    s.add_argument("--out", type=out_file, default=None)
+    s.add_argument("--config", type=Path, default=None)
+    s.add_argument("--out", type=out_file, default=None, help="the feed file (default: EPISODES/feed.xml)")
 
     s = sub.add_parser("serve", help="serve episodes/ on http://127.0.0.1:PORT/ (a stale "
                                      "episode's show notes answer 409)")
@@ -161,6 +199,7 @@ def make_parser() -> argparse.ArgumentParser:
     sub.add_parser("engines", help="list the TTS and ASR engines")
     sub.add_parser("numbers", help="number tools: extract, compare, lint, speak (see numbers -h)",
                    add_help=False)
+    fill_help(sub)
     return p
 
 
@@ -192,10 +231,14 @@ def run(args) -> int:
         from .build import DEFAULT_HEAL_ROUNDS, build
         rounds = DEFAULT_HEAL_ROUNDS if args.heal_rounds is None else args.heal_rounds
         report = build(args.source, args.out, tts=args.tts, asr=args.asr, lang=args.lang,
-                       condenser=args.condenser, heal_rounds=rounds, asr_model=args.asr_model)
+                       condenser=args.condenser, heal_rounds=rounds, asr_model=args.asr_model,
+                       config=args.config)
         report_mod.print_report(report, with_table=False)
         return exit_for(report, args.allow_unverified)
-    if cmd == "ingest":
+    if cmd == "init":
+        from .config import write_template
+        print(f"written: {write_template()} (edit it: every key is described)", file=sys.stderr)
+    elif cmd == "ingest":
         from .ingest import ingest
         ingest(args.source, args.out, args.lang)
     elif cmd == "condense":
@@ -229,7 +272,7 @@ def run(args) -> int:
         return check(args.episode, args.brief, args.allow_unverified)
     elif cmd == "package":
         from .build import package
-        package(args.episode)
+        package(args.episode, args.config)
     elif cmd == "diff":
         from .diff import write_diff
         from .episode import SCRIPT, TIMELINE, TRANSCRIPT

@@ -1,9 +1,10 @@
 """Publishing: an episode folder -> chapters.json, shownotes.html; a local server.
 
   chapters_json(ep)          Podcasting 2.0 chapters: intro, one per key point, outro
-  shownotes_html(ep, cfg)    standalone page: player, seekable key points, number
-                             check, source lint, sources, transcript diff
-  publish_episode(ep, cfg)   captions + chapters + shownotes.html (what the feed links to)
+  shownotes_html(ep, cfg)    standalone page for listeners: player, seekable key
+                             points, number check, source lint, sources
+  publish_episode(ep, cfg)   captions + chapters + shownotes.html (what the feed links
+                             to), and diff.html, script vs Whisper, for the producer
   serve(dir, port)           serves episodes/ on 127.0.0.1 only, with HTTP Range
 
 Everything that comes from a post, a script or a transcript goes through
@@ -29,6 +30,7 @@ from pathlib import Path
 
 from . import fsio
 from .condense import load_script, segments
+from .config import show_config
 from .episode import AUDIO, NOTES, POST, REPORT, TIMELINE, TRANSCRIPT
 from .episode import SCRIPT as SCRIPT_YAML   # SCRIPT here is the page's JavaScript
 from .errors import InputError, SystemFault
@@ -39,19 +41,13 @@ from .text import sanitize
 CHAPTERS, SHOWNOTES_HTML = "chapters.json", "shownotes.html"
 
 LABELS = {
-    "en": {**MD_LABELS["en"], "transcript": "Transcript", "summary_h": "Summary",
-           "diff_note": "Script against what Whisper heard: struck out = in the script, not "
-                        "heard; underlined green = heard, not in the script; numbers in bold.",
-           "no_numbers_note": "(numbers not highlighted: the number tools could not run)",
+    "en": {**MD_LABELS["en"], "summary_h": "Summary",
            "verified": "Verified: every number was heard as written.",
            "not_verified": "Not verified: some numbers were lost or changed (see the number check).",
            "stale": "Not verified (stale): {cause}; the number check below judged other files.",
            "files": "Files", "feed": "Podcast feed", "by": "by",
            "player": "Your browser cannot play this audio; download the MP3."},
-    "fr": {**MD_LABELS["fr"], "transcript": "Transcription", "summary_h": "Résumé",
-           "diff_note": "Le script comparé à ce que Whisper a entendu : barré = dans le script, "
-                        "non entendu ; souligné vert = entendu, absent du script ; nombres en gras.",
-           "no_numbers_note": "(nombres non surlignés : les outils de nombres n'ont pas pu tourner)",
+    "fr": {**MD_LABELS["fr"], "summary_h": "Résumé",
            "verified": "Vérifié : chaque nombre a été entendu tel qu'écrit.",
            "not_verified": "Non vérifié : des nombres ont été perdus ou changés (voir la vérification).",
            "stale": "Non vérifié (périmé) : {cause} ; la vérification ci-dessous jugeait d'autres "
@@ -66,9 +62,7 @@ a.t{font-variant-numeric:tabular-nums;font-weight:bold;text-decoration:none;marg
 table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2em .6em;text-align:left}
 .ok{color:#060}.changed,.lost{color:#c00;font-weight:bold}.unit-missing{color:#a60}
 .badge{padding:.4em .8em;border-radius:.3em}.badge.ok{background:#dfd}.badge.no{background:#fdd;color:#900}
-del{background:#fdd;color:#900}ins{background:#dfd;color:#060}
-.num{font-weight:bold;border-bottom:2px solid #36c}.num.lost,.num.changed{border-color:#c00}
-.transcript h3{font-size:1em;color:#555;margin:1.2em 0 .2em}footer{margin-top:3em;color:#555}"""
+footer{margin-top:3em;color:#555}"""
 
 # Click on a timestamp -> seek the player; #t=SECONDS in the page URL seeks on load.
 SCRIPT = """(function () {
@@ -113,15 +107,6 @@ def link_url(url) -> str | None:
     return url
 
 
-def resolve_config(config) -> dict:
-    from . import feed
-    if config is None:
-        return {**feed.DEFAULTS, "link": feed.DEFAULTS["base_url"]}
-    if isinstance(config, (str, os.PathLike)):
-        return feed.load_config(config)
-    return config
-
-
 def _need(ep: Path, *names: str) -> None:
     for name in names:
         if not (ep / name).exists():
@@ -162,34 +147,6 @@ def chapters_json(ep_dir: str | os.PathLike) -> Path:
 def seek_link(t: float) -> str:
     t = round(max(0.0, float(t)), 2)
     return f'<a class="t" href="episode.mp3#t={t}" data-t="{t}">{e(clock(t))}</a>'
-
-
-def transcript_diff(ep: Path) -> tuple[list, bool]:
-    """pipeline.diff's word diff; without number highlighting if the number tools fail."""
-    from . import diff
-    try:
-        return diff.episode_diff(ep), True
-    except (ImportError, AttributeError, NotImplementedError):
-        pass
-    from .verify import heard_in, segment_windows, transcript_words
-    script = load_script(ep / SCRIPT_YAML)
-    timeline = fsio.read_json(ep / TIMELINE)
-    words = transcript_words(fsio.read_json(ep / TRANSCRIPT))
-    windows = dict(zip([s["id"] for s in timeline["segments"]], segment_windows(timeline)))
-    out = [(seg, diff.diff_segment(seg["text"], heard_in(words, *windows[seg["id"]]).text, []))
-           for seg in segments(script) if seg["id"] in windows]
-    return out, False
-
-
-def render_diff(ops) -> str:
-    parts = []
-    for op in ops:
-        text = e(op.text)
-        if op.number:
-            text = f'<span class="num {e(op.number)}">{text}</span>'
-        tag = {"del": "del", "ins": "ins"}.get(op.kind)
-        parts.append(f"<{tag}>{text}</{tag}>" if tag else text)
-    return " ".join(parts)
 
 
 def badge(ep: Path, report: dict, L: dict) -> str:
@@ -278,16 +235,6 @@ def shownotes_page(ep: Path, cfg: dict) -> str:
                         if url else f"<li>{e(label)}</li>")
         body.append("</ul>")
 
-    if (ep / TRANSCRIPT).exists():
-        diff, with_numbers = transcript_diff(ep)
-        body += [f'<h2>{e(L["transcript"])}</h2>', '<section class="transcript">',
-                 f'<p><small>{e(L["diff_note"])}'
-                 f'{"" if with_numbers else " " + e(L["no_numbers_note"])}</small></p>']
-        for seg, ops in diff:
-            body.append(f'<h3 id="transcript-{e(seg["id"])}">{seek_link(start_of(seg["id"]))}'
-                        f'{e(seg["title"])}</h3><p>{render_diff(ops)}</p>')
-        body.append("</section>")
-
     files = [(n, n) for n in (AUDIO, "captions.vtt", "captions.srt",
                               "transcript.podcast.json", CHAPTERS, NOTES)
              if (ep / n).exists() or n == CHAPTERS]
@@ -312,19 +259,21 @@ def shownotes_html(ep_dir: str | os.PathLike, config=None) -> Path:
     """Write <ep>/shownotes.html. config: a load_config() dict, a podcast.yaml path, or None."""
     ep = Path(ep_dir)
     _need(ep, SCRIPT_YAML, TIMELINE, REPORT)
-    return fsio.write_text(ep / SHOWNOTES_HTML, shownotes_page(ep, resolve_config(config)))
+    return fsio.write_text(ep / SHOWNOTES_HTML, shownotes_page(ep, show_config(config)))
 
 
 def publish_episode(ep_dir: str | os.PathLike, config=None) -> dict[str, Path]:
-    """Everything the feed links to: captions (3 files), chapters.json, shownotes.html.
+    """Everything the feed links to: captions (3 files), chapters.json, shownotes.html;
+    and diff.html (script against what Whisper heard), kept off the listeners' page.
 
     A stale episode (a file changed since verify) gets only its shownotes.html,
     which says so: captions and chapters of files nobody checked are not made."""
     from .captions import captions
+    from .diff import write_diff_html
     from .verify import binding_status
     ep = Path(ep_dir)
     _need(ep, REPORT)
-    cfg = resolve_config(config)
+    cfg = show_config(config)
     out: dict[str, Path] = {}
     binding = binding_status(ep)
     if binding.stale:
@@ -332,6 +281,7 @@ def publish_episode(ep_dir: str | os.PathLike, config=None) -> dict[str, Path]:
     else:
         if (ep / TRANSCRIPT).exists():
             out.update(captions(ep, speaker=None))
+            out["diff"] = write_diff_html(ep)
         out["chapters"] = chapters_json(ep)
     out["html"] = shownotes_html(ep, cfg)
     return out

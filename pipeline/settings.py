@@ -31,7 +31,8 @@ class EpisodeSettings:
     cover: str | None = None           # image file for the ID3 cover art
     piper_voice: dict | None = None    # {lang: path/to/voice.onnx}
     show: str | None = None            # show name for tags (default from podcast.yaml)
-    episode_number: int | None = None
+    episode_number: int | None = None  # also the feed's itunes:episode
+    season: int | None = None          # the feed's itunes:season
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -40,7 +41,8 @@ class EpisodeSettings:
 _TYPES = {"target_seconds": (int, float), "rate": (int, float), "pause_ms": int,
           "bitrate": str, "channels": int, "loudness_lufs": (int, float),
           "true_peak_db": (int, float), "tts": str, "music_intro": str, "music_outro": str,
-          "cover": str, "piper_voice": dict, "show": str, "episode_number": int}
+          "cover": str, "piper_voice": dict, "show": str, "episode_number": int,
+          "season": int}
 
 
 def for_episode(ep_dir: Path) -> EpisodeSettings:
@@ -58,7 +60,7 @@ def for_episode(ep_dir: Path) -> EpisodeSettings:
 RANGES = {"target_seconds": (10, 3600, " seconds"), "rate": (0.5, 2.0, ""),
           "pause_ms": (0, 10000, " ms"), "channels": (1, 2, " (mono or stereo)"),
           "loudness_lufs": (-40, -5, " LUFS"), "true_peak_db": (-9, 0, " dBTP"),
-          "episode_number": (1, 100000, "")}
+          "episode_number": (1, 100000, ""), "season": (1, 100000, "")}
 
 
 def publish_source(post_json: Path, source: Path) -> str:

@@ -187,7 +187,7 @@ def synthesize(
     channels, loudness target, true-peak ceiling, music beds, cover and piper
     voices; `pause_ms` / `rate`, when given, override the settings' values.
     Tags: pipeline.tags (post.json beside the script, podcast.yaml at
-    `config_path`, default the project's). When neither the segments' audio nor
+    `config_path`, default pipeline.config.find_config). When neither the segments' audio nor
     the settings and tags changed, the MP3 is not assembled again (the bytes
     stay the same, so the transcript cache still hits). `overrides`
     (pipeline.heal): {segment id: {"spell": "all", "rate": r, "engine": name}},

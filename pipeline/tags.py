@@ -5,7 +5,7 @@
 
 Sources: title and language from script.yaml; author and date from post.json
 in the episode folder (when present); the show from settings.show, else the
-`title` of podcast.yaml (pipeline.feed.load_config), whose `author` is also the
+`title` of podcast.yaml (pipeline.config.show_config), whose `author` is also the
 fallback author; the description is the intro (else the first key point).
 
 Text from posts is untrusted. ID3 is not markup, so nothing is escaped: every
@@ -23,7 +23,7 @@ import os
 import re
 from pathlib import Path
 
-from . import fsio, paths
+from . import fsio
 from .cover import check_cover
 from .text import sanitize
 from .errors import InputError
@@ -65,13 +65,11 @@ def _post(episode_dir: Path) -> dict:
     return data if isinstance(data, dict) else {}
 
 
-def _show_config(config_path: Path | None) -> dict:
-    from .feed import load_config
+def _show_config(config_path) -> dict:
+    """pipeline.config's show settings: the same title the show notes and feed use."""
+    from .config import show_config
 
-    path = Path(config_path) if config_path else paths.PROJECT_ROOT / "podcast.yaml"
-    if not path.exists():
-        return {}
-    return load_config(path)   # a broken podcast.yaml is an error worth fixing: InputError
+    return show_config(config_path)   # a broken podcast.yaml is an error worth fixing: InputError
 
 
 def episode_tags(script: dict, episode_dir: Path, settings=None, config_path: Path | None = None) -> dict:

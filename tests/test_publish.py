@@ -7,7 +7,6 @@ import http.client
 import json
 import os
 import queue
-import re
 import shutil
 import subprocess
 import tempfile
@@ -180,27 +179,22 @@ def test_shownotes_html_content(episode):
     links = [a["href"] for t, a in doc.tags if t == "a"]
     assert "https://www.paris.fr/plan-velo?year=2024&lang=en" in links
     assert "A print-only source" in text
-    # transcript with the difference marked: 180 said in the script, 108 heard
-    assert re.search(r'<del>(<span class="num changed">)?180(</span>)?</del> <ins>108</ins>', page)
+    # the page is for listeners: the script-vs-Whisper diff is in diff.html only
+    assert "<del>" not in page and "<ins>" not in page and "Whisper heard" not in page
     # only one script: ours, and the CSP hash allows exactly it
     assert doc.scripts == [publish.SCRIPT]
     digest = base64.b64encode(hashlib.sha256(publish.SCRIPT.encode()).digest()).decode()
     assert f"sha256-{digest}" in page
 
 
-def test_transcript_marks_numbers_and_survives_without_number_tools(episode, monkeypatch):
-    page = publish.shownotes_html(episode, None).read_text()
-    with_numbers = '<del><span class="num changed">180</span></del> <ins>108</ins>' in page
-    from pipeline import diff
-
-    def broken(ep):
-        raise AttributeError("module 'pipeline.numbers' has no attribute 'extract'")
-    monkeypatch.setattr(diff, "episode_diff", broken)
-    page = publish.shownotes_html(episode, None).read_text()
-    assert "<del>180</del> <ins>108</ins>" in page
-    assert "numbers not highlighted" in page
-    if not with_numbers:
-        pytest.skip("pipeline.numbers cannot extract numbers yet: highlighting not checked")
+def test_diff_html_marks_numbers_the_public_page_has_none(episode):
+    out = publish.publish_episode(episode, None)
+    diff_page = out["diff"].read_text(encoding="utf-8")
+    assert out["diff"] == episode / "diff.html"
+    # 180 said in the script, 108 heard: struck out, inserted, the number marked changed
+    assert '<del><span class="num changed">180</span></del> <ins>108</ins>' in diff_page
+    public = (episode / "shownotes.html").read_text(encoding="utf-8")
+    assert "180" in public and "<del>" not in public and "diff.html" not in public
 
 
 def test_shownotes_html_escapes_everything(evil_episode):
@@ -230,6 +224,11 @@ def test_shownotes_html_escapes_everything(evil_episode):
     assert f"{EVIL} js" in text and "data" in text
     # the status class cannot break out of its attribute
     assert any(a.get("class") == 'ok" onclick="alert(4)' for t, a in doc.tags if t == "tr")
+    # diff.html, where the hostile transcript words now go, escapes them too
+    diff_doc = parse_html(evil_episode / "diff.html")
+    assert {t for t, _ in diff_doc.tags} <= ALLOWED_TAGS and not diff_doc.scripts
+    assert not any(k.startswith("on") for _, attrs in diff_doc.tags for k in attrs)
+    assert EVIL in "".join(diff_doc.text)
 
 
 def test_link_url_accepts_only_http():
