@@ -40,6 +40,22 @@ def make_parser() -> argparse.ArgumentParser:
     b.add_argument("--heal-rounds", type=int, default=None,
                    help="rounds of re-speaking failing segments (default 3; 0 = off)")
 
+    s = sub.add_parser("batch", help="many posts (files, folders, URLs, RSS/Atom feeds) -> "
+                                     "verified episodes + feed.xml; skips what is current")
+    s.add_argument("sources", nargs="+", metavar="SOURCE",
+                   help="a post file, a folder of posts, a post URL, or an RSS/Atom feed (file or URL)")
+    s.add_argument("--out", type=Path, default=Path("episodes"),
+                   help="folder of episode folders (default episodes); feed.xml is written there")
+    s.add_argument("--jobs", type=int, default=None,
+                   help="episodes built at once (default: one per two cores)")
+    s.add_argument("--engine", default="local",
+                   help="local (worker processes, default) or ray (RAY_ADDRESS: a cluster)")
+    add_engine_args(s)
+    s.add_argument("--lang", help="fr or en for every post (detected per post when omitted)")
+    s.add_argument("--condenser", default="extractive")
+    s.add_argument("--heal-rounds", type=int, default=None, help="as for build (default 3)")
+    s.add_argument("--config", type=Path, default=Path("podcast.yaml"), help="show settings for the feed")
+
     s = sub.add_parser("ingest", help="post -> post.json")
     s.add_argument("source", type=Path)
     s.add_argument("--out", type=Path, required=True)
@@ -140,6 +156,14 @@ def run(args) -> int:
                        condenser=args.condenser, heal_rounds=rounds, asr_model=args.asr_model)
         report_mod.print_report(report, with_table=False)
         return exit_for(report, args.allow_unverified)
+    if cmd == "batch":
+        from .batch import Options, run_batch
+        from .build import DEFAULT_HEAL_ROUNDS
+        rounds = DEFAULT_HEAL_ROUNDS if args.heal_rounds is None else args.heal_rounds
+        options = Options(tts=args.tts, asr=args.asr, asr_model=args.asr_model,
+                          condenser=args.condenser, lang=args.lang, heal_rounds=rounds)
+        return run_batch(args.sources, args.out, options, jobs=args.jobs, engine=args.engine,
+                         config=args.config)
     if cmd == "ingest":
         from .ingest import ingest
         ingest(args.source, args.out, args.lang)
