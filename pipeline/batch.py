@@ -216,14 +216,28 @@ def run_batch(sources: list[str], out: Path, options: Options, jobs: int | None 
         results += run(todo, jobs or default_jobs(), done)
     code = max((r.exit_code for r in results), default=EXIT_OK)
     try:
-        from .feed import write_feed
-        log(f"written: {write_feed(out, config)}")
+        if todo or not feed_current(out, config):
+            from .feed import write_feed
+            log(f"written: {write_feed(out, config)}")
     except PipelineError as e:
         log(f"error: feed not written: {e.message}")
         code = max(code, e.exit_code)
     print(table(results))
     log(f"batch: {len(results)} post(s) in {time.monotonic() - t0:.1f} s")
     return code
+
+
+def feed_current(out: Path, config: Path) -> bool:
+    """feed.xml is newer than the show settings and every episode's manifest."""
+    from .feed import FEED_NAME
+
+    try:
+        made = (out / FEED_NAME).stat().st_mtime_ns
+        inputs = [Path(config).stat().st_mtime_ns]
+        inputs += [p.stat().st_mtime_ns for p in out.glob(f"*/{MANIFEST}")]
+    except OSError:
+        return False
+    return made >= max(inputs)
 
 
 def table(results: list[Result]) -> str:

@@ -1,9 +1,9 @@
-"""CPU threads per engine, so parallel builds and overlapped stages share the cores.
+"""CPU threads per engine, so parallel builds share the cores instead of fighting.
 
-PIPELINE_THREADS is the number of threads one build may use (default 2, as
-before). Batch workers set it to their share of the machine; inside one
-build, synthesis and transcription run at the same time (pipeline.overlap)
-and each engine then takes half of it (at least one).
+PIPELINE_THREADS is the number of threads one build's engines may use
+(default 2, as before): faster-whisper's (CTranslate2) cpu_threads, piper's
+onnxruntime intra-op threads, openai-whisper's torch threads. Batch workers
+set it to their share of the machine (cores / jobs) before loading anything.
 """
 
 from __future__ import annotations
@@ -29,12 +29,6 @@ def build_threads() -> int:
         return max(1, int(os.environ.get(ENV, DEFAULT)))
     except ValueError:
         return DEFAULT
-
-
-def engine_threads(overlapped: bool = True) -> int:
-    """Threads for one engine: half the build's budget while stages overlap."""
-    n = build_threads()
-    return max(1, n // 2) if overlapped else n
 
 
 def limit_process(threads: int) -> None:
