@@ -200,6 +200,7 @@ def run_batch(sources: list[str], out: Path, options: Options, jobs: int | None 
         from .tts import REGISTRY as TTS
         TTS.check(options.tts)
     t0 = time.monotonic()
+    out.mkdir(parents=True, exist_ok=True)
     todo, results = plan(sources, out, options)
     if not todo and not results:
         raise InputError("no posts found in " + ", ".join(map(str, sources)),

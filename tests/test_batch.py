@@ -6,6 +6,7 @@ Real piper and real Whisper on three short posts; only the blog is a stand-in
 
 import html
 import os
+import resource
 import subprocess
 import sys
 import time
@@ -83,11 +84,21 @@ def env_for(cache):
 
 
 def make_blog(feed, out, cache, engine="local"):
+    """Run `make blog`; returns the process, its wall seconds and its CPU seconds (make + children)."""
     cmd = ["make", "--no-print-directory", "-s", "blog", f"FEED={feed}", f"BATCH_OUT={out}",
            "TTS=piper", "JOBS=2", f"ENGINE={engine}", f"PY={sys.executable}"]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.monotonic()
     proc = subprocess.run(cmd, cwd=ROOT, env=env_for(cache), capture_output=True, text=True, timeout=900)
-    return proc, time.monotonic() - t0
+    wall = time.monotonic() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return proc, wall, cpu
+
+
+def overloaded() -> bool:
+    """More runnable work than twice the cores: wall times say little about us."""
+    return os.getloadavg()[0] > 2 * (os.cpu_count() or 1)
 
 
 def statuses(stdout: str) -> dict:
@@ -106,7 +117,7 @@ def feed_items(out):
 
 def check_blog_runs(blog, tmp_path, engine):
     out, cache = tmp_path / "episodes", tmp_path / "cache"
-    proc, _ = make_blog(blog.url, out, cache, engine)
+    proc, _, _ = make_blog(blog.url, out, cache, engine)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert statuses(proc.stdout) == {slug: "verified" for slug in POSTS}
     for slug in POSTS:
@@ -115,14 +126,16 @@ def check_blog_runs(blog, tmp_path, engine):
     assert sorted(feed_items(out)) == sorted(t for t, _, _ in POSTS.values())
     mp3_times = {slug: (out / slug / "episode.mp3").stat().st_mtime_ns for slug in POSTS}
 
-    proc, seconds = make_blog(blog.url, out, cache, engine)
+    proc, seconds, cpu = make_blog(blog.url, out, cache, engine)
     assert proc.returncode == 0, proc.stderr
     assert statuses(proc.stdout) == {slug: "skipped" for slug in POSTS}
-    assert seconds < 2.0, f"a run with nothing to build took {seconds:.2f} s"
+    assert cpu < 2.0, f"a run with nothing to build used {cpu:.2f} CPU seconds"
+    # the wall time is also under 2 s, unless other work crowds the cores (a shared CI machine)
+    assert seconds < 2.0 or overloaded(), f"a run with nothing to build took {seconds:.2f} s"
     assert {slug: (out / slug / "episode.mp3").stat().st_mtime_ns for slug in POSTS} == mp3_times
 
     blog.posts[FOURTH[0]] = FOURTH[1]
-    proc, _ = make_blog(blog.url, out, cache, engine)
+    proc, _, _ = make_blog(blog.url, out, cache, engine)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert statuses(proc.stdout) == {**{slug: "skipped" for slug in POSTS}, FOURTH[0]: "verified"}
     assert {slug: (out / slug / "episode.mp3").stat().st_mtime_ns for slug in POSTS} == mp3_times
@@ -144,7 +157,9 @@ def test_make_blog_on_ray(blog, tmp_path):
 def test_crashed_worker_is_replaced_and_post_retried_once(tmp_path):
     posts = tmp_path / "posts"
     posts.mkdir()
-    (posts / "ferry.md").write_text("# Ferry\n\nThe ferry carries 4,200 passengers a day.\n")
+    (posts / "ferry.md").write_text("# The Harbor Ferry Returns\n\nThe harbor ferry restarted service in May. "
+                                    "It now carries 4,200 passengers a day.\n\nThe new boats cost 12 million "
+                                    "dollars. Each crossing takes 18 minutes.\n")
     (posts / "doomed.md").write_text("# Doomed\n\nThis post has 3 numbers and 7 words.\n")
     marker = tmp_path / "crashed-once"
     env = {**env_for(tmp_path / "cache"), "PIPELINE_TEST_CRASH": f"ferry@{marker}"}
