@@ -52,7 +52,8 @@ def make_parser() -> argparse.ArgumentParser:
                    help="local (worker processes, default) or ray (RAY_ADDRESS: a cluster)")
     add_engine_args(s)
     s.add_argument("--lang", help="fr or en for every post (detected per post when omitted)")
-    s.add_argument("--condenser", default="extractive")
+    s.add_argument("--condenser", default="extractive",
+                   help="extractive (default, offline) or llm (OpenAI-compatible endpoint)")
     s.add_argument("--heal-rounds", type=int, default=None, help="as for build (default 3)")
     s.add_argument("--config", type=Path, default=Path("podcast.yaml"), help="show settings for the feed")
 

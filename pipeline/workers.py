@@ -97,8 +97,11 @@ def run_local(jobs: list[Job], n: int, on_result: Callable[[Result], None]) -> l
     workers = [Worker(ctx, threads) for _ in range(n)]
     try:
         while queue or any(w.job for w in workers):
-            for w in workers:
+            for i, w in enumerate(workers):
                 if w.job is None and queue:
+                    if not w.proc.is_alive():   # died while idle: replace it first
+                        w.stop()
+                        workers[i] = w = Worker(ctx, threads)
                     job = queue.popleft()
                     tries[job.slug] += 1
                     w.give(job)

@@ -229,3 +229,16 @@ def test_unknown_engine_lists_the_valid_ones(tmp_path):
     from pipeline.errors import EngineError
     with pytest.raises(EngineError, match="local, ray"):
         batch.run_batch([str(tmp_path)], tmp_path / "out", batch.Options(), engine="spark")
+
+
+def test_feed_item_whose_link_fails_is_failed_alone(blog, tmp_path):
+    blog.posts["gone"] = ("Gone", "Wed, 05 Nov 2025 09:00:00 +0000", "")
+    feed = rss(blog.posts, f"http://127.0.0.1:{blog.server.port}").replace(
+        b"/gone.html", b"/missing.html")
+    c = sources.Collector(tmp_path)
+    c.add_feed(feed.replace(b"<content:encoded><![CDATA[]]></content:encoded>", b""),
+               f"http://127.0.0.1:{blog.server.port}/feed.xml")
+    assert sorted(p.slug for p in c.posts) == sorted(POSTS)
+    assert [(slug, "HTTP 404" in e.cause) for slug, _, e in c.failed] == [("missing", True)]
+    linked = next(p for p in c.posts if p.slug == LINK_ONLY).source.read_text()
+    assert "3,000 people" in linked
