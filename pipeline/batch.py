@@ -15,6 +15,7 @@ failing post never stops the others; the end prints a table and writes
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from dataclasses import asdict, dataclass, field
@@ -29,6 +30,7 @@ from .settings import settings_path
 MANIFEST = "batch.json"
 MANIFEST_FORMAT = 1
 EXIT_OK, EXIT_UNVERIFIED, EXIT_FAILED = 0, 1, 2
+JOB_MEMORY_BYTES = 1 << 30     # a worker with Whisper base and a piper voice peaks near 0.5 GB
 # Files an episode folder must hold to count as built (the feed needs them too).
 BUILT_FILES = ("post.json", "script.yaml", "episode.mp3", "timeline.json", "transcript.json",
                "verify.json", "shownotes.md")
@@ -142,9 +144,14 @@ ENGINES.register("ray", _ray)
 
 
 def default_jobs() -> int:
-    """One build per two cores: each build overlaps synthesis and transcription."""
+    """One build per core (one thread per engine is the cheapest per audio minute,
+    docs/scale.md), at most one per JOB_MEMORY_BYTES of memory."""
     from .threads import machine_cores
-    return max(1, machine_cores() // 2)
+    try:
+        memory = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):
+        memory = machine_cores() * JOB_MEMORY_BYTES
+    return max(1, min(machine_cores(), memory // JOB_MEMORY_BYTES))
 
 
 # ------------------------------------------------------------------ the batch
@@ -183,11 +190,19 @@ def finish(job: Job, result: Result) -> Result:
     ep = Path(job.out)
     if result.files:
         for rel, data in sorted(result.files.items()):
-            fsio.write_bytes(ep / rel, data)
+            fsio.write_bytes(inside(ep, rel), data)
         result.files = None
     if result.status in ("verified", "unverified"):
         fsio.write_json(ep / MANIFEST, job.manifest)
     return result
+
+
+def inside(root: Path, rel: str) -> Path:
+    """root/rel, refusing a name that would land outside root (files sent by a worker)."""
+    target = (root / rel).resolve()
+    if root.resolve() not in target.parents:
+        raise InputError(f"refusing a file outside {root}: {rel!r}", "check the worker that sent it")
+    return target
 
 
 def run_batch(sources: list[str], out: Path, options: Options, jobs: int | None = None,
@@ -196,6 +211,8 @@ def run_batch(sources: list[str], out: Path, options: Options, jobs: int | None 
     run = ENGINES.get(engine)
     if jobs is not None and jobs < 1:
         raise InputError(f"--jobs must be at least 1, got {jobs}", "give --jobs 1 or more")
+    from .asr import REGISTRY as ASR
+    ASR.check(options.asr)
     if options.tts:
         from .tts import REGISTRY as TTS
         TTS.check(options.tts)
@@ -210,7 +227,10 @@ def run_batch(sources: list[str], out: Path, options: Options, jobs: int | None 
         by_slug = {j.slug: j for j in todo}
 
         def done(result: Result) -> None:
-            finish(by_slug[result.slug], result)
+            try:
+                finish(by_slug[result.slug], result)
+            except PipelineError as e:   # this post's files could not be written: it alone fails
+                result.status, result.error, result.exit_code = "failed", e.cause, e.exit_code
             log(f"batch: {result.slug}: {result.status} ({result.seconds:.1f} s)"
                 + (f": {result.error}" if result.error else ""))
 

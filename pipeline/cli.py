@@ -47,7 +47,7 @@ def make_parser() -> argparse.ArgumentParser:
     s.add_argument("--out", type=Path, default=Path("episodes"),
                    help="folder of episode folders (default episodes); feed.xml is written there")
     s.add_argument("--jobs", type=int, default=None,
-                   help="episodes built at once (default: one per two cores)")
+                   help="episodes built at once (default: one per core, at most one per GB of memory)")
     s.add_argument("--engine", default="local",
                    help="local (worker processes, default) or ray (RAY_ADDRESS: a cluster)")
     add_engine_args(s)

@@ -24,7 +24,7 @@ import tempfile
 from pathlib import Path
 from typing import Callable
 
-from .batch import EXIT_FAILED, MANIFEST, Job, Result, run_job
+from .batch import EXIT_FAILED, MANIFEST, Job, Result, inside, run_job
 from .errors import SetupError
 from .threads import limit_process, machine_cores
 
@@ -85,9 +85,7 @@ def _temporary(p: Path) -> bool:
 
 def _unpack(root: Path, files: dict[str, bytes]) -> None:
     for rel, data in files.items():
-        target = (root / rel).resolve()
-        if root.resolve() not in target.parents:   # a bundle never writes outside its folder
-            raise ValueError(f"refusing path outside the bundle: {rel}")
+        target = inside(root, rel)   # a bundle never writes outside its folder
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
 

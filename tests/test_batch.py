@@ -242,3 +242,14 @@ def test_feed_item_whose_link_fails_is_failed_alone(blog, tmp_path):
     assert [(slug, "HTTP 404" in e.cause) for slug, _, e in c.failed] == [("missing", True)]
     linked = next(p for p in c.posts if p.slug == LINK_ONLY).source.read_text()
     assert "3,000 people" in linked
+
+
+def test_files_from_a_worker_never_land_outside_the_episode(tmp_path):
+    job = batch.Job("p", str(tmp_path / "p.md"), str(tmp_path / "eps" / "p"), {}, {"format": 1})
+    bad = batch.Result("p", "verified", files={"../../evil.txt": b"x"})
+    with pytest.raises(InputError, match="outside"):
+        batch.finish(job, bad)
+    assert not (tmp_path / "evil.txt").exists()
+    batch.finish(job, batch.Result("p", "verified", files={"episode.mp3": b"mp3"}))
+    assert (tmp_path / "eps" / "p" / "episode.mp3").read_bytes() == b"mp3"
+    assert batch.fsio.read_json(tmp_path / "eps" / "p" / batch.MANIFEST) == {"format": 1}
