@@ -167,6 +167,7 @@ class Collector:
         self.posts: list[Post] = []
         self.failed: list[tuple[str, str, InputError]] = []   # (slug, origin, error)
         self._slugs: set[str] = set()
+        self._origins: set[str] = set()   # a post named twice (a URL and a feed's link) is built once
 
     def unique(self, base: str) -> str:
         base = base or "post"
@@ -176,10 +177,19 @@ class Collector:
         self._slugs.add(slug)
         return slug
 
+    def seen(self, origin: str) -> bool:
+        if origin in self._origins:
+            return True
+        self._origins.add(origin)
+        return False
+
     def add_file(self, path: Path) -> None:
-        self.posts.append(Post(self.unique(slugify(path.stem)), path, str(path)))
+        if not self.seen(str(path.resolve())):
+            self.posts.append(Post(self.unique(slugify(path.stem)), path, str(path)))
 
     def add_page(self, base_slug: str, origin: str, data: bytes) -> None:
+        if self.seen(origin):
+            return
         slug = self.unique(base_slug)
         dest = _write_if_changed(self.out / slug / FETCHED_NAME, data)
         self.posts.append(Post(slug, dest, origin))
@@ -203,8 +213,8 @@ class Collector:
 
     def add(self, source: str) -> None:
         if is_url(source):
-            data, ctype = fetch(source)
-            if "xml" in ctype or is_feed(data):
+            data, _ = fetch(source)
+            if is_feed(data):   # by content: an XHTML post is served as XML too
                 return self.add_feed(data, source)
             return self.add_page(slug_of_url(source), source, data)
         path = Path(source)

@@ -253,3 +253,12 @@ def test_files_from_a_worker_never_land_outside_the_episode(tmp_path):
     batch.finish(job, batch.Result("p", "verified", files={"episode.mp3": b"mp3"}))
     assert (tmp_path / "eps" / "p" / "episode.mp3").read_bytes() == b"mp3"
     assert batch.fsio.read_json(tmp_path / "eps" / "p" / batch.MANIFEST) == {"format": 1}
+
+
+def test_a_post_url_and_a_feed_url_are_told_apart_by_content(blog, tmp_path):
+    c = sources.Collector(tmp_path)
+    c.add(f"http://127.0.0.1:{blog.server.port}/harbor-ferry.html")
+    c.add(blog.url)
+    # the feed's link to the post already named is not built twice
+    assert [p.slug for p in c.posts] == ["harbor-ferry", "rooftop-gardens", "library-hours"]
+    assert "4,200 passengers" in c.posts[0].source.read_text()
