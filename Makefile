@@ -74,7 +74,7 @@ endif
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help setup demo episode verify diff feed serve all bench test clean distclean
+.PHONY: help setup demo episode verify diff feed serve all blog bench test clean distclean
 
 help: ## list the targets
 	@echo "Podcast pipeline - make targets:"
@@ -83,6 +83,7 @@ help: ## list the targets
 	@echo "Variables: SRC=path/to/post.md or https://…  EP=<slug>  TTS=gtts|piper|espeak (default: the post's"
 	@echo "           settings file, else gtts)  ASR=faster-whisper|whisper  ASR_MODEL=base  HEAL_ROUNDS=3"
 	@echo "           POST_LANG=fr|en (detected when unset)  ALLOW_UNVERIFIED=1  PORT=8000"
+	@echo "           all/blog: FEED=<RSS/Atom URL or file>  BATCH_OUT=episodes  JOBS=<n>  ENGINE=local|ray"
 
 # ------------------------------------------------------------------ set-up
 setup: $(STAMP) $(MODELS) ## create .venv, install pinned packages, provision Whisper weights
@@ -157,19 +158,35 @@ feed: | $(STAMP) ## captions, chapters, shownotes.html for every built episode +
 serve: feed ## serve episodes/ and the feed on http://127.0.0.1:PORT/ (default 8000)
 	$(PY) -m pipeline serve episodes --port '$(PORT)'
 
-# The shell globs the names itself and passes each one quoted: a name is never
-# pasted into the command text (the sub-make refuses the unsafe ones).
-all: ## build every post in episodes/ (md, txt, html), then the feed
-	@status=0; for src in episodes/*.md episodes/*.txt episodes/*.html; do \
-	  [ -f "$$src" ] || continue; \
-	  $(MAKE) --no-print-directory episode SRC="$$src" || status=1; done; \
-	  $(MAKE) --no-print-directory feed; exit $$status
+# Batch: user values reach `pipeline batch` through the environment, quoted by the
+# shell as single words, never pasted into shell text.
+BATCH_OUT ?= episodes
+ENGINE  ?= local
+export FEED BATCH_OUT JOBS ENGINE TTS ASR ASR_MODEL HEAL_ROUNDS
+BATCH_ARGS = --out "$$BATCH_OUT" --engine "$$ENGINE" --asr "$$ASR" --asr-model "$$ASR_MODEL" \
+  --heal-rounds "$$HEAL_ROUNDS" $${TTS:+--tts "$$TTS"} $${JOBS:+--jobs "$$JOBS"}
+
+all: | $(STAMP) $(MODELS) ## build every post in episodes/ (md, txt, html) in parallel, skipping current ones; then the feed
+	$(PY) -m pipeline batch episodes $(BATCH_ARGS)
+
+blog: | $(STAMP) $(MODELS) ## every post of FEED=<RSS/Atom URL or file> -> BATCH_OUT (default episodes/) + feed.xml
+	@test -n "$$FEED" || { echo "error: FEED is not set"; \
+	  echo "  fix: make blog FEED=https://example.com/feed.xml"; exit 2; }
+	$(PY) -m pipeline batch "$$FEED" $(BATCH_ARGS)
 
 # ------------------------------------------------------------------ quality
 bench: | $(STAMP) $(MODELS) ## time cold / no-op / one-edit rebuilds of the demo, ASR speed, numbers heard -> bench/bench.json
 	$(PY) scripts/bench.py bench/bench.json $(BENCH_ARGS)
 
-test: setup ## install, provision, run the test suite
+RAY_STAMP := $(VENV)/.ray-installed
+$(RAY_STAMP): requirements-ray.lock | $(STAMP)
+	@echo "installing the Ray engine (optional extra, for the batch tests)"
+	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-ray.lock || { \
+	  echo "error: pip could not install requirements-ray.lock"; \
+	  echo "  fix: check that PyPI is reachable, then run make test again"; exit 2; }
+	@touch $@
+
+test: setup $(RAY_STAMP) ## install (with the Ray extra), provision, run the test suite
 	$(PY) -m pytest -q
 
 clean: ## remove built episodes (keeps sources, caches and models)

@@ -134,6 +134,25 @@ def make_parser() -> argparse.ArgumentParser:
                    help="rounds of re-speaking failing segments (default 3; 0 = off)")
     b.add_argument("--config", type=Path, default=None)
 
+    s = sub.add_parser("batch", help="many posts (files, folders, URLs, RSS/Atom feeds) -> "
+                                     "verified episodes + feed.xml; skips what is current")
+    s.add_argument("sources", nargs="+", metavar="SOURCE",
+                   help="a post file, a folder of posts, a post URL, or an RSS/Atom feed (file or URL)")
+    s.add_argument("--out", type=out_folder, default=Path("episodes"),
+                   help="folder of episode folders (default episodes); feed.xml is written there")
+    s.add_argument("--jobs", type=int_in(1, 64), default=None,
+                   help="episodes built at once (default: one per core, at most one per GB of memory)")
+    s.add_argument("--engine", default="local",
+                   help="local (worker processes, default) or ray (RAY_ADDRESS: a cluster)")
+    add_engine_args(s)
+    s.add_argument("--lang", help="fr or en for every post (detected per post when omitted)")
+    s.add_argument("--condenser", default="extractive",
+                   help="extractive (default, offline) or llm (OpenAI-compatible endpoint)")
+    s.add_argument("--heal-rounds", type=int_in(0, MAX_HEAL_ROUNDS), default=None,
+                   help="as for build (default 3)")
+    s.add_argument("--config", type=Path, default=None,
+                   help="show settings for the feed (default: $PIPELINE_CONFIG, else ./podcast.yaml)")
+
     s = sub.add_parser("ingest", help="post (file or https:// URL) -> post.json")
     s.add_argument("source", type=str, help="the post: .md, .txt or .html file, or an https:// URL")
     s.add_argument("--out", type=out_file, required=True)
@@ -235,6 +254,14 @@ def run(args) -> int:
                        config=args.config)
         report_mod.print_report(report, with_table=False)
         return exit_for(report, args.allow_unverified)
+    if cmd == "batch":
+        from .batch import Options, run_batch
+        from .build import DEFAULT_HEAL_ROUNDS
+        rounds = DEFAULT_HEAL_ROUNDS if args.heal_rounds is None else args.heal_rounds
+        options = Options(tts=args.tts, asr=args.asr, asr_model=args.asr_model,
+                          condenser=args.condenser, lang=args.lang, heal_rounds=rounds)
+        return run_batch(args.sources, args.out, options, jobs=args.jobs, engine=args.engine,
+                         config=args.config)
     if cmd == "init":
         from .config import write_template
         print(f"written: {write_template()} (edit it: every key is described)", file=sys.stderr)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from .errors import InputError
 
 TIMEOUT_SECONDS = 20
+MAX_BYTES = 5_000_000      # the largest post (or feed) read
 MAX_REDIRECTS = 5
 USER_AGENT = "podcast-pipeline/1 (+https://github.com/; fetches one post for a listener)"
 # Content type -> the suffix of the parser that reads it.
@@ -53,17 +54,23 @@ def _opener():
     return urllib.request.build_opener(_LimitedRedirects())
 
 
-def fetch(url: str, max_bytes: int, timeout: float = TIMEOUT_SECONDS) -> Fetched:
-    """The post at `url`, or an InputError that says what went wrong and what to do."""
+def fetch(url: str, max_bytes: int = MAX_BYTES, timeout: float = TIMEOUT_SECONDS) -> Fetched:
+    """The post at `url` (a page or a text post), or an InputError that says what
+    went wrong and what to do."""
+    return fetch_raw(url, max_bytes, timeout, suffix_for=_suffix_for)
+
+
+def fetch_raw(url: str, max_bytes: int = MAX_BYTES, timeout: float = TIMEOUT_SECONDS,
+              suffix_for=lambda ctype, url: "") -> Fetched:
+    """Any document at `url` (a feed too); `suffix_for(content_type, final_url)` may refuse it."""
     if not is_url(url):
         raise InputError(f"{url!r} is not an http(s) address", "pass a URL starting with https://")
     host = urllib.parse.urlsplit(url).hostname or url
     request = urllib.request.Request(url, headers={
-        "User-Agent": USER_AGENT, "Accept": "text/html, text/markdown;q=0.9, text/plain;q=0.8"})
+        "User-Agent": USER_AGENT, "Accept": "text/html, text/markdown;q=0.9, text/plain;q=0.8, */*;q=0.5"})
     try:
         with _opener().open(request, timeout=timeout) as answer:
-            ctype = answer.headers.get_content_type()
-            suffix = _suffix_for(ctype, answer.geturl())
+            suffix = suffix_for(answer.headers.get_content_type(), answer.geturl())
             data = answer.read(max_bytes + 1)
             final_url, charset = answer.geturl(), answer.headers.get_content_charset()
     except urllib.error.HTTPError as e:

@@ -35,6 +35,17 @@ Then, in this process, on the same machine:
                  when reachable, else recorded as unavailable with the reason.
                  --quick skips the espeak demo build and the vectors.
 
+Then, unless --no-batch, the batch engines on four demo-sized posts (each with
+its own speaking rate in its settings file, so no two share a cached segment),
+each configuration against its own fresh cache:
+
+  batch_speedup  four sequential `pipeline build` processes over one
+                 `pipeline batch --jobs 2` on the same posts (target >= 1.4);
+  ray_overhead   `pipeline batch --engine ray --jobs 2` over the local engine
+                 (target <= 1.3; null when Ray is not installed);
+  overlap_ratio  the cold build's wall time over its own synthesis plus
+                 transcription time (target <= 0.65 once the two overlap).
+
 Each build runs in its own Python process by default (like `make`, which runs
 one command per stage), so model loading is counted every time; --in-process
 runs them all in this process instead. Writes bench.json (cold_s, noop_s,
@@ -146,6 +157,54 @@ def run_build(args, source: Path, ep: Path, cache: Path) -> dict:
     result = json.loads(proc.stdout.strip().splitlines()[-1])
     result["process_s"] = round(time.perf_counter() - t0, 3)   # with interpreter start and imports
     return result
+
+
+# --- batch engines ----------------------------------------------------------------------------
+
+BATCH_POSTS, BATCH_JOBS = 4, 2
+RATE_STEP = 0.02     # post i speaks at 1 + i * RATE_STEP: no segment is shared between posts
+
+
+def batch_posts(source: Path, folder: Path, tts: str) -> list[Path]:
+    folder.mkdir(parents=True)
+    posts = []
+    for i in range(BATCH_POSTS):
+        post = folder / f"post-{i + 1}{source.suffix}"
+        shutil.copyfile(source, post)
+        post.with_suffix(".yaml").write_text(f"tts: {tts}\nrate: {1 + i * RATE_STEP:.2f}\n", encoding="utf-8")
+        posts.append(post)
+    return posts
+
+
+def timed_cli(args: list[str], cache: Path) -> float:
+    env = dict(os.environ, PIPELINE_CACHE_DIR=str(cache), RAY_USAGE_STATS_ENABLED="0")
+    t0 = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "pipeline", *args], env=env, cwd=ROOT,
+                          capture_output=True, text=True)
+    if proc.returncode not in (0, 1):   # 1: built, a number not heard: still timed
+        sys.stderr.write(proc.stdout + proc.stderr)
+        raise SystemExit(f"bench: pipeline {args[0]} failed (exit {proc.returncode})")
+    return round(time.perf_counter() - t0, 3)
+
+
+def batch_bench(args, tmp: Path) -> dict:
+    posts = batch_posts(args.source, tmp / "posts", args.tts)
+    engines = ["--tts", args.tts, "--asr", args.asr, "--asr-model", args.model]
+    print(f"bench: {BATCH_POSTS} sequential builds ...", file=sys.stderr, flush=True)
+    seq = sum(timed_cli(["build", str(p), "--out", str(tmp / "seq" / p.stem), *engines], tmp / "cache-seq")
+              for p in posts)
+    batch = ["batch", str(tmp / "posts"), "--jobs", str(BATCH_JOBS), *engines]
+    print(f"bench: batch --jobs {BATCH_JOBS} ...", file=sys.stderr, flush=True)
+    local = timed_cli([*batch, "--out", str(tmp / "local")], tmp / "cache-local")
+    try:
+        import ray  # noqa: F401
+        print(f"bench: batch --engine ray --jobs {BATCH_JOBS} ...", file=sys.stderr, flush=True)
+        ray_s = timed_cli([*batch, "--out", str(tmp / "ray"), "--engine", "ray"], tmp / "cache-ray")
+    except ImportError:
+        ray_s = None
+    return {"posts": BATCH_POSTS, "jobs": BATCH_JOBS, "sequential_s": round(seq, 3), "batch_s": local,
+            "ray_s": ray_s, "batch_speedup": round(seq / local, 3),
+            "ray_overhead": round(ray_s / local, 3) if ray_s else None}
 
 
 # --- ASR speed and numbers heard, in this process --------------------------------------------
@@ -359,6 +418,7 @@ def main(argv=None) -> int:
                          "0 = all: slow with openai-whisper)")
     ap.add_argument("--quick", action="store_true", help="skip the espeak demo and the spoken vectors")
     ap.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    ap.add_argument("--no-batch", action="store_true", help="skip the batch and Ray engine timings")
     ap.add_argument("--one", nargs=2, metavar=("SOURCE", "EPISODE_DIR"), help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.one:
@@ -391,6 +451,7 @@ def main(argv=None) -> int:
         lang = json.loads((ep / "post.json").read_text(encoding="utf-8"))["language"]
         rtf_by_engine = asr_rtf(ep / "episode.mp3", args.asr_clip, lang, args.model, extra)
         heard = numbers_heard(args, runs, ep, extra)
+        batch = None if args.no_batch else batch_bench(args, tmp / "batch")
     finally:
         if not args.keep:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -403,7 +464,14 @@ def main(argv=None) -> int:
         "noop_no_retranscription": noop["transcript_cached"],
         "noop_mp3_identical": noop["mp3_sha256"] == cold["mp3_sha256"],
     }
+    st = cold["stages_s"]
+    overlap_ratio = round(cold["total_s"] / (st["synthesize"] + st["transcribe"]), 3)
     reported = {   # not part of the exit status
+        "overlap_ratio_at_most_0_65": overlap_ratio <= 0.65,
+        "cold_rtf_at_most_0_10": cold["total_s"] / audio <= 0.10,
+        "batch_speedup_at_least_1_4": batch["batch_speedup"] >= 1.4 if batch else None,
+        "ray_overhead_at_most_1_3": (batch["ray_overhead"] <= 1.3 if batch and batch["ray_overhead"]
+                                     else None),
         "edit_one_segment": ed["resynthesized"] == 1,
         "edit_transcribed_one_segment": len(ed.get("transcribed") or []) == 1,
     }
@@ -416,6 +484,10 @@ def main(argv=None) -> int:
         "process_s": {k: r.get("process_s") for k, r in runs.items()},
         "audio_s": audio,
         "segments": cold["segments"],
+        "overlap_ratio": overlap_ratio,
+        "batch_speedup": batch["batch_speedup"] if batch else None,
+        "ray_overhead": batch["ray_overhead"] if batch else None,
+        "batch": batch,
         "rtf": {k: round(r["total_s"] / audio, 4) for k, r in runs.items()},
         "edit_resynthesized": ed["resynthesized"],
         "edit_transcribed": ed.get("transcribed"),
@@ -446,6 +518,12 @@ def main(argv=None) -> int:
         print(f"  {k:5s} {r['total_s']:7.1f} s  RTF {r['total_s'] / audio:.3f}  ({stages})")
     print(f"  edit re-synthesized {ed['resynthesized']} segment(s), transcribed {ed.get('transcribed')}; "
           f"edit/cold = {ed['total_s'] / cold['total_s']:.2f}")
+    print(f"  overlap_ratio {overlap_ratio:.2f} (cold wall / (synthesis + transcription); target <= 0.65)")
+    if batch:
+        print(f"  batch: {batch['posts']} posts, sequential {batch['sequential_s']:.1f} s, --jobs {batch['jobs']} "
+              f"{batch['batch_s']:.1f} s: speedup {batch['batch_speedup']:.2f} (target >= 1.4); ray "
+              + (f"{batch['ray_s']:.1f} s: overhead {batch['ray_overhead']:.2f} (target <= 1.3)"
+                 if batch["ray_s"] else "not installed"))
     print("ASR on the same audio:")
     for name, r in rtf_by_engine.items():
         print(f"  {name:15s} RTF {r['rtf']:.3f}  ({r['transcribe_s']:.1f} s for {r['audio_s']:.1f} s; load {r['load_s']:.1f} s)")

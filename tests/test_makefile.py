@@ -57,13 +57,14 @@ def test_other_variables_are_checked_too(repo, var):
     assert created(repo) == []
 
 
-def test_make_all_passes_found_names_quoted(repo):
+def test_make_all_hands_the_folder_to_the_cli_never_the_names(repo):
+    """make all pastes no post name into shell text: `pipeline batch episodes` finds them."""
     for name in ("x`touch INJ1`.md", "$(shell touch INJ2).md", "y$(touch INJ3).txt", "sp ace.md"):
         (repo / "episodes" / name).write_text("# hostile\n\nIn 2024 we rode 42 km.\n")
     r = make(repo, "all")
     assert created(repo) == [], r.stderr
-    assert r.stderr.count("cannot pass safely to a shell") == 4
-    assert "SRC=episodes/demo.md" in r.stdout or "episodes/demo/post.json" in r.stdout
+    assert "-m pipeline batch episodes" in r.stdout, r.stdout + r.stderr
+    assert not any(n in r.stdout for n in ("INJ", "sp ace")), r.stdout
 
 
 def test_slug_uses_a_safe_character_set(repo):

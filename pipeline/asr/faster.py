@@ -6,6 +6,7 @@ import functools
 from pathlib import Path
 
 from .. import models
+from ..threads import build_threads
 from ..errors import EngineError, InputError, SetupError, UnsupportedLanguage
 from . import CPU_THREADS, DECODE_SETTINGS, DEFAULT_MODEL, build_transcript, check_audio, normalize_language
 
@@ -51,7 +52,7 @@ class FasterWhisperEngine:
 
         audio = check_audio(audio)
         lang = normalize_language(language, _LANGUAGE_CODES)
-        whisper_model = load_model(str(self.model_path))
+        whisper_model = load_model(str(self.model_path), cpu_threads=build_threads())
         if lang != "en" and not whisper_model.model.is_multilingual:
             raise UnsupportedLanguage(f"model {self.model!r} is English-only; cannot transcribe {lang!r}",
                                       "use a multilingual model such as base")

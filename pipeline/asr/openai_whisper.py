@@ -11,6 +11,7 @@ from pathlib import Path
 
 from .. import models
 from ..errors import EngineError, SetupError, UnsupportedLanguage
+from ..threads import build_threads
 from . import CPU_THREADS, DECODE_SETTINGS, DEFAULT_MODEL, build_transcript, check_audio, normalize_language
 from .audio import SAMPLE_RATE, load_audio
 
@@ -61,7 +62,7 @@ class OpenAIWhisperEngine:
         audio = check_audio(audio)
         lang = normalize_language(language, LANGUAGES)
         path = self.model_path
-        whisper_model = load_model(str(path), self._resolved[1])
+        whisper_model = load_model(str(path), self._resolved[1], build_threads())
         if lang != "en" and not whisper_model.is_multilingual:
             raise UnsupportedLanguage(f"model {self.model!r} is English-only; cannot transcribe {lang!r}",
                                       "use a multilingual model such as base")

@@ -21,6 +21,7 @@ from pathlib import Path
 from .. import paths
 from ..errors import EngineError, EngineUnavailable
 from ..fsio import atomic_path, json_digest
+from ..threads import build_threads
 from .base import write_wav
 
 log = logging.getLogger(__name__)
@@ -129,14 +130,14 @@ def _session(model: Path, optimized: Path):
 
     providers = ["CPUExecutionProvider"]
     if optimized.is_file():
-        opts = onnxruntime.SessionOptions()
+        opts = _options()
         opts.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_DISABLE_ALL
         try:
             return onnxruntime.InferenceSession(str(optimized), sess_options=opts, providers=providers)
         except Exception as e:  # a damaged cache entry: optimize again
             log.warning("ignoring unreadable optimized voice %s: %s", optimized, e)
             optimized.unlink(missing_ok=True)
-    opts = onnxruntime.SessionOptions()
+    opts = _options()
     opts.log_severity_level = 3     # its warning says what the name already does: this CPU only
     try:
         with atomic_path(optimized) as tmp:
@@ -144,7 +145,17 @@ def _session(model: Path, optimized: Path):
             return onnxruntime.InferenceSession(str(model), sess_options=opts, providers=providers)
     except Exception as e:  # a read-only or full cache (OSError, or onnxruntime's own): just load
         log.info("cannot keep the optimized voice in %s: %s", optimized.parent, e)
-        return onnxruntime.InferenceSession(str(model), providers=providers)
+        return onnxruntime.InferenceSession(str(model), sess_options=_options(), providers=providers)
+
+
+def _options():
+    """Session options with this process's thread budget (pipeline.threads)."""
+    import onnxruntime
+
+    opts = onnxruntime.SessionOptions()
+    opts.intra_op_num_threads = build_threads()
+    opts.inter_op_num_threads = 1
+    return opts
 
 
 def _load_voice(path: Path):

@@ -1,0 +1,278 @@
+"""`pipeline batch`: many posts -> many verified episodes and one feed.
+
+Incremental: each episode folder keeps `batch.json`, the manifest of what it
+was built from (SHA-256 of the post and of its settings file, the engine and
+build options). A post is skipped when its manifest is unchanged, its
+verify.json says verified and its episode.mp3 is the one its timeline
+describes; anything else is (re)built. The manifest is written last, after
+the episode's files, so an interrupted build is never taken for current.
+
+Builds run on an engine (registry below): "local" (worker processes on this
+machine, pipeline.workers) or "ray" (Ray tasks, pipeline.ray_engine). One
+failing post never stops the others; the end prints a table and writes
+`<out>/feed.xml` once.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from . import fsio
+from .errors import InputError, PipelineError
+from .registry import Registry
+from .episode import POST
+from .fetch import is_url
+from .settings import publish_source, settings_path
+
+MANIFEST = "batch.json"
+MANIFEST_FORMAT = 1
+EXIT_OK, EXIT_UNVERIFIED, EXIT_FAILED = 0, 1, 2
+JOB_MEMORY_BYTES = 1 << 30     # a worker with Whisper base and a piper voice peaks near 0.5 GB
+# Files an episode folder must hold to count as built (the feed needs them too).
+BUILT_FILES = ("post.json", "script.yaml", "episode.mp3", "timeline.json", "transcript.json",
+               "verify.json", "shownotes.md")
+
+
+@dataclass
+class Options:
+    tts: str | None = None
+    asr: str = "faster-whisper"
+    asr_model: str = "base"
+    condenser: str = "extractive"
+    lang: str | None = None
+    heal_rounds: int = 3
+
+
+@dataclass
+class Job:
+    slug: str
+    source: str          # the post file
+    out: str             # the episode folder
+    options: dict
+    manifest: dict = field(default_factory=dict)
+
+
+@dataclass
+class Result:
+    slug: str
+    status: str                      # verified | unverified | failed | skipped
+    survival: float | None = None
+    seconds: float = 0.0
+    error: str | None = None
+    exit_code: int = EXIT_OK
+    files: dict[str, bytes] | None = None   # the episode's files, from a remote worker
+
+
+def log(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+# ------------------------------------------------------------------ incremental
+
+def manifest_for(source: Path, options: Options) -> dict:
+    """What an episode is built from; a change in any of it means a rebuild."""
+    settings = settings_path(source)
+    return {"format": MANIFEST_FORMAT, "source_sha256": fsio.sha256_file(source),
+            "settings_sha256": fsio.sha256_file(settings) if settings.is_file() else None,
+            "options": asdict(options)}
+
+
+def is_current(ep: Path, manifest: dict) -> bool:
+    """Built, verified, and built from exactly these inputs."""
+    try:
+        if fsio.read_json(ep / MANIFEST) != manifest:
+            return False
+        if not all((ep / name).is_file() for name in BUILT_FILES):
+            return False
+        if not fsio.read_json(ep / "verify.json").get("verified"):
+            return False
+        return fsio.read_json(ep / "timeline.json").get("audio_sha256") == fsio.sha256_file(ep / "episode.mp3")
+    except (OSError, ValueError, AttributeError):
+        return False
+
+
+# ------------------------------------------------------------------ one episode (in a worker)
+
+def run_job(job: Job) -> Result:
+    """Build one episode; every failure becomes a Result, never an exception."""
+    from .build import build
+
+    t0 = time.monotonic()
+    o = job.options
+    try:
+        report = build(Path(job.source), Path(job.out), tts=o["tts"], asr=o["asr"], lang=o["lang"],
+                       condenser=o["condenser"], heal_rounds=o["heal_rounds"], asr_model=o["asr_model"])
+    except PipelineError as e:
+        return Result(job.slug, "failed", seconds=time.monotonic() - t0, error=e.cause,
+                      exit_code=e.exit_code)
+    except Exception as e:   # a bug in one post's build must not stop the batch
+        return Result(job.slug, "failed", seconds=time.monotonic() - t0,
+                      error=f"{type(e).__name__}: {e}", exit_code=EXIT_FAILED)
+    ok = bool(report["verified"])
+    return Result(job.slug, "verified" if ok else "unverified", survival=report["survival"],
+                  seconds=time.monotonic() - t0, exit_code=EXIT_OK if ok else EXIT_UNVERIFIED)
+
+
+def survival_of(ep: Path) -> float | None:
+    try:
+        return fsio.read_json(ep / "verify.json").get("survival")
+    except (OSError, ValueError):
+        return None
+
+
+# ------------------------------------------------------------------ engines
+
+Engine = Callable[[list[Job], int, Callable[[Result], None]], list[Result]]
+
+
+def _local() -> Engine:
+    from .workers import run_local
+    return run_local
+
+
+def _ray() -> Engine:
+    from .ray_engine import run_ray
+    return run_ray
+
+
+ENGINES: Registry[Engine] = Registry("batch")
+ENGINES.register("local", _local)
+ENGINES.register("ray", _ray)
+
+
+def default_jobs() -> int:
+    """One build per core (one thread per engine is the cheapest per audio minute,
+    docs/scale.md), at most one per JOB_MEMORY_BYTES of memory."""
+    from .threads import machine_cores
+    try:
+        memory = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):
+        memory = machine_cores() * JOB_MEMORY_BYTES
+    return max(1, min(machine_cores(), memory // JOB_MEMORY_BYTES))
+
+
+# ------------------------------------------------------------------ the batch
+
+def plan(sources: list[str], out: Path, options: Options) -> tuple[list[Job], list[Result]]:
+    """Jobs to run, and the results already known (skipped, or unreadable sources)."""
+    from .sources import Collector, slugify
+
+    c = Collector(out)
+    known: list[Result] = []
+    for s in sources:
+        try:
+            c.add(str(s))
+        except InputError as e:
+            known.append(Result(c.unique(slugify(Path(str(s)).stem) or "source"), "failed",
+                                error=e.cause, exit_code=e.exit_code))
+    known += [Result(slug, "failed", error=e.cause, exit_code=e.exit_code) for slug, _, e in c.failed]
+    jobs = []
+    for post in c.posts:
+        ep = out / post.slug
+        try:
+            manifest = manifest_for(post.source, options)
+        except OSError as e:
+            known.append(Result(post.slug, "failed", error=f"cannot read {post.source}: {e}",
+                                exit_code=EXIT_FAILED))
+            continue
+        if is_current(ep, manifest):
+            known.append(Result(post.slug, "skipped", survival=survival_of(ep)))
+        else:
+            jobs.append(Job(post.slug, str(post.source), str(ep), asdict(options), manifest))
+    return jobs, known
+
+
+def finish(job: Job, result: Result) -> Result:
+    """Driver side: write a remote worker's files, then the manifest (last)."""
+    ep = Path(job.out)
+    if result.files:
+        for rel, data in sorted(result.files.items()):
+            fsio.write_bytes(inside(ep, rel), data)
+        result.files = None
+        if not is_url(job.source) and (ep / POST).is_file():   # where the post lives, from here
+            publish_source(ep / POST, Path(job.source))
+    if result.status in ("verified", "unverified"):
+        fsio.write_json(ep / MANIFEST, job.manifest)
+    return result
+
+
+def inside(root: Path, rel: str) -> Path:
+    """root/rel, refusing a name that would land outside root (files sent by a worker)."""
+    target = (root / rel).resolve()
+    if root.resolve() not in target.parents:
+        raise InputError(f"refusing a file outside {root}: {rel!r}", "check the worker that sent it")
+    return target
+
+
+def run_batch(sources: list[str], out: Path, options: Options, jobs: int | None = None,
+              engine: str = "local", config: Path | None = None) -> int:
+    from .config import find_config
+    out, config = Path(out), find_config(config)
+    run = ENGINES.get(engine)
+    if jobs is not None and jobs < 1:
+        raise InputError(f"--jobs must be at least 1, got {jobs}", "give --jobs 1 or more")
+    from .asr import REGISTRY as ASR
+    ASR.check(options.asr)
+    if options.tts:
+        from .tts import REGISTRY as TTS
+        TTS.check(options.tts)
+    t0 = time.monotonic()
+    out.mkdir(parents=True, exist_ok=True)
+    todo, results = plan(sources, out, options)
+    if not todo and not results:
+        raise InputError("no posts found in " + ", ".join(map(str, sources)),
+                         "give post files (.md, .txt, .html), a folder of them, a feed or a URL")
+    log(f"batch: {len(todo)} to build, {sum(r.status == 'skipped' for r in results)} current")
+    if todo:
+        by_slug = {j.slug: j for j in todo}
+
+        def done(result: Result) -> None:
+            try:
+                finish(by_slug[result.slug], result)
+            except PipelineError as e:   # this post's files could not be written: it alone fails
+                result.status, result.error, result.exit_code = "failed", e.cause, e.exit_code
+            log(f"batch: {result.slug}: {result.status} ({result.seconds:.1f} s)"
+                + (f": {result.error}" if result.error else ""))
+
+        results += run(todo, jobs or default_jobs(), done)
+    code = max((r.exit_code for r in results), default=EXIT_OK)
+    try:
+        if todo or not feed_current(out, config):
+            from .feed import write_feed
+            log(f"written: {write_feed(out, config)}")
+    except PipelineError as e:
+        log(f"error: feed not written: {e.message}")
+        code = max(code, e.exit_code)
+    print(table(results))
+    log(f"batch: {len(results)} post(s) in {time.monotonic() - t0:.1f} s")
+    return code
+
+
+def feed_current(out: Path, config: Path | None) -> bool:
+    """feed.xml is newer than the show settings and every episode's manifest."""
+    from .feed import FEED_NAME
+
+    try:
+        made = (out / FEED_NAME).stat().st_mtime_ns
+        inputs = [Path(config).stat().st_mtime_ns] if config else []
+        inputs += [p.stat().st_mtime_ns for p in out.glob(f"*/{MANIFEST}")]
+    except OSError:
+        return False
+    return made >= max(inputs)
+
+
+def table(results: list[Result]) -> str:
+    rows = [("post", "status", "survival", "time")]
+    for r in sorted(results, key=lambda r: r.slug):
+        rows.append((r.slug, r.status, "-" if r.survival is None else f"{r.survival:.0%}",
+                     "-" if r.status == "skipped" else f"{r.seconds:.1f}s"))
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in rows]
+    errors = [f"  {r.slug}: {r.error}" for r in results if r.error]
+    return "\n".join(lines + (["", "errors:"] + errors if errors else []))
+

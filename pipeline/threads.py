@@ -1,0 +1,38 @@
+"""CPU threads per engine, so parallel builds share the cores instead of fighting.
+
+PIPELINE_THREADS is the number of threads one build's engines may use
+(default 2, as before): faster-whisper's (CTranslate2) cpu_threads, piper's
+onnxruntime intra-op threads, openai-whisper's torch threads. Batch workers
+set it to their share of the machine (cores / jobs) before loading anything.
+"""
+
+from __future__ import annotations
+
+import os
+
+ENV = "PIPELINE_THREADS"
+DEFAULT = 2
+# Libraries that size their own thread pools from these at import time.
+POOL_ENVS = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
+
+
+def machine_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def build_threads() -> int:
+    """Threads one build may use."""
+    try:
+        return max(1, int(os.environ.get(ENV, DEFAULT)))
+    except ValueError:
+        return DEFAULT
+
+
+def limit_process(threads: int) -> None:
+    """Give this process (a batch worker) `threads` threads, before heavy imports."""
+    os.environ[ENV] = str(max(1, threads))
+    for name in POOL_ENVS:
+        os.environ[name] = str(max(1, threads))

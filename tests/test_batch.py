@@ -1,0 +1,264 @@
+"""`pipeline batch` / `make blog`: a blog feed on a loopback server -> verified episodes + feed.xml.
+
+Real piper and real Whisper on three short posts; only the blog is a stand-in
+(served on 127.0.0.1).
+"""
+
+import html
+import os
+import resource
+import subprocess
+import sys
+import time
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from pipeline import batch, sources
+from pipeline.errors import InputError
+
+from .conftest import ROOT
+from .stub_server import LoopbackServer, QuietHandler
+
+POSTS = {
+    "harbor-ferry": ("The Harbor Ferry Returns", "Sat, 01 Nov 2025 09:00:00 +0000",
+                     "<p>The harbor ferry restarted service in May. It now carries 4,200 passengers a day.</p>"
+                     "<p>The new boats cost 12 million dollars. Each crossing takes 18 minutes.</p>"),
+    "rooftop-gardens": ("Rooftop Gardens Grow", "Sun, 02 Nov 2025 09:00:00 +0000",
+                        "<p>The city counted 85 rooftop gardens last year. That is 30 more than in 2022.</p>"
+                        "<p>Each garden grows about 900 kilograms of vegetables a season.</p>"),
+    "library-hours": ("The Library Stays Open Late", "Mon, 03 Nov 2025 09:00:00 +0000",
+                      "<p>The central library now opens until 10 pm. Visits rose by 25% in the first month.</p>"
+                      "<p>About 3,000 people came on the first Saturday.</p>"),
+}
+FOURTH = ("night-buses", ("Night Buses Are Back", "Tue, 04 Nov 2025 09:00:00 +0000",
+                          "<p>Night buses returned to the city on 6 routes this autumn. Each bus now runs every "
+                          "20 minutes through the night.</p><p>About 1,500 riders took them in the first week.</p>"))
+LINK_ONLY = "library-hours"     # this item has no content:encoded: its link is fetched
+
+
+def rss(posts: dict, base: str) -> bytes:
+    items = []
+    for slug, (title, date, body) in posts.items():
+        content = "" if slug == LINK_ONLY else f"<content:encoded><![CDATA[{body}]]></content:encoded>"
+        items.append(f"<item><title>{html.escape(title)}</title><link>{base}/{slug}.html</link>"
+                     f"<pubDate>{date}</pubDate>{content}</item>")
+    return ('<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0" '
+            'xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>Blog</title>'
+            + "".join(items) + "</channel></rss>").encode()
+
+
+class Blog:
+    """A blog on 127.0.0.1: /feed.xml and one page per post; posts can be added."""
+
+    def __init__(self):
+        self.posts = dict(POSTS)
+        blog = self
+
+        class Handler(QuietHandler):
+            def do_GET(self):
+                base = f"http://127.0.0.1:{self.server.server_address[1]}"
+                if self.path == "/feed.xml":
+                    return self.send_bytes(200, rss(blog.posts, base), "application/rss+xml")
+                slug = self.path.strip("/").removesuffix(".html")
+                if slug in blog.posts:
+                    title, _, body = blog.posts[slug]
+                    page = f"<html><head><title>{title}</title></head><body><article><h1>{title}</h1>{body}</article></body></html>"
+                    return self.send_bytes(200, page.encode(), "text/html; charset=utf-8")
+                self.send_bytes(404, b"not found", "text/plain")
+
+        self.server = LoopbackServer(Handler)
+        self.url = f"http://127.0.0.1:{self.server.port}/feed.xml"
+
+
+@pytest.fixture
+def blog():
+    b = Blog()
+    with b.server:
+        yield b
+
+
+def env_for(cache):
+    return {**os.environ, "PIPELINE_CACHE_DIR": str(cache), "PYTHONPATH": str(ROOT),
+            "RAY_USAGE_STATS_ENABLED": "0"}
+
+
+def make_blog(feed, out, cache, engine="local"):
+    """Run `make blog`; returns the process, its wall seconds and its CPU seconds (make + children)."""
+    cmd = ["make", "--no-print-directory", "-s", "blog", f"FEED={feed}", f"BATCH_OUT={out}",
+           "TTS=piper", "JOBS=2", f"ENGINE={engine}", f"PY={sys.executable}"]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.monotonic()
+    proc = subprocess.run(cmd, cwd=ROOT, env=env_for(cache), capture_output=True, text=True, timeout=900)
+    wall = time.monotonic() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return proc, wall, cpu
+
+
+def overloaded() -> bool:
+    """More runnable work than twice the cores: wall times say little about us."""
+    return os.getloadavg()[0] > 2 * (os.cpu_count() or 1)
+
+
+def statuses(stdout: str) -> dict:
+    rows = {}
+    for line in stdout.splitlines()[1:]:
+        parts = line.split()
+        if len(parts) >= 2 and parts[1] in ("verified", "unverified", "failed", "skipped"):
+            rows[parts[0]] = parts[1]
+    return rows
+
+
+def feed_items(out):
+    root = ET.parse(out / "feed.xml").getroot()
+    return [i.findtext("title") for i in root.iter("item")]
+
+
+def check_blog_runs(blog, tmp_path, engine):
+    out, cache = tmp_path / "episodes", tmp_path / "cache"
+    proc, _, _ = make_blog(blog.url, out, cache, engine)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert statuses(proc.stdout) == {slug: "verified" for slug in POSTS}
+    for slug in POSTS:
+        report = batch.fsio.read_json(out / slug / "verify.json")
+        assert report["verified"] and report["counts"]["ok"] >= 2
+    assert sorted(feed_items(out)) == sorted(t for t, _, _ in POSTS.values())
+    mp3_times = {slug: (out / slug / "episode.mp3").stat().st_mtime_ns for slug in POSTS}
+
+    proc, seconds, cpu = make_blog(blog.url, out, cache, engine)
+    assert proc.returncode == 0, proc.stderr
+    assert statuses(proc.stdout) == {slug: "skipped" for slug in POSTS}
+    assert cpu < 2.0, f"a run with nothing to build used {cpu:.2f} CPU seconds"
+    # the wall time is also under 2 s, unless other work crowds the cores (a shared CI machine)
+    assert seconds < 2.0 or overloaded(), f"a run with nothing to build took {seconds:.2f} s"
+    assert {slug: (out / slug / "episode.mp3").stat().st_mtime_ns for slug in POSTS} == mp3_times
+
+    blog.posts[FOURTH[0]] = FOURTH[1]
+    proc, _, _ = make_blog(blog.url, out, cache, engine)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert statuses(proc.stdout) == {**{slug: "skipped" for slug in POSTS}, FOURTH[0]: "verified"}
+    assert {slug: (out / slug / "episode.mp3").stat().st_mtime_ns for slug in POSTS} == mp3_times
+    assert len(feed_items(out)) == 4
+
+
+@pytest.mark.slow
+def test_make_blog_builds_each_post_once(blog, tmp_path):
+    check_blog_runs(blog, tmp_path, "local")
+
+
+@pytest.mark.slow
+def test_make_blog_on_ray(blog, tmp_path):
+    pytest.importorskip("ray", reason="the Ray extra is not installed (make test installs it)")
+    check_blog_runs(blog, tmp_path, "ray")
+
+
+@pytest.mark.slow
+def test_crashed_worker_is_replaced_and_post_retried_once(tmp_path):
+    posts = tmp_path / "posts"
+    posts.mkdir()
+    (posts / "ferry.md").write_text("# The Harbor Ferry Returns\n\nThe harbor ferry restarted service in May. "
+                                    "It now carries 4,200 passengers a day.\n\nThe new boats cost 12 million "
+                                    "dollars. Each crossing takes 18 minutes.\n")
+    (posts / "doomed.md").write_text("# Doomed\n\nThis post has 3 numbers and 7 words.\n")
+    marker = tmp_path / "crashed-once"
+    env = {**env_for(tmp_path / "cache"), "PIPELINE_TEST_CRASH": f"ferry@{marker}"}
+    cmd = [sys.executable, "-m", "pipeline", "batch", str(posts), "--out", str(tmp_path / "eps"),
+           "--tts", "piper", "--jobs", "1"]
+    proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    assert marker.exists()                        # the first attempt did crash
+    assert statuses(proc.stdout)["ferry"] == "verified", proc.stdout + proc.stderr
+    env["PIPELINE_TEST_CRASH"] = "doomed"         # crashes on every attempt
+    proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    assert statuses(proc.stdout) == {"ferry": "skipped", "doomed": "failed"}
+    assert "died twice" in proc.stdout and proc.returncode == 2
+
+
+# ------------------------------------------------------------------ sources, fast
+
+ATOM = b"""<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>B</title>
+<entry><title>First &amp; best</title><link href="https://blog.example/posts/first-post/"/>
+<published>2025-10-01T08:00:00Z</published><content type="html">&lt;p&gt;It rose 12%.&lt;/p&gt;</content></entry>
+<entry><title>Plain</title><link rel="alternate" href="https://blog.example/../../etc/passwd"/>
+<content type="text">Line one has 3 cats.</content></entry>
+</feed>"""
+
+
+def test_atom_entries_become_pages_with_safe_slugs(tmp_path):
+    c = sources.Collector(tmp_path)
+    c.add_feed(ATOM, "feed.atom")
+    assert [p.slug for p in c.posts] == ["first-post", "passwd"]
+    for p in c.posts:
+        assert p.source.parent.parent == tmp_path   # never outside the out folder
+    first = c.posts[0].source.read_text()
+    assert "<h1>First &amp; best</h1>" in first and "<p>It rose 12%.</p>" in first
+    assert 'content="2025-10-01T08:00:00Z"' in first
+
+
+def test_feed_with_entities_is_refused():
+    bomb = b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaa">]><rss><channel></channel></rss>'
+    with pytest.raises(InputError, match="DTD or entities"):
+        sources.feed_items(bomb, "bomb.xml")
+
+
+def test_unchanged_item_keeps_its_file_and_a_change_makes_it_stale(tmp_path):
+    post = tmp_path / "p.md"
+    post.write_text("# P\n\nIt has 3 parts.\n")
+    opts = batch.Options(tts="piper")
+    m1 = batch.manifest_for(post, opts)
+    assert batch.manifest_for(post, opts) == m1
+    post.write_text("# P\n\nIt has 4 parts.\n")
+    assert batch.manifest_for(post, opts) != m1
+    assert batch.manifest_for(post, batch.Options(tts="espeak")) != batch.manifest_for(post, opts)
+    assert not batch.is_current(tmp_path / "nothing", m1)
+
+
+def test_bad_sources_fail_alone_and_duplicate_slugs_are_numbered(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    for d in ("a", "b"):
+        (tmp_path / d / "post.md").write_text("# Post\n\nIt has 3 parts.\n")
+    jobs, known = batch.plan([str(tmp_path / "a"), str(tmp_path / "b"), str(tmp_path / "missing.md")],
+                             tmp_path / "out", batch.Options())
+    assert [j.slug for j in jobs] == ["post", "post-2"]
+    assert [(r.slug, r.status) for r in known] == [("missing", "failed")]
+
+
+def test_unknown_engine_lists_the_valid_ones(tmp_path):
+    from pipeline.errors import EngineError
+    with pytest.raises(EngineError, match="local, ray"):
+        batch.run_batch([str(tmp_path)], tmp_path / "out", batch.Options(), engine="spark")
+
+
+def test_feed_item_whose_link_fails_is_failed_alone(blog, tmp_path):
+    blog.posts["gone"] = ("Gone", "Wed, 05 Nov 2025 09:00:00 +0000", "")
+    feed = rss(blog.posts, f"http://127.0.0.1:{blog.server.port}").replace(
+        b"/gone.html", b"/missing.html")
+    c = sources.Collector(tmp_path)
+    c.add_feed(feed.replace(b"<content:encoded><![CDATA[]]></content:encoded>", b""),
+               f"http://127.0.0.1:{blog.server.port}/feed.xml")
+    assert sorted(p.slug for p in c.posts) == sorted(POSTS)
+    assert [(slug, "HTTP 404" in e.cause) for slug, _, e in c.failed] == [("missing", True)]
+    linked = next(p for p in c.posts if p.slug == LINK_ONLY).source.read_text()
+    assert "3,000 people" in linked
+
+
+def test_files_from_a_worker_never_land_outside_the_episode(tmp_path):
+    job = batch.Job("p", str(tmp_path / "p.md"), str(tmp_path / "eps" / "p"), {}, {"format": 1})
+    bad = batch.Result("p", "verified", files={"../../evil.txt": b"x"})
+    with pytest.raises(InputError, match="outside"):
+        batch.finish(job, bad)
+    assert not (tmp_path / "evil.txt").exists()
+    batch.finish(job, batch.Result("p", "verified", files={"episode.mp3": b"mp3"}))
+    assert (tmp_path / "eps" / "p" / "episode.mp3").read_bytes() == b"mp3"
+    assert batch.fsio.read_json(tmp_path / "eps" / "p" / batch.MANIFEST) == {"format": 1}
+
+
+def test_a_post_url_and_a_feed_url_are_told_apart_by_content(blog, tmp_path):
+    c = sources.Collector(tmp_path)
+    c.add(f"http://127.0.0.1:{blog.server.port}/harbor-ferry.html")
+    c.add(blog.url)
+    # the feed's link to the post already named is not built twice
+    assert [p.slug for p in c.posts] == ["harbor-ferry", "rooftop-gardens", "library-hours"]
+    assert "4,200 passengers" in c.posts[0].source.read_text()
