@@ -1,7 +1,7 @@
 """The extractor: text -> mentions, in order of appearance.
 
 Stages: tokens -> numeric dates -> bare numbers (digits, words, codes) ->
-month dates -> magnitudes and units -> weak words -> ranges.
+month dates -> magnitudes and units -> coins ("and 25 cents") -> weak words -> ranges.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from .draft import Draft
 from .model import Mention
 from .phrases import tag_percent_words
 from .ranges import carry_back
+from .subunits import join_subunits
 from .tokens import Token, tokenize
 from .units import attach_units
 
@@ -27,7 +28,7 @@ def drafts_of(text: str, lang: ModuleType) -> tuple[list[Draft], list[Token]]:
     drafts = sorted(dated + scan(tokens, lang, used), key=lambda d: d.first)
     drafts = month_dates(drafts, tokens, lang)
     attach_units(drafts, tokens, lang)
-    drafts = _no_overlaps(drafts)
+    drafts = join_subunits(_no_overlaps(drafts), tokens, lang)
     for draft in drafts:
         draft.weak = _weak(draft, lang)
     carry_back(drafts, tokens, lang)

@@ -41,6 +41,7 @@ MAGNITUDES = {"thousand": 10**3, "million": 10**6, "millions": 10**6, "billion":
               "billions": 10**9, "trillion": 10**12, "trillions": 10**12}
 BARE_MAGNITUDES: frozenset[str] = frozenset()
 FRACTION_WORDS = frozenset({"point"})
+MAGNITUDE_COMMA = True  # "one thousand, two hundred" (num2words)
 LINK_WORD = "and"
 ARTICLE_ONE = frozenset({"a", "an"})  # "a hundred", "a million"
 HALF_WORDS = frozenset({"half"})
@@ -69,11 +70,17 @@ FRACTION_COUNTS = frozenset({"a", "an", "one", "two", "three", "four", "five"})
 PERCENT_PHRASES = (("percent",), ("per", "cent"), ("pct",))
 CURRENCY_PHRASES = {
     ("dollars",): "USD", ("dollar",): "USD", ("euros",): "EUR", ("euro",): "EUR",
-    ("pounds", "sterling"): "GBP", ("pounds",): "GBP", ("pound",): "GBP",
+    ("pounds", "sterling"): "GBP", ("pound", "sterling"): "GBP", ("pounds",): "GBP", ("pound",): "GBP",
     ("us", "dollars"): "USD",
 }
 CURRENCY_PHRASES_AFTER_DE: dict[tuple[str, ...], str] = {}
 CURRENCY_LINKS = frozenset({"of"})
+# the coins after the amount: "two dollars and twenty-five cents"
+SUBUNIT_LINKS = frozenset({",", "and"})
+SUBUNITS = {"USD": frozenset({"cents", "cent"}), "EUR": frozenset({"cents", "cent"}),
+            "GBP": frozenset({"pence", "penny"})}
+# money only when coins follow: fr "trois livres et huit pence" (alone, "livres" are books)
+CURRENCY_BEFORE_COINS: dict[tuple[str, ...], str] = {}
 RANGE_WORDS = frozenset({"and", "to", "or"})
 RANGE_OPENERS = frozenset({"between", "from"})
 

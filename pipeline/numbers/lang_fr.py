@@ -57,6 +57,7 @@ MAGNITUDES = {"mille": 10**3, "mil": 10**3, "million": 10**6, "millions": 10**6,
               "milliard": 10**9, "milliards": 10**9, "billion": 10**12, "billions": 10**12}
 BARE_MAGNITUDES = frozenset({"mille"})
 FRACTION_WORDS = frozenset({"virgule", "point"})
+MAGNITUDE_COMMA = False  # "one thousand, two hundred" (num2words)
 LINK_WORD = "et"
 ARTICLE_ONE = frozenset()  # French says "cent", "mille", "un million": no article needed
 HALF_WORDS = frozenset({"demi", "demie"})
@@ -87,6 +88,7 @@ for _w in list(ORDINALS):
     if _w.endswith("ième"):
         ORDINALS.setdefault(_w + "s", ORDINALS[_w])
 ORDINALS.setdefault("deuxième", 2)
+ORDINALS.update({"centsième": 100, "centsièmes": 100})  # num2words' spelling of 500e, 700e
 FRACTION_COUNTS: frozenset[str] = frozenset()  # French says "un tiers", not an ordinal
 
 # -- units ---------------------------------------------------------------------
@@ -98,6 +100,12 @@ CURRENCY_PHRASES = {
 # only after "de"/"d'" ("2 milliards de livres"): alone, "livres" is books
 CURRENCY_PHRASES_AFTER_DE = {("livres",): "GBP"}
 CURRENCY_LINKS = frozenset({"de", "d"})
+# the coins after the amount: "two dollars and twenty-five cents"
+SUBUNIT_LINKS = frozenset({",", "et"})
+SUBUNITS = {"USD": frozenset({"cents", "cent"}), "EUR": frozenset({"centimes", "centime", "cents"}),
+            "GBP": frozenset({"pence", "penny"})}
+# money only when coins follow: fr "trois livres et huit pence" (alone, "livres" are books)
+CURRENCY_BEFORE_COINS: dict[tuple[str, ...], str] = {("livres",): "GBP", ("livre",): "GBP"}
 RANGE_WORDS = frozenset({"et", "à", "a", "ou"})
 RANGE_OPENERS = frozenset({"entre", "de", "du"})
 
