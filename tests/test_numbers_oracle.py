@@ -151,12 +151,12 @@ def statuses(script: str, heard: str, lang: str) -> list[str]:
 @pytest.mark.parametrize("lang", ("en", "fr"))
 def test_num2words_oracle(lang, kind):
     wrong = []
-    for text, heard, changed in cases(lang, kind):
-        script = extract(text, lang)  # once, as verify does
+    for written, heard, changed in cases(lang, kind):
+        script = extract(written, lang)  # once, as verify does
         readings = [heard, without_and(heard)] if lang == "en" else [heard]
-        for text in readings:
-            if statuses(script, text, lang) != ["ok"]:
-                wrong.append(("ok", script, text))
+        for reading in readings:
+            if statuses(script, reading, lang) != ["ok"]:
+                wrong.append(("ok", written, reading))
         if statuses(script, changed, lang) != ["changed"]:
-            wrong.append(("changed", script, changed))
+            wrong.append(("changed", written, changed))
     assert not wrong, f"{len(wrong)} of {N} wrong, first: {wrong[:5]}"
