@@ -7,12 +7,14 @@ cost nothing; a script number without a partner is "lost".
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from .canon import date_parts
-from .extract import annotated, mentions
+from .extract import drafts_of, mentions
 from .langs import get as get_lang
 from .model import Match, Mention
+from .readings import cut_readings
 
 SCORE_OK = 4.0
 SCORE_OK_LOOSE = 3.5  # date with extra parts heard, or a unit heard that the script lacks
@@ -57,23 +59,54 @@ def date_covers(said: str, heard: str) -> bool:
     return all(a is None or a == b for a, b in zip(date_parts(said), date_parts(heard)))
 
 
-def align(script: list[Mention], heard: list[tuple[Mention, bool]]) -> list[Match]:
-    n, m = len(script), len(heard)
-    best = [[0.0] * (m + 1) for _ in range(n + 1)]
+@dataclass(frozen=True)
+class Heard:
+    """A heard mention and the tokens it covers (readings of one text share tokens)."""
+    mention: Mention
+    weak: bool
+    first: int
+    last: int
+
+
+def align(script: list[Mention], heard: list[Heard]) -> list[Match]:
+    """Best in-order pairing of script mentions with heard ones that do not overlap.
+
+    The heard mentions form a lattice over token positions: several readings
+    of one run of words ("900002" or "900000", "2") compete, and the path with
+    the best score wins."""
+    points = sorted({h.first for h in heard} | {h.last + 1 for h in heard}) or [0]
+    at = {p: k for k, p in enumerate(points)}
+    ending: dict[int, list[Heard]] = {}
+    for h in heard:
+        ending.setdefault(at[h.last + 1], []).append(h)
+    n, m = len(script), len(points)
+    best = [[0.0] * m for _ in range(n + 1)]
     for i in range(1, n + 1):
-        for j in range(1, m + 1):
-            p = pair(script[i - 1], *heard[j - 1])
-            diag = best[i - 1][j - 1] + p[0] if p else -1.0
-            best[i][j] = max(best[i - 1][j], best[i][j - 1], diag)
+        for k in range(m):
+            score = max(best[i - 1][k], best[i][k - 1] if k else 0.0)
+            for h in ending.get(k, ()):
+                p = pair(script[i - 1], h.mention, h.weak)
+                if p:
+                    score = max(score, best[i - 1][at[h.first]] + p[0])
+            best[i][k] = score
+    return _trace_back(script, best, ending, at, m - 1)
+
+
+def _trace_back(script, best, ending, at, k) -> list[Match]:
     matches: list[Match] = []
-    i, j = n, m
+    i = len(script)
     while i > 0:
-        p = pair(script[i - 1], *heard[j - 1]) if j > 0 else None
-        if p and best[i][j] == best[i - 1][j - 1] + p[0]:
-            matches.append(Match(script[i - 1], p[1], heard[j - 1][0]))
-            i, j = i - 1, j - 1
-        elif j > 0 and best[i][j] == best[i][j - 1]:
-            j -= 1
+        hit = None
+        for h in ending.get(k, ()):
+            p = pair(script[i - 1], h.mention, h.weak)
+            if p and best[i][k] == best[i - 1][at[h.first]] + p[0]:
+                hit = h, p[1]
+                break
+        if hit:
+            matches.append(Match(script[i - 1], hit[1], hit[0].mention))
+            i, k = i - 1, at[hit[0].first]
+        elif k > 0 and best[i][k] == best[i][k - 1]:
+            k -= 1
         else:
             matches.append(Match(script[i - 1], "lost", None))
             i -= 1
@@ -88,7 +121,34 @@ def script_mentions(script: str | list[Mention], lang: str) -> list[Mention]:
 
 
 def compare(script: str | list[Mention], heard: str, lang: str) -> list[Match]:
-    """One Match per script number, in order: ok | changed | lost | unit-missing."""
+    """One Match per script number, in order: ok | changed | lost | unit-missing.
+
+    When the first reading of `heard` leaves numbers unmatched, the other
+    readings of its runs of number words compete too (see readings.py)."""
     said = script_mentions(script, lang)
-    found = [(m, d.weak) for m, d in annotated(heard, lang) if d.kind != "code"]
-    return align(said, found)
+    module = get_lang(lang)
+    if not isinstance(heard, str):
+        raise TypeError(f"numbers: heard must be str, not {type(heard).__name__}")
+    drafts, tokens = drafts_of(heard, module)
+    found = _heard(heard, drafts, tokens)
+    matches = align(said, found)
+    wanted = {m.script.value for m in matches if m.status != "ok"}
+    if not wanted or len(said) < 2:  # a cut makes two numbers: both must be in the script
+        return matches
+    values = {m.value for m in said}
+    for run, parts, part_tokens in cut_readings(heard, module, drafts, tokens, wanted, values):
+        pieces = _heard(heard, parts, part_tokens)
+        others = [h for h in found if h.last < run.first or h.first > run.last]
+        again = align(said, sorted(others + pieces, key=lambda h: h.first))
+        ok = {id(m.heard) for m in again if m.status == "ok"}
+        if _oks(again) > _oks(matches) and all(id(p.mention) in ok for p in pieces):
+            matches, found = again, others + pieces
+    return matches
+
+
+def _oks(matches: list[Match]) -> int:
+    return sum(m.status == "ok" for m in matches)
+
+
+def _heard(text: str, drafts: list, tokens: list) -> list[Heard]:
+    return [Heard(d.mention(text, tokens), d.weak, d.first, d.last) for d in drafts if d.kind != "code"]

@@ -20,9 +20,15 @@ from .tokens import Token, tokenize
 from .units import attach_units
 
 
-def drafts_of(text: str, lang: ModuleType) -> tuple[list[Draft], list[Token]]:
-    """All drafts, codes and weak words included; the core every wrapper uses."""
+def drafts_of(text: str, lang: ModuleType,
+              breaks: frozenset[int] = frozenset()) -> tuple[list[Draft], list[Token]]:
+    """All drafts, codes and weak words included; the core every wrapper uses.
+
+    `breaks`: token indexes where a run of number words must end (another
+    reading of "nine hundred thousand two": 900000 and 2)."""
     tokens = tokenize(text, lang)
+    for b in breaks:
+        tokens[b].stop = True
     tag_percent_words(tokens, lang.PERCENT_PHRASES)
     dated, used = numeric_dates(tokens, lang)
     drafts = sorted(dated + scan(tokens, lang, used), key=lambda d: d.first)

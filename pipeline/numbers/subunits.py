@@ -32,7 +32,7 @@ def join_subunits(drafts: list[Draft], tokens: list[Token], lang: ModuleType) ->
 
 def _join(a: Draft, b: Draft, tokens: list[Token], lang: ModuleType) -> bool:
     unit, last = _money(a, tokens, lang)
-    if unit is None or a.mag or a.decimal or not tokens[last].is_word:
+    if unit is None or a.decimal or not tokens[last].is_word:
         return False
     link = last + 1
     if b.first == link + 1 and tokens[link].low in lang.SUBUNIT_LINKS:

@@ -29,6 +29,8 @@ class Token:
     gap: str
     low: str
     tag: str = ""  # "pct": part of a percent phrase
+    stop: bool = False  # a number phrase may not run on into this token (another reading)
+    looked: tuple | None = None  # cached number-word lookup (wordnum.lookup)
 
     @property
     def is_word(self) -> bool:
@@ -80,8 +82,8 @@ def next_word(tokens: list[Token], i: int) -> int | None:
     tok = tokens[j]
     if tok.kind == "sym" and tok.text in HYPHENS and not tok.gap and j + 1 < len(tokens):
         nxt = tokens[j + 1]
-        return j + 1 if nxt.is_word and not nxt.gap else None
-    if tok.is_word and tok.gap and joined(tokens, j):
+        return j + 1 if nxt.is_word and not nxt.gap and not nxt.stop else None
+    if tok.is_word and tok.gap and joined(tokens, j) and not tok.stop:
         return j
     return None
 

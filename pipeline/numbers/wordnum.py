@@ -55,6 +55,15 @@ def lookup(tokens: list[Token], j: int, lang: ModuleType) -> _Word | None:
     tok = tokens[j]
     if not tok.is_word or tok.tag:
         return None
+    if tok.stop or (j + 1 < len(tokens) and tokens[j + 1].stop) or j + 2 < len(tokens) and tokens[j + 2].stop:
+        return _lookup(tokens, j, lang)  # another reading: no cache
+    if tok.looked is None:
+        tok.looked = (_lookup(tokens, j, lang),)
+    return tok.looked[0]
+
+
+def _lookup(tokens: list[Token], j: int, lang: ModuleType) -> _Word | None:
+    tok = tokens[j]
     low = tok.low
     if lang.COMPOUNDS:
         k = next_word(tokens, j)
@@ -225,12 +234,25 @@ def _after_comma(acc: _Acc, tokens: list[Token], last: int, lang: ModuleType) ->
     if not (lang.MAGNITUDE_COMMA and acc.last_cls == "mag" and j + 1 < len(tokens)):
         return None
     comma, word = tokens[j], tokens[j + 1]
-    if comma.text != "," or comma.gap or word.gap != " " or not word.is_word:
+    if comma.text != "," or comma.gap or word.gap != " " or not word.is_word or word.stop:
         return None
-    sub = parse_words(tokens, j + 1, lang)
-    if sub is None or sub.max_scale >= acc.last_mag:
-        return None
-    return j + 1
+    top = _top_scale(tokens, j + 1, lang)
+    return j + 1 if 0 < top < acc.last_mag else None
+
+
+def _top_scale(tokens: list[Token], j: int | None, lang: ModuleType) -> int:
+    """The largest word value in the run of number words from j (0: none)."""
+    top = 0
+    while j is not None:
+        w = lookup(tokens, j, lang)
+        if w is None:
+            if tokens[j].low != lang.LINK_WORD:
+                break
+        else:
+            top = max(top, w.value)
+            j = w.last
+        j = next_word(tokens, j)
+    return top
 
 
 def _half(num: WordNumber, acc: _Acc, tokens: list[Token], lang: ModuleType) -> bool:
