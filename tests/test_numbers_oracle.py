@@ -11,6 +11,7 @@ num2words is a test dependency only: the pipeline speaks numbers itself.
 
 from __future__ import annotations
 
+import functools
 import os
 import random
 from decimal import Decimal
@@ -43,7 +44,11 @@ def digits(value: Decimal, lang: str) -> str:
     return ",".join(groups) + ("." + frac if frac else "")
 
 
+@functools.lru_cache(maxsize=None)
 def spelled(value, lang: str, **kw) -> str:
+    """num2words, cached: its French spelling of a Decimal is slow, and values repeat."""
+    if isinstance(value, Decimal) and value == value.to_integral_value() and "currency" not in kw:
+        value = int(value)
     return num2words(value, lang=lang, **kw)
 
 
