@@ -13,7 +13,7 @@ from decimal import Decimal
 from .canon import date_parts
 from .extract import drafts_of, mentions
 from .langs import get as get_lang
-from .model import Match, Mention
+from .model import TEXT_KINDS, Match, Mention
 from .readings import cut_readings
 
 SCORE_OK = 4.0
@@ -26,12 +26,14 @@ BONUS_SAME_SCALE = 0.25  # ... and the same order of magnitude (42,9 for 49,2)
 
 def pair(script: Mention, heard: Mention, weak: bool = False) -> tuple[float, str] | None:
     """Score and status of hearing `heard` where `script` was; None if they cannot pair."""
-    if (script.kind == "date") != (heard.kind == "date"):
-        return None
-    if script.kind == "date":
+    if (script.kind in TEXT_KINDS or heard.kind in TEXT_KINDS) and script.kind != heard.kind:
+        return None  # a time never pairs with a percent, a date with a count
+    if script.kind in TEXT_KINDS:
         if script.value == heard.value:
             return SCORE_OK, "ok"
-        if date_covers(script.value, heard.value):
+        if script.kind == "date" and date_covers(script.value, heard.value):
+            return SCORE_OK_LOOSE, "ok"
+        if script.kind == "time" and same_clock(script.value, heard.value):
             return SCORE_OK_LOOSE, "ok"
         return None if weak else (SCORE_CHANGED + BONUS_SAME_UNIT, "changed")
     if script.value == heard.value:
@@ -52,6 +54,12 @@ def _changed_score(script: Mention, heard: Mention) -> float:
     if a and b and Decimal("0.1") < a / b < 10:
         score += BONUS_SAME_SCALE
     return score
+
+
+def same_clock(said: str, heard: str) -> bool:
+    """"03:45" (no am/pm written) and "15:45" are the same reading of a clock face."""
+    (h1, m1), (h2, m2) = (map(int, v.split(":")) for v in (said, heard))
+    return m1 == m2 and h1 % 12 == h2 % 12 and min(h1, h2) < 12
 
 
 def date_covers(said: str, heard: str) -> bool:

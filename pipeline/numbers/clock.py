@@ -1,0 +1,123 @@
+"""Times of day: "3:45 pm", "3pm", "3.45 p.m.", "14:30", fr "14h30", "14 h",
+"quatorze heures trente", en "three forty-five p.m.".
+
+Found on tokens before bare numbers (like numeric dates), so that their digits
+are not read as counts. The value is "HH:MM", 24-hour when am/pm or a 24-hour
+form says so; "3:45" alone stays "03:45" (compare pairs it with "15:45").
+"""
+
+from __future__ import annotations
+
+import re
+from types import ModuleType
+
+from .draft import Draft
+from .tokens import Token, joined, next_word
+from .wordnum import parse_words
+
+_DOTTED = re.compile(r"(\d{1,2})\.(\d{2})")
+_MERIDIEMS = {"am": 0, "pm": 12, "a.m": 0, "p.m": 12}
+
+
+def clock_times(tokens: list[Token], lang: ModuleType, used: set[int]) -> tuple[list[Draft], set[int]]:
+    found, taken = [], set()
+    i = 0
+    while i < len(tokens):
+        hit = None if i in used else (_digits(tokens, i, lang) or _words(tokens, i, lang))
+        if hit is None:
+            i += 1
+            continue
+        hour, minute, last = hit
+        found.append(Draft(f"{hour:02d}:{minute:02d}", "time", i, last))
+        taken.update(range(i, last + 1))
+        i = last + 1
+    return found, taken
+
+
+def _digits(tokens: list[Token], i: int, lang: ModuleType):
+    tok = tokens[i]
+    if tok.kind != "num" or (i and not tok.gap and tokens[i - 1].kind != "sym"):
+        return None
+    dotted = _DOTTED.fullmatch(tok.text)
+    if dotted and lang.CODE == "en":  # "3.45 pm": a decimal unless am/pm follows
+        return _with_meridiem(tokens, i, int(dotted.group(1)), int(dotted.group(2)), i, required=True)
+    if not (tok.text.isdigit() and len(tok.text) <= 2):
+        return None
+    hour = int(tok.text)
+    nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+    if nxt is not None and not nxt.gap and nxt.text in (":", "h") and i + 2 < len(tokens):
+        mins = tokens[i + 2]
+        if not mins.gap and mins.kind == "num" and len(mins.text) == 2 and mins.text.isdigit():
+            return _with_meridiem(tokens, i + 2, hour, int(mins.text), i, required=False)
+    if nxt is not None and nxt.low in lang.HOUR_WORDS and joined(tokens, i + 1) and hour <= 23:
+        return _french_minutes(tokens, i + 1, hour, lang)
+    return _with_meridiem(tokens, i, hour, 0, i, required=True)
+
+
+def _with_meridiem(tokens, last, hour, minute, first, required):
+    end, offset = _meridiem(tokens, last + 1)
+    if end is None:
+        return None if required or not _valid(hour, minute) else (hour, minute, last)
+    if not 1 <= hour <= 12 or minute > 59:
+        return None
+    return (hour % 12) + offset, minute, end
+
+
+def _meridiem(tokens: list[Token], j: int) -> tuple[int | None, int]:
+    """("pm" | "p.m." | "PM" at j) -> (last token, 0 or 12); (None, 0) if none."""
+    if j >= len(tokens) or len(tokens[j].gap) > 1 or "\n" in tokens[j].gap:
+        return None, 0
+    low = tokens[j].low
+    if low in ("am", "pm"):
+        return j, _MERIDIEMS[low]
+    if (low in ("a", "p") and j + 2 < len(tokens) and tokens[j + 1].text == "."
+            and tokens[j + 2].low == "m" and not tokens[j + 1].gap and not tokens[j + 2].gap):
+        end = j + 3 if j + 3 < len(tokens) and tokens[j + 3].text == "." and not tokens[j + 3].gap else j + 2
+        return end, _MERIDIEMS[low + ".m"]
+    return None, 0
+
+
+def _french_minutes(tokens: list[Token], h: int, hour: int, lang: ModuleType):
+    """After "14 h", "14 heures", "quatorze heures": the minutes, if any."""
+    j = h + 1
+    if j >= len(tokens) or not joined(tokens, j, 1) or (tokens[h].low == "h" and not tokens[h].gap
+                                                        and tokens[j].gap):
+        return hour, 0, h
+    tok = tokens[j]
+    if tok.kind == "num" and tok.text.isdigit() and len(tok.text) == 2 and int(tok.text) < 60:
+        return hour, int(tok.text), j
+    mins = parse_words(tokens, j, lang, simple=True) if tok.is_word else None
+    if mins is not None and not mins.ordinal and 1 <= mins.value < 60 and mins.single not in lang.WEAK_WORDS:
+        return hour, int(mins.value), mins.last
+    return hour, 0, h
+
+
+def _words(tokens: list[Token], i: int, lang: ModuleType):
+    """en "three forty-five p.m.", "three p.m."; fr "quatorze heures (trente)"."""
+    tok = tokens[i]
+    if not tok.is_word or (i and tokens[i - 1].kind == "sym" and not tok.gap):
+        return None
+    hour = parse_words(tokens, i, lang, simple=True)
+    if hour is None or hour.ordinal or hour.value > 23 or hour.single in lang.WEAK_WORDS:
+        return None  # "une heure" is an hour long, not one o'clock
+    nxt = next_word(tokens, hour.last)
+    if nxt is None:
+        return None
+    if tokens[nxt].low in lang.HOUR_WORDS and tokens[nxt].low != "h":
+        return _french_minutes(tokens, nxt, int(hour.value), lang)
+    if lang.CODE != "en":
+        return None
+    minute, last = 0, hour.last
+    mins = parse_words(tokens, nxt, lang, simple=True)
+    if tokens[nxt].low in lang.YEAR_OH:  # "three oh five p.m."
+        k = next_word(tokens, nxt)
+        mins = parse_words(tokens, k, lang, simple=True) if k is not None else None
+        if mins is None or mins.value >= 10:
+            return None
+    if mins is not None and not mins.ordinal and mins.value < 60:
+        minute, last = int(mins.value), mins.last
+    return _with_meridiem(tokens, last, int(hour.value), minute, i, required=True)
+
+
+def _valid(hour: int, minute: int) -> bool:
+    return 0 <= hour <= 23 and 0 <= minute <= 59
