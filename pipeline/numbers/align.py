@@ -159,4 +159,7 @@ def _oks(matches: list[Match]) -> int:
 
 
 def _heard(text: str, drafts: list, tokens: list) -> list[Heard]:
-    return [Heard(d.mention(text, tokens), d.weak, d.first, d.last) for d in drafts if d.kind != "code"]
+    """Heard mentions; a product name's number ("Employs 400" at a segment's
+    start looks like one) only as a weak candidate: the same value or nothing."""
+    return [Heard(d.mention(text, tokens), d.weak or d.name, d.first, d.last)
+            for d in drafts if d.kind != "code" or d.name]

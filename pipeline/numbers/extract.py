@@ -1,7 +1,7 @@
 """The extractor: text -> mentions, in order of appearance.
 
 Stages: tokens -> numeric dates -> times of day -> bare numbers (digits, words, codes) ->
-month dates -> magnitudes and units -> signs -> coins ("and 25 cents") -> weak words -> ranges.
+month dates -> magnitudes and units -> signs -> product names -> coins ("and 25 cents") -> weak words -> ranges.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from .dates import month_dates, numeric_dates
 from .draft import Draft
 from .model import Mention
 from .phrases import tag_percent_words
+from .names import mark_names
 from .ranges import carry_back
 from .signs import apply_signs
 from .subunits import join_subunits
@@ -39,6 +40,7 @@ def drafts_of(text: str, lang: ModuleType,
     drafts = month_dates(drafts, tokens, lang)
     attach_units(drafts, tokens, lang)
     apply_signs(drafts, tokens, lang)
+    mark_names(drafts, tokens, lang)
     drafts = join_subunits(_no_overlaps(drafts), tokens, lang)
     for draft in drafts:
         draft.weak = _weak(draft, lang)

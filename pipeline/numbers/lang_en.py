@@ -101,6 +101,10 @@ RANGE_OPENERS = frozenset({"between", "from"})
 # -- times of day: "14h30", "quatorze heures trente" (en uses am/pm) ----------
 HOUR_WORDS = frozenset()
 
+# capitalized words that never name a product before a number (names.py)
+NOT_NAMES = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+                       "chapter", "page", "step", "top", "number", "no", "about", "nearly", "over"})
+
 # -- dates ---------------------------------------------------------------------
 MONTH_NAMES = ["", "January", "February", "March", "April", "May", "June", "July", "August",
                "September", "October", "November", "December"]
@@ -108,6 +112,10 @@ MONTHS = {name.lower(): i for i, name in enumerate(MONTH_NAMES) if name}
 MONTHS.update({"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8,
                "sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12})
 MONTHS_CAPITALIZED = True
+# a lower-case month ("on march 14") only after one of these words or a day
+MONTH_NAMES_LOWER = frozenset(name.lower() for name in MONTH_NAMES if name)
+LOWER_MONTH_CUES = frozenset({"on", "in", "of", "since", "by", "until", "till", "from", "early", "late",
+                              "mid", "before", "after", "during", "the", "last", "next", "this"})
 DATE_ARTICLES = frozenset({"the"})
 DAY_FIRST = False
 ORDINAL_SUFFIXES = frozenset({"st", "nd", "rd", "th"})

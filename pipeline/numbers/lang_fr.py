@@ -126,6 +126,10 @@ RANGE_OPENERS = frozenset({"entre", "de", "du"})
 # -- times of day: "14h30", "quatorze heures trente" (en uses am/pm) ----------
 HOUR_WORDS = frozenset({"h", "heure", "heures"})
 
+# capitalized words that never name a product before a number (names.py)
+NOT_NAMES = frozenset({"lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
+                       "plus", "page", "étape", "top", "numéro"})
+
 # -- dates ---------------------------------------------------------------------
 MONTHS = {"janvier": 1, "février": 2, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6,
           "juillet": 7, "août": 8, "aout": 8, "septembre": 9, "octobre": 10,
@@ -133,6 +137,8 @@ MONTHS = {"janvier": 1, "février": 2, "fevrier": 2, "mars": 3, "avril": 4, "mai
 MONTH_NAMES = ["", "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
                "septembre", "octobre", "novembre", "décembre"]
 MONTHS_CAPITALIZED = False
+MONTH_NAMES_LOWER: frozenset[str] = frozenset()
+LOWER_MONTH_CUES: frozenset[str] = frozenset()
 DATE_ARTICLES = frozenset({"le"})
 DAY_FIRST = True
 ORDINAL_SUFFIXES = frozenset({"er", "re", "ère", "e", "ème", "eme", "è", "nd", "nde", "ᵉ", "ᵉʳ",
