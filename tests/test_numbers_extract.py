@@ -79,7 +79,7 @@ CASES = [
     ("en", "One of them is the first one.", []),
     ("en", "In H1 2025 and the first half of 2025, Q3, GPT-4o, 4K video, 5m away.",
      [("number", "2025", None), ("number", "2025", None)]),
-    ("en", "Version 2.5.1 at 14:30.", [("time", "14:30", None)]),
+    ("en", "Version 2.5.1 at 14:30.", [("time", "14:30", "24h")]),
     ("en", "In the 1990s a third of them, the third one.", [("number", "1990", None), ("fraction", "1/3", None),
                                                           ("number", "3", None)]),
     ("en", "Whisper writes $20000000 and 95%.", [("currency", "20000000", "USD"), ("percent", "95", "%")]),

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .canon import date_parts
+from .clock import said_times
 from .extract import drafts_of, mentions
 from .langs import get as get_lang
 from .model import TEXT_KINDS, Match, Mention
@@ -33,7 +34,7 @@ def pair(script: Mention, heard: Mention, weak: bool = False) -> tuple[float, st
             return SCORE_OK, "ok"
         if script.kind == "date" and date_covers(script.value, heard.value):
             return SCORE_OK_LOOSE, "ok"
-        if script.kind == "time" and same_clock(script.value, heard.value):
+        if script.kind == "time" and None in (script.unit, heard.unit) and same_clock(script.value, heard.value):
             return SCORE_OK_LOOSE, "ok"
         return None if weak else (SCORE_CHANGED + BONUS_SAME_UNIT, "changed")
     if script.value == heard.value:
@@ -57,7 +58,7 @@ def _changed_score(script: Mention, heard: Mention) -> float:
 
 
 def same_clock(said: str, heard: str) -> bool:
-    """"03:45" (no am/pm written) and "15:45" are the same reading of a clock face."""
+    """"03:45" and "15:45" are the same clock face (for a time said without am/pm)."""
     (h1, m1), (h2, m2) = (map(int, v.split(":")) for v in (said, heard))
     return m1 == m2 and h1 % 12 == h2 % 12 and min(h1, h2) < 12
 
@@ -141,6 +142,9 @@ def compare(script: str | list[Mention], heard: str, lang: str) -> list[Match]:
     found = _heard(heard, drafts, tokens)
     matches = align(said, found)
     wanted = {m.script.value for m in matches if m.status != "ok"}
+    if any(m.status != "ok" and m.script.kind == "time" for m in matches):
+        found = sorted(found + _heard(heard, said_times(drafts, tokens), tokens), key=lambda h: h.first)
+        matches = align(said, found)
     if not wanted or len(said) < 2:  # a cut makes two numbers: both must be in the script
         return matches
     values = {m.value for m in said}

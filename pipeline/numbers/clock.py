@@ -2,8 +2,8 @@
 "quatorze heures trente", en "three forty-five p.m.".
 
 Found on tokens before bare numbers (like numeric dates), so that their digits
-are not read as counts. The value is "HH:MM", 24-hour when am/pm or a 24-hour
-form says so; "3:45" alone stays "03:45" (compare pairs it with "15:45").
+are not read as counts. The value is "HH:MM" on a 24-hour clock; "3:45"
+alone is "03:45" with no unit, and compare pairs it with "15:45" too.
 """
 
 from __future__ import annotations
@@ -17,6 +17,9 @@ from .wordnum import parse_words
 
 _DOTTED = re.compile(r"(\d{1,2})\.(\d{2})")
 _MERIDIEMS = {"am": 0, "pm": 12, "a.m": 0, "p.m": 12}
+# a time's unit says how its hour was given: "am"/"pm", H24 ("14:30", "14h30"), or
+# None ("3:45": either; compare pairs it with 03:45 and 15:45)
+H24 = "24h"
 
 
 def clock_times(tokens: list[Token], lang: ModuleType, used: set[int]) -> tuple[list[Draft], set[int]]:
@@ -27,8 +30,8 @@ def clock_times(tokens: list[Token], lang: ModuleType, used: set[int]) -> tuple[
         if hit is None:
             i += 1
             continue
-        hour, minute, last = hit
-        found.append(Draft(f"{hour:02d}:{minute:02d}", "time", i, last))
+        hour, minute, last, unit = hit
+        found.append(Draft(f"{hour:02d}:{minute:02d}", "time", i, last, unit=unit))
         taken.update(range(i, last + 1))
         i = last + 1
     return found, taken
@@ -57,10 +60,12 @@ def _digits(tokens: list[Token], i: int, lang: ModuleType):
 def _with_meridiem(tokens, last, hour, minute, first, required):
     end, offset = _meridiem(tokens, last + 1)
     if end is None:
-        return None if required or not _valid(hour, minute) else (hour, minute, last)
+        if required or not _valid(hour, minute):
+            return None
+        return hour, minute, last, (H24 if hour > 12 or hour == 0 else None)
     if not 1 <= hour <= 12 or minute > 59:
         return None
-    return (hour % 12) + offset, minute, end
+    return (hour % 12) + offset, minute, end, ("pm" if offset else "am")
 
 
 def _meridiem(tokens: list[Token], j: int) -> tuple[int | None, int]:
@@ -82,14 +87,14 @@ def _french_minutes(tokens: list[Token], h: int, hour: int, lang: ModuleType):
     j = h + 1
     if j >= len(tokens) or not joined(tokens, j, 1) or (tokens[h].low == "h" and not tokens[h].gap
                                                         and tokens[j].gap):
-        return hour, 0, h
+        return hour, 0, h, H24
     tok = tokens[j]
     if tok.kind == "num" and tok.text.isdigit() and len(tok.text) == 2 and int(tok.text) < 60:
-        return hour, int(tok.text), j
+        return hour, int(tok.text), j, H24
     mins = parse_words(tokens, j, lang, simple=True) if tok.is_word else None
     if mins is not None and not mins.ordinal and 1 <= mins.value < 60 and mins.single not in lang.WEAK_WORDS:
-        return hour, int(mins.value), mins.last
-    return hour, 0, h
+        return hour, int(mins.value), mins.last, H24
+    return hour, 0, h, H24
 
 
 def _words(tokens: list[Token], i: int, lang: ModuleType):
@@ -121,3 +126,16 @@ def _words(tokens: list[Token], i: int, lang: ModuleType):
 
 def _valid(hour: int, minute: int) -> bool:
     return 0 <= hour <= 23 and 0 <= minute <= 59
+
+
+def said_times(drafts: list[Draft], tokens: list[Token]) -> list[Draft]:
+    """"three forty-five" said for "3:45": two counts in words that may be a time
+    (hour 1-12, then minutes 10-59). Only offered to compare() when the script
+    has a time left unmatched: alone, they stay two numbers."""
+    found = []
+    for a, b in zip(drafts, drafts[1:]):
+        if (a.kind == b.kind == "number" and a.words and b.words and b.first == a.last + 1
+                and joined(tokens, b.first, 1) and not (a.decimal or b.decimal or a.mag or b.mag)
+                and 1 <= a.value <= 12 and 10 <= b.value <= 59 and not (a.ordinal or b.ordinal)):
+            found.append(Draft(f"{int(a.value):02d}:{int(b.value):02d}", "time", a.first, b.last))
+    return found
