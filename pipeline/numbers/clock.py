@@ -20,13 +20,15 @@ _MERIDIEMS = {"am": 0, "pm": 12, "a.m": 0, "p.m": 12}
 # a time's unit says how its hour was given: "am"/"pm", H24 ("14:30", "14h30"), or
 # None ("3:45": either; compare pairs it with 03:45 and 15:45)
 H24 = "24h"
+_CUES = frozenset({"am", "pm", "a", "p"})  # the first token of a meridiem
 
 
 def clock_times(tokens: list[Token], lang: ModuleType, used: set[int]) -> tuple[list[Draft], set[int]]:
     found, taken = [], set()
+    said = any(t.low in lang.HOUR_WORDS or t.low in _CUES for t in tokens)  # else no time in words
     i = 0
     while i < len(tokens):
-        hit = None if i in used else (_digits(tokens, i, lang) or _words(tokens, i, lang))
+        hit = None if i in used else (_digits(tokens, i, lang) or (said and _words(tokens, i, lang)) or None)
         if hit is None:
             i += 1
             continue

@@ -71,6 +71,8 @@ def _leading_point(text: str, pos: int) -> bool:
 def joined(tokens: list[Token], i: int, max_gap: int = 3) -> bool:
     """True if token i follows token i-1 on the same line with only a short space."""
     gap = tokens[i].gap
+    if gap == " " or gap == "":
+        return True
     return len(gap) <= max_gap and "\n" not in gap and gap.strip() == ""
 
 

@@ -153,6 +153,8 @@ class _Acc:
 def parse_words(tokens: list[Token], i: int, lang: ModuleType, simple: bool = False,
                 allow_link: bool = True) -> WordNumber | None:
     """Parse the longest number phrase starting at token i; None if there is none."""
+    if tokens[i].low not in lang.ARTICLE_ONE and lookup(tokens, i, lang) is None:
+        return None
     acc = _Acc()
     last: int | None = None
     j = i
