@@ -158,6 +158,8 @@ def test_lower_case_month_words_without_a_date_cue_are_not_dates(text):
     ("en", "900,000 two years earlier", "nine hundred thousand two years earlier"),
     ("en", "between 100 and 2,000 users", "between one hundred and two thousand users"),
     ("en", "Only 20 5-star hotels", "Only twenty five-star hotels"),
+    ("en", "900,000 riders, 20 5-year plans", "nine hundred thousand riders, twenty five-year plans"),
+    ("en", "From 900,000 to 20 or 5", "From nine hundred thousand twenty five"),  # three parts
     ("fr", "900 000 deux ans plus tôt", "neuf cent mille deux ans plus tôt"),
     ("fr", "entre 100 et 2 000 personnes", "entre cent et deux mille personnes"),
 ])

@@ -21,6 +21,8 @@ from num2words import num2words
 
 from pipeline.numbers import compare, extract
 
+from .test_numbers_properties import digits  # en "1,234.5", fr "1 234,5" (narrow NBSP)
+
 N = int(os.environ.get("ORACLE_VALUES", "10000"))
 SEED = 20261129
 KINDS = ("cardinal", "decimal", "ordinal", "year", "currency", "percent")
@@ -29,19 +31,6 @@ FR_CURRENCIES = ("EUR", "GBP", "USD")
 MAGNITUDE_WORDS = {"en": {6: "million", 9: "billion"}, "fr": {6: "millions", 9: "milliards"}}
 FR_CURRENCY_WORDS = {"USD": "de dollars", "EUR": "d'euros", "GBP": "de livres sterling"}
 EN_CURRENCY_WORDS = {"USD": "dollars", "EUR": "euros", "GBP": "pounds"}
-
-
-def digits(value: Decimal, lang: str) -> str:
-    """Digits as a post writes them: en "1,234.5", fr "1 234,5" (narrow NBSP)."""
-    whole, _, frac = format(value, "f").partition(".")
-    groups = []
-    while len(whole) > 3:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    groups.insert(0, whole)
-    if lang == "fr":
-        return "\u202f".join(groups) + ("," + frac if frac else "")
-    return ",".join(groups) + ("." + frac if frac else "")
 
 
 @functools.lru_cache(maxsize=None)

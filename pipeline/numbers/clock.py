@@ -45,7 +45,7 @@ def _digits(tokens: list[Token], i: int, lang: ModuleType):
         return None
     dotted = _DOTTED.fullmatch(tok.text)
     if dotted and lang.CODE == "en":  # "3.45 pm": a decimal unless am/pm follows
-        return _with_meridiem(tokens, i, int(dotted.group(1)), int(dotted.group(2)), i, required=True)
+        return _with_meridiem(tokens, i, int(dotted.group(1)), int(dotted.group(2)), required=True)
     if not (tok.text.isdigit() and len(tok.text) <= 2):
         return None
     hour = int(tok.text)
@@ -53,13 +53,14 @@ def _digits(tokens: list[Token], i: int, lang: ModuleType):
     if nxt is not None and not nxt.gap and nxt.text in (":", "h") and i + 2 < len(tokens):
         mins = tokens[i + 2]
         if not mins.gap and mins.kind == "num" and len(mins.text) == 2 and mins.text.isdigit():
-            return _with_meridiem(tokens, i + 2, hour, int(mins.text), i, required=False)
+            return _with_meridiem(tokens, i + 2, hour, int(mins.text), required=False)
     if nxt is not None and nxt.low in lang.HOUR_WORDS and joined(tokens, i + 1) and hour <= 23:
         return _french_minutes(tokens, i + 1, hour, lang)
-    return _with_meridiem(tokens, i, hour, 0, i, required=True)
+    return _with_meridiem(tokens, i, hour, 0, required=True)
 
 
-def _with_meridiem(tokens, last, hour, minute, first, required):
+def _with_meridiem(tokens: list[Token], last: int, hour: int, minute: int, required: bool):
+    """The time ending at token `last`, with the am/pm after it; None if `required` and none."""
     end, offset = _meridiem(tokens, last + 1)
     if end is None:
         if required or not _valid(hour, minute):
@@ -123,7 +124,7 @@ def _words(tokens: list[Token], i: int, lang: ModuleType):
             return None
     if mins is not None and not mins.ordinal and mins.value < 60:
         minute, last = int(mins.value), mins.last
-    return _with_meridiem(tokens, last, int(hour.value), minute, i, required=True)
+    return _with_meridiem(tokens, last, int(hour.value), minute, required=True)
 
 
 def _valid(hour: int, minute: int) -> bool:
