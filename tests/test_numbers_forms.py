@@ -42,6 +42,8 @@ FORMS = [
     # fractions
     ("en", "1/3", ("fraction", "1/3", None), "one-third", "one quarter"),
     ("en", "two-thirds", ("fraction", "2/3", None), "2/3", "3/4"),
+    ("en", "1/5", ("fraction", "1/5", None), "one fifth", "one sixth"),
+    ("fr", "1/5", ("fraction", "1/5", None), "un cinquième", "un sixième"),
     ("en", "half of them", ("fraction", "1/2", None), "a half of them", "a third of them"),
     ("fr", "un tiers", ("fraction", "1/3", None), "1/3", "un quart"),
     ("fr", "trois quarts", ("fraction", "3/4", None), "3/4", "deux tiers"),
@@ -112,7 +114,7 @@ def test_a_range_still_carries_its_magnitude():
 # -- names, not quantities -------------------------------------------------------
 
 @pytest.mark.parametrize("lang,text", [
-    ("en", "Microsoft 365 and IBM 701 run on Windows 11."),
+    ("en", "Microsoft 365 and IBM 701 run on Windows 11 and the iPhone 15."),
     ("en", "Upgrade to v2.1.3 or to Go 1.21, or Python 3.12."),
     ("en", "A zero-carbon plant for Paris 2024."),
     ("en", "Nvidia H100 chips in Q3, H1 and 2H."),
@@ -130,6 +132,8 @@ def test_names_are_not_quantities(lang, text):
     ("en", "Zero emissions and zero-carbon.", ["0"]),
     ("fr", "En 2024, Microsoft a recruté 365 personnes.", ["2024", "365"]),
     ("fr", "Selon 12 experts, Les 300 salariés.", ["12", "300"]),
+    ("en", "Nearly 40 firms. Last 5 years. Over 300 people. Some 20 cities.", ["40", "5", "300", "20"]),
+    ("fr", "Près de 40 entreprises. Environ 300 personnes. Plus de 20 villes.", ["40", "300", "20"]),
 ])
 def test_counts_after_names_and_openers_stay_counts(lang, text, values):
     assert [m.value for m in extract(text, lang)] == values
@@ -139,6 +143,11 @@ def test_a_heard_name_like_number_still_matches_the_script():
     # Whisper capitalizes the first word of a segment: "Employs 400" is not a product
     assert [m.status for m in compare("It employs 400 people.", "Employs 400 people.", "en")] == ["ok"]
     assert [m.status for m in compare("It employs 400 people.", "Employs 401 people.", "en")] == ["lost"]
+
+
+def test_a_rank_is_not_a_fraction():
+    assert [(m.kind, m.value) for m in extract("the one hundredth time, a fifth try", "en")] == [
+        ("number", "100")]
 
 
 def test_periods_are_codes_and_their_year_a_number():

@@ -1,5 +1,5 @@
 """Product and model names: "Microsoft 365", "IBM 701", "Windows 11", "Go 1.21",
-"Paris 2024". A number written right after a capitalized word is part of a
+"iPhone 15", "Paris 2024". A number written right after a capitalized word is part of a
 name, spoken as written and not verified as an amount, unless the word is one
 that starts a sentence or a phrase ("In 2024", "Since 2020", "Les 300") or the
 number carries a unit or a magnitude ("Nvidia 40 %", "Apple 3 billion").
@@ -28,6 +28,8 @@ COMMON_OPENERS = frozenset({
     "above", "below", "within", "through", "across", "against", "toward", "towards", "into",
     "another", "still", "also", "even", "some", "most", "least", "plus", "minus", "like", "as",
     "when", "while", "if", "because", "although", "though", "whereas", "nearly", "circa",
+    "last", "next", "past", "first", "latest", "recent", "total", "average", "median", "many",
+    "few", "several", "barely", "fully", "nine", "out", "what", "which", "who", "whose",
     # French
     "en", "dans", "depuis", "dès", "des", "le", "la", "les", "l", "un", "une", "du", "de", "d", "sur",
     "sous", "pour", "par", "avec", "sans", "avant", "après", "pendant", "entre", "selon", "environ",
@@ -48,6 +50,6 @@ def mark_names(drafts: list[Draft], tokens: list[Token], lang: ModuleType) -> No
 
 def _name_word(tokens: list[Token], j: int, lang: ModuleType) -> bool:
     tok = tokens[j]
-    if not tok.is_word or len(tok.text) < 2 or not (tok.text[0].isupper() and is_latin_letter(tok.text[0])):
-        return False
+    if not tok.is_word or len(tok.text) < 2 or not is_latin_letter(tok.text[0]) or tok.text == tok.low:
+        return False  # a capital somewhere: "Windows", "IBM", "iPhone"
     return tok.low not in COMMON_OPENERS and tok.low not in lang.MONTHS and tok.low not in lang.NOT_NAMES

@@ -50,7 +50,6 @@ def word_fraction(tokens: list[Token], i: int, lang: ModuleType) -> Draft | None
     elif count > 1 and name.endswith("s") and lang.ORDINALS.get(name[:-1], 0) > 2:
         den = lang.ORDINALS[name[:-1]]  # "two fifths", "trois cinquièmes"
     elif (count == 1 and tok.low not in lang.ARTICLE_ONE and lang.ORDINALS.get(name, 0) > 4
-          and (tokens[k - 1].text in HYPHENS or lang.CODE == "fr")
           and not (i and tokens[i - 1].low in lang.DATE_ARTICLES)):
         den = lang.ORDINALS[name]  # "one-fifth", "un cinquième"; not "the one hundredth time"
     else:
