@@ -1,8 +1,13 @@
 """Product and model names: "Microsoft 365", "IBM 701", "Windows 11", "Go 1.21",
-"iPhone 15", "Paris 2024". A number written right after a capitalized word is part of a
-name, spoken as written and not verified as an amount, unless the word is one
-that starts a sentence or a phrase ("In 2024", "Since 2020", "Les 300") or the
-number carries a unit or a magnitude ("Nvidia 40 %", "Apple 3 billion").
+"iPhone 15", "Paris 2024". A number written right after a capitalized word is
+part of a name, spoken as written and not verified as an amount, when
+  * the word is all capitals or mixed case ("IBM 701", "iPhone 15"), or
+  * the number is a version or a year ("Go 1.21", "Paris 2024"), or
+  * nothing but punctuation, a capitalized word or "and"/"or" follows it
+    ("Windows 11.", "Microsoft 365 and ...");
+and never when the word starts a sentence or a phrase ("In 2024", "Since 2020",
+"Les 300") or the number carries a unit or a magnitude ("Nvidia 40 %").
+"In Paris 15 new lanes" stays a count: when in doubt, a number is checked.
 
 Versions ("v2.1.3", "GPT-4") are codes already (atoms.py). In what Whisper
 heard, such a number is still offered to compare() as a weak candidate: a
@@ -44,8 +49,22 @@ def mark_names(drafts: list[Draft], tokens: list[Token], lang: ModuleType) -> No
     for draft in drafts:
         if (draft.kind == "number" and draft.digits is not None and not draft.mag and not draft.ordinal
                 and draft.unit is None and draft.first > 0 and _name_word(tokens, draft.first - 1, lang)
-                and joined(tokens, draft.first, 1)):
+                and joined(tokens, draft.first, 1) and _name_like(draft, tokens, lang)):
             draft.kind, draft.name = "code", True
+
+
+def _name_like(draft: Draft, tokens: list[Token], lang: ModuleType) -> bool:
+    word = tokens[draft.first - 1].text
+    if word.isupper() or not word[1:].islower() or draft.decimal or draft.year_like:
+        return True
+    after = draft.last + 1
+    if after >= len(tokens) or "\n" in tokens[after].gap:
+        return True
+    nxt = tokens[after]
+    return not nxt.is_word or nxt.text != nxt.low or nxt.low in _LIST_WORDS
+
+
+_LIST_WORDS = frozenset({"and", "or", "et", "ou"})
 
 
 def _name_word(tokens: list[Token], j: int, lang: ModuleType) -> bool:
