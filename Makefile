@@ -102,7 +102,7 @@ diff: ## word diff of script vs transcript of EP=<slug>, numbers highlighted; wr
 	@$(PY) -m pipeline diff episodes/$(EP)
 
 # ------------------------------------------------------------------ publishing
-feed: | $(STAMP) ## captions, chapters, shownotes.html for every built episode + episodes/feed.xml
+feed: | $(STAMP) ## captions, chapters, shownotes.html for every built episode + episodes/feed.xml (stale ones left out)
 	$(PY) -m pipeline feed --episodes episodes --config podcast.yaml
 
 serve: feed ## serve episodes/ and the feed on http://127.0.0.1:PORT/ (default 8000)

@@ -12,6 +12,7 @@ from . import condense as condense_stage
 from . import ingest as ingest_stage
 from . import package as package_stage
 from . import verify as verify_stage
+from .episode import AUDIO, POST, SCRIPT, TIMELINE, TRANSCRIPT
 from .settings import EpisodeSettings, load_settings
 
 DEFAULT_TTS = "gtts"
@@ -19,23 +20,10 @@ DEFAULT_ASR = "faster-whisper"
 DEFAULT_ASR_MODEL = "base"     # provisioned offline; other sizes need the user's own cache
 DEFAULT_HEAL_ROUNDS = 3
 
-# File names inside an episode folder; the Makefile uses the same names.
-POST, SCRIPT, AUDIO, TIMELINE, TRANSCRIPT, REPORT, NOTES = (
-    "post.json", "script.yaml", "episode.mp3", "timeline.json", "transcript.json",
-    "verify.json", "shownotes.md")
 
 
 def log(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
-
-
-def settings_for(out: Path) -> EpisodeSettings:
-    """The settings of the post an episode folder was built from."""
-    post = Path(out) / POST
-    if not post.exists():
-        return EpisodeSettings()
-    source = ingest_stage.fsio.read_json(post).get("source")
-    return load_settings(Path(source) if source else None)
 
 
 def synthesize(out: Path, tts: str, settings: EpisodeSettings) -> dict:
@@ -57,8 +45,7 @@ def transcribe(out: Path, asr: str, model: str = DEFAULT_ASR_MODEL) -> dict:
 
 
 def verify(out: Path) -> dict:
-    return verify_stage.verify(out / SCRIPT, out / TIMELINE, out / TRANSCRIPT, out / REPORT,
-                               out / POST)
+    return verify_stage.verify_episode(out)
 
 
 def verify_and_heal(out: Path, tts: str, asr: str, settings: EpisodeSettings,
@@ -81,7 +68,7 @@ def verify_and_heal(out: Path, tts: str, asr: str, settings: EpisodeSettings,
 def package(out: Path) -> None:
     from .publish import publish_episode
 
-    package_stage.package(out / SCRIPT, out / TIMELINE, out / REPORT, out / NOTES, out / POST)
+    package_stage.package(out)
     publish_episode(out)
 
 

@@ -1,6 +1,7 @@
 """Command line: `python -m pipeline COMMAND ...`.
 
-Exit codes: 0 done (and verified), 1 built but a number was lost or changed,
+Exit codes: 0 done (and verified), 1 built but a number was lost or changed
+(or, for check, the episode is stale: a file changed since it was verified),
 2 bad input, usage or set-up. Heavy modules (torch, whisper, piper) are only
 imported by the commands that speak or listen, so `numbers` answers fast.
 """
@@ -71,9 +72,11 @@ def make_parser() -> argparse.ArgumentParser:
     s.add_argument("--asr", default=DEFAULT_ASR)
     add_model_arg(s)
 
-    s = sub.add_parser("check", help="print an episode's number table; exit 1 if not verified")
+    s = sub.add_parser("check", help="print an episode's number table; exit 1 if not verified "
+                                     "or stale (a file changed since verify)")
     s.add_argument("episode", type=Path)
-    s.add_argument("--allow-unverified", action="store_true")
+    s.add_argument("--allow-unverified", action="store_true",
+                   help="exit 0 when numbers were lost (a stale episode still exits 1)")
     s.add_argument("--brief", action="store_true", help="verdict only, no table")
 
     s = sub.add_parser("diff", help="word diff of script vs transcript; also writes diff.html")
@@ -82,16 +85,18 @@ def make_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("package", help="episode folder -> shownotes.md")
     s.add_argument("episode", type=Path)
 
-    s = sub.add_parser("publish", help="episode folder -> captions, chapters.json, shownotes.html")
+    s = sub.add_parser("publish", help="episode folder -> captions, chapters.json, shownotes.html "
+                                       "(a stale episode: only its shownotes.html, marked stale)")
     s.add_argument("episode", type=Path)
     s.add_argument("--config", type=Path, default=Path("podcast.yaml"))
 
-    s = sub.add_parser("feed", help="every built episode -> episodes/feed.xml")
+    s = sub.add_parser("feed", help="every built episode -> episodes/feed.xml (stale ones left out)")
     s.add_argument("--episodes", type=Path, default=Path("episodes"))
     s.add_argument("--config", type=Path, default=Path("podcast.yaml"))
     s.add_argument("--out", type=Path, default=None)
 
-    s = sub.add_parser("serve", help="serve episodes/ on http://127.0.0.1:PORT/")
+    s = sub.add_parser("serve", help="serve episodes/ on http://127.0.0.1:PORT/ (a stale "
+                                     "episode's show notes answer 409)")
     s.add_argument("directory", type=Path, nargs="?", default=Path("episodes"))
     s.add_argument("--port", type=int, default=8000)
 
@@ -119,19 +124,12 @@ def add_model_arg(p: argparse.ArgumentParser) -> None:
                         "Whisper cache or online, or a path")
 
 
-def episode_files(ep: Path) -> dict[str, Path]:
-    from . import build as b
-    names = dict(post=b.POST, script=b.SCRIPT, audio=b.AUDIO, timeline=b.TIMELINE,
-                 transcript=b.TRANSCRIPT, report=b.REPORT, notes=b.NOTES)
-    return {k: ep / v for k, v in names.items()}
-
-
 def exit_for(report: dict, allow_unverified: bool) -> int:
     return EXIT_OK if report["verified"] or allow_unverified else EXIT_UNVERIFIED
 
 
 def run(args) -> int:
-    from . import fsio, report as report_mod
+    from . import report as report_mod
     cmd = args.command
     if cmd == "build":
         from .build import DEFAULT_HEAL_ROUNDS, build
@@ -148,7 +146,8 @@ def run(args) -> int:
         condense(args.post, args.out, args.condenser)
     elif cmd == "synthesize":
         from . import build as b
-        settings = b.settings_for(args.episode)
+        from .settings import for_episode
+        settings = for_episode(args.episode)
         tts = args.tts or settings.tts or b.DEFAULT_TTS
         b.check_engines(tts, b.DEFAULT_ASR)
         b.synthesize(args.episode, tts, settings)
@@ -156,7 +155,8 @@ def run(args) -> int:
         from .condense import load_script
         from .transcribe import transcribe, transcribe_episode
         lang = args.lang or load_script(args.script)["language"]
-        timeline = args.audio.parent / "timeline.json"
+        from .episode import TIMELINE
+        timeline = args.audio.parent / TIMELINE
         if timeline.exists():   # an episode: re-transcribe only the segments that changed
             transcribe_episode(args.audio, timeline, args.out, lang, engine=args.asr,
                                model=args.asr_model)
@@ -164,22 +164,19 @@ def run(args) -> int:
             transcribe(args.audio, args.out, lang, engine=args.asr, model=args.asr_model)
     elif cmd == "verify":
         from . import build as b
-        settings = b.settings_for(args.episode)
+        from .settings import for_episode
+        settings = for_episode(args.episode)
         tts = args.tts or settings.tts or b.DEFAULT_TTS
         b.verify_and_heal(args.episode, tts, args.asr, settings, args.heal_rounds, args.asr_model)
     elif cmd == "check":
-        f = episode_files(args.episode)
-        if not f["report"].exists():
-            raise_missing(f["report"])
-        report = fsio.read_json(f["report"])
-        report_mod.print_report(report, with_table=not args.brief)
-        return exit_for(report, args.allow_unverified)
+        return check(args.episode, args.brief, args.allow_unverified)
     elif cmd == "package":
         from .build import package
         package(args.episode)
     elif cmd == "diff":
         from .diff import write_diff
-        for name in ("script.yaml", "timeline.json", "transcript.json"):
+        from .episode import SCRIPT, TIMELINE, TRANSCRIPT
+        for name in (SCRIPT, TIMELINE, TRANSCRIPT):
             if not (args.episode / name).exists():
                 raise_missing(args.episode / name)
         path = write_diff(args.episode, sys.stdout)
@@ -202,6 +199,21 @@ def run(args) -> int:
         print("tts:", ", ".join(TTS.names()))
         print("asr:", ", ".join(ASR.names()))
     return EXIT_OK
+
+
+def check(ep_dir: Path, brief: bool, allow_unverified: bool) -> int:
+    """Print the verdict; a stale one (an input changed since) exits 1 even when allowed."""
+    from . import fsio
+    from . import report as report_mod
+    from .episode import Episode
+    from .verify import binding_status
+    ep = Episode(ep_dir)
+    if not ep.report.exists():
+        raise_missing(ep.report)
+    report = fsio.read_json(ep.report)
+    binding = binding_status(ep.dir, report)
+    report_mod.print_report(report, with_table=not brief, binding=binding)
+    return EXIT_UNVERIFIED if binding.stale else exit_for(report, allow_unverified)
 
 
 def raise_missing(path: Path):

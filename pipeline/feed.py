@@ -26,6 +26,7 @@ from urllib.parse import quote, urlsplit
 import yaml
 
 from . import fsio
+from .episode import AUDIO, POST, REPORT, SCRIPT, TIMELINE
 from .errors import InputError
 
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
@@ -33,7 +34,7 @@ PODCAST = "https://podcastindex.org/namespace/1.0"
 ATOM = "http://www.w3.org/2005/Atom"
 PODCAST_GUID_NS = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")   # Podcasting 2.0 spec
 
-REQUIRED_FILES = ("episode.mp3", "verify.json", "script.yaml")
+REQUIRED_FILES = (AUDIO, REPORT, SCRIPT)
 FEED_NAME = "feed.xml"
 
 DEFAULTS = {
@@ -159,19 +160,19 @@ def pub_date(ep: Path, post: dict | None) -> datetime:
             d = datetime.fromisoformat(date.strip().replace("Z", "+00:00"))
             return d if d.tzinfo else d.replace(tzinfo=timezone.utc)
         except ValueError:
-            print(f"warning: {ep / 'post.json'}: date {date!r} is not ISO 8601; "
+            print(f"warning: {ep / POST}: date {date!r} is not ISO 8601; "
                   "using the mp3's modification time", file=sys.stderr)
-    return datetime.fromtimestamp((ep / "episode.mp3").stat().st_mtime, tz=timezone.utc)
+    return datetime.fromtimestamp((ep / AUDIO).stat().st_mtime, tz=timezone.utc)
 
 
 def duration_seconds(ep: Path) -> float:
-    timeline = ep / "timeline.json"
+    timeline = ep / TIMELINE
     if timeline.exists():
         d = fsio.read_json(timeline).get("duration")
         if isinstance(d, (int, float)) and d > 0:
             return float(d)
     from mutagen.mp3 import MP3
-    return float(MP3(ep / "episode.mp3").info.length)
+    return float(MP3(ep / AUDIO).info.length)
 
 
 def clean(text) -> str:
@@ -187,9 +188,11 @@ def description_of(script: dict) -> str:
 
 def episode_info(ep: Path, cfg: dict) -> dict:
     from .condense import load_script
-    script = load_script(ep / "script.yaml")
-    post = fsio.read_json(ep / "post.json") if (ep / "post.json").exists() else None
-    report = fsio.read_json(ep / "verify.json")
+    from .verify import binding_status
+    script = load_script(ep / SCRIPT)
+    post = fsio.read_json(ep / POST) if (ep / POST).exists() else None
+    report = fsio.read_json(ep / REPORT)
+    binding = binding_status(ep, report)
     return {
         "slug": ep.name,
         "dir": ep,
@@ -198,8 +201,9 @@ def episode_info(ep: Path, cfg: dict) -> dict:
         "description": description_of(script),
         "date": pub_date(ep, post),
         "duration": duration_seconds(ep),
-        "size": os.path.getsize(ep / "episode.mp3"),
-        "verified": bool(report.get("verified")),
+        "size": os.path.getsize(ep / AUDIO),
+        "verified": bool(report.get("verified")) and binding.fresh,
+        "binding": binding,
         "author": (post or {}).get("author"),
     }
 
@@ -258,7 +262,7 @@ def feed_xml(cfg: dict, items: list[dict]) -> bytes:
         _sub(item, "link", episode_url(cfg, slug, "shownotes.html"))
         _sub(item, "guid", episode_guid(cfg, slug), isPermaLink="false")
         _sub(item, "pubDate", email.utils.format_datetime(i["date"]))
-        _sub(item, "enclosure", url=episode_url(cfg, slug, "episode.mp3"),
+        _sub(item, "enclosure", url=episode_url(cfg, slug, AUDIO),
              length=str(i["size"]), type="audio/mpeg")
         _sub(item, f"{it}duration", str(round(i["duration"])))
         _sub(item, f"{it}episodeType", "full")
@@ -283,6 +287,10 @@ def write_feed(episodes_dir: str | os.PathLike, config_path: str | os.PathLike,
 
     With build_assets, each episode's captions, chapters.json and shownotes.html
     (the files the feed links to) are (re)written first.
+
+    A stale episode (a file changed since it was verified) is always left out,
+    said on stderr with the command that rebuilds it; its shownotes.html is
+    rewritten to say it is stale. The feed never rebuilds audio itself.
     """
     episodes_dir = Path(episodes_dir)
     out_path = Path(out_path) if out_path else episodes_dir / FEED_NAME
@@ -292,6 +300,12 @@ def write_feed(episodes_dir: str | os.PathLike, config_path: str | os.PathLike,
     items = []
     for ep in built_episodes(episodes_dir):
         info = episode_info(ep, cfg)
+        if info["binding"].stale:
+            print(f"feed: leaving out {ep.name}: {info['binding'].message}", file=sys.stderr)
+            if build_assets:
+                from .publish import shownotes_html
+                shownotes_html(ep, cfg)
+            continue
         if cfg["require_verified"] and not info["verified"]:
             print(f"feed: leaving out {ep.name}: not verified (require_verified in podcast.yaml)",
                   file=sys.stderr)

@@ -27,6 +27,8 @@ from pathlib import Path
 
 from . import fsio
 from .condense import load_script, segments
+from .episode import AUDIO, NOTES, POST, REPORT, TIMELINE, TRANSCRIPT
+from .episode import SCRIPT as SCRIPT_YAML   # SCRIPT here is the page's JavaScript
 from .errors import InputError
 from .package import LABELS as MD_LABELS
 from .package import clock
@@ -40,6 +42,7 @@ LABELS = {
            "no_numbers_note": "(numbers not highlighted: the number tools could not run)",
            "verified": "Verified: every number was heard as written.",
            "not_verified": "Not verified: some numbers were lost or changed (see the number check).",
+           "stale": "Not verified (stale): {cause}; the number check below judged other files.",
            "files": "Files", "feed": "Podcast feed", "by": "by",
            "player": "Your browser cannot play this audio; download the MP3."},
     "fr": {**MD_LABELS["fr"], "transcript": "Transcription", "summary_h": "Résumé",
@@ -48,6 +51,8 @@ LABELS = {
            "no_numbers_note": "(nombres non surlignés : les outils de nombres n'ont pas pu tourner)",
            "verified": "Vérifié : chaque nombre a été entendu tel qu'écrit.",
            "not_verified": "Non vérifié : des nombres ont été perdus ou changés (voir la vérification).",
+           "stale": "Non vérifié (périmé) : {cause} ; la vérification ci-dessous jugeait d'autres "
+                    "fichiers.",
            "files": "Fichiers", "feed": "Flux du podcast", "by": "par",
            "player": "Votre navigateur ne peut pas lire cet audio ; téléchargez le MP3."},
 }
@@ -143,8 +148,8 @@ def chapter_list(script: dict, timeline: dict) -> list[dict]:
 
 def chapters_json(ep_dir: str | os.PathLike) -> Path:
     ep = Path(ep_dir)
-    _need(ep, "script.yaml", "timeline.json")
-    chapters = chapter_list(load_script(ep / "script.yaml"), fsio.read_json(ep / "timeline.json"))
+    _need(ep, SCRIPT_YAML, TIMELINE)
+    chapters = chapter_list(load_script(ep / SCRIPT_YAML), fsio.read_json(ep / TIMELINE))
     return fsio.write_json(ep / CHAPTERS, {"version": "1.2.0", "chapters": chapters})
 
 
@@ -163,9 +168,9 @@ def transcript_diff(ep: Path) -> tuple[list, bool]:
     except (ImportError, AttributeError, NotImplementedError):
         pass
     from .verify import heard_in, segment_windows, transcript_words
-    script = load_script(ep / "script.yaml")
-    timeline = fsio.read_json(ep / "timeline.json")
-    words = transcript_words(fsio.read_json(ep / "transcript.json"))
+    script = load_script(ep / SCRIPT_YAML)
+    timeline = fsio.read_json(ep / TIMELINE)
+    words = transcript_words(fsio.read_json(ep / TRANSCRIPT))
     windows = dict(zip([s["id"] for s in timeline["segments"]], segment_windows(timeline)))
     out = [(seg, diff.diff_segment(seg["text"], heard_in(words, *windows[seg["id"]]).text, []))
            for seg in segments(script) if seg["id"] in windows]
@@ -183,11 +188,22 @@ def render_diff(ops) -> str:
     return " ".join(parts)
 
 
+def badge(ep: Path, report: dict, L: dict) -> str:
+    """"Verified" only when verify.json says so and still speaks for the files beside it."""
+    from .verify import binding_status
+    binding = binding_status(ep, report)
+    if binding.stale:
+        return f'<p class="badge no stale">{e(L["stale"].format(cause=binding.cause))}</p>'
+    verified = bool(report.get("verified"))
+    return (f'<p class="badge {"ok" if verified else "no"}">'
+            f'{e(L["verified"] if verified else L["not_verified"])}</p>')
+
+
 def shownotes_page(ep: Path, cfg: dict) -> str:
-    script = load_script(ep / "script.yaml")
-    timeline = fsio.read_json(ep / "timeline.json")
-    report = fsio.read_json(ep / "verify.json")
-    post = fsio.read_json(ep / "post.json") if (ep / "post.json").exists() else {}
+    script = load_script(ep / SCRIPT_YAML)
+    timeline = fsio.read_json(ep / TIMELINE)
+    report = fsio.read_json(ep / REPORT)
+    post = fsio.read_json(ep / POST) if (ep / POST).exists() else {}
     lang = script.get("language") if script.get("language") in LABELS else "en"
     L = LABELS[lang]
     title = script.get("title") or post.get("title") or ep.name
@@ -203,9 +219,7 @@ def shownotes_page(ep: Path, cfg: dict) -> str:
     if meta:
         body.append(f"<p>{' · '.join(meta)}</p>")
     body.append("</header>")
-    verified = bool(report.get("verified"))
-    body.append(f'<p class="badge {"ok" if verified else "no"}">'
-                f'{e(L["verified"] if verified else L["not_verified"])}</p>')
+    body.append(badge(ep, report, L))
 
     points = script.get("points") or []
     summary = (points[0].get("text") if points else None) or script.get("intro") or ""
@@ -255,7 +269,7 @@ def shownotes_page(ep: Path, cfg: dict) -> str:
                         if url else f"<li>{e(label)}</li>")
         body.append("</ul>")
 
-    if (ep / "transcript.json").exists():
+    if (ep / TRANSCRIPT).exists():
         diff, with_numbers = transcript_diff(ep)
         body += [f'<h2>{e(L["transcript"])}</h2>', '<section class="transcript">',
                  f'<p><small>{e(L["diff_note"])}'
@@ -265,8 +279,8 @@ def shownotes_page(ep: Path, cfg: dict) -> str:
                         f'{e(seg["title"])}</h3><p>{render_diff(ops)}</p>')
         body.append("</section>")
 
-    files = [(n, n) for n in ("episode.mp3", "captions.vtt", "captions.srt",
-                              "transcript.podcast.json", CHAPTERS, "shownotes.md")
+    files = [(n, n) for n in (AUDIO, "captions.vtt", "captions.srt",
+                              "transcript.podcast.json", CHAPTERS, NOTES)
              if (ep / n).exists() or n == CHAPTERS]
     body.append(f'<footer><p>{e(L["files"])}: '
                 + " · ".join(f'<a href="{e(urllib.parse.quote(n))}">{e(label)}</a>' for n, label in files)
@@ -288,19 +302,28 @@ def shownotes_page(ep: Path, cfg: dict) -> str:
 def shownotes_html(ep_dir: str | os.PathLike, config=None) -> Path:
     """Write <ep>/shownotes.html. config: a load_config() dict, a podcast.yaml path, or None."""
     ep = Path(ep_dir)
-    _need(ep, "script.yaml", "timeline.json", "verify.json")
+    _need(ep, SCRIPT_YAML, TIMELINE, REPORT)
     return fsio.write_text(ep / SHOWNOTES_HTML, shownotes_page(ep, resolve_config(config)))
 
 
 def publish_episode(ep_dir: str | os.PathLike, config=None) -> dict[str, Path]:
-    """Everything the feed links to: captions (3 files), chapters.json, shownotes.html."""
+    """Everything the feed links to: captions (3 files), chapters.json, shownotes.html.
+
+    A stale episode (a file changed since verify) gets only its shownotes.html,
+    which says so: captions and chapters of files nobody checked are not made."""
     from .captions import captions
+    from .verify import binding_status
     ep = Path(ep_dir)
+    _need(ep, REPORT)
     cfg = resolve_config(config)
     out: dict[str, Path] = {}
-    if (ep / "transcript.json").exists():
-        out.update(captions(ep / "transcript.json", ep, speaker=None))
-    out["chapters"] = chapters_json(ep)
+    binding = binding_status(ep)
+    if binding.stale:
+        print(f"publish: {ep.name}: {binding.message}", file=sys.stderr)
+    else:
+        if (ep / TRANSCRIPT).exists():
+            out.update(captions(ep, speaker=None))
+        out["chapters"] = chapters_json(ep)
     out["html"] = shownotes_html(ep, cfg)
     return out
 
@@ -333,6 +356,8 @@ class EpisodeHandler(SimpleHTTPRequestHandler):
     the folder (no '..', no symlink escapes) and no dot-files (.tmp, .verified)."""
 
     server_version = "podcast-pipeline"
+    stale: dict[str, str] = {}      # episode folder -> why its verdict no longer holds
+    PAGES = (SHOWNOTES_HTML, NOTES)
     extensions_map = {**SimpleHTTPRequestHandler.extensions_map,
                       ".mp3": "audio/mpeg", ".vtt": "text/vtt", ".srt": "application/x-subrip",
                       ".json": "application/json", ".xml": "application/xml",
@@ -347,10 +372,21 @@ class EpisodeHandler(SimpleHTTPRequestHandler):
         real = os.path.realpath(fs_path)
         return real == root or real.startswith(root + os.sep)
 
+    def _stale_page(self) -> str | None:
+        """Why the requested page is withheld: an episode's notes claim a stale verdict."""
+        parts = [p for p in urllib.parse.unquote(urllib.parse.urlsplit(self.path).path).split("/") if p]
+        if len(parts) == 2 and parts[1] in self.PAGES:
+            return self.stale.get(parts[0])
+        return None
+
     def send_head(self):
         path = self.translate_path(self.path)
         if not self._allowed(path):
             self.send_error(HTTPStatus.NOT_FOUND, "File not found")
+            return None
+        why = self._stale_page()
+        if why:
+            self.send_error(HTTPStatus.CONFLICT, "Stale episode", why)
             return None
         rng = self.headers.get("Range")
         m = RANGE_RE.fullmatch(rng.strip()) if rng else None
@@ -392,17 +428,31 @@ class EpisodeHandler(SimpleHTTPRequestHandler):
             super().log_message(format, *args)
 
 
+def stale_episodes(directory: Path) -> dict[str, str]:
+    """{folder name: message} for every episode whose verify.json no longer matches its files."""
+    from .verify import binding_status
+    out = {}
+    for report in sorted(Path(directory).glob("*/verify.json")):
+        binding = binding_status(report.parent)
+        if binding.stale:
+            out[report.parent.name] = binding.message
+    return out
+
+
 def make_server(directory: str | os.PathLike, port: int = 8000, quiet: bool = False) -> ThreadingHTTPServer:
     """A server for `directory` on 127.0.0.1:port (0: any free port); call serve_forever()."""
     directory = Path(directory).resolve()
     if not directory.is_dir():
         raise InputError(f"{directory} is not a folder", "build an episode first (make episode SRC=...)")
-    handler = type("Handler", (EpisodeHandler,), {"quiet": quiet})
+    stale = stale_episodes(directory)
+    handler = type("Handler", (EpisodeHandler,), {"quiet": quiet, "stale": stale})
     try:
-        return ThreadingHTTPServer(("127.0.0.1", port), partial(handler, directory=str(directory)))
+        server = ThreadingHTTPServer(("127.0.0.1", port), partial(handler, directory=str(directory)))
     except OSError as err:
         raise InputError(f"cannot listen on 127.0.0.1:{port}: {err.strerror}",
                          "pick another port (make serve PORT=8001)") from None
+    server.stale = stale
+    return server
 
 
 def site_urls(directory: Path, port: int) -> list[str]:
@@ -420,6 +470,8 @@ def serve(directory: str | os.PathLike = "episodes", port: int = 8000, on_ready=
     """
     server = make_server(directory, port)
     port = server.server_address[1]
+    for slug, why in server.stale.items():
+        print(f"serve: {slug}: its show notes are withheld (HTTP 409): {why}", file=sys.stderr)
     print(f"serving {Path(directory).resolve()} on http://127.0.0.1:{port}/ (Ctrl-C stops)",
           file=sys.stderr)
     for url in site_urls(Path(directory), port):

@@ -39,6 +39,18 @@ _TYPES = {"target_seconds": (int, float), "rate": (int, float), "pause_ms": int,
           "cover": str, "piper_voice": dict, "show": str, "episode_number": int}
 
 
+def for_episode(ep_dir: Path) -> EpisodeSettings:
+    """The settings of the post an episode folder was built from (its post.json's source)."""
+    from . import fsio
+    from .episode import Episode
+
+    post = Episode(ep_dir).post
+    if not post.exists():
+        return EpisodeSettings()
+    source = fsio.read_json(post).get("source")
+    return load_settings(Path(source) if source else None)
+
+
 def settings_path(source: Path) -> Path:
     source = Path(source)
     return source.with_suffix(".yaml")

@@ -56,7 +56,7 @@ PROTECT_NUMBERS = {"gtts"}
 Event = Callable[[str], None]
 SAMPLE_RATE = 44100
 # Bump when mastering changes: the next build assembles every episode again.
-ASSEMBLY_FORMAT = 1
+ASSEMBLY_FORMAT = 2
 
 
 def print_to_stderr(msg: str) -> None:
@@ -152,11 +152,14 @@ def mastering_hint(out_dir: Path, mastering: dict) -> dict | None:
     return loud if {"gain_db", "encoder_margin_db", "aim_lufs"} <= loud.keys() else None
 
 
-def _previous(out_dir: Path, key: str) -> dict | None:
-    """The timeline of the last assembly when its inputs were the same and its MP3 is intact."""
+def _previous(out_dir: Path, key: str, audio_keys: list[str]) -> dict | None:
+    """The timeline of the last assembly when its inputs were the same and its MP3 is intact
+    (and the timeline itself too: one segment per piece of speech assembled)."""
     try:
         old = read_json(out_dir / "timeline.json")
         if old.get("assembly_key") != key or not old.get("audio_sha256"):
+            return None
+        if [s.get("audio_key") for s in old["segments"]] != audio_keys:
             return None
         if file_sha256(out_dir / "episode.mp3") != old["audio_sha256"]:
             return None
@@ -191,6 +194,7 @@ def synthesize(
     each key optional, applied to that segment only.
     """
     from .audio import assemble_full  # numpy/ffmpeg only when we get this far
+    from .dynamics import VERSION as DYNAMICS_VERSION
     from .tags import chapter_list, episode_tags, write_tags
 
     settings = settings or EpisodeSettings()
@@ -264,7 +268,7 @@ def synthesize(
     mastering = {
         "pause_ms": pause_ms, "bitrate": settings.bitrate, "channels": settings.channels,
         "sample_rate": SAMPLE_RATE, "loudness_lufs": settings.loudness_lufs,
-        "true_peak_db": settings.true_peak_db,
+        "true_peak_db": settings.true_peak_db, "dynamics": DYNAMICS_VERSION,
     }
     inputs = {
         "format": ASSEMBLY_FORMAT,
@@ -275,7 +279,7 @@ def synthesize(
         **{k: _file_id(getattr(settings, k)) for k in ("music_intro", "music_outro", "cover")},
     }
     key = json_digest(inputs)
-    old = _previous(out_dir, key)
+    old = _previous(out_dir, key, inputs["segments"])
     if old is not None:
         times = [(s["start"], s["end"]) for s in old["segments"]]
         duration, loudness, music, chapters = old["duration"], old["loudness"], old.get("music", {}), old["chapters"]

@@ -1,6 +1,7 @@
 """Publishing: chapters.json, shownotes.html (escaping!), and the local server."""
 
 import base64
+import contextlib
 import hashlib
 import http.client
 import json
@@ -22,6 +23,8 @@ from pipeline import publish
 from pipeline.errors import InputError
 from pipeline.feed import load_config, write_feed
 
+from .conftest import seal
+
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = Path(__file__).resolve().parent / "fixtures" / "episode_sample"
 CHROMIUM = "/usr/bin/chromium"
@@ -33,7 +36,7 @@ def episode(tmp_path, mp3) -> Path:
     ep = tmp_path / "episodes" / "sample"
     shutil.copytree(SAMPLE, ep)
     shutil.copy(mp3, ep / "episode.mp3")
-    return ep
+    return seal(ep)
 
 
 def edit_json(path: Path, fn) -> None:
@@ -78,6 +81,7 @@ def evil_episode(episode) -> Path:
         t["segments"][1]["words"][0]["word"] = f" {EVIL}"
         t["segments"][1]["words"][1]["word"] = f" {EVIL_ATTR}"
     edit_json(episode / "transcript.json", transcript)
+    return seal(episode)
     return episode
 
 
@@ -308,23 +312,43 @@ def test_serve_refuses_paths_outside_and_dotfiles(site):
         assert b"outside" not in body and b"secret" not in body
 
 
-def test_serve_prints_urls_and_stops(episode, capsys):
-    write_feed(episode.parent, ROOT / "podcast.yaml", episode.parent / "feed.xml")
+@contextlib.contextmanager
+def serving(directory: Path):
+    """publish.serve in a thread on a free port; yields the port, stops it after."""
     ready = queue.Queue()
-    thread = threading.Thread(target=publish.serve, args=(episode.parent, 0), kwargs={"on_ready": ready.put},
+    thread = threading.Thread(target=publish.serve, args=(directory, 0), kwargs={"on_ready": ready.put},
                               daemon=True)
     thread.start()
     server = ready.get(timeout=10)
     try:
-        port = server.server_address[1]
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/sample/episode.mp3", timeout=5) as r:
-            assert r.read() == (episode / "episode.mp3").read_bytes()
+        yield server.server_address[1]
     finally:
         server.shutdown()
         thread.join(5)
     assert not thread.is_alive()
+
+
+def test_serve_prints_urls_and_stops(episode, capsys):
+    write_feed(episode.parent, ROOT / "podcast.yaml", episode.parent / "feed.xml")
+    with serving(episode.parent) as port:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/sample/episode.mp3", timeout=5) as r:
+            assert r.read() == (episode / "episode.mp3").read_bytes()
     out = capsys.readouterr().out.split()
     assert out == [f"http://127.0.0.1:{port}/feed.xml", f"http://127.0.0.1:{port}/sample/shownotes.html"]
+
+
+def test_serve_withholds_the_notes_of_a_stale_episode(episode, capsys):
+    publish.publish_episode(episode, None)
+    script = yaml.safe_load((episode / "script.yaml").read_text())
+    script["points"][1]["text"] = "The city added 190 kilometres of lanes."      # edited after verify
+    (episode / "script.yaml").write_text(yaml.safe_dump(script))
+    with serving(episode.parent) as port:
+        for name in ("shownotes.html", "shownotes.md"):
+            resp, body = raw_get(port, f"/sample/{name}")
+            assert resp.status == 409 and b"script.yaml changed" in body, name
+        resp, _ = raw_get(port, "/sample/episode.mp3")
+        assert resp.status == 200
+    assert "sample: its show notes are withheld" in capsys.readouterr().err
 
 
 def test_serve_binds_loopback_only(episode):
