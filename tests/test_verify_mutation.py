@@ -14,20 +14,21 @@ every number of every segment is then mutated in turn:
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 import yaml
 
 from pipeline.numbers import extract, verbalize
-from pipeline.verify import verify
+from pipeline.verify import verify_episode
 
 FIXTURE = Path(__file__).parent / "fixtures" / "episode_sample"
 STEP_S = 0.4
 PAUSE_S = 0.6
+AUDIO = b"not really an mp3: verify only hashes it"
 SWAPS = {"en": (("million", "billion"),), "fr": (("millions", "milliards"), ("million", "milliard"))}
 
 RICH = {
@@ -71,6 +72,8 @@ def segment_texts(script: dict) -> list[tuple[str, str]]:
 def build(d: Path, script: dict, heard: dict[str, str]) -> dict:
     """Write the episode's files with `heard` as what Whisper wrote per segment; verify it."""
     (d / "script.yaml").write_text(yaml.safe_dump(script, allow_unicode=True), encoding="utf-8")
+    (d / "episode.mp3").write_bytes(AUDIO)
+    sha = hashlib.sha256(AUDIO).hexdigest()
     segs, words, t = [], [], 0.0
     for sid, text in segment_texts(script):
         said = heard.get(sid, text).split()
@@ -82,11 +85,13 @@ def build(d: Path, script: dict, heard: dict[str, str]) -> dict:
             words.append({"word": " " + w, "start": round(t + k * step, 3),
                           "end": round(t + (k + 1) * step - 0.02, 3), "probability": 0.9})
         t += length + PAUSE_S
-    (d / "timeline.json").write_text(json.dumps({"tts_engine": "piper", "segments": segs}), encoding="utf-8")
+    (d / "timeline.json").write_text(json.dumps({"tts_engine": "piper", "segments": segs, "duration": t,
+                                                 "audio_sha256": sha}), encoding="utf-8")
     (d / "transcript.json").write_text(json.dumps({
-        "engine": "faster-whisper", "model": "base", "language": script["language"],
-        "segments": [{"start": 0.0, "end": t, "text": "", "words": words}]}), encoding="utf-8")
-    return verify(d / "script.yaml", d / "timeline.json", d / "transcript.json", d / "verify.json")
+        "engine": "faster-whisper", "model": "base", "language": script["language"], "duration": t,
+        "audio_sha256": sha, "segments": [{"start": 0.0, "end": t, "text": "", "words": words}]}),
+        encoding="utf-8")
+    return verify_episode(d)
 
 
 def every_number():
@@ -146,11 +151,13 @@ def baselines(tmp_path_factory):
     return out
 
 
-def test_the_fixture_is_the_sample_episode(tmp_path):
-    shutil.copytree(FIXTURE, tmp_path / "ep")
-    report = verify(tmp_path / "ep" / "script.yaml", tmp_path / "ep" / "timeline.json",
-                    tmp_path / "ep" / "transcript.json", tmp_path / "ep" / "verify.json")
-    # as recorded, the sample's Whisper heard "108" for "180": already caught
+def test_the_sample_episode_as_recorded_is_caught(tmp_path):
+    # the sample's Whisper heard "108" for the script's "180": the fixture's own mutation
+    script = fixture_script()
+    recorded = json.loads((FIXTURE / "transcript.json").read_text(encoding="utf-8"))
+    said = {seg["id"]: seg["text"] for seg in json.loads((FIXTURE / "timeline.json").read_text())["segments"]}
+    heard = dict(zip(said, (s["text"].strip() for s in recorded["segments"])))
+    report = build(tmp_path, script, heard)
     assert not report["verified"]
     assert [r["status"] for r in report["numbers"]] == ["ok", "ok", "changed"]
 
