@@ -77,8 +77,8 @@ def _glued_to_code(tokens: list[Token], i: int) -> bool:
 
 def _suffix(draft: Draft, tokens: list[Token], j: int, lang: ModuleType) -> None:
     word = tokens[j].text
-    if word in GLUED_UNITS:
-        return
+    if word in GLUED_UNITS and not (j + 1 < len(tokens) and tokens[j + 1].kind == "num" and not tokens[j + 1].gap):
+        return  # "10pp", "2x"; but "4x4", "1920x1080" are codes
     if word.lower() in lang.ORDINAL_SUFFIXES and draft.digits.isdigit():
         draft.ordinal, draft.last = True, j
     elif word == "s" and len(draft.digits) == 4 and draft.digits.isdigit():
