@@ -118,7 +118,7 @@ def test_a_range_still_carries_its_magnitude():
     ("en", "Upgrade to v2.1.3 or to Go 1.21, or Python 3.12."),
     ("en", "A zero-carbon plant for Paris 2024."),
     ("en", "Nvidia H100 chips in Q3, H1 and 2H."),
-    ("en", "A 4x4 car on a 1920x1080 screen."),
+    ("en", "A 4x4 car on a 1920x1080 screen, a 2:05:30 marathon."),
     ("fr", "Microsoft 365 et Windows 11, puis Llama 3."),
     ("fr", "Des résultats au T3 et au S1."),
 ])

@@ -43,6 +43,8 @@ def _digits(tokens: list[Token], i: int, lang: ModuleType):
     tok = tokens[i]
     if tok.kind != "num" or (i and not tok.gap and tokens[i - 1].kind != "sym"):
         return None
+    if i >= 2 and not tok.gap and tokens[i - 1].text in ":." and tokens[i - 2].kind == "num":
+        return None  # the tail of "2:05:30"
     dotted = _DOTTED.fullmatch(tok.text)
     if dotted and lang.CODE == "en":  # "3.45 pm": a decimal unless am/pm follows
         return _with_meridiem(tokens, i, int(dotted.group(1)), int(dotted.group(2)), required=True)
@@ -52,6 +54,10 @@ def _digits(tokens: list[Token], i: int, lang: ModuleType):
     nxt = tokens[i + 1] if i + 1 < len(tokens) else None
     if nxt is not None and not nxt.gap and nxt.text in (":", "h") and i + 2 < len(tokens):
         mins = tokens[i + 2]
+        more = i + 3 < len(tokens) and tokens[i + 3].text in ":." and not tokens[i + 3].gap \
+            and i + 4 < len(tokens) and tokens[i + 4].kind == "num" and not tokens[i + 4].gap
+        if more:
+            return None  # "2:05:30": a duration or a timestamp, not a time of day
         if not mins.gap and mins.kind == "num" and len(mins.text) == 2 and mins.text.isdigit():
             return _with_meridiem(tokens, i + 2, hour, int(mins.text), required=False)
     if nxt is not None and nxt.low in lang.HOUR_WORDS and joined(tokens, i + 1) and hour <= 23:
