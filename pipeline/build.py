@@ -9,11 +9,14 @@ import time
 from pathlib import Path
 
 from . import condense as condense_stage
+from . import fsio
 from . import ingest as ingest_stage
 from . import package as package_stage
 from . import verify as verify_stage
 from .episode import AUDIO, POST, SCRIPT, TIMELINE, TRANSCRIPT
+from .fetch import is_url
 from .settings import EpisodeSettings, load_settings
+from .text import sanitize
 
 DEFAULT_TTS = "gtts"
 DEFAULT_ASR = "faster-whisper"
@@ -23,7 +26,7 @@ DEFAULT_HEAL_ROUNDS = 3
 
 
 def log(msg: str) -> None:
-    print(msg, file=sys.stderr, flush=True)
+    print(sanitize(msg), file=sys.stderr, flush=True)
 
 
 def synthesize(out: Path, tts: str, settings: EpisodeSettings) -> dict:
@@ -32,8 +35,10 @@ def synthesize(out: Path, tts: str, settings: EpisodeSettings) -> dict:
 
     condense_stage.require_approved(out / SCRIPT, out / POST)
     script = condense_stage.load_script(out / SCRIPT)
-    return synth_stage.synthesize(out / SCRIPT, out, engine=tts, settings=settings,
-                                  overrides=load_overrides(out, script))
+    timeline = synth_stage.synthesize(out / SCRIPT, out, engine=tts, settings=settings,
+                                      overrides=load_overrides(out, script))
+    fsio.remove_stale_temps(out)    # a killed synthesis left its .tmp behind
+    return timeline
 
 
 def transcribe(out: Path, asr: str, model: str = DEFAULT_ASR_MODEL) -> dict:
@@ -70,6 +75,7 @@ def package(out: Path) -> None:
 
     package_stage.package(out)
     publish_episode(out)
+    fsio.remove_stale_temps(out)
 
 
 def check_engines(tts: str, asr: str, asr_model: str | None = None) -> None:
@@ -84,16 +90,17 @@ def check_engines(tts: str, asr: str, asr_model: str | None = None) -> None:
         _ = get_engine(asr, asr_model).model_path   # resolves (never downloads) the weights
 
 
-def build(source: Path, out_dir: Path, tts: str | None = None, asr: str = DEFAULT_ASR,
+def build(source, out_dir: Path, tts: str | None = None, asr: str = DEFAULT_ASR,
           lang: str | None = None, condenser: str = "extractive",
           heal_rounds: int = DEFAULT_HEAL_ROUNDS, asr_model: str = DEFAULT_ASR_MODEL) -> dict:
-    settings = load_settings(Path(source))
+    """Build an episode from a post file or an http(s) URL (settings only apply to files)."""
+    settings = load_settings(None if is_url(source) else Path(source))
     tts = tts or settings.tts or DEFAULT_TTS
     check_engines(tts, asr, asr_model)
     out = Path(out_dir)
     t0 = time.monotonic()
     log(f"[1/6] ingest {source}")
-    post = ingest_stage.ingest(Path(source), out / POST, lang)
+    post = ingest_stage.ingest(source, out / POST, lang)
     log(f"      {post['language']}, {post['words']} words, {len(post['sentences'])} sentences, "
         f"{len(post['lint'])} lint flag(s)")
     log(f"[2/6] condense ({condenser})")

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import difflib
 import html
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +36,7 @@ from pathlib import Path
 from . import fsio, numbers
 from .condense import load_script, segments
 from .episode import Episode
+from .text import sanitize
 from .errors import InputError
 
 LINE_CHARS = {"vtt": 42, "srt": 32}
@@ -152,8 +154,10 @@ def segment_words(seg_text: str, heard: list[dict], lo: float, hi: float, lang: 
     return [Word(t, s, e, g) for t, (s, e), g in zip(tokens, times, glue)]
 
 
-def script_words(script: dict, timeline: dict, transcript: dict) -> list[list[Word]]:
-    """The script's words, segment by segment, timed on the episode's audio."""
+def script_words(script: dict, timeline: dict,
+                 transcript: dict) -> list[tuple[list[Word], float, float]]:
+    """The script's words, segment by segment, timed on the episode's audio,
+    each with its segment's span."""
     from .verify import EDGE_S, segment_windows, transcript_words
 
     timed = {s["id"]: s for s in timeline.get("segments") or []}
@@ -167,8 +171,8 @@ def script_words(script: dict, timeline: dict, transcript: dict) -> list[list[Wo
             continue                      # never spoken: nothing to caption
         w_lo, w_hi = windows[seg["id"]]
         heard = [w for w in words if w_lo - EDGE_S <= (w["start"] + w["end"]) / 2 < w_hi]
-        out.append(segment_words(str(seg["text"]).strip(), heard, float(t["start"]),
-                                 float(t["end"]), lang))
+        lo, hi = float(t["start"]), float(t["end"])
+        out.append((segment_words(sanitize(str(seg["text"])).strip(), heard, lo, hi, lang), lo, hi))
     return out
 
 
@@ -221,22 +225,23 @@ def group_words(words: list[Word], width: int) -> list[tuple[list[str], float, f
     return groups
 
 
-def build_cues(groups: list[tuple[list[str], float, float]], duration: float) -> list[Cue]:
+def build_cues(groups: list[tuple[list[str], float, float]], duration: float,
+               floor_ms: int = 0) -> list[Cue]:
+    """Cues in whole milliseconds, at least 1 ms each, none overlapping, none
+    starting before `floor_ms` or ending after `duration` (a segment's end)."""
     if not groups:
         return []
     dur_ms = int(duration * 1000)
-    if dur_ms < len(groups):          # not even 1 ms per cue: the duration is wrong
-        dur_ms = max(int(max(g[2] for g in groups) * 1000), len(groups))
-    starts = [max(0, round(g[1] * 1000)) for g in groups]
+    if dur_ms - floor_ms < len(groups):     # not even 1 ms per cue: the duration is wrong
+        dur_ms = max(int(max(g[2] for g in groups) * 1000), floor_ms + len(groups))
+    starts = [max(floor_ms, round(g[1] * 1000)) for g in groups]
     ends = [round(g[2] * 1000) for g in groups]
-    # forward: no overlap, at least 1 ms each
-    prev_end = 0
+    prev_end = floor_ms                     # forward: no overlap, at least 1 ms each
     for i in range(len(groups)):
         starts[i] = max(starts[i], prev_end)
         ends[i] = max(ends[i], starts[i] + 1)
         prev_end = ends[i]
-    # backward: inside the audio
-    limit = dur_ms
+    limit = dur_ms                          # backward: inside the span
     for i in reversed(range(len(groups))):
         ends[i] = min(ends[i], limit)
         starts[i] = min(starts[i], ends[i] - 1)
@@ -244,9 +249,18 @@ def build_cues(groups: list[tuple[list[str], float, float]], duration: float) ->
     return [Cue(s, e, g[0]) for s, e, g in zip(starts, ends, groups)]
 
 
-def cues_for(segment_words_list: list[list[Word]], duration: float, width: int) -> list[Cue]:
-    groups = [g for words in segment_words_list for g in group_words(words, width)]
-    return build_cues(groups, duration)
+def cues_for(spoken: list[tuple[list[Word], float, float]], duration: float,
+             width: int) -> list[Cue]:
+    """Each segment's cues stay inside its [lo, hi] span (never in a pause),
+    rounded to milliseconds inward so a cue never ends past its segment."""
+    cues: list[Cue] = []
+    for words, lo, hi in spoken:
+        groups = group_words(words, width)
+        if not groups:
+            continue
+        floor_ms = max(cues[-1].end_ms if cues else 0, math.ceil(lo * 1000))
+        cues += build_cues(groups, math.floor(min(hi, duration) * 1000) / 1000, floor_ms)
+    return cues
 
 
 # ------------------------------------------------------------------ formats
@@ -309,7 +323,7 @@ def captions(ep_dir: str | Path, speaker: str | None = None) -> dict[str, Path]:
         raise InputError(f"{ep.script} does not exist", "build the episode first (make episode SRC=...)")
     timeline = _read_json(ep.timeline)
     words = script_words(load_script(ep.script), timeline, _read_json(ep.transcript))
-    duration = float(timeline.get("duration") or max((w.end for s in words for w in s), default=0.0))
+    duration = float(timeline.get("duration") or max((hi for _, _, hi in words), default=0.0))
     vtt = cues_for(words, duration, LINE_CHARS["vtt"])
     return {
         "vtt": fsio.write_text(ep.dir / VTT, as_vtt(vtt)),

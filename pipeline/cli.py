@@ -2,7 +2,8 @@
 
 Exit codes: 0 done (and verified), 1 built but a number was lost or changed
 (or, for check, the episode is stale: a file changed since it was verified),
-2 bad input, usage or set-up. Heavy modules (torch, whisper, piper) are only
+2 bad input, usage or set-up, 3 a system fault (disk full, permission denied,
+port taken), 130 interrupted (Ctrl-C). Heavy modules (torch, whisper, piper) are only
 imported by the commands that speak or listen, so `numbers` answers fast.
 """
 
@@ -11,9 +12,18 @@ import os
 import sys
 from pathlib import Path
 
-from .errors import PipelineError
+from .errors import InputError, PipelineError, os_error
+from .text import sanitize
 
-EXIT_OK, EXIT_UNVERIFIED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_UNVERIFIED, EXIT_USAGE, EXIT_SYSTEM, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+MAX_PORT = 65535
+MAX_HEAL_ROUNDS = 20
+# Folders an --out must never be (or, for the system ones, be inside): a build
+# writes and replaces files in its folder, so a slip of the keyboard must not
+# aim it at the home folder or the system.
+SYSTEM_TREES = ("/bin", "/boot", "/dev", "/etc", "/lib", "/lib32", "/lib64", "/proc", "/sbin",
+                "/sys", "/usr")
+NOT_AN_OUT = ("/", "/home", "/opt", "/root", "/srv", "/tmp", "/mnt", "/media", "/var")
 
 
 class Parser(argparse.ArgumentParser):
@@ -23,6 +33,52 @@ class Parser(argparse.ArgumentParser):
         sys.exit(EXIT_USAGE)
 
 
+def int_in(low: int, high: int):
+    """argparse type: an integer from low to high, else a usage error that says so."""
+    def parse(value: str) -> int:
+        try:
+            n = int(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+        if not low <= n <= high:
+            raise argparse.ArgumentTypeError(f"{n} is out of range: use {low} to {high}")
+        return n
+    parse.__name__ = f"integer {low}-{high}"
+    return parse
+
+
+def out_folder(value: str) -> Path:
+    """argparse type for an episode folder to write: never a system or home folder."""
+    path = Path(value)
+    real = os.path.realpath(path)
+    if in_system_tree(real) or real in NOT_AN_OUT or real == os.path.realpath(Path.home()):
+        raise argparse.ArgumentTypeError(refusal(real))
+    if path.exists() and not path.is_dir():
+        raise argparse.ArgumentTypeError(f"{value} is a file; --out names the episode folder")
+    return path
+
+
+def out_file(value: str) -> Path:
+    """argparse type for a file to write: not a folder, not inside a system folder."""
+    path = Path(value)
+    if path.is_dir():
+        raise argparse.ArgumentTypeError(f"{value} is a folder; --out names the file to write "
+                                         f"(e.g. {path / 'post.json'})")
+    real = os.path.realpath(path.parent)
+    if in_system_tree(real) or real == "/":
+        raise argparse.ArgumentTypeError(refusal(real))
+    return path
+
+
+def in_system_tree(real: str) -> bool:
+    return any(real == t or real.startswith(t + "/") for t in SYSTEM_TREES)
+
+
+def refusal(real: str) -> str:
+    return (f"refusing to write into {real} (a system or home folder): "
+            "choose a folder of its own, e.g. episodes/<slug>")
+
+
 def make_parser() -> argparse.ArgumentParser:
     from .build import DEFAULT_ASR, DEFAULT_TTS
     p = Parser(prog="python -m pipeline",
@@ -30,25 +86,25 @@ def make_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True, parser_class=Parser)
 
     b = sub.add_parser("build", help="build an episode folder from a post (all stages)")
-    b.add_argument("source", type=Path, help="the post: .md, .txt or .html")
-    b.add_argument("--out", type=Path, required=True, help="episode folder to write")
+    b.add_argument("source", type=str, help="the post: .md, .txt or .html file, or an https:// URL")
+    b.add_argument("--out", type=out_folder, required=True, help="episode folder to write")
     add_engine_args(b)
     b.add_argument("--lang", help="fr or en (detected when omitted)")
     b.add_argument("--condenser", default="extractive",
                    help="extractive (default, offline) or llm (OpenAI-compatible endpoint)")
     b.add_argument("--allow-unverified", action="store_true",
                    help="exit 0 even when numbers were lost (the report still says so)")
-    b.add_argument("--heal-rounds", type=int, default=None,
+    b.add_argument("--heal-rounds", type=int_in(0, MAX_HEAL_ROUNDS), default=None,
                    help="rounds of re-speaking failing segments (default 3; 0 = off)")
 
-    s = sub.add_parser("ingest", help="post -> post.json")
-    s.add_argument("source", type=Path)
-    s.add_argument("--out", type=Path, required=True)
+    s = sub.add_parser("ingest", help="post (file or https:// URL) -> post.json")
+    s.add_argument("source", type=str, help="the post: .md, .txt or .html file, or an https:// URL")
+    s.add_argument("--out", type=out_file, required=True)
     s.add_argument("--lang")
 
     s = sub.add_parser("condense", help="post.json -> script.yaml")
     s.add_argument("post", type=Path)
-    s.add_argument("--out", type=Path, required=True)
+    s.add_argument("--out", type=out_file, required=True)
     s.add_argument("--condenser", default="extractive")
 
     s = sub.add_parser("synthesize", help="episode folder: script.yaml -> episode.mp3 + timeline.json")
@@ -57,7 +113,7 @@ def make_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("transcribe", help="episode.mp3 -> transcript.json")
     s.add_argument("audio", type=Path)
-    s.add_argument("--out", type=Path, required=True)
+    s.add_argument("--out", type=out_file, required=True)
     lang = s.add_mutually_exclusive_group(required=True)
     lang.add_argument("--lang", help="language to force: fr or en")
     lang.add_argument("--script", type=Path, help="take the language from this script.yaml")
@@ -66,7 +122,7 @@ def make_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("verify", help="episode folder: script + transcript -> verify.json")
     s.add_argument("episode", type=Path)
-    s.add_argument("--heal-rounds", type=int, default=0,
+    s.add_argument("--heal-rounds", type=int_in(0, MAX_HEAL_ROUNDS), default=0,
                    help="re-speak segments whose numbers were lost, up to N rounds (default 0)")
     s.add_argument("--tts", default=None, help="engine for healing (default: as built)")
     s.add_argument("--asr", default=DEFAULT_ASR)
@@ -93,12 +149,13 @@ def make_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("feed", help="every built episode -> episodes/feed.xml (stale ones left out)")
     s.add_argument("--episodes", type=Path, default=Path("episodes"))
     s.add_argument("--config", type=Path, default=Path("podcast.yaml"))
-    s.add_argument("--out", type=Path, default=None)
+    s.add_argument("--out", type=out_file, default=None)
 
     s = sub.add_parser("serve", help="serve episodes/ on http://127.0.0.1:PORT/ (a stale "
                                      "episode's show notes answer 409)")
     s.add_argument("directory", type=Path, nargs="?", default=Path("episodes"))
-    s.add_argument("--port", type=int, default=8000)
+    s.add_argument("--port", type=int_in(0, MAX_PORT), default=8000,
+                   help="TCP port on 127.0.0.1 (0: any free port; default 8000)")
 
     sub.add_parser("setup", help="provision the offline Whisper weights (checks SHA-256)")
     sub.add_parser("engines", help="list the TTS and ASR engines")
@@ -217,7 +274,6 @@ def check(ep_dir: Path, brief: bool, allow_unverified: bool) -> int:
 
 
 def raise_missing(path: Path):
-    from .errors import InputError
     raise InputError(f"{path} does not exist yet", "build the episode first (make episode SRC=...)")
 
 
@@ -230,12 +286,21 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return run(args)
     except PipelineError as e:
-        print(f"error: {e.message}", file=sys.stderr)
+        print(f"error: {sanitize(e.message)}", file=sys.stderr)
         return e.exit_code
-    except BrokenPipeError:   # `... | head`: the reader left; not an error of ours
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return EXIT_OK
+    except OSError as e:   # disk full, permission denied...: the machine's fault, not the post's
+        if isinstance(e, BrokenPipeError):
+            return quiet_broken_pipe()
+        fault = os_error(e)
+        print(f"error: {sanitize(fault.message)}", file=sys.stderr)
+        return fault.exit_code
     except KeyboardInterrupt:
         print("interrupted: finished files are intact, unfinished ones were not written",
               file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
+
+
+def quiet_broken_pipe() -> int:
+    """`... | head`: the reader left; not an error of ours."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return EXIT_OK

@@ -26,8 +26,9 @@ from urllib.parse import quote, urlsplit
 import yaml
 
 from . import fsio
+from . import text as textmod
 from .episode import AUDIO, POST, REPORT, SCRIPT, TIMELINE
-from .errors import InputError
+from .errors import InputError, yaml_problem
 
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST = "https://podcastindex.org/namespace/1.0"
@@ -78,7 +79,7 @@ def load_config(path: str | os.PathLike) -> dict:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as e:
-        raise InputError(f"{path} is not valid YAML: {e}",
+        raise InputError(f"{path} is not valid YAML ({yaml_problem(e)})",
                          "fix the line it names (quote values containing ': ' or '#')") from None
     except UnicodeDecodeError:
         raise InputError(f"{path} is not UTF-8 text", "save it as UTF-8") from None
@@ -176,7 +177,8 @@ def duration_seconds(ep: Path) -> float:
 
 
 def clean(text) -> str:
-    return XML_INVALID_RE.sub("", str(text if text is not None else ""))
+    """Text fit for XML and for people: no controls, no bidi overrides (pipeline.text)."""
+    return XML_INVALID_RE.sub("", textmod.sanitize(text))
 
 
 def description_of(script: dict) -> str:

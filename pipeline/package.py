@@ -4,13 +4,14 @@ import re
 from pathlib import Path
 
 from . import fsio
+from .text import sanitize
 from .condense import load_script, segments
 from .episode import Episode
 
 LABELS = {
     "en": {"points": "Key points", "sources": "Sources", "verification": "Number check",
            "lint": "Numbers in the post that look wrong", "number": "Number", "heard": "Heard",
-           "status": "Status", "time": "Time", "none": "(nothing)",
+           "status": "Status", "time": "Time", "none": "(nothing)", "tables": "Tables from the post",
            "summary": "{ok} of {total} numbers heard as written (survival {pct}%); "
                       "speech by {tts}, checked by {asr}.",
            "unverified": "**Not verified**: some numbers were lost or changed (see below).",
@@ -18,7 +19,7 @@ LABELS = {
                     "Rebuild: `{fix}`"},
     "fr": {"points": "Points clés", "sources": "Sources", "verification": "Vérification des nombres",
            "lint": "Nombres de l'article qui semblent faux", "number": "Nombre", "heard": "Entendu",
-           "status": "Statut", "time": "Temps", "none": "(rien)",
+           "status": "Statut", "time": "Temps", "none": "(rien)", "tables": "Tableaux de l'article",
            "summary": "{ok} nombres sur {total} entendus tels qu'écrits (survie {pct} %) ; "
                       "voix : {tts}, vérification : {asr}.",
            "unverified": "**Non vérifié** : des nombres ont été perdus ou changés (voir ci-dessous).",
@@ -36,7 +37,7 @@ def verdict_line(report: dict, binding, labels: dict) -> str | None:
 
 def md_escape(text: str) -> str:
     """Text from a post, made inert in Markdown (and in HTML rendered from it)."""
-    text = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = sanitize(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return re.sub(r"([\\`*_\[\]|#])", r"\\\1", text)
 
 
@@ -76,6 +77,7 @@ def shownotes(script: dict, timeline: dict, report: dict, post: dict | None, bin
     if report.get("lint"):
         lines += ["", f"## {L['lint']}", ""]
         lines += [f"- «{md_escape(f['text'])}»: {md_escape(f['reason'])}" for f in report["lint"]]
+    lines += table_lines(post_tables(post), L["tables"])
     sources = (post or {}).get("sources") or []
     if sources:
         lines += ["", f"## {L['sources']}", ""]
@@ -84,6 +86,22 @@ def shownotes(script: dict, timeline: dict, report: dict, post: dict | None, bin
             title = md_escape(s.get("title") or url or "")
             lines.append(f"- [{title}](<{url}>)" if url else f"- {title}")
     return "\n".join(lines) + "\n"
+
+
+def post_tables(post: dict | None) -> list[list[list[str]]]:
+    """The post's tables (never spoken: the show notes are where they are read)."""
+    return [b["rows"] for b in (post or {}).get("blocks") or []
+            if b.get("type") == "table" and b.get("rows")]
+
+
+def table_lines(tables: list, heading: str) -> list[str]:
+    lines = ["", f"## {heading}"] if tables else []
+    for rows in tables:
+        width = max(len(r) for r in rows)
+        cells = [[md_escape(c) for c in r] + [""] * (width - len(r)) for r in rows]
+        lines += ["", "| " + " | ".join(cells[0]) + " |", "|" + "---|" * width]
+        lines += ["| " + " | ".join(r) + " |" for r in cells[1:]]
+    return lines
 
 
 def package(ep_dir: Path) -> str:

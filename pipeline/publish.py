@@ -13,8 +13,10 @@ html.escape(quote=True); only http(s) URLs become links.
 from __future__ import annotations
 
 import base64
+import email.utils
 import hashlib
 import html
+import io
 import os
 import posixpath
 import re
@@ -29,9 +31,10 @@ from . import fsio
 from .condense import load_script, segments
 from .episode import AUDIO, NOTES, POST, REPORT, TIMELINE, TRANSCRIPT
 from .episode import SCRIPT as SCRIPT_YAML   # SCRIPT here is the page's JavaScript
-from .errors import InputError
+from .errors import InputError, SystemFault
 from .package import LABELS as MD_LABELS
-from .package import clock
+from .package import clock, post_tables
+from .text import sanitize
 
 CHAPTERS, SHOWNOTES_HTML = "chapters.json", "shownotes.html"
 
@@ -94,7 +97,7 @@ SCRIPT = """(function () {
 
 
 def e(value) -> str:
-    return html.escape("" if value is None else str(value), quote=True)
+    return html.escape(sanitize(value), quote=True)
 
 
 def link_url(url) -> str | None:
@@ -139,7 +142,8 @@ def chapter_list(script: dict, timeline: dict) -> list[dict]:
         if t is None:
             continue
         title = names[seg["id"]].get(lang, seg["title"]) if seg["id"] in names else seg["title"]
-        chapters.append({"startTime": round(max(0.0, float(t["start"])), 3), "title": str(title)})
+        chapters.append({"startTime": round(max(0.0, float(t["start"])), 3),
+                         "title": sanitize(title)})
     chapters.sort(key=lambda c: c["startTime"])
     if chapters:
         chapters[0]["startTime"] = 0.0      # players show a chapter from the very start
@@ -259,6 +263,11 @@ def shownotes_page(ep: Path, cfg: dict) -> str:
         body += [f"<li>«{e(f.get('text'))}»: {e(f.get('reason'))}</li>" for f in lint]
         body.append("</ul>")
 
+    for i, rows in enumerate(post_tables(post)):
+        body += [f'<h2>{e(MD_LABELS[lang]["tables"])}</h2>'] if i == 0 else []
+        body.append('<table class="post-table">' + "".join(
+            "<tr>" + "".join(f"<td>{e(c)}</td>" for c in row) + "</tr>" for row in rows) + "</table>")
+
     sources = post.get("sources") or []
     if sources:
         body += [f'<h2>{e(L["sources"])}</h2>', '<ul class="sources">']
@@ -349,11 +358,28 @@ class _Slice:
 
 
 RANGE_RE = re.compile(r"bytes=(\d*)-(\d*)")
+# Podcasting 2.0: chapters have their own media type, and web players fetch
+# chapters and transcripts from other origins (CORS).
+CHAPTERS_TYPE = "application/json+chapters"
+CORS_FILES = {CHAPTERS, "captions.vtt", "captions.srt", "transcript.podcast.json"}
+
+
+def file_etag(st: os.stat_result) -> str:
+    """A strong validator that changes whenever a rebuild replaces the file."""
+    return f'"{st.st_ino:x}-{st.st_size:x}-{st.st_mtime_ns:x}"'
+
+
+def etag_matches(header: str | None, etag: str) -> bool:
+    if not header:
+        return False
+    tags = [t.strip() for t in header.split(",")]
+    return "*" in tags or etag in tags or f"W/{etag}" in tags
 
 
 class EpisodeHandler(SimpleHTTPRequestHandler):
-    """Static files of one folder: GET/HEAD only, Range requests, nothing outside
-    the folder (no '..', no symlink escapes) and no dot-files (.tmp, .verified)."""
+    """Static files of one folder: GET/HEAD only, Range requests (with If-Range),
+    ETag and If-None-Match, nothing outside the folder (no '..', no symlink
+    escapes) and no dot-files (.tmp, .verified), neither served nor listed."""
 
     server_version = "podcast-pipeline"
     stale: dict[str, str] = {}      # episode folder -> why its verdict no longer holds
@@ -368,6 +394,9 @@ class EpisodeHandler(SimpleHTTPRequestHandler):
         url_path = urllib.parse.unquote(urllib.parse.urlsplit(self.path).path)
         if any(part.startswith(".") for part in posixpath.normpath(url_path).split("/") if part):
             return False
+        return self._inside_root(fs_path)
+
+    def _inside_root(self, fs_path: str) -> bool:
         root = os.path.realpath(self.directory)
         real = os.path.realpath(fs_path)
         return real == root or real.startswith(root + os.sep)
@@ -379,48 +408,113 @@ class EpisodeHandler(SimpleHTTPRequestHandler):
             return self.stale.get(parts[0])
         return None
 
+    def list_directory(self, path):
+        """Only what could be served: no dot-files, no symlinks leading out."""
+        names = sorted(n for n in os.listdir(path)
+                       if not n.startswith(".") and self._inside_root(os.path.join(path, n)))
+        names = [n + "/" if os.path.isdir(os.path.join(path, n)) else n for n in names]
+        title = e(urllib.parse.unquote(urllib.parse.urlsplit(self.path).path))
+        items = "".join(f'<li><a href="{e(urllib.parse.quote(n))}">{e(n)}</a></li>' for n in names)
+        body = (f'<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>{title}</title></head>'
+                f"<body><h1>{title}</h1><ul>{items}</ul></body></html>\n").encode("utf-8")
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
+
+    def guess_type(self, path):
+        return CHAPTERS_TYPE if os.path.basename(path) == CHAPTERS else super().guess_type(path)
+
     def send_head(self):
+        self._etag = None
         path = self.translate_path(self.path)
-        if not self._allowed(path):
+        if not self._allowed(path) or (path.endswith("/") and not os.path.isdir(path)):
             self.send_error(HTTPStatus.NOT_FOUND, "File not found")
             return None
         why = self._stale_page()
         if why:
             self.send_error(HTTPStatus.CONFLICT, "Stale episode", why)
             return None
-        rng = self.headers.get("Range")
-        m = RANGE_RE.fullmatch(rng.strip()) if rng else None
-        if not m or (not m[1] and not m[2]) or os.path.isdir(path):
-            return super().send_head()          # no (or multi-part) range: the whole file
+        if os.path.isdir(path):
+            return super().send_head()          # the slash redirect, index.html or a listing
         try:
             f = open(path, "rb")
         except OSError:
             self.send_error(HTTPStatus.NOT_FOUND, "File not found")
             return None
-        size = os.fstat(f.fileno()).st_size
-        if m[1]:
-            start, end = int(m[1]), min(int(m[2]) if m[2] else size - 1, size - 1)
-        else:
-            start, end = max(0, size - int(m[2])), size - 1
-        if start >= size or start > end:
+        st = os.fstat(f.fileno())               # one open file: headers and bytes agree
+        self._etag = file_etag(st)
+        if self._not_modified(st):
+            f.close()
+            self.send_response(HTTPStatus.NOT_MODIFIED)
+            self.end_headers()
+            return None
+        size = st.st_size
+        span = self._byte_range(size, st)
+        if span == "unsatisfiable":
             f.close()
             self.send_response(HTTPStatus.REQUESTED_RANGE_NOT_SATISFIABLE)
             self.send_header("Content-Range", f"bytes */{size}")
             self.send_header("Content-Length", "0")
             self.end_headers()
             return None
-        self.send_response(HTTPStatus.PARTIAL_CONTENT)
+        start, end = span or (0, size - 1)
+        self.send_response(HTTPStatus.PARTIAL_CONTENT if span else HTTPStatus.OK)
         self.send_header("Content-Type", self.guess_type(path))
-        self.send_header("Content-Range", f"bytes {start}-{end}/{size}")
-        self.send_header("Content-Length", str(end - start + 1))
-        self.send_header("Last-Modified", self.date_time_string(int(os.fstat(f.fileno()).st_mtime)))
+        if span:
+            self.send_header("Content-Range", f"bytes {start}-{end}/{size}")
+        self.send_header("Content-Length", str(max(0, end - start + 1)))
+        self.send_header("Last-Modified", self.date_time_string(int(st.st_mtime)))
         self.end_headers()
         f.seek(start)
-        return _Slice(f, end - start + 1)
+        return _Slice(f, max(0, end - start + 1))
+
+    def _not_modified(self, st: os.stat_result) -> bool:
+        """If-None-Match (the ETag) wins over If-Modified-Since, as RFC 9110 says."""
+        if "If-None-Match" in self.headers:
+            return etag_matches(self.headers["If-None-Match"], self._etag)
+        since = self.headers.get("If-Modified-Since")
+        if not since:
+            return False
+        try:
+            when = email.utils.parsedate_to_datetime(since).timestamp()
+        except (TypeError, ValueError, IndexError, OverflowError):
+            return False
+        return int(st.st_mtime) <= when
+
+    def _byte_range(self, size: int, st: os.stat_result):
+        """(start, end) of a single satisfiable range, "unsatisfiable", or None: the
+        whole file (no range, a multi-part one, or an If-Range for an older file)."""
+        rng = self.headers.get("Range")
+        m = RANGE_RE.fullmatch(rng.strip()) if rng else None
+        if not m or (not m[1] and not m[2]) or not self._range_still_valid(st):
+            return None
+        if m[1]:
+            start, end = int(m[1]), min(int(m[2]) if m[2] else size - 1, size - 1)
+        else:
+            start, end = max(0, size - int(m[2])), size - 1
+        if start >= size or start > end:
+            return "unsatisfiable"
+        return start, end
+
+    def _range_still_valid(self, st: os.stat_result) -> bool:
+        """If-Range: resume only the very file the client started (RFC 9110 13.1.5)."""
+        cond = self.headers.get("If-Range")
+        if not cond:
+            return True
+        cond = cond.strip()
+        if cond.startswith('"'):
+            return cond == self._etag
+        return cond == self.date_time_string(int(st.st_mtime))
 
     def end_headers(self):
         self.send_header("Accept-Ranges", "bytes")
         self.send_header("X-Content-Type-Options", "nosniff")
+        if getattr(self, "_etag", None):
+            self.send_header("ETag", self._etag)
+        if os.path.basename(urllib.parse.urlsplit(self.path).path) in CORS_FILES:
+            self.send_header("Access-Control-Allow-Origin", "*")
         super().end_headers()
 
     def log_message(self, format, *args):
@@ -449,8 +543,8 @@ def make_server(directory: str | os.PathLike, port: int = 8000, quiet: bool = Fa
     try:
         server = ThreadingHTTPServer(("127.0.0.1", port), partial(handler, directory=str(directory)))
     except OSError as err:
-        raise InputError(f"cannot listen on 127.0.0.1:{port}: {err.strerror}",
-                         "pick another port (make serve PORT=8001)") from None
+        raise SystemFault(f"cannot listen on 127.0.0.1:{port}: {err.strerror}",
+                          "pick another port (make serve PORT=8001)") from None
     server.stale = stale
     return server
 

@@ -3,6 +3,8 @@
 import os
 import sys
 
+from .text import sanitize
+
 COLOURS = {"ok": "32", "unit-missing": "33", "changed": "31", "lost": "31;1"}
 
 
@@ -61,7 +63,19 @@ def verdict(report: dict, binding=None) -> str:
 
 
 def print_report(report: dict, stream=sys.stdout, with_table: bool = True, binding=None) -> None:
+    report = shown(report)
     if with_table:
         print(table(report, use_colour(stream)), file=stream)
         print(file=stream)
     print(verdict(report, binding), file=stream)
+
+
+SHOWN_KEYS = ("text", "heard", "segment", "reason")
+
+
+def shown(report: dict) -> dict:
+    """The report with the post's words made safe for a terminal (no bell, no ESC, no bidi)."""
+    def clean(row: dict) -> dict:
+        return {k: sanitize(v) if k in SHOWN_KEYS and v is not None else v for k, v in row.items()}
+    return {**report, "numbers": [clean(r) for r in report.get("numbers") or []],
+            "lint": [clean(f) for f in report.get("lint") or []]}

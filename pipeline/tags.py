@@ -24,6 +24,8 @@ import re
 from pathlib import Path
 
 from . import fsio, paths
+from .cover import check_cover
+from .text import sanitize
 from .errors import InputError
 
 GENRE = "Podcast"
@@ -40,8 +42,7 @@ def clean(value, limit: int = MAX_TEXT) -> str:
     """Untrusted text -> a str fit for an ID3 text frame (possibly empty)."""
     if value is None:
         return ""
-    text = value if isinstance(value, str) else str(value)
-    text = _CONTROL_RE.sub(" ", text)
+    text = sanitize(_CONTROL_RE.sub(" ", value if isinstance(value, str) else str(value)))
     text = re.sub(r"\s+", " ", text).strip()
     if len(text) > limit:
         text = text[: limit - 1].rstrip() + "…"
@@ -100,18 +101,9 @@ def _cover_frame(cover: str | os.PathLike):
     from mutagen.id3 import APIC, PictureType
 
     path = Path(cover)
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        raise InputError(f"cover image unreadable: {path}: {e}", "check settings cover") from None
-    if data[:3] == b"\xff\xd8\xff":
-        mime = "image/jpeg"
-    elif data[:8] == b"\x89PNG\r\n\x1a\n":
-        mime = "image/png"
-    else:
-        raise InputError(f"cover {path.name} is neither a JPEG nor a PNG image",
-                         "use a square JPEG or PNG (1400-3000 px) as cover")
-    return APIC(encoding=3, mime=mime, type=PictureType.COVER_FRONT, desc="Cover", data=data)
+    mime = check_cover(path).mime
+    return APIC(encoding=3, mime=mime, type=PictureType.COVER_FRONT, desc="Cover",
+                data=path.read_bytes())
 
 
 def chapter_list(times: list[tuple[float, float]], titles: list[str], duration: float) -> list[dict]:
