@@ -101,7 +101,7 @@ def figure_weight(sentence: str, lang: str) -> float:
     """
     found = numbers.extract(sentence, lang)
     if not found:
-        return 0.0
+        return -_spec_penalty(sentence, lang)   # names and versions only: "Vite 4.2.1 + plugin-react 3.1.0"
     headline = sum(1 for m in found if m.kind in HEADLINE_KINDS or MAGNITUDE_RE.search(m.text))
     weight = 0.0
     for i in range(min(headline, 3)):
@@ -116,6 +116,14 @@ def figure_weight(sentence: str, lang: str) -> float:
     elif TECHNICAL_RE.search(sentence):
         weight -= 2.5
     return weight
+
+
+def _spec_penalty(sentence: str, lang: str) -> float:
+    """A line of product names and versions (no quantity in it) is a spec line, not prose."""
+    names = numbers.extract(sentence, lang, include_codes=True)
+    if len(names) / max(word_count(sentence), 1) > 0.25:
+        return 3.5
+    return 2.5 if names and TECHNICAL_RE.search(sentence) else 0.0
 
 
 def score_sentence(sentence: dict, position: int, post: dict) -> float:

@@ -55,6 +55,19 @@ def test_cli_extract(capsys):
     ]
 
 
+def test_cli_new_kinds(capsys):
+    code, out, _ = run(["extract", "--lang", "en", "Up 10pp, 3x, 1/3, at 3:45 pm, \u221215 %."], capsys=capsys)
+    assert code == 0
+    assert [(m["kind"], m["value"], m["unit"]) for m in json.loads(out)] == [
+        ("points", "10", "pp"), ("multiplier", "3", "x"), ("fraction", "1/3", None), ("time", "15:45", "pm"),
+        ("percent", "-15", "%")]
+    code, out, _ = run(["compare", "--lang", "fr", "--script", "à 14h30, 900 000 deux ans plus tôt",
+                        "--heard", "à quatorze heures trente, neuf cent mille deux ans plus tôt"], capsys=capsys)
+    assert code == 0 and [n["status"] for n in json.loads(out)["numbers"]] == ["ok", "ok", "ok"]
+    code, out, _ = run(["speak", "--lang", "fr", "+19 €, 14h30, 3×"], capsys=capsys)
+    assert code == 0 and out.strip() == "plus dix-neuf euros, quatorze heures trente, trois fois"
+
+
 def test_cli_extract_stdin_keeps_non_ascii(capsys, monkeypatch):
     code, out, _ = run(["extract", "--lang", "fr", "-"], "le 1er août", monkeypatch, capsys)
     assert code == 0 and '"le 1er août"' in out

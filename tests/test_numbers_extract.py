@@ -47,8 +47,8 @@ CASES = [
                                                           ("date", "2025-08-19", None)]),
     # French articles, codes
     ("fr", "Un article d'un auteur, la une.", []),
-    ("fr", "GPT-4, COVID-19, H1 2025, T3, A320, la 5G et Llama 3.", [("number", "2025", None),
-                                                                      ("number", "3", None)]),
+    # "Llama 3" is a model name (names.py), like "Windows 11"
+    ("fr", "GPT-4, COVID-19, H1 2025, T3, A320, la 5G et Llama 3.", [("number", "2025", None)]),
     ("fr", "mi-2025", [("number", "2025", None)]),
     # English digits and words
     ("en", "There were 15,300 filings and 1\u00a0000 more.", [("number", "15300", None),
@@ -79,8 +79,9 @@ CASES = [
     ("en", "One of them is the first one.", []),
     ("en", "In H1 2025 and the first half of 2025, Q3, GPT-4o, 4K video, 5m away.",
      [("number", "2025", None), ("number", "2025", None)]),
-    ("en", "Version 2.5.1 at 14:30.", []),
-    ("en", "In the 1990s a third of them, the third one.", [("number", "1990", None), ("number", "3", None)]),
+    ("en", "Version 2.5.1 at 14:30.", [("time", "14:30", "24h")]),
+    ("en", "In the 1990s a third of them, the third one.", [("number", "1990", None), ("fraction", "1/3", None),
+                                                          ("number", "3", None)]),
     ("en", "Whisper writes $20000000 and 95%.", [("currency", "20000000", "USD"), ("percent", "95", "%")]),
     ("fr", "Le XXIe siècle, une heure et demie.", []),
 ]

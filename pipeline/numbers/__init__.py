@@ -2,15 +2,17 @@
 
 Pure Python (stdlib only, no text2num/num2words): safe to import from any stage.
 
-    extract(text, lang)            -> [Mention]   numbers, percents, currencies, dates
+    extract(text, lang)            -> [Mention]   numbers, percents, currencies, percentage
+                                                  points, multipliers, fractions, times, dates
     compare(script, heard, lang)   -> [Match]     ok | changed | lost | unit-missing
     trace(script, source, lang)    -> [Mention | None]
     verbalize(mention, lang)       -> words for a TTS engine
     spell_out(text, lang, kinds)   -> text with numbers replaced by words
     lint(text, lang)               -> [Flag]      numbers that cannot be right
 
-Values are canonical strings: exact decimals fully scaled ("49200000000") or ISO
-dates with the parts that were said ("2025-08-18", "--08-01", "2025-08").
+Values are canonical strings: exact decimals fully scaled ("49200000000", "-15"),
+ISO dates with the parts that were said ("2025-08-18", "--08-01", "2025-08"),
+times "15:45", fractions "1/3" (see model.py).
 One module per language (lang_fr, lang_en); the grammar and stages are shared.
 """
 

@@ -7,12 +7,15 @@ cost nothing; a script number without a partner is "lost".
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from .canon import date_parts
-from .extract import annotated, mentions
+from .clock import said_times
+from .extract import drafts_of, mentions
 from .langs import get as get_lang
-from .model import Match, Mention
+from .model import TEXT_KINDS, Match, Mention
+from .readings import cut_readings
 
 SCORE_OK = 4.0
 SCORE_OK_LOOSE = 3.5  # date with extra parts heard, or a unit heard that the script lacks
@@ -24,12 +27,14 @@ BONUS_SAME_SCALE = 0.25  # ... and the same order of magnitude (42,9 for 49,2)
 
 def pair(script: Mention, heard: Mention, weak: bool = False) -> tuple[float, str] | None:
     """Score and status of hearing `heard` where `script` was; None if they cannot pair."""
-    if (script.kind == "date") != (heard.kind == "date"):
-        return None
-    if script.kind == "date":
+    if (script.kind in TEXT_KINDS or heard.kind in TEXT_KINDS) and script.kind != heard.kind:
+        return None  # a time never pairs with a percent, a date with a count
+    if script.kind in TEXT_KINDS:
         if script.value == heard.value:
             return SCORE_OK, "ok"
-        if date_covers(script.value, heard.value):
+        if script.kind == "date" and date_covers(script.value, heard.value):
+            return SCORE_OK_LOOSE, "ok"
+        if script.kind == "time" and None in (script.unit, heard.unit) and same_clock(script.value, heard.value):
             return SCORE_OK_LOOSE, "ok"
         return None if weak else (SCORE_CHANGED + BONUS_SAME_UNIT, "changed")
     if script.value == heard.value:
@@ -52,28 +57,65 @@ def _changed_score(script: Mention, heard: Mention) -> float:
     return score
 
 
+def same_clock(said: str, heard: str) -> bool:
+    """"03:45" and "15:45" are the same clock face (for a time said without am/pm)."""
+    (h1, m1), (h2, m2) = (map(int, v.split(":")) for v in (said, heard))
+    return m1 == m2 and h1 % 12 == h2 % 12 and min(h1, h2) < 12
+
+
 def date_covers(said: str, heard: str) -> bool:
     """Every part of `said` ("--08-01") is in `heard` ("2025-08-01")."""
     return all(a is None or a == b for a, b in zip(date_parts(said), date_parts(heard)))
 
 
-def align(script: list[Mention], heard: list[tuple[Mention, bool]]) -> list[Match]:
-    n, m = len(script), len(heard)
-    best = [[0.0] * (m + 1) for _ in range(n + 1)]
+@dataclass(frozen=True)
+class Heard:
+    """A heard mention and the tokens it covers (readings of one text share tokens)."""
+    mention: Mention
+    weak: bool
+    first: int
+    last: int
+
+
+def align(script: list[Mention], heard: list[Heard]) -> list[Match]:
+    """Best in-order pairing of script mentions with heard ones that do not overlap.
+
+    The heard mentions form a lattice over token positions: several readings
+    of one run of words ("900002" or "900000", "2") compete, and the path with
+    the best score wins."""
+    points = sorted({h.first for h in heard} | {h.last + 1 for h in heard}) or [0]
+    at = {p: k for k, p in enumerate(points)}
+    ending: dict[int, list[Heard]] = {}
+    for h in heard:
+        ending.setdefault(at[h.last + 1], []).append(h)
+    n, m = len(script), len(points)
+    best = [[0.0] * m for _ in range(n + 1)]
     for i in range(1, n + 1):
-        for j in range(1, m + 1):
-            p = pair(script[i - 1], *heard[j - 1])
-            diag = best[i - 1][j - 1] + p[0] if p else -1.0
-            best[i][j] = max(best[i - 1][j], best[i][j - 1], diag)
+        for k in range(m):
+            score = max(best[i - 1][k], best[i][k - 1] if k else 0.0)
+            for h in ending.get(k, ()):
+                p = pair(script[i - 1], h.mention, h.weak)
+                if p:
+                    score = max(score, best[i - 1][at[h.first]] + p[0])
+            best[i][k] = score
+    return _trace_back(script, best, ending, at, m - 1)
+
+
+def _trace_back(script, best, ending, at, k) -> list[Match]:
     matches: list[Match] = []
-    i, j = n, m
+    i = len(script)
     while i > 0:
-        p = pair(script[i - 1], *heard[j - 1]) if j > 0 else None
-        if p and best[i][j] == best[i - 1][j - 1] + p[0]:
-            matches.append(Match(script[i - 1], p[1], heard[j - 1][0]))
-            i, j = i - 1, j - 1
-        elif j > 0 and best[i][j] == best[i][j - 1]:
-            j -= 1
+        hit = None
+        for h in ending.get(k, ()):
+            p = pair(script[i - 1], h.mention, h.weak)
+            if p and best[i][k] == best[i - 1][at[h.first]] + p[0]:
+                hit = h, p[1]
+                break
+        if hit:
+            matches.append(Match(script[i - 1], hit[1], hit[0].mention))
+            i, k = i - 1, at[hit[0].first]
+        elif k > 0 and best[i][k] == best[i][k - 1]:
+            k -= 1
         else:
             matches.append(Match(script[i - 1], "lost", None))
             i -= 1
@@ -88,7 +130,40 @@ def script_mentions(script: str | list[Mention], lang: str) -> list[Mention]:
 
 
 def compare(script: str | list[Mention], heard: str, lang: str) -> list[Match]:
-    """One Match per script number, in order: ok | changed | lost | unit-missing."""
+    """One Match per script number, in order: ok | changed | lost | unit-missing.
+
+    When the first reading of `heard` leaves numbers unmatched, the other
+    readings of its runs of number words compete too (see readings.py)."""
     said = script_mentions(script, lang)
-    found = [(m, d.weak) for m, d in annotated(heard, lang) if d.kind != "code"]
-    return align(said, found)
+    module = get_lang(lang)
+    if not isinstance(heard, str):
+        raise TypeError(f"numbers: heard must be str, not {type(heard).__name__}")
+    drafts, tokens = drafts_of(heard, module)
+    found = _heard(heard, drafts, tokens)
+    matches = align(said, found)
+    wanted = {m.script.value for m in matches if m.status != "ok"}
+    if any(m.status != "ok" and m.script.kind == "time" for m in matches):
+        found = sorted(found + _heard(heard, said_times(drafts, tokens), tokens), key=lambda h: h.first)
+        matches = align(said, found)
+    if not wanted or len(said) < 2:  # a cut makes two numbers: both must be in the script
+        return matches
+    values = {m.value for m in said}
+    for run, parts, part_tokens in cut_readings(heard, module, drafts, tokens, wanted, values):
+        pieces = _heard(heard, parts, part_tokens)
+        others = [h for h in found if h.last < run.first or h.first > run.last]
+        again = align(said, sorted(others + pieces, key=lambda h: h.first))
+        ok = {id(m.heard) for m in again if m.status == "ok"}
+        if _oks(again) > _oks(matches) and all(id(p.mention) in ok for p in pieces):
+            matches, found = again, others + pieces
+    return matches
+
+
+def _oks(matches: list[Match]) -> int:
+    return sum(m.status == "ok" for m in matches)
+
+
+def _heard(text: str, drafts: list, tokens: list) -> list[Heard]:
+    """Heard mentions; a product name's number ("Employs 400" at a segment's
+    start looks like one) only as a weak candidate: the same value or nothing."""
+    return [Heard(d.mention(text, tokens), d.weak or d.name, d.first, d.last)
+            for d in drafts if d.kind != "code" or d.name]

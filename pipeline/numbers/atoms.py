@@ -6,16 +6,19 @@ from decimal import Decimal
 from types import ModuleType
 
 from .draft import Draft
+from .ratios import digit_fraction, word_fraction
 from .tokens import HYPHENS, Token, is_latin_letter, next_word
 from .wordnum import fraction_digits, parse_words
 
 # a letter word glued to digits that still leaves a number: "mi-2025", "mid-2025"
 NOT_CODE_PREFIXES = frozenset({"mi", "mid", "pre", "post", "fin", "début", "debut", "early", "late"})
-ABBR_ALWAYS = {"bn": 10**9, "Bn": 10**9, "BN": 10**9, "mn": 10**6, "tn": 10**12, "trn": 10**12,
+ABBR_ALWAYS = {"bn": 10**9, "Bn": 10**9, "BN": 10**9, "mn": 10**6, "tn": 10**12, "trn": 10**12, "tr": 10**12,
                "Md": 10**9, "Mds": 10**9, "Mrd": 10**9, "Mrds": 10**9, "M": 10**6, "k": 10**3}
 ABBR_WITH_CURRENCY = {"m": 10**6, "K": 10**3, "B": 10**9, "b": 10**9, "T": 10**12}
 CURRENCY_SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP"}
 CODE_JOINERS = ".:/,"
+# glued letters that are a unit, left for units.py: "10pp", "2x"
+GLUED_UNITS = frozenset({"pp", "ppt", "ppts", "x", "X"})
 
 
 def scan(tokens: list[Token], lang: ModuleType, used: set[int]) -> list[Draft]:
@@ -40,6 +43,9 @@ def scan(tokens: list[Token], lang: ModuleType, used: set[int]) -> list[Draft]:
 
 def _digits(tokens: list[Token], i: int, lang: ModuleType) -> Draft:
     tok = tokens[i]
+    fraction = digit_fraction(tokens, i)
+    if fraction is not None:
+        return fraction
     draft = Draft(lang.parse_digits(tok.text), "number", i, i, digits=tok.text)
     draft.decimal = "." in format(draft.value, "f")
     if _glued_to_code(tokens, i):
@@ -71,6 +77,8 @@ def _glued_to_code(tokens: list[Token], i: int) -> bool:
 
 def _suffix(draft: Draft, tokens: list[Token], j: int, lang: ModuleType) -> None:
     word = tokens[j].text
+    if word in GLUED_UNITS and not (j + 1 < len(tokens) and tokens[j + 1].kind == "num" and not tokens[j + 1].gap):
+        return  # "10pp", "2x"; but "4x4", "1920x1080" are codes
     if word.lower() in lang.ORDINAL_SUFFIXES and draft.digits.isdigit():
         draft.ordinal, draft.last = True, j
     elif word == "s" and len(draft.digits) == 4 and draft.digits.isdigit():
@@ -95,15 +103,29 @@ def _words(tokens: list[Token], i: int, lang: ModuleType) -> Draft | None:
         return None
     if tok.low in lang.FRACTION_WORDS:
         return _leading_fraction(tokens, i, lang)
+    fraction = word_fraction(tokens, i, lang)
+    if fraction is not None:
+        return fraction
+    if tok.low in lang.MULTIPLIER_WORDS:  # "twice"
+        return Draft(Decimal(lang.MULTIPLIER_WORDS[tok.low]), "multiplier", i, i, unit="x", words=True)
     if i and tokens[i - 1].text in HYPHENS and not tok.gap and not tokens[i - 1].gap:
         return None  # "COVID-dix-neuf", "Llama-three": part of a name
     num = parse_words(tokens, i, lang)
     if num is None:
         return None
     if num.ordinal and num.words == 1 and i and tokens[i - 1].low in lang.FRACTION_COUNTS:
-        return None  # "a third of them": a fraction, not a rank
-    return Draft(num.value, "number", num.first, num.last, ordinal=num.ordinal,
+        return None  # "a fifth of them": a fraction, not a rank
+    kind = "code" if num.value == 0 and _compound(tokens, num.last) else "number"
+    return Draft(num.value, kind, num.first, num.last, ordinal=num.ordinal,
                  decimal=num.decimal, mag=num.mag, words=True, single=num.single)
+
+
+def _compound(tokens: list[Token], last: int) -> bool:
+    """"zero-carbon", "zero-trust": an adjective made with a number, not a quantity."""
+    if last + 2 >= len(tokens):
+        return False
+    hyphen, word = tokens[last + 1], tokens[last + 2]
+    return hyphen.text in HYPHENS and not hyphen.gap and not word.gap and word.is_word
 
 
 _NOT_BEFORE_POINT = frozenset({"the", "this", "that", "a", "one", "each", "every", "some", "any",

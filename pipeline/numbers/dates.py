@@ -48,7 +48,7 @@ def month_dates(drafts: list[Draft], tokens: list[Token], lang: ModuleType) -> l
     consumed: set[int] = set()
     dates = []
     for t, tok in enumerate(tokens):
-        month = _month(tok, lang)
+        month = _month(tokens, t, lang)
         if month is None or t in covered:
             continue
         date = _around(t, month, tokens, lang, by_first, by_last)
@@ -63,12 +63,23 @@ def month_dates(drafts: list[Draft], tokens: list[Token], lang: ModuleType) -> l
     return sorted(kept + dates, key=lambda d: d.first)
 
 
-def _month(tok: Token, lang: ModuleType) -> int | None:
+def _month(tokens: list[Token], t: int, lang: ModuleType) -> int | None:
+    tok = tokens[t]
     if not tok.is_word or tok.low not in lang.MONTHS:
         return None
-    if lang.MONTHS_CAPITALIZED and not tok.text[0].isupper():
+    if lang.MONTHS_CAPITALIZED and not tok.text[0].isupper() and not _lower_month(tokens, t, lang):
         return None
     return lang.MONTHS[tok.low]
+
+
+def _lower_month(tokens: list[Token], t: int, lang: ModuleType) -> bool:
+    """English "on march 14", "in may 2025", "14 march": a lower-case month name
+    (a verb too: "they march 14 miles") counts only after a date word or a day,
+    and, like any month, only with a day or a year next to it (_around)."""
+    if tokens[t].low not in lang.MONTH_NAMES_LOWER or t == 0:
+        return False
+    before = tokens[t - 1]
+    return before.low in lang.LOWER_MONTH_CUES or (before.kind == "num" and joined(tokens, t))
 
 
 def _around(t, month, tokens, lang, by_first, by_last):

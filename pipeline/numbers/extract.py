@@ -1,7 +1,7 @@
 """The extractor: text -> mentions, in order of appearance.
 
-Stages: tokens -> numeric dates -> bare numbers (digits, words, codes) ->
-month dates -> magnitudes and units -> weak words -> ranges.
+Stages: tokens -> numeric dates -> times of day -> bare numbers (digits, words, codes) ->
+month dates -> magnitudes and units -> signs -> product names -> coins ("and 25 cents") -> weak words -> ranges.
 """
 
 from __future__ import annotations
@@ -10,24 +10,38 @@ from types import ModuleType
 
 from . import langs
 from .atoms import scan
+from .clock import clock_times
 from .dates import month_dates, numeric_dates
 from .draft import Draft
 from .model import Mention
 from .phrases import tag_percent_words
+from .names import mark_names
 from .ranges import carry_back
+from .signs import apply_signs
+from .subunits import join_subunits
 from .tokens import Token, tokenize
 from .units import attach_units
 
 
-def drafts_of(text: str, lang: ModuleType) -> tuple[list[Draft], list[Token]]:
-    """All drafts, codes and weak words included; the core every wrapper uses."""
+def drafts_of(text: str, lang: ModuleType,
+              breaks: frozenset[int] = frozenset()) -> tuple[list[Draft], list[Token]]:
+    """All drafts, codes and weak words included; the core every wrapper uses.
+
+    `breaks`: token indexes where a run of number words must end (another
+    reading of "nine hundred thousand two": 900000 and 2)."""
     tokens = tokenize(text, lang)
+    for b in breaks:
+        tokens[b].stop = True
     tag_percent_words(tokens, lang.PERCENT_PHRASES)
     dated, used = numeric_dates(tokens, lang)
-    drafts = sorted(dated + scan(tokens, lang, used), key=lambda d: d.first)
+    timed, clocked = clock_times(tokens, lang, used)
+    used |= clocked
+    drafts = sorted(dated + timed + scan(tokens, lang, used), key=lambda d: d.first)
     drafts = month_dates(drafts, tokens, lang)
     attach_units(drafts, tokens, lang)
-    drafts = _no_overlaps(drafts)
+    apply_signs(drafts, tokens, lang)
+    mark_names(drafts, tokens, lang)
+    drafts = join_subunits(_no_overlaps(drafts), tokens, lang)
     for draft in drafts:
         draft.weak = _weak(draft, lang)
     carry_back(drafts, tokens, lang)

@@ -41,6 +41,7 @@ MAGNITUDES = {"thousand": 10**3, "million": 10**6, "millions": 10**6, "billion":
               "billions": 10**9, "trillion": 10**12, "trillions": 10**12}
 BARE_MAGNITUDES: frozenset[str] = frozenset()
 FRACTION_WORDS = frozenset({"point"})
+MAGNITUDE_COMMA = True  # "one thousand, two hundred" (num2words)
 LINK_WORD = "and"
 ARTICLE_ONE = frozenset({"a", "an"})  # "a hundred", "a million"
 HALF_WORDS = frozenset({"half"})
@@ -65,17 +66,44 @@ ORDINALS = {_ordinal_word(w): n for w, n in list(CARDINALS.items()) + list(MAGNI
 # "a third", "two fifths" are fractions, not ranks
 FRACTION_COUNTS = frozenset({"a", "an", "one", "two", "three", "four", "five"})
 
+# -- fractions: "two-thirds", "un tiers", "half" (ratios.py) -----------------------
+LONE_FRACTIONS = {"half": 2}
+FRACTION_COUNT_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
+                        "six": 6, "seven": 7, "eight": 8, "nine": 9}
+FRACTION_NAMES = {"half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4}
+PERIOD_ORDINALS = frozenset({"first", "second", "third", "fourth", "last", "other", "latter", "1st", "2nd", "3rd", "4th"})  # "the first half": a period, not 1/2
+
+# "twice"; "2x", "3×", "two times", "deux fois" are found by units.py
+MULTIPLIER_WORDS: dict[str, int] = {"twice": 2, "thrice": 3}
+
 # -- units ---------------------------------------------------------------------
 PERCENT_PHRASES = (("percent",), ("per", "cent"), ("pct",))
+POINTS_PHRASES = (("percentage", "points"), ("percentage", "point"), ("pp",), ("ppt",), ("ppts",))
+TIMES_WORDS = frozenset({"times"})  # "three times": a multiplier
+MINUS_WORDS = frozenset({"minus", "negative"})
+NOT_SIGN_BEFORE = frozenset()  # "au moins 15 %": at least, not minus
 CURRENCY_PHRASES = {
     ("dollars",): "USD", ("dollar",): "USD", ("euros",): "EUR", ("euro",): "EUR",
-    ("pounds", "sterling"): "GBP", ("pounds",): "GBP", ("pound",): "GBP",
+    ("pounds", "sterling"): "GBP", ("pound", "sterling"): "GBP", ("pounds",): "GBP", ("pound",): "GBP",
     ("us", "dollars"): "USD",
 }
 CURRENCY_PHRASES_AFTER_DE: dict[tuple[str, ...], str] = {}
 CURRENCY_LINKS = frozenset({"of"})
+# the coins after the amount: "two dollars and twenty-five cents"
+SUBUNIT_LINKS = frozenset({",", "and"})
+SUBUNITS = {"USD": frozenset({"cents", "cent"}), "EUR": frozenset({"cents", "cent"}),
+            "GBP": frozenset({"pence", "penny"})}
+# money only when coins follow: fr "trois livres et huit pence" (alone, "livres" are books)
+CURRENCY_BEFORE_COINS: dict[tuple[str, ...], str] = {}
 RANGE_WORDS = frozenset({"and", "to", "or"})
 RANGE_OPENERS = frozenset({"between", "from"})
+
+# -- times of day: "14h30", "quatorze heures trente" (en uses am/pm) ----------
+HOUR_WORDS = frozenset()
+
+# capitalized words that never name a product before a number (names.py)
+NOT_NAMES = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+                       "chapter", "page", "step", "top", "number", "no", "about", "nearly", "over"})
 
 # -- dates ---------------------------------------------------------------------
 MONTH_NAMES = ["", "January", "February", "March", "April", "May", "June", "July", "August",
@@ -84,6 +112,10 @@ MONTHS = {name.lower(): i for i, name in enumerate(MONTH_NAMES) if name}
 MONTHS.update({"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8,
                "sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12})
 MONTHS_CAPITALIZED = True
+# a lower-case month ("on march 14") only after one of these words or a day
+MONTH_NAMES_LOWER = frozenset(name.lower() for name in MONTH_NAMES if name)
+LOWER_MONTH_CUES = frozenset({"on", "in", "of", "since", "by", "until", "till", "from", "early", "late",
+                              "mid", "before", "after", "during", "the", "last", "next", "this"})
 DATE_ARTICLES = frozenset({"the"})
 DAY_FIRST = False
 ORDINAL_SUFFIXES = frozenset({"st", "nd", "rd", "th"})
@@ -142,6 +174,8 @@ def year(n: int) -> str:
 
 POINT_WORD = "point"
 ZERO_WORD = "zero"
+MINUS_WORD = "minus"
+PLUS_WORD = "plus"
 PERCENT_WORDS = "percent"
 _CURRENCY_NAMES = {"USD": "dollar", "EUR": "euro", "GBP": "pound"}
 
@@ -163,6 +197,45 @@ SPOKEN_MAGNITUDES = ((10**12, "trillion"), (10**9, "billion"), (10**6, "million"
 
 def magnitude_word(name: str, count: Decimal) -> str:
     return name
+
+
+_FRACTION_NAMES = {2: ("half", "halves"), 4: ("quarter", "quarters")}
+
+
+def fraction_words(n: int, d: int) -> str:
+    one, many = _FRACTION_NAMES.get(d) or (ordinal(d), ordinal(d) + "s")
+    return f"{cardinal(n)}-{one if n == 1 else many}"
+
+
+def time_words(hour: int, minute: int, text: str) -> str:
+    """"three forty-five p.m.", "two thirty p.m." for "14:30", "three o'clock"."""
+    low = text.lower().replace(".", "")
+    meridiem = "p.m." if "pm" in low or hour > 12 else ("a.m." if "am" in low or hour == 0 else "")
+    h12 = hour % 12 or 12 if meridiem else hour
+    if minute == 0:
+        spoken = f"{cardinal(h12)} o'clock" if not meridiem else cardinal(h12)
+    elif minute < 10:
+        spoken = f"{cardinal(h12)} oh {cardinal(minute)}"
+    else:
+        spoken = f"{cardinal(h12)} {cardinal(minute)}"
+    return f"{spoken} {meridiem}" if meridiem else spoken
+
+
+def points_words(spoken: str, amount: Decimal) -> str:
+    return f"{spoken} percentage point{'' if abs(amount) == 1 else 's'}"
+
+
+def times_words(spoken: str) -> str:
+    return f"{spoken} times"
+
+
+_COINS = {"USD": ("cent", "cents"), "EUR": ("cent", "cents"), "GBP": ("penny", "pence")}
+
+
+def money_words(iso: str, whole: int, cents: int) -> str:
+    """"two dollars and twenty-five cents"."""
+    coin = _COINS[iso][0 if cents == 1 else 1]
+    return f"{currency_phrase(iso, Decimal(whole), cardinal(whole))} and {cardinal(cents)} {coin}"
 
 
 # -- lint cues -------------------------------------------------------------------

@@ -57,6 +57,7 @@ MAGNITUDES = {"mille": 10**3, "mil": 10**3, "million": 10**6, "millions": 10**6,
               "milliard": 10**9, "milliards": 10**9, "billion": 10**12, "billions": 10**12}
 BARE_MAGNITUDES = frozenset({"mille"})
 FRACTION_WORDS = frozenset({"virgule", "point"})
+MAGNITUDE_COMMA = False  # "one thousand, two hundred" (num2words)
 LINK_WORD = "et"
 ARTICLE_ONE = frozenset()  # French says "cent", "mille", "un million": no article needed
 HALF_WORDS = frozenset({"demi", "demie"})
@@ -87,10 +88,25 @@ for _w in list(ORDINALS):
     if _w.endswith("ième"):
         ORDINALS.setdefault(_w + "s", ORDINALS[_w])
 ORDINALS.setdefault("deuxième", 2)
+ORDINALS.update({"centsième": 100, "centsièmes": 100})  # num2words' spelling of 500e, 700e
 FRACTION_COUNTS: frozenset[str] = frozenset()  # French says "un tiers", not an ordinal
+
+# -- fractions: "two-thirds", "un tiers", "half" (ratios.py) -----------------------
+LONE_FRACTIONS = {"moitié": 2}
+FRACTION_COUNT_WORDS = {"un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6,
+                        "sept": 7, "huit": 8, "neuf": 9}
+FRACTION_NAMES = {"demi": 2, "tiers": 3, "quart": 4, "quarts": 4}
+PERIOD_ORDINALS = frozenset({"premier", "première", "second", "seconde", "deuxième", "troisième", "quatrième", "dernier", "dernière"})  # "the first half": a period, not 1/2
+
+# "twice"; "2x", "3×", "two times", "deux fois" are found by units.py
+MULTIPLIER_WORDS: dict[str, int] = {}
 
 # -- units ---------------------------------------------------------------------
 PERCENT_PHRASES = (("pour", "cent"), ("pourcent",), ("pourcents",))
+POINTS_PHRASES = (("points", "de", "pourcentage"), ("point", "de", "pourcentage"), ("pp",))
+TIMES_WORDS = frozenset({"fois"})  # "three times": a multiplier
+MINUS_WORDS = frozenset({"moins"})
+NOT_SIGN_BEFORE = frozenset({"au", "du", "de", "le", "les", "pas", "en", "un", "bien", "à", "a"})  # "au moins 15 %": at least, not minus
 CURRENCY_PHRASES = {
     ("dollars",): "USD", ("dollar",): "USD", ("euros",): "EUR", ("euro",): "EUR",
     ("livres", "sterling"): "GBP", ("livre", "sterling"): "GBP",
@@ -98,8 +114,21 @@ CURRENCY_PHRASES = {
 # only after "de"/"d'" ("2 milliards de livres"): alone, "livres" is books
 CURRENCY_PHRASES_AFTER_DE = {("livres",): "GBP"}
 CURRENCY_LINKS = frozenset({"de", "d"})
+# the coins after the amount: "two dollars and twenty-five cents"
+SUBUNIT_LINKS = frozenset({",", "et"})
+SUBUNITS = {"USD": frozenset({"cents", "cent"}), "EUR": frozenset({"centimes", "centime", "cents"}),
+            "GBP": frozenset({"pence", "penny"})}
+# money only when coins follow: fr "trois livres et huit pence" (alone, "livres" are books)
+CURRENCY_BEFORE_COINS: dict[tuple[str, ...], str] = {("livres",): "GBP", ("livre",): "GBP"}
 RANGE_WORDS = frozenset({"et", "à", "a", "ou"})
 RANGE_OPENERS = frozenset({"entre", "de", "du"})
+
+# -- times of day: "14h30", "quatorze heures trente" (en uses am/pm) ----------
+HOUR_WORDS = frozenset({"h", "heure", "heures"})
+
+# capitalized words that never name a product before a number (names.py)
+NOT_NAMES = frozenset({"lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
+                       "plus", "page", "étape", "top", "numéro"})
 
 # -- dates ---------------------------------------------------------------------
 MONTHS = {"janvier": 1, "février": 2, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6,
@@ -108,6 +137,8 @@ MONTHS = {"janvier": 1, "février": 2, "fevrier": 2, "mars": 3, "avril": 4, "mai
 MONTH_NAMES = ["", "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
                "septembre", "octobre", "novembre", "décembre"]
 MONTHS_CAPITALIZED = False
+MONTH_NAMES_LOWER: frozenset[str] = frozenset()
+LOWER_MONTH_CUES: frozenset[str] = frozenset()
 DATE_ARTICLES = frozenset({"le"})
 DAY_FIRST = True
 ORDINAL_SUFFIXES = frozenset({"er", "re", "ère", "e", "ème", "eme", "è", "nd", "nde", "ᵉ", "ᵉʳ",
@@ -187,6 +218,8 @@ def year(n: int) -> str:
 
 POINT_WORD = "virgule"
 ZERO_WORD = "zéro"
+MINUS_WORD = "moins"
+PLUS_WORD = "plus"
 PERCENT_WORDS = "pour cent"
 _CURRENCY_NAMES = {"USD": "dollar", "EUR": "euro", "GBP": "livre"}
 
@@ -217,6 +250,37 @@ SPOKEN_MAGNITUDES = ((10**12, "billion"), (10**9, "milliard"), (10**6, "million"
 
 def magnitude_word(name: str, count: Decimal) -> str:
     return name + ("s" if count >= 2 else "")
+
+
+_FRACTION_NAMES = {2: ("demi", "demis"), 3: ("tiers", "tiers"), 4: ("quart", "quarts")}
+
+
+def fraction_words(n: int, d: int) -> str:
+    one, many = _FRACTION_NAMES.get(d) or (ordinal(d), ordinal(d) + "s")
+    return f"{cardinal(n)} {one if n == 1 else many}"
+
+
+def time_words(hour: int, minute: int, text: str) -> str:
+    """"quatorze heures trente"."""
+    spoken = f"{cardinal(hour)} heure{'s' if hour > 1 else ''}"
+    return f"{spoken} {cardinal(minute)}" if minute else spoken
+
+
+def points_words(spoken: str, amount: Decimal) -> str:
+    return f"{spoken} point{'s' if abs(amount) >= 2 else ''} de pourcentage"
+
+
+def times_words(spoken: str) -> str:
+    return f"{spoken} fois"
+
+
+_COINS = {"USD": ("cent", "cents"), "EUR": ("centime", "centimes"), "GBP": ("penny", "pence")}
+
+
+def money_words(iso: str, whole: int, cents: int) -> str:
+    """"deux euros et vingt-cinq centimes"."""
+    coin = _COINS[iso][0 if cents == 1 else 1]
+    return f"{currency_phrase(iso, Decimal(whole), cardinal(whole))} et {cardinal(cents)} {coin}"
 
 
 # -- lint cues -------------------------------------------------------------------

@@ -19,7 +19,7 @@ from types import ModuleType
 from . import langs
 from .draft import Draft
 from .extract import drafts_of
-from .model import Flag
+from .model import TEXT_KINDS, Flag
 
 CONTEXT = 60
 _PUNCT_AFTER = re.compile(r"^\s*(?:[.,;:!?()\[\]«»\"“”]|$)")
@@ -41,7 +41,7 @@ def lint(text: str, lang: str) -> list[Flag]:
     month_re = _month_regex(module)
     flags: list[Flag] = []
     for draft in drafts:
-        if draft.kind in ("code", "date") or draft.weak:
+        if draft.kind == "code" or draft.kind in TEXT_KINDS or draft.weak:
             continue
         start, end = draft.span(tokens)
         ctx = _Context(text, start, end, module, month_re)

@@ -5,14 +5,21 @@ compare equal as strings:
   * numbers, percents, currencies: an exact decimal, fully scaled, without
     exponent or trailing zeros ("49200000000", "76.4", "0.05");
   * dates: ISO 8601 with the parts that were said: "2025-08-18" (full),
-    "--08-01" (day and month, no year), "2025-08" (month and year, no day).
+    "--08-01" (day and month, no year), "2025-08" (month and year, no day);
+  * times of day: "15:45" (24-hour; "03:45" when no am/pm was given);
+  * fractions: lowest terms, "1/3", "3/4";
+  * percentage points ("10pp", unit "pp") and multipliers ("2x", "twice",
+    unit "x") are decimals like numbers.
+A negative value keeps its sign ("-15"); a "+" changes nothing ("19").
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-KINDS = ("number", "percent", "currency", "date", "code")
+KINDS = ("number", "percent", "currency", "points", "multiplier", "fraction", "time", "date", "code")
+# kinds whose value is not a decimal: each pairs only with its own kind
+TEXT_KINDS = ("date", "time", "fraction")
 STATUSES = ("ok", "changed", "lost", "unit-missing")
 
 

@@ -18,8 +18,22 @@ def match_phrase(tokens: list[Token], j: int, words: tuple[str, ...]) -> int | N
     return last
 
 
+_FIRST_WORDS: dict[int, tuple[object, frozenset[str]]] = {}
+
+
+def first_words(table) -> frozenset[str]:
+    """The words the phrases of a (constant) table start with, cached per table."""
+    hit = _FIRST_WORDS.get(id(table))
+    if hit is None or hit[0] is not table:
+        hit = (table, frozenset(phrase[0] for phrase in table))
+        _FIRST_WORDS[id(table)] = hit
+    return hit[1]
+
+
 def match_any(tokens: list[Token], j: int, table) -> tuple[int, object] | None:
     """First phrase of `table` (dict phrase->value, or iterable of phrases) matching at j."""
+    if j >= len(tokens) or tokens[j].low not in first_words(table):
+        return None
     items = table.items() if isinstance(table, dict) else ((p, p) for p in table)
     for phrase, value in items:
         last = match_phrase(tokens, j, phrase)
@@ -41,8 +55,9 @@ def skip_link(tokens: list[Token], j: int, links: frozenset[str]) -> int | None:
 
 def tag_percent_words(tokens: list[Token], phrases) -> None:
     """Mark "pour cent" so that "cent" is not read as the number 100."""
+    firsts = first_words(phrases)
     for j, tok in enumerate(tokens):
-        if tok.is_word and not tok.tag:
+        if tok.is_word and not tok.tag and tok.low in firsts:
             for phrase in phrases:
                 last = match_phrase(tokens, j, phrase)
                 if last is not None:

@@ -13,7 +13,7 @@ from types import ModuleType
 from .draft import Draft
 from .tokens import DASHES, HYPHENS, Token, joined
 
-_QUANTITIES = ("number", "percent", "currency")
+_QUANTITIES = ("number", "percent", "currency", "points", "multiplier")
 
 
 def carry_back(drafts: list[Draft], tokens: list[Token], lang: ModuleType) -> None:
@@ -33,7 +33,10 @@ def _linked(a: Draft, b: Draft, tokens: list[Token], lang: ModuleType) -> bool:
 
 
 def _carry(a: Draft, b: Draft) -> None:
-    if b.mag and not a.mag and not a.carried and a.value < 1000 and a.value < b.value / b.mag * 10:
+    # a percent is never scaled ("fell by 7% to 3.2 million dollars"), nor is an
+    # amount in another unit than the magnitude's
+    if (b.mag and not a.mag and not a.carried and a.unit in (None, b.unit) and a.kind != "percent"
+            and a.value < 1000 and a.value < b.value / b.mag * 10):
         a.value *= b.mag
         a.carried = b.mag
     if b.unit and a.unit is None and not (a.year_like and not b.year_like):

@@ -14,7 +14,7 @@ from .model import Mention
 
 _ORDINAL_DIGITS = re.compile(r"^\d+([^\W\d_]+)$")   # "21st", "1er"; not "412 million"
 _YEAR_DIGITS = re.compile(r"^\d{4}$")
-_SYMBOLS = re.compile(r"[\d$€£%]")
+_SYMBOLS = re.compile(r"[\d$€£%×\u2212]")
 MAX_MAGNITUDE_DECIMALS = 3
 
 
@@ -25,15 +25,35 @@ def verbalize(mention: Mention, lang: str) -> str:
         return module.date_words(*date_parts(mention.value), mention.text)
     if mention.kind == "code":
         return mention.text
+    if mention.kind == "time":
+        hour, minute = map(int, mention.value.split(":"))
+        return module.time_words(hour, minute, mention.text)
+    if mention.kind == "fraction":
+        n, d = map(int, mention.value.split("/"))
+        return module.fraction_words(n, d)
     value = Decimal(mention.value)
+    words = _quantity(mention, abs(value), module)
+    if value < 0:
+        return f"{module.MINUS_WORD} {words}"
+    return f"{module.PLUS_WORD} {words}" if mention.text.startswith("+") else words
+
+
+def _quantity(mention: Mention, value: Decimal, module: ModuleType) -> str:
     if mention.kind == "number" and value == value.to_integral_value():
         if _is_ordinal(mention.text, module):
             return module.ordinal(int(value))
         if _YEAR_DIGITS.match(mention.text.strip()):
             return module.year(int(value))
+    whole, cents = divmod(value * 100, 100)
+    if mention.kind == "currency" and mention.unit and cents and cents == int(cents) and value < 10**6:
+        return module.money_words(mention.unit, int(whole), int(cents))
     spoken = amount(value, module)
     if mention.kind == "percent":
         return f"{spoken} {module.PERCENT_WORDS}"
+    if mention.kind == "points":
+        return module.points_words(spoken, value)
+    if mention.kind == "multiplier":
+        return module.times_words(spoken)
     if mention.kind == "currency" and mention.unit:
         return module.currency_phrase(mention.unit, value, spoken)
     return spoken

@@ -11,7 +11,6 @@ import re
 from dataclasses import dataclass
 from types import ModuleType
 
-_SPACE = re.compile(r"\s+")
 _LATIN = "a-zA-Z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff"
 # a word is a run of Latin letters or a run of other letters: "のquatre" is two words
 _WORD = re.compile(rf"[{_LATIN}]+|[^\W\d_{_LATIN}]+")
@@ -29,6 +28,8 @@ class Token:
     gap: str
     low: str
     tag: str = ""  # "pct": part of a percent phrase
+    stop: bool = False  # a number phrase may not run on into this token (another reading)
+    looked: tuple | None = None  # cached number-word lookup (wordnum.lookup)
 
     @property
     def is_word(self) -> bool:
@@ -37,38 +38,35 @@ class Token:
 
 def tokenize(text: str, lang: ModuleType) -> list[Token]:
     tokens: list[Token] = []
-    pos, prev_end, size = 0, 0, len(text)
-    while pos < size:
-        m = _SPACE.match(text, pos)
-        if m:
-            pos = m.end()
-            continue
-        ch = text[pos]
-        m = None
-        if ch.isdigit() or (lang.LEADING_POINT and ch == "." and _leading_point(text, pos)):
-            m = lang.NUM_RE.match(text, pos)
-            kind = "num"
-        if m is None:
-            m = _WORD.match(text, pos)
-            kind = "word"
-        end = m.end() if m else pos + 1
-        if m is None:
-            kind = "sym"
-        piece = text[pos:end]
-        tokens.append(Token(kind, piece, pos, end, text[prev_end:pos], piece.lower()))
-        prev_end = pos = end
+    prev_end = 0
+    for m in _pattern(lang).finditer(text):
+        start, end = m.span()
+        piece = m.group()
+        tokens.append(Token(m.lastgroup, piece, start, end, text[prev_end:start], piece.lower()))
+        prev_end = end
     return tokens
 
 
-def _leading_point(text: str, pos: int) -> bool:
-    before = text[pos - 1] if pos else " "
-    after = text[pos + 1] if pos + 1 < len(text) else ""
-    return after.isdigit() and (before.isspace() or before in "$€£(")
+_PATTERNS: dict[str, re.Pattern] = {}
+
+
+def _pattern(lang: ModuleType) -> re.Pattern:
+    """One regex per language: a number (in its digit conventions; a leading
+    point only after a space, a currency sign or "("), a word, or one symbol."""
+    pattern = _PATTERNS.get(lang.CODE)
+    if pattern is None:
+        start = r"\d|(?<![^\s$€£(])\.\d" if lang.LEADING_POINT else r"\d"
+        pattern = re.compile(rf"(?P<num>(?=(?:{start}))(?:{lang.NUM_RE.pattern}))"
+                             rf"|(?P<word>{_WORD.pattern})|(?P<sym>\S)")
+        _PATTERNS[lang.CODE] = pattern
+    return pattern
 
 
 def joined(tokens: list[Token], i: int, max_gap: int = 3) -> bool:
     """True if token i follows token i-1 on the same line with only a short space."""
     gap = tokens[i].gap
+    if gap == " " or gap == "":
+        return True
     return len(gap) <= max_gap and "\n" not in gap and gap.strip() == ""
 
 
@@ -80,8 +78,8 @@ def next_word(tokens: list[Token], i: int) -> int | None:
     tok = tokens[j]
     if tok.kind == "sym" and tok.text in HYPHENS and not tok.gap and j + 1 < len(tokens):
         nxt = tokens[j + 1]
-        return j + 1 if nxt.is_word and not nxt.gap else None
-    if tok.is_word and tok.gap and joined(tokens, j):
+        return j + 1 if nxt.is_word and not nxt.gap and not nxt.stop else None
+    if tok.is_word and tok.gap and joined(tokens, j) and not tok.stop:
         return j
     return None
 

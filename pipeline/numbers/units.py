@@ -10,17 +10,19 @@ from types import ModuleType
 
 from .atoms import ABBR_ALWAYS, ABBR_WITH_CURRENCY, CURRENCY_SYMBOLS
 from .draft import Draft
+from .model import TEXT_KINDS
 from .phrases import match_any, skip_link
 from .tokens import Token, joined
 
 ISO_CODES = {"USD": "USD", "EUR": "EUR", "GBP": "GBP", "US$": "USD"}
 _SPACED_ABBR_EXCLUDED = frozenset({"M", "k"})  # "5 M" alone is too vague; "5 M€" is fine
 MAX_SYMBOL_GAP = 1
+MULTIPLIER_SIGNS = frozenset({"x", "X", "×"})
 
 
 def attach_units(drafts: list[Draft], tokens: list[Token], lang: ModuleType) -> None:
     for draft in drafts:
-        if draft.kind in ("code", "date"):
+        if draft.kind == "code" or draft.kind in TEXT_KINDS:
             continue
         _prefix_currency(draft, tokens)
         if draft.digits is not None and not draft.mag and not draft.ordinal:
@@ -71,6 +73,8 @@ def _suffix(draft: Draft, tokens: list[Token], lang: ModuleType) -> None:
     if j >= len(tokens) or not joined(tokens, j):
         return
     tok = tokens[j]
+    if draft.unit is None and _other_unit(draft, tokens, j, lang):
+        return
     if draft.unit is None and tok.text == "%" and _near(tokens, j):
         draft.kind, draft.unit, draft.last = "percent", "%", j
         return
@@ -93,6 +97,22 @@ def _suffix(draft: Draft, tokens: list[Token], lang: ModuleType) -> None:
                 tokens, k, lang.CURRENCY_PHRASES_AFTER_DE)
     if hit:
         _set_currency(draft, hit[1], hit[0])
+
+
+def _other_unit(draft: Draft, tokens: list[Token], j: int, lang: ModuleType) -> bool:
+    """Percentage points ("10pp", "10 percentage points", "10 points de pourcentage")
+    and multipliers ("2x", "3×", "three times", "deux fois")."""
+    hit = match_any(tokens, j, lang.POINTS_PHRASES)
+    if hit:
+        draft.kind, draft.unit, draft.last = "points", "pp", hit[0]
+        return True
+    tok = tokens[j]
+    glued = tok.text in MULTIPLIER_SIGNS and (not tok.gap or tok.text == "×" and _near(tokens, j))
+    said = tok.low in lang.TIMES_WORDS and tok.gap and draft.value != 1 and not draft.ordinal
+    if (glued or said) and not draft.weak and draft.single not in lang.WEAK_WORDS:
+        draft.kind, draft.unit, draft.last = "multiplier", "x", j
+        return True
+    return False
 
 
 def _set_currency(draft: Draft, iso: str, last: int) -> None:

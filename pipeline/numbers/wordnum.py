@@ -55,6 +55,15 @@ def lookup(tokens: list[Token], j: int, lang: ModuleType) -> _Word | None:
     tok = tokens[j]
     if not tok.is_word or tok.tag:
         return None
+    if tok.stop or (j + 1 < len(tokens) and tokens[j + 1].stop) or j + 2 < len(tokens) and tokens[j + 2].stop:
+        return _lookup(tokens, j, lang)  # another reading: no cache
+    if tok.looked is None:
+        tok.looked = (_lookup(tokens, j, lang),)
+    return tok.looked[0]
+
+
+def _lookup(tokens: list[Token], j: int, lang: ModuleType) -> _Word | None:
+    tok = tokens[j]
     low = tok.low
     if lang.COMPOUNDS:
         k = next_word(tokens, j)
@@ -62,7 +71,7 @@ def lookup(tokens: list[Token], j: int, lang: ModuleType) -> _Word | None:
             nxt = tokens[k].low
             if (low, nxt) in lang.COMPOUNDS:
                 return _Word(lang.COMPOUNDS[(low, nxt)], "tens", k, False)
-            if low == "quatre" and nxt in ("vingtième", "vingtièmes"):
+            if low == "quatre" and nxt in ("vingtième", "vingtièmes", "vingtsième"):
                 return _Word(80, "tens", k, True)
     if low in lang.CARDINALS:
         value = lang.CARDINALS[low]
@@ -89,10 +98,10 @@ class _Acc:
         if simple and w.cls in ("hundred", "mag"):
             return False
         if self.n == 0:
-            return w.cls != "mag" or word in lang.BARE_MAGNITUDES
+            return w.cls != "mag" or w.ordinal or word in lang.BARE_MAGNITUDES
         if self.last_cls == "zero" or w.cls == "zero":
             return False
-        if lang.FRENCH_TENS and w.value in (1, 2) and w.ordinal and word not in ("unième",):
+        if lang.FRENCH_TENS and w.value in (1, 2) and w.ordinal and word in lang.WEAK_WORDS:
             return False  # "premier", "second" only start a phrase
         low = self.group % 100
         if w.cls == "unit":
@@ -111,8 +120,12 @@ class _Acc:
             return self.group < 100 and self.total == 0 and self.last_mag == _INF
         # magnitude
         if w.value < self.last_mag:
-            return self.group > 0
-        return self.group == 0 and 0 < self.total < w.value
+            return self.group > 0 or word in lang.BARE_MAGNITUDES  # "millions mille"
+        if self.group == 0:
+            return 0 < self.total < w.value
+        # "mille cinq cents milliards", "one thousand five hundred million": the
+        # whole phrase so far counts the larger magnitude
+        return self.last_mag * 1000 <= w.value
 
     def take(self, w: _Word) -> None:
         if w.cls == "hundred":
@@ -122,7 +135,7 @@ class _Acc:
             if w.value < self.last_mag:
                 self.total += max(self.group, 1) * w.value
             else:
-                self.total *= w.value
+                self.total = (self.total + self.group) * w.value
             self.group = 0
             self.last_mag = w.value
             self.max_scale = max(self.max_scale, w.value)
@@ -140,6 +153,8 @@ class _Acc:
 def parse_words(tokens: list[Token], i: int, lang: ModuleType, simple: bool = False,
                 allow_link: bool = True) -> WordNumber | None:
     """Parse the longest number phrase starting at token i; None if there is none."""
+    if tokens[i].low not in lang.ARTICLE_ONE and lookup(tokens, i, lang) is None:
+        return None
     acc = _Acc()
     last: int | None = None
     j = i
@@ -162,7 +177,11 @@ def parse_words(tokens: list[Token], i: int, lang: ModuleType, simple: bool = Fa
             break
         k = next_word(tokens, last)
         if k is None:
-            break
+            k = _after_comma(acc, tokens, last, lang)
+            if k is None:
+                break
+            j = k
+            continue
         if tokens[k].low == lang.LINK_WORD:
             k2 = next_word(tokens, k)
             if allow_link and k2 is not None and _link_ok(acc, tokens, k2, lang):
@@ -195,10 +214,47 @@ def _link_ok(acc: _Acc, tokens: list[Token], k2: int, lang: ModuleType) -> bool:
         if acc.last_cls != "tens" or low not in _FRENCH_LINK_TENS:
             return False
         return nxt in ("un", "une", "unième") or (low == 60 and nxt in ("onze", "onzième"))
-    if acc.last_cls not in ("hundred", "mag"):
+    if acc.last_cls == "hundred":
+        # "two hundred and fifty (thousand)": the tens and units of the same group,
+        # not "one hundred and two hundred" (two numbers)
+        sub = parse_words(tokens, k2, lang, simple=True)
+        if sub is None:
+            return False
+        after = next_word(tokens, sub.last)
+        head = lookup(tokens, after, lang) if after is not None and not sub.ordinal else None
+        return head is None or head.cls != "hundred"
+    if acc.last_cls != "mag":
         return False
     sub = parse_words(tokens, k2, lang, allow_link=False)
     return sub is not None and sub.max_scale < acc.last_value
+
+
+def _after_comma(acc: _Acc, tokens: list[Token], last: int, lang: ModuleType) -> int | None:
+    """English "one thousand, two hundred and thirty-four" (num2words' spelling):
+    a comma after a magnitude continues the number with what is below it."""
+    j = last + 1
+    if not (lang.MAGNITUDE_COMMA and acc.last_cls == "mag" and j + 1 < len(tokens)):
+        return None
+    comma, word = tokens[j], tokens[j + 1]
+    if comma.text != "," or comma.gap or word.gap != " " or not word.is_word or word.stop:
+        return None
+    top = _top_scale(tokens, j + 1, lang)
+    return j + 1 if 0 < top < acc.last_mag else None
+
+
+def _top_scale(tokens: list[Token], j: int | None, lang: ModuleType) -> int:
+    """The largest word value in the run of number words from j (0: none)."""
+    top = 0
+    while j is not None:
+        w = lookup(tokens, j, lang)
+        if w is None:
+            if tokens[j].low != lang.LINK_WORD:
+                break
+        else:
+            top = max(top, w.value)
+            j = w.last
+        j = next_word(tokens, j)
+    return top
 
 
 def _half(num: WordNumber, acc: _Acc, tokens: list[Token], lang: ModuleType) -> bool:

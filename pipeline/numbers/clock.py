@@ -1,0 +1,150 @@
+"""Times of day: "3:45 pm", "3pm", "3.45 p.m.", "14:30", fr "14h30", "14 h",
+"quatorze heures trente", en "three forty-five p.m.".
+
+Found on tokens before bare numbers (like numeric dates), so that their digits
+are not read as counts. The value is "HH:MM" on a 24-hour clock; "3:45"
+alone is "03:45" with no unit, and compare pairs it with "15:45" too.
+"""
+
+from __future__ import annotations
+
+import re
+from types import ModuleType
+
+from .draft import Draft
+from .tokens import Token, joined, next_word
+from .wordnum import parse_words
+
+_DOTTED = re.compile(r"(\d{1,2})\.(\d{2})")
+_MERIDIEMS = {"am": 0, "pm": 12, "a.m": 0, "p.m": 12}
+# a time's unit says how its hour was given: "am"/"pm", H24 ("14:30", "14h30"), or
+# None ("3:45": either; compare pairs it with 03:45 and 15:45)
+H24 = "24h"
+_CUES = frozenset({"am", "pm", "a", "p"})  # the first token of a meridiem
+
+
+def clock_times(tokens: list[Token], lang: ModuleType, used: set[int]) -> tuple[list[Draft], set[int]]:
+    found, taken = [], set()
+    said = any(t.low in lang.HOUR_WORDS or t.low in _CUES for t in tokens)  # else no time in words
+    i = 0
+    while i < len(tokens):
+        hit = None if i in used else (_digits(tokens, i, lang) or (said and _words(tokens, i, lang)) or None)
+        if hit is None:
+            i += 1
+            continue
+        hour, minute, last, unit = hit
+        found.append(Draft(f"{hour:02d}:{minute:02d}", "time", i, last, unit=unit))
+        taken.update(range(i, last + 1))
+        i = last + 1
+    return found, taken
+
+
+def _digits(tokens: list[Token], i: int, lang: ModuleType):
+    tok = tokens[i]
+    if tok.kind != "num" or (i and not tok.gap and tokens[i - 1].kind != "sym"):
+        return None
+    if i >= 2 and not tok.gap and tokens[i - 1].text in ":." and tokens[i - 2].kind == "num":
+        return None  # the tail of "2:05:30"
+    dotted = _DOTTED.fullmatch(tok.text)
+    if dotted and lang.CODE == "en":  # "3.45 pm": a decimal unless am/pm follows
+        return _with_meridiem(tokens, i, int(dotted.group(1)), int(dotted.group(2)), required=True)
+    if not (tok.text.isdigit() and len(tok.text) <= 2):
+        return None
+    hour = int(tok.text)
+    nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+    if nxt is not None and not nxt.gap and nxt.text in (":", "h") and i + 2 < len(tokens):
+        mins = tokens[i + 2]
+        more = i + 3 < len(tokens) and tokens[i + 3].text in ":." and not tokens[i + 3].gap \
+            and i + 4 < len(tokens) and tokens[i + 4].kind == "num" and not tokens[i + 4].gap
+        if more:
+            return None  # "2:05:30": a duration or a timestamp, not a time of day
+        if not mins.gap and mins.kind == "num" and len(mins.text) == 2 and mins.text.isdigit():
+            return _with_meridiem(tokens, i + 2, hour, int(mins.text), required=False)
+    if nxt is not None and nxt.low in lang.HOUR_WORDS and joined(tokens, i + 1) and hour <= 23:
+        return _french_minutes(tokens, i + 1, hour, lang)
+    return _with_meridiem(tokens, i, hour, 0, required=True)
+
+
+def _with_meridiem(tokens: list[Token], last: int, hour: int, minute: int, required: bool):
+    """The time ending at token `last`, with the am/pm after it; None if `required` and none."""
+    end, offset = _meridiem(tokens, last + 1)
+    if end is None:
+        if required or not _valid(hour, minute):
+            return None
+        return hour, minute, last, (H24 if hour > 12 or hour == 0 else None)
+    if not 1 <= hour <= 12 or minute > 59:
+        return None
+    return (hour % 12) + offset, minute, end, ("pm" if offset else "am")
+
+
+def _meridiem(tokens: list[Token], j: int) -> tuple[int | None, int]:
+    """("pm" | "p.m." | "PM" at j) -> (last token, 0 or 12); (None, 0) if none."""
+    if j >= len(tokens) or len(tokens[j].gap) > 1 or "\n" in tokens[j].gap:
+        return None, 0
+    low = tokens[j].low
+    if low in ("am", "pm"):
+        return j, _MERIDIEMS[low]
+    if (low in ("a", "p") and j + 2 < len(tokens) and tokens[j + 1].text == "."
+            and tokens[j + 2].low == "m" and not tokens[j + 1].gap and not tokens[j + 2].gap):
+        end = j + 3 if j + 3 < len(tokens) and tokens[j + 3].text == "." and not tokens[j + 3].gap else j + 2
+        return end, _MERIDIEMS[low + ".m"]
+    return None, 0
+
+
+def _french_minutes(tokens: list[Token], h: int, hour: int, lang: ModuleType):
+    """After "14 h", "14 heures", "quatorze heures": the minutes, if any."""
+    j = h + 1
+    if j >= len(tokens) or not joined(tokens, j, 1) or (tokens[h].low == "h" and not tokens[h].gap
+                                                        and tokens[j].gap):
+        return hour, 0, h, H24
+    tok = tokens[j]
+    if tok.kind == "num" and tok.text.isdigit() and len(tok.text) == 2 and int(tok.text) < 60:
+        return hour, int(tok.text), j, H24
+    mins = parse_words(tokens, j, lang, simple=True) if tok.is_word else None
+    if mins is not None and not mins.ordinal and 1 <= mins.value < 60 and mins.single not in lang.WEAK_WORDS:
+        return hour, int(mins.value), mins.last, H24
+    return hour, 0, h, H24
+
+
+def _words(tokens: list[Token], i: int, lang: ModuleType):
+    """en "three forty-five p.m.", "three p.m."; fr "quatorze heures (trente)"."""
+    tok = tokens[i]
+    if not tok.is_word or (i and tokens[i - 1].kind == "sym" and not tok.gap):
+        return None
+    hour = parse_words(tokens, i, lang, simple=True)
+    if hour is None or hour.ordinal or hour.value > 23 or hour.single in lang.WEAK_WORDS:
+        return None  # "une heure" is an hour long, not one o'clock
+    nxt = next_word(tokens, hour.last)
+    if nxt is None:
+        return None
+    if tokens[nxt].low in lang.HOUR_WORDS and tokens[nxt].low != "h":
+        return _french_minutes(tokens, nxt, int(hour.value), lang)
+    if lang.CODE != "en":
+        return None
+    minute, last = 0, hour.last
+    mins = parse_words(tokens, nxt, lang, simple=True)
+    if tokens[nxt].low in lang.YEAR_OH:  # "three oh five p.m."
+        k = next_word(tokens, nxt)
+        mins = parse_words(tokens, k, lang, simple=True) if k is not None else None
+        if mins is None or mins.value >= 10:
+            return None
+    if mins is not None and not mins.ordinal and mins.value < 60:
+        minute, last = int(mins.value), mins.last
+    return _with_meridiem(tokens, last, int(hour.value), minute, required=True)
+
+
+def _valid(hour: int, minute: int) -> bool:
+    return 0 <= hour <= 23 and 0 <= minute <= 59
+
+
+def said_times(drafts: list[Draft], tokens: list[Token]) -> list[Draft]:
+    """"three forty-five" said for "3:45": two counts in words that may be a time
+    (hour 1-12, then minutes 10-59). Only offered to compare() when the script
+    has a time left unmatched: alone, they stay two numbers."""
+    found = []
+    for a, b in zip(drafts, drafts[1:]):
+        if (a.kind == b.kind == "number" and a.words and b.words and b.first == a.last + 1
+                and joined(tokens, b.first, 1) and not (a.decimal or b.decimal or a.mag or b.mag)
+                and 1 <= a.value <= 12 and 10 <= b.value <= 59 and not (a.ordinal or b.ordinal)):
+            found.append(Draft(f"{int(a.value):02d}:{int(b.value):02d}", "time", a.first, b.last))
+    return found

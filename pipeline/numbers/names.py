@@ -1,0 +1,74 @@
+"""Product and model names: "Microsoft 365", "IBM 701", "Windows 11", "Go 1.21",
+"iPhone 15", "Paris 2024". A number written right after a capitalized word is
+part of a name, spoken as written and not verified as an amount, when
+  * the word is all capitals or mixed case ("IBM 701", "iPhone 15"), or
+  * the number is a version or a year ("Go 1.21", "Paris 2024"), or
+  * nothing but punctuation, a capitalized word or "and"/"or" follows it
+    ("Windows 11.", "Microsoft 365 and ...");
+and never when the word starts a sentence or a phrase ("In 2024", "Since 2020",
+"Les 300") or the number carries a unit or a magnitude ("Nvidia 40 %").
+"In Paris 15 new lanes" stays a count: when in doubt, a number is checked.
+
+Versions ("v2.1.3", "GPT-4") are codes already (atoms.py). In what Whisper
+heard, such a number is still offered to compare() as a weak candidate: a
+segment-initial "Employs 400" must not lose the script's 400.
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from .draft import Draft
+from .tokens import Token, is_latin_letter, joined
+
+# words that start sentences and phrases in both languages, before a number
+COMMON_OPENERS = frozenset({
+    # English
+    "in", "on", "at", "by", "for", "from", "to", "of", "since", "until", "till", "before", "after",
+    "during", "over", "under", "about", "around", "nearly", "almost", "only", "just", "some", "all",
+    "the", "a", "an", "and", "but", "or", "so", "yet", "with", "without", "between", "among", "per",
+    "up", "down", "than", "then", "now", "here", "there", "this", "that", "these", "those", "its",
+    "their", "our", "your", "his", "her", "my", "we", "they", "it", "he", "she", "you", "another",
+    "each", "every", "both", "more", "less", "fewer", "roughly", "approximately", "exactly", "over",
+    "above", "below", "within", "through", "across", "against", "toward", "towards", "into",
+    "another", "still", "also", "even", "some", "most", "least", "plus", "minus", "like", "as",
+    "when", "while", "if", "because", "although", "though", "whereas", "nearly", "circa",
+    "last", "next", "past", "first", "latest", "recent", "total", "average", "median", "many",
+    "few", "several", "barely", "fully", "nine", "out", "what", "which", "who", "whose",
+    # French
+    "en", "dans", "depuis", "dès", "des", "le", "la", "les", "l", "un", "une", "du", "de", "d", "sur",
+    "sous", "pour", "par", "avec", "sans", "avant", "après", "pendant", "entre", "selon", "environ",
+    "près", "moins", "seulement", "et", "mais", "ou", "donc", "ni", "car", "ce", "cet", "cette",
+    "ces", "ses", "leurs", "nos", "vos", "il", "elle", "ils", "elles", "nous", "vous", "je", "au",
+    "aux", "jusqu", "vers", "chaque", "tous", "toutes", "quelque", "quelques", "presque", "soit",
+    "voici", "voilà", "fin", "début", "mi", "courant", "dont", "où", "quand", "si", "comme",
+})
+
+
+def mark_names(drafts: list[Draft], tokens: list[Token], lang: ModuleType) -> None:
+    for draft in drafts:
+        if (draft.kind == "number" and draft.digits is not None and not draft.mag and not draft.ordinal
+                and draft.unit is None and draft.first > 0 and _name_word(tokens, draft.first - 1, lang)
+                and joined(tokens, draft.first, 1) and _name_like(draft, tokens, lang)):
+            draft.kind, draft.name = "code", True
+
+
+def _name_like(draft: Draft, tokens: list[Token], lang: ModuleType) -> bool:
+    word = tokens[draft.first - 1].text
+    if word.isupper() or not word[1:].islower() or draft.decimal or draft.year_like:
+        return True
+    after = draft.last + 1
+    if after >= len(tokens) or "\n" in tokens[after].gap:
+        return True
+    nxt = tokens[after]
+    return not nxt.is_word or nxt.text != nxt.low or nxt.low in _LIST_WORDS
+
+
+_LIST_WORDS = frozenset({"and", "or", "et", "ou"})
+
+
+def _name_word(tokens: list[Token], j: int, lang: ModuleType) -> bool:
+    tok = tokens[j]
+    if not tok.is_word or len(tok.text) < 2 or not is_latin_letter(tok.text[0]) or tok.text == tok.low:
+        return False  # a capital somewhere: "Windows", "IBM", "iPhone"
+    return tok.low not in COMMON_OPENERS and tok.low not in lang.MONTHS and tok.low not in lang.NOT_NAMES

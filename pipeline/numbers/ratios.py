@@ -1,0 +1,77 @@
+"""Fractions: "1/3", "one-third", "a third", "two-thirds", "half", fr "un tiers",
+"trois quarts", "la moitié". The value is the fraction in lowest terms ("1/3").
+
+"the third one" stays a rank; "the first half", "the third quarter" are
+periods, not fractions; "one and a half" is 1.5 (wordnum).
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from types import ModuleType
+
+from .draft import Draft
+from .tokens import HYPHENS, Token, next_word
+
+MAX_DENOMINATOR = 100
+
+
+def digit_fraction(tokens: list[Token], i: int) -> Draft | None:
+    """"1/3", "3/4": a smaller number over a larger one, nothing glued around."""
+    if i + 2 >= len(tokens):
+        return None
+    num, bar, den = tokens[i], tokens[i + 1], tokens[i + 2]
+    if bar.text != "/" or bar.gap or den.gap or den.kind != "num" or not (num.text.isdigit() and den.text.isdigit()):
+        return None
+    after = tokens[i + 3] if i + 3 < len(tokens) else None
+    if after is not None and not after.gap and (after.text in "/-." or after.kind == "num"):
+        return None  # "1/3/2025", "24/7-..."
+    if i and not num.gap and tokens[i - 1].text in "/-":
+        return None
+    n, d = int(num.text), int(den.text)
+    if not 0 < n < d <= MAX_DENOMINATOR:
+        return None
+    return Draft(_value(n, d), "fraction", i, i + 2, digits=num.text)
+
+
+def word_fraction(tokens: list[Token], i: int, lang: ModuleType) -> Draft | None:
+    """A count word then a fraction name ("two-thirds", "un tiers"), or a name
+    that is a fraction by itself ("half", "la moitié")."""
+    tok = tokens[i]
+    if tok.low in lang.LONE_FRACTIONS and not _period(tokens, i, lang) and not _hyphen_after(tokens, i):
+        return Draft(_value(1, lang.LONE_FRACTIONS[tok.low]), "fraction", i, i, words=True)
+    count = lang.FRACTION_COUNT_WORDS.get(tok.low)
+    k = next_word(tokens, i)
+    if count is None or k is None:
+        return None
+    name = tokens[k].low
+    if name in lang.FRACTION_NAMES:
+        den = lang.FRACTION_NAMES[name]
+    elif count > 1 and name.endswith("s") and lang.ORDINALS.get(name[:-1], 0) > 2:
+        den = lang.ORDINALS[name[:-1]]  # "two fifths", "trois cinquièmes"
+    elif (count == 1 and tok.low not in lang.ARTICLE_ONE and lang.ORDINALS.get(name, 0) > 4
+          and not (i and tokens[i - 1].low in lang.DATE_ARTICLES)):
+        den = lang.ORDINALS[name]  # "one-fifth", "un cinquième"; not "the one hundredth time"
+    else:
+        return None
+    if den > MAX_DENOMINATOR or count >= den or _period(tokens, k, lang):
+        return None
+    return Draft(_value(count, den), "fraction", i, k, words=True)
+
+
+def _value(n: int, d: int) -> str:
+    f = Fraction(n, d)
+    return f"{f.numerator}/{f.denominator}"
+
+
+def _period(tokens: list[Token], k: int, lang: ModuleType) -> bool:
+    """"the first half", "the third quarter": a part of a year, not a fraction."""
+    j = k - 1
+    while j >= 0 and tokens[j].text in HYPHENS:
+        j -= 1
+    return j >= 0 and tokens[j].low in lang.PERIOD_ORDINALS
+
+
+def _hyphen_after(tokens: list[Token], i: int) -> bool:
+    """"half-year", "half-time": part of a compound word."""
+    return i + 1 < len(tokens) and tokens[i + 1].text in HYPHENS and not tokens[i + 1].gap
