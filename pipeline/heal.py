@@ -52,9 +52,9 @@ def failing_segments(report: dict) -> list[str]:
 
 
 def other_engine(used: str, lang: str) -> str | None:
-    from .tts import OFFLINE_PREFERENCE, get_engine
+    from .tts import get_engine, offline_preference
 
-    for name in OFFLINE_PREFERENCE:
+    for name in offline_preference(lang):
         if name != used and get_engine(name).supports(lang):
             return name
     return None

@@ -23,7 +23,7 @@ from . import condense, paths
 from .errors import EngineError, EngineUnavailable, InputError, UnsupportedLanguage
 from .fsio import json_digest, read_json, sha256_file, write_json
 from .settings import EpisodeSettings
-from .tts import OFFLINE_PREFERENCE, TtsEngine, fallback_chain, get_engine, wav_ok
+from .tts import TtsEngine, fallback_chain, get_engine, offline_preference, wav_ok
 from .tts.text import protect_numbers, separate_close_numbers, spell_numbers
 
 # Which numbers to spell out (pipeline.numbers.spell_out) before an engine
@@ -41,6 +41,19 @@ SPELL_OUT_POLICY: dict[str, dict[str, frozenset[str]]] = {
         "*": frozenset({"space_grouped", "decimal_point", "currency", "ordinal"}),
     },
     "piper": {
+        "en": frozenset({"space_grouped", "currency"}),
+        "fr": frozenset({"decimal_point", "currency", "ordinal"}),
+        "*": frozenset({"space_grouped", "decimal_point", "currency", "ordinal"}),
+    },
+    # Kokoro phonemizes with espeak-ng too (kokoro-onnx -> phonemizer).
+    "kokoro": {
+        "en": frozenset({"space_grouped", "currency"}),
+        "fr": frozenset({"decimal_point", "currency", "ordinal"}),
+        "*": frozenset({"space_grouped", "decimal_point", "currency", "ordinal"}),
+    },
+    # Pico has its own text front end: "$49.2" and "49.2" in French are misread
+    # like espeak's, ordinals too (measured on the shared vectors).
+    "pico": {
         "en": frozenset({"space_grouped", "currency"}),
         "fr": frozenset({"decimal_point", "currency", "ordinal"}),
         "*": frozenset({"space_grouped", "decimal_point", "currency", "ordinal"}),
@@ -131,7 +144,7 @@ def _chain(engine: str, lang: str, get: Callable[[str], TtsEngine]) -> list[str]
     if "piper" in chain or get("piper") is get_engine("piper"):
         return chain
     out = []
-    for name in (engine, *OFFLINE_PREFERENCE):
+    for name in (engine, *offline_preference(lang)):
         if name not in out and (name in chain or (name == "piper" and get(name).supports(lang))):
             out.append(name)
     return out
