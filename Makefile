@@ -10,7 +10,7 @@ KOKORO  := .models/kokoro/manifest.json
 
 TTS     ?=
 TTS_ARG := $(if $(TTS),--tts $(TTS),)
-HEAL_ROUNDS ?= 3
+HEAL_ROUNDS ?= 6
 ASR     ?= faster-whisper
 ASR_MODEL ?= base
 DEMO    := episodes/demo.md
@@ -33,7 +33,7 @@ help: ## list the targets
 	@echo "Variables: SRC=path/to/post.md (any folder)  EP=<slug>  TTS=gtts|piper|kokoro|pico|espeak"
 	@echo "           (default: the post's settings file, else gtts; offline fallbacks: fr kokoro, pico,"
 	@echo "           espeak; en piper, kokoro, pico, espeak)  ASR=faster-whisper|whisper  ASR_MODEL=base"
-	@echo "           HEAL_ROUNDS=3  POST_LANG=fr|en (detected when unset)  ALLOW_UNVERIFIED=1  PORT=8000"
+	@echo "           HEAL_ROUNDS=6  POST_LANG=fr|en (detected when unset)  ALLOW_UNVERIFIED=1  PORT=8000"
 	@echo
 	@if [ -x $(PY) ]; then $(PY) -m pipeline engines 2>/dev/null || true; \
 	  else echo "Engines: run make setup first, then make help lists them and what works here"; fi

@@ -17,7 +17,7 @@ from .settings import EpisodeSettings, load_settings
 DEFAULT_TTS = "gtts"
 DEFAULT_ASR = "faster-whisper"
 DEFAULT_ASR_MODEL = "base"     # provisioned offline; other sizes need the user's own cache
-DEFAULT_HEAL_ROUNDS = 3
+DEFAULT_HEAL_ROUNDS = 6    # one round per heal strategy (pipeline.heal.STRATEGIES)
 
 # File names inside an episode folder; the Makefile uses the same names.
 POST, SCRIPT, AUDIO, TIMELINE, TRANSCRIPT, REPORT, NOTES = (

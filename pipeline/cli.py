@@ -38,7 +38,7 @@ def make_parser() -> argparse.ArgumentParser:
     b.add_argument("--allow-unverified", action="store_true",
                    help="exit 0 even when numbers were lost (the report still says so)")
     b.add_argument("--heal-rounds", type=int, default=None,
-                   help="rounds of re-speaking failing segments (default 3; 0 = off)")
+                   help="rounds of re-speaking failing segments, one heal strategy each (default 6; 0 = off)")
 
     s = sub.add_parser("ingest", help="post -> post.json")
     s.add_argument("source", type=Path)

@@ -2,11 +2,15 @@
 
 For each failing segment, strategies are tried in order, one per round, within
 a bounded number of rounds: speak every number through the verbalizer, then
-also slow down, then another offline engine. Only the failing segments are
-re-synthesized (the others come from the TTS cache), the episode is
-re-assembled, transcribed once more and re-verified. What was tried and what
-worked is written into verify.json; the overrides that worked are kept in
-overrides.json so later rebuilds speak those segments the same way.
+another take of the same voice, another wording of the numbers, slower, then
+another offline engine of the language's chain (normal speed, then slower).
+Only the failing segments are re-synthesized (the others come from the TTS
+cache), the episode is re-assembled, transcribed once more and re-verified.
+Each segment then keeps the attempt that lost the fewest numbers, and only if
+it lost fewer than the first build: a segment is never left in another voice
+(or wording) that fixed nothing. What was tried and what worked is written
+into verify.json; the overrides kept are in overrides.json so later rebuilds
+speak those segments the same way.
 """
 
 import hashlib
@@ -17,14 +21,17 @@ from . import fsio
 from .condense import load_script, segments
 
 OVERRIDES = "overrides.json"
-DEFAULT_ROUNDS = 3
 SLOW_RATE = 0.85
-# (name, override): each later strategy keeps what the earlier ones did.
+# (name, override): each strategy is one way of speaking the segment.
 STRATEGIES = [
     ("verbalize", {"spell": "all"}),
+    ("another-take", {"spell": "all", "take": 1}),
+    ("reword", {"spell": "all", "reword": True}),
     ("slower", {"spell": "all", "rate": SLOW_RATE}),
-    ("other-engine", {"spell": "all", "rate": SLOW_RATE, "engine": None}),
+    ("other-engine", {"spell": "all", "engine": None}),
+    ("other-engine-slower", {"spell": "all", "rate": SLOW_RATE, "engine": None}),
 ]
+DEFAULT_ROUNDS = len(STRATEGIES)
 STRATEGY_INDEX = {name: i for i, (name, _) in enumerate(STRATEGIES)}
 FAILING = ("lost", "changed")
 
@@ -51,7 +58,8 @@ def failing_segments(report: dict) -> list[str]:
     return seen
 
 
-def other_engine(used: str, lang: str) -> str | None:
+def other_engine(used: str | None, lang: str) -> str | None:
+    """The best offline engine of `lang`'s chain that is not `used`."""
     from .tts import get_engine, offline_preference
 
     for name in offline_preference(lang):
@@ -131,7 +139,7 @@ def keep_best(ep: Path, report: dict, history: dict, before: dict, overrides: di
     changed = False
     for sid, tries in history.items():
         best = min(range(len(tries)), key=lambda i: (failures(tries[i]["statuses"]), i))
-        if failures(before.get(sid, [])) < failures(tries[best]["statuses"]):
+        if failures(before.get(sid, [])) <= failures(tries[best]["statuses"]):   # nothing gained
             overrides.pop(sid, None)
             kept = None
         else:

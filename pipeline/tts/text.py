@@ -83,3 +83,33 @@ def separate_close_numbers(text: str, lang: str) -> str:
             pos = a.end
     out.append(text[pos:])
     return "".join(out)
+
+
+# Another wording of the numbers, for a segment Whisper misheard (pipeline.heal):
+# fr "en 2028" -> "en l'an 2028" (a bare year is heard as 2018, 2020, 2022);
+# en "two hundred fourteen million" -> "two hundred and fourteen million".
+_FR_YEAR_AFTER_EN = re.compile(r"\b([Ee]n)\s+(?=(?:1[89]|20)\d\d\b(?![,.]\d|\s*%))")
+_EN_HUNDRED = re.compile(r"\b(hundred)\s+(?!and\b|thousand\b|million\b|billion\b|trillion\b|"
+                         r"dollars?\b|euros?\b|pounds?\b|percent\b|point\b)(?=[a-z]+\b)")
+_EN_NUMBER_WORD = re.compile(r"(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+                             r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|"
+                             r"twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)\b")
+
+
+def reword_numbers(text: str, lang: str) -> str:
+    """`text` in another wording a listener hears the same, for Whisper to get a
+    second chance. French works on digits (before spelling out), English on
+    words (after): pipeline.synthesize.spoken_text calls it on both sides."""
+    base = lang.split("-")[0].lower()
+    if base == "fr":
+        return _FR_YEAR_AFTER_EN.sub(r"\1 l'an ", text)
+    if base == "en":
+        out, pos = [], 0
+        for m in _EN_HUNDRED.finditer(text):
+            if _EN_NUMBER_WORD.match(text, m.end()):
+                out.append(text[pos:m.end()] + "and ")
+                pos = m.end()
+        out.append(text[pos:])
+        return "".join(out)
+    return text
+
