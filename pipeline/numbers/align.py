@@ -91,4 +91,10 @@ def compare(script: str | list[Mention], heard: str, lang: str) -> list[Match]:
     """One Match per script number, in order: ok | changed | lost | unit-missing."""
     said = script_mentions(script, lang)
     found = [(m, d.weak) for m, d in annotated(heard, lang) if d.kind != "code"]
-    return align(said, found)
+    matches = align(said, found)
+    compose = getattr(get_lang(lang), "compose_heard", None)   # fr: "60 et 11" may be 71
+    if compose and any(m.status != "ok" for m in matches):
+        composed = align(said, compose(found, heard, said))
+        if sum(m.status == "ok" for m in composed) > sum(m.status == "ok" for m in matches):
+            return composed
+    return matches

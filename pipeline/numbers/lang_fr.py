@@ -229,3 +229,43 @@ PERIOD_CUE_RE = re.compile(
     r"(?:semestre|trimestre)\s*$", re.IGNORECASE)
 # "les 2025 premières startups": a plural determiner before a count
 COUNT_DET_RE = re.compile(r"\b(?:les|des|ces|ses|leurs|nos|vos|aux)\s+$", re.IGNORECASE)
+
+
+# -- heard compositions ----------------------------------------------------------
+# Whisper base writes French compounds by their parts: "soixante et onze" as
+# "60 et 11", "quatre-vingt-dix-sept" as "4 20 17". Read by French composition,
+# and only when the script says that number (so two real numbers are never merged).
+_COMPOSE_GAP = re.compile(r"\s*(?:-|\bet\b)?\s*")
+
+
+def _composed(parts: list[int]) -> int | None:
+    if len(parts) == 2 and parts[0] == 60 and 10 <= parts[1] <= 19:
+        return 60 + parts[1]
+    if len(parts) == 2 and parts[0] == 80 and 1 <= parts[1] <= 19:
+        return 80 + parts[1]
+    if parts[:2] == [4, 20] and (len(parts) == 2 or (len(parts) == 3 and 1 <= parts[2] <= 19)):
+        return 80 + sum(parts[2:])
+    return None
+
+
+def compose_heard(found: list, heard: str, said: list) -> list:
+    """`found` [(Mention, weak)] with French compositions the script says merged into one."""
+    from .model import Mention
+
+    wanted = {(m.value, m.kind, m.unit) for m in said}
+    out, i = list(found), 0
+    while i < len(out):
+        for n in (3, 2):
+            run = [m for m, _ in out[i:i + n]]
+            if len(run) < n or any(not _COMPOSE_GAP.fullmatch(heard[a.end:b.start]) for a, b in zip(run, run[1:])):
+                continue
+            if any(not m.value.isdigit() for m in run):
+                continue
+            total = _composed([int(m.value) for m in run])
+            last = run[-1]
+            if total is not None and (str(total), last.kind, last.unit) in wanted:
+                merged = Mention(str(total), last.kind, last.unit, heard[run[0].start:last.end], run[0].start, last.end)
+                out[i:i + n] = [(merged, False)]
+                break
+        i += 1
+    return out
