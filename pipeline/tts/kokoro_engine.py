@@ -83,8 +83,10 @@ class KokoroEngine:
                 from kokoro_onnx import Kokoro
             except ImportError as e:
                 raise EngineUnavailable(f"kokoro-onnx not installed: {e}", "pip install kokoro-onnx==0.6.1") from e
-            try:
-                self._kokoro = Kokoro(str(model), str(voices))
+            from .piper_engine import onnx_session, optimized_model_path
+
+            try:   # the graph optimized once per machine, like piper's (7 s of a 12 s load here)
+                self._kokoro = Kokoro.from_session(onnx_session(model, optimized_model_path(model)), str(voices))
             except Exception as e:  # onnxruntime / numpy raise their own types
                 raise EngineError(f"cannot load the Kokoro model {model}: {e}", "run `make setup`") from e
         return self._kokoro
