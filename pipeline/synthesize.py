@@ -102,6 +102,12 @@ def spoken_text(text: str, engine: str, lang: str, on_event: Event | None = None
     return out
 
 
+def override_rate(override: dict, rate: float) -> float:
+    """The speaking rate of a segment under a heal override: its own rate, and a
+    "take" is the same voice once more, a little slower (a new rendition)."""
+    return float(override.get("rate") or rate) * TAKE_RATE ** int(override.get("take") or 0)
+
+
 def cache_key(engine: str, voice: str, lang: str, rate: float, text: str) -> str:
     blob = json.dumps([engine, voice, lang, round(float(rate), 4), text], ensure_ascii=False)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
@@ -243,8 +249,7 @@ def synthesize(
         if progress:
             on_event(f"synthesizing {i}/{len(segs)} ({seg['id']}) ...")
         ov = (overrides or {}).get(seg["id"]) or {}
-        # a "take" is the same voice once more, a little slower (a new rendition)
-        seg_rate = float(ov.get("rate") or rate) * TAKE_RATE ** int(ov.get("take") or 0)
+        seg_rate = override_rate(ov, rate)
         seg_chain = chain
         if ov.get("engine") and ov["engine"] in _chain(ov["engine"], lang, get):
             seg_chain = [ov["engine"], *[c for c in chain if c != ov["engine"]]]
