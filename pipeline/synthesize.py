@@ -31,33 +31,25 @@ from .tts.text import protect_numbers, reword_numbers, separate_close_numbers, s
 # Observed (docs/numbers.md and our own runs): espeak-ng reads en "1 000" as
 # "one zero zero zero", "$49.2 billion" as "dollar forty-nine point two
 # billion"; fr "49.2" as "point deux", "8e" as "huit e", "$49.2" symbol first.
-# Piper phonemizes with espeak-ng, so it inherits exactly those misreadings.
 # gTTS: Google's front end verbalizes numbers well in every language, so we
 # only keep them whole (NBSP) -- except the French-style "1 000" in English.
+ESPEAK_MISREADINGS: dict[str, frozenset[str]] = {
+    "en": frozenset({"space_grouped", "currency"}),
+    "fr": frozenset({"decimal_point", "currency", "ordinal"}),
+    "*": frozenset({"space_grouped", "decimal_point", "currency", "ordinal"}),
+}
 SPELL_OUT_POLICY: dict[str, dict[str, frozenset[str]]] = {
-    "espeak": {
-        "en": frozenset({"space_grouped", "currency"}),
-        "fr": frozenset({"decimal_point", "currency", "ordinal"}),
-        "*": frozenset({"space_grouped", "decimal_point", "currency", "ordinal"}),
-    },
-    "piper": {
-        "en": frozenset({"space_grouped", "currency"}),
-        "fr": frozenset({"decimal_point", "currency", "ordinal"}),
-        "*": frozenset({"space_grouped", "decimal_point", "currency", "ordinal"}),
-    },
-    # Kokoro phonemizes with espeak-ng too (kokoro-onnx -> phonemizer).
-    "kokoro": {
-        "en": frozenset({"space_grouped", "currency"}),
-        "fr": frozenset({"decimal_point", "currency", "ordinal"}),
-        "*": frozenset({"space_grouped", "decimal_point", "currency", "ordinal"}),
-    },
-    # Pico has its own text front end: "$49.2" and "49.2" in French are misread
-    # like espeak's, ordinals too (measured on the shared vectors).
-    "pico": {
-        "en": frozenset({"space_grouped", "currency"}),
-        "fr": frozenset({"decimal_point", "currency", "ordinal"}),
-        "*": frozenset({"space_grouped", "decimal_point", "currency", "ordinal"}),
-    },
+    "espeak": ESPEAK_MISREADINGS,
+    # Piper and Kokoro phonemize with espeak-ng: they inherit its misreadings.
+    "piper": ESPEAK_MISREADINGS,
+    # Kokoro's English voices also blur decimals: "1.5 million", "76.4%", "0.05"
+    # were 5 of the 5 numbers Whisper base missed on the shared English vectors,
+    # and all 5 were heard once spelled out.
+    "kokoro": {**ESPEAK_MISREADINGS, "en": ESPEAK_MISREADINGS["en"] | {"decimal"}},
+    # Pico has its own front end, with the same weak spots in French (Whisper
+    # base, one sentence each: "$49.2 milliards" and "3 500 000 euros" misheard
+    # as digits, right when spelled out).
+    "pico": ESPEAK_MISREADINGS,
     "gtts": {
         "en": frozenset({"space_grouped"}),
         "*": frozenset(),

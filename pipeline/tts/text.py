@@ -11,6 +11,7 @@ project):
 Traits of a number (a number can have several):
   space_grouped   thousands separated by a space/NBSP: "1 000", "12 500 000"
   decimal_point   a "." decimal in a comma-decimal language: fr "49.2"
+  decimal         any decimal: en "1.5", "76.4%"; fr "49,2", "49.2"
   currency        an amount of money: "$49.2", "49,2 €", "3 euros"
   percent         "95 %", "95 percent"
   ordinal         "8e", "1er", "21st"
@@ -41,6 +42,9 @@ def traits(m: numbers.Mention, lang: str) -> frozenset[str]:
         found.add("decimal_point")
     if _ORDINAL_RE.search(m.text):
         found.add("ordinal")
+    comma = lang.split("-")[0] in COMMA_DECIMAL_LANGS
+    if "decimal_point" in found or re.search(r"\d,\d" if comma else r"\d\.\d", m.text):
+        found.add("decimal")
     return frozenset(found)
 
 
