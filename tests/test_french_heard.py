@@ -13,6 +13,7 @@ from pipeline import numbers
     ("Il y a 80 chats.", "Il y a 4 20 chats."),
     ("La hausse est de 97 %.", "La hausse est de 4 20 17 %."),
     ("Le billet coûte 75 euros.", "Le billet coûte 60 15 euros."),
+    ("Son prix moyen est de 2 150 euros.", "Son prix moyen est de 2,150 euros."),   # English thousands
 ])
 def test_a_french_composition_is_the_number_the_script_says(script, heard):
     assert [m.status for m in numbers.compare(script, heard, "fr")] == ["ok"]
@@ -22,6 +23,9 @@ def test_a_french_composition_is_the_number_the_script_says(script, heard):
     ("Il y a 72 chats.", "Il y a 60 et 11 chats.", ["changed"]),          # 71 is not 72
     ("Entre 60 et 11 chats, 71.", "Entre 60 et 11 chats, 71.", ["ok", "ok", "ok"]),  # two real numbers
     ("Il y a 60 et 11 chats.", "Il y a 60 et 11 chats.", ["ok", "ok"]),
+    ("Le taux est de 2,150 %.", "Le taux est de 2,150 %.", ["ok"]),
+    ("Le taux est de 2,15 %.", "Le taux est de 2,150 %.", ["ok"]),
+    ("Il y a 2 150 chats.", "Il y a 2,15 chats.", ["changed"]),
     ("There are 71 cats.", "There are 60 11 cats.", ["changed"]),          # English has no such reading
 ])
 def test_parts_are_never_merged_into_a_number_the_script_does_not_need(script, heard, statuses):

@@ -248,12 +248,29 @@ def _composed(parts: list[int]) -> int | None:
     return None
 
 
+_ENGLISH_GROUPS = re.compile(r"\d{1,3}((?:,\d{3})+)(?!\d)")
+
+
+def _english_thousands(m, wanted: set):
+    """Whisper's English habit in French, "2,150 euros" for 2 150 euros: read the
+    commas as thousands when the script says that number."""
+    from .canon import decimal_str
+    from .model import Mention
+
+    g = _ENGLISH_GROUPS.match(m.text)
+    if not g:
+        return m
+    value = decimal_str(Decimal(m.value) * 1000 ** g.group(1).count(","))
+    return Mention(value, m.kind, m.unit, m.text, m.start, m.end) if (value, m.kind, m.unit) in wanted else m
+
+
 def compose_heard(found: list, heard: str, said: list) -> list:
-    """`found` [(Mention, weak)] with French compositions the script says merged into one."""
+    """`found` [(Mention, weak)] with French compositions the script says merged into
+    one, and English-style thousands the script says read as such."""
     from .model import Mention
 
     wanted = {(m.value, m.kind, m.unit) for m in said}
-    out, i = list(found), 0
+    out, i = [(_english_thousands(m, wanted), weak) for m, weak in found], 0
     while i < len(out):
         for n in (3, 2):
             run = [m for m, _ in out[i:i + n]]
