@@ -14,6 +14,8 @@ from pipeline import numbers
     ("La hausse est de 97 %.", "La hausse est de 4 20 17 %."),
     ("Le billet coûte 75 euros.", "Le billet coûte 60 15 euros."),
     ("Son prix moyen est de 2 150 euros.", "Son prix moyen est de 2,150 euros."),   # English thousands
+    ("Il recense 2,3 millions de vélos.", "Il recense 2 millions 300 000 vélos."),
+    ("Le secteur pèse 3,2 milliards d'euros.", "Le secteur pèse 3 milliards 200 millions d'euros."),
 ])
 def test_a_french_composition_is_the_number_the_script_says(script, heard):
     assert [m.status for m in numbers.compare(script, heard, "fr")] == ["ok"]
@@ -26,6 +28,7 @@ def test_a_french_composition_is_the_number_the_script_says(script, heard):
     ("Le taux est de 2,150 %.", "Le taux est de 2,150 %.", ["ok"]),
     ("Le taux est de 2,15 %.", "Le taux est de 2,150 %.", ["ok"]),
     ("Il y a 2 150 chats.", "Il y a 2,15 chats.", ["changed"]),
+    ("Il y a 2 millions et 300 000 chats.", "Il y a 2 millions et 300 000 chats.", ["ok", "ok"]),
     ("There are 71 cats.", "There are 60 11 cats.", ["changed"]),          # English has no such reading
 ])
 def test_parts_are_never_merged_into_a_number_the_script_does_not_need(script, heard, statuses):

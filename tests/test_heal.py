@@ -38,10 +38,13 @@ def test_another_wording_of_the_numbers():
     from pipeline.synthesize import spoken_text
 
     fr = spoken_text("En 2028, le marché pèsera 49,2 milliards.", "kokoro", "fr", spell="all", reword=True)
-    assert fr.startswith("En l'an deux mille vingt-huit,") and "quarante-neuf virgule deux" in fr
+    assert fr.startswith("En l'an deux mille vingt-huit,") and "quarante-neuf milliards deux cents millions" in fr
     en = spoken_text("It cost $214 million.", "piper", "en", spell="all", reword=True)
     assert "two hundred and fourteen million dollars" in en
     assert spoken_text("Le 18 août 2025.", "kokoro", "fr", reword=True) == "Le 18 août 2025."
+    whole = spoken_text("Il recense 2,3 millions de vélos et 3,2 milliards d'euros.", "kokoro", "fr",
+                        spell="all", reword=True)
+    assert whole == "Il recense deux millions trois cent mille vélos et trois milliards deux cents millions d'euros."
 
 
 def test_failing_segments_in_report_order():

@@ -106,7 +106,7 @@ def reword_numbers(text: str, lang: str) -> str:
     words (after): pipeline.synthesize.spoken_text calls it on both sides."""
     base = lang.split("-")[0].lower()
     if base == "fr":
-        return _FR_YEAR_AFTER_EN.sub(r"\1 l'an ", text)
+        return _fr_whole_amounts(_FR_YEAR_AFTER_EN.sub(r"\1 l'an ", text))
     if base == "en":
         out, pos = [], 0
         for m in _EN_HUNDRED.finditer(text):
@@ -116,4 +116,29 @@ def reword_numbers(text: str, lang: str) -> str:
         out.append(text[pos:])
         return "".join(out)
     return text
+
+
+def _fr_whole_amounts(text: str) -> str:
+    """fr "2,3 millions" -> "deux millions trois cent mille": no "virgule" to mishear
+    ("deux virgule trois" was heard "de virgule 3")."""
+    from decimal import Decimal
+
+    from ..numbers import langs
+
+    fr = langs.get("fr")
+    out, pos = [], 0
+    for m in numbers.extract(text, "fr"):
+        value = Decimal(m.value) if m.kind in ("number", "currency") else None
+        if value is None or value != value.to_integral_value() or not re.search(r"\d,\d.*\b(?:million|milliard)", m.text):
+            continue
+        words = fr.cardinal(int(value))
+        if m.kind == "currency" and m.unit:
+            words = fr.currency_phrase(m.unit, value, words)
+        out.append(text[pos:m.start] + words)
+        pos = m.end
+        de = re.match(r" (?:de |d['’])", text[pos:])   # "2,3 millions de vélos": "… mille vélos"
+        if de and m.kind == "number":
+            pos += de.end() - 1
+    out.append(text[pos:])
+    return "".join(out)
 
