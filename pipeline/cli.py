@@ -197,7 +197,7 @@ def run(args) -> int:
         from . import kokoro_assets
         from .models import provision
         provision()
-        kokoro_assets.main()
+        kokoro_assets.main([])
     elif cmd == "engines":
         from .asr import REGISTRY as ASR
         from .tts import CHECKED_LANGS, REGISTRY as TTS, describe, fallback_chain

@@ -202,8 +202,7 @@ def provision(progress: bool = True, root=None, npm: str | None = None) -> dict:
         except SetupError as e:
             if e.cause != NO_NPM:
                 raise
-            notes.append(NO_NPM)
-            say(NO_NPM)
+            notes.append(NO_NPM)   # said once, by the caller
             vsha = None
     if vsha is not None:
         files[VOICES_NAME] = models.stat_record(voices, vsha, tarball_sha256=TARBALL_SHA256,
@@ -232,8 +231,13 @@ def installed(root=None) -> tuple[Path, Path]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m pipeline.kokoro_assets", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--models-dir", help="where to provision (default: PIPELINE_MODELS_DIR or .models)")
+    args = parser.parse_args(argv)
     try:
-        summary = provision()
+        summary = provision(root=args.models_dir)
     except SetupError as e:
         print(f"error: {e.message}", file=sys.stderr)
         return e.exit_code
