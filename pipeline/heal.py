@@ -109,6 +109,8 @@ def heal(ep: Path, rebuild: Callable[[dict], dict], rounds: int = DEFAULT_ROUNDS
                                 texts[sid])
             if nxt:
                 done[sid], planned[sid] = nxt[0] + 1, nxt[1]
+                if planned[sid].get("reword"):   # only the numbers still misheard get new words
+                    planned[sid]["reword"] = failing_numbers(report, sid)
         if not planned:
             break
         overrides.update(planned)
@@ -121,6 +123,10 @@ def heal(ep: Path, rebuild: Callable[[dict], dict], rounds: int = DEFAULT_ROUNDS
                                                 "statuses": statuses_of(report, sid), "_o": o})
     report = keep_best(ep, report, history, before, overrides, rebuild, log)
     return attach_history(ep, report, history)
+
+
+def failing_numbers(report: dict, sid: str) -> list[str]:
+    return [r["text"] for r in report["numbers"] if r["segment"] == sid and r["status"] in FAILING]
 
 
 def statuses_of(report: dict, sid: str) -> list[str]:

@@ -76,19 +76,21 @@ def spell_kinds(engine: str, lang: str) -> frozenset[str]:
 
 
 def spoken_text(text: str, engine: str, lang: str, on_event: Event | None = None,
-                spell: str | None = None, reword: bool = False) -> str:
+                spell: str | None = None, reword: bool | list[str] = False) -> str:
     """The text actually given to `engine`: numbers rewritten per SPELL_OUT_POLICY
     (`spell="all"`: every number spelled out; `reword`: another wording of the
-    numbers, tts.text.reword_numbers; both pipeline.heal overrides)."""
+    numbers, or only of those written as in the list, tts.text.reword_numbers;
+    both pipeline.heal overrides)."""
     kinds = frozenset({"all"}) if spell == "all" else spell_kinds(engine, lang)
     out = re.sub(r"[ \t\r\n]+", " ", str(text)).strip()  # one line; keeps NBSPs
     if spell == "all":
         out = separate_close_numbers(out, lang)
+    only = reword if isinstance(reword, list) else None
     if reword:
-        out = reword_numbers(out, lang)
+        out = reword_numbers(out, lang, only)
     out = spell_numbers(out, lang, kinds)
     if reword:
-        out = reword_numbers(out, lang)
+        out = reword_numbers(out, lang, only)
     if engine in PROTECT_NUMBERS:
         out = protect_numbers(out, lang)
     return out
@@ -250,7 +252,7 @@ def synthesize(
                 continue
             eng = get(name)
             spoken = spoken_text(seg["text"], name, lang, on_event, spell=ov.get("spell"),
-                                 reword=bool(ov.get("reword")))
+                                 reword=ov.get("reword") or False)
             wav = cache / f"{cache_key(name, eng.voice_id(lang), lang, seg_rate, spoken)}.wav"
             hit = wav_ok(wav)
             if not hit:

@@ -45,6 +45,10 @@ def test_another_wording_of_the_numbers():
     whole = spoken_text("Il recense 2,3 millions de vélos et 3,2 milliards d'euros.", "kokoro", "fr",
                         spell="all", reword=True)
     assert whole == "Il recense deux millions trois cent mille vélos et trois milliards deux cents millions d'euros."
+    only = spoken_text("En 2028, 2,3 millions de vélos et 3,2 milliards d'euros.", "kokoro", "fr",
+                       spell="all", reword=["2,3 millions"])     # only the number still misheard
+    assert only == ("En deux mille vingt-huit, deux millions trois cent mille vélos et "
+                    "trois virgule deux milliards d'euros.")
 
 
 def test_failing_segments_in_report_order():
