@@ -15,6 +15,8 @@ from pipeline import numbers
     ("Le billet coûte 75 euros.", "Le billet coûte 60 15 euros."),
     ("Son prix moyen est de 2 150 euros.", "Son prix moyen est de 2,150 euros."),   # English thousands
     ("Il recense 2,3 millions de vélos.", "Il recense 2 millions 300 000 vélos."),
+    ("On compte 1,5 million d'utilisateurs.", "On compte un virgule 5 millions d'utilisateurs."),
+    ("Le rapport paraît en 2025.", "Le rapport paraît en 2000, 25."),
     ("Le secteur pèse 3,2 milliards d'euros.", "Le secteur pèse 3 milliards 200 millions d'euros."),
 ])
 def test_a_french_composition_is_the_number_the_script_says(script, heard):
@@ -29,6 +31,8 @@ def test_a_french_composition_is_the_number_the_script_says(script, heard):
     ("Le taux est de 2,15 %.", "Le taux est de 2,150 %.", ["ok"]),
     ("Il y a 2 150 chats.", "Il y a 2,15 chats.", ["changed"]),
     ("Il y a 2 millions et 300 000 chats.", "Il y a 2 millions et 300 000 chats.", ["ok", "ok"]),
+    ("On compte 2,5 millions d'utilisateurs.", "On compte un virgule 5 millions d'utilisateurs.", ["changed"]),
+    ("En 2000, 25 pays ont signé.", "En 2000, 25 pays ont signé.", ["ok", "ok"]),
     ("There are 71 cats.", "There are 60 11 cats.", ["changed"]),          # English has no such reading
 ])
 def test_parts_are_never_merged_into_a_number_the_script_does_not_need(script, heard, statuses):

@@ -236,11 +236,17 @@ COUNT_DET_RE = re.compile(r"\b(?:les|des|ces|ses|leurs|nos|vos|aux)\s+$", re.IGN
 # "60 et 11", "quatre-vingt-dix-sept" as "4 20 17", "deux millions trois cent
 # mille" as "2 millions 300 000". Read by French composition,
 # and only when the script says that number (so two real numbers are never merged).
-_COMPOSE_GAP = re.compile(r"\s*(?:-|\bet\b)?\s*")
+_COMPOSE_GAP = re.compile(r"\s*(?:-|,|\bet\b)?\s*")
+_DIGIT_WORDS = {"zéro": 0, "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6,
+                "sept": 7, "huit": 8, "neuf": 9}
+_WORD_POINT = re.compile(r"\b(" + "|".join(_DIGIT_WORDS) + r")\s+virgule\s+$", re.IGNORECASE)
+_LEADING_DIGITS = re.compile(r"\d+")
 
 
 def _composed(parts: list[int]) -> int | None:
     big = parts[0]
+    if len(parts) == 2 and big in (1000, 2000) and 0 < parts[1] < 1000:   # "2000, 25": a year split
+        return big + parts[1]
     if len(parts) == 2 and big >= 10**6 and big % 10**6 == 0:   # "2 millions 300 000"
         unit = 10**9 if big % 10**9 == 0 else 10**6
         if 0 < parts[1] < unit:
@@ -270,13 +276,30 @@ def _english_thousands(m, wanted: set):
     return Mention(value, m.kind, m.unit, m.text, m.start, m.end) if (value, m.kind, m.unit) in wanted else m
 
 
+def _word_then_decimals(m, heard: str, wanted: set):
+    """"un virgule 5 millions": the whole part as a word, the rest as digits."""
+    from .canon import decimal_str
+    from .model import Mention
+
+    w = _WORD_POINT.search(heard, 0, m.start)
+    digits = _LEADING_DIGITS.match(m.text)
+    if not w or not digits or w.end() != m.start or not Decimal(digits.group()):
+        return m
+    scale = Decimal(m.value) / Decimal(digits.group())
+    value = decimal_str(Decimal(f"{_DIGIT_WORDS[w.group(1).lower()]}.{digits.group()}") * scale)
+    if (value, m.kind, m.unit) not in wanted:
+        return m
+    return Mention(value, m.kind, m.unit, heard[w.start():m.end], w.start(), m.end)
+
+
 def compose_heard(found: list, heard: str, said: list) -> list:
     """`found` [(Mention, weak)] with French compositions the script says merged into
     one, and English-style thousands the script says read as such."""
     from .model import Mention
 
     wanted = {(m.value, m.kind, m.unit) for m in said}
-    out, i = [(_english_thousands(m, wanted), weak) for m, weak in found], 0
+    out = [(_word_then_decimals(_english_thousands(m, wanted), heard, wanted), weak) for m, weak in found]
+    i = 0
     while i < len(out):
         for n in (3, 2):
             run = [m for m, _ in out[i:i + n]]
