@@ -99,6 +99,7 @@ def heal(ep: Path, rebuild: Callable[[dict], dict], rounds: int = DEFAULT_ROUNDS
             if o.get("strategy") in STRATEGY_INDEX}
     history: dict[str, list[dict]] = {}
     before = {sid: statuses_of(report, sid) for sid in failing_segments(report)}
+    first_failing = {sid: failing_numbers(report, sid) for sid in before}
     for round_no in range(1, rounds + 1):
         failing = failing_segments(report)
         if not failing:
@@ -109,8 +110,8 @@ def heal(ep: Path, rebuild: Callable[[dict], dict], rounds: int = DEFAULT_ROUNDS
                                 texts[sid])
             if nxt:
                 done[sid], planned[sid] = nxt[0] + 1, nxt[1]
-                if planned[sid].get("reword"):   # only the numbers still misheard get new words
-                    planned[sid]["reword"] = failing_numbers(report, sid)
+                if planned[sid].get("reword"):   # only the numbers the best try still missed get new words
+                    planned[sid]["reword"] = best_failing(history.get(sid, []), first_failing.get(sid, []))
         if not planned:
             break
         overrides.update(planned)
@@ -120,9 +121,16 @@ def heal(ep: Path, rebuild: Callable[[dict], dict], rounds: int = DEFAULT_ROUNDS
         report = rebuild(overrides)
         for sid, o in planned.items():
             history.setdefault(sid, []).append({"strategy": o["strategy"], "override": _public(o),
-                                                "statuses": statuses_of(report, sid), "_o": o})
+                                                "statuses": statuses_of(report, sid), "_o": o,
+                                                "_failing": failing_numbers(report, sid)})
     report = keep_best(ep, report, history, before, overrides, rebuild, log)
     return attach_history(ep, report, history)
+
+
+def best_failing(tries: list[dict], first: list[str]) -> list[str]:
+    """The numbers still missed by the try that missed the fewest (the first build's if none did better)."""
+    best = min(tries, key=lambda t: len(t["_failing"]), default=None)
+    return best["_failing"] if best is not None and len(best["_failing"]) < len(first) else first
 
 
 def failing_numbers(report: dict, sid: str) -> list[str]:
@@ -158,6 +166,7 @@ def keep_best(ep: Path, report: dict, history: dict, before: dict, overrides: di
     for tries in history.values():
         for t in tries:
             t.pop("_o", None)
+            t.pop("_failing", None)
     if not changed:
         return report
     log("heal: keeping the best attempt of each segment")
