@@ -2,7 +2,8 @@
 
 For each failing segment, strategies are tried in order, one per round, within
 a bounded number of rounds: speak every number through the verbalizer, then
-another take of the same voice, another wording of the numbers, slower, then
+another take of the same voice (piper only: its takes differ), another
+wording of the numbers, slower, then
 another offline engine of the language's chain (normal speed, then slower).
 Only the failing segments are re-synthesized (the others come from the TTS
 cache), the episode is re-assembled, transcribed once more and re-verified.
@@ -34,6 +35,10 @@ STRATEGIES = [
 DEFAULT_ROUNDS = len(STRATEGIES)
 STRATEGY_INDEX = {name: i for i, (name, _) in enumerate(STRATEGIES)}
 FAILING = ("lost", "changed")
+# Engines whose every synthesis is a new rendition (piper samples its noise): only
+# for them is "another take" worth a round. Kokoro, Pico and espeak say the same
+# text the same way; on the shared vectors a take of them regained no number.
+STOCHASTIC_ENGINES = {"piper"}
 
 
 def text_key(text: str) -> str:
@@ -73,6 +78,8 @@ def next_override(seg_id: str, done: int, engine_used: str, lang: str, text: str
     for i in range(done, len(STRATEGIES)):
         name, override = STRATEGIES[i]
         override = dict(override)
+        if "take" in override and engine_used not in STOCHASTIC_ENGINES:
+            continue
         if "engine" in override:
             override["engine"] = other_engine(engine_used, lang)
             if override["engine"] is None:

@@ -288,7 +288,7 @@ def heard_share(sentences: list[str], lang: str, tts: str, model: str, tmp: Path
     """First pass, then (heal) the failing sentences again with each heal strategy: the
     healed share keeps each sentence's best attempt, as pipeline.heal keeps each segment's."""
     _pipeline()
-    from pipeline.heal import STRATEGIES, other_engine
+    from pipeline.heal import STOCHASTIC_ENGINES, STRATEGIES, other_engine
 
     first = speak_and_hear(sentences, lang, tts, model, tmp)
     best = [p["ok"] for p in first["per"]]
@@ -300,6 +300,8 @@ def heard_share(sentences: list[str], lang: str, tts: str, model: str, tmp: Path
         if not failing:
             break
         ov = {**override, "strategy": name}
+        if "take" in ov and tts not in STOCHASTIC_ENGINES:
+            continue
         if "engine" in ov:
             ov["engine"] = other_engine(tts, lang)
             if ov["engine"] is None:
