@@ -17,6 +17,7 @@ from pipeline import numbers
     ("Il recense 2,3 millions de vélos.", "Il recense 2 millions 300 000 vélos."),
     ("On compte 1,5 million d'utilisateurs.", "On compte un virgule 5 millions d'utilisateurs."),
     ("Le rapport paraît en 2025.", "Le rapport paraît en 2000, 25."),
+    ("Il a publié son bilan le 12 mars 2025.", "Il a publié son bilan 12 mars, 2025."),
     ("Le secteur pèse 3,2 milliards d'euros.", "Le secteur pèse 3 milliards 200 millions d'euros."),
 ])
 def test_a_french_composition_is_the_number_the_script_says(script, heard):
@@ -33,6 +34,7 @@ def test_a_french_composition_is_the_number_the_script_says(script, heard):
     ("Il y a 2 millions et 300 000 chats.", "Il y a 2 millions et 300 000 chats.", ["ok", "ok"]),
     ("On compte 2,5 millions d'utilisateurs.", "On compte un virgule 5 millions d'utilisateurs.", ["changed"]),
     ("En 2000, 25 pays ont signé.", "En 2000, 25 pays ont signé.", ["ok", "ok"]),
+    ("Le 12 mars, 2025 projets.", "Le 12 mars, 2025 projets.", ["ok", "ok"]),
     ("There are 71 cats.", "There are 60 11 cats.", ["changed"]),          # English has no such reading
 ])
 def test_parts_are_never_merged_into_a_number_the_script_does_not_need(script, heard, statuses):

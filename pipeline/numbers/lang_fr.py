@@ -292,6 +292,23 @@ def _word_then_decimals(m, heard: str, wanted: set):
     return Mention(value, m.kind, m.unit, heard[w.start():m.end], w.start(), m.end)
 
 
+def _dates_with_year_apart(found: list, heard: str, wanted: set) -> list:
+    """"12 mars, 2025": a comma between the day and month and the year."""
+    from .model import Mention
+
+    out = []
+    for (m, weak) in found:
+        prev = out[-1][0] if out else None
+        if (prev is not None and prev.kind == "date" and prev.value.startswith("--") and m.kind == "number"
+                and re.fullmatch(r"\s*,\s*", heard[prev.end:m.start]) and re.fullmatch(r"\d{4}", m.text)):
+            value = f"{m.text}{prev.value[1:]}"
+            if (value, "date", None) in wanted:
+                out[-1] = (Mention(value, "date", None, heard[prev.start:m.end], prev.start, m.end), False)
+                continue
+        out.append((m, weak))
+    return out
+
+
 def compose_heard(found: list, heard: str, said: list) -> list:
     """`found` [(Mention, weak)] with French compositions the script says merged into
     one, and English-style thousands the script says read as such."""
@@ -299,6 +316,7 @@ def compose_heard(found: list, heard: str, said: list) -> list:
 
     wanted = {(m.value, m.kind, m.unit) for m in said}
     out = [(_word_then_decimals(_english_thousands(m, wanted), heard, wanted), weak) for m, weak in found]
+    out = _dates_with_year_apart(out, heard, wanted)
     i = 0
     while i < len(out):
         for n in (3, 2):
