@@ -8,20 +8,71 @@ STAMP   := $(VENV)/.installed
 MODELS  := .models/manifest.json
 KOKORO  := .models/kokoro/manifest.json
 
+# ------------------------------------------------------------------ user input
+# Names given on the command line (or found in episodes/) reach shell commands,
+# so they are taken literally (a command-line value is never expanded by make:
+# SRC='$$(shell ...)' stays text) and must use a safe character set; anything
+# else is refused before any command runs, even under make -n.
+USER_VARS := SRC EP TTS ASR ASR_MODEL POST_LANG HEAL_ROUNDS PORT
+define take_literally
+ifneq ($$(filter command line environment,$$(origin $(1))),)
+override $(1) := $$(value $(1))
+endif
+endef
+$(foreach v,$(USER_VARS),$(eval $(call take_literally,$(v))))
+
+LOWER   := a b c d e f g h i j k l m n o p q r s t u v w x y z
+UPPER   := A B C D E F G H I J K L M N O P Q R S T U V W X Y Z
+SAFE    := $(LOWER) $(UPPER) 0 1 2 3 4 5 6 7 8 9 . _ - /
+# $(call drop,TEXT,CHARS): TEXT without any of CHARS (what is left is unsafe).
+drop     = $(if $(2),$(call drop,$(subst $(firstword $(2)),,$(1)),$(wordlist 2,$(words $(2)),$(2))),$(1))
+# $(call map,TEXT,FROM,TO): replace FROM[i] by TO[i], pairwise.
+map      = $(if $(2),$(call map,$(subst $(firstword $(2)),$(firstword $(3)),$(1)),$(wordlist 2,$(words $(2)),$(2)),$(wordlist 2,$(words $(3)),$(3))),$(1))
+unsafe   = $(or $(call drop,$(1),$(2)),$(if $(filter 1,$(words $(1))),,space),$(filter -%,$(1)))
+SAFE_NOTE = $(1)=$($(1)) has characters make cannot pass safely to a shell (allowed: letters, digits, . _ - /)
+SRC_FIX := rename the post with lowercase letters, digits and dashes (e.g. episodes/my-post.md), \
+  or build it with the CLI, which takes any name: $(VENV)/bin/python -m pipeline build PATH --out episodes/SLUG
+FIX_NOTE = $(if $(filter SRC,$(1)),$(SRC_FIX),give a plain value (see make help))
+# A URL (SRC=https://...) may also hold : ? = & % + ~ (it is always passed in single quotes).
+URL_SAFE := $(SAFE) : ? = & % + ~
+safe_set = $(if $(and $(filter SRC,$(1)),$(filter http://% https://%,$($(1)))),$(URL_SAFE),$(SAFE))
+$(foreach v,$(USER_VARS),$(if $($(v)),$(if $(call unsafe,$($(v)),$(call safe_set,$(v))),$(error $(call SAFE_NOTE,$(v)). Fix: $(call FIX_NOTE,$(v))))))
+
 TTS     ?=
-TTS_ARG := $(if $(TTS),--tts $(TTS),)
+TTS_ARG := $(if $(TTS),--tts '$(TTS)',)
 HEAL_ROUNDS ?= 6
 ASR     ?= faster-whisper
 ASR_MODEL ?= base
 DEMO    := episodes/demo.md
 SRC     ?= $(DEMO)
-SLUG    := $(basename $(notdir $(SRC)))
+# SRC may be an http(s) URL: it is no file prerequisite and has no settings file.
+SRC_URL := $(filter http://% https://%,$(SRC))
+SRC_FILE := $(if $(SRC_URL),,$(SRC))
+# The folder name: lowercase, with dashes for _ and . (so it never needs quoting);
+# for a URL, its last path segment (no query, no trailing slash).
+SLUG    := $(call map,$(basename $(notdir $(patsubst %/,%,$(firstword $(subst ?, ,$(SRC)))))),$(UPPER) _ .,$(LOWER) - -)
+ifneq ($(SRC_URL),)
+ifneq ($(strip $(call drop,$(SLUG),$(SAFE)) $(findstring /,$(SLUG)))$(if $(SLUG),,empty),)
+$(error the URL's last part "$(SLUG)" is not a safe episode name. Fix: $(VENV)/bin/python -m pipeline build URL --out episodes/NAME)
+endif
+endif
 EP      ?= $(SLUG)
 EP_DIR  := episodes/$(SLUG)
-LANG_ARG := $(if $(POST_LANG),--lang $(POST_LANG),)
+SETTINGS := $(if $(SRC_URL),,$(wildcard $(basename $(SRC)).yaml))
+LANG_ARG := $(if $(POST_LANG),--lang '$(POST_LANG)',)
 CHECK_ARGS := $(if $(ALLOW_UNVERIFIED),--allow-unverified,)
 PORT    ?= 8000
-SOURCES := $(wildcard episodes/*.md episodes/*.txt episodes/*.html)
+
+# A missing post is said plainly (not make's "No rule to make target"), before
+# anything is written: no stray episodes/<slug>/.
+ifneq ($(filter episode,$(MAKECMDGOALS)),)
+ifeq ($(SRC_URL)$(wildcard $(SRC)),)
+$(error post not found: SRC=$(SRC). Fix: give the path of an existing post, e.g. make episode SRC=episodes/demo.md)
+endif
+ifeq ($(filter-out -%,$(SLUG)),)
+$(error SRC=$(SRC) gives no usable folder name (it must start with a letter or digit). Fix: $(SRC_FIX))
+endif
+endif
 
 .DEFAULT_GOAL := help
 .PHONY: help setup demo episode verify diff feed serve all bench test clean distclean
@@ -30,7 +81,7 @@ help: ## list the targets
 	@echo "Podcast pipeline - make targets:"
 	@grep -E '^[a-z][a-zA-Z_-]*:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | awk -F'\t' '{printf "  %-10s %s\n", $$1, $$2}'
 	@echo
-	@echo "Variables: SRC=path/to/post.md (any folder)  EP=<slug>  TTS=gtts|piper|kokoro|pico|espeak"
+	@echo "Variables: SRC=path/to/post.md (any folder) or https://…  EP=<slug>  TTS=gtts|piper|kokoro|pico|espeak"
 	@echo "           (default: the post's settings file, else gtts; offline fallbacks: fr kokoro, pico,"
 	@echo "           espeak; en piper, kokoro, pico, espeak)  ASR=faster-whisper|whisper  ASR_MODEL=base"
 	@echo "           HEAL_ROUNDS=6  POST_LANG=fr|en (detected when unset)  ALLOW_UNVERIFIED=1  PORT=8000"
@@ -66,64 +117,61 @@ demo: ## build the example episode (episodes/demo/)
 
 episode: $(EP_DIR)/.verified ## build episodes/<slug>/ from SRC=path/to/post
 
-$(EP_DIR)/post.json: $(SRC) | $(STAMP) $(MODELS)
-	$(PY) -m pipeline ingest $(SRC) --out $@ $(LANG_ARG)
+$(EP_DIR)/post.json: $(SRC_FILE) | $(STAMP) $(MODELS)
+	$(PY) -m pipeline ingest '$(SRC)' --out '$@' $(LANG_ARG)
 
 $(EP_DIR)/script.yaml: $(EP_DIR)/post.json $(SETTINGS)
-	$(PY) -m pipeline condense $< --out $@
+	$(PY) -m pipeline condense '$<' --out '$@'
 
 # The engine choices are files too, so switching TTS=, ASR= or ASR_MODEL= rebuilds
 # what depends on them. They are written when the Makefile is read (only when the
 # value changed): a rule with an always-run prerequisite would rebuild every time.
 ifneq ($(filter episode,$(MAKECMDGOALS)),)
-# SRC may be anywhere (e.g. ../shared/seeds/post.txt); the episode goes to episodes/<its name>/.
-ifeq ($(wildcard $(SRC)),)
-$(error SRC=$(SRC) not found (relative paths start in $(CURDIR)); fix: give the post's path, e.g. SRC=episodes/demo.md)
-endif
-remember = $(shell mkdir -p $(EP_DIR) && v='$(2)' && \
-  { [ -f $(EP_DIR)/$(1) ] && [ "$$(cat $(EP_DIR)/$(1))" = "$$v" ] || echo "$$v" > $(EP_DIR)/$(1); })
+remember = $(shell mkdir -p '$(EP_DIR)' && v='$(2)' && \
+  { [ -f '$(EP_DIR)/$(1)' ] && [ "$$(cat '$(EP_DIR)/$(1)')" = "$$v" ] || echo "$$v" > '$(EP_DIR)/$(1)'; })
 $(call remember,.tts,$(TTS))
 $(call remember,.asr,$(ASR) $(ASR_MODEL))
 endif
 
-SETTINGS := $(wildcard $(basename $(SRC)).yaml)
-
 $(EP_DIR)/timeline.json: $(EP_DIR)/script.yaml $(EP_DIR)/.tts $(SETTINGS) podcast.yaml
-	$(PY) -m pipeline synthesize $(EP_DIR) $(TTS_ARG)
+	$(PY) -m pipeline synthesize '$(EP_DIR)' $(TTS_ARG)
 
 $(EP_DIR)/episode.mp3: $(EP_DIR)/timeline.json
 
 $(EP_DIR)/transcript.json: $(EP_DIR)/timeline.json $(EP_DIR)/.asr
-	$(PY) -m pipeline transcribe $(EP_DIR)/episode.mp3 --out $@ --script $(EP_DIR)/script.yaml --asr $(ASR) --asr-model $(ASR_MODEL)
+	$(PY) -m pipeline transcribe '$(EP_DIR)/episode.mp3' --out '$@' --script '$(EP_DIR)/script.yaml' --asr '$(ASR)' --asr-model '$(ASR_MODEL)'
 
 # Verification heals what it can: failing segments are re-spoken (this rule may
 # rewrite episode.mp3, timeline.json and transcript.json, always before verify.json).
 $(EP_DIR)/verify.json: $(EP_DIR)/transcript.json $(EP_DIR)/script.yaml $(EP_DIR)/post.json
-	$(PY) -m pipeline verify $(EP_DIR) --heal-rounds $(HEAL_ROUNDS) $(TTS_ARG) --asr $(ASR) --asr-model $(ASR_MODEL)
+	$(PY) -m pipeline verify '$(EP_DIR)' --heal-rounds '$(HEAL_ROUNDS)' $(TTS_ARG) --asr '$(ASR)' --asr-model '$(ASR_MODEL)'
 
 $(EP_DIR)/shownotes.md: $(EP_DIR)/verify.json
-	$(PY) -m pipeline package $(EP_DIR)
+	$(PY) -m pipeline package '$(EP_DIR)'
 
 # The verdict: fails (exit 1) while a number is lost or changed, and runs again next time.
 $(EP_DIR)/.verified: $(EP_DIR)/shownotes.md
-	$(PY) -m pipeline check $(EP_DIR) --brief $(CHECK_ARGS)
-	@touch $@
+	$(PY) -m pipeline check '$(EP_DIR)' --brief $(CHECK_ARGS)
+	@touch '$@'
 
 verify: ## print the number table of EP=<slug> (default: demo)
-	@$(PY) -m pipeline check episodes/$(EP) $(CHECK_ARGS)
+	@$(PY) -m pipeline check 'episodes/$(EP)' $(CHECK_ARGS)
 
 diff: ## word diff of script vs transcript of EP=<slug>, numbers highlighted; writes diff.html
-	@$(PY) -m pipeline diff episodes/$(EP)
+	@$(PY) -m pipeline diff 'episodes/$(EP)'
 
 # ------------------------------------------------------------------ publishing
-feed: | $(STAMP) ## captions, chapters, shownotes.html for every built episode + episodes/feed.xml
+feed: | $(STAMP) ## captions, chapters, shownotes.html for every built episode + episodes/feed.xml (stale ones left out)
 	$(PY) -m pipeline feed --episodes episodes --config podcast.yaml
 
 serve: feed ## serve episodes/ and the feed on http://127.0.0.1:PORT/ (default 8000)
-	$(PY) -m pipeline serve episodes --port $(PORT)
+	$(PY) -m pipeline serve episodes --port '$(PORT)'
 
+# The shell globs the names itself and passes each one quoted: a name is never
+# pasted into the command text (the sub-make refuses the unsafe ones).
 all: ## build every post in episodes/ (md, txt, html), then the feed
-	@status=0; for src in $(SOURCES); do \
+	@status=0; for src in episodes/*.md episodes/*.txt episodes/*.html; do \
+	  [ -f "$$src" ] || continue; \
 	  $(MAKE) --no-print-directory episode SRC="$$src" || status=1; done; \
 	  $(MAKE) --no-print-directory feed; exit $$status
 
@@ -136,7 +184,7 @@ test: setup ## install, provision, run the test suite
 
 clean: ## remove built episodes (keeps sources, caches and models)
 	@find episodes -mindepth 1 -maxdepth 1 -type d -exec rm -rf {} +
-	@rm -f episodes/feed.xml
+	@rm -f episodes/feed.xml episodes/artwork.jpg episodes/artwork.png
 
 distclean: clean ## also remove caches, models and the virtual environment
 	@rm -rf .cache .models $(VENV)

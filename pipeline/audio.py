@@ -86,14 +86,16 @@ def assemble_full(wavs, pause_ms, out_mp3, bitrate="64k", sample_rate=44100, mon
     channels = 1 if mono else 2
     ffmpeg_exe()
     segments = [load_at_rate(p) for p in wavs]
-    peaks, kweighted = zip(*[load_analysis(p, seg) for p, seg in zip(wavs, segments)])
+    dyns = [load_dynamics(p, seg) for p, seg in zip(wavs, segments)]
+    peaks, kweighted = zip(*[load_analysis(p, d.samples) for p, d in zip(wavs, dyns)])
     intro = master.decode(music_intro, channels) if music_intro else None
     outro = master.decode(music_outro, channels) if music_outro else None
     with atomic_path(Path(out_mp3)) as tmp:
         result = master.master_episode(segments, tmp, pause_ms=pause_ms, bitrate=bitrate,
                                        channels=channels, target_lufs=loudness_lufs,
                                        ceiling_db=true_peak_db, music_intro=intro, music_outro=outro,
-                                       hint=hint, peaks=list(peaks), kweighted=list(kweighted))
+                                       hint=hint, peaks=list(peaks), kweighted=list(kweighted),
+                                       dynamics=dyns)
         if before_rename:
             before_rename(tmp, result)
     return result
@@ -126,15 +128,26 @@ def _kept_beside(wav: Path, kind: str, expect: int, compute) -> np.ndarray:
     return data
 
 
-def load_analysis(wav: str | os.PathLike, samples: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The segment's true-peak envelope and K-weighted signal (master.segment_peaks,
-    master.segment_kweighted), kept beside its WAV like its resampled samples."""
-    from . import master
+def load_dynamics(wav: str | os.PathLike, samples: np.ndarray):
+    """The segment through the leveller and compressor (pipeline.dynamics.process),
+    kept beside its WAV with the figures of both, like its resampled samples."""
+    from . import dynamics
 
-    wav = Path(wav)
-    peaks = _kept_beside(wav, "peaks", len(samples) + 2 * master.ENVELOPE_PAD,
+    n = len(samples)
+    data = _kept_beside(Path(wav), f"dyn{dynamics.VERSION}", dynamics.packed_length(n),
+                        lambda: dynamics.pack(dynamics.process(samples)))
+    return dynamics.unpack(data, n)
+
+
+def load_analysis(wav: str | os.PathLike, samples: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The processed segment's true-peak envelope and K-weighted signal
+    (master.segment_peaks, master.segment_kweighted), kept beside its WAV."""
+    from . import dynamics, master
+
+    wav, tag = Path(wav), f"dyn{dynamics.VERSION}"
+    peaks = _kept_beside(wav, f"{tag}.peaks", len(samples) + 2 * master.ENVELOPE_PAD,
                          lambda: master.segment_peaks(samples))
-    kw = _kept_beside(wav, "kw", len(samples) + round(master.K_TAIL_S * master.SAMPLE_RATE),
+    kw = _kept_beside(wav, f"{tag}.kw", len(samples) + round(master.K_TAIL_S * master.SAMPLE_RATE),
                       lambda: master.segment_kweighted(samples))
     return peaks, kw
 

@@ -9,43 +9,37 @@ import time
 from pathlib import Path
 
 from . import condense as condense_stage
+from . import fsio
 from . import ingest as ingest_stage
 from . import package as package_stage
 from . import verify as verify_stage
+from .config import find_config, show_config
+from .episode import AUDIO, POST, SCRIPT, TIMELINE, TRANSCRIPT
+from .fetch import is_url
 from .settings import EpisodeSettings, load_settings
+from .text import sanitize
 
 DEFAULT_TTS = "gtts"
 DEFAULT_ASR = "faster-whisper"
 DEFAULT_ASR_MODEL = "base"     # provisioned offline; other sizes need the user's own cache
 DEFAULT_HEAL_ROUNDS = 6    # one round per heal strategy (pipeline.heal.STRATEGIES)
 
-# File names inside an episode folder; the Makefile uses the same names.
-POST, SCRIPT, AUDIO, TIMELINE, TRANSCRIPT, REPORT, NOTES = (
-    "post.json", "script.yaml", "episode.mp3", "timeline.json", "transcript.json",
-    "verify.json", "shownotes.md")
 
 
 def log(msg: str) -> None:
-    print(msg, file=sys.stderr, flush=True)
+    print(sanitize(msg), file=sys.stderr, flush=True)
 
 
-def settings_for(out: Path) -> EpisodeSettings:
-    """The settings of the post an episode folder was built from."""
-    post = Path(out) / POST
-    if not post.exists():
-        return EpisodeSettings()
-    source = ingest_stage.fsio.read_json(post).get("source")
-    return load_settings(Path(source) if source else None)
-
-
-def synthesize(out: Path, tts: str, settings: EpisodeSettings) -> dict:
+def synthesize(out: Path, tts: str, settings: EpisodeSettings, config: Path | None = None) -> dict:
     from . import synthesize as synth_stage
     from .heal import load_overrides
 
     condense_stage.require_approved(out / SCRIPT, out / POST)
     script = condense_stage.load_script(out / SCRIPT)
-    return synth_stage.synthesize(out / SCRIPT, out, engine=tts, settings=settings,
-                                  overrides=load_overrides(out, script))
+    timeline = synth_stage.synthesize(out / SCRIPT, out, engine=tts, settings=settings,
+                                      overrides=load_overrides(out, script), config_path=config)
+    fsio.remove_stale_temps(out)    # a killed synthesis left its .tmp behind
+    return timeline
 
 
 def transcribe(out: Path, asr: str, model: str = DEFAULT_ASR_MODEL) -> dict:
@@ -57,12 +51,12 @@ def transcribe(out: Path, asr: str, model: str = DEFAULT_ASR_MODEL) -> dict:
 
 
 def verify(out: Path) -> dict:
-    return verify_stage.verify(out / SCRIPT, out / TIMELINE, out / TRANSCRIPT, out / REPORT,
-                               out / POST)
+    return verify_stage.verify_episode(out)
 
 
 def verify_and_heal(out: Path, tts: str, asr: str, settings: EpisodeSettings,
-                    rounds: int = DEFAULT_HEAL_ROUNDS, asr_model: str = DEFAULT_ASR_MODEL) -> dict:
+                    rounds: int = DEFAULT_HEAL_ROUNDS, asr_model: str = DEFAULT_ASR_MODEL,
+                    config: Path | None = None) -> dict:
     """Verify; while numbers are lost, re-speak only their segments (pipeline.heal)."""
     from . import heal
 
@@ -71,18 +65,19 @@ def verify_and_heal(out: Path, tts: str, asr: str, settings: EpisodeSettings,
         return report
 
     def rebuild(overrides: dict) -> dict:
-        synthesize(out, tts, settings)
+        synthesize(out, tts, settings, config)
         transcribe(out, asr, asr_model)
         return verify(out)
 
     return heal.heal(out, rebuild, rounds, log=log)
 
 
-def package(out: Path) -> None:
+def package(out: Path, config: Path | None = None) -> None:
     from .publish import publish_episode
 
-    package_stage.package(out / SCRIPT, out / TIMELINE, out / REPORT, out / NOTES, out / POST)
-    publish_episode(out)
+    package_stage.package(out)
+    publish_episode(out, config)
+    fsio.remove_stale_temps(out)
 
 
 def check_engines(tts: str, asr: str, asr_model: str | None = None) -> None:
@@ -97,28 +92,34 @@ def check_engines(tts: str, asr: str, asr_model: str | None = None) -> None:
         _ = get_engine(asr, asr_model).model_path   # resolves (never downloads) the weights
 
 
-def build(source: Path, out_dir: Path, tts: str | None = None, asr: str = DEFAULT_ASR,
+def build(source, out_dir: Path, tts: str | None = None, asr: str = DEFAULT_ASR,
           lang: str | None = None, condenser: str = "extractive",
-          heal_rounds: int = DEFAULT_HEAL_ROUNDS, asr_model: str = DEFAULT_ASR_MODEL) -> dict:
-    settings = load_settings(Path(source))
+          heal_rounds: int = DEFAULT_HEAL_ROUNDS, asr_model: str = DEFAULT_ASR_MODEL,
+          config: Path | None = None) -> dict:
+    """Build an episode from a post file or an http(s) URL (settings only apply to files).
+
+    config: podcast.yaml (None: pipeline.config.find_config), found once for every stage."""
+    config = find_config(config)
+    show_config(config)                       # a broken podcast.yaml fails before any work
+    settings = load_settings(None if is_url(source) else Path(source))
     tts = tts or settings.tts or DEFAULT_TTS
     check_engines(tts, asr, asr_model)
     out = Path(out_dir)
     t0 = time.monotonic()
     log(f"[1/6] ingest {source}")
-    post = ingest_stage.ingest(Path(source), out / POST, lang)
+    post = ingest_stage.ingest(source, out / POST, lang)
     log(f"      {post['language']}, {post['words']} words, {len(post['sentences'])} sentences, "
         f"{len(post['lint'])} lint flag(s)")
     log(f"[2/6] condense ({condenser})")
     script = condense_stage.condense(out / POST, out / SCRIPT, condenser)
     log(f"      {len(script['points'])} key points")
     log(f"[3/6] synthesize (tts={tts})")
-    synthesize(out, tts, settings)
+    synthesize(out, tts, settings, config)
     log(f"[4/6] transcribe (asr={asr}, model={asr_model})")
     transcribe(out, asr, asr_model)
     log("[5/6] verify")
-    report = verify_and_heal(out, tts, asr, settings, heal_rounds, asr_model)
+    report = verify_and_heal(out, tts, asr, settings, heal_rounds, asr_model, config)
     log("[6/6] package")
-    package(out)
+    package(out, config)
     log(f"built {out} in {time.monotonic() - t0:.1f}s")
     return report

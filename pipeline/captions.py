@@ -1,36 +1,53 @@
-"""Publishing: transcript.json -> captions.vtt, captions.srt, transcript.podcast.json.
+"""Publishing: an episode -> captions.vtt, captions.srt, transcript.podcast.json.
 
-Cues are built from Whisper's word timings:
-  * a line holds at most LINE_CHARS characters (a longer single word is cut),
-    a cue at most MAX_LINES lines;
-  * a cue also ends after a sentence-ending word (once it holds at least
-    MIN_SENTENCE_CUE characters), before a pause of PAUSE_S or more, and
-    before it would last more than MAX_CUE_S;
-  * cue times are whole milliseconds, strictly increasing, never overlapping,
-    inside [0, duration];
-  * the cue text is exactly the transcript's words in order, so joining every
-    cue gives back the transcript text (modulo whitespace).
+What listeners read is the SCRIPT's own words (numbers exactly as the script
+writes them, the ones verify checked), not Whisper's raw text: Whisper splits
+numbers ("14 ,800"), and can hallucinate in silence. Whisper is only the clock.
+Whisper's raw words stay in transcript.json (for `make diff`).
 
-When a transcript has no word timings (segment-level only), each segment's
-words are spread evenly over the segment's time.
+Timing: within each timeline segment, the script's words are aligned to the
+words Whisper heard in that segment's window (difflib over normalized tokens:
+lower case, letters and digits only). An aligned word takes Whisper's times;
+the others are spread between their aligned neighbours by length; every time
+is kept inside the segment's own audio (timeline start..end). A segment the
+timeline does not have was never spoken and gets no cue.
+
+Cues:
+  * never cross a segment boundary, so no cue falls in the pause between two;
+  * a line holds at most 42 characters in VTT and 32 in SRT, a cue at most
+    MAX_LINES lines; lines break between words only, and a number mention
+    ("1.5 million", "$3.2 billion") stays on one line with, for a bare number,
+    the word after it ("14,800 km") when the line allows;
+  * a cue also ends after a sentence end (once it holds MIN_SENTENCE_CUE
+    characters), before a pause of PAUSE_S or more, and before MAX_CUE_S;
+  * times are whole milliseconds, strictly increasing, never overlapping,
+    inside [0, duration].
 """
 
 from __future__ import annotations
 
+import difflib
 import html
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import fsio
+from . import fsio, numbers
+from .condense import load_script, segments
+from .episode import Episode
+from .text import sanitize
 from .errors import InputError
 
-LINE_CHARS = 42
+LINE_CHARS = {"vtt": 42, "srt": 32}
 MAX_LINES = 2
 MAX_CUE_S = 7.0
 PAUSE_S = 1.2
-MIN_SENTENCE_CUE = LINE_CHARS // 2   # shorter cues run on past a sentence end
+MIN_SENTENCE_CUE = 21          # shorter cues run on past a sentence end
 SENTENCE_END_RE = re.compile(r"[.!?…。]['\"»”’)\]]*$")
+# Words split at ordinary spaces only: "1\u00a0500" and "95\u202f%" stay one token, verbatim.
+TOKEN_RE = re.compile(r"[^ \t\r\n\f\v]+")
+NORM_RE = re.compile(r"[\W_]+")
 
 VTT, SRT, PODCAST_JSON = "captions.vtt", "captions.srt", "transcript.podcast.json"
 
@@ -40,6 +57,7 @@ class Word:
     text: str
     start: float
     end: float
+    glue: bool = False          # keep on the same line as the next word when it fits
 
 
 @dataclass
@@ -53,96 +71,196 @@ class Cue:
         return " ".join(self.lines)
 
 
-# ------------------------------------------------------------------ reading
+# ------------------------------------------------------------------ script words, timed
 
-def transcript_word_list(transcript: dict) -> list[Word]:
-    """The transcript's words, stripped, with times (empty words dropped)."""
-    out: list[Word] = []
-    for seg in transcript.get("segments") or []:
-        words = seg.get("words") or []
-        if words:
-            for w in words:
-                text = str(w.get("word") or "").strip()
-                if text:
-                    out.append(Word(text, float(w.get("start") or 0.0), float(w.get("end") or 0.0)))
-            continue
-        tokens = str(seg.get("text") or "").split()     # no word timings: spread evenly
-        if not tokens:
-            continue
-        s, e = float(seg.get("start") or 0.0), float(seg.get("end") or 0.0)
-        step = max(e - s, 0.0) / len(tokens)
-        out += [Word(t, s + i * step, s + (i + 1) * step) for i, t in enumerate(tokens)]
+def norm(token: str) -> str:
+    return NORM_RE.sub("", token.lower())
+
+
+def heard_words(words: list[dict]) -> list[dict]:
+    """Whisper's words, a piece without a leading space joined to the word before
+    (Whisper cuts "14,800" into " 14" and ",800")."""
+    out: list[dict] = []
+    for w in words:
+        text = str(w.get("word") or "")
+        if out and text and not text[0].isspace():
+            out[-1] = {**out[-1], "word": out[-1]["word"] + text, "end": w["end"]}
+        elif text.strip():
+            out.append(dict(w))
     return out
 
 
-def duration_of(transcript: dict, words: list[Word]) -> float:
-    d = transcript.get("duration")
-    if isinstance(d, (int, float)) and d > 0:
-        return float(d)
-    return max((w.end for w in words), default=0.0)
+def align_times(tokens: list[str], heard: list[dict], lo: float, hi: float) -> list[tuple[float, float]]:
+    """(start, end) for each script token, inside [lo, hi]."""
+    a, b = [norm(t) for t in tokens], [norm(w["word"]) for w in heard]
+    known: list[tuple[float, float] | None] = [None] * len(tokens)
+    for i, j, n in difflib.SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks():
+        for k in range(n):
+            if a[i + k]:
+                w = heard[j + k]
+                s = min(max(float(w["start"]), lo), hi)
+                known[i + k] = (s, min(max(float(w["end"]), s), hi))
+    return interpolate(tokens, known, lo, hi)
+
+
+def interpolate(tokens: list[str], known: list, lo: float, hi: float) -> list[tuple[float, float]]:
+    """Spread each run of unaligned tokens between its neighbours, by length; monotonic."""
+    out: list[tuple[float, float]] = []
+    i = 0
+    while i < len(tokens):
+        if known[i] is not None:
+            s, e = known[i]
+            prev = out[-1][1] if out else lo
+            s = max(s, prev)
+            out.append((s, max(e, s)))
+            i += 1
+            continue
+        j = i
+        while j < len(tokens) and known[j] is None:
+            j += 1
+        left = out[-1][1] if out else lo
+        right = max(known[j][0] if j < len(tokens) else hi, left)
+        weights = [len(t) + 1 for t in tokens[i:j]]
+        step, t = (right - left) / sum(weights), left
+        for wgt in weights:
+            out.append((t, t + wgt * step))
+            t += wgt * step
+        i = j
+    return out
+
+
+def glue_flags(text: str, spans: list[tuple[int, int]], lang: str) -> list[bool]:
+    """True for a token that should stay on one line with the next: inside a number
+    mention, and a bare number before its unit or noun."""
+    glue = [False] * len(spans)
+    for m in numbers.extract(text, lang):
+        inside = [k for k, (s, e) in enumerate(spans) if s < m.end and e > m.start]
+        if not inside:
+            continue
+        for k in inside[:-1]:
+            glue[k] = True
+        if m.kind == "number" and inside[-1] + 1 < len(spans):
+            glue[inside[-1]] = True
+    return glue
+
+
+def segment_words(seg_text: str, heard: list[dict], lo: float, hi: float, lang: str) -> list[Word]:
+    matches = list(TOKEN_RE.finditer(seg_text))
+    tokens = [m.group() for m in matches]
+    if not tokens:
+        return []
+    times = align_times(tokens, heard, lo, hi)
+    glue = glue_flags(seg_text, [m.span() for m in matches], lang)
+    return [Word(t, s, e, g) for t, (s, e), g in zip(tokens, times, glue)]
+
+
+def script_words(script: dict, timeline: dict,
+                 transcript: dict) -> list[tuple[list[Word], float, float]]:
+    """The script's words, segment by segment, timed on the episode's audio,
+    each with its segment's span."""
+    from .verify import EDGE_S, segment_windows, transcript_words
+
+    timed = {s["id"]: s for s in timeline.get("segments") or []}
+    windows = dict(zip(timed, segment_windows(timeline)))
+    words = heard_words(transcript_words(transcript))
+    lang = script["language"]
+    out = []
+    for seg in segments(script):
+        t = timed.get(seg["id"])
+        if t is None:
+            continue                      # never spoken: nothing to caption
+        w_lo, w_hi = windows[seg["id"]]
+        heard = [w for w in words if w_lo - EDGE_S <= (w["start"] + w["end"]) / 2 < w_hi]
+        lo, hi = float(t["start"]), float(t["end"])
+        out.append((segment_words(sanitize(str(seg["text"])).strip(), heard, lo, hi, lang), lo, hi))
+    return out
 
 
 # ------------------------------------------------------------------ cue building
 
-def split_long(token: str, width: int = LINE_CHARS) -> list[str]:
-    return [token[i:i + width] for i in range(0, len(token), width)] or [token]
+def line_parts(words: list[Word], width: int) -> list[list[Word]]:
+    """Words that go on one line together: glued words while they fit, else one word;
+    a single token longer than a line (a URL; never a number) is cut."""
+    parts: list[list[Word]] = []
+    for w in words:
+        if parts and parts[-1][-1].glue and part_len(parts[-1]) + 1 + len(w.text) <= width:
+            parts[-1].append(w)
+        elif len(w.text) > width:
+            parts += [[Word(w.text[i:i + width], w.start, w.end)]
+                      for i in range(0, len(w.text), width)]
+        else:
+            parts.append([w])
+    return parts
 
 
-def group_words(words: list[Word]) -> list[tuple[list[str], float, float]]:
-    """Greedy line filling: [(lines, start_s, end_s)] before timing is made safe."""
+def part_len(part: list[Word]) -> int:
+    return len(" ".join(w.text for w in part))
+
+
+def group_words(words: list[Word], width: int) -> list[tuple[list[str], float, float]]:
+    """Greedy line filling of one segment: [(lines, start_s, end_s)]."""
     groups: list[tuple[list[str], float, float]] = []
     lines: list[str] = []
     start = end = 0.0
     prev_text = ""
-
-    def flush():
-        nonlocal lines
-        if lines:
+    for part in line_parts(words, width):
+        text, p_start, p_end = " ".join(w.text for w in part), part[0].start, part[-1].end
+        if lines and (p_start - end >= PAUSE_S or p_end - start > MAX_CUE_S
+                      or (SENTENCE_END_RE.search(prev_text)
+                          and len(" ".join(lines)) >= MIN_SENTENCE_CUE)):
             groups.append((lines, start, end))
-        lines = []
-
-    for w in words:
-        if lines and (w.start - end >= PAUSE_S or w.end - start > MAX_CUE_S
-                      or (SENTENCE_END_RE.search(prev_text) and len(" ".join(lines)) >= MIN_SENTENCE_CUE)):
-            flush()
-        for piece in split_long(w.text):
-            if not lines:
-                lines, start = [piece], w.start
-            elif len(lines[-1]) + 1 + len(piece) <= LINE_CHARS:
-                lines[-1] += " " + piece
-            elif len(lines) < MAX_LINES:
-                lines.append(piece)
-            else:
-                flush()
-                lines, start = [piece], w.start
-            end = w.end
-        prev_text = w.text
-    flush()
+            lines = []
+        if not lines:
+            lines, start = [text], p_start
+        elif len(lines[-1]) + 1 + len(text) <= width:
+            lines[-1] += " " + text
+        elif len(lines) < MAX_LINES:
+            lines.append(text)
+        else:
+            groups.append((lines, start, end))
+            lines, start = [text], p_start
+        end, prev_text = p_end, text
+    if lines:
+        groups.append((lines, start, end))
     return groups
 
 
-def build_cues(words: list[Word], duration: float) -> list[Cue]:
-    groups = group_words(words)
+def build_cues(groups: list[tuple[list[str], float, float]], duration: float,
+               floor_ms: int = 0) -> list[Cue]:
+    """Cues in whole milliseconds, at least 1 ms each, none overlapping, none
+    starting before `floor_ms` or ending after `duration` (a segment's end)."""
     if not groups:
         return []
     dur_ms = int(duration * 1000)
-    if dur_ms < len(groups):          # not even 1 ms per cue: the duration is wrong
-        dur_ms = max(int(max(g[2] for g in groups) * 1000), len(groups))
-    starts = [max(0, round(g[1] * 1000)) for g in groups]
+    if dur_ms - floor_ms < len(groups):     # not even 1 ms per cue: the duration is wrong
+        dur_ms = max(int(max(g[2] for g in groups) * 1000), floor_ms + len(groups))
+    starts = [max(floor_ms, round(g[1] * 1000)) for g in groups]
     ends = [round(g[2] * 1000) for g in groups]
-    # forward: no overlap, at least 1 ms each
-    prev_end = 0
+    prev_end = floor_ms                     # forward: no overlap, at least 1 ms each
     for i in range(len(groups)):
         starts[i] = max(starts[i], prev_end)
         ends[i] = max(ends[i], starts[i] + 1)
         prev_end = ends[i]
-    # backward: inside the audio (pushes the last cues earlier if Whisper overshot)
-    limit = dur_ms
+    limit = dur_ms                          # backward: inside the span
     for i in reversed(range(len(groups))):
         ends[i] = min(ends[i], limit)
         starts[i] = min(starts[i], ends[i] - 1)
         limit = starts[i]
     return [Cue(s, e, g[0]) for s, e, g in zip(starts, ends, groups)]
+
+
+def cues_for(spoken: list[tuple[list[Word], float, float]], duration: float,
+             width: int) -> list[Cue]:
+    """Each segment's cues stay inside its [lo, hi] span (never in a pause),
+    rounded to milliseconds inward so a cue never ends past its segment."""
+    cues: list[Cue] = []
+    for words, lo, hi in spoken:
+        groups = group_words(words, width)
+        if not groups:
+            continue
+        floor_ms = max(cues[-1].end_ms if cues else 0, math.ceil(lo * 1000))
+        cues += build_cues(groups, math.floor(min(hi, duration) * 1000) / 1000, floor_ms)
+    return cues
 
 
 # ------------------------------------------------------------------ formats
@@ -184,25 +302,31 @@ def as_podcast_json(cues: list[Cue], speaker: str | None = None) -> dict:
     return {"version": "1.0.0", "segments": segs}
 
 
-def captions(transcript_path: str | Path, out_dir: str | Path,
-             speaker: str | None = None) -> dict[str, Path]:
-    """Write captions.vtt, captions.srt and transcript.podcast.json into out_dir."""
-    transcript_path, out_dir = Path(transcript_path), Path(out_dir)
-    if not transcript_path.exists():
-        raise InputError(f"{transcript_path} does not exist",
-                         "build the episode first (make episode SRC=...)")
+def _read_json(path: Path) -> dict:
+    if not path.exists():
+        raise InputError(f"{path} does not exist", "build the episode first (make episode SRC=...)")
     try:
-        transcript = fsio.read_json(transcript_path)
+        data = fsio.read_json(path)
     except ValueError as e:
-        raise InputError(f"{transcript_path} is not valid JSON: {e}",
+        raise InputError(f"{path} is not valid JSON: {e}",
                          "rebuild it: delete the file and run make episode again") from None
-    if not isinstance(transcript, dict) or not isinstance(transcript.get("segments"), list):
-        raise InputError(f"{transcript_path} has no 'segments' list",
+    if not isinstance(data, dict) or not isinstance(data.get("segments"), list):
+        raise InputError(f"{path} has no 'segments' list",
                          "rebuild it: delete the file and run make episode again")
-    words = transcript_word_list(transcript)
-    cues = build_cues(words, duration_of(transcript, words))
+    return data
+
+
+def captions(ep_dir: str | Path, speaker: str | None = None) -> dict[str, Path]:
+    """Write captions.vtt, captions.srt and transcript.podcast.json into the episode folder."""
+    ep = Episode(ep_dir)
+    if not ep.script.exists():
+        raise InputError(f"{ep.script} does not exist", "build the episode first (make episode SRC=...)")
+    timeline = _read_json(ep.timeline)
+    words = script_words(load_script(ep.script), timeline, _read_json(ep.transcript))
+    duration = float(timeline.get("duration") or max((hi for _, _, hi in words), default=0.0))
+    vtt = cues_for(words, duration, LINE_CHARS["vtt"])
     return {
-        "vtt": fsio.write_text(out_dir / VTT, as_vtt(cues)),
-        "srt": fsio.write_text(out_dir / SRT, as_srt(cues)),
-        "json": fsio.write_json(out_dir / PODCAST_JSON, as_podcast_json(cues, speaker)),
+        "vtt": fsio.write_text(ep.dir / VTT, as_vtt(vtt)),
+        "srt": fsio.write_text(ep.dir / SRT, as_srt(cues_for(words, duration, LINE_CHARS["srt"]))),
+        "json": fsio.write_json(ep.dir / PODCAST_JSON, as_podcast_json(vtt, speaker)),
     }

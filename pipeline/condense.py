@@ -12,10 +12,10 @@ from pathlib import Path
 import yaml
 
 from . import fsio, numbers, text as textmod
-from .errors import InputError
+from .errors import InputError, yaml_problem
 from .fsio import sha256_file
 from .registry import Registry
-from .settings import load_settings
+from .settings import load_settings, source_of
 
 MIN_POINTS, MAX_POINTS = 4, 8
 MAX_SENTENCES_PER_POINT = 4
@@ -25,12 +25,34 @@ WORDS_PER_MINUTE = {"en": 165, "fr": 160}
 INTRO_OUTRO_WORDS = 45
 DUPLICATE_JACCARD = 0.5
 
-# Sentences that talk about the blog rather than the subject.
+# Sentences that talk about the blog, greet, thank or call to action rather
+# than inform: never key points.
 ASIDE_RE = re.compile(
-    r"je m'appelle|bienvenue sur|mon blog|dans cet article|j'esp[eè]re|abonnez|"
-    r"my name is|welcome to|this (blog|post|article)|in this article|i hope|subscribe|"
-    r"let's (start|begin)|commençons|thanks for reading|merci de (votre )?lecture", re.I)
-
+    r"je m'appelle|bienvenue sur|mon blog|dans cet article|dans ce (billet|blogue)|ce blogue|"
+    r"j'esp[eè]re|abonnez|my name is|welcome to|this (blog|post|article)|in this (article|blog)|"
+    r"i hope|subscribe|let's (start|begin)|commençons|thanks? (you )?for reading|"
+    r"merci de (votre )?lecture|^(hello|hi|hey|bonjour|salut)\b|thank(s| you)\b|grateful|"
+    r"let us know|strap in|stay tuned|feel free|don't forget|n'hésitez pas|we invite you|"
+    r"we('d| would) love|join us|check out|suivez-nous|follow us|you can (read|learn|find|follow|"
+    r"take a look|try|see)|we recommend (you|reading)|if you('d| would) like to|to stay up to date|"
+    r"^(note|remarque)\s*:|read (more|on)\b|learn more|pour en savoir plus|click|cliquez|"
+    r"as (shown|seen) (above|below|in the)|(see|in) the (chart|table|graph|figure) (above|below)|"
+    r"ci-(dessus|dessous)|(le|ce) (tableau|graphique) (suivant|ci)|see the (guide|docs?|"
+    r"documentation|changelog|release notes|blog post)|play online|give it a try|try it (out|now)|"
+    r"essayez|share your (findings|feedback|thoughts)", re.I)
+# Version strings, hardware specs and sizes: figures that are not news.
+TECHNICAL_RE = re.compile(r"\b\d+\.\d+\.\d+\b|\b\d+(GB|MB|KB|TB|GHz|MHz)\b|\bv\d+(\.\d+)+\b", re.I)
+# Words that make a figure a headline: money, shares, magnitudes, change.
+MAGNITUDE_RE = re.compile(r"\b(million|billion|trillion|milliards?|millions?|thousand|mille)\b", re.I)
+COMPARISON_RE = re.compile(
+    r"\b(up|down|rose|fell|grew|increased?|decreased?|drop(ped)?|jump(ed)?|doubled?|tripled?|"
+    r"compared|versus|vs|more than|less than|fewer than|from \S+ to|times|faster|slower|higher|lower|"
+    r"hausse|baisse|augment\w*|diminu\w*|progress\w*|recul\w*|plus de|moins de|contre|"
+    r"fois|par rapport)\b", re.I)
+HEADLINE_KINDS = ("currency", "percent")
+MAX_CANDIDATES = 600
+MAX_SUBJECT_STEPS = 2
+CHEAP_FIGURE_RE = re.compile(r"[%$€£]|\d+|\b(million|billion|milliards?)\b", re.I)
 TEMPLATES = {
     "en": {
         "intro": "Welcome. This episode gives you the key points of the post: {title}.",
@@ -70,12 +92,40 @@ def word_count(s: str) -> int:
     return len(s.split())
 
 
+def figure_weight(sentence: str, lang: str) -> float:
+    """How much the sentence's figures make it a headline; diminishing, never a plain count.
+
+    Money, percentages, magnitudes and comparisons weigh most; a year or a
+    count weighs little, so a run of bare figures (a flattened table row)
+    does not win over a sentence that says something.
+    """
+    found = numbers.extract(sentence, lang)
+    if not found:
+        return 0.0
+    headline = sum(1 for m in found if m.kind in HEADLINE_KINDS or MAGNITUDE_RE.search(m.text))
+    weight = 0.0
+    for i in range(min(headline, 3)):
+        weight += (1.5, 0.75, 0.4)[i]
+    if not headline:
+        weight += 0.6
+    if COMPARISON_RE.search(sentence):
+        weight += 0.6
+    words = max(word_count(sentence), 1)
+    if len(found) / words > 0.25 or "|" in sentence:
+        weight -= 3.5          # mostly figures: a table row, not a sentence
+    elif TECHNICAL_RE.search(sentence):
+        weight -= 2.5
+    return weight
+
+
 def score_sentence(sentence: dict, position: int, post: dict) -> float:
     s = sentence["text"]
     n = word_count(s)
-    score = min(len(numbers.extract(s, post["language"])), 3) * 1.5
+    score = figure_weight(s, post["language"])
     if position == 0:
         score += 0.5
+    if sentence.get("lead"):
+        score += 2.0 - 0.7 * sentence["lead"]     # the post's first sentences open the episode
     if n < 6:
         score -= 2
     elif n > 45:
@@ -84,11 +134,29 @@ def score_sentence(sentence: dict, position: int, post: dict) -> float:
         score -= 3
     if s.endswith("?"):
         score -= 1.5
+    elif s.endswith(":"):
+        score -= 2.5          # it introduces a table, a list or code that is not read
+    elif s.endswith("!") and not numbers.extract(s, post["language"]):
+        score -= 1
+    if sentence.get("kind") == "list" and n < 10:
+        score -= 0.5
     if any(flag["text"] in s for flag in post.get("lint") or []):
         score -= 4    # a figure the source lint flagged as scrambled: not for the ear
     title_words = {w for w in textmod.words(post.get("title") or "") if len(w) > 3}
     score += 0.3 * len(title_words & set(textmod.words(s)))
     return score
+
+
+def mark_lead(post: dict) -> dict:
+    """The first two sentences of the post's opening paragraph, flagged as its lead."""
+    sentences = [dict(s) for s in post["sentences"]]
+    first_block = next((s.get("block") for s in sentences if not ASIDE_RE.search(s["text"])
+                        and word_count(s["text"]) >= 6), None)
+    lead = [s for s in sentences if s.get("block", 0) == first_block][:2]
+    for rank, s in enumerate(lead, 1):
+        if not ASIDE_RE.search(s["text"]):
+            s["lead"] = rank
+    return {**post, "sentences": sentences}
 
 
 def similar(a: str, b: str) -> bool:
@@ -102,8 +170,11 @@ LONG_SENTENCE_WORDS = 32
 MIN_PART_WORDS = 8
 # Where a long sentence may be cut in two: a clause boundary, never inside a number.
 SPLIT_RE = {
-    "en": re.compile(r";\s+|,\s+(?=(?:but|while|and|which|so)\s)"),
-    "fr": re.compile(r";\s+|,\s+(?=(?:mais|tandis que|alors que|et|ce qui|donc)\s)"),
+    # "and"/"et" only before a new subject: ", and all those who…" is no clause.
+    "en": re.compile(r";\s+|,\s+(?=(?:but|while|so|and (?:the|we|they|it|he|she|this|these|its|their|our|"
+                     r"i|there|most|many)\b)\s)"),
+    "fr": re.compile(r";\s+|,\s+(?=(?:mais|tandis que|alors que|donc|et (?:le|la|les|il|elle|ils|elles|on|"
+                     r"nous|ce|cette|ces|l'|c'|leur|leurs)\b)\s?)"),
 }
 
 
@@ -165,64 +236,118 @@ def clean_flagged(post: dict) -> dict:
     return {**post, "sentences": sentences}
 
 
+def candidates(post: dict) -> list[dict]:
+    """The sentences worth a full score: all of them, or on a huge post a cheap first cut.
+
+    Scoring reads every figure with the number engine; past MAX_CANDIDATES
+    sentences the lead, each section's opening and the sentences richest in
+    figures (by a regex count) are kept, so condensing stays linear.
+    """
+    sents = post["sentences"]
+    if len(sents) <= MAX_CANDIDATES:
+        return sents
+    keep = {s["id"] for s in sents[:3]}
+    seen_sections: set = set()
+    for s in sents:
+        if s["section"] not in seen_sections:
+            seen_sections.add(s["section"])
+            keep.add(s["id"])
+    cheap = sorted(sents, key=lambda s: (-len(CHEAP_FIGURE_RE.findall(s["text"][:400])), sentence_index(s)))
+    for s in cheap[:max(0, MAX_CANDIDATES - len(keep))]:
+        keep.add(s["id"])
+    return [s for s in sents if s["id"] in keep]
+
+
 def rank_sentences(post: dict) -> list[tuple[float, dict]]:
     """Sentences, best first, taking sections in turns so every section gets a say."""
     by_section: dict[int, list[tuple[float, dict]]] = {}
-    for sent in post["sentences"]:
+    for sent in candidates(post):
         bucket = by_section.setdefault(sent["section"], [])
         bucket.append((score_sentence(sent, len(bucket), post), sent))
-    ranked = [sorted(b, key=lambda x: -x[0]) for _, b in sorted(by_section.items())]
+    ranked = [sorted(b, key=lambda x: (-x[0], sentence_index(x[1]))) for _, b in sorted(by_section.items())]
     order: list[tuple[float, dict]] = []
     for depth in range(max(len(b) for b in ranked)):
         tier = [b[depth] for b in ranked if depth < len(b)]
-        order.extend(sorted(tier, key=lambda x: -x[0]))
+        order.extend(sorted(tier, key=lambda x: (-x[0], sentence_index(x[1]))))
     return order
 
 
-def pick_points(post: dict, budget: int) -> list[list[dict]]:
-    """Key points as groups of sentences: one point per section, grown within the budget."""
-    groups: dict[int, list[dict]] = {}
+def pick_sentences(post: dict, budget: int) -> list[dict]:
+    """The sentences a host would read, filling the word budget, each with its subject."""
+    total = sum(word_count(s["text"]) for s in post["sentences"])
+    # A post shorter than the budget keeps every sentence that is not an aside.
+    min_score = -1.0 if total <= budget else 0.0
     chosen: list[dict] = []
     used = 0
-    # A post shorter than the budget keeps every sentence that is not an aside.
-    min_score = -2.5 if sum(word_count(s["text"]) for s in post["sentences"]) <= budget else 1
     for score, sent in rank_sentences(post):
-        n = word_count(sent["text"])
-        new_point = sent["section"] not in groups
-        if new_point and len(groups) >= MAX_POINTS:
-            continue
-        enough = len(groups) >= MIN_POINTS
-        if enough and (score < 0 or used + n > budget):
-            continue
-        if not new_point and (score < min_score
-                              or len(groups[sent["section"]]) >= MAX_SENTENCES_PER_POINT):
+        if score < min_score or sent in chosen:
             continue
         if any(similar(sent["text"], c["text"]) for c in chosen):
             continue
-        for s in with_antecedent(sent, post, chosen):
-            groups.setdefault(s["section"], []).append(s)
-            chosen.append(s)
-            used += word_count(s["text"])
-    if len(groups) < MIN_POINTS:
-        groups = split_groups(groups)
-    ordered = sorted(groups.values(), key=lambda g: min(sentence_index(s) for s in g))
-    return [sorted(g, key=sentence_index) for g in ordered]
+        group = [s for s in with_subject(sent, post) if s not in chosen]
+        n = sum(word_count(s["text"]) for s in group)
+        if used + n > budget:
+            continue
+        chosen.extend(group)
+        used += n
+    return sorted(chosen, key=sentence_index)
 
 
-def with_antecedent(sent: dict, post: dict, chosen: list[dict]) -> list[dict]:
-    """The sentence, preceded by the one it refers to ("They ...") when that is not chosen yet."""
-    i = sentence_index(sent) - 1
-    if i > 0 and ANAPHORA_RE.match(sent["text"]):
+def with_subject(sent: dict, post: dict) -> list[dict]:
+    """The sentence, preceded by the one naming what it speaks of when it does not.
+
+    "They made 41% of all rides" needs "Women still take fewer trips than men";
+    a sentence of figures with no name in it ("Out of those who answered, 74.5%
+    selected no") needs the sentence before it in the same paragraph.
+    """
+    group = [sent]
+    for _ in range(MAX_SUBJECT_STEPS):       # "Riders took…" needs "It counted…", which needs its own
+        first = group[0]
+        i = sentence_index(first) - 1
+        if i <= 0:
+            break
         prev = post["sentences"][i - 1]
-        if prev["section"] == sent["section"] and prev not in chosen:
-            return [prev, sent]
-    return [sent]
+        if prev["section"] != first["section"] or prev.get("block") != first.get("block"):
+            break
+        if not (ANAPHORA_RE.match(first["text"]) or (numbers.extract(first["text"], post["language"])
+                                                     and not names_something(first["text"]))):
+            break
+        group.insert(0, prev)
+    return group
 
 
-def split_groups(groups: dict[int, list[dict]]) -> dict[int, list[dict]]:
-    """Too few sections for MIN_POINTS: every chosen sentence becomes its own point."""
-    flat = sorted((s for g in groups.values() for s in g), key=sentence_index)
-    return {i: [s] for i, s in enumerate(flat)}
+def names_something(text: str) -> bool:
+    """True when the sentence names an entity: a capitalized word past its first."""
+    tokens = re.findall(r"[^\W\d_][\w'’-]*", text)
+    return any(t[:1].isupper() for t in tokens[1:])
+
+
+def group_points(chosen: list[dict], max_points: int = MAX_POINTS) -> list[list[dict]]:
+    """Chosen sentences -> points: one per section, or per paragraph in a post without headings."""
+    sections = {s["section"] for s in chosen}
+    by_section = len(sections) >= MIN_POINTS
+    key = (lambda s: s["section"]) if by_section else (lambda s: (s["section"], s.get("block")))
+    groups: list[list[dict]] = []
+    for s in chosen:
+        # A full point still takes a sentence that leans on its last one ("They made up 64%…").
+        room = len(groups[-1]) < MAX_SENTENCES_PER_POINT if groups else False
+        leans = (groups and sentence_index(s) == sentence_index(groups[-1][-1]) + 1
+                 and ANAPHORA_RE.match(s["text"]))
+        if groups and key(groups[-1][-1]) == key(s) and (room or leans):
+            groups[-1].append(s)
+        else:
+            groups.append([s])
+    # A lone sentence left over from a full point of its section rejoins it.
+    for i in range(len(groups) - 1, 0, -1):
+        if len(groups[i]) == 1 and key(groups[i][0]) == key(groups[i - 1][-1]):
+            groups[i - 1:i + 1] = [groups[i - 1] + groups[i]]
+    while len(groups) > max_points:
+        # Merge the adjacent pair of the same section (else any pair) with the fewest words.
+        pairs = range(len(groups) - 1)
+        same = [i for i in pairs if groups[i][0]["section"] == groups[i + 1][0]["section"]] or list(pairs)
+        i = min(same, key=lambda j: sum(word_count(s["text"]) for s in groups[j] + groups[j + 1]))
+        groups[i:i + 2] = [groups[i] + groups[i + 1]]
+    return groups
 
 
 def sentence_index(sent: dict) -> int:
@@ -232,7 +357,7 @@ def sentence_index(sent: dict) -> int:
 def point_title(group: list[dict], post: dict) -> str:
     sent = group[0]
     heading = post["sections"][sent["section"]]["heading"]
-    if heading and len({s["section"] for s in post["sentences"]}) >= MIN_POINTS:
+    if heading and len(post["sections"]) >= MIN_POINTS:
         return heading if word_count(heading) <= 10 else " ".join(heading.split()[:10]) + "…"
     words = sent["text"].split()
     return " ".join(words[:8]) + ("…" if len(words) > 8 else "")
@@ -240,12 +365,12 @@ def point_title(group: list[dict], post: dict) -> str:
 
 def extractive(post: dict, target_seconds: float = TARGET_SECONDS) -> dict:
     lang = post["language"]
-    post = clean_flagged(post)
-    chosen = pick_points(post, word_budget(lang, target_seconds))
+    post = mark_lead(clean_flagged(post))
+    chosen = pick_sentences(post, word_budget(lang, target_seconds))
     if not chosen:
         raise InputError("the post has no sentence worth a key point", "pass a longer post")
     points = []
-    for group in chosen:
+    for group in group_points(chosen):
         points.append({
             "title": point_title(group, post),
             "text": " ".join(rewrite_for_ear(s["text"], lang) for s in group),
@@ -295,10 +420,16 @@ def make_script(post: dict, condenser: str = "extractive",
     body = CONDENSERS.get(condenser)(post, target_seconds)
     intro, outro = intro_outro(post)
     lang = post["language"]
-    found = source_mentions(post)
+    everything: list = []
     for p in body["points"]:
         p["numbers"] = numbers_of(p["text"], lang)
-        if unsourced := unsourced_numbers(p["text"], found, lang):
+        # Traced first against the sentences the point names (cheap on a huge
+        # post), then against the whole post.
+        unsourced = unsourced_numbers(p["text"], source_mentions(post, p.get("sources")), lang)
+        if unsourced:
+            everything = everything or source_mentions(post)
+            unsourced = unsourced_numbers(p["text"], everything, lang)
+        if unsourced:
             p["unsourced"] = unsourced
     return {
         "title": post.get("title"),
@@ -311,13 +442,14 @@ def make_script(post: dict, condenser: str = "extractive",
     }
 
 
-def source_text(post: dict) -> str:
-    """The post's sentences as one text, the way verify traces them."""
-    return " ".join(s["text"] for s in post["sentences"])
+def source_text(post: dict, ids=None) -> str:
+    """The post's sentences (or those with the given ids) as one text, the way verify traces them."""
+    wanted = set(ids) if ids is not None else None
+    return " ".join(s["text"] for s in post["sentences"] if wanted is None or s["id"] in wanted)
 
 
-def source_mentions(post: dict) -> list[numbers.Mention]:
-    return numbers.extract(source_text(post), post["language"])
+def source_mentions(post: dict, ids=None) -> list[numbers.Mention]:
+    return numbers.extract(source_text(post, ids), post["language"])
 
 
 def untraced(text: str, found: list[numbers.Mention], lang: str) -> list[numbers.Mention]:
@@ -414,8 +546,7 @@ def condense(post_path: Path, out_path: Path, condenser: str = "extractive",
         return load_script(out_path)
     post = fsio.read_json(post_path)
     if target_seconds is None:
-        source = Path(post["source"]) if post.get("source") else None
-        target_seconds = load_settings(source).target_seconds
+        target_seconds = load_settings(source_of(post_path, post)).target_seconds
     script = make_script(post, condenser, target_seconds)
     fsio.write_yaml(out_path, script)
     fsio.write_json(meta_path(out_path), {
@@ -428,7 +559,8 @@ def load_script(path: Path) -> dict:
     try:
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     except yaml.YAMLError as e:
-        raise InputError(f"{path} is not valid YAML: {e}", "fix the line it names") from None
+        raise InputError(f"{path} is not valid YAML ({yaml_problem(e)})",
+                         "fix the line it names") from None
     if not isinstance(data, dict) or not isinstance(data.get("points"), list):
         raise InputError(f"{path} has no 'points' list", "see README: script.yaml format")
     for i, p in enumerate(data["points"], 1):

@@ -112,8 +112,15 @@ def as_html(diff, title: str) -> str:
 
 
 def write_diff(ep: Path, stream) -> Path:
+    """Print the diff on `stream` and write diff.html."""
     ep = Path(ep)
     diff = episode_diff(ep)
     print(as_terminal(diff, use_colour(stream)), file=stream)
+    return write_diff_html(ep, diff)
+
+
+def write_diff_html(ep: Path, diff=None) -> Path:
+    """<ep>/diff.html, for the producer (the listeners' shownotes.html has no diff)."""
+    ep = Path(ep)
     title = load_script(ep / "script.yaml").get("title") or ep.name
-    return fsio.write_text(ep / "diff.html", as_html(diff, title))
+    return fsio.write_text(ep / "diff.html", as_html(episode_diff(ep) if diff is None else diff, title))

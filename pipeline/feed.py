@@ -1,6 +1,6 @@
 """Publishing: every built episode -> episodes/feed.xml (RSS 2.0 + iTunes + Podcasting 2.0).
 
-Show settings come from podcast.yaml (see load_config and DEFAULTS).
+Show settings come from podcast.yaml (pipeline.config: show_config, DEFAULTS).
 
 Guids. The channel's podcast:guid is `guid` from podcast.yaml when pinned,
 else uuid5 of the feed URL without scheme and trailing slash, in the
@@ -21,106 +21,28 @@ import uuid
 import xml.etree.ElementTree as ET
 from datetime import datetime, timezone
 from pathlib import Path
-from urllib.parse import quote, urlsplit
-
-import yaml
+from urllib.parse import quote
 
 from . import fsio
+from . import text as textmod
+from .config import DEFAULTS, load_config, show_config  # noqa: F401  (DEFAULTS, load_config: re-exported)
+from .episode import AUDIO, POST, REPORT, SCRIPT, TIMELINE
 from .errors import InputError
 
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST = "https://podcastindex.org/namespace/1.0"
 ATOM = "http://www.w3.org/2005/Atom"
+CONTENT = "http://purl.org/rss/1.0/modules/content/"
 PODCAST_GUID_NS = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")   # Podcasting 2.0 spec
 
-REQUIRED_FILES = ("episode.mp3", "verify.json", "script.yaml")
+REQUIRED_FILES = (AUDIO, REPORT, SCRIPT)
 FEED_NAME = "feed.xml"
 
-DEFAULTS = {
-    "base_url": "http://127.0.0.1:8000/",
-    "link": None,                 # defaults to base_url
-    "title": "Podcast",
-    "description": "Key points of blog posts, every number checked.",
-    "author": "Podcast Pipeline",
-    "owner_name": None,           # defaults to author
-    "owner_email": None,
-    "language": "en",
-    "category": "Technology",
-    "artwork": None,              # itunes:image left out (with a warning) when unset
-    "explicit": False,
-    "locked": True,
-    "guid": None,
-    "require_verified": False,
-}
-BOOL_KEYS = {"explicit", "locked", "require_verified"}
+# Apple: a description (channel or episode) holds at most 4,000 bytes.
+MAX_DESCRIPTION_BYTES = 4000
 
 # Characters XML 1.0 cannot carry at all (ElementTree would write them as-is).
 XML_INVALID_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-
-
-# ------------------------------------------------------------------ configuration
-
-def _fail(path, cause):
-    raise InputError(f"{path}: {cause}", "edit podcast.yaml (every key is described in its comments)")
-
-
-def _http_url(value: str) -> bool:
-    parts = urlsplit(value)
-    return parts.scheme in ("http", "https") and bool(parts.netloc) and not re.search(r"[\s<>\"]", value)
-
-
-def load_config(path: str | os.PathLike) -> dict:
-    """podcast.yaml -> a complete, type-checked config dict."""
-    path = Path(path)
-    if not path.exists():
-        raise InputError(f"{path} does not exist", "create it: copy podcast.yaml from the repository root")
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as e:
-        raise InputError(f"{path} is not valid YAML: {e}",
-                         "fix the line it names (quote values containing ': ' or '#')") from None
-    except UnicodeDecodeError:
-        raise InputError(f"{path} is not UTF-8 text", "save it as UTF-8") from None
-    if data is None:
-        data = {}
-    if not isinstance(data, dict):
-        _fail(path, f"expected a mapping of keys (title: ..., base_url: ...), got {type(data).__name__}")
-    unknown = sorted(set(map(str, data)) - set(DEFAULTS))
-    if unknown:
-        _fail(path, f"unknown key(s) {', '.join(unknown)}; valid keys: {', '.join(DEFAULTS)}")
-    cfg = dict(DEFAULTS)
-    for key, value in data.items():
-        if value is None:
-            continue                                  # "key:" with no value -> default
-        if key in BOOL_KEYS:
-            if isinstance(value, str) and value.strip().lower() in ("yes", "no", "true", "false"):
-                value = value.strip().lower() in ("yes", "true")
-            if not isinstance(value, bool):
-                _fail(path, f"{key} must be true or false, got {value!r}")
-        elif isinstance(value, (int, float)) and not isinstance(value, bool) and key != "guid":
-            value = str(value)                        # title: 1984 is still a title
-        elif not isinstance(value, str):
-            _fail(path, f"{key} must be text, got {type(value).__name__} {value!r}")
-        if isinstance(value, str):
-            value = value.strip()
-        cfg[key] = value
-    for key in ("base_url", "link", "artwork"):
-        if cfg[key] and not _http_url(cfg[key]):
-            _fail(path, f"{key} must be an http(s) URL, got {cfg[key]!r}")
-    if not cfg["base_url"].endswith("/"):
-        cfg["base_url"] += "/"
-    if cfg["owner_email"] and not re.fullmatch(r"[^@\s<>\"]+@[^@\s<>\"]+", cfg["owner_email"]):
-        _fail(path, f"owner_email is not an e-mail address: {cfg['owner_email']!r}")
-    if not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*", cfg["language"]):
-        _fail(path, f"language must be a code such as en or fr-FR, got {cfg['language']!r}")
-    if cfg["guid"]:
-        try:
-            cfg["guid"] = str(uuid.UUID(str(cfg["guid"])))
-        except ValueError:
-            _fail(path, f"guid must be a UUID, got {cfg['guid']!r}")
-    cfg["link"] = cfg["link"] or cfg["base_url"]
-    cfg["owner_name"] = cfg["owner_name"] or cfg["author"]
-    return cfg
 
 
 # ------------------------------------------------------------------ identities and URLs
@@ -159,23 +81,24 @@ def pub_date(ep: Path, post: dict | None) -> datetime:
             d = datetime.fromisoformat(date.strip().replace("Z", "+00:00"))
             return d if d.tzinfo else d.replace(tzinfo=timezone.utc)
         except ValueError:
-            print(f"warning: {ep / 'post.json'}: date {date!r} is not ISO 8601; "
+            print(f"warning: {ep / POST}: date {date!r} is not ISO 8601; "
                   "using the mp3's modification time", file=sys.stderr)
-    return datetime.fromtimestamp((ep / "episode.mp3").stat().st_mtime, tz=timezone.utc)
+    return datetime.fromtimestamp((ep / AUDIO).stat().st_mtime, tz=timezone.utc)
 
 
 def duration_seconds(ep: Path) -> float:
-    timeline = ep / "timeline.json"
+    timeline = ep / TIMELINE
     if timeline.exists():
         d = fsio.read_json(timeline).get("duration")
         if isinstance(d, (int, float)) and d > 0:
             return float(d)
     from mutagen.mp3 import MP3
-    return float(MP3(ep / "episode.mp3").info.length)
+    return float(MP3(ep / AUDIO).info.length)
 
 
 def clean(text) -> str:
-    return XML_INVALID_RE.sub("", str(text if text is not None else ""))
+    """Text fit for XML and for people: no controls, no bidi overrides (pipeline.text)."""
+    return XML_INVALID_RE.sub("", textmod.sanitize(text))
 
 
 def description_of(script: dict) -> str:
@@ -185,26 +108,71 @@ def description_of(script: dict) -> str:
     return "\n".join(line for line in lines if line)
 
 
+def within_bytes(text: str, limit: int = MAX_DESCRIPTION_BYTES) -> str:
+    """text cut at a word boundary to at most `limit` UTF-8 bytes, "…" marking the cut."""
+    if len(text.encode("utf-8")) <= limit:
+        return text
+    room = limit - len("…".encode("utf-8"))
+    head = text.encode("utf-8")[:room].decode("utf-8", "ignore")   # never half a character
+    cut = head.rsplit(None, 1)[0] if len(head.split()) > 1 else head
+    return cut.rstrip(" ,;:-") + "…"
+
+
+def notes_html(script: dict, post: dict | None) -> str:
+    """content:encoded: the show notes as an HTML fragment (escaped here, and again as XML)."""
+    from .publish import e, link_url
+    parts = [f"<p>{e(script.get('intro'))}</p>"] if script.get("intro") else []
+    parts.append("<ol>" + "".join(f"<li><strong>{e(p.get('title'))}</strong>: {e(p.get('text'))}</li>"
+                                  for p in script["points"]) + "</ol>")
+    sources = [(link_url(s.get("url")), s.get("title") or s.get("url") or "")
+               for s in (post or {}).get("sources") or []]
+    if sources:
+        parts.append("<ul>" + "".join(f'<li><a href="{e(url)}">{e(label)}</a></li>' if url
+                                      else f"<li>{e(label)}</li>" for url, label in sources) + "</ul>")
+    return "".join(parts)
+
+
 def episode_info(ep: Path, cfg: dict) -> dict:
     from .condense import load_script
-    script = load_script(ep / "script.yaml")
-    post = fsio.read_json(ep / "post.json") if (ep / "post.json").exists() else None
-    report = fsio.read_json(ep / "verify.json")
+    from .settings import for_episode
+    from .verify import binding_status
+    script = load_script(ep / SCRIPT)
+    post = fsio.read_json(ep / POST) if (ep / POST).exists() else None
+    report = fsio.read_json(ep / REPORT)
+    binding = binding_status(ep, report)
+    settings = for_episode(ep)
     return {
         "slug": ep.name,
         "dir": ep,
         "title": script.get("title") or (post or {}).get("title") or ep.name,
         "language": script.get("language") or cfg["language"],
-        "description": description_of(script),
+        "description": within_bytes(description_of(script)),
+        "notes": notes_html(script, post),
+        "number": positive(settings.episode_number),
+        "season": positive(settings.season),
+        "cover": settings.cover,
         "date": pub_date(ep, post),
         "duration": duration_seconds(ep),
-        "size": os.path.getsize(ep / "episode.mp3"),
-        "verified": bool(report.get("verified")),
+        "size": os.path.getsize(ep / AUDIO),
+        "verified": bool(report.get("verified")) and binding.fresh,
+        "binding": binding,
         "author": (post or {}).get("author"),
     }
 
 
 # ------------------------------------------------------------------ XML
+
+def positive(value) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
+
+
+def episode_image(ep: Path, cfg: dict, cover: str | None) -> str | None:
+    """The episode's own cover (from its settings), copied beside its MP3, else None."""
+    from .artwork import copy_cover
+    if not cover:
+        return None
+    return episode_url(cfg, ep.name, copy_cover(cover, ep, "cover").name)
+
 
 def _sub(parent, tag, value=None, **attrs):
     el = ET.SubElement(parent, tag, {k: clean(v) for k, v in attrs.items()})
@@ -213,31 +181,36 @@ def _sub(parent, tag, value=None, **attrs):
     return el
 
 
-def feed_xml(cfg: dict, items: list[dict]) -> bytes:
+def feed_xml(cfg: dict, items: list[dict], artwork: str | None = None) -> bytes:
+    """artwork: the cover's URL (pipeline.artwork.show_artwork); None: podcast.yaml's
+    artwork when it is a URL, else no cover."""
+    if artwork is None and (cfg["artwork"] or "").startswith(("http://", "https://")):
+        artwork = cfg["artwork"]
     ET.register_namespace("itunes", ITUNES)
     ET.register_namespace("podcast", PODCAST)
     ET.register_namespace("atom", ATOM)
+    ET.register_namespace("content", CONTENT)
     it, pc = f"{{{ITUNES}}}", f"{{{PODCAST}}}"
     rss = ET.Element("rss", {"version": "2.0"})
     ch = _sub(rss, "channel")
     _sub(ch, "title", cfg["title"])
     _sub(ch, "link", cfg["link"])
-    _sub(ch, "description", cfg["description"])
+    _sub(ch, "description", within_bytes(cfg["description"]))
     _sub(ch, "language", cfg["language"])
     _sub(ch, f"{{{ATOM}}}link", href=feed_url(cfg), rel="self", type="application/rss+xml")
     _sub(ch, "generator", "podcast-pipeline")
     if items:
         _sub(ch, "lastBuildDate", email.utils.format_datetime(max(i["date"] for i in items)))
     _sub(ch, f"{it}author", cfg["author"])
-    _sub(ch, f"{it}summary", cfg["description"])
+    _sub(ch, f"{it}summary", within_bytes(cfg["description"]))
     if cfg["owner_email"]:
         owner = _sub(ch, f"{it}owner")
         _sub(owner, f"{it}name", cfg["owner_name"])
         _sub(owner, f"{it}email", cfg["owner_email"])
-    if cfg["artwork"]:
-        _sub(ch, f"{it}image", href=cfg["artwork"])
+    if artwork:
+        _sub(ch, f"{it}image", href=artwork)
         img = _sub(ch, "image")
-        _sub(img, "url", cfg["artwork"])
+        _sub(img, "url", artwork)
         _sub(img, "title", cfg["title"])
         _sub(img, "link", cfg["link"])
     parent = ch
@@ -248,60 +221,87 @@ def feed_xml(cfg: dict, items: list[dict]) -> bytes:
     _sub(ch, f"{pc}guid", channel_guid(cfg))
     locked = {"owner": cfg["owner_email"]} if cfg["owner_email"] else {}
     _sub(ch, f"{pc}locked", "yes" if cfg["locked"] else "no", **locked)
-
     for i in items:
-        slug = i["slug"]
-        item = _sub(ch, "item")
-        _sub(item, "title", i["title"])
-        _sub(item, f"{it}title", i["title"])
-        _sub(item, "description", i["description"])
-        _sub(item, "link", episode_url(cfg, slug, "shownotes.html"))
-        _sub(item, "guid", episode_guid(cfg, slug), isPermaLink="false")
-        _sub(item, "pubDate", email.utils.format_datetime(i["date"]))
-        _sub(item, "enclosure", url=episode_url(cfg, slug, "episode.mp3"),
-             length=str(i["size"]), type="audio/mpeg")
-        _sub(item, f"{it}duration", str(round(i["duration"])))
-        _sub(item, f"{it}episodeType", "full")
-        _sub(item, f"{it}explicit", "true" if cfg["explicit"] else "false")
-        if i["author"]:
-            _sub(item, f"{it}author", i["author"])
-        _sub(item, f"{pc}transcript", url=episode_url(cfg, slug, "captions.vtt"),
-             type="text/vtt", language=i["language"], rel="captions")
-        _sub(item, f"{pc}transcript", url=episode_url(cfg, slug, "transcript.podcast.json"),
-             type="application/json", language=i["language"])
-        _sub(item, f"{pc}transcript", url=episode_url(cfg, slug, "captions.srt"),
-             type="application/x-subrip", language=i["language"], rel="captions")
-        _sub(item, f"{pc}chapters", url=episode_url(cfg, slug, "chapters.json"),
-             type="application/json+chapters")
+        _item(ch, cfg, i, i.get("image") or artwork)
     ET.indent(rss, space="  ")
     return ET.tostring(rss, encoding="utf-8", xml_declaration=True) + b"\n"
 
 
-def write_feed(episodes_dir: str | os.PathLike, config_path: str | os.PathLike,
+def _item(ch, cfg: dict, i: dict, image: str | None) -> None:
+    it, pc = f"{{{ITUNES}}}", f"{{{PODCAST}}}"
+    slug = i["slug"]
+    item = _sub(ch, "item")
+    _sub(item, "title", i["title"])
+    _sub(item, f"{it}title", i["title"])
+    _sub(item, "description", i["description"])
+    if i.get("notes"):
+        _sub(item, f"{{{CONTENT}}}encoded", i["notes"])
+    _sub(item, "link", episode_url(cfg, slug, "shownotes.html"))
+    _sub(item, "guid", episode_guid(cfg, slug), isPermaLink="false")
+    _sub(item, "pubDate", email.utils.format_datetime(i["date"]))
+    _sub(item, "enclosure", url=episode_url(cfg, slug, AUDIO),
+         length=str(i["size"]), type="audio/mpeg")
+    _sub(item, f"{it}duration", str(round(i["duration"])))
+    _sub(item, f"{it}episodeType", "full")
+    if i.get("number"):
+        _sub(item, f"{it}episode", str(i["number"]))
+    if i.get("season"):
+        _sub(item, f"{it}season", str(i["season"]))
+    if image:
+        _sub(item, f"{it}image", href=image)
+    _sub(item, f"{it}explicit", "true" if cfg["explicit"] else "false")
+    if i["author"]:
+        _sub(item, f"{it}author", i["author"])
+    _sub(item, f"{pc}transcript", url=episode_url(cfg, slug, "captions.vtt"),
+         type="text/vtt", language=i["language"], rel="captions")
+    _sub(item, f"{pc}transcript", url=episode_url(cfg, slug, "transcript.podcast.json"),
+         type="application/json", language=i["language"])
+    _sub(item, f"{pc}transcript", url=episode_url(cfg, slug, "captions.srt"),
+         type="application/x-subrip", language=i["language"], rel="captions")
+    _sub(item, f"{pc}chapters", url=episode_url(cfg, slug, "chapters.json"),
+         type="application/json+chapters")
+
+
+def write_feed(episodes_dir: str | os.PathLike, config_path=None,
                out_path: str | os.PathLike | None = None, build_assets: bool = True) -> Path:
     """Write the feed of every built episode under episodes_dir (newest first).
 
-    With build_assets, each episode's captions, chapters.json and shownotes.html
-    (the files the feed links to) are (re)written first.
+    config_path: a podcast.yaml, a show_config() dict, or None (pipeline.config
+    looks it up). With build_assets, each episode's captions, chapters.json and
+    shownotes.html (the files the feed links to) are (re)written first, and the
+    show's cover (pipeline.artwork) into episodes_dir.
+
+    A stale episode (a file changed since it was verified) is always left out,
+    said on stderr with the command that rebuilds it; its shownotes.html is
+    rewritten to say it is stale. The feed never rebuilds audio itself.
     """
+    from .artwork import show_artwork
     episodes_dir = Path(episodes_dir)
     out_path = Path(out_path) if out_path else episodes_dir / FEED_NAME
-    cfg = load_config(config_path)
+    cfg = show_config(config_path)
     if not episodes_dir.is_dir():
         raise InputError(f"{episodes_dir} is not a folder", "build an episode first (make episode SRC=...)")
-    items = []
-    for ep in built_episodes(episodes_dir):
-        info = episode_info(ep, cfg)
-        if cfg["require_verified"] and not info["verified"]:
-            print(f"feed: leaving out {ep.name}: not verified (require_verified in podcast.yaml)",
-                  file=sys.stderr)
-            continue
-        if build_assets:
-            from .publish import publish_episode
-            publish_episode(ep, cfg)
-        items.append(info)
-    if not cfg["artwork"]:
-        print("warning: no artwork in podcast.yaml: itunes:image left out "
-              "(Apple Podcasts requires a 1400-3000 px square image)", file=sys.stderr)
+    items = [info for ep in built_episodes(episodes_dir)
+             if (info := _listed(ep, cfg, build_assets)) is not None]
+    artwork = show_artwork(cfg, episodes_dir) if build_assets else None
     items.sort(key=lambda i: (i["date"], i["slug"]), reverse=True)
-    return fsio.write_bytes(out_path, feed_xml(cfg, items))
+    return fsio.write_bytes(out_path, feed_xml(cfg, items, artwork))
+
+
+def _listed(ep: Path, cfg: dict, build_assets: bool) -> dict | None:
+    """An episode's feed entry (its assets published first), or None when left out."""
+    from .publish import publish_episode, shownotes_html
+    info = episode_info(ep, cfg)
+    if info["binding"].stale:
+        print(f"feed: leaving out {ep.name}: {info['binding'].message}", file=sys.stderr)
+        if build_assets:
+            shownotes_html(ep, cfg)
+        return None
+    if cfg["require_verified"] and not info["verified"]:
+        print(f"feed: leaving out {ep.name}: not verified (require_verified in podcast.yaml)",
+              file=sys.stderr)
+        return None
+    if build_assets:
+        publish_episode(ep, cfg)
+        info["image"] = episode_image(ep, cfg, info["cover"])
+    return info

@@ -8,7 +8,9 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import tempfile
+import time
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -22,6 +24,12 @@ def _current_umask() -> int:
 
 
 _UMASK = _current_umask()
+
+# Temporaries are ".<target>.<8 mkstemp chars><suffix>.tmp"; a SIGKILL can leave
+# one behind. Only files of that shape, older than this process and open in no
+# process, are the pipeline's own leftovers.
+TEMP_RE = re.compile(r"^\.(?P<target>.+)\.[a-z0-9_]{8}(\.[^./]+)?\.tmp$")
+PROCESS_START = time.time()
 
 
 @contextlib.contextmanager
@@ -86,3 +94,32 @@ def json_digest(data: Any) -> str:
 def read_json(path: str | os.PathLike) -> Any:
     with open(path, encoding="utf-8") as f:
         return json.load(f)
+
+
+def remove_stale_temps(folder: str | os.PathLike) -> list[Path]:
+    """Delete the temporaries a killed run left in `folder` (not a live run's)."""
+    folder = Path(folder)
+    try:
+        candidates = [p for p in folder.iterdir() if TEMP_RE.match(p.name) and p.is_file()
+                      and not p.is_symlink() and p.stat().st_mtime < PROCESS_START]
+    except OSError:
+        return []
+    held = _open_files() if candidates else set()
+    removed = []
+    for p in candidates:
+        if os.path.realpath(p) not in held:
+            p.unlink(missing_ok=True)
+            removed.append(p)
+    return removed
+
+
+def _open_files() -> set[str]:
+    """Paths some process holds open (Linux /proc; elsewhere the age rule alone)."""
+    held = set()
+    for fd_dir in Path("/proc").glob("[0-9]*/fd"):
+        try:
+            for fd in fd_dir.iterdir():
+                held.add(os.readlink(fd))
+        except OSError:            # the process ended, or is not ours to look at
+            continue
+    return held

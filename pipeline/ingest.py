@@ -1,27 +1,36 @@
-"""Stage 1, ingest: a post (.md, .txt, .html) -> post.json.
+"""Stage 1, ingest: a post (.md, .txt, .html, or a URL) -> post.json.
 
-post.json holds the title, language, date/author when the post gives them,
-sections of paragraphs, numbered sentences (ids the script refers to), and the
-post's own sources (which go to the show notes, never into speech).
+post.json holds the title, language, date/author when the post gives them, the
+post's typed blocks (paragraphs, headings, lists, tables, code, quotes,
+figures), sections of spoken paragraphs, numbered sentences (ids the script
+refers to) and the post's own sources (which go to the show notes, never into
+speech). Only prose becomes sentences: tables, code and figures never do.
 """
 
 import dataclasses
-import html
-import html.parser
+import json
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
+from . import fetch as fetchmod
 from . import fsio, numbers, text as textmod
+from .blocks import Block, is_url, tidy
 from .errors import InputError
+from .html_post import clean_title, parse_html
+from .markdown_post import parse_markdown
+from .settings import locator_path, publish_source
 
 SUPPORTED_SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm")
 MAX_BYTES = 5_000_000
+LINT_MAX_CHARS = 200_000
+LANGUAGE_SAMPLE_CHARS = 50_000
+COMPACT_JSON_WORDS = 50_000       # past this, post.json is written without indentation (5x faster)
+BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
+        (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
 
-# Lines that are page furniture, not content (audio-player prompts, share
-# buttons, reading times). Matched against a whole cleaned line, lowercase.
+# Lines that are page furniture, not content: audio players, share buttons,
+# reading times, bylines, rubrics, teasers, calls to action. Matched against a
+# whole cleaned line, lowercase.
 NON_CONTENT_RES = [re.compile(p, re.I) for p in (
     r"^(🎧\s*)?(écouter|listen to)( l'| the | this )?(audio|article|episode|podcast)?\b.{0,40}$",
     r"^(📝\s*)?(lire|read) (dans le|the|in) text.{0,20}$",
@@ -29,119 +38,84 @@ NON_CONTENT_RES = [re.compile(p, re.I) for p in (
     r"^if you (don't have time|prefer to read|want to read).{0,80}$",
     r"^(share|partager)( (this|on|sur|cet article))?\b.{0,40}$",
     r"^(tweet|pin it|email|print|imprimer)$",
-    r"^\d+\s*(min|minutes?)\s*(read|de lecture)$",
+    r"^\d+\s*(min|minutes?)\s*(read|de lecture)\b.{0,20}$",
     r"^(temps de lecture|reading time)\s*:.{0,20}$",
     r"^(subscribe|abonnez-vous|sign up|inscrivez-vous)\b.{0,60}$",
     r"^(accept|accepter|nous utilisons des cookies|we use cookies).{0,200}$",
+    r"^(by|par|written by|écrit par|posted by|publié par)\s+[^.!?]{2,80}$",
+    r"^\d{4}-\d{2}-\d{2}\s*[-–—|]\s*(written by|écrit par|by|par)\b.{0,160}$",
+    r"^(publié|published|posted|mis à jour|updated|last (modified|updated)|dernière modification)"
+    r"\b.{0,160}$",
+    r"^(rubrique|catégorie|category|section|tags?|mots-clés)\s*[:：—-].{0,120}$",
+    r"^(lire aussi|à lire aussi|a lire aussi|voir aussi|read also|read more|see also|related"
+    r"( posts?| articles?| stories)?|also read|more from)\b.{0,200}$",
+    r"^(to stay up to date|stay tuned|follow us|suivez-nous|pour ne rien manquer|join us on|"
+    r"rejoignez-nous|download (the|our) app|téléchargez (l'|notre )app).{0,160}$",
+    r"^([^\W\d_]+[ ,]*){1,4}:$",                      # "Quick links:", a lead-in to a link list
+    r"^\w{3,9}\.? \d{1,2}, \d{4}$|^\d{1,2}(er)? \w{3,9}\.? \d{4}$|^\d{4}-\d{2}-\d{2}$",
 )]
 SOURCES_HEADING_RE = re.compile(
-    r"^(sources?|references?|références|further reading|bibliograph\w*|liens|links)\s*:?$"
+    r"^(sources?|references?|références|further reading|bibliograph\w*|liens|links|notes)\s*:?$"
     r"|informations suivantes|following (public )?(sources|information)", re.I)
 META_RE = re.compile(r"^(date|published|publié le|author|auteur|by|par)\s*:\s*(.+)$", re.I)
-
-
-@dataclass
-class Block:
-    kind: str            # "heading" | "p" | "li"
-    text: str
-    level: int = 0       # heading level
-    links: list = field(default_factory=list)   # [(text, url)]
+# Web addresses are never read aloud (balanced brackets inside a URL are part of it).
+URL_IN_TEXT_RE = re.compile(r"(?:https?://|www\.)(?:[^\s()<>]|\([^\s()<>]*\))+[^\s()<>.,;:!?\"'»]?"
+                            r"|\b[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|io|gov|edu|fr|ca|uk|de)/\S*", re.I)
+SENTENCE_END = ".!?…:;»\"”"
+# Bullets typed as characters ("• item", "a • b"): not read.
+LEADING_BULLET_RE = re.compile(r"^\s*[•▪◦‣●]\s*")
+INLINE_BULLET_RE = re.compile(r"\s+[•▪◦‣●]\s+")
 
 
 # ---------------------------------------------------------------- decoding
 
-def read_text(path: Path) -> str:
-    """Decode a post: UTF-8 first, then a detected common encoding; binary is an error."""
-    if not path.exists():
-        raise InputError(f"post not found: {path}", "check the path (make episode SRC=path/to/post.md)")
-    if path.is_dir():
-        raise InputError(f"{path} is a directory, not a post", "pass a .md, .txt or .html file")
-    data = path.read_bytes()
-    if len(data) > MAX_BYTES:
-        raise InputError(f"{path} is {len(data)} bytes; posts over {MAX_BYTES} are refused",
-                         "pass the article itself, not an archive or a dump")
+def decode(data: bytes, name: str, charset: str | None = None) -> str:
+    """Bytes of a post -> text: a BOM or declared charset first, then UTF-8, then detection."""
+    for bom, codec in BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(codec).lstrip("\ufeff")
+            except UnicodeDecodeError:
+                break
+    if charset:
+        try:
+            return data.decode(charset)
+        except (LookupError, UnicodeDecodeError):
+            pass
     if b"\x00" in data[:8192]:
-        raise InputError(f"{path} looks binary (NUL bytes), not a text post",
+        raise InputError(f"{name} looks binary (NUL bytes), not a text post",
                          "pass a .md, .txt or .html file saved as text")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return _decode_legacy(path, data)
+        return _decode_legacy(name, data)
 
 
-def _decode_legacy(path: Path, data: bytes) -> str:
+def read_text(path: Path) -> str:
+    """Decode a post file; a missing file, a folder or an oversized file is an error."""
+    if not path.exists():
+        raise InputError(f"post not found: {path}", "check the path (make episode SRC=path/to/post.md)")
+    if path.is_dir():
+        raise InputError(f"{path} is a directory, not a post", "pass a .md, .txt or .html file")
+    if path.stat().st_size > MAX_BYTES:
+        raise InputError(f"{path} is {path.stat().st_size} bytes; posts over {MAX_BYTES} are refused",
+                         "pass the article itself, not an archive or a dump")
+    return decode(path.read_bytes(), str(path))
+
+
+def _decode_legacy(name: str, data: bytes) -> str:
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
     text = str(best) if best is not None else ""
     printable = sum(ch.isprintable() or ch.isspace() for ch in text)
     if best is None or not text or printable / len(text) < 0.97:
-        raise InputError(f"{path} is neither UTF-8 nor text in a common encoding",
+        raise InputError(f"{name} is neither UTF-8 nor text in a common encoding",
                          "re-save the post as UTF-8 text")
     return text
 
 
-# ---------------------------------------------------------------- parsers
-
-def parse_markdown(src: str) -> tuple[dict, list[Block]]:
-    meta, src = _front_matter(src)
-    blocks: list[Block] = []
-    para: list[str] = []
-    in_code = False
-
-    def flush():
-        if para:
-            blocks.append(_md_block("p", " ".join(para)))
-            para.clear()
-
-    for line in src.splitlines():
-        stripped = line.strip()
-        if stripped.startswith("```") or stripped.startswith("~~~"):
-            in_code = not in_code
-            flush()
-            continue
-        if in_code:
-            continue
-        if not stripped:
-            flush()
-            continue
-        if m := re.match(r"^(#{1,6})\s+(.*?)\s*#*$", stripped):
-            flush()
-            blocks.append(_md_block("heading", m.group(2), level=len(m.group(1))))
-        elif m := re.match(r"^([-*+]|\d+[.)])\s+(.*)$", stripped):
-            flush()
-            blocks.append(_md_block("li", m.group(2)))
-        elif re.match(r"^(-{3,}|\*{3,}|_{3,})$", stripped):
-            flush()
-        else:
-            para.append(stripped.lstrip("> "))
-    flush()
-    return meta, blocks
-
-
-def _front_matter(src: str) -> tuple[dict, str]:
-    m = re.match(r"^---\s*\n(.*?)\n---\s*\n", src, re.S)
-    if not m:
-        return {}, src
-    try:
-        meta = yaml.safe_load(m.group(1)) or {}
-    except yaml.YAMLError as e:
-        raise InputError(f"the post's front matter is not valid YAML: {e}",
-                         "fix the block between the two '---' lines") from None
-    if not isinstance(meta, dict):
-        meta = {}
-    return {k: str(v) for k, v in meta.items() if k in ("title", "date", "author")}, src[m.end():]
-
-
-def _md_block(kind: str, raw: str, level: int = 0) -> Block:
-    links = [(t, u) for t, u in re.findall(r"(?<!!)\[([^\]]+)\]\(([^)\s]+)[^)]*\)", raw)]
-    txt = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", raw)          # images
-    txt = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", txt)       # links -> their text
-    txt = re.sub(r"<https?://[^>]+>", "", txt)
-    txt = re.sub(r"(\*\*|__|\*|_|`)(?=\S)(.+?)(?<=\S)\1", r"\2", txt)
-    txt = re.sub(r"<[^>]+>", "", txt)
-    return Block(kind, html.unescape(txt), level, links)
-
+# ---------------------------------------------------------------- plain text
 
 def parse_text(src: str) -> tuple[dict, list[Block]]:
     blocks = []
@@ -150,139 +124,16 @@ def parse_text(src: str) -> tuple[dict, list[Block]]:
         if not s:
             continue
         if m := re.match(r"^[-*•]\s+(.*)$", s):
-            blocks.append(Block("li", m.group(1)))
+            blocks.append(Block("list", items=[m.group(1)]))
         elif _looks_like_heading(s):
             blocks.append(Block("heading", s, level=2))
         else:
-            blocks.append(Block("p", s))
+            blocks.append(Block("paragraph", s))
     return {}, blocks
 
 
 def _looks_like_heading(line: str) -> bool:
     return len(line.split()) <= 16 and not re.search(r"[.!:;,]$", line) and line[:1].isupper()
-
-
-class _HtmlArticle(html.parser.HTMLParser):
-    """Collects headings, paragraphs and list items, skipping page furniture."""
-
-    SKIP_TAGS = {"script", "style", "nav", "header", "footer", "aside", "form", "noscript",
-                 "button", "svg", "iframe", "template", "select", "figure"}
-    SKIP_ATTR_RE = re.compile(r"cookie|consent|comment|share|social|menu|navbar|sidebar|"
-                              r"footer|newsletter|related|advert|promo|breadcrumb|banner", re.I)
-    BLOCK_TAGS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "td", "dd", "dt"}
-    VOID_TAGS = {"br", "img", "hr", "meta", "link", "input", "source", "wbr", "area", "base", "col"}
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.blocks: list[Block] = []
-        self.meta: dict = {}
-        self.stack: list[tuple[str, bool]] = []  # (tag, skipping)
-        self.cur: list[str] | None = None
-        self.cur_tag = ""
-        self.cur_links: list = []
-        self.href: str | None = None
-        self.link_text: list[str] = []
-        self.in_title = False
-        self.title_parts: list[str] = []
-        self.article_depth = 0
-        self.saw_article = False
-
-    @property
-    def skipping(self) -> bool:
-        return any(s for _, s in self.stack)
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "meta":
-            self._meta(attrs)
-        if tag in self.VOID_TAGS:
-            if tag == "br" and self.cur is not None:
-                self.cur.append(" ")
-            return
-        ident = " ".join(filter(None, (attrs.get("class"), attrs.get("id"), attrs.get("role"))))
-        skip = tag in self.SKIP_TAGS or bool(ident and self.SKIP_ATTR_RE.search(ident))
-        if tag in ("article", "main"):
-            skip = False
-            self.saw_article = True
-            self.article_depth += 1
-        self.stack.append((tag, skip))
-        if tag == "title":
-            self.in_title = True
-        if self.skipping:
-            return
-        if tag in self.BLOCK_TAGS:
-            self._flush()
-            self.cur, self.cur_tag, self.cur_links = [], tag, []
-        elif tag == "a":
-            self.href, self.link_text = attrs.get("href"), []
-        elif tag == "time" and "date" not in self.meta and attrs.get("datetime"):
-            self.meta["date"] = attrs["datetime"]
-
-    def handle_endtag(self, tag):
-        if tag in self.VOID_TAGS:
-            return
-        if tag == "a" and self.href and self.cur is not None and not self.skipping:
-            self.cur_links.append(("".join(self.link_text).strip(), self.href))
-            self.href = None
-        if tag in self.BLOCK_TAGS and not self.skipping:
-            self._flush()
-        if tag == "title":
-            self.in_title = False
-        while self.stack:
-            t, _ = self.stack.pop()
-            if t in ("article", "main"):
-                self.article_depth -= 1
-            if t == tag:
-                break
-
-    def handle_data(self, data):
-        if self.in_title:
-            self.title_parts.append(data)
-        if self.skipping or self.cur is None:
-            return
-        self.cur.append(data)
-        if self.href is not None:
-            self.link_text.append(data)
-
-    def _meta(self, attrs):
-        key = (attrs.get("property") or attrs.get("name") or "").lower()
-        content = attrs.get("content")
-        if not content:
-            return
-        if key in ("article:published_time", "date", "dc.date", "pubdate"):
-            self.meta.setdefault("date", content)
-        elif key in ("author", "article:author"):
-            self.meta.setdefault("author", content)
-        elif key == "og:title":
-            self.meta.setdefault("title", content)
-
-    def _flush(self):
-        if self.cur is None:
-            return
-        txt = re.sub(r"\s+", " ", "".join(self.cur)).strip()
-        if txt:
-            tag = self.cur_tag
-            kind = "heading" if tag.startswith("h") and len(tag) == 2 else "li" if tag == "li" else "p"
-            level = int(tag[1]) if kind == "heading" else 0
-            block = Block(kind, txt, level, list(self.cur_links))
-            block.in_article = self.article_depth > 0
-            self.blocks.append(block)
-        self.cur = None
-
-
-def parse_html(src: str) -> tuple[dict, list[Block]]:
-    parser = _HtmlArticle()
-    parser.feed(src)
-    parser.close()
-    parser._flush()
-    blocks = parser.blocks
-    if parser.saw_article:
-        blocks = [b for b in blocks if getattr(b, "in_article", False)] or blocks
-    meta = dict(parser.meta)
-    title = re.sub(r"\s+", " ", "".join(parser.title_parts)).strip()
-    if title:
-        meta.setdefault("title", title)
-    return meta, blocks
 
 
 PARSERS = {".md": parse_markdown, ".markdown": parse_markdown, ".txt": parse_text,
@@ -295,61 +146,100 @@ def is_non_content(line: str) -> bool:
     low = line.strip().lower()
     if not re.search(r"[^\W\d_]", low):
         return True
-    return any(r.search(low) for r in NON_CONTENT_RES)
+    return any(r.match(low) for r in NON_CONTENT_RES)
+
+
+def speakable(text: str) -> str:
+    """Prose as it may be read: cleaned, web addresses removed."""
+    text = INLINE_BULLET_RE.sub(", ", LEADING_BULLET_RE.sub("", textmod.clean(text)))
+    return tidy(URL_IN_TEXT_RE.sub(" ", text) if "/" in text or "www." in text else text)
 
 
 def clean_blocks(blocks: list[Block]) -> list[Block]:
     out = []
     for b in blocks:
-        b.mangled = bool(textmod.STRAY_SCRIPT_RE.search(b.text) or textmod.HASHTAG_RE.search(b.text))
-        b.text = textmod.clean(b.text)
-        if b.text and not is_non_content(b.text):
-            out.append(b)
+        raw = b.text or " ".join(b.items)
+        b.mangled = bool(textmod.STRAY_SCRIPT_RE.search(raw) or textmod.HASHTAG_RE.search(raw))
+        if b.kind in ("paragraph", "quote", "heading", "figure"):
+            b.text = speakable(b.text)
+            if not b.text or (b.kind != "figure" and is_non_content(b.text)):
+                continue
+        elif b.kind == "list":
+            b.items = [t for t in (speakable(i) for i in b.items) if t and not is_non_content(t)]
+            if not b.items and not b.links:
+                continue
+        out.append(b)
     return out
 
 
-def build_post(meta: dict, blocks: list[Block], lang: str | None) -> dict:
+def build_post(meta: dict, blocks: list[Block], lang: str | None, name: str = "post") -> dict:
+    language = lang_of(meta, blocks, lang)
     blocks = clean_blocks(blocks)
-    if not blocks:
+    if not any(b.spoken_texts() for b in blocks):
         raise InputError("the post has no readable text", "pass a post with at least a paragraph")
-    title = textmod.clean(meta.get("title", "")) or _title_from(blocks)
+    title = choose_title(meta, blocks, name)
     meta_found = _meta_lines(blocks)
-    body_text = " ".join(b.text for b in blocks)
-    language = textmod.check_language(lang) if lang else textmod.detect_language(body_text)
-    sections, sources = _sections(blocks, title)
+    sections, sources, kept = _sections(blocks, title)
     sentences = []
-    for si, sec in enumerate(sections):
-        for para in sec["paragraphs"]:
-            for s in textmod.split_sentences(para, language):
-                sentences.append({"id": f"s{len(sentences) + 1}", "section": si, "text": s})
+    for bi, block in enumerate(kept):
+        for text in block.spoken_texts():
+            text = text if text[-1:] in SENTENCE_END else text + "."
+            for s in textmod.split_sentences(text, language):
+                sentences.append({"id": f"s{len(sentences) + 1}", "section": block.section,
+                                  "block": bi, "kind": block.kind, "text": s})
     if not sentences:
         raise InputError("the post has a title but no sentences to condense",
                          "pass a post with body text")
+    sources += [{"title": t or u, "url": u} for t, u in meta.get("notes") or [] if is_url(u)]
     return {
         "title": title,
         "language": language,
         "date": meta.get("date") or meta_found.get("date"),
         "author": meta.get("author") or meta_found.get("author"),
         "sections": sections,
+        "blocks": [{**b.to_dict(), "section": b.section} for b in kept],
         "sentences": sentences,
-        "sources": sources,
-        "words": len(textmod.words(body_text)),
+        "sources": _dedupe(sources),
+        "words": sum(len(textmod.words(s["text"])) for s in sentences),
     }
 
 
-def _title_from(blocks: list[Block]) -> str:
-    """The first heading or short unpunctuated line is the title; else the first words."""
-    first = blocks[0]
-    if getattr(first, "mangled", False) and len(blocks) > 1:
-        # A site banner left by machine translation (hashtags, another script):
-        # not the post's title, and not content either.
-        blocks.pop(0)
-        first = blocks[0]
-    if first.kind == "heading" or (len(first.text.split()) <= 15 and first.text[-1:] not in ".!?"):
-        blocks.pop(0)
-        return first.text.strip(" :.-")
-    words = first.text.split()
-    return " ".join(words[:8]) + ("…" if len(words) > 8 else "")
+def lang_of(meta: dict, blocks: list[Block], lang: str | None) -> str:
+    """--lang, else the post's declared language (front matter, <html lang>), else detection."""
+    if lang:
+        return textmod.check_language(lang)
+    declared = str(meta.get("lang") or "").split("-")[0].split("_")[0].lower()
+    if declared in textmod.LANGUAGE_NAMES:
+        return textmod.check_language(declared)
+    paragraphs, size = [], 0
+    for text in (t for b in blocks for t in (b.spoken_texts() or [b.text])):
+        paragraphs.append(text)
+        size += len(text)
+        if size > LANGUAGE_SAMPLE_CHARS:      # plenty to tell; keeps huge posts linear and quick
+            break
+    return textmod.detect_language_of(paragraphs)
+
+
+def choose_title(meta: dict, blocks: list[Block], name: str) -> str:
+    """Front matter or page title, else the first heading, else the file's name; never a sentence."""
+    title = tidy(textmod.clean(clean_title(meta["title"], split=False))) if meta.get("title") else ""
+    first = next((b for b in blocks if b.kind != "figure"), None)
+    if first is not None and first.mangled and len(blocks) > 1:
+        # A site banner left by machine translation (hashtags, another script).
+        blocks.remove(first)
+    heading = next((b for b in blocks if b.kind == "heading"), None)
+    if not title and heading is not None and blocks.index(heading) <= 2:
+        title = heading.text
+    if not title:
+        words = re.sub(r"[-_]+", " ", Path(name).stem).strip()
+        title = words[:1].upper() + words[1:] if words else "Untitled post"
+    title = title.strip(" :.-")
+    # The headline, repeated as the first heading or paragraph, is not content.
+    for b in blocks[:3]:
+        if b.kind in ("heading", "paragraph") and b.text.strip(" :.-").casefold() == title.casefold():
+            blocks.remove(b)
+            break
+    return title
 
 
 def _meta_lines(blocks: list[Block]) -> dict:
@@ -363,37 +253,40 @@ def _meta_lines(blocks: list[Block]) -> dict:
     return found
 
 
-def _sections(blocks: list[Block], title: str) -> tuple[list[dict], list[dict]]:
-    sections = [{"heading": None, "paragraphs": []}]
-    sources, in_sources = [], False
+def _sections(blocks: list[Block], title: str) -> tuple[list[dict], list[dict], list[Block]]:
+    """Sections of spoken paragraphs, the sources, and the blocks kept (each with its section)."""
+    sections: list[dict] = []
+    sources, kept = [], []
+    heading, opened, in_sources = None, False, False
     for b in blocks:
         if b.kind == "heading":
-            if b.text.strip(" :.-") == title:
-                continue
             in_sources = bool(SOURCES_HEADING_RE.search(b.text))
-            if not in_sources:
-                sections.append({"heading": b.text, "paragraphs": []})
+            heading, opened = (None if in_sources else b.text), False
+            b.section = None
+            kept.append(b)
             continue
-        if b.kind == "p" and SOURCES_HEADING_RE.search(b.text) and len(b.text) < 200:
+        if b.kind == "paragraph" and SOURCES_HEADING_RE.search(b.text) and len(b.text) < 200:
             in_sources = True
             continue
         if in_sources:
             sources.extend(_source_entries(b))
             continue
-        sources.extend({"title": t or u, "url": u} for t, u in b.links if _is_url(u))
-        text = b.text if b.text[-1:] in ".!?…:;»\"" else b.text + "."
-        sections[-1]["paragraphs"].append(text)
-    return [s for s in sections if s["paragraphs"]], _dedupe(sources)
+        sources.extend({"title": t or u, "url": u} for t, u in b.links if is_url(u))
+        texts = b.spoken_texts()
+        if texts and not opened:
+            sections.append({"heading": heading, "paragraphs": []})
+            opened = True
+        b.section = max(len(sections) - 1, 0)
+        kept.append(b)
+        sections and sections[-1]["paragraphs"].extend(
+            t if t[-1:] in SENTENCE_END else t + "." for t in texts)
+    return sections, sources, kept
 
 
 def _source_entries(b: Block) -> list[dict]:
     if b.links:
-        return [{"title": t or b.text, "url": u} for t, u in b.links if _is_url(u)]
-    return [{"title": b.text, "url": None}]
-
-
-def _is_url(u: str) -> bool:
-    return bool(re.match(r"^https?://", u or ""))
+        return [{"title": t or b.text, "url": u} for t, u in b.links if is_url(u)]
+    return [{"title": t, "url": None} for t in (b.items or [b.text]) if t]
 
 
 def _dedupe(sources: list[dict]) -> list[dict]:
@@ -406,22 +299,43 @@ def _dedupe(sources: list[dict]) -> list[dict]:
     return out
 
 
-def ingest(source: Path, out_path: Path, lang: str | None = None) -> dict:
-    """Read `source`, write post.json to `out_path`, return the post."""
+def load_source(source) -> tuple[str, str, str]:
+    """(text, parser suffix, source as recorded) for a post file or URL."""
+    if fetchmod.is_url(source):
+        got = fetchmod.fetch(str(source), MAX_BYTES)
+        charset = got.charset or (fetchmod.html_charset(got.data) if got.suffix == ".html" else None)
+        return decode(got.data, got.url, charset), got.suffix, got.url
     source = Path(source)
     suffix = source.suffix.lower()
     if suffix not in PARSERS:
         raise InputError(f"unsupported post type {suffix or '(none)'!r} for {source}",
-                         f"use one of: {', '.join(SUPPORTED_SUFFIXES)}")
-    raw = read_text(source)
+                         f"use one of: {', '.join(SUPPORTED_SUFFIXES)} (or an https:// address)")
+    return read_text(source), suffix, str(source)
+
+
+def ingest(source, out_path: Path, lang: str | None = None) -> dict:
+    """Read `source` (a path or an http(s) URL), write post.json to `out_path`, return the post."""
+    raw, suffix, origin = load_source(source)
     if not raw.strip():
-        raise InputError(f"{source} is empty", "write the post first")
+        raise InputError(f"{origin} is empty", "write the post first")
     meta, blocks = PARSERS[suffix](raw)
-    post = build_post(meta, blocks, lang)
-    post["source"] = str(source)
-    lint_text = raw if suffix in (".md", ".markdown", ".txt") else body_text(post)
-    post["lint"] = [dataclasses.asdict(f) for f in numbers.lint(lint_text, post["language"])]
-    fsio.write_json(out_path, post)
+    name = fetchmod.slug_for(origin) if fetchmod.is_url(origin) else Path(origin).name
+    post = build_post(meta, blocks, lang, name)
+    # a name or a URL, never a local path (where the post lives is kept beside post.json)
+    if fetchmod.is_url(origin):
+        post["source"] = origin
+        locator_path(out_path).unlink(missing_ok=True)    # an earlier build's file post
+    else:
+        post["source"] = publish_source(out_path, Path(origin))
+    lint_text = raw if suffix == ".txt" else body_text(post)
+    # The number lint costs ~10 µs a character: a huge post is linted on its
+    # first LINT_MAX_CHARS (where the key points come from), and says so.
+    post["lint"] = [dataclasses.asdict(f) for f in numbers.lint(lint_text[:LINT_MAX_CHARS], post["language"])]
+    post["lint_chars"] = min(len(lint_text), LINT_MAX_CHARS)
+    if post["words"] > COMPACT_JSON_WORDS:
+        fsio.write_text(out_path, json.dumps(post, ensure_ascii=False) + "\n")
+    else:
+        fsio.write_json(out_path, post)
     return post
 
 

@@ -282,6 +282,9 @@ def parse_points(content: str, post: dict) -> list[dict]:
     data = _json_of(content)
     if isinstance(data, dict):
         points = data.get("points")
+        if "points" in data and not isinstance(points, list):
+            raise EngineError(f"the LLM's \"points\" is a {type(points).__name__}, not a list "
+                              f"of points like {SHAPE}", PARSE_FIX)
         if not isinstance(points, list):
             keys = ", ".join(map(str, data)) or "none"
             raise EngineError(f"the LLM's JSON has no \"points\" list (its keys: {keys})", PARSE_FIX)

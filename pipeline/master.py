@@ -9,17 +9,20 @@
    under the first segment and fades out; optional outro music comes in ducked
    under the last segment and rises when the speech ends. The segment times
    returned are computed from sample counts and never move afterwards.
-2. Loudness. One gain brings the mix to `target_lufs` integrated (ITU-R
+2. Dynamics. Before the layout, each segment goes through a slow leveller
+   and a gentle compressor (pipeline.dynamics: gains only, local to the
+   segment), so the limiter below has little left to catch.
+3. Loudness. One gain brings the mix to `target_lufs` integrated (ITU-R
    BS.1770-4 K-weighting and gating, computed here with numpy). Where that
    gain pushes the true peak (max |x| of the 4x oversampled signal, BS.1770-4
    Annex 2) above the ceiling, a look-ahead limiter multiplies the signal by a
    smooth gain envelope: it never shifts a sample, so the times stay exact.
    Both analyses are linear in the segments (or local to them), so they are
    kept per segment and an edit analyses only the new one.
-3. Encoding. ffmpeg/libmp3lame, constant bitrate, 44.1 kHz, LAME/Info header
+4. Encoding. ffmpeg/libmp3lame, constant bitrate, 44.1 kHz, LAME/Info header
    (decoders drop the encoder delay and padding, so decoded audio lines up with
    the times), bit-exact flags: the same input gives the same bytes.
-4. Measurement. The MP3 is measured as a player decodes it, by an independent
+5. Measurement. The MP3 is measured as a player decodes it, by an independent
    meter (ffmpeg's EBU R128 filter); when the encoder's overshoot pushed the
    true peak above the ceiling, or its low-pass moved the loudness, the margin
    or the aim moves and the episode is encoded again. Those figures are returned.
@@ -587,9 +590,27 @@ def layout(segments: list[np.ndarray], pause_ms: int, channels: int = 1,
 
 # ------------------------------------------------------------------ mastering
 
+def _analyses(mix: np.ndarray, spans: list[tuple[int, int]], pause_ms: int, channels: int,
+              peaks: list[np.ndarray] | None, kweighted: list[np.ndarray] | None,
+              ) -> tuple[np.ndarray, np.ndarray]:
+    """The mix's true-peak envelope and K-weighted power, from the segments' own
+    when given (exact for speech alone: see segment_peaks, segment_kweighted)."""
+    apart = round(SAMPLE_RATE * pause_ms / 1000) >= 2 * ENVELOPE_PAD
+    if peaks is not None and apart:
+        env = envelope_from_segments(len(mix), spans, peaks)
+    else:
+        env = _peak_envelope(mix)
+    if kweighted is not None:
+        power = power_from_segments(len(mix), spans, kweighted, channels)
+    else:
+        power = k_power(mix)
+    return env, power
+
+
 def normalize(mix: np.ndarray, target_lufs: float | None, ceiling_db: float,
               envelope: np.ndarray | None = None, power: np.ndarray | None = None,
-              start_gain_db: float | None = None) -> tuple[np.ndarray, dict]:
+              start_gain_db: float | None = None, speech: np.ndarray | None = None,
+              ) -> tuple[np.ndarray, dict]:
     """One gain to the target loudness, then true-peak limiting to the ceiling.
 
     Limiting lowers the loudness a little; the gain is searched so that the
@@ -599,6 +620,8 @@ def normalize(mix: np.ndarray, target_lufs: float | None, ceiling_db: float,
     envelope is applied to the power as it would be to the signal
     (K-weighting a signal multiplied by a gain that moves over tens of ms is,
     to a few hundredths of a LU, the K-weighted signal multiplied by that gain).
+    `speech`: which BLOCK-sample blocks are speech; the limiter's reduction
+    over them is reported as percentiles (all blocks when not given).
     """
     env = _peak_envelope(mix) if envelope is None else envelope
     power = k_power(mix) if power is None else power
@@ -627,8 +650,28 @@ def normalize(mix: np.ndarray, target_lufs: float | None, ceiling_db: float,
             gain += step
     g = 10 ** (gain / 20)
     total = g * limiter_gain(env * g, ceiling_db, block_peaks=block_peaks * g)
-    stats = {"gain_db": round(gain, 2), "limiter_db": round(max(0.0, gain - db(float(total.min()))), 2)}
+    stats = {"gain_db": round(gain, 2),
+             "limiter_reduction_db": limiter_reduction(block_peaks * g, ceiling_db, speech)}
     return mix * total[:, None], stats
+
+
+def limiter_reduction(block_peaks: np.ndarray, ceiling_db: float, speech: np.ndarray | None) -> dict:
+    """The limiter's gain reduction (dB) over the speech blocks: p50, p95, max."""
+    from .dynamics import percentiles
+
+    reduction = -20 * np.log10(np.minimum(1.0, _block_gain(block_peaks, ceiling_db)))
+    if speech is not None:
+        reduction = reduction[speech[: len(reduction)]]
+    return percentiles(np.maximum(reduction, 0.0), ("p50", "p95", "max"))
+
+
+def speech_blocks(length: int, spans: list[tuple[int, int]], dyns: list) -> np.ndarray:
+    """Per BLOCK of the episode: whether it is speech (dynamics.Dynamics.speech_blocks
+    of the segment placed there)."""
+    active = np.zeros(length, dtype=bool)
+    for (a, b), d in zip(spans, dyns):
+        active[a:b] = np.repeat(d.speech_blocks(), BLOCK)[: b - a]
+    return _blocks(active, np.max).astype(bool)
 
 
 def master_episode(segments: list[np.ndarray], out_mp3: str | os.PathLike, pause_ms: int = 600,
@@ -636,27 +679,28 @@ def master_episode(segments: list[np.ndarray], out_mp3: str | os.PathLike, pause
                    ceiling_db: float = -1.0, music_intro: np.ndarray | None = None,
                    music_outro: np.ndarray | None = None, hint: dict | None = None,
                    peaks: list[np.ndarray] | None = None,
-                   kweighted: list[np.ndarray] | None = None) -> MasterResult:
+                   kweighted: list[np.ndarray] | None = None,
+                   dynamics: list | None = None) -> MasterResult:
     """Mono 44.1 kHz float segments -> `out_mp3` (written in place; callers make it atomic).
 
-    `hint`: the loudness figures of the last mastering of (almost) the same
-    episode; its gain, encoder margin and aim are the first guesses. `peaks`
-    and `kweighted`: each segment's `segment_peaks` and `segment_kweighted`,
-    when the caller keeps them (an edit then analyses only the new segment)."""
+    Each segment goes through the leveller and compressor (pipeline.dynamics)
+    first; `dynamics`: their results (dynamics.process of each segment) when
+    the caller keeps them. `hint`: the loudness figures of the last mastering
+    of (almost) the same episode; its gain, encoder margin and aim are the
+    first guesses. `peaks` and `kweighted`: each processed segment's
+    `segment_peaks` and `segment_kweighted`, when the caller keeps them (an
+    edit then analyses only the new segment)."""
+    from . import dynamics as dyn
+
     if channels not in (1, 2):
         raise InputError(f"channels must be 1 (mono) or 2 (stereo), got {channels}",
                          "set channels: 1 or 2 in the episode settings")
     kbps = parse_bitrate(bitrate)
-    mix, spans, music = layout(segments, pause_ms, channels, music_intro, music_outro)
-    apart = round(SAMPLE_RATE * pause_ms / 1000) >= 2 * ENVELOPE_PAD
-    if peaks is not None and apart and not music:
-        env = envelope_from_segments(len(mix), spans, peaks)
-    else:
-        env = _peak_envelope(mix)
-    if kweighted is not None and not music:
-        power = power_from_segments(len(mix), spans, kweighted, channels)
-    else:
-        power = k_power(mix)
+    dyns = dynamics if dynamics is not None else [dyn.process(s) for s in segments]
+    mix, spans, music = layout([d.samples for d in dyns], pause_ms, channels, music_intro, music_outro)
+    env, power = _analyses(mix, spans, pause_ms, channels, None if music else peaks,
+                           None if music else kweighted)
+    speech = speech_blocks(len(mix), spans, dyns)
     margin = ENCODE_MARGIN_DB
     aim = None if target_lufs is None else target_lufs + ENCODE_LUFS_LOSS_DB
     start_gain = None
@@ -666,7 +710,7 @@ def master_episode(segments: list[np.ndarray], out_mp3: str | os.PathLike, pause
     for attempt in range(MAX_ENCODES):
         # the encoder overshoots the true peak a little and its low-pass takes some
         # loudness: master to a lower ceiling and a corrected target, measure, repeat
-        mastered, stats = normalize(mix, aim, ceiling_db - margin, env, power, start_gain)
+        mastered, stats = normalize(mix, aim, ceiling_db - margin, env, power, start_gain, speech)
         start_gain = stats["gain_db"]
         encode_mp3(mastered.astype(np.float32), out_mp3, kbps)
         measured = measure(out_mp3)
@@ -687,7 +731,8 @@ def master_episode(segments: list[np.ndarray], out_mp3: str | os.PathLike, pause
         "target_lufs": target_lufs,
         "ceiling_dbtp": ceiling_db,
         "gain_db": stats["gain_db"],
-        "limiter_max_reduction_db": stats["limiter_db"],
+        "limiter_reduction_db": stats["limiter_reduction_db"],
+        **dyn.figures(dyns),
         "encoder_margin_db": round(margin, 2),
         "aim_lufs": None if aim is None else round(aim, 3),
         "encodes": attempt + 1,

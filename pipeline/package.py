@@ -4,27 +4,40 @@ import re
 from pathlib import Path
 
 from . import fsio
+from .text import sanitize
 from .condense import load_script, segments
+from .episode import Episode
 
 LABELS = {
     "en": {"points": "Key points", "sources": "Sources", "verification": "Number check",
            "lint": "Numbers in the post that look wrong", "number": "Number", "heard": "Heard",
-           "status": "Status", "time": "Time", "none": "(nothing)",
+           "status": "Status", "time": "Time", "none": "(nothing)", "tables": "Tables from the post",
            "summary": "{ok} of {total} numbers heard as written (survival {pct}%); "
                       "speech by {tts}, checked by {asr}.",
-           "unverified": "**Not verified**: some numbers were lost or changed (see below)."},
+           "unverified": "**Not verified**: some numbers were lost or changed (see below).",
+           "stale": "**Not verified (stale)**: {cause}; the table below judged other files. "
+                    "Rebuild: `{fix}`"},
     "fr": {"points": "Points clés", "sources": "Sources", "verification": "Vérification des nombres",
            "lint": "Nombres de l'article qui semblent faux", "number": "Nombre", "heard": "Entendu",
-           "status": "Statut", "time": "Temps", "none": "(rien)",
+           "status": "Statut", "time": "Temps", "none": "(rien)", "tables": "Tableaux de l'article",
            "summary": "{ok} nombres sur {total} entendus tels qu'écrits (survie {pct} %) ; "
                       "voix : {tts}, vérification : {asr}.",
-           "unverified": "**Non vérifié** : des nombres ont été perdus ou changés (voir ci-dessous)."},
+           "unverified": "**Non vérifié** : des nombres ont été perdus ou changés (voir ci-dessous).",
+           "stale": "**Non vérifié (périmé)** : {cause} ; le tableau ci-dessous jugeait d'autres "
+                    "fichiers. Reconstruire : `{fix}`"},
 }
+
+
+def verdict_line(report: dict, binding, labels: dict) -> str | None:
+    """The warning under the summary: stale first (it voids the table), then unverified."""
+    if binding is not None and binding.stale:
+        return labels["stale"].format(cause=md_escape(binding.cause), fix=binding.fix)
+    return None if report["verified"] else labels["unverified"]
 
 
 def md_escape(text: str) -> str:
     """Text from a post, made inert in Markdown (and in HTML rendered from it)."""
-    text = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = sanitize(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return re.sub(r"([\\`*_\[\]|#])", r"\\\1", text)
 
 
@@ -39,7 +52,7 @@ def safe_url(url: str | None) -> str | None:
     return None
 
 
-def shownotes(script: dict, timeline: dict, report: dict, post: dict | None) -> str:
+def shownotes(script: dict, timeline: dict, report: dict, post: dict | None, binding=None) -> str:
     lang = script["language"]
     L = LABELS[lang]
     lines = [f"# {md_escape(script.get('title') or '')}", ""]
@@ -47,8 +60,9 @@ def shownotes(script: dict, timeline: dict, report: dict, post: dict | None) -> 
     ok = report["counts"]["ok"] + report["counts"]["unit-missing"]
     lines.append(L["summary"].format(ok=ok, total=total, pct=round(100 * report["survival"]),
                                      tts=report.get("tts_engine"), asr=report.get("asr_engine")))
-    if not report["verified"]:
-        lines += ["", L["unverified"]]
+    warning = verdict_line(report, binding, L)
+    if warning:
+        lines += ["", warning]
     timed = {s["id"]: s for s in timeline["segments"]}
     lines += ["", f"## {L['points']}", ""]
     for seg in segments(script):
@@ -63,6 +77,7 @@ def shownotes(script: dict, timeline: dict, report: dict, post: dict | None) -> 
     if report.get("lint"):
         lines += ["", f"## {L['lint']}", ""]
         lines += [f"- «{md_escape(f['text'])}»: {md_escape(f['reason'])}" for f in report["lint"]]
+    lines += table_lines(post_tables(post), L["tables"])
     sources = (post or {}).get("sources") or []
     if sources:
         lines += ["", f"## {L['sources']}", ""]
@@ -73,10 +88,29 @@ def shownotes(script: dict, timeline: dict, report: dict, post: dict | None) -> 
     return "\n".join(lines) + "\n"
 
 
-def package(script_path: Path, timeline_path: Path, verify_path: Path, out_path: Path,
-            post_path: Path | None = None) -> str:
-    script = load_script(script_path)
-    post = fsio.read_json(post_path) if post_path and Path(post_path).exists() else None
-    notes = shownotes(script, fsio.read_json(timeline_path), fsio.read_json(verify_path), post)
-    fsio.write_text(out_path, notes)
+def post_tables(post: dict | None) -> list[list[list[str]]]:
+    """The post's tables (never spoken: the show notes are where they are read)."""
+    return [b["rows"] for b in (post or {}).get("blocks") or []
+            if b.get("type") == "table" and b.get("rows")]
+
+
+def table_lines(tables: list, heading: str) -> list[str]:
+    lines = ["", f"## {heading}"] if tables else []
+    for rows in tables:
+        width = max(len(r) for r in rows)
+        cells = [[md_escape(c) for c in r] + [""] * (width - len(r)) for r in rows]
+        lines += ["", "| " + " | ".join(cells[0]) + " |", "|" + "---|" * width]
+        lines += ["| " + " | ".join(r) + " |" for r in cells[1:]]
+    return lines
+
+
+def package(ep_dir: Path) -> str:
+    """Write the episode's shownotes.md; a stale verdict is said to be stale."""
+    from .verify import binding_status
+    ep = Episode(ep_dir)
+    report = fsio.read_json(ep.report)
+    post = fsio.read_json(ep.post) if ep.post.exists() else None
+    notes = shownotes(load_script(ep.script), fsio.read_json(ep.timeline), report, post,
+                      binding_status(ep.dir, report))
+    fsio.write_text(ep.notes, notes)
     return notes

@@ -1,9 +1,10 @@
 """Publishing: an episode folder -> chapters.json, shownotes.html; a local server.
 
   chapters_json(ep)          Podcasting 2.0 chapters: intro, one per key point, outro
-  shownotes_html(ep, cfg)    standalone page: player, seekable key points, number
-                             check, source lint, sources, transcript diff
-  publish_episode(ep, cfg)   captions + chapters + shownotes.html (what the feed links to)
+  shownotes_html(ep, cfg)    standalone page for listeners: player, seekable key
+                             points, number check, source lint, sources
+  publish_episode(ep, cfg)   captions + chapters + shownotes.html (what the feed links
+                             to), and diff.html, script vs Whisper, for the producer
   serve(dir, port)           serves episodes/ on 127.0.0.1 only, with HTTP Range
 
 Everything that comes from a post, a script or a transcript goes through
@@ -13,8 +14,10 @@ html.escape(quote=True); only http(s) URLs become links.
 from __future__ import annotations
 
 import base64
+import email.utils
 import hashlib
 import html
+import io
 import os
 import posixpath
 import re
@@ -27,27 +30,28 @@ from pathlib import Path
 
 from . import fsio
 from .condense import load_script, segments
-from .errors import InputError
+from .config import show_config
+from .episode import AUDIO, NOTES, POST, REPORT, TIMELINE, TRANSCRIPT
+from .episode import SCRIPT as SCRIPT_YAML   # SCRIPT here is the page's JavaScript
+from .errors import InputError, SystemFault
 from .package import LABELS as MD_LABELS
-from .package import clock
+from .package import clock, post_tables
+from .text import sanitize
 
 CHAPTERS, SHOWNOTES_HTML = "chapters.json", "shownotes.html"
 
 LABELS = {
-    "en": {**MD_LABELS["en"], "transcript": "Transcript", "summary_h": "Summary",
-           "diff_note": "Script against what Whisper heard: struck out = in the script, not "
-                        "heard; underlined green = heard, not in the script; numbers in bold.",
-           "no_numbers_note": "(numbers not highlighted: the number tools could not run)",
+    "en": {**MD_LABELS["en"], "summary_h": "Summary",
            "verified": "Verified: every number was heard as written.",
            "not_verified": "Not verified: some numbers were lost or changed (see the number check).",
+           "stale": "Not verified (stale): {cause}; the number check below judged other files.",
            "files": "Files", "feed": "Podcast feed", "by": "by",
            "player": "Your browser cannot play this audio; download the MP3."},
-    "fr": {**MD_LABELS["fr"], "transcript": "Transcription", "summary_h": "Résumé",
-           "diff_note": "Le script comparé à ce que Whisper a entendu : barré = dans le script, "
-                        "non entendu ; souligné vert = entendu, absent du script ; nombres en gras.",
-           "no_numbers_note": "(nombres non surlignés : les outils de nombres n'ont pas pu tourner)",
+    "fr": {**MD_LABELS["fr"], "summary_h": "Résumé",
            "verified": "Vérifié : chaque nombre a été entendu tel qu'écrit.",
            "not_verified": "Non vérifié : des nombres ont été perdus ou changés (voir la vérification).",
+           "stale": "Non vérifié (périmé) : {cause} ; la vérification ci-dessous jugeait d'autres "
+                    "fichiers.",
            "files": "Fichiers", "feed": "Flux du podcast", "by": "par",
            "player": "Votre navigateur ne peut pas lire cet audio ; téléchargez le MP3."},
 }
@@ -58,9 +62,7 @@ a.t{font-variant-numeric:tabular-nums;font-weight:bold;text-decoration:none;marg
 table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2em .6em;text-align:left}
 .ok{color:#060}.changed,.lost{color:#c00;font-weight:bold}.unit-missing{color:#a60}
 .badge{padding:.4em .8em;border-radius:.3em}.badge.ok{background:#dfd}.badge.no{background:#fdd;color:#900}
-del{background:#fdd;color:#900}ins{background:#dfd;color:#060}
-.num{font-weight:bold;border-bottom:2px solid #36c}.num.lost,.num.changed{border-color:#c00}
-.transcript h3{font-size:1em;color:#555;margin:1.2em 0 .2em}footer{margin-top:3em;color:#555}"""
+footer{margin-top:3em;color:#555}"""
 
 # Click on a timestamp -> seek the player; #t=SECONDS in the page URL seeks on load.
 SCRIPT = """(function () {
@@ -89,7 +91,7 @@ SCRIPT = """(function () {
 
 
 def e(value) -> str:
-    return html.escape("" if value is None else str(value), quote=True)
+    return html.escape(sanitize(value), quote=True)
 
 
 def link_url(url) -> str | None:
@@ -103,15 +105,6 @@ def link_url(url) -> str | None:
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
         return None
     return url
-
-
-def resolve_config(config) -> dict:
-    from . import feed
-    if config is None:
-        return {**feed.DEFAULTS, "link": feed.DEFAULTS["base_url"]}
-    if isinstance(config, (str, os.PathLike)):
-        return feed.load_config(config)
-    return config
 
 
 def _need(ep: Path, *names: str) -> None:
@@ -134,7 +127,8 @@ def chapter_list(script: dict, timeline: dict) -> list[dict]:
         if t is None:
             continue
         title = names[seg["id"]].get(lang, seg["title"]) if seg["id"] in names else seg["title"]
-        chapters.append({"startTime": round(max(0.0, float(t["start"])), 3), "title": str(title)})
+        chapters.append({"startTime": round(max(0.0, float(t["start"])), 3),
+                         "title": sanitize(title)})
     chapters.sort(key=lambda c: c["startTime"])
     if chapters:
         chapters[0]["startTime"] = 0.0      # players show a chapter from the very start
@@ -143,8 +137,8 @@ def chapter_list(script: dict, timeline: dict) -> list[dict]:
 
 def chapters_json(ep_dir: str | os.PathLike) -> Path:
     ep = Path(ep_dir)
-    _need(ep, "script.yaml", "timeline.json")
-    chapters = chapter_list(load_script(ep / "script.yaml"), fsio.read_json(ep / "timeline.json"))
+    _need(ep, SCRIPT_YAML, TIMELINE)
+    chapters = chapter_list(load_script(ep / SCRIPT_YAML), fsio.read_json(ep / TIMELINE))
     return fsio.write_json(ep / CHAPTERS, {"version": "1.2.0", "chapters": chapters})
 
 
@@ -155,39 +149,22 @@ def seek_link(t: float) -> str:
     return f'<a class="t" href="episode.mp3#t={t}" data-t="{t}">{e(clock(t))}</a>'
 
 
-def transcript_diff(ep: Path) -> tuple[list, bool]:
-    """pipeline.diff's word diff; without number highlighting if the number tools fail."""
-    from . import diff
-    try:
-        return diff.episode_diff(ep), True
-    except (ImportError, AttributeError, NotImplementedError):
-        pass
-    from .verify import heard_in, segment_windows, transcript_words
-    script = load_script(ep / "script.yaml")
-    timeline = fsio.read_json(ep / "timeline.json")
-    words = transcript_words(fsio.read_json(ep / "transcript.json"))
-    windows = dict(zip([s["id"] for s in timeline["segments"]], segment_windows(timeline)))
-    out = [(seg, diff.diff_segment(seg["text"], heard_in(words, *windows[seg["id"]]).text, []))
-           for seg in segments(script) if seg["id"] in windows]
-    return out, False
-
-
-def render_diff(ops) -> str:
-    parts = []
-    for op in ops:
-        text = e(op.text)
-        if op.number:
-            text = f'<span class="num {e(op.number)}">{text}</span>'
-        tag = {"del": "del", "ins": "ins"}.get(op.kind)
-        parts.append(f"<{tag}>{text}</{tag}>" if tag else text)
-    return " ".join(parts)
+def badge(ep: Path, report: dict, L: dict) -> str:
+    """"Verified" only when verify.json says so and still speaks for the files beside it."""
+    from .verify import binding_status
+    binding = binding_status(ep, report)
+    if binding.stale:
+        return f'<p class="badge no stale">{e(L["stale"].format(cause=binding.cause))}</p>'
+    verified = bool(report.get("verified"))
+    return (f'<p class="badge {"ok" if verified else "no"}">'
+            f'{e(L["verified"] if verified else L["not_verified"])}</p>')
 
 
 def shownotes_page(ep: Path, cfg: dict) -> str:
-    script = load_script(ep / "script.yaml")
-    timeline = fsio.read_json(ep / "timeline.json")
-    report = fsio.read_json(ep / "verify.json")
-    post = fsio.read_json(ep / "post.json") if (ep / "post.json").exists() else {}
+    script = load_script(ep / SCRIPT_YAML)
+    timeline = fsio.read_json(ep / TIMELINE)
+    report = fsio.read_json(ep / REPORT)
+    post = fsio.read_json(ep / POST) if (ep / POST).exists() else {}
     lang = script.get("language") if script.get("language") in LABELS else "en"
     L = LABELS[lang]
     title = script.get("title") or post.get("title") or ep.name
@@ -203,9 +180,7 @@ def shownotes_page(ep: Path, cfg: dict) -> str:
     if meta:
         body.append(f"<p>{' · '.join(meta)}</p>")
     body.append("</header>")
-    verified = bool(report.get("verified"))
-    body.append(f'<p class="badge {"ok" if verified else "no"}">'
-                f'{e(L["verified"] if verified else L["not_verified"])}</p>')
+    body.append(badge(ep, report, L))
 
     points = script.get("points") or []
     summary = (points[0].get("text") if points else None) or script.get("intro") or ""
@@ -245,6 +220,11 @@ def shownotes_page(ep: Path, cfg: dict) -> str:
         body += [f"<li>«{e(f.get('text'))}»: {e(f.get('reason'))}</li>" for f in lint]
         body.append("</ul>")
 
+    for i, rows in enumerate(post_tables(post)):
+        body += [f'<h2>{e(MD_LABELS[lang]["tables"])}</h2>'] if i == 0 else []
+        body.append('<table class="post-table">' + "".join(
+            "<tr>" + "".join(f"<td>{e(c)}</td>" for c in row) + "</tr>" for row in rows) + "</table>")
+
     sources = post.get("sources") or []
     if sources:
         body += [f'<h2>{e(L["sources"])}</h2>', '<ul class="sources">']
@@ -255,18 +235,8 @@ def shownotes_page(ep: Path, cfg: dict) -> str:
                         if url else f"<li>{e(label)}</li>")
         body.append("</ul>")
 
-    if (ep / "transcript.json").exists():
-        diff, with_numbers = transcript_diff(ep)
-        body += [f'<h2>{e(L["transcript"])}</h2>', '<section class="transcript">',
-                 f'<p><small>{e(L["diff_note"])}'
-                 f'{"" if with_numbers else " " + e(L["no_numbers_note"])}</small></p>']
-        for seg, ops in diff:
-            body.append(f'<h3 id="transcript-{e(seg["id"])}">{seek_link(start_of(seg["id"]))}'
-                        f'{e(seg["title"])}</h3><p>{render_diff(ops)}</p>')
-        body.append("</section>")
-
-    files = [(n, n) for n in ("episode.mp3", "captions.vtt", "captions.srt",
-                              "transcript.podcast.json", CHAPTERS, "shownotes.md")
+    files = [(n, n) for n in (AUDIO, "captions.vtt", "captions.srt",
+                              "transcript.podcast.json", CHAPTERS, NOTES)
              if (ep / n).exists() or n == CHAPTERS]
     body.append(f'<footer><p>{e(L["files"])}: '
                 + " · ".join(f'<a href="{e(urllib.parse.quote(n))}">{e(label)}</a>' for n, label in files)
@@ -288,19 +258,31 @@ def shownotes_page(ep: Path, cfg: dict) -> str:
 def shownotes_html(ep_dir: str | os.PathLike, config=None) -> Path:
     """Write <ep>/shownotes.html. config: a load_config() dict, a podcast.yaml path, or None."""
     ep = Path(ep_dir)
-    _need(ep, "script.yaml", "timeline.json", "verify.json")
-    return fsio.write_text(ep / SHOWNOTES_HTML, shownotes_page(ep, resolve_config(config)))
+    _need(ep, SCRIPT_YAML, TIMELINE, REPORT)
+    return fsio.write_text(ep / SHOWNOTES_HTML, shownotes_page(ep, show_config(config)))
 
 
 def publish_episode(ep_dir: str | os.PathLike, config=None) -> dict[str, Path]:
-    """Everything the feed links to: captions (3 files), chapters.json, shownotes.html."""
+    """Everything the feed links to: captions (3 files), chapters.json, shownotes.html;
+    and diff.html (script against what Whisper heard), kept off the listeners' page.
+
+    A stale episode (a file changed since verify) gets only its shownotes.html,
+    which says so: captions and chapters of files nobody checked are not made."""
     from .captions import captions
+    from .diff import write_diff_html
+    from .verify import binding_status
     ep = Path(ep_dir)
-    cfg = resolve_config(config)
+    _need(ep, REPORT)
+    cfg = show_config(config)
     out: dict[str, Path] = {}
-    if (ep / "transcript.json").exists():
-        out.update(captions(ep / "transcript.json", ep, speaker=None))
-    out["chapters"] = chapters_json(ep)
+    binding = binding_status(ep)
+    if binding.stale:
+        print(f"publish: {ep.name}: {binding.message}", file=sys.stderr)
+    else:
+        if (ep / TRANSCRIPT).exists():
+            out.update(captions(ep, speaker=None))
+            out["diff"] = write_diff_html(ep)
+        out["chapters"] = chapters_json(ep)
     out["html"] = shownotes_html(ep, cfg)
     return out
 
@@ -326,13 +308,32 @@ class _Slice:
 
 
 RANGE_RE = re.compile(r"bytes=(\d*)-(\d*)")
+# Podcasting 2.0: chapters have their own media type, and web players fetch
+# chapters and transcripts from other origins (CORS).
+CHAPTERS_TYPE = "application/json+chapters"
+CORS_FILES = {CHAPTERS, "captions.vtt", "captions.srt", "transcript.podcast.json"}
+
+
+def file_etag(st: os.stat_result) -> str:
+    """A strong validator that changes whenever a rebuild replaces the file."""
+    return f'"{st.st_ino:x}-{st.st_size:x}-{st.st_mtime_ns:x}"'
+
+
+def etag_matches(header: str | None, etag: str) -> bool:
+    if not header:
+        return False
+    tags = [t.strip() for t in header.split(",")]
+    return "*" in tags or etag in tags or f"W/{etag}" in tags
 
 
 class EpisodeHandler(SimpleHTTPRequestHandler):
-    """Static files of one folder: GET/HEAD only, Range requests, nothing outside
-    the folder (no '..', no symlink escapes) and no dot-files (.tmp, .verified)."""
+    """Static files of one folder: GET/HEAD only, Range requests (with If-Range),
+    ETag and If-None-Match, nothing outside the folder (no '..', no symlink
+    escapes) and no dot-files (.tmp, .verified), neither served nor listed."""
 
     server_version = "podcast-pipeline"
+    stale: dict[str, str] = {}      # episode folder -> why its verdict no longer holds
+    PAGES = (SHOWNOTES_HTML, NOTES)
     extensions_map = {**SimpleHTTPRequestHandler.extensions_map,
                       ".mp3": "audio/mpeg", ".vtt": "text/vtt", ".srt": "application/x-subrip",
                       ".json": "application/json", ".xml": "application/xml",
@@ -343,48 +344,127 @@ class EpisodeHandler(SimpleHTTPRequestHandler):
         url_path = urllib.parse.unquote(urllib.parse.urlsplit(self.path).path)
         if any(part.startswith(".") for part in posixpath.normpath(url_path).split("/") if part):
             return False
+        return self._inside_root(fs_path)
+
+    def _inside_root(self, fs_path: str) -> bool:
         root = os.path.realpath(self.directory)
         real = os.path.realpath(fs_path)
         return real == root or real.startswith(root + os.sep)
 
+    def _stale_page(self) -> str | None:
+        """Why the requested page is withheld: an episode's notes claim a stale verdict."""
+        parts = [p for p in urllib.parse.unquote(urllib.parse.urlsplit(self.path).path).split("/") if p]
+        if len(parts) == 2 and parts[1] in self.PAGES:
+            return self.stale.get(parts[0])
+        return None
+
+    def list_directory(self, path):
+        """Only what could be served: no dot-files, no symlinks leading out."""
+        names = sorted(n for n in os.listdir(path)
+                       if not n.startswith(".") and self._inside_root(os.path.join(path, n)))
+        names = [n + "/" if os.path.isdir(os.path.join(path, n)) else n for n in names]
+        title = e(urllib.parse.unquote(urllib.parse.urlsplit(self.path).path))
+        items = "".join(f'<li><a href="{e(urllib.parse.quote(n))}">{e(n)}</a></li>' for n in names)
+        body = (f'<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>{title}</title></head>'
+                f"<body><h1>{title}</h1><ul>{items}</ul></body></html>\n").encode("utf-8")
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
+
+    def guess_type(self, path):
+        return CHAPTERS_TYPE if os.path.basename(path) == CHAPTERS else super().guess_type(path)
+
     def send_head(self):
+        self._etag = None
         path = self.translate_path(self.path)
-        if not self._allowed(path):
+        if not self._allowed(path) or (path.endswith("/") and not os.path.isdir(path)):
             self.send_error(HTTPStatus.NOT_FOUND, "File not found")
             return None
-        rng = self.headers.get("Range")
-        m = RANGE_RE.fullmatch(rng.strip()) if rng else None
-        if not m or (not m[1] and not m[2]) or os.path.isdir(path):
-            return super().send_head()          # no (or multi-part) range: the whole file
+        why = self._stale_page()
+        if why:
+            self.send_error(HTTPStatus.CONFLICT, "Stale episode", why)
+            return None
+        if os.path.isdir(path):
+            return super().send_head()          # the slash redirect, index.html or a listing
         try:
             f = open(path, "rb")
         except OSError:
             self.send_error(HTTPStatus.NOT_FOUND, "File not found")
             return None
-        size = os.fstat(f.fileno()).st_size
-        if m[1]:
-            start, end = int(m[1]), min(int(m[2]) if m[2] else size - 1, size - 1)
-        else:
-            start, end = max(0, size - int(m[2])), size - 1
-        if start >= size or start > end:
+        st = os.fstat(f.fileno())               # one open file: headers and bytes agree
+        self._etag = file_etag(st)
+        if self._not_modified(st):
+            f.close()
+            self.send_response(HTTPStatus.NOT_MODIFIED)
+            self.end_headers()
+            return None
+        size = st.st_size
+        span = self._byte_range(size, st)
+        if span == "unsatisfiable":
             f.close()
             self.send_response(HTTPStatus.REQUESTED_RANGE_NOT_SATISFIABLE)
             self.send_header("Content-Range", f"bytes */{size}")
             self.send_header("Content-Length", "0")
             self.end_headers()
             return None
-        self.send_response(HTTPStatus.PARTIAL_CONTENT)
+        start, end = span or (0, size - 1)
+        self.send_response(HTTPStatus.PARTIAL_CONTENT if span else HTTPStatus.OK)
         self.send_header("Content-Type", self.guess_type(path))
-        self.send_header("Content-Range", f"bytes {start}-{end}/{size}")
-        self.send_header("Content-Length", str(end - start + 1))
-        self.send_header("Last-Modified", self.date_time_string(int(os.fstat(f.fileno()).st_mtime)))
+        if span:
+            self.send_header("Content-Range", f"bytes {start}-{end}/{size}")
+        self.send_header("Content-Length", str(max(0, end - start + 1)))
+        self.send_header("Last-Modified", self.date_time_string(int(st.st_mtime)))
         self.end_headers()
         f.seek(start)
-        return _Slice(f, end - start + 1)
+        return _Slice(f, max(0, end - start + 1))
+
+    def _not_modified(self, st: os.stat_result) -> bool:
+        """If-None-Match (the ETag) wins over If-Modified-Since, as RFC 9110 says."""
+        if "If-None-Match" in self.headers:
+            return etag_matches(self.headers["If-None-Match"], self._etag)
+        since = self.headers.get("If-Modified-Since")
+        if not since:
+            return False
+        try:
+            when = email.utils.parsedate_to_datetime(since).timestamp()
+        except (TypeError, ValueError, IndexError, OverflowError):
+            return False
+        return int(st.st_mtime) <= when
+
+    def _byte_range(self, size: int, st: os.stat_result):
+        """(start, end) of a single satisfiable range, "unsatisfiable", or None: the
+        whole file (no range, a multi-part one, or an If-Range for an older file)."""
+        rng = self.headers.get("Range")
+        m = RANGE_RE.fullmatch(rng.strip()) if rng else None
+        if not m or (not m[1] and not m[2]) or not self._range_still_valid(st):
+            return None
+        if m[1]:
+            start, end = int(m[1]), min(int(m[2]) if m[2] else size - 1, size - 1)
+        else:
+            start, end = max(0, size - int(m[2])), size - 1
+        if start >= size or start > end:
+            return "unsatisfiable"
+        return start, end
+
+    def _range_still_valid(self, st: os.stat_result) -> bool:
+        """If-Range: resume only the very file the client started (RFC 9110 13.1.5)."""
+        cond = self.headers.get("If-Range")
+        if not cond:
+            return True
+        cond = cond.strip()
+        if cond.startswith('"'):
+            return cond == self._etag
+        return cond == self.date_time_string(int(st.st_mtime))
 
     def end_headers(self):
         self.send_header("Accept-Ranges", "bytes")
         self.send_header("X-Content-Type-Options", "nosniff")
+        if getattr(self, "_etag", None):
+            self.send_header("ETag", self._etag)
+        if os.path.basename(urllib.parse.urlsplit(self.path).path) in CORS_FILES:
+            self.send_header("Access-Control-Allow-Origin", "*")
         super().end_headers()
 
     def log_message(self, format, *args):
@@ -392,17 +472,31 @@ class EpisodeHandler(SimpleHTTPRequestHandler):
             super().log_message(format, *args)
 
 
+def stale_episodes(directory: Path) -> dict[str, str]:
+    """{folder name: message} for every episode whose verify.json no longer matches its files."""
+    from .verify import binding_status
+    out = {}
+    for report in sorted(Path(directory).glob("*/verify.json")):
+        binding = binding_status(report.parent)
+        if binding.stale:
+            out[report.parent.name] = binding.message
+    return out
+
+
 def make_server(directory: str | os.PathLike, port: int = 8000, quiet: bool = False) -> ThreadingHTTPServer:
     """A server for `directory` on 127.0.0.1:port (0: any free port); call serve_forever()."""
     directory = Path(directory).resolve()
     if not directory.is_dir():
         raise InputError(f"{directory} is not a folder", "build an episode first (make episode SRC=...)")
-    handler = type("Handler", (EpisodeHandler,), {"quiet": quiet})
+    stale = stale_episodes(directory)
+    handler = type("Handler", (EpisodeHandler,), {"quiet": quiet, "stale": stale})
     try:
-        return ThreadingHTTPServer(("127.0.0.1", port), partial(handler, directory=str(directory)))
+        server = ThreadingHTTPServer(("127.0.0.1", port), partial(handler, directory=str(directory)))
     except OSError as err:
-        raise InputError(f"cannot listen on 127.0.0.1:{port}: {err.strerror}",
-                         "pick another port (make serve PORT=8001)") from None
+        raise SystemFault(f"cannot listen on 127.0.0.1:{port}: {err.strerror}",
+                          "pick another port (make serve PORT=8001)") from None
+    server.stale = stale
+    return server
 
 
 def site_urls(directory: Path, port: int) -> list[str]:
@@ -420,6 +514,8 @@ def serve(directory: str | os.PathLike = "episodes", port: int = 8000, on_ready=
     """
     server = make_server(directory, port)
     port = server.server_address[1]
+    for slug, why in server.stale.items():
+        print(f"serve: {slug}: its show notes are withheld (HTTP 409): {why}", file=sys.stderr)
     print(f"serving {Path(directory).resolve()} on http://127.0.0.1:{port}/ (Ctrl-C stops)",
           file=sys.stderr)
     for url in site_urls(Path(directory), port):

@@ -3,6 +3,8 @@
 import os
 import sys
 
+from .text import sanitize
+
 COLOURS = {"ok": "32", "unit-missing": "33", "changed": "31", "lost": "31;1"}
 
 
@@ -29,7 +31,8 @@ def table(report: dict, colour: bool = False) -> str:
     return "\n".join(lines)
 
 
-def verdict(report: dict) -> str:
+def verdict(report: dict, binding=None) -> str:
+    """The summary lines; `binding` (verify.Binding) turns a stale verdict into NOT VERIFIED."""
     c = report["counts"]
     total = sum(c.values())
     head = (f"{c['ok'] + c['unit-missing']}/{total} numbers heard with the right value "
@@ -40,21 +43,39 @@ def verdict(report: dict) -> str:
     for r in problems:
         heard = f"heard {r['heard']!r}" if r["heard"] else "not heard"
         lines.append(f"  {r['status']}: {r['text']!r} in {r['segment']} at {r['start']:.1f}s ({heard})")
+    for p in report.get("problems") or []:
+        lines.append(f"  not verified: {p['cause']}")
     if report.get("lint"):
         lines.append(f"  source lint: {len(report['lint'])} number(s) in the post look wrong:")
         lines += [f"    {f['text']!r}: {f['reason']}" for f in report["lint"]]
-    if report["verified"]:
+    if binding is not None and binding.stale:
+        lines.append(f"NOT VERIFIED (stale): {binding.cause}; the table above judged other files.")
+        lines.append(f"  fix: {binding.fix}")
+    elif report["verified"]:
         lines.append("VERIFIED: every number of the script was heard with its value.")
     else:
-        lines.append("NOT VERIFIED: numbers were lost or changed (listed above).")
+        lines.append("NOT VERIFIED: numbers were lost or changed, or the files disagree "
+                     "(listed above).")
         if report.get("language") == "fr" and report.get("tts_engine") == "espeak":
             lines.append("  hint: espeak-ng's French is hard for Whisper to understand; build with "
                          "--tts gtts when online, or configure a better French voice (README).")
     return "\n".join(lines)
 
 
-def print_report(report: dict, stream=sys.stdout, with_table: bool = True) -> None:
+def print_report(report: dict, stream=sys.stdout, with_table: bool = True, binding=None) -> None:
+    report = shown(report)
     if with_table:
         print(table(report, use_colour(stream)), file=stream)
         print(file=stream)
-    print(verdict(report), file=stream)
+    print(verdict(report, binding), file=stream)
+
+
+SHOWN_KEYS = ("text", "heard", "segment", "reason")
+
+
+def shown(report: dict) -> dict:
+    """The report with the post's words made safe for a terminal (no bell, no ESC, no bidi)."""
+    def clean(row: dict) -> dict:
+        return {k: sanitize(v) if k in SHOWN_KEYS and v is not None else v for k, v in row.items()}
+    return {**report, "numbers": [clean(r) for r in report.get("numbers") or []],
+            "lint": [clean(f) for f in report.get("lint") or []]}

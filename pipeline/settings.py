@@ -4,12 +4,16 @@ Every key is optional; unknown keys and wrong types are errors that say how
 to fix them, so a typo never passes silently.
 """
 
+import os
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 import yaml
 
-from .errors import InputError
+from . import fsio
+from .cover import check_cover
+from .fetch import is_url
+from .errors import InputError, yaml_problem
 
 
 @dataclass
@@ -27,7 +31,8 @@ class EpisodeSettings:
     cover: str | None = None           # image file for the ID3 cover art
     piper_voice: dict | None = None    # {lang: path/to/voice.onnx}
     show: str | None = None            # show name for tags (default from podcast.yaml)
-    episode_number: int | None = None
+    episode_number: int | None = None  # also the feed's itunes:episode
+    season: int | None = None          # the feed's itunes:season
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -36,7 +41,55 @@ class EpisodeSettings:
 _TYPES = {"target_seconds": (int, float), "rate": (int, float), "pause_ms": int,
           "bitrate": str, "channels": int, "loudness_lufs": (int, float),
           "true_peak_db": (int, float), "tts": str, "music_intro": str, "music_outro": str,
-          "cover": str, "piper_voice": dict, "show": str, "episode_number": int}
+          "cover": str, "piper_voice": dict, "show": str, "episode_number": int,
+          "season": int}
+
+
+def for_episode(ep_dir: Path) -> EpisodeSettings:
+    """The settings of the post an episode folder was built from (its post.json's source)."""
+    from . import fsio
+    from .episode import Episode
+
+    post = Episode(ep_dir).post
+    if not post.exists():
+        return EpisodeSettings()
+    return load_settings(source_of(post, fsio.read_json(post)))
+
+
+# Numeric settings and the values that make sense (anything else is a typo).
+RANGES = {"target_seconds": (10, 3600, " seconds"), "rate": (0.5, 2.0, ""),
+          "pause_ms": (0, 10000, " ms"), "channels": (1, 2, " (mono or stereo)"),
+          "loudness_lufs": (-40, -5, " LUFS"), "true_peak_db": (-9, 0, " dBTP"),
+          "episode_number": (1, 100000, ""), "season": (1, 100000, "")}
+
+
+def publish_source(post_json: Path, source: Path) -> str:
+    """The post's name for post.json (which is served: no local path in it); where
+    the post lives is kept in a dot-file beside post.json (never served), as a
+    path relative to that folder so the episode folder can move with its post."""
+    post_json, source = Path(post_json), Path(source)
+    try:
+        where = os.path.relpath(source.resolve(), post_json.parent.resolve())
+    except ValueError:          # another drive: only an absolute path can say where
+        where = str(source.resolve())
+    fsio.write_text(locator_path(post_json), where + "\n")
+    return source.name
+
+
+def source_of(post_json: Path, post: dict) -> Path | None:
+    """Where the post of this post.json lives (for its settings), if known."""
+    post_json = Path(post_json)
+    locator = locator_path(post_json)
+    if locator.is_file():
+        return post_json.parent / locator.read_text(encoding="utf-8").strip()
+    source = post.get("source")            # folders built before the locator existed
+    if not source or is_url(source):
+        return None                        # a post fetched by URL has no settings file
+    return Path(source)
+
+
+def locator_path(post_json: Path) -> Path:
+    return Path(post_json).with_name(f".{Path(post_json).name}.source")
 
 
 def settings_path(source: Path) -> Path:
@@ -52,7 +105,8 @@ def load_settings(source: Path | None) -> EpisodeSettings:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as e:
-        raise InputError(f"{path} is not valid YAML: {e}", "fix the line it names") from None
+        raise InputError(f"{path} is not valid YAML ({yaml_problem(e)})",
+                         "fix the line it names") from None
     if not isinstance(data, dict):
         raise InputError(f"{path} must be a mapping of settings", "see README: episode settings")
     known = {f.name for f in fields(EpisodeSettings)}
@@ -69,14 +123,15 @@ def load_settings(source: Path | None) -> EpisodeSettings:
         value = getattr(settings, key)
         if value:
             setattr(settings, key, str(_inside(base, value, path, key)))
+    if settings.cover:
+        check_cover(settings.cover)        # refused now, not after the speech is made
     if settings.piper_voice:
         settings.piper_voice = {str(lang): str(_inside(base, str(voice), path, "piper_voice"))
                                 for lang, voice in settings.piper_voice.items()}
-    if not 10 <= settings.target_seconds <= 3600:
-        raise InputError(f"{path}: target_seconds {settings.target_seconds} is out of range",
-                         "use 10 to 3600 seconds")
-    if not 0.5 <= settings.rate <= 2.0:
-        raise InputError(f"{path}: rate {settings.rate} is out of range", "use 0.5 to 2.0")
+    for key, (low, high, unit) in RANGES.items():
+        value = getattr(settings, key)
+        if value is not None and not low <= value <= high:
+            raise InputError(f"{path}: {key} {value} is out of range", f"use {low} to {high}{unit}")
     return settings
 
 

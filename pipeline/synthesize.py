@@ -62,7 +62,7 @@ Event = Callable[[str], None]
 SAMPLE_RATE = 44100
 TAKE_RATE = 0.94   # speed factor of each further take of a segment (heal's "another take")
 # Bump when mastering changes: the next build assembles every episode again.
-ASSEMBLY_FORMAT = 1
+ASSEMBLY_FORMAT = 2
 
 
 def print_to_stderr(msg: str) -> None:
@@ -171,11 +171,14 @@ def mastering_hint(out_dir: Path, mastering: dict) -> dict | None:
     return loud if {"gain_db", "encoder_margin_db", "aim_lufs"} <= loud.keys() else None
 
 
-def _previous(out_dir: Path, key: str) -> dict | None:
-    """The timeline of the last assembly when its inputs were the same and its MP3 is intact."""
+def _previous(out_dir: Path, key: str, audio_keys: list[str]) -> dict | None:
+    """The timeline of the last assembly when its inputs were the same and its MP3 is intact
+    (and the timeline itself too: one segment per piece of speech assembled)."""
     try:
         old = read_json(out_dir / "timeline.json")
         if old.get("assembly_key") != key or not old.get("audio_sha256"):
+            return None
+        if [s.get("audio_key") for s in old["segments"]] != audio_keys:
             return None
         if file_sha256(out_dir / "episode.mp3") != old["audio_sha256"]:
             return None
@@ -203,13 +206,14 @@ def synthesize(
     channels, loudness target, true-peak ceiling, music beds, cover and piper
     voices; `pause_ms` / `rate`, when given, override the settings' values.
     Tags: pipeline.tags (post.json beside the script, podcast.yaml at
-    `config_path`, default the project's). When neither the segments' audio nor
+    `config_path`, default pipeline.config.find_config). When neither the segments' audio nor
     the settings and tags changed, the MP3 is not assembled again (the bytes
     stay the same, so the transcript cache still hits). `overrides`
     (pipeline.heal): {segment id: {"spell": "all", "rate": r, "engine": name,
     "reword": true, "take": n}}, each key optional, applied to that segment only.
     """
     from .audio import assemble_full  # numpy/ffmpeg only when we get this far
+    from .dynamics import VERSION as DYNAMICS_VERSION
     from .tags import chapter_list, episode_tags, write_tags
 
     settings = settings or EpisodeSettings()
@@ -285,7 +289,7 @@ def synthesize(
     mastering = {
         "pause_ms": pause_ms, "bitrate": settings.bitrate, "channels": settings.channels,
         "sample_rate": SAMPLE_RATE, "loudness_lufs": settings.loudness_lufs,
-        "true_peak_db": settings.true_peak_db,
+        "true_peak_db": settings.true_peak_db, "dynamics": DYNAMICS_VERSION,
     }
     inputs = {
         "format": ASSEMBLY_FORMAT,
@@ -296,7 +300,7 @@ def synthesize(
         **{k: _file_id(getattr(settings, k)) for k in ("music_intro", "music_outro", "cover")},
     }
     key = json_digest(inputs)
-    old = _previous(out_dir, key)
+    old = _previous(out_dir, key, inputs["segments"])
     if old is not None:
         times = [(s["start"], s["end"]) for s in old["segments"]]
         duration, loudness, music, chapters = old["duration"], old["loudness"], old.get("music", {}), old["chapters"]

@@ -5,7 +5,7 @@
 
 Sources: title and language from script.yaml; author and date from post.json
 in the episode folder (when present); the show from settings.show, else the
-`title` of podcast.yaml (pipeline.feed.load_config), whose `author` is also the
+`title` of podcast.yaml (pipeline.config.show_config), whose `author` is also the
 fallback author; the description is the intro (else the first key point).
 
 Text from posts is untrusted. ID3 is not markup, so nothing is escaped: every
@@ -23,7 +23,9 @@ import os
 import re
 from pathlib import Path
 
-from . import fsio, paths
+from . import fsio
+from .cover import check_cover
+from .text import sanitize
 from .errors import InputError
 
 GENRE = "Podcast"
@@ -40,8 +42,7 @@ def clean(value, limit: int = MAX_TEXT) -> str:
     """Untrusted text -> a str fit for an ID3 text frame (possibly empty)."""
     if value is None:
         return ""
-    text = value if isinstance(value, str) else str(value)
-    text = _CONTROL_RE.sub(" ", text)
+    text = sanitize(_CONTROL_RE.sub(" ", value if isinstance(value, str) else str(value)))
     text = re.sub(r"\s+", " ", text).strip()
     if len(text) > limit:
         text = text[: limit - 1].rstrip() + "…"
@@ -64,13 +65,11 @@ def _post(episode_dir: Path) -> dict:
     return data if isinstance(data, dict) else {}
 
 
-def _show_config(config_path: Path | None) -> dict:
-    from .feed import load_config
+def _show_config(config_path) -> dict:
+    """pipeline.config's show settings: the same title the show notes and feed use."""
+    from .config import show_config
 
-    path = Path(config_path) if config_path else paths.PROJECT_ROOT / "podcast.yaml"
-    if not path.exists():
-        return {}
-    return load_config(path)   # a broken podcast.yaml is an error worth fixing: InputError
+    return show_config(config_path)   # a broken podcast.yaml is an error worth fixing: InputError
 
 
 def episode_tags(script: dict, episode_dir: Path, settings=None, config_path: Path | None = None) -> dict:
@@ -100,18 +99,9 @@ def _cover_frame(cover: str | os.PathLike):
     from mutagen.id3 import APIC, PictureType
 
     path = Path(cover)
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        raise InputError(f"cover image unreadable: {path}: {e}", "check settings cover") from None
-    if data[:3] == b"\xff\xd8\xff":
-        mime = "image/jpeg"
-    elif data[:8] == b"\x89PNG\r\n\x1a\n":
-        mime = "image/png"
-    else:
-        raise InputError(f"cover {path.name} is neither a JPEG nor a PNG image",
-                         "use a square JPEG or PNG (1400-3000 px) as cover")
-    return APIC(encoding=3, mime=mime, type=PictureType.COVER_FRONT, desc="Cover", data=data)
+    mime = check_cover(path).mime
+    return APIC(encoding=3, mime=mime, type=PictureType.COVER_FRONT, desc="Cover",
+                data=path.read_bytes())
 
 
 def chapter_list(times: list[tuple[float, float]], titles: list[str], duration: float) -> list[dict]:

@@ -23,7 +23,26 @@ STOPWORDS = {
     "nl": "de het een en is van dat in op te zijn niet met voor ook".split(),
 }
 LANGUAGE_NAMES = {"en": "English", "fr": "French", "de": "German", "es": "Spanish",
-                  "it": "Italian", "pt": "Portuguese", "nl": "Dutch"}
+                  "it": "Italian", "pt": "Portuguese", "nl": "Dutch", "ja": "Japanese",
+                  "zh": "Chinese", "ko": "Korean", "ru": "Russian", "ar": "Arabic", "el": "Greek",
+                  "he": "Hebrew", "hi": "Hindi", "th": "Thai", "uk": "Ukrainian", "pl": "Polish",
+                  "sv": "Swedish", "da": "Danish", "no": "Norwegian", "fi": "Finnish", "tr": "Turkish",
+                  "cs": "Czech", "ro": "Romanian", "hu": "Hungarian", "ca": "Catalan"}
+STOPWORD_OWNERS: dict[str, list[str]] = {}
+for _lang, _words in STOPWORDS.items():
+    for _w in _words:
+        STOPWORD_OWNERS.setdefault(_w, []).append(_lang)
+# Letters of scripts no supported language is written in (first match wins).
+SCRIPTS = [(lang, re.compile(f"[{chars}]")) for lang, chars in (
+    ("ja", "\u3040-\u30ff"), ("zh", "\u3400-\u4dbf\u4e00-\u9fff"), ("ko", "\uac00-\ud7af\u1100-\u11ff"),
+    ("ru", "\u0400-\u04ff"), ("ar", "\u0600-\u06ff"), ("el", "\u0370-\u03ff"), ("he", "\u0590-\u05ff"),
+    ("hi", "\u0900-\u097f"), ("th", "\u0e00-\u0e7f"))]
+SAMPLE_CHARS = 20000
+# Below this share of the paragraphs' words, no language is the post's own.
+# The language of most of the words wins; without a majority, one that leads
+# the next by half again; otherwise the user is asked for --lang.
+MAJORITY_SHARE = 0.5
+CLEAR_LEAD = 1.5
 
 # Abbreviations after which a period does not end a sentence.
 ABBREVIATIONS = {
@@ -44,8 +63,25 @@ STRAY_SCRIPT_RE = re.compile(
 EMOJI_RE = re.compile(
     "[\U0001F000-\U0001FAFF\U00002600-\U000027BF\U0001F900-\U0001F9FF\uFE0F\u200d]+"
 )
+# Characters that must never reach an output (page, feed, ID3, show notes,
+# terminal): C0/C1 controls but tab and newline (a bell rings, an ESC drives the
+# terminal), bidi embeddings, overrides, isolates and marks (an unclosed U+202E
+# reverses everything after it), lone surrogates and non-characters (unencodable).
+UNSAFE_CHARS_RE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+    "\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
 HASHTAG_RE = re.compile(r"(?<![\w&])#\w[\w-]*")
 SPACES_RE = re.compile(r"[ \t\u00a0\u202f]{2,}")
+
+
+def sanitize(text) -> str:
+    """Untrusted text made safe to show: no controls, no bidi reordering (None -> "").
+
+    Used at every output boundary, and first among the CLEANERS of a post.
+    """
+    if text is None:
+        return ""
+    return UNSAFE_CHARS_RE.sub("", text if isinstance(text, str) else str(text))
 
 
 def strip_stray_scripts(text: str) -> str:
@@ -64,10 +100,28 @@ def normalize_unicode(text: str) -> str:
     return unicodedata.normalize("NFC", text).replace("\u2019", "'")
 
 
+# Words that open a sentence or a heading. Machine translation sometimes drops
+# the break before one ("InvestissementLa réalité", "ChatGPTCes outils"); a
+# brand's inner capital (McGraw, WhatsApp, LinkedIn, WebAssembly, kWh) is never
+# one of them, so only these are split off. "In", "On", "It" are left out on
+# purpose: LinkedIn, AddOn.
+SENTENCE_OPENERS = (
+    "La Le Les L'|Des Ces Cette Ce Cet Alors Pour Dans Mais Et Il Elle Ils Elles Un Une Selon "
+    "Depuis Avec Sur Aujourd'hui Pourtant Ainsi Enfin Cependant Toutefois Par Lors En Au Aux Du "
+    "The This These Those That Today When While Why How What But And So Then There However "
+    "According Since After Before").replace("|", " ").split()
+_OPENERS = "|".join(map(re.escape, SENTENCE_OPENERS))
+# The capital is checked first: it fails fast at almost every position.
+GLUE_RE = re.compile(rf"(?=[A-ZÀ-Ý])(?<=[a-zà-ÿ]{{3}}|[A-Z]{{3}})(?=(?:{_OPENERS})(?![a-zà-ÿ]))")
+
+
 def separate_glued_words(text: str) -> str:
-    """'InvestissementLa réalité' -> 'Investissement La réalité' (lost spaces in MT output)."""
-    text = re.sub(r"(?<=[a-zà-ÿ])(?=[A-ZÀ-Ý][a-zà-ÿ])", " ", text)
-    return re.sub(r"(?<=[A-Z]{2})(?=[A-ZÀ-Ý][a-zà-ÿ]{2,})", " ", text)
+    """'InvestissementLa réalité' -> 'Investissement La réalité' (lost spaces in MT output).
+
+    Only a sentence-opening word glued to the end of another is split off, so
+    camel-case names (McGraw, WhatsApp, LinkedIn, WebAssembly) and units (kWh) stay whole.
+    """
+    return GLUE_RE.sub(" ", text)
 
 
 def collapse_spaces(text: str) -> str:
@@ -75,6 +129,7 @@ def collapse_spaces(text: str) -> str:
 
 
 CLEANERS = [
+    sanitize,
     normalize_unicode,
     strip_stray_scripts,
     strip_emoji,
@@ -94,22 +149,74 @@ def words(text: str) -> list[str]:
     return re.findall(r"[^\W\d_]+(?:['-][^\W\d_]+)*", text.lower())
 
 
-def detect_language(text: str) -> str:
-    """The supported language the text is written in, or UnsupportedLanguage."""
-    counts = {lang: 0 for lang in STOPWORDS}
-    vocab = {lang: set(ws) for lang, ws in STOPWORDS.items()}
-    for w in words(text[:20000]):
-        for lang, ws in vocab.items():
-            if w in ws:
-                counts[lang] += 1
-    best = max(counts, key=counts.get)
-    if counts[best] < 3:
+def _stopword_scores(text: str) -> dict[str, float]:
+    """Stopword hits per language, a word shared by k languages counting 1/k."""
+    scores = {lang: 0.0 for lang in STOPWORDS}
+    for w in words(text):
+        owners = STOPWORD_OWNERS.get(w)
+        if owners:
+            for lang in owners:
+                scores[lang] += 1 / len(owners)
+    return scores
+
+
+def script_language(text: str) -> str | None:
+    """The language a non-Latin script points to, when most letters are in it."""
+    letters = [ch for ch in text[:SAMPLE_CHARS] if ch.isalpha()]
+    if not letters:
+        return None
+    counts: dict[str, int] = {}
+    for ch in letters:
+        for lang, pattern in SCRIPTS:
+            if pattern.match(ch):
+                counts[lang] = counts.get(lang, 0) + 1
+                break
+    if not counts:
+        return None
+    lang, n = max(counts.items(), key=lambda kv: kv[1])
+    if sum(counts.values()) / len(letters) < 0.5:
+        return None
+    # Han characters with kana around are Japanese; without, Chinese.
+    return "ja" if lang == "zh" and counts.get("ja") else lang
+
+
+def detect_language_of(paragraphs: list[str]) -> str:
+    """The language of a post given as paragraphs: the majority, or a clear error.
+
+    Each paragraph votes with its length for the language its stopwords point
+    to, so a post mixing English, French and German is not read as Dutch (the
+    language sharing most stopwords with all three).
+    """
+    joined = " ".join(paragraphs)
+    if scripted := script_language(joined):
+        check_language(scripted)
+    votes: dict[str, int] = {}
+    for para in paragraphs:
+        scores = _stopword_scores(para[:SAMPLE_CHARS])
+        best = max(scores, key=scores.get)
+        if scores[best] >= 1:
+            votes[best] = votes.get(best, 0) + len(para.split())
+    total = sum(votes.values())
+    if not total or _stopword_scores(joined[:SAMPLE_CHARS])[max(votes, key=votes.get)] < 3:
         raise UnsupportedLanguage(
             "could not tell the post's language (too little text in a known language)",
             f"pass --lang; supported languages: {', '.join(SUPPORTED_LANGUAGES)}",
         )
-    check_language(best)
-    return best
+    ranked = sorted(votes.items(), key=lambda kv: -kv[1])
+    best, share = ranked[0][0], ranked[0][1] / total
+    runner_up = ranked[1][1] / total if len(ranked) > 1 else 0.0
+    if share < MAJORITY_SHARE and share < CLEAR_LEAD * runner_up:
+        mix = ", ".join(f"{LANGUAGE_NAMES.get(k, k)} {round(100 * v / total)}%" for k, v in ranked[:3])
+        raise UnsupportedLanguage(
+            f"the post mixes languages ({mix}) with none in a clear majority",
+            f"pass --lang with the language to speak it in ({', '.join(SUPPORTED_LANGUAGES)})",
+        )
+    return check_language(best)
+
+
+def detect_language(text: str) -> str:
+    """The supported language the text is written in, or UnsupportedLanguage."""
+    return detect_language_of([p for p in re.split(r"\n\s*\n", text) if p.strip()] or [text])
 
 
 def check_language(lang: str) -> str:
@@ -122,6 +229,7 @@ def check_language(lang: str) -> str:
     return lang
 
 
+_NEXT_CHAR_RE = re.compile(r"\s*(\S)")
 _SENTENCE_END_RE = re.compile(r"[.!?…]+[\"»”')\]]*(?=\s+|$)")
 
 
@@ -145,12 +253,15 @@ def split_sentences(text: str, lang: str) -> list[str]:
     sentences, start = [], 0
     for m in _SENTENCE_END_RE.finditer(text):
         end = m.end()
+        # Only the end of the chunk and the next letter matter: looking at no
+        # more keeps a 1.5 MB single-line post linear.
+        tail = text[max(start, end - 80):end]
+        if m.group().startswith(".") and _ends_with_abbreviation(tail.rstrip("\"»”')]"), lang):
+            continue
+        nxt = _NEXT_CHAR_RE.match(text, end)
+        if nxt and nxt.group(1).islower():
+            continue
         chunk = text[start:end]
-        if m.group().startswith(".") and _ends_with_abbreviation(chunk.rstrip("\"»”')]"), lang):
-            continue
-        nxt = text[end:].lstrip()
-        if nxt and nxt[0].islower():
-            continue
         if chunk.strip():
             sentences.append(chunk.strip())
         start = end

@@ -133,6 +133,7 @@ def transcribe(
     transcript = _load_cached(cpath, engine) if use_cache else None
     cached = transcript is not None
     if cached:
+        transcript["audio_sha256"] = sha     # the key holds this hash: heard from this audio
         log.info("transcript cache hit for %s (%s, %s, %s): %s", audio_path, engine, model, language, cpath)
         if progress:
             print(f"transcribe: {audio_path.name}: cached ({engine}, {model})", file=sys.stderr, flush=True)
@@ -367,7 +368,9 @@ def transcribe_episode(
             missing = [i for i, k in enumerate(keys) if not segment_cache_path(k, cache_dir).exists()]
             if missing:
                 _store_segments(split_by_windows(cached["segments"], windows), missing, timeline, keys, cache_dir)
-        transcript = {**cached, "incremental": {"reused": ids, "transcribed": [], "episode_cache": True}}
+        # the cache key holds this audio's hash: the cached words were heard from it
+        transcript = {**cached, "audio_sha256": sha,
+                      "incremental": {"reused": ids, "transcribed": [], "episode_cache": True}}
         write_json(out_path, transcript)
         return {**transcript, "cached": True}
 

@@ -2,14 +2,28 @@
 
 Every number of the script is looked for in what Whisper heard during that
 segment, compared by value (numbers.compare), and given the time it was heard
-at. An episode is verified only when no number was lost or changed.
+at. An episode is verified only when no number was lost or changed and the
+files agree with each other: every script segment was spoken (it is in
+timeline.json, with the script's text, inside the transcript's time range),
+and timeline.json and transcript.json both describe this episode.mp3 (their
+audio_sha256 is its SHA-256).
+
+The verdict is bound to what it judged: verify.json records the SHA-256 of
+each input (post.json, script.yaml, timeline.json, transcript.json,
+episode.mp3) and of the episode settings' resolved values. binding_status()
+recomputes them; when any differs the episode is *stale*, and no command
+shows or publishes it as verified.
 """
 
+import shlex
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import fsio, numbers
 from .condense import load_script, segments, source_text
+from .episode import AUDIO, POST, SCRIPT, TIMELINE, TRANSCRIPT, Episode
+from .errors import InputError
+from .settings import for_episode as settings_for_episode
 
 FAILING = ("lost", "changed")
 # Words heard up to this far outside a segment's audio still belong to it
@@ -102,25 +116,76 @@ def summarize(rows: list[dict]) -> dict:
     }
 
 
-def verify(script_path: Path, timeline_path: Path, transcript_path: Path, out_path: Path,
-           post_path: Path | None = None, lint_flags: list | None = None) -> dict:
-    script = load_script(script_path)
-    timeline = fsio.read_json(timeline_path)
-    transcript = fsio.read_json(transcript_path)
-    post = fsio.read_json(post_path) if post_path and Path(post_path).exists() else None
-    lang = script["language"]
-    words = transcript_words(transcript)
+def problem(cause: str, segment: str | None = None) -> dict:
+    return {"segment": segment, "cause": cause}
+
+
+def audio_problems(audio_sha: str | None, timeline: dict, transcript: dict) -> list[dict]:
+    """The timeline and the transcript must both describe this very MP3."""
+    if audio_sha is None:
+        return [problem(f"{AUDIO} is missing: there is nothing to verify")]
+    out = []
+    if timeline.get("audio_sha256") != audio_sha:
+        out.append(problem(f"{TIMELINE} does not describe this {AUDIO} (its audio_sha256 differs): "
+                           "the MP3 was replaced or cut after it was assembled"))
+    if transcript.get("audio_sha256") != audio_sha:
+        out.append(problem(f"{TRANSCRIPT} was not heard from this {AUDIO} (its audio_sha256 "
+                           "differs): the transcript belongs to other audio"))
+    return out
+
+
+def coverage_problems(script_segs: list[dict], timeline: dict, transcript: dict) -> list[dict]:
+    """Every script segment spoken, from the script's text, inside what Whisper listened to."""
     timed = {s["id"]: s for s in timeline["segments"]}
-    source = numbers.extract(source_text(post), lang) if post else None
-    rows = []
-    windows = dict(zip([s["id"] for s in timeline["segments"]], segment_windows(timeline)))
-    for seg in segments(script):
+    heard_until = float(transcript.get("duration") or 0.0)
+    out = []
+    for seg in script_segs:
         t = timed.get(seg["id"])
         if t is None:
+            out.append(problem(f"{seg['id']} is in {SCRIPT} but not in {TIMELINE}: it was never "
+                               "spoken", seg["id"]))
+        elif str(t.get("text", "")).strip() != str(seg["text"]).strip():
+            out.append(problem(f"{seg['id']} was spoken from other text than {SCRIPT} has now",
+                               seg["id"]))
+        elif t["start"] < 0 or t["end"] > heard_until + EDGE_S:
+            out.append(problem(f"{seg['id']} ({t['start']:.1f}-{t['end']:.1f} s) lies outside the "
+                               f"transcript (0-{heard_until:.1f} s)", seg["id"]))
+    known = {s["id"] for s in script_segs}
+    out += [problem(f"{TIMELINE} has a segment {s['id']} that {SCRIPT} does not have", s["id"])
+            for s in timeline["segments"] if s["id"] not in known]
+    return out
+
+
+def unspoken_rows(seg: dict, lang: str, source: list | None) -> list[dict]:
+    """A segment that was never spoken: each of its numbers is lost."""
+    silent = HeardText("", [])
+    return check_segment({**seg, "start": 0.0, "end": 0.0}, silent, lang, source)
+
+
+def verify_episode(ep_dir: Path, lint_flags: list | None = None) -> dict:
+    """Judge the episode in `ep_dir` and write its verify.json, bound to the inputs judged."""
+    ep = Episode(ep_dir)
+    inputs = input_hashes(ep)      # hashed first: a later change of any file makes it stale
+    script = load_script(ep.script)
+    timeline = fsio.read_json(ep.timeline)
+    transcript = fsio.read_json(ep.transcript)
+    post = fsio.read_json(ep.post) if ep.post.exists() else None
+    lang = script["language"]
+    words = transcript_words(transcript)
+    source = numbers.extract(source_text(post), lang) if post else None
+    script_segs = segments(script)
+    problems = audio_problems(inputs[AUDIO], timeline, transcript)
+    problems += coverage_problems(script_segs, timeline, transcript)
+    timed = {s["id"]: s for s in timeline["segments"]}
+    windows = dict(zip([s["id"] for s in timeline["segments"]], segment_windows(timeline)))
+    rows = []
+    for seg in script_segs:
+        t = timed.get(seg["id"])
+        if t is None:
+            rows.extend(unspoken_rows(seg, lang, source))
             continue
         seg = {**seg, "start": t["start"], "end": t["end"]}
-        heard = heard_in(words, *windows[seg["id"]])
-        rows.extend(check_segment(seg, heard, lang, source))
+        rows.extend(check_segment(seg, heard_in(words, *windows[seg["id"]]), lang, source))
     summary = summarize(rows)
     report = {
         "language": lang,
@@ -128,11 +193,97 @@ def verify(script_path: Path, timeline_path: Path, transcript_path: Path, out_pa
         "asr_engine": transcript.get("engine"),
         "asr_model": transcript.get("model"),
         "survival": summary["survival"],
-        "verified": summary["verified"],
+        "verified": summary["verified"] and not problems,
         "counts": summary["counts"],
         "unsourced": summary["unsourced"],
+        "problems": problems,
         "numbers": rows,
         "lint": lint_flags if lint_flags is not None else (post or {}).get("lint", []),
+        "inputs": inputs,
     }
-    fsio.write_json(out_path, report)
+    fsio.write_json(ep.report, report)
     return report
+
+
+# ------------------------------------------------------------------ the verdict's binding
+
+BOUND_FILES = (POST, SCRIPT, TIMELINE, TRANSCRIPT, AUDIO)
+SETTINGS = "settings"      # the key of the settings' digest in verify.json's "inputs"
+
+
+def settings_digest(ep: Episode) -> str:
+    """SHA-256 of the episode settings' resolved values (defaults included).
+
+    Values, not the file's bytes: a comment edit changes nothing heard, while a
+    missing file and a changed default both count."""
+    return fsio.json_digest(settings_for_episode(ep.dir).to_dict())
+
+
+def input_hashes(ep: Episode) -> dict[str, str | None]:
+    """{file name: SHA-256 or None when absent} for every input, plus the settings."""
+    hashes = {name: fsio.sha256_file(ep.dir / name) if (ep.dir / name).is_file() else None
+              for name in BOUND_FILES}
+    hashes[SETTINGS] = settings_digest(ep)
+    return hashes
+
+
+@dataclass(frozen=True)
+class Binding:
+    """Whether verify.json still speaks for the files in the episode folder."""
+    changed: tuple[str, ...]      # inputs whose SHA-256 differs from the one judged
+    unbound: bool                 # verify.json records no inputs (written by an older version)
+    fix: str                      # the command that makes a fresh verdict
+
+    @property
+    def fresh(self) -> bool:
+        return not self.changed and not self.unbound
+
+    @property
+    def stale(self) -> bool:
+        return not self.fresh
+
+    @property
+    def cause(self) -> str:
+        if self.unbound:
+            return "verify.json records no hashes of the files it judged (older version)"
+        what = ", ".join("the episode settings" if c == SETTINGS else c for c in self.changed)
+        verb = "changed" if len(self.changed) == 1 else "all changed"
+        return f"{what} {verb} since verify.json was written"
+
+    @property
+    def message(self) -> str:
+        return f"stale: {self.cause}; rebuild: {self.fix}"
+
+
+def binding_status(ep_dir: Path, report: dict | None = None) -> Binding:
+    """Recompute the hashes of the inputs verify.json judged and compare."""
+    ep = Episode(ep_dir)
+    report = fsio.read_json(ep.report) if report is None else report
+    recorded = report.get("inputs")
+    if not isinstance(recorded, dict):
+        return Binding((), True, f"python -m pipeline verify {shlex.quote(str(ep.dir))}")
+    changed = [name for name in BOUND_FILES if recorded.get(name) != _file_hash(ep.dir / name)]
+    try:
+        if recorded.get(SETTINGS) != settings_digest(ep):
+            changed.append(SETTINGS)
+    except InputError:      # a settings file that no longer loads is a change too
+        changed.append(SETTINGS)
+    return Binding(tuple(changed), False, rebuild_command(ep, changed))
+
+
+def _file_hash(path: Path) -> str | None:
+    return fsio.sha256_file(path) if path.is_file() else None
+
+
+def rebuild_command(ep: Episode, changed: list[str]) -> str:
+    """What to run so that the episode is judged again as it is now."""
+    d = shlex.quote(str(ep.dir))
+    source = fsio.read_json(ep.post).get("source") if ep.post.is_file() else None
+    synthesize = f"python -m pipeline synthesize {d}"
+    if not (source and Path(source).is_file()):
+        return (f"{synthesize} && python -m pipeline transcribe {d}/{AUDIO} --out {d}/{TRANSCRIPT} "
+                f"--script {d}/{SCRIPT} && python -m pipeline verify {d}")
+    make = f"make episode SRC={shlex.quote(source)}"
+    # make goes by modification times and cannot see a replaced MP3 (or a timeline edited
+    # by hand, which it would take as new): re-assemble them first
+    return f"{synthesize} && {make}" if {AUDIO, TIMELINE} & set(changed) else make

@@ -93,8 +93,7 @@ def build_once(source: Path, ep: Path, tts: str, asr: str, model: str) -> dict:
                on_event=lambda m: None)
     tr = timed("transcribe", transcribe.transcribe_episode, ep / "episode.mp3", ep / "timeline.json",
                ep / "transcript.json", post["language"], engine=asr, model=model)
-    report = timed("verify", verify.verify, ep / "script.yaml", ep / "timeline.json",
-                   ep / "transcript.json", ep / "verify.json", ep / "post.json")
+    report = timed("verify", verify.verify_episode, ep)
     mp3 = (ep / "episode.mp3").read_bytes()
     return {
         "stages_s": t,
@@ -342,8 +341,7 @@ def demo_with(tts: str, ep: Path, dest: Path, asr: str, model: str) -> dict:
     lang = tl["language"]
     transcribe.transcribe_episode(dest / "episode.mp3", dest / "timeline.json", dest / "transcript.json",
                                   lang, engine=asr, model=model)
-    report = verify.verify(dest / "script.yaml", dest / "timeline.json", dest / "transcript.json",
-                           dest / "verify.json", dest / "post.json")
+    report = verify.verify_episode(dest)
     out = demo_share(report["counts"])
     out["engines"] = tl.get("engines")
     return out

@@ -44,3 +44,27 @@ def mp3(tmp_path_factory):
     subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-nostdin", "-loglevel", "error", "-f", "lavfi",
                     "-i", "sine=frequency=440:duration=3", "-b:a", "64k", str(out)], check=True)
     return out
+
+
+def seal(ep: Path) -> Path:
+    """Bind a hand-made episode (the sample fixture) to its files as verify would.
+
+    For publishing tests, whose verify.json is written by hand: the timeline and
+    transcript are declared to describe the episode's MP3, and verify.json records
+    the hashes of the files as they are now (so the episode is not stale).
+    """
+    import json
+
+    from pipeline.episode import Episode
+    from pipeline.fsio import sha256_file
+    from pipeline.verify import input_hashes
+
+    sha = sha256_file(ep / "episode.mp3")
+    for name in ("timeline.json", "transcript.json"):
+        data = json.loads((ep / name).read_text())
+        data["audio_sha256"] = sha
+        (ep / name).write_text(json.dumps(data))
+    report = json.loads((ep / "verify.json").read_text())
+    report["inputs"] = input_hashes(Episode(ep))
+    (ep / "verify.json").write_text(json.dumps(report))
+    return ep

@@ -46,3 +46,32 @@ def test_build_offline_end_to_end(tmp_path, isolated_cache):
     notes = (out / "shownotes.md").read_text()
     assert "Small numbers, big trip" in notes and "1,250" in notes
     assert "VERIFIED" in r.stdout
+    assert_captions_carry_the_script_numbers(out, audio.info.length)
+
+    # the verdict belongs to these files: a number edited afterwards makes the episode stale
+    check = [sys.executable, "-m", "pipeline", "check", str(out), "--brief"]
+    assert subprocess.run(check, cwd=ROOT, capture_output=True).returncode == 0
+    script = out / "script.yaml"
+    script.write_text(script.read_text().replace("1,250", "1,350"))
+    r = subprocess.run(check, cwd=ROOT, capture_output=True, text=True)
+    assert r.returncode == 1 and "script.yaml changed" in r.stdout, r.stdout
+
+
+def assert_captions_carry_the_script_numbers(out, duration):
+    """Listeners read the script's numbers, verbatim, in cues inside the audio."""
+    import yaml
+
+    from pipeline import numbers
+    script = yaml.safe_load((out / "script.yaml").read_text())
+    texts = [script.get("intro") or "", *(p["text"] for p in script["points"]), script.get("outro") or ""]
+    mentions = [m.text for t in texts for m in numbers.extract(t, script["language"])]
+    vtt = (out / "captions.vtt").read_text()
+    srt_lines = (out / "captions.srt").read_text().splitlines()
+    body = [s["body"] for s in json.loads((out / "transcript.podcast.json").read_text())["segments"]]
+    assert "1,250" in mentions
+    for m in mentions:
+        assert m in vtt and any(m in line for line in srt_lines) and any(m in b for b in body), m
+    starts = [s["startTime"] for s in json.loads((out / "transcript.podcast.json").read_text())["segments"]]
+    assert starts == sorted(starts) and starts[0] >= 0
+    ends = [s["endTime"] for s in json.loads((out / "transcript.podcast.json").read_text())["segments"]]
+    assert max(ends) <= duration + 0.05

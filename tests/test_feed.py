@@ -16,6 +16,8 @@ import yaml
 from pipeline import feed
 from pipeline.errors import InputError
 
+from .conftest import seal
+
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = Path(__file__).resolve().parent / "fixtures" / "episode_sample"
 NS = {"itunes": feed.ITUNES, "podcast": feed.PODCAST}
@@ -58,7 +60,7 @@ def add_episode(episodes: Path, slug: str, mp3: Path, date: str | None = "2025-0
         (ep / "script.yaml").write_text(yaml.safe_dump(script))
     if verified is not None:
         edit_json(ep / "verify.json", lambda r: r.update(verified=verified))
-    return ep
+    return seal(ep)
 
 
 @pytest.fixture
@@ -206,6 +208,7 @@ def test_duration_falls_back_to_the_mp3(tmp_path, mp3):
     episodes = tmp_path / "episodes"
     ep = add_episode(episodes, "ep", mp3)
     edit_json(ep / "timeline.json", lambda t: t.pop("duration"))
+    seal(ep)
     d = feedparser.parse(str(feed.write_feed(episodes, write_config(tmp_path / "p.yaml"),
                                              episodes / "feed.xml")))
     assert d.entries[0].itunes_duration == "3"

@@ -305,6 +305,8 @@ def test_malformed_json_answer_is_a_clear_error(post, llm_env):
 
 @pytest.mark.parametrize("content, what", [
     ('{"key_points": []}', r'no "points" list \(its keys: key_points\)'),
+    ('{"points": "Ridership rose 12%"}', r'"points" is a str, not a list of points like'),
+    ('{"points": {"title": "T", "text": "ok"}}', r'"points" is a dict, not a list'),
     ('{"points": []}', 'empty "points"'),
     ('{"points": ["just a string"]}', "point 1 is a str"),
     ('{"points": [{"title": "T", "text": "ok"}, {"title": "no text"}]}', 'point 2 has no "text"'),

@@ -1,12 +1,12 @@
 """Publishing: chapters.json, shownotes.html (escaping!), and the local server."""
 
 import base64
+import contextlib
 import hashlib
 import http.client
 import json
 import os
 import queue
-import re
 import shutil
 import subprocess
 import tempfile
@@ -22,6 +22,8 @@ from pipeline import publish
 from pipeline.errors import InputError
 from pipeline.feed import load_config, write_feed
 
+from .conftest import seal
+
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = Path(__file__).resolve().parent / "fixtures" / "episode_sample"
 CHROMIUM = "/usr/bin/chromium"
@@ -33,7 +35,7 @@ def episode(tmp_path, mp3) -> Path:
     ep = tmp_path / "episodes" / "sample"
     shutil.copytree(SAMPLE, ep)
     shutil.copy(mp3, ep / "episode.mp3")
-    return ep
+    return seal(ep)
 
 
 def edit_json(path: Path, fn) -> None:
@@ -78,6 +80,7 @@ def evil_episode(episode) -> Path:
         t["segments"][1]["words"][0]["word"] = f" {EVIL}"
         t["segments"][1]["words"][1]["word"] = f" {EVIL_ATTR}"
     edit_json(episode / "transcript.json", transcript)
+    return seal(episode)
     return episode
 
 
@@ -176,27 +179,22 @@ def test_shownotes_html_content(episode):
     links = [a["href"] for t, a in doc.tags if t == "a"]
     assert "https://www.paris.fr/plan-velo?year=2024&lang=en" in links
     assert "A print-only source" in text
-    # transcript with the difference marked: 180 said in the script, 108 heard
-    assert re.search(r'<del>(<span class="num changed">)?180(</span>)?</del> <ins>108</ins>', page)
+    # the page is for listeners: the script-vs-Whisper diff is in diff.html only
+    assert "<del>" not in page and "<ins>" not in page and "Whisper heard" not in page
     # only one script: ours, and the CSP hash allows exactly it
     assert doc.scripts == [publish.SCRIPT]
     digest = base64.b64encode(hashlib.sha256(publish.SCRIPT.encode()).digest()).decode()
     assert f"sha256-{digest}" in page
 
 
-def test_transcript_marks_numbers_and_survives_without_number_tools(episode, monkeypatch):
-    page = publish.shownotes_html(episode, None).read_text()
-    with_numbers = '<del><span class="num changed">180</span></del> <ins>108</ins>' in page
-    from pipeline import diff
-
-    def broken(ep):
-        raise AttributeError("module 'pipeline.numbers' has no attribute 'extract'")
-    monkeypatch.setattr(diff, "episode_diff", broken)
-    page = publish.shownotes_html(episode, None).read_text()
-    assert "<del>180</del> <ins>108</ins>" in page
-    assert "numbers not highlighted" in page
-    if not with_numbers:
-        pytest.skip("pipeline.numbers cannot extract numbers yet: highlighting not checked")
+def test_diff_html_marks_numbers_the_public_page_has_none(episode):
+    out = publish.publish_episode(episode, None)
+    diff_page = out["diff"].read_text(encoding="utf-8")
+    assert out["diff"] == episode / "diff.html"
+    # 180 said in the script, 108 heard: struck out, inserted, the number marked changed
+    assert '<del><span class="num changed">180</span></del> <ins>108</ins>' in diff_page
+    public = (episode / "shownotes.html").read_text(encoding="utf-8")
+    assert "180" in public and "<del>" not in public and "diff.html" not in public
 
 
 def test_shownotes_html_escapes_everything(evil_episode):
@@ -226,6 +224,11 @@ def test_shownotes_html_escapes_everything(evil_episode):
     assert f"{EVIL} js" in text and "data" in text
     # the status class cannot break out of its attribute
     assert any(a.get("class") == 'ok" onclick="alert(4)' for t, a in doc.tags if t == "tr")
+    # diff.html, where the hostile transcript words now go, escapes them too
+    diff_doc = parse_html(evil_episode / "diff.html")
+    assert {t for t, _ in diff_doc.tags} <= ALLOWED_TAGS and not diff_doc.scripts
+    assert not any(k.startswith("on") for _, attrs in diff_doc.tags for k in attrs)
+    assert EVIL in "".join(diff_doc.text)
 
 
 def test_link_url_accepts_only_http():
@@ -308,23 +311,43 @@ def test_serve_refuses_paths_outside_and_dotfiles(site):
         assert b"outside" not in body and b"secret" not in body
 
 
-def test_serve_prints_urls_and_stops(episode, capsys):
-    write_feed(episode.parent, ROOT / "podcast.yaml", episode.parent / "feed.xml")
+@contextlib.contextmanager
+def serving(directory: Path):
+    """publish.serve in a thread on a free port; yields the port, stops it after."""
     ready = queue.Queue()
-    thread = threading.Thread(target=publish.serve, args=(episode.parent, 0), kwargs={"on_ready": ready.put},
+    thread = threading.Thread(target=publish.serve, args=(directory, 0), kwargs={"on_ready": ready.put},
                               daemon=True)
     thread.start()
     server = ready.get(timeout=10)
     try:
-        port = server.server_address[1]
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/sample/episode.mp3", timeout=5) as r:
-            assert r.read() == (episode / "episode.mp3").read_bytes()
+        yield server.server_address[1]
     finally:
         server.shutdown()
         thread.join(5)
     assert not thread.is_alive()
+
+
+def test_serve_prints_urls_and_stops(episode, capsys):
+    write_feed(episode.parent, ROOT / "podcast.yaml", episode.parent / "feed.xml")
+    with serving(episode.parent) as port:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/sample/episode.mp3", timeout=5) as r:
+            assert r.read() == (episode / "episode.mp3").read_bytes()
     out = capsys.readouterr().out.split()
     assert out == [f"http://127.0.0.1:{port}/feed.xml", f"http://127.0.0.1:{port}/sample/shownotes.html"]
+
+
+def test_serve_withholds_the_notes_of_a_stale_episode(episode, capsys):
+    publish.publish_episode(episode, None)
+    script = yaml.safe_load((episode / "script.yaml").read_text())
+    script["points"][1]["text"] = "The city added 190 kilometres of lanes."      # edited after verify
+    (episode / "script.yaml").write_text(yaml.safe_dump(script))
+    with serving(episode.parent) as port:
+        for name in ("shownotes.html", "shownotes.md"):
+            resp, body = raw_get(port, f"/sample/{name}")
+            assert resp.status == 409 and b"script.yaml changed" in body, name
+        resp, _ = raw_get(port, "/sample/episode.mp3")
+        assert resp.status == 200
+    assert "sample: its show notes are withheld" in capsys.readouterr().err
 
 
 def test_serve_binds_loopback_only(episode):

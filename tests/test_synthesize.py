@@ -221,6 +221,11 @@ def test_edit_one_point_resynthesizes_only_it(tmp_path, cache, events):
     (out / "timeline.json").unlink()
     tl = synthesize(script, out, engine="espeak", on_event=events.append)
     assert tl["reassembled"] and (out / "episode.mp3").read_bytes() == first
+    # a timeline edited by hand (a segment removed) is not trusted: assembled again, whole
+    cut = dict(tl, segments=tl["segments"][:-1])
+    (out / "timeline.json").write_text(json.dumps(cut))
+    tl = synthesize(script, out, engine="espeak", on_event=events.append)
+    assert tl["reassembled"] and len(tl["segments"]) == 4
 
     edited = dict(EN, points=[EN["points"][0], {"title": "Users", "text": "We now serve 1 000 users."}])
     tl = synthesize(write_script(script, edited), out, engine="espeak", on_event=events.append)

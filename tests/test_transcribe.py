@@ -126,7 +126,11 @@ def test_incremental_logic_with_a_fake_engine(tmp_path, isolated_cache, monkeypa
         return tl
 
     def run():
-        return stage.transcribe_episode(audio, tmp_path / "timeline.json", tmp_path / "t.json", "en", engine="fake")
+        t = stage.transcribe_episode(audio, tmp_path / "timeline.json", tmp_path / "t.json", "en", engine="fake")
+        # every path (whole, cached, reused, cut) says which audio was heard: verify checks it
+        written = json.loads((tmp_path / "t.json").read_text())
+        assert written["audio_sha256"] == t["audio_sha256"] == stage.audio_sha256(audio)
+        return t
 
     # cold: whole audio once (every segment is new), split and cached per segment
     episode(0.1, ["a", "b", "c", "d"])

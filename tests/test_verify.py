@@ -1,10 +1,13 @@
 """verify() on hand-made timelines and transcripts: statuses, times, sources."""
 
+import hashlib
 import json
 
 import yaml
 
-from pipeline.verify import verify
+from pipeline.verify import verify_episode
+
+AUDIO = b"not really an mp3: verify only hashes it"
 
 
 def words_at(text, start, step=0.4):
@@ -28,15 +31,17 @@ def make_episode(d, points, heard):
         segs.append({"id": sid, "text": txt, "start": t, "end": t + dur, "engine": "piper"})
         words += words_at(said, t)
         t += dur + 0.6
-    (d / "timeline.json").write_text(json.dumps({"tts_engine": "piper", "segments": segs}))
+    (d / "episode.mp3").write_bytes(AUDIO)
+    sha = hashlib.sha256(AUDIO).hexdigest()
+    (d / "timeline.json").write_text(json.dumps({"tts_engine": "piper", "segments": segs,
+                                                 "duration": t, "audio_sha256": sha}))
     (d / "transcript.json").write_text(json.dumps({
-        "engine": "faster-whisper", "model": "base",
+        "engine": "faster-whisper", "model": "base", "duration": t, "audio_sha256": sha,
         "segments": [{"start": 0, "end": t, "text": "", "words": words}]}))
     post = {"sentences": [{"id": f"s{i}", "section": 0, "text": p} for i, p in enumerate(points, 1)],
             "lint": []}
     (d / "post.json").write_text(json.dumps(post))
-    return verify(d / "script.yaml", d / "timeline.json", d / "transcript.json",
-                  d / "verify.json", d / "post.json")
+    return verify_episode(d)
 
 
 def test_all_heard_is_verified_with_times(tmp_path):

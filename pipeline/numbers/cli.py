@@ -17,7 +17,6 @@ from .extract import extract
 from .lint import lint
 from .speak import spell_out
 
-PROG = "python -m pipeline numbers"
 EXIT_USAGE = 2
 
 
@@ -29,7 +28,8 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog=PROG, description="Find, compare, lint and speak the numbers of a text.")
+    from ..cli import prog_name   # as called: podcast-pipeline or python -m pipeline
+    parser = _Parser(prog=f"{prog_name()} numbers", description="Find, compare, lint and speak the numbers of a text.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     p = sub.add_parser("extract", help="print the numbers of TEXT as JSON")
     _lang(p)

@@ -1,0 +1,95 @@
+"""The Makefile never hands a user-controlled name to a shell: hostile post
+names are refused before any command runs (even under make -n, where the
+$(shell ...) of the engine stamps would run), slugs are safe, a missing post is
+said plainly, and an episode's settings file is a prerequisite of its script."""
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT
+
+pytestmark = pytest.mark.skipif(shutil.which("make") is None, reason="needs GNU make")
+
+
+@pytest.fixture
+def repo(tmp_path):
+    """The Makefile in a scratch folder with a demo post: nothing real is built."""
+    for name in ("Makefile", "requirements.lock", "pyproject.toml", "podcast.yaml"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    (tmp_path / "episodes").mkdir()
+    (tmp_path / "episodes" / "demo.md").write_text("# Demo\n\nIn 2024 we rode 42 km.\n")
+    return tmp_path
+
+
+def make(repo: Path, *args: str):
+    return subprocess.run(["make", "--no-print-directory", "-n", *args], cwd=repo,
+                          capture_output=True, text=True, timeout=60)
+
+
+def created(repo: Path) -> list[str]:
+    return sorted(p.name for p in repo.rglob("INJ*"))
+
+
+@pytest.mark.parametrize("src", [
+    "episodes/x`touch INJ`.md",
+    "episodes/x$(touch INJ).md",
+    "episodes/$(shell touch INJ).md",
+    "episodes/x';touch INJ;'.md",
+    'episodes/x";touch INJ;".md',
+    "episodes/a b.md",
+    "-n.md",
+])
+def test_hostile_src_is_refused_before_any_shell(repo, src):
+    r = make(repo, "episode", f"SRC={src}")
+    assert r.returncode != 0
+    assert "cannot pass safely to a shell" in r.stderr and "rename the post" in r.stderr
+    assert created(repo) == []
+    assert sorted(p.name for p in (repo / "episodes").iterdir()) == ["demo.md"]
+
+
+@pytest.mark.parametrize("var", ["TTS", "ASR", "ASR_MODEL", "EP", "POST_LANG", "HEAL_ROUNDS", "PORT"])
+def test_other_variables_are_checked_too(repo, var):
+    r = make(repo, "episode", "SRC=episodes/demo.md", f"{var}=x';touch INJ;'")
+    assert r.returncode != 0 and f"{var}=" in r.stderr and "give a plain value" in r.stderr
+    assert created(repo) == []
+
+
+def test_make_all_passes_found_names_quoted(repo):
+    for name in ("x`touch INJ1`.md", "$(shell touch INJ2).md", "y$(touch INJ3).txt", "sp ace.md"):
+        (repo / "episodes" / name).write_text("# hostile\n\nIn 2024 we rode 42 km.\n")
+    r = make(repo, "all")
+    assert created(repo) == [], r.stderr
+    assert r.stderr.count("cannot pass safely to a shell") == 4
+    assert "SRC=episodes/demo.md" in r.stdout or "episodes/demo/post.json" in r.stdout
+
+
+def test_slug_uses_a_safe_character_set(repo):
+    (repo / "episodes" / "My_Post.v2.md").write_text("# Post\n\nIn 2024 we rode 42 km.\n")
+    r = make(repo, "episode", "SRC=episodes/My_Post.v2.md")
+    assert "--out 'episodes/my-post-v2/post.json'" in r.stdout, r.stdout + r.stderr
+
+
+@pytest.mark.parametrize("name", [".md", ".hidden.md", "_x.md"])
+def test_a_name_without_a_usable_slug_is_refused(repo, name):
+    (repo / "episodes" / name).write_text("# x\n\nIn 2024 we rode 42 km.\n")
+    r = make(repo, "episode", f"SRC=episodes/{name}")
+    assert r.returncode != 0 and "no usable folder name" in r.stderr
+    assert sorted(p.name for p in (repo / "episodes").iterdir()) == sorted(["demo.md", name])
+
+
+def test_missing_post_is_said_plainly_and_nothing_is_created(repo):
+    r = make(repo, "episode", "SRC=/typo.md")
+    assert r.returncode != 0
+    assert "post not found: SRC=/typo.md" in r.stderr and "No rule to make target" not in r.stderr
+    assert not (repo / "episodes" / "typo").exists()
+
+
+def test_script_depends_on_the_episode_settings(repo):
+    (repo / "episodes" / "demo.yaml").write_text("rate: 1.1\n")
+    r = subprocess.run(["make", "-pn", "episode", "SRC=episodes/demo.md"], cwd=repo,
+                       capture_output=True, text=True, timeout=60)
+    rules = [line for line in r.stdout.splitlines() if line.startswith("episodes/demo/script.yaml:")]
+    assert rules and "episodes/demo.yaml" in rules[0].split(":", 1)[1], rules
