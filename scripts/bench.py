@@ -287,24 +287,20 @@ def heard_share(sentences: list[str], lang: str, tts: str, model: str, tmp: Path
     """First pass, then (heal) the failing sentences again with each heal strategy: the
     healed share keeps each sentence's best attempt, as pipeline.heal keeps each segment's."""
     _pipeline()
-    from pipeline.heal import STOCHASTIC_ENGINES, STRATEGIES, other_engine
+    from pipeline.heal import next_override
 
     first = speak_and_hear(sentences, lang, tts, model, tmp)
     best = [p["ok"] for p in first["per"]]
     total = sum(p["total"] for p in first["per"])
     fixed_by: dict[str, int] = {}
     failing = [i for i, p in enumerate(first["per"]) if p["ok"] < p["total"]]
-    for name, override in (STRATEGIES if heal else []):
+    done = 0
+    while heal and (nxt := next_override("vectors", done, tts, lang, "")) is not None:
+        done, ov = nxt[0] + 1, nxt[1]     # the strategies the pipeline would try for this engine
+        name = ov["strategy"]
         failing = [i for i in failing if best[i] < first["per"][i]["total"]]
         if not failing:
             break
-        ov = {**override, "strategy": name}
-        if "take" in ov and tts not in STOCHASTIC_ENGINES:
-            continue
-        if "engine" in ov:
-            ov["engine"] = other_engine(tts, lang)
-            if ov["engine"] is None:
-                continue
         print(f"bench:   {len(failing)} {lang} sentence(s) again, {name} ...", file=sys.stderr, flush=True)
         again = speak_and_hear([sentences[i] for i in failing], lang, tts, model, tmp, ov)
         gained = 0
