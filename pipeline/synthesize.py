@@ -23,28 +23,33 @@ from . import condense, paths
 from .errors import EngineError, EngineUnavailable, InputError, UnsupportedLanguage
 from .fsio import json_digest, read_json, sha256_file, write_json
 from .settings import EpisodeSettings
-from .tts import OFFLINE_PREFERENCE, TtsEngine, fallback_chain, get_engine, wav_ok
-from .tts.text import protect_numbers, separate_close_numbers, spell_numbers
+from .tts import TtsEngine, fallback_chain, get_engine, offline_preference, wav_ok
+from .tts.text import protect_numbers, reword_numbers, separate_close_numbers, spell_numbers
 
 # Which numbers to spell out (pipeline.numbers.spell_out) before an engine
 # sees them: engine -> language ("*" = any other) -> kinds, see tts/text.py.
 # Observed (docs/numbers.md and our own runs): espeak-ng reads en "1 000" as
 # "one zero zero zero", "$49.2 billion" as "dollar forty-nine point two
 # billion"; fr "49.2" as "point deux", "8e" as "huit e", "$49.2" symbol first.
-# Piper phonemizes with espeak-ng, so it inherits exactly those misreadings.
 # gTTS: Google's front end verbalizes numbers well in every language, so we
 # only keep them whole (NBSP) -- except the French-style "1 000" in English.
+ESPEAK_MISREADINGS: dict[str, frozenset[str]] = {
+    "en": frozenset({"space_grouped", "currency"}),
+    "fr": frozenset({"decimal_point", "currency", "ordinal"}),
+    "*": frozenset({"space_grouped", "decimal_point", "currency", "ordinal"}),
+}
 SPELL_OUT_POLICY: dict[str, dict[str, frozenset[str]]] = {
-    "espeak": {
-        "en": frozenset({"space_grouped", "currency"}),
-        "fr": frozenset({"decimal_point", "currency", "ordinal"}),
-        "*": frozenset({"space_grouped", "decimal_point", "currency", "ordinal"}),
-    },
-    "piper": {
-        "en": frozenset({"space_grouped", "currency"}),
-        "fr": frozenset({"decimal_point", "currency", "ordinal"}),
-        "*": frozenset({"space_grouped", "decimal_point", "currency", "ordinal"}),
-    },
+    "espeak": ESPEAK_MISREADINGS,
+    # Piper and Kokoro phonemize with espeak-ng: they inherit its misreadings.
+    "piper": ESPEAK_MISREADINGS,
+    # Kokoro's English voices also blur decimals: "1.5 million", "76.4%", "0.05"
+    # were 5 of the 5 numbers Whisper base missed on the shared English vectors,
+    # and all 5 were heard once spelled out.
+    "kokoro": {**ESPEAK_MISREADINGS, "en": ESPEAK_MISREADINGS["en"] | {"decimal"}},
+    # Pico has its own front end, with the same weak spots in French (Whisper
+    # base, one sentence each: "$49.2 milliards" and "3 500 000 euros" misheard
+    # as digits, right when spelled out).
+    "pico": ESPEAK_MISREADINGS,
     "gtts": {
         "en": frozenset({"space_grouped"}),
         "*": frozenset(),
@@ -55,6 +60,7 @@ PROTECT_NUMBERS = {"gtts"}
 
 Event = Callable[[str], None]
 SAMPLE_RATE = 44100
+TAKE_RATE = 0.94   # speed factor of each further take of a segment (heal's "another take")
 # Bump when mastering changes: the next build assembles every episode again.
 ASSEMBLY_FORMAT = 2
 
@@ -70,17 +76,30 @@ def spell_kinds(engine: str, lang: str) -> frozenset[str]:
 
 
 def spoken_text(text: str, engine: str, lang: str, on_event: Event | None = None,
-                spell: str | None = None) -> str:
+                spell: str | None = None, reword: bool | list[str] = False) -> str:
     """The text actually given to `engine`: numbers rewritten per SPELL_OUT_POLICY
-    (`spell="all"`: every number spelled out, a pipeline.heal override)."""
+    (`spell="all"`: every number spelled out; `reword`: another wording of the
+    numbers, or only of those written as in the list, tts.text.reword_numbers;
+    both pipeline.heal overrides)."""
     kinds = frozenset({"all"}) if spell == "all" else spell_kinds(engine, lang)
     out = re.sub(r"[ \t\r\n]+", " ", str(text)).strip()  # one line; keeps NBSPs
     if spell == "all":
         out = separate_close_numbers(out, lang)
+    only = reword if isinstance(reword, list) else None
+    if reword:
+        out = reword_numbers(out, lang, only)
     out = spell_numbers(out, lang, kinds)
+    if reword:
+        out = reword_numbers(out, lang, only)
     if engine in PROTECT_NUMBERS:
         out = protect_numbers(out, lang)
     return out
+
+
+def override_rate(override: dict, rate: float) -> float:
+    """The speaking rate of a segment under a heal override: its own rate, and a
+    "take" is the same voice once more, a little slower (a new rendition)."""
+    return float(override.get("rate") or rate) * TAKE_RATE ** int(override.get("take") or 0)
 
 
 def cache_key(engine: str, voice: str, lang: str, rate: float, text: str) -> str:
@@ -131,7 +150,7 @@ def _chain(engine: str, lang: str, get: Callable[[str], TtsEngine]) -> list[str]
     if "piper" in chain or get("piper") is get_engine("piper"):
         return chain
     out = []
-    for name in (engine, *OFFLINE_PREFERENCE):
+    for name in (engine, *offline_preference(lang)):
         if name not in out and (name in chain or (name == "piper" and get(name).supports(lang))):
             out.append(name)
     return out
@@ -190,8 +209,8 @@ def synthesize(
     `config_path`, default pipeline.config.find_config). When neither the segments' audio nor
     the settings and tags changed, the MP3 is not assembled again (the bytes
     stay the same, so the transcript cache still hits). `overrides`
-    (pipeline.heal): {segment id: {"spell": "all", "rate": r, "engine": name}},
-    each key optional, applied to that segment only.
+    (pipeline.heal): {segment id: {"spell": "all", "rate": r, "engine": name,
+    "reword": true, "take": n}}, each key optional, applied to that segment only.
     """
     from .audio import assemble_full  # numpy/ffmpeg only when we get this far
     from .dynamics import VERSION as DYNAMICS_VERSION
@@ -228,7 +247,7 @@ def synthesize(
         if progress:
             on_event(f"synthesizing {i}/{len(segs)} ({seg['id']}) ...")
         ov = (overrides or {}).get(seg["id"]) or {}
-        seg_rate = float(ov.get("rate") or rate)
+        seg_rate = override_rate(ov, rate)
         seg_chain = chain
         if ov.get("engine") and ov["engine"] in _chain(ov["engine"], lang, get):
             seg_chain = [ov["engine"], *[c for c in chain if c != ov["engine"]]]
@@ -236,7 +255,8 @@ def synthesize(
             if name in dead:
                 continue
             eng = get(name)
-            spoken = spoken_text(seg["text"], name, lang, on_event, spell=ov.get("spell"))
+            spoken = spoken_text(seg["text"], name, lang, on_event, spell=ov.get("spell"),
+                                 reword=ov.get("reword") or False)
             wav = cache / f"{cache_key(name, eng.voice_id(lang), lang, seg_rate, spoken)}.wav"
             hit = wav_ok(wav)
             if not hit:
@@ -263,7 +283,8 @@ def synthesize(
         rows.append({"id": seg["id"], "title": seg["title"], "text": seg["text"], "spoken": spoken,
                      "engine": name, "cache_hit": hit, "audio_key": file_sha256(wav)})
         if ov:
-            rows[-1]["override"] = {k: ov[k] for k in ("strategy", "spell", "rate", "engine") if k in ov}
+            rows[-1]["override"] = {k: ov[k] for k in ("strategy", "spell", "rate", "engine", "reword", "take")
+                                    if k in ov}
 
     mastering = {
         "pause_ms": pause_ms, "bitrate": settings.bitrate, "channels": settings.channels,

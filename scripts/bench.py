@@ -31,9 +31,15 @@ Then, in this process, on the same machine:
                  column) spoken aloud, en by piper and espeak, fr by espeak;
                  the sentences of one engine and language are spoken as the
                  pipeline would (synthesize.spoken_text), joined with pauses
-                 and transcribed in one pass, then split by time. gtts only
-                 when reachable, else recorded as unavailable with the reason.
-                 --quick skips the espeak demo build and the vectors.
+                 and transcribed in one pass, then split by time; the failing
+                 sentences are spoken again with each heal strategy
+                 (pipeline.heal.STRATEGIES) and each keeps its best attempt
+                 ("healed"), with the numbers each strategy regained; the
+                 engines' synthesis speed (x real time) on the same text.
+                 en: piper, kokoro, pico, espeak; fr: kokoro, pico, espeak.
+                 gtts only when reachable, else recorded as unavailable.
+                 --quick skips the espeak demo build and the vectors;
+                 --vectors runs only the vectors (no demo builds).
 
 Then, unless --no-batch, the batch engines on four demo-sized posts (each with
 its own speaking rate in its settings file, so no two share a cached segment),
@@ -210,7 +216,7 @@ def batch_bench(args, tmp: Path) -> dict:
 # --- ASR speed and numbers heard, in this process --------------------------------------------
 
 PAUSE_S = 1.0        # between vector sentences spoken in one pass
-VECTOR_PLAN = {"en": ("piper", "espeak"), "fr": ("espeak",)}
+VECTOR_PLAN = {"en": ("piper", "kokoro", "pico", "espeak"), "fr": ("kokoro", "pico", "espeak")}
 
 
 def _pipeline():
@@ -290,23 +296,30 @@ def vector_sentences(data: Path) -> dict[str, list[str]]:
     return out
 
 
-def heard_share(sentences: list[str], lang: str, tts: str, model: str, tmp: Path) -> dict:
-    """Speak each sentence with `tts`, transcribe them all in one pass, compare numbers."""
+def speak_and_hear(sentences: list[str], lang: str, tts: str, model: str, tmp: Path,
+                   override: dict | None = None) -> dict:
+    """Speak each sentence with `tts` as the pipeline would (synthesize.spoken_text, with a
+    heal `override` if given), transcribe them all in one pass, compare each one's numbers."""
     _pipeline()
     import numpy as np
 
     from pipeline import asr, numbers
     from pipeline.asr.audio import load_audio
-    from pipeline.synthesize import spoken_text
+    from pipeline.synthesize import override_rate, spoken_text
     from pipeline.tts import get_engine
     from pipeline.verify import heard_in, segment_windows
 
-    eng = get_engine(tts)
-    pieces, segs, cursor = [], [], 0.0
+    ov = override or {}
+    eng = get_engine(ov.get("engine") or tts)
+    pieces, segs, cursor, synth_s = [], [], 0.0, 0.0
     gap = np.zeros(int(PAUSE_S * 16000), np.float32)
+    tag = ov.get("strategy", "first")
     for i, text in enumerate(sentences):
-        wav = tmp / f"{tts}-{lang}-{i}.wav"
-        eng.synthesize(spoken_text(text, tts, lang), lang, wav)
+        wav = tmp / f"{tts}-{lang}-{tag}-{i}.wav"
+        t0 = time.perf_counter()
+        eng.synthesize(spoken_text(text, eng.name, lang, spell=ov.get("spell"), reword=bool(ov.get("reword"))),
+                       lang, wav, rate=override_rate(ov, 1.0))
+        synth_s += time.perf_counter() - t0
         a = load_audio(wav)
         if pieces:
             pieces.append(gap)
@@ -314,20 +327,53 @@ def heard_share(sentences: list[str], lang: str, tts: str, model: str, tmp: Path
         pieces.append(a)
         segs.append({"start": cursor, "end": cursor + len(a) / 16000})
         cursor += len(a) / 16000
-    audio = _write_wav16(tmp / f"{tts}-{lang}.wav", np.concatenate(pieces))
+    speech_s = cursor - PAUSE_S * (len(sentences) - 1)
+    audio = _write_wav16(tmp / f"{tts}-{lang}-{tag}.wav", np.concatenate(pieces))
     tr = asr.get_engine("faster-whisper", model).transcribe(audio, lang)
     words = [w for s in tr["segments"] for w in s["words"]]
-    ok = total = 0
-    misses = []
+    per = []
     for text, (lo, hi) in zip(sentences, segment_windows({"segments": segs})):
         heard = heard_in(words, lo, hi).text
-        for m in numbers.compare(text, heard, lang):
-            total += 1
-            ok += m.status == "ok"
-            if m.status != "ok":
-                misses.append({"script": m.script.text, "status": m.status, "heard": heard.strip()})
+        found = numbers.compare(text, heard, lang)
+        per.append({"ok": sum(m.status == "ok" for m in found), "total": len(found),
+                    "misses": [{"script": m.script.text, "status": m.status, "heard": heard.strip()}
+                               for m in found if m.status != "ok"]})
+    return {"per": per, "synth_s": synth_s, "speech_s": speech_s}
+
+
+def heard_share(sentences: list[str], lang: str, tts: str, model: str, tmp: Path,
+                heal: bool = True) -> dict:
+    """First pass, then (heal) the failing sentences again with each heal strategy: the
+    healed share keeps each sentence's best attempt, as pipeline.heal keeps each segment's."""
+    _pipeline()
+    from pipeline.heal import next_override
+
+    first = speak_and_hear(sentences, lang, tts, model, tmp)
+    best = [p["ok"] for p in first["per"]]
+    total = sum(p["total"] for p in first["per"])
+    fixed_by: dict[str, int] = {}
+    failing = [i for i, p in enumerate(first["per"]) if p["ok"] < p["total"]]
+    done = 0
+    while heal and (nxt := next_override("vectors", done, tts, lang, "")) is not None:
+        done, ov = nxt[0] + 1, nxt[1]     # the strategies the pipeline would try for this engine
+        name = ov["strategy"]
+        failing = [i for i in failing if best[i] < first["per"][i]["total"]]
+        if not failing:
+            break
+        print(f"bench:   {len(failing)} {lang} sentence(s) again, {name} ...", file=sys.stderr, flush=True)
+        again = speak_and_hear([sentences[i] for i in failing], lang, tts, model, tmp, ov)
+        gained = 0
+        for i, p in zip(failing, again["per"]):
+            gained += max(0, p["ok"] - best[i])
+            best[i] = max(best[i], p["ok"])
+        fixed_by[name] = gained
+    ok = sum(p["ok"] for p in first["per"])
     return {"share": round(ok / total, 4) if total else None, "ok": ok, "total": total,
-            "sentences": len(sentences), "audio_s": round(cursor, 2), "misses": misses}
+            "healed_share": round(sum(best) / total, 4) if total else None, "healed_ok": sum(best),
+            "numbers_regained_by": fixed_by, "sentences": len(sentences),
+            "audio_s": round(first["speech_s"], 2), "synth_s": round(first["synth_s"], 2),
+            "synth_rtf": round(first["synth_s"] / first["speech_s"], 4) if first["speech_s"] else None,
+            "misses": [m for p in first["per"] for m in p["misses"]]}
 
 
 def demo_share(counts: dict | None) -> dict | None:
@@ -382,6 +428,15 @@ def numbers_heard(args, runs: dict, ep: Path, tmp: Path) -> dict:
         if tts not in out:
             print(f"bench: demo spoken by {tts} ...", file=sys.stderr, flush=True)
             out[tts] = {"demo": demo_with(tts, ep, tmp / f"demo-{tts}", args.asr, args.model)}
+    vectors_heard(args, out, tmp)
+    return out
+
+
+def vectors_heard(args, out: dict, tmp: Path) -> dict:
+    """The shared vectors spoken by every offline engine of each language (VECTOR_PLAN),
+    first pass and healed, with each engine's synthesis speed; gTTS only probed."""
+    from pipeline.tts import get_engine
+
     data = shared_dir()
     if not (data / "number_compare.tsv").is_file() or not (data / "number_extract.tsv").is_file():
         out["_note"] = f"shared vectors not found in {data}: vectors skipped"
@@ -389,6 +444,9 @@ def numbers_heard(args, runs: dict, ep: Path, tmp: Path) -> dict:
         sentences = vector_sentences(data)
         for lang, engines in VECTOR_PLAN.items():
             for tts in engines:
+                if not get_engine(tts).supports(lang):
+                    out.setdefault(tts, {})[f"vectors_{lang}"] = {"unavailable": f"{tts} cannot speak {lang} here"}
+                    continue
                 print(f"bench: {len(sentences.get(lang, []))} {lang} vectors spoken by {tts} ...",
                       file=sys.stderr, flush=True)
                 vdir = tmp / f"vectors-{tts}-{lang}"
@@ -397,6 +455,49 @@ def numbers_heard(args, runs: dict, ep: Path, tmp: Path) -> dict:
                                                                         args.model, vdir)
     out["gtts"] = gtts_status(tmp)
     return out
+
+
+def vectors_only(args) -> int:
+    """--vectors: numbers heard per engine and language, and synthesis speed; no demo builds."""
+    t_all = time.perf_counter()
+    tmp = Path(tempfile.mkdtemp(prefix="pipeline-bench-"))
+    try:
+        os.environ["PIPELINE_CACHE_DIR"] = str(tmp / "cache")
+        _pipeline()
+        import pipeline.paths as paths
+        paths.CACHE_DIR = tmp / "cache"
+        heard = vectors_heard(args, {}, tmp)
+    finally:
+        if not args.keep:
+            shutil.rmtree(tmp, ignore_errors=True)
+    result = {"mode": "vectors", "model": args.model, "numbers_heard_detail": heard,
+              "bench_s": round(time.perf_counter() - t_all, 1), "load_average": os.getloadavg()}
+    write_result(args.out, result)
+    print_vectors(heard)
+    print(f"wrote {args.out} (bench {result['bench_s']:.0f} s, load average {os.getloadavg()[0]:.1f})")
+    return 0
+
+
+def print_vectors(heard: dict) -> None:
+    print("shared vectors spoken, numbers heard by Whisper (first pass -> healed), synthesis speed:")
+    for tts, entry in heard.items():
+        if tts.startswith("_") or tts == "gtts" or not isinstance(entry, dict):
+            continue
+        for key, v in entry.items():
+            if not key.startswith("vectors_") or not isinstance(v, dict):
+                continue
+            if "share" not in v:
+                print(f"  {tts:8s} {key[8:]}  {v.get('unavailable')}")
+                continue
+            print(f"  {tts:8s} {key[8:]}  {share(v)} -> {v['healed_share'] * 100:5.1f}% ({v['healed_ok']}/{v['total']})"
+                  f"  synthesis {v['synth_rtf']:.3f} x real time  regained by {v['numbers_regained_by']}")
+
+
+def write_result(out: Path, result: dict) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp_out = out.with_name(f".{out.name}.tmp")
+    tmp_out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    os.replace(tmp_out, out)
 
 
 def share(entry) -> str:
@@ -417,6 +518,8 @@ def main(argv=None) -> int:
                     help="seconds of the episode both Whisper engines are timed on (one 30 s window; "
                          "0 = all: slow with openai-whisper)")
     ap.add_argument("--quick", action="store_true", help="skip the espeak demo and the spoken vectors")
+    ap.add_argument("--vectors", action="store_true",
+                    help="only the spoken vectors: numbers heard per engine and language, synthesis speed")
     ap.add_argument("--keep", action="store_true", help="keep the temporary directory")
     ap.add_argument("--no-batch", action="store_true", help="skip the batch and Ray engine timings")
     ap.add_argument("--one", nargs=2, metavar=("SOURCE", "EPISODE_DIR"), help=argparse.SUPPRESS)
@@ -424,6 +527,8 @@ def main(argv=None) -> int:
     if args.one:
         print(json.dumps(build_once(Path(args.one[0]), Path(args.one[1]), args.tts, args.asr, args.model)))
         return 0
+    if args.vectors:
+        return vectors_only(args)
 
     t_all = time.perf_counter()
     tmp = Path(tempfile.mkdtemp(prefix="pipeline-bench-"))
@@ -506,10 +611,7 @@ def main(argv=None) -> int:
         "runs": runs,
     }
     out = args.out
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp_out = out.with_name(f".{out.name}.tmp")
-    tmp_out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    os.replace(tmp_out, out)
+    write_result(out, result)
 
     print(f"audio {audio:.1f} s, {cold['segments']} segments (tts={args.tts}, asr={args.asr})")
     for k in ("cold", "noop", "edit"):
@@ -539,6 +641,8 @@ def main(argv=None) -> int:
               f"{share(entry.get('vectors_fr')):>18s}")
     if heard.get("_note"):
         print(f"  note: {heard['_note']}")
+    else:
+        print_vectors(heard)
     for name, ok in {**checks, **reported}.items():
         print(f"  [{'ok' if ok else 'FAIL' if name in checks else 'no'}] {name}")
     print(f"wrote {out} (bench {result['bench_s']:.0f} s)")

@@ -37,7 +37,7 @@ def test_non_utf8_binary_garbage_exits_2(tmp_path):
     assert r.returncode == 2 and "UTF-8" in r.stderr
 
 
-@pytest.mark.parametrize("flag, valid", [("--tts", "espeak, gtts, piper"),
+@pytest.mark.parametrize("flag, valid", [("--tts", "espeak, gtts, kokoro, pico, piper"),
                                          ("--asr", "faster-whisper, whisper")])
 def test_unknown_engine_lists_the_valid_ones(tmp_path, flag, valid):
     r = run("build", str(ROOT / "episodes" / "demo.md"), "--out", str(tmp_path / "ep"), flag, "nope")

@@ -23,12 +23,36 @@ Operators raised 3 billion dollars in 2024.
 
 
 def test_strategies_come_in_the_issue_order():
-    assert [name for name, _ in STRATEGIES] == ["verbalize", "slower", "other-engine"]
+    assert [name for name, _ in STRATEGIES] == ["verbalize", "another-take", "reword", "slower",
+                                                "other-engine", "other-engine-slower"]
     i, o = next_override("point-1", 0, "piper", "en", "text")
     assert (i, o["strategy"], o["spell"]) == (0, "verbalize", "all")
-    i, o = next_override("point-1", 2, "piper", "en", "text")
-    assert o["engine"] == "espeak" and o["rate"] < 1
-    assert next_override("point-1", 3, "piper", "en", "text") is None
+    i, o = next_override("point-1", 1, "piper", "en", "text")
+    assert o["strategy"] == "another-take" and o["take"] == 1
+    i, o = next_override("point-1", 1, "kokoro", "fr", "text")
+    assert o["strategy"] == "reword", "a take of a deterministic voice is the same audio"
+    i, o = next_override("point-1", 4, "piper", "en", "text")
+    assert o["engine"] == "kokoro" and "rate" not in o
+    i, o = next_override("point-1", 5, "kokoro", "fr", "text")
+    assert o["engine"] == "pico" and o["rate"] < 1
+    assert next_override("point-1", len(STRATEGIES), "piper", "en", "text") is None
+
+
+def test_another_wording_of_the_numbers():
+    from pipeline.synthesize import spoken_text
+
+    fr = spoken_text("En 2028, le marché pèsera 49,2 milliards.", "kokoro", "fr", spell="all", reword=True)
+    assert fr.startswith("En l'an deux mille vingt-huit,") and "quarante-neuf milliards deux cents millions" in fr
+    en = spoken_text("It cost $214 million.", "piper", "en", spell="all", reword=True)
+    assert "two hundred and fourteen million dollars" in en
+    assert spoken_text("Le 18 août 2025.", "kokoro", "fr", reword=True) == "Le 18 août 2025."
+    whole = spoken_text("Il recense 2,3 millions de vélos et 3,2 milliards d'euros.", "kokoro", "fr",
+                        spell="all", reword=True)
+    assert whole == "Il recense deux millions trois cent mille vélos et trois milliards deux cents millions d'euros."
+    only = spoken_text("En 2028, 2,3 millions de vélos et 3,2 milliards d'euros.", "kokoro", "fr",
+                       spell="all", reword=["2,3 millions"])     # only the number still misheard
+    assert only == ("En deux mille vingt-huit, deux millions trois cent mille vélos et "
+                    "trois virgule deux milliards d'euros.")
 
 
 def test_failing_segments_in_report_order():
@@ -53,8 +77,8 @@ def test_fast_speech_loses_numbers_and_the_loop_heals_it(tmp_path, isolated_cach
     assert report["healing"], r.stderr
     for entry in report["healing"]:
         assert entry["attempts"], entry
-        assert [a["strategy"] for a in entry["attempts"]] == \
-            [name for name, _ in STRATEGIES][:len(entry["attempts"])]
+        espeak_ways = [name for name, o in STRATEGIES if "take" not in o]   # espeak: no "another take"
+        assert [a["strategy"] for a in entry["attempts"]] == espeak_ways[:len(entry["attempts"])]
     timeline = json.loads((out / "timeline.json").read_text())
     healed = {e["segment"] for e in report["healing"]}
     overrides = json.loads((out / "overrides.json").read_text())
@@ -99,3 +123,20 @@ def test_the_best_attempt_is_kept_when_a_later_one_does_worse(tmp_path):
     assert rebuilt == [{"point-1": {"strategy": "slower"}}]
     assert [t["kept"] for t in history["point-1"]] == [False, True, False]
     assert json.loads((tmp_path / "overrides.json").read_text()) == overrides
+
+
+def test_a_switch_that_fixed_nothing_is_undone(tmp_path):
+    """Another voice losing as many numbers as the first build is not kept: the
+    segment goes back to how it was first spoken."""
+    from pipeline.heal import keep_best
+
+    history = {"point-1": [
+        {"strategy": "verbalize", "statuses": ["lost", "lost"], "_o": {"strategy": "verbalize"}},
+        {"strategy": "other-engine", "statuses": ["ok", "lost"], "_o": {"strategy": "other-engine"}},
+    ]}
+    overrides = {"point-1": {"strategy": "other-engine"}}
+    rebuilt = []
+    keep_best(tmp_path, {"numbers": []}, history, {"point-1": ["ok", "changed"]}, overrides,
+              lambda ov: rebuilt.append(dict(ov)) or {"numbers": []}, log=lambda m: None)
+    assert overrides == {} and rebuilt == [{}]
+    assert [t["kept"] for t in history["point-1"]] == [False, False]

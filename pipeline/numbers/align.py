@@ -135,6 +135,11 @@ def compare(script: str | list[Mention], heard: str, lang: str) -> list[Match]:
     When the first reading of `heard` leaves numbers unmatched, the other
     readings of its runs of number words compete too (see readings.py)."""
     said = script_mentions(script, lang)
+    matches, found = _best_reading(said, heard, lang)
+    return _with_compositions(said, heard, lang, matches, found)
+
+
+def _best_reading(said: list[Mention], heard: str, lang: str) -> tuple[list[Match], list[Heard]]:
     module = get_lang(lang)
     if not isinstance(heard, str):
         raise TypeError(f"numbers: heard must be str, not {type(heard).__name__}")
@@ -146,7 +151,7 @@ def compare(script: str | list[Mention], heard: str, lang: str) -> list[Match]:
         found = sorted(found + _heard(heard, said_times(drafts, tokens), tokens), key=lambda h: h.first)
         matches = align(said, found)
     if not wanted or len(said) < 2:  # a cut makes two numbers: both must be in the script
-        return matches
+        return matches, found
     values = {m.value for m in said}
     for run, parts, part_tokens in cut_readings(heard, module, drafts, tokens, wanted, values):
         pieces = _heard(heard, parts, part_tokens)
@@ -155,7 +160,26 @@ def compare(script: str | list[Mention], heard: str, lang: str) -> list[Match]:
         ok = {id(m.heard) for m in again if m.status == "ok"}
         if _oks(again) > _oks(matches) and all(id(p.mention) in ok for p in pieces):
             matches, found = again, others + pieces
-    return matches
+    return matches, found
+
+
+def _with_compositions(said: list[Mention], heard: str, lang: str, matches: list[Match],
+                       found: list[Heard]) -> list[Match]:
+    """A language's own ways of writing what it heard (fr: "60 et 11" may be 71),
+    kept only where they match more script numbers."""
+    compose = getattr(get_lang(lang), "compose_heard", None)
+    if compose is None or all(m.status == "ok" for m in matches):
+        return matches
+    found = sorted(found, key=lambda h: h.mention.start)
+    pairs = compose([(h.mention, h.weak) for h in found], heard, said)
+    merged = []
+    for mention, weak in pairs:
+        covered = [h for h in found if h.mention.start < mention.end and h.mention.end > mention.start]
+        if covered:
+            merged.append(Heard(mention, weak, min(h.first for h in covered),
+                                max(h.last for h in covered)))
+    composed = align(said, merged)
+    return composed if _oks(composed) > _oks(matches) else matches
 
 
 def _oks(matches: list[Match]) -> int:

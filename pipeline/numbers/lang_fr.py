@@ -293,3 +293,107 @@ PERIOD_CUE_RE = re.compile(
     r"(?:semestre|trimestre)\s*$", re.IGNORECASE)
 # "les 2025 premières startups": a plural determiner before a count
 COUNT_DET_RE = re.compile(r"\b(?:les|des|ces|ses|leurs|nos|vos|aux)\s+$", re.IGNORECASE)
+
+
+# -- heard compositions ----------------------------------------------------------
+# Whisper base writes French compounds by their parts: "soixante et onze" as
+# "60 et 11", "quatre-vingt-dix-sept" as "4 20 17", "deux millions trois cent
+# mille" as "2 millions 300 000". Read by French composition,
+# and only when the script says that number (so two real numbers are never merged).
+_COMPOSE_GAP = re.compile(r"\s*(?:-|,|\bet\b)?\s*")
+_DIGIT_WORDS = {"zéro": 0, "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6,
+                "sept": 7, "huit": 8, "neuf": 9}
+_WORD_POINT = re.compile(r"\b(" + "|".join(_DIGIT_WORDS) + r")\s+virgule\s+$", re.IGNORECASE)
+_LEADING_DIGITS = re.compile(r"\d+")
+
+
+def _composed(parts: list[int]) -> int | None:
+    big = parts[0]
+    if len(parts) == 2 and big in (1000, 2000) and 0 < parts[1] < 1000:   # "2000, 25": a year split
+        return big + parts[1]
+    if len(parts) == 2 and big >= 10**6 and big % 10**6 == 0:   # "2 millions 300 000"
+        unit = 10**9 if big % 10**9 == 0 else 10**6
+        if 0 < parts[1] < unit:
+            return big + parts[1]
+    if len(parts) == 2 and parts[0] == 60 and 10 <= parts[1] <= 19:
+        return 60 + parts[1]
+    if len(parts) == 2 and parts[0] == 80 and 1 <= parts[1] <= 19:
+        return 80 + parts[1]
+    if parts[:2] == [4, 20] and (len(parts) == 2 or (len(parts) == 3 and 1 <= parts[2] <= 19)):
+        return 80 + sum(parts[2:])
+    return None
+
+
+_ENGLISH_GROUPS = re.compile(r"\d{1,3}((?:,\d{3})+)(?!\d)")
+
+
+def _english_thousands(m, wanted: set):
+    """Whisper's English habit in French, "2,150 euros" for 2 150 euros: read the
+    commas as thousands when the script says that number."""
+    from .canon import decimal_str
+    from .model import Mention
+
+    g = _ENGLISH_GROUPS.match(m.text)
+    if not g:
+        return m
+    value = decimal_str(Decimal(m.value) * 1000 ** g.group(1).count(","))
+    return Mention(value, m.kind, m.unit, m.text, m.start, m.end) if (value, m.kind, m.unit) in wanted else m
+
+
+def _word_then_decimals(m, heard: str, wanted: set):
+    """"un virgule 5 millions": the whole part as a word, the rest as digits."""
+    from .canon import decimal_str
+    from .model import Mention
+
+    w = _WORD_POINT.search(heard, 0, m.start)
+    digits = _LEADING_DIGITS.match(m.text)
+    if not w or not digits or w.end() != m.start or not Decimal(digits.group()):
+        return m
+    scale = Decimal(m.value) / Decimal(digits.group())
+    value = decimal_str(Decimal(f"{_DIGIT_WORDS[w.group(1).lower()]}.{digits.group()}") * scale)
+    if (value, m.kind, m.unit) not in wanted:
+        return m
+    return Mention(value, m.kind, m.unit, heard[w.start():m.end], w.start(), m.end)
+
+
+def _dates_with_year_apart(found: list, heard: str, wanted: set) -> list:
+    """"12 mars, 2025": a comma between the day and month and the year."""
+    from .model import Mention
+
+    out = []
+    for (m, weak) in found:
+        prev = out[-1][0] if out else None
+        if (prev is not None and prev.kind == "date" and prev.value.startswith("--") and m.kind == "number"
+                and re.fullmatch(r"\s*,\s*", heard[prev.end:m.start]) and re.fullmatch(r"\d{4}", m.text)):
+            value = f"{m.text}{prev.value[1:]}"
+            if (value, "date", None) in wanted:
+                out[-1] = (Mention(value, "date", None, heard[prev.start:m.end], prev.start, m.end), False)
+                continue
+        out.append((m, weak))
+    return out
+
+
+def compose_heard(found: list, heard: str, said: list) -> list:
+    """`found` [(Mention, weak)] with French compositions the script says merged into
+    one, and English-style thousands the script says read as such."""
+    from .model import Mention
+
+    wanted = {(m.value, m.kind, m.unit) for m in said}
+    out = [(_word_then_decimals(_english_thousands(m, wanted), heard, wanted), weak) for m, weak in found]
+    out = _dates_with_year_apart(out, heard, wanted)
+    i = 0
+    while i < len(out):
+        for n in (3, 2):
+            run = [m for m, _ in out[i:i + n]]
+            if len(run) < n or any(not _COMPOSE_GAP.fullmatch(heard[a.end:b.start]) for a, b in zip(run, run[1:])):
+                continue
+            if any(not m.value.isdigit() for m in run):
+                continue
+            total = _composed([int(m.value) for m in run])
+            last = run[-1]
+            if total is not None and (str(total), last.kind, last.unit) in wanted:
+                merged = Mention(str(total), last.kind, last.unit, heard[run[0].start:last.end], run[0].start, last.end)
+                out[i:i + n] = [(merged, False)]
+                break
+        i += 1
+    return out

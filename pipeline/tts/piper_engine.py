@@ -124,8 +124,9 @@ def optimized_model_path(voice: Path) -> Path:
     return paths.CACHE_DIR / "piper" / f"{voice.stem}.{key}.ort.onnx"
 
 
-def _session(model: Path, optimized: Path):
-    """An onnxruntime session of `model`, from its cached optimized graph when there is one."""
+def onnx_session(model: Path, optimized: Path):
+    """An onnxruntime session of `model`, from its cached optimized graph when there is one
+    (piper's voices and the Kokoro model)."""
     import onnxruntime
 
     providers = ["CPUExecutionProvider"]
@@ -167,5 +168,5 @@ def _load_voice(path: Path):
     from piper.voice import ESPEAK_DATA_DIR
 
     config = json.loads(Path(f"{path}.json").read_text(encoding="utf-8"))
-    return PiperVoice(config=PiperConfig.from_dict(config), session=_session(path, optimized_model_path(path)),
+    return PiperVoice(config=PiperConfig.from_dict(config), session=onnx_session(path, optimized_model_path(path)),
                       espeak_data_dir=Path(ESPEAK_DATA_DIR), download_dir=Path.cwd())

@@ -11,6 +11,7 @@ project):
 Traits of a number (a number can have several):
   space_grouped   thousands separated by a space/NBSP: "1 000", "12 500 000"
   decimal_point   a "." decimal in a comma-decimal language: fr "49.2"
+  decimal         any decimal: en "1.5", "76.4%"; fr "49,2", "49.2"
   currency        an amount of money: "$49.2", "49,2 €", "3 euros"
   percent         "95 %", "95 percent"
   ordinal         "8e", "1er", "21st"
@@ -41,6 +42,9 @@ def traits(m: numbers.Mention, lang: str) -> frozenset[str]:
         found.add("decimal_point")
     if _ORDINAL_RE.search(m.text):
         found.add("ordinal")
+    comma = lang.split("-")[0] in COMMA_DECIMAL_LANGS
+    if "decimal_point" in found or re.search(r"\d,\d" if comma else r"\d\.\d", m.text):
+        found.add("decimal")
     return frozenset(found)
 
 
@@ -83,3 +87,65 @@ def separate_close_numbers(text: str, lang: str) -> str:
             pos = a.end
     out.append(text[pos:])
     return "".join(out)
+
+
+# Another wording of the numbers, for a segment Whisper misheard (pipeline.heal):
+# fr "en 2028" -> "en l'an 2028" (a bare year is heard as 2018, 2020, 2022);
+# en "two hundred fourteen million" -> "two hundred and fourteen million".
+_FR_YEAR_AFTER_EN = re.compile(r"\b([Ee]n)\s+((?:1[89]|20)\d\d)\b(?![,.]\d|\s*%)")
+_EN_HUNDRED = re.compile(r"\b(hundred)\s+(?!and\b|thousand\b|million\b|billion\b|trillion\b|"
+                         r"dollars?\b|euros?\b|pounds?\b|percent\b|point\b)(?=[a-z]+\b)")
+_EN_NUMBER_WORD = re.compile(r"(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+                             r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|"
+                             r"twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)\b")
+
+
+def reword_numbers(text: str, lang: str, only: list[str] | None = None) -> str:
+    """`text` in another wording a listener hears the same, for Whisper to get a
+    second chance. French works on digits (before spelling out), English on
+    words (after): pipeline.synthesize.spoken_text calls it on both sides.
+    `only`: French rewords just the numbers written as in this list."""
+    base = lang.split("-")[0].lower()
+    if base == "fr":
+        def year(m: re.Match) -> str:
+            wanted = only is None or any(m.group(2) in t for t in only)
+            return f"{m.group(1)} l'an {m.group(2)}" if wanted else m.group(0)
+
+        return _fr_whole_amounts(_FR_YEAR_AFTER_EN.sub(year, text), only)
+    if base == "en":
+        out, pos = [], 0
+        for m in _EN_HUNDRED.finditer(text):
+            if _EN_NUMBER_WORD.match(text, m.end()):
+                out.append(text[pos:m.end()] + "and ")
+                pos = m.end()
+        out.append(text[pos:])
+        return "".join(out)
+    return text
+
+
+def _fr_whole_amounts(text: str, only: list[str] | None = None) -> str:
+    """fr "2,3 millions" -> "deux millions trois cent mille": no "virgule" to mishear
+    ("deux virgule trois" was heard "de virgule 3")."""
+    from decimal import Decimal
+
+    from ..numbers import langs
+
+    fr = langs.get("fr")
+    out, pos = [], 0
+    for m in numbers.extract(text, "fr"):
+        value = Decimal(m.value) if m.kind in ("number", "currency") else None
+        if value is None or value != value.to_integral_value() or not re.search(r"\d,\d.*\b(?:million|milliard)", m.text):
+            continue
+        if only is not None and not any(m.text in t or t in m.text for t in only):
+            continue
+        words = fr.cardinal(int(value))
+        if m.kind == "currency" and m.unit:
+            words = fr.currency_phrase(m.unit, value, words)
+        out.append(text[pos:m.start] + words)
+        pos = m.end
+        de = re.match(r" (?:de |d['’])", text[pos:])   # "2,3 millions de vélos": "… mille vélos"
+        if de and m.kind == "number":
+            pos += de.end() - 1
+    out.append(text[pos:])
+    return "".join(out)
+

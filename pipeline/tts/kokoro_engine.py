@@ -1,0 +1,116 @@
+"""Kokoro-82M (kokoro-onnx), offline neural voices: French `ff_siwis`, English.
+
+The model and voices are provisioned by `make setup` (pipeline.kokoro_assets);
+without them the engine is unavailable and the fallback chain moves on.
+
+Voices per language (env PIPELINE_KOKORO_VOICE_<LANG> overrides): the English
+default is the voice Whisper base heard best on the shared English vectors
+(README, "Offline French"). Kokoro phonemizes with espeak-ng through
+`phonemizer`, which loads its own copy of the library, so it lives in one
+process with the espeak engine (tests/test_tts.py checks it).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+from ..errors import EngineError, EngineUnavailable, SetupError
+from .base import write_wav
+
+VOICES = {"fr": "ff_siwis", "en": "af_heart"}
+# espeak-ng language of a Kokoro voice, by the voice's first letter.
+ESPEAK_LANG = {"a": "en-us", "b": "en-gb", "f": "fr-fr"}
+MIN_SPEED, MAX_SPEED = 0.5, 2.0
+
+
+def _base(lang: str) -> str:
+    return lang.split("-")[0].lower()
+
+
+class KokoroEngine:
+    name = "kokoro"
+    offline = True
+
+    def __init__(self, voices: dict[str, str] | None = None, root: str | os.PathLike | None = None):
+        self._voices = dict(voices or {})
+        self._root = root
+        self._kokoro = None
+        self._lock = threading.Lock()
+
+    def voice(self, lang: str) -> str | None:
+        env = os.environ.get(f"PIPELINE_KOKORO_VOICE_{_base(lang).upper()}")
+        return self._voices.get(_base(lang)) or env or VOICES.get(_base(lang))
+
+    def _files(self) -> tuple[Path, Path]:
+        from ..kokoro_assets import installed
+
+        try:
+            return installed(self._root)
+        except SetupError as e:
+            raise EngineUnavailable(f"kokoro unavailable: {e.cause}", e.fix) from None
+
+    def unavailable_reason(self) -> str | None:
+        try:
+            self._files()
+        except EngineUnavailable as e:
+            return f"{e.cause}; fix: {e.fix}" if e.fix else e.cause
+        return None
+
+    def supports(self, lang: str) -> bool:
+        v = self.voice(lang)
+        if v is None or v[:1] not in ESPEAK_LANG:
+            return False
+        try:
+            self._files()
+        except EngineUnavailable:
+            return False
+        return True
+
+    def voice_id(self, lang: str) -> str:
+        try:
+            model, voices = self._files()
+            sizes = f"{model.stat().st_size}:{voices.stat().st_size}"
+        except EngineUnavailable:
+            sizes = "none"
+        return f"kokoro:{self.voice(lang)}:{sizes}"
+
+    def _load(self):
+        if self._kokoro is None:
+            model, voices = self._files()
+            try:
+                from kokoro_onnx import Kokoro
+            except ImportError as e:
+                raise EngineUnavailable(f"kokoro-onnx not installed: {e}", "pip install kokoro-onnx==0.6.1") from e
+            from .piper_engine import onnx_session, optimized_model_path
+
+            try:   # the graph optimized once per machine, like piper's (7 s of a 12 s load here)
+                self._kokoro = Kokoro.from_session(onnx_session(model, optimized_model_path(model)), str(voices))
+            except Exception as e:  # onnxruntime / numpy raise their own types
+                raise EngineError(f"cannot load the Kokoro model {model}: {e}", "run `make setup`") from e
+        return self._kokoro
+
+    def synthesize(self, text: str, lang: str, out_wav: Path, rate: float = 1.0) -> None:
+        if not text.strip():
+            raise EngineError("nothing to speak: empty text")
+        voice = self.voice(lang)
+        if voice is None or voice[:1] not in ESPEAK_LANG:
+            raise EngineUnavailable(f"kokoro has no voice for language {lang!r}",
+                                    f"set PIPELINE_KOKORO_VOICE_{_base(lang).upper()} to a Kokoro voice name")
+        speed = max(MIN_SPEED, min(MAX_SPEED, float(rate)))
+        with self._lock:
+            kokoro = self._load()
+            if voice not in kokoro.voices:
+                raise EngineUnavailable(f"kokoro has no voice {voice!r}", "use one of: " + ", ".join(kokoro.voices))
+            try:
+                audio, sample_rate = kokoro.create(text, voice=voice, speed=speed, lang=ESPEAK_LANG[voice[0]])
+            except ValueError as e:
+                raise EngineError(f"kokoro could not speak {text[:60]!r}: {e}") from e
+        write_wav(out_wav, _pcm16(audio), sample_rate)
+
+
+def _pcm16(audio) -> bytes:
+    import numpy as np
+
+    return (np.clip(np.asarray(audio, dtype=np.float32), -1.0, 1.0) * 32767.0).astype("<i2").tobytes()
