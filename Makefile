@@ -141,7 +141,11 @@ $(EP_DIR)/shownotes.md: $(EP_DIR)/verify.json
 	$(PY) -m pipeline package '$(EP_DIR)'
 
 # The verdict: fails (exit 1) while a number is lost or changed, and runs again next time.
-$(EP_DIR)/.verified: $(EP_DIR)/shownotes.md
+# Every file verify.json is bound to is a prerequisite too: a replaced or edited MP3,
+# timeline or transcript (which no rule rebuilds from) makes `check` run again and
+# say "stale", instead of an old stamp calling the episode done.
+BOUND   := post.json script.yaml timeline.json transcript.json episode.mp3
+$(EP_DIR)/.verified: $(EP_DIR)/shownotes.md $(addprefix $(EP_DIR)/,$(BOUND)) $(SETTINGS)
 	$(PY) -m pipeline check '$(EP_DIR)' --brief $(CHECK_ARGS)
 	@touch '$@'
 

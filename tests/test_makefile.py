@@ -94,3 +94,27 @@ def test_script_depends_on_the_episode_settings(repo):
                        capture_output=True, text=True, timeout=60)
     rules = [line for line in r.stdout.splitlines() if line.startswith("episodes/demo/script.yaml:")]
     assert rules and "episodes/demo.yaml" in rules[0].split(":", 1)[1], rules
+
+
+def test_a_replaced_mp3_makes_episode_check_again(repo):
+    """The .verified stamp must not outlive the files verify.json is bound to:
+    an MP3 replaced after the build (no rule rebuilds it from anything) sends
+    `make episode` back to `pipeline check`, which says stale, and rebuilds nothing."""
+    import os
+    ep = repo / "episodes" / "demo"
+    ep.mkdir()
+    make(repo, "episode", "SRC=episodes/demo.md", "TTS=piper")     # writes .tts/.asr once
+    order = ["post.json", "script.yaml", ".tts", ".asr", "timeline.json", "episode.mp3",
+             "transcript.json", "verify.json", "shownotes.md", ".verified"]
+    for i, name in enumerate(order):
+        (ep / name).touch()
+        os.utime(ep / name, (1_000_000 + i, 1_000_000 + i))
+    os.utime(repo / "episodes" / "demo.md", (999_000, 999_000))
+    for name in ("podcast.yaml", "requirements.lock", "pyproject.toml"):
+        os.utime(repo / name, (999_000, 999_000))
+    current = make(repo, "episode", "SRC=episodes/demo.md", "TTS=piper")
+    assert "pipeline check" not in current.stdout, current.stdout
+    os.utime(ep / "episode.mp3", (1_000_100, 1_000_100))
+    r = make(repo, "episode", "SRC=episodes/demo.md", "TTS=piper")
+    assert "pipeline check 'episodes/demo'" in r.stdout, r.stdout
+    assert "synthesize" not in r.stdout and "transcribe" not in r.stdout
