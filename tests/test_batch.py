@@ -262,3 +262,43 @@ def test_a_post_url_and_a_feed_url_are_told_apart_by_content(blog, tmp_path):
     # the feed's link to the post already named is not built twice
     assert [p.slug for p in c.posts] == ["harbor-ferry", "rooftop-gardens", "library-hours"]
     assert "4,200 passengers" in c.posts[0].source.read_text()
+
+
+def test_an_episode_whose_verdict_is_stale_is_not_current(tmp_path):
+    """A hand-edited script.yaml (or any file verify.json is bound to) makes the
+    episode stale for `check`, `feed` and `serve`: batch must rebuild it, not
+    skip it as current and leave it in feed.xml."""
+    from pipeline import verify
+    post = tmp_path / "p.md"
+    post.write_text("# P\n\nIt has 3 parts.\n")
+    manifest = batch.manifest_for(post, batch.Options(tts="piper"))
+    ep = tmp_path / "p"
+    ep.mkdir()
+    for name in batch.BUILT_FILES:
+        (ep / name).write_text("{}\n")
+    (ep / "episode.mp3").write_bytes(b"ID3 not really audio")
+    (ep / "post.json").write_text('{"source": "p.md"}\n')
+    (ep / "script.yaml").write_text("points:\n- text: It has 3 parts.\n")
+    batch.fsio.write_json(ep / "timeline.json", {"audio_sha256": batch.fsio.sha256_file(ep / "episode.mp3")})
+    batch.fsio.write_json(ep / "verify.json", {"verified": True,
+                                               "inputs": verify.input_hashes(verify.Episode(ep))})
+    batch.fsio.write_json(ep / batch.MANIFEST, manifest)
+    assert batch.is_current(ep, manifest)
+    (ep / "script.yaml").write_text("points:\n- text: It has 4 parts.\n")
+    assert verify.binding_status(ep).stale
+    assert not batch.is_current(ep, manifest)
+
+
+def test_a_failed_post_shows_its_fix_in_the_table(tmp_path):
+    """The batch's errors say what to do, as the CLI does (cause, then `fix:`)."""
+    post = tmp_path / "tiny.md"
+    post.write_text("# Hi\n\nOk 3.\n")
+    job = batch.Job(slug="tiny", source=str(post), out=str(tmp_path / "tiny"),
+                    options=batch.asdict(batch.Options(tts="piper")))
+    result = batch.run_job(job)
+    assert result.status == "failed" and result.exit_code == 2
+    text = batch.table([result])
+    assert "tiny: could not tell the post's language" in text
+    assert "fix: pass --lang" in text
+    missing = batch.plan([str(tmp_path / "missing.md")], tmp_path / "out", batch.Options())[1]
+    assert "fix:" in batch.table(missing)
