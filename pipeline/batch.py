@@ -19,7 +19,7 @@ from __future__ import annotations
 import os
 import sys
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
@@ -47,6 +47,7 @@ class Options:
     condenser: str = "extractive"
     lang: str | None = None
     heal_rounds: int = 3
+    config: str | None = None    # the show's podcast.yaml: the ID3 album and show notes header
 
 
 @dataclass
@@ -84,8 +85,10 @@ def log(msg: str) -> None:
 def manifest_for(source: Path, options: Options) -> dict:
     """What an episode is built from; a change in any of it means a rebuild."""
     settings = settings_path(source)
+    config = Path(options.config) if options.config else None
     return {"format": MANIFEST_FORMAT, "source_sha256": fsio.sha256_file(source),
             "settings_sha256": fsio.sha256_file(settings) if settings.is_file() else None,
+            "config_sha256": fsio.sha256_file(config) if config and config.is_file() else None,
             "options": asdict(options)}
 
 
@@ -119,7 +122,8 @@ def run_job(job: Job) -> Result:
     o = job.options
     try:
         report = build(Path(job.source), Path(job.out), tts=o["tts"], asr=o["asr"], lang=o["lang"],
-                       condenser=o["condenser"], heal_rounds=o["heal_rounds"], asr_model=o["asr_model"])
+                       condenser=o["condenser"], heal_rounds=o["heal_rounds"], asr_model=o["asr_model"],
+                       config=Path(o["config"]) if o.get("config") else None)
     except PipelineError as e:
         return failure(job.slug, e, time.monotonic() - t0)
     except Exception as e:   # a bug in one post's build must not stop the batch
@@ -224,6 +228,8 @@ def run_batch(sources: list[str], out: Path, options: Options, jobs: int | None 
               engine: str = "local", config: Path | None = None) -> int:
     from .config import find_config
     out, config = Path(out), find_config(config)
+    # every episode is tagged and described with the feed's own show settings
+    options = replace(options, config=str(config.resolve()) if config else None)
     run = ENGINES.get(engine)
     if jobs is not None and jobs < 1:
         raise InputError(f"--jobs must be at least 1, got {jobs}", "give --jobs 1 or more")

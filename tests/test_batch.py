@@ -302,3 +302,45 @@ def test_a_failed_post_shows_its_fix_in_the_table(tmp_path):
     assert "fix: pass --lang" in text
     missing = batch.plan([str(tmp_path / "missing.md")], tmp_path / "out", batch.Options())[1]
     assert "fix:" in batch.table(missing)
+
+
+@pytest.mark.slow
+def test_batch_tags_episodes_with_the_feeds_show_settings(tmp_path):
+    """`batch --config show.yaml`: the ID3 album is the feed's title (was: the
+    podcast.yaml of the worker's folder, or the default "Podcast"); changing the
+    show settings rebuilds (the album is in the MP3)."""
+    from mutagen.id3 import ID3
+    post = tmp_path / "ferry.md"
+    post.write_text("# The Harbor Ferry\n\nThe harbor ferry restarted service in May. "
+                    "It now carries 4,200 passengers a day.\n")
+    show = tmp_path / "show.yaml"
+    show.write_text("title: QA Show Title\n")
+    out = tmp_path / "eps"
+    code = batch.run_batch([str(post)], out, batch.Options(tts="piper", heal_rounds=1), jobs=1, config=show)
+    assert code == 0
+    assert str(ID3(out / "ferry" / "episode.mp3").get("TALB")) == "QA Show Title"
+    assert "<title>QA Show Title</title>" in (out / "feed.xml").read_text()
+    manifest = batch.manifest_for(post, batch.Options(tts="piper", heal_rounds=1, config=str(show.resolve())))
+    assert batch.is_current(out / "ferry", manifest)
+    show.write_text("title: Renamed Show\n")
+    assert not batch.is_current(out / "ferry", batch.manifest_for(post, batch.Options(
+        tts="piper", heal_rounds=1, config=str(show.resolve()))))
+
+
+def test_ray_workers_get_the_show_settings_and_their_artwork(tmp_path):
+    """No shared filesystem: the show's podcast.yaml and the artwork file it names
+    travel with each Ray task (they are read when the episode is tagged)."""
+    from pipeline import ray_engine
+    (tmp_path / "art").mkdir()
+    from PIL import Image
+    Image.new("RGB", (1400, 1400), (200, 30, 30)).save(tmp_path / "art" / "cover.jpg", quality=70)
+    show = tmp_path / "podcast.yaml"
+    show.write_text("title: Far Show\nartwork: art/cover.jpg\n")
+    files = ray_engine._show_inputs(str(show))
+    assert files[".show/podcast.yaml"] == show.read_bytes()
+    assert files[".show/art/cover.jpg"] == (tmp_path / "art" / "cover.jpg").read_bytes()
+    assert ray_engine._show_inputs(None) == {}
+    worker = tmp_path / "worker"
+    ray_engine._unpack(worker, files)
+    from pipeline.config import load_config
+    assert load_config(worker / ".show" / "podcast.yaml")["title"] == "Far Show"
