@@ -275,3 +275,24 @@ def test_missing_artwork_file_and_unserved_artwork_url(tmp_path, mp3, capsys):
     (episodes / "art.jpg").write_bytes(draw_cover("x"))
     show_artwork(cfg, episodes)
     assert "404" not in capsys.readouterr().err
+
+
+def test_feed_notes_an_mp3_tagged_for_another_show(tmp_path, mp3, capsys):
+    """The feed and show notes follow podcast.yaml at once; the MP3's ID3 album only
+    after a rebuild. A renamed show must not pass silently: the feed says which
+    episode still carries the old album, and still lists it (its verdict holds)."""
+    from pipeline.tags import read_tags, write_tags
+    ep = add_episode(tmp_path / "episodes", "ep", mp3)
+    write_tags(ep / "episode.mp3", {"title": "Ep", "show": "Old Name", "author": "A", "date": "",
+                                   "language": "en", "description": "", "genre": "Podcast",
+                                   "track": None})
+    seal(ep)
+    (tmp_path / "podcast.yaml").write_text("title: Old Name\n")
+    feed.write_feed(tmp_path / "episodes", tmp_path / "podcast.yaml")
+    assert "tagged for the show" not in capsys.readouterr().err
+    (tmp_path / "podcast.yaml").write_text("title: New Name\n")
+    out = feed.write_feed(tmp_path / "episodes", tmp_path / "podcast.yaml")
+    err = capsys.readouterr().err
+    assert "ep/episode.mp3 is tagged for the show 'Old Name', not 'New Name'" in err
+    assert "rebuild it" in err
+    assert feedparser.parse(str(out)).entries and read_tags(ep / "episode.mp3")["show"] == "Old Name"
