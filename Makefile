@@ -61,6 +61,9 @@ SETTINGS := $(if $(SRC_URL),,$(wildcard $(basename $(SRC)).yaml))
 LANG_ARG := $(if $(POST_LANG),--lang '$(POST_LANG)',)
 CHECK_ARGS := $(if $(ALLOW_UNVERIFIED),--allow-unverified,)
 PORT    ?= 8000
+# The show's settings, found as the CLI finds them ($PIPELINE_CONFIG, else ./podcast.yaml,
+# else none: the defaults). Their title is the ID3 album, so a change re-synthesizes.
+SHOW_CONFIG := $(wildcard $(or $(PIPELINE_CONFIG),podcast.yaml))
 
 # A missing post is said plainly (not make's "No rule to make target"), before
 # anything is written: no stray episodes/<slug>/.
@@ -124,7 +127,7 @@ $(call remember,.tts,$(TTS))
 $(call remember,.asr,$(ASR) $(ASR_MODEL))
 endif
 
-$(EP_DIR)/timeline.json: $(EP_DIR)/script.yaml $(EP_DIR)/.tts $(SETTINGS) podcast.yaml
+$(EP_DIR)/timeline.json: $(EP_DIR)/script.yaml $(EP_DIR)/.tts $(SETTINGS) $(SHOW_CONFIG)
 	$(PY) -m pipeline synthesize '$(EP_DIR)' $(TTS_ARG)
 
 $(EP_DIR)/episode.mp3: $(EP_DIR)/timeline.json
@@ -157,7 +160,7 @@ diff: ## word diff of script vs transcript of EP=<slug>, numbers highlighted; wr
 
 # ------------------------------------------------------------------ publishing
 feed: | $(STAMP) ## captions, chapters, shownotes.html for every built episode + episodes/feed.xml (stale ones left out)
-	$(PY) -m pipeline feed --episodes episodes --config podcast.yaml
+	$(PY) -m pipeline feed --episodes episodes
 
 serve: feed ## serve episodes/ and the feed on http://127.0.0.1:PORT/ (default 8000)
 	$(PY) -m pipeline serve episodes --port '$(PORT)'

@@ -118,3 +118,21 @@ def test_a_replaced_mp3_makes_episode_check_again(repo):
     r = make(repo, "episode", "SRC=episodes/demo.md", "TTS=piper")
     assert "pipeline check 'episodes/demo'" in r.stdout, r.stdout
     assert "synthesize" not in r.stdout and "transcribe" not in r.stdout
+
+
+def test_podcast_yaml_is_optional_and_found_as_the_cli_finds_it(repo):
+    """README: podcast.yaml is optional (defaults) and $PIPELINE_CONFIG names another
+    one. make must not stop at 'No rule to make target podcast.yaml', and `make feed`
+    must not pin ./podcast.yaml over $PIPELINE_CONFIG (the episode's ID3 album would
+    come from one file and the feed's title from another)."""
+    import os
+    (repo / "podcast.yaml").unlink()
+    r = make(repo, "episode", "SRC=episodes/demo.md")
+    assert "No rule to make target" not in r.stderr and "pipeline synthesize" in r.stdout, r.stderr
+    r = make(repo, "feed")
+    assert "pipeline feed" in r.stdout and "--config podcast.yaml" not in r.stdout
+    (repo / "show.yaml").write_text("title: Other\n")
+    r = subprocess.run(["make", "-pn", "episode", "SRC=episodes/demo.md"], cwd=repo, capture_output=True,
+                       text=True, timeout=60, env={**os.environ, "PIPELINE_CONFIG": "show.yaml"})
+    rules = [line for line in r.stdout.splitlines() if line.startswith("episodes/demo/timeline.json:")]
+    assert rules and "show.yaml" in rules[0].split(":", 1)[1], rules
