@@ -351,7 +351,10 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv and argv[0] == "numbers":
         from .numbers.cli import main as numbers_main   # light: no speech engines
-        return numbers_main(argv[1:])
+        try:
+            return numbers_main(argv[1:])
+        except BrokenPipeError:      # `numbers extract ... | head`, as for every command
+            return quiet_broken_pipe()
     args = make_parser().parse_args(argv)
     try:
         return run(args)
