@@ -266,7 +266,7 @@ def test_missing_artwork_file_and_unserved_artwork_url(tmp_path, mp3, capsys):
     (tmp_path / "p.yaml").write_text("artwork: nowhere.png\n")
     with pytest.raises(InputError) as err:
         config.load_config(tmp_path / "p.yaml")
-    assert "nowhere.png does not exist" in err.value.cause
+    assert "artwork file not found: nowhere.png" in err.value.cause
     episodes = tmp_path / "episodes"
     episodes.mkdir()
     cfg = config.show_config(write_config(tmp_path / "q.yaml", artwork=CONFIG["base_url"] + "/art.jpg"))
@@ -296,3 +296,16 @@ def test_feed_notes_an_mp3_tagged_for_another_show(tmp_path, mp3, capsys):
     assert "ep/episode.mp3 is tagged for the show 'Old Name', not 'New Name'" in err
     assert "rebuild it" in err
     assert feedparser.parse(str(out)).entries and read_tags(ep / "episode.mp3")["show"] == "Old Name"
+
+
+@pytest.mark.parametrize("name", ["../outside.png", "/etc/passwd"])
+def test_artwork_file_stays_inside_the_config_folder(tmp_path, name):
+    """Like the files an episode's settings name: podcast.yaml's artwork is copied into
+    the served episodes/ folder, so it may not reach outside podcast.yaml's folder."""
+    show = tmp_path / "show"
+    show.mkdir()
+    Image.new("RGB", (1400, 1400), (10, 90, 200)).save(tmp_path / "outside.png")
+    (show / "podcast.yaml").write_text(f"title: T\nartwork: {name}\n")
+    with pytest.raises(InputError) as err:
+        config.load_config(show / "podcast.yaml")
+    assert "artwork points outside" in err.value.cause
