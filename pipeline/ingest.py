@@ -97,6 +97,9 @@ def read_text(path: Path) -> str:
         raise InputError(f"post not found: {path}", "check the path (make episode SRC=path/to/post.md)")
     if path.is_dir():
         raise InputError(f"{path} is a directory, not a post", "pass a .md, .txt or .html file")
+    if not path.is_file():      # a FIFO would block, /dev/zero would never end
+        raise InputError(f"{path} is not a regular file (a device, pipe or socket), not a post",
+                         "save the post to a file and pass that file")
     if path.stat().st_size > MAX_BYTES:
         raise InputError(f"{path} is {path.stat().st_size} bytes; posts over {MAX_BYTES} are refused",
                          "pass the article itself, not an archive or a dump")
