@@ -136,3 +136,26 @@ def test_podcast_yaml_is_optional_and_found_as_the_cli_finds_it(repo):
                        text=True, timeout=60, env={**os.environ, "PIPELINE_CONFIG": "show.yaml"})
     rules = [line for line in r.stdout.splitlines() if line.startswith("episodes/demo/timeline.json:")]
     assert rules and "show.yaml" in rules[0].split(":", 1)[1], rules
+
+
+@pytest.mark.parametrize("var", ["FEED", "BATCH_OUT", "JOBS", "ENGINE"])
+def test_batch_variables_are_taken_literally(repo, var):
+    """FEED, BATCH_OUT, JOBS and ENGINE reach `pipeline batch` through the environment,
+    but make expands an exported variable before the recipe runs: `$(shell ...)` in
+    one of them ran, even though the shell only ever saw "$FEED"."""
+    import os
+    import time
+    (repo / ".venv").mkdir()
+    (repo / ".venv" / ".installed").touch()
+    (repo / ".models").mkdir()
+    time.sleep(0.01)
+    (repo / ".models" / "manifest.json").touch()
+    os.utime(repo / ".models" / "manifest.json", (time.time() + 5, time.time() + 5))
+    values = {"FEED": "feed.xml"}
+    values[var] = "$(shell touch INJ)"
+    target = "blog" if "FEED" in values else "all"
+    r = subprocess.run(["make", "--no-print-directory", target, "PY=/bin/echo",
+                        *[f"{k}={v}" for k, v in values.items()]],
+                       cwd=repo, capture_output=True, text=True, timeout=60)
+    assert created(repo) == [], r.stdout + r.stderr
+    assert "$(shell touch INJ)" in r.stdout, r.stdout + r.stderr
