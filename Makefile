@@ -19,9 +19,10 @@ override $(1) := $$(value $(1))
 endif
 endef
 # Batch settings reach `pipeline batch` through the environment (any characters are
-# safe there), but make expands an exported variable first: literal too.
-ENV_VARS := FEED BATCH_OUT JOBS ENGINE
-$(foreach v,$(USER_VARS) $(ENV_VARS),$(eval $(call take_literally,$(v))))
+# safe there), but make expands an exported variable first; ALLOW_UNVERIFIED and
+# BENCH_ARGS are expanded when the Makefile is read (even under make -n): literal too.
+LITERAL_VARS := FEED BATCH_OUT JOBS ENGINE ALLOW_UNVERIFIED BENCH_ARGS
+$(foreach v,$(USER_VARS) $(LITERAL_VARS),$(eval $(call take_literally,$(v))))
 
 LOWER   := a b c d e f g h i j k l m n o p q r s t u v w x y z
 UPPER   := A B C D E F G H I J K L M N O P Q R S T U V W X Y Z

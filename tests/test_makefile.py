@@ -159,3 +159,10 @@ def test_batch_variables_are_taken_literally(repo, var):
                        cwd=repo, capture_output=True, text=True, timeout=60)
     assert created(repo) == [], r.stdout + r.stderr
     assert "$(shell touch INJ)" in r.stdout, r.stdout + r.stderr
+
+
+@pytest.mark.parametrize("var, target", [("ALLOW_UNVERIFIED", "verify"), ("BENCH_ARGS", "bench")])
+def test_knobs_are_not_expanded_by_make(repo, var, target):
+    """Even under make -n: $(if $(ALLOW_UNVERIFIED),...) used to run a $(shell ...) in it."""
+    make(repo, target, f"{var}=$(shell touch INJ)")
+    assert created(repo) == []
