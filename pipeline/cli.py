@@ -330,14 +330,13 @@ def run(args) -> int:
 
 def check(ep_dir: Path, brief: bool, allow_unverified: bool) -> int:
     """Print the verdict; a stale one (an input changed since) exits 1 even when allowed."""
-    from . import fsio
     from . import report as report_mod
     from .episode import Episode
-    from .verify import binding_status
+    from .verify import binding_status, read_report
     ep = Episode(ep_dir)
     if not ep.report.exists():
         raise_missing(ep.report)
-    report = fsio.read_json(ep.report)
+    report = read_report(ep.report)
     binding = binding_status(ep.dir, report)
     report_mod.print_report(report, with_table=not brief, binding=binding)
     return EXIT_UNVERIFIED if binding.stale else exit_for(report, allow_unverified)

@@ -135,10 +135,10 @@ def notes_html(script: dict, post: dict | None) -> str:
 def episode_info(ep: Path, cfg: dict) -> dict:
     from .condense import load_script
     from .settings import for_episode
-    from .verify import binding_status
+    from .verify import binding_status, read_report
     script = load_script(ep / SCRIPT)
     post = fsio.read_json(ep / POST) if (ep / POST).exists() else None
-    report = fsio.read_json(ep / REPORT)
+    report = read_report(ep / REPORT)
     binding = binding_status(ep, report)
     settings = for_episode(ep)
     return {
@@ -308,8 +308,13 @@ def write_feed(episodes_dir: str | os.PathLike, config_path=None,
 
 def _listed(ep: Path, cfg: dict, build_assets: bool) -> dict | None:
     """An episode's feed entry (its assets published first), or None when left out."""
+    from .errors import CorruptFile
     from .publish import publish_episode, shownotes_html
-    info = episode_info(ep, cfg)
+    try:
+        info = episode_info(ep, cfg)
+    except CorruptFile as e:      # one broken folder never takes the whole feed down
+        print(f"feed: leaving out {ep.name}: {e.cause}; fix: {e.fix}", file=sys.stderr)
+        return None
     if info["binding"].stale:
         print(f"feed: leaving out {ep.name}: {info['binding'].message}", file=sys.stderr)
         if build_assets:
