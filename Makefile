@@ -19,7 +19,11 @@ ifneq ($$(filter command line environment,$$(origin $(1))),)
 override $(1) := $$(value $(1))
 endif
 endef
-$(foreach v,$(USER_VARS),$(eval $(call take_literally,$(v))))
+# Batch settings reach `pipeline batch` through the environment (any characters are
+# safe there), but make expands an exported variable first; ALLOW_UNVERIFIED and
+# BENCH_ARGS are expanded when the Makefile is read (even under make -n): literal too.
+LITERAL_VARS := FEED BATCH_OUT JOBS ENGINE ALLOW_UNVERIFIED BENCH_ARGS
+$(foreach v,$(USER_VARS) $(LITERAL_VARS),$(eval $(call take_literally,$(v))))
 
 LOWER   := a b c d e f g h i j k l m n o p q r s t u v w x y z
 UPPER   := A B C D E F G H I J K L M N O P Q R S T U V W X Y Z
@@ -62,6 +66,9 @@ SETTINGS := $(if $(SRC_URL),,$(wildcard $(basename $(SRC)).yaml))
 LANG_ARG := $(if $(POST_LANG),--lang '$(POST_LANG)',)
 CHECK_ARGS := $(if $(ALLOW_UNVERIFIED),--allow-unverified,)
 PORT    ?= 8000
+# The show's settings, found as the CLI finds them ($PIPELINE_CONFIG, else ./podcast.yaml,
+# else none: the defaults). Their title is the ID3 album, so a change re-synthesizes.
+SHOW_CONFIG := $(wildcard $(or $(PIPELINE_CONFIG),podcast.yaml))
 
 # A missing post is said plainly (not make's "No rule to make target"), before
 # anything is written: no stray episodes/<slug>/.
@@ -134,7 +141,7 @@ $(call remember,.tts,$(TTS))
 $(call remember,.asr,$(ASR) $(ASR_MODEL))
 endif
 
-$(EP_DIR)/timeline.json: $(EP_DIR)/script.yaml $(EP_DIR)/.tts $(SETTINGS) podcast.yaml
+$(EP_DIR)/timeline.json: $(EP_DIR)/script.yaml $(EP_DIR)/.tts $(SETTINGS) $(SHOW_CONFIG)
 	$(PY) -m pipeline synthesize '$(EP_DIR)' $(TTS_ARG)
 
 $(EP_DIR)/episode.mp3: $(EP_DIR)/timeline.json
@@ -151,7 +158,11 @@ $(EP_DIR)/shownotes.md: $(EP_DIR)/verify.json
 	$(PY) -m pipeline package '$(EP_DIR)'
 
 # The verdict: fails (exit 1) while a number is lost or changed, and runs again next time.
-$(EP_DIR)/.verified: $(EP_DIR)/shownotes.md
+# Every file verify.json is bound to is a prerequisite too: a replaced or edited MP3,
+# timeline or transcript (which no rule rebuilds from) makes `check` run again and
+# say "stale", instead of an old stamp calling the episode done.
+BOUND   := post.json script.yaml timeline.json transcript.json episode.mp3
+$(EP_DIR)/.verified: $(EP_DIR)/shownotes.md $(addprefix $(EP_DIR)/,$(BOUND)) $(SETTINGS)
 	$(PY) -m pipeline check '$(EP_DIR)' --brief $(CHECK_ARGS)
 	@touch '$@'
 
@@ -163,7 +174,7 @@ diff: ## word diff of script vs transcript of EP=<slug>, numbers highlighted; wr
 
 # ------------------------------------------------------------------ publishing
 feed: | $(STAMP) ## captions, chapters, shownotes.html for every built episode + episodes/feed.xml (stale ones left out)
-	$(PY) -m pipeline feed --episodes episodes --config podcast.yaml
+	$(PY) -m pipeline feed --episodes episodes
 
 serve: feed ## serve episodes/ and the feed on http://127.0.0.1:PORT/ (default 8000)
 	$(PY) -m pipeline serve episodes --port '$(PORT)'

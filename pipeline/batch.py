@@ -3,8 +3,9 @@
 Incremental: each episode folder keeps `batch.json`, the manifest of what it
 was built from (SHA-256 of the post and of its settings file, the engine and
 build options). A post is skipped when its manifest is unchanged, its
-verify.json says verified and its episode.mp3 is the one its timeline
-describes; anything else is (re)built. The manifest is written last, after
+verify.json says verified and is still bound to the files it judged (not
+stale), and its episode.mp3 is the one its timeline describes; anything else
+is (re)built. The manifest is written last, after
 the episode's files, so an interrupted build is never taken for current.
 
 Builds run on an engine (registry below): "local" (worker processes on this
@@ -18,7 +19,7 @@ from __future__ import annotations
 import os
 import sys
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
@@ -46,6 +47,7 @@ class Options:
     condenser: str = "extractive"
     lang: str | None = None
     heal_rounds: int = 3
+    config: str | None = None    # the show's podcast.yaml: the ID3 album and show notes header
 
 
 @dataclass
@@ -66,6 +68,12 @@ class Result:
     error: str | None = None
     exit_code: int = EXIT_OK
     files: dict[str, bytes] | None = None   # the episode's files, from a remote worker
+    fix: str | None = None           # what to do about the error (a PipelineError's fix)
+
+
+def failure(slug: str, e: PipelineError, seconds: float = 0.0) -> Result:
+    """A post that failed with a pipeline error: its cause and its fix, both shown."""
+    return Result(slug, "failed", seconds=seconds, error=e.cause, exit_code=e.exit_code, fix=e.fix)
 
 
 def log(msg: str) -> None:
@@ -77,13 +85,19 @@ def log(msg: str) -> None:
 def manifest_for(source: Path, options: Options) -> dict:
     """What an episode is built from; a change in any of it means a rebuild."""
     settings = settings_path(source)
+    config = Path(options.config) if options.config else None
     return {"format": MANIFEST_FORMAT, "source_sha256": fsio.sha256_file(source),
             "settings_sha256": fsio.sha256_file(settings) if settings.is_file() else None,
+            "config_sha256": fsio.sha256_file(config) if config and config.is_file() else None,
             "options": asdict(options)}
 
 
 def is_current(ep: Path, manifest: dict) -> bool:
-    """Built, verified, and built from exactly these inputs."""
+    """Built, verified, built from exactly these inputs, and the verdict still
+    bound to the files beside it (a hand-edited script or a replaced MP3 is stale
+    for check, feed and serve, so it is rebuilt, not skipped)."""
+    from .verify import binding_status
+
     try:
         if fsio.read_json(ep / MANIFEST) != manifest:
             return False
@@ -91,8 +105,10 @@ def is_current(ep: Path, manifest: dict) -> bool:
             return False
         if not fsio.read_json(ep / "verify.json").get("verified"):
             return False
-        return fsio.read_json(ep / "timeline.json").get("audio_sha256") == fsio.sha256_file(ep / "episode.mp3")
-    except (OSError, ValueError, AttributeError):
+        if fsio.read_json(ep / "timeline.json").get("audio_sha256") != fsio.sha256_file(ep / "episode.mp3"):
+            return False
+        return binding_status(ep).fresh
+    except (OSError, ValueError, AttributeError, PipelineError):
         return False
 
 
@@ -106,10 +122,10 @@ def run_job(job: Job) -> Result:
     o = job.options
     try:
         report = build(Path(job.source), Path(job.out), tts=o["tts"], asr=o["asr"], lang=o["lang"],
-                       condenser=o["condenser"], heal_rounds=o["heal_rounds"], asr_model=o["asr_model"])
+                       condenser=o["condenser"], heal_rounds=o["heal_rounds"], asr_model=o["asr_model"],
+                       config=Path(o["config"]) if o.get("config") else None)
     except PipelineError as e:
-        return Result(job.slug, "failed", seconds=time.monotonic() - t0, error=e.cause,
-                      exit_code=e.exit_code)
+        return failure(job.slug, e, time.monotonic() - t0)
     except Exception as e:   # a bug in one post's build must not stop the batch
         return Result(job.slug, "failed", seconds=time.monotonic() - t0,
                       error=f"{type(e).__name__}: {e}", exit_code=EXIT_FAILED)
@@ -168,9 +184,8 @@ def plan(sources: list[str], out: Path, options: Options) -> tuple[list[Job], li
         try:
             c.add(str(s))
         except InputError as e:
-            known.append(Result(c.unique(slugify(Path(str(s)).stem) or "source"), "failed",
-                                error=e.cause, exit_code=e.exit_code))
-    known += [Result(slug, "failed", error=e.cause, exit_code=e.exit_code) for slug, _, e in c.failed]
+            known.append(failure(c.unique(slugify(Path(str(s)).stem) or "source"), e))
+    known += [failure(slug, e) for slug, _, e in c.failed]
     jobs = []
     for post in c.posts:
         ep = out / post.slug
@@ -213,6 +228,8 @@ def run_batch(sources: list[str], out: Path, options: Options, jobs: int | None 
               engine: str = "local", config: Path | None = None) -> int:
     from .config import find_config
     out, config = Path(out), find_config(config)
+    # every episode is tagged and described with the feed's own show settings
+    options = replace(options, config=str(config.resolve()) if config else None)
     run = ENGINES.get(engine)
     if jobs is not None and jobs < 1:
         raise InputError(f"--jobs must be at least 1, got {jobs}", "give --jobs 1 or more")
@@ -235,7 +252,7 @@ def run_batch(sources: list[str], out: Path, options: Options, jobs: int | None 
             try:
                 finish(by_slug[result.slug], result)
             except PipelineError as e:   # this post's files could not be written: it alone fails
-                result.status, result.error, result.exit_code = "failed", e.cause, e.exit_code
+                result.status, result.error, result.exit_code, result.fix = "failed", e.cause, e.exit_code, e.fix
             log(f"batch: {result.slug}: {result.status} ({result.seconds:.1f} s)"
                 + (f": {result.error}" if result.error else ""))
 
@@ -273,6 +290,7 @@ def table(results: list[Result]) -> str:
                      "-" if r.status == "skipped" else f"{r.seconds:.1f}s"))
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in rows]
-    errors = [f"  {r.slug}: {r.error}" for r in results if r.error]
+    errors = [line for r in results if r.error
+              for line in [f"  {r.slug}: {r.error}"] + ([f"    fix: {r.fix}"] if r.fix else [])]
     return "\n".join(lines + (["", "errors:"] + errors if errors else []))
 

@@ -337,14 +337,13 @@ def run(args) -> int:
 
 def check(ep_dir: Path, brief: bool, allow_unverified: bool) -> int:
     """Print the verdict; a stale one (an input changed since) exits 1 even when allowed."""
-    from . import fsio
     from . import report as report_mod
     from .episode import Episode
-    from .verify import binding_status
+    from .verify import binding_status, read_report
     ep = Episode(ep_dir)
     if not ep.report.exists():
         raise_missing(ep.report)
-    report = fsio.read_json(ep.report)
+    report = read_report(ep.report)
     binding = binding_status(ep.dir, report)
     report_mod.print_report(report, with_table=not brief, binding=binding)
     return EXIT_UNVERIFIED if binding.stale else exit_for(report, allow_unverified)
@@ -358,7 +357,10 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv and argv[0] == "numbers":
         from .numbers.cli import main as numbers_main   # light: no speech engines
-        return numbers_main(argv[1:])
+        try:
+            return numbers_main(argv[1:])
+        except BrokenPipeError:      # `numbers extract ... | head`, as for every command
+            return quiet_broken_pipe()
     args = make_parser().parse_args(argv)
     try:
         return run(args)

@@ -100,7 +100,7 @@ language: en
 # An Apple Podcasts category; "Parent/Child" for a subcategory, e.g. "News/Tech News".
 category: Technology
 # Cover art: a square JPEG or PNG of 1400-3000 px, either a file (relative to this
-# one; copied into episodes/) or an http(s) URL. Unset: a cover is made from the
+# one, inside its folder; copied into episodes/) or an http(s) URL. Unset: a cover is made from the
 # title (episodes/artwork.jpg).
 # artwork: cover.png
 explicit: false
@@ -176,9 +176,9 @@ def load_config(path: str | os.PathLike) -> dict:
             cfg[key] = _typed(path, key, value)
     cfg = check_values(path, cfg)
     if cfg["artwork"] and not _http_url(cfg["artwork"]):
-        cfg["artwork"] = str(path.resolve().parent / cfg["artwork"])   # a file beside podcast.yaml
-        if not Path(cfg["artwork"]).is_file():
-            _fail(path, f"artwork file {cfg['artwork']} does not exist")
+        # a file beside podcast.yaml, never outside its folder (it is copied into the served episodes/)
+        from .settings import _inside
+        cfg["artwork"] = str(_inside(path.resolve().parent, cfg["artwork"], path, "artwork"))
     return complete(cfg)
 
 

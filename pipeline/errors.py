@@ -29,6 +29,13 @@ class InputError(PipelineError):
     """The post, a YAML file or a command-line argument is unusable."""
 
 
+class CorruptFile(InputError, ValueError):
+    """A file the pipeline wrote is unreadable (truncated, edited by hand).
+
+    Also a ValueError, so the callers that already treat a bad file as "not
+    current" (batch, caches) keep doing so; the CLI says it in one line."""
+
+
 class UnsupportedLanguage(InputError):
     """The post's language is one the pipeline cannot speak or check."""
 

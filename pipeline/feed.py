@@ -135,10 +135,10 @@ def notes_html(script: dict, post: dict | None) -> str:
 def episode_info(ep: Path, cfg: dict) -> dict:
     from .condense import load_script
     from .settings import for_episode
-    from .verify import binding_status
+    from .verify import binding_status, read_report
     script = load_script(ep / SCRIPT)
     post = fsio.read_json(ep / POST) if (ep / POST).exists() else None
-    report = fsio.read_json(ep / REPORT)
+    report = read_report(ep / REPORT)
     binding = binding_status(ep, report)
     settings = for_episode(ep)
     return {
@@ -157,7 +157,25 @@ def episode_info(ep: Path, cfg: dict) -> dict:
         "verified": bool(report.get("verified")) and binding.fresh,
         "binding": binding,
         "author": (post or {}).get("author"),
+        "show": settings.show or cfg["title"],     # the ID3 album the episode should carry
     }
+
+
+def album_note(ep: Path, show: str) -> str | None:
+    """A note when the MP3's ID3 album is not the show's title (podcast.yaml renamed
+    the show after the build: the feed and show notes follow, the MP3 cannot without
+    a rebuild, which the verdict's binding would otherwise call stale)."""
+    from mutagen import MutagenError
+    from .tags import clean, read_tags
+    try:
+        tagged = read_tags(ep / AUDIO)["show"]
+    except (OSError, MutagenError):     # no ID3 at all: nothing to compare
+        return None
+    if tagged is None or tagged == clean(show):
+        return None
+    return (f"feed: note: {ep.name}/{AUDIO} is tagged for the show {tagged!r}, not {clean(show)!r} "
+            f"(the show settings changed since it was built); rebuild it to retag "
+            f"(make episode SRC=..., or pipeline batch)")
 
 
 # ------------------------------------------------------------------ XML
@@ -290,8 +308,13 @@ def write_feed(episodes_dir: str | os.PathLike, config_path=None,
 
 def _listed(ep: Path, cfg: dict, build_assets: bool) -> dict | None:
     """An episode's feed entry (its assets published first), or None when left out."""
+    from .errors import CorruptFile
     from .publish import publish_episode, shownotes_html
-    info = episode_info(ep, cfg)
+    try:
+        info = episode_info(ep, cfg)
+    except CorruptFile as e:      # one broken folder never takes the whole feed down
+        print(f"feed: leaving out {ep.name}: {e.cause}; fix: {e.fix}", file=sys.stderr)
+        return None
     if info["binding"].stale:
         print(f"feed: leaving out {ep.name}: {info['binding'].message}", file=sys.stderr)
         if build_assets:
@@ -301,6 +324,8 @@ def _listed(ep: Path, cfg: dict, build_assets: bool) -> dict | None:
         print(f"feed: leaving out {ep.name}: not verified (require_verified in podcast.yaml)",
               file=sys.stderr)
         return None
+    if (note := album_note(ep, info["show"])) is not None:
+        print(note, file=sys.stderr)
     if build_assets:
         publish_episode(ep, cfg)
         info["image"] = episode_image(ep, cfg, info["cover"])

@@ -92,8 +92,14 @@ def json_digest(data: Any) -> str:
 
 
 def read_json(path: str | os.PathLike) -> Any:
-    with open(path, encoding="utf-8") as f:
-        return json.load(f)
+    """The JSON in `path`; a truncated or hand-broken file is a CorruptFile naming it."""
+    from .errors import CorruptFile
+    try:
+        with open(path, encoding="utf-8") as f:
+            return json.load(f)
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise CorruptFile(f"{path} is not valid JSON ({e})",
+                          "rebuild the stage that writes it (make episode SRC=..., or pipeline build)") from None
 
 
 def remove_stale_temps(folder: str | os.PathLike) -> list[Path]:

@@ -15,7 +15,7 @@ from pathlib import Path
 from . import fetch as fetchmod
 from . import fsio, numbers, text as textmod
 from .blocks import Block, is_url, tidy
-from .errors import InputError
+from .errors import InputError, UnsupportedLanguage
 from .html_post import clean_title, parse_html
 from .markdown_post import parse_markdown
 from .settings import locator_path, publish_source
@@ -97,6 +97,9 @@ def read_text(path: Path) -> str:
         raise InputError(f"post not found: {path}", "check the path (make episode SRC=path/to/post.md)")
     if path.is_dir():
         raise InputError(f"{path} is a directory, not a post", "pass a .md, .txt or .html file")
+    if not path.is_file():      # a FIFO would block, /dev/zero would never end
+        raise InputError(f"{path} is not a regular file (a device, pipe or socket), not a post",
+                         "save the post to a file and pass that file")
     if path.stat().st_size > MAX_BYTES:
         raise InputError(f"{path} is {path.stat().st_size} bytes; posts over {MAX_BYTES} are refused",
                          "pass the article itself, not an archive or a dump")
@@ -207,7 +210,11 @@ def build_post(meta: dict, blocks: list[Block], lang: str | None, name: str = "p
 def lang_of(meta: dict, blocks: list[Block], lang: str | None) -> str:
     """--lang, else the post's declared language (front matter, <html lang>), else detection."""
     if lang:
-        return textmod.check_language(lang)
+        if lang not in textmod.SUPPORTED_LANGUAGES:    # the user's choice, not the post's language
+            raise UnsupportedLanguage(f"--lang {lang} is not a language the pipeline speaks and checks",
+                                      f"supported languages: {', '.join(textmod.SUPPORTED_LANGUAGES)} "
+                                      "(or leave --lang out to detect it)")
+        return lang
     declared = str(meta.get("lang") or "").split("-")[0].split("_")[0].lower()
     if declared in textmod.LANGUAGE_NAMES:
         return textmod.check_language(declared)

@@ -474,10 +474,15 @@ class EpisodeHandler(SimpleHTTPRequestHandler):
 
 def stale_episodes(directory: Path) -> dict[str, str]:
     """{folder name: message} for every episode whose verify.json no longer matches its files."""
+    from .errors import CorruptFile
     from .verify import binding_status
     out = {}
     for report in sorted(Path(directory).glob("*/verify.json")):
-        binding = binding_status(report.parent)
+        try:
+            binding = binding_status(report.parent)
+        except CorruptFile as e:      # withheld like a stale one, not a server that fails to start
+            out[report.parent.name] = f"{e.cause}; fix: {e.fix}"
+            continue
         if binding.stale:
             out[report.parent.name] = binding.message
     return out

@@ -29,6 +29,7 @@ from .errors import SetupError
 from .threads import limit_process, machine_cores
 
 MAX_RETRIES = 1
+SHOW_DIR = ".show"      # where the show's podcast.yaml (and its artwork file) land on a worker
 POST_DIR, EPISODE_DIR = "post", "episode"
 
 
@@ -71,6 +72,25 @@ def _inputs(source: Path) -> dict[str, bytes]:
     return files
 
 
+def _show_inputs(config: str | None) -> dict[str, bytes]:
+    """The show's podcast.yaml and the artwork file it names (the ID3 album and the
+    show notes header come from it), under SHOW_DIR: no shared filesystem needed."""
+    from .config import load_config
+
+    if not config:
+        return {}
+    path = Path(config)
+    files = {f"{SHOW_DIR}/{path.name}": path.read_bytes()}
+    artwork = load_config(path).get("artwork")
+    if artwork and Path(artwork).is_file():
+        try:
+            rel = Path(artwork).resolve().relative_to(path.resolve().parent)
+        except ValueError:      # outside the settings' folder: not ours to ship
+            return files
+        files[f"{SHOW_DIR}/{rel.as_posix()}"] = Path(artwork).read_bytes()
+    return files
+
+
 def _previous(ep: Path) -> dict[str, bytes]:
     if not ep.is_dir():
         return {}
@@ -101,7 +121,10 @@ def build_remote(job: Job, post_name: str, inputs: dict[str, bytes], previous: d
         post_dir, ep = Path(tmp) / POST_DIR, Path(tmp) / EPISODE_DIR
         _unpack(post_dir, inputs)
         _unpack(ep, previous)
-        local = Job(job.slug, str(post_dir / post_name), str(ep), job.options, job.manifest)
+        config = job.options.get("config")
+        options = {**job.options, "config": str(post_dir / SHOW_DIR / Path(config).name)} if config \
+            else job.options
+        local = Job(job.slug, str(post_dir / post_name), str(ep), options, job.manifest)
         result = run_job(local)
         # post.json names its post by file name only; where the post lives (a locator
         # into this temporary folder) is the driver's to write.
@@ -122,7 +145,8 @@ def run_ray(jobs: list[Job], n: int, on_result: Callable[[Result], None]) -> lis
     pending = {}
     for job in jobs:
         src = Path(job.source)
-        ref = remote.remote(job, src.name, _inputs(src), _previous(Path(job.out)), threads)
+        inputs = {**_inputs(src), **_show_inputs(job.options.get("config"))}
+        ref = remote.remote(job, src.name, inputs, _previous(Path(job.out)), threads)
         pending[ref] = job
     results = []
     while pending:

@@ -255,10 +255,23 @@ class Binding:
         return f"stale: {self.cause}; rebuild: {self.fix}"
 
 
+REPORT_KEYS = ("verified", "counts", "numbers")
+
+
+def read_report(path: Path) -> dict:
+    """verify.json, refused in one line when it is not a report verify wrote."""
+    from .errors import CorruptFile
+    report = fsio.read_json(path)
+    if not isinstance(report, dict) or any(k not in report for k in REPORT_KEYS):
+        raise CorruptFile(f"{path} is not a verification report (it needs {', '.join(REPORT_KEYS)})",
+                          "run verify again (python -m pipeline verify EPISODE_DIR)")
+    return report
+
+
 def binding_status(ep_dir: Path, report: dict | None = None) -> Binding:
     """Recompute the hashes of the inputs verify.json judged and compare."""
     ep = Episode(ep_dir)
-    report = fsio.read_json(ep.report) if report is None else report
+    report = read_report(ep.report) if report is None else report
     recorded = report.get("inputs")
     if not isinstance(recorded, dict):
         return Binding((), True, f"python -m pipeline verify {shlex.quote(str(ep.dir))}")

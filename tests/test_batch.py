@@ -262,3 +262,85 @@ def test_a_post_url_and_a_feed_url_are_told_apart_by_content(blog, tmp_path):
     # the feed's link to the post already named is not built twice
     assert [p.slug for p in c.posts] == ["harbor-ferry", "rooftop-gardens", "library-hours"]
     assert "4,200 passengers" in c.posts[0].source.read_text()
+
+
+def test_an_episode_whose_verdict_is_stale_is_not_current(tmp_path):
+    """A hand-edited script.yaml (or any file verify.json is bound to) makes the
+    episode stale for `check`, `feed` and `serve`: batch must rebuild it, not
+    skip it as current and leave it in feed.xml."""
+    from pipeline import verify
+    post = tmp_path / "p.md"
+    post.write_text("# P\n\nIt has 3 parts.\n")
+    manifest = batch.manifest_for(post, batch.Options(tts="piper"))
+    ep = tmp_path / "p"
+    ep.mkdir()
+    for name in batch.BUILT_FILES:
+        (ep / name).write_text("{}\n")
+    (ep / "episode.mp3").write_bytes(b"ID3 not really audio")
+    (ep / "post.json").write_text('{"source": "p.md"}\n')
+    (ep / "script.yaml").write_text("points:\n- text: It has 3 parts.\n")
+    batch.fsio.write_json(ep / "timeline.json", {"audio_sha256": batch.fsio.sha256_file(ep / "episode.mp3")})
+    batch.fsio.write_json(ep / "verify.json", {"verified": True, "counts": {"ok": 1}, "numbers": [],
+                                               "inputs": verify.input_hashes(verify.Episode(ep))})
+    batch.fsio.write_json(ep / batch.MANIFEST, manifest)
+    assert batch.is_current(ep, manifest)
+    (ep / "script.yaml").write_text("points:\n- text: It has 4 parts.\n")
+    assert verify.binding_status(ep).stale
+    assert not batch.is_current(ep, manifest)
+
+
+def test_a_failed_post_shows_its_fix_in_the_table(tmp_path):
+    """The batch's errors say what to do, as the CLI does (cause, then `fix:`)."""
+    post = tmp_path / "tiny.md"
+    post.write_text("# Hi\n\nOk 3.\n")
+    job = batch.Job(slug="tiny", source=str(post), out=str(tmp_path / "tiny"),
+                    options=batch.asdict(batch.Options(tts="piper")))
+    result = batch.run_job(job)
+    assert result.status == "failed" and result.exit_code == 2
+    text = batch.table([result])
+    assert "tiny: could not tell the post's language" in text
+    assert "fix: pass --lang" in text
+    missing = batch.plan([str(tmp_path / "missing.md")], tmp_path / "out", batch.Options())[1]
+    assert "fix:" in batch.table(missing)
+
+
+@pytest.mark.slow
+def test_batch_tags_episodes_with_the_feeds_show_settings(tmp_path):
+    """`batch --config show.yaml`: the ID3 album is the feed's title (was: the
+    podcast.yaml of the worker's folder, or the default "Podcast"); changing the
+    show settings rebuilds (the album is in the MP3)."""
+    from mutagen.id3 import ID3
+    post = tmp_path / "ferry.md"
+    post.write_text("# The Harbor Ferry\n\nThe harbor ferry restarted service in May. "
+                    "It now carries 4,200 passengers a day.\n")
+    show = tmp_path / "show.yaml"
+    show.write_text("title: QA Show Title\n")
+    out = tmp_path / "eps"
+    code = batch.run_batch([str(post)], out, batch.Options(tts="piper", heal_rounds=1), jobs=1, config=show)
+    assert code == 0
+    assert str(ID3(out / "ferry" / "episode.mp3").get("TALB")) == "QA Show Title"
+    assert "<title>QA Show Title</title>" in (out / "feed.xml").read_text()
+    manifest = batch.manifest_for(post, batch.Options(tts="piper", heal_rounds=1, config=str(show.resolve())))
+    assert batch.is_current(out / "ferry", manifest)
+    show.write_text("title: Renamed Show\n")
+    assert not batch.is_current(out / "ferry", batch.manifest_for(post, batch.Options(
+        tts="piper", heal_rounds=1, config=str(show.resolve()))))
+
+
+def test_ray_workers_get_the_show_settings_and_their_artwork(tmp_path):
+    """No shared filesystem: the show's podcast.yaml and the artwork file it names
+    travel with each Ray task (they are read when the episode is tagged)."""
+    from pipeline import ray_engine
+    (tmp_path / "art").mkdir()
+    from PIL import Image
+    Image.new("RGB", (1400, 1400), (200, 30, 30)).save(tmp_path / "art" / "cover.jpg", quality=70)
+    show = tmp_path / "podcast.yaml"
+    show.write_text("title: Far Show\nartwork: art/cover.jpg\n")
+    files = ray_engine._show_inputs(str(show))
+    assert files[".show/podcast.yaml"] == show.read_bytes()
+    assert files[".show/art/cover.jpg"] == (tmp_path / "art" / "cover.jpg").read_bytes()
+    assert ray_engine._show_inputs(None) == {}
+    worker = tmp_path / "worker"
+    ray_engine._unpack(worker, files)
+    from pipeline.config import load_config
+    assert load_config(worker / ".show" / "podcast.yaml")["title"] == "Far Show"

@@ -161,3 +161,20 @@ def test_a_report_without_hashes_is_stale(built):
     status = binding_status(built)
     assert status.stale and status.unbound and "python -m pipeline verify" in status.fix
     assert cli("check", built, "--brief").returncode == 1
+
+
+@pytest.mark.parametrize("text", ['{"verified": tr', "[]", '{"verified": true}'])
+def test_a_broken_verify_json_is_one_line_and_never_verified(built, text, capsys):
+    """A truncated or hand-made verify.json ended check and feed in a traceback (and
+    check's exit 1 by accident); now: check exits 2 with one line, the feed leaves
+    the episode out and is still written, the server withholds its notes."""
+    from pipeline.feed import write_feed
+    from pipeline.publish import stale_episodes
+    (built / "verify.json").write_text(text)
+    r = cli("check", built, "--brief")
+    assert r.returncode == 2 and "Traceback" not in r.stderr, r.stderr
+    assert "verify.json is not" in r.stderr and "fix:" in r.stderr
+    out = write_feed(built.parent)
+    assert "<item>" not in out.read_text()
+    assert "leaving out trip: " in capsys.readouterr().err
+    assert "verify.json is not" in stale_episodes(built.parent)["trip"]

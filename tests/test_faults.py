@@ -153,3 +153,19 @@ def test_a_missing_input_is_usage_not_a_system_fault(tmp_path):
     assert r.returncode == 2 and "No such file or directory" in r.stderr
     assert "build the earlier stages first" in r.stderr
     no_traceback(r)
+
+
+@pytest.mark.parametrize("kind", ["device", "fifo"])
+def test_a_post_that_is_no_regular_file_is_refused_at_once(tmp_path, kind):
+    """A post named .md that is /dev/zero read forever (and grew without bound: the
+    size check reads st_size, 0 for a device); a FIFO blocked until a writer came."""
+    post = tmp_path / "post.md"
+    if kind == "device":
+        post.symlink_to("/dev/zero")
+    else:
+        os.mkfifo(post)
+    r = subprocess.run([sys.executable, "-m", "pipeline", "ingest", str(post), "--out",
+                        str(tmp_path / "post.json")], cwd=ROOT, capture_output=True, text=True, timeout=30)
+    assert r.returncode == 2 and "not a regular file" in r.stderr, r.stderr
+    no_traceback(r)
+    assert not (tmp_path / "post.json").exists()

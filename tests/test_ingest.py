@@ -104,3 +104,12 @@ def test_unsupported_language_names_the_supported_ones(tmp_path):
 def test_language_override_is_checked(tmp_path):
     with pytest.raises(UnsupportedLanguage, match="supported languages"):
         ingest(ROOT / "episodes" / "demo.md", tmp_path / "post.json", lang="de")
+
+
+def test_an_unsupported_lang_option_is_not_blamed_on_the_post(tmp_path):
+    """`--lang de` on an English post said "the post is in German (de)": the choice is
+    the user's, and the message says so."""
+    with pytest.raises(UnsupportedLanguage) as err:
+        ingest(ROOT / "episodes" / "demo.md", tmp_path / "post.json", lang="de")
+    assert "--lang de is not a language" in err.value.cause and "German" not in err.value.cause
+    assert not (tmp_path / "post.json").exists()

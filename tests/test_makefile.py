@@ -94,3 +94,75 @@ def test_script_depends_on_the_episode_settings(repo):
                        capture_output=True, text=True, timeout=60)
     rules = [line for line in r.stdout.splitlines() if line.startswith("episodes/demo/script.yaml:")]
     assert rules and "episodes/demo.yaml" in rules[0].split(":", 1)[1], rules
+
+
+def test_a_replaced_mp3_makes_episode_check_again(repo):
+    """The .verified stamp must not outlive the files verify.json is bound to:
+    an MP3 replaced after the build (no rule rebuilds it from anything) sends
+    `make episode` back to `pipeline check`, which says stale, and rebuilds nothing."""
+    import os
+    ep = repo / "episodes" / "demo"
+    ep.mkdir()
+    make(repo, "episode", "SRC=episodes/demo.md", "TTS=piper")     # writes .tts/.asr once
+    order = ["post.json", "script.yaml", ".tts", ".asr", "timeline.json", "episode.mp3",
+             "transcript.json", "verify.json", "shownotes.md", ".verified"]
+    for i, name in enumerate(order):
+        (ep / name).touch()
+        os.utime(ep / name, (1_000_000 + i, 1_000_000 + i))
+    os.utime(repo / "episodes" / "demo.md", (999_000, 999_000))
+    for name in ("podcast.yaml", "requirements.lock", "pyproject.toml"):
+        os.utime(repo / name, (999_000, 999_000))
+    current = make(repo, "episode", "SRC=episodes/demo.md", "TTS=piper")
+    assert "pipeline check" not in current.stdout, current.stdout
+    os.utime(ep / "episode.mp3", (1_000_100, 1_000_100))
+    r = make(repo, "episode", "SRC=episodes/demo.md", "TTS=piper")
+    assert "pipeline check 'episodes/demo'" in r.stdout, r.stdout
+    assert "synthesize" not in r.stdout and "transcribe" not in r.stdout
+
+
+def test_podcast_yaml_is_optional_and_found_as_the_cli_finds_it(repo):
+    """README: podcast.yaml is optional (defaults) and $PIPELINE_CONFIG names another
+    one. make must not stop at 'No rule to make target podcast.yaml', and `make feed`
+    must not pin ./podcast.yaml over $PIPELINE_CONFIG (the episode's ID3 album would
+    come from one file and the feed's title from another)."""
+    import os
+    (repo / "podcast.yaml").unlink()
+    r = make(repo, "episode", "SRC=episodes/demo.md")
+    assert "No rule to make target" not in r.stderr and "pipeline synthesize" in r.stdout, r.stderr
+    r = make(repo, "feed")
+    assert "pipeline feed" in r.stdout and "--config podcast.yaml" not in r.stdout
+    (repo / "show.yaml").write_text("title: Other\n")
+    r = subprocess.run(["make", "-pn", "episode", "SRC=episodes/demo.md"], cwd=repo, capture_output=True,
+                       text=True, timeout=60, env={**os.environ, "PIPELINE_CONFIG": "show.yaml"})
+    rules = [line for line in r.stdout.splitlines() if line.startswith("episodes/demo/timeline.json:")]
+    assert rules and "show.yaml" in rules[0].split(":", 1)[1], rules
+
+
+@pytest.mark.parametrize("var", ["FEED", "BATCH_OUT", "JOBS", "ENGINE"])
+def test_batch_variables_are_taken_literally(repo, var):
+    """FEED, BATCH_OUT, JOBS and ENGINE reach `pipeline batch` through the environment,
+    but make expands an exported variable before the recipe runs: `$(shell ...)` in
+    one of them ran, even though the shell only ever saw "$FEED"."""
+    import os
+    import time
+    (repo / ".venv").mkdir()
+    (repo / ".venv" / ".installed").touch()
+    (repo / ".models").mkdir()
+    time.sleep(0.01)
+    (repo / ".models" / "manifest.json").touch()
+    os.utime(repo / ".models" / "manifest.json", (time.time() + 5, time.time() + 5))
+    values = {"FEED": "feed.xml"}
+    values[var] = "$(shell touch INJ)"
+    target = "blog" if "FEED" in values else "all"
+    r = subprocess.run(["make", "--no-print-directory", target, "PY=/bin/echo",
+                        *[f"{k}={v}" for k, v in values.items()]],
+                       cwd=repo, capture_output=True, text=True, timeout=60)
+    assert created(repo) == [], r.stdout + r.stderr
+    assert "$(shell touch INJ)" in r.stdout, r.stdout + r.stderr
+
+
+@pytest.mark.parametrize("var, target", [("ALLOW_UNVERIFIED", "verify"), ("BENCH_ARGS", "bench")])
+def test_knobs_are_not_expanded_by_make(repo, var, target):
+    """Even under make -n: $(if $(ALLOW_UNVERIFIED),...) used to run a $(shell ...) in it."""
+    make(repo, target, f"{var}=$(shell touch INJ)")
+    assert created(repo) == []

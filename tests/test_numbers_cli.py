@@ -127,3 +127,15 @@ def test_never_crashes_and_spans_hold(text, lang):
         assert text[flag.start:flag.end] == flag.text
     spell_out(text, lang)
     compare(text, text, lang)
+
+
+def test_numbers_output_into_a_closed_pipe_is_no_traceback():
+    """`pipeline numbers extract ... | head -1` ends quietly, as every other command does."""
+    text = " ".join(f"{i}%" for i in range(3000))        # JSON far larger than a pipe's buffer
+    proc = subprocess.Popen([sys.executable, "-m", "pipeline", "numbers", "extract", "--lang", "en", text],
+                            cwd=REPO,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.read(1)
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 0 and "Traceback" not in err, err

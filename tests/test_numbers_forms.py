@@ -198,3 +198,15 @@ def test_a_cut_never_hides_a_changed_number(lang, script, heard):
 ])
 def test_kinds_of_other_families_never_pair(script, heard):
     assert [m.status for m in compare(script, heard, "en")] == ["lost"]
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("en", "The debt reached $99999999999999999999999999999 last year."),
+    ("en", "It is 12345678901234567890123456789.5 here."),
+    ("fr", "La dette atteint 99999999999999999999999999999 € cette année."),
+])
+def test_an_amount_past_28_digits_is_spoken_not_a_traceback(lang, text):
+    """Decimal's default context divides at most 28 digits: the cents split of a
+    huge amount raised DivisionImpossible, so such a post ended `build` in a traceback."""
+    spoken = spell_out(text, lang)
+    assert not any(c.isdigit() for c in spoken), spoken

@@ -266,7 +266,7 @@ def test_missing_artwork_file_and_unserved_artwork_url(tmp_path, mp3, capsys):
     (tmp_path / "p.yaml").write_text("artwork: nowhere.png\n")
     with pytest.raises(InputError) as err:
         config.load_config(tmp_path / "p.yaml")
-    assert "nowhere.png does not exist" in err.value.cause
+    assert "artwork file not found: nowhere.png" in err.value.cause
     episodes = tmp_path / "episodes"
     episodes.mkdir()
     cfg = config.show_config(write_config(tmp_path / "q.yaml", artwork=CONFIG["base_url"] + "/art.jpg"))
@@ -275,3 +275,37 @@ def test_missing_artwork_file_and_unserved_artwork_url(tmp_path, mp3, capsys):
     (episodes / "art.jpg").write_bytes(draw_cover("x"))
     show_artwork(cfg, episodes)
     assert "404" not in capsys.readouterr().err
+
+
+def test_feed_notes_an_mp3_tagged_for_another_show(tmp_path, mp3, capsys):
+    """The feed and show notes follow podcast.yaml at once; the MP3's ID3 album only
+    after a rebuild. A renamed show must not pass silently: the feed says which
+    episode still carries the old album, and still lists it (its verdict holds)."""
+    from pipeline.tags import read_tags, write_tags
+    ep = add_episode(tmp_path / "episodes", "ep", mp3)
+    write_tags(ep / "episode.mp3", {"title": "Ep", "show": "Old Name", "author": "A", "date": "",
+                                   "language": "en", "description": "", "genre": "Podcast",
+                                   "track": None})
+    seal(ep)
+    (tmp_path / "podcast.yaml").write_text("title: Old Name\n")
+    feed.write_feed(tmp_path / "episodes", tmp_path / "podcast.yaml")
+    assert "tagged for the show" not in capsys.readouterr().err
+    (tmp_path / "podcast.yaml").write_text("title: New Name\n")
+    out = feed.write_feed(tmp_path / "episodes", tmp_path / "podcast.yaml")
+    err = capsys.readouterr().err
+    assert "ep/episode.mp3 is tagged for the show 'Old Name', not 'New Name'" in err
+    assert "rebuild it" in err
+    assert feedparser.parse(str(out)).entries and read_tags(ep / "episode.mp3")["show"] == "Old Name"
+
+
+@pytest.mark.parametrize("name", ["../outside.png", "/etc/passwd"])
+def test_artwork_file_stays_inside_the_config_folder(tmp_path, name):
+    """Like the files an episode's settings name: podcast.yaml's artwork is copied into
+    the served episodes/ folder, so it may not reach outside podcast.yaml's folder."""
+    show = tmp_path / "show"
+    show.mkdir()
+    Image.new("RGB", (1400, 1400), (10, 90, 200)).save(tmp_path / "outside.png")
+    (show / "podcast.yaml").write_text(f"title: T\nartwork: {name}\n")
+    with pytest.raises(InputError) as err:
+        config.load_config(show / "podcast.yaml")
+    assert "artwork points outside" in err.value.cause

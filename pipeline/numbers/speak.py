@@ -44,9 +44,12 @@ def _quantity(mention: Mention, value: Decimal, module: ModuleType) -> str:
             return module.ordinal(int(value))
         if _YEAR_DIGITS.match(mention.text.strip()):
             return module.year(int(value))
-    whole, cents = divmod(value * 100, 100)
-    if mention.kind == "currency" and mention.unit and cents and cents == int(cents) and value < 10**6:
-        return module.money_words(mention.unit, int(whole), int(cents))
+    # cents only below a million (and so never on a value past the 28 digits that
+    # Decimal's default context can divide: a 29-digit amount raised DivisionImpossible)
+    if mention.kind == "currency" and mention.unit and value < 10**6:
+        whole, cents = divmod(value * 100, 100)
+        if cents and cents == int(cents):
+            return module.money_words(mention.unit, int(whole), int(cents))
     spoken = amount(value, module)
     if mention.kind == "percent":
         return f"{spoken} {module.PERCENT_WORDS}"
