@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.errors import UnsupportedLanguage
-from pipeline.numbers import SUPPORTED_LANGUAGES, Mention, extract
+from pipeline.numbers import SUPPORTED_LANGUAGES, Mention, compare, extract
 
 
 def values(text: str, lang: str) -> list[tuple]:
@@ -121,3 +121,13 @@ def test_unsupported_language(lang):
 def test_empty_and_numberless():
     assert extract("", "fr") == []
     assert extract("Bonjour, je m'appelle Jon.", "fr") == []
+
+
+def test_long_figures_keep_every_digit():
+    """Past 28 digits (Python's default decimal precision) a figure must not be rounded:
+    a wrong digit there would otherwise pass as heard."""
+    long = "123456789012345678901234567890123"
+    [m] = extract(f"They owe {long} dollars.", "en")
+    assert m.value == long
+    [match] = compare(f"They owe {long} dollars.", f"They owe {long[:-1]}4 dollars.", "en")
+    assert match.status == "changed"

@@ -16,6 +16,7 @@ from .extract import drafts_of, mentions
 from .langs import get as get_lang
 from .model import TEXT_KINDS, Match, Mention
 from .readings import cut_readings
+from .exact import exact
 
 SCORE_OK = 4.0
 SCORE_OK_LOOSE = 3.5  # date with extra parts heard, or a unit heard that the script lacks
@@ -129,6 +130,7 @@ def script_mentions(script: str | list[Mention], lang: str) -> list[Mention]:
     return list(script)
 
 
+@exact
 def compare(script: str | list[Mention], heard: str, lang: str) -> list[Match]:
     """One Match per script number, in order: ok | changed | lost | unit-missing.
 

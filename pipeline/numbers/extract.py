@@ -21,8 +21,10 @@ from .signs import apply_signs
 from .subunits import join_subunits
 from .tokens import Token, tokenize
 from .units import attach_units
+from .exact import exact
 
 
+@exact
 def drafts_of(text: str, lang: ModuleType,
               breaks: frozenset[int] = frozenset()) -> tuple[list[Draft], list[Token]]:
     """All drafts, codes and weak words included; the core every wrapper uses.
@@ -62,6 +64,7 @@ def _weak(draft: Draft, lang: ModuleType) -> bool:
     return draft.kind == "number" and draft.single in lang.WEAK_WORDS and not draft.mag
 
 
+@exact
 def annotated(text: str, lang: str) -> list[tuple[Mention, Draft]]:
     """Every mention with its draft (codes and weak words included)."""
     module = langs.get(lang)

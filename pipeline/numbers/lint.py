@@ -20,6 +20,7 @@ from . import langs
 from .draft import Draft
 from .extract import drafts_of
 from .model import TEXT_KINDS, Flag
+from .exact import exact
 
 CONTEXT = 60
 _PUNCT_AFTER = re.compile(r"^\s*(?:[.,;:!?()\[\]«»\"“”]|$)")
@@ -35,6 +36,7 @@ REASON_DAY_AFTER = "malformed date: day after the month"
 REASON_BAD_DAY = "malformed date: no such day"
 
 
+@exact
 def lint(text: str, lang: str) -> list[Flag]:
     module = langs.get(lang)
     drafts, tokens = drafts_of(text, module)

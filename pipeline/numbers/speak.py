@@ -11,6 +11,7 @@ from . import langs
 from .canon import date_parts, decimal_str
 from .extract import drafts_of
 from .model import Mention
+from .exact import exact
 
 _ORDINAL_DIGITS = re.compile(r"^\d+([^\W\d_]+)$")   # "21st", "1er"; not "412 million"
 _YEAR_DIGITS = re.compile(r"^\d{4}$")
@@ -18,6 +19,7 @@ _SYMBOLS = re.compile(r"[\d$€£%×\u2212]")
 MAX_MAGNITUDE_DECIMALS = 3
 
 
+@exact
 def verbalize(mention: Mention, lang: str) -> str:
     """Words for one mention: "quarante-neuf virgule deux milliards de dollars"."""
     module = langs.get(lang)
@@ -92,6 +94,7 @@ def number(value: Decimal, module: ModuleType) -> str:
     return f"{spoken} {module.POINT_WORD} {tail}"
 
 
+@exact
 def spell_out(text: str, lang: str, kinds: set[str] | None = None,
               select: Callable[[Mention], bool] | None = None) -> str:
     """`text` with every mention (of `kinds`, and for which `select` is true;

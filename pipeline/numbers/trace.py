@@ -8,8 +8,10 @@ from .align import date_covers, script_mentions
 from .canon import date_parts
 from .extract import mentions
 from .model import Mention
+from .exact import exact
 
 
+@exact
 def trace(script: str | list[Mention], source: str | list[Mention], lang: str) -> list[Mention | None]:
     """For each script number, the source mention it came from, or None (unsourced).
 
