@@ -149,7 +149,7 @@ def make_parser() -> argparse.ArgumentParser:
     s.add_argument("--condenser", default="extractive",
                    help="extractive (default, offline) or llm (OpenAI-compatible endpoint)")
     s.add_argument("--heal-rounds", type=int_in(0, MAX_HEAL_ROUNDS), default=None,
-                   help="as for build (default 3)")
+                   help="as for build (default 6)")
     s.add_argument("--config", type=Path, default=None,
                    help="show settings for the feed (default: $PIPELINE_CONFIG, else ./podcast.yaml)")
 
