@@ -260,7 +260,7 @@ def run_batch(sources: list[str], out: Path, options: Options, jobs: int | None 
     code = max((r.exit_code for r in results), default=EXIT_OK)
     try:
         if todo or not feed_current(out, config):
-            from .feed import write_feed
+            from .publish.feed import write_feed
             log(f"written: {write_feed(out, config)}")
     except PipelineError as e:
         log(f"error: feed not written: {e.message}")
@@ -272,7 +272,7 @@ def run_batch(sources: list[str], out: Path, options: Options, jobs: int | None 
 
 def feed_current(out: Path, config: Path | None) -> bool:
     """feed.xml is newer than the show settings and every episode's manifest."""
-    from .feed import FEED_NAME
+    from .publish.feed import FEED_NAME
 
     try:
         made = (out / FEED_NAME).stat().st_mtime_ns

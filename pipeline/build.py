@@ -73,7 +73,7 @@ def verify_and_heal(out: Path, tts: str, asr: str, settings: EpisodeSettings,
 
 
 def package(out: Path, config: Path | None = None) -> None:
-    from .publish import publish_episode
+    from .publish.shownotes import publish_episode
 
     package_stage.package(out)
     publish_episode(out, config)

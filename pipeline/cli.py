@@ -309,13 +309,13 @@ def run(args) -> int:
         path = write_diff(args.episode, sys.stdout)
         print(f"\nwritten: {path}", file=sys.stderr)
     elif cmd == "publish":
-        from .publish import publish_episode
+        from .publish.shownotes import publish_episode
         publish_episode(args.episode, args.config)
     elif cmd == "feed":
-        from .feed import write_feed
+        from .publish.feed import write_feed
         print(f"written: {write_feed(args.episodes, args.config, args.out)}", file=sys.stderr)
     elif cmd == "serve":
-        from .publish import serve
+        from .publish.server import serve
         serve(args.directory, args.port)
     elif cmd == "setup":
         from . import kokoro_assets

@@ -205,16 +205,16 @@ def synthesize(
     `settings` (default EpisodeSettings()) gives the pause, rate, bitrate,
     channels, loudness target, true-peak ceiling, music beds, cover and piper
     voices; `pause_ms` / `rate`, when given, override the settings' values.
-    Tags: pipeline.tags (post.json beside the script, podcast.yaml at
+    Tags: pipeline.audio.tags (post.json beside the script, podcast.yaml at
     `config_path`, default pipeline.config.find_config). When neither the segments' audio nor
     the settings and tags changed, the MP3 is not assembled again (the bytes
     stay the same, so the transcript cache still hits). `overrides`
     (pipeline.heal): {segment id: {"spell": "all", "rate": r, "engine": name,
     "reword": true, "take": n}}, each key optional, applied to that segment only.
     """
-    from .audio import assemble_full  # numpy/ffmpeg only when we get this far
-    from .dynamics import VERSION as DYNAMICS_VERSION
-    from .tags import chapter_list, episode_tags, write_tags
+    from .audio.assemble import assemble_full  # numpy/ffmpeg only when we get this far
+    from .audio.dynamics import VERSION as DYNAMICS_VERSION
+    from .audio.tags import chapter_list, episode_tags, write_tags
 
     settings = settings or EpisodeSettings()
     pause_ms = settings.pause_ms if pause_ms is None else pause_ms
@@ -365,7 +365,7 @@ def synthesize(
 
 def _check_mastering(settings: EpisodeSettings, pause_ms: int) -> None:
     """Fail on impossible audio settings before any speech is synthesized."""
-    from .master import parse_bitrate
+    from .audio.ffmpeg import parse_bitrate
 
     parse_bitrate(settings.bitrate)
     if settings.channels not in (1, 2):

@@ -26,7 +26,7 @@ RPC_PATH = "/_/TranslateWebserverUi/data/batchexecute"
 
 def make_mp3(out_mp3: Path, text: str = "Testing one two three.") -> Path:
     """A real short MP3: piper speaks `text`, ffmpeg encodes it (24 kHz mono, like Google's)."""
-    from pipeline.audio import ffmpeg_exe
+    from pipeline.audio.ffmpeg import ffmpeg_exe
     from pipeline.tts import get_engine
 
     wav = out_mp3.with_suffix(".wav")

@@ -168,8 +168,8 @@ def test_a_broken_verify_json_is_one_line_and_never_verified(built, text, capsys
     """A truncated or hand-made verify.json ended check and feed in a traceback (and
     check's exit 1 by accident); now: check exits 2 with one line, the feed leaves
     the episode out and is still written, the server withholds its notes."""
-    from pipeline.feed import write_feed
-    from pipeline.publish import stale_episodes
+    from pipeline.publish.feed import write_feed
+    from pipeline.publish.server import stale_episodes
     (built / "verify.json").write_text(text)
     r = cli("check", built, "--brief")
     assert r.returncode == 2 and "Traceback" not in r.stderr, r.stderr

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline import numbers
-from pipeline.captions import LINE_CHARS, MAX_LINES, captions
+from pipeline.publish.captions import LINE_CHARS, MAX_LINES, captions
 from pipeline.errors import InputError
 
 SAMPLE = Path(__file__).resolve().parent / "fixtures" / "episode_sample"

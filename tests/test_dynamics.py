@@ -5,7 +5,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from pipeline import audio, dynamics, master
+from pipeline.audio import assemble
+from pipeline.audio import dynamics
+from pipeline.audio import ffmpeg
+from pipeline.audio import limiter
+from pipeline.audio import loudness
 from pipeline.tts import get_engine
 from pipeline.tts.base import write_wav
 
@@ -21,13 +25,13 @@ def speech() -> np.ndarray:
         wav = Path(d) / "s.wav"
         get_engine("espeak").synthesize("Riders took 412 million trips in 2024. Electric bikes "
                                         "made up 64 percent of the fleet.", "en", wav)
-        x, sr = master.read_wav(wav)
-    x = master.to_rate(x, sr).astype(np.float64)
+        x, sr = ffmpeg.read_wav(wav)
+    x = ffmpeg.to_rate(x, sr).astype(np.float64)
     return x / np.abs(x).max()
 
 
 def short_term(x: np.ndarray, lo: float, hi: float) -> float:
-    return master.integrated_lufs(x[int(lo * SR):int(hi * SR)])
+    return loudness.integrated_lufs(x[int(lo * SR):int(hi * SR)])
 
 
 def test_chain_is_a_gain_only_and_keeps_the_length(speech):
@@ -43,14 +47,14 @@ def test_chain_is_a_gain_only_and_keeps_the_length(speech):
     assert np.all(d.samples[: len(pause) // 2] == 0)      # silence stays silence
     # the leading pause is not speech; the words are
     blocks = d.speech_blocks()
-    assert not blocks[: len(pause) // 2 // master.BLOCK].any()
-    assert blocks[: len(seg) // master.BLOCK].mean() > 0.5
+    assert not blocks[: len(pause) // 2 // limiter.BLOCK].any()
+    assert blocks[: len(seg) // limiter.BLOCK].mean() > 0.5
 
 
 def test_compressor_lowers_the_peak_to_loudness_ratio(speech):
-    before = master.true_peak_dbtp(speech) - master.integrated_lufs(speech)
+    before = loudness.true_peak_dbtp(speech) - loudness.integrated_lufs(speech)
     d = dynamics.process(speech)
-    after = master.true_peak_dbtp(d.samples) - master.integrated_lufs(d.samples)
+    after = loudness.true_peak_dbtp(d.samples) - loudness.integrated_lufs(d.samples)
     assert before - after > 3                             # measured: 5-7 dB on piper and espeak
     figs = dynamics.figures([d])
     comp = figs["compressor_reduction_db"]
@@ -60,15 +64,15 @@ def test_compressor_lowers_the_peak_to_loudness_ratio(speech):
 def test_leveller_evens_out_a_quiet_and_a_loud_passage(speech):
     """The same words 10 dB apart in one segment (5 dB either side of the leveller's
     target) come out much closer; the change is slow (no per-word pumping)."""
-    at_target = speech * 10 ** ((dynamics.LEVEL_TARGET_LUFS - master.integrated_lufs(speech)) / 20)
+    at_target = speech * 10 ** ((dynamics.LEVEL_TARGET_LUFS - loudness.integrated_lufs(speech)) / 20)
     quiet, loud = at_target * 10 ** (-5 / 20), at_target * 10 ** (5 / 20)
     gap = np.zeros(SR // 5)
     seg = np.concatenate([quiet, gap, quiet, gap, loud, gap, loud])
     gain, per_hop, active = dynamics.level(seg)
     y = seg * gain
     n = len(speech) + len(gap)
-    spread_in = master.integrated_lufs(seg[2 * n:]) - master.integrated_lufs(seg[:2 * n])
-    spread_out = master.integrated_lufs(y[2 * n:]) - master.integrated_lufs(y[:2 * n])
+    spread_in = loudness.integrated_lufs(seg[2 * n:]) - loudness.integrated_lufs(seg[:2 * n])
+    spread_out = loudness.integrated_lufs(y[2 * n:]) - loudness.integrated_lufs(y[:2 * n])
     assert spread_in == pytest.approx(10, abs=0.1)
     assert abs(spread_out) < 4
     assert np.all(np.abs(per_hop) <= dynamics.LEVEL_RANGE_DB + 1e-9)
@@ -87,15 +91,15 @@ def test_silence_and_tiny_segments_pass_unchanged():
 def test_processed_segment_is_kept_beside_its_wav(tmp_path, speech):
     """The cache file holds the samples and both figures; a damaged copy is redone."""
     wav = write_wav(tmp_path / "seg.wav", (speech * 32767).astype("<i2").tobytes(), SR)
-    samples = audio.load_at_rate(wav)
-    first = audio.load_dynamics(wav, samples)
+    samples = assemble.load_at_rate(wav)
+    first = assemble.load_dynamics(wav, samples)
     kept = list(tmp_path.glob(f"seg.{SR}.dyn{dynamics.VERSION}.f32"))
     assert len(kept) == 1 and kept[0].stat().st_size == 4 * dynamics.packed_length(len(samples))
-    again = audio.load_dynamics(wav, samples)
+    again = assemble.load_dynamics(wav, samples)
     fresh = dynamics.process(samples)
     for a, b in ((first, again), (first, fresh)):
         assert np.array_equal(a.samples, b.samples)
         assert np.array_equal(a.level_db, b.level_db, equal_nan=True)
         assert np.array_equal(a.comp_db, b.comp_db, equal_nan=True)
     kept[0].write_bytes(b"\0" * 8)
-    assert np.array_equal(audio.load_dynamics(wav, samples).samples, fresh.samples)
+    assert np.array_equal(assemble.load_dynamics(wav, samples).samples, fresh.samples)

@@ -13,7 +13,7 @@ import feedparser
 import pytest
 import yaml
 
-from pipeline import feed
+from pipeline.publish import feed
 from pipeline.errors import InputError
 
 from .conftest import seal

@@ -9,7 +9,7 @@ import feedparser
 import pytest
 from mutagen.id3 import ID3
 
-from pipeline.feed import write_feed
+from pipeline.publish.feed import write_feed
 
 from .conftest import ROOT
 

@@ -12,8 +12,11 @@ from mutagen.mp3 import MP3, BitrateMode
 from scipy.ndimage import minimum_filter1d, uniform_filter1d
 from scipy.signal import lfilter, resample_poly
 
-from pipeline import master
-from pipeline.audio import ffmpeg_exe
+from pipeline.audio import ffmpeg
+from pipeline.audio import limiter
+from pipeline.audio import loudness
+from pipeline.audio import master
+from pipeline.audio.ffmpeg import ffmpeg_exe
 from pipeline.errors import InputError
 from pipeline.settings import EpisodeSettings
 from pipeline.synthesize import synthesize
@@ -63,8 +66,8 @@ def speech() -> np.ndarray:
         wav = Path(d) / "s.wav"
         get_engine("espeak").synthesize("Riders took 412 million trips in 2024. Electric bikes lead.",
                                         "en", wav)
-        x, sr = master.read_wav(wav)
-    return master.to_rate(x, sr)
+        x, sr = ffmpeg.read_wav(wav)
+    return ffmpeg.to_rate(x, sr)
 
 
 # ------------------------------------------------------------------ meters
@@ -74,12 +77,12 @@ def test_true_peak_finds_intersample_peaks():
     n = np.arange(SR)
     x = np.sin(2 * np.pi * n / 4 + np.pi / 4)
     assert np.abs(x).max() == pytest.approx(0.7071, abs=1e-3)
-    assert master.true_peak_dbtp(x[:, None]) == pytest.approx(0.0, abs=0.2)
+    assert loudness.true_peak_dbtp(x[:, None]) == pytest.approx(0.0, abs=0.2)
 
 
 def test_kweighting_is_the_bs1770_prefilter():
     # at 48 kHz the derived biquads are the coefficients tabled in ITU-R BS.1770-4
-    (b1, a1), (b2, a2) = master.kweight_biquads(48000)
+    (b1, a1), (b2, a2) = loudness.kweight_biquads(48000)
     assert b1 == pytest.approx([1.53512485958697, -2.69169618940638, 1.19839281085285], abs=1e-9)
     assert a1 == pytest.approx([1.0, -1.69065929318241, 0.73248077421585], abs=1e-9)
     assert b2 == pytest.approx([1.0, -2.0, 1.0]) and a2 == pytest.approx([1.0, -1.99004745483398,
@@ -87,16 +90,16 @@ def test_kweighting_is_the_bs1770_prefilter():
     # the frequency-domain filter equals the recursive one, sample by sample
     x = np.random.default_rng(5).standard_normal(SR * 3 + 17) * 0.2
     y = x
-    for b, a in master.kweight_biquads(SR):
+    for b, a in loudness.kweight_biquads(SR):
         y = lfilter(b, a, y)
-    assert np.max(np.abs(master.kweight(x) - y)) < 1e-9
+    assert np.max(np.abs(loudness.kweight(x) - y)) < 1e-9
 
 
 def test_loudness_meter_is_bs1770():
     # a full-scale 997 Hz sine on one channel reads -3.01 LUFS (BS.1770 calibration)
     t = np.arange(SR * 5) / SR
     sine = np.sin(2 * np.pi * 997 * t)
-    assert master.integrated_lufs(sine) == pytest.approx(-3.01, abs=0.02)
+    assert loudness.integrated_lufs(sine) == pytest.approx(-3.01, abs=0.02)
     # gating agrees with pyloudnorm's meter (whose K-filter is the cookbook approximation: a few
     # hundredths of a LU apart on noise)
     rng = np.random.default_rng(7)
@@ -104,33 +107,33 @@ def test_loudness_meter_is_bs1770():
     for x in (rng.standard_normal(SR * 15) * env * 0.1,
               rng.standard_normal((SR * 7 + 13, 2)) * 0.05):
         ref = pyloudnorm.Meter(SR).integrated_loudness(x)
-        assert master.integrated_lufs(x) == pytest.approx(ref, abs=0.08)
-    assert master.integrated_lufs(np.zeros(SR)) == float("-inf")
-    assert master.integrated_lufs(sine[: SR // 4]) == float("-inf")      # shorter than one block
+        assert loudness.integrated_lufs(x) == pytest.approx(ref, abs=0.08)
+    assert loudness.integrated_lufs(np.zeros(SR)) == float("-inf")
+    assert loudness.integrated_lufs(sine[: SR // 4]) == float("-inf")      # shorter than one block
 
 
 def test_file_meter_reads_what_was_encoded(tmp_path, speech):
     """measure() (ffmpeg's R128 meter on the file) agrees with pyloudnorm and with an
     independent true-peak computation on the same decoded samples."""
     pcm = (np.clip(speech * 0.5, -1, 1) * 32767).astype("<i2")
-    got = master.measure(write_wav(tmp_path / "s.wav", pcm.tobytes(), SR))
+    got = loudness.measure(write_wav(tmp_path / "s.wav", pcm.tobytes(), SR))
     audio = pcm.astype(np.float64)[:, None] / 32768
     assert got["integrated_lufs"] == pytest.approx(pyloudnorm_lufs(audio), abs=0.15)
     # 192 kHz oversampling reads a little higher than 4x, never lower
     assert independent_true_peak_db(audio) - 0.05 <= got["true_peak_dbtp"] <= independent_true_peak_db(audio) + 0.5
     silent = write_wav(tmp_path / "silent.wav", b"\0\0" * SR, SR)
-    assert master.measure(silent)["integrated_lufs"] == float("-inf")
+    assert loudness.measure(silent)["integrated_lufs"] == float("-inf")
 
 
 def test_resampling_and_oversampling_match_scipy(speech):
     x = speech[:30000].astype(np.float64)
     up = np.abs(resample_poly(x, 4, 1))
-    assert np.allclose(master._oversampled_abs(x), up.reshape(-1, 4), atol=1e-9)
-    y = master.to_rate(x[::2], 22050)          # 22.05 -> 44.1 kHz: length exact, time 0 stays 0
+    assert np.allclose(loudness._oversampled_abs(x), up.reshape(-1, 4), atol=1e-9)
+    y = ffmpeg.to_rate(x[::2], 22050)          # 22.05 -> 44.1 kHz: length exact, time 0 stays 0
     assert len(y) == 30000
     ref = resample_poly(x[::2], 2, 1)
     assert np.max(np.abs(y[200:-200] - ref[200:-200])) < 0.01
-    assert len(master.to_rate(np.zeros(24001), 24000)) == master.resampled_length(24001, 24000)
+    assert len(ffmpeg.to_rate(np.zeros(24001), 24000)) == ffmpeg.resampled_length(24001, 24000)
 
 
 # ------------------------------------------------------------------ limiter
@@ -139,7 +142,7 @@ def test_limiter_keeps_loud_signal_under_ceiling_without_moving_samples(speech):
     t = np.arange(len(speech)) / SR
     square = np.clip(4 * np.sign(np.sin(2 * np.pi * 220 * t)), -1, 1) * 0.9   # clipped square
     x = (speech * 3 + square * 0.5)[:, None]                                  # way over full scale
-    y, reduction = master.limit(x, -1.0)
+    y, reduction = limiter.limit(x, -1.0)
     assert independent_true_peak_db(y) <= -1.0
     assert reduction > 6
     g = y[:, 0] / np.where(np.abs(x[:, 0]) > 1e-9, x[:, 0], 1)
@@ -147,17 +150,17 @@ def test_limiter_keeps_loud_signal_under_ceiling_without_moving_samples(speech):
     assert np.all(g[live] > 0) and np.all(g[live] <= 1 + 1e-9)   # a gain only: same sign, no shift
     assert np.max(np.abs(np.diff(g[live]))) < 0.01                 # smooth envelope, no jumps
     quiet = np.full((SR, 1), 0.1)
-    assert master.limit(quiet, -1.0)[1] == 0.0
+    assert limiter.limit(quiet, -1.0)[1] == 0.0
 
 
 def test_limiter_filters_match_scipy_and_numpy():
     x = np.random.default_rng(2).random(5000)
-    assert np.array_equal(master._running_min(x, 113), minimum_filter1d(x, 113, mode="nearest"))
-    assert np.allclose(master._running_mean(x, 111), uniform_filter1d(x, 111, mode="nearest"))
+    assert np.array_equal(limiter._running_min(x, 113), minimum_filter1d(x, 113, mode="nearest"))
+    assert np.allclose(limiter._running_mean(x, 111), uniform_filter1d(x, 111, mode="nearest"))
     for n in (1, 15, 16, 17, 4999):
-        per_block = x[: -(-n // master.BLOCK)]
-        centres = np.arange(len(per_block)) * master.BLOCK + (master.BLOCK - 1) / 2
-        assert np.allclose(master._per_sample(per_block, n), np.interp(np.arange(n), centres, per_block))
+        per_block = x[: -(-n // limiter.BLOCK)]
+        centres = np.arange(len(per_block)) * limiter.BLOCK + (limiter.BLOCK - 1) / 2
+        assert np.allclose(limiter._per_sample(per_block, n), np.interp(np.arange(n), centres, per_block))
 
 
 def test_loud_episode_is_mastered_to_spec(tmp_path, speech):
@@ -184,8 +187,8 @@ def test_encoding_is_deterministic(tmp_path, speech):
 
 def test_bad_mastering_settings(tmp_path, speech):
     with pytest.raises(InputError):
-        master.parse_bitrate("65k")
-    assert master.parse_bitrate("128k") == 128
+        ffmpeg.parse_bitrate("65k")
+    assert ffmpeg.parse_bitrate("128k") == 128
     with pytest.raises(InputError):
         master.master_episode([speech], tmp_path / "x.mp3", channels=3)
     script = write_script(tmp_path / "s.yaml")
@@ -327,8 +330,8 @@ def test_episode_envelope_from_cached_segment_envelopes_is_exact(speech):
     rng = np.random.default_rng(3)
     segs = [speech[: 20000], (rng.standard_normal(15000) * 0.3).astype(np.float32), speech[5000:30000]]
     mix, spans, _ = master.layout(segs, pause_ms=600)
-    whole = master._peak_envelope(mix)
-    parts = master.envelope_from_segments(len(mix), spans, [master.segment_peaks(s) for s in segs])
+    whole = limiter._peak_envelope(mix)
+    parts = limiter.envelope_from_segments(len(mix), spans, [limiter.segment_peaks(s) for s in segs])
     assert np.allclose(parts, whole, rtol=1e-5, atol=1e-7)
 
 
@@ -338,20 +341,20 @@ def test_episode_kweighting_from_cached_segments_is_exact(speech, pause_ms):
     are the mix's (with no pause the filters' ringing overlaps the next segment)."""
     segs = [speech[: 20000], speech[3000:40000], speech[1000:9000] * 0.5]
     mix, spans, _ = master.layout(segs, pause_ms=pause_ms)
-    whole = master.k_power(mix)
-    parts = master.power_from_segments(len(mix), spans, [master.segment_kweighted(s) for s in segs])
+    whole = loudness.k_power(mix)
+    parts = loudness.power_from_segments(len(mix), spans, [loudness.segment_kweighted(s) for s in segs])
     assert np.allclose(parts, whole, rtol=1e-4, atol=1e-9)
-    assert master.lufs_from_power(parts) == pytest.approx(master.integrated_lufs(mix), abs=1e-4)
+    assert loudness.lufs_from_power(parts) == pytest.approx(loudness.integrated_lufs(mix), abs=1e-4)
 
 
 def test_mastering_imports_neither_scipy_nor_pyloudnorm(tmp_path):
     """Each rebuild runs in a new process: importing scipy.signal alone took 2.5 s here."""
     code = (
         "import sys, numpy as np\n"
-        "from pipeline import master\n"
+        "from pipeline.audio import ffmpeg, master\n"
         "t = np.arange(3 * 44100) / 44100\n"
         "seg = (0.3 * np.sin(2 * np.pi * 220 * t)).astype(np.float32)\n"
-        "seg22 = master.to_rate(seg[::2], 22050)\n"
+        "seg22 = ffmpeg.to_rate(seg[::2], 22050)\n"
         f"r = master.master_episode([seg, seg22], {str(tmp_path / 'x.mp3')!r})\n"
         "assert r.loudness['integrated_lufs'] is not None\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('scipy', 'pyloudnorm')))\n"

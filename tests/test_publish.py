@@ -18,9 +18,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pipeline import publish
+from pipeline.publish import chapters as chap
+from pipeline.publish import server as srv
+from pipeline.publish import shownotes
 from pipeline.errors import InputError
-from pipeline.feed import load_config, write_feed
+from pipeline.publish.feed import load_config, write_feed
 
 from .conftest import seal
 
@@ -120,7 +122,7 @@ ALLOWED_TAGS = {"html", "head", "meta", "title", "style", "body", "header", "p",
 # ------------------------------------------------------------------ chapters
 
 def test_chapters_json(episode):
-    path = publish.chapters_json(episode)
+    path = chap.chapters_json(episode)
     assert path == episode / "chapters.json"
     data = json.loads(path.read_text())
     timeline = json.loads((episode / "timeline.json").read_text())
@@ -139,17 +141,17 @@ def test_chapters_french_names_and_missing_files(episode, tmp_path):
     script = yaml.safe_load((episode / "script.yaml").read_text())
     script["language"] = "fr"
     (episode / "script.yaml").write_text(yaml.safe_dump(script))
-    titles = [c["title"] for c in json.loads(publish.chapters_json(episode).read_text())["chapters"]]
+    titles = [c["title"] for c in json.loads(chap.chapters_json(episode).read_text())["chapters"]]
     assert titles[0] == "Introduction" and titles[-1] == "Conclusion"
     with pytest.raises(InputError):
-        publish.chapters_json(tmp_path / "nothing")
+        chap.chapters_json(tmp_path / "nothing")
 
 
 # ------------------------------------------------------------------ shownotes.html
 
 def test_shownotes_html_content(episode):
     cfg = load_config(ROOT / "podcast.yaml")
-    publish.publish_episode(episode, cfg)
+    shownotes.publish_episode(episode, cfg)
     path = episode / "shownotes.html"
     page = path.read_text(encoding="utf-8")
     doc = parse_html(path)
@@ -182,13 +184,13 @@ def test_shownotes_html_content(episode):
     # the page is for listeners: the script-vs-Whisper diff is in diff.html only
     assert "<del>" not in page and "<ins>" not in page and "Whisper heard" not in page
     # only one script: ours, and the CSP hash allows exactly it
-    assert doc.scripts == [publish.SCRIPT]
-    digest = base64.b64encode(hashlib.sha256(publish.SCRIPT.encode()).digest()).decode()
+    assert doc.scripts == [shownotes.SCRIPT]
+    digest = base64.b64encode(hashlib.sha256(shownotes.SCRIPT.encode()).digest()).decode()
     assert f"sha256-{digest}" in page
 
 
 def test_diff_html_marks_numbers_the_public_page_has_none(episode):
-    out = publish.publish_episode(episode, None)
+    out = shownotes.publish_episode(episode, None)
     diff_page = out["diff"].read_text(encoding="utf-8")
     assert out["diff"] == episode / "diff.html"
     # 180 said in the script, 108 heard: struck out, inserted, the number marked changed
@@ -198,13 +200,13 @@ def test_diff_html_marks_numbers_the_public_page_has_none(episode):
 
 
 def test_shownotes_html_escapes_everything(evil_episode):
-    path = publish.shownotes_html(evil_episode, None)
-    publish.publish_episode(evil_episode, None)
+    path = shownotes.shownotes_html(evil_episode, None)
+    shownotes.publish_episode(evil_episode, None)
     page = path.read_text(encoding="utf-8")
     doc = parse_html(path)
     # no element or attribute that a post could have injected
     assert {t for t, _ in doc.tags} <= ALLOWED_TAGS
-    assert [t for t, _ in doc.tags].count("script") == 1 and doc.scripts == [publish.SCRIPT]
+    assert [t for t, _ in doc.tags].count("script") == 1 and doc.scripts == [shownotes.SCRIPT]
     assert [t for t, _ in doc.tags].count("img") == 0
     for tag, attrs in doc.tags:
         assert not any(k.startswith("on") for k in attrs), (tag, attrs)
@@ -232,12 +234,12 @@ def test_shownotes_html_escapes_everything(evil_episode):
 
 
 def test_link_url_accepts_only_http():
-    assert publish.link_url("https://a.example/x?y=1&z=2") == "https://a.example/x?y=1&z=2"
-    assert publish.link_url("http://a.example") == "http://a.example"
+    assert shownotes.link_url("https://a.example/x?y=1&z=2") == "https://a.example/x?y=1&z=2"
+    assert shownotes.link_url("http://a.example") == "http://a.example"
     for bad in ["javascript:alert(1)", " javascript:alert(1)", "JAVASCRIPT:alert(1)", "data:text/html,x",
                 "vbscript:x", "//evil.example/x", "/relative", "https://", "https://a.example/\"x",
                 "https://a.example/<x>", "https://a .example", None, 42, "ftp://a.example/x"]:
-        assert publish.link_url(bad) is None, bad
+        assert shownotes.link_url(bad) is None, bad
 
 
 # ------------------------------------------------------------------ the server
@@ -249,7 +251,7 @@ def site(episode, tmp_path):
     (episode.parent / ".hidden").write_text("secret")
     (tmp_path / "outside.txt").write_text("outside")
     os.symlink(tmp_path / "outside.txt", episode.parent / "link.txt")
-    server = publish.make_server(episode.parent, port=0, quiet=True)
+    server = srv.make_server(episode.parent, port=0, quiet=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -315,7 +317,7 @@ def test_serve_refuses_paths_outside_and_dotfiles(site):
 def serving(directory: Path):
     """publish.serve in a thread on a free port; yields the port, stops it after."""
     ready = queue.Queue()
-    thread = threading.Thread(target=publish.serve, args=(directory, 0), kwargs={"on_ready": ready.put},
+    thread = threading.Thread(target=srv.serve, args=(directory, 0), kwargs={"on_ready": ready.put},
                               daemon=True)
     thread.start()
     server = ready.get(timeout=10)
@@ -337,7 +339,7 @@ def test_serve_prints_urls_and_stops(episode, capsys):
 
 
 def test_serve_withholds_the_notes_of_a_stale_episode(episode, capsys):
-    publish.publish_episode(episode, None)
+    shownotes.publish_episode(episode, None)
     script = yaml.safe_load((episode / "script.yaml").read_text())
     script["points"][1]["text"] = "The city added 190 kilometres of lanes."      # edited after verify
     (episode / "script.yaml").write_text(yaml.safe_dump(script))
@@ -351,7 +353,7 @@ def test_serve_withholds_the_notes_of_a_stale_episode(episode, capsys):
 
 
 def test_serve_binds_loopback_only(episode):
-    server = publish.make_server(episode.parent, port=0, quiet=True)
+    server = srv.make_server(episode.parent, port=0, quiet=True)
     try:
         assert server.server_address[0] == "127.0.0.1"
     finally:
@@ -360,7 +362,7 @@ def test_serve_binds_loopback_only(episode):
 
 def test_site_urls_lists_feed_and_pages(site):
     root, port = site
-    urls = publish.site_urls(root, port)
+    urls = srv.site_urls(root, port)
     assert urls == [f"http://127.0.0.1:{port}/feed.xml", f"http://127.0.0.1:{port}/sample/shownotes.html"]
 
 
@@ -390,7 +392,7 @@ def test_shownotes_in_headless_chromium(site):
     page = (root / "sample" / "shownotes.html").read_text()
     # The probe is a second inline script: allow it by hash next to ours, so the page's
     # CSP stays in force (a blocked player script would leave currentTime at 0).
-    ours = base64.b64encode(hashlib.sha256(publish.SCRIPT.encode()).digest()).decode()
+    ours = base64.b64encode(hashlib.sha256(shownotes.SCRIPT.encode()).digest()).decode()
     body = PROBE.split("<script>")[1].split("</script>")[0]
     probe = base64.b64encode(hashlib.sha256(body.encode()).digest()).decode()
     allowed = f"&#x27;sha256-{ours}&#x27;"

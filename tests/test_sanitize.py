@@ -11,7 +11,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pipeline import feed, package, publish, report, tags
+from pipeline import package, report
+from pipeline.audio import tags
+from pipeline.publish import feed
+from pipeline.publish import shownotes
 from pipeline.ingest import ingest
 from pipeline.text import sanitize
 
@@ -65,7 +68,7 @@ def hostile_episode(tmp_path, mp3):
 
 def test_pages_feed_notes_and_chapters_carry_none(hostile_episode, tmp_path):
     ep = hostile_episode
-    publish.publish_episode(ep)
+    shownotes.publish_episode(ep)
     package.package(ep)
     config = tmp_path / "podcast.yaml"
     config.write_text("title: \"Show\\a \\u202ename\"\nbase_url: https://example.org/p/\n")

@@ -1,4 +1,4 @@
-"""One show config (pipeline.config), cover art (pipeline.artwork) and the feed's
+"""One show config (pipeline.config), cover art (pipeline.publish.artwork) and the feed's
 per-episode metadata; where models and caches go (pipeline.paths); the CLI's
 init, --version and help."""
 
@@ -14,8 +14,9 @@ import pytest
 import yaml
 from PIL import Image
 
-from pipeline import config, feed, paths
-from pipeline.artwork import draw_cover, show_artwork
+from pipeline import config, paths
+from pipeline.publish import feed
+from pipeline.publish.artwork import draw_cover, show_artwork
 from pipeline.cover import check_cover
 from pipeline.errors import InputError
 
@@ -84,8 +85,8 @@ def test_unknown_category_lists_the_valid_ones(tmp_path, given, listed):
 
 def test_show_title_agrees_in_tags_notes_and_feed(tmp_path, mp3, monkeypatch):
     """The three readers of the show title, given no path, find the same podcast.yaml."""
-    from pipeline.publish import shownotes_html
-    from pipeline.tags import episode_tags
+    from pipeline.publish.shownotes import shownotes_html
+    from pipeline.audio.tags import episode_tags
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv(config.CONFIG_ENV, raising=False)
     (tmp_path / "podcast.yaml").write_text("title: Heard Here\n")
@@ -281,7 +282,7 @@ def test_feed_notes_an_mp3_tagged_for_another_show(tmp_path, mp3, capsys):
     """The feed and show notes follow podcast.yaml at once; the MP3's ID3 album only
     after a rebuild. A renamed show must not pass silently: the feed says which
     episode still carries the old album, and still lists it (its verdict holds)."""
-    from pipeline.tags import read_tags, write_tags
+    from pipeline.audio.tags import read_tags, write_tags
     ep = add_episode(tmp_path / "episodes", "ep", mp3)
     write_tags(ep / "episode.mp3", {"title": "Ep", "show": "Old Name", "author": "A", "date": "",
                                    "language": "en", "description": "", "genre": "Podcast",

@@ -13,7 +13,8 @@ from mutagen.mp3 import MP3
 from .gtts_stub import GttsStub, free_closed_port, make_mp3
 
 from pipeline import synthesize as synth_mod
-from pipeline.audio import assemble, duration_s, ffmpeg_exe
+from pipeline.audio.assemble import assemble
+from pipeline.audio.ffmpeg import duration_s, ffmpeg_exe
 from pipeline.errors import EngineError, InputError
 from pipeline.synthesize import spoken_text, synthesize
 from pipeline.tts import wav_ok

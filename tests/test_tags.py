@@ -11,11 +11,11 @@ import pytest
 import yaml
 from mutagen.id3 import ID3
 
-from pipeline.audio import ffmpeg_exe
+from pipeline.audio.ffmpeg import ffmpeg_exe
 from pipeline.errors import InputError
 from pipeline.settings import EpisodeSettings
 from pipeline.synthesize import synthesize
-from pipeline.tags import chapter_list, clean, language_code, read_tags
+from pipeline.audio.tags import chapter_list, clean, language_code, read_tags
 
 TITLE = 'He said "hi" <script>alert(1)</script> & more'
 SCRIPT = {

@@ -1,7 +1,7 @@
 """Decode any audio file to 16 kHz mono float32 for openai-whisper.
 
 ffmpeg is not on PATH on these machines (and openai-whisper's load_audio
-needs it there), so decoding goes through pipeline.master.decode, which runs
+needs it there), so decoding goes through pipeline.audio.ffmpeg.decode, which runs
 imageio-ffmpeg's own binary with an argument list (no shell).
 """
 
@@ -19,7 +19,7 @@ SAMPLE_RATE = 16000
 def load_audio(path: Path, sr: int = SAMPLE_RATE, start_s: float | None = None,
                end_s: float | None = None) -> np.ndarray:
     """The file (or its part from start_s to end_s) as mono float32 at `sr`."""
-    from ..master import decode
+    from ..audio.ffmpeg import decode
 
     path = Path(path).resolve()  # absolute: a name starting with '-' is never read as an option
     audio = decode(path, channels=1, sample_rate=sr, start_s=start_s, end_s=end_s)[:, 0].copy()  # writable, for torch

@@ -96,7 +96,7 @@ def _atempo_chain(rate: float) -> str:
 
 def mp3_to_wav(mp3: bytes, out_wav: Path, rate: float = 1.0) -> None:
     """Decode MP3 bytes to a 16-bit mono WAV (atomically) with ffmpeg; `rate` via atempo."""
-    from ..audio import ffmpeg_exe
+    from ..audio.ffmpeg import ffmpeg_exe
 
     with atomic_path(out_wav) as tmp:
         cmd = [ffmpeg_exe(), "-nostdin", "-hide_banner", "-v", "error", "-f", "mp3", "-i", "pipe:0"]

@@ -23,11 +23,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import quote
 
-from . import fsio
-from . import text as textmod
-from .config import DEFAULTS, load_config, show_config  # noqa: F401  (DEFAULTS, load_config: re-exported)
-from .episode import AUDIO, POST, REPORT, SCRIPT, TIMELINE
-from .errors import InputError
+from .. import fsio
+from .. import text as textmod
+from ..config import DEFAULTS, load_config, show_config  # noqa: F401  (DEFAULTS, load_config: re-exported)
+from ..episode import AUDIO, POST, REPORT, SCRIPT, TIMELINE
+from ..errors import InputError
 
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST = "https://podcastindex.org/namespace/1.0"
@@ -120,7 +120,7 @@ def within_bytes(text: str, limit: int = MAX_DESCRIPTION_BYTES) -> str:
 
 def notes_html(script: dict, post: dict | None) -> str:
     """content:encoded: the show notes as an HTML fragment (escaped here, and again as XML)."""
-    from .publish import e, link_url
+    from .shownotes import e, link_url
     parts = [f"<p>{e(script.get('intro'))}</p>"] if script.get("intro") else []
     parts.append("<ol>" + "".join(f"<li><strong>{e(p.get('title'))}</strong>: {e(p.get('text'))}</li>"
                                   for p in script["points"]) + "</ol>")
@@ -133,9 +133,9 @@ def notes_html(script: dict, post: dict | None) -> str:
 
 
 def episode_info(ep: Path, cfg: dict) -> dict:
-    from .condense import load_script
-    from .settings import for_episode
-    from .verify import binding_status, read_report
+    from ..condense import load_script
+    from ..settings import for_episode
+    from ..verify import binding_status, read_report
     script = load_script(ep / SCRIPT)
     post = fsio.read_json(ep / POST) if (ep / POST).exists() else None
     report = read_report(ep / REPORT)
@@ -166,7 +166,7 @@ def album_note(ep: Path, show: str) -> str | None:
     the show after the build: the feed and show notes follow, the MP3 cannot without
     a rebuild, which the verdict's binding would otherwise call stale)."""
     from mutagen import MutagenError
-    from .tags import clean, read_tags
+    from ..audio.tags import clean, read_tags
     try:
         tagged = read_tags(ep / AUDIO)["show"]
     except (OSError, MutagenError):     # no ID3 at all: nothing to compare
@@ -200,7 +200,7 @@ def _sub(parent, tag, value=None, **attrs):
 
 
 def feed_xml(cfg: dict, items: list[dict], artwork: str | None = None) -> bytes:
-    """artwork: the cover's URL (pipeline.artwork.show_artwork); None: podcast.yaml's
+    """artwork: the cover's URL (pipeline.publish.artwork.show_artwork); None: podcast.yaml's
     artwork when it is a URL, else no cover."""
     if artwork is None and (cfg["artwork"] or "").startswith(("http://", "https://")):
         artwork = cfg["artwork"]
@@ -287,7 +287,7 @@ def write_feed(episodes_dir: str | os.PathLike, config_path=None,
     config_path: a podcast.yaml, a show_config() dict, or None (pipeline.config
     looks it up). With build_assets, each episode's captions, chapters.json and
     shownotes.html (the files the feed links to) are (re)written first, and the
-    show's cover (pipeline.artwork) into episodes_dir.
+    show's cover (pipeline.publish.artwork) into episodes_dir.
 
     A stale episode (a file changed since it was verified) is always left out,
     said on stderr with the command that rebuilds it; its shownotes.html is
@@ -308,8 +308,8 @@ def write_feed(episodes_dir: str | os.PathLike, config_path=None,
 
 def _listed(ep: Path, cfg: dict, build_assets: bool) -> dict | None:
     """An episode's feed entry (its assets published first), or None when left out."""
-    from .errors import CorruptFile
-    from .publish import publish_episode, shownotes_html
+    from ..errors import CorruptFile
+    from .shownotes import publish_episode, shownotes_html
     try:
         info = episode_info(ep, cfg)
     except CorruptFile as e:      # one broken folder never takes the whole feed down

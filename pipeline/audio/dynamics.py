@@ -31,7 +31,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .master import BLOCK, SAMPLE_RATE, _per_sample, _running_mean, kweight, lufs_from_power
+from .ffmpeg import SAMPLE_RATE
+from .limiter import BLOCK, _per_sample, _running_mean
+from .loudness import kweight, lufs_from_power
 
 VERSION = 1                     # part of the cache file names: bump when a constant below changes
 LEVEL_TARGET_LUFS = -20.0       # the leveller aims here; the episode's one gain does the rest

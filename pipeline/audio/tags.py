@@ -23,10 +23,9 @@ import os
 import re
 from pathlib import Path
 
-from . import fsio
-from .cover import check_cover
-from .text import sanitize
-from .errors import InputError
+from .. import fsio
+from ..cover import check_cover
+from ..text import sanitize
 
 GENRE = "Podcast"
 MAX_TEXT = 500           # a title, show or author
@@ -67,7 +66,7 @@ def _post(episode_dir: Path) -> dict:
 
 def _show_config(config_path) -> dict:
     """pipeline.config's show settings: the same title the show notes and feed use."""
-    from .config import show_config
+    from ..config import show_config
 
     return show_config(config_path)   # a broken podcast.yaml is an error worth fixing: InputError
 

@@ -18,8 +18,8 @@ import sys
 import unicodedata
 from pathlib import Path
 
-from . import fsio
-from .cover import check_cover
+from .. import fsio
+from ..cover import check_cover
 
 SIDE_PX = 1400                   # Apple's minimum; the drawn cover stays small
 MARGIN_PX = 140
@@ -63,7 +63,7 @@ def _write_if_changed(path: Path, data: bytes) -> None:
 
 def draw_cover(title: str) -> bytes:
     """A 1400 px square RGB JPEG: the title, wrapped and centred, on a colour of its own."""
-    from PIL import Image, ImageDraw, ImageFont
+    from PIL import Image, ImageDraw
 
     digest = hashlib.sha256(title.encode("utf-8")).digest()
     background = tuple(40 + b % 90 for b in digest[:3])      # dark enough for white text

@@ -33,11 +33,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import fsio, numbers
-from .condense import load_script, segments
-from .episode import Episode
-from .text import sanitize
-from .errors import InputError
+from .. import fsio, numbers
+from ..condense import load_script, segments
+from ..episode import Episode
+from ..text import sanitize
+from ..errors import InputError
 
 LINE_CHARS = {"vtt": 42, "srt": 32}
 MAX_LINES = 2
@@ -158,7 +158,7 @@ def script_words(script: dict, timeline: dict,
                  transcript: dict) -> list[tuple[list[Word], float, float]]:
     """The script's words, segment by segment, timed on the episode's audio,
     each with its segment's span."""
-    from .verify import EDGE_S, segment_windows, transcript_words
+    from ..verify import EDGE_S, segment_windows, transcript_words
 
     timed = {s["id"]: s for s in timeline.get("segments") or []}
     windows = dict(zip(timed, segment_windows(timeline)))

@@ -1,0 +1,1 @@
+"""Audio: ffmpeg, loudness, limiter, dynamics, mastering, assembly, ID3 tags."""

@@ -1,0 +1,143 @@
+"""ffmpeg and raw audio: where the binary is, running it, decoding, encoding,
+WAV reading and resampling, durations.
+
+ffmpeg comes from imageio-ffmpeg (a PyPI wheel with a static binary); there
+is no ffprobe, so WAVs are read with the standard library's `wave` and other
+files' durations with mutagen.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import os
+import subprocess
+import wave
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import EngineError, InputError, SetupError
+
+SAMPLE_RATE = 44100
+CBR_KBPS = (32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320)
+
+
+@functools.lru_cache(maxsize=None)
+def ffmpeg_exe() -> str:
+    """Path of the ffmpeg binary (imageio-ffmpeg's, or $IMAGEIO_FFMPEG_EXE)."""
+    try:
+        import imageio_ffmpeg
+
+        exe = imageio_ffmpeg.get_ffmpeg_exe()
+    except Exception as e:  # ImportError, or RuntimeError when the binary is missing
+        raise SetupError(f"ffmpeg not found: {e}", "pip install imageio-ffmpeg==0.8.1") from e
+    return exe
+
+
+def run_ffmpeg(args: list[str], failure: str, data: bytes | None = None,
+               error: type[EngineError] | type[InputError] = EngineError, fix: str | None = None) -> bytes:
+    """ffmpeg with an argument list (no shell); its stdout, or `error` naming
+    `failure` and ffmpeg's last line of complaint."""
+    proc = subprocess.run([ffmpeg_exe(), "-nostdin", "-v", "error", *args], input=data, capture_output=True)
+    if proc.returncode != 0:
+        lines = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise error(f"{failure}: {lines[-1] if lines else f'exit status {proc.returncode}'}", fix)
+    return proc.stdout
+
+
+def decode(path: str | os.PathLike, channels: int = 1, sample_rate: int = SAMPLE_RATE,
+           start_s: float | None = None, end_s: float | None = None) -> np.ndarray:
+    """Any audio file ffmpeg reads -> float32 array (n, channels) at `sample_rate`.
+
+    `start_s`/`end_s`: only that part, cut before resampling (sample 0 is
+    start_s); ffmpeg stops reading at end_s."""
+    cut = []
+    if start_s is not None or end_s is not None:
+        bounds = [f"start={max(0.0, start_s or 0.0):.6f}"] + ([f"end={end_s:.6f}"] if end_s is not None else [])
+        cut = ["-af", "atrim=" + ":".join(bounds)]
+    raw = run_ffmpeg(["-i", str(path), "-map", "0:a:0", *cut,
+                      "-f", "f32le", "-ac", str(channels), "-ar", str(sample_rate), "-"],
+                     f"cannot decode audio file {path}", error=InputError,
+                     fix="use a complete WAV, MP3, FLAC or OGG file")
+    return np.frombuffer(raw, np.float32).reshape(-1, channels)
+
+
+def parse_bitrate(bitrate: str) -> int:
+    """'64k' -> 64 (kbit/s); only the MPEG-1 Layer III constant bitrates."""
+    s = str(bitrate).strip().lower().removesuffix("k")
+    if not s.isdigit() or int(s) not in CBR_KBPS:
+        raise InputError(f"bitrate {bitrate!r} is not an MP3 constant bitrate",
+                         f"use one of {', '.join(f'{k}k' for k in CBR_KBPS)}")
+    return int(s)
+
+
+def encode_mp3(audio: np.ndarray, out_path: str | os.PathLike, bitrate_kbps: int,
+               sample_rate: int = SAMPLE_RATE) -> None:
+    """float (n, ch) -> CBR MP3 at `out_path`, no tags, deterministic bytes."""
+    ch = audio.shape[1]
+    run_ffmpeg(["-y", "-f", "f32le", "-ar", str(sample_rate), "-ac", str(ch), "-i", "pipe:0",
+                "-map_metadata", "-1", "-fflags", "+bitexact", "-flags:a", "+bitexact",
+                "-c:a", "libmp3lame", "-b:a", f"{bitrate_kbps}k", "-abr", "0",
+                "-ar", str(sample_rate), "-ac", str(ch),
+                "-write_xing", "1", "-id3v2_version", "0", "-write_id3v1", "0",
+                "-f", "mp3", str(out_path)],
+               f"ffmpeg could not encode {Path(out_path).name}",
+               data=np.ascontiguousarray(audio, dtype="<f4").tobytes())
+
+
+def read_wav(path: str | os.PathLike) -> tuple[np.ndarray, int]:
+    """PCM WAV -> (mono float64 samples, sample rate); no ffmpeg needed."""
+    try:
+        with wave.open(str(path), "rb") as w:
+            sr, ch, width, n = w.getframerate(), w.getnchannels(), w.getsampwidth(), w.getnframes()
+            raw = w.readframes(n)
+    except (OSError, EOFError, wave.Error) as e:
+        raise EngineError(f"unreadable WAV {path}: {e}") from e
+    if width == 2:
+        x = np.frombuffer(raw, "<i2").astype(np.float64) / 32768.0
+    elif width == 4:
+        x = np.frombuffer(raw, "<i4").astype(np.float64) / 2147483648.0
+    elif width == 1:
+        x = (np.frombuffer(raw, np.uint8).astype(np.float64) - 128) / 128.0
+    else:
+        raise EngineError(f"unsupported WAV sample width {width} in {path}")
+    x = x[: len(x) // ch * ch].reshape(-1, ch).mean(axis=1)
+    return x, sr
+
+
+def to_rate(x: np.ndarray, sr: int, target: int = SAMPLE_RATE) -> np.ndarray:
+    """Resampled by ffmpeg's SoX resampler (float32); the length is exactly
+    `resampled_length(len(x), sr)` and sample 0 stays at time 0."""
+    x = np.asarray(x, dtype="<f4")
+    if sr == target:
+        return x
+    raw = run_ffmpeg(["-f", "f32le", "-ar", str(sr), "-ac", "1", "-i", "pipe:0",
+                      "-af", f"aresample={target}:resampler=soxr:precision=28",
+                      "-f", "f32le", "-ar", str(target), "-ac", "1", "pipe:1"],
+                     f"ffmpeg could not resample {sr} Hz audio", data=x.tobytes())
+    y = np.frombuffer(raw, np.float32)
+    n = resampled_length(len(x), sr, target)
+    return np.pad(y, (0, max(0, n - len(y))))[:n]
+
+
+def resampled_length(n: int, sr: int, target: int = SAMPLE_RATE) -> int:
+    g = math.gcd(target, sr)
+    return -(-n * (target // g) // (sr // g))
+
+
+
+def duration_s(path: str | os.PathLike) -> float:
+    """Duration in seconds of a WAV (from its header) or MP3/other (mutagen)."""
+    path = Path(path)
+    if path.suffix.lower() == ".wav":
+        import wave
+
+        with wave.open(str(path), "rb") as w:
+            return w.getnframes() / float(w.getframerate())
+    import mutagen
+
+    f = mutagen.File(str(path))
+    if f is None or f.info is None:
+        raise EngineError(f"unrecognized audio file: {path}")
+    return float(f.info.length)

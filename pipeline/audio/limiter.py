@@ -1,0 +1,134 @@
+"""Look-ahead true-peak limiter: a smooth gain envelope that never shifts a sample."""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+from .ffmpeg import SAMPLE_RATE
+from .loudness import _oversampled_abs, db
+
+LIMIT_RADIUS_S = 0.02          # limiter look-ahead (and release) radius: gain ramps over 2x this
+BLOCK = 16                     # limiter gain envelope resolution, samples
+ENVELOPE_PAD = 32              # silence around a segment that the true-peak filter reaches into
+
+
+def _forward_peaks(x: np.ndarray) -> np.ndarray:
+    """Per sample: the true-peak level from x[n] to just before x[n+1]."""
+    x = np.asarray(x)
+    if x.ndim == 1:
+        x = x[:, None]
+    return np.maximum(_oversampled_abs(x).max(axis=1), np.abs(x).max(axis=1))
+
+
+def _both_sides(env: np.ndarray) -> np.ndarray:
+    env[1:] = np.maximum(env[1:], env[:-1])               # the interval before x[n] too
+    return env
+
+
+def _peak_envelope(x: np.ndarray) -> np.ndarray:
+    """Per-sample true-peak level: the oversampled peaks on both sides of each sample."""
+    return _both_sides(_forward_peaks(x))
+
+
+def segment_peaks(seg: np.ndarray) -> np.ndarray:
+    """`_forward_peaks` of one segment alone in silence, ENVELOPE_PAD samples each side.
+
+    The interpolation filter reaches only a few samples, so in an episode
+    whose segments are apart by at least 2 * ENVELOPE_PAD samples of silence
+    the episode's envelope is these, put side by side: a segment's can be
+    cached with its audio, and an edit recomputes only the new one's."""
+    pad = np.zeros(ENVELOPE_PAD, dtype=np.float32)
+    return _forward_peaks(np.concatenate([pad, np.asarray(seg, dtype=np.float32), pad]))
+
+
+def envelope_from_segments(length: int, spans: list[tuple[int, int]],
+                           peaks: list[np.ndarray]) -> np.ndarray:
+    env = np.zeros(length)
+    for (a, _), p in zip(spans, peaks):
+        lo = a - ENVELOPE_PAD
+        s, t = max(lo, 0), min(lo + len(p), length)
+        env[s:t] = np.maximum(env[s:t], p[s - lo:t - lo])
+    return _both_sides(env)
+
+
+def _running_min(x: np.ndarray, size: int) -> np.ndarray:
+    r = size // 2
+    return sliding_window_view(np.pad(x, r, mode="edge"), size).min(axis=1)
+
+
+def _running_mean(x: np.ndarray, size: int) -> np.ndarray:
+    r = size // 2
+    cum = np.concatenate([[0.0], np.cumsum(np.pad(x, r, mode="edge"))])
+    return (cum[size:] - cum[:-size]) / size
+
+
+def _blocks(x: np.ndarray, reduce) -> np.ndarray:
+    """`reduce` (np.max, np.sum) over consecutive BLOCK-sample blocks (the last one padded with 0)."""
+    nb = -(-len(x) // BLOCK)
+    padded = np.zeros(nb * BLOCK)
+    padded[: len(x)] = x
+    return reduce(padded.reshape(nb, BLOCK), axis=1)
+
+
+def _block_gain(block_peaks: np.ndarray, ceiling_db: float, sample_rate: int = SAMPLE_RATE,
+                radius_s: float = LIMIT_RADIUS_S) -> np.ndarray:
+    """The limiter's smoothed gain per block, from each block's true-peak level."""
+    # aim a hair under the ceiling: the gain ramps reshape the peaks very slightly
+    need = np.minimum(1.0, (10 ** (ceiling_db / 20) * 0.995) / np.maximum(block_peaks, 1e-12))
+    r = max(1, int(round(radius_s * sample_rate / BLOCK)))
+    held = _running_min(need, 2 * (r + 1) + 1)
+    return np.minimum(_running_mean(held, 2 * r + 1), need)
+
+
+def limiter_gain(envelope: np.ndarray, ceiling_db: float, sample_rate: int = SAMPLE_RATE,
+                 radius_s: float = LIMIT_RADIUS_S, block_peaks: np.ndarray | None = None) -> np.ndarray:
+    """Per-sample gain (<= 1) that keeps a signal with this true-peak `envelope` under the ceiling.
+
+    The gain g[n] each sample needs is spread with a minimum filter of radius
+    R (look-ahead and hold), then averaged over 2R+1 samples: every value
+    averaged at a peak is already <= the gain that peak needs, so the peak
+    lands at or under the ceiling, and the gain moves in ramps of 2R instead
+    of jumps. Built on blocks of BLOCK samples, then interpolated linearly
+    between block centres: a block's smoothed gain only averages held values
+    whose hold window covers every neighbour block, so the interpolated gain
+    at any sample stays <= the gain its own block needs.
+    """
+    n = len(envelope)
+    if n == 0 or envelope.max() <= 10 ** (ceiling_db / 20):
+        return np.ones(n)
+    peaks = _blocks(envelope, np.max) if block_peaks is None else block_peaks
+    return _per_sample(_block_gain(peaks, ceiling_db, sample_rate, radius_s), n)
+
+
+def _per_sample(per_block: np.ndarray, n: int) -> np.ndarray:
+    """Linear interpolation between block centres (held flat before the first and after
+    the last): np.interp(np.arange(n), centres, per_block), without its search."""
+    nb, half = len(per_block), BLOCK // 2
+    ext = np.concatenate([per_block[:1], per_block, per_block[-1:]])
+    j = np.arange(BLOCK)
+    out = np.empty((nb, BLOCK))
+    # samples before a block's centre lie between the previous centre and this one
+    lo, hi = ext[:nb, None], ext[1:nb + 1, None]
+    out[:, :half] = lo + (hi - lo) * ((j[:half] + (BLOCK + 1) / 2) / BLOCK)
+    lo, hi = ext[1:nb + 1, None], ext[2:, None]
+    out[:, half:] = lo + (hi - lo) * ((j[half:] - (BLOCK - 1) / 2) / BLOCK)
+    return out.ravel()[:n]
+
+
+def limit(audio: np.ndarray, ceiling_db: float, sample_rate: int = SAMPLE_RATE,
+          radius_s: float = LIMIT_RADIUS_S, envelope: np.ndarray | None = None,
+          ) -> tuple[np.ndarray, float]:
+    """True-peak limiter (see `limiter_gain`): samples are only multiplied, never moved.
+
+    Returns (limited audio (n, ch), largest gain reduction in dB). `envelope`:
+    the per-sample true-peak level of `audio` when the caller already has it.
+    """
+    x = np.asarray(audio, dtype=np.float64)
+    if x.ndim == 1:
+        x = x[:, None]
+    env = _peak_envelope(x) if envelope is None else envelope
+    gain = limiter_gain(env, ceiling_db, sample_rate, radius_s)
+    if not len(gain) or gain.min() >= 1.0:
+        return x, 0.0
+    return x * gain[:, None], max(0.0, -db(float(gain.min())))

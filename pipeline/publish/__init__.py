@@ -1,0 +1,1 @@
+"""Publishing: chapters, captions, the show-notes page, the feed, artwork, a local server."""
