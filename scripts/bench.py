@@ -78,7 +78,6 @@ import hashlib
 import json
 import os
 import re
-import resource
 import shutil
 import subprocess
 import sys
@@ -101,11 +100,13 @@ def build_once(source: Path, ep: Path, tts: str, asr: str, model: str) -> dict:
 
     ep.mkdir(parents=True, exist_ok=True)
     t: dict[str, float] = {}
+    cpu: dict[str, float] = {}
 
     def timed(name, fn, *a, **kw):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), cpu_seconds()
         result = fn(*a, **kw)
         t[name] = round(time.perf_counter() - t0, 3)
+        cpu[name] = round(cpu_seconds() - c0, 3)
         return result
 
     post = timed("ingest", ingest.ingest, source, ep / "post.json")
@@ -118,6 +119,7 @@ def build_once(source: Path, ep: Path, tts: str, asr: str, model: str) -> dict:
     mp3 = (ep / "episode.mp3").read_bytes()
     return {
         "stages_s": t,
+        "stages_cpu_s": cpu,     # this process and its ffmpeg runs: all threads counted
         "total_s": round(sum(t.values()), 3),
         "audio_s": tl["duration"],
         "segments": len(tl["segments"]),
@@ -131,6 +133,12 @@ def build_once(source: Path, ep: Path, tts: str, asr: str, model: str) -> dict:
         "verified": report.get("verified"),
         "survival": report.get("survival"),
     }
+
+
+def cpu_seconds() -> float:
+    """CPU seconds of this process (every thread) and its finished children (ffmpeg)."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
 
 
 def edit_one_point(script_path: Path) -> dict:
@@ -196,8 +204,8 @@ def batch_posts(source: Path, folder: Path, tts: str) -> list[Path]:
 
 def children_cpu() -> float:
     """CPU seconds of this process's finished children (and theirs, when they waited for them)."""
-    r = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return r.ru_utime + r.ru_stime
+    t = os.times()
+    return t.children_user + t.children_system
 
 
 def timed_cli(args: list[str], cache: Path) -> dict:
@@ -212,6 +220,8 @@ def timed_cli(args: list[str], cache: Path) -> dict:
         sys.stderr.write(proc.stdout + proc.stderr)
         raise SystemExit(f"bench: pipeline {args[0]} failed (exit {proc.returncode})")
     log = proc.stdout + proc.stderr
+    with open(cache.with_suffix(".log"), "a", encoding="utf-8") as f:   # kept with --keep
+        f.write(log)
     ray_start = RAY_START_LINE.search(log)
     return {"wall_s": round(wall, 3), "cpu_s": round(children_cpu() - cpu0, 2),
             "builds_cpu_s": round(sum(float(c) for c in POST_LINE.findall(log)), 2),
@@ -680,6 +690,9 @@ def full_result(args, runs: dict, edit: dict, rtf_by_engine: dict, heard: dict, 
         "quick": args.quick,
         "cold_s": cold["total_s"], "noop_s": noop["total_s"], "edit_s": ed["total_s"],
         "stages_s": {k: r["stages_s"] for k, r in runs.items()},
+        "stages_cpu_s": {k: r.get("stages_cpu_s") for k, r in runs.items()},
+        # CPU-seconds per minute of audio, per stage, of the cold build (docs/scale.md)
+        "cold_cpu_per_audio_min": {k: round(v * 60 / audio, 2) for k, v in (cold.get("stages_cpu_s") or {}).items()},
         "process_s": {k: r.get("process_s") for k, r in runs.items()},
         "audio_s": audio,
         "segments": cold["segments"],
