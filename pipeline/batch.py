@@ -269,9 +269,7 @@ def run_batch(sources: list[str], out: Path, options: Options, jobs: int | None 
                 finish(by_slug[result.slug], result)
             except PipelineError as e:   # this post's files could not be written: it alone fails
                 result.status, result.error, result.exit_code, result.fix = "failed", e.cause, e.exit_code, e.fix
-            cpu = f", {result.cpu_seconds:.1f} CPU-s" if result.cpu_seconds is not None else ""
-            log(f"batch: {result.slug}: {result.status} ({result.seconds:.1f} s{cpu})"
-                + (f": {result.error}" if result.error else ""))
+            log(result_line(result))
 
         results += run(largest_first(todo), jobs or default_jobs(), done)
     code = max((r.exit_code for r in results), default=EXIT_OK)
@@ -285,6 +283,13 @@ def run_batch(sources: list[str], out: Path, options: Options, jobs: int | None 
     print(table(results))
     log(f"batch: {len(results)} post(s) in {time.monotonic() - t0:.1f} s")
     return code
+
+
+def result_line(result: Result) -> str:
+    """The log line of a finished post (scripts/bench.py reads its CPU seconds)."""
+    cpu = f", {result.cpu_seconds:.1f} CPU-s" if result.cpu_seconds is not None else ""
+    return (f"batch: {result.slug}: {result.status} ({result.seconds:.1f} s{cpu})"
+            + (f": {result.error}" if result.error else ""))
 
 
 def largest_first(jobs: list[Job]) -> list[Job]:
