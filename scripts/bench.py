@@ -732,9 +732,11 @@ def print_batch(batch: dict | None) -> None:
     if not batch:
         return
     ph = batch["phases"]
-    print(f"batch: {batch['posts']} posts; wall s, CPU s, heal rounds, load average before -> after:")
+    print(f"batch: {batch['posts']} posts; wall, CPU of the processes waited for (a Ray worker is not one) "
+          "and of the builds, heal rounds, load average before -> after:")
     for name, p in ph.items():
-        print(f"  {name:10s} {p['wall_s']:7.1f} s  {p['cpu_s']:6.1f} CPU-s  heals {p['heal_rounds']}  "
+        builds = f" (builds {p['builds_cpu_s']:.1f})" if p.get("builds_cpu_s") else ""
+        print(f"  {name:10s} {p['wall_s']:7.1f} s  {p['cpu_s']:6.1f} CPU-s{builds}  heals {p['heal_rounds']}  "
               f"load {p['load_average'][0]:.1f} -> {p['load_average'][1]:.1f}")
     print(f"  batch_speedup {batch['batch_speedup']:.2f} (target >= 1.4; CPU ratio {batch['batch_cpu_ratio']})")
     if batch["ray_s"] is None:
