@@ -4,7 +4,10 @@ For each failing segment, strategies are tried in order, one per round, within
 a bounded number of rounds: speak every number through the verbalizer, then
 another take of the same voice (piper only: its takes differ), another
 wording of the numbers, slower, then
-another offline engine of the language's chain (normal speed, then slower).
+another offline engine of the language's chain (normal speed, then slower),
+and last only the failing sentences of the segment, each the way an earlier
+try heard it best, the rest as first spoken (pipeline.sentence_speech): a way
+that fixes one sentence can break another, and then only the sentence takes it.
 Only the failing segments are re-synthesized (the others come from the TTS
 cache), the episode is re-assembled, transcribed once more and re-verified.
 Each segment then keeps the attempt that lost the fewest numbers, and only if
