@@ -18,8 +18,8 @@ speak those segments the same way.
 """
 
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from . import fsio
 from .condense import load_script, segments

@@ -17,8 +17,8 @@ transcript and the verdict stay per segment: nothing downstream changes.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 

@@ -22,8 +22,8 @@ from typing import Callable
 from . import condense, paths
 from .errors import EngineError, EngineUnavailable, InputError, UnsupportedLanguage
 from .fsio import json_digest, read_json, sha256_file, write_json
-from .settings import EpisodeSettings
 from .sentence_speech import plan_key, speak_sentences
+from .settings import EpisodeSettings
 from .tts import TtsEngine, fallback_chain, get_engine, offline_preference, wav_ok
 from .tts.text import protect_numbers, reword_numbers, separate_close_numbers, spell_numbers
 

@@ -10,7 +10,14 @@ import pytest
 from pipeline import numbers
 from pipeline.audio.ffmpeg import read_wav, to_rate
 from pipeline.heal import next_override, sentence_plan
-from pipeline.sentence_speech import OUT_RATE, PIECE_PAUSE_S, pieces, plan_key, sentence_of_numbers, speak_sentences
+from pipeline.sentence_speech import (
+    OUT_RATE,
+    PIECE_PAUSE_S,
+    pieces,
+    plan_key,
+    sentence_of_numbers,
+    speak_sentences,
+)
 from pipeline.synthesize import cache_key, spoken_text
 from pipeline.tts import describe, get_engine
 from pipeline.tts.pico_engine import prepare_text

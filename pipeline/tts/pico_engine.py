@@ -104,6 +104,6 @@ class PicoEngine:
         with _lock:
             try:
                 pcm = NanoTTS().speak(prepare_text(text, lang), voice=voice, speed=float(rate))
-            except Exception as e:  # noqa: BLE001 - the C extension raises RuntimeError/ValueError
+            except Exception as e:
                 raise EngineError(f"pico could not speak {text[:60]!r}: {e}") from e
         write_wav(out_wav, pcm, SAMPLE_RATE)
