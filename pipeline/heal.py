@@ -132,7 +132,7 @@ def heal(ep: Path, rebuild: Callable[[dict], dict], rounds: int = DEFAULT_ROUNDS
                     planned[sid]["reword"] = best_failing(history.get(sid, []), first_failing.get(sid, []))
                 if "sentences" in planned[sid]:
                     planned[sid]["sentences"] = sentence_plan(texts[sid], script["language"],
-                                                              before[sid], history.get(sid, []))
+                                                              before.get(sid, []), history.get(sid, []))
                     if not planned[sid]["sentences"]:
                         del planned[sid]
         if not planned:
