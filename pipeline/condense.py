@@ -11,7 +11,8 @@ from pathlib import Path
 
 import yaml
 
-from . import fsio, numbers, text as textmod
+from . import fsio, numbers
+from . import text as textmod
 from .errors import InputError, yaml_problem
 from .fsio import sha256_file
 from .registry import Registry

@@ -13,7 +13,8 @@ import re
 from pathlib import Path
 
 from . import fetch as fetchmod
-from . import fsio, numbers, text as textmod
+from . import fsio, numbers
+from . import text as textmod
 from .blocks import Block, is_url, tidy
 from .errors import InputError, UnsupportedLanguage
 from .html_post import clean_title, parse_html

@@ -8,8 +8,8 @@ styles and scripts are dropped).
 
 import datetime as dt
 import re
-import tomllib
 
+import tomllib
 import yaml
 from markdown_it import MarkdownIt
 from mdit_py_plugins.container import container_plugin
@@ -169,7 +169,7 @@ class _Walker:
     on_code_block = on_fence
 
     def on_html_block(self, tok):
-        from .html_post import fragment_blocks   # raw HTML inside Markdown
+        from .html_post import fragment_blocks  # raw HTML inside Markdown
 
         self.blocks.extend(fragment_blocks(tok.content))
 

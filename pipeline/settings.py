@@ -12,8 +12,8 @@ import yaml
 
 from . import fsio
 from .cover import check_cover
-from .fetch import is_url
 from .errors import InputError, yaml_problem
+from .fetch import is_url
 
 
 @dataclass

@@ -5,11 +5,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from pipeline.audio import assemble
-from pipeline.audio import dynamics
-from pipeline.audio import ffmpeg
-from pipeline.audio import limiter
-from pipeline.audio import loudness
+from pipeline.audio import assemble, dynamics, ffmpeg, limiter, loudness
 from pipeline.tts import get_engine
 from pipeline.tts.base import write_wav
 

@@ -12,10 +12,7 @@ from mutagen.mp3 import MP3, BitrateMode
 from scipy.ndimage import minimum_filter1d, uniform_filter1d
 from scipy.signal import lfilter, resample_poly
 
-from pipeline.audio import ffmpeg
-from pipeline.audio import limiter
-from pipeline.audio import loudness
-from pipeline.audio import master
+from pipeline.audio import ffmpeg, limiter, loudness, master
 from pipeline.audio.ffmpeg import ffmpeg_exe
 from pipeline.errors import InputError
 from pipeline.settings import EpisodeSettings

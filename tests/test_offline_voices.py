@@ -7,7 +7,6 @@ installs both (npm is present there).
 
 import hashlib
 import io
-import os
 import tarfile
 
 import numpy as np

@@ -18,10 +18,10 @@ from pathlib import Path
 import pytest
 import yaml
 
+from pipeline.errors import InputError
 from pipeline.publish import chapters as chap
 from pipeline.publish import server as srv
 from pipeline.publish import shownotes
-from pipeline.errors import InputError
 from pipeline.publish.feed import load_config, write_feed
 
 from .conftest import seal
@@ -62,7 +62,7 @@ def evil_episode(episode) -> Path:
 
     def post(p):
         p["title"] = EVIL
-        p["date"] = f'2025-09-12"><script>alert(3)</script>'
+        p["date"] = '2025-09-12"><script>alert(3)</script>'
         p["author"] = f"{EVIL}{EVIL_ATTR}"
         p["sources"] = [{"title": f"{EVIL} js", "url": "javascript:alert(1)"},
                         {"title": "data", "url": "data:text/html,<script>alert(1)</script>"},
@@ -75,7 +75,7 @@ def evil_episode(episode) -> Path:
     def report(r):
         r["lint"] = [{"text": EVIL, "start": 0, "end": 3, "reason": f"{EVIL}{EVIL_ATTR}"}]
         r["numbers"][0]["heard"] = f"{EVIL}{EVIL_ATTR}"
-        r["numbers"][0]["status"] = f'ok" onclick="alert(4)'
+        r["numbers"][0]["status"] = 'ok" onclick="alert(4)'
     edit_json(episode / "verify.json", report)
 
     def transcript(t):

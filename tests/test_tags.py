@@ -5,17 +5,16 @@ import re
 import struct
 import subprocess
 import zlib
-from pathlib import Path
 
 import pytest
 import yaml
 from mutagen.id3 import ID3
 
 from pipeline.audio.ffmpeg import ffmpeg_exe
+from pipeline.audio.tags import chapter_list, clean, language_code, read_tags
 from pipeline.errors import InputError
 from pipeline.settings import EpisodeSettings
 from pipeline.synthesize import synthesize
-from pipeline.audio.tags import chapter_list, clean, language_code, read_tags
 
 TITLE = 'He said "hi" <script>alert(1)</script> & more'
 SCRIPT = {

@@ -122,7 +122,7 @@ def get_engine(name: str = DEFAULT_ENGINE, model: str = DEFAULT_MODEL) -> AsrEng
     engine = REGISTRY.get(name)
     if model != engine.model:
         engine = type(engine)(model)
-    engine.model_path  # resolve now: fail before any audio work
+    _ = engine.model_path  # resolve now: fail before any audio work
     return engine
 
 

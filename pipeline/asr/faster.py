@@ -6,8 +6,8 @@ import functools
 from pathlib import Path
 
 from .. import models
-from ..threads import build_threads
 from ..errors import EngineError, InputError, SetupError, UnsupportedLanguage
+from ..threads import build_threads
 from . import CPU_THREADS, DECODE_SETTINGS, DEFAULT_MODEL, build_transcript, check_audio, normalize_language
 
 COMPUTE_TYPE = "int8"
@@ -81,6 +81,7 @@ class FasterWhisperEngine:
             ]
         except Exception as e:
             if type(e).__module__.startswith("av"):  # PyAV could not read the file
-                raise InputError(f"cannot decode audio {audio}: {e}", "check that the file is a complete audio file") from e
+                raise InputError(f"cannot decode audio {audio}: {e}",
+                                 "check that the file is a complete audio file") from e
             raise EngineError(f"faster-whisper failed on {audio}: {type(e).__name__}: {e}") from e
         return build_transcript(self.name, self.model, lang, info.duration, segs)

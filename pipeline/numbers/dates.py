@@ -47,7 +47,7 @@ def month_dates(drafts: list[Draft], tokens: list[Token], lang: ModuleType) -> l
     covered = {k for d in drafts for k in range(d.first, d.last + 1)}
     consumed: set[int] = set()
     dates = []
-    for t, tok in enumerate(tokens):
+    for t in range(len(tokens)):
         month = _month(tokens, t, lang)
         if month is None or t in covered:
             continue

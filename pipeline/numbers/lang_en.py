@@ -71,7 +71,9 @@ LONE_FRACTIONS = {"half": 2}
 FRACTION_COUNT_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
                         "six": 6, "seven": 7, "eight": 8, "nine": 9}
 FRACTION_NAMES = {"half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4}
-PERIOD_ORDINALS = frozenset({"first", "second", "third", "fourth", "last", "other", "latter", "1st", "2nd", "3rd", "4th"})  # "the first half": a period, not 1/2
+# "the first half": a period, not 1/2
+PERIOD_ORDINALS = frozenset({"first", "second", "third", "fourth", "last", "other", "latter",
+                             "1st", "2nd", "3rd", "4th"})
 
 # "twice"; "2x", "3×", "two times", "deux fois" are found by units.py
 MULTIPLIER_WORDS: dict[str, int] = {"twice": 2, "thrice": 3}

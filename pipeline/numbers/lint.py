@@ -18,9 +18,9 @@ from types import ModuleType
 
 from . import langs
 from .draft import Draft
+from .exact import exact
 from .extract import drafts_of
 from .model import TEXT_KINDS, Flag
-from .exact import exact
 
 CONTEXT = 60
 _PUNCT_AFTER = re.compile(r"^\s*(?:[.,;:!?()\[\]«»\"“”]|$)")
