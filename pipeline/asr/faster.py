@@ -6,6 +6,7 @@ import functools
 from pathlib import Path
 
 from .. import models
+from ..contracts import Transcript
 from ..errors import EngineError, InputError, SetupError, UnsupportedLanguage
 from ..threads import build_threads
 from . import CPU_THREADS, DECODE_SETTINGS, DEFAULT_MODEL, build_transcript, check_audio, normalize_language
@@ -47,7 +48,7 @@ class FasterWhisperEngine:
             self._path = models.resolve_ct2_model(self.model)
         return self._path
 
-    def transcribe(self, audio: Path, language: str, *, progress: bool = False) -> dict:
+    def transcribe(self, audio: Path, language: str, *, progress: bool = False) -> Transcript:
         from faster_whisper.tokenizer import _LANGUAGE_CODES
 
         audio = check_audio(audio)
