@@ -38,7 +38,7 @@ class EpisodeSettings:
         return asdict(self)
 
 
-_TYPES = {"target_seconds": (int, float), "rate": (int, float), "pause_ms": int,
+_TYPES: dict[str, type | tuple[type, ...]] = {"target_seconds": (int, float), "rate": (int, float), "pause_ms": int,
           "bitrate": str, "channels": int, "loudness_lufs": (int, float),
           "true_peak_db": (int, float), "tts": str, "music_intro": str, "music_outro": str,
           "cover": str, "piper_voice": dict, "show": str, "episode_number": int,
