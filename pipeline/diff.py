@@ -11,6 +11,7 @@ from pathlib import Path
 
 from . import fsio, numbers
 from .condense import load_script, segments
+from .contracts import Segment
 from .report import use_colour
 from .verify import heard_in, segment_windows, transcript_words
 
@@ -55,7 +56,7 @@ def diff_segment(script_text: str, heard_text: str, spans) -> list[Op]:
     return ops
 
 
-def episode_diff(ep: Path) -> list[tuple[dict, list[Op]]]:
+def episode_diff(ep: Path) -> list[tuple[Segment, list[Op]]]:
     script = load_script(ep / "script.yaml")
     timeline = fsio.read_json(ep / "timeline.json")
     transcript = fsio.read_json(ep / "transcript.json")

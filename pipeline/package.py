@@ -6,6 +6,7 @@ from pathlib import Path
 from . import fsio
 from .text import sanitize
 from .condense import load_script, segments
+from .contracts import Script
 from .episode import Episode
 
 LABELS = {
@@ -52,7 +53,7 @@ def safe_url(url: str | None) -> str | None:
     return None
 
 
-def shownotes(script: dict, timeline: dict, report: dict, post: dict | None, binding=None) -> str:
+def shownotes(script: Script, timeline: dict, report: dict, post: dict | None, binding=None) -> str:
     lang = script["language"]
     L = LABELS[lang]
     lines = [f"# {md_escape(script.get('title') or '')}", ""]

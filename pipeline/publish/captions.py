@@ -35,6 +35,7 @@ from pathlib import Path
 
 from .. import fsio, numbers
 from ..condense import load_script, segments
+from ..contracts import Script
 from ..episode import Episode
 from ..text import sanitize
 from ..errors import InputError
@@ -154,7 +155,7 @@ def segment_words(seg_text: str, heard: list[dict], lo: float, hi: float, lang: 
     return [Word(t, s, e, g) for t, (s, e), g in zip(tokens, times, glue)]
 
 
-def script_words(script: dict, timeline: dict,
+def script_words(script: Script, timeline: dict,
                  transcript: dict) -> list[tuple[list[Word], float, float]]:
     """The script's words, segment by segment, timed on the episode's audio,
     each with its segment's span."""

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from .. import fsio
 from ..condense import load_script, segments
+from ..contracts import Script
 from ..episode import TIMELINE
 from ..episode import SCRIPT as SCRIPT_YAML   # SCRIPT here is the page's JavaScript
 from ..errors import InputError
@@ -25,7 +26,7 @@ def _need(ep: Path, *names: str) -> None:
 
 # ------------------------------------------------------------------ chapters
 
-def chapter_list(script: dict, timeline: dict) -> list[dict]:
+def chapter_list(script: Script, timeline: dict) -> list[dict]:
     timed = {s["id"]: s for s in timeline.get("segments") or []}
     lang = script.get("language") or "en"
     names = {"intro": {"en": "Intro", "fr": "Introduction"},
