@@ -558,7 +558,7 @@ def condense(post_path: Path, out_path: Path, condenser: str = "extractive",
     post_path, out_path = Path(post_path), Path(out_path)
     if not check_not_edited(out_path, post_path):
         return load_script(out_path)
-    post = fsio.read_json(post_path)
+    post: Post = fsio.read_json(post_path)
     if target_seconds is None:
         target_seconds = load_settings(source_of(post_path, post)).target_seconds
     script = make_script(post, condenser, target_seconds)

@@ -25,8 +25,8 @@ from urllib.parse import quote
 
 from .. import fsio
 from .. import text as textmod
-from ..contracts import Script
 from ..config import DEFAULTS, load_config, show_config  # noqa: F401  (DEFAULTS, load_config: re-exported)
+from ..contracts import Script
 from ..episode import AUDIO, POST, REPORT, SCRIPT, TIMELINE
 from ..errors import InputError
 
