@@ -123,6 +123,12 @@ class Segment(TypedDict):
     text: str
 
 
+class SpokenSegment(Segment):
+    """A script segment with the time the timeline gives it (what verify judges)."""
+    start: float
+    end: float
+
+
 # ------------------------------------------------------------------ timeline.json (synthesize)
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import yaml
 
 from . import fsio
+from .contracts import Post
 from .cover import check_cover
 from .errors import InputError, yaml_problem
 from .fetch import is_url
@@ -76,7 +77,7 @@ def publish_source(post_json: Path, source: Path) -> str:
     return source.name
 
 
-def source_of(post_json: Path, post: dict) -> Path | None:
+def source_of(post_json: Path, post: Post) -> Path | None:
     """Where the post of this post.json lives (for its settings), if known."""
     post_json = Path(post_json)
     locator = locator_path(post_json)
