@@ -213,6 +213,7 @@ class _Transcript(TypedDict):
 class Transcript(_Transcript, total=False):
     audio_sha256: str
     incremental: Incremental
+    cached: bool        # returned by the transcribe stage (no engine ran), never written
 
 
 # ------------------------------------------------------------------ verify.json (verify)
