@@ -1,0 +1,36 @@
+"""The one test of "is this a safe http(s) link": show notes (HTML and
+Markdown), the feed's content:encoded, podcast.yaml's base_url, link and artwork.
+
+Links come from posts, so they are untrusted: a javascript:, data: or
+scheme-relative URL, or one carrying a space, a quote or an angle bracket
+(which would end an href or a Markdown <autolink>), is not a link.
+"""
+
+from __future__ import annotations
+
+import re
+import urllib.parse
+
+SCHEMES = ("http", "https")
+# controls, space, and what would end an attribute or a Markdown <link>
+_UNSAFE_RE = re.compile(r"[\x00-\x20\x7f<>\"'`\\]")
+
+
+def http_url(url) -> str | None:
+    """`url` stripped when it is an absolute http(s) URL safe to put in an href, else None."""
+    if not isinstance(url, str):
+        return None
+    url = url.strip()
+    if _UNSAFE_RE.search(url):
+        return None
+    try:
+        parts = urllib.parse.urlsplit(url)
+    except ValueError:           # e.g. an unclosed [IPv6 host
+        return None
+    if parts.scheme.lower() not in SCHEMES or not parts.netloc:
+        return None
+    return url
+
+
+def is_http_url(url) -> bool:
+    return http_url(url) is not None
