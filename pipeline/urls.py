@@ -2,8 +2,9 @@
 Markdown), the feed's content:encoded, podcast.yaml's base_url, link and artwork.
 
 Links come from posts, so they are untrusted: a javascript:, data: or
-scheme-relative URL, or one carrying a space, a quote or an angle bracket
-(which would end an href or a Markdown <autolink>), is not a link.
+scheme-relative URL, or one carrying a space, a double quote, a backtick or an
+angle bracket (which would end an href or a Markdown <autolink>), is not a link.
+The same test tells a post's address from a file path (pipeline.fetch.is_url).
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ import re
 import urllib.parse
 
 SCHEMES = ("http", "https")
-# controls, space, and what would end an attribute or a Markdown <link>
-_UNSAFE_RE = re.compile(r"[\x00-\x20\x7f<>\"'`\\]")
+# controls, space, and what would end an attribute or a Markdown <link>; an apostrophe
+# is fine (a real URL may have one, and every href is double-quoted and escaped)
+_UNSAFE_RE = re.compile(r"[\x00-\x20\x7f<>\"`\\]")
 
 
 def http_url(url) -> str | None:
@@ -33,4 +35,5 @@ def http_url(url) -> str | None:
 
 
 def is_http_url(url) -> bool:
-    return http_url(url) is not None
+    """http_url's test for anything: a str, a Path (never a URL) or None."""
+    return isinstance(url, str) and http_url(url) is not None

@@ -28,6 +28,9 @@ from .. import text as textmod
 from ..config import DEFAULTS, load_config, show_config  # noqa: F401  (DEFAULTS, load_config: re-exported)
 from ..episode import AUDIO, POST, REPORT, SCRIPT, TIMELINE
 from ..errors import InputError
+from ..urls import is_http_url
+from .notes import source_links
+from .pages import fragment
 
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST = "https://podcastindex.org/namespace/1.0"
@@ -120,16 +123,8 @@ def within_bytes(text: str, limit: int = MAX_DESCRIPTION_BYTES) -> str:
 
 def notes_html(script: dict, post: dict | None) -> str:
     """content:encoded: the show notes as an HTML fragment (escaped here, and again as XML)."""
-    from .shownotes import e, link_url
-    parts = [f"<p>{e(script.get('intro'))}</p>"] if script.get("intro") else []
-    parts.append("<ol>" + "".join(f"<li><strong>{e(p.get('title'))}</strong>: {e(p.get('text'))}</li>"
-                                  for p in script["points"]) + "</ol>")
-    sources = [(link_url(s.get("url")), s.get("title") or s.get("url") or "")
-               for s in (post or {}).get("sources") or []]
-    if sources:
-        parts.append("<ul>" + "".join(f'<li><a href="{e(url)}">{e(label)}</a></li>' if url
-                                      else f"<li>{e(label)}</li>" for url, label in sources) + "</ul>")
-    return "".join(parts)
+    return fragment("feed_notes.html", intro=script.get("intro"), points=script["points"],
+                    sources=source_links(post))
 
 
 def episode_info(ep: Path, cfg: dict) -> dict:
@@ -202,7 +197,7 @@ def _sub(parent, tag, value=None, **attrs):
 def feed_xml(cfg: dict, items: list[dict], artwork: str | None = None) -> bytes:
     """artwork: the cover's URL (pipeline.publish.artwork.show_artwork); None: podcast.yaml's
     artwork when it is a URL, else no cover."""
-    if artwork is None and (cfg["artwork"] or "").startswith(("http://", "https://")):
+    if artwork is None and is_http_url(cfg["artwork"]):
         artwork = cfg["artwork"]
     ET.register_namespace("itunes", ITUNES)
     ET.register_namespace("podcast", PODCAST)

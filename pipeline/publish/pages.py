@@ -52,7 +52,11 @@ def environment() -> jinja2.Environment:
     return env
 
 
+def fragment(template: str, **context) -> str:
+    """`template` rendered with `context`: a piece of HTML (the feed's content:encoded)."""
+    return environment().get_template(template).render(**context).strip()
+
+
 def render(template: str, **context) -> str:
     """The page `template` with `context`, the shared stylesheet inlined as `css`."""
-    page = environment().get_template(template).render(css=Markup(asset(STYLESHEET)), **context)
-    return page + "\n"
+    return fragment(template, css=Markup(asset(STYLESHEET)), **context) + "\n"

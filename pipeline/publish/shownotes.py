@@ -20,7 +20,6 @@ from .. import fsio
 from ..config import show_config
 from ..episode import AUDIO, NOTES, REPORT, TIMELINE, TRANSCRIPT
 from ..episode import SCRIPT as SCRIPT_YAML   # SCRIPT here is the page's JavaScript
-from ..urls import http_url as link_url       # noqa: F401  (the one URL test, under its old name)
 from .chapters import CHAPTERS, _need, chapters_json
 from .notes import EpisodeFiles, key_points, lint_findings, post_tables, read_episode, source_links
 from .notes import summary_line, verdict
