@@ -13,21 +13,14 @@ from .. import fsio
 from ..condense import load_script, segments
 from ..episode import TIMELINE
 from ..episode import SCRIPT as SCRIPT_YAML
-from ..errors import InputError
 from ..text import sanitize
+from .notes import need
 
 
 CHAPTERS = "chapters.json"
 # The intro and outro chapters by language (a key point's chapter is its title).
 NAMES = {"intro": {"en": "Intro", "fr": "Introduction"},
          "outro": {"en": "Outro", "fr": "Conclusion"}}
-
-
-def _need(ep: Path, *names: str) -> None:
-    for name in names:
-        if not (ep / name).exists():
-            raise InputError(f"{ep / name} does not exist yet",
-                             "build the episode first (make episode SRC=...)")
 
 
 def chapter_title(seg: dict, language: str) -> str:
@@ -53,7 +46,7 @@ def chapter_list(timed: list[dict], language: str, duration: float) -> list[dict
 def chapters_json(ep_dir: str | os.PathLike) -> Path:
     """<ep>/chapters.json (Podcasting 2.0): the chapters of the script's segments as timed."""
     ep = Path(ep_dir)
-    _need(ep, SCRIPT_YAML, TIMELINE)
+    need(ep, SCRIPT_YAML, TIMELINE)
     script, timeline = load_script(ep / SCRIPT_YAML), fsio.read_json(ep / TIMELINE)
     starts = {s["id"]: s["start"] for s in timeline.get("segments") or []}
     timed = [{**seg, "start": starts[seg["id"]]} for seg in segments(script) if seg["id"] in starts]

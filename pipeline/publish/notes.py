@@ -11,7 +11,8 @@ from pathlib import Path
 
 from .. import fsio
 from ..condense import load_script, segments
-from ..episode import Episode
+from ..episode import REPORT, SCRIPT, TIMELINE, Episode
+from ..errors import InputError
 from ..urls import http_url
 
 LABELS = {
@@ -58,7 +59,16 @@ class EpisodeFiles:
         return LABELS[self.lang]
 
 
+def need(ep_dir: Path, *names: str) -> None:
+    """An InputError naming the first of the episode's files `names` not built yet."""
+    for name in names:
+        if not (Path(ep_dir) / name).exists():
+            raise InputError(f"{Path(ep_dir) / name} does not exist yet",
+                             "build the episode first (make episode SRC=...)")
+
+
 def read_episode(ep_dir: Path) -> EpisodeFiles:
+    need(ep_dir, SCRIPT, TIMELINE, REPORT)
     ep = Episode(ep_dir)
     post = fsio.read_json(ep.post) if ep.post.exists() else {}
     return EpisodeFiles(load_script(ep.script), fsio.read_json(ep.timeline),

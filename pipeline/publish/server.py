@@ -20,7 +20,8 @@ from ..errors import InputError, SystemFault
 
 
 from .chapters import CHAPTERS
-from .shownotes import SHOWNOTES_HTML, e
+from .pages import render
+from .shownotes import SHOWNOTES_HTML
 
 class _Slice:
     """A file object limited to `length` bytes from its current position."""
@@ -44,6 +45,7 @@ RANGE_RE = re.compile(r"bytes=(\d*)-(\d*)")
 # Podcasting 2.0: chapters have their own media type, and web players fetch
 # chapters and transcripts from other origins (CORS).
 CHAPTERS_TYPE = "application/json+chapters"
+LISTING_HTML = "listing.html"      # a folder's listing (templates/)
 CORS_FILES = {CHAPTERS, "captions.vtt", "captions.srt", "transcript.podcast.json"}
 
 
@@ -96,10 +98,8 @@ class EpisodeHandler(SimpleHTTPRequestHandler):
         names = sorted(n for n in os.listdir(path)
                        if not n.startswith(".") and self._inside_root(os.path.join(path, n)))
         names = [n + "/" if os.path.isdir(os.path.join(path, n)) else n for n in names]
-        title = e(urllib.parse.unquote(urllib.parse.urlsplit(self.path).path))
-        items = "".join(f'<li><a href="{e(urllib.parse.quote(n))}">{e(n)}</a></li>' for n in names)
-        body = (f'<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>{title}</title></head>'
-                f"<body><h1>{title}</h1><ul>{items}</ul></body></html>\n").encode("utf-8")
+        title = urllib.parse.unquote(urllib.parse.urlsplit(self.path).path)
+        body = render(LISTING_HTML, title=title, names=names).encode("utf-8")
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))

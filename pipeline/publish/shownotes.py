@@ -14,16 +14,14 @@ import os
 import sys
 from pathlib import Path
 
-from .pages import Markup
-
 from .. import fsio
 from ..config import show_config
 from ..episode import AUDIO, NOTES, REPORT, TIMELINE, TRANSCRIPT
 from ..episode import SCRIPT as SCRIPT_YAML   # SCRIPT here is the page's JavaScript
-from .chapters import CHAPTERS, _need, chapters_json
-from .notes import EpisodeFiles, key_points, lint_findings, post_tables, read_episode, source_links
-from .notes import summary_line, verdict
-from .pages import asset, e, render   # noqa: F401  (e: server.py escapes with it too)
+from .chapters import CHAPTERS, chapters_json
+from .notes import EpisodeFiles, key_points, lint_findings, need, post_tables, read_episode
+from .notes import source_links, summary_line, verdict
+from .pages import Markup, asset, render
 
 SHOWNOTES_HTML = "shownotes.html"
 # Click on a timestamp -> seek the player; #t=SECONDS in the page URL seeks on load.
@@ -80,7 +78,7 @@ def shownotes_page(ep: Path, cfg: dict) -> str:
 def shownotes_html(ep_dir: str | os.PathLike, config=None) -> Path:
     """Write <ep>/shownotes.html. config: a load_config() dict, a podcast.yaml path, or None."""
     ep = Path(ep_dir)
-    _need(ep, SCRIPT_YAML, TIMELINE, REPORT)
+    need(ep, SCRIPT_YAML, TIMELINE, REPORT)     # an episode not built yet: said before podcast.yaml is read
     return fsio.write_text(ep / SHOWNOTES_HTML, shownotes_page(ep, show_config(config)))
 
 
@@ -94,7 +92,7 @@ def publish_episode(ep_dir: str | os.PathLike, config=None) -> dict[str, Path]:
     from ..diff import write_diff_html
     from ..verify import binding_status
     ep = Path(ep_dir)
-    _need(ep, REPORT)
+    need(ep, REPORT)
     cfg = show_config(config)
     out: dict[str, Path] = {}
     binding = binding_status(ep)
