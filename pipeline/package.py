@@ -10,8 +10,17 @@ from pathlib import Path
 
 from . import fsio
 from .episode import Episode
-from .publish.notes import (LABELS, EpisodeFiles, key_points, lint_findings, post_tables,
-                            read_episode, source_links, summary_line, verdict)
+from .publish.notes import (
+    LABELS,
+    EpisodeFiles,
+    key_points,
+    lint_findings,
+    post_tables,
+    read_episode,
+    source_links,
+    summary_line,
+    verdict,
+)
 from .publish.pages import clock
 from .text import sanitize
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import urllib.parse
+from typing import TypeGuard
 
 SCHEMES = ("http", "https")
 # controls, space, and what would end an attribute or a Markdown <link>; an apostrophe
@@ -34,6 +35,6 @@ def http_url(url) -> str | None:
     return url
 
 
-def is_http_url(url) -> bool:
+def is_http_url(url: object) -> TypeGuard[str]:
     """http_url's test for anything: a str, a Path (never a URL) or None."""
     return isinstance(url, str) and http_url(url) is not None

@@ -75,7 +75,7 @@ def draw_cover(title: str) -> bytes:
         font, ascii_only = _font(size)
         if ascii_only:
             title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-        lines = wrap(title, lambda s: draw.textlength(s, font=font), width)
+        lines = wrap(title, lambda s, font=font: draw.textlength(s, font=font), width)
         height = len(lines) * size * 1.2
         if height <= width and all(draw.textlength(line, font=font) <= width for line in lines):
             break

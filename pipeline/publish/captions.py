@@ -36,8 +36,8 @@ from pathlib import Path
 from .. import fsio, numbers
 from ..condense import load_script, segments
 from ..episode import SCRIPT, TIMELINE, TRANSCRIPT, Episode
-from ..text import sanitize
 from ..errors import InputError
+from ..text import sanitize
 from .notes import need
 
 LINE_CHARS = {"vtt": 42, "srt": 32}
@@ -317,7 +317,7 @@ def _read_json(path: Path) -> dict:
 
 def captions(ep_dir: str | Path, speaker: str | None = None) -> dict[str, Path]:
     """Write captions.vtt, captions.srt and transcript.podcast.json into the episode folder."""
-    ep = Episode(ep_dir)
+    ep = Episode(Path(ep_dir))
     need(ep.dir, SCRIPT, TIMELINE, TRANSCRIPT)
     timeline = _read_json(ep.timeline)
     words = script_words(load_script(ep.script), timeline, _read_json(ep.transcript))

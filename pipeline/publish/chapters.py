@@ -11,11 +11,10 @@ from pathlib import Path
 
 from .. import fsio
 from ..condense import load_script, segments
-from ..episode import TIMELINE
 from ..episode import SCRIPT as SCRIPT_YAML
+from ..episode import TIMELINE
 from ..text import sanitize
 from .notes import need
-
 
 CHAPTERS = "chapters.json"
 # The intro and outro chapters by language (a key point's chapter is its title).
@@ -34,13 +33,13 @@ def chapter_list(timed: list[dict], language: str, duration: float) -> list[dict
     order, one per segment of `timed` (dicts with id, title and start). They tile the
     episode: the first starts at 0 (before any intro music), each ends where the next
     starts, the last at `duration`."""
-    chapters = sorted(({"title": sanitize(chapter_title(seg, language)),
-                        "start": max(0.0, float(seg["start"]))} for seg in timed),
-                      key=lambda c: c["start"])
-    if chapters:
-        chapters[0]["start"] = 0.0      # players show a chapter from the very start
-    ends = [c["start"] for c in chapters[1:]] + [float(duration)]
-    return [{**c, "end": max(c["start"], end)} for c, end in zip(chapters, ends)]
+    starts = sorted(((max(0.0, float(seg["start"])), sanitize(chapter_title(seg, language)))
+                     for seg in timed), key=lambda pair: pair[0])
+    if starts:
+        starts[0] = (0.0, starts[0][1])      # players show a chapter from the very start
+    ends = [start for start, _ in starts[1:]] + [float(duration)]
+    return [{"title": title, "start": start, "end": max(start, end)}
+            for (start, title), end in zip(starts, ends)]
 
 
 def chapters_json(ep_dir: str | os.PathLike) -> Path:

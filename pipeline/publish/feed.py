@@ -96,7 +96,8 @@ def duration_seconds(ep: Path) -> float:
         if isinstance(d, (int, float)) and d > 0:
             return float(d)
     from mutagen.mp3 import MP3
-    return float(MP3(ep / AUDIO).info.length)
+    info = MP3(ep / AUDIO).info
+    return float(info.length) if info is not None else 0.0
 
 
 def clean(text) -> str:
@@ -115,7 +116,7 @@ def within_bytes(text: str, limit: int = MAX_DESCRIPTION_BYTES) -> str:
     """text cut at a word boundary to at most `limit` UTF-8 bytes, "…" marking the cut."""
     if len(text.encode("utf-8")) <= limit:
         return text
-    room = limit - len("…".encode("utf-8"))
+    room = limit - len("…".encode())
     head = text.encode("utf-8")[:room].decode("utf-8", "ignore")   # never half a character
     cut = head.rsplit(None, 1)[0] if len(head.split()) > 1 else head
     return cut.rstrip(" ,;:-") + "…"
@@ -161,6 +162,7 @@ def album_note(ep: Path, show: str) -> str | None:
     the show after the build: the feed and show notes follow, the MP3 cannot without
     a rebuild, which the verdict's binding would otherwise call stale)."""
     from mutagen import MutagenError
+
     from ..audio.tags import clean, read_tags
     try:
         tagged = read_tags(ep / AUDIO)["show"]

@@ -52,7 +52,8 @@ class EpisodeFiles:
 
     @property
     def lang(self) -> str:
-        return self.script.get("language") if self.script.get("language") in LABELS else "en"
+        lang = self.script.get("language")
+        return lang if isinstance(lang, str) and lang in LABELS else "en"
 
     @property
     def labels(self) -> dict:

@@ -17,10 +17,19 @@ from pathlib import Path
 from .. import fsio
 from ..config import show_config
 from ..episode import AUDIO, NOTES, REPORT, TIMELINE, TRANSCRIPT
-from ..episode import SCRIPT as SCRIPT_YAML   # SCRIPT here is the page's JavaScript
+from ..episode import SCRIPT as SCRIPT_YAML  # SCRIPT here is the page's JavaScript
 from .chapters import CHAPTERS, chapters_json
-from .notes import EpisodeFiles, key_points, lint_findings, need, post_tables, read_episode
-from .notes import source_links, summary_line, verdict
+from .notes import (
+    EpisodeFiles,
+    key_points,
+    lint_findings,
+    need,
+    post_tables,
+    read_episode,
+    source_links,
+    summary_line,
+    verdict,
+)
 from .pages import Markup, asset, render
 
 SHOWNOTES_HTML = "shownotes.html"
@@ -88,9 +97,9 @@ def publish_episode(ep_dir: str | os.PathLike, config=None) -> dict[str, Path]:
 
     A stale episode (a file changed since verify) gets only its shownotes.html,
     which says so: captions and chapters of files nobody checked are not made."""
-    from .captions import captions
     from ..diff import write_diff_html
     from ..verify import binding_status
+    from .captions import captions
     ep = Path(ep_dir)
     need(ep, REPORT)
     cfg = show_config(config)
