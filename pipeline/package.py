@@ -10,17 +10,7 @@ from pathlib import Path
 
 from . import fsio
 from .episode import Episode
-from .publish.notes import (
-    LABELS,
-    EpisodeFiles,
-    key_points,
-    lint_findings,
-    post_tables,
-    read_episode,
-    source_links,
-    summary_line,
-    verdict,
-)
+from .publish import notes
 from .publish.pages import clock
 from .text import sanitize
 
@@ -34,7 +24,7 @@ def md_escape(text: str) -> str:
 def verdict_line(report: dict, binding, labels: dict) -> str | None:
     """The warning under the summary (bold): stale (with the command that rebuilds), or
     unverified; nothing when verified."""
-    kind, sentence = verdict(report, binding, labels, cause=md_escape)
+    kind, sentence = notes.verdict(report, binding, labels, cause=md_escape)
     if kind == "stale":
         return f"**{sentence}** {labels['rebuild']}: `{binding.fix}`"
     return None if kind == "ok" else f"**{sentence}**"
@@ -43,7 +33,7 @@ def verdict_line(report: dict, binding, labels: dict) -> str | None:
 def points_lines(script: dict, timeline: dict, labels: dict) -> list[str]:
     return ["", f"## {labels['points']}", ""] + [
         f"- **[{clock(p['start'])}]** {md_escape(p['title'])}: {md_escape(p['text'])}"
-        for p in key_points(script, timeline)]
+        for p in notes.key_points(script, timeline)]
 
 
 def numbers_lines(report: dict, labels: dict) -> list[str]:
@@ -72,7 +62,7 @@ def table_lines(tables: list, heading: str) -> list[str]:
 
 
 def sources_lines(post: dict | None, labels: dict) -> list[str]:
-    links = source_links(post)
+    links = notes.source_links(post)
     if not links:
         return []
     return ["", f"## {labels['sources']}", ""] + [
@@ -80,13 +70,14 @@ def sources_lines(post: dict | None, labels: dict) -> list[str]:
 
 
 def shownotes(script: dict, timeline: dict, report: dict, post: dict | None, binding=None) -> str:
-    L = LABELS[script["language"]]
-    lines = [f"# {md_escape(script.get('title') or '')}", "", summary_line(report, L)]
+    L = notes.LABELS[script["language"]]
+    lines = [f"# {md_escape(script.get('title') or '')}", "", notes.summary_line(report, L)]
     warning = verdict_line(report, binding, L)
     if warning:
         lines += ["", warning]
     lines += points_lines(script, timeline, L) + numbers_lines(report, L)
-    lines += lint_lines(lint_findings(report, post), L) + table_lines(post_tables(post), L["tables"])
+    lines += lint_lines(notes.lint_findings(report, post), L)
+    lines += table_lines(notes.post_tables(post), L["tables"])
     lines += sources_lines(post, L)
     return "\n".join(lines) + "\n"
 
@@ -95,8 +86,8 @@ def package(ep_dir: Path) -> str:
     """Write the episode's shownotes.md; a stale verdict is said to be stale."""
     from .verify import binding_status
     ep = Episode(ep_dir)
-    files: EpisodeFiles = read_episode(ep.dir)
-    notes = shownotes(files.script, files.timeline, files.report, files.post,
-                      binding_status(ep.dir, files.report))
-    fsio.write_text(ep.notes, notes)
-    return notes
+    files = notes.read_episode(ep.dir)
+    text = shownotes(files.script, files.timeline, files.report, files.post,
+                     binding_status(ep.dir, files.report))
+    fsio.write_text(ep.notes, text)
+    return text
