@@ -199,6 +199,10 @@ def test_diff_html_marks_numbers_the_public_page_has_none(episode):
     assert '<del><span class="num changed">180</span></del> <ins>108</ins>' in diff_page
     public = (episode / "shownotes.html").read_text(encoding="utf-8")
     assert "180" in public and "<del>" not in public and "diff.html" not in public
+    # one stylesheet, inlined into both pages (each stands alone)
+    css = (ROOT / "pipeline" / "publish" / "templates" / "style.css").read_text().strip()
+    for page in (public, diff_page):
+        assert page.count("<style>") == 1 and page.split("<style>")[1].split("</style>")[0] == css
 
 
 def test_shownotes_html_escapes_everything(evil_episode):
