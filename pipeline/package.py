@@ -26,7 +26,7 @@ def verdict_line(report: dict, binding, labels: dict) -> str | None:
     unverified; nothing when verified."""
     kind, sentence = notes.verdict(report, binding, labels, cause=md_escape)
     if kind == "stale":
-        return f"**{sentence}** {labels['rebuild']}: `{binding.fix}`"
+        return f"**{sentence}** {labels['rebuild']} `{binding.fix}`"
     return None if kind == "ok" else f"**{sentence}**"
 
 

@@ -25,7 +25,7 @@ LABELS = {
            "verified": "Verified: every number was heard as written.",
            "not_verified": "Not verified: some numbers were lost or changed (see the number check).",
            "stale": "Not verified (stale): {cause}; the number check below judged other files.",
-           "rebuild": "Rebuild", "files": "Files", "feed": "Podcast feed", "by": "by",
+           "rebuild": "Rebuild:", "files": "Files", "feed": "Podcast feed", "by": "by",
            "player": "Your browser cannot play this audio; download the MP3."},
     "fr": {"points": "Points clés", "sources": "Sources", "verification": "Vérification des nombres",
            "lint": "Nombres de l'article qui semblent faux", "number": "Nombre", "heard": "Entendu",
@@ -37,7 +37,7 @@ LABELS = {
            "not_verified": "Non vérifié : des nombres ont été perdus ou changés (voir la vérification).",
            "stale": "Non vérifié (périmé) : {cause} ; la vérification ci-dessous jugeait d'autres "
                     "fichiers.",
-           "rebuild": "Reconstruire", "files": "Fichiers", "feed": "Flux du podcast", "by": "par",
+           "rebuild": "Reconstruire :", "files": "Fichiers", "feed": "Flux du podcast", "by": "par",
            "player": "Votre navigateur ne peut pas lire cet audio ; téléchargez le MP3."},
 }
 
