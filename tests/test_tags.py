@@ -15,7 +15,8 @@ from pipeline.audio.ffmpeg import ffmpeg_exe
 from pipeline.errors import InputError
 from pipeline.settings import EpisodeSettings
 from pipeline.synthesize import synthesize
-from pipeline.audio.tags import chapter_list, clean, language_code, read_tags
+from pipeline.audio.tags import clean, id3_chapters, language_code, read_tags
+from pipeline.publish.chapters import chapter_list
 
 TITLE = 'He said "hi" <script>alert(1)</script> & more'
 SCRIPT = {
@@ -133,6 +134,10 @@ def test_bad_cover_is_an_input_error(episode, tmp_path):
 
 
 def test_chapter_list_tiles_the_episode():
-    ch = chapter_list([(3.0, 5.0), (5.6, 9.0)], ["Intro", "A"], 12.0)
-    assert ch == [{"id": "chp0", "title": "Intro", "start_ms": 0, "end_ms": 5600},
-                  {"id": "chp1", "title": "A", "start_ms": 5600, "end_ms": 12000}]
+    """One chapter list (pipeline.publish.chapters) is the source of the ID3 CHAP frames."""
+    timed = [{"id": "intro", "title": "Intro", "start": 3.0}, {"id": "point-1", "title": "A", "start": 5.6}]
+    ch = chapter_list(timed, "en", 12.0)
+    assert ch == [{"title": "Intro", "start": 0.0, "end": 5.6}, {"title": "A", "start": 5.6, "end": 12.0}]
+    assert id3_chapters(ch) == [{"id": "chp0", "title": "Intro", "start_ms": 0, "end_ms": 5600},
+                                {"id": "chp1", "title": "A", "start_ms": 5600, "end_ms": 12000}]
+    assert [c["title"] for c in chapter_list(timed, "fr", 12.0)] == ["Introduction", "A"]
