@@ -21,7 +21,7 @@ from pipeline.errors import InputError
 from pipeline.settings import EpisodeSettings
 from pipeline.synthesize import synthesize
 from pipeline.tts import get_engine
-from pipeline.tts.base import write_wav
+from pipeline.audio.wav import read_wav, write_wav
 
 SR = 44100
 SCRIPT = {
@@ -66,7 +66,7 @@ def speech() -> np.ndarray:
         wav = Path(d) / "s.wav"
         get_engine("espeak").synthesize("Riders took 412 million trips in 2024. Electric bikes lead.",
                                         "en", wav)
-        x, sr = ffmpeg.read_wav(wav)
+        x, sr = read_wav(wav)
     return ffmpeg.to_rate(x, sr)
 
 

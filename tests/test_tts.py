@@ -11,7 +11,8 @@ import pytest
 from .gtts_stub import GttsStub, free_closed_port, make_mp3
 
 from pipeline.errors import EngineError, EngineUnavailable
-from pipeline.tts import REGISTRY, fallback_chain, get_engine, wav_duration, wav_ok
+from pipeline.audio.ffmpeg import duration_s
+from pipeline.tts import REGISTRY, fallback_chain, get_engine, wav_ok
 from pipeline import numbers
 from pipeline.tts.text import NBSP, protect_numbers, spell_numbers, traits
 
@@ -88,7 +89,7 @@ def test_piper_speaks_english(tmp_path):
     get_engine("piper").synthesize(SENTENCE["en"], "en", out)
     assert wav_ok(out)
     assert _wav_info(out) == (1, 2, 22050)
-    assert 1.5 < wav_duration(out) < 6.0
+    assert 1.5 < duration_s(out) < 6.0
     assert not list(tmp_path.glob(".*tmp"))  # atomic: no temp left behind
 
 
@@ -111,7 +112,7 @@ def test_piper_rate_changes_duration(tmp_path):
     e = get_engine("piper")
     e.synthesize(SENTENCE["en"], "en", tmp_path / "slow.wav", rate=0.7)
     e.synthesize(SENTENCE["en"], "en", tmp_path / "fast.wav", rate=1.5)
-    assert wav_duration(tmp_path / "slow.wav") > 1.5 * wav_duration(tmp_path / "fast.wav")
+    assert duration_s(tmp_path / "slow.wav") > 1.5 * duration_s(tmp_path / "fast.wav")
 
 
 def test_piper_has_no_french_by_default(tmp_path):
@@ -127,14 +128,14 @@ def test_espeak_speaks(tmp_path, lang):
     e.synthesize(SENTENCE[lang], lang, out)
     assert wav_ok(out)
     assert _wav_info(out)[:2] == (1, 2)
-    assert 1.5 < wav_duration(out) < 8.0
+    assert 1.5 < duration_s(out) < 8.0
 
 
 def test_espeak_rate_and_unknown_voice(tmp_path):
     e = get_engine("espeak")
     e.synthesize(SENTENCE["en"], "en", tmp_path / "a.wav", rate=1.0)
     e.synthesize(SENTENCE["en"], "en", tmp_path / "b.wav", rate=2.0)
-    assert wav_duration(tmp_path / "b.wav") < 0.7 * wav_duration(tmp_path / "a.wav")
+    assert duration_s(tmp_path / "b.wav") < 0.7 * duration_s(tmp_path / "a.wav")
     assert not e.supports("xx-nope")
     with pytest.raises(EngineUnavailable):
         e.synthesize("hello", "xx-nope", tmp_path / "c.wav")
@@ -178,7 +179,7 @@ def test_gtts_against_stub(tmp_path, stub_mp3, gtts_env):
     for number in ("49,2\u00a0milliards", "95\u00a0%", "1\u00a0000", "12\u00a0500\u00a0000"):
         assert number in joined, (number, sent)
     # the stub answers every part with the same ~1.5 s MP3; they are all decoded
-    assert wav_duration(out) > 1.0 * len(sent)
+    assert duration_s(out) > 1.0 * len(sent)
 
 
 def test_gtts_retries_transient_errors(tmp_path, stub_mp3, gtts_env):

@@ -14,7 +14,8 @@ from ..fsio import atomic_path, write_bytes
 from . import dynamics, master
 from .limiter import ENVELOPE_PAD, segment_peaks
 from .loudness import K_TAIL_S, segment_kweighted
-from .ffmpeg import SAMPLE_RATE, decode, ffmpeg_exe, read_wav, resampled_length, to_rate
+from .ffmpeg import SAMPLE_RATE, decode, ffmpeg_exe, resampled_length, to_rate
+from .wav import read_wav
 
 
 def assemble(

@@ -12,8 +12,8 @@ import os
 import threading
 from pathlib import Path
 
+from ..audio.wav import write_wav
 from ..errors import EngineError, EngineUnavailable
-from .base import write_wav
 
 # espeak-ng/speak_lib.h
 _AUDIO_OUTPUT_SYNCHRONOUS = 2

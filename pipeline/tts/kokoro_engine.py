@@ -16,8 +16,8 @@ import os
 import threading
 from pathlib import Path
 
+from ..audio.wav import write_wav
 from ..errors import EngineError, EngineUnavailable, SetupError
-from .base import write_wav
 
 VOICES = {"fr": "ff_siwis", "en": "af_heart"}
 # espeak-ng language of a Kokoro voice, by the voice's first letter.

@@ -19,10 +19,10 @@ import threading
 from pathlib import Path
 
 from .. import paths
+from ..audio.wav import write_wav
 from ..errors import EngineError, EngineUnavailable
 from ..fsio import atomic_path, json_digest
 from ..threads import build_threads
-from .base import write_wav
 
 log = logging.getLogger(__name__)
 
