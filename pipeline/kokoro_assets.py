@@ -98,7 +98,7 @@ def kokoro_dir(root=None) -> Path:
 def model_parts() -> list[Path]:
     parts = []
     for import_name, dist_name, filename in MODEL_PACKAGES:
-        p = models._package_data(import_name, dist_name, subdir="", what="a part of the Kokoro model") / filename
+        p = models.package_data(import_name, dist_name, subdir="", what="a part of the Kokoro model") / filename
         if not p.is_file():
             raise SetupError(f"{dist_name} is installed but {filename} is missing from it", _REINSTALL_FIX)
         parts.append(p)

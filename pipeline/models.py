@@ -98,7 +98,7 @@ def current_sha(path: Path, record: dict | None) -> tuple[str | None, bool]:
     return sha256_file(path), True
 
 
-def _package_data(import_name: str, dist_name: str, subdir: str = "data",
+def package_data(import_name: str, dist_name: str, subdir: str = "data",
                   what: str = "half of the Whisper base weights") -> Path:
     """The directory holding a weight package's files (`subdir` of the package)."""
     try:
@@ -119,7 +119,7 @@ def source_parts() -> list[Path]:
     """The part files, in order, located through the packages' own data."""
     parts = []
     for import_name, dist_name, filename in PART_PACKAGES:
-        p = _package_data(import_name, dist_name) / filename
+        p = package_data(import_name, dist_name) / filename
         if not p.is_file():
             raise SetupError(f"{dist_name} is installed but {filename} is missing from it", _REINSTALL_FIX)
         parts.append(p)
@@ -128,7 +128,7 @@ def source_parts() -> list[Path]:
 
 def source_sidecars() -> dict[str, Path]:
     import_name, dist_name, _ = PART_PACKAGES[0]
-    data = _package_data(import_name, dist_name)
+    data = package_data(import_name, dist_name)
     out = {}
     for name in SIDECAR_FILES:
         if not (data / name).is_file():
