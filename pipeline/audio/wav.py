@@ -38,6 +38,11 @@ def write_wav(out_wav: str | os.PathLike, pcm16: bytes, sample_rate: int, channe
     return Path(out_wav)
 
 
+def pcm16(samples) -> bytes:
+    """Float samples in [-1, 1] -> 16-bit little-endian PCM bytes (clipped, scaled by 32767)."""
+    return (np.clip(np.asarray(samples, dtype=np.float32), -1.0, 1.0) * 32767.0).astype("<i2").tobytes()
+
+
 def read_wav(path: str | os.PathLike) -> tuple[np.ndarray, int]:
     """PCM WAV -> (mono float64 samples, sample rate); channels are averaged."""
     try:
