@@ -16,7 +16,6 @@ from pipeline.audio import ffmpeg
 from pipeline.audio import limiter
 from pipeline.audio import loudness
 from pipeline.audio import master
-from pipeline.audio.ffmpeg import ffmpeg_exe
 from pipeline.errors import InputError
 from pipeline.settings import EpisodeSettings
 from pipeline.synthesize import synthesize
@@ -42,9 +41,7 @@ def write_script(path: Path, data: dict = SCRIPT) -> Path:
 
 
 def decode_float(mp3: Path, channels: int = 1) -> np.ndarray:
-    raw = subprocess.run([ffmpeg_exe(), "-v", "error", "-i", str(mp3), "-f", "f32le", "-ac", str(channels),
-                          "-ar", str(SR), "-"], capture_output=True, check=True).stdout
-    return np.frombuffer(raw, np.float32).astype(np.float64).reshape(-1, channels)
+    return ffmpeg.decode(mp3, channels, SR).astype(np.float64)
 
 
 def independent_true_peak_db(x: np.ndarray) -> float:
