@@ -335,21 +335,24 @@ class _StateDict:
         """CTranslate2 fuses q/k/v (or k/v) into one projection; Whisper keeps them apart."""
         return np.split(self.get(f"{src}/weight"), n, axis=0), np.split(self.get(f"{src}/bias"), n, axis=0)
 
+    def qkv(self, dst: str, q: tuple, k: tuple, v: tuple) -> None:
+        """Query, key and value projections, each (weight, bias). Whisper's key projection
+        has no bias; a key bias only shifts every score of a query by the same amount,
+        which softmax ignores, so it is dropped."""
+        self.sd[f"{dst}.query.weight"], self.sd[f"{dst}.query.bias"] = q
+        self.sd[f"{dst}.key.weight"] = k[0]
+        self.sd[f"{dst}.value.weight"], self.sd[f"{dst}.value.bias"] = v
+
     def self_attention(self, dst: str, src: str) -> None:
-        (wq, wk, wv), (bq, _bk, bv) = self.split(f"{src}/self_attention/linear_0", 3)
-        # Whisper's key projection has no bias; a key bias only shifts every
-        # score of a query by the same amount, which softmax ignores.
-        self.sd[f"{dst}.attn.query.weight"], self.sd[f"{dst}.attn.query.bias"] = wq, bq
-        self.sd[f"{dst}.attn.key.weight"] = wk
-        self.sd[f"{dst}.attn.value.weight"], self.sd[f"{dst}.attn.value.bias"] = wv, bv
+        (wq, wk, wv), (bq, bk, bv) = self.split(f"{src}/self_attention/linear_0", 3)
+        self.qkv(f"{dst}.attn", (wq, bq), (wk, bk), (wv, bv))
         self.linear(f"{dst}.attn.out", f"{src}/self_attention/linear_1")
         self.norm(f"{dst}.attn_ln", f"{src}/self_attention/layer_norm")
 
     def cross_attention(self, dst: str, src: str) -> None:
-        self.linear(f"{dst}.cross_attn.query", f"{src}/attention/linear_0")
-        (wk, wv), (_bk, bv) = self.split(f"{src}/attention/linear_1", 2)
-        self.sd[f"{dst}.cross_attn.key.weight"] = wk
-        self.sd[f"{dst}.cross_attn.value.weight"], self.sd[f"{dst}.cross_attn.value.bias"] = wv, bv
+        q = self.get(f"{src}/attention/linear_0/weight"), self.get(f"{src}/attention/linear_0/bias")
+        (wk, wv), (bk, bv) = self.split(f"{src}/attention/linear_1", 2)
+        self.qkv(f"{dst}.cross_attn", q, (wk, bk), (wv, bv))
         self.linear(f"{dst}.cross_attn.out", f"{src}/attention/linear_2")
         self.norm(f"{dst}.cross_attn_ln", f"{src}/attention/layer_norm")
 
