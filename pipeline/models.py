@@ -579,12 +579,11 @@ def ensure_checkpoint(root: Path, model_bin_sha: str, old_files: dict, fresh_con
     old = old_files.get(CHECKPOINT_NAME) or {}
     ckpt_sha, _ = current_sha(ckpt_path, old)
     fresh = (
-        ckpt_sha is not None
-        and ckpt_sha == old.get("sha256")
+        ckpt_sha == old.get("sha256")
         and old.get("from_model_bin_sha256") == model_bin_sha
         and fresh_converter
     )
-    if not fresh:
+    if ckpt_sha is None or not fresh:
         say(f"converting to the openai-whisper checkpoint {ckpt_path}")
         t = time.monotonic()
         ckpt_sha = convert(root / CT2_DIRNAME, ckpt_path)
@@ -667,7 +666,8 @@ def resolve_ct2_model(model: str = PROVISIONED_NAME) -> Path:
         raise SetupError(
             f"Whisper model {model!r} for faster-whisper is not available offline ({type(e).__name__}: {e})",
             "only 'base' ships with the project (`make setup`); other sizes need network access "
-            "(faster-whisper downloads them on first use) or the path of a local CTranslate2 model directory given as the model",
+            "(faster-whisper downloads them on first use) or the path of a local CTranslate2 model directory "
+            "given as the model",
         ) from None
 
 
@@ -685,7 +685,8 @@ def resolve_whisper_model(model: str = PROVISIONED_NAME) -> tuple[Path, str | No
         return p, None
     if p.is_dir():
         raise SetupError(f"{p} is a directory; openai-whisper needs a checkpoint file (.pt)",
-                         "give the path of a .pt checkpoint, or use the faster-whisper engine for a CTranslate2 directory")
+                         "give the path of a .pt checkpoint, "
+                         "or use the faster-whisper engine for a CTranslate2 directory")
     import whisper
 
     if model in whisper._MODELS:

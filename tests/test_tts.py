@@ -199,6 +199,25 @@ def test_gtts_gives_up_after_bounded_retries(tmp_path, stub_mp3, gtts_env):
     assert not (tmp_path / "g.wav").exists()
 
 
+def test_gtts_mp3_is_decoded_at_its_own_rate_and_tempo(tmp_path, stub_mp3):
+    from pipeline.tts.gtts_engine import mp3_to_wav
+
+    mp3_to_wav(stub_mp3, tmp_path / "a.wav")
+    mp3_to_wav(stub_mp3, tmp_path / "fast.wav", rate=2.0)
+    assert _wav_info(tmp_path / "a.wav") == (1, 2, 24000)   # the stub's MP3 is 24 kHz mono, like Google's
+    assert duration_s(tmp_path / "a.wav") > 1.0
+    assert duration_s(tmp_path / "fast.wav") == pytest.approx(duration_s(tmp_path / "a.wav") / 2, rel=0.05)
+
+
+def test_gtts_answer_that_is_not_mp3_is_an_engine_error(tmp_path, gtts_env):
+    with GttsStub(b"<html>busy</html>" * 40) as stub:
+        gtts_env.setenv("PIPELINE_GTTS_URL", stub.url)
+        with pytest.raises(EngineError, match="not MP3") as e:
+            get_engine("gtts").synthesize("Hello there.", "en", tmp_path / "g.wav")
+    assert not isinstance(e.value, EngineUnavailable)
+    assert not (tmp_path / "g.wav").exists() and not list(tmp_path.glob(".*.tmp"))
+
+
 def test_gtts_does_not_retry_client_errors(tmp_path, stub_mp3, gtts_env):
     with GttsStub(stub_mp3, statuses=[403]) as stub:
         gtts_env.setenv("PIPELINE_GTTS_URL", stub.url)

@@ -157,6 +157,6 @@ def figures(dyns: list[Dynamics]) -> dict:
 
 def percentiles(x: np.ndarray, names: tuple[str, ...]) -> dict:
     """{"p50": ..., "max": ...} of x, rounded to 0.01; zeros when x is empty."""
-    q = {"min": 0, "max": 100}
-    return {k: round(float(np.percentile(x, q.get(k) if k in q else float(k[1:]))), 2) if len(x) else 0.0
+    q = {"min": 0.0, "max": 100.0}
+    return {k: round(float(np.percentile(x, q[k] if k in q else float(k[1:]))), 2) if len(x) else 0.0
             for k in names}

@@ -20,7 +20,7 @@ from ..fsio import atomic_path
 SAMPLE_WIDTH = 2
 # full scale of each sample width the reader accepts, and its numpy type
 _FULL_SCALE = {1: 128.0, 2: 32768.0, 4: 2147483648.0}
-_DTYPE = {1: np.uint8, 2: "<i2", 4: "<i4"}
+_DTYPE = {1: "u1", 2: "<i2", 4: "<i4"}
 
 
 def write_wav(out_wav: str | os.PathLike, pcm16: bytes, sample_rate: int, channels: int = 1) -> Path:

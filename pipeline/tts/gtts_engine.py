@@ -26,6 +26,7 @@ from .text import protect_numbers
 _url_lock = threading.RLock()
 # decoding a segment's MP3 takes well under a second; a stuck ffmpeg must not hang the build
 DECODE_TIMEOUT_S = 120
+NOT_MP3_FIX = "check PIPELINE_GTTS_URL, or use --engine piper/espeak"
 
 
 def _env_float(name: str, default: float) -> float:
@@ -115,10 +116,12 @@ def mp3_sample_rate(mp3: bytes) -> int:
     from mutagen.mp3 import MP3
 
     try:
-        return int(MP3(io.BytesIO(mp3)).info.sample_rate)
+        info = MP3(io.BytesIO(mp3)).info
     except (MutagenError, ValueError) as e:
-        raise EngineError(f"gTTS answered with audio that is not MP3: {e}",
-                          "check PIPELINE_GTTS_URL, or use --engine piper/espeak") from None
+        raise EngineError(f"gTTS answered with audio that is not MP3: {e}", NOT_MP3_FIX) from None
+    if info is None or not info.sample_rate:
+        raise EngineError("gTTS answered with audio that is not MP3: no MPEG audio frame", NOT_MP3_FIX)
+    return int(info.sample_rate)
 
 
 class GttsEngine:

@@ -75,7 +75,7 @@ class PiperEngine:
             raise EngineUnavailable(f"piper voice file not found: {path}")
         if path not in self._loaded:
             try:
-                from piper import PiperVoice
+                from piper import PiperVoice  # noqa: F401 (only the import: fails when piper-tts is missing)
             except ImportError as e:
                 raise EngineUnavailable(f"piper-tts not installed: {e}", "pip install piper-tts==1.8.0") from e
             try:
