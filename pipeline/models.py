@@ -114,15 +114,30 @@ def package_data(import_name: str, dist_name: str, subdir: str = "data",
     return path
 
 
-def source_parts() -> list[Path]:
-    """The part files, in order, located through the packages' own data."""
+def part_files(packages, fix: str, subdir: str = "data", what: str = "half of the Whisper base weights",
+               ) -> list[Path]:
+    """The part files of (import name, distribution, file name) packages, in order,
+    located through the packages' own data."""
     parts = []
-    for import_name, dist_name, filename in PART_PACKAGES:
-        p = package_data(import_name, dist_name) / filename
+    for import_name, dist_name, filename in packages:
+        p = package_data(import_name, dist_name, subdir, what) / filename
         if not p.is_file():
-            raise SetupError(f"{dist_name} is installed but {filename} is missing from it", _REINSTALL_FIX)
+            raise SetupError(f"{dist_name} is installed but {filename} is missing from it", fix)
         parts.append(p)
     return parts
+
+
+def package_versions(packages, what: str = "half of the Whisper base weights") -> dict[str, str]:
+    """{distribution: installed version} of the weight packages."""
+    try:
+        return {dist_name: metadata.version(dist_name) for _, dist_name, _ in packages}
+    except metadata.PackageNotFoundError as e:
+        raise SetupError(f"the Python package {e.name} ({what}) is not installed", "run `make setup`") from None
+
+
+def source_parts() -> list[Path]:
+    """The Whisper base part files, in order."""
+    return part_files(PART_PACKAGES, _REINSTALL_FIX)
 
 
 def source_sidecars() -> dict[str, Path]:
@@ -137,16 +152,7 @@ def source_sidecars() -> dict[str, Path]:
 
 
 def source_versions() -> dict[str, str]:
-    versions = {}
-    for _, dist_name, _ in PART_PACKAGES:
-        try:
-            versions[dist_name] = metadata.version(dist_name)
-        except metadata.PackageNotFoundError:
-            raise SetupError(
-                f"the Python package {dist_name} (half of the Whisper base weights) is not installed",
-                "run `make setup`",
-            ) from None
-    return versions
+    return package_versions(PART_PACKAGES)
 
 
 def read_manifest(root: Path) -> dict:
