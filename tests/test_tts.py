@@ -51,6 +51,16 @@ def test_registry_has_exactly_the_production_engines():
         assert e.offline is (name != "gtts")
 
 
+def test_every_engine_refuses_empty_text_before_any_work(tmp_path):
+    for name in REGISTRY.names():
+        with pytest.raises(EngineError, match="nothing to speak"):
+            get_engine(name).synthesize(" \n", "en", tmp_path / f"{name}.wav")
+    for name in ("gtts", "piper"):            # the engines that do not clamp the rate
+        with pytest.raises(EngineError, match="rate must be > 0"):
+            get_engine(name).synthesize("Hello.", "en", tmp_path / f"{name}.wav", rate=0)
+    assert not list(tmp_path.iterdir())
+
+
 def test_unknown_engine_lists_valid_names():
     with pytest.raises(EngineError) as exc:
         get_engine("festival")

@@ -1,9 +1,12 @@
-"""The engine interface. Engines write their WAVs with pipeline.audio.wav.write_wav."""
+"""The engine interface and the request checks engines share. Engines write
+their WAVs with pipeline.audio.wav.write_wav."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Protocol, runtime_checkable
+
+from ..errors import EngineError
 
 
 @runtime_checkable
@@ -25,3 +28,12 @@ class TtsEngine(Protocol):
         Raises EngineUnavailable when the engine cannot run here (fall back),
         EngineError for anything else.
         """
+
+
+def check_request(text: str, rate: float | None = None) -> None:
+    """What an engine refuses before any work: empty text, and (engines that do not
+    clamp it) a speaking rate that is not > 0."""
+    if not text.strip():
+        raise EngineError("nothing to speak: empty text")
+    if rate is not None and rate <= 0:
+        raise EngineError(f"rate must be > 0, got {rate}")

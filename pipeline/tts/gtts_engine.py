@@ -21,6 +21,7 @@ import time
 from pathlib import Path
 
 from ..errors import EngineError, EngineUnavailable
+from .base import check_request
 from .text import protect_numbers
 
 _url_lock = threading.RLock()
@@ -200,9 +201,6 @@ class GttsEngine:
         raise AssertionError("unreachable")
 
     def synthesize(self, text: str, lang: str, out_wav: Path, rate: float = 1.0) -> None:
-        if not text.strip():
-            raise EngineError("nothing to speak: empty text")
-        if rate <= 0:
-            raise EngineError(f"rate must be > 0, got {rate}")
+        check_request(text, rate)
         mp3 = self.fetch_mp3(protect_numbers(text, lang), lang)
         mp3_to_wav(mp3, Path(out_wav), rate)

@@ -23,6 +23,7 @@ from ..audio.wav import write_wav
 from ..errors import EngineError, EngineUnavailable
 from ..fsio import atomic_path, json_digest
 from ..threads import build_threads
+from .base import check_request
 
 log = logging.getLogger(__name__)
 
@@ -85,10 +86,7 @@ class PiperEngine:
         return self._loaded[path]
 
     def synthesize(self, text: str, lang: str, out_wav: Path, rate: float = 1.0) -> None:
-        if not text.strip():
-            raise EngineError("nothing to speak: empty text")
-        if rate <= 0:
-            raise EngineError(f"rate must be > 0, got {rate}")
+        check_request(text, rate)
         from piper import SynthesisConfig
 
         with self._lock:
