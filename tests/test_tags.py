@@ -11,7 +11,7 @@ import pytest
 import yaml
 from mutagen.id3 import ID3
 
-from pipeline.audio.ffmpeg import ffmpeg_exe
+from pipeline.audio.ffmpeg import ffmpeg_exe, run_ffmpeg
 from pipeline.errors import InputError
 from pipeline.settings import EpisodeSettings
 from pipeline.synthesize import synthesize
@@ -101,8 +101,7 @@ def test_tags_read_back(episode, tmp_path):
     assert starts == sorted(starts) and len(starts) == 5
     for got, s in zip(starts[1:], tl["segments"][1:]):
         assert abs(got - s["start"]) < 0.002
-    meta = subprocess.run([ffmpeg_exe(), "-v", "error", "-i", str(mp3), "-f", "ffmetadata", "-"],
-                          capture_output=True, text=True, check=True).stdout
+    meta = run_ffmpeg(["-i", str(mp3), "-f", "ffmetadata", "-"], f"cannot read {mp3}").decode("utf-8")
     sections = meta.split("[CHAPTER]")[1:]
     got_titles = [re.search(r"^title=(.*)$", s, re.M).group(1) for s in sections]
     assert got_titles == titles

@@ -114,8 +114,7 @@ def id3_chapters(chapters: list[dict]) -> list[dict]:
 def write_tags(mp3_path: str | os.PathLike, tags: dict, chapters: list[dict] | None = None,
                cover: str | os.PathLike | None = None) -> None:
     """Replace the ID3 tag of `mp3_path` (in place: call it on a temporary file)."""
-    from mutagen.id3 import (CHAP, COMM, CTOC, ID3, TALB, TCON, TDRC, TIT2, TLAN, TPE1, TPE2,
-                             TRCK, CTOCFlags)
+    from mutagen.id3 import CHAP, COMM, CTOC, ID3, TALB, TCON, TDRC, TIT2, TLAN, TPE1, TPE2, TRCK, CTOCFlags
 
     tag = ID3()
     lang = tags.get("language") or "und"
@@ -149,7 +148,7 @@ def write_tags(mp3_path: str | os.PathLike, tags: dict, chapters: list[dict] | N
     order_chapter_frames(mp3_path)
 
 
-def _syncsafe(b: bytes) -> int:
+def _syncsafe(b: bytes | bytearray) -> int:
     return (b[0] << 21) | (b[1] << 14) | (b[2] << 7) | b[3]
 
 
