@@ -49,7 +49,7 @@ def transcribe(out: Path, asr: str, model: str = DEFAULT_ASR_MODEL) -> dict:
     from . import transcribe as asr_stage
 
     lang = condense_stage.load_script(out / SCRIPT)["language"]
-    with progress.stage("transcribe", unit="s", label=step("transcribe", f"(asr={asr}, model={model})")):
+    with progress.stage("transcribe", unit="s of audio", label=step("transcribe", f"(asr={asr}, model={model})")):
         return asr_stage.transcribe_episode(out / AUDIO, out / TIMELINE, out / TRANSCRIPT, lang,
                                             engine=asr, model=model)
 

@@ -166,8 +166,11 @@ class Stage:
         """'7/7 segments', '41.2/41.2 s': the count, when there is something to count."""
         if not self.total:
             return ""
-        fmt = (lambda v: f"{v:.1f}") if self.unit == "s" else (lambda v: f"{v:.0f}")
-        return f"{fmt(min(self.done, self.total))}/{fmt(self.total)} {self.unit}".rstrip()
+        whole = float(self.total).is_integer() and float(self.done).is_integer()
+        fmt = (lambda v: f"{v:.0f}") if whole else (lambda v: f"{v:.1f}")
+        done = min(self.done, self.total)
+        count = fmt(self.total) if done >= self.total else f"{fmt(done)}/{fmt(self.total)}"
+        return f"{count} {self.unit}".rstrip()
 
     def final_line(self) -> str:
         what = ", ".join(n for n in [self.amount(), *self.notes] if n)
@@ -253,7 +256,7 @@ def stage(name: str, total: float | None = None, unit: str = "", label: str | No
                 stream.write(CLEAR_LINE)
                 stream.flush()
             if bar.depth == 0:
-                _timings.append((name, bar.elapsed, ", ".join(n for n in [bar.amount(), *bar.notes] if n)))
+                _timings.append((name, bar.elapsed, bar.amount()))
         if ok:
             log.info(bar.final_line())
         if _stack:

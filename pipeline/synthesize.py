@@ -358,7 +358,7 @@ def synthesize(
         "audio_sha256": file_sha256(out_dir / "episode.mp3"),
     }
     write_json(out_dir / "timeline.json", timeline)
-    bar.note(f"{timeline['resynthesized']} new, {timeline['duration']:.1f} s ({used}), "
+    bar.note(f"{timeline['resynthesized']} new, episode {timeline['duration']:.1f} s ({used}), "
              f"{loudness.get('integrated_lufs')} LUFS, {loudness.get('true_peak_dbtp')} dBTP")
     return timeline
 

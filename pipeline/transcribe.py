@@ -133,7 +133,7 @@ def transcribe(
     cached = transcript is not None
     if cached:
         transcript["audio_sha256"] = sha     # the key holds this hash: heard from this audio
-        log.info("transcript cache hit for %s (%s, %s, %s): %s", audio_path, engine, model, language, cpath)
+        log.debug("transcript cache hit for %s (%s, %s, %s): %s", audio_path, engine, model, language, cpath)
         progress.current().note("cached")
     else:
         asr = get_engine(engine, model)
@@ -141,7 +141,7 @@ def transcribe(
         transcript["audio_sha256"] = sha
         if use_cache:
             write_json(cpath, transcript)
-        log.info("transcribed %s with %s (%s): %d segments", audio_path, engine, model, len(transcript["segments"]))
+        log.debug("transcribed %s with %s (%s): %d segments", audio_path, engine, model, len(transcript["segments"]))
 
     write_json(out_path, transcript)
     return {**transcript, "cached": cached}
@@ -356,7 +356,7 @@ def transcribe_episode(
 
     cached = _load_cached(cpath, engine) if use_cache else None
     if cached is not None:
-        log.info("transcript cache hit for %s: %s", audio_path, cpath)
+        log.debug("transcript cache hit for %s: %s", audio_path, cpath)
         say("cached")
         if timeline:   # fill the per-segment cache if this transcript came from elsewhere
             missing = [i for i, k in enumerate(keys) if not segment_cache_path(k, cache_dir).exists()]
@@ -425,7 +425,7 @@ def transcribe_episode(
     if use_cache:
         write_json(cpath, transcript)
     write_json(out_path, transcript)
-    log.info("transcribed %s incrementally: %s", audio_path, transcript["incremental"])
+    log.debug("transcribed %s incrementally: %s", audio_path, transcript["incremental"])
     return {**transcript, "cached": not changed}
 
 
