@@ -456,7 +456,8 @@ def cmd_setup(args) -> int:
 def cmd_engines(args) -> int:
     """The list asked for: stdout."""
     from .asr import REGISTRY as ASR
-    from .tts import CHECKED_LANGS, REGISTRY as TTS, describe, fallback_chain
+    from .tts import CHECKED_LANGS, describe, fallback_chain
+    from .tts import REGISTRY as TTS
     print("tts:", ", ".join(TTS.names()))
     for name in TTS.names():
         print("  " + describe(name))
@@ -488,7 +489,7 @@ def raise_missing(path: Path):
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if "numbers" in argv[:2] and set(argv[:argv.index("numbers")]) <= VERBOSITY_FLAGS:
-        from .numbers.cli import main as numbers_main   # light: no speech engines
+        from .numbers.cli import main as numbers_main  # light: no speech engines
         try:
             return numbers_main(argv[argv.index("numbers") + 1:])
         except BrokenPipeError:      # `numbers extract ... | head`, as for every command

@@ -31,8 +31,8 @@ import shutil
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 from .text import sanitize
 
@@ -48,7 +48,7 @@ log = logging.getLogger(LOGGER)
 
 _lock = threading.RLock()
 _state = {"mode": OFF}
-_stack: list["Stage"] = []
+_stack: list[Stage] = []
 _timings: list[tuple[str, float, str]] = []    # top-level stages: (name, seconds, what was done)
 
 
@@ -105,7 +105,7 @@ class StderrHandler(logging.Handler):
             elif record.levelno < logging.INFO:
                 text = f"debug: {record.name}: {text}"
             write_line(text, self.stream)
-        except Exception:  # logging must never break the work it reports on
+        except Exception:  # noqa: BLE001 -- logging must never break the work it reports on
             self.handleError(record)
 
 
@@ -169,7 +169,7 @@ class Stage:
         whole = float(self.total).is_integer() and float(self.done).is_integer()
         fmt = (lambda v: f"{v:.0f}") if whole else (lambda v: f"{v:.1f}")
         done = min(self.done, self.total)
-        count = fmt(self.total) if done >= self.total else f"{fmt(done)}/{fmt(self.total)}"
+        count = fmt(self.total) if done >= self.total - 1e-6 else f"{fmt(done)}/{fmt(self.total)}"
         return f"{count} {self.unit}".rstrip()
 
     def final_line(self) -> str:

@@ -11,9 +11,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
+import logging
 import os
 import re
-import sys
 import urllib.parse
 from pathlib import Path
 
@@ -234,7 +234,7 @@ def publish_episode(ep_dir: str | os.PathLike, config=None) -> dict[str, Path]:
     out: dict[str, Path] = {}
     binding = binding_status(ep)
     if binding.stale:
-        print(f"publish: {ep.name}: {binding.message}", file=sys.stderr)
+        logging.getLogger(__name__).warning(f"publish: {ep.name}: {binding.message}")
     else:
         if (ep / TRANSCRIPT).exists():
             out.update(captions(ep, speaker=None))
