@@ -38,7 +38,7 @@ from .text import sanitize
 
 LOGGER = "pipeline"
 OFF, LINES, BARS = "off", "lines", "bars"
-BAR_WIDTH = 24
+BAR_WIDTH = 16
 REDRAW_SECONDS = 0.1      # at most ten redraws a second: a bar must not slow the work
 TICK_SECONDS = 0.5        # the elapsed time moves even while no unit is done (a model loading)
 SPINNER = "|/-\\"
@@ -170,7 +170,9 @@ class Stage:
         fmt = (lambda v: f"{v:.0f}") if whole else (lambda v: f"{v:.1f}")
         done = min(self.done, self.total)
         count = fmt(self.total) if done >= self.total - 1e-6 else f"{fmt(done)}/{fmt(self.total)}"
-        return f"{count} {self.unit}".rstrip()
+        unit = self.unit[:-1] if self.total == 1 and self.unit.endswith("s") and " " not in self.unit \
+            else self.unit    # "1 segment"
+        return f"{count} {unit}".rstrip()
 
     def final_line(self) -> str:
         what = ", ".join(n for n in [self.amount(), *self.notes] if n)
@@ -182,7 +184,7 @@ class Stage:
         if self.total:
             share = min(self.done / self.total, 1.0)
             filled = int(share * BAR_WIDTH)
-            gauge = f"[{'#' * filled}{'.' * (BAR_WIDTH - filled)}] {share:4.0%}"
+            gauge = f"[{'#' * filled}{'.' * (BAR_WIDTH - filled)}]"
         else:
             gauge = f"[{SPINNER[int(self.elapsed / TICK_SECONDS) % len(SPINNER)]}]"
         parts = [("  " * self.depth) + self.label, gauge, self.amount(), clock, self.activity]
