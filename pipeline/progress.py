@@ -43,6 +43,8 @@ REDRAW_SECONDS = 0.1      # at most ten redraws a second: a bar must not slow th
 TICK_SECONDS = 0.5        # the elapsed time moves even while no unit is done (a model loading)
 SPINNER = "|/-\\"
 CLEAR_LINE = "\r\033[K"
+# Messages that already say what they are ("note: ...") get no "warning: " in front.
+SELF_NAMED = ("warning", "error", "note", "interrupted")
 
 log = logging.getLogger(LOGGER)
 
@@ -100,7 +102,7 @@ class StderrHandler(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         try:
             text = sanitize(record.getMessage())
-            if record.levelno >= logging.WARNING and not text.startswith(("warning", "error")):
+            if record.levelno >= logging.WARNING and not text.startswith(SELF_NAMED):
                 text = f"{record.levelname.lower()}: {text}"
             elif record.levelno < logging.INFO:
                 text = f"debug: {record.name}: {text}"

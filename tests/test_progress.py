@@ -86,6 +86,14 @@ def test_quiet_shows_errors_only():
     assert out.getvalue() == "error: something broke\n"
 
 
+def test_warnings_are_named_once():
+    out = io.StringIO()
+    progress.configure(0, stream=out)
+    logging.getLogger("pipeline.config").warning("note: no podcast.yaml here")
+    logging.getLogger("pipeline.feed").warning("feed: leaving out x")
+    assert out.getvalue() == "note: no podcast.yaml here\nwarning: feed: leaving out x\n"
+
+
 def test_verbose_says_when_each_stage_starts():
     out = io.StringIO()
     run_stages(out, verbosity=1)
