@@ -203,3 +203,16 @@ def test_no_color_and_force_color(monkeypatch, env, tty, colour):
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     assert use_colour(Terminal() if tty else io.StringIO()) is colour
+
+
+def test_an_unconfigured_process_shows_no_progress():
+    """Batch workers (spawned processes) never call configure: no bar, no stage line,
+    even on a terminal; a warning still gets through."""
+    code = ("import logging, sys; from pipeline import progress\n"
+            "sys.stderr.isatty = lambda: True\n"
+            "with progress.stage('transcribe', unit='s') as bar:\n"
+            "    bar.add_total(3); bar.advance(3)\n"
+            "logging.getLogger('pipeline.synthesize').warning('falling back to piper')\n")
+    r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert r.stderr == "falling back to piper\n"
