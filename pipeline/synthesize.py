@@ -217,7 +217,8 @@ def synthesize(
     """
     from .audio.assemble import assemble_full  # numpy/ffmpeg only when we get this far
     from .audio.dynamics import VERSION as DYNAMICS_VERSION
-    from .audio.tags import chapter_list, episode_tags, write_tags
+    from .audio.tags import episode_tags, id3_chapters, write_tags
+    from .publish.chapters import chapter_list
 
     settings = settings or EpisodeSettings()
     pause_ms = settings.pause_ms if pause_ms is None else pause_ms
@@ -315,7 +316,8 @@ def synthesize(
 
         def tag_it(tmp: Path, result) -> None:
             # chapter times are known once mastered (intro music shifts the speech)
-            chapters.extend(chapter_list(result.times, [r["title"] for r in rows], result.duration))
+            timed = [{**r, "start": start} for r, (start, _) in zip(rows, result.times)]
+            chapters.extend(id3_chapters(chapter_list(timed, lang, result.duration)))
             write_tags(tmp, tags, chapters, settings.cover)
 
         result = assemble_full(

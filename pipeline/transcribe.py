@@ -260,29 +260,22 @@ def _transcribe_cut(asr, audio_path: Path, lo: float, hi: float, language: str,
     """Transcribe [lo, hi) s of the episode; times shifted back to the episode."""
     import os
     import tempfile
-    import wave
-
-    import numpy as np
 
     from .asr.audio import SAMPLE_RATE, load_audio
+    from .audio.wav import pcm16, write_wav
 
     audio = load_audio(audio_path, start_s=lo, end_s=hi)   # decodes no further than hi
-    pcm = (np.clip(audio, -1.0, 1.0) * 32767.0).astype("<i2")
     tmp_dir = Path(cache_dir if cache_dir is not None else paths.CACHE_DIR) / "tmp"
     tmp_dir.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(dir=tmp_dir, prefix="cut-", suffix=".wav")
     os.close(fd)
     tmp = Path(name)
     try:
-        with wave.open(str(tmp), "wb") as w:
-            w.setnchannels(1)
-            w.setsampwidth(2)
-            w.setframerate(SAMPLE_RATE)
-            w.writeframes(pcm.tobytes())
+        write_wav(tmp, pcm16(audio), SAMPLE_RATE)
         part = asr.transcribe(tmp, language)
     finally:
         tmp.unlink(missing_ok=True)
-    length = len(pcm) / SAMPLE_RATE   # Whisper's times may overshoot the cut a little
+    length = len(audio) / SAMPLE_RATE   # Whisper's times may overshoot the cut a little
     for seg in part["segments"]:
         seg["end"] = min(seg["end"], length)
         seg["start"] = min(seg["start"], seg["end"])

@@ -36,13 +36,11 @@ def isolated_cache(tmp_path, monkeypatch):
 @pytest.fixture(scope="session")
 def mp3(tmp_path_factory):
     """A real 3-second MP3 (sine), made with the ffmpeg from imageio-ffmpeg."""
-    import subprocess
-
-    import imageio_ffmpeg
+    from pipeline.audio.ffmpeg import run_ffmpeg
 
     out = tmp_path_factory.mktemp("audio") / "sine.mp3"
-    subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-nostdin", "-loglevel", "error", "-f", "lavfi",
-                    "-i", "sine=frequency=440:duration=3", "-b:a", "64k", str(out)], check=True)
+    run_ffmpeg(["-f", "lavfi", "-i", "sine=frequency=440:duration=3", "-b:a", "64k", str(out)],
+               "cannot make the test MP3")
     return out
 
 
