@@ -20,17 +20,6 @@ class Terminal(io.StringIO):
         return True
 
 
-@pytest.fixture(autouse=True)
-def restore_logging():
-    """configure() changes the process's logging: put it back for the other tests."""
-    root = logging.getLogger(progress.LOGGER)
-    saved = (root.handlers[:], root.level, root.propagate, progress.mode())
-    yield
-    root.handlers[:], root.level, root.propagate = saved[:3]
-    progress._state["mode"] = saved[3]
-    progress.clear_timings()
-
-
 def run_stages(stream, verbosity=0):
     mode = progress.configure(verbosity, stream=stream)
     progress.clear_timings()
