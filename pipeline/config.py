@@ -12,9 +12,9 @@ pipeline.paths (PIPELINE_MODELS_DIR, PIPELINE_CACHE_DIR).
 
 from __future__ import annotations
 
+import logging
 import os
 import re
-import sys
 import uuid
 from pathlib import Path
 from typing import Any, NoReturn
@@ -142,8 +142,8 @@ def show_config(config=None) -> dict:
     cwd = str(Path.cwd())
     if cwd not in _noted:
         _noted.add(cwd)
-        print(f"note: no {CONFIG_NAME} in {cwd}: default show settings "
-              f"(`podcast-pipeline init` writes one)", file=sys.stderr)
+        logging.getLogger(__name__).warning(f"note: no {CONFIG_NAME} in {cwd}: default show "
+                                            "settings (`podcast-pipeline init` writes one)")
     return complete(dict(DEFAULTS))
 
 

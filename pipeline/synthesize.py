@@ -13,13 +13,13 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import logging
 import re
-import sys
 from collections import Counter
 from pathlib import Path
 from typing import Callable
 
-from . import condense, paths
+from . import condense, paths, progress
 from .contracts import Script, Segment
 from .errors import EngineError, EngineUnavailable, InputError, UnsupportedLanguage
 from .fsio import json_digest, read_json, sha256_file, write_json
@@ -66,8 +66,11 @@ TAKE_RATE = 0.94   # speed factor of each further take of a segment (heal's "ano
 ASSEMBLY_FORMAT = 2
 
 
-def print_to_stderr(msg: str) -> None:
-    print(msg, file=sys.stderr, flush=True)
+log = logging.getLogger(__name__)
+
+
+def log_event(msg: str) -> None:
+    log.warning(msg)     # the events are fallbacks: the episode is not spoken as asked
 
 
 def spell_kinds(engine: str, lang: str) -> frozenset[str]:
@@ -193,7 +196,7 @@ def synthesize(
     out_dir: Path,
     engine: str = "gtts",
     pause_ms: int | None = None,
-    on_event: Event = print_to_stderr,
+    on_event: Event = log_event,
     rate: float | None = None,
     cache_dir: Path | None = None,
     settings: EpisodeSettings | None = None,
@@ -243,11 +246,11 @@ def synthesize(
         dead[engine] = fallback_reason = f"{engine} has no voice for {lang!r}"
         on_event(f"{fallback_reason}; falling back to {chain[0]}")
 
-    progress = sys.stderr.isatty()
+    bar = progress.current()
+    bar.add_total(len(segs))
     rows, wavs = [], []
-    for i, seg in enumerate(segs, 1):
-        if progress:
-            on_event(f"synthesizing {i}/{len(segs)} ({seg['id']}) ...")
+    for seg in segs:
+        bar.status(seg["id"])
         ov = (overrides or {}).get(seg["id"]) or {}
         seg_rate = override_rate(ov, rate)
         seg_chain = chain
@@ -280,6 +283,7 @@ def synthesize(
                 "connect to the network for gtts, or check the offline voices (make setup)",
             )
         wavs.append(wav)
+        bar.advance()
         # audio_key: identity of this segment's raw speech (pipeline.transcribe reuses
         # the words heard in it while it stays the same)
         rows.append({"id": seg["id"], "title": seg["title"], "text": seg["text"], "spoken": spoken,
@@ -306,11 +310,9 @@ def synthesize(
     if old is not None:
         times = [(s["start"], s["end"]) for s in old["segments"]]
         duration, loudness, music, chapters = old["duration"], old["loudness"], old.get("music", {}), old["chapters"]
-        if progress:
-            on_event("episode.mp3 is up to date (same audio, settings and tags)")
+        bar.note("episode.mp3 up to date")
     else:
-        if progress:
-            on_event("mastering and encoding episode.mp3 ...")
+        bar.status("mastering and encoding episode.mp3")
         chapters: list[dict] = []
 
         def tag_it(tmp: Path, result) -> None:
@@ -359,10 +361,8 @@ def synthesize(
         "audio_sha256": file_sha256(out_dir / "episode.mp3"),
     }
     write_json(out_dir / "timeline.json", timeline)
-    if progress:
-        on_event(f"synthesized {len(rows)} segments ({timeline['resynthesized']} new), "
-                 f"{timeline['duration']:.1f} s ({used}), {loudness.get('integrated_lufs')} LUFS, "
-                 f"{loudness.get('true_peak_dbtp')} dBTP")
+    bar.note(f"{timeline['resynthesized']} new, episode {timeline['duration']:.1f} s ({used}), "
+             f"{loudness.get('integrated_lufs')} LUFS, {loudness.get('true_peak_dbtp')} dBTP")
     return timeline
 
 

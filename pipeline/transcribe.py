@@ -48,7 +48,7 @@ import logging
 import sys
 from pathlib import Path
 
-from . import paths
+from . import paths, progress
 from .asr import DECODE_SETTINGS, DEFAULT_ENGINE, DEFAULT_MODEL, REGISTRY, check_audio, get_engine
 from .fsio import json_digest, read_json, sha256_file, write_json
 
@@ -120,12 +120,11 @@ def transcribe(
 
     The written transcript is the engine's dict plus "audio_sha256". The
     returned dict has one more key, "cached": True when it came from the cache
-    (no model was loaded), False when an engine ran. Progress goes to stderr
-    only when stderr is a terminal.
+    (no model was loaded), False when an engine ran. Progress: the open
+    pipeline.progress stage (the engine advances it by audio seconds).
     """
     audio_path = check_audio(Path(audio_path))
     REGISTRY.check(engine)  # unknown engine: EngineError listing the valid ones, before hashing
-    progress = sys.stderr.isatty()
     sha = audio_sha256(audio_path)
     key = cache_key(sha, engine, model, language)
     cpath = cache_path(key, cache_dir)
@@ -134,18 +133,15 @@ def transcribe(
     cached = transcript is not None
     if cached:
         transcript["audio_sha256"] = sha     # the key holds this hash: heard from this audio
-        log.info("transcript cache hit for %s (%s, %s, %s): %s", audio_path, engine, model, language, cpath)
-        if progress:
-            print(f"transcribe: {audio_path.name}: cached ({engine}, {model})", file=sys.stderr, flush=True)
+        log.debug("transcript cache hit for %s (%s, %s, %s): %s", audio_path, engine, model, language, cpath)
+        progress.current().note("cached")
     else:
-        if progress:
-            print(f"transcribe: {audio_path.name} with {engine} ({model}, {language})...", file=sys.stderr, flush=True)
         asr = get_engine(engine, model)
-        transcript = asr.transcribe(audio_path, language, progress=progress)
+        transcript = asr.transcribe(audio_path, language)
         transcript["audio_sha256"] = sha
         if use_cache:
             write_json(cpath, transcript)
-        log.info("transcribed %s with %s (%s): %d segments", audio_path, engine, model, len(transcript["segments"]))
+        log.debug("transcribed %s with %s (%s): %d segments", audio_path, engine, model, len(transcript["segments"]))
 
     write_json(out_path, transcript)
     return {**transcript, "cached": cached}
@@ -276,7 +272,7 @@ def _transcribe_cut(asr, audio_path: Path, lo: float, hi: float, language: str,
     tmp = Path(name)
     try:
         write_wav(tmp, pcm16(audio), SAMPLE_RATE)
-        part = asr.transcribe(tmp, language, progress=False)
+        part = asr.transcribe(tmp, language)
     finally:
         tmp.unlink(missing_ok=True)
     length = len(audio) / SAMPLE_RATE   # Whisper's times may overshoot the cut a little
@@ -337,13 +333,11 @@ def transcribe_episode(
     """
     audio_path = check_audio(Path(audio_path))
     REGISTRY.check(engine)
-    progress = sys.stderr.isatty()
     sha = audio_sha256(audio_path)
     cpath = cache_path(cache_key(sha, engine, model, language), cache_dir)
     timeline = _usable_timeline(timeline_path, sha) if use_cache else None
     ids = [s["id"] for s in timeline["segments"]] if timeline else []
-    say = (lambda m: print(f"transcribe: {audio_path.name}: {m}", file=sys.stderr, flush=True)) if progress \
-        else (lambda m: None)
+    say = progress.current().note
 
     windows = keys = None
     if timeline:
@@ -355,8 +349,8 @@ def transcribe_episode(
 
     cached = _load_cached(cpath, engine) if use_cache else None
     if cached is not None:
-        log.info("transcript cache hit for %s: %s", audio_path, cpath)
-        say(f"cached ({engine}, {model})")
+        log.debug("transcript cache hit for %s: %s", audio_path, cpath)
+        say("cached")
         if timeline:   # fill the per-segment cache if this transcript came from elsewhere
             missing = [i for i, k in enumerate(keys) if not segment_cache_path(k, cache_dir).exists()]
             if missing:
@@ -369,8 +363,8 @@ def transcribe_episode(
 
     if not timeline:
         asr = get_engine(engine, model)
-        say(f"whole episode with {engine} ({model}, {language})...")
-        transcript = asr.transcribe(audio_path, language, progress=progress)
+        say("whole episode")
+        transcript = asr.transcribe(audio_path, language)
         transcript["audio_sha256"] = sha
         transcript["incremental"] = {"reused": [], "transcribed": ids, "episode_cache": False}
         if use_cache:
@@ -388,8 +382,8 @@ def transcribe_episode(
 
     asr = get_engine(engine, model) if changed else None
     if len(changed) > max_changed_share * len(segs):
-        say(f"whole episode with {engine} ({model}, {language}): {len(changed)}/{len(segs)} segments new")
-        whole = asr.transcribe(audio_path, language, progress=progress)
+        say(f"whole episode ({len(changed)}/{len(segs)} segments new)")
+        whole = asr.transcribe(audio_path, language)
         transcript = {**whole, "audio_sha256": sha,
                       "incremental": {"reused": [], "transcribed": ids, "episode_cache": False}}
         _store_segments(split_by_windows(whole["segments"], windows), range(len(segs)), timeline, keys, cache_dir)
@@ -403,7 +397,7 @@ def transcribe_episode(
                     runs.append([i])
             for run in runs:
                 lo, hi = windows[run[0]][0], windows[run[-1]][1]
-                say(f"segment(s) {', '.join(ids[i] for i in run)} ({lo:.1f}-{hi:.1f} s) with {engine} ({model})")
+                say(f"{', '.join(ids[i] for i in run)} again ({lo:.1f}-{hi:.1f} s)")
                 part = _transcribe_cut(asr, audio_path, lo, hi, language, cache_dir)
                 split = split_by_windows(part["segments"], windows)
                 for i in run:
@@ -424,7 +418,7 @@ def transcribe_episode(
     if use_cache:
         write_json(cpath, transcript)
     write_json(out_path, transcript)
-    log.info("transcribed %s incrementally: %s", audio_path, transcript["incremental"])
+    log.debug("transcribed %s incrementally: %s", audio_path, transcript["incremental"])
     return {**transcript, "cached": not changed}
 
 

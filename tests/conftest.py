@@ -1,3 +1,4 @@
+import logging
 import os
 import socket
 from pathlib import Path
@@ -66,3 +67,16 @@ def seal(ep: Path) -> Path:
     report["inputs"] = input_hashes(Episode(ep))
     (ep / "verify.json").write_text(json.dumps(report))
     return ep
+
+
+@pytest.fixture(autouse=True)
+def restore_logging():
+    """cli.main configures the process's logging (pipeline.progress): put it back, so
+    a test's warnings reach caplog whatever ran before it."""
+    from pipeline import progress
+    root = logging.getLogger(progress.LOGGER)
+    saved = (root.handlers[:], root.level, root.propagate, progress.mode())
+    yield
+    root.handlers[:], root.level, root.propagate = saved[:3]
+    progress._state["mode"] = saved[3]
+    progress.clear_timings()

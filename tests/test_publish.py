@@ -349,7 +349,7 @@ def test_serve_prints_urls_and_stops(episode, capsys):
     assert out == [f"http://127.0.0.1:{port}/feed.xml", f"http://127.0.0.1:{port}/sample/shownotes.html"]
 
 
-def test_serve_withholds_the_notes_of_a_stale_episode(episode, capsys):
+def test_serve_withholds_the_notes_of_a_stale_episode(episode, caplog):
     shownotes.publish_episode(episode, None)
     script = yaml.safe_load((episode / "script.yaml").read_text())
     script["points"][1]["text"] = "The city added 190 kilometres of lanes."      # edited after verify
@@ -360,7 +360,7 @@ def test_serve_withholds_the_notes_of_a_stale_episode(episode, capsys):
             assert resp.status == 409 and b"script.yaml changed" in body, name
         resp, _ = raw_get(port, "/sample/episode.mp3")
         assert resp.status == 200
-    assert "sample: its show notes are withheld" in capsys.readouterr().err
+    assert "sample: its show notes are withheld" in caplog.text
 
 
 def test_serve_binds_loopback_only(episode):

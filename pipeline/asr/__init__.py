@@ -57,7 +57,8 @@ class AsrEngine(Protocol):
 
     def __init__(self, model: str = DEFAULT_MODEL) -> None: ...
 
-    def transcribe(self, audio: Path, language: str, *, progress: bool = False) -> Transcript: ...
+    # progress: the engine advances pipeline.progress.current() by audio seconds
+    def transcribe(self, audio: Path, language: str) -> Transcript: ...
 
 
 REGISTRY: Registry[AsrEngine] = Registry("ASR")

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import io
-import sys
+import logging
 import unicodedata
 from pathlib import Path
 
@@ -38,8 +38,8 @@ def show_artwork(cfg: dict, episodes_dir: str | Path) -> str:
     if is_http_url(art):
         local = Path(episodes_dir) / art[len(cfg["base_url"]):]
         if art.startswith(cfg["base_url"]) and not local.is_file():
-            print(f"warning: artwork {art} is served from {local}, which does not exist: "
-                  "podcast apps will get a 404 (unset artwork to have one drawn)", file=sys.stderr)
+            logging.getLogger(__name__).warning(f"artwork {art} is served from {local}, which does not exist: "
+                  "podcast apps will get a 404 (unset artwork to have one drawn)")
         return art
     if art:
         name = copy_cover(art, Path(episodes_dir), "artwork").name

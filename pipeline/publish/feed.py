@@ -14,9 +14,9 @@ episode's slug makes it a new episode for podcast apps.
 from __future__ import annotations
 
 import email.utils
+import logging
 import os
 import re
-import sys
 import uuid
 import xml.etree.ElementTree as ET
 from datetime import datetime, timezone
@@ -85,8 +85,8 @@ def pub_date(ep: Path, post: dict | None) -> datetime:
             d = datetime.fromisoformat(date.strip().replace("Z", "+00:00"))
             return d if d.tzinfo else d.replace(tzinfo=timezone.utc)
         except ValueError:
-            print(f"warning: {ep / POST}: date {date!r} is not ISO 8601; "
-                  "using the mp3's modification time", file=sys.stderr)
+            logging.getLogger(__name__).warning(f"{ep / POST}: date {date!r} is not ISO 8601; "
+                  "using the mp3's modification time")
     return datetime.fromtimestamp((ep / AUDIO).stat().st_mtime, tz=timezone.utc)
 
 
@@ -311,19 +311,18 @@ def _listed(ep: Path, cfg: dict, build_assets: bool) -> dict | None:
     try:
         info = episode_info(ep, cfg)
     except CorruptFile as e:      # one broken folder never takes the whole feed down
-        print(f"feed: leaving out {ep.name}: {e.cause}; fix: {e.fix}", file=sys.stderr)
+        logging.getLogger(__name__).warning(f"feed: leaving out {ep.name}: {e.cause}; fix: {e.fix}")
         return None
     if info["binding"].stale:
-        print(f"feed: leaving out {ep.name}: {info['binding'].message}", file=sys.stderr)
+        logging.getLogger(__name__).warning(f"feed: leaving out {ep.name}: {info['binding'].message}")
         if build_assets:
             shownotes_html(ep, cfg)
         return None
     if cfg["require_verified"] and not info["verified"]:
-        print(f"feed: leaving out {ep.name}: not verified (require_verified in podcast.yaml)",
-              file=sys.stderr)
+        logging.getLogger(__name__).warning(f"feed: leaving out {ep.name}: not verified (require_verified in podcast.yaml)")
         return None
     if (note := album_note(ep, info["show"])) is not None:
-        print(note, file=sys.stderr)
+        logging.getLogger(__name__).warning(note)
     if build_assets:
         publish_episode(ep, cfg)
         info["image"] = episode_image(ep, cfg, info["cover"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import email.utils
 import io
+import logging
 import os
 import posixpath
 import re
@@ -257,9 +258,8 @@ def serve(directory: str | os.PathLike = "episodes", port: int = 8000, on_ready=
     server = make_server(directory, port)
     port = server.server_address[1]
     for slug, why in server.stale.items():
-        print(f"serve: {slug}: its show notes are withheld (HTTP 409): {why}", file=sys.stderr)
-    print(f"serving {Path(directory).resolve()} on http://127.0.0.1:{port}/ (Ctrl-C stops)",
-          file=sys.stderr)
+        logging.getLogger(__name__).warning(f"serve: {slug}: its show notes are withheld (HTTP 409): {why}")
+    logging.getLogger(__name__).info(f"serving {Path(directory).resolve()} on http://127.0.0.1:{port}/ (Ctrl-C stops)")
     for url in site_urls(Path(directory), port):
         print(f"  {url}")
     sys.stdout.flush()
@@ -268,6 +268,6 @@ def serve(directory: str | os.PathLike = "episodes", port: int = 8000, on_ready=
     try:
         server.serve_forever()
     except KeyboardInterrupt:
-        print("stopped", file=sys.stderr)
+        logging.getLogger(__name__).info("stopped")
     finally:
         server.server_close()

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import logging
 import os
-import sys
 from pathlib import Path
 
 from .. import fsio
@@ -106,7 +106,7 @@ def publish_episode(ep_dir: str | os.PathLike, config=None) -> dict[str, Path]:
     out: dict[str, Path] = {}
     binding = binding_status(ep)
     if binding.stale:
-        print(f"publish: {ep.name}: {binding.message}", file=sys.stderr)
+        logging.getLogger(__name__).warning(f"publish: {ep.name}: {binding.message}")
     else:
         if (ep / TRANSCRIPT).exists():
             out.update(captions(ep, speaker=None))
