@@ -10,6 +10,7 @@ from pathlib import Path
 
 from . import fsio, numbers
 from .condense import load_script, segments
+from .contracts import Segment
 from .episode import Episode
 from .publish.pages import render
 from .report import use_colour
@@ -53,7 +54,7 @@ def diff_segment(script_text: str, heard_text: str, spans) -> list[Op]:
     return ops
 
 
-def episode_diff(ep: Path) -> list[tuple[dict, list[Op]]]:
+def episode_diff(ep: Path) -> list[tuple[Segment, list[Op]]]:
     files = Episode(ep)
     script = load_script(files.script)
     timeline = fsio.read_json(files.timeline)

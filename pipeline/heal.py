@@ -21,6 +21,7 @@ from typing import Callable
 
 from . import fsio
 from .condense import load_script, segments
+from .contracts import Script
 
 OVERRIDES = "overrides.json"
 SLOW_RATE = 0.85
@@ -46,7 +47,7 @@ def text_key(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-def load_overrides(ep: Path, script: dict) -> dict[str, dict]:
+def load_overrides(ep: Path, script: Script) -> dict[str, dict]:
     """Overrides still valid for the script as it is (an edited segment drops its own)."""
     path = Path(ep) / OVERRIDES
     if not path.exists():

@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 from . import fsio
+from .contracts import Script
 from .episode import Episode
 from .publish import notes
 from .publish.pages import clock
@@ -30,7 +31,7 @@ def verdict_line(report: dict, binding, labels: dict) -> str | None:
     return None if kind == "ok" else f"**{sentence}**"
 
 
-def points_lines(script: dict, timeline: dict, labels: dict) -> list[str]:
+def points_lines(script: Script, timeline: dict, labels: dict) -> list[str]:
     return ["", f"## {labels['points']}", ""] + [
         f"- **[{clock(p['start'])}]** {md_escape(p['title'])}: {md_escape(p['text'])}"
         for p in notes.key_points(script, timeline)]
@@ -69,7 +70,7 @@ def sources_lines(post: dict | None, labels: dict) -> list[str]:
         f"- [{md_escape(label)}](<{url}>)" if url else f"- {md_escape(label)}" for url, label in links]
 
 
-def shownotes(script: dict, timeline: dict, report: dict, post: dict | None, binding=None) -> str:
+def shownotes(script: Script, timeline: dict, report: dict, post: dict | None, binding=None) -> str:
     L = notes.LABELS[script["language"]]
     lines = [f"# {md_escape(script.get('title') or '')}", "", notes.summary_line(report, L)]
     warning = verdict_line(report, binding, L)

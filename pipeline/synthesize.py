@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import condense, paths, progress
+from .contracts import Script, Segment
 from .errors import EngineError, EngineUnavailable, InputError, UnsupportedLanguage
 from .fsio import json_digest, read_json, sha256_file, write_json
 from .settings import EpisodeSettings
@@ -110,7 +111,7 @@ def cache_key(engine: str, voice: str, lang: str, rate: float, text: str) -> str
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
-def load_script(path: Path) -> dict:
+def load_script(path: Path) -> Script:
     """script.yaml checked by the condense stage's own reader (one format, one set of rules)."""
     path = Path(path)
     if not path.is_file():
@@ -120,7 +121,7 @@ def load_script(path: Path) -> dict:
     return data
 
 
-def script_segments(script: dict) -> list[dict]:
+def script_segments(script: Script) -> list[Segment]:
     """Spoken segments in order (pipeline.condense.segments): id, title, text."""
     return [{**s, "text": str(s["text"]).strip()} for s in condense.segments(script)]
 

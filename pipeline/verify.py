@@ -21,6 +21,7 @@ from pathlib import Path
 
 from . import fsio, numbers
 from .condense import load_script, segments, source_text
+from .contracts import Segment, SpokenSegment
 from .episode import AUDIO, POST, SCRIPT, TIMELINE, TRANSCRIPT, Episode
 from .errors import InputError
 from .settings import for_episode as settings_for_episode
@@ -69,7 +70,7 @@ def heard_in(words: list[dict], lo: float, hi: float) -> HeardText:
     return HeardText("".join(parts), spans)
 
 
-def check_segment(seg: dict, heard: HeardText, lang: str,
+def check_segment(seg: SpokenSegment, heard: HeardText, lang: str,
                   source: list | None) -> list[dict]:
     mentions = numbers.extract(seg["text"], lang)
     if not mentions:
@@ -134,7 +135,7 @@ def audio_problems(audio_sha: str | None, timeline: dict, transcript: dict) -> l
     return out
 
 
-def coverage_problems(script_segs: list[dict], timeline: dict, transcript: dict) -> list[dict]:
+def coverage_problems(script_segs: list[Segment], timeline: dict, transcript: dict) -> list[dict]:
     """Every script segment spoken, from the script's text, inside what Whisper listened to."""
     timed = {s["id"]: s for s in timeline["segments"]}
     heard_until = float(transcript.get("duration") or 0.0)
@@ -156,7 +157,7 @@ def coverage_problems(script_segs: list[dict], timeline: dict, transcript: dict)
     return out
 
 
-def unspoken_rows(seg: dict, lang: str, source: list | None) -> list[dict]:
+def unspoken_rows(seg: Segment, lang: str, source: list | None) -> list[dict]:
     """A segment that was never spoken: each of its numbers is lost."""
     silent = HeardText("", [])
     return check_segment({**seg, "start": 0.0, "end": 0.0}, silent, lang, source)

@@ -35,6 +35,7 @@ from pathlib import Path
 
 from .. import fsio, numbers
 from ..condense import load_script, segments
+from ..contracts import Script
 from ..episode import SCRIPT, TIMELINE, TRANSCRIPT, Episode
 from ..errors import InputError
 from ..text import sanitize
@@ -155,7 +156,7 @@ def segment_words(seg_text: str, heard: list[dict], lo: float, hi: float, lang: 
     return [Word(t, s, e, g) for t, (s, e), g in zip(tokens, times, glue)]
 
 
-def script_words(script: dict, timeline: dict,
+def script_words(script: Script, timeline: dict,
                  transcript: dict) -> list[tuple[list[Word], float, float]]:
     """The script's words, segment by segment, timed on the episode's audio,
     each with its segment's span."""

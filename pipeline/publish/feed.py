@@ -26,6 +26,7 @@ from urllib.parse import quote
 from .. import fsio
 from .. import text as textmod
 from ..config import DEFAULTS, load_config, show_config  # noqa: F401  (DEFAULTS, load_config: re-exported)
+from ..contracts import Script
 from ..episode import AUDIO, POST, REPORT, SCRIPT, TIMELINE
 from ..errors import InputError
 from ..urls import is_http_url
@@ -105,7 +106,7 @@ def clean(text) -> str:
     return XML_INVALID_RE.sub("", textmod.sanitize(text))
 
 
-def description_of(script: dict) -> str:
+def description_of(script: Script) -> str:
     """Plain text: the intro, then the key points (ElementTree escapes it)."""
     lines = [str(script.get("intro") or "").strip()]
     lines += [f"- {p.get('title') or ''}: {p.get('text') or ''}".strip() for p in script["points"]]
@@ -122,7 +123,7 @@ def within_bytes(text: str, limit: int = MAX_DESCRIPTION_BYTES) -> str:
     return cut.rstrip(" ,;:-") + "…"
 
 
-def notes_html(script: dict, post: dict | None) -> str:
+def notes_html(script: Script, post: dict | None) -> str:
     """content:encoded: the show notes as an HTML fragment (escaped here, and again as XML)."""
     return fragment("feed_notes.html", intro=script.get("intro"), points=script["points"],
                     sources=source_links(post))

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from .. import fsio
 from ..condense import load_script, segments
+from ..contracts import Script
 from ..episode import REPORT, SCRIPT, TIMELINE, Episode
 from ..errors import InputError
 from ..urls import http_url
@@ -45,7 +46,7 @@ LABELS = {
 @dataclass(frozen=True)
 class EpisodeFiles:
     """The files the show notes are made from (post.json may be missing: {})."""
-    script: dict
+    script: Script
     timeline: dict
     report: dict
     post: dict
@@ -95,7 +96,7 @@ def verdict(report: dict, binding, labels: dict, cause=str) -> tuple[str, str]:
     return "no", labels["not_verified"]
 
 
-def key_points(script: dict, timeline: dict) -> list[dict]:
+def key_points(script: Script, timeline: dict) -> list[dict]:
     """The key points with the time each starts in the episode (0 when not timed)."""
     timed = {s["id"]: s for s in timeline.get("segments") or []}
     return [{**seg, "start": float(timed.get(seg["id"], {}).get("start", 0.0))}
