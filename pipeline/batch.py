@@ -24,10 +24,10 @@ from pathlib import Path
 from typing import Callable
 
 from . import fsio
-from .errors import InputError, PipelineError
-from .registry import Registry
 from .episode import POST
+from .errors import InputError, PipelineError
 from .fetch import is_url
+from .registry import Registry
 from .settings import publish_source, settings_path
 
 MANIFEST = "batch.json"

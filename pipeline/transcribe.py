@@ -43,7 +43,6 @@ audio_key) disables reuse and the whole episode is transcribed.
 
 from __future__ import annotations
 
-import json
 import logging
 import sys
 from pathlib import Path
@@ -184,7 +183,7 @@ def _music_context(timeline: dict, seg: dict, lo: float, hi: float) -> list | No
 
 
 def _window_index(t: float, windows: list[tuple[float, float]]) -> int:
-    for i, (lo, hi) in enumerate(windows):
+    for i, (_lo, hi) in enumerate(windows):
         if t < hi:
             return i
     return len(windows) - 1

@@ -37,11 +37,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..errors import EngineError, InputError
-from .ffmpeg import SAMPLE_RATE, encode_mp3, parse_bitrate
-from .limiter import (BLOCK, ENVELOPE_PAD, block_gain, block_reduce, envelope_from_segments, peak_envelope,
-                      limiter_gain)
 from .dynamics import percentiles
-from .loudness import METER, power_from_segments, integrated_lufs, k_power, lufs_from_power, measure
+from .ffmpeg import SAMPLE_RATE, encode_mp3, parse_bitrate
+from .limiter import BLOCK, ENVELOPE_PAD, block_gain, block_reduce, envelope_from_segments, limiter_gain, peak_envelope
+from .loudness import METER, integrated_lufs, k_power, lufs_from_power, measure, power_from_segments
 
 ENCODE_MARGIN_DB = 2.0         # first guess of the MP3 encoder's true-peak overshoot (measured: 1.0-1.8 dB at 64k mono)
 ENCODE_LUFS_LOSS_DB = 0.4      # loudness the encoder's low-pass takes (measured: ~0.45 LU at 64k mono)

@@ -96,7 +96,9 @@ LONE_FRACTIONS = {"moitié": 2}
 FRACTION_COUNT_WORDS = {"un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6,
                         "sept": 7, "huit": 8, "neuf": 9}
 FRACTION_NAMES = {"demi": 2, "tiers": 3, "quart": 4, "quarts": 4}
-PERIOD_ORDINALS = frozenset({"premier", "première", "second", "seconde", "deuxième", "troisième", "quatrième", "dernier", "dernière"})  # "the first half": a period, not 1/2
+# "the first half": a period, not 1/2
+PERIOD_ORDINALS = frozenset({"premier", "première", "second", "seconde", "deuxième", "troisième", "quatrième",
+                             "dernier", "dernière"})
 
 # "twice"; "2x", "3×", "two times", "deux fois" are found by units.py
 MULTIPLIER_WORDS: dict[str, int] = {}
@@ -106,7 +108,8 @@ PERCENT_PHRASES = (("pour", "cent"), ("pourcent",), ("pourcents",))
 POINTS_PHRASES = (("points", "de", "pourcentage"), ("point", "de", "pourcentage"), ("pp",))
 TIMES_WORDS = frozenset({"fois"})  # "three times": a multiplier
 MINUS_WORDS = frozenset({"moins"})
-NOT_SIGN_BEFORE = frozenset({"au", "du", "de", "le", "les", "pas", "en", "un", "bien", "à", "a"})  # "au moins 15 %": at least, not minus
+# "au moins 15 %": at least, not minus
+NOT_SIGN_BEFORE = frozenset({"au", "du", "de", "le", "les", "pas", "en", "un", "bien", "à", "a"})
 CURRENCY_PHRASES = {
     ("dollars",): "USD", ("dollar",): "USD", ("euros",): "EUR", ("euro",): "EUR",
     ("livres", "sterling"): "GBP", ("livre", "sterling"): "GBP",
