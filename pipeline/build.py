@@ -13,6 +13,7 @@ from . import ingest as ingest_stage
 from . import package as package_stage
 from . import verify as verify_stage
 from .config import find_config, show_config
+from .contracts import Transcript
 from .episode import AUDIO, POST, SCRIPT, TIMELINE, TRANSCRIPT
 from .fetch import is_url
 from .settings import EpisodeSettings, load_settings
@@ -45,7 +46,7 @@ def synthesize(out: Path, tts: str, settings: EpisodeSettings, config: Path | No
     return timeline
 
 
-def transcribe(out: Path, asr: str, model: str = DEFAULT_ASR_MODEL) -> dict:
+def transcribe(out: Path, asr: str, model: str = DEFAULT_ASR_MODEL) -> Transcript:
     from . import transcribe as asr_stage
 
     lang = condense_stage.load_script(out / SCRIPT)["language"]

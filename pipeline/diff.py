@@ -75,8 +75,8 @@ def episode_diff(ep: Path) -> list[tuple[Segment, list[Op]]]:
 
 def as_terminal(diff, colour: bool) -> str:
     def paint(text, *codes):
-        codes = [c for c in codes if c]
-        return f"\033[{';'.join(codes)}m{text}\033[0m" if colour and codes else text
+        used = [c for c in codes if c]
+        return f"\033[{';'.join(used)}m{text}\033[0m" if colour and used else text
 
     lines = []
     for seg, ops in diff:

@@ -17,7 +17,7 @@ speak those segments the same way.
 import hashlib
 import logging
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from . import fsio
 from .condense import load_script, segments
@@ -26,7 +26,7 @@ from .contracts import Script
 OVERRIDES = "overrides.json"
 SLOW_RATE = 0.85
 # (name, override): each strategy is one way of speaking the segment.
-STRATEGIES = [
+STRATEGIES: list[tuple[str, dict[str, Any]]] = [
     ("verbalize", {"spell": "all"}),
     ("another-take", {"spell": "all", "take": 1}),
     ("reword", {"spell": "all", "reword": True}),
@@ -75,7 +75,7 @@ def other_engine(used: str | None, lang: str) -> str | None:
     return None
 
 
-def next_override(seg_id: str, done: int, engine_used: str, lang: str, text: str):
+def next_override(seg_id: str, done: int, engine_used: str | None, lang: str, text: str):
     """The next strategy for a segment after `done` tries, or None when all are spent."""
     for i in range(done, len(STRATEGIES)):
         name, override = STRATEGIES[i]
@@ -194,11 +194,11 @@ def attach_history(ep: Path, report: dict, history: dict[str, list[dict]]) -> di
         fixed = kept is not None and failures(statuses_of(report, sid)) == 0
         healing.append({"segment": sid, "attempts": tries,
                         "kept": kept["strategy"] if kept else None,
-                        "fixed_by": kept["strategy"] if fixed else None})
+                        "fixed_by": kept["strategy"] if kept and fixed else None})
     for row in report["numbers"]:
-        tries = history.get(row["segment"])
-        if tries:
-            row["healing"] = [t["strategy"] for t in tries]
+        tried = history.get(row["segment"])
+        if tried:
+            row["healing"] = [t["strategy"] for t in tried]
     report["healing"] = healing
     fsio.write_json(Path(ep) / "verify.json", report)
     return report

@@ -17,7 +17,7 @@ import logging
 import re
 from collections import Counter
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from . import condense, paths, progress
 from .contracts import Script, Segment
@@ -248,7 +248,8 @@ def synthesize(
 
     bar = progress.current()
     bar.add_total(len(segs))
-    rows, wavs = [], []
+    rows: list[dict[str, Any]] = []
+    wavs: list[Path] = []
     for seg in segs:
         bar.status(seg["id"])
         ov = (overrides or {}).get(seg["id"]) or {}
@@ -297,7 +298,7 @@ def synthesize(
         "sample_rate": SAMPLE_RATE, "loudness_lufs": settings.loudness_lufs,
         "true_peak_db": settings.true_peak_db, "dynamics": DYNAMICS_VERSION,
     }
-    inputs = {
+    inputs: dict[str, Any] = {
         "format": ASSEMBLY_FORMAT,
         "segments": [r["audio_key"] for r in rows],
         "mastering": mastering,
@@ -307,13 +308,14 @@ def synthesize(
     }
     key = json_digest(inputs)
     old = _previous(out_dir, key, inputs["segments"])
+    chapters: list[dict]
     if old is not None:
         times = [(s["start"], s["end"]) for s in old["segments"]]
         duration, loudness, music, chapters = old["duration"], old["loudness"], old.get("music", {}), old["chapters"]
         bar.note("episode.mp3 up to date")
     else:
         bar.status("mastering and encoding episode.mp3")
-        chapters: list[dict] = []
+        chapters = []
 
         def tag_it(tmp: Path, result) -> None:
             # chapter times are known once mastered (intro music shifts the speech)

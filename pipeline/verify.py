@@ -58,7 +58,9 @@ def segment_windows(timeline: dict) -> list[tuple[float, float]]:
 
 
 def heard_in(words: list[dict], lo: float, hi: float) -> HeardText:
-    parts, spans, pos = [], [], 0
+    parts: list[str] = []
+    spans: list = []
+    pos = 0
     for w in words:
         mid = (w["start"] + w["end"]) / 2
         if lo - EDGE_S <= mid < hi:
@@ -185,8 +187,8 @@ def verify_episode(ep_dir: Path, lint_flags: list | None = None) -> dict:
         if t is None:
             rows.extend(unspoken_rows(seg, lang, source))
             continue
-        seg = {**seg, "start": t["start"], "end": t["end"]}
-        rows.extend(check_segment(seg, heard_in(words, *windows[seg["id"]]), lang, source))
+        spoken: SpokenSegment = {**seg, "start": t["start"], "end": t["end"]}
+        rows.extend(check_segment(spoken, heard_in(words, *windows[seg["id"]]), lang, source))
     summary = summarize(rows)
     report = {
         "language": lang,

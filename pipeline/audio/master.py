@@ -208,7 +208,7 @@ def normalize(mix: np.ndarray, target_lufs: float | None, ceiling_db: float,
     block_peaks, block_power = block_reduce(env, np.max), block_reduce(power, np.sum)
     base = lufs_from_power(block_power, hop=BLOCK) if target_lufs is not None else float("-inf")
     gain = 0.0
-    if np.isfinite(base):
+    if target_lufs is not None and np.isfinite(base):     # (base is finite only with a target)
         gain = target_lufs - base if start_gain_db is None else start_gain_db
         tried: list[tuple[float, float]] = []
         for _ in range(SEARCH_ROUNDS):

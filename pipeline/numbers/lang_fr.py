@@ -34,7 +34,7 @@ def format_digits(value: Decimal, sep: str = "\u202f") -> str:
     """French digits: narrow NBSP between thousands, decimal comma."""
     text = format(value, "f")
     whole, _, frac = text.partition(".")
-    groups = []
+    groups: list[str] = []
     while len(whole) > 3:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]
@@ -59,7 +59,7 @@ BARE_MAGNITUDES = frozenset({"mille"})
 FRACTION_WORDS = frozenset({"virgule", "point"})
 MAGNITUDE_COMMA = False  # "one thousand, two hundred" (num2words)
 LINK_WORD = "et"
-ARTICLE_ONE = frozenset()  # French says "cent", "mille", "un million": no article needed
+ARTICLE_ONE: frozenset[str] = frozenset()  # French says "cent", "mille", "un million": no article needed
 HALF_WORDS = frozenset({"demi", "demie"})
 FRENCH_TENS = True  # soixante-dix, quatre-vingt-dix, dix-sept, "vingt et un"
 YEAR_PAIRS = False
@@ -363,7 +363,7 @@ def _dates_with_year_apart(found: list, heard: str, wanted: set) -> list:
     """"12 mars, 2025": a comma between the day and month and the year."""
     from .model import Mention
 
-    out = []
+    out: list = []
     for (m, weak) in found:
         prev = out[-1][0] if out else None
         if (prev is not None and prev.kind == "date" and prev.value.startswith("--") and m.kind == "number"
