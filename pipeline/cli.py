@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 from . import progress
+from .episode import POST
 from .errors import InputError, PipelineError, os_error
 
 EXIT_OK, EXIT_UNVERIFIED, EXIT_USAGE, EXIT_SYSTEM, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
@@ -69,7 +70,7 @@ def out_file(value: str) -> Path:
     path = Path(value)
     if path.is_dir():
         raise argparse.ArgumentTypeError(f"{value} is a folder; --out names the file to write "
-                                         f"(e.g. {path / 'post.json'})")
+                                         f"(e.g. {path / POST})")
     real = os.path.realpath(path.parent)
     if in_system_tree(real) or real == "/":
         raise argparse.ArgumentTypeError(refusal(real))

@@ -11,13 +11,13 @@ from pathlib import Path
 from . import fsio, numbers
 from .condense import load_script, segments
 from .contracts import Segment
-from .episode import Episode
+from .episode import DIFF_PAGE, Episode
 from .publish.pages import render
 from .report import use_colour
 from .verify import heard_in, segment_windows, transcript_words
 
 TOKEN_RE = re.compile(r"\S+")
-DIFF_HTML = "diff.html"
+DIFF_HTML = DIFF_PAGE
 ANSI = {"del": "31", "ins": "32", "num": "1;4"}
 
 

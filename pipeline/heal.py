@@ -22,8 +22,8 @@ from typing import Any, Callable
 from . import fsio
 from .condense import load_script, segments
 from .contracts import Script
+from .episode import OVERRIDES, REPORT, SCRIPT, TIMELINE
 
-OVERRIDES = "overrides.json"
 SLOW_RATE = 0.85
 # (name, override): each strategy is one way of speaking the segment.
 STRATEGIES: list[tuple[str, dict[str, Any]]] = [
@@ -98,9 +98,9 @@ def heal(ep: Path, rebuild: Callable[[dict], dict], rounds: int = DEFAULT_ROUNDS
     re-verifies, returning the new report: the caller owns the engines.
     """
     ep = Path(ep)
-    script = load_script(ep / "script.yaml")
-    report = fsio.read_json(ep / "verify.json")
-    timeline = fsio.read_json(ep / "timeline.json")
+    script = load_script(ep / SCRIPT)
+    report = fsio.read_json(ep / REPORT)
+    timeline = fsio.read_json(ep / TIMELINE)
     engine_of = {s["id"]: s.get("engine") for s in timeline["segments"]}
     texts = {s["id"]: s["text"] for s in segments(script)}
     overrides = load_overrides(ep, script)
@@ -200,5 +200,5 @@ def attach_history(ep: Path, report: dict, history: dict[str, list[dict]]) -> di
         if tried:
             row["healing"] = [t["strategy"] for t in tried]
     report["healing"] = healing
-    fsio.write_json(Path(ep) / "verify.json", report)
+    fsio.write_json(Path(ep) / REPORT, report)
     return report

@@ -21,6 +21,7 @@ from typing import Any, Callable
 
 from . import condense, paths, progress
 from .contracts import Script, Segment
+from .episode import AUDIO, TIMELINE
 from .errors import EngineError, EngineUnavailable, InputError, UnsupportedLanguage
 from .fsio import json_digest, read_json, sha256_file, write_json
 from .settings import EpisodeSettings
@@ -166,7 +167,7 @@ def mastering_hint(out_dir: Path, mastering: dict) -> dict | None:
     After an edit the episode is almost the same audio, so starting from them
     usually needs one limiter pass and one encode instead of several."""
     try:
-        old = read_json(out_dir / "timeline.json")
+        old = read_json(out_dir / TIMELINE)
     except (OSError, ValueError):
         return None
     if not isinstance(old, dict) or old.get("mastering") != mastering:
@@ -179,12 +180,12 @@ def _previous(out_dir: Path, key: str, audio_keys: list[str]) -> dict | None:
     """The timeline of the last assembly when its inputs were the same and its MP3 is intact
     (and the timeline itself too: one segment per piece of speech assembled)."""
     try:
-        old = read_json(out_dir / "timeline.json")
+        old = read_json(out_dir / TIMELINE)
         if old.get("assembly_key") != key or not old.get("audio_sha256"):
             return None
         if [s.get("audio_key") for s in old["segments"]] != audio_keys:
             return None
-        if file_sha256(out_dir / "episode.mp3") != old["audio_sha256"]:
+        if file_sha256(out_dir / AUDIO) != old["audio_sha256"]:
             return None
         return old
     except (OSError, ValueError, AttributeError):
@@ -324,7 +325,7 @@ def synthesize(
             write_tags(tmp, tags, chapters, settings.cover)
 
         result = assemble_full(
-            wavs, pause_ms, out_dir / "episode.mp3", bitrate=settings.bitrate,
+            wavs, pause_ms, out_dir / AUDIO, bitrate=settings.bitrate,
             mono=settings.channels == 1, loudness_lufs=settings.loudness_lufs,
             true_peak_db=settings.true_peak_db, music_intro=settings.music_intro,
             music_outro=settings.music_outro, before_rename=tag_it,
@@ -345,7 +346,7 @@ def synthesize(
         "rate": rate,
         "pause_ms": pause_ms,
         "duration": round(duration, 6),
-        "audio": "episode.mp3",
+        "audio": AUDIO,
         "segments": [
             {k: r[k] for k in ("id", "title", "text", "spoken", "engine", "start", "end", "cache_hit",
                                "override", "audio_key") if k in r}
@@ -360,9 +361,9 @@ def synthesize(
         "chapters": chapters,
         "tags": tags,
         "assembly_key": key,
-        "audio_sha256": file_sha256(out_dir / "episode.mp3"),
+        "audio_sha256": file_sha256(out_dir / AUDIO),
     }
-    write_json(out_dir / "timeline.json", timeline)
+    write_json(out_dir / TIMELINE, timeline)
     bar.note(f"{timeline['resynthesized']} new, episode {timeline['duration']:.1f} s ({used}), "
              f"{loudness.get('integrated_lufs')} LUFS, {loudness.get('true_peak_dbtp')} dBTP")
     return timeline

@@ -26,6 +26,7 @@ from pathlib import Path
 from .. import fsio
 from ..contracts import Script
 from ..cover import check_cover
+from ..episode import POST
 from ..text import sanitize
 
 GENRE = "Podcast"
@@ -57,7 +58,7 @@ def language_code(lang: str) -> str:
 
 
 def _post(episode_dir: Path) -> dict:
-    path = Path(episode_dir) / "post.json"
+    path = Path(episode_dir) / POST
     try:
         data = fsio.read_json(path)
     except (OSError, ValueError):

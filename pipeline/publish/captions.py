@@ -36,7 +36,7 @@ from pathlib import Path
 from .. import fsio, numbers
 from ..condense import load_script, segments
 from ..contracts import Script
-from ..episode import SCRIPT, TIMELINE, TRANSCRIPT, Episode
+from ..episode import CAPTIONS_SRT, CAPTIONS_VTT, PODCAST_TRANSCRIPT, SCRIPT, TIMELINE, TRANSCRIPT, Episode
 from ..errors import InputError
 from ..text import sanitize
 from .notes import need
@@ -51,7 +51,7 @@ SENTENCE_END_RE = re.compile(r"[.!?…。]['\"»”’)\]]*$")
 TOKEN_RE = re.compile(r"[^ \t\r\n\f\v]+")
 NORM_RE = re.compile(r"[\W_]+")
 
-VTT, SRT, PODCAST_JSON = "captions.vtt", "captions.srt", "transcript.podcast.json"
+VTT, SRT, PODCAST_JSON = CAPTIONS_VTT, CAPTIONS_SRT, PODCAST_TRANSCRIPT
 
 
 @dataclass

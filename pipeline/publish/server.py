@@ -17,7 +17,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import ClassVar
 
-from ..episode import NOTES
+from ..episode import CAPTIONS_SRT, CAPTIONS_VTT, NOTES, PODCAST_TRANSCRIPT
 from ..errors import InputError, SystemFault
 from .chapters import CHAPTERS
 from .pages import render
@@ -47,7 +47,7 @@ RANGE_RE = re.compile(r"bytes=(\d*)-(\d*)")
 # chapters and transcripts from other origins (CORS).
 CHAPTERS_TYPE = "application/json+chapters"
 LISTING_HTML = "listing.html"      # a folder's listing (templates/)
-CORS_FILES = {CHAPTERS, "captions.vtt", "captions.srt", "transcript.podcast.json"}
+CORS_FILES = {CHAPTERS, CAPTIONS_VTT, CAPTIONS_SRT, PODCAST_TRANSCRIPT}
 
 
 def file_etag(st: os.stat_result) -> str:
