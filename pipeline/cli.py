@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 from . import progress
+from .contracts import Report
 from .episode import POST
 from .errors import InputError, PipelineError, os_error
 
@@ -315,7 +316,7 @@ def add_machine(sub, common) -> None:
 COMMANDS = (add_init, add_build, add_batch, add_stages, add_results, add_show, add_machine)
 
 
-def exit_for(report: dict, allow_unverified: bool) -> int:
+def exit_for(report: Report, allow_unverified: bool) -> int:
     return EXIT_OK if report["verified"] or allow_unverified else EXIT_UNVERIFIED
 
 

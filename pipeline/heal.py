@@ -21,7 +21,7 @@ from typing import Any, Callable
 
 from . import fsio
 from .condense import load_script, segments
-from .contracts import Script
+from .contracts import Report, Script
 from .episode import OVERRIDES, REPORT, SCRIPT, TIMELINE
 
 SLOW_RATE = 0.85
@@ -57,7 +57,7 @@ def load_overrides(ep: Path, script: Script) -> dict[str, dict]:
     return {sid: o for sid, o in saved.items() if texts.get(sid) == o.get("text_key")}
 
 
-def failing_segments(report: dict) -> list[str]:
+def failing_segments(report: Report) -> list[str]:
     seen: list[str] = []
     for row in report["numbers"]:
         if row["status"] in FAILING and row["segment"] not in seen:
@@ -90,8 +90,8 @@ def next_override(seg_id: str, done: int, engine_used: str | None, lang: str, te
     return None
 
 
-def heal(ep: Path, rebuild: Callable[[dict], dict], rounds: int = DEFAULT_ROUNDS,
-         log: Callable[[str], None] = logging.getLogger(__name__).info) -> dict:
+def heal(ep: Path, rebuild: Callable[[dict], Report], rounds: int = DEFAULT_ROUNDS,
+         log: Callable[[str], None] = logging.getLogger(__name__).info) -> Report:
     """Heal the episode in `ep` whose verify.json reports failures.
 
     `rebuild(overrides)` re-synthesizes with the overrides, re-transcribes and
@@ -142,11 +142,11 @@ def best_failing(tries: list[dict], first: list[str]) -> list[str]:
     return best["_failing"] if best is not None and len(best["_failing"]) < len(first) else first
 
 
-def failing_numbers(report: dict, sid: str) -> list[str]:
+def failing_numbers(report: Report, sid: str) -> list[str]:
     return [r["text"] for r in report["numbers"] if r["segment"] == sid and r["status"] in FAILING]
 
 
-def statuses_of(report: dict, sid: str) -> list[str]:
+def statuses_of(report: Report, sid: str) -> list[str]:
     return [r["status"] for r in report["numbers"] if r["segment"] == sid]
 
 
@@ -154,8 +154,8 @@ def failures(statuses: list[str]) -> int:
     return sum(s in FAILING for s in statuses)
 
 
-def keep_best(ep: Path, report: dict, history: dict, before: dict, overrides: dict,
-              rebuild: Callable[[dict], dict], log: Callable[[str], None]) -> dict:
+def keep_best(ep: Path, report: Report, history: dict, before: dict, overrides: dict,
+              rebuild: Callable[[dict], Report], log: Callable[[str], None]) -> Report:
     """A later strategy can do worse than an earlier one (another engine may
     mishear more): each segment keeps the way of speaking that lost the fewest
     numbers, and the episode is rebuilt once more from caches if that changes it."""
@@ -187,7 +187,7 @@ def _public(override: dict) -> dict:
     return {k: v for k, v in override.items() if k not in ("strategy", "text_key")}
 
 
-def attach_history(ep: Path, report: dict, history: dict[str, list[dict]]) -> dict:
+def attach_history(ep: Path, report: Report, history: dict[str, list[dict]]) -> Report:
     healing = []
     for sid, tries in history.items():
         kept = next((t for t in tries if t.get("kept")), None)
