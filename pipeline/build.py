@@ -13,7 +13,7 @@ from . import ingest as ingest_stage
 from . import package as package_stage
 from . import verify as verify_stage
 from .config import find_config, show_config
-from .contracts import Report, Transcript
+from .contracts import Report, Timeline, Transcript
 from .episode import AUDIO, POST, SCRIPT, TIMELINE, TRANSCRIPT
 from .fetch import is_url
 from .settings import EpisodeSettings, load_settings
@@ -33,7 +33,7 @@ def step(name: str, detail: str = "") -> str:
     return f"{head} {detail}" if detail else head
 
 
-def synthesize(out: Path, tts: str, settings: EpisodeSettings, config: Path | None = None) -> dict:
+def synthesize(out: Path, tts: str, settings: EpisodeSettings, config: Path | None = None) -> Timeline:
     from . import synthesize as synth_stage
     from .heal import load_overrides
 

@@ -17,10 +17,10 @@ import logging
 import re
 from collections import Counter
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, cast
 
 from . import condense, paths, progress
-from .contracts import Script, Segment
+from .contracts import Chapter, Script, Segment, TimedSegment, Timeline
 from .episode import AUDIO, TIMELINE
 from .errors import EngineError, EngineUnavailable, InputError, UnsupportedLanguage
 from .fsio import json_digest, read_json, sha256_file, write_json
@@ -204,7 +204,7 @@ def synthesize(
     *,
     config_path: Path | None = None,
     overrides: dict[str, dict] | None = None,
-) -> dict:
+) -> Timeline:
     """script.yaml -> out_dir/episode.mp3 + out_dir/timeline.json; returns the timeline.
 
     `settings` (default EpisodeSettings()) gives the pause, rate, bitrate,
@@ -309,7 +309,7 @@ def synthesize(
     }
     key = json_digest(inputs)
     old = _previous(out_dir, key, inputs["segments"])
-    chapters: list[dict]
+    chapters: list[Chapter]
     if old is not None:
         times = [(s["start"], s["end"]) for s in old["segments"]]
         duration, loudness, music, chapters = old["duration"], old["loudness"], old.get("music", {}), old["chapters"]
@@ -337,7 +337,7 @@ def synthesize(
     counts = Counter(r["engine"] for r in rows)
     # most used; ties go to the engine earlier in the chain
     used = max(counts, key=lambda n: (counts[n], -(chain.index(n) if n in chain else len(chain))))
-    timeline = {
+    timeline: Timeline = {
         "language": lang,
         "tts_engine": used,
         "requested_engine": engine,
@@ -348,8 +348,8 @@ def synthesize(
         "duration": round(duration, 6),
         "audio": AUDIO,
         "segments": [
-            {k: r[k] for k in ("id", "title", "text", "spoken", "engine", "start", "end", "cache_hit",
-                               "override", "audio_key") if k in r}
+            cast(TimedSegment, {k: r[k] for k in ("id", "title", "text", "spoken", "engine", "start", "end",
+                                                  "cache_hit", "override", "audio_key") if k in r})
             for r in rows
         ],
         "resynthesized": sum(not r["cache_hit"] for r in rows),

@@ -51,7 +51,7 @@ from typing import Any, cast
 
 from . import paths, progress
 from .asr import DECODE_SETTINGS, DEFAULT_ENGINE, DEFAULT_MODEL, REGISTRY, check_audio, get_engine
-from .contracts import Transcript
+from .contracts import Timeline, Transcript
 from .fsio import json_digest, read_json, sha256_file, write_json
 
 log = logging.getLogger(__name__)
@@ -164,7 +164,7 @@ def segment_cache_path(key: str, cache_dir: Path | None = None) -> Path:
     return Path(cache_dir if cache_dir is not None else paths.CACHE_DIR) / "transcripts" / "segments" / f"{key}.json"
 
 
-def _windows(timeline: dict, duration: float) -> list[tuple[float, float]]:
+def _windows(timeline: Timeline, duration: float) -> list[tuple[float, float]]:
     """verify.segment_windows, the last one ending at the end of the audio."""
     from .verify import segment_windows
 
@@ -172,7 +172,7 @@ def _windows(timeline: dict, duration: float) -> list[tuple[float, float]]:
     return [(lo, min(hi, max(duration, lo))) for lo, hi in wins]
 
 
-def _music_context(timeline: dict, seg: dict, lo: float, hi: float) -> list | None:
+def _music_context(timeline: Timeline, seg: Mapping[str, Any], lo: float, hi: float) -> list | None:
     """Music beds under a segment's window: file identity and placement relative to the segment."""
     out = []
     files = timeline.get("music_files") or {}
@@ -248,7 +248,7 @@ def _load_segment(path: Path) -> list[dict] | None:
     return data["segments"]
 
 
-def _store_segments(parts: list[list[dict]], indices, timeline: dict, keys: list[str],
+def _store_segments(parts: list[list[dict]], indices, timeline: Timeline, keys: list[str],
                     cache_dir: Path | None) -> None:
     for i in indices:
         seg = timeline["segments"][i]
@@ -297,7 +297,7 @@ def _merge(parts: list[list[dict]], engine: str, model: str, language: str, dura
             "text": text, "segments": segs}
 
 
-def _usable_timeline(timeline_path: Path | None, sha: str) -> dict | None:
+def _usable_timeline(timeline_path: Path | None, sha: str) -> Timeline | None:
     """The timeline when it describes exactly this audio and every segment has an audio_key."""
     if timeline_path is None:
         return None

@@ -22,7 +22,7 @@ from typing import cast
 
 from . import fsio, numbers
 from .condense import load_script, segments, source_text
-from .contracts import NumberRow, Origin, Problem, Report, Segment, SpokenSegment
+from .contracts import NumberRow, Origin, Problem, Report, Segment, SpokenSegment, Timeline, Transcript, Word
 from .episode import AUDIO, POST, SCRIPT, TIMELINE, TRANSCRIPT, Episode
 from .errors import InputError
 from .settings import for_episode as settings_for_episode
@@ -43,11 +43,11 @@ class HeardText:
         return (hit[0][0], hit[-1][1]) if hit else None
 
 
-def transcript_words(transcript: dict) -> list[dict]:
+def transcript_words(transcript: Transcript) -> list[Word]:
     return [w for seg in transcript["segments"] for w in seg.get("words") or []]
 
 
-def segment_windows(timeline: dict) -> list[tuple[float, float]]:
+def segment_windows(timeline: Timeline) -> list[tuple[float, float]]:
     """Split the episode at the middle of each pause between segments."""
     segs = timeline["segments"]
     bounds = []
@@ -58,7 +58,7 @@ def segment_windows(timeline: dict) -> list[tuple[float, float]]:
     return bounds
 
 
-def heard_in(words: list[dict], lo: float, hi: float) -> HeardText:
+def heard_in(words: list[Word], lo: float, hi: float) -> HeardText:
     parts: list[str] = []
     spans: list = []
     pos = 0
@@ -124,7 +124,7 @@ def problem(cause: str, segment: str | None = None) -> Problem:
     return {"segment": segment, "cause": cause}
 
 
-def audio_problems(audio_sha: str | None, timeline: dict, transcript: dict) -> list[Problem]:
+def audio_problems(audio_sha: str | None, timeline: Timeline, transcript: Transcript) -> list[Problem]:
     """The timeline and the transcript must both describe this very MP3."""
     if audio_sha is None:
         return [problem(f"{AUDIO} is missing: there is nothing to verify")]
@@ -138,7 +138,8 @@ def audio_problems(audio_sha: str | None, timeline: dict, transcript: dict) -> l
     return out
 
 
-def coverage_problems(script_segs: list[Segment], timeline: dict, transcript: dict) -> list[Problem]:
+def coverage_problems(script_segs: list[Segment], timeline: Timeline,
+                      transcript: Transcript) -> list[Problem]:
     """Every script segment spoken, from the script's text, inside what Whisper listened to."""
     timed = {s["id"]: s for s in timeline["segments"]}
     heard_until = float(transcript.get("duration") or 0.0)
@@ -171,8 +172,8 @@ def verify_episode(ep_dir: Path, lint_flags: list | None = None) -> Report:
     ep = Episode(ep_dir)
     inputs = input_hashes(ep)      # hashed first: a later change of any file makes it stale
     script = load_script(ep.script)
-    timeline = fsio.read_json(ep.timeline)
-    transcript = fsio.read_json(ep.transcript)
+    timeline: Timeline = fsio.read_json(ep.timeline)
+    transcript: Transcript = fsio.read_json(ep.transcript)
     post = fsio.read_json(ep.post) if ep.post.exists() else None
     lang = script["language"]
     words = transcript_words(transcript)
