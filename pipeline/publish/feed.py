@@ -330,7 +330,8 @@ def _listed(ep: Path, cfg: dict, build_assets: bool) -> dict | None:
             shownotes_html(ep, cfg)
         return None
     if cfg["require_verified"] and not info["verified"]:
-        logging.getLogger(__name__).warning(f"feed: leaving out {ep.name}: not verified (require_verified in podcast.yaml)")
+        logging.getLogger(__name__).warning(
+            f"feed: leaving out {ep.name}: not verified (require_verified in podcast.yaml)")
         return None
     if (note := album_note(ep, info["show"])) is not None:
         logging.getLogger(__name__).warning(note)
