@@ -11,13 +11,13 @@ from pathlib import Path
 from . import fsio, numbers
 from .condense import load_script, segments
 from .contracts import Segment
-from .episode import Episode
+from .episode import DIFF_PAGE, Episode
 from .publish.pages import render
 from .report import use_colour
 from .verify import heard_in, segment_windows, transcript_words
 
 TOKEN_RE = re.compile(r"\S+")
-DIFF_HTML = "diff.html"
+DIFF_HTML = DIFF_PAGE
 ANSI = {"del": "31", "ins": "32", "num": "1;4"}
 
 
@@ -75,8 +75,8 @@ def episode_diff(ep: Path) -> list[tuple[Segment, list[Op]]]:
 
 def as_terminal(diff, colour: bool) -> str:
     def paint(text, *codes):
-        codes = [c for c in codes if c]
-        return f"\033[{';'.join(codes)}m{text}\033[0m" if colour and codes else text
+        used = [c for c in codes if c]
+        return f"\033[{';'.join(used)}m{text}\033[0m" if colour and used else text
 
     lines = []
     for seg, ops in diff:

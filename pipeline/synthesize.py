@@ -17,10 +17,11 @@ import logging
 import re
 from collections import Counter
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable, cast
 
 from . import condense, paths, progress
-from .contracts import Script, Segment
+from .contracts import Chapter, Script, Segment, TimedSegment, Timeline
+from .episode import AUDIO, TIMELINE
 from .errors import EngineError, EngineUnavailable, InputError, UnsupportedLanguage
 from .fsio import json_digest, read_json, sha256_file, write_json
 from .settings import EpisodeSettings
@@ -166,7 +167,7 @@ def mastering_hint(out_dir: Path, mastering: dict) -> dict | None:
     After an edit the episode is almost the same audio, so starting from them
     usually needs one limiter pass and one encode instead of several."""
     try:
-        old = read_json(out_dir / "timeline.json")
+        old = read_json(out_dir / TIMELINE)
     except (OSError, ValueError):
         return None
     if not isinstance(old, dict) or old.get("mastering") != mastering:
@@ -179,12 +180,12 @@ def _previous(out_dir: Path, key: str, audio_keys: list[str]) -> dict | None:
     """The timeline of the last assembly when its inputs were the same and its MP3 is intact
     (and the timeline itself too: one segment per piece of speech assembled)."""
     try:
-        old = read_json(out_dir / "timeline.json")
+        old = read_json(out_dir / TIMELINE)
         if old.get("assembly_key") != key or not old.get("audio_sha256"):
             return None
         if [s.get("audio_key") for s in old["segments"]] != audio_keys:
             return None
-        if file_sha256(out_dir / "episode.mp3") != old["audio_sha256"]:
+        if file_sha256(out_dir / AUDIO) != old["audio_sha256"]:
             return None
         return old
     except (OSError, ValueError, AttributeError):
@@ -203,7 +204,7 @@ def synthesize(
     *,
     config_path: Path | None = None,
     overrides: dict[str, dict] | None = None,
-) -> dict:
+) -> Timeline:
     """script.yaml -> out_dir/episode.mp3 + out_dir/timeline.json; returns the timeline.
 
     `settings` (default EpisodeSettings()) gives the pause, rate, bitrate,
@@ -248,7 +249,8 @@ def synthesize(
 
     bar = progress.current()
     bar.add_total(len(segs))
-    rows, wavs = [], []
+    rows: list[dict[str, Any]] = []
+    wavs: list[Path] = []
     for seg in segs:
         bar.status(seg["id"])
         ov = (overrides or {}).get(seg["id"]) or {}
@@ -297,7 +299,7 @@ def synthesize(
         "sample_rate": SAMPLE_RATE, "loudness_lufs": settings.loudness_lufs,
         "true_peak_db": settings.true_peak_db, "dynamics": DYNAMICS_VERSION,
     }
-    inputs = {
+    inputs: dict[str, Any] = {
         "format": ASSEMBLY_FORMAT,
         "segments": [r["audio_key"] for r in rows],
         "mastering": mastering,
@@ -307,13 +309,14 @@ def synthesize(
     }
     key = json_digest(inputs)
     old = _previous(out_dir, key, inputs["segments"])
+    chapters: list[Chapter]
     if old is not None:
         times = [(s["start"], s["end"]) for s in old["segments"]]
         duration, loudness, music, chapters = old["duration"], old["loudness"], old.get("music", {}), old["chapters"]
         bar.note("episode.mp3 up to date")
     else:
         bar.status("mastering and encoding episode.mp3")
-        chapters: list[dict] = []
+        chapters = []
 
         def tag_it(tmp: Path, result) -> None:
             # chapter times are known once mastered (intro music shifts the speech)
@@ -322,7 +325,7 @@ def synthesize(
             write_tags(tmp, tags, chapters, settings.cover)
 
         result = assemble_full(
-            wavs, pause_ms, out_dir / "episode.mp3", bitrate=settings.bitrate,
+            wavs, pause_ms, out_dir / AUDIO, bitrate=settings.bitrate,
             mono=settings.channels == 1, loudness_lufs=settings.loudness_lufs,
             true_peak_db=settings.true_peak_db, music_intro=settings.music_intro,
             music_outro=settings.music_outro, before_rename=tag_it,
@@ -334,7 +337,7 @@ def synthesize(
     counts = Counter(r["engine"] for r in rows)
     # most used; ties go to the engine earlier in the chain
     used = max(counts, key=lambda n: (counts[n], -(chain.index(n) if n in chain else len(chain))))
-    timeline = {
+    timeline: Timeline = {
         "language": lang,
         "tts_engine": used,
         "requested_engine": engine,
@@ -343,10 +346,10 @@ def synthesize(
         "rate": rate,
         "pause_ms": pause_ms,
         "duration": round(duration, 6),
-        "audio": "episode.mp3",
+        "audio": AUDIO,
         "segments": [
-            {k: r[k] for k in ("id", "title", "text", "spoken", "engine", "start", "end", "cache_hit",
-                               "override", "audio_key") if k in r}
+            cast(TimedSegment, {k: r[k] for k in ("id", "title", "text", "spoken", "engine", "start", "end",
+                                                  "cache_hit", "override", "audio_key") if k in r})
             for r in rows
         ],
         "resynthesized": sum(not r["cache_hit"] for r in rows),
@@ -358,9 +361,9 @@ def synthesize(
         "chapters": chapters,
         "tags": tags,
         "assembly_key": key,
-        "audio_sha256": file_sha256(out_dir / "episode.mp3"),
+        "audio_sha256": file_sha256(out_dir / AUDIO),
     }
-    write_json(out_dir / "timeline.json", timeline)
+    write_json(out_dir / TIMELINE, timeline)
     bar.note(f"{timeline['resynthesized']} new, episode {timeline['duration']:.1f} s ({used}), "
              f"{loudness.get('integrated_lufs')} LUFS, {loudness.get('true_peak_dbtp')} dBTP")
     return timeline

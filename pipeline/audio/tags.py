@@ -24,8 +24,9 @@ import re
 from pathlib import Path
 
 from .. import fsio
-from ..contracts import Script
+from ..contracts import Chapter, Script
 from ..cover import check_cover
+from ..episode import POST
 from ..text import sanitize
 
 GENRE = "Podcast"
@@ -57,7 +58,7 @@ def language_code(lang: str) -> str:
 
 
 def _post(episode_dir: Path) -> dict:
-    path = Path(episode_dir) / "post.json"
+    path = Path(episode_dir) / POST
     try:
         data = fsio.read_json(path)
     except (OSError, ValueError):
@@ -104,7 +105,7 @@ def _cover_frame(cover: str | os.PathLike):
                 data=path.read_bytes())
 
 
-def id3_chapters(chapters: list[dict]) -> list[dict]:
+def id3_chapters(chapters: list[dict]) -> list[Chapter]:
     """CHAP frame values (ids chp0, chp1, ..., milliseconds) of the episode's chapters,
     as pipeline.publish.chapters.chapter_list computes them for chapters.json too."""
     return [{"id": f"chp{i}", "title": clean(c["title"]) or f"Chapter {i + 1}",
@@ -112,7 +113,7 @@ def id3_chapters(chapters: list[dict]) -> list[dict]:
             for i, c in enumerate(chapters)]
 
 
-def write_tags(mp3_path: str | os.PathLike, tags: dict, chapters: list[dict] | None = None,
+def write_tags(mp3_path: str | os.PathLike, tags: dict, chapters: list[Chapter] | None = None,
                cover: str | os.PathLike | None = None) -> None:
     """Replace the ID3 tag of `mp3_path` (in place: call it on a temporary file)."""
     from mutagen.id3 import CHAP, COMM, CTOC, ID3, TALB, TCON, TDRC, TIT2, TLAN, TPE1, TPE2, TRCK, CTOCFlags
