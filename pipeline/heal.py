@@ -18,17 +18,19 @@ speak those segments the same way.
 """
 
 import hashlib
-from collections.abc import Callable
+import logging
 from pathlib import Path
+from typing import Any, Callable
 
 from . import fsio
 from .condense import load_script, segments
+from .contracts import Report, Script
+from .episode import OVERRIDES, REPORT, SCRIPT, TIMELINE
 from .sentence_speech import sentence_of_numbers, sentence_spans
 
-OVERRIDES = "overrides.json"
 SLOW_RATE = 0.85
 # (name, override): each strategy is one way of speaking the segment.
-STRATEGIES = [
+STRATEGIES: list[tuple[str, dict[str, Any]]] = [
     ("verbalize", {"spell": "all"}),
     ("another-take", {"spell": "all", "take": 1}),
     ("reword", {"spell": "all", "reword": True}),
@@ -54,7 +56,7 @@ def text_key(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-def load_overrides(ep: Path, script: dict) -> dict[str, dict]:
+def load_overrides(ep: Path, script: Script) -> dict[str, dict]:
     """Overrides still valid for the script as it is (an edited segment drops its own)."""
     path = Path(ep) / OVERRIDES
     if not path.exists():
@@ -64,7 +66,7 @@ def load_overrides(ep: Path, script: dict) -> dict[str, dict]:
     return {sid: o for sid, o in saved.items() if texts.get(sid) == o.get("text_key")}
 
 
-def failing_segments(report: dict) -> list[str]:
+def failing_segments(report: Report) -> list[str]:
     seen: list[str] = []
     for row in report["numbers"]:
         if row["status"] in FAILING and row["segment"] not in seen:
@@ -82,7 +84,7 @@ def other_engine(used: str | None, lang: str) -> str | None:
     return None
 
 
-def next_override(seg_id: str, done: int, engine_used: str, lang: str, text: str):
+def next_override(seg_id: str, done: int, engine_used: str | None, lang: str, text: str):
     """The next strategy for a segment after `done` tries, or None when all are spent."""
     for i in range(done, len(STRATEGIES)):
         name, override = STRATEGIES[i]
@@ -99,17 +101,17 @@ def next_override(seg_id: str, done: int, engine_used: str, lang: str, text: str
     return None
 
 
-def heal(ep: Path, rebuild: Callable[[dict], dict], rounds: int = DEFAULT_ROUNDS,
-         log: Callable[[str], None] = print) -> dict:
+def heal(ep: Path, rebuild: Callable[[dict], Report], rounds: int = DEFAULT_ROUNDS,
+         log: Callable[[str], None] = logging.getLogger(__name__).info) -> Report:
     """Heal the episode in `ep` whose verify.json reports failures.
 
     `rebuild(overrides)` re-synthesizes with the overrides, re-transcribes and
     re-verifies, returning the new report: the caller owns the engines.
     """
     ep = Path(ep)
-    script = load_script(ep / "script.yaml")
-    report = fsio.read_json(ep / "verify.json")
-    timeline = fsio.read_json(ep / "timeline.json")
+    script = load_script(ep / SCRIPT)
+    report = fsio.read_json(ep / REPORT)
+    timeline = fsio.read_json(ep / TIMELINE)
     engine_of = {s["id"]: s.get("engine") for s in timeline["segments"]}
     texts = {s["id"]: s["text"] for s in segments(script)}
     overrides = load_overrides(ep, script)
@@ -178,11 +180,11 @@ def best_failing(tries: list[dict], first: list[str]) -> list[str]:
     return best["_failing"] if best is not None and len(best["_failing"]) < len(first) else first
 
 
-def failing_numbers(report: dict, sid: str) -> list[str]:
+def failing_numbers(report: Report, sid: str) -> list[str]:
     return [r["text"] for r in report["numbers"] if r["segment"] == sid and r["status"] in FAILING]
 
 
-def statuses_of(report: dict, sid: str) -> list[str]:
+def statuses_of(report: Report, sid: str) -> list[str]:
     return [r["status"] for r in report["numbers"] if r["segment"] == sid]
 
 
@@ -190,8 +192,8 @@ def failures(statuses: list[str]) -> int:
     return sum(s in FAILING for s in statuses)
 
 
-def keep_best(ep: Path, report: dict, history: dict, before: dict, overrides: dict,
-              rebuild: Callable[[dict], dict], log: Callable[[str], None]) -> dict:
+def keep_best(ep: Path, report: Report, history: dict, before: dict, overrides: dict,
+              rebuild: Callable[[dict], Report], log: Callable[[str], None]) -> Report:
     """A later strategy can do worse than an earlier one (another engine may
     mishear more): each segment keeps the way of speaking that lost the fewest
     numbers, and the episode is rebuilt once more from caches if that changes it."""
@@ -223,18 +225,18 @@ def _public(override: dict) -> dict:
     return {k: v for k, v in override.items() if k not in ("strategy", "text_key")}
 
 
-def attach_history(ep: Path, report: dict, history: dict[str, list[dict]]) -> dict:
+def attach_history(ep: Path, report: Report, history: dict[str, list[dict]]) -> Report:
     healing = []
     for sid, tries in history.items():
         kept = next((t for t in tries if t.get("kept")), None)
         fixed = kept is not None and failures(statuses_of(report, sid)) == 0
         healing.append({"segment": sid, "attempts": tries,
                         "kept": kept["strategy"] if kept else None,
-                        "fixed_by": kept["strategy"] if fixed else None})
+                        "fixed_by": kept["strategy"] if kept and fixed else None})
     for row in report["numbers"]:
-        tries = history.get(row["segment"])
-        if tries:
-            row["healing"] = [t["strategy"] for t in tries]
+        tried = history.get(row["segment"])
+        if tried:
+            row["healing"] = [t["strategy"] for t in tried]
     report["healing"] = healing
-    fsio.write_json(Path(ep) / "verify.json", report)
+    fsio.write_json(Path(ep) / REPORT, report)
     return report

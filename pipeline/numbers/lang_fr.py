@@ -34,7 +34,7 @@ def format_digits(value: Decimal, sep: str = "\u202f") -> str:
     """French digits: narrow NBSP between thousands, decimal comma."""
     text = format(value, "f")
     whole, _, frac = text.partition(".")
-    groups = []
+    groups: list[str] = []
     while len(whole) > 3:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]
@@ -59,7 +59,7 @@ BARE_MAGNITUDES = frozenset({"mille"})
 FRACTION_WORDS = frozenset({"virgule", "point"})
 MAGNITUDE_COMMA = False  # "one thousand, two hundred" (num2words)
 LINK_WORD = "et"
-ARTICLE_ONE = frozenset()  # French says "cent", "mille", "un million": no article needed
+ARTICLE_ONE: frozenset[str] = frozenset()  # French says "cent", "mille", "un million": no article needed
 HALF_WORDS = frozenset({"demi", "demie"})
 FRENCH_TENS = True  # soixante-dix, quatre-vingt-dix, dix-sept, "vingt et un"
 YEAR_PAIRS = False
@@ -96,7 +96,9 @@ LONE_FRACTIONS = {"moitié": 2}
 FRACTION_COUNT_WORDS = {"un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6,
                         "sept": 7, "huit": 8, "neuf": 9}
 FRACTION_NAMES = {"demi": 2, "tiers": 3, "quart": 4, "quarts": 4}
-PERIOD_ORDINALS = frozenset({"premier", "première", "second", "seconde", "deuxième", "troisième", "quatrième", "dernier", "dernière"})  # "the first half": a period, not 1/2
+# "the first half": a period, not 1/2
+PERIOD_ORDINALS = frozenset({"premier", "première", "second", "seconde", "deuxième", "troisième", "quatrième",
+                             "dernier", "dernière"})
 
 # "twice"; "2x", "3×", "two times", "deux fois" are found by units.py
 MULTIPLIER_WORDS: dict[str, int] = {}
@@ -106,7 +108,8 @@ PERCENT_PHRASES = (("pour", "cent"), ("pourcent",), ("pourcents",))
 POINTS_PHRASES = (("points", "de", "pourcentage"), ("point", "de", "pourcentage"), ("pp",))
 TIMES_WORDS = frozenset({"fois"})  # "three times": a multiplier
 MINUS_WORDS = frozenset({"moins"})
-NOT_SIGN_BEFORE = frozenset({"au", "du", "de", "le", "les", "pas", "en", "un", "bien", "à", "a"})  # "au moins 15 %": at least, not minus
+# "au moins 15 %": at least, not minus
+NOT_SIGN_BEFORE = frozenset({"au", "du", "de", "le", "les", "pas", "en", "un", "bien", "à", "a"})
 CURRENCY_PHRASES = {
     ("dollars",): "USD", ("dollar",): "USD", ("euros",): "EUR", ("euro",): "EUR",
     ("livres", "sterling"): "GBP", ("livre", "sterling"): "GBP",
@@ -386,7 +389,7 @@ def _dates_with_year_apart(found: list, heard: str, wanted: set) -> list:
     """"12 mars, 2025": a comma between the day and month and the year."""
     from .model import Mention
 
-    out = []
+    out: list = []
     for (m, weak) in found:
         prev = out[-1][0] if out else None
         if (prev is not None and prev.kind == "date" and prev.value.startswith("--") and m.kind == "number"

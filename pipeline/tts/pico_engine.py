@@ -11,8 +11,8 @@ import re
 import threading
 from pathlib import Path
 
+from ..audio.wav import write_wav
 from ..errors import EngineError, EngineUnavailable
-from .base import write_wav
 
 SAMPLE_RATE = 16000
 # Pico's own French front end reads a year written in digits so fast that
