@@ -79,10 +79,9 @@ def speak_sentences(text: str, engine: str, lang: str, out_wav: Path, rate: floa
                     get: Callable, cache: Path) -> None:
     """Speak `text` piece by piece (see `pieces`), each piece cached like a segment, and
     write the pieces joined by PIECE_PAUSE_S into `out_wav`."""
-    from .audio.ffmpeg import read_wav, to_rate
+    from .audio.ffmpeg import to_rate
+    from .audio.wav import pcm16, read_wav, wav_ok, write_wav
     from .synthesize import cache_key, override_rate, spoken_text
-    from .tts import wav_ok
-    from .tts.base import write_wav
 
     audio = []
     for piece, own in pieces(text, lang, override.get("sentences") or {}):
@@ -96,5 +95,4 @@ def speak_sentences(text: str, engine: str, lang: str, out_wav: Path, rate: floa
         if audio:
             audio.append(np.zeros(int(PIECE_PAUSE_S * OUT_RATE), np.float32))
         audio.append(to_rate(x, sr, OUT_RATE))
-    pcm = (np.clip(np.concatenate(audio), -1.0, 1.0) * 32767).astype("<i2").tobytes()
-    write_wav(out_wav, pcm, OUT_RATE)
+    write_wav(out_wav, pcm16(np.concatenate(audio)), OUT_RATE)

@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from pipeline import numbers
-from pipeline.audio.ffmpeg import read_wav, to_rate
+from pipeline.audio.ffmpeg import to_rate
+from pipeline.audio.wav import read_wav
 from pipeline.heal import next_override, sentence_plan
 from pipeline.sentence_speech import (
     OUT_RATE,
