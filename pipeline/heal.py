@@ -4,7 +4,10 @@ For each failing segment, strategies are tried in order, one per round, within
 a bounded number of rounds: speak every number through the verbalizer, then
 another take of the same voice (piper only: its takes differ), another
 wording of the numbers, slower, then
-another offline engine of the language's chain (normal speed, then slower).
+another offline engine of the language's chain (normal speed, then slower),
+and last only the failing sentences of the segment, each the way an earlier
+try heard it best, the rest as first spoken (pipeline.sentence_speech): a way
+that fixes one sentence can break another, and then only the sentence takes it.
 Only the failing segments are re-synthesized (the others come from the TTS
 cache), the episode is re-assembled, transcribed once more and re-verified.
 Each segment then keeps the attempt that lost the fewest numbers, and only if
@@ -23,6 +26,7 @@ from . import fsio
 from .condense import load_script, segments
 from .contracts import Report, Script
 from .episode import OVERRIDES, REPORT, SCRIPT, TIMELINE
+from .sentence_speech import sentence_of_numbers, sentence_spans
 
 SLOW_RATE = 0.85
 # (name, override): each strategy is one way of speaking the segment.
@@ -33,10 +37,15 @@ STRATEGIES: list[tuple[str, dict[str, Any]]] = [
     ("slower", {"spell": "all", "rate": SLOW_RATE}),
     ("other-engine", {"spell": "all", "engine": None}),
     ("other-engine-slower", {"spell": "all", "rate": SLOW_RATE, "engine": None}),
+    # Last: each failing sentence alone, spoken the way that heard it best, the
+    # rest of the segment as first built (pipeline.sentence_speech).
+    ("sentences", {"sentences": None}),
 ]
 DEFAULT_ROUNDS = len(STRATEGIES)
 STRATEGY_INDEX = {name: i for i, (name, _) in enumerate(STRATEGIES)}
 FAILING = ("lost", "changed")
+# What of a segment's way of speaking a sentence can take on its own.
+SENTENCE_KEYS = ("spell", "rate", "engine", "reword", "take")
 # Engines whose every synthesis is a new rendition (piper samples its noise): only
 # for them is "another take" worth a round. Kokoro, Pico and espeak say the same
 # text the same way; on the shared vectors a take of them regained no number.
@@ -82,6 +91,8 @@ def next_override(seg_id: str, done: int, engine_used: str | None, lang: str, te
         override = dict(override)
         if "take" in override and engine_used not in STOCHASTIC_ENGINES:
             continue
+        if "sentences" in override and len(sentence_spans(text, lang)) < 2:
+            continue    # one sentence: the segment strategies already spoke it every way
         if "engine" in override:
             override["engine"] = other_engine(engine_used, lang)
             if override["engine"] is None:
@@ -121,6 +132,11 @@ def heal(ep: Path, rebuild: Callable[[dict], Report], rounds: int = DEFAULT_ROUN
                 done[sid], planned[sid] = nxt[0] + 1, nxt[1]
                 if planned[sid].get("reword"):   # only the numbers the best try still missed get new words
                     planned[sid]["reword"] = best_failing(history.get(sid, []), first_failing.get(sid, []))
+                if "sentences" in planned[sid]:
+                    planned[sid]["sentences"] = sentence_plan(texts[sid], script["language"],
+                                                              before.get(sid, []), history.get(sid, []))
+                    if not planned[sid]["sentences"]:
+                        del planned[sid]
         if not planned:
             break
         overrides.update(planned)
@@ -134,6 +150,28 @@ def heal(ep: Path, rebuild: Callable[[dict], Report], rounds: int = DEFAULT_ROUN
                                                 "_failing": failing_numbers(report, sid)})
     report = keep_best(ep, report, history, before, overrides, rebuild, log)
     return attach_history(ep, report, history)
+
+
+def sentence_plan(text: str, lang: str, first: list[str], tries: list[dict]) -> dict[str, dict]:
+    """{sentence index: override} for each sentence holding a number the first build
+    lost: the whole-segment try that lost the fewest of that sentence's numbers
+    (the earliest on a tie), or the last try if none did better than the first build."""
+    where = sentence_of_numbers(text, lang)
+    plan: dict[str, dict] = {}
+    for sent in sorted({where[k] for k, st in enumerate(first) if st in FAILING and k < len(where)}):
+        ks = [k for k, w in enumerate(where) if w == sent]
+
+        def lost(statuses: list[str], ks: list[int] = ks) -> int:
+            return sum(statuses[k] in FAILING for k in ks if k < len(statuses))
+
+        usable = [t for t in tries if "sentences" not in t["_o"] and len(t["statuses"]) == len(first)]
+        if not usable:
+            continue
+        best = min(usable, key=lambda t: lost(t["statuses"]))
+        if lost(best["statuses"]) >= lost(first):
+            best = usable[-1]
+        plan[str(sent)] = {k: v for k, v in best["_o"].items() if k in SENTENCE_KEYS}
+    return plan
 
 
 def best_failing(tries: list[dict], first: list[str]) -> list[str]:

@@ -24,6 +24,7 @@ from .contracts import Chapter, Script, Segment, TimedSegment, Timeline
 from .episode import AUDIO, TIMELINE
 from .errors import EngineError, EngineUnavailable, InputError, UnsupportedLanguage
 from .fsio import json_digest, read_json, sha256_file, write_json
+from .sentence_speech import plan_key, speak_sentences
 from .settings import EpisodeSettings
 from .tts import TtsEngine, fallback_chain, get_engine, offline_preference, wav_ok
 from .tts.text import protect_numbers, reword_numbers, separate_close_numbers, spell_numbers
@@ -264,11 +265,14 @@ def synthesize(
             eng = get(name)
             spoken = spoken_text(seg["text"], name, lang, on_event, spell=ov.get("spell"),
                                  reword=ov.get("reword") or False)
-            wav = cache / f"{cache_key(name, eng.voice_id(lang), lang, seg_rate, spoken)}.wav"
+            wav = cache / f"{cache_key(name, eng.voice_id(lang), lang, seg_rate, spoken + plan_key(ov))}.wav"
             hit = wav_ok(wav)
             if not hit:
                 try:
-                    eng.synthesize(spoken, lang, wav, rate=seg_rate)
+                    if ov.get("sentences"):   # heal: some sentences spoken their own way
+                        speak_sentences(seg["text"], name, lang, wav, seg_rate, ov, get, cache)
+                    else:
+                        eng.synthesize(spoken, lang, wav, rate=seg_rate)
                 except EngineUnavailable as e:
                     reason = e.cause if e.cause.startswith(name) else f"{name} unavailable: {e.cause}"
                     dead[name] = reason
@@ -291,7 +295,7 @@ def synthesize(
         rows.append({"id": seg["id"], "title": seg["title"], "text": seg["text"], "spoken": spoken,
                      "engine": name, "cache_hit": hit, "audio_key": file_sha256(wav)})
         if ov:
-            rows[-1]["override"] = {k: ov[k] for k in ("strategy", "spell", "rate", "engine", "reword", "take")
+            rows[-1]["override"] = {k: ov[k] for k in ("strategy", "spell", "rate", "engine", "reword", "take", "sentences")
                                     if k in ov}
 
     mastering = {

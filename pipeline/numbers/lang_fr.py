@@ -359,6 +359,32 @@ def _word_then_decimals(m, heard: str, wanted: set):
     return Mention(value, m.kind, m.unit, heard[w.start():m.end], w.start(), m.end)
 
 
+_EST_GAP = re.compile(r"\s+est\s+", re.IGNORECASE)
+_COINS_AFTER = re.compile(r"\s+centimes?\b", re.IGNORECASE)
+
+
+def _coins_after_est(found: list, heard: str, wanted: set) -> list:
+    """"0 euros est 85 centimes": "et" and "est" sound the same, and Whisper base
+    writes either; the verbalizer said "zéro euro et quatre-vingt-cinq centimes"."""
+    from .canon import decimal_str
+    from .model import Mention
+
+    out = []
+    for (m, weak) in found:
+        prev = out[-1][0] if out else None
+        if (prev is not None and prev.kind == "currency" and "." not in prev.value and m.kind == "number"
+                and m.value.isdigit() and 0 < int(m.value) < 100
+                and _EST_GAP.fullmatch(heard[prev.end:m.start])
+                and _COINS_AFTER.match(heard, m.end)):
+            value = decimal_str(Decimal(prev.value) + Decimal(m.value) / 100)
+            if (value, "currency", prev.unit) in wanted:
+                end = _COINS_AFTER.match(heard, m.end).end()
+                out[-1] = (Mention(value, "currency", prev.unit, heard[prev.start:end], prev.start, end), False)
+                continue
+        out.append((m, weak))
+    return out
+
+
 def _dates_with_year_apart(found: list, heard: str, wanted: set) -> list:
     """"12 mars, 2025": a comma between the day and month and the year."""
     from .model import Mention
@@ -383,7 +409,7 @@ def compose_heard(found: list, heard: str, said: list) -> list:
 
     wanted = {(m.value, m.kind, m.unit) for m in said}
     out = [(_word_then_decimals(_english_thousands(m, wanted), heard, wanted), weak) for m, weak in found]
-    out = _dates_with_year_apart(out, heard, wanted)
+    out = _coins_after_est(_dates_with_year_apart(out, heard, wanted), heard, wanted)
     i = 0
     while i < len(out):
         for n in (3, 2):
