@@ -83,7 +83,7 @@ def speak_sentences(text: str, engine: str, lang: str, out_wav: Path, rate: floa
     from .audio.wav import pcm16, read_wav, wav_ok, write_wav
     from .synthesize import cache_key, override_rate, spoken_text
 
-    audio = []
+    audio: list = []
     for piece, own in pieces(text, lang, override.get("sentences") or {}):
         eng = get(own.get("engine") or engine)
         spoken = spoken_text(piece, eng.name, lang, spell=own.get("spell"), reword=own.get("reword") or False)

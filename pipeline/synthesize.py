@@ -295,8 +295,8 @@ def synthesize(
         rows.append({"id": seg["id"], "title": seg["title"], "text": seg["text"], "spoken": spoken,
                      "engine": name, "cache_hit": hit, "audio_key": file_sha256(wav)})
         if ov:
-            rows[-1]["override"] = {k: ov[k] for k in ("strategy", "spell", "rate", "engine", "reword", "take", "sentences")
-                                    if k in ov}
+            kept = ("strategy", "spell", "rate", "engine", "reword", "take", "sentences")
+            rows[-1]["override"] = {k: ov[k] for k in kept if k in ov}
 
     mastering = {
         "pause_ms": pause_ms, "bitrate": settings.bitrate, "channels": settings.channels,

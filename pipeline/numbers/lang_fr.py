@@ -369,16 +369,16 @@ def _coins_after_est(found: list, heard: str, wanted: set) -> list:
     from .canon import decimal_str
     from .model import Mention
 
-    out = []
+    out: list[tuple[Mention, bool]] = []
     for (m, weak) in found:
         prev = out[-1][0] if out else None
         if (prev is not None and prev.kind == "currency" and "." not in prev.value and m.kind == "number"
                 and m.value.isdigit() and 0 < int(m.value) < 100
                 and _EST_GAP.fullmatch(heard[prev.end:m.start])
-                and _COINS_AFTER.match(heard, m.end)):
+                and (coins := _COINS_AFTER.match(heard, m.end))):
             value = decimal_str(Decimal(prev.value) + Decimal(m.value) / 100)
             if (value, "currency", prev.unit) in wanted:
-                end = _COINS_AFTER.match(heard, m.end).end()
+                end = coins.end()
                 out[-1] = (Mention(value, "currency", prev.unit, heard[prev.start:end], prev.start, end), False)
                 continue
         out.append((m, weak))
