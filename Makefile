@@ -82,7 +82,7 @@ endif
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help setup demo episode verify diff feed serve all blog bench test clean distclean
+.PHONY: help setup demo episode verify diff feed serve all blog bench lint test clean distclean
 
 help: ## list the targets
 	@echo "Podcast pipeline - make targets:"
@@ -93,6 +93,8 @@ help: ## list the targets
 	@echo "           espeak; en piper, kokoro, pico, espeak)  ASR=faster-whisper|whisper  ASR_MODEL=base"
 	@echo "           HEAL_ROUNDS=6  POST_LANG=fr|en (detected when unset)  ALLOW_UNVERIFIED=1  PORT=8000"
 	@echo "           all/blog: FEED=<RSS/Atom URL or file>  BATCH_OUT=episodes  JOBS=<n>  ENGINE=local|ray"
+	@echo
+	@echo "Command line: $(PY) -m pipeline --help (every command and option; -q errors only, -v debug)"
 	@echo
 	@if [ -x $(PY) ]; then $(PY) -m pipeline engines 2>/dev/null || true; \
 	  else echo "Engines: run make setup first, then make help lists them and what works here"; fi
@@ -173,7 +175,7 @@ diff: ## word diff of script vs transcript of EP=<slug>, numbers highlighted; wr
 	@$(PY) -m pipeline diff 'episodes/$(EP)'
 
 # ------------------------------------------------------------------ publishing
-feed: | $(STAMP) ## captions, chapters, shownotes.html for every built episode + episodes/feed.xml (stale ones left out)
+feed: | $(STAMP) ## captions, chapters, shownotes.html, diff.html for every built episode + episodes/feed.xml (stale ones left out)
 	$(PY) -m pipeline feed --episodes episodes
 
 serve: feed ## serve episodes/ and the feed on http://127.0.0.1:PORT/ (default 8000)
@@ -207,7 +209,11 @@ $(RAY_STAMP): requirements-ray.lock | $(STAMP)
 	  echo "  fix: check that PyPI is reachable, then run make test again"; exit 2; }
 	@touch $@
 
-test: setup $(RAY_STAMP) ## install (with the Ray extra), provision, run the test suite
+lint: | $(STAMP) ## ruff on the tree, mypy on pipeline/ (settings in pyproject.toml; make test runs it)
+	$(PY) -m ruff check .
+	$(PY) -m mypy
+
+test: setup $(RAY_STAMP) lint ## install (with the Ray extra), provision, lint, run the test suite
 	$(PY) -m pytest -q
 
 clean: ## remove built episodes (keeps sources, caches and models)

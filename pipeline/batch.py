@@ -16,15 +16,15 @@ failing post never stops the others; the end prints a table and writes
 
 from __future__ import annotations
 
+import logging
 import os
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from . import fsio
-from .episode import POST
+from .episode import AUDIO, NOTES, POST, REPORT, SCRIPT, TIMELINE, TRANSCRIPT
 from .errors import InputError, PipelineError
 from .fetch import is_url
 from .registry import Registry
@@ -35,8 +35,7 @@ MANIFEST_FORMAT = 1
 EXIT_OK, EXIT_UNVERIFIED, EXIT_FAILED = 0, 1, 2
 JOB_MEMORY_BYTES = 1 << 30     # a worker with Whisper base and a piper voice peaks near 0.5 GB
 # Files an episode folder must hold to count as built (the feed needs them too).
-BUILT_FILES = ("post.json", "script.yaml", "episode.mp3", "timeline.json", "transcript.json",
-               "verify.json", "shownotes.md")
+BUILT_FILES = (POST, SCRIPT, AUDIO, TIMELINE, TRANSCRIPT, REPORT, NOTES)
 
 
 @dataclass
@@ -77,8 +76,7 @@ def failure(slug: str, e: PipelineError, seconds: float = 0.0) -> Result:
     return Result(slug, "failed", seconds=seconds, error=e.cause, exit_code=e.exit_code, fix=e.fix)
 
 
-def log(msg: str) -> None:
-    print(msg, file=sys.stderr, flush=True)
+log = logging.getLogger(__name__).info    # the batch's own lines; workers print no progress
 
 
 # ------------------------------------------------------------------ incremental
@@ -104,9 +102,9 @@ def is_current(ep: Path, manifest: dict) -> bool:
             return False
         if not all((ep / name).is_file() for name in BUILT_FILES):
             return False
-        if not fsio.read_json(ep / "verify.json").get("verified"):
+        if not fsio.read_json(ep / REPORT).get("verified"):
             return False
-        if fsio.read_json(ep / "timeline.json").get("audio_sha256") != fsio.sha256_file(ep / "episode.mp3"):
+        if fsio.read_json(ep / TIMELINE).get("audio_sha256") != fsio.sha256_file(ep / AUDIO):
             return False
         return binding_status(ep).fresh
     except (OSError, ValueError, AttributeError, PipelineError):
@@ -152,7 +150,7 @@ def _build_job(job: Job) -> Result:
 
 def survival_of(ep: Path) -> float | None:
     try:
-        return fsio.read_json(ep / "verify.json").get("survival")
+        return fsio.read_json(ep / REPORT).get("survival")
     except (OSError, ValueError):
         return None
 
@@ -278,7 +276,7 @@ def run_batch(sources: list[str], out: Path, options: Options, jobs: int | None 
             from .publish.feed import write_feed
             log(f"written: {write_feed(out, config)}")
     except PipelineError as e:
-        log(f"error: feed not written: {e.message}")
+        logging.getLogger(__name__).error(f"error: feed not written: {e.message}")
         code = max(code, e.exit_code)
     print(table(results))
     log(f"batch: {len(results)} post(s) in {time.monotonic() - t0:.1f} s")

@@ -4,59 +4,64 @@ Each stage is also its own CLI command (used by the Makefile so make rebuilds
 only what changed); this module chains them for `python -m pipeline build`.
 """
 
-import sys
-import time
+import logging
 from pathlib import Path
 
 from . import condense as condense_stage
-from . import fsio
+from . import fsio, progress
 from . import ingest as ingest_stage
 from . import package as package_stage
 from . import verify as verify_stage
 from .config import find_config, show_config
+from .contracts import Report, Timeline, Transcript
 from .episode import AUDIO, POST, SCRIPT, TIMELINE, TRANSCRIPT
 from .fetch import is_url
 from .settings import EpisodeSettings, load_settings
-from .text import sanitize
 
 DEFAULT_TTS = "gtts"
 DEFAULT_ASR = "faster-whisper"
 DEFAULT_ASR_MODEL = "base"     # provisioned offline; other sizes need the user's own cache
 DEFAULT_HEAL_ROUNDS = 6    # one round per heal strategy (pipeline.heal.STRATEGIES)
+STEPS = ("ingest", "condense", "synthesize", "transcribe", "verify", "package")
+
+log = logging.getLogger(__name__).info
 
 
+def step(name: str, detail: str = "") -> str:
+    """A stage's label: "[3/6] synthesize (tts=gtts)"; no number inside another stage (heal)."""
+    head = name if progress.depth() else f"[{STEPS.index(name) + 1}/{len(STEPS)}] {name}"
+    return f"{head} {detail}" if detail else head
 
-def log(msg: str) -> None:
-    print(sanitize(msg), file=sys.stderr, flush=True)
 
-
-def synthesize(out: Path, tts: str, settings: EpisodeSettings, config: Path | None = None) -> dict:
+def synthesize(out: Path, tts: str, settings: EpisodeSettings, config: Path | None = None) -> Timeline:
     from . import synthesize as synth_stage
     from .heal import load_overrides
 
     condense_stage.require_approved(out / SCRIPT, out / POST)
     script = condense_stage.load_script(out / SCRIPT)
-    timeline = synth_stage.synthesize(out / SCRIPT, out, engine=tts, settings=settings,
-                                      overrides=load_overrides(out, script), config_path=config)
+    with progress.stage("synthesize", unit="segments", label=step("synthesize", f"(tts={tts})")):
+        timeline = synth_stage.synthesize(out / SCRIPT, out, engine=tts, settings=settings,
+                                          overrides=load_overrides(out, script), config_path=config)
     fsio.remove_stale_temps(out)    # a killed synthesis left its .tmp behind
     return timeline
 
 
-def transcribe(out: Path, asr: str, model: str = DEFAULT_ASR_MODEL) -> dict:
+def transcribe(out: Path, asr: str, model: str = DEFAULT_ASR_MODEL) -> Transcript:
     from . import transcribe as asr_stage
 
     lang = condense_stage.load_script(out / SCRIPT)["language"]
-    return asr_stage.transcribe_episode(out / AUDIO, out / TIMELINE, out / TRANSCRIPT, lang,
-                                        engine=asr, model=model)
+    with progress.stage("transcribe", unit="s of audio", label=step("transcribe", f"(asr={asr}, model={model})")):
+        return asr_stage.transcribe_episode(out / AUDIO, out / TIMELINE, out / TRANSCRIPT, lang,
+                                            engine=asr, model=model)
 
 
-def verify(out: Path) -> dict:
+def verify(out: Path) -> Report:
     return verify_stage.verify_episode(out)
 
 
 def verify_and_heal(out: Path, tts: str, asr: str, settings: EpisodeSettings,
                     rounds: int = DEFAULT_HEAL_ROUNDS, asr_model: str = DEFAULT_ASR_MODEL,
-                    config: Path | None = None) -> dict:
+                    config: Path | None = None) -> Report:
     """Verify; while numbers are lost, re-speak only their segments (pipeline.heal)."""
     from . import heal
 
@@ -64,7 +69,7 @@ def verify_and_heal(out: Path, tts: str, asr: str, settings: EpisodeSettings,
     if report["verified"] or rounds <= 0:
         return report
 
-    def rebuild(overrides: dict) -> dict:
+    def rebuild(overrides: dict) -> Report:
         synthesize(out, tts, settings, config)
         transcribe(out, asr, asr_model)
         return verify(out)
@@ -95,7 +100,7 @@ def check_engines(tts: str, asr: str, asr_model: str | None = None) -> None:
 def build(source, out_dir: Path, tts: str | None = None, asr: str = DEFAULT_ASR,
           lang: str | None = None, condenser: str = "extractive",
           heal_rounds: int = DEFAULT_HEAL_ROUNDS, asr_model: str = DEFAULT_ASR_MODEL,
-          config: Path | None = None) -> dict:
+          config: Path | None = None) -> Report:
     """Build an episode from a post file or an http(s) URL (settings only apply to files).
 
     config: podcast.yaml (None: pipeline.config.find_config), found once for every stage."""
@@ -105,22 +110,19 @@ def build(source, out_dir: Path, tts: str | None = None, asr: str = DEFAULT_ASR,
     tts = tts or settings.tts or DEFAULT_TTS
     check_engines(tts, asr, asr_model)
     out = Path(out_dir)
-    t0 = time.monotonic()
-    log(f"[1/6] ingest {source}")
-    post = ingest_stage.ingest(source, out / POST, lang)
-    log(f"      {post['language']}, {post['words']} words, {len(post['sentences'])} sentences, "
-        f"{len(post['lint'])} lint flag(s)")
-    log(f"[2/6] condense ({condenser})")
-    script = condense_stage.condense(out / POST, out / SCRIPT, condenser)
-    n = len(script["points"])
-    log(f"      {n} key point{'s' if n != 1 else ''}")
-    log(f"[3/6] synthesize (tts={tts})")
+    progress.clear_timings()
+    with progress.stage("ingest", label=step("ingest", str(source))) as bar:
+        post = ingest_stage.ingest(source, out / POST, lang)
+        bar.note(f"{post['language']}, {post['words']} words, {len(post['sentences'])} sentences, "
+                 f"{len(post['lint'])} lint flag(s)")
+    with progress.stage("condense", label=step("condense", f"({condenser})")) as bar:
+        n = len(condense_stage.condense(out / POST, out / SCRIPT, condenser)["points"])
+        bar.note(f"{n} key point{'s' if n != 1 else ''}")
     synthesize(out, tts, settings, config)
-    log(f"[4/6] transcribe (asr={asr}, model={asr_model})")
     transcribe(out, asr, asr_model)
-    log("[5/6] verify")
-    report = verify_and_heal(out, tts, asr, settings, heal_rounds, asr_model, config)
-    log("[6/6] package")
-    package(out, config)
-    log(f"built {out} in {time.monotonic() - t0:.1f}s")
+    with progress.stage("verify", label=step("verify")):
+        report = verify_and_heal(out, tts, asr, settings, heal_rounds, asr_model, config)
+    with progress.stage("package", label=step("package")):
+        package(out, config)
+    log(progress.summary(f"built {out}"))
     return report

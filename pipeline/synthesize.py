@@ -13,15 +13,18 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import logging
 import re
-import sys
 from collections import Counter
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable, cast
 
-from . import condense, paths
+from . import condense, paths, progress
+from .contracts import Chapter, Script, Segment, TimedSegment, Timeline
+from .episode import AUDIO, TIMELINE
 from .errors import EngineError, EngineUnavailable, InputError, UnsupportedLanguage
 from .fsio import json_digest, read_json, sha256_file, write_json
+from .sentence_speech import plan_key, speak_sentences
 from .settings import EpisodeSettings
 from .tts import TtsEngine, fallback_chain, get_engine, offline_preference, wav_ok
 from .tts.text import protect_numbers, reword_numbers, separate_close_numbers, spell_numbers
@@ -65,8 +68,11 @@ TAKE_RATE = 0.94   # speed factor of each further take of a segment (heal's "ano
 ASSEMBLY_FORMAT = 2
 
 
-def print_to_stderr(msg: str) -> None:
-    print(msg, file=sys.stderr, flush=True)
+log = logging.getLogger(__name__)
+
+
+def log_event(msg: str) -> None:
+    log.warning(msg)     # the events are fallbacks: the episode is not spoken as asked
 
 
 def spell_kinds(engine: str, lang: str) -> frozenset[str]:
@@ -107,7 +113,7 @@ def cache_key(engine: str, voice: str, lang: str, rate: float, text: str) -> str
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
-def load_script(path: Path) -> dict:
+def load_script(path: Path) -> Script:
     """script.yaml checked by the condense stage's own reader (one format, one set of rules)."""
     path = Path(path)
     if not path.is_file():
@@ -117,7 +123,7 @@ def load_script(path: Path) -> dict:
     return data
 
 
-def script_segments(script: dict) -> list[dict]:
+def script_segments(script: Script) -> list[Segment]:
     """Spoken segments in order (pipeline.condense.segments): id, title, text."""
     return [{**s, "text": str(s["text"]).strip()} for s in condense.segments(script)]
 
@@ -162,7 +168,7 @@ def mastering_hint(out_dir: Path, mastering: dict) -> dict | None:
     After an edit the episode is almost the same audio, so starting from them
     usually needs one limiter pass and one encode instead of several."""
     try:
-        old = read_json(out_dir / "timeline.json")
+        old = read_json(out_dir / TIMELINE)
     except (OSError, ValueError):
         return None
     if not isinstance(old, dict) or old.get("mastering") != mastering:
@@ -175,12 +181,12 @@ def _previous(out_dir: Path, key: str, audio_keys: list[str]) -> dict | None:
     """The timeline of the last assembly when its inputs were the same and its MP3 is intact
     (and the timeline itself too: one segment per piece of speech assembled)."""
     try:
-        old = read_json(out_dir / "timeline.json")
+        old = read_json(out_dir / TIMELINE)
         if old.get("assembly_key") != key or not old.get("audio_sha256"):
             return None
         if [s.get("audio_key") for s in old["segments"]] != audio_keys:
             return None
-        if file_sha256(out_dir / "episode.mp3") != old["audio_sha256"]:
+        if file_sha256(out_dir / AUDIO) != old["audio_sha256"]:
             return None
         return old
     except (OSError, ValueError, AttributeError):
@@ -192,14 +198,14 @@ def synthesize(
     out_dir: Path,
     engine: str = "gtts",
     pause_ms: int | None = None,
-    on_event: Event = print_to_stderr,
+    on_event: Event = log_event,
     rate: float | None = None,
     cache_dir: Path | None = None,
     settings: EpisodeSettings | None = None,
     *,
     config_path: Path | None = None,
     overrides: dict[str, dict] | None = None,
-) -> dict:
+) -> Timeline:
     """script.yaml -> out_dir/episode.mp3 + out_dir/timeline.json; returns the timeline.
 
     `settings` (default EpisodeSettings()) gives the pause, rate, bitrate,
@@ -214,7 +220,8 @@ def synthesize(
     """
     from .audio.assemble import assemble_full  # numpy/ffmpeg only when we get this far
     from .audio.dynamics import VERSION as DYNAMICS_VERSION
-    from .audio.tags import chapter_list, episode_tags, write_tags
+    from .audio.tags import episode_tags, id3_chapters, write_tags
+    from .publish.chapters import chapter_list
 
     settings = settings or EpisodeSettings()
     pause_ms = settings.pause_ms if pause_ms is None else pause_ms
@@ -241,11 +248,12 @@ def synthesize(
         dead[engine] = fallback_reason = f"{engine} has no voice for {lang!r}"
         on_event(f"{fallback_reason}; falling back to {chain[0]}")
 
-    progress = sys.stderr.isatty()
-    rows, wavs = [], []
-    for i, seg in enumerate(segs, 1):
-        if progress:
-            on_event(f"synthesizing {i}/{len(segs)} ({seg['id']}) ...")
+    bar = progress.current()
+    bar.add_total(len(segs))
+    rows: list[dict[str, Any]] = []
+    wavs: list[Path] = []
+    for seg in segs:
+        bar.status(seg["id"])
         ov = (overrides or {}).get(seg["id"]) or {}
         seg_rate = override_rate(ov, rate)
         seg_chain = chain
@@ -257,11 +265,14 @@ def synthesize(
             eng = get(name)
             spoken = spoken_text(seg["text"], name, lang, on_event, spell=ov.get("spell"),
                                  reword=ov.get("reword") or False)
-            wav = cache / f"{cache_key(name, eng.voice_id(lang), lang, seg_rate, spoken)}.wav"
+            wav = cache / f"{cache_key(name, eng.voice_id(lang), lang, seg_rate, spoken + plan_key(ov))}.wav"
             hit = wav_ok(wav)
             if not hit:
                 try:
-                    eng.synthesize(spoken, lang, wav, rate=seg_rate)
+                    if ov.get("sentences"):   # heal: some sentences spoken their own way
+                        speak_sentences(seg["text"], name, lang, wav, seg_rate, ov, get, cache)
+                    else:
+                        eng.synthesize(spoken, lang, wav, rate=seg_rate)
                 except EngineUnavailable as e:
                     reason = e.cause if e.cause.startswith(name) else f"{name} unavailable: {e.cause}"
                     dead[name] = reason
@@ -278,20 +289,21 @@ def synthesize(
                 "connect to the network for gtts, or check the offline voices (make setup)",
             )
         wavs.append(wav)
+        bar.advance()
         # audio_key: identity of this segment's raw speech (pipeline.transcribe reuses
         # the words heard in it while it stays the same)
         rows.append({"id": seg["id"], "title": seg["title"], "text": seg["text"], "spoken": spoken,
                      "engine": name, "cache_hit": hit, "audio_key": file_sha256(wav)})
         if ov:
-            rows[-1]["override"] = {k: ov[k] for k in ("strategy", "spell", "rate", "engine", "reword", "take")
-                                    if k in ov}
+            kept = ("strategy", "spell", "rate", "engine", "reword", "take", "sentences")
+            rows[-1]["override"] = {k: ov[k] for k in kept if k in ov}
 
     mastering = {
         "pause_ms": pause_ms, "bitrate": settings.bitrate, "channels": settings.channels,
         "sample_rate": SAMPLE_RATE, "loudness_lufs": settings.loudness_lufs,
         "true_peak_db": settings.true_peak_db, "dynamics": DYNAMICS_VERSION,
     }
-    inputs = {
+    inputs: dict[str, Any] = {
         "format": ASSEMBLY_FORMAT,
         "segments": [r["audio_key"] for r in rows],
         "mastering": mastering,
@@ -301,23 +313,23 @@ def synthesize(
     }
     key = json_digest(inputs)
     old = _previous(out_dir, key, inputs["segments"])
+    chapters: list[Chapter]
     if old is not None:
         times = [(s["start"], s["end"]) for s in old["segments"]]
         duration, loudness, music, chapters = old["duration"], old["loudness"], old.get("music", {}), old["chapters"]
-        if progress:
-            on_event("episode.mp3 is up to date (same audio, settings and tags)")
+        bar.note("episode.mp3 up to date")
     else:
-        if progress:
-            on_event("mastering and encoding episode.mp3 ...")
-        chapters: list[dict] = []
+        bar.status("mastering and encoding episode.mp3")
+        chapters = []
 
         def tag_it(tmp: Path, result) -> None:
             # chapter times are known once mastered (intro music shifts the speech)
-            chapters.extend(chapter_list(result.times, [r["title"] for r in rows], result.duration))
+            timed = [{**r, "start": start} for r, (start, _) in zip(rows, result.times)]
+            chapters.extend(id3_chapters(chapter_list(timed, lang, result.duration)))
             write_tags(tmp, tags, chapters, settings.cover)
 
         result = assemble_full(
-            wavs, pause_ms, out_dir / "episode.mp3", bitrate=settings.bitrate,
+            wavs, pause_ms, out_dir / AUDIO, bitrate=settings.bitrate,
             mono=settings.channels == 1, loudness_lufs=settings.loudness_lufs,
             true_peak_db=settings.true_peak_db, music_intro=settings.music_intro,
             music_outro=settings.music_outro, before_rename=tag_it,
@@ -329,7 +341,7 @@ def synthesize(
     counts = Counter(r["engine"] for r in rows)
     # most used; ties go to the engine earlier in the chain
     used = max(counts, key=lambda n: (counts[n], -(chain.index(n) if n in chain else len(chain))))
-    timeline = {
+    timeline: Timeline = {
         "language": lang,
         "tts_engine": used,
         "requested_engine": engine,
@@ -338,10 +350,10 @@ def synthesize(
         "rate": rate,
         "pause_ms": pause_ms,
         "duration": round(duration, 6),
-        "audio": "episode.mp3",
+        "audio": AUDIO,
         "segments": [
-            {k: r[k] for k in ("id", "title", "text", "spoken", "engine", "start", "end", "cache_hit",
-                               "override", "audio_key") if k in r}
+            cast(TimedSegment, {k: r[k] for k in ("id", "title", "text", "spoken", "engine", "start", "end",
+                                                  "cache_hit", "override", "audio_key") if k in r})
             for r in rows
         ],
         "resynthesized": sum(not r["cache_hit"] for r in rows),
@@ -353,13 +365,11 @@ def synthesize(
         "chapters": chapters,
         "tags": tags,
         "assembly_key": key,
-        "audio_sha256": file_sha256(out_dir / "episode.mp3"),
+        "audio_sha256": file_sha256(out_dir / AUDIO),
     }
-    write_json(out_dir / "timeline.json", timeline)
-    if progress:
-        on_event(f"synthesized {len(rows)} segments ({timeline['resynthesized']} new), "
-                 f"{timeline['duration']:.1f} s ({used}), {loudness.get('integrated_lufs')} LUFS, "
-                 f"{loudness.get('true_peak_dbtp')} dBTP")
+    write_json(out_dir / TIMELINE, timeline)
+    bar.note(f"{timeline['resynthesized']} new, episode {timeline['duration']:.1f} s ({used}), "
+             f"{loudness.get('integrated_lufs')} LUFS, {loudness.get('true_peak_dbtp')} dBTP")
     return timeline
 
 

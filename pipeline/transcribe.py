@@ -43,13 +43,15 @@ audio_key) disables reuse and the whole episode is transcribed.
 
 from __future__ import annotations
 
-import json
 import logging
 import sys
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any, cast
 
-from . import paths
+from . import paths, progress
 from .asr import DECODE_SETTINGS, DEFAULT_ENGINE, DEFAULT_MODEL, REGISTRY, check_audio, get_engine
+from .contracts import Timeline, Transcript
 from .fsio import json_digest, read_json, sha256_file, write_json
 
 log = logging.getLogger(__name__)
@@ -96,14 +98,14 @@ def _read_entry(path: Path, what: str):
         return None
 
 
-def _load_cached(path: Path, engine: str) -> dict | None:
+def _load_cached(path: Path, engine: str) -> Transcript | None:
     data = _read_entry(path, "transcript")
     if data is None:
         return None
     if not isinstance(data, dict) or not REQUIRED_KEYS <= data.keys() or data.get("engine") != engine:
         log.warning("ignoring malformed cached transcript %s", path)
         return None
-    return data
+    return cast(Transcript, data)      # its keys checked above
 
 
 def transcribe(
@@ -115,37 +117,33 @@ def transcribe(
     *,
     use_cache: bool = True,
     cache_dir: Path | None = None,
-) -> dict:
+) -> Transcript:
     """Transcribe `audio_path` into `out_path` (written atomically); return the transcript.
 
     The written transcript is the engine's dict plus "audio_sha256". The
     returned dict has one more key, "cached": True when it came from the cache
-    (no model was loaded), False when an engine ran. Progress goes to stderr
-    only when stderr is a terminal.
+    (no model was loaded), False when an engine ran. Progress: the open
+    pipeline.progress stage (the engine advances it by audio seconds).
     """
     audio_path = check_audio(Path(audio_path))
     REGISTRY.check(engine)  # unknown engine: EngineError listing the valid ones, before hashing
-    progress = sys.stderr.isatty()
     sha = audio_sha256(audio_path)
     key = cache_key(sha, engine, model, language)
     cpath = cache_path(key, cache_dir)
 
     transcript = _load_cached(cpath, engine) if use_cache else None
     cached = transcript is not None
-    if cached:
+    if transcript is not None:
         transcript["audio_sha256"] = sha     # the key holds this hash: heard from this audio
-        log.info("transcript cache hit for %s (%s, %s, %s): %s", audio_path, engine, model, language, cpath)
-        if progress:
-            print(f"transcribe: {audio_path.name}: cached ({engine}, {model})", file=sys.stderr, flush=True)
+        log.debug("transcript cache hit for %s (%s, %s, %s): %s", audio_path, engine, model, language, cpath)
+        progress.current().note("cached")
     else:
-        if progress:
-            print(f"transcribe: {audio_path.name} with {engine} ({model}, {language})...", file=sys.stderr, flush=True)
         asr = get_engine(engine, model)
-        transcript = asr.transcribe(audio_path, language, progress=progress)
+        transcript = asr.transcribe(audio_path, language)
         transcript["audio_sha256"] = sha
         if use_cache:
             write_json(cpath, transcript)
-        log.info("transcribed %s with %s (%s): %d segments", audio_path, engine, model, len(transcript["segments"]))
+        log.debug("transcribed %s with %s (%s): %d segments", audio_path, engine, model, len(transcript["segments"]))
 
     write_json(out_path, transcript)
     return {**transcript, "cached": cached}
@@ -166,7 +164,7 @@ def segment_cache_path(key: str, cache_dir: Path | None = None) -> Path:
     return Path(cache_dir if cache_dir is not None else paths.CACHE_DIR) / "transcripts" / "segments" / f"{key}.json"
 
 
-def _windows(timeline: dict, duration: float) -> list[tuple[float, float]]:
+def _windows(timeline: Timeline, duration: float) -> list[tuple[float, float]]:
     """verify.segment_windows, the last one ending at the end of the audio."""
     from .verify import segment_windows
 
@@ -174,7 +172,7 @@ def _windows(timeline: dict, duration: float) -> list[tuple[float, float]]:
     return [(lo, min(hi, max(duration, lo))) for lo, hi in wins]
 
 
-def _music_context(timeline: dict, seg: dict, lo: float, hi: float) -> list | None:
+def _music_context(timeline: Timeline, seg: Mapping[str, Any], lo: float, hi: float) -> list | None:
     """Music beds under a segment's window: file identity and placement relative to the segment."""
     out = []
     files = timeline.get("music_files") or {}
@@ -188,7 +186,7 @@ def _music_context(timeline: dict, seg: dict, lo: float, hi: float) -> list | No
 
 
 def _window_index(t: float, windows: list[tuple[float, float]]) -> int:
-    for i, (lo, hi) in enumerate(windows):
+    for i, (_lo, hi) in enumerate(windows):
         if t < hi:
             return i
     return len(windows) - 1
@@ -203,7 +201,8 @@ def _shift_segments(segs: list[dict], dt: float) -> list[dict]:
              "words": _shift_words(s.get("words") or [], dt)} for s in segs]
 
 
-def split_by_windows(asr_segments: list[dict], windows: list[tuple[float, float]]) -> list[list[dict]]:
+def split_by_windows(asr_segments: Sequence[Mapping[str, Any]],
+                     windows: list[tuple[float, float]]) -> list[list[dict]]:
     """Whisper's segments (absolute times) -> one list of segments per window.
 
     A word belongs to the window holding its midpoint (windows split the episode
@@ -249,7 +248,7 @@ def _load_segment(path: Path) -> list[dict] | None:
     return data["segments"]
 
 
-def _store_segments(parts: list[list[dict]], indices, timeline: dict, keys: list[str],
+def _store_segments(parts: list[list[dict]], indices, timeline: Timeline, keys: list[str],
                     cache_dir: Path | None) -> None:
     for i in indices:
         seg = timeline["segments"][i]
@@ -264,29 +263,22 @@ def _transcribe_cut(asr, audio_path: Path, lo: float, hi: float, language: str,
     """Transcribe [lo, hi) s of the episode; times shifted back to the episode."""
     import os
     import tempfile
-    import wave
-
-    import numpy as np
 
     from .asr.audio import SAMPLE_RATE, load_audio
+    from .audio.wav import pcm16, write_wav
 
     audio = load_audio(audio_path, start_s=lo, end_s=hi)   # decodes no further than hi
-    pcm = (np.clip(audio, -1.0, 1.0) * 32767.0).astype("<i2")
     tmp_dir = Path(cache_dir if cache_dir is not None else paths.CACHE_DIR) / "tmp"
     tmp_dir.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(dir=tmp_dir, prefix="cut-", suffix=".wav")
     os.close(fd)
     tmp = Path(name)
     try:
-        with wave.open(str(tmp), "wb") as w:
-            w.setnchannels(1)
-            w.setsampwidth(2)
-            w.setframerate(SAMPLE_RATE)
-            w.writeframes(pcm.tobytes())
-        part = asr.transcribe(tmp, language, progress=False)
+        write_wav(tmp, pcm16(audio), SAMPLE_RATE)
+        part = asr.transcribe(tmp, language)
     finally:
         tmp.unlink(missing_ok=True)
-    length = len(pcm) / SAMPLE_RATE   # Whisper's times may overshoot the cut a little
+    length = len(audio) / SAMPLE_RATE   # Whisper's times may overshoot the cut a little
     for seg in part["segments"]:
         seg["end"] = min(seg["end"], length)
         seg["start"] = min(seg["start"], seg["end"])
@@ -297,15 +289,15 @@ def _transcribe_cut(asr, audio_path: Path, lo: float, hi: float, language: str,
     return part
 
 
-def _merge(parts: list[list[dict]], engine: str, model: str, language: str, duration: float) -> dict:
-    segs = [s for p in parts for s in p]
+def _merge(parts: list[list[dict]], engine: str, model: str, language: str, duration: float) -> Transcript:
+    segs: list[Any] = [s for p in parts for s in p]
     sep = "" if language.split("-")[0] in NO_SPACE_LANGUAGES else " "
     text = sep.join(t for t in (str(s.get("text", "")).strip() for s in segs) if t)
     return {"language": language, "engine": engine, "model": model, "duration": round(float(duration), 3),
             "text": text, "segments": segs}
 
 
-def _usable_timeline(timeline_path: Path | None, sha: str) -> dict | None:
+def _usable_timeline(timeline_path: Path | None, sha: str) -> Timeline | None:
     """The timeline when it describes exactly this audio and every segment has an audio_key."""
     if timeline_path is None:
         return None
@@ -335,7 +327,7 @@ def transcribe_episode(
     use_cache: bool = True,
     cache_dir: Path | None = None,
     max_changed_share: float = 0.5,
-) -> dict:
+) -> Transcript:
     """Transcribe an assembled episode, reusing what was heard in its unchanged segments.
 
     See the module docstring. Writes `out_path` (the transcript, the same shape as
@@ -344,15 +336,15 @@ def transcribe_episode(
     """
     audio_path = check_audio(Path(audio_path))
     REGISTRY.check(engine)
-    progress = sys.stderr.isatty()
     sha = audio_sha256(audio_path)
     cpath = cache_path(cache_key(sha, engine, model, language), cache_dir)
     timeline = _usable_timeline(timeline_path, sha) if use_cache else None
     ids = [s["id"] for s in timeline["segments"]] if timeline else []
-    say = (lambda m: print(f"transcribe: {audio_path.name}: {m}", file=sys.stderr, flush=True)) if progress \
-        else (lambda m: None)
+    say = progress.current().note
 
-    windows = keys = None
+    transcript: Transcript
+    windows: list[tuple[float, float]] | None = None
+    keys: list[str] | None = None
     if timeline:
         duration = float(timeline.get("duration") or timeline["segments"][-1]["end"])
         windows = _windows(timeline, duration)
@@ -362,9 +354,9 @@ def transcribe_episode(
 
     cached = _load_cached(cpath, engine) if use_cache else None
     if cached is not None:
-        log.info("transcript cache hit for %s: %s", audio_path, cpath)
-        say(f"cached ({engine}, {model})")
-        if timeline:   # fill the per-segment cache if this transcript came from elsewhere
+        log.debug("transcript cache hit for %s: %s", audio_path, cpath)
+        say("cached")
+        if timeline and windows is not None and keys is not None:   # fill the segment cache if it came from elsewhere
             missing = [i for i, k in enumerate(keys) if not segment_cache_path(k, cache_dir).exists()]
             if missing:
                 _store_segments(split_by_windows(cached["segments"], windows), missing, timeline, keys, cache_dir)
@@ -374,10 +366,10 @@ def transcribe_episode(
         write_json(out_path, transcript)
         return {**transcript, "cached": True}
 
-    if not timeline:
+    if not timeline or windows is None or keys is None:      # (all three go together)
         asr = get_engine(engine, model)
-        say(f"whole episode with {engine} ({model}, {language})...")
-        transcript = asr.transcribe(audio_path, language, progress=progress)
+        say("whole episode")
+        transcript = asr.transcribe(audio_path, language)
         transcript["audio_sha256"] = sha
         transcript["incremental"] = {"reused": [], "transcribed": ids, "episode_cache": False}
         if use_cache:
@@ -393,15 +385,15 @@ def transcribe_episode(
                      and _fits(rel, lo - s["start"], hi - s["start"]) else None)
     changed = [i for i, p in enumerate(parts) if p is None]
 
-    asr = get_engine(engine, model) if changed else None
-    if len(changed) > max_changed_share * len(segs):
-        say(f"whole episode with {engine} ({model}, {language}): {len(changed)}/{len(segs)} segments new")
-        whole = asr.transcribe(audio_path, language, progress=progress)
+    engine_for_changes = get_engine(engine, model) if changed else None
+    if engine_for_changes is not None and len(changed) > max_changed_share * len(segs):
+        say(f"whole episode ({len(changed)}/{len(segs)} segments new)")
+        whole = engine_for_changes.transcribe(audio_path, language)
         transcript = {**whole, "audio_sha256": sha,
                       "incremental": {"reused": [], "transcribed": ids, "episode_cache": False}}
         _store_segments(split_by_windows(whole["segments"], windows), range(len(segs)), timeline, keys, cache_dir)
     else:
-        if changed:
+        if engine_for_changes is not None:     # some segments changed
             runs: list[list[int]] = []
             for i in changed:
                 if runs and runs[-1][-1] == i - 1:
@@ -410,28 +402,29 @@ def transcribe_episode(
                     runs.append([i])
             for run in runs:
                 lo, hi = windows[run[0]][0], windows[run[-1]][1]
-                say(f"segment(s) {', '.join(ids[i] for i in run)} ({lo:.1f}-{hi:.1f} s) with {engine} ({model})")
-                part = _transcribe_cut(asr, audio_path, lo, hi, language, cache_dir)
+                say(f"{', '.join(ids[i] for i in run)} again ({lo:.1f}-{hi:.1f} s)")
+                part = _transcribe_cut(engine_for_changes, audio_path, lo, hi, language, cache_dir)
                 split = split_by_windows(part["segments"], windows)
                 for i in run:
                     parts[i] = split[i]
                 # words that drifted out of the cut's windows still belong to the cut
                 for j, p in enumerate(split):
                     if j < run[0]:
-                        parts[run[0]] = p + parts[run[0]]
+                        parts[run[0]] = p + (parts[run[0]] or [])
                     elif j > run[-1]:
-                        parts[run[-1]] = parts[run[-1]] + p
-            _store_segments(parts, changed, timeline, keys, cache_dir)
+                        parts[run[-1]] = (parts[run[-1]] or []) + p
+            _store_segments([p or [] for p in parts], changed, timeline, keys, cache_dir)
         else:
             say("every segment reused")
-        transcript = _merge(parts, engine, model, language, timeline.get("duration") or segs[-1]["end"])
+        heard = [p or [] for p in parts]          # every part is filled by now
+        transcript = _merge(heard, engine, model, language, timeline.get("duration") or segs[-1]["end"])
         transcript["audio_sha256"] = sha
         transcript["incremental"] = {"reused": [ids[i] for i in range(len(segs)) if i not in changed],
                                      "transcribed": [ids[i] for i in changed], "episode_cache": False}
     if use_cache:
         write_json(cpath, transcript)
     write_json(out_path, transcript)
-    log.info("transcribed %s incrementally: %s", audio_path, transcript["incremental"])
+    log.debug("transcribed %s incrementally: %s", audio_path, transcript["incremental"])
     return {**transcript, "cached": not changed}
 
 

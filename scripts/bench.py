@@ -74,7 +74,7 @@ Each build runs in its own Python process by default (like `make`, which runs
 one command per stage), so model loading is counted every time; --in-process
 runs them all in this process instead. Writes bench.json (cold_s, noop_s,
 edit_s, per-stage seconds, audio length, real-time factors, segments
-re-synthesized, asr_rtf and asr_speed, numbers_heard) and prints a short table. Exit
+re-synthesized, asr_rtf and asr_runs, numbers_heard) and prints a short table. Exit
 status 1 only when the edit criterion (edit_s < cold_s / 5) or a no-op
 criterion (nothing re-synthesized or re-transcribed, the same MP3) fails;
 the other checks are reported.
@@ -331,7 +331,7 @@ def _load_model(eng) -> None:
     if eng.name == "faster-whisper":
         faster.load_model(str(eng.model_path))
     elif eng.name == "whisper":
-        _ = eng.model_path   # resolves the checkpoint and its _resolved pair
+        _ = eng.model_path     # resolves the checkpoint (and its alignment heads)
         openai_whisper.load_model(str(eng.model_path), eng._resolved[1])
 
 
@@ -723,7 +723,7 @@ def full_result(args, runs: dict, edit: dict, rtf_by_engine: dict, heard: dict, 
         "loudness": ed["loudness"],
         "verified": {k: r["verified"] for k, r in runs.items()},
         "asr_rtf": {name: r["rtf"] for name, r in rtf_by_engine.items()},
-        "asr_speed": rtf_by_engine,     # per engine: rtf, load_s, transcribe_s, words, text
+        "asr_runs": rtf_by_engine,     # per engine: rtf, load_s, transcribe_s, words, text
         "numbers_heard": heard_summary(heard),
         "numbers_heard_detail": heard,
         "checks": {**rebuild_checks(runs), **reported_checks(runs, batch)},

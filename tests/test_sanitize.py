@@ -13,9 +13,9 @@ import yaml
 
 from pipeline import package, report
 from pipeline.audio import tags
-from pipeline.publish import feed
-from pipeline.publish import shownotes
 from pipeline.ingest import ingest
+from pipeline.publish import feed, shownotes
+from pipeline.publish.chapters import chapter_list
 from pipeline.text import sanitize
 
 from .conftest import ROOT, seal
@@ -57,7 +57,7 @@ def hostile_episode(tmp_path, mp3):
     script["points"][0]["title"] = HOSTILE
     (ep / "script.yaml").write_text(yaml.safe_dump(script, allow_unicode=True))
     post = json.loads((ep / "post.json").read_text())
-    post.update(title=HOSTILE, author=f"Ada\u202e Example\x07")
+    post.update(title=HOSTILE, author="Ada\u202e Example\x07")
     post["sources"][0]["title"] = HOSTILE
     (ep / "post.json").write_text(json.dumps(post))
     rep = json.loads((ep / "verify.json").read_text())
@@ -84,7 +84,8 @@ def test_id3_tags_carry_none(hostile_episode):
     script = yaml.safe_load((ep / "script.yaml").read_text())
     values = tags.episode_tags(script, ep)
     mp3 = ep / "episode.mp3"
-    tags.write_tags(mp3, values, chapters=tags.chapter_list([(0, 1)], [HOSTILE], 2.0))
+    tags.write_tags(mp3, values, chapters=tags.id3_chapters(
+        chapter_list([{"id": "point-1", "title": HOSTILE, "start": 0}], "en", 2.0)))
     read = tags.read_tags(mp3)
     assert read["title"].startswith("Bikes up 12%")
     assert bad_in(json.dumps(read, ensure_ascii=False)) == []

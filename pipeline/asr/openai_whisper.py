@@ -9,7 +9,8 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-from .. import models
+from .. import models, progress
+from ..contracts import Transcript
 from ..errors import EngineError, SetupError, UnsupportedLanguage
 from ..threads import build_threads
 from . import CPU_THREADS, DECODE_SETTINGS, DEFAULT_MODEL, build_transcript, check_audio, normalize_language
@@ -50,27 +51,33 @@ class OpenAIWhisperEngine:
         self.model = model
         self._resolved: tuple[Path, str | None] | None = None
 
-    @property
-    def model_path(self) -> Path:
+    def _resolve(self) -> tuple[Path, str | None]:
+        """(checkpoint path, alignment heads), resolved once without loading."""
         if self._resolved is None:
             self._resolved = models.resolve_whisper_model(self.model)
-        return self._resolved[0]
+        return self._resolved
 
-    def transcribe(self, audio: Path, language: str, *, progress: bool = False) -> dict:
+    @property
+    def model_path(self) -> Path:
+        return self._resolve()[0]
+
+    def transcribe(self, audio: Path, language: str) -> Transcript:
         from whisper.tokenizer import LANGUAGES
 
         audio = check_audio(audio)
         lang = normalize_language(language, LANGUAGES)
-        path = self.model_path
-        whisper_model = load_model(str(path), self._resolved[1], build_threads())
+        path, heads = self._resolve()
+        whisper_model = load_model(str(path), heads, build_threads())
         if lang != "en" and not whisper_model.is_multilingual:
             raise UnsupportedLanguage(f"model {self.model!r} is English-only; cannot transcribe {lang!r}",
                                       "use a multilingual model such as base")
         samples = load_audio(audio)
+        bar = progress.current()
+        bar.add_total(len(samples) / SAMPLE_RATE)   # whisper reports nothing until the end
         try:
             result = whisper_model.transcribe(
                 samples,
-                verbose=False if progress else None,  # False: tqdm bar only; None: silent
+                verbose=None,  # silent: whisper's own tqdm bar would tear pipeline.progress's
                 language=lang,  # forced: never detected
                 **DECODE_SETTINGS,
                 initial_prompt=None,  # never: the verifier must not be told the answer
@@ -78,4 +85,5 @@ class OpenAIWhisperEngine:
             )
         except Exception as e:
             raise EngineError(f"openai-whisper failed on {audio}: {type(e).__name__}: {e}") from e
+        bar.advance(len(samples) / SAMPLE_RATE)
         return build_transcript(self.name, self.model, lang, len(samples) / SAMPLE_RATE, result["segments"])
