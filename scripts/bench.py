@@ -63,8 +63,9 @@ to 0.96. Every post is still transcribed and verified; a post left
 unverified is counted ("unverified"), not retried. Heal rounds are a cost
 of the post, not of the engine, and would fall the same on every engine.
 
-Beside them, under "batch": each phase's wall time, CPU seconds, heal rounds
-and load average before and after (the phases run minutes apart, so on a
+Beside them, under "batch": each phase's wall time, CPU seconds, heal attempts
+(segments re-spoken, from the episodes' verify.json), unverified posts and
+load average before and after (the phases run minutes apart, so on a
 shared machine the wall ratios drift with the load; the CPU ratio does not),
 Ray's start-up (import and ray.init, from the batch's log) and the ratio
 without it (ray_overhead_after_start: what a Ray that stays up would cost),
@@ -235,7 +236,6 @@ def timed_cli(args: list[str], cache: Path) -> dict:
     ray_start = RAY_START_LINE.search(log)
     return {"wall_s": round(wall, 3), "cpu_s": round(children_cpu() - cpu0, 2),
             "builds_cpu_s": round(sum(float(c) for c in POST_LINE.findall(log)), 2),
-            "heal_rounds": log.count("heal round "),
             "unverified": (len(UNVERIFIED_LINE.findall(log)) if args[0] == "batch"
                            else int(proc.returncode == 1)),
             "ray_start_s": float(ray_start.group(1)) if ray_start else None,
@@ -246,7 +246,6 @@ def sequential_builds(posts: list[Path], engines: list[str], tmp: Path) -> dict:
     runs = [timed_cli(["build", str(p), "--out", str(tmp / "seq" / p.stem), *engines], tmp / "cache-seq")
             for p in posts]
     return {"wall_s": round(sum(r["wall_s"] for r in runs), 3), "cpu_s": round(sum(r["cpu_s"] for r in runs), 2),
-            "heal_rounds": sum(r["heal_rounds"] for r in runs),
             "unverified": sum(r["unverified"] for r in runs),
             "load_average": [runs[0]["load_average"][0], runs[-1]["load_average"][1]]}
 
@@ -275,7 +274,17 @@ def batch_bench(args, tmp: Path) -> dict:
     if ray_installed():
         print(f"bench: batch --engine ray --jobs {BATCH_JOBS} ...", file=sys.stderr, flush=True)
         phases["ray"] = timed_cli([*batch, "--out", str(tmp / "ray"), "--engine", "ray"], tmp / "cache-ray")
+    for name, folder in (("sequential", "seq"), ("local", "local"), ("ray", "ray")):
+        if name in phases:
+            phases[name]["heal_attempts"] = heal_attempts(tmp / folder)
     return batch_ratios(phases, args.batch_heal_rounds)
+
+
+def heal_attempts(out: Path) -> int:
+    """Segments re-spoken by healing in the episodes under `out` (their verify.json):
+    batch workers log no progress, so the episodes are the record."""
+    return sum(len(seg.get("attempts", [])) for report in out.glob("*/verify.json")
+               for seg in json.loads(report.read_text(encoding="utf-8")).get("healing") or [])
 
 
 def batch_ratios(phases: dict, heal_rounds: int) -> dict:
@@ -751,11 +760,11 @@ def print_batch(batch: dict | None) -> None:
         return
     ph = batch["phases"]
     print(f"batch: {batch['posts']} posts; wall, CPU of the processes waited for (a Ray worker is not one) "
-          "and of the builds, heal rounds, load average before -> after:")
+          "and of the builds, segments re-spoken by healing, load average before -> after:")
     for name, p in ph.items():
         builds = f" (builds {p['builds_cpu_s']:.1f})" if p.get("builds_cpu_s") else ""
-        print(f"  {name:10s} {p['wall_s']:7.1f} s  {p['cpu_s']:6.1f} CPU-s{builds}  heals {p['heal_rounds']}  "
-              f"unverified {p.get('unverified', 0)}  "
+        print(f"  {name:10s} {p['wall_s']:7.1f} s  {p['cpu_s']:6.1f} CPU-s{builds}  "
+              f"heal attempts {p['heal_attempts']}  unverified {p.get('unverified', 0)}  "
               f"load {p['load_average'][0]:.1f} -> {p['load_average'][1]:.1f}")
     print(f"  batch_speedup {batch['batch_speedup']:.2f} (target >= 1.4; CPU ratio {batch['batch_cpu_ratio']})")
     if batch["ray_s"] is None:
