@@ -19,9 +19,9 @@ from __future__ import annotations
 import logging
 import os
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Callable
 
 from . import fsio
 from .episode import AUDIO, NOTES, POST, REPORT, SCRIPT, TIMELINE, TRANSCRIPT
@@ -68,6 +68,7 @@ class Result:
     exit_code: int = EXIT_OK
     files: dict[str, bytes] | None = None   # the episode's files, from a remote worker
     fix: str | None = None           # what to do about the error (a PipelineError's fix)
+    cpu_seconds: float | None = None  # CPU the build used in its worker (its ffmpeg runs included)
 
 
 def failure(slug: str, e: PipelineError, seconds: float = 0.0) -> Result:
@@ -112,8 +113,23 @@ def is_current(ep: Path, manifest: dict) -> bool:
 
 # ------------------------------------------------------------------ one episode (in a worker)
 
+def cpu_now() -> float:
+    """CPU seconds of this process and its finished children (ffmpeg), so far."""
+    t = os.times()   # children: 0 where the OS does not count them
+    return t.user + t.system + t.children_user + t.children_system
+
+
 def run_job(job: Job) -> Result:
-    """Build one episode; every failure becomes a Result, never an exception."""
+    """Build one episode; every failure becomes a Result, never an exception. The
+    Result carries the CPU the build used, so every engine's cost can be compared
+    (a Ray worker's CPU is not the driver's child: it is only seen from inside)."""
+    cpu0 = cpu_now()
+    result = _build_job(job)
+    result.cpu_seconds = round(cpu_now() - cpu0, 2)
+    return result
+
+
+def _build_job(job: Job) -> Result:
     from .build import build
 
     t0 = time.monotonic()
@@ -124,7 +140,7 @@ def run_job(job: Job) -> Result:
                        config=Path(o["config"]) if o.get("config") else None)
     except PipelineError as e:
         return failure(job.slug, e, time.monotonic() - t0)
-    except Exception as e:   # a bug in one post's build must not stop the batch
+    except Exception as e:  # noqa: BLE001 - a bug in one post's build must not stop the batch
         return Result(job.slug, "failed", seconds=time.monotonic() - t0,
                       error=f"{type(e).__name__}: {e}", exit_code=EXIT_FAILED)
     ok = bool(report["verified"])
@@ -251,10 +267,9 @@ def run_batch(sources: list[str], out: Path, options: Options, jobs: int | None 
                 finish(by_slug[result.slug], result)
             except PipelineError as e:   # this post's files could not be written: it alone fails
                 result.status, result.error, result.exit_code, result.fix = "failed", e.cause, e.exit_code, e.fix
-            log(f"batch: {result.slug}: {result.status} ({result.seconds:.1f} s)"
-                + (f": {result.error}" if result.error else ""))
+            log(result_line(result))
 
-        results += run(todo, jobs or default_jobs(), done)
+        results += run(largest_first(todo), jobs or default_jobs(), done)
     code = max((r.exit_code for r in results), default=EXIT_OK)
     try:
         if todo or not feed_current(out, config):
@@ -266,6 +281,24 @@ def run_batch(sources: list[str], out: Path, options: Options, jobs: int | None 
     print(table(results))
     log(f"batch: {len(results)} post(s) in {time.monotonic() - t0:.1f} s")
     return code
+
+
+def result_line(result: Result) -> str:
+    """The log line of a finished post (scripts/bench.py reads its CPU seconds)."""
+    cpu = f", {result.cpu_seconds:.1f} CPU-s" if result.cpu_seconds is not None else ""
+    return (f"batch: {result.slug}: {result.status} ({result.seconds:.1f} s{cpu})"
+            + (f": {result.error}" if result.error else ""))
+
+
+def largest_first(jobs: list[Job]) -> list[Job]:
+    """Longest builds first (post size stands for audio length), so the last build
+    to finish is a short one and no worker idles long at the end of the batch."""
+    def size(job: Job) -> int:
+        try:
+            return Path(job.source).stat().st_size
+        except OSError:
+            return 0
+    return sorted(jobs, key=size, reverse=True)   # stable: equal sizes keep their order
 
 
 def feed_current(out: Path, config: Path | None) -> bool:

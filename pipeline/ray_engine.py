@@ -21,10 +21,11 @@ from __future__ import annotations
 
 import os
 import tempfile
+import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
-from .batch import EXIT_FAILED, MANIFEST, Job, Result, inside, run_job
+from .batch import EXIT_FAILED, MANIFEST, Job, Result, inside, log, run_job
 from .errors import SetupError
 from .threads import limit_process, machine_cores
 
@@ -42,15 +43,17 @@ def _ray():
     return ray
 
 
-def init_ray(ray) -> None:
+def init_ray(ray) -> bool:
+    """Start (or join) Ray; False when this process had already done so."""
     if ray.is_initialized():
-        return
+        return False
     os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")   # never phone home
     if os.environ.get("RAY_ADDRESS"):
         ray.init(log_to_driver=True)
     else:
         ray.init(num_cpus=machine_cores(), include_dashboard=False,
                  _node_ip_address="127.0.0.1", log_to_driver=True)
+    return True
 
 
 def _inputs(source: Path) -> dict[str, bytes]:
@@ -135,8 +138,10 @@ def build_remote(job: Job, post_name: str, inputs: dict[str, bytes], previous: d
 
 def run_ray(jobs: list[Job], n: int, on_result: Callable[[Result], None]) -> list[Result]:
     """Build `jobs` as Ray tasks, at most `n` at once on a private local Ray."""
+    t0 = time.monotonic()
     ray = _ray()
-    init_ray(ray)
+    if init_ray(ray):   # Ray's fixed cost, apart from the builds' (scripts/bench.py reads this line)
+        log(f"ray: started in {time.monotonic() - t0:.1f} s (import ray, ray.init)")
     cpus = int(ray.cluster_resources().get("CPU", 1))
     per_node = max((int(node["Resources"].get("CPU", 0)) for node in ray.nodes() if node.get("Alive")),
                    default=1)
@@ -154,7 +159,7 @@ def run_ray(jobs: list[Job], n: int, on_result: Callable[[Result], None]) -> lis
         job = pending.pop(ref)
         try:
             result = ray.get(ref)
-        except Exception as e:   # ray.exceptions.RayError and kin: the task is lost
+        except Exception as e:  # noqa: BLE001 - ray.exceptions.RayError and kin: the task is lost
             result = Result(job.slug, "failed", exit_code=EXIT_FAILED,
                             error=f"Ray task failed after {MAX_RETRIES} retry: {type(e).__name__}: "
                                   f"{str(e).splitlines()[0] if str(e) else ''}")

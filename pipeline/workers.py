@@ -16,9 +16,9 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 from collections import deque
+from collections.abc import Callable
 from multiprocessing.connection import wait
 from pathlib import Path
-from typing import Callable
 
 from .batch import EXIT_FAILED, Job, Result, run_job
 from .threads import limit_process, machine_cores

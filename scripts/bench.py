@@ -43,20 +43,39 @@ Then, in this process, on the same machine:
 
 Then, unless --no-batch, the batch engines on four demo-sized posts (each with
 its own speaking rate in its settings file, so no two share a cached segment),
-each configuration against its own fresh cache:
+each configuration against its own fresh cache, one after the other
+(--batch-only runs just these):
 
   batch_speedup  four sequential `pipeline build` processes over one
                  `pipeline batch --jobs 2` on the same posts (target >= 1.4);
   ray_overhead   `pipeline batch --engine ray --jobs 2` over the local engine
-                 (target <= 1.3; null when Ray is not installed);
+                 (target <= 1.3; null when Ray is not installed), Ray's
+                 start-up included: it is part of every `--engine ray` run;
   overlap_ratio  the cold build's wall time over its own synthesis plus
                  transcription time (target <= 0.65 once the two overlap).
+
+The three phases build with --heal-rounds 0 (--batch-heal-rounds to change
+it): piper does not speak a sentence the same way twice, so which segments
+need a heal round is chance, and one round (re-speak, re-master, re-transcribe)
+costs about 10 CPU-s on a demo post: in one run the local batch drew 7 rounds
+and the sequential builds 2, which alone moved batch_speedup from about 1.3
+to 0.96. Every post is still transcribed and verified; a post left
+unverified is counted ("unverified"), not retried. Heal rounds are a cost
+of the post, not of the engine, and would fall the same on every engine.
+
+Beside them, under "batch": each phase's wall time, CPU seconds, heal attempts
+(segments re-spoken, from the episodes' verify.json), unverified posts and
+load average before and after (the phases run minutes apart, so on a
+shared machine the wall ratios drift with the load; the CPU ratio does not),
+Ray's start-up (import and ray.init, from the batch's log) and the ratio
+without it (ray_overhead_after_start: what a Ray that stays up would cost),
+and the CPU the builds themselves used on each engine.
 
 Each build runs in its own Python process by default (like `make`, which runs
 one command per stage), so model loading is counted every time; --in-process
 runs them all in this process instead. Writes bench.json (cold_s, noop_s,
 edit_s, per-stage seconds, audio length, real-time factors, segments
-re-synthesized, asr_rtf, numbers_heard) and prints a short table. Exit
+re-synthesized, asr_rtf and asr_runs, numbers_heard) and prints a short table. Exit
 status 1 only when the edit criterion (edit_s < cold_s / 5) or a no-op
 criterion (nothing re-synthesized or re-transcribed, the same MP3) fails;
 the other checks are reported.
@@ -91,11 +110,13 @@ def build_once(source: Path, ep: Path, tts: str, asr: str, model: str) -> dict:
 
     ep.mkdir(parents=True, exist_ok=True)
     t: dict[str, float] = {}
+    cpu: dict[str, float] = {}
 
     def timed(name, fn, *a, **kw):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), cpu_seconds()
         result = fn(*a, **kw)
         t[name] = round(time.perf_counter() - t0, 3)
+        cpu[name] = round(cpu_seconds() - c0, 3)
         return result
 
     post = timed("ingest", ingest.ingest, source, ep / "post.json")
@@ -108,6 +129,7 @@ def build_once(source: Path, ep: Path, tts: str, asr: str, model: str) -> dict:
     mp3 = (ep / "episode.mp3").read_bytes()
     return {
         "stages_s": t,
+        "stages_cpu_s": cpu,     # this process and its ffmpeg runs: all threads counted
         "total_s": round(sum(t.values()), 3),
         "audio_s": tl["duration"],
         "segments": len(tl["segments"]),
@@ -121,6 +143,12 @@ def build_once(source: Path, ep: Path, tts: str, asr: str, model: str) -> dict:
         "verified": report.get("verified"),
         "survival": report.get("survival"),
     }
+
+
+def cpu_seconds() -> float:
+    """CPU seconds of this process (every thread) and its finished children (ffmpeg)."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
 
 
 def edit_one_point(script_path: Path) -> dict:
@@ -150,13 +178,13 @@ def run_build(args, source: Path, ep: Path, cache: Path) -> dict:
     env = dict(os.environ, PIPELINE_CACHE_DIR=str(cache))
     if args.in_process:
         os.environ["PIPELINE_CACHE_DIR"] = str(cache)
-        import pipeline.paths as paths
+        from pipeline import paths
         paths.CACHE_DIR = cache
         return build_once(source, ep, args.tts, args.asr, args.model)
     cmd = [sys.executable, __file__, "--one", str(source), str(ep), "--tts", args.tts,
            "--asr", args.asr, "--model", args.model]
     t0 = time.perf_counter()
-    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=ROOT)
+    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=ROOT, check=False)
     if proc.returncode != 0:
         sys.stderr.write(proc.stderr)
         raise SystemExit(f"bench: build failed (exit {proc.returncode})")
@@ -169,6 +197,9 @@ def run_build(args, source: Path, ep: Path, cache: Path) -> dict:
 
 BATCH_POSTS, BATCH_JOBS = 4, 2
 RATE_STEP = 0.02     # post i speaks at 1 + i * RATE_STEP: no segment is shared between posts
+POST_LINE = re.compile(r"batch: \S+: \w+ \([\d.]+ s, ([\d.]+) CPU-s\)")
+RAY_START_LINE = re.compile(r"ray: started in ([\d.]+) s")
+UNVERIFIED_LINE = re.compile(r"^batch: \S+: unverified", re.MULTILINE)
 
 
 def batch_posts(source: Path, folder: Path, tts: str) -> list[Path]:
@@ -182,35 +213,98 @@ def batch_posts(source: Path, folder: Path, tts: str) -> list[Path]:
     return posts
 
 
-def timed_cli(args: list[str], cache: Path) -> float:
+def children_cpu() -> float:
+    """CPU seconds of this process's finished children (and theirs, when they waited for them)."""
+    t = os.times()
+    return t.children_user + t.children_system
+
+
+def timed_cli(args: list[str], cache: Path) -> dict:
+    """One `pipeline` command: wall time, CPU of the processes it waited for, what its
+    log says (heal rounds, Ray's start-up, each build's own CPU), the load around it."""
     env = dict(os.environ, PIPELINE_CACHE_DIR=str(cache), RAY_USAGE_STATS_ENABLED="0")
-    t0 = time.perf_counter()
+    load0, cpu0, t0 = os.getloadavg()[0], children_cpu(), time.perf_counter()
     proc = subprocess.run([sys.executable, "-m", "pipeline", *args], env=env, cwd=ROOT,
-                          capture_output=True, text=True)
+                          capture_output=True, text=True, check=False)
+    wall = time.perf_counter() - t0
     if proc.returncode not in (0, 1):   # 1: built, a number not heard: still timed
         sys.stderr.write(proc.stdout + proc.stderr)
         raise SystemExit(f"bench: pipeline {args[0]} failed (exit {proc.returncode})")
-    return round(time.perf_counter() - t0, 3)
+    log = proc.stdout + proc.stderr
+    with open(cache.with_suffix(".log"), "a", encoding="utf-8") as f:   # kept with --keep
+        f.write(log)
+    ray_start = RAY_START_LINE.search(log)
+    return {"wall_s": round(wall, 3), "cpu_s": round(children_cpu() - cpu0, 2),
+            "builds_cpu_s": round(sum(float(c) for c in POST_LINE.findall(log)), 2),
+            "unverified": (len(UNVERIFIED_LINE.findall(log)) if args[0] == "batch"
+                           else int(proc.returncode == 1)),
+            "ray_start_s": float(ray_start.group(1)) if ray_start else None,
+            "load_average": [round(load0, 2), round(os.getloadavg()[0], 2)]}
+
+
+def sequential_builds(posts: list[Path], engines: list[str], tmp: Path) -> dict:
+    runs = [timed_cli(["build", str(p), "--out", str(tmp / "seq" / p.stem), *engines], tmp / "cache-seq")
+            for p in posts]
+    return {"wall_s": round(sum(r["wall_s"] for r in runs), 3), "cpu_s": round(sum(r["cpu_s"] for r in runs), 2),
+            "unverified": sum(r["unverified"] for r in runs),
+            "load_average": [runs[0]["load_average"][0], runs[-1]["load_average"][1]]}
+
+
+def ray_installed() -> bool:
+    try:
+        import ray  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 def batch_bench(args, tmp: Path) -> dict:
+    """The three configurations one after the other on the same posts, each with its own
+    fresh cache, the same heal rounds (--batch-heal-rounds, default 0: see the module
+    docstring). Wall-time ratios drift with the machine's load between phases: the
+    load and the CPU seconds of each phase are recorded beside them."""
     posts = batch_posts(args.source, tmp / "posts", args.tts)
-    engines = ["--tts", args.tts, "--asr", args.asr, "--asr-model", args.model]
-    print(f"bench: {BATCH_POSTS} sequential builds ...", file=sys.stderr, flush=True)
-    seq = sum(timed_cli(["build", str(p), "--out", str(tmp / "seq" / p.stem), *engines], tmp / "cache-seq")
-              for p in posts)
+    engines = ["--tts", args.tts, "--asr", args.asr, "--asr-model", args.model,
+               "--heal-rounds", str(args.batch_heal_rounds)]
     batch = ["batch", str(tmp / "posts"), "--jobs", str(BATCH_JOBS), *engines]
+    print(f"bench: {BATCH_POSTS} sequential builds ...", file=sys.stderr, flush=True)
+    phases = {"sequential": sequential_builds(posts, engines, tmp)}
     print(f"bench: batch --jobs {BATCH_JOBS} ...", file=sys.stderr, flush=True)
-    local = timed_cli([*batch, "--out", str(tmp / "local")], tmp / "cache-local")
-    try:
-        import ray  # noqa: F401
+    phases["local"] = timed_cli([*batch, "--out", str(tmp / "local")], tmp / "cache-local")
+    if ray_installed():
         print(f"bench: batch --engine ray --jobs {BATCH_JOBS} ...", file=sys.stderr, flush=True)
-        ray_s = timed_cli([*batch, "--out", str(tmp / "ray"), "--engine", "ray"], tmp / "cache-ray")
-    except ImportError:
-        ray_s = None
-    return {"posts": BATCH_POSTS, "jobs": BATCH_JOBS, "sequential_s": round(seq, 3), "batch_s": local,
-            "ray_s": ray_s, "batch_speedup": round(seq / local, 3),
-            "ray_overhead": round(ray_s / local, 3) if ray_s else None}
+        phases["ray"] = timed_cli([*batch, "--out", str(tmp / "ray"), "--engine", "ray"], tmp / "cache-ray")
+    for name, folder in (("sequential", "seq"), ("local", "local"), ("ray", "ray")):
+        if name in phases:
+            phases[name]["heal_attempts"] = heal_attempts(tmp / folder)
+    return batch_ratios(phases, args.batch_heal_rounds)
+
+
+def heal_attempts(out: Path) -> int:
+    """Segments re-spoken by healing in the episodes under `out` (their verify.json):
+    batch workers log no progress, so the episodes are the record."""
+    return sum(len(seg.get("attempts", [])) for report in out.glob("*/verify.json")
+               for seg in json.loads(report.read_text(encoding="utf-8")).get("healing") or [])
+
+
+def batch_ratios(phases: dict, heal_rounds: int) -> dict:
+    """batch_speedup and ray_overhead (wall time, the targets), and what explains them:
+    CPU ratios, Ray's start-up apart, the heal rounds each phase happened to need."""
+    seq, local, ray = phases["sequential"], phases["local"], phases.get("ray")
+    out = {"posts": BATCH_POSTS, "jobs": BATCH_JOBS, "heal_rounds_allowed": heal_rounds,
+           "sequential_s": seq["wall_s"], "batch_s": local["wall_s"],
+           "ray_s": ray["wall_s"] if ray else None,
+           "batch_speedup": round(seq["wall_s"] / local["wall_s"], 3),
+           "batch_cpu_ratio": round(seq["cpu_s"] / local["cpu_s"], 3) if local["cpu_s"] else None,
+           "ray_overhead": round(ray["wall_s"] / local["wall_s"], 3) if ray else None,
+           "phases": phases}
+    if ray and ray["ray_start_s"] is not None:
+        # the same batch on a Ray already started: for a long batch, or a cluster that stays up
+        out["ray_overhead_after_start"] = round((ray["wall_s"] - ray["ray_start_s"]) / local["wall_s"], 3)
+        # a Ray worker is not the driver's child: its builds' CPU comes from the builds' own report
+        out["ray_builds_cpu_ratio"] = (round(ray["builds_cpu_s"] / local["builds_cpu_s"], 3)
+                                       if local["builds_cpu_s"] else None)
+    return out
 
 
 # --- ASR speed and numbers heard, in this process --------------------------------------------
@@ -464,7 +558,7 @@ def vectors_only(args) -> int:
     try:
         os.environ["PIPELINE_CACHE_DIR"] = str(tmp / "cache")
         _pipeline()
-        import pipeline.paths as paths
+        from pipeline import paths
         paths.CACHE_DIR = tmp / "cache"
         heard = vectors_heard(args, {}, tmp)
     finally:
@@ -506,7 +600,7 @@ def share(entry) -> str:
     return f"{entry['share'] * 100:5.1f}% ({entry['ok']}/{entry['total']})"
 
 
-def main(argv=None) -> int:
+def parse_args(argv=None) -> argparse.Namespace:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("out", nargs="?", type=Path, default=ROOT / "bench" / "bench.json")
     ap.add_argument("--tts", default="piper", help="piper (default), espeak, gtts")
@@ -520,79 +614,117 @@ def main(argv=None) -> int:
     ap.add_argument("--quick", action="store_true", help="skip the espeak demo and the spoken vectors")
     ap.add_argument("--vectors", action="store_true",
                     help="only the spoken vectors: numbers heard per engine and language, synthesis speed")
+    ap.add_argument("--batch-only", action="store_true",
+                    help="only the batch engines (batch_speedup, ray_overhead): no demo rebuilds, ASR, vectors")
+    ap.add_argument("--batch-heal-rounds", type=int, default=0,
+                    help="heal rounds in the batch phases (default 0: the same work in each; see above)")
     ap.add_argument("--keep", action="store_true", help="keep the temporary directory")
     ap.add_argument("--no-batch", action="store_true", help="skip the batch and Ray engine timings")
     ap.add_argument("--one", nargs=2, metavar=("SOURCE", "EPISODE_DIR"), help=argparse.SUPPRESS)
-    args = ap.parse_args(argv)
-    if args.one:
-        print(json.dumps(build_once(Path(args.one[0]), Path(args.one[1]), args.tts, args.asr, args.model)))
-        return 0
-    if args.vectors:
-        return vectors_only(args)
+    return ap.parse_args(argv)
 
-    t_all = time.perf_counter()
-    tmp = Path(tempfile.mkdtemp(prefix="pipeline-bench-"))
-    try:
-        source = tmp / "demo.md"
-        shutil.copyfile(args.source, source)
-        cache, ep = tmp / "cache", tmp / "demo"
-        cache.mkdir()
-        runs = {}
-        print(f"bench: cold build (tts={args.tts}, asr={args.asr}) ...", file=sys.stderr, flush=True)
-        runs["cold"] = run_build(args, source, ep, cache)
-        print("bench: no-op build ...", file=sys.stderr, flush=True)
-        runs["noop"] = run_build(args, source, ep, cache)
-        edit = edit_one_point(ep / "script.yaml")
-        print(f"bench: edit build (point {edit['point']}: {edit['word']!r}) ...", file=sys.stderr, flush=True)
-        runs["edit"] = run_build(args, source, ep, cache)
 
-        # the rest runs in this process, against the same private cache
-        os.environ["PIPELINE_CACHE_DIR"] = str(cache)
-        _pipeline()
-        import pipeline.paths as paths
-        paths.CACHE_DIR = cache
-        extra = tmp / "extra"
-        extra.mkdir()
-        lang = json.loads((ep / "post.json").read_text(encoding="utf-8"))["language"]
-        rtf_by_engine = asr_rtf(ep / "episode.mp3", args.asr_clip, lang, args.model, extra)
-        heard = numbers_heard(args, runs, ep, extra)
-        batch = None if args.no_batch else batch_bench(args, tmp / "batch")
-    finally:
-        if not args.keep:
-            shutil.rmtree(tmp, ignore_errors=True)
+def rebuilds(args, tmp: Path) -> tuple[dict, dict, Path]:
+    """Cold, no-op and one-edit builds of the demo against one fresh cache."""
+    source = tmp / "demo.md"
+    shutil.copyfile(args.source, source)
+    cache, ep = tmp / "cache", tmp / "demo"
+    cache.mkdir()
+    runs = {}
+    print(f"bench: cold build (tts={args.tts}, asr={args.asr}) ...", file=sys.stderr, flush=True)
+    runs["cold"] = run_build(args, source, ep, cache)
+    print("bench: no-op build ...", file=sys.stderr, flush=True)
+    runs["noop"] = run_build(args, source, ep, cache)
+    edit = edit_one_point(ep / "script.yaml")
+    print(f"bench: edit build (point {edit['point']}: {edit['word']!r}) ...", file=sys.stderr, flush=True)
+    runs["edit"] = run_build(args, source, ep, cache)
+    return runs, edit, ep
 
+
+def use_cache(cache: Path) -> None:
+    """Point this process's pipeline at `cache` (what the builds used)."""
+    os.environ["PIPELINE_CACHE_DIR"] = str(cache)
+    _pipeline()
+    from pipeline import paths
+    paths.CACHE_DIR = cache
+
+
+def engines_in_process(args, runs: dict, ep: Path, tmp: Path) -> tuple[dict, dict]:
+    """ASR speed and numbers heard, in this process, against the builds' cache."""
+    use_cache(tmp / "cache")
+    extra = tmp / "extra"
+    extra.mkdir()
+    lang = json.loads((ep / "post.json").read_text(encoding="utf-8"))["language"]
+    rtf_by_engine = asr_rtf(ep / "episode.mp3", args.asr_clip, lang, args.model, extra)
+    return rtf_by_engine, numbers_heard(args, runs, ep, extra)
+
+
+def rebuild_checks(runs: dict) -> dict:
+    """The criteria that decide the exit status."""
     cold, noop, ed = runs["cold"], runs["noop"], runs["edit"]
-    audio = cold["audio_s"]
-    checks = {
+    return {
         "edit_under_fifth_of_cold": ed["total_s"] < cold["total_s"] / 5,
         "noop_no_resynthesis": noop["resynthesized"] == 0 and noop["reassembled"] is False,
         "noop_no_retranscription": noop["transcript_cached"],
         "noop_mp3_identical": noop["mp3_sha256"] == cold["mp3_sha256"],
     }
+
+
+def overlap_ratio_of(cold: dict) -> float:
     st = cold["stages_s"]
-    overlap_ratio = round(cold["total_s"] / (st["synthesize"] + st["transcribe"]), 3)
-    reported = {   # not part of the exit status
-        "overlap_ratio_at_most_0_65": overlap_ratio <= 0.65,
-        "cold_rtf_at_most_0_10": cold["total_s"] / audio <= 0.10,
+    return round(cold["total_s"] / (st["synthesize"] + st["transcribe"]), 3)
+
+
+def reported_checks(runs: dict, batch: dict | None) -> dict:
+    """Targets reported, not part of the exit status (None: not measured)."""
+    cold, ed = runs["cold"], runs["edit"]
+    return {
+        "overlap_ratio_at_most_0_65": overlap_ratio_of(cold) <= 0.65,
+        "cold_rtf_at_most_0_10": cold["total_s"] / cold["audio_s"] <= 0.10,
+        "edit_one_segment": ed["resynthesized"] == 1,
+        "edit_transcribed_one_segment": len(ed.get("transcribed") or []) == 1,
+        **batch_checks(batch),
+    }
+
+
+def batch_checks(batch: dict | None) -> dict:
+    return {
         "batch_speedup_at_least_1_4": batch["batch_speedup"] >= 1.4 if batch else None,
         "ray_overhead_at_most_1_3": (batch["ray_overhead"] <= 1.3 if batch and batch["ray_overhead"]
                                      else None),
-        "edit_one_segment": ed["resynthesized"] == 1,
-        "edit_transcribed_one_segment": len(ed.get("transcribed") or []) == 1,
     }
-    result = {
+
+
+def heard_summary(heard: dict) -> dict:
+    """numbers_heard: each engine's shares only (the detail is numbers_heard_detail)."""
+    return {tts: ({k: (v["share"] if isinstance(v, dict) and "share" in v else v) for k, v in entry.items()}
+                  if isinstance(entry, dict) and tts != "gtts" else entry)
+            for tts, entry in heard.items()}
+
+
+def batch_keys(batch: dict | None) -> dict:
+    return {"batch_speedup": batch["batch_speedup"] if batch else None,
+            "ray_overhead": batch["ray_overhead"] if batch else None,
+            "batch": batch}
+
+
+def full_result(args, runs: dict, edit: dict, rtf_by_engine: dict, heard: dict, batch: dict | None) -> dict:
+    cold, noop, ed = runs["cold"], runs["noop"], runs["edit"]
+    audio = cold["audio_s"]
+    return {
         "tts": args.tts, "asr": args.asr, "model": args.model,
         "fresh_process_per_build": not args.in_process,
         "quick": args.quick,
         "cold_s": cold["total_s"], "noop_s": noop["total_s"], "edit_s": ed["total_s"],
         "stages_s": {k: r["stages_s"] for k, r in runs.items()},
+        "stages_cpu_s": {k: r.get("stages_cpu_s") for k, r in runs.items()},
+        # CPU-seconds per minute of audio, per stage, of the cold build (docs/scale.md)
+        "cold_cpu_per_audio_min": {k: round(v * 60 / audio, 2) for k, v in (cold.get("stages_cpu_s") or {}).items()},
         "process_s": {k: r.get("process_s") for k, r in runs.items()},
         "audio_s": audio,
         "segments": cold["segments"],
-        "overlap_ratio": overlap_ratio,
-        "batch_speedup": batch["batch_speedup"] if batch else None,
-        "ray_overhead": batch["ray_overhead"] if batch else None,
-        "batch": batch,
+        "overlap_ratio": overlap_ratio_of(cold),
+        **batch_keys(batch),
         "rtf": {k: round(r["total_s"] / audio, 4) for k, r in runs.items()},
         "edit_resynthesized": ed["resynthesized"],
         "edit_transcribed": ed.get("transcribed"),
@@ -600,19 +732,18 @@ def main(argv=None) -> int:
         "loudness": ed["loudness"],
         "verified": {k: r["verified"] for k, r in runs.items()},
         "asr_rtf": {name: r["rtf"] for name, r in rtf_by_engine.items()},
-        "asr_runs": rtf_by_engine,
-        "numbers_heard": {tts: ({k: (v["share"] if isinstance(v, dict) and "share" in v else v)
-                                 for k, v in entry.items()} if isinstance(entry, dict) and tts != "gtts"
-                                else entry)
-                          for tts, entry in heard.items()},
+        "asr_runs": rtf_by_engine,     # per engine: rtf, load_s, transcribe_s, words, text
+        "numbers_heard": heard_summary(heard),
         "numbers_heard_detail": heard,
-        "checks": {**checks, **reported},
-        "bench_s": round(time.perf_counter() - t_all, 1),
+        "checks": {**rebuild_checks(runs), **reported_checks(runs, batch)},
+        "load_average": os.getloadavg(),
         "runs": runs,
     }
-    out = args.out
-    write_result(out, result)
 
+
+def print_builds(args, runs: dict) -> None:
+    cold, ed = runs["cold"], runs["edit"]
+    audio = cold["audio_s"]
     print(f"audio {audio:.1f} s, {cold['segments']} segments (tts={args.tts}, asr={args.asr})")
     for k in ("cold", "noop", "edit"):
         r = runs[k]
@@ -620,16 +751,38 @@ def main(argv=None) -> int:
         print(f"  {k:5s} {r['total_s']:7.1f} s  RTF {r['total_s'] / audio:.3f}  ({stages})")
     print(f"  edit re-synthesized {ed['resynthesized']} segment(s), transcribed {ed.get('transcribed')}; "
           f"edit/cold = {ed['total_s'] / cold['total_s']:.2f}")
-    print(f"  overlap_ratio {overlap_ratio:.2f} (cold wall / (synthesis + transcription); target <= 0.65)")
-    if batch:
-        print(f"  batch: {batch['posts']} posts, sequential {batch['sequential_s']:.1f} s, --jobs {batch['jobs']} "
-              f"{batch['batch_s']:.1f} s: speedup {batch['batch_speedup']:.2f} (target >= 1.4); ray "
-              + (f"{batch['ray_s']:.1f} s: overhead {batch['ray_overhead']:.2f} (target <= 1.3)"
-                 if batch["ray_s"] else "not installed"))
+    print(f"  overlap_ratio {overlap_ratio_of(cold):.2f} (cold wall / (synthesis + transcription); "
+          "target <= 0.65)")
+
+
+def print_batch(batch: dict | None) -> None:
+    if not batch:
+        return
+    ph = batch["phases"]
+    print(f"batch: {batch['posts']} posts; wall, CPU of the processes waited for (a Ray worker is not one) "
+          "and of the builds, segments re-spoken by healing, load average before -> after:")
+    for name, p in ph.items():
+        builds = f" (builds {p['builds_cpu_s']:.1f})" if p.get("builds_cpu_s") else ""
+        print(f"  {name:10s} {p['wall_s']:7.1f} s  {p['cpu_s']:6.1f} CPU-s{builds}  "
+              f"heal attempts {p['heal_attempts']}  unverified {p.get('unverified', 0)}  "
+              f"load {p['load_average'][0]:.1f} -> {p['load_average'][1]:.1f}")
+    print(f"  batch_speedup {batch['batch_speedup']:.2f} (target >= 1.4; CPU ratio {batch['batch_cpu_ratio']})")
+    if batch["ray_s"] is None:
+        print("  ray: not installed")
+        return
+    print(f"  ray_overhead {batch['ray_overhead']:.2f} (target <= 1.3); Ray start-up "
+          f"{ph['ray']['ray_start_s']} s of it; after start-up {batch.get('ray_overhead_after_start')}; "
+          f"builds' CPU ray/local {batch.get('ray_builds_cpu_ratio')}")
+
+
+def print_asr(rtf_by_engine: dict) -> None:
     print("ASR on the same audio:")
     for name, r in rtf_by_engine.items():
         print(f"  {name:15s} RTF {r['rtf']:.3f}  ({r['transcribe_s']:.1f} s for {r['audio_s']:.1f} s; "
               f"load {r['load_s']:.1f} s)")
+
+
+def print_heard(heard: dict) -> None:
     print("numbers heard (share ok):")
     print(f"  {'tts':8s} {'demo':>18s} {'vectors en':>18s} {'vectors fr':>18s}")
     for tts, entry in heard.items():
@@ -644,10 +797,64 @@ def main(argv=None) -> int:
         print(f"  note: {heard['_note']}")
     else:
         print_vectors(heard)
-    for name, ok in {**checks, **reported}.items():
-        print(f"  [{'ok' if ok else 'FAIL' if name in checks else 'no'}] {name}")
-    print(f"wrote {out} (bench {result['bench_s']:.0f} s)")
-    return 0 if all(checks.values()) else 1
+
+
+def print_checks(checks: dict, deciding: dict) -> None:
+    for name, ok in checks.items():
+        print(f"  [{'ok' if ok else 'FAIL' if name in deciding else 'no'}] {name}")
+
+
+def batch_only(args) -> int:
+    """--batch-only: the batch engines' ratios alone (reported; exit 0)."""
+    t_all = time.perf_counter()
+    tmp = Path(tempfile.mkdtemp(prefix="pipeline-bench-"))
+    try:
+        batch = batch_bench(args, tmp / "batch")
+    finally:
+        if not args.keep:
+            shutil.rmtree(tmp, ignore_errors=True)
+    result = {"mode": "batch", "tts": args.tts, "asr": args.asr, "model": args.model, **batch_keys(batch),
+              "checks": batch_checks(batch), "bench_s": round(time.perf_counter() - t_all, 1)}
+    write_result(args.out, result)
+    print_batch(batch)
+    print_checks(result["checks"], {})
+    print(f"wrote {args.out} (bench {result['bench_s']:.0f} s)")
+    return 0
+
+
+def full_bench(args) -> int:
+    t_all = time.perf_counter()
+    tmp = Path(tempfile.mkdtemp(prefix="pipeline-bench-"))
+    try:
+        runs, edit, ep = rebuilds(args, tmp)
+        rtf_by_engine, heard = engines_in_process(args, runs, ep, tmp)
+        batch = None if args.no_batch else batch_bench(args, tmp / "batch")
+    finally:
+        if not args.keep:
+            shutil.rmtree(tmp, ignore_errors=True)
+    result = full_result(args, runs, edit, rtf_by_engine, heard, batch)
+    result["bench_s"] = round(time.perf_counter() - t_all, 1)
+    write_result(args.out, result)
+    print_builds(args, runs)
+    print_batch(batch)
+    print_asr(rtf_by_engine)
+    print_heard(heard)
+    deciding = rebuild_checks(runs)
+    print_checks(result["checks"], deciding)
+    print(f"wrote {args.out} (bench {result['bench_s']:.0f} s)")
+    return 0 if all(deciding.values()) else 1
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    if args.one:
+        print(json.dumps(build_once(Path(args.one[0]), Path(args.one[1]), args.tts, args.asr, args.model)))
+        return 0
+    if args.vectors:
+        return vectors_only(args)
+    if args.batch_only:
+        return batch_only(args)
+    return full_bench(args)
 
 
 if __name__ == "__main__":

@@ -297,6 +297,7 @@ def test_a_failed_post_shows_its_fix_in_the_table(tmp_path):
                     options=batch.asdict(batch.Options(tts="piper")))
     result = batch.run_job(job)
     assert result.status == "failed" and result.exit_code == 2
+    assert result.cpu_seconds is not None and result.cpu_seconds >= 0   # every engine reports it
     text = batch.table([result])
     assert "tiny: could not tell the post's language" in text
     assert "fix: pass --lang" in text
@@ -344,3 +345,25 @@ def test_ray_workers_get_the_show_settings_and_their_artwork(tmp_path):
     ray_engine._unpack(worker, files)
     from pipeline.config import load_config
     assert load_config(worker / ".show" / "podcast.yaml")["title"] == "Far Show"
+
+
+def test_largest_posts_are_built_first(tmp_path):
+    """The last build to finish is a short one: no worker waits long at the end."""
+    jobs = []
+    for name, words in (("short", 10), ("long", 300), ("middle", 60), ("gone", 0)):
+        post = tmp_path / f"{name}.md"
+        if words:
+            post.write_text("word " * words)
+        jobs.append(batch.Job(name, str(post), str(tmp_path / name), {}))
+    assert [j.slug for j in batch.largest_first(jobs)] == ["long", "middle", "short", "gone"]
+
+
+def test_bench_reads_the_cpu_each_build_reports():
+    """scripts/bench.py compares the engines' CPU from the batch's log lines."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("bench", ROOT / "scripts" / "bench.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    line = batch.result_line(batch.Result("post-1", "verified", survival=1.0, seconds=61.25, cpu_seconds=43.71))
+    assert bench.POST_LINE.findall(line) == ["43.7"]
+    assert bench.POST_LINE.findall(batch.result_line(batch.Result("x", "failed", seconds=1.0))) == []
