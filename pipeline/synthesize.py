@@ -199,6 +199,7 @@ def synthesize(
     *,
     config_path: Path | None = None,
     overrides: dict[str, dict] | None = None,
+    on_piece: Callable | None = None,
 ) -> dict:
     """script.yaml -> out_dir/episode.mp3 + out_dir/timeline.json; returns the timeline.
 
@@ -211,87 +212,146 @@ def synthesize(
     stay the same, so the transcript cache still hits). `overrides`
     (pipeline.heal): {segment id: {"spell": "all", "rate": r, "engine": name,
     "reword": true, "take": n}}, each key optional, applied to that segment only.
+    `on_piece(index, piece)`: called with each segment's finished MP3 piece
+    (pipeline.audio.pieces) as soon as it is mastered, while the next segments
+    are still being spoken (pipeline.overlap transcribes it then).
     """
-    from .audio.assemble import assemble_full  # numpy/ffmpeg only when we get this far
-    from .audio.dynamics import VERSION as DYNAMICS_VERSION
-    from .audio.tags import chapter_list, episode_tags, write_tags
-
     settings = settings or EpisodeSettings()
     pause_ms = settings.pause_ms if pause_ms is None else pause_ms
     rate = settings.rate if rate is None else rate
     _check_mastering(settings, pause_ms)
     script = load_script(Path(script_path))
-    lang = script["language"]
     segs = script_segments(script)
     if not segs:
         raise InputError(f"{script_path} has nothing to say: every text is empty")
-    get = _engines(settings)
-    chain = _chain(engine, lang, get)
-    if not chain:
-        raise UnsupportedLanguage(
-            f"no speech engine here speaks {lang!r}", "use a language espeak-ng knows, e.g. en or fr"
-        )
-    cache = Path(cache_dir) if cache_dir else Path(paths.CACHE_DIR) / "tts"
+    voices = _Voices(engine, script["language"], settings, cache_dir, on_event)
     out_dir = Path(out_dir)
+    from .audio.tags import episode_tags
+
     tags = episode_tags(script, out_dir, settings, config_path)   # bad podcast.yaml: fail before work
-
-    dead: dict[str, str] = {}  # engine -> why it can't run; never retried this run
-    fallback_reason = None
-    if chain[0] != engine:
-        dead[engine] = fallback_reason = f"{engine} has no voice for {lang!r}"
-        on_event(f"{fallback_reason}; falling back to {chain[0]}")
-
+    mastering = _mastering(settings, pause_ms)
+    maker = _piece_maker(settings, mastering, out_dir, cache_dir, on_piece)
     progress = sys.stderr.isatty()
     rows, wavs = [], []
     for i, seg in enumerate(segs, 1):
         if progress:
             on_event(f"synthesizing {i}/{len(segs)} ({seg['id']}) ...")
-        ov = (overrides or {}).get(seg["id"]) or {}
+        row, wav = voices.speak(seg, (overrides or {}).get(seg["id"]) or {}, rate)
+        rows.append(row)
+        wavs.append(wav)
+        if maker is not None:
+            maker.add(wav, row["audio_key"])
+    inputs = _assembly_inputs(rows, mastering, tags, settings)
+    key = json_digest(inputs)
+    old = _previous(out_dir, key, inputs["segments"])
+    if old is not None:
+        if progress:
+            on_event("episode.mp3 is up to date (same audio, settings and tags)")
+        result = _old_result(old)
+    else:
+        if progress:
+            on_event("mastering and encoding episode.mp3 ...")
+        result = _assemble(wavs, rows, settings, mastering, tags, out_dir, maker, on_event)
+    piece_rows = _piece_rows(result.pieces, out_dir) if old is None else old.get("pieces")
+    timeline = _timeline(voices, rows, rate, pause_ms, result, inputs, key, old is None, out_dir)
+    timeline["pieces"] = piece_rows
+    write_json(out_dir / "timeline.json", timeline)
+    if progress:
+        loud = timeline["loudness"]
+        on_event(f"synthesized {len(rows)} segments ({timeline['resynthesized']} new), "
+                 f"{timeline['duration']:.1f} s ({timeline['tts_engine']}), {loud.get('integrated_lufs')} LUFS, "
+                 f"{loud.get('true_peak_dbtp')} dBTP")
+    return timeline
+
+
+class _Voices:
+    """The engines of one episode: each segment spoken by the first of the chain that
+    works, an engine that failed never retried this run (and why, for the timeline)."""
+
+    def __init__(self, engine: str, lang: str, settings: EpisodeSettings, cache_dir: Path | None,
+                 on_event: Event):
+        self.requested, self.lang, self.on_event = engine, lang, on_event
+        self.get = _engines(settings)
+        self.chain = _chain(engine, lang, self.get)
+        if not self.chain:
+            raise UnsupportedLanguage(
+                f"no speech engine here speaks {lang!r}", "use a language espeak-ng knows, e.g. en or fr"
+            )
+        self.cache = Path(cache_dir) if cache_dir else Path(paths.CACHE_DIR) / "tts"
+        self.dead: dict[str, str] = {}  # engine -> why it can't run
+        self.fallback_reason = None
+        if self.chain[0] != engine:
+            self.dead[engine] = self.fallback_reason = f"{engine} has no voice for {lang!r}"
+            on_event(f"{self.fallback_reason}; falling back to {self.chain[0]}")
+
+    def speak(self, seg: dict, ov: dict, rate: float) -> tuple[dict, Path]:
+        """One segment -> (its timeline row, its WAV in the cache)."""
         seg_rate = override_rate(ov, rate)
-        seg_chain = chain
-        if ov.get("engine") and ov["engine"] in _chain(ov["engine"], lang, get):
-            seg_chain = [ov["engine"], *[c for c in chain if c != ov["engine"]]]
+        seg_chain = self.chain
+        if ov.get("engine") and ov["engine"] in _chain(ov["engine"], self.lang, self.get):
+            seg_chain = [ov["engine"], *[c for c in self.chain if c != ov["engine"]]]
         for name in seg_chain:
-            if name in dead:
+            if name in self.dead:
                 continue
-            eng = get(name)
-            spoken = spoken_text(seg["text"], name, lang, on_event, spell=ov.get("spell"),
+            spoken = spoken_text(seg["text"], name, self.lang, self.on_event, spell=ov.get("spell"),
                                  reword=ov.get("reword") or False)
-            wav = cache / f"{cache_key(name, eng.voice_id(lang), lang, seg_rate, spoken)}.wav"
-            hit = wav_ok(wav)
-            if not hit:
-                try:
-                    eng.synthesize(spoken, lang, wav, rate=seg_rate)
-                except EngineUnavailable as e:
-                    reason = e.cause if e.cause.startswith(name) else f"{name} unavailable: {e.cause}"
-                    dead[name] = reason
-                    fallback_reason = fallback_reason or reason
-                    nxt = next((c for c in seg_chain if c not in dead), None)
-                    on_event(f"{reason}; falling back to {nxt}" if nxt else reason)
-                    continue
-                if not wav_ok(wav):
-                    raise EngineError(f"{name} wrote no usable audio for segment {seg['id']}")
-            break
+            got = self._try(name, spoken, seg_rate, seg["id"], seg_chain)
+            if got is not None:
+                break
         else:
             raise EngineUnavailable(
-                f"no speech engine could speak {lang!r}: " + "; ".join(dead.values()),
+                f"no speech engine could speak {self.lang!r}: " + "; ".join(self.dead.values()),
                 "connect to the network for gtts, or check the offline voices (make setup)",
             )
-        wavs.append(wav)
+        wav, hit = got
         # audio_key: identity of this segment's raw speech (pipeline.transcribe reuses
         # the words heard in it while it stays the same)
-        rows.append({"id": seg["id"], "title": seg["title"], "text": seg["text"], "spoken": spoken,
-                     "engine": name, "cache_hit": hit, "audio_key": file_sha256(wav)})
+        row = {"id": seg["id"], "title": seg["title"], "text": seg["text"], "spoken": spoken,
+               "engine": name, "cache_hit": hit, "audio_key": file_sha256(wav)}
         if ov:
-            rows[-1]["override"] = {k: ov[k] for k in ("strategy", "spell", "rate", "engine", "reword", "take")
-                                    if k in ov}
+            row["override"] = {k: ov[k] for k in ("strategy", "spell", "rate", "engine", "reword", "take")
+                               if k in ov}
+        return row, wav
 
-    mastering = {
+    def _try(self, name: str, spoken: str, rate: float, seg_id: str, chain: list[str]):
+        """(wav, cache hit) from engine `name`, or None when it is unavailable (noted in `dead`)."""
+        eng = self.get(name)
+        wav = self.cache / f"{cache_key(name, eng.voice_id(self.lang), self.lang, rate, spoken)}.wav"
+        if wav_ok(wav):
+            return wav, True
+        try:
+            eng.synthesize(spoken, self.lang, wav, rate=rate)
+        except EngineUnavailable as e:
+            reason = e.cause if e.cause.startswith(name) else f"{name} unavailable: {e.cause}"
+            self.dead[name] = reason
+            self.fallback_reason = self.fallback_reason or reason
+            nxt = next((c for c in chain if c not in self.dead), None)
+            self.on_event(f"{reason}; falling back to {nxt}" if nxt else reason)
+            return None
+        if not wav_ok(wav):
+            raise EngineError(f"{name} wrote no usable audio for segment {seg_id}")
+        return wav, False
+
+    def most_used(self, rows: list[dict]) -> tuple[str, Counter]:
+        counts = Counter(r["engine"] for r in rows)
+        # ties go to the engine earlier in the chain
+        chain = self.chain
+        return max(counts, key=lambda n: (counts[n], -(chain.index(n) if n in chain else len(chain)))), counts
+
+
+def _mastering(settings: EpisodeSettings, pause_ms: int) -> dict:
+    from .audio.dynamics import VERSION as DYNAMICS_VERSION
+
+    return {
         "pause_ms": pause_ms, "bitrate": settings.bitrate, "channels": settings.channels,
         "sample_rate": SAMPLE_RATE, "loudness_lufs": settings.loudness_lufs,
         "true_peak_db": settings.true_peak_db, "dynamics": DYNAMICS_VERSION,
     }
-    inputs = {
+
+
+def _assembly_inputs(rows: list[dict], mastering: dict, tags: dict, settings: EpisodeSettings) -> dict:
+    """Everything the MP3's bytes depend on (its digest is the timeline's assembly_key)."""
+    return {
         "format": ASSEMBLY_FORMAT,
         "segments": [r["audio_key"] for r in rows],
         "mastering": mastering,
@@ -299,45 +359,76 @@ def synthesize(
         "tags": tags,
         **{k: _file_id(getattr(settings, k)) for k in ("music_intro", "music_outro", "cover")},
     }
-    key = json_digest(inputs)
-    old = _previous(out_dir, key, inputs["segments"])
-    if old is not None:
-        times = [(s["start"], s["end"]) for s in old["segments"]]
-        duration, loudness, music, chapters = old["duration"], old["loudness"], old.get("music", {}), old["chapters"]
-        if progress:
-            on_event("episode.mp3 is up to date (same audio, settings and tags)")
-    else:
-        if progress:
-            on_event("mastering and encoding episode.mp3 ...")
-        chapters: list[dict] = []
 
-        def tag_it(tmp: Path, result) -> None:
-            # chapter times are known once mastered (intro music shifts the speech)
-            chapters.extend(chapter_list(result.times, [r["title"] for r in rows], result.duration))
-            write_tags(tmp, tags, chapters, settings.cover)
 
+def _piece_maker(settings: EpisodeSettings, mastering: dict, out_dir: Path, cache_dir: Path | None,
+                 on_piece: Callable | None):
+    """A PieceMaker (pipeline.audio.assemble) when the episode can be mastered piece by
+    piece: no music bed (it spans segments) and pauses long enough to join in silence."""
+    from .audio import pieces
+    from .audio.assemble import PieceMaker
+    from .audio.ffmpeg import parse_bitrate
+
+    if settings.music_intro or settings.music_outro or mastering["pause_ms"] < pieces.MIN_PAUSE_MS:
+        return None
+    hint = mastering_hint(out_dir, mastering) or {}
+    cache = Path(cache_dir) if cache_dir else Path(paths.CACHE_DIR) / "tts"
+    return PieceMaker(cache / "pieces", mastering, round(SAMPLE_RATE * mastering["pause_ms"] / 1000),
+                      settings.loudness_lufs, settings.true_peak_db, parse_bitrate(settings.bitrate),
+                      settings.channels, gain_db=hint.get("gain_db") if hint.get("layout") == "pieces" else None,
+                      on_piece=on_piece)
+
+
+def _assemble(wavs: list[Path], rows: list[dict], settings: EpisodeSettings, mastering: dict, tags: dict,
+              out_dir: Path, maker, on_event: Event):
+    """The episode's MP3, tagged: joined pieces, or the whole episode mastered at once
+    (music beds, short pauses, or pieces outside the loudness tolerances)."""
+    from .audio.assemble import assemble_full, assemble_pieces
+    from .audio.tags import chapter_list, write_tags
+
+    chapters: list[dict] = []
+
+    def tag_it(tmp: Path, result) -> None:
+        # chapter times are known once mastered (intro music shifts the speech)
+        chapters.extend(chapter_list(result.times, [r["title"] for r in rows], result.duration))
+        write_tags(tmp, tags, chapters, settings.cover)
+
+    result = assemble_pieces(maker, out_dir / "episode.mp3", tag_it) if maker is not None else None
+    if result is None:
+        if maker is not None:
+            on_event("the pieces missed the loudness tolerances: mastering the whole episode")
         result = assemble_full(
-            wavs, pause_ms, out_dir / "episode.mp3", bitrate=settings.bitrate,
+            wavs, mastering["pause_ms"], out_dir / "episode.mp3", bitrate=settings.bitrate,
             mono=settings.channels == 1, loudness_lufs=settings.loudness_lufs,
             true_peak_db=settings.true_peak_db, music_intro=settings.music_intro,
             music_outro=settings.music_outro, before_rename=tag_it,
             hint=mastering_hint(out_dir, mastering))
-        times, duration, loudness, music = result.times, result.duration, result.loudness, result.music
-    for row, (start, end) in zip(rows, times):
-        row["start"], row["end"] = round(start, 6), round(end, 6)
+    result.chapters = chapters
+    return result
 
-    counts = Counter(r["engine"] for r in rows)
-    # most used; ties go to the engine earlier in the chain
-    used = max(counts, key=lambda n: (counts[n], -(chain.index(n) if n in chain else len(chain))))
-    timeline = {
-        "language": lang,
+
+def _old_result(old: dict):
+    """The last assembly's figures, when it is still current."""
+    from .audio.master import MasterResult
+
+    return MasterResult(times=[(s["start"], s["end"]) for s in old["segments"]], duration=old["duration"],
+                        loudness=old["loudness"], music=old.get("music", {}), chapters=old["chapters"])
+
+
+def _timeline(voices: _Voices, rows: list[dict], rate: float, pause_ms: int, result, inputs: dict,
+              key: str, reassembled: bool, out_dir: Path) -> dict:
+    for row, (start, end) in zip(rows, result.times):
+        row["start"], row["end"] = round(start, 6), round(end, 6)
+    used, counts = voices.most_used(rows)
+    return {
+        "language": voices.lang,
         "tts_engine": used,
-        "requested_engine": engine,
-        "fallback_reason": fallback_reason,
+        "requested_engine": voices.requested,
+        "fallback_reason": voices.fallback_reason,
         "engines": dict(counts),
         "rate": rate,
         "pause_ms": pause_ms,
-        "duration": round(duration, 6),
+        "duration": round(result.duration, 6),
         "audio": "episode.mp3",
         "segments": [
             {k: r[k] for k in ("id", "title", "text", "spoken", "engine", "start", "end", "cache_hit",
@@ -345,22 +436,31 @@ def synthesize(
             for r in rows
         ],
         "resynthesized": sum(not r["cache_hit"] for r in rows),
-        "reassembled": old is None,
-        "mastering": mastering,
-        "loudness": loudness,
-        "music": music,
+        "reassembled": reassembled,
+        "mastering": inputs["mastering"],
+        "loudness": result.loudness,
+        "music": result.music,
         "music_files": {"intro": inputs["music_intro"], "outro": inputs["music_outro"]},
-        "chapters": chapters,
-        "tags": tags,
+        "chapters": result.chapters,
+        "tags": inputs["tags"],
         "assembly_key": key,
         "audio_sha256": file_sha256(out_dir / "episode.mp3"),
     }
-    write_json(out_dir / "timeline.json", timeline)
-    if progress:
-        on_event(f"synthesized {len(rows)} segments ({timeline['resynthesized']} new), "
-                 f"{timeline['duration']:.1f} s ({used}), {loudness.get('integrated_lufs')} LUFS, "
-                 f"{loudness.get('true_peak_dbtp')} dBTP")
-    return timeline
+
+
+def _piece_rows(made: list, out_dir: Path) -> list[dict] | None:
+    """Where each segment's piece lies in episode.mp3 (pipeline.transcribe hears them one by one)."""
+    if not made:
+        return None
+    size = (out_dir / "episode.mp3").stat().st_size
+    offset = size - sum(len(p.mp3) for p in made)       # the audio follows the ID3 tag
+    rows, cursor = [], 0
+    for p in made:
+        rows.append({"offset": offset, "bytes": len(p.mp3), "sha256": hashlib.sha256(p.mp3).hexdigest(),
+                     "start": round(cursor / SAMPLE_RATE, 6), "samples": p.samples})
+        offset += len(p.mp3)
+        cursor += p.samples
+    return rows
 
 
 def _check_mastering(settings: EpisodeSettings, pause_ms: int) -> None:

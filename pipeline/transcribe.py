@@ -106,6 +106,22 @@ def _load_cached(path: Path, engine: str) -> dict | None:
     return data
 
 
+def _opened(audio_path: Path, engine: str, model: str, language: str, cache_dir: Path | None):
+    """What every transcription starts with: the checked audio, its hash, its cache entry,
+    and a progress line to stderr (only when stderr is a terminal)."""
+    audio_path = check_audio(Path(audio_path))
+    REGISTRY.check(engine)  # unknown engine: EngineError listing the valid ones, before hashing
+    sha = audio_sha256(audio_path)
+    cpath = cache_path(cache_key(sha, engine, model, language), cache_dir)
+    if sys.stderr.isatty():
+        def say(m: str) -> None:
+            print(f"transcribe: {audio_path.name}: {m}", file=sys.stderr, flush=True)
+    else:
+        def say(m: str) -> None:
+            pass
+    return audio_path, sha, cpath, say
+
+
 def transcribe(
     audio_path: Path,
     out_path: Path,
@@ -123,30 +139,20 @@ def transcribe(
     (no model was loaded), False when an engine ran. Progress goes to stderr
     only when stderr is a terminal.
     """
-    audio_path = check_audio(Path(audio_path))
-    REGISTRY.check(engine)  # unknown engine: EngineError listing the valid ones, before hashing
-    progress = sys.stderr.isatty()
-    sha = audio_sha256(audio_path)
-    key = cache_key(sha, engine, model, language)
-    cpath = cache_path(key, cache_dir)
-
+    audio_path, sha, cpath, say = _opened(audio_path, engine, model, language, cache_dir)
     transcript = _load_cached(cpath, engine) if use_cache else None
     cached = transcript is not None
     if cached:
         transcript["audio_sha256"] = sha     # the key holds this hash: heard from this audio
         log.info("transcript cache hit for %s (%s, %s, %s): %s", audio_path, engine, model, language, cpath)
-        if progress:
-            print(f"transcribe: {audio_path.name}: cached ({engine}, {model})", file=sys.stderr, flush=True)
+        say(f"cached ({engine}, {model})")
     else:
-        if progress:
-            print(f"transcribe: {audio_path.name} with {engine} ({model}, {language})...", file=sys.stderr, flush=True)
-        asr = get_engine(engine, model)
-        transcript = asr.transcribe(audio_path, language, progress=progress)
+        say(f"with {engine} ({model}, {language})...")
+        transcript = get_engine(engine, model).transcribe(audio_path, language, progress=sys.stderr.isatty())
         transcript["audio_sha256"] = sha
         if use_cache:
             write_json(cpath, transcript)
         log.info("transcribed %s with %s (%s): %d segments", audio_path, engine, model, len(transcript["segments"]))
-
     write_json(out_path, transcript)
     return {**transcript, "cached": cached}
 
@@ -286,13 +292,7 @@ def _transcribe_cut(asr, audio_path: Path, lo: float, hi: float, language: str,
         part = asr.transcribe(tmp, language, progress=False)
     finally:
         tmp.unlink(missing_ok=True)
-    length = len(pcm) / SAMPLE_RATE   # Whisper's times may overshoot the cut a little
-    for seg in part["segments"]:
-        seg["end"] = min(seg["end"], length)
-        seg["start"] = min(seg["start"], seg["end"])
-        for w in seg.get("words") or []:
-            w["end"] = min(w["end"], length)
-            w["start"] = min(w["start"], w["end"])
+    _clamp(part["segments"], len(pcm) / SAMPLE_RATE)
     part["segments"] = _shift_segments(part["segments"], lo)
     return part
 
@@ -342,121 +342,204 @@ def transcribe_episode(
     `transcribe`'s, plus "incremental": {"reused": [ids], "transcribed": [ids]})
     and returns it with "cached": True when no engine ran.
     """
-    audio_path = check_audio(Path(audio_path))
-    REGISTRY.check(engine)
-    progress = sys.stderr.isatty()
-    sha = audio_sha256(audio_path)
-    cpath = cache_path(cache_key(sha, engine, model, language), cache_dir)
+    audio_path, sha, cpath, say = _opened(audio_path, engine, model, language, cache_dir)
     timeline = _usable_timeline(timeline_path, sha) if use_cache else None
     ids = [s["id"] for s in timeline["segments"]] if timeline else []
-    say = (lambda m: print(f"transcribe: {audio_path.name}: {m}", file=sys.stderr, flush=True)) if progress \
-        else (lambda m: None)
-
-    windows = keys = None
-    if timeline:
-        duration = float(timeline.get("duration") or timeline["segments"][-1]["end"])
-        windows = _windows(timeline, duration)
-        keys = [segment_cache_key(s["audio_key"], engine, model, language,
-                                  _music_context(timeline, s, lo, hi))
-                for s, (lo, hi) in zip(timeline["segments"], windows)]
-
+    listener = Listener(engine, model, language, cache_dir, say)
     cached = _load_cached(cpath, engine) if use_cache else None
     if cached is not None:
         log.info("transcript cache hit for %s: %s", audio_path, cpath)
         say(f"cached ({engine}, {model})")
-        if timeline:   # fill the per-segment cache if this transcript came from elsewhere
-            missing = [i for i, k in enumerate(keys) if not segment_cache_path(k, cache_dir).exists()]
-            if missing:
-                _store_segments(split_by_windows(cached["segments"], windows), missing, timeline, keys, cache_dir)
+        if timeline and not timeline.get("pieces"):   # fill the per-segment cache if it came from elsewhere
+            _fill_segment_cache(cached, timeline, listener)
         # the cache key holds this audio's hash: the cached words were heard from it
-        transcript = {**cached, "audio_sha256": sha,
-                      "incremental": {"reused": ids, "transcribed": [], "episode_cache": True}}
-        write_json(out_path, transcript)
-        return {**transcript, "cached": True}
-
-    if not timeline:
-        asr = get_engine(engine, model)
+        transcript = {**cached, "incremental": {"reused": ids, "transcribed": [], "episode_cache": True}}
+    elif not timeline:
         say(f"whole episode with {engine} ({model}, {language})...")
-        transcript = asr.transcribe(audio_path, language, progress=progress)
-        transcript["audio_sha256"] = sha
+        transcript = listener.asr().transcribe(audio_path, language, progress=sys.stderr.isatty())
         transcript["incremental"] = {"reused": [], "transcribed": ids, "episode_cache": False}
-        if use_cache:
-            write_json(cpath, transcript)
-        write_json(out_path, transcript)
-        return {**transcript, "cached": False}
+    elif timeline.get("pieces") and _pieces_in(audio_path, timeline):
+        transcript = _by_pieces(audio_path, timeline, listener)
+    else:
+        transcript = _by_segments(audio_path, timeline, listener, max_changed_share)
+    transcript["audio_sha256"] = sha
+    if use_cache and cached is None:
+        write_json(cpath, transcript)
+    write_json(out_path, transcript)
+    log.info("transcribed %s: %s", audio_path, transcript["incremental"])
+    return {**transcript, "cached": listener.ran is False}
 
-    segs = timeline["segments"]
+
+class Listener:
+    """One engine, model and language: loaded only when something must be heard."""
+
+    def __init__(self, engine: str, model: str, language: str, cache_dir: Path | None, say=lambda m: None):
+        self.engine, self.model, self.language, self.cache_dir, self.say = engine, model, language, cache_dir, say
+        self._asr = None
+        self.ran = False     # whether an engine was asked to hear anything
+
+    def asr(self):
+        self.ran = True
+        if self._asr is None:
+            self._asr = get_engine(self.engine, self.model)
+        return self._asr
+
+    def segment_keys(self, timeline: dict, windows: list[tuple[float, float]]) -> list[str]:
+        return [segment_cache_key(s["audio_key"], self.engine, self.model, self.language,
+                                  _music_context(timeline, s, lo, hi))
+                for s, (lo, hi) in zip(timeline["segments"], windows)]
+
+    def merge(self, parts: list[list[dict]], duration: float) -> dict:
+        return _merge(parts, self.engine, self.model, self.language, duration)
+
+
+def _episode_windows(timeline: dict) -> list[tuple[float, float]]:
+    return _windows(timeline, float(timeline.get("duration") or timeline["segments"][-1]["end"]))
+
+
+def _fill_segment_cache(transcript: dict, timeline: dict, listener: Listener) -> None:
+    windows = _episode_windows(timeline)
+    keys = listener.segment_keys(timeline, windows)
+    missing = [i for i, k in enumerate(keys) if not segment_cache_path(k, listener.cache_dir).exists()]
+    if missing:
+        _store_segments(split_by_windows(transcript["segments"], windows), missing, timeline, keys,
+                        listener.cache_dir)
+
+
+def _by_segments(audio_path: Path, timeline: dict, listener: Listener, max_changed_share: float) -> dict:
+    """Unchanged segments' words from the per-segment cache; the changed ones cut out of
+    the episode and transcribed (or the whole episode, when most changed)."""
+    segs, ids = timeline["segments"], [s["id"] for s in timeline["segments"]]
+    windows = _episode_windows(timeline)
+    keys = listener.segment_keys(timeline, windows)
     parts: list[list[dict] | None] = []
     for s, (lo, hi), k in zip(segs, windows, keys):
-        rel = _load_segment(segment_cache_path(k, cache_dir))
+        rel = _load_segment(segment_cache_path(k, listener.cache_dir))
         parts.append(_shift_segments(rel, s["start"]) if rel is not None
                      and _fits(rel, lo - s["start"], hi - s["start"]) else None)
     changed = [i for i, p in enumerate(parts) if p is None]
-
-    asr = get_engine(engine, model) if changed else None
     if len(changed) > max_changed_share * len(segs):
-        say(f"whole episode with {engine} ({model}, {language}): {len(changed)}/{len(segs)} segments new")
-        whole = asr.transcribe(audio_path, language, progress=progress)
-        transcript = {**whole, "audio_sha256": sha,
-                      "incremental": {"reused": [], "transcribed": ids, "episode_cache": False}}
-        _store_segments(split_by_windows(whole["segments"], windows), range(len(segs)), timeline, keys, cache_dir)
-    else:
-        if changed:
-            runs: list[list[int]] = []
-            for i in changed:
-                if runs and runs[-1][-1] == i - 1:
-                    runs[-1].append(i)
-                else:
-                    runs.append([i])
-            for run in runs:
-                lo, hi = windows[run[0]][0], windows[run[-1]][1]
-                say(f"segment(s) {', '.join(ids[i] for i in run)} ({lo:.1f}-{hi:.1f} s) with {engine} ({model})")
-                part = _transcribe_cut(asr, audio_path, lo, hi, language, cache_dir)
-                split = split_by_windows(part["segments"], windows)
-                for i in run:
-                    parts[i] = split[i]
-                # words that drifted out of the cut's windows still belong to the cut
-                for j, p in enumerate(split):
-                    if j < run[0]:
-                        parts[run[0]] = p + parts[run[0]]
-                    elif j > run[-1]:
-                        parts[run[-1]] = parts[run[-1]] + p
-            _store_segments(parts, changed, timeline, keys, cache_dir)
+        listener.say(f"whole episode with {listener.engine}: {len(changed)}/{len(segs)} segments new")
+        whole = listener.asr().transcribe(audio_path, listener.language, progress=sys.stderr.isatty())
+        _store_segments(split_by_windows(whole["segments"], windows), range(len(segs)), timeline, keys,
+                        listener.cache_dir)
+        return {**whole, "incremental": {"reused": [], "transcribed": ids, "episode_cache": False}}
+    for run in _runs(changed):
+        _hear_run(audio_path, run, windows, parts, listener, ids)
+    _store_segments(parts, changed, timeline, keys, listener.cache_dir)
+    transcript = listener.merge(parts, timeline.get("duration") or segs[-1]["end"])
+    transcript["incremental"] = {"reused": [ids[i] for i in range(len(segs)) if i not in changed],
+                                 "transcribed": [ids[i] for i in changed], "episode_cache": False}
+    return transcript
+
+
+def _runs(indices: list[int]) -> list[list[int]]:
+    """Consecutive indices grouped: [1, 2, 5] -> [[1, 2], [5]]."""
+    runs: list[list[int]] = []
+    for i in indices:
+        if runs and runs[-1][-1] == i - 1:
+            runs[-1].append(i)
         else:
-            say("every segment reused")
-        transcript = _merge(parts, engine, model, language, timeline.get("duration") or segs[-1]["end"])
-        transcript["audio_sha256"] = sha
-        transcript["incremental"] = {"reused": [ids[i] for i in range(len(segs)) if i not in changed],
-                                     "transcribed": [ids[i] for i in changed], "episode_cache": False}
-    if use_cache:
-        write_json(cpath, transcript)
-    write_json(out_path, transcript)
-    log.info("transcribed %s incrementally: %s", audio_path, transcript["incremental"])
-    return {**transcript, "cached": not changed}
+            runs.append([i])
+    return runs
 
 
-def main(argv: list[str] | None = None) -> int:
-    """`python -m pipeline.transcribe AUDIO OUT.json --language en [--engine E] [--model M]`."""
-    import argparse
+def _hear_run(audio_path: Path, run: list[int], windows, parts: list, listener: Listener, ids) -> None:
+    """Transcribe the windows of adjacent changed segments, cut out of the episode, into `parts`."""
+    lo, hi = windows[run[0]][0], windows[run[-1]][1]
+    listener.say(f"segment(s) {', '.join(ids[i] for i in run)} ({lo:.1f}-{hi:.1f} s) with {listener.engine}")
+    part = _transcribe_cut(listener.asr(), audio_path, lo, hi, listener.language, listener.cache_dir)
+    split = split_by_windows(part["segments"], windows)
+    for i in run:
+        parts[i] = split[i]
+    # words that drifted out of the cut's windows still belong to the cut
+    for j, p in enumerate(split):
+        if j < run[0]:
+            parts[run[0]] = p + parts[run[0]]
+        elif j > run[-1]:
+            parts[run[-1]] = parts[run[-1]] + p
 
-    from .errors import PipelineError
 
-    parser = argparse.ArgumentParser(prog="python -m pipeline.transcribe")
-    parser.add_argument("audio", type=Path)
-    parser.add_argument("out", type=Path)
-    parser.add_argument("--language", required=True)
-    parser.add_argument("--engine", default=DEFAULT_ENGINE, help=f"one of {', '.join(REGISTRY.names())}")
-    parser.add_argument("--model", default=DEFAULT_MODEL)
-    parser.add_argument("--no-cache", action="store_true")
-    args = parser.parse_args(argv)
+# --- episodes joined from pieces (pipeline.audio.pieces): each piece heard from its own frames -----
+
+PIECE_CACHE_FORMAT = 1
+
+
+def piece_cache_path(piece_sha: str, listener: Listener) -> Path:
+    """Words heard in one piece: keyed by the piece's bytes, so they were heard in exactly those."""
+    key = json_digest({"format": PIECE_CACHE_FORMAT, "piece_sha256": piece_sha,
+                       **_listener(listener.engine, listener.model, listener.language)})
+    base = listener.cache_dir if listener.cache_dir is not None else paths.CACHE_DIR
+    return Path(base) / "transcripts" / "pieces" / f"{key}.json"
+
+
+def hear_piece(mp3: bytes, samples: int, listener: Listener) -> tuple[list[dict], bool]:
+    """(Whisper's segments for one piece, times relative to its start; whether cached).
+    The piece's frames are written as they are and the engine decodes them itself."""
+    import hashlib
+    import os
+    import tempfile
+
+    from .audio.ffmpeg import SAMPLE_RATE
+
+    path = piece_cache_path(hashlib.sha256(mp3).hexdigest(), listener)
+    got = _load_segment(path)
+    if got is not None:
+        return got, True
+    tmp_dir = Path(listener.cache_dir if listener.cache_dir is not None else paths.CACHE_DIR) / "tmp"
+    tmp_dir.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(dir=tmp_dir, prefix="piece-", suffix=".mp3")
     try:
-        result = transcribe(args.audio, args.out, args.language, args.engine, args.model, use_cache=not args.no_cache)
-    except PipelineError as e:
-        print(f"error: {e.message}", file=sys.stderr)
-        return e.exit_code
-    print(result["text"])
-    return 0
+        os.write(fd, mp3)
+        os.close(fd)
+        segs = listener.asr().transcribe(Path(name), listener.language, progress=False)["segments"]
+    finally:
+        Path(name).unlink(missing_ok=True)
+    _clamp(segs, samples / SAMPLE_RATE)
+    write_json(path, {"segments": segs})
+    return segs, False
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+def _clamp(segs: list[dict], length: float) -> None:
+    """Whisper's times may overshoot the audio a little."""
+    for seg in segs:
+        seg["end"] = min(seg["end"], length)
+        seg["start"] = min(seg["start"], seg["end"])
+        for w in seg.get("words") or []:
+            w["end"] = min(w["end"], length)
+            w["start"] = min(w["start"], w["end"])
+
+
+def _pieces_in(audio_path: Path, timeline: dict) -> bool:
+    """Whether the file holds, byte for byte, the pieces its timeline lists (one per segment)."""
+    import hashlib
+
+    pieces = timeline["pieces"]
+    if len(pieces) != len(timeline["segments"]):
+        return False
+    with open(audio_path, "rb") as f:
+        for p in pieces:
+            f.seek(p["offset"])
+            if hashlib.sha256(f.read(p["bytes"])).hexdigest() != p["sha256"]:
+                log.warning("%s does not hold the pieces its timeline lists: heard whole", audio_path)
+                return False
+    return True
+
+
+def _by_pieces(audio_path: Path, timeline: dict, listener: Listener) -> dict:
+    """Each piece's words (heard in its own frames, cached by its bytes), shifted to its place."""
+    from .audio.ffmpeg import SAMPLE_RATE
+
+    data = Path(audio_path).read_bytes()
+    parts, heard = [], []
+    for p in timeline["pieces"]:
+        segs, cached = hear_piece(data[p["offset"]:p["offset"] + p["bytes"]], p["samples"], listener)
+        parts.append(_shift_segments(segs, p["start"]))
+        heard.append(not cached)
+    ids = [s["id"] for s in timeline["segments"]]
+    end = timeline["pieces"][-1]
+    transcript = listener.merge(parts, end["start"] + end["samples"] / SAMPLE_RATE)
+    transcript["incremental"] = {"reused": [i for i, h in zip(ids, heard) if not h],
+                                 "transcribed": [i for i, h in zip(ids, heard) if h],
+                                 "episode_cache": False, "pieces": True}
+    return transcript

@@ -66,6 +66,8 @@ class MasterResult:
     duration: float                           # episode length, seconds
     loudness: dict                            # measured on the decoded MP3
     music: dict = field(default_factory=dict)
+    chapters: list = field(default_factory=list)      # filled by the caller when it tags the MP3
+    pieces: list = field(default_factory=list)        # pipeline.audio.pieces.Piece, when joined from pieces
 
 
 # ------------------------------------------------------------------ ffmpeg
