@@ -15,6 +15,7 @@ engines, so they share the cores instead of fighting over them.
 
 from __future__ import annotations
 
+import hashlib
 import queue
 import threading
 import time
@@ -36,7 +37,7 @@ class PieceTranscriber:
         self.listener = asr_stage.Listener(engine, model, language, cache_dir)
         self.threads = threads_
         self.busy_s = 0.0
-        self.heard = 0
+        self.heard: set[str] = set()     # sha256 of the pieces transcribed (not found in the cache)
         self._queue: queue.Queue = queue.Queue()
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="transcribe-pieces", daemon=True)
@@ -53,7 +54,8 @@ class PieceTranscriber:
                 t0 = time.perf_counter()
                 try:
                     _, cached = asr_stage.hear_piece(piece.mp3, piece.samples, self.listener)
-                    self.heard += not cached
+                    if not cached:
+                        self.heard.add(hashlib.sha256(piece.mp3).hexdigest())
                 except BaseException as e:   # handed to the synthesizing thread
                     self._error = e
                 self.busy_s += time.perf_counter() - t0
@@ -91,9 +93,10 @@ def synthesize_and_transcribe(out: Path, language: str, tts: str, asr: str, mode
         hearing.close()
     t1 = time.perf_counter()
     transcript = asr_stage.transcribe_episode(out / AUDIO, out / TIMELINE, out / TRANSCRIPT, language,
-                                              engine=asr, model=model)
+                                              engine=asr, model=model,
+                                              heard_meanwhile=frozenset(hearing.heard))
     merge_s = time.perf_counter() - t1
     return timeline, transcript, {"synthesize": round(synth_s, 3),
                                   "transcribe": round(hearing.busy_s + merge_s, 3),
                                   "wall": round(time.perf_counter() - t0, 3),
-                                  "pieces_heard_meanwhile": hearing.heard}
+                                  "pieces_heard_meanwhile": len(hearing.heard)}

@@ -335,17 +335,21 @@ def transcribe_episode(
     use_cache: bool = True,
     cache_dir: Path | None = None,
     max_changed_share: float = 0.5,
+    heard_meanwhile: frozenset[str] = frozenset(),
 ) -> dict:
     """Transcribe an assembled episode, reusing what was heard in its unchanged segments.
 
     See the module docstring. Writes `out_path` (the transcript, the same shape as
     `transcribe`'s, plus "incremental": {"reused": [ids], "transcribed": [ids]})
-    and returns it with "cached": True when no engine ran.
+    and returns it with "cached": True when no engine ran. `heard_meanwhile`: the
+    sha256 of the pieces this build already transcribed (pipeline.overlap): they
+    count as transcribed, not reused.
     """
     audio_path, sha, cpath, say = _opened(audio_path, engine, model, language, cache_dir)
     timeline = _usable_timeline(timeline_path, sha) if use_cache else None
     ids = [s["id"] for s in timeline["segments"]] if timeline else []
     listener = Listener(engine, model, language, cache_dir, say)
+    listener.fresh = set(heard_meanwhile)
     cached = _load_cached(cpath, engine) if use_cache else None
     if cached is not None:
         log.info("transcript cache hit for %s: %s", audio_path, cpath)
@@ -367,7 +371,8 @@ def transcribe_episode(
         write_json(cpath, transcript)
     write_json(out_path, transcript)
     log.info("transcribed %s: %s", audio_path, transcript["incremental"])
-    return {**transcript, "cached": listener.ran is False}
+    fresh = set(transcript["incremental"]["transcribed"]) if listener.fresh else set()
+    return {**transcript, "cached": listener.ran is False and not fresh}
 
 
 class Listener:
@@ -377,6 +382,7 @@ class Listener:
         self.engine, self.model, self.language, self.cache_dir, self.say = engine, model, language, cache_dir, say
         self._asr = None
         self.ran = False     # whether an engine was asked to hear anything
+        self.fresh: set[str] = set()   # pieces heard by this build before (pipeline.overlap)
 
     def asr(self):
         self.ran = True
@@ -535,7 +541,7 @@ def _by_pieces(audio_path: Path, timeline: dict, listener: Listener) -> dict:
     for p in timeline["pieces"]:
         segs, cached = hear_piece(data[p["offset"]:p["offset"] + p["bytes"]], p["samples"], listener)
         parts.append(_shift_segments(segs, p["start"]))
-        heard.append(not cached)
+        heard.append(not cached or p["sha256"] in listener.fresh)
     ids = [s["id"] for s in timeline["segments"]]
     end = timeline["pieces"][-1]
     transcript = listener.merge(parts, end["start"] + end["samples"] / SAMPLE_RATE)
