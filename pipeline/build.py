@@ -42,12 +42,20 @@ def synthesize(out: Path, tts: str, settings: EpisodeSettings, config: Path | No
     return timeline
 
 
-def transcribe(out: Path, asr: str, model: str = DEFAULT_ASR_MODEL) -> dict:
-    from . import transcribe as asr_stage
+def synthesize_and_transcribe(out: Path, tts: str, asr: str, settings: EpisodeSettings,
+                              config: Path | None = None, model: str = DEFAULT_ASR_MODEL) -> dict:
+    """Stages 3 and 4 at once (pipeline.overlap): each segment's piece of the MP3 is
+    transcribed while the next one is spoken; returns each engine's busy seconds."""
+    from . import overlap
+    from .heal import load_overrides
 
-    lang = condense_stage.load_script(out / SCRIPT)["language"]
-    return asr_stage.transcribe_episode(out / AUDIO, out / TIMELINE, out / TRANSCRIPT, lang,
-                                        engine=asr, model=model)
+    condense_stage.require_approved(out / SCRIPT, out / POST)
+    script = condense_stage.load_script(out / SCRIPT)
+    _, _, seconds = overlap.synthesize_and_transcribe(
+        out, script["language"], tts, asr, model,
+        {"settings": settings, "overrides": load_overrides(out, script), "config_path": config})
+    fsio.remove_stale_temps(out)    # a killed synthesis left its .tmp behind
+    return seconds
 
 
 def verify(out: Path) -> dict:
@@ -65,8 +73,7 @@ def verify_and_heal(out: Path, tts: str, asr: str, settings: EpisodeSettings,
         return report
 
     def rebuild(overrides: dict) -> dict:
-        synthesize(out, tts, settings, config)
-        transcribe(out, asr, asr_model)
+        synthesize_and_transcribe(out, tts, asr, settings, config, asr_model)
         return verify(out)
 
     return heal.heal(out, rebuild, rounds, log=log)
@@ -114,10 +121,10 @@ def build(source, out_dir: Path, tts: str | None = None, asr: str = DEFAULT_ASR,
     script = condense_stage.condense(out / POST, out / SCRIPT, condenser)
     n = len(script["points"])
     log(f"      {n} key point{'s' if n != 1 else ''}")
-    log(f"[3/6] synthesize (tts={tts})")
-    synthesize(out, tts, settings, config)
-    log(f"[4/6] transcribe (asr={asr}, model={asr_model})")
-    transcribe(out, asr, asr_model)
+    log(f"[3/6] synthesize (tts={tts}) while [4/6] transcribing (asr={asr}, model={asr_model})")
+    took = synthesize_and_transcribe(out, tts, asr, settings, config, asr_model)
+    log(f"      synthesis {took['synthesize']:.1f}s and transcription {took['transcribe']:.1f}s "
+        f"in {took['wall']:.1f}s")
     log("[5/6] verify")
     report = verify_and_heal(out, tts, asr, settings, heal_rounds, asr_model, config)
     log("[6/6] package")
