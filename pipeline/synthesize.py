@@ -2,7 +2,10 @@
 
 Each segment (intro, point-1..N, outro) is spoken by the first engine of
 `fallback_chain(engine, language)` that works, cached by content under
-CACHE_DIR/tts/, then all segments are joined with pauses into one MP3. The
+CACHE_DIR/tts/, then mastered into one MP3: each segment as its own piece of
+MP3 frames as soon as it is spoken (pipeline.audio.pieces; `on_piece` gets
+them), the pieces joined; or, with music beds or when the joined pieces miss
+the loudness tolerances, the whole episode at once (pipeline.audio.master). The
 timeline records where each segment sits in the episode (verify maps Whisper's
 words back to segments with it), which engine spoke it, and why a fallback
 happened.
@@ -216,7 +219,7 @@ def synthesize(
     (pipeline.audio.pieces) as soon as it is mastered, while the next segments
     are still being spoken (pipeline.overlap transcribes it then).
     """
-    settings = settings or EpisodeSettings()
+    settings = settings or EpisodeSettings()   # numpy/ffmpeg are imported only once there is work
     pause_ms = settings.pause_ms if pause_ms is None else pause_ms
     rate = settings.rate if rate is None else rate
     _check_mastering(settings, pause_ms)
@@ -232,15 +235,7 @@ def synthesize(
     mastering = _mastering(settings, pause_ms)
     maker = _piece_maker(settings, mastering, out_dir, cache_dir, on_piece)
     progress = sys.stderr.isatty()
-    rows, wavs = [], []
-    for i, seg in enumerate(segs, 1):
-        if progress:
-            on_event(f"synthesizing {i}/{len(segs)} ({seg['id']}) ...")
-        row, wav = voices.speak(seg, (overrides or {}).get(seg["id"]) or {}, rate)
-        rows.append(row)
-        wavs.append(wav)
-        if maker is not None:
-            maker.add(wav, row["audio_key"])
+    rows, wavs = _speak_all(segs, voices, overrides or {}, rate, maker, on_event if progress else None)
     inputs = _assembly_inputs(rows, mastering, tags, settings)
     key = json_digest(inputs)
     old = _previous(out_dir, key, inputs["segments"])
@@ -262,6 +257,22 @@ def synthesize(
                  f"{timeline['duration']:.1f} s ({timeline['tts_engine']}), {loud.get('integrated_lufs')} LUFS, "
                  f"{loud.get('true_peak_dbtp')} dBTP")
     return timeline
+
+
+def _speak_all(segs: list[dict], voices: "_Voices", overrides: dict, rate: float, maker,
+               on_event: Event | None) -> tuple[list[dict], list[Path]]:
+    """Every segment spoken, in order; each handed to the PieceMaker as soon as it is
+    (its piece can then be transcribed while the next one is spoken)."""
+    rows, wavs = [], []
+    for i, seg in enumerate(segs, 1):
+        if on_event:
+            on_event(f"synthesizing {i}/{len(segs)} ({seg['id']}) ...")
+        row, wav = voices.speak(seg, overrides.get(seg["id"]) or {}, rate)
+        rows.append(row)
+        wavs.append(wav)
+        if maker is not None:
+            maker.add(wav, row["audio_key"])
+    return rows, wavs
 
 
 class _Voices:
@@ -452,14 +463,15 @@ def _piece_rows(made: list, out_dir: Path) -> list[dict] | None:
     """Where each segment's piece lies in episode.mp3 (pipeline.transcribe hears them one by one)."""
     if not made:
         return None
+    from .audio.pieces import piece_starts
+
     size = (out_dir / "episode.mp3").stat().st_size
-    offset = size - sum(len(p.mp3) for p in made)       # the audio follows the ID3 tag
-    rows, cursor = [], 0
-    for p in made:
+    offset = size - sum(len(p.mp3) for p in made)       # the frames follow the ID3 tag and the Info header
+    rows = []
+    for p, start in zip(made, piece_starts(made)):
         rows.append({"offset": offset, "bytes": len(p.mp3), "sha256": hashlib.sha256(p.mp3).hexdigest(),
-                     "start": round(cursor / SAMPLE_RATE, 6), "samples": p.samples})
+                     "start": round(start / SAMPLE_RATE, 6), "samples": p.samples})
         offset += len(p.mp3)
-        cursor += p.samples
     return rows
 
 

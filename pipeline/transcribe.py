@@ -5,8 +5,17 @@ model, language, decode settings), and the transcript lives in
 CACHE_DIR/transcripts/<key>.json. A valid cached transcript is reused without
 loading any model.
 
-Episodes (`transcribe_episode`, used by the build) are also transcribed
-incrementally. Whisper pads every window to 30 s, so the episode is
+Episodes joined from per-segment MP3 pieces (pipeline.audio.pieces: the
+timeline lists each piece's bytes) are heard piece by piece, each from its own
+frames, cut out of the episode file byte for byte (their hashes checked), and
+the words are kept under the piece's bytes: a piece heard once, here or while
+the episode was being synthesized (pipeline.overlap), is never heard again.
+Whisper pads a short piece to 30 s, so this costs a few more windows than one
+pass over the episode; it buys transcription during synthesis, and an edit
+re-hears exactly the changed piece.
+
+Other episodes (music beds, short pauses, or loudness that needed the whole
+episode mastered at once) are also transcribed incrementally. Whisper pads every window to 30 s, so the episode is
 transcribed in one go (never segment by segment) with word timestamps, and
 its words are split into the script's segments at the middle of each pause
 (verify.segment_windows). Each segment's words are then cached with times

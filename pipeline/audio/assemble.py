@@ -193,11 +193,10 @@ def assemble_pieces(maker: PieceMaker, out_mp3: Path, before_rename=None) -> mas
     (nothing written) when its loudness or true peak is outside the tolerances."""
     from .loudness import measure
 
-    joined = b"".join(p.mp3 for p in maker.finish())
-    times, duration = pieces.piece_times(maker.pieces)
+    times, duration = pieces.piece_times(maker.finish())
     try:
         with atomic_path(Path(out_mp3)) as tmp:
-            tmp.write_bytes(joined)
+            pieces.write_episode(maker.pieces, tmp)
             measured = measure(tmp)
             lufs, tp = measured["integrated_lufs"], measured["true_peak_dbtp"]
             if not (abs(lufs - maker.target) <= master.LUFS_TOLERANCE and tp <= maker.ceiling):

@@ -17,10 +17,14 @@ Why joining MP3 frames is exact: each piece is a fresh encode, so its first
 frame owns its bit reservoir (main_data_begin = 0) and needs nothing from the
 frames before it; every piece ends in silence (the pause), so the decoder's
 overlap from one piece's last granule into the next piece's first is silence
-too. No piece has a Xing/LAME header, so decoders drop nothing: piece k decodes
-to a whole number of frames, its speech starting ENCODER_DELAY samples in.
-Times are sample counts: exact. The pause after a segment is rounded up so
-that its piece ends on a frame boundary (by up to about two frames, 52 ms).
+too (measured on the demo: the joined episode decodes bit-exactly to its
+pieces decoded one by one). No piece has a header: piece k decodes to a whole
+number of frames, its speech starting ENCODER_DELAY samples in. The episode
+gets one Info header in front (ffmpeg copies the frames and counts them: CBR,
+duration and seek table for players), which says the encoder added no delay,
+so a decoder drops only its own DECODER_SKIP samples. Times are sample
+counts: exact. The pause after a segment is rounded up so that its piece ends
+on a frame boundary (by up to about two frames, 52 ms).
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ from .loudness import db
 FORMAT = 1                     # bump when a piece's bytes would change: cached pieces are then ignored
 FRAME = 1152                   # samples per MPEG-1 Layer III frame
 ENCODER_DELAY = 1105           # libmp3lame's 576 + the decoder's 529 samples before the input (measured)
+DECODER_SKIP = 529             # what a decoder reading the episode's Info header drops at its start
 MIN_PAUSE_MS = 100             # below this the joins are not silent enough: master the whole episode
 ENCODE_MARGIN_DB = 2.0         # first guess of the encoder's true-peak overshoot (as audio.master)
 MAX_ENCODES = 4
@@ -135,14 +140,38 @@ def keep_piece(cache, key: str, piece: Piece) -> None:
                                        "true_peak_dbtp": piece.true_peak_dbtp})
 
 
+def piece_starts(pieces: list[Piece]) -> list[int]:
+    """Where each piece starts in the decoded episode, in samples (the first one's
+    DECODER_SKIP samples are dropped by the decoder: it starts before 0)."""
+    starts, cursor = [], -DECODER_SKIP
+    for p in pieces:
+        starts.append(cursor)
+        cursor += p.samples
+    return starts
+
+
 def piece_times(pieces: list[Piece]) -> tuple[list[tuple[float, float]], float]:
     """Each segment's (start_s, end_s) in the joined episode, and its duration."""
-    times, cursor = [], 0
-    for p in pieces:
-        start = cursor + ENCODER_DELAY
-        times.append((start / SAMPLE_RATE, (start + p.speech) / SAMPLE_RATE))
-        cursor += p.samples
-    return times, cursor / SAMPLE_RATE
+    starts = piece_starts(pieces)
+    times = [((a + ENCODER_DELAY) / SAMPLE_RATE, (a + ENCODER_DELAY + p.speech) / SAMPLE_RATE)
+             for a, p in zip(starts, pieces)]
+    return times, (sum(p.samples for p in pieces) - DECODER_SKIP) / SAMPLE_RATE
+
+
+def write_episode(pieces: list[Piece], out_path) -> None:
+    """The pieces' frames, unchanged, behind one Info header (ffmpeg stream copy), to `out_path`."""
+    from pathlib import Path
+
+    out_path = Path(out_path)
+    joined = out_path.with_name(out_path.name + ".frames")
+    try:
+        joined.write_bytes(b"".join(p.mp3 for p in pieces))
+        run_ffmpeg(["-y", "-f", "mp3", "-i", str(joined), "-map", "0:a:0", "-c:a", "copy",
+                    "-map_metadata", "-1", "-fflags", "+bitexact", "-write_xing", "1",
+                    "-id3v2_version", "0", "-write_id3v1", "0", "-f", "mp3", str(out_path)],
+                   f"ffmpeg could not join the pieces of {out_path.name}")
+    finally:
+        joined.unlink(missing_ok=True)
 
 
 def episode_gain(speech: list[np.ndarray], pause: int, aim_lufs: float, ceiling_db: float) -> float:
