@@ -78,6 +78,11 @@ def test_the_transcriber_hears_the_published_mp3(tmp_path, isolated_cache, provi
     for s, p in zip(tl["segments"], rows):
         assert p["start"] <= s["start"] < s["end"] <= p["start"] + p["samples"] / 44100
 
+    # players see one CBR stream of the right length (the Info header in front)
+    from mutagen.mp3 import MP3, BitrateMode
+
+    info = MP3(ep / "episode.mp3").info
+    assert info.bitrate_mode == BitrateMode.CBR and abs(info.length - tl["duration"]) < 0.03
     # measured on the MP3 a player decodes: the mastering tolerances hold
     assert abs(tl["loudness"]["integrated_lufs"] + 16) <= 0.5 and tl["loudness"]["true_peak_dbtp"] <= -1.0
 
