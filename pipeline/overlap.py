@@ -40,6 +40,7 @@ class PieceTranscriber:
         self.heard: set[str] = set()     # sha256 of the pieces transcribed (not found in the cache)
         self._queue: queue.Queue = queue.Queue()
         self._error: BaseException | None = None
+        self._abandoned = False
         self._thread = threading.Thread(target=self._run, name="transcribe-pieces", daemon=True)
         self._thread.start()
 
@@ -49,8 +50,8 @@ class PieceTranscriber:
     def _run(self) -> None:
         with threads.share(self.threads):
             while (piece := self._queue.get()) is not _DONE:
-                if self._error is not None:
-                    continue            # drain: the error is raised by close()
+                if self._error is not None or self._abandoned:
+                    continue            # drain: an error is raised by close()
                 t0 = time.perf_counter()
                 try:
                     _, cached = asr_stage.hear_piece(piece.mp3, piece.samples, self.listener)
@@ -59,6 +60,11 @@ class PieceTranscriber:
                 except BaseException as e:   # handed to the synthesizing thread
                     self._error = e
                 self.busy_s += time.perf_counter() - t0
+
+    def abandon(self) -> None:
+        """Synthesis failed (or was interrupted): hear nothing more, wait for nothing."""
+        self._abandoned = True
+        self._queue.put(_DONE)
 
     def close(self) -> None:
         """Wait for the queued pieces; raise what went wrong in the thread."""
@@ -88,9 +94,11 @@ def synthesize_and_transcribe(out: Path, language: str, tts: str, asr: str, mode
         with threads.share(tts_threads):
             timeline = synth_stage.synthesize(out / SCRIPT, out, engine=tts, on_piece=hearing,
                                               **(synthesize_kw or {}))
-        synth_s = time.perf_counter() - t0
-    finally:
-        hearing.close()
+    except BaseException:
+        hearing.abandon()
+        raise
+    synth_s = time.perf_counter() - t0
+    hearing.close()
     t1 = time.perf_counter()
     transcript = asr_stage.transcribe_episode(out / AUDIO, out / TIMELINE, out / TRANSCRIPT, language,
                                               engine=asr, model=model,

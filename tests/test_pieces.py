@@ -130,3 +130,37 @@ def test_piece_times_are_sample_counts(speech):
     if speech > 44100:     # the speech starts ENCODER_DELAY samples in, not one sample off
         err = {lag: float(np.sum((decoded[lag:lag + speech] - x) ** 2)) for lag in range(1100, 1111)}
         assert min(err, key=err.get) == pieces.ENCODER_DELAY
+
+
+def test_a_failure_in_the_transcribing_thread_reaches_the_build(monkeypatch):
+    """The second thread's error is raised by close(); after one failure nothing more is heard."""
+    from pipeline.errors import EngineError
+
+    calls = []
+
+    def failing(mp3, samples, listener):
+        calls.append(mp3)
+        raise EngineError("whisper failed")
+
+    monkeypatch.setattr(stage, "hear_piece", failing)
+    hearing = overlap.PieceTranscriber("en", "faster-whisper", "base")
+    piece = pieces.Piece(b"frames", 1, pieces.FRAME, 2.0, -2.0)
+    hearing(0, piece)
+    hearing(1, piece)
+    with pytest.raises(EngineError, match="whisper failed"):
+        hearing.close()
+    assert len(calls) == 1
+
+
+def test_the_build_threads_are_split_between_the_engines(monkeypatch):
+    monkeypatch.setenv("PIPELINE_THREADS", "2")
+    assert overlap.split_threads() == (1, 1)
+    monkeypatch.setenv("PIPELINE_THREADS", "4")
+    assert overlap.split_threads() == (2, 2)
+    monkeypatch.setenv("PIPELINE_THREADS", "1")
+    assert overlap.split_threads() == (1, 1)
+    from pipeline import threads
+
+    with threads.share(1):
+        assert threads.build_threads() == 1
+    assert threads.build_threads() == 1
