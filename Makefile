@@ -94,6 +94,8 @@ help: ## list the targets
 	@echo "           HEAL_ROUNDS=6  POST_LANG=fr|en (detected when unset)  ALLOW_UNVERIFIED=1  PORT=8000"
 	@echo "           all/blog: FEED=<RSS/Atom URL or file>  BATCH_OUT=episodes  JOBS=<n>  ENGINE=local|ray"
 	@echo
+	@echo "Command line: $(PY) -m pipeline --help (every command and option; -q errors only, -v debug)"
+	@echo
 	@if [ -x $(PY) ]; then $(PY) -m pipeline engines 2>/dev/null || true; \
 	  else echo "Engines: run make setup first, then make help lists them and what works here"; fi
 
@@ -173,7 +175,7 @@ diff: ## word diff of script vs transcript of EP=<slug>, numbers highlighted; wr
 	@$(PY) -m pipeline diff 'episodes/$(EP)'
 
 # ------------------------------------------------------------------ publishing
-feed: | $(STAMP) ## captions, chapters, shownotes.html for every built episode + episodes/feed.xml (stale ones left out)
+feed: | $(STAMP) ## captions, chapters, shownotes.html, diff.html for every built episode + episodes/feed.xml (stale ones left out)
 	$(PY) -m pipeline feed --episodes episodes
 
 serve: feed ## serve episodes/ and the feed on http://127.0.0.1:PORT/ (default 8000)

@@ -16,8 +16,8 @@ failing post never stops the others; the end prints a table and writes
 
 from __future__ import annotations
 
+import logging
 import os
-import sys
 import time
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -76,8 +76,7 @@ def failure(slug: str, e: PipelineError, seconds: float = 0.0) -> Result:
     return Result(slug, "failed", seconds=seconds, error=e.cause, exit_code=e.exit_code, fix=e.fix)
 
 
-def log(msg: str) -> None:
-    print(msg, file=sys.stderr, flush=True)
+log = logging.getLogger(__name__).info    # the batch's own lines; workers print no progress
 
 
 # ------------------------------------------------------------------ incremental
@@ -263,7 +262,7 @@ def run_batch(sources: list[str], out: Path, options: Options, jobs: int | None 
             from .publish.feed import write_feed
             log(f"written: {write_feed(out, config)}")
     except PipelineError as e:
-        log(f"error: feed not written: {e.message}")
+        logging.getLogger(__name__).error(f"error: feed not written: {e.message}")
         code = max(code, e.exit_code)
     print(table(results))
     log(f"batch: {len(results)} post(s) in {time.monotonic() - t0:.1f} s")

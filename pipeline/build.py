@@ -4,30 +4,32 @@ Each stage is also its own CLI command (used by the Makefile so make rebuilds
 only what changed); this module chains them for `python -m pipeline build`.
 """
 
-import sys
-import time
+import logging
 from pathlib import Path
 
 from . import condense as condense_stage
-from . import fsio
+from . import fsio, progress
 from . import ingest as ingest_stage
 from . import package as package_stage
 from . import verify as verify_stage
 from .config import find_config, show_config
-from .episode import AUDIO, POST, SCRIPT, TIMELINE, TRANSCRIPT
+from .episode import POST, SCRIPT
 from .fetch import is_url
 from .settings import EpisodeSettings, load_settings
-from .text import sanitize
 
 DEFAULT_TTS = "gtts"
 DEFAULT_ASR = "faster-whisper"
 DEFAULT_ASR_MODEL = "base"     # provisioned offline; other sizes need the user's own cache
 DEFAULT_HEAL_ROUNDS = 6    # one round per heal strategy (pipeline.heal.STRATEGIES)
+STEPS = ("ingest", "condense", "synthesize", "transcribe", "verify", "package")
+
+log = logging.getLogger(__name__).info
 
 
-
-def log(msg: str) -> None:
-    print(sanitize(msg), file=sys.stderr, flush=True)
+def step(name: str, detail: str = "") -> str:
+    """A stage's label: "[3/6] synthesize (tts=gtts)"; no number inside another stage (heal)."""
+    head = name if progress.depth() else f"[{STEPS.index(name) + 1}/{len(STEPS)}] {name}"
+    return f"{head} {detail}" if detail else head
 
 
 def synthesize(out: Path, tts: str, settings: EpisodeSettings, config: Path | None = None) -> dict:
@@ -36,8 +38,9 @@ def synthesize(out: Path, tts: str, settings: EpisodeSettings, config: Path | No
 
     condense_stage.require_approved(out / SCRIPT, out / POST)
     script = condense_stage.load_script(out / SCRIPT)
-    timeline = synth_stage.synthesize(out / SCRIPT, out, engine=tts, settings=settings,
-                                      overrides=load_overrides(out, script), config_path=config)
+    with progress.stage("synthesize", unit="segments", label=step("synthesize", f"(tts={tts})")):
+        timeline = synth_stage.synthesize(out / SCRIPT, out, engine=tts, settings=settings,
+                                          overrides=load_overrides(out, script), config_path=config)
     fsio.remove_stale_temps(out)    # a killed synthesis left its .tmp behind
     return timeline
 
@@ -51,9 +54,13 @@ def synthesize_and_transcribe(out: Path, tts: str, asr: str, settings: EpisodeSe
 
     condense_stage.require_approved(out / SCRIPT, out / POST)
     script = condense_stage.load_script(out / SCRIPT)
-    _, _, seconds = overlap.synthesize_and_transcribe(
-        out, script["language"], tts, asr, model,
-        {"settings": settings, "overrides": load_overrides(out, script), "config_path": config})
+    label = f"{step('synthesize', f'(tts={tts})')} + {step('transcribe', f'(asr={asr}, model={model})')}"
+    with progress.stage("synthesize", unit="segments", label=label) as bar:
+        _, _, seconds = overlap.synthesize_and_transcribe(
+            out, script["language"], tts, asr, model,
+            {"settings": settings, "overrides": load_overrides(out, script), "config_path": config})
+        bar.note(f"synthesis {seconds['synthesize']:.1f} s and transcription {seconds['transcribe']:.1f} s "
+                 f"in {seconds['wall']:.1f} s")
     fsio.remove_stale_temps(out)    # a killed synthesis left its .tmp behind
     return seconds
 
@@ -112,22 +119,18 @@ def build(source, out_dir: Path, tts: str | None = None, asr: str = DEFAULT_ASR,
     tts = tts or settings.tts or DEFAULT_TTS
     check_engines(tts, asr, asr_model)
     out = Path(out_dir)
-    t0 = time.monotonic()
-    log(f"[1/6] ingest {source}")
-    post = ingest_stage.ingest(source, out / POST, lang)
-    log(f"      {post['language']}, {post['words']} words, {len(post['sentences'])} sentences, "
-        f"{len(post['lint'])} lint flag(s)")
-    log(f"[2/6] condense ({condenser})")
-    script = condense_stage.condense(out / POST, out / SCRIPT, condenser)
-    n = len(script["points"])
-    log(f"      {n} key point{'s' if n != 1 else ''}")
-    log(f"[3/6] synthesize (tts={tts}) while [4/6] transcribing (asr={asr}, model={asr_model})")
-    took = synthesize_and_transcribe(out, tts, asr, settings, config, asr_model)
-    log(f"      synthesis {took['synthesize']:.1f}s and transcription {took['transcribe']:.1f}s "
-        f"in {took['wall']:.1f}s")
-    log("[5/6] verify")
-    report = verify_and_heal(out, tts, asr, settings, heal_rounds, asr_model, config)
-    log("[6/6] package")
-    package(out, config)
-    log(f"built {out} in {time.monotonic() - t0:.1f}s")
+    progress.clear_timings()
+    with progress.stage("ingest", label=step("ingest", str(source))) as bar:
+        post = ingest_stage.ingest(source, out / POST, lang)
+        bar.note(f"{post['language']}, {post['words']} words, {len(post['sentences'])} sentences, "
+                 f"{len(post['lint'])} lint flag(s)")
+    with progress.stage("condense", label=step("condense", f"({condenser})")) as bar:
+        n = len(condense_stage.condense(out / POST, out / SCRIPT, condenser)["points"])
+        bar.note(f"{n} key point{'s' if n != 1 else ''}")
+    synthesize_and_transcribe(out, tts, asr, settings, config, asr_model)
+    with progress.stage("verify", label=step("verify")):
+        report = verify_and_heal(out, tts, asr, settings, heal_rounds, asr_model, config)
+    with progress.stage("package", label=step("package")):
+        package(out, config)
+    log(progress.summary(f"built {out}"))
     return report

@@ -3,17 +3,20 @@
 Exit codes: 0 done (and verified), 1 built but a number was lost or changed
 (or, for check, the episode is stale: a file changed since it was verified),
 2 bad input, usage or set-up, 3 a system fault (disk full, permission denied,
-port taken), 130 interrupted (Ctrl-C). Heavy modules (torch, whisper, piper) are only
+port taken), 130 interrupted (Ctrl-C). Messages and progress go to stderr
+(pipeline.progress: -q errors only, -v debug); what a command was asked to
+print (a table, a diff, JSON) goes to stdout. Heavy modules (torch, whisper, piper) are only
 imported by the commands that speak or listen, so `numbers` answers fast.
 """
 
 import argparse
+import logging
 import os
 import sys
 from pathlib import Path
 
+from . import progress
 from .errors import InputError, PipelineError, os_error
-from .text import sanitize
 
 EXIT_OK, EXIT_UNVERIFIED, EXIT_USAGE, EXIT_SYSTEM, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 MAX_PORT = 65535
@@ -24,6 +27,9 @@ MAX_HEAL_ROUNDS = 20
 SYSTEM_TREES = ("/bin", "/boot", "/dev", "/etc", "/lib", "/lib32", "/lib64", "/proc", "/sbin",
                 "/sys", "/usr")
 NOT_AN_OUT = ("/", "/home", "/opt", "/root", "/srv", "/tmp", "/mnt", "/media", "/var")
+VERBOSITY_FLAGS = {"-q", "--quiet", "-v", "--verbose"}
+
+log = logging.getLogger("pipeline.cli")
 
 
 class Parser(argparse.ArgumentParser):
@@ -113,113 +119,37 @@ def fill_help(sub) -> None:
 
 def make_parser() -> argparse.ArgumentParser:
     from . import __version__
-    from .build import DEFAULT_ASR, DEFAULT_TTS
     p = Parser(prog=prog_name(),
-               description="Blog post -> key-points podcast episode, every number checked by Whisper.")
-    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    sub = p.add_subparsers(dest="command", required=True, parser_class=Parser)
-
-    sub.add_parser("init", help="write a commented podcast.yaml (the show's settings) here")
-
-    b = sub.add_parser("build", help="build an episode folder from a post (all stages)")
-    b.add_argument("source", type=str, help="the post: .md, .txt or .html file, or an https:// URL")
-    b.add_argument("--out", type=out_folder, required=True, help="episode folder to write")
-    add_engine_args(b)
-    b.add_argument("--lang", help="fr or en (detected when omitted)")
-    b.add_argument("--condenser", default="extractive",
-                   help="extractive (default, offline) or llm (OpenAI-compatible endpoint)")
-    b.add_argument("--allow-unverified", action="store_true",
-                   help="exit 0 even when numbers were lost (the report still says so)")
-    b.add_argument("--heal-rounds", type=int_in(0, MAX_HEAL_ROUNDS), default=None,
-                   help="rounds of re-speaking failing segments, one heal strategy each (default 6; 0 = off)")
-    b.add_argument("--config", type=Path, default=None)
-
-    s = sub.add_parser("batch", help="many posts (files, folders, URLs, RSS/Atom feeds) -> "
-                                     "verified episodes + feed.xml; skips what is current")
-    s.add_argument("sources", nargs="+", metavar="SOURCE",
-                   help="a post file, a folder of posts, a post URL, or an RSS/Atom feed (file or URL)")
-    s.add_argument("--out", type=out_folder, default=Path("episodes"),
-                   help="folder of episode folders (default episodes); feed.xml is written there")
-    s.add_argument("--jobs", type=int_in(1, 64), default=None,
-                   help="episodes built at once (default: one per core, at most one per GB of memory)")
-    s.add_argument("--engine", default="local",
-                   help="local (worker processes, default) or ray (RAY_ADDRESS: a cluster)")
-    add_engine_args(s)
-    s.add_argument("--lang", help="fr or en for every post (detected per post when omitted)")
-    s.add_argument("--condenser", default="extractive",
-                   help="extractive (default, offline) or llm (OpenAI-compatible endpoint)")
-    s.add_argument("--heal-rounds", type=int_in(0, MAX_HEAL_ROUNDS), default=None,
-                   help="as for build (default 6)")
-    s.add_argument("--config", type=Path, default=None,
-                   help="show settings for the feed (default: $PIPELINE_CONFIG, else ./podcast.yaml)")
-
-    s = sub.add_parser("ingest", help="post (file or https:// URL) -> post.json")
-    s.add_argument("source", type=str, help="the post: .md, .txt or .html file, or an https:// URL")
-    s.add_argument("--out", type=out_file, required=True)
-    s.add_argument("--lang")
-
-    s = sub.add_parser("condense", help="post.json -> script.yaml")
-    s.add_argument("post", type=Path)
-    s.add_argument("--out", type=out_file, required=True)
-    s.add_argument("--condenser", default="extractive")
-
-    s = sub.add_parser("synthesize", help="episode folder: script.yaml -> episode.mp3 + timeline.json")
-    s.add_argument("episode", type=Path)
-    s.add_argument("--tts", default=None, help=f"default: the post's settings, else {DEFAULT_TTS}")
-
-    s = sub.add_parser("transcribe", help="episode.mp3 -> transcript.json")
-    s.add_argument("audio", type=Path)
-    s.add_argument("--out", type=out_file, required=True)
-    lang = s.add_mutually_exclusive_group(required=True)
-    lang.add_argument("--lang", help="language to force: fr or en")
-    lang.add_argument("--script", type=Path, help="take the language from this script.yaml")
-    s.add_argument("--asr", default=DEFAULT_ASR)
-    add_model_arg(s)
-
-    s = sub.add_parser("verify", help="episode folder: script + transcript -> verify.json")
-    s.add_argument("episode", type=Path)
-    s.add_argument("--heal-rounds", type=int_in(0, MAX_HEAL_ROUNDS), default=0,
-                   help="re-speak segments whose numbers were lost, up to N rounds (default 0)")
-    s.add_argument("--tts", default=None, help="engine for healing (default: as built)")
-    s.add_argument("--asr", default=DEFAULT_ASR)
-    add_model_arg(s)
-
-    s = sub.add_parser("check", help="print an episode's number table; exit 1 if not verified "
-                                     "or stale (a file changed since verify)")
-    s.add_argument("episode", type=Path)
-    s.add_argument("--allow-unverified", action="store_true",
-                   help="exit 0 when numbers were lost (a stale episode still exits 1)")
-    s.add_argument("--brief", action="store_true", help="verdict only, no table")
-
-    s = sub.add_parser("diff", help="word diff of script vs transcript; also writes diff.html")
-    s.add_argument("episode", type=Path)
-
-    s = sub.add_parser("package", help="episode folder -> shownotes.md")
-    s.add_argument("episode", type=Path)
-    s.add_argument("--config", type=Path, default=None)
-
-    s = sub.add_parser("publish", help="episode folder -> captions, chapters.json, shownotes.html, "
-                                       "diff.html (a stale episode: only its shownotes.html, marked stale)")
-    s.add_argument("episode", type=Path)
-    s.add_argument("--config", type=Path, default=None)
-
-    s = sub.add_parser("feed", help="every built episode -> episodes/feed.xml (stale ones left out)")
-    s.add_argument("--episodes", type=Path, default=Path("episodes"))
-    s.add_argument("--config", type=Path, default=None)
-    s.add_argument("--out", type=out_file, default=None, help="the feed file (default: EPISODES/feed.xml)")
-
-    s = sub.add_parser("serve", help="serve episodes/ on http://127.0.0.1:PORT/ (a stale "
-                                     "episode's show notes answer 409)")
-    s.add_argument("directory", type=Path, nargs="?", default=Path("episodes"))
-    s.add_argument("--port", type=int_in(0, MAX_PORT), default=8000,
-                   help="TCP port on 127.0.0.1 (0: any free port; default 8000)")
-
-    sub.add_parser("setup", help="provision the offline Whisper and Kokoro weights (checks SHA-256)")
-    sub.add_parser("engines", help="list the TTS and ASR engines and which work on this machine")
+               description="Blog post -> key-points podcast episode, every number checked by Whisper.",
+               epilog="Exit codes: 0 done, 1 built but not verified (or stale), 2 bad input or "
+                      "set-up, 3 system fault, 130 interrupted.")
+    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}",
+                   help="print the version and exit")
+    add_verbosity(p, 0)
+    sub = p.add_subparsers(dest="command", required=True, parser_class=Parser, metavar="COMMAND")
+    common = verbosity_parent()
+    for add in COMMANDS:
+        add(sub, common)
     sub.add_parser("numbers", help="number tools: extract, compare, lint, speak (see numbers -h)",
                    add_help=False)
     fill_help(sub)
     return p
+
+
+def add_verbosity(p: argparse.ArgumentParser, default) -> None:
+    """-q / -v: before the command (global) or after it (the parent below)."""
+    loud = p.add_mutually_exclusive_group()
+    loud.add_argument("-q", "--quiet", dest="verbosity", action="store_const", const=-1, default=default,
+                      help="errors only: no progress, no summary")
+    loud.add_argument("-v", "--verbose", dest="verbosity", action="store_const", const=1, default=default,
+                      help="debug messages too (each stage's start, cache hits)")
+
+
+def verbosity_parent() -> argparse.ArgumentParser:
+    """-q / -v after the command too; SUPPRESS keeps a global one given before it."""
+    parent = argparse.ArgumentParser(add_help=False)
+    add_verbosity(parent, argparse.SUPPRESS)
+    return parent
 
 
 def add_engine_args(p: argparse.ArgumentParser) -> None:
@@ -239,99 +169,302 @@ def add_model_arg(p: argparse.ArgumentParser) -> None:
                         "Whisper cache or online, or a path")
 
 
+def add_heal_rounds(p: argparse.ArgumentParser, default: int | None, help: str) -> None:
+    p.add_argument("--heal-rounds", type=int_in(0, MAX_HEAL_ROUNDS), default=default, help=help)
+
+
+# ------------------------------------------------------------------ one function per command:
+# add_X puts the command's parser on `sub` and names cmd_X to run it.
+
+def add_init(sub, common) -> None:
+    s = sub.add_parser("init", parents=[common],
+                       help="write a commented podcast.yaml (the show's settings) here")
+    s.set_defaults(func=cmd_init)
+
+
+def add_build(sub, common) -> None:
+    b = sub.add_parser("build", parents=[common], help="build an episode folder from a post (all stages)")
+    b.add_argument("source", type=str, help="the post: .md, .txt or .html file, or an https:// URL")
+    b.add_argument("--out", type=out_folder, required=True, help="episode folder to write")
+    add_engine_args(b)
+    b.add_argument("--lang")
+    b.add_argument("--condenser", default="extractive")
+    b.add_argument("--allow-unverified", action="store_true",
+                   help="exit 0 even when numbers were lost (the report still says so)")
+    add_heal_rounds(b, None, "rounds of re-speaking failing segments, one heal strategy each "
+                             "(default 6; 0 = off)")
+    b.add_argument("--config", type=Path, default=None)
+    b.set_defaults(func=cmd_build)
+
+
+def add_batch(sub, common) -> None:
+    s = sub.add_parser("batch", parents=[common],
+                       help="many posts (files, folders, URLs, RSS/Atom feeds) -> verified episodes "
+                            "+ feed.xml; skips what is current")
+    s.add_argument("sources", nargs="+", metavar="SOURCE",
+                   help="a post file, a folder of posts, a post URL, or an RSS/Atom feed (file or URL)")
+    s.add_argument("--out", type=out_folder, default=Path("episodes"),
+                   help="folder of episode folders (default episodes); feed.xml is written there")
+    s.add_argument("--jobs", type=int_in(1, 64), default=None,
+                   help="episodes built at once (default: one per core, at most one per GB of memory)")
+    s.add_argument("--engine", default="local",
+                   help="local (worker processes, default) or ray (RAY_ADDRESS: a cluster)")
+    add_engine_args(s)
+    s.add_argument("--lang", help="fr or en for every post (detected per post when omitted)")
+    s.add_argument("--condenser", default="extractive")
+    add_heal_rounds(s, None, "as for build (default 6)")
+    s.add_argument("--config", type=Path, default=None,
+                   help="show settings for the feed (default: $PIPELINE_CONFIG, else ./podcast.yaml)")
+    s.set_defaults(func=cmd_batch)
+
+
+def add_stages(sub, common) -> None:
+    """The stages one by one (the Makefile's targets)."""
+    from .build import DEFAULT_ASR, DEFAULT_TTS
+    s = sub.add_parser("ingest", parents=[common], help="post (file or https:// URL) -> post.json")
+    s.add_argument("source", type=str, help="the post: .md, .txt or .html file, or an https:// URL")
+    s.add_argument("--out", type=out_file, required=True)
+    s.add_argument("--lang")
+    s.set_defaults(func=cmd_ingest)
+
+    s = sub.add_parser("condense", parents=[common], help="post.json -> script.yaml")
+    s.add_argument("post", type=Path)
+    s.add_argument("--out", type=out_file, required=True)
+    s.add_argument("--condenser", default="extractive")
+    s.set_defaults(func=cmd_condense)
+
+    s = sub.add_parser("synthesize", parents=[common],
+                       help="episode folder: script.yaml -> episode.mp3 + timeline.json")
+    s.add_argument("episode", type=Path)
+    s.add_argument("--tts", default=None, help=f"speech engine (default: the post's settings, else {DEFAULT_TTS})")
+    s.set_defaults(func=cmd_synthesize)
+
+    s = sub.add_parser("transcribe", parents=[common], help="episode.mp3 -> transcript.json")
+    s.add_argument("audio", type=Path)
+    s.add_argument("--out", type=out_file, required=True)
+    lang = s.add_mutually_exclusive_group(required=True)
+    lang.add_argument("--lang", help="language to force: fr or en")
+    lang.add_argument("--script", type=Path, help="take the language from this script.yaml")
+    s.add_argument("--asr", default=DEFAULT_ASR)
+    add_model_arg(s)
+    s.set_defaults(func=cmd_transcribe)
+
+    s = sub.add_parser("verify", parents=[common], help="episode folder: script + transcript -> verify.json")
+    s.add_argument("episode", type=Path)
+    add_heal_rounds(s, 0, "re-speak segments whose numbers were lost, up to N rounds (default 0)")
+    s.add_argument("--tts", default=None, help="engine for healing (default: as built)")
+    s.add_argument("--asr", default=DEFAULT_ASR)
+    add_model_arg(s)
+    s.set_defaults(func=cmd_verify)
+
+
+def add_results(sub, common) -> None:
+    """Reading and publishing what was built."""
+    s = sub.add_parser("check", parents=[common], help="print an episode's number table; exit 1 if "
+                       "not verified or stale (a file changed since verify)")
+    s.add_argument("episode", type=Path)
+    s.add_argument("--allow-unverified", action="store_true",
+                   help="exit 0 when numbers were lost (a stale episode still exits 1)")
+    s.add_argument("--brief", action="store_true", help="verdict only, no table")
+    s.set_defaults(func=cmd_check)
+
+    s = sub.add_parser("diff", parents=[common], help="word diff of script vs transcript; also writes diff.html")
+    s.add_argument("episode", type=Path)
+    s.set_defaults(func=cmd_diff)
+
+    s = sub.add_parser("package", parents=[common], help="episode folder -> shownotes.md")
+    s.add_argument("episode", type=Path)
+    s.add_argument("--config", type=Path, default=None)
+    s.set_defaults(func=cmd_package)
+
+    s = sub.add_parser("publish", parents=[common], help="episode folder -> captions, chapters.json, "
+                       "shownotes.html, diff.html (a stale episode: only its shownotes.html, marked stale)")
+    s.add_argument("episode", type=Path)
+    s.add_argument("--config", type=Path, default=None)
+    s.set_defaults(func=cmd_publish)
+
+
+def add_show(sub, common) -> None:
+    """The show: its feed, its server."""
+    s = sub.add_parser("feed", parents=[common],
+                       help="every built episode -> episodes/feed.xml (stale ones left out)")
+    s.add_argument("--episodes", type=Path, default=Path("episodes"))
+    s.add_argument("--config", type=Path, default=None)
+    s.add_argument("--out", type=out_file, default=None, help="the feed file (default: EPISODES/feed.xml)")
+    s.set_defaults(func=cmd_feed)
+
+    s = sub.add_parser("serve", parents=[common], help="serve episodes/ on http://127.0.0.1:PORT/ "
+                       "(a stale episode's show notes answer 409)")
+    s.add_argument("directory", type=Path, nargs="?", default=Path("episodes"))
+    s.add_argument("--port", type=int_in(0, MAX_PORT), default=8000,
+                   help="TCP port on 127.0.0.1 (0: any free port; default 8000)")
+    s.set_defaults(func=cmd_serve)
+
+
+def add_machine(sub, common) -> None:
+    """This machine: models and engines."""
+    s = sub.add_parser("setup", parents=[common],
+                       help="provision the offline Whisper and Kokoro weights (checks SHA-256)")
+    s.set_defaults(func=cmd_setup)
+    s = sub.add_parser("engines", parents=[common],
+                       help="list the TTS and ASR engines and which work on this machine")
+    s.set_defaults(func=cmd_engines)
+
+
+COMMANDS = (add_init, add_build, add_batch, add_stages, add_results, add_show, add_machine)
+
+
 def exit_for(report: dict, allow_unverified: bool) -> int:
     return EXIT_OK if report["verified"] or allow_unverified else EXIT_UNVERIFIED
 
 
 def run(args) -> int:
+    """Run the parsed command (its cmd_X function, set by its add_X)."""
+    return args.func(args)
+
+
+def heal_rounds(args) -> int:
+    from .build import DEFAULT_HEAL_ROUNDS
+    return DEFAULT_HEAL_ROUNDS if args.heal_rounds is None else args.heal_rounds
+
+
+def cmd_build(args) -> int:
     from . import report as report_mod
-    cmd = args.command
-    if cmd == "build":
-        from .build import DEFAULT_HEAL_ROUNDS, build
-        rounds = DEFAULT_HEAL_ROUNDS if args.heal_rounds is None else args.heal_rounds
-        report = build(args.source, args.out, tts=args.tts, asr=args.asr, lang=args.lang,
-                       condenser=args.condenser, heal_rounds=rounds, asr_model=args.asr_model,
-                       config=args.config)
-        report_mod.print_report(report, with_table=False)
-        return exit_for(report, args.allow_unverified)
-    if cmd == "batch":
-        from .batch import Options, run_batch
-        from .build import DEFAULT_HEAL_ROUNDS
-        rounds = DEFAULT_HEAL_ROUNDS if args.heal_rounds is None else args.heal_rounds
-        options = Options(tts=args.tts, asr=args.asr, asr_model=args.asr_model,
-                          condenser=args.condenser, lang=args.lang, heal_rounds=rounds)
-        return run_batch(args.sources, args.out, options, jobs=args.jobs, engine=args.engine,
-                         config=args.config)
-    if cmd == "init":
-        from .config import write_template
-        print(f"written: {write_template()} (edit it: every key is described)", file=sys.stderr)
-    elif cmd == "ingest":
-        from .ingest import ingest
+    from .build import build
+    report = build(args.source, args.out, tts=args.tts, asr=args.asr, lang=args.lang,
+                   condenser=args.condenser, heal_rounds=heal_rounds(args), asr_model=args.asr_model,
+                   config=args.config)
+    report_mod.print_report(report, with_table=False)
+    return exit_for(report, args.allow_unverified)
+
+
+def cmd_batch(args) -> int:
+    from .batch import Options, run_batch
+    options = Options(tts=args.tts, asr=args.asr, asr_model=args.asr_model, condenser=args.condenser,
+                      lang=args.lang, heal_rounds=heal_rounds(args))
+    return run_batch(args.sources, args.out, options, jobs=args.jobs, engine=args.engine,
+                     config=args.config)
+
+
+def cmd_init(args) -> int:
+    from .config import write_template
+    log.info("written: %s (edit it: every key is described)", write_template())
+    return EXIT_OK
+
+
+def cmd_ingest(args) -> int:
+    from .build import step
+    from .ingest import ingest
+    with progress.stage("ingest", label=step("ingest", args.source)):
         ingest(args.source, args.out, args.lang)
-    elif cmd == "condense":
-        from .condense import condense
+    return EXIT_OK
+
+
+def cmd_condense(args) -> int:
+    from .build import step
+    from .condense import condense
+    with progress.stage("condense", label=step("condense", f"({args.condenser})")):
         condense(args.post, args.out, args.condenser)
-    elif cmd == "synthesize":
-        from . import build as b
-        from .settings import for_episode
-        settings = for_episode(args.episode)
-        tts = args.tts or settings.tts or b.DEFAULT_TTS
-        b.check_engines(tts, b.DEFAULT_ASR)
-        b.synthesize(args.episode, tts, settings)
-    elif cmd == "transcribe":
-        from .condense import load_script
-        from .transcribe import transcribe, transcribe_episode
-        lang = args.lang or load_script(args.script)["language"]
-        from .episode import TIMELINE
-        timeline = args.audio.parent / TIMELINE
+    return EXIT_OK
+
+
+def cmd_synthesize(args) -> int:
+    from . import build as b
+    from .settings import for_episode
+    settings = for_episode(args.episode)
+    tts = args.tts or settings.tts or b.DEFAULT_TTS
+    b.check_engines(tts, b.DEFAULT_ASR)
+    b.synthesize(args.episode, tts, settings)     # its own progress stage
+    return EXIT_OK
+
+
+def cmd_transcribe(args) -> int:
+    from .build import step
+    from .condense import load_script
+    from .episode import TIMELINE
+    from .transcribe import transcribe, transcribe_episode
+    lang = args.lang or load_script(args.script)["language"]
+    timeline = args.audio.parent / TIMELINE
+    with progress.stage("transcribe", unit="s of audio", label=step("transcribe", f"(asr={args.asr}, "
+                                                           f"model={args.asr_model})")):
         if timeline.exists():   # an episode: re-transcribe only the segments that changed
             transcribe_episode(args.audio, timeline, args.out, lang, engine=args.asr,
                                model=args.asr_model)
         else:
             transcribe(args.audio, args.out, lang, engine=args.asr, model=args.asr_model)
-    elif cmd == "verify":
-        from . import build as b
-        from .settings import for_episode
-        settings = for_episode(args.episode)
-        tts = args.tts or settings.tts or b.DEFAULT_TTS
+    return EXIT_OK
+
+
+def cmd_verify(args) -> int:
+    from . import build as b
+    from .settings import for_episode
+    settings = for_episode(args.episode)
+    tts = args.tts or settings.tts or b.DEFAULT_TTS
+    with progress.stage("verify", label=b.step("verify")):
         b.verify_and_heal(args.episode, tts, args.asr, settings, args.heal_rounds, args.asr_model)
-    elif cmd == "check":
-        return check(args.episode, args.brief, args.allow_unverified)
-    elif cmd == "package":
-        from .build import package
+    return EXIT_OK
+
+
+def cmd_check(args) -> int:
+    return check(args.episode, args.brief, args.allow_unverified)
+
+
+def cmd_package(args) -> int:
+    from .build import package, step
+    with progress.stage("package", label=step("package")):
         package(args.episode, args.config)
-    elif cmd == "diff":
-        from .diff import write_diff
-        from .episode import SCRIPT, TIMELINE, TRANSCRIPT
-        for name in (SCRIPT, TIMELINE, TRANSCRIPT):
-            if not (args.episode / name).exists():
-                raise_missing(args.episode / name)
-        path = write_diff(args.episode, sys.stdout)
-        print(f"\nwritten: {path}", file=sys.stderr)
-    elif cmd == "publish":
-        from .publish.shownotes import publish_episode
-        publish_episode(args.episode, args.config)
-    elif cmd == "feed":
-        from .publish.feed import write_feed
-        print(f"written: {write_feed(args.episodes, args.config, args.out)}", file=sys.stderr)
-    elif cmd == "serve":
-        from .publish.server import serve
-        serve(args.directory, args.port)
-    elif cmd == "setup":
-        from . import kokoro_assets
-        from .models import provision
-        provision()
-        kokoro_assets.main([])
-    elif cmd == "engines":
-        from .asr import REGISTRY as ASR
-        from .tts import CHECKED_LANGS, REGISTRY as TTS, describe, fallback_chain
-        print("tts:", ", ".join(TTS.names()))
-        for name in TTS.names():
-            print("  " + describe(name))
-        for lang in CHECKED_LANGS:
-            chain = fallback_chain("gtts", lang)[1:] or ["none"]
-            print(f"  offline fallback for {lang} here: " + " -> ".join(chain))
-        print("asr:", ", ".join(ASR.names()))
+    return EXIT_OK
+
+
+def cmd_diff(args) -> int:
+    from .diff import write_diff
+    from .episode import SCRIPT, TIMELINE, TRANSCRIPT
+    for name in (SCRIPT, TIMELINE, TRANSCRIPT):
+        if not (args.episode / name).exists():
+            raise_missing(args.episode / name)
+    path = write_diff(args.episode, sys.stdout)    # the diff itself: stdout, asked for
+    log.info("\nwritten: %s", path)
+    return EXIT_OK
+
+
+def cmd_publish(args) -> int:
+    from .publish.shownotes import publish_episode
+    publish_episode(args.episode, args.config)
+    return EXIT_OK
+
+
+def cmd_feed(args) -> int:
+    from .publish.feed import write_feed
+    log.info("written: %s", write_feed(args.episodes, args.config, args.out))
+    return EXIT_OK
+
+
+def cmd_serve(args) -> int:
+    from .publish.server import serve
+    serve(args.directory, args.port)
+    return EXIT_OK
+
+
+def cmd_setup(args) -> int:
+    from . import kokoro_assets
+    from .models import provision
+    provision()
+    kokoro_assets.main([])
+    return EXIT_OK
+
+
+def cmd_engines(args) -> int:
+    """The list asked for: stdout."""
+    from .asr import REGISTRY as ASR
+    from .tts import CHECKED_LANGS, describe, fallback_chain
+    from .tts import REGISTRY as TTS
+    print("tts:", ", ".join(TTS.names()))
+    for name in TTS.names():
+        print("  " + describe(name))
+    for lang in CHECKED_LANGS:
+        chain = fallback_chain("gtts", lang)[1:] or ["none"]
+        print(f"  offline fallback for {lang} here: " + " -> ".join(chain))
+    print("asr:", ", ".join(ASR.names()))
     return EXIT_OK
 
 
@@ -355,27 +488,27 @@ def raise_missing(path: Path):
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    if argv and argv[0] == "numbers":
-        from .numbers.cli import main as numbers_main   # light: no speech engines
+    if "numbers" in argv[:2] and set(argv[:argv.index("numbers")]) <= VERBOSITY_FLAGS:
+        from .numbers.cli import main as numbers_main  # light: no speech engines
         try:
-            return numbers_main(argv[1:])
+            return numbers_main(argv[argv.index("numbers") + 1:])
         except BrokenPipeError:      # `numbers extract ... | head`, as for every command
             return quiet_broken_pipe()
     args = make_parser().parse_args(argv)
+    progress.configure(args.verbosity)
     try:
         return run(args)
     except PipelineError as e:
-        print(f"error: {sanitize(e.message)}", file=sys.stderr)
+        log.error("error: %s", e.message)
         return e.exit_code
     except OSError as e:   # disk full, permission denied...: the machine's fault, not the post's
         if isinstance(e, BrokenPipeError):
             return quiet_broken_pipe()
         fault = os_error(e)
-        print(f"error: {sanitize(fault.message)}", file=sys.stderr)
+        log.error("error: %s", fault.message)
         return fault.exit_code
     except KeyboardInterrupt:
-        print("interrupted: finished files are intact, unfinished ones were not written",
-              file=sys.stderr)
+        log.error("interrupted: finished files are intact, unfinished ones were not written")
         return EXIT_INTERRUPTED
 
 

@@ -12,17 +12,17 @@ pipeline.paths (PIPELINE_MODELS_DIR, PIPELINE_CACHE_DIR).
 
 from __future__ import annotations
 
+import logging
 import os
 import re
-import sys
 import uuid
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import yaml
 
 from . import fsio
 from .errors import InputError, yaml_problem
+from .urls import is_http_url
 
 CONFIG_NAME = "podcast.yaml"
 CONFIG_ENV = "PIPELINE_CONFIG"
@@ -120,11 +120,6 @@ def _fail(path, cause):
     raise InputError(f"{path}: {cause}", f"edit {CONFIG_NAME} (every key is described in its comments)")
 
 
-def _http_url(value: str) -> bool:
-    parts = urlsplit(value)
-    return parts.scheme in ("http", "https") and bool(parts.netloc) and not re.search(r"[\s<>\"]", value)
-
-
 def find_config(explicit: str | os.PathLike | None = None) -> Path | None:
     """The podcast.yaml to use: `explicit`, else $PIPELINE_CONFIG, else ./podcast.yaml
     when present, else None (the defaults)."""
@@ -146,8 +141,8 @@ def show_config(config=None) -> dict:
     cwd = str(Path.cwd())
     if cwd not in _noted:
         _noted.add(cwd)
-        print(f"note: no {CONFIG_NAME} in {cwd}: default show settings "
-              f"(`podcast-pipeline init` writes one)", file=sys.stderr)
+        logging.getLogger(__name__).warning(f"note: no {CONFIG_NAME} in {cwd}: default show "
+                                            "settings (`podcast-pipeline init` writes one)")
     return complete(dict(DEFAULTS))
 
 
@@ -175,7 +170,7 @@ def load_config(path: str | os.PathLike) -> dict:
         if value is not None:                         # "key:" with no value -> default
             cfg[key] = _typed(path, key, value)
     cfg = check_values(path, cfg)
-    if cfg["artwork"] and not _http_url(cfg["artwork"]):
+    if cfg["artwork"] and not is_http_url(cfg["artwork"]):
         # a file beside podcast.yaml, never outside its folder (it is copied into the served episodes/)
         from .settings import _inside
         cfg["artwork"] = str(_inside(path.resolve().parent, cfg["artwork"], path, "artwork"))
@@ -198,10 +193,10 @@ def _typed(path: Path, key: str, value):
 
 def check_values(path: Path, cfg: dict) -> dict:
     for key in ("base_url", "link"):
-        if cfg[key] and not _http_url(cfg[key]):
+        if cfg[key] and not is_http_url(cfg[key]):
             _fail(path, f"{key} must be an http(s) URL, got {cfg[key]!r}")
     if cfg["artwork"] and re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", cfg["artwork"]) \
-            and not _http_url(cfg["artwork"]):
+            and not is_http_url(cfg["artwork"]):
         _fail(path, f"artwork must be an http(s) URL or an image file, got {cfg['artwork']!r}")
     if cfg["owner_email"] and not re.fullmatch(r"[^@\s<>\"]+@[^@\s<>\"]+", cfg["owner_email"]):
         _fail(path, f"owner_email is not an e-mail address: {cfg['owner_email']!r}")

@@ -4,22 +4,20 @@
 """
 
 import difflib
-import html
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import fsio, numbers
 from .condense import load_script, segments
+from .episode import Episode
+from .publish.pages import render
 from .report import use_colour
 from .verify import heard_in, segment_windows, transcript_words
 
 TOKEN_RE = re.compile(r"\S+")
+DIFF_HTML = "diff.html"
 ANSI = {"del": "31", "ins": "32", "num": "1;4"}
-CSS = """body{font:16px/1.6 system-ui,sans-serif;max-width:56em;margin:2em auto;padding:0 1em}
-del{background:#fdd;color:#900}ins{background:#dfd;color:#060;text-decoration:none}
-.num{font-weight:bold;border-bottom:2px solid #36c}.num.lost,.num.changed{border-color:#c00}
-h2{font-size:1em;color:#555;margin-top:1.5em}"""
 
 
 @dataclass
@@ -56,10 +54,11 @@ def diff_segment(script_text: str, heard_text: str, spans) -> list[Op]:
 
 
 def episode_diff(ep: Path) -> list[tuple[dict, list[Op]]]:
-    script = load_script(ep / "script.yaml")
-    timeline = fsio.read_json(ep / "timeline.json")
-    transcript = fsio.read_json(ep / "transcript.json")
-    report = fsio.read_json(ep / "verify.json") if (ep / "verify.json").exists() else {"numbers": []}
+    files = Episode(ep)
+    script = load_script(files.script)
+    timeline = fsio.read_json(files.timeline)
+    transcript = fsio.read_json(files.transcript)
+    report = fsio.read_json(files.report) if files.report.exists() else {"numbers": []}
     words = transcript_words(transcript)
     windows = dict(zip([s["id"] for s in timeline["segments"]], segment_windows(timeline)))
     out = []
@@ -95,20 +94,8 @@ def as_terminal(diff, colour: bool) -> str:
 
 
 def as_html(diff, title: str) -> str:
-    body = [f"<h1>{html.escape(title)}</h1>",
-            "<p>Script against what Whisper heard: <del>said in the script, not heard</del> "
-            "<ins>heard, not in the script</ins>; numbers underlined.</p>"]
-    for seg, ops in diff:
-        body.append(f"<h2>{html.escape(seg['id'])}: {html.escape(seg['title'])}</h2><p>")
-        for op in ops:
-            text = html.escape(op.text)
-            if op.number:
-                text = f'<span class="num {html.escape(op.number)}">{text}</span>'
-            tag = {"del": "del", "ins": "ins"}.get(op.kind)
-            body.append(f"<{tag}>{text}</{tag}> " if tag else text + " ")
-        body.append("</p>")
-    return (f"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>{html.escape(title)} – diff"
-            f"</title><style>{CSS}</style></head><body>{''.join(body)}</body></html>\n")
+    """diff.html: the shared stylesheet, words struck out or inserted, numbers underlined."""
+    return render("diff.html", title=title, diff=diff)
 
 
 def write_diff(ep: Path, stream) -> Path:
@@ -122,5 +109,5 @@ def write_diff(ep: Path, stream) -> Path:
 def write_diff_html(ep: Path, diff=None) -> Path:
     """<ep>/diff.html, for the producer (the listeners' shownotes.html has no diff)."""
     ep = Path(ep)
-    title = load_script(ep / "script.yaml").get("title") or ep.name
-    return fsio.write_text(ep / "diff.html", as_html(episode_diff(ep) if diff is None else diff, title))
+    title = load_script(Episode(ep).script).get("title") or ep.name
+    return fsio.write_text(ep / DIFF_HTML, as_html(episode_diff(ep) if diff is None else diff, title))

@@ -13,6 +13,7 @@ import urllib.request
 from dataclasses import dataclass
 
 from .errors import InputError
+from .urls import is_http_url
 
 TIMEOUT_SECONDS = 20
 MAX_BYTES = 5_000_000      # the largest post (or feed) read
@@ -23,7 +24,6 @@ CONTENT_TYPES = {
     "text/html": ".html", "application/xhtml+xml": ".html",
     "text/markdown": ".md", "text/x-markdown": ".md", "text/plain": ".txt",
 }
-URL_RE = re.compile(r"^https?://", re.I)
 
 
 @dataclass
@@ -35,8 +35,8 @@ class Fetched:
 
 
 def is_url(source) -> bool:
-    """An http(s) address (a post to fetch), not a file path."""
-    return bool(URL_RE.match(str(source)))
+    """An http(s) address (a post to fetch), not a file path: pipeline.urls decides."""
+    return is_http_url(str(source)) if source is not None else False
 
 
 class _LimitedRedirects(urllib.request.HTTPRedirectHandler):

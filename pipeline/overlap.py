@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 from . import synthesize as synth_stage
-from . import threads
+from . import progress, threads
 from . import transcribe as asr_stage
 from .episode import AUDIO, SCRIPT, TIMELINE, TRANSCRIPT
 
@@ -48,7 +48,7 @@ class PieceTranscriber:
         self._queue.put(piece)
 
     def _run(self) -> None:
-        with threads.share(self.threads):
+        with threads.share(self.threads), progress.quiet():   # the bar is the synthesis's
             while (piece := self._queue.get()) is not _DONE:
                 if self._error is not None or self._abandoned:
                     continue            # drain: an error is raised by close()

@@ -1,38 +1,18 @@
-"""Stage 6, package: script + timeline + verify report -> shownotes.md."""
+"""Stage 6, package: script + timeline + verify report -> shownotes.md.
+
+What the notes say (labels, summary, verdict, key points, sources, tables) is
+pipeline.publish.notes, shared with shownotes.html and the feed; this module
+only writes it as Markdown.
+"""
 
 import re
 from pathlib import Path
 
 from . import fsio
-from .text import sanitize
-from .condense import load_script, segments
 from .episode import Episode
-
-LABELS = {
-    "en": {"points": "Key points", "sources": "Sources", "verification": "Number check",
-           "lint": "Numbers in the post that look wrong", "number": "Number", "heard": "Heard",
-           "status": "Status", "time": "Time", "none": "(nothing)", "tables": "Tables from the post",
-           "summary": "{ok} of {total} numbers heard as written (survival {pct}%); "
-                      "speech by {tts}, checked by {asr}.",
-           "unverified": "**Not verified**: some numbers were lost or changed (see below).",
-           "stale": "**Not verified (stale)**: {cause}; the table below judged other files. "
-                    "Rebuild: `{fix}`"},
-    "fr": {"points": "Points clés", "sources": "Sources", "verification": "Vérification des nombres",
-           "lint": "Nombres de l'article qui semblent faux", "number": "Nombre", "heard": "Entendu",
-           "status": "Statut", "time": "Temps", "none": "(rien)", "tables": "Tableaux de l'article",
-           "summary": "{ok} nombres sur {total} entendus tels qu'écrits (survie {pct} %) ; "
-                      "voix : {tts}, vérification : {asr}.",
-           "unverified": "**Non vérifié** : des nombres ont été perdus ou changés (voir ci-dessous).",
-           "stale": "**Non vérifié (périmé)** : {cause} ; le tableau ci-dessous jugeait d'autres "
-                    "fichiers. Reconstruire : `{fix}`"},
-}
-
-
-def verdict_line(report: dict, binding, labels: dict) -> str | None:
-    """The warning under the summary: stale first (it voids the table), then unverified."""
-    if binding is not None and binding.stale:
-        return labels["stale"].format(cause=md_escape(binding.cause), fix=binding.fix)
-    return None if report["verified"] else labels["unverified"]
+from .publish import notes
+from .publish.pages import clock
+from .text import sanitize
 
 
 def md_escape(text: str) -> str:
@@ -41,57 +21,34 @@ def md_escape(text: str) -> str:
     return re.sub(r"([\\`*_\[\]|#])", r"\\\1", text)
 
 
-def clock(seconds: float) -> str:
-    s = int(seconds)
-    return f"{s // 60:d}:{s % 60:02d}"
+def verdict_line(report: dict, binding, labels: dict) -> str | None:
+    """The warning under the summary (bold): stale (with the command that rebuilds), or
+    unverified; nothing when verified."""
+    kind, sentence = notes.verdict(report, binding, labels, cause=md_escape)
+    if kind == "stale":
+        return f"**{sentence}** {labels['rebuild']} `{binding.fix}`"
+    return None if kind == "ok" else f"**{sentence}**"
 
 
-def safe_url(url: str | None) -> str | None:
-    if url and re.match(r"^https?://[^\s<>\"')]+$", url):
-        return url
-    return None
+def points_lines(script: dict, timeline: dict, labels: dict) -> list[str]:
+    return ["", f"## {labels['points']}", ""] + [
+        f"- **[{clock(p['start'])}]** {md_escape(p['title'])}: {md_escape(p['text'])}"
+        for p in notes.key_points(script, timeline)]
 
 
-def shownotes(script: dict, timeline: dict, report: dict, post: dict | None, binding=None) -> str:
-    lang = script["language"]
-    L = LABELS[lang]
-    lines = [f"# {md_escape(script.get('title') or '')}", ""]
-    total = len(report["numbers"])
-    ok = report["counts"]["ok"] + report["counts"]["unit-missing"]
-    lines.append(L["summary"].format(ok=ok, total=total, pct=round(100 * report["survival"]),
-                                     tts=report.get("tts_engine"), asr=report.get("asr_engine")))
-    warning = verdict_line(report, binding, L)
-    if warning:
-        lines += ["", warning]
-    timed = {s["id"]: s for s in timeline["segments"]}
-    lines += ["", f"## {L['points']}", ""]
-    for seg in segments(script):
-        if seg["id"].startswith("point-"):
-            start = timed.get(seg["id"], {}).get("start", 0.0)
-            lines.append(f"- **[{clock(start)}]** {md_escape(seg['title'])}: {md_escape(seg['text'])}")
-    lines += ["", f"## {L['verification']}", "",
-              f"| {L['number']} | {L['heard']} | {L['status']} | {L['time']} |", "|---|---|---|---|"]
-    for r in report["numbers"]:
-        lines.append(f"| {md_escape(r['text'])} | {md_escape(r['heard'] or L['none'])} | "
-                     f"{r['status']} | {clock(r['start'])} |")
-    if report.get("lint"):
-        lines += ["", f"## {L['lint']}", ""]
-        lines += [f"- «{md_escape(f['text'])}»: {md_escape(f['reason'])}" for f in report["lint"]]
-    lines += table_lines(post_tables(post), L["tables"])
-    sources = (post or {}).get("sources") or []
-    if sources:
-        lines += ["", f"## {L['sources']}", ""]
-        for s in sources:
-            url = safe_url(s.get("url"))
-            title = md_escape(s.get("title") or url or "")
-            lines.append(f"- [{title}](<{url}>)" if url else f"- {title}")
-    return "\n".join(lines) + "\n"
+def numbers_lines(report: dict, labels: dict) -> list[str]:
+    lines = ["", f"## {labels['verification']}", "",
+             f"| {labels['number']} | {labels['heard']} | {labels['status']} | {labels['time']} |",
+             "|---|---|---|---|"]
+    return lines + [f"| {md_escape(r['text'])} | {md_escape(r['heard'] or labels['none'])} | "
+                    f"{md_escape(r['status'])} | {clock(r['start'])} |" for r in report["numbers"]]
 
 
-def post_tables(post: dict | None) -> list[list[list[str]]]:
-    """The post's tables (never spoken: the show notes are where they are read)."""
-    return [b["rows"] for b in (post or {}).get("blocks") or []
-            if b.get("type") == "table" and b.get("rows")]
+def lint_lines(lint: list[dict], labels: dict) -> list[str]:
+    if not lint:
+        return []
+    return ["", f"## {labels['lint']}", ""] + [
+        f"- «{md_escape(f['text'])}»: {md_escape(f['reason'])}" for f in lint]
 
 
 def table_lines(tables: list, heading: str) -> list[str]:
@@ -104,13 +61,33 @@ def table_lines(tables: list, heading: str) -> list[str]:
     return lines
 
 
+def sources_lines(post: dict | None, labels: dict) -> list[str]:
+    links = notes.source_links(post)
+    if not links:
+        return []
+    return ["", f"## {labels['sources']}", ""] + [
+        f"- [{md_escape(label)}](<{url}>)" if url else f"- {md_escape(label)}" for url, label in links]
+
+
+def shownotes(script: dict, timeline: dict, report: dict, post: dict | None, binding=None) -> str:
+    L = notes.LABELS[script["language"]]
+    lines = [f"# {md_escape(script.get('title') or '')}", "", notes.summary_line(report, L)]
+    warning = verdict_line(report, binding, L)
+    if warning:
+        lines += ["", warning]
+    lines += points_lines(script, timeline, L) + numbers_lines(report, L)
+    lines += lint_lines(notes.lint_findings(report, post), L)
+    lines += table_lines(notes.post_tables(post), L["tables"])
+    lines += sources_lines(post, L)
+    return "\n".join(lines) + "\n"
+
+
 def package(ep_dir: Path) -> str:
     """Write the episode's shownotes.md; a stale verdict is said to be stale."""
     from .verify import binding_status
     ep = Episode(ep_dir)
-    report = fsio.read_json(ep.report)
-    post = fsio.read_json(ep.post) if ep.post.exists() else None
-    notes = shownotes(load_script(ep.script), fsio.read_json(ep.timeline), report, post,
-                      binding_status(ep.dir, report))
-    fsio.write_text(ep.notes, notes)
-    return notes
+    files = notes.read_episode(ep.dir)
+    text = shownotes(files.script, files.timeline, files.report, files.post,
+                     binding_status(ep.dir, files.report))
+    fsio.write_text(ep.notes, text)
+    return text

@@ -9,7 +9,13 @@ COLOURS = {"ok": "32", "unit-missing": "33", "changed": "31", "lost": "31;1"}
 
 
 def use_colour(stream) -> bool:
-    return stream.isatty() and os.environ.get("NO_COLOR") is None and os.environ.get("TERM") != "dumb"
+    """Colour on a terminal. no-color.org: only a non-empty NO_COLOR turns it off (an
+    empty one is "unset"); a non-empty FORCE_COLOR other than 0 turns it on when piped."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR", "0") not in ("", "0"):
+        return True
+    return stream.isatty() and os.environ.get("TERM") != "dumb"
 
 
 def paint(text: str, status: str, colour: bool) -> str:

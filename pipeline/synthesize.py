@@ -16,13 +16,13 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import logging
 import re
-import sys
 from collections import Counter
 from pathlib import Path
 from typing import Callable
 
-from . import condense, paths
+from . import condense, paths, progress
 from .errors import EngineError, EngineUnavailable, InputError, UnsupportedLanguage
 from .fsio import json_digest, read_json, sha256_file, write_json
 from .settings import EpisodeSettings
@@ -68,8 +68,11 @@ TAKE_RATE = 0.94   # speed factor of each further take of a segment (heal's "ano
 ASSEMBLY_FORMAT = 2
 
 
-def print_to_stderr(msg: str) -> None:
-    print(msg, file=sys.stderr, flush=True)
+log = logging.getLogger(__name__)
+
+
+def log_event(msg: str) -> None:
+    log.warning(msg)     # the events are fallbacks: the episode is not spoken as asked
 
 
 def spell_kinds(engine: str, lang: str) -> frozenset[str]:
@@ -195,7 +198,7 @@ def synthesize(
     out_dir: Path,
     engine: str = "gtts",
     pause_ms: int | None = None,
-    on_event: Event = print_to_stderr,
+    on_event: Event = log_event,
     rate: float | None = None,
     cache_dir: Path | None = None,
     settings: EpisodeSettings | None = None,
@@ -234,42 +237,39 @@ def synthesize(
     tags = episode_tags(script, out_dir, settings, config_path)   # bad podcast.yaml: fail before work
     mastering = _mastering(settings, pause_ms)
     maker = _piece_maker(settings, mastering, out_dir, cache_dir, on_piece)
-    progress = sys.stderr.isatty()
-    rows, wavs = _speak_all(segs, voices, overrides or {}, rate, maker, on_event if progress else None)
+    bar = progress.current()
+    bar.add_total(len(segs))
+    rows, wavs = _speak_all(segs, voices, overrides or {}, rate, maker, bar)
     inputs = _assembly_inputs(rows, mastering, tags, settings)
     key = json_digest(inputs)
     old = _previous(out_dir, key, inputs["segments"])
     if old is not None:
-        if progress:
-            on_event("episode.mp3 is up to date (same audio, settings and tags)")
+        bar.note("episode.mp3 up to date")
         result = _old_result(old)
     else:
-        if progress:
-            on_event("mastering and encoding episode.mp3 ...")
-        result = _assemble(wavs, rows, settings, mastering, tags, out_dir, maker, on_event)
+        bar.status("mastering and encoding episode.mp3")
+        result = _assemble(wavs, rows, voices.lang, settings, mastering, tags, out_dir, maker, on_event)
     piece_rows = _piece_rows(result.pieces, out_dir) if old is None else old.get("pieces")
     timeline = _timeline(voices, rows, rate, pause_ms, result, inputs, key, old is None, out_dir)
     timeline["pieces"] = piece_rows
     write_json(out_dir / "timeline.json", timeline)
-    if progress:
-        loud = timeline["loudness"]
-        on_event(f"synthesized {len(rows)} segments ({timeline['resynthesized']} new), "
-                 f"{timeline['duration']:.1f} s ({timeline['tts_engine']}), {loud.get('integrated_lufs')} LUFS, "
-                 f"{loud.get('true_peak_dbtp')} dBTP")
+    loud = timeline["loudness"]
+    bar.note(f"{timeline['resynthesized']} new, episode {timeline['duration']:.1f} s ({timeline['tts_engine']}), "
+             f"{loud.get('integrated_lufs')} LUFS, {loud.get('true_peak_dbtp')} dBTP")
     return timeline
 
 
 def _speak_all(segs: list[dict], voices: "_Voices", overrides: dict, rate: float, maker,
-               on_event: Event | None) -> tuple[list[dict], list[Path]]:
+               bar: progress.Stage) -> tuple[list[dict], list[Path]]:
     """Every segment spoken, in order; each handed to the PieceMaker as soon as it is
     (its piece can then be transcribed while the next one is spoken)."""
     rows, wavs = [], []
-    for i, seg in enumerate(segs, 1):
-        if on_event:
-            on_event(f"synthesizing {i}/{len(segs)} ({seg['id']}) ...")
+    for seg in segs:
+        bar.status(seg["id"])
         row, wav = voices.speak(seg, overrides.get(seg["id"]) or {}, rate)
         rows.append(row)
         wavs.append(wav)
+        bar.advance()
         if maker is not None:
             maker.add(wav, row["audio_key"])
     return rows, wavs
@@ -390,18 +390,20 @@ def _piece_maker(settings: EpisodeSettings, mastering: dict, out_dir: Path, cach
                       on_piece=on_piece)
 
 
-def _assemble(wavs: list[Path], rows: list[dict], settings: EpisodeSettings, mastering: dict, tags: dict,
-              out_dir: Path, maker, on_event: Event):
+def _assemble(wavs: list[Path], rows: list[dict], lang: str, settings: EpisodeSettings, mastering: dict,
+              tags: dict, out_dir: Path, maker, on_event: Event):
     """The episode's MP3, tagged: joined pieces, or the whole episode mastered at once
     (music beds, short pauses, or pieces outside the loudness tolerances)."""
     from .audio.assemble import assemble_full, assemble_pieces
-    from .audio.tags import chapter_list, write_tags
+    from .audio.tags import id3_chapters, write_tags
+    from .publish.chapters import chapter_list
 
     chapters: list[dict] = []
 
     def tag_it(tmp: Path, result) -> None:
         # chapter times are known once mastered (intro music shifts the speech)
-        chapters.extend(chapter_list(result.times, [r["title"] for r in rows], result.duration))
+        timed = [{**r, "start": start} for r, (start, _) in zip(rows, result.times)]
+        chapters.extend(id3_chapters(chapter_list(timed, lang, result.duration)))
         write_tags(tmp, tags, chapters, settings.cover)
 
     result = assemble_pieces(maker, out_dir / "episode.mp3", tag_it) if maker is not None else None

@@ -54,10 +54,9 @@ from __future__ import annotations
 
 import json
 import logging
-import sys
 from pathlib import Path
 
-from . import paths
+from . import paths, progress
 from .asr import DECODE_SETTINGS, DEFAULT_ENGINE, DEFAULT_MODEL, REGISTRY, check_audio, get_engine
 from .fsio import json_digest, read_json, sha256_file, write_json
 
@@ -117,18 +116,12 @@ def _load_cached(path: Path, engine: str) -> dict | None:
 
 def _opened(audio_path: Path, engine: str, model: str, language: str, cache_dir: Path | None):
     """What every transcription starts with: the checked audio, its hash, its cache entry,
-    and a progress line to stderr (only when stderr is a terminal)."""
+    and where to say what happens (the open pipeline.progress stage)."""
     audio_path = check_audio(Path(audio_path))
     REGISTRY.check(engine)  # unknown engine: EngineError listing the valid ones, before hashing
     sha = audio_sha256(audio_path)
     cpath = cache_path(cache_key(sha, engine, model, language), cache_dir)
-    if sys.stderr.isatty():
-        def say(m: str) -> None:
-            print(f"transcribe: {audio_path.name}: {m}", file=sys.stderr, flush=True)
-    else:
-        def say(m: str) -> None:
-            pass
-    return audio_path, sha, cpath, say
+    return audio_path, sha, cpath, progress.current().note
 
 
 def transcribe(
@@ -153,15 +146,14 @@ def transcribe(
     cached = transcript is not None
     if cached:
         transcript["audio_sha256"] = sha     # the key holds this hash: heard from this audio
-        log.info("transcript cache hit for %s (%s, %s, %s): %s", audio_path, engine, model, language, cpath)
-        say(f"cached ({engine}, {model})")
+        log.debug("transcript cache hit for %s (%s, %s, %s): %s", audio_path, engine, model, language, cpath)
+        say("cached")
     else:
-        say(f"with {engine} ({model}, {language})...")
-        transcript = get_engine(engine, model).transcribe(audio_path, language, progress=sys.stderr.isatty())
+        transcript = get_engine(engine, model).transcribe(audio_path, language)
         transcript["audio_sha256"] = sha
         if use_cache:
             write_json(cpath, transcript)
-        log.info("transcribed %s with %s (%s): %d segments", audio_path, engine, model, len(transcript["segments"]))
+        log.debug("transcribed %s with %s (%s): %d segments", audio_path, engine, model, len(transcript["segments"]))
     write_json(out_path, transcript)
     return {**transcript, "cached": cached}
 
@@ -279,29 +271,22 @@ def _transcribe_cut(asr, audio_path: Path, lo: float, hi: float, language: str,
     """Transcribe [lo, hi) s of the episode; times shifted back to the episode."""
     import os
     import tempfile
-    import wave
-
-    import numpy as np
 
     from .asr.audio import SAMPLE_RATE, load_audio
+    from .audio.wav import pcm16, write_wav
 
     audio = load_audio(audio_path, start_s=lo, end_s=hi)   # decodes no further than hi
-    pcm = (np.clip(audio, -1.0, 1.0) * 32767.0).astype("<i2")
     tmp_dir = Path(cache_dir if cache_dir is not None else paths.CACHE_DIR) / "tmp"
     tmp_dir.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(dir=tmp_dir, prefix="cut-", suffix=".wav")
     os.close(fd)
     tmp = Path(name)
     try:
-        with wave.open(str(tmp), "wb") as w:
-            w.setnchannels(1)
-            w.setsampwidth(2)
-            w.setframerate(SAMPLE_RATE)
-            w.writeframes(pcm.tobytes())
-        part = asr.transcribe(tmp, language, progress=False)
+        write_wav(tmp, pcm16(audio), SAMPLE_RATE)
+        part = asr.transcribe(tmp, language)
     finally:
         tmp.unlink(missing_ok=True)
-    _clamp(part["segments"], len(pcm) / SAMPLE_RATE)
+    _clamp(part["segments"], len(audio) / SAMPLE_RATE)
     part["segments"] = _shift_segments(part["segments"], lo)
     return part
 
@@ -361,15 +346,15 @@ def transcribe_episode(
     listener.fresh = set(heard_meanwhile)
     cached = _load_cached(cpath, engine) if use_cache else None
     if cached is not None:
-        log.info("transcript cache hit for %s: %s", audio_path, cpath)
-        say(f"cached ({engine}, {model})")
+        log.debug("transcript cache hit for %s: %s", audio_path, cpath)
+        say("cached")
         if timeline and not timeline.get("pieces"):   # fill the per-segment cache if it came from elsewhere
             _fill_segment_cache(cached, timeline, listener)
         # the cache key holds this audio's hash: the cached words were heard from it
         transcript = {**cached, "incremental": {"reused": ids, "transcribed": [], "episode_cache": True}}
     elif not timeline:
-        say(f"whole episode with {engine} ({model}, {language})...")
-        transcript = listener.asr().transcribe(audio_path, language, progress=sys.stderr.isatty())
+        say("whole episode")
+        transcript = listener.asr().transcribe(audio_path, language)
         transcript["incremental"] = {"reused": [], "transcribed": ids, "episode_cache": False}
     elif timeline.get("pieces") and _pieces_in(audio_path, timeline):
         transcript = _by_pieces(audio_path, timeline, listener)
@@ -379,7 +364,7 @@ def transcribe_episode(
     if use_cache and cached is None:
         write_json(cpath, transcript)
     write_json(out_path, transcript)
-    log.info("transcribed %s: %s", audio_path, transcript["incremental"])
+    log.debug("transcribed %s: %s", audio_path, transcript["incremental"])
     fresh = set(transcript["incremental"]["transcribed"]) if listener.fresh else set()
     return {**transcript, "cached": listener.ran is False and not fresh}
 
@@ -434,8 +419,8 @@ def _by_segments(audio_path: Path, timeline: dict, listener: Listener, max_chang
                      and _fits(rel, lo - s["start"], hi - s["start"]) else None)
     changed = [i for i, p in enumerate(parts) if p is None]
     if len(changed) > max_changed_share * len(segs):
-        listener.say(f"whole episode with {listener.engine}: {len(changed)}/{len(segs)} segments new")
-        whole = listener.asr().transcribe(audio_path, listener.language, progress=sys.stderr.isatty())
+        listener.say(f"whole episode ({len(changed)}/{len(segs)} segments new)")
+        whole = listener.asr().transcribe(audio_path, listener.language)
         _store_segments(split_by_windows(whole["segments"], windows), range(len(segs)), timeline, keys,
                         listener.cache_dir)
         return {**whole, "incremental": {"reused": [], "transcribed": ids, "episode_cache": False}}
@@ -462,7 +447,7 @@ def _runs(indices: list[int]) -> list[list[int]]:
 def _hear_run(audio_path: Path, run: list[int], windows, parts: list, listener: Listener, ids) -> None:
     """Transcribe the windows of adjacent changed segments, cut out of the episode, into `parts`."""
     lo, hi = windows[run[0]][0], windows[run[-1]][1]
-    listener.say(f"segment(s) {', '.join(ids[i] for i in run)} ({lo:.1f}-{hi:.1f} s) with {listener.engine}")
+    listener.say(f"{', '.join(ids[i] for i in run)} again ({lo:.1f}-{hi:.1f} s)")
     part = _transcribe_cut(listener.asr(), audio_path, lo, hi, listener.language, listener.cache_dir)
     split = split_by_windows(part["segments"], windows)
     for i in run:
@@ -507,7 +492,7 @@ def hear_piece(mp3: bytes, samples: int, listener: Listener) -> tuple[list[dict]
     try:
         os.write(fd, mp3)
         os.close(fd)
-        segs = listener.asr().transcribe(Path(name), listener.language, progress=False)["segments"]
+        segs = listener.asr().transcribe(Path(name), listener.language)["segments"]
     finally:
         Path(name).unlink(missing_ok=True)
     _clamp(segs, samples / SAMPLE_RATE)

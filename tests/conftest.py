@@ -1,3 +1,4 @@
+import logging
 import os
 import socket
 from pathlib import Path
@@ -36,13 +37,11 @@ def isolated_cache(tmp_path, monkeypatch):
 @pytest.fixture(scope="session")
 def mp3(tmp_path_factory):
     """A real 3-second MP3 (sine), made with the ffmpeg from imageio-ffmpeg."""
-    import subprocess
-
-    import imageio_ffmpeg
+    from pipeline.audio.ffmpeg import run_ffmpeg
 
     out = tmp_path_factory.mktemp("audio") / "sine.mp3"
-    subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-nostdin", "-loglevel", "error", "-f", "lavfi",
-                    "-i", "sine=frequency=440:duration=3", "-b:a", "64k", str(out)], check=True)
+    run_ffmpeg(["-f", "lavfi", "-i", "sine=frequency=440:duration=3", "-b:a", "64k", str(out)],
+               "cannot make the test MP3")
     return out
 
 
@@ -68,3 +67,16 @@ def seal(ep: Path) -> Path:
     report["inputs"] = input_hashes(Episode(ep))
     (ep / "verify.json").write_text(json.dumps(report))
     return ep
+
+
+@pytest.fixture(autouse=True)
+def restore_logging():
+    """cli.main configures the process's logging (pipeline.progress): put it back, so
+    a test's warnings reach caplog whatever ran before it."""
+    from pipeline import progress
+    root = logging.getLogger(progress.LOGGER)
+    saved = (root.handlers[:], root.level, root.propagate, progress.mode())
+    yield
+    root.handlers[:], root.level, root.propagate = saved[:3]
+    progress._state["mode"] = saved[3]
+    progress.clear_timings()

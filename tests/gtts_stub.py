@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import base64
 import json
-import subprocess
 import threading
 import time
 import urllib.parse
@@ -26,16 +25,13 @@ RPC_PATH = "/_/TranslateWebserverUi/data/batchexecute"
 
 def make_mp3(out_mp3: Path, text: str = "Testing one two three.") -> Path:
     """A real short MP3: piper speaks `text`, ffmpeg encodes it (24 kHz mono, like Google's)."""
-    from pipeline.audio.ffmpeg import ffmpeg_exe
+    from pipeline.audio.ffmpeg import run_ffmpeg
     from pipeline.tts import get_engine
 
     wav = out_mp3.with_suffix(".wav")
     get_engine("piper").synthesize(text, "en", wav)
-    subprocess.run(
-        [ffmpeg_exe(), "-nostdin", "-v", "error", "-y", "-i", str(wav), "-ar", "24000", "-ac", "1",
-         "-c:a", "libmp3lame", "-b:a", "32k", str(out_mp3)],
-        check=True,
-    )
+    run_ffmpeg(["-y", "-i", str(wav), "-ar", "24000", "-ac", "1", "-c:a", "libmp3lame", "-b:a", "32k", str(out_mp3)],
+               f"cannot encode {out_mp3}")
     return out_mp3
 
 

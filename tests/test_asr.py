@@ -10,6 +10,7 @@ import pytest
 
 from pipeline import asr, models
 from pipeline import transcribe as stage
+from pipeline.audio.ffmpeg import duration_s
 from pipeline.errors import EngineError, InputError, UnsupportedLanguage
 from pipeline.fsio import atomic_path
 
@@ -27,11 +28,6 @@ def clip(tmp_path_factory) -> Path:
         with wave.open(str(tmp), "wb") as w:
             voice.synthesize_wav(SENTENCE, w)
     return path
-
-
-def wav_duration(path: Path) -> float:
-    with wave.open(str(path), "rb") as w:
-        return w.getnframes() / w.getframerate()
 
 
 @pytest.fixture(scope="module")
@@ -61,7 +57,7 @@ def test_engine_transcribes_numbers(transcripts, clip, engine):
     json.dumps(t)  # plain data
     for token in ("2025", "350", "49", "company", "units"):
         assert token in t["text"], f"{engine} lost {token!r}: {t['text']!r}"
-    assert t["duration"] == pytest.approx(wav_duration(clip), abs=0.05)
+    assert t["duration"] == pytest.approx(duration_s(clip), abs=0.05)
 
     words = [w for s in t["segments"] for w in s["words"]]
     assert len(words) >= 8
@@ -124,7 +120,7 @@ def test_ffmpeg_decoding_gives_16k_mono_float(clip):
 
     audio = load_audio(clip)
     assert audio.dtype == np.float32 and audio.ndim == 1
-    assert len(audio) / 16000 == pytest.approx(wav_duration(clip), abs=0.01)
+    assert len(audio) / 16000 == pytest.approx(duration_s(clip), abs=0.01)
     assert 0.01 < float(np.abs(audio).max()) <= 1.1   # float scale (resampling may overshoot 1.0 a little)
 
 

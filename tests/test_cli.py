@@ -58,7 +58,7 @@ def test_usage_error_exits_2():
 def test_numbers_extract_is_light_and_json():
     code = ("import sys, json; from pipeline.cli import main; main(['numbers', 'extract', "
             "'--lang', 'en', 'It cost $49.2 billion in 2025.']); "
-            "heavy = [m for m in ('torch', 'whisper', 'faster_whisper', 'piper', 'pydub') "
+            "heavy = [m for m in ('torch', 'whisper', 'faster_whisper', 'piper') "
             "if m in sys.modules]; print(json.dumps(heavy), file=sys.stderr)")
     r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert r.returncode == 0, r.stderr

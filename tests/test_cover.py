@@ -3,11 +3,11 @@
 
 import os
 import struct
-import subprocess
 import zlib
 
 import pytest
 
+from pipeline.audio.ffmpeg import run_ffmpeg
 from pipeline.cover import MAX_BYTES, check_cover
 from pipeline.errors import InputError
 from pipeline.settings import load_settings
@@ -28,11 +28,9 @@ def png(width: int, height: int, colour: int = 2, pixels: bytes | None = None) -
 @pytest.fixture(scope="module")
 def jpeg(tmp_path_factory):
     """A real 1400 px JPEG made by ffmpeg."""
-    import imageio_ffmpeg
     out = tmp_path_factory.mktemp("jpeg") / "cover.jpg"
-    subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-nostdin", "-loglevel", "error", "-f", "lavfi",
-                    "-i", "color=c=red:s=1400x1400", "-frames:v", "1", "-q:v", "5", str(out)],
-                   check=True)
+    run_ffmpeg(["-f", "lavfi", "-i", "color=c=red:s=1400x1400", "-frames:v", "1", "-q:v", "5", str(out)],
+               "cannot make the test JPEG")
     return out.read_bytes()
 
 

@@ -11,7 +11,7 @@ from pipeline.audio import ffmpeg
 from pipeline.audio import limiter
 from pipeline.audio import loudness
 from pipeline.tts import get_engine
-from pipeline.tts.base import write_wav
+from pipeline.audio.wav import read_wav, write_wav
 
 SR = 44100
 
@@ -25,7 +25,7 @@ def speech() -> np.ndarray:
         wav = Path(d) / "s.wav"
         get_engine("espeak").synthesize("Riders took 412 million trips in 2024. Electric bikes "
                                         "made up 64 percent of the fleet.", "en", wav)
-        x, sr = ffmpeg.read_wav(wav)
+        x, sr = read_wav(wav)
     x = ffmpeg.to_rate(x, sr).astype(np.float64)
     return x / np.abs(x).max()
 

@@ -150,8 +150,8 @@ def test_port_taken_is_exit_3(tmp_path, capsys):
 
 def test_a_missing_input_is_usage_not_a_system_fault(tmp_path):
     r = run("package", str(tmp_path / "nothing"))
-    assert r.returncode == 2 and "No such file or directory" in r.stderr
-    assert "build the earlier stages first" in r.stderr
+    assert r.returncode == 2 and "script.yaml does not exist yet" in r.stderr
+    assert "build the episode first" in r.stderr
     no_traceback(r)
 
 

@@ -75,3 +75,16 @@ def test_installed_outside_the_checkout(tmp_path):
     assert any((cache / "tts").iterdir()) and any((cache / "transcripts").iterdir())
     leftovers = [p for p in site.rglob("*") if p.is_dir() and p.name in (".cache", ".models")]
     assert not leftovers and not (work / ".cache").exists()
+
+
+def test_installed_copy_has_the_page_templates(tmp_path):
+    """The templates are package data: a non-editable install renders the pages by itself."""
+    site = install(tmp_path)
+    templates = site / "pipeline" / "publish" / "templates"
+    assert sorted(p.name for p in templates.iterdir()) == sorted(
+        p.name for p in (ROOT / "pipeline" / "publish" / "templates").iterdir())
+    code = ("from pipeline.publish import pages; import sys; "
+            "sys.stdout.write(str(pages.TEMPLATES) + '\\n' + pages.render('diff.html', title='<T>', diff=[]))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(site)},
+                         capture_output=True, text=True, check=True).stdout
+    assert out.startswith(str(site)) and "<h1>&lt;T&gt;</h1>" in out and "body.diff{" in out

@@ -16,12 +16,11 @@ from pipeline.audio import ffmpeg
 from pipeline.audio import limiter
 from pipeline.audio import loudness
 from pipeline.audio import master
-from pipeline.audio.ffmpeg import ffmpeg_exe
 from pipeline.errors import InputError
 from pipeline.settings import EpisodeSettings
 from pipeline.synthesize import synthesize
 from pipeline.tts import get_engine
-from pipeline.tts.base import write_wav
+from pipeline.audio.wav import read_wav, write_wav
 
 SR = 44100
 SCRIPT = {
@@ -42,9 +41,7 @@ def write_script(path: Path, data: dict = SCRIPT) -> Path:
 
 
 def decode_float(mp3: Path, channels: int = 1) -> np.ndarray:
-    raw = subprocess.run([ffmpeg_exe(), "-v", "error", "-i", str(mp3), "-f", "f32le", "-ac", str(channels),
-                          "-ar", str(SR), "-"], capture_output=True, check=True).stdout
-    return np.frombuffer(raw, np.float32).astype(np.float64).reshape(-1, channels)
+    return ffmpeg.decode(mp3, channels, SR).astype(np.float64)
 
 
 def independent_true_peak_db(x: np.ndarray) -> float:
@@ -66,7 +63,7 @@ def speech() -> np.ndarray:
         wav = Path(d) / "s.wav"
         get_engine("espeak").synthesize("Riders took 412 million trips in 2024. Electric bikes lead.",
                                         "en", wav)
-        x, sr = ffmpeg.read_wav(wav)
+        x, sr = read_wav(wav)
     return ffmpeg.to_rate(x, sr)
 
 
@@ -128,7 +125,7 @@ def test_file_meter_reads_what_was_encoded(tmp_path, speech):
 def test_resampling_and_oversampling_match_scipy(speech):
     x = speech[:30000].astype(np.float64)
     up = np.abs(resample_poly(x, 4, 1))
-    assert np.allclose(loudness._oversampled_abs(x), up.reshape(-1, 4), atol=1e-9)
+    assert np.allclose(loudness.oversampled_abs(x), up.reshape(-1, 4), atol=1e-9)
     y = ffmpeg.to_rate(x[::2], 22050)          # 22.05 -> 44.1 kHz: length exact, time 0 stays 0
     assert len(y) == 30000
     ref = resample_poly(x[::2], 2, 1)
@@ -156,11 +153,11 @@ def test_limiter_keeps_loud_signal_under_ceiling_without_moving_samples(speech):
 def test_limiter_filters_match_scipy_and_numpy():
     x = np.random.default_rng(2).random(5000)
     assert np.array_equal(limiter._running_min(x, 113), minimum_filter1d(x, 113, mode="nearest"))
-    assert np.allclose(limiter._running_mean(x, 111), uniform_filter1d(x, 111, mode="nearest"))
+    assert np.allclose(limiter.running_mean(x, 111), uniform_filter1d(x, 111, mode="nearest"))
     for n in (1, 15, 16, 17, 4999):
         per_block = x[: -(-n // limiter.BLOCK)]
         centres = np.arange(len(per_block)) * limiter.BLOCK + (limiter.BLOCK - 1) / 2
-        assert np.allclose(limiter._per_sample(per_block, n), np.interp(np.arange(n), centres, per_block))
+        assert np.allclose(limiter.per_sample(per_block, n), np.interp(np.arange(n), centres, per_block))
 
 
 def test_loud_episode_is_mastered_to_spec(tmp_path, speech):
@@ -330,7 +327,7 @@ def test_episode_envelope_from_cached_segment_envelopes_is_exact(speech):
     rng = np.random.default_rng(3)
     segs = [speech[: 20000], (rng.standard_normal(15000) * 0.3).astype(np.float32), speech[5000:30000]]
     mix, spans, _ = master.layout(segs, pause_ms=600)
-    whole = limiter._peak_envelope(mix)
+    whole = limiter.peak_envelope(mix)
     parts = limiter.envelope_from_segments(len(mix), spans, [limiter.segment_peaks(s) for s in segs])
     assert np.allclose(parts, whole, rtol=1e-5, atol=1e-7)
 

@@ -15,7 +15,8 @@ import pytest
 
 from pipeline import kokoro_assets, models, numbers
 from pipeline.errors import EngineUnavailable, SetupError
-from pipeline.tts import describe, get_engine, wav_duration, wav_ok
+from pipeline.audio.ffmpeg import duration_s
+from pipeline.tts import describe, get_engine, wav_ok
 from pipeline.tts.kokoro_engine import KokoroEngine
 
 
@@ -106,7 +107,7 @@ def test_engine_speaks_and_rate_changes_duration(tmp_path, name, lang):
     eng.synthesize(text, lang, tmp_path / "a.wav")
     eng.synthesize(text, lang, tmp_path / "b.wav", rate=1.6)
     assert wav_ok(tmp_path / "a.wav") and wav_ok(tmp_path / "b.wav")
-    assert wav_duration(tmp_path / "b.wav") < 0.85 * wav_duration(tmp_path / "a.wav")
+    assert duration_s(tmp_path / "b.wav") < 0.85 * duration_s(tmp_path / "a.wav")
     assert eng.voice_id(lang) != eng.voice_id("de" if lang == "fr" else "fr")
 
 
@@ -132,7 +133,7 @@ def test_kokoro_phonemizer_and_espeak_share_one_process(tmp_path):
     assert tok.phonemize("Il y a quarante-deux chats.", "fr-fr") == before
     espeak.synthesize("Il y a 42 chats.", "fr", tmp_path / "e3.wav")
     # espeak's own output varies by a few ms from call to call, never more
-    assert abs(wav_duration(tmp_path / "e1.wav") - wav_duration(tmp_path / "e3.wav")) < 0.05
+    assert abs(duration_s(tmp_path / "e1.wav") - duration_s(tmp_path / "e3.wav")) < 0.05
     assert "k" in before and wav_ok(tmp_path / "k.wav")
 
 

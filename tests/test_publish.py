@@ -18,11 +18,13 @@ from pathlib import Path
 import pytest
 import yaml
 
+from pipeline import fetch
 from pipeline.publish import chapters as chap
 from pipeline.publish import server as srv
 from pipeline.publish import shownotes
 from pipeline.errors import InputError
 from pipeline.publish.feed import load_config, write_feed
+from pipeline.urls import http_url
 
 from .conftest import seal
 
@@ -197,6 +199,10 @@ def test_diff_html_marks_numbers_the_public_page_has_none(episode):
     assert '<del><span class="num changed">180</span></del> <ins>108</ins>' in diff_page
     public = (episode / "shownotes.html").read_text(encoding="utf-8")
     assert "180" in public and "<del>" not in public and "diff.html" not in public
+    # one stylesheet, inlined into both pages (each stands alone)
+    css = (ROOT / "pipeline" / "publish" / "templates" / "style.css").read_text().strip()
+    for page in (public, diff_page):
+        assert page.count("<style>") == 1 and page.split("<style>")[1].split("</style>")[0] == css
 
 
 def test_shownotes_html_escapes_everything(evil_episode):
@@ -233,13 +239,18 @@ def test_shownotes_html_escapes_everything(evil_episode):
     assert EVIL in "".join(diff_doc.text)
 
 
-def test_link_url_accepts_only_http():
-    assert shownotes.link_url("https://a.example/x?y=1&z=2") == "https://a.example/x?y=1&z=2"
-    assert shownotes.link_url("http://a.example") == "http://a.example"
+def test_one_url_test_accepts_only_http():
+    """pipeline.urls.http_url: the links of every page, podcast.yaml's URLs, a post's address."""
+    assert http_url("https://a.example/x?y=1&z=2") == "https://a.example/x?y=1&z=2"
+    assert http_url("http://a.example") == "http://a.example"
+    assert http_url(" https://a.example/what's-new ") == "https://a.example/what's-new"
     for bad in ["javascript:alert(1)", " javascript:alert(1)", "JAVASCRIPT:alert(1)", "data:text/html,x",
                 "vbscript:x", "//evil.example/x", "/relative", "https://", "https://a.example/\"x",
-                "https://a.example/<x>", "https://a .example", None, 42, "ftp://a.example/x"]:
-        assert shownotes.link_url(bad) is None, bad
+                "https://a.example/<x>", "https://a .example", None, 42, "ftp://a.example/x",
+                "https://a.example/`x`", "http://[::1", "https://a.example/\x00"]:
+        assert http_url(bad) is None, bad
+        assert not fetch.is_url(bad), bad
+    assert fetch.is_url("HTTPS://a.example/post") and not fetch.is_url(Path("https:/a.example"))
 
 
 # ------------------------------------------------------------------ the server
@@ -338,7 +349,7 @@ def test_serve_prints_urls_and_stops(episode, capsys):
     assert out == [f"http://127.0.0.1:{port}/feed.xml", f"http://127.0.0.1:{port}/sample/shownotes.html"]
 
 
-def test_serve_withholds_the_notes_of_a_stale_episode(episode, capsys):
+def test_serve_withholds_the_notes_of_a_stale_episode(episode, caplog):
     shownotes.publish_episode(episode, None)
     script = yaml.safe_load((episode / "script.yaml").read_text())
     script["points"][1]["text"] = "The city added 190 kilometres of lanes."      # edited after verify
@@ -349,7 +360,7 @@ def test_serve_withholds_the_notes_of_a_stale_episode(episode, capsys):
             assert resp.status == 409 and b"script.yaml changed" in body, name
         resp, _ = raw_get(port, "/sample/episode.mp3")
         assert resp.status == 200
-    assert "sample: its show notes are withheld" in capsys.readouterr().err
+    assert "sample: its show notes are withheld" in caplog.text
 
 
 def test_serve_binds_loopback_only(episode):

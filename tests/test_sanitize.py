@@ -15,6 +15,7 @@ from pipeline import package, report
 from pipeline.audio import tags
 from pipeline.publish import feed
 from pipeline.publish import shownotes
+from pipeline.publish.chapters import chapter_list
 from pipeline.ingest import ingest
 from pipeline.text import sanitize
 
@@ -84,7 +85,8 @@ def test_id3_tags_carry_none(hostile_episode):
     script = yaml.safe_load((ep / "script.yaml").read_text())
     values = tags.episode_tags(script, ep)
     mp3 = ep / "episode.mp3"
-    tags.write_tags(mp3, values, chapters=tags.chapter_list([(0, 1)], [HOSTILE], 2.0))
+    tags.write_tags(mp3, values, chapters=tags.id3_chapters(
+        chapter_list([{"id": "point-1", "title": HOSTILE, "start": 0}], "en", 2.0)))
     read = tags.read_tags(mp3)
     assert read["title"].startswith("Bikes up 12%")
     assert bad_in(json.dumps(read, ensure_ascii=False)) == []

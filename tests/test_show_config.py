@@ -45,14 +45,14 @@ def test_find_config_explicit_then_env_then_current_folder(tmp_path, monkeypatch
     assert config.find_config(tmp_path / "x.yaml") == tmp_path / "x.yaml"
 
 
-def test_no_config_means_defaults_said_once(tmp_path, monkeypatch, capsys):
+def test_no_config_means_defaults_said_once(tmp_path, monkeypatch, caplog):
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv(config.CONFIG_ENV, raising=False)
     monkeypatch.setattr(config, "_noted", set())
     first, second = config.show_config(), config.show_config()
     assert first["title"] == config.DEFAULTS["title"] and first["link"] == first["base_url"]
     assert first == second
-    assert capsys.readouterr().err.count("no podcast.yaml") == 1
+    assert caplog.text.count("no podcast.yaml") == 1
 
 
 def test_template_gives_the_defaults(tmp_path):
@@ -263,7 +263,7 @@ def test_feed_without_podcast_yaml_uses_defaults(tmp_path, mp3):
     assert (tmp_path / "episodes" / "artwork.jpg").is_file()
 
 
-def test_missing_artwork_file_and_unserved_artwork_url(tmp_path, mp3, capsys):
+def test_missing_artwork_file_and_unserved_artwork_url(tmp_path, mp3, caplog):
     (tmp_path / "p.yaml").write_text("artwork: nowhere.png\n")
     with pytest.raises(InputError) as err:
         config.load_config(tmp_path / "p.yaml")
@@ -272,13 +272,14 @@ def test_missing_artwork_file_and_unserved_artwork_url(tmp_path, mp3, capsys):
     episodes.mkdir()
     cfg = config.show_config(write_config(tmp_path / "q.yaml", artwork=CONFIG["base_url"] + "/art.jpg"))
     assert show_artwork(cfg, episodes) == cfg["artwork"]
-    assert "404" in capsys.readouterr().err
+    assert "404" in caplog.text
+    caplog.clear()
     (episodes / "art.jpg").write_bytes(draw_cover("x"))
     show_artwork(cfg, episodes)
-    assert "404" not in capsys.readouterr().err
+    assert "404" not in caplog.text
 
 
-def test_feed_notes_an_mp3_tagged_for_another_show(tmp_path, mp3, capsys):
+def test_feed_notes_an_mp3_tagged_for_another_show(tmp_path, mp3, caplog):
     """The feed and show notes follow podcast.yaml at once; the MP3's ID3 album only
     after a rebuild. A renamed show must not pass silently: the feed says which
     episode still carries the old album, and still lists it (its verdict holds)."""
@@ -290,10 +291,10 @@ def test_feed_notes_an_mp3_tagged_for_another_show(tmp_path, mp3, capsys):
     seal(ep)
     (tmp_path / "podcast.yaml").write_text("title: Old Name\n")
     feed.write_feed(tmp_path / "episodes", tmp_path / "podcast.yaml")
-    assert "tagged for the show" not in capsys.readouterr().err
+    assert "tagged for the show" not in caplog.text
     (tmp_path / "podcast.yaml").write_text("title: New Name\n")
     out = feed.write_feed(tmp_path / "episodes", tmp_path / "podcast.yaml")
-    err = capsys.readouterr().err
+    err = caplog.text
     assert "ep/episode.mp3 is tagged for the show 'Old Name', not 'New Name'" in err
     assert "rebuild it" in err
     assert feedparser.parse(str(out)).entries and read_tags(ep / "episode.mp3")["show"] == "Old Name"

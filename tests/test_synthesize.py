@@ -1,8 +1,6 @@
 """The synthesize stage with real offline engines (gTTS only via a 127.0.0.1 stub)."""
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -14,7 +12,7 @@ from .gtts_stub import GttsStub, free_closed_port, make_mp3
 
 from pipeline import synthesize as synth_mod
 from pipeline.audio.assemble import assemble
-from pipeline.audio.ffmpeg import duration_s, ffmpeg_exe
+from pipeline.audio.ffmpeg import duration_s, run_ffmpeg
 from pipeline.audio.pieces import DECODER_SKIP, ENCODER_DELAY, FRAME
 from pipeline.errors import EngineError, InputError
 from pipeline.synthesize import spoken_text, synthesize
@@ -55,8 +53,7 @@ def events():
 
 
 def decode(mp3: Path, sr: int = 44100) -> np.ndarray:
-    raw = subprocess.run([ffmpeg_exe(), "-v", "error", "-i", str(mp3), "-f", "s16le", "-ac", "1",
-                          "-ar", str(sr), "-"], capture_output=True, check=True).stdout
+    raw = run_ffmpeg(["-i", str(mp3), "-f", "s16le", "-ac", "1", "-ar", str(sr), "-"], f"cannot decode {mp3}")
     return np.frombuffer(raw, np.int16).astype(np.float64) / 32768.0
 
 

@@ -11,11 +11,12 @@ import pytest
 import yaml
 from mutagen.id3 import ID3
 
-from pipeline.audio.ffmpeg import ffmpeg_exe
+from pipeline.audio.ffmpeg import ffmpeg_exe, run_ffmpeg
 from pipeline.errors import InputError
 from pipeline.settings import EpisodeSettings
 from pipeline.synthesize import synthesize
-from pipeline.audio.tags import chapter_list, clean, language_code, read_tags
+from pipeline.audio.tags import clean, id3_chapters, language_code, read_tags
+from pipeline.publish.chapters import chapter_list
 
 TITLE = 'He said "hi" <script>alert(1)</script> & more'
 SCRIPT = {
@@ -100,8 +101,7 @@ def test_tags_read_back(episode, tmp_path):
     assert starts == sorted(starts) and len(starts) == 5
     for got, s in zip(starts[1:], tl["segments"][1:]):
         assert abs(got - s["start"]) < 0.002
-    meta = subprocess.run([ffmpeg_exe(), "-v", "error", "-i", str(mp3), "-f", "ffmetadata", "-"],
-                          capture_output=True, text=True, check=True).stdout
+    meta = run_ffmpeg(["-i", str(mp3), "-f", "ffmetadata", "-"], f"cannot read {mp3}").decode("utf-8")
     sections = meta.split("[CHAPTER]")[1:]
     got_titles = [re.search(r"^title=(.*)$", s, re.M).group(1) for s in sections]
     assert got_titles == titles
@@ -133,6 +133,10 @@ def test_bad_cover_is_an_input_error(episode, tmp_path):
 
 
 def test_chapter_list_tiles_the_episode():
-    ch = chapter_list([(3.0, 5.0), (5.6, 9.0)], ["Intro", "A"], 12.0)
-    assert ch == [{"id": "chp0", "title": "Intro", "start_ms": 0, "end_ms": 5600},
-                  {"id": "chp1", "title": "A", "start_ms": 5600, "end_ms": 12000}]
+    """One chapter list (pipeline.publish.chapters) is the source of the ID3 CHAP frames."""
+    timed = [{"id": "intro", "title": "Intro", "start": 3.0}, {"id": "point-1", "title": "A", "start": 5.6}]
+    ch = chapter_list(timed, "en", 12.0)
+    assert ch == [{"title": "Intro", "start": 0.0, "end": 5.6}, {"title": "A", "start": 5.6, "end": 12.0}]
+    assert id3_chapters(ch) == [{"id": "chp0", "title": "Intro", "start_ms": 0, "end_ms": 5600},
+                                {"id": "chp1", "title": "A", "start_ms": 5600, "end_ms": 12000}]
+    assert [c["title"] for c in chapter_list(timed, "fr", 12.0)] == ["Introduction", "A"]

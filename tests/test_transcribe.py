@@ -7,6 +7,8 @@ import pytest
 import yaml
 
 from pipeline import asr, models
+from pipeline.audio.ffmpeg import duration_s
+from pipeline.audio.wav import write_wav
 from pipeline import transcribe as stage
 from pipeline.verify import segment_windows
 
@@ -91,10 +93,7 @@ class _FakeEngine:
         self.model = model
 
     def transcribe(self, audio, language, *, progress=False):
-        import wave
-
-        with wave.open(str(audio), "rb") as w:
-            length = w.getnframes() / w.getframerate()
+        length = duration_s(audio)
         _FakeEngine.calls.append(round(length, 2))
         return asr.build_transcript("fake", self.model, language, length, [
             {"start": 0.0, "end": length, "text": " heard",
@@ -104,8 +103,6 @@ class _FakeEngine:
 
 def test_incremental_logic_with_a_fake_engine(tmp_path, isolated_cache, monkeypatch):
     """Cut windows, shifts and the fallback rules, without Whisper (a WAV stands in for the MP3)."""
-    import wave
-
     import numpy as np
 
     monkeypatch.setitem(asr.REGISTRY._factories, "fake", _FakeEngine)
@@ -113,11 +110,7 @@ def test_incremental_logic_with_a_fake_engine(tmp_path, isolated_cache, monkeypa
     audio = tmp_path / "episode.wav"
 
     def episode(noise: float, keys: list[str]) -> dict:
-        with wave.open(str(audio), "wb") as w:
-            w.setnchannels(1)
-            w.setsampwidth(2)
-            w.setframerate(16000)
-            w.writeframes((np.full(16000 * 10, noise) * 1000).astype("<i2").tobytes())
+        write_wav(audio, (np.full(16000 * 10, noise) * 1000).astype("<i2").tobytes(), 16000)
         spans = [(0.0, 2.0), (3.0, 5.0), (6.0, 8.0), (9.0, 10.0)]
         tl = {"duration": 10.0, "audio_sha256": stage.audio_sha256(audio),
               "segments": [{"id": f"s{i}", "start": a, "end": b, "audio_key": k}

@@ -11,7 +11,8 @@ import pytest
 from .gtts_stub import GttsStub, free_closed_port, make_mp3
 
 from pipeline.errors import EngineError, EngineUnavailable
-from pipeline.tts import REGISTRY, fallback_chain, get_engine, wav_duration, wav_ok
+from pipeline.audio.ffmpeg import duration_s
+from pipeline.tts import REGISTRY, fallback_chain, get_engine, wav_ok
 from pipeline import numbers
 from pipeline.tts.text import NBSP, protect_numbers, spell_numbers, traits
 
@@ -48,6 +49,16 @@ def test_registry_has_exactly_the_production_engines():
         e = get_engine(name)
         assert e.name == name
         assert e.offline is (name != "gtts")
+
+
+def test_every_engine_refuses_empty_text_before_any_work(tmp_path):
+    for name in REGISTRY.names():
+        with pytest.raises(EngineError, match="nothing to speak"):
+            get_engine(name).synthesize(" \n", "en", tmp_path / f"{name}.wav")
+    for name in ("gtts", "piper"):            # the engines that do not clamp the rate
+        with pytest.raises(EngineError, match="rate must be > 0"):
+            get_engine(name).synthesize("Hello.", "en", tmp_path / f"{name}.wav", rate=0)
+    assert not list(tmp_path.iterdir())
 
 
 def test_unknown_engine_lists_valid_names():
@@ -88,7 +99,7 @@ def test_piper_speaks_english(tmp_path):
     get_engine("piper").synthesize(SENTENCE["en"], "en", out)
     assert wav_ok(out)
     assert _wav_info(out) == (1, 2, 22050)
-    assert 1.5 < wav_duration(out) < 6.0
+    assert 1.5 < duration_s(out) < 6.0
     assert not list(tmp_path.glob(".*tmp"))  # atomic: no temp left behind
 
 
@@ -111,7 +122,7 @@ def test_piper_rate_changes_duration(tmp_path):
     e = get_engine("piper")
     e.synthesize(SENTENCE["en"], "en", tmp_path / "slow.wav", rate=0.7)
     e.synthesize(SENTENCE["en"], "en", tmp_path / "fast.wav", rate=1.5)
-    assert wav_duration(tmp_path / "slow.wav") > 1.5 * wav_duration(tmp_path / "fast.wav")
+    assert duration_s(tmp_path / "slow.wav") > 1.5 * duration_s(tmp_path / "fast.wav")
 
 
 def test_piper_has_no_french_by_default(tmp_path):
@@ -127,14 +138,14 @@ def test_espeak_speaks(tmp_path, lang):
     e.synthesize(SENTENCE[lang], lang, out)
     assert wav_ok(out)
     assert _wav_info(out)[:2] == (1, 2)
-    assert 1.5 < wav_duration(out) < 8.0
+    assert 1.5 < duration_s(out) < 8.0
 
 
 def test_espeak_rate_and_unknown_voice(tmp_path):
     e = get_engine("espeak")
     e.synthesize(SENTENCE["en"], "en", tmp_path / "a.wav", rate=1.0)
     e.synthesize(SENTENCE["en"], "en", tmp_path / "b.wav", rate=2.0)
-    assert wav_duration(tmp_path / "b.wav") < 0.7 * wav_duration(tmp_path / "a.wav")
+    assert duration_s(tmp_path / "b.wav") < 0.7 * duration_s(tmp_path / "a.wav")
     assert not e.supports("xx-nope")
     with pytest.raises(EngineUnavailable):
         e.synthesize("hello", "xx-nope", tmp_path / "c.wav")
@@ -178,7 +189,7 @@ def test_gtts_against_stub(tmp_path, stub_mp3, gtts_env):
     for number in ("49,2\u00a0milliards", "95\u00a0%", "1\u00a0000", "12\u00a0500\u00a0000"):
         assert number in joined, (number, sent)
     # the stub answers every part with the same ~1.5 s MP3; they are all decoded
-    assert wav_duration(out) > 1.0 * len(sent)
+    assert duration_s(out) > 1.0 * len(sent)
 
 
 def test_gtts_retries_transient_errors(tmp_path, stub_mp3, gtts_env):
@@ -196,6 +207,25 @@ def test_gtts_gives_up_after_bounded_retries(tmp_path, stub_mp3, gtts_env):
             get_engine("gtts").synthesize("Hello there.", "en", tmp_path / "g.wav")
     assert len(stub.requests) == 3  # 1 + PIPELINE_GTTS_RETRIES
     assert not (tmp_path / "g.wav").exists()
+
+
+def test_gtts_mp3_is_decoded_at_its_own_rate_and_tempo(tmp_path, stub_mp3):
+    from pipeline.tts.gtts_engine import mp3_to_wav
+
+    mp3_to_wav(stub_mp3, tmp_path / "a.wav")
+    mp3_to_wav(stub_mp3, tmp_path / "fast.wav", rate=2.0)
+    assert _wav_info(tmp_path / "a.wav") == (1, 2, 24000)   # the stub's MP3 is 24 kHz mono, like Google's
+    assert duration_s(tmp_path / "a.wav") > 1.0
+    assert duration_s(tmp_path / "fast.wav") == pytest.approx(duration_s(tmp_path / "a.wav") / 2, rel=0.05)
+
+
+def test_gtts_answer_that_is_not_mp3_is_an_engine_error(tmp_path, gtts_env):
+    with GttsStub(b"<html>busy</html>" * 40) as stub:
+        gtts_env.setenv("PIPELINE_GTTS_URL", stub.url)
+        with pytest.raises(EngineError, match="not MP3") as e:
+            get_engine("gtts").synthesize("Hello there.", "en", tmp_path / "g.wav")
+    assert not isinstance(e.value, EngineUnavailable)
+    assert not (tmp_path / "g.wav").exists() and not list(tmp_path.glob(".*.tmp"))
 
 
 def test_gtts_does_not_retry_client_errors(tmp_path, stub_mp3, gtts_env):

@@ -54,7 +54,8 @@ class AsrEngine(Protocol):
     @property
     def model_path(self) -> Path: ...  # resolved without loading; SetupError if unavailable
 
-    def transcribe(self, audio: Path, language: str, *, progress: bool = False) -> dict: ...
+    # progress: the engine advances pipeline.progress.current() by audio seconds
+    def transcribe(self, audio: Path, language: str) -> dict: ...
 
 
 REGISTRY: Registry[AsrEngine] = Registry("ASR")

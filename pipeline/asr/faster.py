@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-from .. import models
+from .. import models, progress
 from ..threads import build_threads
 from ..errors import EngineError, InputError, SetupError, UnsupportedLanguage
 from . import CPU_THREADS, DECODE_SETTINGS, DEFAULT_MODEL, build_transcript, check_audio, normalize_language
@@ -47,7 +47,7 @@ class FasterWhisperEngine:
             self._path = models.resolve_ct2_model(self.model)
         return self._path
 
-    def transcribe(self, audio: Path, language: str, *, progress: bool = False) -> dict:
+    def transcribe(self, audio: Path, language: str) -> dict:
         from faster_whisper.tokenizer import _LANGUAGE_CODES
 
         audio = check_audio(audio)
@@ -61,26 +61,38 @@ class FasterWhisperEngine:
                 str(audio),
                 language=lang,  # forced: never detected
                 **DECODE_SETTINGS,
-                log_progress=progress,
+                log_progress=False,  # our own bar (pipeline.progress), not tqdm's
                 initial_prompt=None,  # never: the verifier must not be told the answer
                 prefix=None,
                 hotwords=None,
                 vad_filter=False,
             )
-            segs = [
-                {
-                    "start": seg.start,
-                    "end": seg.end,
-                    "text": seg.text,
-                    "words": [
-                        {"word": w.word, "start": w.start, "end": w.end, "probability": w.probability}
-                        for w in seg.words or []
-                    ],
-                }
-                for seg in segments  # a generator: decoding happens here
-            ]
+            segs = [_segment(seg) for seg in _advancing(segments, info.duration)]
         except Exception as e:
             if type(e).__module__.startswith("av"):  # PyAV could not read the file
                 raise InputError(f"cannot decode audio {audio}: {e}", "check that the file is a complete audio file") from e
             raise EngineError(f"faster-whisper failed on {audio}: {type(e).__name__}: {e}") from e
         return build_transcript(self.name, self.model, lang, info.duration, segs)
+
+
+def _segment(seg) -> dict:
+    return {
+        "start": seg.start,
+        "end": seg.end,
+        "text": seg.text,
+        "words": [{"word": w.word, "start": w.start, "end": w.end, "probability": w.probability}
+                  for w in seg.words or []],
+    }
+
+
+def _advancing(segments, duration: float):
+    """The segments (a generator: decoding happens as it is read), advancing the
+    open progress stage by the audio seconds each one covers."""
+    bar = progress.current()
+    bar.add_total(duration)
+    done = 0.0
+    for seg in segments:
+        bar.advance(min(seg.end, duration) - done)
+        done = max(done, min(seg.end, duration))
+        yield seg
+    bar.advance(duration - done)    # trailing silence: no segment reaches the end

@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-from .. import models
+from .. import models, progress
 from ..errors import EngineError, SetupError, UnsupportedLanguage
 from ..threads import build_threads
 from . import CPU_THREADS, DECODE_SETTINGS, DEFAULT_MODEL, build_transcript, check_audio, normalize_language
@@ -56,7 +56,7 @@ class OpenAIWhisperEngine:
             self._resolved = models.resolve_whisper_model(self.model)
         return self._resolved[0]
 
-    def transcribe(self, audio: Path, language: str, *, progress: bool = False) -> dict:
+    def transcribe(self, audio: Path, language: str) -> dict:
         from whisper.tokenizer import LANGUAGES
 
         audio = check_audio(audio)
@@ -67,10 +67,12 @@ class OpenAIWhisperEngine:
             raise UnsupportedLanguage(f"model {self.model!r} is English-only; cannot transcribe {lang!r}",
                                       "use a multilingual model such as base")
         samples = load_audio(audio)
+        bar = progress.current()
+        bar.add_total(len(samples) / SAMPLE_RATE)   # whisper reports nothing until the end
         try:
             result = whisper_model.transcribe(
                 samples,
-                verbose=False if progress else None,  # False: tqdm bar only; None: silent
+                verbose=None,  # silent: whisper's own tqdm bar would tear pipeline.progress's
                 language=lang,  # forced: never detected
                 **DECODE_SETTINGS,
                 initial_prompt=None,  # never: the verifier must not be told the answer
@@ -78,4 +80,5 @@ class OpenAIWhisperEngine:
             )
         except Exception as e:
             raise EngineError(f"openai-whisper failed on {audio}: {type(e).__name__}: {e}") from e
+        bar.advance(len(samples) / SAMPLE_RATE)
         return build_transcript(self.name, self.model, lang, len(samples) / SAMPLE_RATE, result["segments"])

@@ -4,7 +4,6 @@ analyses kept beside its WAV, then mastered into one MP3 (atomically)."""
 from __future__ import annotations
 
 import os
-import wave
 from pathlib import Path
 
 import numpy as np
@@ -14,7 +13,8 @@ from ..fsio import atomic_path, write_bytes
 from . import dynamics, master, pieces
 from .limiter import BLOCK, ENVELOPE_PAD, segment_peaks
 from .loudness import K_TAIL_S, segment_kweighted
-from .ffmpeg import SAMPLE_RATE, decode, ffmpeg_exe, read_wav, resampled_length, to_rate
+from .ffmpeg import SAMPLE_RATE, decode, ffmpeg_exe, resampled_length, to_rate
+from .wav import read_wav, wav_frames
 
 
 def assemble(
@@ -76,8 +76,7 @@ def load_at_rate(wav: str | os.PathLike) -> np.ndarray:
     is as good as its WAV; a rebuild after an edit resamples the new segment only.
     """
     wav = Path(wav)
-    with wave.open(str(wav), "rb") as w:
-        expect = resampled_length(w.getnframes(), w.getframerate())
+    expect = resampled_length(*wav_frames(wav))
     return _kept_beside(wav, "soxr", expect, lambda: to_rate(*read_wav(wav)))
 
 

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .ffmpeg import SAMPLE_RATE
-from .limiter import BLOCK, _per_sample, _running_mean
+from .limiter import BLOCK, per_sample, running_mean
 from .loudness import kweight, lufs_from_power
 
 VERSION = 1                     # part of the cache file names: bump when a constant below changes
@@ -113,14 +113,14 @@ def level(x: np.ndarray, sample_rate: int = SAMPLE_RATE) -> tuple[np.ndarray, np
         return np.ones(n), np.zeros(len(centres)), active
     # the loudness of the speech around each hop: the mean power of its speech hops
     w = round(LEVEL_WINDOW_S * sample_rate / LEVEL_HOP) | 1
-    speech_power = _running_mean(np.where(active, momentary, 0.0), w)
-    share = _running_mean(active.astype(np.float64), w)
+    speech_power = running_mean(np.where(active, momentary, 0.0), w)
+    share = running_mean(active.astype(np.float64), w)
     with np.errstate(divide="ignore", invalid="ignore"):
         around = -0.691 + 10 * np.log10(speech_power / share)
     gain = np.clip(LEVEL_TARGET_LUFS - around, -LEVEL_RANGE_DB, LEVEL_RANGE_DB)
     idx = np.flatnonzero(active)
     gain = np.interp(np.arange(len(gain)), idx, gain[idx])          # pauses keep their neighbours' gain
-    gain = _running_mean(gain, round(LEVEL_SMOOTH_S * sample_rate / LEVEL_HOP) | 1)
+    gain = running_mean(gain, round(LEVEL_SMOOTH_S * sample_rate / LEVEL_HOP) | 1)
     return 10 ** (np.interp(np.arange(n), centres, gain) / 20), gain, active
 
 
@@ -132,7 +132,7 @@ def compress(x: np.ndarray, sample_rate: int = SAMPLE_RATE) -> tuple[np.ndarray,
         return np.ones(0), np.zeros(0)
     sq = np.zeros(nb * BLOCK)
     sq[:n] = x * x
-    rms = _running_mean(sq.reshape(nb, BLOCK).mean(axis=1), max(1, round(COMP_DETECT_S * sample_rate / BLOCK)) | 1)
+    rms = running_mean(sq.reshape(nb, BLOCK).mean(axis=1), max(1, round(COMP_DETECT_S * sample_rate / BLOCK)) | 1)
     over = 10 * np.log10(np.maximum(rms, 1e-12)) - COMP_THRESHOLD_DBFS
     slope, k = 1 - 1 / COMP_RATIO, COMP_KNEE_DB / 2
     need = np.where(over <= -k, 0.0,
@@ -142,8 +142,8 @@ def compress(x: np.ndarray, sample_rate: int = SAMPLE_RATE) -> tuple[np.ndarray,
     t = np.arange(nb) * (BLOCK / sample_rate)
     held = np.maximum.accumulate(need + COMP_RELEASE_DB_S * t) - COMP_RELEASE_DB_S * t
     ahead = np.maximum.accumulate((held - COMP_ATTACK_DB_S * t)[::-1])[::-1] + COMP_ATTACK_DB_S * t
-    reduction = _running_mean(ahead, max(1, round(COMP_SMOOTH_S * sample_rate / BLOCK)) | 1)
-    return _per_sample(10 ** (-reduction / 20), n), reduction
+    reduction = running_mean(ahead, max(1, round(COMP_SMOOTH_S * sample_rate / BLOCK)) | 1)
+    return per_sample(10 ** (-reduction / 20), n), reduction
 
 
 def figures(dyns: list[Dynamics]) -> dict:
@@ -157,6 +157,6 @@ def figures(dyns: list[Dynamics]) -> dict:
 
 def percentiles(x: np.ndarray, names: tuple[str, ...]) -> dict:
     """{"p50": ..., "max": ...} of x, rounded to 0.01; zeros when x is empty."""
-    q = {"min": 0, "max": 100}
-    return {k: round(float(np.percentile(x, q.get(k) if k in q else float(k[1:]))), 2) if len(x) else 0.0
+    q = {"min": 0.0, "max": 100.0}
+    return {k: round(float(np.percentile(x, q[k] if k in q else float(k[1:]))), 2) if len(x) else 0.0
             for k in names}

@@ -1,9 +1,10 @@
-"""ffmpeg and raw audio: where the binary is, running it, decoding, encoding,
-WAV reading and resampling, durations.
+"""ffmpeg and raw audio: where the binary is, running it (the one runner:
+every ffmpeg process of the pipeline goes through `run_ffmpeg`), decoding,
+encoding, resampling, durations.
 
 ffmpeg comes from imageio-ffmpeg (a PyPI wheel with a static binary); there
-is no ffprobe, so WAVs are read with the standard library's `wave` and other
-files' durations with mutagen.
+is no ffprobe, so WAVs are read with the standard library's `wave`
+(pipeline.audio.wav) and other files' durations with mutagen.
 """
 
 from __future__ import annotations
@@ -12,12 +13,12 @@ import functools
 import math
 import os
 import subprocess
-import wave
 from pathlib import Path
 
 import numpy as np
 
 from ..errors import EngineError, InputError, SetupError
+from .wav import wav_frames
 
 SAMPLE_RATE = 44100
 CBR_KBPS = (32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320)
@@ -36,10 +37,15 @@ def ffmpeg_exe() -> str:
 
 
 def run_ffmpeg(args: list[str], failure: str, data: bytes | None = None,
-               error: type[EngineError] | type[InputError] = EngineError, fix: str | None = None) -> bytes:
+               error: type[EngineError] | type[InputError] = EngineError, fix: str | None = None,
+               timeout_s: float | None = None) -> bytes:
     """ffmpeg with an argument list (no shell); its stdout, or `error` naming
-    `failure` and ffmpeg's last line of complaint."""
-    proc = subprocess.run([ffmpeg_exe(), "-nostdin", "-v", "error", *args], input=data, capture_output=True)
+    `failure` and ffmpeg's last line of complaint (or the timeout it overran)."""
+    try:
+        proc = subprocess.run([ffmpeg_exe(), "-nostdin", "-v", "error", *args], input=data,
+                              capture_output=True, timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        raise error(f"{failure}: ffmpeg did not finish within {timeout_s:g} s", fix) from None
     if proc.returncode != 0:
         lines = proc.stderr.decode("utf-8", "replace").strip().splitlines()
         raise error(f"{failure}: {lines[-1] if lines else f'exit status {proc.returncode}'}", fix)
@@ -86,26 +92,6 @@ def encode_mp3(audio: np.ndarray, out_path: str | os.PathLike, bitrate_kbps: int
                data=np.ascontiguousarray(audio, dtype="<f4").tobytes())
 
 
-def read_wav(path: str | os.PathLike) -> tuple[np.ndarray, int]:
-    """PCM WAV -> (mono float64 samples, sample rate); no ffmpeg needed."""
-    try:
-        with wave.open(str(path), "rb") as w:
-            sr, ch, width, n = w.getframerate(), w.getnchannels(), w.getsampwidth(), w.getnframes()
-            raw = w.readframes(n)
-    except (OSError, EOFError, wave.Error) as e:
-        raise EngineError(f"unreadable WAV {path}: {e}") from e
-    if width == 2:
-        x = np.frombuffer(raw, "<i2").astype(np.float64) / 32768.0
-    elif width == 4:
-        x = np.frombuffer(raw, "<i4").astype(np.float64) / 2147483648.0
-    elif width == 1:
-        x = (np.frombuffer(raw, np.uint8).astype(np.float64) - 128) / 128.0
-    else:
-        raise EngineError(f"unsupported WAV sample width {width} in {path}")
-    x = x[: len(x) // ch * ch].reshape(-1, ch).mean(axis=1)
-    return x, sr
-
-
 def to_rate(x: np.ndarray, sr: int, target: int = SAMPLE_RATE) -> np.ndarray:
     """Resampled by ffmpeg's SoX resampler (float32); the length is exactly
     `resampled_length(len(x), sr)` and sample 0 stays at time 0."""
@@ -126,15 +112,12 @@ def resampled_length(n: int, sr: int, target: int = SAMPLE_RATE) -> int:
     return -(-n * (target // g) // (sr // g))
 
 
-
 def duration_s(path: str | os.PathLike) -> float:
     """Duration in seconds of a WAV (from its header) or MP3/other (mutagen)."""
     path = Path(path)
     if path.suffix.lower() == ".wav":
-        import wave
-
-        with wave.open(str(path), "rb") as w:
-            return w.getnframes() / float(w.getframerate())
+        frames, rate = wav_frames(path)
+        return frames / float(rate)
     import mutagen
 
     f = mutagen.File(str(path))

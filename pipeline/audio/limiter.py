@@ -6,7 +6,7 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from .ffmpeg import SAMPLE_RATE
-from .loudness import _oversampled_abs, db
+from .loudness import db, oversampled_abs
 
 LIMIT_RADIUS_S = 0.02          # limiter look-ahead (and release) radius: gain ramps over 2x this
 BLOCK = 16                     # limiter gain envelope resolution, samples
@@ -18,7 +18,7 @@ def _forward_peaks(x: np.ndarray) -> np.ndarray:
     x = np.asarray(x)
     if x.ndim == 1:
         x = x[:, None]
-    return np.maximum(_oversampled_abs(x).max(axis=1), np.abs(x).max(axis=1))
+    return np.maximum(oversampled_abs(x).max(axis=1), np.abs(x).max(axis=1))
 
 
 def _both_sides(env: np.ndarray) -> np.ndarray:
@@ -26,7 +26,7 @@ def _both_sides(env: np.ndarray) -> np.ndarray:
     return env
 
 
-def _peak_envelope(x: np.ndarray) -> np.ndarray:
+def peak_envelope(x: np.ndarray) -> np.ndarray:
     """Per-sample true-peak level: the oversampled peaks on both sides of each sample."""
     return _both_sides(_forward_peaks(x))
 
@@ -57,13 +57,13 @@ def _running_min(x: np.ndarray, size: int) -> np.ndarray:
     return sliding_window_view(np.pad(x, r, mode="edge"), size).min(axis=1)
 
 
-def _running_mean(x: np.ndarray, size: int) -> np.ndarray:
+def running_mean(x: np.ndarray, size: int) -> np.ndarray:
     r = size // 2
     cum = np.concatenate([[0.0], np.cumsum(np.pad(x, r, mode="edge"))])
     return (cum[size:] - cum[:-size]) / size
 
 
-def _blocks(x: np.ndarray, reduce) -> np.ndarray:
+def block_reduce(x: np.ndarray, reduce) -> np.ndarray:
     """`reduce` (np.max, np.sum) over consecutive BLOCK-sample blocks (the last one padded with 0)."""
     nb = -(-len(x) // BLOCK)
     padded = np.zeros(nb * BLOCK)
@@ -71,14 +71,14 @@ def _blocks(x: np.ndarray, reduce) -> np.ndarray:
     return reduce(padded.reshape(nb, BLOCK), axis=1)
 
 
-def _block_gain(block_peaks: np.ndarray, ceiling_db: float, sample_rate: int = SAMPLE_RATE,
+def block_gain(block_peaks: np.ndarray, ceiling_db: float, sample_rate: int = SAMPLE_RATE,
                 radius_s: float = LIMIT_RADIUS_S) -> np.ndarray:
     """The limiter's smoothed gain per block, from each block's true-peak level."""
     # aim a hair under the ceiling: the gain ramps reshape the peaks very slightly
     need = np.minimum(1.0, (10 ** (ceiling_db / 20) * 0.995) / np.maximum(block_peaks, 1e-12))
     r = max(1, int(round(radius_s * sample_rate / BLOCK)))
     held = _running_min(need, 2 * (r + 1) + 1)
-    return np.minimum(_running_mean(held, 2 * r + 1), need)
+    return np.minimum(running_mean(held, 2 * r + 1), need)
 
 
 def limiter_gain(envelope: np.ndarray, ceiling_db: float, sample_rate: int = SAMPLE_RATE,
@@ -97,11 +97,11 @@ def limiter_gain(envelope: np.ndarray, ceiling_db: float, sample_rate: int = SAM
     n = len(envelope)
     if n == 0 or envelope.max() <= 10 ** (ceiling_db / 20):
         return np.ones(n)
-    peaks = _blocks(envelope, np.max) if block_peaks is None else block_peaks
-    return _per_sample(_block_gain(peaks, ceiling_db, sample_rate, radius_s), n)
+    peaks = block_reduce(envelope, np.max) if block_peaks is None else block_peaks
+    return per_sample(block_gain(peaks, ceiling_db, sample_rate, radius_s), n)
 
 
-def _per_sample(per_block: np.ndarray, n: int) -> np.ndarray:
+def per_sample(per_block: np.ndarray, n: int) -> np.ndarray:
     """Linear interpolation between block centres (held flat before the first and after
     the last): np.interp(np.arange(n), centres, per_block), without its search."""
     nb, half = len(per_block), BLOCK // 2
@@ -127,7 +127,7 @@ def limit(audio: np.ndarray, ceiling_db: float, sample_rate: int = SAMPLE_RATE,
     x = np.asarray(audio, dtype=np.float64)
     if x.ndim == 1:
         x = x[:, None]
-    env = _peak_envelope(x) if envelope is None else envelope
+    env = peak_envelope(x) if envelope is None else envelope
     gain = limiter_gain(env, ceiling_db, sample_rate, radius_s)
     if not len(gain) or gain.min() >= 1.0:
         return x, 0.0

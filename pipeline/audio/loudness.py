@@ -134,7 +134,7 @@ def _interpolator() -> list[tuple[int, np.ndarray]]:
     return phases
 
 
-def _oversampled_abs(audio: np.ndarray) -> np.ndarray:
+def oversampled_abs(audio: np.ndarray) -> np.ndarray:
     """|x| of the 4x oversampled signal, max over channels, shape (n, 4)."""
     x = np.asarray(audio, dtype=np.float64)
     if x.ndim == 1:
@@ -152,7 +152,7 @@ def true_peak(audio: np.ndarray) -> float:
     """True peak, linear: max |x| of the 4x oversampled signal (and of the samples)."""
     if len(audio) == 0:
         return 0.0
-    return float(max(_oversampled_abs(audio).max(), np.abs(audio).max()))
+    return float(max(oversampled_abs(audio).max(), np.abs(audio).max()))
 
 
 def db(x: float) -> float:

@@ -38,7 +38,7 @@ import numpy as np
 
 from ..errors import EngineError, InputError
 from .ffmpeg import SAMPLE_RATE, encode_mp3, parse_bitrate
-from .limiter import (BLOCK, ENVELOPE_PAD, _block_gain, _blocks, _peak_envelope, envelope_from_segments,
+from .limiter import (BLOCK, ENVELOPE_PAD, block_gain, block_reduce, envelope_from_segments, peak_envelope,
                       limiter_gain)
 from .dynamics import percentiles
 from .loudness import METER, power_from_segments, integrated_lufs, k_power, lufs_from_power, measure
@@ -182,7 +182,7 @@ def _analyses(mix: np.ndarray, spans: list[tuple[int, int]], pause_ms: int, chan
     if peaks is not None and apart:
         env = envelope_from_segments(len(mix), spans, peaks)
     else:
-        env = _peak_envelope(mix)
+        env = peak_envelope(mix)
     if kweighted is not None:
         power = power_from_segments(len(mix), spans, kweighted, channels)
     else:
@@ -206,9 +206,9 @@ def normalize(mix: np.ndarray, target_lufs: float | None, ceiling_db: float,
     `speech`: which BLOCK-sample blocks are speech; the limiter's reduction
     over them is reported as percentiles (all blocks when not given).
     """
-    env = _peak_envelope(mix) if envelope is None else envelope
+    env = peak_envelope(mix) if envelope is None else envelope
     power = k_power(mix) if power is None else power
-    block_peaks, block_power = _blocks(env, np.max), _blocks(power, np.sum)
+    block_peaks, block_power = block_reduce(env, np.max), block_reduce(power, np.sum)
     base = lufs_from_power(block_power, hop=BLOCK) if target_lufs is not None else float("-inf")
     gain = 0.0
     if np.isfinite(base):
@@ -216,7 +216,7 @@ def normalize(mix: np.ndarray, target_lufs: float | None, ceiling_db: float,
         tried: list[tuple[float, float]] = []
         for _ in range(SEARCH_ROUNDS):
             g = 10 ** (gain / 20)
-            lim = _block_gain(block_peaks * g, ceiling_db)
+            lim = block_gain(block_peaks * g, ceiling_db)
             got = lufs_from_power(block_power * (g * lim) ** 2, hop=BLOCK)
             if not np.isfinite(got) or abs(got - target_lufs) < SEARCH_TOLERANCE_LU:
                 break
@@ -244,7 +244,7 @@ def speech_blocks(length: int, spans: list[tuple[int, int]], dyns: list) -> np.n
     active = np.zeros(length, dtype=bool)
     for (a, b), d in zip(spans, dyns):
         active[a:b] = np.repeat(d.speech_blocks(), BLOCK)[: b - a]
-    return _blocks(active, np.max).astype(bool)
+    return block_reduce(active, np.max).astype(bool)
 
 
 def master_episode(segments: list[np.ndarray], out_mp3: str | os.PathLike, pause_ms: int = 600,
@@ -321,7 +321,7 @@ def _encode_until_in_tolerance(mix, env, power, speech, out_mp3, kbps: int, targ
 
 def limiter_reduction(block_peaks: np.ndarray, ceiling_db: float, speech: np.ndarray | None) -> dict:
     """The limiter's gain reduction (dB) over the speech blocks: p50, p95, max."""
-    reduction = -20 * np.log10(np.minimum(1.0, _block_gain(block_peaks, ceiling_db)))
+    reduction = -20 * np.log10(np.minimum(1.0, block_gain(block_peaks, ceiling_db)))
     if speech is not None:
         reduction = reduction[speech[: len(reduction)]]
     return percentiles(np.maximum(reduction, 0.0), ("p50", "p95", "max"))

@@ -35,7 +35,7 @@ import numpy as np
 
 from ..fsio import json_digest, read_json, write_bytes, write_json
 from .ffmpeg import SAMPLE_RATE, run_ffmpeg
-from .limiter import _peak_envelope, limiter_gain
+from .limiter import peak_envelope, limiter_gain
 from .loudness import db
 
 FORMAT = 1                     # bump when a piece's bytes would change: cached pieces are then ignored
@@ -84,7 +84,7 @@ def decode_frames(mp3: bytes, channels: int) -> np.ndarray:
 
 
 def true_peak_dbtp(audio: np.ndarray) -> float:
-    peak = float(_peak_envelope(audio).max()) if len(audio) else 0.0
+    peak = float(peak_envelope(audio).max()) if len(audio) else 0.0
     return db(peak) if peak > 0 else float("-inf")
 
 
@@ -97,7 +97,7 @@ def master_piece(speech: np.ndarray, gain_db: float, pause: int, ceiling_db: flo
     x = np.zeros(n + trailing_silence(pause))
     x[:n] = speech
     g = 10 ** (gain_db / 20)
-    env = _peak_envelope(x) * g
+    env = peak_envelope(x) * g
     for attempt in range(MAX_ENCODES):
         mastered = x * g * limiter_gain(env, ceiling_db - margin_db)
         mix = mastered[:, None] if channels == 1 else np.repeat(mastered[:, None], channels, axis=1)
@@ -185,7 +185,7 @@ def episode_gain(speech: list[np.ndarray], pause: int, aim_lufs: float, ceiling_
 
 def limiter_blocks(speech: np.ndarray, gain_db: float, ceiling_db: float) -> np.ndarray:
     """The limiter's reduction (dB) per block of a piece's speech, for the report."""
-    from .limiter import _block_gain, _blocks
+    from .limiter import block_gain, block_reduce
 
-    peaks = _blocks(_peak_envelope(speech), np.max) * 10 ** (gain_db / 20)
-    return np.maximum(0.0, -20 * np.log10(np.minimum(1.0, _block_gain(peaks, ceiling_db))))
+    peaks = block_reduce(peak_envelope(speech), np.max) * 10 ** (gain_db / 20)
+    return np.maximum(0.0, -20 * np.log10(np.minimum(1.0, block_gain(peaks, ceiling_db))))

@@ -103,20 +103,18 @@ def _cover_frame(cover: str | os.PathLike):
                 data=path.read_bytes())
 
 
-def chapter_list(times: list[tuple[float, float]], titles: list[str], duration: float) -> list[dict]:
-    """Chapters that tile the episode: each starts where its segment starts (the
-    first at 0, before any intro music) and ends where the next one starts."""
-    starts = [0] + [round(s * 1000) for s, _ in times[1:]]
-    ends = starts[1:] + [round(duration * 1000)]
-    return [{"id": f"chp{i}", "title": clean(t) or f"Chapter {i + 1}", "start_ms": a, "end_ms": max(a, b)}
-            for i, (t, a, b) in enumerate(zip(titles, starts, ends))]
+def id3_chapters(chapters: list[dict]) -> list[dict]:
+    """CHAP frame values (ids chp0, chp1, ..., milliseconds) of the episode's chapters,
+    as pipeline.publish.chapters.chapter_list computes them for chapters.json too."""
+    return [{"id": f"chp{i}", "title": clean(c["title"]) or f"Chapter {i + 1}",
+             "start_ms": round(c["start"] * 1000), "end_ms": round(c["end"] * 1000)}
+            for i, c in enumerate(chapters)]
 
 
 def write_tags(mp3_path: str | os.PathLike, tags: dict, chapters: list[dict] | None = None,
                cover: str | os.PathLike | None = None) -> None:
     """Replace the ID3 tag of `mp3_path` (in place: call it on a temporary file)."""
-    from mutagen.id3 import (CHAP, COMM, CTOC, ID3, TALB, TCON, TDRC, TIT2, TLAN, TPE1, TPE2,
-                             TRCK, CTOCFlags)
+    from mutagen.id3 import CHAP, COMM, CTOC, ID3, TALB, TCON, TDRC, TIT2, TLAN, TPE1, TPE2, TRCK, CTOCFlags
 
     tag = ID3()
     lang = tags.get("language") or "und"
@@ -150,7 +148,7 @@ def write_tags(mp3_path: str | os.PathLike, tags: dict, chapters: list[dict] | N
     order_chapter_frames(mp3_path)
 
 
-def _syncsafe(b: bytes) -> int:
+def _syncsafe(b: bytes | bytearray) -> int:
     return (b[0] << 21) | (b[1] << 14) | (b[2] << 7) | b[3]
 
 

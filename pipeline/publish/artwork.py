@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import hashlib
 import io
-import sys
+import logging
 import unicodedata
 from pathlib import Path
 
 from .. import fsio
 from ..cover import check_cover
+from ..urls import is_http_url
 
 SIDE_PX = 1400                   # Apple's minimum; the drawn cover stays small
 MARGIN_PX = 140
@@ -34,11 +35,11 @@ JPEG_QUALITY = 90
 def show_artwork(cfg: dict, episodes_dir: str | Path) -> str:
     """The cover's public URL; its file written into episodes_dir when it is ours to serve."""
     art = cfg.get("artwork")
-    if art and art.startswith(("http://", "https://")):
+    if is_http_url(art):
         local = Path(episodes_dir) / art[len(cfg["base_url"]):]
         if art.startswith(cfg["base_url"]) and not local.is_file():
-            print(f"warning: artwork {art} is served from {local}, which does not exist: "
-                  "podcast apps will get a 404 (unset artwork to have one drawn)", file=sys.stderr)
+            logging.getLogger(__name__).warning(f"artwork {art} is served from {local}, which does not exist: "
+                  "podcast apps will get a 404 (unset artwork to have one drawn)")
         return art
     if art:
         name = copy_cover(art, Path(episodes_dir), "artwork").name
@@ -74,7 +75,7 @@ def draw_cover(title: str) -> bytes:
         font, ascii_only = _font(size)
         if ascii_only:
             title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-        lines = wrap(title, lambda s: draw.textlength(s, font=font), width)
+        lines = wrap(title, lambda s, font=font: draw.textlength(s, font=font), width)
         height = len(lines) * size * 1.2
         if height <= width and all(draw.textlength(line, font=font) <= width for line in lines):
             break

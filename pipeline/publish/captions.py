@@ -35,9 +35,10 @@ from pathlib import Path
 
 from .. import fsio, numbers
 from ..condense import load_script, segments
-from ..episode import Episode
-from ..text import sanitize
+from ..episode import SCRIPT, TIMELINE, TRANSCRIPT, Episode
 from ..errors import InputError
+from ..text import sanitize
+from .notes import need
 
 LINE_CHARS = {"vtt": 42, "srt": 32}
 MAX_LINES = 2
@@ -303,8 +304,6 @@ def as_podcast_json(cues: list[Cue], speaker: str | None = None) -> dict:
 
 
 def _read_json(path: Path) -> dict:
-    if not path.exists():
-        raise InputError(f"{path} does not exist", "build the episode first (make episode SRC=...)")
     try:
         data = fsio.read_json(path)
     except ValueError as e:
@@ -318,9 +317,8 @@ def _read_json(path: Path) -> dict:
 
 def captions(ep_dir: str | Path, speaker: str | None = None) -> dict[str, Path]:
     """Write captions.vtt, captions.srt and transcript.podcast.json into the episode folder."""
-    ep = Episode(ep_dir)
-    if not ep.script.exists():
-        raise InputError(f"{ep.script} does not exist", "build the episode first (make episode SRC=...)")
+    ep = Episode(Path(ep_dir))
+    need(ep.dir, SCRIPT, TIMELINE, TRANSCRIPT)
     timeline = _read_json(ep.timeline)
     words = script_words(load_script(ep.script), timeline, _read_json(ep.transcript))
     duration = float(timeline.get("duration") or max((hi for _, _, hi in words), default=0.0))

@@ -1,4 +1,8 @@
-"""Podcasting 2.0 chapters (chapters.json): intro, one per key point, outro."""
+"""The episode's chapters (intro, one per key point, outro), computed once: written as
+Podcasting 2.0 chapters.json here, and as ID3 CHAP frames by pipeline.audio.tags.
+
+Imports nothing from pipeline.audio: synthesize asks for the chapters and hands
+them to the tagger."""
 
 from __future__ import annotations
 
@@ -7,46 +11,44 @@ from pathlib import Path
 
 from .. import fsio
 from ..condense import load_script, segments
+from ..episode import SCRIPT as SCRIPT_YAML
 from ..episode import TIMELINE
-from ..episode import SCRIPT as SCRIPT_YAML   # SCRIPT here is the page's JavaScript
-from ..errors import InputError
 from ..text import sanitize
-
+from .notes import need
 
 CHAPTERS = "chapters.json"
+# The intro and outro chapters by language (a key point's chapter is its title).
+NAMES = {"intro": {"en": "Intro", "fr": "Introduction"},
+         "outro": {"en": "Outro", "fr": "Conclusion"}}
 
 
-def _need(ep: Path, *names: str) -> None:
-    for name in names:
-        if not (ep / name).exists():
-            raise InputError(f"{ep / name} does not exist yet",
-                             "build the episode first (make episode SRC=...)")
+def chapter_title(seg: dict, language: str) -> str:
+    """A segment's chapter title: the intro and outro named in the episode's language."""
+    return NAMES.get(seg["id"], {}).get(language) or seg["title"]
 
 
-# ------------------------------------------------------------------ chapters
-
-def chapter_list(script: dict, timeline: dict) -> list[dict]:
-    timed = {s["id"]: s for s in timeline.get("segments") or []}
-    lang = script.get("language") or "en"
-    names = {"intro": {"en": "Intro", "fr": "Introduction"},
-             "outro": {"en": "Outro", "fr": "Conclusion"}}
-    chapters = []
-    for seg in segments(script):
-        t = timed.get(seg["id"])
-        if t is None:
-            continue
-        title = names[seg["id"]].get(lang, seg["title"]) if seg["id"] in names else seg["title"]
-        chapters.append({"startTime": round(max(0.0, float(t["start"])), 3),
-                         "title": sanitize(title)})
-    chapters.sort(key=lambda c: c["startTime"])
-    if chapters:
-        chapters[0]["startTime"] = 0.0      # players show a chapter from the very start
-    return chapters
+def chapter_list(timed: list[dict], language: str, duration: float) -> list[dict]:
+    """The episode's chapters, the one source of chapters.json and of the MP3's ID3 CHAP
+    frames (pipeline.audio.tags.id3_chapters): {"title", "start", "end"} in seconds, in time
+    order, one per segment of `timed` (dicts with id, title and start). They tile the
+    episode: the first starts at 0 (before any intro music), each ends where the next
+    starts, the last at `duration`."""
+    starts = sorted(((max(0.0, float(seg["start"])), sanitize(chapter_title(seg, language)))
+                     for seg in timed), key=lambda pair: pair[0])
+    if starts:
+        starts[0] = (0.0, starts[0][1])      # players show a chapter from the very start
+    ends = [start for start, _ in starts[1:]] + [float(duration)]
+    return [{"title": title, "start": start, "end": max(start, end)}
+            for (start, title), end in zip(starts, ends)]
 
 
 def chapters_json(ep_dir: str | os.PathLike) -> Path:
+    """<ep>/chapters.json (Podcasting 2.0): the chapters of the script's segments as timed."""
     ep = Path(ep_dir)
-    _need(ep, SCRIPT_YAML, TIMELINE)
-    chapters = chapter_list(load_script(ep / SCRIPT_YAML), fsio.read_json(ep / TIMELINE))
-    return fsio.write_json(ep / CHAPTERS, {"version": "1.2.0", "chapters": chapters})
-
+    need(ep, SCRIPT_YAML, TIMELINE)
+    script, timeline = load_script(ep / SCRIPT_YAML), fsio.read_json(ep / TIMELINE)
+    starts = {s["id"]: s["start"] for s in timeline.get("segments") or []}
+    timed = [{**seg, "start": starts[seg["id"]]} for seg in segments(script) if seg["id"] in starts]
+    chapters = chapter_list(timed, script.get("language") or "en", timeline.get("duration") or 0.0)
+    return fsio.write_json(ep / CHAPTERS, {"version": "1.2.0", "chapters": [
+        {"startTime": round(c["start"], 3), "title": c["title"]} for c in chapters]})

@@ -14,9 +14,9 @@ episode's slug makes it a new episode for podcast apps.
 from __future__ import annotations
 
 import email.utils
+import logging
 import os
 import re
-import sys
 import uuid
 import xml.etree.ElementTree as ET
 from datetime import datetime, timezone
@@ -28,6 +28,9 @@ from .. import text as textmod
 from ..config import DEFAULTS, load_config, show_config  # noqa: F401  (DEFAULTS, load_config: re-exported)
 from ..episode import AUDIO, POST, REPORT, SCRIPT, TIMELINE
 from ..errors import InputError
+from ..urls import is_http_url
+from .notes import source_links
+from .pages import fragment
 
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST = "https://podcastindex.org/namespace/1.0"
@@ -81,8 +84,8 @@ def pub_date(ep: Path, post: dict | None) -> datetime:
             d = datetime.fromisoformat(date.strip().replace("Z", "+00:00"))
             return d if d.tzinfo else d.replace(tzinfo=timezone.utc)
         except ValueError:
-            print(f"warning: {ep / POST}: date {date!r} is not ISO 8601; "
-                  "using the mp3's modification time", file=sys.stderr)
+            logging.getLogger(__name__).warning(f"{ep / POST}: date {date!r} is not ISO 8601; "
+                  "using the mp3's modification time")
     return datetime.fromtimestamp((ep / AUDIO).stat().st_mtime, tz=timezone.utc)
 
 
@@ -93,7 +96,8 @@ def duration_seconds(ep: Path) -> float:
         if isinstance(d, (int, float)) and d > 0:
             return float(d)
     from mutagen.mp3 import MP3
-    return float(MP3(ep / AUDIO).info.length)
+    info = MP3(ep / AUDIO).info
+    return float(info.length) if info is not None else 0.0
 
 
 def clean(text) -> str:
@@ -112,7 +116,7 @@ def within_bytes(text: str, limit: int = MAX_DESCRIPTION_BYTES) -> str:
     """text cut at a word boundary to at most `limit` UTF-8 bytes, "…" marking the cut."""
     if len(text.encode("utf-8")) <= limit:
         return text
-    room = limit - len("…".encode("utf-8"))
+    room = limit - len("…".encode())
     head = text.encode("utf-8")[:room].decode("utf-8", "ignore")   # never half a character
     cut = head.rsplit(None, 1)[0] if len(head.split()) > 1 else head
     return cut.rstrip(" ,;:-") + "…"
@@ -120,16 +124,8 @@ def within_bytes(text: str, limit: int = MAX_DESCRIPTION_BYTES) -> str:
 
 def notes_html(script: dict, post: dict | None) -> str:
     """content:encoded: the show notes as an HTML fragment (escaped here, and again as XML)."""
-    from .shownotes import e, link_url
-    parts = [f"<p>{e(script.get('intro'))}</p>"] if script.get("intro") else []
-    parts.append("<ol>" + "".join(f"<li><strong>{e(p.get('title'))}</strong>: {e(p.get('text'))}</li>"
-                                  for p in script["points"]) + "</ol>")
-    sources = [(link_url(s.get("url")), s.get("title") or s.get("url") or "")
-               for s in (post or {}).get("sources") or []]
-    if sources:
-        parts.append("<ul>" + "".join(f'<li><a href="{e(url)}">{e(label)}</a></li>' if url
-                                      else f"<li>{e(label)}</li>" for url, label in sources) + "</ul>")
-    return "".join(parts)
+    return fragment("feed_notes.html", intro=script.get("intro"), points=script["points"],
+                    sources=source_links(post))
 
 
 def episode_info(ep: Path, cfg: dict) -> dict:
@@ -166,6 +162,7 @@ def album_note(ep: Path, show: str) -> str | None:
     the show after the build: the feed and show notes follow, the MP3 cannot without
     a rebuild, which the verdict's binding would otherwise call stale)."""
     from mutagen import MutagenError
+
     from ..audio.tags import clean, read_tags
     try:
         tagged = read_tags(ep / AUDIO)["show"]
@@ -202,7 +199,7 @@ def _sub(parent, tag, value=None, **attrs):
 def feed_xml(cfg: dict, items: list[dict], artwork: str | None = None) -> bytes:
     """artwork: the cover's URL (pipeline.publish.artwork.show_artwork); None: podcast.yaml's
     artwork when it is a URL, else no cover."""
-    if artwork is None and (cfg["artwork"] or "").startswith(("http://", "https://")):
+    if artwork is None and is_http_url(cfg["artwork"]):
         artwork = cfg["artwork"]
     ET.register_namespace("itunes", ITUNES)
     ET.register_namespace("podcast", PODCAST)
@@ -313,19 +310,18 @@ def _listed(ep: Path, cfg: dict, build_assets: bool) -> dict | None:
     try:
         info = episode_info(ep, cfg)
     except CorruptFile as e:      # one broken folder never takes the whole feed down
-        print(f"feed: leaving out {ep.name}: {e.cause}; fix: {e.fix}", file=sys.stderr)
+        logging.getLogger(__name__).warning(f"feed: leaving out {ep.name}: {e.cause}; fix: {e.fix}")
         return None
     if info["binding"].stale:
-        print(f"feed: leaving out {ep.name}: {info['binding'].message}", file=sys.stderr)
+        logging.getLogger(__name__).warning(f"feed: leaving out {ep.name}: {info['binding'].message}")
         if build_assets:
             shownotes_html(ep, cfg)
         return None
     if cfg["require_verified"] and not info["verified"]:
-        print(f"feed: leaving out {ep.name}: not verified (require_verified in podcast.yaml)",
-              file=sys.stderr)
+        logging.getLogger(__name__).warning(f"feed: leaving out {ep.name}: not verified (require_verified in podcast.yaml)")
         return None
     if (note := album_note(ep, info["show"])) is not None:
-        print(note, file=sys.stderr)
+        logging.getLogger(__name__).warning(note)
     if build_assets:
         publish_episode(ep, cfg)
         info["image"] = episode_image(ep, cfg, info["cover"])

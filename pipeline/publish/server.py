@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import email.utils
 import io
+import logging
 import os
 import posixpath
 import re
@@ -14,13 +15,14 @@ from functools import partial
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import ClassVar
 
 from ..episode import NOTES
 from ..errors import InputError, SystemFault
-
-
 from .chapters import CHAPTERS
-from .shownotes import SHOWNOTES_HTML, e
+from .pages import render
+from .shownotes import SHOWNOTES_HTML
+
 
 class _Slice:
     """A file object limited to `length` bytes from its current position."""
@@ -44,6 +46,7 @@ RANGE_RE = re.compile(r"bytes=(\d*)-(\d*)")
 # Podcasting 2.0: chapters have their own media type, and web players fetch
 # chapters and transcripts from other origins (CORS).
 CHAPTERS_TYPE = "application/json+chapters"
+LISTING_HTML = "listing.html"      # a folder's listing (templates/)
 CORS_FILES = {CHAPTERS, "captions.vtt", "captions.srt", "transcript.podcast.json"}
 
 
@@ -59,15 +62,19 @@ def etag_matches(header: str | None, etag: str) -> bool:
     return "*" in tags or etag in tags or f"W/{etag}" in tags
 
 
+class EpisodeServer(ThreadingHTTPServer):
+    stale: dict[str, str]            # episode folder -> why its show notes are withheld
+
+
 class EpisodeHandler(SimpleHTTPRequestHandler):
     """Static files of one folder: GET/HEAD only, Range requests (with If-Range),
     ETag and If-None-Match, nothing outside the folder (no '..', no symlink
     escapes) and no dot-files (.tmp, .verified), neither served nor listed."""
 
     server_version = "podcast-pipeline"
-    stale: dict[str, str] = {}      # episode folder -> why its verdict no longer holds
+    stale: ClassVar[dict[str, str]] = {}      # episode folder -> why its verdict no longer holds
     PAGES = (SHOWNOTES_HTML, NOTES)
-    extensions_map = {**SimpleHTTPRequestHandler.extensions_map,
+    extensions_map = {  # noqa: RUF012  (the base class's own attribute, extended)**SimpleHTTPRequestHandler.extensions_map,
                       ".mp3": "audio/mpeg", ".vtt": "text/vtt", ".srt": "application/x-subrip",
                       ".json": "application/json", ".xml": "application/xml",
                       ".html": "text/html; charset=utf-8", ".md": "text/markdown; charset=utf-8"}
@@ -96,10 +103,8 @@ class EpisodeHandler(SimpleHTTPRequestHandler):
         names = sorted(n for n in os.listdir(path)
                        if not n.startswith(".") and self._inside_root(os.path.join(path, n)))
         names = [n + "/" if os.path.isdir(os.path.join(path, n)) else n for n in names]
-        title = e(urllib.parse.unquote(urllib.parse.urlsplit(self.path).path))
-        items = "".join(f'<li><a href="{e(urllib.parse.quote(n))}">{e(n)}</a></li>' for n in names)
-        body = (f'<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>{title}</title></head>'
-                f"<body><h1>{title}</h1><ul>{items}</ul></body></html>\n").encode("utf-8")
+        title = urllib.parse.unquote(urllib.parse.urlsplit(self.path).path)
+        body = render(LISTING_HTML, title=title, names=names).encode("utf-8")
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
@@ -122,7 +127,7 @@ class EpisodeHandler(SimpleHTTPRequestHandler):
         if os.path.isdir(path):
             return super().send_head()          # the slash redirect, index.html or a listing
         try:
-            f = open(path, "rb")
+            f = open(path, "rb")    # noqa: SIM115  (handed to the server, which closes it)
         except OSError:
             self.send_error(HTTPStatus.NOT_FOUND, "File not found")
             return None
@@ -221,7 +226,7 @@ def stale_episodes(directory: Path) -> dict[str, str]:
     return out
 
 
-def make_server(directory: str | os.PathLike, port: int = 8000, quiet: bool = False) -> ThreadingHTTPServer:
+def make_server(directory: str | os.PathLike, port: int = 8000, quiet: bool = False) -> EpisodeServer:
     """A server for `directory` on 127.0.0.1:port (0: any free port); call serve_forever()."""
     directory = Path(directory).resolve()
     if not directory.is_dir():
@@ -229,7 +234,7 @@ def make_server(directory: str | os.PathLike, port: int = 8000, quiet: bool = Fa
     stale = stale_episodes(directory)
     handler = type("Handler", (EpisodeHandler,), {"quiet": quiet, "stale": stale})
     try:
-        server = ThreadingHTTPServer(("127.0.0.1", port), partial(handler, directory=str(directory)))
+        server = EpisodeServer(("127.0.0.1", port), partial(handler, directory=str(directory)))
     except OSError as err:
         raise SystemFault(f"cannot listen on 127.0.0.1:{port}: {err.strerror}",
                           "pick another port (make serve PORT=8001)") from None
@@ -253,9 +258,8 @@ def serve(directory: str | os.PathLike = "episodes", port: int = 8000, on_ready=
     server = make_server(directory, port)
     port = server.server_address[1]
     for slug, why in server.stale.items():
-        print(f"serve: {slug}: its show notes are withheld (HTTP 409): {why}", file=sys.stderr)
-    print(f"serving {Path(directory).resolve()} on http://127.0.0.1:{port}/ (Ctrl-C stops)",
-          file=sys.stderr)
+        logging.getLogger(__name__).warning(f"serve: {slug}: its show notes are withheld (HTTP 409): {why}")
+    logging.getLogger(__name__).info(f"serving {Path(directory).resolve()} on http://127.0.0.1:{port}/ (Ctrl-C stops)")
     for url in site_urls(Path(directory), port):
         print(f"  {url}")
     sys.stdout.flush()
@@ -264,6 +268,6 @@ def serve(directory: str | os.PathLike = "episodes", port: int = 8000, on_ready=
     try:
         server.serve_forever()
     except KeyboardInterrupt:
-        print("stopped", file=sys.stderr)
+        logging.getLogger(__name__).info("stopped")
     finally:
         server.server_close()

@@ -16,14 +16,15 @@ from __future__ import annotations
 
 import functools
 
+from ..audio.wav import wav_ok
 from ..errors import EngineError
 from ..registry import Registry
-from .base import TtsEngine, wav_duration, wav_ok, write_wav
+from .base import TtsEngine
 
 __all__ = [
     "TtsEngine", "REGISTRY", "DEFAULT_ENGINE", "OFFLINE_PREFERENCE", "OFFLINE_CHAINS",
     "offline_preference", "describe",
-    "get_engine", "fallback_chain", "wav_ok", "wav_duration", "write_wav",
+    "get_engine", "fallback_chain", "wav_ok",
 ]
 
 DEFAULT_ENGINE = "gtts"

@@ -1,14 +1,12 @@
-"""The engine interface and the WAV helpers every engine shares."""
+"""The engine interface and the request checks engines share. Engines write
+their WAVs with pipeline.audio.wav.write_wav."""
 
 from __future__ import annotations
 
-import os
-import wave
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 from ..errors import EngineError
-from ..fsio import atomic_path
 
 
 @runtime_checkable
@@ -32,42 +30,10 @@ class TtsEngine(Protocol):
         """
 
 
-def write_wav(out_wav: str | os.PathLike, pcm16: bytes, sample_rate: int, channels: int = 1) -> Path:
-    """Write 16-bit little-endian PCM as a WAV file, atomically."""
-    if not pcm16:
-        raise EngineError(f"engine produced no audio for {Path(out_wav).name}")
-    with atomic_path(out_wav) as tmp:
-        with wave.open(str(tmp), "wb") as w:
-            w.setnchannels(channels)
-            w.setsampwidth(2)
-            w.setframerate(sample_rate)
-            w.writeframes(pcm16)
-        with open(tmp, "rb+") as f:
-            os.fsync(f.fileno())
-    return Path(out_wav)
-
-
-def wav_duration(path: str | os.PathLike) -> float:
-    with wave.open(str(path), "rb") as w:
-        return w.getnframes() / float(w.getframerate())
-
-
-def wav_ok(path: str | os.PathLike, min_duration_s: float = 0.05) -> bool:
-    """True if `path` is a complete, readable PCM WAV with some audio in it.
-
-    Detects missing files, garbage, and truncation (the header announces more
-    frames than the file holds).
-    """
-    try:
-        with wave.open(str(path), "rb") as w:
-            n = w.getnframes()
-            rate = w.getframerate()
-            frame_bytes = w.getsampwidth() * w.getnchannels()
-            if n <= 0 or rate <= 0 or frame_bytes <= 0:
-                return False
-            data = w.readframes(n)
-            if len(data) != n * frame_bytes:
-                return False
-            return n / rate >= min_duration_s
-    except (OSError, EOFError, wave.Error, ValueError):
-        return False
+def check_request(text: str, rate: float | None = None) -> None:
+    """What an engine refuses before any work: empty text, and (engines that do not
+    clamp it) a speaking rate that is not > 0."""
+    if not text.strip():
+        raise EngineError("nothing to speak: empty text")
+    if rate is not None and rate <= 0:
+        raise EngineError(f"rate must be > 0, got {rate}")

@@ -12,8 +12,9 @@ import os
 import threading
 from pathlib import Path
 
+from ..audio.wav import write_wav
 from ..errors import EngineError, EngineUnavailable
-from .base import write_wav
+from .base import check_request
 
 # espeak-ng/speak_lib.h
 _AUDIO_OUTPUT_SYNCHRONOUS = 2
@@ -115,8 +116,7 @@ class EspeakEngine:
         return f"espeak-ng {version} voice={self._voice(lang)}"
 
     def synthesize(self, text: str, lang: str, out_wav: Path, rate: float = 1.0) -> None:
-        if not text.strip():
-            raise EngineError("nothing to speak: empty text")
+        check_request(text)   # the rate is clamped to espeak's words per minute below
         voice = self._voice(lang)
         data = text.encode("utf-8") + b"\0"
         with _lock:

@@ -14,17 +14,20 @@ Settings (constructor arguments, else environment, else default):
 from __future__ import annotations
 
 import contextlib
+import io
 import os
-import subprocess
 import threading
 import time
 from pathlib import Path
 
 from ..errors import EngineError, EngineUnavailable
-from ..fsio import atomic_path
+from .base import check_request
 from .text import protect_numbers
 
 _url_lock = threading.RLock()
+# decoding a segment's MP3 takes well under a second; a stuck ffmpeg must not hang the build
+DECODE_TIMEOUT_S = 120
+NOT_MP3_FIX = "check PIPELINE_GTTS_URL, or use --engine piper/espeak"
 
 
 def _env_float(name: str, default: float) -> float:
@@ -95,21 +98,31 @@ def _atempo_chain(rate: float) -> str:
 
 
 def mp3_to_wav(mp3: bytes, out_wav: Path, rate: float = 1.0) -> None:
-    """Decode MP3 bytes to a 16-bit mono WAV (atomically) with ffmpeg; `rate` via atempo."""
-    from ..audio.ffmpeg import ffmpeg_exe
+    """Decode MP3 bytes to a 16-bit mono WAV (atomically) at the MP3's own sample
+    rate, through the one ffmpeg runner and the one WAV writer; `rate` via atempo."""
+    from ..audio.ffmpeg import run_ffmpeg
+    from ..audio.wav import write_wav
 
-    with atomic_path(out_wav) as tmp:
-        cmd = [ffmpeg_exe(), "-nostdin", "-hide_banner", "-v", "error", "-f", "mp3", "-i", "pipe:0"]
-        if abs(rate - 1.0) > 1e-9:
-            cmd += ["-filter:a", _atempo_chain(rate)]
-        cmd += [
-            "-ac", "1", "-c:a", "pcm_s16le", "-map_metadata", "-1",
-            "-fflags", "+bitexact", "-flags:a", "+bitexact", "-f", "wav", "-y", str(tmp),
-        ]
-        proc = subprocess.run(cmd, input=mp3, capture_output=True, timeout=120)
-        if proc.returncode != 0:
-            err = proc.stderr.decode("utf-8", "replace").strip()[-500:]
-            raise EngineError(f"ffmpeg could not decode gTTS audio: {err}")
+    sample_rate = mp3_sample_rate(mp3)
+    tempo = ["-filter:a", _atempo_chain(rate)] if abs(rate - 1.0) > 1e-9 else []
+    pcm = run_ffmpeg(["-f", "mp3", "-i", "pipe:0", *tempo, "-ac", "1", "-ar", str(sample_rate),
+                      "-f", "s16le", "-c:a", "pcm_s16le", "pipe:1"],
+                     "ffmpeg could not decode gTTS audio", data=mp3, timeout_s=DECODE_TIMEOUT_S)
+    write_wav(out_wav, pcm, sample_rate)
+
+
+def mp3_sample_rate(mp3: bytes) -> int:
+    """The sample rate of the first MPEG audio frame (gTTS sends 24 kHz mono)."""
+    from mutagen import MutagenError
+    from mutagen.mp3 import MP3
+
+    try:
+        info = MP3(io.BytesIO(mp3)).info
+    except (MutagenError, ValueError) as e:
+        raise EngineError(f"gTTS answered with audio that is not MP3: {e}", NOT_MP3_FIX) from None
+    if info is None or not info.sample_rate:
+        raise EngineError("gTTS answered with audio that is not MP3: no MPEG audio frame", NOT_MP3_FIX)
+    return int(info.sample_rate)
 
 
 class GttsEngine:
@@ -188,9 +201,6 @@ class GttsEngine:
         raise AssertionError("unreachable")
 
     def synthesize(self, text: str, lang: str, out_wav: Path, rate: float = 1.0) -> None:
-        if not text.strip():
-            raise EngineError("nothing to speak: empty text")
-        if rate <= 0:
-            raise EngineError(f"rate must be > 0, got {rate}")
+        check_request(text, rate)
         mp3 = self.fetch_mp3(protect_numbers(text, lang), lang)
         mp3_to_wav(mp3, Path(out_wav), rate)

@@ -16,8 +16,8 @@ import os
 import threading
 from pathlib import Path
 
+from ..audio.wav import pcm16, write_wav
 from ..errors import EngineError, EngineUnavailable, SetupError
-from .base import write_wav
 
 VOICES = {"fr": "ff_siwis", "en": "af_heart"}
 # espeak-ng language of a Kokoro voice, by the voice's first letter.
@@ -107,10 +107,4 @@ class KokoroEngine:
                 audio, sample_rate = kokoro.create(text, voice=voice, speed=speed, lang=ESPEAK_LANG[voice[0]])
             except ValueError as e:
                 raise EngineError(f"kokoro could not speak {text[:60]!r}: {e}") from e
-        write_wav(out_wav, _pcm16(audio), sample_rate)
-
-
-def _pcm16(audio) -> bytes:
-    import numpy as np
-
-    return (np.clip(np.asarray(audio, dtype=np.float32), -1.0, 1.0) * 32767.0).astype("<i2").tobytes()
+        write_wav(out_wav, pcm16(audio), sample_rate)

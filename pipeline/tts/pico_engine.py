@@ -10,8 +10,8 @@ import os
 import threading
 from pathlib import Path
 
+from ..audio.wav import write_wav
 from ..errors import EngineError, EngineUnavailable
-from .base import write_wav
 
 SAMPLE_RATE = 16000
 VOICES = {"fr": "fr-FR", "en": "en-US", "de": "de-DE", "es": "es-ES", "it": "it-IT"}

@@ -19,10 +19,11 @@ import threading
 from pathlib import Path
 
 from .. import paths
+from ..audio.wav import write_wav
 from ..errors import EngineError, EngineUnavailable
 from ..fsio import atomic_path, json_digest
 from ..threads import build_threads
-from .base import write_wav
+from .base import check_request
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +76,7 @@ class PiperEngine:
             raise EngineUnavailable(f"piper voice file not found: {path}")
         if path not in self._loaded:
             try:
-                from piper import PiperVoice
+                from piper import PiperVoice  # noqa: F401 (only the import: fails when piper-tts is missing)
             except ImportError as e:
                 raise EngineUnavailable(f"piper-tts not installed: {e}", "pip install piper-tts==1.8.0") from e
             try:
@@ -85,10 +86,7 @@ class PiperEngine:
         return self._loaded[path]
 
     def synthesize(self, text: str, lang: str, out_wav: Path, rate: float = 1.0) -> None:
-        if not text.strip():
-            raise EngineError("nothing to speak: empty text")
-        if rate <= 0:
-            raise EngineError(f"rate must be > 0, got {rate}")
+        check_request(text, rate)
         from piper import SynthesisConfig
 
         with self._lock:

@@ -1,0 +1,120 @@
+"""What the show notes say, whatever their format: the labels (en, fr) and the
+pieces read from an episode's files. shownotes.md (pipeline.package), the
+listeners' shownotes.html (shownotes) and the feed's content:encoded (feed)
+each render these; none computes them again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .. import fsio
+from ..condense import load_script, segments
+from ..episode import REPORT, SCRIPT, TIMELINE, Episode
+from ..errors import InputError
+from ..urls import http_url
+
+LABELS = {
+    "en": {"points": "Key points", "sources": "Sources", "verification": "Number check",
+           "lint": "Numbers in the post that look wrong", "number": "Number", "heard": "Heard",
+           "status": "Status", "time": "Time", "none": "(nothing)", "tables": "Tables from the post",
+           "summary": "{ok} of {total} numbers heard as written (survival {pct}%); "
+                      "speech by {tts}, checked by {asr}.",
+           "summary_h": "Summary",
+           "verified": "Verified: every number was heard as written.",
+           "not_verified": "Not verified: some numbers were lost or changed (see the number check).",
+           "stale": "Not verified (stale): {cause}; the number check below judged other files.",
+           "rebuild": "Rebuild:", "files": "Files", "feed": "Podcast feed", "by": "by",
+           "player": "Your browser cannot play this audio; download the MP3."},
+    "fr": {"points": "Points clés", "sources": "Sources", "verification": "Vérification des nombres",
+           "lint": "Nombres de l'article qui semblent faux", "number": "Nombre", "heard": "Entendu",
+           "status": "Statut", "time": "Temps", "none": "(rien)", "tables": "Tableaux de l'article",
+           "summary": "{ok} nombres sur {total} entendus tels qu'écrits (survie {pct} %) ; "
+                      "voix : {tts}, vérification : {asr}.",
+           "summary_h": "Résumé",
+           "verified": "Vérifié : chaque nombre a été entendu tel qu'écrit.",
+           "not_verified": "Non vérifié : des nombres ont été perdus ou changés (voir la vérification).",
+           "stale": "Non vérifié (périmé) : {cause} ; la vérification ci-dessous jugeait d'autres "
+                    "fichiers.",
+           "rebuild": "Reconstruire :", "files": "Fichiers", "feed": "Flux du podcast", "by": "par",
+           "player": "Votre navigateur ne peut pas lire cet audio ; téléchargez le MP3."},
+}
+
+
+@dataclass(frozen=True)
+class EpisodeFiles:
+    """The files the show notes are made from (post.json may be missing: {})."""
+    script: dict
+    timeline: dict
+    report: dict
+    post: dict
+
+    @property
+    def lang(self) -> str:
+        lang = self.script.get("language")
+        return lang if isinstance(lang, str) and lang in LABELS else "en"
+
+    @property
+    def labels(self) -> dict:
+        return LABELS[self.lang]
+
+
+def need(ep_dir: Path, *names: str) -> None:
+    """An InputError naming the first of the episode's files `names` not built yet."""
+    for name in names:
+        if not (Path(ep_dir) / name).exists():
+            raise InputError(f"{Path(ep_dir) / name} does not exist yet",
+                             "build the episode first (make episode SRC=...)")
+
+
+def read_episode(ep_dir: Path) -> EpisodeFiles:
+    need(ep_dir, SCRIPT, TIMELINE, REPORT)
+    ep = Episode(ep_dir)
+    post = fsio.read_json(ep.post) if ep.post.exists() else {}
+    return EpisodeFiles(load_script(ep.script), fsio.read_json(ep.timeline),
+                        fsio.read_json(ep.report), post or {})
+
+
+def summary_line(report: dict, labels: dict) -> str:
+    """"9 of 10 numbers heard as written (survival 90%); speech by …, checked by …"."""
+    counts = report.get("counts") or {}
+    return labels["summary"].format(
+        ok=counts.get("ok", 0) + counts.get("unit-missing", 0), total=len(report.get("numbers") or []),
+        pct=round(100 * float(report.get("survival") or 0)),
+        tts=report.get("tts_engine"), asr=report.get("asr_engine"))
+
+
+def verdict(report: dict, binding, labels: dict, cause=str) -> tuple[str, str]:
+    """("ok" | "no" | "stale", the sentence): stale first, since it voids the number check.
+    `cause` prepares the binding's cause for the format (Markdown escapes it)."""
+    if binding is not None and binding.stale:
+        return "stale", labels["stale"].format(cause=cause(binding.cause))
+    if report.get("verified"):
+        return "ok", labels["verified"]
+    return "no", labels["not_verified"]
+
+
+def key_points(script: dict, timeline: dict) -> list[dict]:
+    """The key points with the time each starts in the episode (0 when not timed)."""
+    timed = {s["id"]: s for s in timeline.get("segments") or []}
+    return [{**seg, "start": float(timed.get(seg["id"], {}).get("start", 0.0))}
+            for seg in segments(script) if seg["id"].startswith("point-")]
+
+
+def lint_findings(report: dict, post: dict | None) -> list[dict]:
+    """Numbers of the post that look wrong: verify.json's list, else post.json's."""
+    lint = report.get("lint") if report.get("lint") is not None else (post or {}).get("lint")
+    return list(lint or [])
+
+
+def source_links(post: dict | None) -> list[tuple[str | None, str]]:
+    """(http(s) URL or None, label) per source: a URL that is no safe link is shown as text."""
+    return [(http_url(s.get("url")), s.get("title") or s.get("url") or "")
+            for s in (post or {}).get("sources") or []]
+
+
+def post_tables(post: dict | None) -> list[list[list[str]]]:
+    """The post's tables (never spoken: the show notes are where they are read)."""
+    return [b["rows"] for b in (post or {}).get("blocks") or []
+            if b.get("type") == "table" and b.get("rows")]
