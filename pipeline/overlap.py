@@ -21,8 +21,8 @@ import threading
 import time
 from pathlib import Path
 
-from . import synthesize as synth_stage
 from . import progress, threads
+from . import synthesize as synth_stage
 from . import transcribe as asr_stage
 from .episode import AUDIO, SCRIPT, TIMELINE, TRANSCRIPT
 
@@ -57,7 +57,7 @@ class PieceTranscriber:
                     _, cached = asr_stage.hear_piece(piece.mp3, piece.samples, self.listener)
                     if not cached:
                         self.heard.add(hashlib.sha256(piece.mp3).hexdigest())
-                except BaseException as e:   # handed to the synthesizing thread
+                except BaseException as e:  # noqa: BLE001  (handed to the synthesizing thread)
                     self._error = e
                 self.busy_s += time.perf_counter() - t0
 

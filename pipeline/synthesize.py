@@ -19,15 +19,20 @@ import json
 import logging
 import re
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from . import condense, paths, progress
 from .errors import EngineError, EngineUnavailable, InputError, UnsupportedLanguage
 from .fsio import json_digest, read_json, sha256_file, write_json
 from .settings import EpisodeSettings
 from .tts import TtsEngine, fallback_chain, get_engine, offline_preference, wav_ok
-from .tts.text import protect_numbers, reword_numbers, separate_close_numbers, spell_numbers
+from .tts.text import (
+    protect_numbers,
+    reword_numbers,
+    separate_close_numbers,
+    spell_numbers,
+)
 
 # Which numbers to spell out (pipeline.numbers.spell_out) before an engine
 # sees them: engine -> language ("*" = any other) -> kinds, see tts/text.py.
@@ -131,7 +136,7 @@ def script_segments(script: dict) -> list[dict]:
 file_sha256 = sha256_file
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _piper_with(voices: tuple) -> TtsEngine:
     from .tts.piper_engine import PiperEngine
 
@@ -259,7 +264,7 @@ def synthesize(
     return timeline
 
 
-def _speak_all(segs: list[dict], voices: "_Voices", overrides: dict, rate: float, maker,
+def _speak_all(segs: list[dict], voices: _Voices, overrides: dict, rate: float, maker,
                bar: progress.Stage) -> tuple[list[dict], list[Path]]:
     """Every segment spoken, in order; each handed to the PieceMaker as soon as it is
     (its piece can then be transcribed while the next one is spoken)."""

@@ -52,12 +52,18 @@ audio_key) disables reuse and the whole episode is transcribed.
 
 from __future__ import annotations
 
-import json
 import logging
 from pathlib import Path
 
 from . import paths, progress
-from .asr import DECODE_SETTINGS, DEFAULT_ENGINE, DEFAULT_MODEL, REGISTRY, check_audio, get_engine
+from .asr import (
+    DECODE_SETTINGS,
+    DEFAULT_ENGINE,
+    DEFAULT_MODEL,
+    REGISTRY,
+    check_audio,
+    get_engine,
+)
 from .fsio import json_digest, read_json, sha256_file, write_json
 
 log = logging.getLogger(__name__)

@@ -11,9 +11,9 @@ import numpy as np
 from ..errors import EngineError
 from ..fsio import atomic_path, write_bytes
 from . import dynamics, master, pieces
+from .ffmpeg import SAMPLE_RATE, decode, ffmpeg_exe, resampled_length, to_rate
 from .limiter import BLOCK, ENVELOPE_PAD, segment_peaks
 from .loudness import K_TAIL_S, segment_kweighted
-from .ffmpeg import SAMPLE_RATE, decode, ffmpeg_exe, resampled_length, to_rate
 from .wav import read_wav, wav_frames
 
 

@@ -35,7 +35,7 @@ import numpy as np
 
 from ..fsio import json_digest, read_json, write_bytes, write_json
 from .ffmpeg import SAMPLE_RATE, run_ffmpeg
-from .limiter import peak_envelope, limiter_gain
+from .limiter import limiter_gain, peak_envelope
 from .loudness import db
 
 FORMAT = 1                     # bump when a piece's bytes would change: cached pieces are then ignored
