@@ -82,7 +82,7 @@ endif
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help setup demo episode verify diff feed serve all blog bench test clean distclean
+.PHONY: help setup demo episode verify diff feed serve all blog bench lint test clean distclean
 
 help: ## list the targets
 	@echo "Podcast pipeline - make targets:"
@@ -209,7 +209,11 @@ $(RAY_STAMP): requirements-ray.lock | $(STAMP)
 	  echo "  fix: check that PyPI is reachable, then run make test again"; exit 2; }
 	@touch $@
 
-test: setup $(RAY_STAMP) ## install (with the Ray extra), provision, run the test suite
+lint: | $(STAMP) ## ruff on the tree, mypy on pipeline/ (settings in pyproject.toml; make test runs it)
+	$(PY) -m ruff check .
+	$(PY) -m mypy
+
+test: setup $(RAY_STAMP) lint ## install (with the Ray extra), provision, lint, run the test suite
 	$(PY) -m pytest -q
 
 clean: ## remove built episodes (keeps sources, caches and models)

@@ -24,10 +24,10 @@ from pathlib import Path
 from typing import Callable
 
 from . import fsio
+from .episode import AUDIO, NOTES, POST, REPORT, SCRIPT, TIMELINE, TRANSCRIPT
 from .errors import InputError, PipelineError
-from .registry import Registry
-from .episode import POST
 from .fetch import is_url
+from .registry import Registry
 from .settings import publish_source, settings_path
 
 MANIFEST = "batch.json"
@@ -35,8 +35,7 @@ MANIFEST_FORMAT = 1
 EXIT_OK, EXIT_UNVERIFIED, EXIT_FAILED = 0, 1, 2
 JOB_MEMORY_BYTES = 1 << 30     # a worker with Whisper base and a piper voice peaks near 0.5 GB
 # Files an episode folder must hold to count as built (the feed needs them too).
-BUILT_FILES = ("post.json", "script.yaml", "episode.mp3", "timeline.json", "transcript.json",
-               "verify.json", "shownotes.md")
+BUILT_FILES = (POST, SCRIPT, AUDIO, TIMELINE, TRANSCRIPT, REPORT, NOTES)
 
 
 @dataclass
@@ -102,9 +101,9 @@ def is_current(ep: Path, manifest: dict) -> bool:
             return False
         if not all((ep / name).is_file() for name in BUILT_FILES):
             return False
-        if not fsio.read_json(ep / "verify.json").get("verified"):
+        if not fsio.read_json(ep / REPORT).get("verified"):
             return False
-        if fsio.read_json(ep / "timeline.json").get("audio_sha256") != fsio.sha256_file(ep / "episode.mp3"):
+        if fsio.read_json(ep / TIMELINE).get("audio_sha256") != fsio.sha256_file(ep / AUDIO):
             return False
         return binding_status(ep).fresh
     except (OSError, ValueError, AttributeError, PipelineError):
@@ -135,7 +134,7 @@ def run_job(job: Job) -> Result:
 
 def survival_of(ep: Path) -> float | None:
     try:
-        return fsio.read_json(ep / "verify.json").get("survival")
+        return fsio.read_json(ep / REPORT).get("survival")
     except (OSError, ValueError):
         return None
 

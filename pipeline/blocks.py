@@ -7,6 +7,7 @@ Only prose kinds are ever spoken; tables, code and figures go to post.json
 import re
 from dataclasses import dataclass, field
 
+from .contracts import PostBlock
 from .fetch import is_url  # noqa: F401  (re-exported for the readers)
 
 SPOKEN_KINDS = ("paragraph", "list", "quote")
@@ -36,8 +37,9 @@ class Block:
             return list(self.items)
         return [self.text] if self.kind in ("paragraph", "quote") else []
 
-    def to_dict(self) -> dict:
-        out: dict = {"type": self.kind}
+    def to_dict(self) -> PostBlock:
+        """The block as post.json holds it."""
+        out: PostBlock = {"type": self.kind}
         if self.kind == "heading":
             out["level"] = self.level
         if self.kind == "list":
@@ -46,6 +48,7 @@ class Block:
             out["rows"] = self.rows
         else:
             out["text"] = self.text
+        out["section"] = self.section
         return out
 
 

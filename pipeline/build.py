@@ -13,6 +13,7 @@ from . import ingest as ingest_stage
 from . import package as package_stage
 from . import verify as verify_stage
 from .config import find_config, show_config
+from .contracts import Report, Timeline
 from .episode import POST, SCRIPT
 from .fetch import is_url
 from .settings import EpisodeSettings, load_settings
@@ -32,7 +33,7 @@ def step(name: str, detail: str = "") -> str:
     return f"{head} {detail}" if detail else head
 
 
-def synthesize(out: Path, tts: str, settings: EpisodeSettings, config: Path | None = None) -> dict:
+def synthesize(out: Path, tts: str, settings: EpisodeSettings, config: Path | None = None) -> Timeline:
     from . import synthesize as synth_stage
     from .heal import load_overrides
 
@@ -65,13 +66,13 @@ def synthesize_and_transcribe(out: Path, tts: str, asr: str, settings: EpisodeSe
     return seconds
 
 
-def verify(out: Path) -> dict:
+def verify(out: Path) -> Report:
     return verify_stage.verify_episode(out)
 
 
 def verify_and_heal(out: Path, tts: str, asr: str, settings: EpisodeSettings,
                     rounds: int = DEFAULT_HEAL_ROUNDS, asr_model: str = DEFAULT_ASR_MODEL,
-                    config: Path | None = None) -> dict:
+                    config: Path | None = None) -> Report:
     """Verify; while numbers are lost, re-speak only their segments (pipeline.heal)."""
     from . import heal
 
@@ -79,7 +80,7 @@ def verify_and_heal(out: Path, tts: str, asr: str, settings: EpisodeSettings,
     if report["verified"] or rounds <= 0:
         return report
 
-    def rebuild(overrides: dict) -> dict:
+    def rebuild(overrides: dict) -> Report:
         synthesize_and_transcribe(out, tts, asr, settings, config, asr_model)
         return verify(out)
 
@@ -109,7 +110,7 @@ def check_engines(tts: str, asr: str, asr_model: str | None = None) -> None:
 def build(source, out_dir: Path, tts: str | None = None, asr: str = DEFAULT_ASR,
           lang: str | None = None, condenser: str = "extractive",
           heal_rounds: int = DEFAULT_HEAL_ROUNDS, asr_model: str = DEFAULT_ASR_MODEL,
-          config: Path | None = None) -> dict:
+          config: Path | None = None) -> Report:
     """Build an episode from a post file or an http(s) URL (settings only apply to files).
 
     config: podcast.yaml (None: pipeline.config.find_config), found once for every stage."""

@@ -16,6 +16,8 @@ import sys
 from pathlib import Path
 
 from . import progress
+from .contracts import Report
+from .episode import POST
 from .errors import InputError, PipelineError, os_error
 
 EXIT_OK, EXIT_UNVERIFIED, EXIT_USAGE, EXIT_SYSTEM, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
@@ -69,7 +71,7 @@ def out_file(value: str) -> Path:
     path = Path(value)
     if path.is_dir():
         raise argparse.ArgumentTypeError(f"{value} is a folder; --out names the file to write "
-                                         f"(e.g. {path / 'post.json'})")
+                                         f"(e.g. {path / POST})")
     real = os.path.realpath(path.parent)
     if in_system_tree(real) or real == "/":
         raise argparse.ArgumentTypeError(refusal(real))
@@ -314,7 +316,7 @@ def add_machine(sub, common) -> None:
 COMMANDS = (add_init, add_build, add_batch, add_stages, add_results, add_show, add_machine)
 
 
-def exit_for(report: dict, allow_unverified: bool) -> int:
+def exit_for(report: Report, allow_unverified: bool) -> int:
     return EXIT_OK if report["verified"] or allow_unverified else EXIT_UNVERIFIED
 
 

@@ -7,11 +7,16 @@ number. Condensers sit behind a registry so others can join.
 """
 
 import re
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any, cast
 
 import yaml
 
-from . import fsio, numbers, text as textmod
+from . import fsio, numbers
+from . import text as textmod
+from .contracts import NumberRef, Point, Post, Script, Segment, Sentence
+from .episode import POST, SCRIPT_META
 from .errors import InputError, yaml_problem
 from .fsio import sha256_file
 from .registry import Registry
@@ -126,7 +131,7 @@ def _spec_penalty(sentence: str, lang: str) -> float:
     return 2.5 if names and TECHNICAL_RE.search(sentence) else 0.0
 
 
-def score_sentence(sentence: dict, position: int, post: dict) -> float:
+def score_sentence(sentence: Sentence, position: int, post: Post) -> float:
     s = sentence["text"]
     n = word_count(s)
     score = figure_weight(s, post["language"])
@@ -155,9 +160,9 @@ def score_sentence(sentence: dict, position: int, post: dict) -> float:
     return score
 
 
-def mark_lead(post: dict) -> dict:
+def mark_lead(post: Post) -> Post:
     """The first two sentences of the post's opening paragraph, flagged as its lead."""
-    sentences = [dict(s) for s in post["sentences"]]
+    sentences = [s.copy() for s in post["sentences"]]
     first_block = next((s.get("block") for s in sentences if not ASIDE_RE.search(s["text"])
                         and word_count(s["text"]) >= 6), None)
     lead = [s for s in sentences if s.get("block", 0) == first_block][:2]
@@ -236,15 +241,16 @@ def without_flagged_clauses(text: str, flags: list[str]) -> str:
     return ", ".join(kept).rstrip(" ,;") + "."
 
 
-def clean_flagged(post: dict) -> dict:
+def clean_flagged(post: Post) -> Post:
     flags = [f["text"] for f in post.get("lint") or []]
     if not flags:
         return post
-    sentences = [{**s, "text": without_flagged_clauses(s["text"], flags)} for s in post["sentences"]]
+    sentences: list[Sentence] = [{**s, "text": without_flagged_clauses(s["text"], flags)}
+                                 for s in post["sentences"]]
     return {**post, "sentences": sentences}
 
 
-def candidates(post: dict) -> list[dict]:
+def candidates(post: Post) -> list[Sentence]:
     """The sentences worth a full score: all of them, or on a huge post a cheap first cut.
 
     Scoring reads every figure with the number engine; past MAX_CANDIDATES
@@ -266,26 +272,26 @@ def candidates(post: dict) -> list[dict]:
     return [s for s in sents if s["id"] in keep]
 
 
-def rank_sentences(post: dict) -> list[tuple[float, dict]]:
+def rank_sentences(post: Post) -> list[tuple[float, Sentence]]:
     """Sentences, best first, taking sections in turns so every section gets a say."""
-    by_section: dict[int, list[tuple[float, dict]]] = {}
+    by_section: dict[int, list[tuple[float, Sentence]]] = {}
     for sent in candidates(post):
         bucket = by_section.setdefault(sent["section"], [])
         bucket.append((score_sentence(sent, len(bucket), post), sent))
     ranked = [sorted(b, key=lambda x: (-x[0], sentence_index(x[1]))) for _, b in sorted(by_section.items())]
-    order: list[tuple[float, dict]] = []
+    order: list[tuple[float, Sentence]] = []
     for depth in range(max(len(b) for b in ranked)):
         tier = [b[depth] for b in ranked if depth < len(b)]
         order.extend(sorted(tier, key=lambda x: (-x[0], sentence_index(x[1]))))
     return order
 
 
-def pick_sentences(post: dict, budget: int) -> list[dict]:
+def pick_sentences(post: Post, budget: int) -> list[Sentence]:
     """The sentences a host would read, filling the word budget, each with its subject."""
     total = sum(word_count(s["text"]) for s in post["sentences"])
     # A post shorter than the budget keeps every sentence that is not an aside.
     min_score = -1.0 if total <= budget else 0.0
-    chosen: list[dict] = []
+    chosen: list[Sentence] = []
     used = 0
     for score, sent in rank_sentences(post):
         if score < min_score or sent in chosen:
@@ -301,7 +307,7 @@ def pick_sentences(post: dict, budget: int) -> list[dict]:
     return sorted(chosen, key=sentence_index)
 
 
-def with_subject(sent: dict, post: dict) -> list[dict]:
+def with_subject(sent: Sentence, post: Post) -> list[Sentence]:
     """The sentence, preceded by the one naming what it speaks of when it does not.
 
     "They made 41% of all rides" needs "Women still take fewer trips than men";
@@ -330,12 +336,12 @@ def names_something(text: str) -> bool:
     return any(t[:1].isupper() for t in tokens[1:])
 
 
-def group_points(chosen: list[dict], max_points: int = MAX_POINTS) -> list[list[dict]]:
+def group_points(chosen: list[Sentence], max_points: int = MAX_POINTS) -> list[list[Sentence]]:
     """Chosen sentences -> points: one per section, or per paragraph in a post without headings."""
     sections = {s["section"] for s in chosen}
     by_section = len(sections) >= MIN_POINTS
     key = (lambda s: s["section"]) if by_section else (lambda s: (s["section"], s.get("block")))
-    groups: list[list[dict]] = []
+    groups: list[list[Sentence]] = []
     for s in chosen:
         # A full point still takes a sentence that leans on its last one ("They made up 64%…").
         room = len(groups[-1]) < MAX_SENTENCES_PER_POINT if groups else False
@@ -358,11 +364,11 @@ def group_points(chosen: list[dict], max_points: int = MAX_POINTS) -> list[list[
     return groups
 
 
-def sentence_index(sent: dict) -> int:
+def sentence_index(sent: Sentence) -> int:
     return int(sent["id"][1:])
 
 
-def point_title(group: list[dict], post: dict) -> str:
+def point_title(group: list[Sentence], post: Post) -> str:
     sent = group[0]
     heading = post["sections"][sent["section"]]["heading"]
     if heading and len(post["sections"]) >= MIN_POINTS:
@@ -371,13 +377,13 @@ def point_title(group: list[dict], post: dict) -> str:
     return " ".join(words[:8]) + ("…" if len(words) > 8 else "")
 
 
-def extractive(post: dict, target_seconds: float = TARGET_SECONDS) -> dict:
+def extractive(post: Post, target_seconds: float = TARGET_SECONDS) -> dict[str, list[Point]]:
     lang = post["language"]
     post = mark_lead(clean_flagged(post))
     chosen = pick_sentences(post, word_budget(lang, target_seconds))
     if not chosen:
         raise InputError("the post has no sentence worth a key point", "pass a longer post")
-    points = []
+    points: list[Point] = []
     for group in group_points(chosen):
         points.append({
             "title": point_title(group, post),
@@ -391,7 +397,7 @@ CONDENSERS.register("extractive", lambda: extractive)
 CONDENSERS.register("llm", lambda: __import__(f"{__package__}.llm", fromlist=["llm"]).llm_condense)
 
 
-def intro_outro(post: dict) -> tuple[str, str]:
+def intro_outro(post: Post) -> tuple[str, str]:
     t = TEMPLATES[post["language"]]
     title = (post.get("title") or "").rstrip(" .")
     intro = (t["intro_by"] if post.get("author") else t["intro"]).format(
@@ -418,17 +424,17 @@ def spoken_date(raw: str | None, lang: str) -> str | None:
     return f"{month} {day}, {year}"
 
 
-def numbers_of(text: str, lang: str) -> list[dict]:
-    return [{k: m.to_dict()[k] for k in ("text", "value", "kind", "unit")}
+def numbers_of(text: str, lang: str) -> list[NumberRef]:
+    return [{"text": m.text, "value": m.value, "kind": m.kind, "unit": m.unit}
             for m in numbers.extract(text, lang)]
 
 
-def make_script(post: dict, condenser: str = "extractive",
-                target_seconds: float = TARGET_SECONDS) -> dict:
+def make_script(post: Post, condenser: str = "extractive",
+                target_seconds: float = TARGET_SECONDS) -> Script:
     body = CONDENSERS.get(condenser)(post, target_seconds)
     intro, outro = intro_outro(post)
     lang = post["language"]
-    everything: list = []
+    everything: list[numbers.Mention] = []
     for p in body["points"]:
         p["numbers"] = numbers_of(p["text"], lang)
         # Traced first against the sentences the point names (cheap on a huge
@@ -450,13 +456,13 @@ def make_script(post: dict, condenser: str = "extractive",
     }
 
 
-def source_text(post: dict, ids=None) -> str:
+def source_text(post: Post, ids: Iterable[str] | None = None) -> str:
     """The post's sentences (or those with the given ids) as one text, the way verify traces them."""
     wanted = set(ids) if ids is not None else None
     return " ".join(s["text"] for s in post["sentences"] if wanted is None or s["id"] in wanted)
 
 
-def source_mentions(post: dict, ids=None) -> list[numbers.Mention]:
+def source_mentions(post: Post, ids: Iterable[str] | None = None) -> list[numbers.Mention]:
     return numbers.extract(source_text(post, ids), post["language"])
 
 
@@ -473,7 +479,7 @@ def unsourced_numbers(text: str, found: list[numbers.Mention], lang: str) -> lis
     return list(dict.fromkeys(m.text for m in untraced(text, found, lang)))
 
 
-def is_approved(m: numbers.Mention, approved, lang: str) -> bool:
+def is_approved(m: numbers.Mention, approved: Any, lang: str) -> bool:
     """A person approved `m` by listing its text ("42 %") or its value (42) under `approved:`."""
     items = approved if isinstance(approved, list) else [] if approved is None else [approved]
     for item in items:
@@ -487,7 +493,7 @@ def is_approved(m: numbers.Mention, approved, lang: str) -> bool:
     return False
 
 
-def unapproved_numbers(script: dict, post: dict) -> list[dict]:
+def unapproved_numbers(script: Script, post: Post) -> list[dict[str, Any]]:
     """Numbers of the key points (as they read now) not in the post and not approved.
 
     Traced afresh on the current text, since a person may have edited it; the
@@ -510,7 +516,7 @@ def require_approved(script_path: Path, post_path: Path | None = None) -> None:
     `post_path` defaults to the post.json beside the script.
     """
     script_path = Path(script_path)
-    post_path = Path(post_path) if post_path else script_path.with_name("post.json")
+    post_path = Path(post_path) if post_path else script_path.with_name(POST)
     if not post_path.exists():
         raise InputError(f"{post_path} not found: the numbers of {script_path} cannot be checked "
                          f"against their post", "run the ingest stage first (or pass the post.json)")
@@ -523,7 +529,7 @@ def require_approved(script_path: Path, post_path: Path | None = None) -> None:
 
 
 def meta_path(script_path: Path) -> Path:
-    return Path(script_path).with_name(".script.meta.json")
+    return Path(script_path).with_name(SCRIPT_META)
 
 
 def check_not_edited(script_path: Path, post_path: Path) -> bool:
@@ -547,12 +553,12 @@ def check_not_edited(script_path: Path, post_path: Path) -> bool:
 
 
 def condense(post_path: Path, out_path: Path, condenser: str = "extractive",
-             target_seconds: float | None = None) -> dict:
+             target_seconds: float | None = None) -> Script:
     """post.json -> script.yaml. The budget comes from the post's settings unless given."""
     post_path, out_path = Path(post_path), Path(out_path)
     if not check_not_edited(out_path, post_path):
         return load_script(out_path)
-    post = fsio.read_json(post_path)
+    post: Post = fsio.read_json(post_path)
     if target_seconds is None:
         target_seconds = load_settings(source_of(post_path, post)).target_seconds
     script = make_script(post, condenser, target_seconds)
@@ -562,7 +568,7 @@ def condense(post_path: Path, out_path: Path, condenser: str = "extractive",
     return script
 
 
-def load_script(path: Path) -> dict:
+def load_script(path: Path) -> Script:
     """Read a (possibly hand-edited) script.yaml safely and check its shape."""
     try:
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
@@ -575,12 +581,12 @@ def load_script(path: Path) -> dict:
         if not isinstance(p, dict) or not str(p.get("text") or "").strip():
             raise InputError(f"{path}: key point {i} has no text", "give every point a 'text'")
     textmod.check_language(str(data.get("language")))
-    return data
+    return cast(Script, data)      # the keys every stage reads are checked above
 
 
-def segments(script: dict) -> list[dict]:
+def segments(script: Script) -> list[Segment]:
     """The spoken segments in order: intro, point-1..N, outro (empty ones skipped)."""
-    segs = [{"id": "intro", "title": "Intro", "text": script.get("intro") or ""}]
+    segs: list[Segment] = [{"id": "intro", "title": "Intro", "text": script.get("intro") or ""}]
     for i, p in enumerate(script["points"], 1):
         segs.append({"id": f"point-{i}", "title": p.get("title") or f"Point {i}", "text": p["text"]})
     segs.append({"id": "outro", "title": "Outro", "text": script.get("outro") or ""})

@@ -17,6 +17,7 @@ import os
 import re
 import uuid
 from pathlib import Path
+from typing import Any, NoReturn
 
 import yaml
 
@@ -116,7 +117,7 @@ require_verified: false
 _noted: set[str] = set()
 
 
-def _fail(path, cause):
+def _fail(path, cause) -> NoReturn:
     raise InputError(f"{path}: {cause}", f"edit {CONFIG_NAME} (every key is described in its comments)")
 
 
@@ -165,7 +166,7 @@ def load_config(path: str | os.PathLike) -> dict:
     unknown = sorted(set(map(str, data)) - set(DEFAULTS))
     if unknown:
         _fail(path, f"unknown key(s) {', '.join(unknown)}; valid keys: {', '.join(DEFAULTS)}")
-    cfg = dict(DEFAULTS)
+    cfg: dict[str, Any] = dict(DEFAULTS)
     for key, value in data.items():
         if value is not None:                         # "key:" with no value -> default
             cfg[key] = _typed(path, key, value)

@@ -10,13 +10,14 @@ from pathlib import Path
 
 from . import fsio, numbers
 from .condense import load_script, segments
-from .episode import Episode
+from .contracts import Segment
+from .episode import DIFF_PAGE, Episode
 from .publish.pages import render
 from .report import use_colour
 from .verify import heard_in, segment_windows, transcript_words
 
 TOKEN_RE = re.compile(r"\S+")
-DIFF_HTML = "diff.html"
+DIFF_HTML = DIFF_PAGE
 ANSI = {"del": "31", "ins": "32", "num": "1;4"}
 
 
@@ -53,7 +54,7 @@ def diff_segment(script_text: str, heard_text: str, spans) -> list[Op]:
     return ops
 
 
-def episode_diff(ep: Path) -> list[tuple[dict, list[Op]]]:
+def episode_diff(ep: Path) -> list[tuple[Segment, list[Op]]]:
     files = Episode(ep)
     script = load_script(files.script)
     timeline = fsio.read_json(files.timeline)
@@ -74,8 +75,8 @@ def episode_diff(ep: Path) -> list[tuple[dict, list[Op]]]:
 
 def as_terminal(diff, colour: bool) -> str:
     def paint(text, *codes):
-        codes = [c for c in codes if c]
-        return f"\033[{';'.join(codes)}m{text}\033[0m" if colour and codes else text
+        used = [c for c in codes if c]
+        return f"\033[{';'.join(used)}m{text}\033[0m" if colour and used else text
 
     lines = []
     for seg, ops in diff:

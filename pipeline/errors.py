@@ -102,5 +102,5 @@ def os_error(err: OSError) -> PipelineError:
     if err.errno == errno.ENOENT:
         return InputError(f"{cause}{where}", "check the path, or build the earlier stages "
                                              "first (make episode SRC=...)")
-    fix = _OS_FIXES.get(err.errno, "check the path and the disk, then run the same command again")
+    fix = _OS_FIXES.get(err.errno or 0, "check the path and the disk, then run the same command again")
     return SystemFault(f"{cause}{where}", fix)

@@ -4,7 +4,10 @@ For each failing segment, strategies are tried in order, one per round, within
 a bounded number of rounds: speak every number through the verbalizer, then
 another take of the same voice (piper only: its takes differ), another
 wording of the numbers, slower, then
-another offline engine of the language's chain (normal speed, then slower).
+another offline engine of the language's chain (normal speed, then slower),
+and last only the failing sentences of the segment, each the way an earlier
+try heard it best, the rest as first spoken (pipeline.sentence_speech): a way
+that fixes one sentence can break another, and then only the sentence takes it.
 Only the failing segments are re-synthesized (the others come from the TTS
 cache), the episode is re-assembled, transcribed once more and re-verified.
 Each segment then keeps the attempt that lost the fewest numbers, and only if
@@ -17,25 +20,32 @@ speak those segments the same way.
 import hashlib
 import logging
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from . import fsio
 from .condense import load_script, segments
+from .contracts import Report, Script
+from .episode import OVERRIDES, REPORT, SCRIPT, TIMELINE
+from .sentence_speech import sentence_of_numbers, sentence_spans
 
-OVERRIDES = "overrides.json"
 SLOW_RATE = 0.85
 # (name, override): each strategy is one way of speaking the segment.
-STRATEGIES = [
+STRATEGIES: list[tuple[str, dict[str, Any]]] = [
     ("verbalize", {"spell": "all"}),
     ("another-take", {"spell": "all", "take": 1}),
     ("reword", {"spell": "all", "reword": True}),
     ("slower", {"spell": "all", "rate": SLOW_RATE}),
     ("other-engine", {"spell": "all", "engine": None}),
     ("other-engine-slower", {"spell": "all", "rate": SLOW_RATE, "engine": None}),
+    # Last: each failing sentence alone, spoken the way that heard it best, the
+    # rest of the segment as first built (pipeline.sentence_speech).
+    ("sentences", {"sentences": None}),
 ]
 DEFAULT_ROUNDS = len(STRATEGIES)
 STRATEGY_INDEX = {name: i for i, (name, _) in enumerate(STRATEGIES)}
 FAILING = ("lost", "changed")
+# What of a segment's way of speaking a sentence can take on its own.
+SENTENCE_KEYS = ("spell", "rate", "engine", "reword", "take")
 # Engines whose every synthesis is a new rendition (piper samples its noise): only
 # for them is "another take" worth a round. Kokoro, Pico and espeak say the same
 # text the same way; on the shared vectors a take of them regained no number.
@@ -46,7 +56,7 @@ def text_key(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-def load_overrides(ep: Path, script: dict) -> dict[str, dict]:
+def load_overrides(ep: Path, script: Script) -> dict[str, dict]:
     """Overrides still valid for the script as it is (an edited segment drops its own)."""
     path = Path(ep) / OVERRIDES
     if not path.exists():
@@ -56,7 +66,7 @@ def load_overrides(ep: Path, script: dict) -> dict[str, dict]:
     return {sid: o for sid, o in saved.items() if texts.get(sid) == o.get("text_key")}
 
 
-def failing_segments(report: dict) -> list[str]:
+def failing_segments(report: Report) -> list[str]:
     seen: list[str] = []
     for row in report["numbers"]:
         if row["status"] in FAILING and row["segment"] not in seen:
@@ -74,13 +84,15 @@ def other_engine(used: str | None, lang: str) -> str | None:
     return None
 
 
-def next_override(seg_id: str, done: int, engine_used: str, lang: str, text: str):
+def next_override(seg_id: str, done: int, engine_used: str | None, lang: str, text: str):
     """The next strategy for a segment after `done` tries, or None when all are spent."""
     for i in range(done, len(STRATEGIES)):
         name, override = STRATEGIES[i]
         override = dict(override)
         if "take" in override and engine_used not in STOCHASTIC_ENGINES:
             continue
+        if "sentences" in override and len(sentence_spans(text, lang)) < 2:
+            continue    # one sentence: the segment strategies already spoke it every way
         if "engine" in override:
             override["engine"] = other_engine(engine_used, lang)
             if override["engine"] is None:
@@ -89,17 +101,17 @@ def next_override(seg_id: str, done: int, engine_used: str, lang: str, text: str
     return None
 
 
-def heal(ep: Path, rebuild: Callable[[dict], dict], rounds: int = DEFAULT_ROUNDS,
-         log: Callable[[str], None] = logging.getLogger(__name__).info) -> dict:
+def heal(ep: Path, rebuild: Callable[[dict], Report], rounds: int = DEFAULT_ROUNDS,
+         log: Callable[[str], None] = logging.getLogger(__name__).info) -> Report:
     """Heal the episode in `ep` whose verify.json reports failures.
 
     `rebuild(overrides)` re-synthesizes with the overrides, re-transcribes and
     re-verifies, returning the new report: the caller owns the engines.
     """
     ep = Path(ep)
-    script = load_script(ep / "script.yaml")
-    report = fsio.read_json(ep / "verify.json")
-    timeline = fsio.read_json(ep / "timeline.json")
+    script = load_script(ep / SCRIPT)
+    report = fsio.read_json(ep / REPORT)
+    timeline = fsio.read_json(ep / TIMELINE)
     engine_of = {s["id"]: s.get("engine") for s in timeline["segments"]}
     texts = {s["id"]: s["text"] for s in segments(script)}
     overrides = load_overrides(ep, script)
@@ -120,6 +132,11 @@ def heal(ep: Path, rebuild: Callable[[dict], dict], rounds: int = DEFAULT_ROUNDS
                 done[sid], planned[sid] = nxt[0] + 1, nxt[1]
                 if planned[sid].get("reword"):   # only the numbers the best try still missed get new words
                     planned[sid]["reword"] = best_failing(history.get(sid, []), first_failing.get(sid, []))
+                if "sentences" in planned[sid]:
+                    planned[sid]["sentences"] = sentence_plan(texts[sid], script["language"],
+                                                              before.get(sid, []), history.get(sid, []))
+                    if not planned[sid]["sentences"]:
+                        del planned[sid]
         if not planned:
             break
         overrides.update(planned)
@@ -135,17 +152,39 @@ def heal(ep: Path, rebuild: Callable[[dict], dict], rounds: int = DEFAULT_ROUNDS
     return attach_history(ep, report, history)
 
 
+def sentence_plan(text: str, lang: str, first: list[str], tries: list[dict]) -> dict[str, dict]:
+    """{sentence index: override} for each sentence holding a number the first build
+    lost: the whole-segment try that lost the fewest of that sentence's numbers
+    (the earliest on a tie), or the last try if none did better than the first build."""
+    where = sentence_of_numbers(text, lang)
+    plan: dict[str, dict] = {}
+    for sent in sorted({where[k] for k, st in enumerate(first) if st in FAILING and k < len(where)}):
+        ks = [k for k, w in enumerate(where) if w == sent]
+
+        def lost(statuses: list[str], ks: list[int] = ks) -> int:
+            return sum(statuses[k] in FAILING for k in ks if k < len(statuses))
+
+        usable = [t for t in tries if "sentences" not in t["_o"] and len(t["statuses"]) == len(first)]
+        if not usable:
+            continue
+        best = min(usable, key=lambda t: lost(t["statuses"]))
+        if lost(best["statuses"]) >= lost(first):
+            best = usable[-1]
+        plan[str(sent)] = {k: v for k, v in best["_o"].items() if k in SENTENCE_KEYS}
+    return plan
+
+
 def best_failing(tries: list[dict], first: list[str]) -> list[str]:
     """The numbers still missed by the try that missed the fewest (the first build's if none did better)."""
     best = min(tries, key=lambda t: len(t["_failing"]), default=None)
     return best["_failing"] if best is not None and len(best["_failing"]) < len(first) else first
 
 
-def failing_numbers(report: dict, sid: str) -> list[str]:
+def failing_numbers(report: Report, sid: str) -> list[str]:
     return [r["text"] for r in report["numbers"] if r["segment"] == sid and r["status"] in FAILING]
 
 
-def statuses_of(report: dict, sid: str) -> list[str]:
+def statuses_of(report: Report, sid: str) -> list[str]:
     return [r["status"] for r in report["numbers"] if r["segment"] == sid]
 
 
@@ -153,8 +192,8 @@ def failures(statuses: list[str]) -> int:
     return sum(s in FAILING for s in statuses)
 
 
-def keep_best(ep: Path, report: dict, history: dict, before: dict, overrides: dict,
-              rebuild: Callable[[dict], dict], log: Callable[[str], None]) -> dict:
+def keep_best(ep: Path, report: Report, history: dict, before: dict, overrides: dict,
+              rebuild: Callable[[dict], Report], log: Callable[[str], None]) -> Report:
     """A later strategy can do worse than an earlier one (another engine may
     mishear more): each segment keeps the way of speaking that lost the fewest
     numbers, and the episode is rebuilt once more from caches if that changes it."""
@@ -186,18 +225,18 @@ def _public(override: dict) -> dict:
     return {k: v for k, v in override.items() if k not in ("strategy", "text_key")}
 
 
-def attach_history(ep: Path, report: dict, history: dict[str, list[dict]]) -> dict:
+def attach_history(ep: Path, report: Report, history: dict[str, list[dict]]) -> Report:
     healing = []
     for sid, tries in history.items():
         kept = next((t for t in tries if t.get("kept")), None)
         fixed = kept is not None and failures(statuses_of(report, sid)) == 0
         healing.append({"segment": sid, "attempts": tries,
                         "kept": kept["strategy"] if kept else None,
-                        "fixed_by": kept["strategy"] if fixed else None})
+                        "fixed_by": kept["strategy"] if kept and fixed else None})
     for row in report["numbers"]:
-        tries = history.get(row["segment"])
-        if tries:
-            row["healing"] = [t["strategy"] for t in tries]
+        tried = history.get(row["segment"])
+        if tried:
+            row["healing"] = [t["strategy"] for t in tried]
     report["healing"] = healing
-    fsio.write_json(Path(ep) / "verify.json", report)
+    fsio.write_json(Path(ep) / REPORT, report)
     return report

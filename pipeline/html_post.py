@@ -38,7 +38,7 @@ def clean_title(raw: str | None, site: str | None = None, heading: str | None = 
     if not seps:
         return text
     left, right = text[:seps[-1].start()].strip(), text[seps[-1].end():].strip()
-    is_site = bool(site) and site.casefold() == right.casefold()
+    is_site = bool(site and site.casefold() == right.casefold())
     if heading and heading.casefold() == right.casefold() and not is_site:
         return right
     return left or right

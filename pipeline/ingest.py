@@ -7,14 +7,15 @@ refers to) and the post's own sources (which go to the show notes, never into
 speech). Only prose becomes sentences: tables, code and figures never do.
 """
 
-import dataclasses
 import json
 import re
 from pathlib import Path
 
 from . import fetch as fetchmod
-from . import fsio, numbers, text as textmod
+from . import fsio, numbers
+from . import text as textmod
 from .blocks import Block, is_url, tidy
+from .contracts import Post, PostSource, Section, Sentence
 from .errors import InputError, UnsupportedLanguage
 from .html_post import clean_title, parse_html
 from .markdown_post import parse_markdown
@@ -175,7 +176,7 @@ def clean_blocks(blocks: list[Block]) -> list[Block]:
     return out
 
 
-def build_post(meta: dict, blocks: list[Block], lang: str | None, name: str = "post") -> dict:
+def build_post(meta: dict, blocks: list[Block], lang: str | None, name: str = "post") -> Post:
     language = lang_of(meta, blocks, lang)
     blocks = clean_blocks(blocks)
     if not any(b.spoken_texts() for b in blocks):
@@ -183,12 +184,12 @@ def build_post(meta: dict, blocks: list[Block], lang: str | None, name: str = "p
     title = choose_title(meta, blocks, name)
     meta_found = _meta_lines(blocks)
     sections, sources, kept = _sections(blocks, title)
-    sentences = []
+    sentences: list[Sentence] = []
     for bi, block in enumerate(kept):
         for text in block.spoken_texts():
             text = text if text[-1:] in SENTENCE_END else text + "."
             for s in textmod.split_sentences(text, language):
-                sentences.append({"id": f"s{len(sentences) + 1}", "section": block.section,
+                sentences.append({"id": f"s{len(sentences) + 1}", "section": block.section or 0,
                                   "block": bi, "kind": block.kind, "text": s})
     if not sentences:
         raise InputError("the post has a title but no sentences to condense",
@@ -200,7 +201,7 @@ def build_post(meta: dict, blocks: list[Block], lang: str | None, name: str = "p
         "date": meta.get("date") or meta_found.get("date"),
         "author": meta.get("author") or meta_found.get("author"),
         "sections": sections,
-        "blocks": [{**b.to_dict(), "section": b.section} for b in kept],
+        "blocks": [b.to_dict() for b in kept],
         "sentences": sentences,
         "sources": _dedupe(sources),
         "words": sum(len(textmod.words(s["text"])) for s in sentences),
@@ -260,10 +261,11 @@ def _meta_lines(blocks: list[Block]) -> dict:
     return found
 
 
-def _sections(blocks: list[Block], title: str) -> tuple[list[dict], list[dict], list[Block]]:
+def _sections(blocks: list[Block], title: str) -> tuple[list[Section], list[PostSource], list[Block]]:
     """Sections of spoken paragraphs, the sources, and the blocks kept (each with its section)."""
-    sections: list[dict] = []
-    sources, kept = [], []
+    sections: list[Section] = []
+    sources: list[PostSource] = []
+    kept: list[Block] = []
     heading, opened, in_sources = None, False, False
     for b in blocks:
         if b.kind == "heading":
@@ -285,19 +287,20 @@ def _sections(blocks: list[Block], title: str) -> tuple[list[dict], list[dict], 
             opened = True
         b.section = max(len(sections) - 1, 0)
         kept.append(b)
-        sections and sections[-1]["paragraphs"].extend(
-            t if t[-1:] in SENTENCE_END else t + "." for t in texts)
+        if sections:
+            sections[-1]["paragraphs"].extend(t if t[-1:] in SENTENCE_END else t + "." for t in texts)
     return sections, sources, kept
 
 
-def _source_entries(b: Block) -> list[dict]:
+def _source_entries(b: Block) -> list[PostSource]:
     if b.links:
         return [{"title": t or b.text, "url": u} for t, u in b.links if is_url(u)]
     return [{"title": t, "url": None} for t in (b.items or [b.text]) if t]
 
 
-def _dedupe(sources: list[dict]) -> list[dict]:
-    seen, out = set(), []
+def _dedupe(sources: list[PostSource]) -> list[PostSource]:
+    seen: set[tuple[str, str | None]] = set()
+    out: list[PostSource] = []
     for s in sources:
         key = (s["title"], s["url"])
         if key not in seen:
@@ -306,7 +309,7 @@ def _dedupe(sources: list[dict]) -> list[dict]:
     return out
 
 
-def load_source(source) -> tuple[str, str, str]:
+def load_source(source: str | Path) -> tuple[str, str, str]:
     """(text, parser suffix, source as recorded) for a post file or URL."""
     if fetchmod.is_url(source):
         got = fetchmod.fetch(str(source), MAX_BYTES)
@@ -320,7 +323,7 @@ def load_source(source) -> tuple[str, str, str]:
     return read_text(source), suffix, str(source)
 
 
-def ingest(source, out_path: Path, lang: str | None = None) -> dict:
+def ingest(source: str | Path, out_path: Path, lang: str | None = None) -> Post:
     """Read `source` (a path or an http(s) URL), write post.json to `out_path`, return the post."""
     raw, suffix, origin = load_source(source)
     if not raw.strip():
@@ -337,7 +340,7 @@ def ingest(source, out_path: Path, lang: str | None = None) -> dict:
     lint_text = raw if suffix == ".txt" else body_text(post)
     # The number lint costs ~10 µs a character: a huge post is linted on its
     # first LINT_MAX_CHARS (where the key points come from), and says so.
-    post["lint"] = [dataclasses.asdict(f) for f in numbers.lint(lint_text[:LINT_MAX_CHARS], post["language"])]
+    post["lint"] = [f.to_dict() for f in numbers.lint(lint_text[:LINT_MAX_CHARS], post["language"])]
     post["lint_chars"] = min(len(lint_text), LINT_MAX_CHARS)
     if post["words"] > COMPACT_JSON_WORDS:
         fsio.write_text(out_path, json.dumps(post, ensure_ascii=False) + "\n")
@@ -346,5 +349,5 @@ def ingest(source, out_path: Path, lang: str | None = None) -> dict:
     return post
 
 
-def body_text(post: dict) -> str:
+def body_text(post: Post) -> str:
     return "\n\n".join(p for sec in post["sections"] for p in sec["paragraphs"])

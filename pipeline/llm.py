@@ -23,6 +23,7 @@ import socket
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .condense import MAX_POINTS, MIN_POINTS, TARGET_SECONDS, word_budget
@@ -48,7 +49,7 @@ class LLMConfig:
                 f"api_key={key}, timeout={self.timeout:g})")
 
 
-def config_from_env(env: dict | None = None) -> LLMConfig:
+def config_from_env(env: Mapping[str, str] | None = None) -> LLMConfig:
     env = os.environ if env is None else env
     model = (env.get("PIPELINE_LLM_MODEL") or "").strip()
     if not model:

@@ -8,8 +8,8 @@ styles and scripts are dropped).
 
 import datetime as dt
 import re
-import tomllib
 
+import tomllib
 import yaml
 from markdown_it import MarkdownIt
 from mdit_py_plugins.container import container_plugin
@@ -80,7 +80,8 @@ def _load_front_matter(raw: str, kind: str) -> dict:
 def render_inline(token) -> tuple[str, list, list]:
     """An inline token's text as read, its links [(text, url)] and image alt texts."""
     parts, links, alts = [], [], []
-    href, label = None, []
+    href = None
+    label: list[str] = []
     for child in token.children or []:
         kind = child.type
         if kind in ("text", "code_inline"):
@@ -104,7 +105,7 @@ def render_inline(token) -> tuple[str, list, list]:
 class _Walker:
     """Turns the flat token stream into typed blocks, in one pass."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.blocks: list[Block] = []
         self.notes: list[Block] = []        # footnote texts: their links are sources
         self.stack: list[str] = []          # open container token types
@@ -169,7 +170,7 @@ class _Walker:
     on_code_block = on_fence
 
     def on_html_block(self, tok):
-        from .html_post import fragment_blocks   # raw HTML inside Markdown
+        from .html_post import fragment_blocks  # raw HTML inside Markdown
 
         self.blocks.extend(fragment_blocks(tok.content))
 

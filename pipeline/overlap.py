@@ -24,6 +24,7 @@ from pathlib import Path
 from . import progress, threads
 from . import synthesize as synth_stage
 from . import transcribe as asr_stage
+from .contracts import Timeline
 from .episode import AUDIO, SCRIPT, TIMELINE, TRANSCRIPT
 
 _DONE = None
@@ -82,7 +83,7 @@ def split_threads() -> tuple[int, int]:
 
 
 def synthesize_and_transcribe(out: Path, language: str, tts: str, asr: str, model: str,
-                              synthesize_kw: dict | None = None) -> tuple[dict, dict, dict]:
+                              synthesize_kw: dict | None = None) -> tuple[Timeline, dict, dict]:
     """out/script.yaml -> episode.mp3, timeline.json and transcript.json, the two engines
     at once. Returns (timeline, transcript, seconds): each engine's own busy time
     ("synthesize", "transcribe") and the wall time of the whole ("wall")."""

@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 from . import fsio
+from .contracts import Report, Script
 from .episode import Episode
 from .publish import notes
 from .publish.pages import clock
@@ -21,7 +22,7 @@ def md_escape(text: str) -> str:
     return re.sub(r"([\\`*_\[\]|#])", r"\\\1", text)
 
 
-def verdict_line(report: dict, binding, labels: dict) -> str | None:
+def verdict_line(report: Report, binding, labels: dict) -> str | None:
     """The warning under the summary (bold): stale (with the command that rebuilds), or
     unverified; nothing when verified."""
     kind, sentence = notes.verdict(report, binding, labels, cause=md_escape)
@@ -30,13 +31,13 @@ def verdict_line(report: dict, binding, labels: dict) -> str | None:
     return None if kind == "ok" else f"**{sentence}**"
 
 
-def points_lines(script: dict, timeline: dict, labels: dict) -> list[str]:
+def points_lines(script: Script, timeline: dict, labels: dict) -> list[str]:
     return ["", f"## {labels['points']}", ""] + [
         f"- **[{clock(p['start'])}]** {md_escape(p['title'])}: {md_escape(p['text'])}"
         for p in notes.key_points(script, timeline)]
 
 
-def numbers_lines(report: dict, labels: dict) -> list[str]:
+def numbers_lines(report: Report, labels: dict) -> list[str]:
     lines = ["", f"## {labels['verification']}", "",
              f"| {labels['number']} | {labels['heard']} | {labels['status']} | {labels['time']} |",
              "|---|---|---|---|"]
@@ -69,7 +70,7 @@ def sources_lines(post: dict | None, labels: dict) -> list[str]:
         f"- [{md_escape(label)}](<{url}>)" if url else f"- {md_escape(label)}" for url, label in links]
 
 
-def shownotes(script: dict, timeline: dict, report: dict, post: dict | None, binding=None) -> str:
+def shownotes(script: Script, timeline: dict, report: Report, post: dict | None, binding=None) -> str:
     L = notes.LABELS[script["language"]]
     lines = [f"# {md_escape(script.get('title') or '')}", "", notes.summary_line(report, L)]
     warning = verdict_line(report, binding, L)

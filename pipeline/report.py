@@ -2,7 +2,9 @@
 
 import os
 import sys
+from typing import TypeVar, cast
 
+from .contracts import LintFlag, NumberRow, Report
 from .text import sanitize
 
 COLOURS = {"ok": "32", "unit-missing": "33", "changed": "31", "lost": "31;1"}
@@ -22,7 +24,7 @@ def paint(text: str, status: str, colour: bool) -> str:
     return f"\033[{COLOURS[status]}m{text}\033[0m" if colour and status in COLOURS else text
 
 
-def table(report: dict, colour: bool = False) -> str:
+def table(report: Report, colour: bool = False) -> str:
     rows = [("number", "heard", "status", "time", "segment", "source")]
     for r in report["numbers"]:
         rows.append((r["text"], r["heard"] or "-", r["status"], f"{r['start']:.1f}s",
@@ -37,7 +39,7 @@ def table(report: dict, colour: bool = False) -> str:
     return "\n".join(lines)
 
 
-def verdict(report: dict, binding=None) -> str:
+def verdict(report: Report, binding=None) -> str:
     """The summary lines; `binding` (verify.Binding) turns a stale verdict into NOT VERIFIED."""
     c = report["counts"]
     total = sum(c.values())
@@ -68,20 +70,21 @@ def verdict(report: dict, binding=None) -> str:
     return "\n".join(lines)
 
 
-def print_report(report: dict, stream=sys.stdout, with_table: bool = True, binding=None) -> None:
-    report = shown(report)
+def print_report(report: Report, stream=sys.stdout, with_table: bool = True, binding=None) -> None:
+    safe = shown(report)
     if with_table:
-        print(table(report, use_colour(stream)), file=stream)
+        print(table(safe, use_colour(stream)), file=stream)
         print(file=stream)
-    print(verdict(report, binding), file=stream)
+    print(verdict(safe, binding), file=stream)
 
 
 SHOWN_KEYS = ("text", "heard", "segment", "reason")
+T = TypeVar("T", NumberRow, LintFlag)
 
 
-def shown(report: dict) -> dict:
+def shown(report: Report) -> Report:
     """The report with the post's words made safe for a terminal (no bell, no ESC, no bidi)."""
-    def clean(row: dict) -> dict:
-        return {k: sanitize(v) if k in SHOWN_KEYS and v is not None else v for k, v in row.items()}
+    def clean(row: T) -> T:
+        return cast(T, {k: sanitize(v) if k in SHOWN_KEYS and v is not None else v for k, v in row.items()})
     return {**report, "numbers": [clean(r) for r in report.get("numbers") or []],
             "lint": [clean(f) for f in report.get("lint") or []]}

@@ -11,9 +11,10 @@ from pathlib import Path
 import yaml
 
 from . import fsio
+from .contracts import Post
 from .cover import check_cover
-from .fetch import is_url
 from .errors import InputError, yaml_problem
+from .fetch import is_url
 
 
 @dataclass
@@ -38,7 +39,7 @@ class EpisodeSettings:
         return asdict(self)
 
 
-_TYPES = {"target_seconds": (int, float), "rate": (int, float), "pause_ms": int,
+_TYPES: dict[str, type | tuple[type, ...]] = {"target_seconds": (int, float), "rate": (int, float), "pause_ms": int,
           "bitrate": str, "channels": int, "loudness_lufs": (int, float),
           "true_peak_db": (int, float), "tts": str, "music_intro": str, "music_outro": str,
           "cover": str, "piper_voice": dict, "show": str, "episode_number": int,
@@ -76,7 +77,7 @@ def publish_source(post_json: Path, source: Path) -> str:
     return source.name
 
 
-def source_of(post_json: Path, post: dict) -> Path | None:
+def source_of(post_json: Path, post: Post) -> Path | None:
     """Where the post of this post.json lives (for its settings), if known."""
     post_json = Path(post_json)
     locator = locator_path(post_json)

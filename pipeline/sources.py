@@ -109,7 +109,7 @@ def _rss_item(item: ET.Element, base: str) -> FeedItem:
 def _atom_link(entry: ET.Element) -> str:
     for link in entry.findall(f"{{{ATOM_NS}}}link"):
         if link.get("rel", "alternate") == "alternate" and link.get("href"):
-            return link.get("href")
+            return link.get("href", "")
     return ""
 
 

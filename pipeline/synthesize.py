@@ -21,10 +21,14 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
+from typing import cast
 
 from . import condense, paths, progress
+from .contracts import Chapter, Script, TimedSegment, Timeline
+from .episode import AUDIO, TIMELINE
 from .errors import EngineError, EngineUnavailable, InputError, UnsupportedLanguage
 from .fsio import json_digest, read_json, sha256_file, write_json
+from .sentence_speech import plan_key, speak_sentences
 from .settings import EpisodeSettings
 from .tts import TtsEngine, fallback_chain, get_engine, offline_preference, wav_ok
 from .tts.text import (
@@ -118,7 +122,7 @@ def cache_key(engine: str, voice: str, lang: str, rate: float, text: str) -> str
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
-def load_script(path: Path) -> dict:
+def load_script(path: Path) -> Script:
     """script.yaml checked by the condense stage's own reader (one format, one set of rules)."""
     path = Path(path)
     if not path.is_file():
@@ -128,7 +132,7 @@ def load_script(path: Path) -> dict:
     return data
 
 
-def script_segments(script: dict) -> list[dict]:
+def script_segments(script: Script) -> list[dict]:
     """Spoken segments in order (pipeline.condense.segments): id, title, text."""
     return [{**s, "text": str(s["text"]).strip()} for s in condense.segments(script)]
 
@@ -173,7 +177,7 @@ def mastering_hint(out_dir: Path, mastering: dict) -> dict | None:
     After an edit the episode is almost the same audio, so starting from them
     usually needs one limiter pass and one encode instead of several."""
     try:
-        old = read_json(out_dir / "timeline.json")
+        old = read_json(out_dir / TIMELINE)
     except (OSError, ValueError):
         return None
     if not isinstance(old, dict) or old.get("mastering") != mastering:
@@ -186,12 +190,12 @@ def _previous(out_dir: Path, key: str, audio_keys: list[str]) -> dict | None:
     """The timeline of the last assembly when its inputs were the same and its MP3 is intact
     (and the timeline itself too: one segment per piece of speech assembled)."""
     try:
-        old = read_json(out_dir / "timeline.json")
+        old = read_json(out_dir / TIMELINE)
         if old.get("assembly_key") != key or not old.get("audio_sha256"):
             return None
         if [s.get("audio_key") for s in old["segments"]] != audio_keys:
             return None
-        if file_sha256(out_dir / "episode.mp3") != old["audio_sha256"]:
+        if file_sha256(out_dir / AUDIO) != old["audio_sha256"]:
             return None
         return old
     except (OSError, ValueError, AttributeError):
@@ -211,7 +215,7 @@ def synthesize(
     config_path: Path | None = None,
     overrides: dict[str, dict] | None = None,
     on_piece: Callable | None = None,
-) -> dict:
+) -> Timeline:
     """script.yaml -> out_dir/episode.mp3 + out_dir/timeline.json; returns the timeline.
 
     `settings` (default EpisodeSettings()) gives the pause, rate, bitrate,
@@ -257,7 +261,7 @@ def synthesize(
     piece_rows = _piece_rows(result.pieces, out_dir) if old is None else old.get("pieces")
     timeline = _timeline(voices, rows, rate, pause_ms, result, inputs, key, old is None, out_dir)
     timeline["pieces"] = piece_rows
-    write_json(out_dir / "timeline.json", timeline)
+    write_json(out_dir / TIMELINE, timeline)
     loud = timeline["loudness"]
     bar.note(f"{timeline['resynthesized']} new, episode {timeline['duration']:.1f} s ({timeline['tts_engine']}), "
              f"{loud.get('integrated_lufs')} LUFS, {loud.get('true_peak_dbtp')} dBTP")
@@ -311,7 +315,7 @@ class _Voices:
                 continue
             spoken = spoken_text(seg["text"], name, self.lang, self.on_event, spell=ov.get("spell"),
                                  reword=ov.get("reword") or False)
-            got = self._try(name, spoken, seg_rate, seg["id"], seg_chain)
+            got = self._try(name, spoken, seg_rate, seg, ov, seg_chain)
             if got is not None:
                 break
         else:
@@ -325,18 +329,21 @@ class _Voices:
         row = {"id": seg["id"], "title": seg["title"], "text": seg["text"], "spoken": spoken,
                "engine": name, "cache_hit": hit, "audio_key": file_sha256(wav)}
         if ov:
-            row["override"] = {k: ov[k] for k in ("strategy", "spell", "rate", "engine", "reword", "take")
-                               if k in ov}
+            kept = ("strategy", "spell", "rate", "engine", "reword", "take", "sentences")
+            row["override"] = {k: ov[k] for k in kept if k in ov}
         return row, wav
 
-    def _try(self, name: str, spoken: str, rate: float, seg_id: str, chain: list[str]):
+    def _try(self, name: str, spoken: str, rate: float, seg: dict, ov: dict, chain: list[str]):
         """(wav, cache hit) from engine `name`, or None when it is unavailable (noted in `dead`)."""
         eng = self.get(name)
-        wav = self.cache / f"{cache_key(name, eng.voice_id(self.lang), self.lang, rate, spoken)}.wav"
+        wav = self.cache / f"{cache_key(name, eng.voice_id(self.lang), self.lang, rate, spoken + plan_key(ov))}.wav"
         if wav_ok(wav):
             return wav, True
         try:
-            eng.synthesize(spoken, self.lang, wav, rate=rate)
+            if ov.get("sentences"):   # heal: some sentences spoken their own way
+                speak_sentences(seg["text"], name, self.lang, wav, rate, ov, self.get, self.cache)
+            else:
+                eng.synthesize(spoken, self.lang, wav, rate=rate)
         except EngineUnavailable as e:
             reason = e.cause if e.cause.startswith(name) else f"{name} unavailable: {e.cause}"
             self.dead[name] = reason
@@ -345,7 +352,7 @@ class _Voices:
             self.on_event(f"{reason}; falling back to {nxt}" if nxt else reason)
             return None
         if not wav_ok(wav):
-            raise EngineError(f"{name} wrote no usable audio for segment {seg_id}")
+            raise EngineError(f"{name} wrote no usable audio for segment {seg['id']}")
         return wav, False
 
     def most_used(self, rows: list[dict]) -> tuple[str, Counter]:
@@ -403,7 +410,7 @@ def _assemble(wavs: list[Path], rows: list[dict], lang: str, settings: EpisodeSe
     from .audio.tags import id3_chapters, write_tags
     from .publish.chapters import chapter_list
 
-    chapters: list[dict] = []
+    chapters: list[Chapter] = []
 
     def tag_it(tmp: Path, result) -> None:
         # chapter times are known once mastered (intro music shifts the speech)
@@ -434,7 +441,7 @@ def _old_result(old: dict):
 
 
 def _timeline(voices: _Voices, rows: list[dict], rate: float, pause_ms: int, result, inputs: dict,
-              key: str, reassembled: bool, out_dir: Path) -> dict:
+              key: str, reassembled: bool, out_dir: Path) -> Timeline:
     for row, (start, end) in zip(rows, result.times):
         row["start"], row["end"] = round(start, 6), round(end, 6)
     used, counts = voices.most_used(rows)
@@ -449,8 +456,8 @@ def _timeline(voices: _Voices, rows: list[dict], rate: float, pause_ms: int, res
         "duration": round(result.duration, 6),
         "audio": "episode.mp3",
         "segments": [
-            {k: r[k] for k in ("id", "title", "text", "spoken", "engine", "start", "end", "cache_hit",
-                               "override", "audio_key") if k in r}
+            cast(TimedSegment, {k: r[k] for k in ("id", "title", "text", "spoken", "engine", "start", "end",
+                                                  "cache_hit", "override", "audio_key") if k in r})
             for r in rows
         ],
         "resynthesized": sum(not r["cache_hit"] for r in rows),
@@ -460,9 +467,10 @@ def _timeline(voices: _Voices, rows: list[dict], rate: float, pause_ms: int, res
         "music": result.music,
         "music_files": {"intro": inputs["music_intro"], "outro": inputs["music_outro"]},
         "chapters": result.chapters,
+        "pieces": None,      # filled by the caller (the last assembly's when it is current)
         "tags": inputs["tags"],
         "assembly_key": key,
-        "audio_sha256": file_sha256(out_dir / "episode.mp3"),
+        "audio_sha256": file_sha256(out_dir / AUDIO),
     }
 
 

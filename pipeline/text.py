@@ -193,11 +193,11 @@ def detect_language_of(paragraphs: list[str]) -> str:
     votes: dict[str, int] = {}
     for para in paragraphs:
         scores = _stopword_scores(para[:SAMPLE_CHARS])
-        best = max(scores, key=scores.get)
+        best = max(scores, key=lambda lang: scores[lang])
         if scores[best] >= 1:
             votes[best] = votes.get(best, 0) + len(para.split())
     total = sum(votes.values())
-    if not total or _stopword_scores(joined[:SAMPLE_CHARS])[max(votes, key=votes.get)] < 3:
+    if not total or _stopword_scores(joined[:SAMPLE_CHARS])[max(votes, key=lambda lang: votes[lang])] < 3:
         raise UnsupportedLanguage(
             "could not tell the post's language (too little text in a known language)",
             f"pass --lang; supported languages: {', '.join(SUPPORTED_LANGUAGES)}",

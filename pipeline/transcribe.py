@@ -54,6 +54,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
 
 from . import paths, progress
 from .asr import (
@@ -148,7 +149,7 @@ def transcribe(
     only when stderr is a terminal.
     """
     audio_path, sha, cpath, say = _opened(audio_path, engine, model, language, cache_dir)
-    transcript = _load_cached(cpath, engine) if use_cache else None
+    transcript: Any = _load_cached(cpath, engine) if use_cache else None
     cached = transcript is not None
     if cached:
         transcript["audio_sha256"] = sha     # the key holds this hash: heard from this audio
@@ -179,7 +180,7 @@ def segment_cache_path(key: str, cache_dir: Path | None = None) -> Path:
     return Path(cache_dir if cache_dir is not None else paths.CACHE_DIR) / "transcripts" / "segments" / f"{key}.json"
 
 
-def _windows(timeline: dict, duration: float) -> list[tuple[float, float]]:
+def _windows(timeline: Any, duration: float) -> list[tuple[float, float]]:
     """verify.segment_windows, the last one ending at the end of the audio."""
     from .verify import segment_windows
 
@@ -201,7 +202,7 @@ def _music_context(timeline: dict, seg: dict, lo: float, hi: float) -> list | No
 
 
 def _window_index(t: float, windows: list[tuple[float, float]]) -> int:
-    for i, (lo, hi) in enumerate(windows):
+    for i, (_lo, hi) in enumerate(windows):
         if t < hi:
             return i
     return len(windows) - 1
@@ -380,7 +381,7 @@ class Listener:
 
     def __init__(self, engine: str, model: str, language: str, cache_dir: Path | None, say=lambda m: None):
         self.engine, self.model, self.language, self.cache_dir, self.say = engine, model, language, cache_dir, say
-        self._asr = None
+        self._asr: Any = None
         self.ran = False     # whether an engine was asked to hear anything
         self.fresh: set[str] = set()   # pieces heard by this build before (pipeline.overlap)
 
@@ -432,8 +433,9 @@ def _by_segments(audio_path: Path, timeline: dict, listener: Listener, max_chang
         return {**whole, "incremental": {"reused": [], "transcribed": ids, "episode_cache": False}}
     for run in _runs(changed):
         _hear_run(audio_path, run, windows, parts, listener, ids)
-    _store_segments(parts, changed, timeline, keys, listener.cache_dir)
-    transcript = listener.merge(parts, timeline.get("duration") or segs[-1]["end"])
+    heard = [p or [] for p in parts]      # every part is filled by now
+    _store_segments(heard, changed, timeline, keys, listener.cache_dir)
+    transcript = listener.merge(heard, timeline.get("duration") or segs[-1]["end"])
     transcript["incremental"] = {"reused": [ids[i] for i in range(len(segs)) if i not in changed],
                                  "transcribed": [ids[i] for i in changed], "episode_cache": False}
     return transcript

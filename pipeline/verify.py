@@ -18,9 +18,11 @@ shows or publishes it as verified.
 import shlex
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from . import fsio, numbers
 from .condense import load_script, segments, source_text
+from .contracts import NumberRow, Origin, Problem, Report, Segment, SpokenSegment, Timeline, Transcript, Word
 from .episode import AUDIO, POST, SCRIPT, TIMELINE, TRANSCRIPT, Episode
 from .errors import InputError
 from .settings import for_episode as settings_for_episode
@@ -41,11 +43,11 @@ class HeardText:
         return (hit[0][0], hit[-1][1]) if hit else None
 
 
-def transcript_words(transcript: dict) -> list[dict]:
+def transcript_words(transcript: Transcript) -> list[Word]:
     return [w for seg in transcript["segments"] for w in seg.get("words") or []]
 
 
-def segment_windows(timeline: dict) -> list[tuple[float, float]]:
+def segment_windows(timeline: Timeline) -> list[tuple[float, float]]:
     """Split the episode at the middle of each pause between segments."""
     segs = timeline["segments"]
     bounds = []
@@ -56,8 +58,10 @@ def segment_windows(timeline: dict) -> list[tuple[float, float]]:
     return bounds
 
 
-def heard_in(words: list[dict], lo: float, hi: float) -> HeardText:
-    parts, spans, pos = [], [], 0
+def heard_in(words: list[Word], lo: float, hi: float) -> HeardText:
+    parts: list[str] = []
+    spans: list = []
+    pos = 0
     for w in words:
         mid = (w["start"] + w["end"]) / 2
         if lo - EDGE_S <= mid < hi:
@@ -69,14 +73,14 @@ def heard_in(words: list[dict], lo: float, hi: float) -> HeardText:
     return HeardText("".join(parts), spans)
 
 
-def check_segment(seg: dict, heard: HeardText, lang: str,
-                  source: list | None) -> list[dict]:
+def check_segment(seg: SpokenSegment, heard: HeardText, lang: str,
+                  source: list | None) -> list[NumberRow]:
     mentions = numbers.extract(seg["text"], lang)
     if not mentions:
         return []
     matches = numbers.compare(mentions, heard.text, lang)
     origins = numbers.trace(mentions, source, lang) if source is not None else [None] * len(mentions)
-    rows = []
+    rows: list[NumberRow] = []
     for match, origin in zip(matches, origins):
         times = heard.times(match.heard.start, match.heard.end) if match.heard else None
         start, end = times or (seg["start"], seg["end"])
@@ -95,7 +99,7 @@ def check_segment(seg: dict, heard: HeardText, lang: str,
     return rows
 
 
-def _origin(origin, segment_id: str) -> dict:
+def _origin(origin, segment_id: str) -> Origin:
     if origin is not None:
         return {"status": "sourced", "text": origin.text, "start": origin.start, "end": origin.end}
     if segment_id in ("intro", "outro"):
@@ -103,7 +107,7 @@ def _origin(origin, segment_id: str) -> dict:
     return {"status": "unsourced", "text": None, "start": None, "end": None}
 
 
-def summarize(rows: list[dict]) -> dict:
+def summarize(rows: list[NumberRow]) -> dict:
     counts = {s: sum(r["status"] == s for r in rows) for s in ("ok", "unit-missing", "changed", "lost")}
     total = len(rows)
     right_value = counts["ok"] + counts["unit-missing"]
@@ -116,15 +120,15 @@ def summarize(rows: list[dict]) -> dict:
     }
 
 
-def problem(cause: str, segment: str | None = None) -> dict:
+def problem(cause: str, segment: str | None = None) -> Problem:
     return {"segment": segment, "cause": cause}
 
 
-def audio_problems(audio_sha: str | None, timeline: dict, transcript: dict) -> list[dict]:
+def audio_problems(audio_sha: str | None, timeline: Timeline, transcript: Transcript) -> list[Problem]:
     """The timeline and the transcript must both describe this very MP3."""
     if audio_sha is None:
         return [problem(f"{AUDIO} is missing: there is nothing to verify")]
-    out = []
+    out: list[Problem] = []
     if timeline.get("audio_sha256") != audio_sha:
         out.append(problem(f"{TIMELINE} does not describe this {AUDIO} (its audio_sha256 differs): "
                            "the MP3 was replaced or cut after it was assembled"))
@@ -134,11 +138,12 @@ def audio_problems(audio_sha: str | None, timeline: dict, transcript: dict) -> l
     return out
 
 
-def coverage_problems(script_segs: list[dict], timeline: dict, transcript: dict) -> list[dict]:
+def coverage_problems(script_segs: list[Segment], timeline: Timeline,
+                      transcript: Transcript) -> list[Problem]:
     """Every script segment spoken, from the script's text, inside what Whisper listened to."""
     timed = {s["id"]: s for s in timeline["segments"]}
     heard_until = float(transcript.get("duration") or 0.0)
-    out = []
+    out: list[Problem] = []
     for seg in script_segs:
         t = timed.get(seg["id"])
         if t is None:
@@ -156,19 +161,19 @@ def coverage_problems(script_segs: list[dict], timeline: dict, transcript: dict)
     return out
 
 
-def unspoken_rows(seg: dict, lang: str, source: list | None) -> list[dict]:
+def unspoken_rows(seg: Segment, lang: str, source: list | None) -> list[NumberRow]:
     """A segment that was never spoken: each of its numbers is lost."""
     silent = HeardText("", [])
     return check_segment({**seg, "start": 0.0, "end": 0.0}, silent, lang, source)
 
 
-def verify_episode(ep_dir: Path, lint_flags: list | None = None) -> dict:
+def verify_episode(ep_dir: Path, lint_flags: list | None = None) -> Report:
     """Judge the episode in `ep_dir` and write its verify.json, bound to the inputs judged."""
     ep = Episode(ep_dir)
     inputs = input_hashes(ep)      # hashed first: a later change of any file makes it stale
     script = load_script(ep.script)
-    timeline = fsio.read_json(ep.timeline)
-    transcript = fsio.read_json(ep.transcript)
+    timeline: Timeline = fsio.read_json(ep.timeline)
+    transcript: Transcript = fsio.read_json(ep.transcript)
     post = fsio.read_json(ep.post) if ep.post.exists() else None
     lang = script["language"]
     words = transcript_words(transcript)
@@ -178,16 +183,16 @@ def verify_episode(ep_dir: Path, lint_flags: list | None = None) -> dict:
     problems += coverage_problems(script_segs, timeline, transcript)
     timed = {s["id"]: s for s in timeline["segments"]}
     windows = dict(zip([s["id"] for s in timeline["segments"]], segment_windows(timeline)))
-    rows = []
+    rows: list[NumberRow] = []
     for seg in script_segs:
         t = timed.get(seg["id"])
         if t is None:
             rows.extend(unspoken_rows(seg, lang, source))
             continue
-        seg = {**seg, "start": t["start"], "end": t["end"]}
-        rows.extend(check_segment(seg, heard_in(words, *windows[seg["id"]]), lang, source))
+        spoken: SpokenSegment = {**seg, "start": t["start"], "end": t["end"]}
+        rows.extend(check_segment(spoken, heard_in(words, *windows[seg["id"]]), lang, source))
     summary = summarize(rows)
-    report = {
+    report: Report = {
         "language": lang,
         "tts_engine": timeline.get("tts_engine"),
         "asr_engine": transcript.get("engine"),
@@ -258,17 +263,17 @@ class Binding:
 REPORT_KEYS = ("verified", "counts", "numbers")
 
 
-def read_report(path: Path) -> dict:
+def read_report(path: Path) -> Report:
     """verify.json, refused in one line when it is not a report verify wrote."""
     from .errors import CorruptFile
     report = fsio.read_json(path)
     if not isinstance(report, dict) or any(k not in report for k in REPORT_KEYS):
         raise CorruptFile(f"{path} is not a verification report (it needs {', '.join(REPORT_KEYS)})",
                           "run verify again (python -m pipeline verify EPISODE_DIR)")
-    return report
+    return cast(Report, report)      # the keys every reader needs are checked above
 
 
-def binding_status(ep_dir: Path, report: dict | None = None) -> Binding:
+def binding_status(ep_dir: Path, report: Report | None = None) -> Binding:
     """Recompute the hashes of the inputs verify.json judged and compare."""
     ep = Episode(ep_dir)
     report = read_report(ep.report) if report is None else report

@@ -247,7 +247,7 @@ def _load_model(eng) -> None:
     if eng.name == "faster-whisper":
         faster.load_model(str(eng.model_path))
     elif eng.name == "whisper":
-        eng.model_path
+        _ = eng.model_path     # resolves the checkpoint (and its alignment heads)
         openai_whisper.load_model(str(eng.model_path), eng._resolved[1])
 
 
@@ -601,7 +601,7 @@ def main(argv=None) -> int:
         "loudness": ed["loudness"],
         "verified": {k: r["verified"] for k, r in runs.items()},
         "asr_rtf": {name: r["rtf"] for name, r in rtf_by_engine.items()},
-        "asr": rtf_by_engine,
+        "asr_runs": rtf_by_engine,
         "numbers_heard": {tts: ({k: (v["share"] if isinstance(v, dict) and "share" in v else v)
                                  for k, v in entry.items()} if isinstance(entry, dict) and tts != "gtts"
                                 else entry)
@@ -629,7 +629,8 @@ def main(argv=None) -> int:
                  if batch["ray_s"] else "not installed"))
     print("ASR on the same audio:")
     for name, r in rtf_by_engine.items():
-        print(f"  {name:15s} RTF {r['rtf']:.3f}  ({r['transcribe_s']:.1f} s for {r['audio_s']:.1f} s; load {r['load_s']:.1f} s)")
+        print(f"  {name:15s} RTF {r['rtf']:.3f}  ({r['transcribe_s']:.1f} s for {r['audio_s']:.1f} s; "
+              f"load {r['load_s']:.1f} s)")
     print("numbers heard (share ok):")
     print(f"  {'tts':8s} {'demo':>18s} {'vectors en':>18s} {'vectors fr':>18s}")
     for tts, entry in heard.items():

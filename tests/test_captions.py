@@ -15,8 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline import numbers
-from pipeline.publish.captions import LINE_CHARS, MAX_LINES, captions
 from pipeline.errors import InputError
+from pipeline.publish.captions import LINE_CHARS, MAX_LINES, captions
 
 SAMPLE = Path(__file__).resolve().parent / "fixtures" / "episode_sample"
 TIMING = {"vtt": re.compile(r"^(\d\d):(\d\d):(\d\d)\.(\d\d\d) --> (\d\d):(\d\d):(\d\d)\.(\d\d\d)$"),
@@ -158,7 +158,7 @@ def whisper_like(text: str, start: float, step: float = 0.3) -> list[tuple[str, 
 
 def demo_like(d: Path) -> Path:
     times, heard, t = [], [], 0.0
-    for text, spoken in zip(DEMO_LIKE, DEMO_HEARD):
+    for spoken in DEMO_HEARD:
         part = whisper_like(spoken, t)
         times.append((t, part[-1][2] + 0.05))
         heard.append(part)

@@ -7,7 +7,7 @@ from pipeline.condense import TARGET_SECONDS, WORDS_PER_MINUTE, condense, load_s
 from pipeline.errors import InputError
 from pipeline.ingest import ingest
 
-from .conftest import FIXTURES, ROOT, SHARED
+from .conftest import ROOT, SHARED
 
 
 @pytest.fixture

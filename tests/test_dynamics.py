@@ -5,13 +5,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from pipeline.audio import assemble
-from pipeline.audio import dynamics
-from pipeline.audio import ffmpeg
-from pipeline.audio import limiter
-from pipeline.audio import loudness
-from pipeline.tts import get_engine
+from pipeline.audio import assemble, dynamics, ffmpeg, limiter, loudness
 from pipeline.audio.wav import read_wav, write_wav
+from pipeline.tts import get_engine
 
 SR = 44100
 

@@ -7,7 +7,10 @@ import sys
 import pytest
 from mutagen.mp3 import MP3
 
+from pipeline import contracts
+
 from .conftest import ROOT
+from .test_contracts import assert_follows
 
 POST = """# Small numbers, big trip
 
@@ -47,6 +50,9 @@ def test_build_offline_end_to_end(tmp_path, isolated_cache):
     assert "Small numbers, big trip" in notes and "1,250" in notes
     assert "VERIFIED" in r.stdout
     assert_captions_carry_the_script_numbers(out, audio.info.length)
+    for name, contract in (("timeline.json", contracts.Timeline), ("transcript.json", contracts.Transcript),
+                           ("verify.json", contracts.Report)):
+        assert_follows(json.loads((out / name).read_text()), contract)   # the stage contracts hold
 
     # the verdict belongs to these files: a number edited afterwards makes the episode stale
     check = [sys.executable, "-m", "pipeline", "check", str(out), "--brief"]

@@ -4,7 +4,6 @@ import email.utils
 import json
 import os
 import shutil
-import subprocess
 import uuid
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -13,8 +12,8 @@ import feedparser
 import pytest
 import yaml
 
-from pipeline.publish import feed
 from pipeline.errors import InputError
+from pipeline.publish import feed
 
 from .conftest import seal
 

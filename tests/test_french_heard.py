@@ -19,6 +19,7 @@ from pipeline import numbers
     ("Le rapport paraît en 2025.", "Le rapport paraît en 2000, 25."),
     ("Il a publié son bilan le 12 mars 2025.", "Il a publié son bilan 12 mars, 2025."),
     ("Le secteur pèse 3,2 milliards d'euros.", "Le secteur pèse 3 milliards 200 millions d'euros."),
+    ("Le dividende est de 0,85 euro.", "Le dividende de 0 euros est 85 centimes."),   # "et" written "est"
 ])
 def test_a_french_composition_is_the_number_the_script_says(script, heard):
     assert [m.status for m in numbers.compare(script, heard, "fr")] == ["ok"]
@@ -35,6 +36,8 @@ def test_a_french_composition_is_the_number_the_script_says(script, heard):
     ("On compte 2,5 millions d'utilisateurs.", "On compte un virgule 5 millions d'utilisateurs.", ["changed"]),
     ("En 2000, 25 pays ont signé.", "En 2000, 25 pays ont signé.", ["ok", "ok"]),
     ("Le 12 mars, 2025 projets.", "Le 12 mars, 2025 projets.", ["ok", "ok"]),
+    ("Le dividende est de 0,75 euro.", "Le dividende de 0 euros est 85 centimes.", ["changed"]),
+    ("L'écart avec 3 euros est 5 centimes.", "L'écart avec 3 euros est 5 centimes.", ["ok", "ok"]),
     ("There are 71 cats.", "There are 60 11 cats.", ["changed"]),          # English has no such reading
 ])
 def test_parts_are_never_merged_into_a_number_the_script_does_not_need(script, heard, statuses):

@@ -24,7 +24,7 @@ Operators raised 3 billion dollars in 2024.
 
 def test_strategies_come_in_the_issue_order():
     assert [name for name, _ in STRATEGIES] == ["verbalize", "another-take", "reword", "slower",
-                                                "other-engine", "other-engine-slower"]
+                                                "other-engine", "other-engine-slower", "sentences"]
     i, o = next_override("point-1", 0, "piper", "en", "text")
     assert (i, o["strategy"], o["spell"]) == (0, "verbalize", "all")
     i, o = next_override("point-1", 1, "piper", "en", "text")
@@ -35,7 +35,9 @@ def test_strategies_come_in_the_issue_order():
     assert o["engine"] == "kokoro" and "rate" not in o
     i, o = next_override("point-1", 5, "kokoro", "fr", "text")
     assert o["engine"] == "pico" and o["rate"] < 1
-    assert next_override("point-1", len(STRATEGIES), "piper", "en", "text") is None
+    assert next_override("point-1", 6, "piper", "en", "text") is None, "one sentence: nothing to split"
+    assert next_override("point-1", 6, "piper", "en", "One 1. Two 2.")[1]["strategy"] == "sentences"
+    assert next_override("point-1", len(STRATEGIES), "piper", "en", "One 1. Two 2.") is None
 
 
 def test_another_wording_of_the_numbers():

@@ -12,15 +12,12 @@ from mutagen.mp3 import MP3, BitrateMode
 from scipy.ndimage import minimum_filter1d, uniform_filter1d
 from scipy.signal import lfilter, resample_poly
 
-from pipeline.audio import ffmpeg
-from pipeline.audio import limiter
-from pipeline.audio import loudness
-from pipeline.audio import master
+from pipeline.audio import ffmpeg, limiter, loudness, master
+from pipeline.audio.wav import read_wav, write_wav
 from pipeline.errors import InputError
 from pipeline.settings import EpisodeSettings
 from pipeline.synthesize import synthesize
 from pipeline.tts import get_engine
-from pipeline.audio.wav import read_wav, write_wav
 
 SR = 44100
 SCRIPT = {

@@ -7,15 +7,14 @@ installs both (npm is present there).
 
 import hashlib
 import io
-import os
 import tarfile
 
 import numpy as np
 import pytest
 
 from pipeline import kokoro_assets, models, numbers
-from pipeline.errors import EngineUnavailable, SetupError
 from pipeline.audio.ffmpeg import duration_s
+from pipeline.errors import EngineUnavailable, SetupError
 from pipeline.tts import describe, get_engine, wav_ok
 from pipeline.tts.kokoro_engine import KokoroEngine
 

@@ -168,7 +168,7 @@ def test_machine_translation_glue_is_split(glued, split):
 def headings_removed(path, limit_words=None) -> str:
     """A real post's prose without its headings (and front matter), optionally cut short."""
     _, body = split_front_matter(path.read_text(encoding="utf-8"))
-    lines = [l for l in body.splitlines() if not l.startswith("#") and not l.startswith("|")]
+    lines = [line for line in body.splitlines() if not line.startswith(("#", "|"))]
     text = "\n".join(lines)
     if limit_words:
         paras, out = text.split("\n\n"), []

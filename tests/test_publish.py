@@ -19,10 +19,10 @@ import pytest
 import yaml
 
 from pipeline import fetch
+from pipeline.errors import InputError
 from pipeline.publish import chapters as chap
 from pipeline.publish import server as srv
 from pipeline.publish import shownotes
-from pipeline.errors import InputError
 from pipeline.publish.feed import load_config, write_feed
 from pipeline.urls import http_url
 
@@ -64,7 +64,7 @@ def evil_episode(episode) -> Path:
 
     def post(p):
         p["title"] = EVIL
-        p["date"] = f'2025-09-12"><script>alert(3)</script>'
+        p["date"] = '2025-09-12"><script>alert(3)</script>'
         p["author"] = f"{EVIL}{EVIL_ATTR}"
         p["sources"] = [{"title": f"{EVIL} js", "url": "javascript:alert(1)"},
                         {"title": "data", "url": "data:text/html,<script>alert(1)</script>"},
@@ -77,7 +77,7 @@ def evil_episode(episode) -> Path:
     def report(r):
         r["lint"] = [{"text": EVIL, "start": 0, "end": 3, "reason": f"{EVIL}{EVIL_ATTR}"}]
         r["numbers"][0]["heard"] = f"{EVIL}{EVIL_ATTR}"
-        r["numbers"][0]["status"] = f'ok" onclick="alert(4)'
+        r["numbers"][0]["status"] = 'ok" onclick="alert(4)'
     edit_json(episode / "verify.json", report)
 
     def transcript(t):

@@ -13,10 +13,9 @@ import yaml
 
 from pipeline import package, report
 from pipeline.audio import tags
-from pipeline.publish import feed
-from pipeline.publish import shownotes
-from pipeline.publish.chapters import chapter_list
 from pipeline.ingest import ingest
+from pipeline.publish import feed, shownotes
+from pipeline.publish.chapters import chapter_list
 from pipeline.text import sanitize
 
 from .conftest import ROOT, seal
@@ -58,7 +57,7 @@ def hostile_episode(tmp_path, mp3):
     script["points"][0]["title"] = HOSTILE
     (ep / "script.yaml").write_text(yaml.safe_dump(script, allow_unicode=True))
     post = json.loads((ep / "post.json").read_text())
-    post.update(title=HOSTILE, author=f"Ada\u202e Example\x07")
+    post.update(title=HOSTILE, author="Ada\u202e Example\x07")
     post["sources"][0]["title"] = HOSTILE
     (ep / "post.json").write_text(json.dumps(post))
     rep = json.loads((ep / "verify.json").read_text())

@@ -8,7 +8,11 @@ import time
 
 from pipeline import fsio
 
-from .test_publish import episode, raw_get, site  # noqa: F401  (fixtures)
+from . import test_publish
+from .test_publish import raw_get
+
+# test_publish's fixtures, used here too (assigned, so a test's argument may take the name)
+episode, site = test_publish.episode, test_publish.site
 
 
 def listing(port, path):

@@ -15,10 +15,10 @@ import yaml
 from PIL import Image
 
 from pipeline import config, paths
-from pipeline.publish import feed
-from pipeline.publish.artwork import draw_cover, show_artwork
 from pipeline.cover import check_cover
 from pipeline.errors import InputError
+from pipeline.publish import feed
+from pipeline.publish.artwork import draw_cover, show_artwork
 
 from .conftest import seal
 from .test_feed import CONFIG, NS, add_episode, edit_json, write_config
@@ -85,8 +85,8 @@ def test_unknown_category_lists_the_valid_ones(tmp_path, given, listed):
 
 def test_show_title_agrees_in_tags_notes_and_feed(tmp_path, mp3, monkeypatch):
     """The three readers of the show title, given no path, find the same podcast.yaml."""
-    from pipeline.publish.shownotes import shownotes_html
     from pipeline.audio.tags import episode_tags
+    from pipeline.publish.shownotes import shownotes_html
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv(config.CONFIG_ENV, raising=False)
     (tmp_path / "podcast.yaml").write_text("title: Heard Here\n")

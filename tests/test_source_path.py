@@ -6,8 +6,8 @@ import subprocess
 import sys
 
 from pipeline import fsio
-from pipeline.settings import for_episode as settings_for_episode
 from pipeline.condense import condense
+from pipeline.settings import for_episode as settings_for_episode
 
 from .conftest import ROOT
 

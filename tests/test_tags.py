@@ -5,18 +5,17 @@ import re
 import struct
 import subprocess
 import zlib
-from pathlib import Path
 
 import pytest
 import yaml
 from mutagen.id3 import ID3
 
 from pipeline.audio.ffmpeg import ffmpeg_exe, run_ffmpeg
+from pipeline.audio.tags import clean, id3_chapters, language_code, read_tags
 from pipeline.errors import InputError
+from pipeline.publish.chapters import chapter_list
 from pipeline.settings import EpisodeSettings
 from pipeline.synthesize import synthesize
-from pipeline.audio.tags import clean, id3_chapters, language_code, read_tags
-from pipeline.publish.chapters import chapter_list
 
 TITLE = 'He said "hi" <script>alert(1)</script> & more'
 SCRIPT = {

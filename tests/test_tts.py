@@ -1,20 +1,18 @@
 """TTS engines: real piper and espeak, gTTS against a stub on 127.0.0.1."""
 
 import socket
-import sys
 import time
 import wave
-from pathlib import Path
 
 import pytest
 
-from .gtts_stub import GttsStub, free_closed_port, make_mp3
-
-from pipeline.errors import EngineError, EngineUnavailable
-from pipeline.audio.ffmpeg import duration_s
-from pipeline.tts import REGISTRY, fallback_chain, get_engine, wav_ok
 from pipeline import numbers
+from pipeline.audio.ffmpeg import duration_s
+from pipeline.errors import EngineError, EngineUnavailable
+from pipeline.tts import REGISTRY, fallback_chain, get_engine, wav_ok
 from pipeline.tts.text import NBSP, protect_numbers, spell_numbers, traits
+
+from .gtts_stub import GttsStub, free_closed_port, make_mp3
 
 SENTENCE = {
     "en": "The quick brown fox jumps over the lazy dog.",

@@ -24,6 +24,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
+from ..contracts import HeardSegment, Transcript, Word
 from ..errors import InputError, UnsupportedLanguage
 from ..registry import Registry
 
@@ -54,8 +55,10 @@ class AsrEngine(Protocol):
     @property
     def model_path(self) -> Path: ...  # resolved without loading; SetupError if unavailable
 
+    def __init__(self, model: str = DEFAULT_MODEL) -> None: ...
+
     # progress: the engine advances pipeline.progress.current() by audio seconds
-    def transcribe(self, audio: Path, language: str) -> dict: ...
+    def transcribe(self, audio: Path, language: str) -> Transcript: ...
 
 
 REGISTRY: Registry[AsrEngine] = Registry("ASR")
@@ -81,11 +84,11 @@ def check_audio(audio: Path) -> Path:
     return audio
 
 
-def build_transcript(engine: str, model: str, language: str, duration: float, segments: list[dict]) -> dict:
+def build_transcript(engine: str, model: str, language: str, duration: float, segments: list[dict]) -> Transcript:
     """The engine-independent transcript dict (rounded, plain JSON types)."""
-    out_segments = []
+    out_segments: list[HeardSegment] = []
     for seg in segments:
-        words = [
+        words: list[Word] = [
             {
                 "word": str(w["word"]),
                 "start": round(float(w["start"]), 3),
@@ -123,7 +126,7 @@ def get_engine(name: str = DEFAULT_ENGINE, model: str = DEFAULT_MODEL) -> AsrEng
     engine = REGISTRY.get(name)
     if model != engine.model:
         engine = type(engine)(model)
-    engine.model_path  # resolve now: fail before any audio work
+    _ = engine.model_path  # resolve now: fail before any audio work
     return engine
 
 

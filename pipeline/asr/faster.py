@@ -6,8 +6,9 @@ import functools
 from pathlib import Path
 
 from .. import models, progress
-from ..threads import build_threads
+from ..contracts import Transcript
 from ..errors import EngineError, InputError, SetupError, UnsupportedLanguage
+from ..threads import build_threads
 from . import CPU_THREADS, DECODE_SETTINGS, DEFAULT_MODEL, build_transcript, check_audio, normalize_language
 
 COMPUTE_TYPE = "int8"
@@ -47,7 +48,7 @@ class FasterWhisperEngine:
             self._path = models.resolve_ct2_model(self.model)
         return self._path
 
-    def transcribe(self, audio: Path, language: str) -> dict:
+    def transcribe(self, audio: Path, language: str) -> Transcript:
         from faster_whisper.tokenizer import _LANGUAGE_CODES
 
         audio = check_audio(audio)
@@ -70,7 +71,8 @@ class FasterWhisperEngine:
             segs = [_segment(seg) for seg in _advancing(segments, info.duration)]
         except Exception as e:
             if type(e).__module__.startswith("av"):  # PyAV could not read the file
-                raise InputError(f"cannot decode audio {audio}: {e}", "check that the file is a complete audio file") from e
+                raise InputError(f"cannot decode audio {audio}: {e}",
+                                 "check that the file is a complete audio file") from e
             raise EngineError(f"faster-whisper failed on {audio}: {type(e).__name__}: {e}") from e
         return build_transcript(self.name, self.model, lang, info.duration, segs)
 

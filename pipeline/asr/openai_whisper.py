@@ -10,6 +10,7 @@ import functools
 from pathlib import Path
 
 from .. import models, progress
+from ..contracts import Transcript
 from ..errors import EngineError, SetupError, UnsupportedLanguage
 from ..threads import build_threads
 from . import CPU_THREADS, DECODE_SETTINGS, DEFAULT_MODEL, build_transcript, check_audio, normalize_language
@@ -50,19 +51,23 @@ class OpenAIWhisperEngine:
         self.model = model
         self._resolved: tuple[Path, str | None] | None = None
 
-    @property
-    def model_path(self) -> Path:
+    def _resolve(self) -> tuple[Path, str | None]:
+        """(checkpoint path, alignment heads), resolved once without loading."""
         if self._resolved is None:
             self._resolved = models.resolve_whisper_model(self.model)
-        return self._resolved[0]
+        return self._resolved
 
-    def transcribe(self, audio: Path, language: str) -> dict:
+    @property
+    def model_path(self) -> Path:
+        return self._resolve()[0]
+
+    def transcribe(self, audio: Path, language: str) -> Transcript:
         from whisper.tokenizer import LANGUAGES
 
         audio = check_audio(audio)
         lang = normalize_language(language, LANGUAGES)
-        path = self.model_path
-        whisper_model = load_model(str(path), self._resolved[1], build_threads())
+        path, heads = self._resolve()
+        whisper_model = load_model(str(path), heads, build_threads())
         if lang != "en" and not whisper_model.is_multilingual:
             raise UnsupportedLanguage(f"model {self.model!r} is English-only; cannot transcribe {lang!r}",
                                       "use a multilingual model such as base")

@@ -173,6 +173,7 @@ class PieceMaker:
 
     def loudness(self, measured: dict) -> dict:
         """The timeline's loudness figures: measured on the joined MP3, as audio.master's."""
+        assert self.gain is not None          # fixed by finish()
         reduction = np.concatenate([pieces.limiter_blocks(d.samples, self.gain, self.ceiling - p.margin_db)
                                     [d.speech_blocks()[: -(-len(d.samples) // BLOCK)]]
                                     for d, p in zip(self.dyns, self.pieces)])

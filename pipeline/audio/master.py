@@ -37,11 +37,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..errors import EngineError, InputError
-from .ffmpeg import SAMPLE_RATE, encode_mp3, parse_bitrate
-from .limiter import (BLOCK, ENVELOPE_PAD, block_gain, block_reduce, envelope_from_segments, peak_envelope,
-                      limiter_gain)
 from .dynamics import percentiles
-from .loudness import METER, power_from_segments, integrated_lufs, k_power, lufs_from_power, measure
+from .ffmpeg import SAMPLE_RATE, encode_mp3, parse_bitrate
+from .limiter import BLOCK, ENVELOPE_PAD, block_gain, block_reduce, envelope_from_segments, limiter_gain, peak_envelope
+from .loudness import METER, integrated_lufs, k_power, lufs_from_power, measure, power_from_segments
 
 ENCODE_MARGIN_DB = 2.0         # first guess of the MP3 encoder's true-peak overshoot (measured: 1.0-1.8 dB at 64k mono)
 ENCODE_LUFS_LOSS_DB = 0.4      # loudness the encoder's low-pass takes (measured: ~0.45 LU at 64k mono)
@@ -211,7 +210,7 @@ def normalize(mix: np.ndarray, target_lufs: float | None, ceiling_db: float,
     block_peaks, block_power = block_reduce(env, np.max), block_reduce(power, np.sum)
     base = lufs_from_power(block_power, hop=BLOCK) if target_lufs is not None else float("-inf")
     gain = 0.0
-    if np.isfinite(base):
+    if target_lufs is not None and np.isfinite(base):     # (base is finite only with a target)
         gain = target_lufs - base if start_gain_db is None else start_gain_db
         tried: list[tuple[float, float]] = []
         for _ in range(SEARCH_ROUNDS):

@@ -24,7 +24,9 @@ import re
 from pathlib import Path
 
 from .. import fsio
+from ..contracts import Chapter, Script
 from ..cover import check_cover
+from ..episode import POST
 from ..text import sanitize
 
 GENRE = "Podcast"
@@ -56,7 +58,7 @@ def language_code(lang: str) -> str:
 
 
 def _post(episode_dir: Path) -> dict:
-    path = Path(episode_dir) / "post.json"
+    path = Path(episode_dir) / POST
     try:
         data = fsio.read_json(path)
     except (OSError, ValueError):
@@ -71,7 +73,7 @@ def _show_config(config_path) -> dict:
     return show_config(config_path)   # a broken podcast.yaml is an error worth fixing: InputError
 
 
-def episode_tags(script: dict, episode_dir: Path, settings=None, config_path: Path | None = None) -> dict:
+def episode_tags(script: Script, episode_dir: Path, settings=None, config_path: Path | None = None) -> dict:
     """The tag values of an episode, cleaned: title, show, author, date, language,
     description, genre, track (episode number or None)."""
     post = _post(episode_dir)
@@ -103,7 +105,7 @@ def _cover_frame(cover: str | os.PathLike):
                 data=path.read_bytes())
 
 
-def id3_chapters(chapters: list[dict]) -> list[dict]:
+def id3_chapters(chapters: list[dict]) -> list[Chapter]:
     """CHAP frame values (ids chp0, chp1, ..., milliseconds) of the episode's chapters,
     as pipeline.publish.chapters.chapter_list computes them for chapters.json too."""
     return [{"id": f"chp{i}", "title": clean(c["title"]) or f"Chapter {i + 1}",
@@ -111,7 +113,7 @@ def id3_chapters(chapters: list[dict]) -> list[dict]:
             for i, c in enumerate(chapters)]
 
 
-def write_tags(mp3_path: str | os.PathLike, tags: dict, chapters: list[dict] | None = None,
+def write_tags(mp3_path: str | os.PathLike, tags: dict, chapters: list[Chapter] | None = None,
                cover: str | os.PathLike | None = None) -> None:
     """Replace the ID3 tag of `mp3_path` (in place: call it on a temporary file)."""
     from mutagen.id3 import CHAP, COMM, CTOC, ID3, TALB, TCON, TDRC, TIT2, TLAN, TPE1, TPE2, TRCK, CTOCFlags

@@ -12,11 +12,11 @@ from decimal import Decimal
 
 from .canon import date_parts
 from .clock import said_times
+from .exact import exact
 from .extract import drafts_of, mentions
 from .langs import get as get_lang
 from .model import TEXT_KINDS, Match, Mention
 from .readings import cut_readings
-from .exact import exact
 
 SCORE_OK = 4.0
 SCORE_OK_LOOSE = 3.5  # date with extra parts heard, or a unit heard that the script lacks

@@ -79,9 +79,10 @@ def _suffix(draft: Draft, tokens: list[Token], j: int, lang: ModuleType) -> None
     word = tokens[j].text
     if word in GLUED_UNITS and not (j + 1 < len(tokens) and tokens[j + 1].kind == "num" and not tokens[j + 1].gap):
         return  # "10pp", "2x"; but "4x4", "1920x1080" are codes
-    if word.lower() in lang.ORDINAL_SUFFIXES and draft.digits.isdigit():
+    digits = draft.digits or ""      # always set: the draft was read from digits
+    if word.lower() in lang.ORDINAL_SUFFIXES and digits.isdigit():
         draft.ordinal, draft.last = True, j
-    elif word == "s" and len(draft.digits) == 4 and draft.digits.isdigit():
+    elif word == "s" and len(digits) == 4 and digits.isdigit():
         draft.last = j  # a decade: "the 1990s"
     elif word in ABBR_ALWAYS or (word in ABBR_WITH_CURRENCY and _currency_near(tokens, draft.first, j)):
         draft.mag = ABBR_ALWAYS.get(word) or ABBR_WITH_CURRENCY[word]

@@ -33,8 +33,8 @@ def date_str(year: int | None, month: int, day: int | None) -> str | None:
 def date_parts(value: str) -> tuple[int | None, int, int | None]:
     """Inverse of date_str: (year, month, day) with None for missing parts."""
     if value.startswith("--"):
-        month, day = value[2:].split("-")
-        return None, int(month), int(day)
+        month_text, day_text = value[2:].split("-")
+        return None, int(month_text), int(day_text)
     parts = value.split("-")
     year, month = int(parts[0]), int(parts[1])
     return year, month, int(parts[2]) if len(parts) > 2 else None

@@ -24,7 +24,8 @@ _CUES = frozenset({"am", "pm", "a", "p"})  # the first token of a meridiem
 
 
 def clock_times(tokens: list[Token], lang: ModuleType, used: set[int]) -> tuple[list[Draft], set[int]]:
-    found, taken = [], set()
+    found: list[Draft] = []
+    taken: set[int] = set()
     said = any(t.low in lang.HOUR_WORDS or t.low in _CUES for t in tokens)  # else no time in words
     i = 0
     while i < len(tokens):
@@ -145,6 +146,6 @@ def said_times(drafts: list[Draft], tokens: list[Token]) -> list[Draft]:
     for a, b in zip(drafts, drafts[1:]):
         if (a.kind == b.kind == "number" and a.words and b.words and b.first == a.last + 1
                 and joined(tokens, b.first, 1) and not (a.decimal or b.decimal or a.mag or b.mag)
-                and 1 <= a.value <= 12 and 10 <= b.value <= 59 and not (a.ordinal or b.ordinal)):
-            found.append(Draft(f"{int(a.value):02d}:{int(b.value):02d}", "time", a.first, b.last))
+                and 1 <= a.amount <= 12 and 10 <= b.amount <= 59 and not (a.ordinal or b.ordinal)):
+            found.append(Draft(f"{int(a.amount):02d}:{int(b.amount):02d}", "time", a.first, b.last))
     return found

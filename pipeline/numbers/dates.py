@@ -15,7 +15,8 @@ _NUMERIC_SEPARATORS = "-/."
 
 def numeric_dates(tokens: list[Token], lang: ModuleType) -> tuple[list[Draft], set[int]]:
     """ISO and slash dates, found on tokens before anything else reads their digits."""
-    found, used = [], set()
+    found: list[Draft] = []
+    used: set[int] = set()
     for i in range(len(tokens) - 4):
         parts = tokens[i:i + 5]
         if (any(t.kind != "num" for t in parts[::2]) or any(t.gap for t in parts[1:])
@@ -47,7 +48,7 @@ def month_dates(drafts: list[Draft], tokens: list[Token], lang: ModuleType) -> l
     covered = {k for d in drafts for k in range(d.first, d.last + 1)}
     consumed: set[int] = set()
     dates = []
-    for t, tok in enumerate(tokens):
+    for t in range(len(tokens)):
         month = _month(tokens, t, lang)
         if month is None or t in covered:
             continue
@@ -127,4 +128,4 @@ def _is_day(d: Draft) -> bool:
 
 def _is_year(d: Draft) -> bool:
     return (d.kind == "number" and not d.decimal and not d.ordinal and d.unit is None
-            and 1000 <= d.value <= 2999 and (d.digits is None or (d.digits.isdigit() and not d.mag)))
+            and 1000 <= d.amount <= 2999 and (d.digits is None or (d.digits.isdigit() and not d.mag)))

@@ -37,6 +37,13 @@ class Draft:
         return Mention(value, self.kind, self.unit, text[start:end], start, end)
 
     @property
+    def amount(self) -> Decimal:
+        """The value of a numeric draft (every kind but date and time, whose value is text)."""
+        if isinstance(self.value, str):
+            raise TypeError(f"a {self.kind} draft has no amount: {self.value!r}")
+        return self.value
+
+    @property
     def year_like(self) -> bool:
         """Written as four plain digits between 1900 and 2100."""
         return (self.digits is not None and len(self.digits) == 4 and self.digits.isdigit()

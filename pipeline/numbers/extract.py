@@ -13,15 +13,15 @@ from .atoms import scan
 from .clock import clock_times
 from .dates import month_dates, numeric_dates
 from .draft import Draft
+from .exact import exact
 from .model import Mention
-from .phrases import tag_percent_words
 from .names import mark_names
+from .phrases import tag_percent_words
 from .ranges import carry_back
 from .signs import apply_signs
 from .subunits import join_subunits
 from .tokens import Token, tokenize
 from .units import attach_units
-from .exact import exact
 
 
 @exact

@@ -71,7 +71,9 @@ LONE_FRACTIONS = {"half": 2}
 FRACTION_COUNT_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
                         "six": 6, "seven": 7, "eight": 8, "nine": 9}
 FRACTION_NAMES = {"half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4}
-PERIOD_ORDINALS = frozenset({"first", "second", "third", "fourth", "last", "other", "latter", "1st", "2nd", "3rd", "4th"})  # "the first half": a period, not 1/2
+# "the first half": a period, not 1/2
+PERIOD_ORDINALS = frozenset({"first", "second", "third", "fourth", "last", "other", "latter",
+                             "1st", "2nd", "3rd", "4th"})
 
 # "twice"; "2x", "3×", "two times", "deux fois" are found by units.py
 MULTIPLIER_WORDS: dict[str, int] = {"twice": 2, "thrice": 3}
@@ -81,7 +83,7 @@ PERCENT_PHRASES = (("percent",), ("per", "cent"), ("pct",))
 POINTS_PHRASES = (("percentage", "points"), ("percentage", "point"), ("pp",), ("ppt",), ("ppts",))
 TIMES_WORDS = frozenset({"times"})  # "three times": a multiplier
 MINUS_WORDS = frozenset({"minus", "negative"})
-NOT_SIGN_BEFORE = frozenset()  # "au moins 15 %": at least, not minus
+NOT_SIGN_BEFORE: frozenset[str] = frozenset()  # "au moins 15 %": at least, not minus
 CURRENCY_PHRASES = {
     ("dollars",): "USD", ("dollar",): "USD", ("euros",): "EUR", ("euro",): "EUR",
     ("pounds", "sterling"): "GBP", ("pound", "sterling"): "GBP", ("pounds",): "GBP", ("pound",): "GBP",
@@ -99,7 +101,7 @@ RANGE_WORDS = frozenset({"and", "to", "or"})
 RANGE_OPENERS = frozenset({"between", "from"})
 
 # -- times of day: "14h30", "quatorze heures trente" (en uses am/pm) ----------
-HOUR_WORDS = frozenset()
+HOUR_WORDS: frozenset[str] = frozenset()
 
 # capitalized words that never name a product before a number (names.py)
 NOT_NAMES = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
@@ -187,7 +189,7 @@ def currency_phrase(iso: str, amount: Decimal, spoken: str) -> str:
 def date_words(year_: int | None, month: int, day: int | None, text: str) -> str:
     name = MONTH_NAMES[month]
     if day is None:
-        return f"{name} {year(year_)}"
+        return f"{name} {year(year_)}" if year_ is not None else name
     day_first = text[:1].isdigit() or text.lower().startswith("the ")
     head = f"the {ordinal(day)} of {name}" if day_first else f"{name} {ordinal(day)}"
     return f"{head}, {year(year_)}" if year_ is not None else head

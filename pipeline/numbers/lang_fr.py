@@ -34,7 +34,7 @@ def format_digits(value: Decimal, sep: str = "\u202f") -> str:
     """French digits: narrow NBSP between thousands, decimal comma."""
     text = format(value, "f")
     whole, _, frac = text.partition(".")
-    groups = []
+    groups: list[str] = []
     while len(whole) > 3:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]
@@ -59,7 +59,7 @@ BARE_MAGNITUDES = frozenset({"mille"})
 FRACTION_WORDS = frozenset({"virgule", "point"})
 MAGNITUDE_COMMA = False  # "one thousand, two hundred" (num2words)
 LINK_WORD = "et"
-ARTICLE_ONE = frozenset()  # French says "cent", "mille", "un million": no article needed
+ARTICLE_ONE: frozenset[str] = frozenset()  # French says "cent", "mille", "un million": no article needed
 HALF_WORDS = frozenset({"demi", "demie"})
 FRENCH_TENS = True  # soixante-dix, quatre-vingt-dix, dix-sept, "vingt et un"
 YEAR_PAIRS = False
@@ -96,7 +96,9 @@ LONE_FRACTIONS = {"moitié": 2}
 FRACTION_COUNT_WORDS = {"un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6,
                         "sept": 7, "huit": 8, "neuf": 9}
 FRACTION_NAMES = {"demi": 2, "tiers": 3, "quart": 4, "quarts": 4}
-PERIOD_ORDINALS = frozenset({"premier", "première", "second", "seconde", "deuxième", "troisième", "quatrième", "dernier", "dernière"})  # "the first half": a period, not 1/2
+# "the first half": a period, not 1/2
+PERIOD_ORDINALS = frozenset({"premier", "première", "second", "seconde", "deuxième", "troisième", "quatrième",
+                             "dernier", "dernière"})
 
 # "twice"; "2x", "3×", "two times", "deux fois" are found by units.py
 MULTIPLIER_WORDS: dict[str, int] = {}
@@ -106,7 +108,8 @@ PERCENT_PHRASES = (("pour", "cent"), ("pourcent",), ("pourcents",))
 POINTS_PHRASES = (("points", "de", "pourcentage"), ("point", "de", "pourcentage"), ("pp",))
 TIMES_WORDS = frozenset({"fois"})  # "three times": a multiplier
 MINUS_WORDS = frozenset({"moins"})
-NOT_SIGN_BEFORE = frozenset({"au", "du", "de", "le", "les", "pas", "en", "un", "bien", "à", "a"})  # "au moins 15 %": at least, not minus
+# "au moins 15 %": at least, not minus
+NOT_SIGN_BEFORE = frozenset({"au", "du", "de", "le", "les", "pas", "en", "un", "bien", "à", "a"})
 CURRENCY_PHRASES = {
     ("dollars",): "USD", ("dollar",): "USD", ("euros",): "EUR", ("euro",): "EUR",
     ("livres", "sterling"): "GBP", ("livre", "sterling"): "GBP",
@@ -356,11 +359,37 @@ def _word_then_decimals(m, heard: str, wanted: set):
     return Mention(value, m.kind, m.unit, heard[w.start():m.end], w.start(), m.end)
 
 
+_EST_GAP = re.compile(r"\s+est\s+", re.IGNORECASE)
+_COINS_AFTER = re.compile(r"\s+centimes?\b", re.IGNORECASE)
+
+
+def _coins_after_est(found: list, heard: str, wanted: set) -> list:
+    """"0 euros est 85 centimes": "et" and "est" sound the same, and Whisper base
+    writes either; the verbalizer said "zéro euro et quatre-vingt-cinq centimes"."""
+    from .canon import decimal_str
+    from .model import Mention
+
+    out: list[tuple[Mention, bool]] = []
+    for (m, weak) in found:
+        prev = out[-1][0] if out else None
+        if (prev is not None and prev.kind == "currency" and "." not in prev.value and m.kind == "number"
+                and m.value.isdigit() and 0 < int(m.value) < 100
+                and _EST_GAP.fullmatch(heard[prev.end:m.start])
+                and (coins := _COINS_AFTER.match(heard, m.end))):
+            value = decimal_str(Decimal(prev.value) + Decimal(m.value) / 100)
+            if (value, "currency", prev.unit) in wanted:
+                end = coins.end()
+                out[-1] = (Mention(value, "currency", prev.unit, heard[prev.start:end], prev.start, end), False)
+                continue
+        out.append((m, weak))
+    return out
+
+
 def _dates_with_year_apart(found: list, heard: str, wanted: set) -> list:
     """"12 mars, 2025": a comma between the day and month and the year."""
     from .model import Mention
 
-    out = []
+    out: list = []
     for (m, weak) in found:
         prev = out[-1][0] if out else None
         if (prev is not None and prev.kind == "date" and prev.value.startswith("--") and m.kind == "number"
@@ -380,7 +409,7 @@ def compose_heard(found: list, heard: str, said: list) -> list:
 
     wanted = {(m.value, m.kind, m.unit) for m in said}
     out = [(_word_then_decimals(_english_thousands(m, wanted), heard, wanted), weak) for m, weak in found]
-    out = _dates_with_year_apart(out, heard, wanted)
+    out = _coins_after_est(_dates_with_year_apart(out, heard, wanted), heard, wanted)
     i = 0
     while i < len(out):
         for n in (3, 2):

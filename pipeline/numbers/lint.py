@@ -18,9 +18,9 @@ from types import ModuleType
 
 from . import langs
 from .draft import Draft
+from .exact import exact
 from .extract import drafts_of
 from .model import TEXT_KINDS, Flag
-from .exact import exact
 
 CONTEXT = 60
 _PUNCT_AFTER = re.compile(r"^\s*(?:[.,;:!?()\[\]«»\"“”]|$)")
@@ -76,7 +76,7 @@ def _month_regex(module: ModuleType) -> re.Pattern:
 
 def _small_integer(draft: Draft) -> bool:
     return (draft.kind == "number" and draft.digits is not None and not draft.decimal
-            and not draft.mag and draft.value < 1000)
+            and not draft.mag and draft.amount < 1000)
 
 
 def _year_as_amount(draft: Draft, ctx: _Context):
@@ -112,7 +112,7 @@ def _wants_year(draft: Draft, ctx: _Context):
 
 
 def _ordinal_day(draft: Draft, ctx: _Context):
-    if not (draft.ordinal and draft.digits is not None and draft.value > 31):
+    if not (draft.ordinal and draft.digits is not None and draft.amount > 31):
         return None
     start, end = ctx.start, ctx.end
     art = _ARTICLE_BEFORE.search(ctx.before)
@@ -127,7 +127,7 @@ def _ordinal_day(draft: Draft, ctx: _Context):
 def _day_next_to_month(draft: Draft, ctx: _Context):
     if draft.kind != "number" or draft.digits is None or draft.decimal or draft.mag:
         return None
-    value = draft.value
+    value = draft.amount
     month_before = re.search(ctx.month_re.pattern + r"\s+$", ctx.before, ctx.month_re.flags)
     if month_before and (ctx.module.DAY_FIRST and 1 <= value <= 31 or 31 < value < 1000):
         start = ctx.start - len(ctx.before) + month_before.start()

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..contracts import LintFlag
+
 KINDS = ("number", "percent", "currency", "points", "multiplier", "fraction", "time", "date", "code")
 # kinds whose value is not a decimal: each pairs only with its own kind
 TEXT_KINDS = ("date", "time", "fraction")
@@ -67,5 +69,5 @@ class Flag:
     end: int
     reason: str
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> LintFlag:
         return {"text": self.text, "start": self.start, "end": self.end, "reason": self.reason}

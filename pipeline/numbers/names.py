@@ -29,10 +29,10 @@ COMMON_OPENERS = frozenset({
     "the", "a", "an", "and", "but", "or", "so", "yet", "with", "without", "between", "among", "per",
     "up", "down", "than", "then", "now", "here", "there", "this", "that", "these", "those", "its",
     "their", "our", "your", "his", "her", "my", "we", "they", "it", "he", "she", "you", "another",
-    "each", "every", "both", "more", "less", "fewer", "roughly", "approximately", "exactly", "over",
+    "each", "every", "both", "more", "less", "fewer", "roughly", "approximately", "exactly",
     "above", "below", "within", "through", "across", "against", "toward", "towards", "into",
-    "another", "still", "also", "even", "some", "most", "least", "plus", "minus", "like", "as",
-    "when", "while", "if", "because", "although", "though", "whereas", "nearly", "circa",
+    "still", "also", "even", "most", "least", "plus", "minus", "like", "as",
+    "when", "while", "if", "because", "although", "though", "whereas", "circa",
     "last", "next", "past", "first", "latest", "recent", "total", "average", "median", "many",
     "few", "several", "barely", "fully", "nine", "out", "what", "which", "who", "whose",
     # French

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from .tokens import APOSTROPHES, Token, joined, next_word
 
 
@@ -30,7 +32,7 @@ def first_words(table) -> frozenset[str]:
     return hit[1]
 
 
-def match_any(tokens: list[Token], j: int, table) -> tuple[int, object] | None:
+def match_any(tokens: list[Token], j: int, table) -> tuple[int, Any] | None:
     """First phrase of `table` (dict phrase->value, or iterable of phrases) matching at j."""
     if j >= len(tokens) or tokens[j].low not in first_words(table):
         return None

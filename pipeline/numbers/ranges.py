@@ -36,8 +36,8 @@ def _carry(a: Draft, b: Draft) -> None:
     # a percent is never scaled ("fell by 7% to 3.2 million dollars"), nor is an
     # amount in another unit than the magnitude's
     if (b.mag and not a.mag and not a.carried and a.unit in (None, b.unit) and a.kind != "percent"
-            and a.value < 1000 and a.value < b.value / b.mag * 10):
-        a.value *= b.mag
+            and a.amount < 1000 and a.amount < b.amount / b.mag * 10):
+        a.value = a.amount * b.mag
         a.carried = b.mag
     if b.unit and a.unit is None and not (a.year_like and not b.year_like):
         a.kind, a.unit, a.carried_unit = b.kind, b.unit, True

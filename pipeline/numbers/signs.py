@@ -25,7 +25,7 @@ def apply_signs(drafts: list[Draft], tokens: list[Token], lang: ModuleType) -> N
         p = draft.first - 1
         if _symbol(tokens, p, draft.first) or _word(tokens, p, draft.first, lang):
             if tokens[p].text in MINUS or tokens[p].low in lang.MINUS_WORDS:
-                draft.value = -draft.value
+                draft.value = -draft.amount
             draft.first = p
 
 

@@ -9,9 +9,9 @@ from typing import Callable
 
 from . import langs
 from .canon import date_parts, decimal_str
+from .exact import exact
 from .extract import drafts_of
 from .model import Mention
-from .exact import exact
 
 _ORDINAL_DIGITS = re.compile(r"^\d+([^\W\d_]+)$")   # "21st", "1er"; not "412 million"
 _YEAR_DIGITS = re.compile(r"^\d{4}$")

@@ -45,13 +45,13 @@ def _join(a: Draft, b: Draft, tokens: list[Token], lang: ModuleType) -> bool:
         return False
     coins = lang.SUBUNITS.get(unit, frozenset())
     after = b.last + 1
-    if after < len(tokens) and tokens[after].low in coins and joined(tokens, after) and b.value < 100:
-        cents, end = b.value, after
-    elif tokens[b.last].low in _HUNDRED_WORDS & coins and b.value % 100 == 0 and b.value < 10000:
-        cents, end = b.value / 100, b.last  # "quatre-vingt-dix-neuf cents": 99 cents, not 9900
+    if after < len(tokens) and tokens[after].low in coins and joined(tokens, after) and b.amount < 100:
+        cents, end = b.amount, after
+    elif tokens[b.last].low in _HUNDRED_WORDS & coins and b.amount % 100 == 0 and b.amount < 10000:
+        cents, end = b.amount / 100, b.last  # "quatre-vingt-dix-neuf cents": 99 cents, not 9900
     else:
         return False
-    a.value += Decimal(cents) / 100
+    a.value = a.amount + Decimal(cents) / 100
     a.kind, a.unit, a.decimal, a.last = "currency", unit, True, end
     return True
 

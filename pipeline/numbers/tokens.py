@@ -42,7 +42,8 @@ def tokenize(text: str, lang: ModuleType) -> list[Token]:
     for m in _pattern(lang).finditer(text):
         start, end = m.span()
         piece = m.group()
-        tokens.append(Token(m.lastgroup, piece, start, end, text[prev_end:start], piece.lower()))
+        kind = m.lastgroup or ""      # every alternative of the pattern is a named group
+        tokens.append(Token(kind, piece, start, end, text[prev_end:start], piece.lower()))
         prev_end = end
     return tokens
 

@@ -6,9 +6,9 @@ from decimal import Decimal
 
 from .align import date_covers, script_mentions
 from .canon import date_parts
+from .exact import exact
 from .extract import mentions
 from .model import Mention
-from .exact import exact
 
 
 @exact

@@ -161,7 +161,7 @@ def parse_words(tokens: list[Token], i: int, lang: ModuleType, simple: bool = Fa
     if tokens[i].low in lang.ARTICLE_ONE and not simple:
         k = next_word(tokens, i)
         head = lookup(tokens, k, lang) if k is not None else None
-        if head is None or head.cls not in ("hundred", "mag") or head.ordinal:
+        if k is None or head is None or head.cls not in ("hundred", "mag") or head.ordinal:
             return None
         acc.group, acc.n, acc.last_cls = 1, 1, "unit"
         j = k
@@ -321,7 +321,7 @@ def _year_pair(num: WordNumber, tokens: list[Token], lang: ModuleType) -> None:
     if tokens[k].low in lang.YEAR_OH:
         k2 = next_word(tokens, k)
         w = lookup(tokens, k2, lang) if k2 is not None else None
-        if w is not None and w.cls == "unit" and not w.ordinal:
+        if k2 is not None and w is not None and w.cls == "unit" and not w.ordinal:
             num.value = num.value * 100 + w.value
             num.last, num.pure, num.single = k2, False, None
         return

@@ -30,12 +30,15 @@ import difflib
 import html
 import math
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .. import fsio, numbers
 from ..condense import load_script, segments
-from ..episode import SCRIPT, TIMELINE, TRANSCRIPT, Episode
+from ..contracts import Script, Timeline, Transcript
+from ..episode import CAPTIONS_SRT, CAPTIONS_VTT, PODCAST_TRANSCRIPT, SCRIPT, TIMELINE, TRANSCRIPT, Episode
 from ..errors import InputError
 from ..text import sanitize
 from .notes import need
@@ -50,7 +53,7 @@ SENTENCE_END_RE = re.compile(r"[.!?…。]['\"»”’)\]]*$")
 TOKEN_RE = re.compile(r"[^ \t\r\n\f\v]+")
 NORM_RE = re.compile(r"[\W_]+")
 
-VTT, SRT, PODCAST_JSON = "captions.vtt", "captions.srt", "transcript.podcast.json"
+VTT, SRT, PODCAST_JSON = CAPTIONS_VTT, CAPTIONS_SRT, PODCAST_TRANSCRIPT
 
 
 @dataclass
@@ -78,7 +81,7 @@ def norm(token: str) -> str:
     return NORM_RE.sub("", token.lower())
 
 
-def heard_words(words: list[dict]) -> list[dict]:
+def heard_words(words: Sequence[Mapping[str, Any]]) -> list[dict]:
     """Whisper's words, a piece without a leading space joined to the word before
     (Whisper cuts "14,800" into " 14" and ",800")."""
     out: list[dict] = []
@@ -155,8 +158,8 @@ def segment_words(seg_text: str, heard: list[dict], lo: float, hi: float, lang: 
     return [Word(t, s, e, g) for t, (s, e), g in zip(tokens, times, glue)]
 
 
-def script_words(script: dict, timeline: dict,
-                 transcript: dict) -> list[tuple[list[Word], float, float]]:
+def script_words(script: Script, timeline: Timeline,
+                 transcript: Transcript) -> list[tuple[list[Word], float, float]]:
     """The script's words, segment by segment, timed on the episode's audio,
     each with its segment's span."""
     from ..verify import EDGE_S, segment_windows, transcript_words
@@ -303,7 +306,7 @@ def as_podcast_json(cues: list[Cue], speaker: str | None = None) -> dict:
     return {"version": "1.0.0", "segments": segs}
 
 
-def _read_json(path: Path) -> dict:
+def _read_json(path: Path) -> Any:      # a stage file, typed by its reader (contracts)
     try:
         data = fsio.read_json(path)
     except ValueError as e:

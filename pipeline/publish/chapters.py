@@ -11,12 +11,13 @@ from pathlib import Path
 
 from .. import fsio
 from ..condense import load_script, segments
+from ..episode import CHAPTERS as CHAPTERS_JSON
 from ..episode import SCRIPT as SCRIPT_YAML
 from ..episode import TIMELINE
 from ..text import sanitize
 from .notes import need
 
-CHAPTERS = "chapters.json"
+CHAPTERS = CHAPTERS_JSON
 # The intro and outro chapters by language (a key point's chapter is its title).
 NAMES = {"intro": {"en": "Intro", "fr": "Introduction"},
          "outro": {"en": "Outro", "fr": "Conclusion"}}

@@ -26,7 +26,19 @@ from urllib.parse import quote
 from .. import fsio
 from .. import text as textmod
 from ..config import DEFAULTS, load_config, show_config  # noqa: F401  (DEFAULTS, load_config: re-exported)
-from ..episode import AUDIO, POST, REPORT, SCRIPT, TIMELINE
+from ..contracts import Script
+from ..episode import (
+    AUDIO,
+    CAPTIONS_SRT,
+    CAPTIONS_VTT,
+    CHAPTERS,
+    NOTES_PAGE,
+    PODCAST_TRANSCRIPT,
+    POST,
+    REPORT,
+    SCRIPT,
+    TIMELINE,
+)
 from ..errors import InputError
 from ..urls import is_http_url
 from .notes import source_links
@@ -105,7 +117,7 @@ def clean(text) -> str:
     return XML_INVALID_RE.sub("", textmod.sanitize(text))
 
 
-def description_of(script: dict) -> str:
+def description_of(script: Script) -> str:
     """Plain text: the intro, then the key points (ElementTree escapes it)."""
     lines = [str(script.get("intro") or "").strip()]
     lines += [f"- {p.get('title') or ''}: {p.get('text') or ''}".strip() for p in script["points"]]
@@ -122,7 +134,7 @@ def within_bytes(text: str, limit: int = MAX_DESCRIPTION_BYTES) -> str:
     return cut.rstrip(" ,;:-") + "…"
 
 
-def notes_html(script: dict, post: dict | None) -> str:
+def notes_html(script: Script, post: dict | None) -> str:
     """content:encoded: the show notes as an HTML fragment (escaped here, and again as XML)."""
     return fragment("feed_notes.html", intro=script.get("intro"), points=script["points"],
                     sources=source_links(post))
@@ -251,7 +263,7 @@ def _item(ch, cfg: dict, i: dict, image: str | None) -> None:
     _sub(item, "description", i["description"])
     if i.get("notes"):
         _sub(item, f"{{{CONTENT}}}encoded", i["notes"])
-    _sub(item, "link", episode_url(cfg, slug, "shownotes.html"))
+    _sub(item, "link", episode_url(cfg, slug, NOTES_PAGE))
     _sub(item, "guid", episode_guid(cfg, slug), isPermaLink="false")
     _sub(item, "pubDate", email.utils.format_datetime(i["date"]))
     _sub(item, "enclosure", url=episode_url(cfg, slug, AUDIO),
@@ -267,13 +279,13 @@ def _item(ch, cfg: dict, i: dict, image: str | None) -> None:
     _sub(item, f"{it}explicit", "true" if cfg["explicit"] else "false")
     if i["author"]:
         _sub(item, f"{it}author", i["author"])
-    _sub(item, f"{pc}transcript", url=episode_url(cfg, slug, "captions.vtt"),
+    _sub(item, f"{pc}transcript", url=episode_url(cfg, slug, CAPTIONS_VTT),
          type="text/vtt", language=i["language"], rel="captions")
-    _sub(item, f"{pc}transcript", url=episode_url(cfg, slug, "transcript.podcast.json"),
+    _sub(item, f"{pc}transcript", url=episode_url(cfg, slug, PODCAST_TRANSCRIPT),
          type="application/json", language=i["language"])
-    _sub(item, f"{pc}transcript", url=episode_url(cfg, slug, "captions.srt"),
+    _sub(item, f"{pc}transcript", url=episode_url(cfg, slug, CAPTIONS_SRT),
          type="application/x-subrip", language=i["language"], rel="captions")
-    _sub(item, f"{pc}chapters", url=episode_url(cfg, slug, "chapters.json"),
+    _sub(item, f"{pc}chapters", url=episode_url(cfg, slug, CHAPTERS),
          type="application/json+chapters")
 
 
@@ -318,7 +330,8 @@ def _listed(ep: Path, cfg: dict, build_assets: bool) -> dict | None:
             shownotes_html(ep, cfg)
         return None
     if cfg["require_verified"] and not info["verified"]:
-        logging.getLogger(__name__).warning(f"feed: leaving out {ep.name}: not verified (require_verified in podcast.yaml)")
+        logging.getLogger(__name__).warning(
+            f"feed: leaving out {ep.name}: not verified (require_verified in podcast.yaml)")
         return None
     if (note := album_note(ep, info["show"])) is not None:
         logging.getLogger(__name__).warning(note)

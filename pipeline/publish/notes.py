@@ -11,6 +11,7 @@ from pathlib import Path
 
 from .. import fsio
 from ..condense import load_script, segments
+from ..contracts import Report, Script
 from ..episode import REPORT, SCRIPT, TIMELINE, Episode
 from ..errors import InputError
 from ..urls import http_url
@@ -45,9 +46,9 @@ LABELS = {
 @dataclass(frozen=True)
 class EpisodeFiles:
     """The files the show notes are made from (post.json may be missing: {})."""
-    script: dict
+    script: Script
     timeline: dict
-    report: dict
+    report: Report
     post: dict
 
     @property
@@ -76,7 +77,7 @@ def read_episode(ep_dir: Path) -> EpisodeFiles:
                         fsio.read_json(ep.report), post or {})
 
 
-def summary_line(report: dict, labels: dict) -> str:
+def summary_line(report: Report, labels: dict) -> str:
     """"9 of 10 numbers heard as written (survival 90%); speech by …, checked by …"."""
     counts = report.get("counts") or {}
     return labels["summary"].format(
@@ -85,7 +86,7 @@ def summary_line(report: dict, labels: dict) -> str:
         tts=report.get("tts_engine"), asr=report.get("asr_engine"))
 
 
-def verdict(report: dict, binding, labels: dict, cause=str) -> tuple[str, str]:
+def verdict(report: Report, binding, labels: dict, cause=str) -> tuple[str, str]:
     """("ok" | "no" | "stale", the sentence): stale first, since it voids the number check.
     `cause` prepares the binding's cause for the format (Markdown escapes it)."""
     if binding is not None and binding.stale:
@@ -95,14 +96,14 @@ def verdict(report: dict, binding, labels: dict, cause=str) -> tuple[str, str]:
     return "no", labels["not_verified"]
 
 
-def key_points(script: dict, timeline: dict) -> list[dict]:
+def key_points(script: Script, timeline: dict) -> list[dict]:
     """The key points with the time each starts in the episode (0 when not timed)."""
     timed = {s["id"]: s for s in timeline.get("segments") or []}
     return [{**seg, "start": float(timed.get(seg["id"], {}).get("start", 0.0))}
             for seg in segments(script) if seg["id"].startswith("point-")]
 
 
-def lint_findings(report: dict, post: dict | None) -> list[dict]:
+def lint_findings(report: Report, post: dict | None) -> list[dict]:
     """Numbers of the post that look wrong: verify.json's list, else post.json's."""
     lint = report.get("lint") if report.get("lint") is not None else (post or {}).get("lint")
     return list(lint or [])

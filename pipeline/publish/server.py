@@ -17,7 +17,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import ClassVar
 
-from ..episode import NOTES
+from ..episode import CAPTIONS_SRT, CAPTIONS_VTT, NOTES, PODCAST_TRANSCRIPT
 from ..errors import InputError, SystemFault
 from .chapters import CHAPTERS
 from .pages import render
@@ -47,7 +47,7 @@ RANGE_RE = re.compile(r"bytes=(\d*)-(\d*)")
 # chapters and transcripts from other origins (CORS).
 CHAPTERS_TYPE = "application/json+chapters"
 LISTING_HTML = "listing.html"      # a folder's listing (templates/)
-CORS_FILES = {CHAPTERS, "captions.vtt", "captions.srt", "transcript.podcast.json"}
+CORS_FILES = {CHAPTERS, CAPTIONS_VTT, CAPTIONS_SRT, PODCAST_TRANSCRIPT}
 
 
 def file_etag(st: os.stat_result) -> str:
@@ -161,7 +161,7 @@ class EpisodeHandler(SimpleHTTPRequestHandler):
     def _not_modified(self, st: os.stat_result) -> bool:
         """If-None-Match (the ETag) wins over If-Modified-Since, as RFC 9110 says."""
         if "If-None-Match" in self.headers:
-            return etag_matches(self.headers["If-None-Match"], self._etag)
+            return self._etag is not None and etag_matches(self.headers["If-None-Match"], self._etag)
         since = self.headers.get("If-Modified-Since")
         if not since:
             return False
@@ -199,8 +199,9 @@ class EpisodeHandler(SimpleHTTPRequestHandler):
     def end_headers(self):
         self.send_header("Accept-Ranges", "bytes")
         self.send_header("X-Content-Type-Options", "nosniff")
-        if getattr(self, "_etag", None):
-            self.send_header("ETag", self._etag)
+        etag = getattr(self, "_etag", None)
+        if etag:
+            self.send_header("ETag", etag)
         if os.path.basename(urllib.parse.urlsplit(self.path).path) in CORS_FILES:
             self.send_header("Access-Control-Allow-Origin", "*")
         super().end_headers()

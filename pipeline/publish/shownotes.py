@@ -16,7 +16,17 @@ from pathlib import Path
 
 from .. import fsio
 from ..config import show_config
-from ..episode import AUDIO, NOTES, REPORT, TIMELINE, TRANSCRIPT
+from ..episode import (
+    AUDIO,
+    CAPTIONS_SRT,
+    CAPTIONS_VTT,
+    NOTES,
+    NOTES_PAGE,
+    PODCAST_TRANSCRIPT,
+    REPORT,
+    TIMELINE,
+    TRANSCRIPT,
+)
 from ..episode import SCRIPT as SCRIPT_YAML  # SCRIPT here is the page's JavaScript
 from .chapters import CHAPTERS, chapters_json
 from .notes import (
@@ -32,11 +42,11 @@ from .notes import (
 )
 from .pages import Markup, asset, render
 
-SHOWNOTES_HTML = "shownotes.html"
+SHOWNOTES_HTML = NOTES_PAGE
 # Click on a timestamp -> seek the player; #t=SECONDS in the page URL seeks on load.
 SCRIPT = asset("player.js")
 # Files listed in the page's footer when they exist (chapters.json always: publish writes it).
-FOOTER_FILES = (AUDIO, "captions.vtt", "captions.srt", "transcript.podcast.json", CHAPTERS, NOTES)
+FOOTER_FILES = (AUDIO, CAPTIONS_VTT, CAPTIONS_SRT, PODCAST_TRANSCRIPT, CHAPTERS, NOTES)
 BADGE_CLASS = {"ok": "ok", "no": "no", "stale": "no stale"}
 
 
@@ -70,7 +80,7 @@ def page_context(ep: Path, cfg: dict, files: EpisodeFiles) -> dict:
         "title": script.get("title") or post.get("title") or ep.name,
         "badge_class": badge_class, "verdict": sentence,
         "summary": (points[0].get("text") if points else None) or script.get("intro") or "",
-        "captions": (ep / "captions.vtt").exists(),
+        "captions": (ep / CAPTIONS_VTT).exists(),
         "points": key_points(script, files.timeline),
         "numbers_summary": summary_line(report, files.labels),
         "numbers": report.get("numbers") or [],

@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 
 from ..audio.wav import wav_ok
-from ..errors import EngineError
+from ..errors import EngineError  # noqa: F401  (named in the docstrings: what get_engine raises)
 from ..registry import Registry
 from .base import TtsEngine
 

@@ -7,6 +7,7 @@ The wheel carries its own lingware, so nothing is provisioned. Pico is fast
 from __future__ import annotations
 
 import os
+import re
 import threading
 from pathlib import Path
 
@@ -14,6 +15,15 @@ from ..audio.wav import write_wav
 from ..errors import EngineError, EngineUnavailable
 
 SAMPLE_RATE = 16000
+# Pico's own French front end reads a year written in digits so fast that
+# Whisper base hears another year ("en 2023" -> 2003, "2022" -> 2002,
+# "juillet 2025" -> "juillet et 25"); read through the project's verbalizer
+# ("deux mille vingt-trois") each of those was heard right. So, in the
+# languages listed, years (alone or closing a date) are spelled out before Pico sees them.
+SPELL_YEARS_LANGS = {"fr"}
+_YEAR_RE = re.compile(r"(?<![\d,.])(?<!\d[\u00a0\u202f ])(1[5-9]|20)\d\d(?![\d%]|[\u00a0\u202f ]\d)")
+# Part of voice_id, so cached audio made before a change of text preparation is not reused.
+TEXT_PREP = "years-spelled-2"
 VOICES = {"fr": "fr-FR", "en": "en-US", "de": "de-DE", "es": "es-ES", "it": "it-IT"}
 FULL_TAGS = {"fr-FR", "en-US", "en-GB", "de-DE", "es-ES", "it-IT"}
 
@@ -29,6 +39,33 @@ def _voice(lang: str) -> str | None:
     if len(parts) == 2 and f"{parts[0].lower()}-{parts[1].upper()}" in FULL_TAGS:
         return f"{parts[0].lower()}-{parts[1].upper()}"
     return VOICES.get(parts[0].lower())
+
+
+def _year_span(m) -> tuple[int, int] | None:
+    """Where the year sits in a mention: a plain four-digit number 1500-2099 (a
+    year, not "2 150"), or the year closing a date. A date's day stays as
+    written: spelled out, "le dix-huit août" was heard "le Dixie haute"."""
+    if m.kind not in ("number", "date"):
+        return None
+    found = list(_YEAR_RE.finditer(m.text))
+    if not found or (m.kind == "number" and found[0].group() != m.text.strip()):
+        return None
+    return m.start + found[-1].start(), m.start + found[-1].end()
+
+
+def prepare_text(text: str, lang: str) -> str:
+    """The text Pico is given: years as words where SPELL_YEARS_LANGS says so."""
+    if lang.split("-")[0].lower() not in SPELL_YEARS_LANGS:
+        return text
+    from .. import numbers
+
+    out, pos = [], 0
+    for m in numbers.extract(text, lang):
+        span = _year_span(m)
+        if span:
+            out += [text[pos:span[0]], numbers.spell_out(text[span[0]:span[1]], lang)]
+            pos = span[1]
+    return "".join(out) + text[pos:]
 
 
 class PicoEngine:
@@ -50,7 +87,8 @@ class PicoEngine:
             v = version("py-nanotts")
         except Exception:  # noqa: BLE001 - not installed: the id still names the voice
             v = "?"
-        return f"pico py-nanotts {v} voice={_voice(lang)}"
+        prep = f" text={TEXT_PREP}" if lang.split("-")[0].lower() in SPELL_YEARS_LANGS else ""
+        return f"pico py-nanotts {v} voice={_voice(lang)}{prep}"
 
     def synthesize(self, text: str, lang: str, out_wav: Path, rate: float = 1.0) -> None:
         if not text.strip():
@@ -65,7 +103,7 @@ class PicoEngine:
             raise EngineUnavailable(f"py-nanotts not installed: {e}", "pip install py-nanotts==0.1.1") from e
         with _lock:
             try:
-                pcm = NanoTTS().speak(text, voice=voice, speed=float(rate))
-            except Exception as e:  # noqa: BLE001 - the C extension raises RuntimeError/ValueError
+                pcm = NanoTTS().speak(prepare_text(text, lang), voice=voice, speed=float(rate))
+            except Exception as e:
                 raise EngineError(f"pico could not speak {text[:60]!r}: {e}") from e
         write_wav(out_wav, pcm, SAMPLE_RATE)

@@ -134,7 +134,9 @@ def _fr_whole_amounts(text: str, only: list[str] | None = None) -> str:
     out, pos = [], 0
     for m in numbers.extract(text, "fr"):
         value = Decimal(m.value) if m.kind in ("number", "currency") else None
-        if value is None or value != value.to_integral_value() or not re.search(r"\d,\d.*\b(?:million|milliard)", m.text):
+        if value is None or value != value.to_integral_value():
+            continue
+        if not re.search(r"\d,\d.*\b(?:million|milliard)", m.text):
             continue
         if only is not None and not any(m.text in t or t in m.text for t in only):
             continue

@@ -1,0 +1,268 @@
+"""The stage contracts: the shape of each file an episode folder holds.
+
+    post.json        Post         ingest     -> condense, verify, package
+    script.yaml      Script       condense   -> synthesize, verify, package
+    timeline.json    Timeline     synthesize -> transcribe, verify, package
+    transcript.json  Transcript   transcribe -> verify, package
+    verify.json      Report       verify     -> check, package, publish, feed
+
+They are TypedDicts, not classes: the files stay plain JSON/YAML (a person
+may edit script.yaml), the stages keep passing dicts, and mypy checks every
+key a stage reads or writes against the one place that names it. A key that
+only some files have (a hand-added `approved:` list, a healed segment's
+`override`) is in the `total=False` half of its TypedDict.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypedDict
+
+# ------------------------------------------------------------------ post.json (ingest)
+
+
+class NumberRef(TypedDict):
+    """A number as the script and the post carry it (pipeline.numbers.Mention, in part)."""
+    text: str
+    value: str
+    kind: str
+    unit: str | None
+
+
+class LintFlag(TypedDict):
+    """A figure the source lint says cannot be right where it stands (numbers.Flag)."""
+    text: str
+    start: int
+    end: int
+    reason: str
+
+
+class Section(TypedDict):
+    heading: str | None
+    paragraphs: list[str]
+
+
+class _Block(TypedDict):
+    type: str           # paragraph, heading, list, table, code, quote, figure
+
+
+class PostBlock(_Block, total=False):
+    level: int          # heading
+    items: list[str]    # list
+    rows: list[list[str]]   # table
+    text: str           # every other kind
+    section: int | None     # always in post.json (added last); None for a heading
+
+
+class _Sentence(TypedDict):
+    id: str             # "s1", "s2", ...: what a key point's `sources` name
+    section: int
+    block: int
+    kind: str
+    text: str
+
+
+class Sentence(_Sentence, total=False):
+    lead: int           # condense marks the post's opening sentences (never written)
+
+
+class PostSource(TypedDict):
+    title: str
+    url: str | None
+
+
+class _Post(TypedDict):
+    title: str
+    language: str
+    date: str | None
+    author: str | None
+    sections: list[Section]
+    blocks: list[PostBlock]
+    sentences: list[Sentence]
+    sources: list[PostSource]
+    words: int
+
+
+class Post(_Post, total=False):
+    source: str         # the post's file name or URL, never a local path
+    lint: list[LintFlag]
+    lint_chars: int     # how much of the post the lint read
+
+
+# ------------------------------------------------------------------ script.yaml (condense)
+
+
+class _Point(TypedDict):
+    title: str
+    text: str
+
+
+class Point(_Point, total=False):
+    sources: list[str]          # ids of the post's sentences
+    numbers: list[NumberRef]
+    unsourced: list[str]        # texts of numbers not traced to the post
+    approved: Any               # a person's list of texts or values (hand-written YAML)
+
+
+class _Script(TypedDict):
+    language: str
+    points: list[Point]
+
+
+class Script(_Script, total=False):
+    title: str | None
+    source: str | None
+    condenser: str
+    intro: str
+    outro: str
+
+
+class Segment(TypedDict):
+    """One spoken part of the script: intro, point-1..N, outro."""
+    id: str
+    title: str
+    text: str
+
+
+class SpokenSegment(Segment):
+    """A script segment with the time the timeline gives it (what verify judges)."""
+    start: float
+    end: float
+
+
+# ------------------------------------------------------------------ timeline.json (synthesize)
+
+
+class _TimedSegment(TypedDict):
+    id: str
+    title: str
+    text: str
+    spoken: str         # what the engine was given (numbers written for the voice)
+    engine: str
+    start: float
+    end: float
+    cache_hit: bool
+    audio_key: str      # SHA-256 of the segment's raw speech
+
+
+class TimedSegment(_TimedSegment, total=False):
+    override: dict[str, Any]    # how heal had it spoken
+
+
+class Chapter(TypedDict):
+    id: str
+    title: str
+    start_ms: int
+    end_ms: int
+
+
+class Timeline(TypedDict):
+    language: str
+    tts_engine: str
+    requested_engine: str
+    fallback_reason: str | None
+    engines: dict[str, int]
+    rate: float
+    pause_ms: int
+    duration: float
+    audio: str
+    segments: list[TimedSegment]
+    resynthesized: int
+    reassembled: bool
+    mastering: dict[str, Any]
+    loudness: dict[str, Any]
+    music: dict[str, Any]
+    music_files: dict[str, str | None]
+    chapters: list[Chapter]
+    tags: dict[str, Any]
+    assembly_key: str
+    audio_sha256: str
+    pieces: list[dict[str, Any]] | None   # pipeline.audio.pieces: where each lies in the MP3 (None: mastered whole)
+
+
+# ------------------------------------------------------------------ transcript.json (transcribe)
+
+
+class Word(TypedDict):
+    word: str
+    start: float
+    end: float
+    probability: float
+
+
+class HeardSegment(TypedDict):
+    start: float
+    end: float
+    text: str
+    words: list[Word]
+
+
+class Incremental(TypedDict):
+    reused: list[str]           # segment ids whose words were kept
+    transcribed: list[str]      # segment ids heard again
+    episode_cache: bool
+
+
+class _Transcript(TypedDict):
+    language: str
+    engine: str
+    model: str
+    duration: float
+    text: str
+    segments: list[HeardSegment]
+
+
+class Transcript(_Transcript, total=False):
+    audio_sha256: str
+    incremental: Incremental
+    cached: bool        # returned by the transcribe stage (no engine ran), never written
+
+
+# ------------------------------------------------------------------ verify.json (verify)
+
+
+class Origin(TypedDict):
+    status: str         # sourced, added, unsourced
+    text: str | None
+    start: int | None
+    end: int | None
+
+
+class _NumberRow(TypedDict):
+    text: str
+    value: str
+    kind: str
+    unit: str | None
+    segment: str
+    status: str         # ok, changed, lost, unit-missing (numbers.STATUSES)
+    heard: str | None
+    start: float
+    end: float
+    source: Origin
+
+
+class NumberRow(_NumberRow, total=False):
+    healing: list[str]  # the strategies tried on its segment
+
+
+class Problem(TypedDict):
+    segment: str | None
+    cause: str
+
+
+class _Report(TypedDict):
+    language: str
+    tts_engine: str | None
+    asr_engine: str | None
+    asr_model: str | None
+    survival: float
+    verified: bool
+    counts: dict[str, int]
+    unsourced: int
+    problems: list[Problem]
+    numbers: list[NumberRow]
+    lint: list[LintFlag]
+    inputs: dict[str, str | None]   # file name (and "settings") -> SHA-256 judged
+
+
+class Report(_Report, total=False):
+    healing: list[dict[str, Any]]
