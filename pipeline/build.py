@@ -13,8 +13,8 @@ from . import ingest as ingest_stage
 from . import package as package_stage
 from . import verify as verify_stage
 from .config import find_config, show_config
-from .contracts import Report, Timeline, Transcript
-from .episode import AUDIO, POST, SCRIPT, TIMELINE, TRANSCRIPT
+from .contracts import Report, Timeline
+from .episode import POST, SCRIPT
 from .fetch import is_url
 from .settings import EpisodeSettings, load_settings
 
@@ -46,13 +46,24 @@ def synthesize(out: Path, tts: str, settings: EpisodeSettings, config: Path | No
     return timeline
 
 
-def transcribe(out: Path, asr: str, model: str = DEFAULT_ASR_MODEL) -> Transcript:
-    from . import transcribe as asr_stage
+def synthesize_and_transcribe(out: Path, tts: str, asr: str, settings: EpisodeSettings,
+                              config: Path | None = None, model: str = DEFAULT_ASR_MODEL) -> dict:
+    """Stages 3 and 4 at once (pipeline.overlap): each segment's piece of the MP3 is
+    transcribed while the next one is spoken; returns each engine's busy seconds."""
+    from . import overlap
+    from .heal import load_overrides
 
-    lang = condense_stage.load_script(out / SCRIPT)["language"]
-    with progress.stage("transcribe", unit="s of audio", label=step("transcribe", f"(asr={asr}, model={model})")):
-        return asr_stage.transcribe_episode(out / AUDIO, out / TIMELINE, out / TRANSCRIPT, lang,
-                                            engine=asr, model=model)
+    condense_stage.require_approved(out / SCRIPT, out / POST)
+    script = condense_stage.load_script(out / SCRIPT)
+    label = f"{step('synthesize', f'(tts={tts})')} + {step('transcribe', f'(asr={asr}, model={model})')}"
+    with progress.stage("synthesize", unit="segments", label=label) as bar:
+        _, _, seconds = overlap.synthesize_and_transcribe(
+            out, script["language"], tts, asr, model,
+            {"settings": settings, "overrides": load_overrides(out, script), "config_path": config})
+        bar.note(f"synthesis {seconds['synthesize']:.1f} s and transcription {seconds['transcribe']:.1f} s "
+                 f"in {seconds['wall']:.1f} s")
+    fsio.remove_stale_temps(out)    # a killed synthesis left its .tmp behind
+    return seconds
 
 
 def verify(out: Path) -> Report:
@@ -70,8 +81,7 @@ def verify_and_heal(out: Path, tts: str, asr: str, settings: EpisodeSettings,
         return report
 
     def rebuild(overrides: dict) -> Report:
-        synthesize(out, tts, settings, config)
-        transcribe(out, asr, asr_model)
+        synthesize_and_transcribe(out, tts, asr, settings, config, asr_model)
         return verify(out)
 
     return heal.heal(out, rebuild, rounds, log=log)
@@ -118,8 +128,7 @@ def build(source, out_dir: Path, tts: str | None = None, asr: str = DEFAULT_ASR,
     with progress.stage("condense", label=step("condense", f"({condenser})")) as bar:
         n = len(condense_stage.condense(out / POST, out / SCRIPT, condenser)["points"])
         bar.note(f"{n} key point{'s' if n != 1 else ''}")
-    synthesize(out, tts, settings, config)
-    transcribe(out, asr, asr_model)
+    synthesize_and_transcribe(out, tts, asr, settings, config, asr_model)
     with progress.stage("verify", label=step("verify")):
         report = verify_and_heal(out, tts, asr, settings, heal_rounds, asr_model, config)
     with progress.stage("package", label=step("package")):

@@ -176,6 +176,7 @@ class Timeline(TypedDict):
     tags: dict[str, Any]
     assembly_key: str
     audio_sha256: str
+    pieces: list[dict[str, Any]] | None   # pipeline.audio.pieces: where each lies in the MP3 (None: mastered whole)
 
 
 # ------------------------------------------------------------------ transcript.json (transcribe)
@@ -195,10 +196,14 @@ class HeardSegment(TypedDict):
     words: list[Word]
 
 
-class Incremental(TypedDict):
+class _Incremental(TypedDict):
     reused: list[str]           # segment ids whose words were kept
     transcribed: list[str]      # segment ids heard again
     episode_cache: bool
+
+
+class Incremental(_Incremental, total=False):
+    pieces: bool                # heard piece by piece (pipeline.audio.pieces)
 
 
 class _Transcript(TypedDict):

@@ -229,9 +229,22 @@ def depth() -> int:
     return len(_stack)
 
 
+_quiet = threading.local()
+
+
 def current() -> Stage:
-    """The innermost open stage, or one that shows nothing."""
-    return _stack[-1] if _stack else _Null()
+    """The innermost open stage, or one that shows nothing (always, in a `quiet` thread)."""
+    return _stack[-1] if _stack and not getattr(_quiet, "on", False) else _Null()
+
+
+@contextmanager
+def quiet() -> Iterator[None]:
+    """This thread reports to no stage (pipeline.overlap's transcriber, beside the synthesis bar)."""
+    _quiet.on = True
+    try:
+        yield
+    finally:
+        _quiet.on = False
 
 
 @contextmanager

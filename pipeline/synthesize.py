@@ -2,7 +2,10 @@
 
 Each segment (intro, point-1..N, outro) is spoken by the first engine of
 `fallback_chain(engine, language)` that works, cached by content under
-CACHE_DIR/tts/, then all segments are joined with pauses into one MP3. The
+CACHE_DIR/tts/, then mastered into one MP3: each segment as its own piece of
+MP3 frames as soon as it is spoken (pipeline.audio.pieces; `on_piece` gets
+them), the pieces joined; or, with music beds or when the joined pieces miss
+the loudness tolerances, the whole episode at once (pipeline.audio.master). The
 timeline records where each segment sits in the episode (verify maps Whisper's
 words back to segments with it), which engine spoke it, and why a fallback
 happened.
@@ -16,18 +19,24 @@ import json
 import logging
 import re
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable, cast
+from typing import cast
 
 from . import condense, paths, progress
-from .contracts import Chapter, Script, Segment, TimedSegment, Timeline
+from .contracts import Chapter, Script, TimedSegment, Timeline
 from .episode import AUDIO, TIMELINE
 from .errors import EngineError, EngineUnavailable, InputError, UnsupportedLanguage
 from .fsio import json_digest, read_json, sha256_file, write_json
 from .sentence_speech import plan_key, speak_sentences
 from .settings import EpisodeSettings
 from .tts import TtsEngine, fallback_chain, get_engine, offline_preference, wav_ok
-from .tts.text import protect_numbers, reword_numbers, separate_close_numbers, spell_numbers
+from .tts.text import (
+    protect_numbers,
+    reword_numbers,
+    separate_close_numbers,
+    spell_numbers,
+)
 
 # Which numbers to spell out (pipeline.numbers.spell_out) before an engine
 # sees them: engine -> language ("*" = any other) -> kinds, see tts/text.py.
@@ -123,7 +132,7 @@ def load_script(path: Path) -> Script:
     return data
 
 
-def script_segments(script: Script) -> list[Segment]:
+def script_segments(script: Script) -> list[dict]:
     """Spoken segments in order (pipeline.condense.segments): id, title, text."""
     return [{**s, "text": str(s["text"]).strip()} for s in condense.segments(script)]
 
@@ -131,7 +140,7 @@ def script_segments(script: Script) -> list[Segment]:
 file_sha256 = sha256_file
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _piper_with(voices: tuple) -> TtsEngine:
     from .tts.piper_engine import PiperEngine
 
@@ -205,6 +214,7 @@ def synthesize(
     *,
     config_path: Path | None = None,
     overrides: dict[str, dict] | None = None,
+    on_piece: Callable | None = None,
 ) -> Timeline:
     """script.yaml -> out_dir/episode.mp3 + out_dir/timeline.json; returns the timeline.
 
@@ -217,93 +227,154 @@ def synthesize(
     stay the same, so the transcript cache still hits). `overrides`
     (pipeline.heal): {segment id: {"spell": "all", "rate": r, "engine": name,
     "reword": true, "take": n}}, each key optional, applied to that segment only.
+    `on_piece(index, piece)`: called with each segment's finished MP3 piece
+    (pipeline.audio.pieces) as soon as it is mastered, while the next segments
+    are still being spoken (pipeline.overlap transcribes it then).
     """
-    from .audio.assemble import assemble_full  # numpy/ffmpeg only when we get this far
-    from .audio.dynamics import VERSION as DYNAMICS_VERSION
-    from .audio.tags import episode_tags, id3_chapters, write_tags
-    from .publish.chapters import chapter_list
-
-    settings = settings or EpisodeSettings()
+    settings = settings or EpisodeSettings()   # numpy/ffmpeg are imported only once there is work
     pause_ms = settings.pause_ms if pause_ms is None else pause_ms
     rate = settings.rate if rate is None else rate
     _check_mastering(settings, pause_ms)
     script = load_script(Path(script_path))
-    lang = script["language"]
     segs = script_segments(script)
     if not segs:
         raise InputError(f"{script_path} has nothing to say: every text is empty")
-    get = _engines(settings)
-    chain = _chain(engine, lang, get)
-    if not chain:
-        raise UnsupportedLanguage(
-            f"no speech engine here speaks {lang!r}", "use a language espeak-ng knows, e.g. en or fr"
-        )
-    cache = Path(cache_dir) if cache_dir else Path(paths.CACHE_DIR) / "tts"
+    voices = _Voices(engine, script["language"], settings, cache_dir, on_event)
     out_dir = Path(out_dir)
+    from .audio.tags import episode_tags
+
     tags = episode_tags(script, out_dir, settings, config_path)   # bad podcast.yaml: fail before work
-
-    dead: dict[str, str] = {}  # engine -> why it can't run; never retried this run
-    fallback_reason = None
-    if chain[0] != engine:
-        dead[engine] = fallback_reason = f"{engine} has no voice for {lang!r}"
-        on_event(f"{fallback_reason}; falling back to {chain[0]}")
-
+    mastering = _mastering(settings, pause_ms)
+    maker = _piece_maker(settings, mastering, out_dir, cache_dir, on_piece)
     bar = progress.current()
     bar.add_total(len(segs))
-    rows: list[dict[str, Any]] = []
-    wavs: list[Path] = []
+    rows, wavs = _speak_all(segs, voices, overrides or {}, rate, maker, bar)
+    inputs = _assembly_inputs(rows, mastering, tags, settings)
+    key = json_digest(inputs)
+    old = _previous(out_dir, key, inputs["segments"])
+    if old is not None:
+        bar.note("episode.mp3 up to date")
+        result = _old_result(old)
+    else:
+        bar.status("mastering and encoding episode.mp3")
+        result = _assemble(wavs, rows, voices.lang, settings, mastering, tags, out_dir, maker, on_event)
+    piece_rows = _piece_rows(result.pieces, out_dir) if old is None else old.get("pieces")
+    timeline = _timeline(voices, rows, rate, pause_ms, result, inputs, key, old is None, out_dir)
+    timeline["pieces"] = piece_rows
+    write_json(out_dir / TIMELINE, timeline)
+    loud = timeline["loudness"]
+    bar.note(f"{timeline['resynthesized']} new, episode {timeline['duration']:.1f} s ({timeline['tts_engine']}), "
+             f"{loud.get('integrated_lufs')} LUFS, {loud.get('true_peak_dbtp')} dBTP")
+    return timeline
+
+
+def _speak_all(segs: list[dict], voices: _Voices, overrides: dict, rate: float, maker,
+               bar: progress.Stage) -> tuple[list[dict], list[Path]]:
+    """Every segment spoken, in order; each handed to the PieceMaker as soon as it is
+    (its piece can then be transcribed while the next one is spoken)."""
+    rows, wavs = [], []
     for seg in segs:
         bar.status(seg["id"])
-        ov = (overrides or {}).get(seg["id"]) or {}
-        seg_rate = override_rate(ov, rate)
-        seg_chain = chain
-        if ov.get("engine") and ov["engine"] in _chain(ov["engine"], lang, get):
-            seg_chain = [ov["engine"], *[c for c in chain if c != ov["engine"]]]
-        for name in seg_chain:
-            if name in dead:
-                continue
-            eng = get(name)
-            spoken = spoken_text(seg["text"], name, lang, on_event, spell=ov.get("spell"),
-                                 reword=ov.get("reword") or False)
-            wav = cache / f"{cache_key(name, eng.voice_id(lang), lang, seg_rate, spoken + plan_key(ov))}.wav"
-            hit = wav_ok(wav)
-            if not hit:
-                try:
-                    if ov.get("sentences"):   # heal: some sentences spoken their own way
-                        speak_sentences(seg["text"], name, lang, wav, seg_rate, ov, get, cache)
-                    else:
-                        eng.synthesize(spoken, lang, wav, rate=seg_rate)
-                except EngineUnavailable as e:
-                    reason = e.cause if e.cause.startswith(name) else f"{name} unavailable: {e.cause}"
-                    dead[name] = reason
-                    fallback_reason = fallback_reason or reason
-                    nxt = next((c for c in seg_chain if c not in dead), None)
-                    on_event(f"{reason}; falling back to {nxt}" if nxt else reason)
-                    continue
-                if not wav_ok(wav):
-                    raise EngineError(f"{name} wrote no usable audio for segment {seg['id']}")
-            break
-        else:
-            raise EngineUnavailable(
-                f"no speech engine could speak {lang!r}: " + "; ".join(dead.values()),
-                "connect to the network for gtts, or check the offline voices (make setup)",
-            )
+        row, wav = voices.speak(seg, overrides.get(seg["id"]) or {}, rate)
+        rows.append(row)
         wavs.append(wav)
         bar.advance()
+        if maker is not None:
+            maker.add(wav, row["audio_key"])
+    return rows, wavs
+
+
+class _Voices:
+    """The engines of one episode: each segment spoken by the first of the chain that
+    works, an engine that failed never retried this run (and why, for the timeline)."""
+
+    def __init__(self, engine: str, lang: str, settings: EpisodeSettings, cache_dir: Path | None,
+                 on_event: Event):
+        self.requested, self.lang, self.on_event = engine, lang, on_event
+        self.get = _engines(settings)
+        self.chain = _chain(engine, lang, self.get)
+        if not self.chain:
+            raise UnsupportedLanguage(
+                f"no speech engine here speaks {lang!r}", "use a language espeak-ng knows, e.g. en or fr"
+            )
+        self.cache = Path(cache_dir) if cache_dir else Path(paths.CACHE_DIR) / "tts"
+        self.dead: dict[str, str] = {}  # engine -> why it can't run
+        self.fallback_reason = None
+        if self.chain[0] != engine:
+            self.dead[engine] = self.fallback_reason = f"{engine} has no voice for {lang!r}"
+            on_event(f"{self.fallback_reason}; falling back to {self.chain[0]}")
+
+    def speak(self, seg: dict, ov: dict, rate: float) -> tuple[dict, Path]:
+        """One segment -> (its timeline row, its WAV in the cache)."""
+        seg_rate = override_rate(ov, rate)
+        seg_chain = self.chain
+        if ov.get("engine") and ov["engine"] in _chain(ov["engine"], self.lang, self.get):
+            seg_chain = [ov["engine"], *[c for c in self.chain if c != ov["engine"]]]
+        for name in seg_chain:
+            if name in self.dead:
+                continue
+            spoken = spoken_text(seg["text"], name, self.lang, self.on_event, spell=ov.get("spell"),
+                                 reword=ov.get("reword") or False)
+            got = self._try(name, spoken, seg_rate, seg, ov, seg_chain)
+            if got is not None:
+                break
+        else:
+            raise EngineUnavailable(
+                f"no speech engine could speak {self.lang!r}: " + "; ".join(self.dead.values()),
+                "connect to the network for gtts, or check the offline voices (make setup)",
+            )
+        wav, hit = got
         # audio_key: identity of this segment's raw speech (pipeline.transcribe reuses
         # the words heard in it while it stays the same)
-        rows.append({"id": seg["id"], "title": seg["title"], "text": seg["text"], "spoken": spoken,
-                     "engine": name, "cache_hit": hit, "audio_key": file_sha256(wav)})
+        row = {"id": seg["id"], "title": seg["title"], "text": seg["text"], "spoken": spoken,
+               "engine": name, "cache_hit": hit, "audio_key": file_sha256(wav)}
         if ov:
             kept = ("strategy", "spell", "rate", "engine", "reword", "take", "sentences")
-            rows[-1]["override"] = {k: ov[k] for k in kept if k in ov}
+            row["override"] = {k: ov[k] for k in kept if k in ov}
+        return row, wav
 
-    mastering = {
+    def _try(self, name: str, spoken: str, rate: float, seg: dict, ov: dict, chain: list[str]):
+        """(wav, cache hit) from engine `name`, or None when it is unavailable (noted in `dead`)."""
+        eng = self.get(name)
+        wav = self.cache / f"{cache_key(name, eng.voice_id(self.lang), self.lang, rate, spoken + plan_key(ov))}.wav"
+        if wav_ok(wav):
+            return wav, True
+        try:
+            if ov.get("sentences"):   # heal: some sentences spoken their own way
+                speak_sentences(seg["text"], name, self.lang, wav, rate, ov, self.get, self.cache)
+            else:
+                eng.synthesize(spoken, self.lang, wav, rate=rate)
+        except EngineUnavailable as e:
+            reason = e.cause if e.cause.startswith(name) else f"{name} unavailable: {e.cause}"
+            self.dead[name] = reason
+            self.fallback_reason = self.fallback_reason or reason
+            nxt = next((c for c in chain if c not in self.dead), None)
+            self.on_event(f"{reason}; falling back to {nxt}" if nxt else reason)
+            return None
+        if not wav_ok(wav):
+            raise EngineError(f"{name} wrote no usable audio for segment {seg['id']}")
+        return wav, False
+
+    def most_used(self, rows: list[dict]) -> tuple[str, Counter]:
+        counts = Counter(r["engine"] for r in rows)
+        # ties go to the engine earlier in the chain
+        chain = self.chain
+        return max(counts, key=lambda n: (counts[n], -(chain.index(n) if n in chain else len(chain)))), counts
+
+
+def _mastering(settings: EpisodeSettings, pause_ms: int) -> dict:
+    from .audio.dynamics import VERSION as DYNAMICS_VERSION
+
+    return {
         "pause_ms": pause_ms, "bitrate": settings.bitrate, "channels": settings.channels,
         "sample_rate": SAMPLE_RATE, "loudness_lufs": settings.loudness_lufs,
         "true_peak_db": settings.true_peak_db, "dynamics": DYNAMICS_VERSION,
     }
-    inputs: dict[str, Any] = {
+
+
+def _assembly_inputs(rows: list[dict], mastering: dict, tags: dict, settings: EpisodeSettings) -> dict:
+    """Everything the MP3's bytes depend on (its digest is the timeline's assembly_key)."""
+    return {
         "format": ASSEMBLY_FORMAT,
         "segments": [r["audio_key"] for r in rows],
         "mastering": mastering,
@@ -311,66 +382,112 @@ def synthesize(
         "tags": tags,
         **{k: _file_id(getattr(settings, k)) for k in ("music_intro", "music_outro", "cover")},
     }
-    key = json_digest(inputs)
-    old = _previous(out_dir, key, inputs["segments"])
-    chapters: list[Chapter]
-    if old is not None:
-        times = [(s["start"], s["end"]) for s in old["segments"]]
-        duration, loudness, music, chapters = old["duration"], old["loudness"], old.get("music", {}), old["chapters"]
-        bar.note("episode.mp3 up to date")
-    else:
-        bar.status("mastering and encoding episode.mp3")
-        chapters = []
 
-        def tag_it(tmp: Path, result) -> None:
-            # chapter times are known once mastered (intro music shifts the speech)
-            timed = [{**r, "start": start} for r, (start, _) in zip(rows, result.times)]
-            chapters.extend(id3_chapters(chapter_list(timed, lang, result.duration)))
-            write_tags(tmp, tags, chapters, settings.cover)
 
+def _piece_maker(settings: EpisodeSettings, mastering: dict, out_dir: Path, cache_dir: Path | None,
+                 on_piece: Callable | None):
+    """A PieceMaker (pipeline.audio.assemble) when the episode can be mastered piece by
+    piece: no music bed (it spans segments) and pauses long enough to join in silence."""
+    from .audio import pieces
+    from .audio.assemble import PieceMaker
+    from .audio.ffmpeg import parse_bitrate
+
+    if settings.music_intro or settings.music_outro or mastering["pause_ms"] < pieces.MIN_PAUSE_MS:
+        return None
+    hint = mastering_hint(out_dir, mastering) or {}
+    cache = Path(cache_dir) if cache_dir else Path(paths.CACHE_DIR) / "tts"
+    return PieceMaker(cache / "pieces", mastering, round(SAMPLE_RATE * mastering["pause_ms"] / 1000),
+                      settings.loudness_lufs, settings.true_peak_db, parse_bitrate(settings.bitrate),
+                      settings.channels, gain_db=hint.get("gain_db") if hint.get("layout") == "pieces" else None,
+                      on_piece=on_piece)
+
+
+def _assemble(wavs: list[Path], rows: list[dict], lang: str, settings: EpisodeSettings, mastering: dict,
+              tags: dict, out_dir: Path, maker, on_event: Event):
+    """The episode's MP3, tagged: joined pieces, or the whole episode mastered at once
+    (music beds, short pauses, or pieces outside the loudness tolerances)."""
+    from .audio.assemble import assemble_full, assemble_pieces
+    from .audio.tags import id3_chapters, write_tags
+    from .publish.chapters import chapter_list
+
+    chapters: list[Chapter] = []
+
+    def tag_it(tmp: Path, result) -> None:
+        # chapter times are known once mastered (intro music shifts the speech)
+        timed = [{**r, "start": start} for r, (start, _) in zip(rows, result.times)]
+        chapters.extend(id3_chapters(chapter_list(timed, lang, result.duration)))
+        write_tags(tmp, tags, chapters, settings.cover)
+
+    result = assemble_pieces(maker, out_dir / "episode.mp3", tag_it) if maker is not None else None
+    if result is None:
+        if maker is not None:
+            on_event("the pieces missed the loudness tolerances: mastering the whole episode")
         result = assemble_full(
-            wavs, pause_ms, out_dir / AUDIO, bitrate=settings.bitrate,
+            wavs, mastering["pause_ms"], out_dir / "episode.mp3", bitrate=settings.bitrate,
             mono=settings.channels == 1, loudness_lufs=settings.loudness_lufs,
             true_peak_db=settings.true_peak_db, music_intro=settings.music_intro,
             music_outro=settings.music_outro, before_rename=tag_it,
             hint=mastering_hint(out_dir, mastering))
-        times, duration, loudness, music = result.times, result.duration, result.loudness, result.music
-    for row, (start, end) in zip(rows, times):
-        row["start"], row["end"] = round(start, 6), round(end, 6)
+    result.chapters = chapters
+    return result
 
-    counts = Counter(r["engine"] for r in rows)
-    # most used; ties go to the engine earlier in the chain
-    used = max(counts, key=lambda n: (counts[n], -(chain.index(n) if n in chain else len(chain))))
-    timeline: Timeline = {
-        "language": lang,
+
+def _old_result(old: dict):
+    """The last assembly's figures, when it is still current."""
+    from .audio.master import MasterResult
+
+    return MasterResult(times=[(s["start"], s["end"]) for s in old["segments"]], duration=old["duration"],
+                        loudness=old["loudness"], music=old.get("music", {}), chapters=old["chapters"])
+
+
+def _timeline(voices: _Voices, rows: list[dict], rate: float, pause_ms: int, result, inputs: dict,
+              key: str, reassembled: bool, out_dir: Path) -> Timeline:
+    for row, (start, end) in zip(rows, result.times):
+        row["start"], row["end"] = round(start, 6), round(end, 6)
+    used, counts = voices.most_used(rows)
+    return {
+        "language": voices.lang,
         "tts_engine": used,
-        "requested_engine": engine,
-        "fallback_reason": fallback_reason,
+        "requested_engine": voices.requested,
+        "fallback_reason": voices.fallback_reason,
         "engines": dict(counts),
         "rate": rate,
         "pause_ms": pause_ms,
-        "duration": round(duration, 6),
-        "audio": AUDIO,
+        "duration": round(result.duration, 6),
+        "audio": "episode.mp3",
         "segments": [
             cast(TimedSegment, {k: r[k] for k in ("id", "title", "text", "spoken", "engine", "start", "end",
                                                   "cache_hit", "override", "audio_key") if k in r})
             for r in rows
         ],
         "resynthesized": sum(not r["cache_hit"] for r in rows),
-        "reassembled": old is None,
-        "mastering": mastering,
-        "loudness": loudness,
-        "music": music,
+        "reassembled": reassembled,
+        "mastering": inputs["mastering"],
+        "loudness": result.loudness,
+        "music": result.music,
         "music_files": {"intro": inputs["music_intro"], "outro": inputs["music_outro"]},
-        "chapters": chapters,
-        "tags": tags,
+        "chapters": result.chapters,
+        "pieces": None,      # filled by the caller (the last assembly's when it is current)
+        "tags": inputs["tags"],
         "assembly_key": key,
         "audio_sha256": file_sha256(out_dir / AUDIO),
     }
-    write_json(out_dir / TIMELINE, timeline)
-    bar.note(f"{timeline['resynthesized']} new, episode {timeline['duration']:.1f} s ({used}), "
-             f"{loudness.get('integrated_lufs')} LUFS, {loudness.get('true_peak_dbtp')} dBTP")
-    return timeline
+
+
+def _piece_rows(made: list, out_dir: Path) -> list[dict] | None:
+    """Where each segment's piece lies in episode.mp3 (pipeline.transcribe hears them one by one)."""
+    if not made:
+        return None
+    from .audio.pieces import piece_starts
+
+    size = (out_dir / "episode.mp3").stat().st_size
+    offset = size - sum(len(p.mp3) for p in made)       # the frames follow the ID3 tag and the Info header
+    rows = []
+    for p, start in zip(made, piece_starts(made)):
+        rows.append({"offset": offset, "bytes": len(p.mp3), "sha256": hashlib.sha256(p.mp3).hexdigest(),
+                     "start": round(start / SAMPLE_RATE, 6), "samples": p.samples})
+        offset += len(p.mp3)
+    return rows
 
 
 def _check_mastering(settings: EpisodeSettings, pause_ms: int) -> None:

@@ -9,6 +9,8 @@ set it to their share of the machine (cores / jobs) before loading anything.
 from __future__ import annotations
 
 import os
+import threading
+from contextlib import contextmanager
 
 ENV = "PIPELINE_THREADS"
 DEFAULT = 2
@@ -23,8 +25,13 @@ def machine_cores() -> int:
         return os.cpu_count() or 1
 
 
+_share = threading.local()
+
+
 def build_threads() -> int:
-    """Threads one build may use."""
+    """Threads one build may use (in this thread: its `share`, when it has one)."""
+    if getattr(_share, "threads", None):
+        return _share.threads
     try:
         return max(1, int(os.environ.get(ENV, DEFAULT)))
     except ValueError:
@@ -36,3 +43,15 @@ def limit_process(threads: int) -> None:
     os.environ[ENV] = str(max(1, threads))
     for name in POOL_ENVS:
         os.environ[name] = str(max(1, threads))
+
+
+@contextmanager
+def share(threads: int):
+    """Engines loaded in this thread, inside the block, use `threads` threads: two
+    engines working at once (pipeline.overlap) split the build's threads between them."""
+    old = getattr(_share, "threads", None)
+    _share.threads = max(1, threads)
+    try:
+        yield
+    finally:
+        _share.threads = old

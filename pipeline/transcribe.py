@@ -5,8 +5,17 @@ model, language, decode settings), and the transcript lives in
 CACHE_DIR/transcripts/<key>.json. A valid cached transcript is reused without
 loading any model.
 
-Episodes (`transcribe_episode`, used by the build) are also transcribed
-incrementally. Whisper pads every window to 30 s, so the episode is
+Episodes joined from per-segment MP3 pieces (pipeline.audio.pieces: the
+timeline lists each piece's bytes) are heard piece by piece, each from its own
+frames, cut out of the episode file byte for byte (their hashes checked), and
+the words are kept under the piece's bytes: a piece heard once, here or while
+the episode was being synthesized (pipeline.overlap), is never heard again.
+Whisper pads a short piece to 30 s, so this costs a few more windows than one
+pass over the episode; it buys transcription during synthesis, and an edit
+re-hears exactly the changed piece.
+
+Other episodes (music beds, short pauses, or loudness that needed the whole
+episode mastered at once) are also transcribed incrementally. Whisper pads every window to 30 s, so the episode is
 transcribed in one go (never segment by segment) with word timestamps, and
 its words are split into the script's segments at the middle of each pause
 (verify.segment_windows). Each segment's words are then cached with times
@@ -44,14 +53,18 @@ audio_key) disables reuse and the whole episode is transcribed.
 from __future__ import annotations
 
 import logging
-import sys
-from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from . import paths, progress
-from .asr import DECODE_SETTINGS, DEFAULT_ENGINE, DEFAULT_MODEL, REGISTRY, check_audio, get_engine
-from .contracts import Timeline, Transcript
+from .asr import (
+    DECODE_SETTINGS,
+    DEFAULT_ENGINE,
+    DEFAULT_MODEL,
+    REGISTRY,
+    check_audio,
+    get_engine,
+)
 from .fsio import json_digest, read_json, sha256_file, write_json
 
 log = logging.getLogger(__name__)
@@ -98,14 +111,24 @@ def _read_entry(path: Path, what: str):
         return None
 
 
-def _load_cached(path: Path, engine: str) -> Transcript | None:
+def _load_cached(path: Path, engine: str) -> dict | None:
     data = _read_entry(path, "transcript")
     if data is None:
         return None
     if not isinstance(data, dict) or not REQUIRED_KEYS <= data.keys() or data.get("engine") != engine:
         log.warning("ignoring malformed cached transcript %s", path)
         return None
-    return cast(Transcript, data)      # its keys checked above
+    return data
+
+
+def _opened(audio_path: Path, engine: str, model: str, language: str, cache_dir: Path | None):
+    """What every transcription starts with: the checked audio, its hash, its cache entry,
+    and where to say what happens (the open pipeline.progress stage)."""
+    audio_path = check_audio(Path(audio_path))
+    REGISTRY.check(engine)  # unknown engine: EngineError listing the valid ones, before hashing
+    sha = audio_sha256(audio_path)
+    cpath = cache_path(cache_key(sha, engine, model, language), cache_dir)
+    return audio_path, sha, cpath, progress.current().note
 
 
 def transcribe(
@@ -117,34 +140,27 @@ def transcribe(
     *,
     use_cache: bool = True,
     cache_dir: Path | None = None,
-) -> Transcript:
+) -> dict:
     """Transcribe `audio_path` into `out_path` (written atomically); return the transcript.
 
     The written transcript is the engine's dict plus "audio_sha256". The
     returned dict has one more key, "cached": True when it came from the cache
-    (no model was loaded), False when an engine ran. Progress: the open
-    pipeline.progress stage (the engine advances it by audio seconds).
+    (no model was loaded), False when an engine ran. Progress goes to stderr
+    only when stderr is a terminal.
     """
-    audio_path = check_audio(Path(audio_path))
-    REGISTRY.check(engine)  # unknown engine: EngineError listing the valid ones, before hashing
-    sha = audio_sha256(audio_path)
-    key = cache_key(sha, engine, model, language)
-    cpath = cache_path(key, cache_dir)
-
-    transcript = _load_cached(cpath, engine) if use_cache else None
+    audio_path, sha, cpath, say = _opened(audio_path, engine, model, language, cache_dir)
+    transcript: Any = _load_cached(cpath, engine) if use_cache else None
     cached = transcript is not None
-    if transcript is not None:
+    if cached:
         transcript["audio_sha256"] = sha     # the key holds this hash: heard from this audio
         log.debug("transcript cache hit for %s (%s, %s, %s): %s", audio_path, engine, model, language, cpath)
-        progress.current().note("cached")
+        say("cached")
     else:
-        asr = get_engine(engine, model)
-        transcript = asr.transcribe(audio_path, language)
+        transcript = get_engine(engine, model).transcribe(audio_path, language)
         transcript["audio_sha256"] = sha
         if use_cache:
             write_json(cpath, transcript)
         log.debug("transcribed %s with %s (%s): %d segments", audio_path, engine, model, len(transcript["segments"]))
-
     write_json(out_path, transcript)
     return {**transcript, "cached": cached}
 
@@ -164,7 +180,7 @@ def segment_cache_path(key: str, cache_dir: Path | None = None) -> Path:
     return Path(cache_dir if cache_dir is not None else paths.CACHE_DIR) / "transcripts" / "segments" / f"{key}.json"
 
 
-def _windows(timeline: Timeline, duration: float) -> list[tuple[float, float]]:
+def _windows(timeline: Any, duration: float) -> list[tuple[float, float]]:
     """verify.segment_windows, the last one ending at the end of the audio."""
     from .verify import segment_windows
 
@@ -172,7 +188,7 @@ def _windows(timeline: Timeline, duration: float) -> list[tuple[float, float]]:
     return [(lo, min(hi, max(duration, lo))) for lo, hi in wins]
 
 
-def _music_context(timeline: Timeline, seg: Mapping[str, Any], lo: float, hi: float) -> list | None:
+def _music_context(timeline: dict, seg: dict, lo: float, hi: float) -> list | None:
     """Music beds under a segment's window: file identity and placement relative to the segment."""
     out = []
     files = timeline.get("music_files") or {}
@@ -201,8 +217,7 @@ def _shift_segments(segs: list[dict], dt: float) -> list[dict]:
              "words": _shift_words(s.get("words") or [], dt)} for s in segs]
 
 
-def split_by_windows(asr_segments: Sequence[Mapping[str, Any]],
-                     windows: list[tuple[float, float]]) -> list[list[dict]]:
+def split_by_windows(asr_segments: list[dict], windows: list[tuple[float, float]]) -> list[list[dict]]:
     """Whisper's segments (absolute times) -> one list of segments per window.
 
     A word belongs to the window holding its midpoint (windows split the episode
@@ -248,7 +263,7 @@ def _load_segment(path: Path) -> list[dict] | None:
     return data["segments"]
 
 
-def _store_segments(parts: list[list[dict]], indices, timeline: Timeline, keys: list[str],
+def _store_segments(parts: list[list[dict]], indices, timeline: dict, keys: list[str],
                     cache_dir: Path | None) -> None:
     for i in indices:
         seg = timeline["segments"][i]
@@ -278,26 +293,20 @@ def _transcribe_cut(asr, audio_path: Path, lo: float, hi: float, language: str,
         part = asr.transcribe(tmp, language)
     finally:
         tmp.unlink(missing_ok=True)
-    length = len(audio) / SAMPLE_RATE   # Whisper's times may overshoot the cut a little
-    for seg in part["segments"]:
-        seg["end"] = min(seg["end"], length)
-        seg["start"] = min(seg["start"], seg["end"])
-        for w in seg.get("words") or []:
-            w["end"] = min(w["end"], length)
-            w["start"] = min(w["start"], w["end"])
+    _clamp(part["segments"], len(audio) / SAMPLE_RATE)
     part["segments"] = _shift_segments(part["segments"], lo)
     return part
 
 
-def _merge(parts: list[list[dict]], engine: str, model: str, language: str, duration: float) -> Transcript:
-    segs: list[Any] = [s for p in parts for s in p]
+def _merge(parts: list[list[dict]], engine: str, model: str, language: str, duration: float) -> dict:
+    segs = [s for p in parts for s in p]
     sep = "" if language.split("-")[0] in NO_SPACE_LANGUAGES else " "
     text = sep.join(t for t in (str(s.get("text", "")).strip() for s in segs) if t)
     return {"language": language, "engine": engine, "model": model, "duration": round(float(duration), 3),
             "text": text, "segments": segs}
 
 
-def _usable_timeline(timeline_path: Path | None, sha: str) -> Timeline | None:
+def _usable_timeline(timeline_path: Path | None, sha: str) -> dict | None:
     """The timeline when it describes exactly this audio and every segment has an audio_key."""
     if timeline_path is None:
         return None
@@ -327,129 +336,218 @@ def transcribe_episode(
     use_cache: bool = True,
     cache_dir: Path | None = None,
     max_changed_share: float = 0.5,
-) -> Transcript:
+    heard_meanwhile: frozenset[str] = frozenset(),
+) -> dict:
     """Transcribe an assembled episode, reusing what was heard in its unchanged segments.
 
     See the module docstring. Writes `out_path` (the transcript, the same shape as
     `transcribe`'s, plus "incremental": {"reused": [ids], "transcribed": [ids]})
-    and returns it with "cached": True when no engine ran.
+    and returns it with "cached": True when no engine ran. `heard_meanwhile`: the
+    sha256 of the pieces this build already transcribed (pipeline.overlap): they
+    count as transcribed, not reused.
     """
-    audio_path = check_audio(Path(audio_path))
-    REGISTRY.check(engine)
-    sha = audio_sha256(audio_path)
-    cpath = cache_path(cache_key(sha, engine, model, language), cache_dir)
+    audio_path, sha, cpath, say = _opened(audio_path, engine, model, language, cache_dir)
     timeline = _usable_timeline(timeline_path, sha) if use_cache else None
     ids = [s["id"] for s in timeline["segments"]] if timeline else []
-    say = progress.current().note
-
-    transcript: Transcript
-    windows: list[tuple[float, float]] | None = None
-    keys: list[str] | None = None
-    if timeline:
-        duration = float(timeline.get("duration") or timeline["segments"][-1]["end"])
-        windows = _windows(timeline, duration)
-        keys = [segment_cache_key(s["audio_key"], engine, model, language,
-                                  _music_context(timeline, s, lo, hi))
-                for s, (lo, hi) in zip(timeline["segments"], windows)]
-
+    listener = Listener(engine, model, language, cache_dir, say)
+    listener.fresh = set(heard_meanwhile)
     cached = _load_cached(cpath, engine) if use_cache else None
     if cached is not None:
         log.debug("transcript cache hit for %s: %s", audio_path, cpath)
         say("cached")
-        if timeline and windows is not None and keys is not None:   # fill the segment cache if it came from elsewhere
-            missing = [i for i, k in enumerate(keys) if not segment_cache_path(k, cache_dir).exists()]
-            if missing:
-                _store_segments(split_by_windows(cached["segments"], windows), missing, timeline, keys, cache_dir)
+        if timeline and not timeline.get("pieces"):   # fill the per-segment cache if it came from elsewhere
+            _fill_segment_cache(cached, timeline, listener)
         # the cache key holds this audio's hash: the cached words were heard from it
-        transcript = {**cached, "audio_sha256": sha,
-                      "incremental": {"reused": ids, "transcribed": [], "episode_cache": True}}
-        write_json(out_path, transcript)
-        return {**transcript, "cached": True}
-
-    if not timeline or windows is None or keys is None:      # (all three go together)
-        asr = get_engine(engine, model)
+        transcript = {**cached, "incremental": {"reused": ids, "transcribed": [], "episode_cache": True}}
+    elif not timeline:
         say("whole episode")
-        transcript = asr.transcribe(audio_path, language)
-        transcript["audio_sha256"] = sha
+        transcript = listener.asr().transcribe(audio_path, language)
         transcript["incremental"] = {"reused": [], "transcribed": ids, "episode_cache": False}
-        if use_cache:
-            write_json(cpath, transcript)
-        write_json(out_path, transcript)
-        return {**transcript, "cached": False}
+    elif timeline.get("pieces") and _pieces_in(audio_path, timeline):
+        transcript = _by_pieces(audio_path, timeline, listener)
+    else:
+        transcript = _by_segments(audio_path, timeline, listener, max_changed_share)
+    transcript["audio_sha256"] = sha
+    if use_cache and cached is None:
+        write_json(cpath, transcript)
+    write_json(out_path, transcript)
+    log.debug("transcribed %s: %s", audio_path, transcript["incremental"])
+    fresh = set(transcript["incremental"]["transcribed"]) if listener.fresh else set()
+    return {**transcript, "cached": listener.ran is False and not fresh}
 
-    segs = timeline["segments"]
+
+class Listener:
+    """One engine, model and language: loaded only when something must be heard."""
+
+    def __init__(self, engine: str, model: str, language: str, cache_dir: Path | None, say=lambda m: None):
+        self.engine, self.model, self.language, self.cache_dir, self.say = engine, model, language, cache_dir, say
+        self._asr: Any = None
+        self.ran = False     # whether an engine was asked to hear anything
+        self.fresh: set[str] = set()   # pieces heard by this build before (pipeline.overlap)
+
+    def asr(self):
+        self.ran = True
+        if self._asr is None:
+            self._asr = get_engine(self.engine, self.model)
+        return self._asr
+
+    def segment_keys(self, timeline: dict, windows: list[tuple[float, float]]) -> list[str]:
+        return [segment_cache_key(s["audio_key"], self.engine, self.model, self.language,
+                                  _music_context(timeline, s, lo, hi))
+                for s, (lo, hi) in zip(timeline["segments"], windows)]
+
+    def merge(self, parts: list[list[dict]], duration: float) -> dict:
+        return _merge(parts, self.engine, self.model, self.language, duration)
+
+
+def _episode_windows(timeline: dict) -> list[tuple[float, float]]:
+    return _windows(timeline, float(timeline.get("duration") or timeline["segments"][-1]["end"]))
+
+
+def _fill_segment_cache(transcript: dict, timeline: dict, listener: Listener) -> None:
+    windows = _episode_windows(timeline)
+    keys = listener.segment_keys(timeline, windows)
+    missing = [i for i, k in enumerate(keys) if not segment_cache_path(k, listener.cache_dir).exists()]
+    if missing:
+        _store_segments(split_by_windows(transcript["segments"], windows), missing, timeline, keys,
+                        listener.cache_dir)
+
+
+def _by_segments(audio_path: Path, timeline: dict, listener: Listener, max_changed_share: float) -> dict:
+    """Unchanged segments' words from the per-segment cache; the changed ones cut out of
+    the episode and transcribed (or the whole episode, when most changed)."""
+    segs, ids = timeline["segments"], [s["id"] for s in timeline["segments"]]
+    windows = _episode_windows(timeline)
+    keys = listener.segment_keys(timeline, windows)
     parts: list[list[dict] | None] = []
     for s, (lo, hi), k in zip(segs, windows, keys):
-        rel = _load_segment(segment_cache_path(k, cache_dir))
+        rel = _load_segment(segment_cache_path(k, listener.cache_dir))
         parts.append(_shift_segments(rel, s["start"]) if rel is not None
                      and _fits(rel, lo - s["start"], hi - s["start"]) else None)
     changed = [i for i, p in enumerate(parts) if p is None]
+    if len(changed) > max_changed_share * len(segs):
+        listener.say(f"whole episode ({len(changed)}/{len(segs)} segments new)")
+        whole = listener.asr().transcribe(audio_path, listener.language)
+        _store_segments(split_by_windows(whole["segments"], windows), range(len(segs)), timeline, keys,
+                        listener.cache_dir)
+        return {**whole, "incremental": {"reused": [], "transcribed": ids, "episode_cache": False}}
+    for run in _runs(changed):
+        _hear_run(audio_path, run, windows, parts, listener, ids)
+    heard = [p or [] for p in parts]      # every part is filled by now
+    _store_segments(heard, changed, timeline, keys, listener.cache_dir)
+    transcript = listener.merge(heard, timeline.get("duration") or segs[-1]["end"])
+    transcript["incremental"] = {"reused": [ids[i] for i in range(len(segs)) if i not in changed],
+                                 "transcribed": [ids[i] for i in changed], "episode_cache": False}
+    return transcript
 
-    engine_for_changes = get_engine(engine, model) if changed else None
-    if engine_for_changes is not None and len(changed) > max_changed_share * len(segs):
-        say(f"whole episode ({len(changed)}/{len(segs)} segments new)")
-        whole = engine_for_changes.transcribe(audio_path, language)
-        transcript = {**whole, "audio_sha256": sha,
-                      "incremental": {"reused": [], "transcribed": ids, "episode_cache": False}}
-        _store_segments(split_by_windows(whole["segments"], windows), range(len(segs)), timeline, keys, cache_dir)
-    else:
-        if engine_for_changes is not None:     # some segments changed
-            runs: list[list[int]] = []
-            for i in changed:
-                if runs and runs[-1][-1] == i - 1:
-                    runs[-1].append(i)
-                else:
-                    runs.append([i])
-            for run in runs:
-                lo, hi = windows[run[0]][0], windows[run[-1]][1]
-                say(f"{', '.join(ids[i] for i in run)} again ({lo:.1f}-{hi:.1f} s)")
-                part = _transcribe_cut(engine_for_changes, audio_path, lo, hi, language, cache_dir)
-                split = split_by_windows(part["segments"], windows)
-                for i in run:
-                    parts[i] = split[i]
-                # words that drifted out of the cut's windows still belong to the cut
-                for j, p in enumerate(split):
-                    if j < run[0]:
-                        parts[run[0]] = p + (parts[run[0]] or [])
-                    elif j > run[-1]:
-                        parts[run[-1]] = (parts[run[-1]] or []) + p
-            _store_segments([p or [] for p in parts], changed, timeline, keys, cache_dir)
+
+def _runs(indices: list[int]) -> list[list[int]]:
+    """Consecutive indices grouped: [1, 2, 5] -> [[1, 2], [5]]."""
+    runs: list[list[int]] = []
+    for i in indices:
+        if runs and runs[-1][-1] == i - 1:
+            runs[-1].append(i)
         else:
-            say("every segment reused")
-        heard = [p or [] for p in parts]          # every part is filled by now
-        transcript = _merge(heard, engine, model, language, timeline.get("duration") or segs[-1]["end"])
-        transcript["audio_sha256"] = sha
-        transcript["incremental"] = {"reused": [ids[i] for i in range(len(segs)) if i not in changed],
-                                     "transcribed": [ids[i] for i in changed], "episode_cache": False}
-    if use_cache:
-        write_json(cpath, transcript)
-    write_json(out_path, transcript)
-    log.debug("transcribed %s incrementally: %s", audio_path, transcript["incremental"])
-    return {**transcript, "cached": not changed}
+            runs.append([i])
+    return runs
 
 
-def main(argv: list[str] | None = None) -> int:
-    """`python -m pipeline.transcribe AUDIO OUT.json --language en [--engine E] [--model M]`."""
-    import argparse
+def _hear_run(audio_path: Path, run: list[int], windows, parts: list, listener: Listener, ids) -> None:
+    """Transcribe the windows of adjacent changed segments, cut out of the episode, into `parts`."""
+    lo, hi = windows[run[0]][0], windows[run[-1]][1]
+    listener.say(f"{', '.join(ids[i] for i in run)} again ({lo:.1f}-{hi:.1f} s)")
+    part = _transcribe_cut(listener.asr(), audio_path, lo, hi, listener.language, listener.cache_dir)
+    split = split_by_windows(part["segments"], windows)
+    for i in run:
+        parts[i] = split[i]
+    # words that drifted out of the cut's windows still belong to the cut
+    for j, p in enumerate(split):
+        if j < run[0]:
+            parts[run[0]] = p + parts[run[0]]
+        elif j > run[-1]:
+            parts[run[-1]] = parts[run[-1]] + p
 
-    from .errors import PipelineError
 
-    parser = argparse.ArgumentParser(prog="python -m pipeline.transcribe")
-    parser.add_argument("audio", type=Path)
-    parser.add_argument("out", type=Path)
-    parser.add_argument("--language", required=True)
-    parser.add_argument("--engine", default=DEFAULT_ENGINE, help=f"one of {', '.join(REGISTRY.names())}")
-    parser.add_argument("--model", default=DEFAULT_MODEL)
-    parser.add_argument("--no-cache", action="store_true")
-    args = parser.parse_args(argv)
+# --- episodes joined from pieces (pipeline.audio.pieces): each piece heard from its own frames -----
+
+PIECE_CACHE_FORMAT = 1
+
+
+def piece_cache_path(piece_sha: str, listener: Listener) -> Path:
+    """Words heard in one piece: keyed by the piece's bytes, so they were heard in exactly those."""
+    key = json_digest({"format": PIECE_CACHE_FORMAT, "piece_sha256": piece_sha,
+                       **_listener(listener.engine, listener.model, listener.language)})
+    base = listener.cache_dir if listener.cache_dir is not None else paths.CACHE_DIR
+    return Path(base) / "transcripts" / "pieces" / f"{key}.json"
+
+
+def hear_piece(mp3: bytes, samples: int, listener: Listener) -> tuple[list[dict], bool]:
+    """(Whisper's segments for one piece, times relative to its start; whether cached).
+    The piece's frames are written as they are and the engine decodes them itself."""
+    import hashlib
+    import os
+    import tempfile
+
+    from .audio.ffmpeg import SAMPLE_RATE
+
+    path = piece_cache_path(hashlib.sha256(mp3).hexdigest(), listener)
+    got = _load_segment(path)
+    if got is not None:
+        return got, True
+    tmp_dir = Path(listener.cache_dir if listener.cache_dir is not None else paths.CACHE_DIR) / "tmp"
+    tmp_dir.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(dir=tmp_dir, prefix="piece-", suffix=".mp3")
     try:
-        result = transcribe(args.audio, args.out, args.language, args.engine, args.model, use_cache=not args.no_cache)
-    except PipelineError as e:
-        print(f"error: {e.message}", file=sys.stderr)
-        return e.exit_code
-    print(result["text"])
-    return 0
+        os.write(fd, mp3)
+        os.close(fd)
+        segs = listener.asr().transcribe(Path(name), listener.language)["segments"]
+    finally:
+        Path(name).unlink(missing_ok=True)
+    _clamp(segs, samples / SAMPLE_RATE)
+    write_json(path, {"segments": segs})
+    return segs, False
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+def _clamp(segs: list[dict], length: float) -> None:
+    """Whisper's times may overshoot the audio a little."""
+    for seg in segs:
+        seg["end"] = min(seg["end"], length)
+        seg["start"] = min(seg["start"], seg["end"])
+        for w in seg.get("words") or []:
+            w["end"] = min(w["end"], length)
+            w["start"] = min(w["start"], w["end"])
+
+
+def _pieces_in(audio_path: Path, timeline: dict) -> bool:
+    """Whether the file holds, byte for byte, the pieces its timeline lists (one per segment)."""
+    import hashlib
+
+    pieces = timeline["pieces"]
+    if len(pieces) != len(timeline["segments"]):
+        return False
+    with open(audio_path, "rb") as f:
+        for p in pieces:
+            f.seek(p["offset"])
+            if hashlib.sha256(f.read(p["bytes"])).hexdigest() != p["sha256"]:
+                log.warning("%s does not hold the pieces its timeline lists: heard whole", audio_path)
+                return False
+    return True
+
+
+def _by_pieces(audio_path: Path, timeline: dict, listener: Listener) -> dict:
+    """Each piece's words (heard in its own frames, cached by its bytes), shifted to its place."""
+    from .audio.ffmpeg import SAMPLE_RATE
+
+    data = Path(audio_path).read_bytes()
+    parts, heard = [], []
+    for p in timeline["pieces"]:
+        segs, cached = hear_piece(data[p["offset"]:p["offset"] + p["bytes"]], p["samples"], listener)
+        parts.append(_shift_segments(segs, p["start"]))
+        heard.append(not cached or p["sha256"] in listener.fresh)
+    ids = [s["id"] for s in timeline["segments"]]
+    end = timeline["pieces"][-1]
+    transcript = listener.merge(parts, end["start"] + end["samples"] / SAMPLE_RATE)
+    transcript["incremental"] = {"reused": [i for i, h in zip(ids, heard) if not h],
+                                 "transcribed": [i for i, h in zip(ids, heard) if h],
+                                 "episode_cache": False, "pieces": True}
+    return transcript

@@ -10,6 +10,7 @@ from mutagen.mp3 import MP3
 
 from pipeline.audio.assemble import assemble
 from pipeline.audio.ffmpeg import duration_s, run_ffmpeg
+from pipeline.audio.pieces import DECODER_SKIP, ENCODER_DELAY, FRAME
 from pipeline.errors import EngineError, InputError
 from pipeline.synthesize import spoken_text, synthesize
 from pipeline.tts import wav_ok
@@ -75,9 +76,15 @@ def test_piper_episode_timeline_and_cache(tmp_path, cache, events):
         assert s["start"] < s["end"] and s["start"] > prev_end
         assert s["end"] - s["start"] > 0.5
         prev_end = s["end"]
+    # one MP3 piece per segment (pipeline.audio.pieces): each pause is rounded up so that
+    # its piece ends on a frame boundary; the first word starts after the encoder's delay
+    # (less what a decoder reading the Info header drops)
     gaps = [b["start"] - a["end"] for a, b in zip(tl["segments"], tl["segments"][1:])]
-    assert all(abs(g - 0.6) < 1e-3 for g in gaps)
-    assert tl["segments"][0]["start"] == 0.0 and tl["segments"][-1]["end"] == tl["duration"]
+    assert all(0.6 <= g < 0.6 + 2 * FRAME / 44100 for g in gaps)
+    assert tl["segments"][0]["start"] == round((ENCODER_DELAY - DECODER_SKIP) / 44100, 6)
+    tail = 0.6 - ENCODER_DELAY / 44100       # the last pause has no next piece's delay to complete it
+    assert tail <= tl["duration"] - tl["segments"][-1]["end"] < tail + 2 * FRAME / 44100
+    assert tl["loudness"]["layout"] == "pieces" and len(tl["pieces"]) == 4
     assert len(list(cache.glob("*.wav"))) == 4
 
     # the times are exact in the decoded MP3: pauses are silent, speech is not
@@ -243,7 +250,7 @@ def test_settings_drive_synthesis(tmp_path, cache):
     tl = synthesize(write_script(tmp_path / "s.yaml", EN), tmp_path / "ep", engine="espeak", settings=s)
     assert tl["pause_ms"] == 200 and tl["rate"] == 1.3
     gaps = [b["start"] - a["end"] for a, b in zip(tl["segments"], tl["segments"][1:])]
-    assert all(abs(g - 0.2) < 1e-4 for g in gaps)
+    assert all(0.2 <= g < 0.2 + 2 * FRAME / 44100 for g in gaps)
     assert [s["title"] for s in tl["segments"]] == ["Intro", "Revenue", "Users", "Outro"]
     # explicit arguments still win over the settings (the CLI's --pause etc.)
     tl = synthesize(tmp_path / "s.yaml", tmp_path / "ep", engine="espeak", settings=s, pause_ms=400)

@@ -175,12 +175,13 @@ def test_edit_transcribes_only_the_changed_segment(tmp_path, isolated_cache, pro
     assert all(s.get("audio_key") for s in tl1["segments"])
     t1 = stage.transcribe_episode(ep / "episode.mp3", ep / "timeline.json", ep / "transcript.json", "en")
     assert t1["cached"] is False
+    # one piece per segment (pipeline.audio.pieces), each heard from its own frames
     assert t1["incremental"] == {"reused": [], "transcribed": [s["id"] for s in tl1["segments"]],
-                                 "episode_cache": False}
+                                 "episode_cache": False, "pieces": True}
     heard1 = heard_per_segment(t1, tl1)
     assert "350" in heard1[tl1["segments"][1]["id"]]
     assert_words_inside_windows(t1, tl1)
-    assert len(list((isolated_cache / "transcripts" / "segments").glob("*.json"))) == len(tl1["segments"])
+    assert len(list((isolated_cache / "transcripts" / "pieces").glob("*.json"))) == len(tl1["segments"])
 
     # edit one key point: new words and a new number
     data = json.loads(json.dumps(SCRIPT))
@@ -208,7 +209,7 @@ def test_edit_transcribes_only_the_changed_segment(tmp_path, isolated_cache, pro
     t2 = stage.transcribe_episode(ep / "episode.mp3", ep / "timeline.json", ep / "transcript.json", "en")
     assert t2["incremental"]["transcribed"] == [edited]
     assert t2["incremental"]["reused"] == [s["id"] for s in tl2["segments"] if s["id"] != edited]
-    assert len(calls) == 1 and calls[0].suffix == ".wav" and not calls[0].exists(), "one temporary cut"
+    assert len(calls) == 1 and calls[0].suffix == ".mp3" and not calls[0].exists(), "one temporary piece"
     assert set(t2) >= {"language", "engine", "model", "duration", "text", "segments", "incremental"}
     assert (t2["engine"], t2["model"], t2["language"]) == ("faster-whisper", "base", "en")
 

@@ -10,9 +10,9 @@ import numpy as np
 
 from ..errors import EngineError
 from ..fsio import atomic_path, write_bytes
-from . import dynamics, master
+from . import dynamics, master, pieces
 from .ffmpeg import SAMPLE_RATE, decode, ffmpeg_exe, resampled_length, to_rate
-from .limiter import ENVELOPE_PAD, segment_peaks
+from .limiter import BLOCK, ENVELOPE_PAD, segment_peaks
 from .loudness import K_TAIL_S, segment_kweighted
 from .wav import read_wav, wav_frames
 
@@ -113,3 +113,102 @@ def load_analysis(wav: str | os.PathLike, samples: np.ndarray) -> tuple[np.ndarr
     return peaks, kw
 
 
+
+# --- one piece per segment (pipeline.audio.pieces) ---------------------------------------------
+
+GAIN_SPEECH_S = 30.0      # the episode gain is fixed once this much speech is synthesized
+# (measured on the demo: the first 45 s give a gain 0.24 dB from the whole episode's;
+# the intro alone, 1.6 dB)
+
+
+class PieceMaker:
+    """Segments in, pieces out, in order, as soon as the episode gain is known.
+
+    `add` each segment's WAV as it is synthesized; pieces are mastered once
+    GAIN_SPEECH_S of speech is in (or at `finish`), each one handed to
+    `on_piece(index, piece)` (e.g. to be transcribed while the next segment is
+    spoken). `gain_db`: the gain of the last assembly, when mastered the same
+    way (then unchanged segments give the same bytes, from `cache`)."""
+
+    def __init__(self, cache: Path, mastering: dict, pause: int, target_lufs: float, ceiling_db: float,
+                 kbps: int, channels: int, gain_db: float | None = None, on_piece=None):
+        self.cache, self.mastering, self.pause = Path(cache), mastering, pause
+        self.target, self.ceiling, self.kbps, self.channels = target_lufs, ceiling_db, kbps, channels
+        self.gain, self.on_piece = gain_db, on_piece
+        self.dyns: list = []
+        self.keys: list[str] = []
+        self.pieces: list[pieces.Piece] = []
+        self.new = 0
+
+    def add(self, wav: Path, audio_key: str) -> None:
+        self.dyns.append(load_dynamics(wav, load_at_rate(wav)))
+        self.keys.append(audio_key)
+        if self.gain is None and sum(len(d.samples) for d in self.dyns) >= GAIN_SPEECH_S * SAMPLE_RATE:
+            self._fix_gain()
+        self._flush()
+
+    def finish(self) -> list:
+        if self.gain is None:
+            self._fix_gain()
+        self._flush()
+        return self.pieces
+
+    def _fix_gain(self) -> None:
+        aim = self.target + master.ENCODE_LUFS_LOSS_DB
+        self.gain = pieces.episode_gain([d.samples for d in self.dyns], self.pause, aim, self.ceiling)
+
+    def _flush(self) -> None:
+        while self.gain is not None and len(self.pieces) < len(self.dyns):
+            i = len(self.pieces)
+            key = pieces.piece_key(self.keys[i], self.mastering, self.gain)
+            piece = pieces.cached_piece(self.cache, key)
+            if piece is None:
+                piece = pieces.master_piece(self.dyns[i].samples, self.gain, self.pause, self.ceiling,
+                                            self.kbps, self.channels)
+                pieces.keep_piece(self.cache, key, piece)
+                self.new += 1
+            self.pieces.append(piece)
+            if self.on_piece:
+                self.on_piece(i, piece)
+
+    def loudness(self, measured: dict) -> dict:
+        """The timeline's loudness figures: measured on the joined MP3, as audio.master's."""
+        assert self.gain is not None          # fixed by finish()
+        reduction = np.concatenate([pieces.limiter_blocks(d.samples, self.gain, self.ceiling - p.margin_db)
+                                    [d.speech_blocks()[: -(-len(d.samples) // BLOCK)]]
+                                    for d, p in zip(self.dyns, self.pieces)])
+        fin = {k: (round(v, 2) if np.isfinite(v) else None) for k, v in measured.items()}
+        return {**fin, "target_lufs": self.target, "ceiling_dbtp": self.ceiling,
+                "gain_db": round(self.gain, 2),
+                "limiter_reduction_db": dynamics.percentiles(reduction, ("p50", "p95", "max")),
+                **dynamics.figures(self.dyns),
+                "encoder_margin_db": max(p.margin_db for p in self.pieces),
+                "aim_lufs": round(self.target + master.ENCODE_LUFS_LOSS_DB, 3),
+                "encodes": len(self.pieces), "new_pieces": self.new,
+                "measured_on": "decoded mp3", "meter": master.METER, "layout": "pieces"}
+
+
+def assemble_pieces(maker: PieceMaker, out_mp3: Path, before_rename=None) -> master.MasterResult | None:
+    """The pieces joined into `out_mp3` (atomic), measured as a player decodes it; None
+    (nothing written) when its loudness or true peak is outside the tolerances."""
+    from .loudness import measure
+
+    times, duration = pieces.piece_times(maker.finish())
+    try:
+        with atomic_path(Path(out_mp3)) as tmp:
+            pieces.write_episode(maker.pieces, tmp)
+            measured = measure(tmp)
+            lufs, tp = measured["integrated_lufs"], measured["true_peak_dbtp"]
+            if not (abs(lufs - maker.target) <= master.LUFS_TOLERANCE and tp <= maker.ceiling):
+                raise _OutOfTolerance(f"{lufs:.2f} LUFS, {tp:.2f} dBTP")
+            result = master.MasterResult(times=times, duration=duration, loudness=maker.loudness(measured),
+                                         pieces=maker.pieces)
+            if before_rename:
+                before_rename(tmp, result)
+    except _OutOfTolerance:
+        return None
+    return result
+
+
+class _OutOfTolerance(Exception):
+    """The joined pieces missed the loudness target or the ceiling: nothing is written."""

@@ -65,6 +65,8 @@ class MasterResult:
     duration: float                           # episode length, seconds
     loudness: dict                            # measured on the decoded MP3
     music: dict = field(default_factory=dict)
+    chapters: list = field(default_factory=list)      # filled by the caller when it tags the MP3
+    pieces: list = field(default_factory=list)        # pipeline.audio.pieces.Piece, when joined from pieces
 
 
 # ------------------------------------------------------------------ ffmpeg
@@ -271,6 +273,17 @@ def master_episode(segments: list[np.ndarray], out_mp3: str | os.PathLike, pause
     env, power = _analyses(mix, spans, pause_ms, channels, None if music else peaks,
                            None if music else kweighted)
     speech = speech_blocks(len(mix), spans, dyns)
+    loudness = _encode_until_in_tolerance(mix, env, power, speech, out_mp3, kbps, target_lufs, ceiling_db, hint)
+    loudness.update(dyn.figures(dyns))
+    times = [(a / SAMPLE_RATE, b / SAMPLE_RATE) for a, b in spans]
+    return MasterResult(times=times, duration=len(mix) / SAMPLE_RATE, loudness=loudness, music=music)
+
+
+def _encode_until_in_tolerance(mix, env, power, speech, out_mp3, kbps: int, target_lufs: float | None,
+                               ceiling_db: float, hint: dict | None) -> dict:
+    """Normalize, encode, measure the decoded MP3; the encoder overshoots the true peak a
+    little and its low-pass takes some loudness: master to a lower ceiling and a corrected
+    target, measure, repeat (at most MAX_ENCODES). Returns the loudness figures."""
     margin = ENCODE_MARGIN_DB
     aim = None if target_lufs is None else target_lufs + ENCODE_LUFS_LOSS_DB
     start_gain = None
@@ -278,8 +291,6 @@ def master_episode(segments: list[np.ndarray], out_mp3: str | os.PathLike, pause
         margin = max(hint["encoder_margin_db"], ENCODE_MARGIN_DB)
         aim, start_gain = hint["aim_lufs"], hint["gain_db"]
     for attempt in range(MAX_ENCODES):
-        # the encoder overshoots the true peak a little and its low-pass takes some
-        # loudness: master to a lower ceiling and a corrected target, measure, repeat
         mastered, stats = normalize(mix, aim, ceiling_db - margin, env, power, start_gain, speech)
         start_gain = stats["gain_db"]
         encode_mp3(mastered.astype(np.float32), out_mp3, kbps)
@@ -293,24 +304,18 @@ def master_episode(segments: list[np.ndarray], out_mp3: str | os.PathLike, pause
             margin += tp - ceiling_db + 0.25
         if not lufs_ok:
             aim += target_lufs - lufs
-    loudness = {
-        "integrated_lufs": round(lufs, 2) if np.isfinite(lufs) else None,
-        "true_peak_dbtp": round(tp, 2) if np.isfinite(tp) else None,
-        "loudness_range_lu": (round(measured["loudness_range_lu"], 2)
-                              if np.isfinite(measured["loudness_range_lu"]) else None),
+    return {
+        **{k: (round(v, 2) if np.isfinite(v) else None) for k, v in measured.items()},
         "target_lufs": target_lufs,
         "ceiling_dbtp": ceiling_db,
         "gain_db": stats["gain_db"],
         "limiter_reduction_db": stats["limiter_reduction_db"],
-        **dyn.figures(dyns),
         "encoder_margin_db": round(margin, 2),
         "aim_lufs": None if aim is None else round(aim, 3),
         "encodes": attempt + 1,
         "measured_on": "decoded mp3",
         "meter": METER,
     }
-    times = [(a / SAMPLE_RATE, b / SAMPLE_RATE) for a, b in spans]
-    return MasterResult(times=times, duration=len(mix) / SAMPLE_RATE, loudness=loudness, music=music)
 
 
 def limiter_reduction(block_peaks: np.ndarray, ceiling_db: float, speech: np.ndarray | None) -> dict:
