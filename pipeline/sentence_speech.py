@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from . import numbers
+from .speech import cache_key, override_rate, spoken_text
 from .text import split_sentences
 
 PIECE_PAUSE_S = 0.3        # between pieces: about the pause a voice leaves between sentences
@@ -81,7 +82,6 @@ def speak_sentences(text: str, engine: str, lang: str, out_wav: Path, rate: floa
     write the pieces joined by PIECE_PAUSE_S into `out_wav`."""
     from .audio.ffmpeg import to_rate
     from .audio.wav import pcm16, read_wav, wav_ok, write_wav
-    from .synthesize import cache_key, override_rate, spoken_text
 
     audio: list = []
     for piece, own in pieces(text, lang, override.get("sentences") or {}):

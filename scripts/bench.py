@@ -30,7 +30,7 @@ Then, in this process, on the same machine:
                  number_compare.tsv script column, number_extract.tsv text
                  column) spoken aloud, en by piper and espeak, fr by espeak;
                  the sentences of one engine and language are spoken as the
-                 pipeline would (synthesize.spoken_text), joined with pauses
+                 pipeline would (speech.spoken_text), joined with pauses
                  and transcribed in one pass, then split by time; the failing
                  sentences are spoken again with each heal strategy
                  (pipeline.heal.STRATEGIES) and each keeps its best attempt
@@ -393,14 +393,14 @@ def vector_sentences(data: Path) -> dict[str, list[str]]:
 
 def speak_and_hear(sentences: list[str], lang: str, tts: str, model: str, tmp: Path,
                    override: dict | None = None) -> dict:
-    """Speak each sentence with `tts` as the pipeline would (synthesize.spoken_text, with a
+    """Speak each sentence with `tts` as the pipeline would (speech.spoken_text, with a
     heal `override` if given), transcribe them all in one pass, compare each one's numbers."""
     _pipeline()
     import numpy as np
 
     from pipeline import asr, numbers
     from pipeline.asr.audio import load_audio
-    from pipeline.synthesize import override_rate, spoken_text
+    from pipeline.speech import override_rate, spoken_text
     from pipeline.tts import get_engine
     from pipeline.verify import heard_in, segment_windows
 

@@ -19,7 +19,7 @@ from pipeline.sentence_speech import (
     sentence_of_numbers,
     speak_sentences,
 )
-from pipeline.synthesize import cache_key, spoken_text
+from pipeline.speech import cache_key, spoken_text
 from pipeline.tts import describe, get_engine
 from pipeline.tts.pico_engine import prepare_text
 

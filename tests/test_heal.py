@@ -41,7 +41,7 @@ def test_strategies_come_in_the_issue_order():
 
 
 def test_another_wording_of_the_numbers():
-    from pipeline.synthesize import spoken_text
+    from pipeline.speech import spoken_text
 
     fr = spoken_text("En 2028, le marché pèsera 49,2 milliards.", "kokoro", "fr", spell="all", reword=True)
     assert fr.startswith("En l'an deux mille vingt-huit,") and "quarante-neuf milliards deux cents millions" in fr

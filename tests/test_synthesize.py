@@ -12,7 +12,8 @@ from pipeline.audio.assemble import assemble
 from pipeline.audio.ffmpeg import duration_s, run_ffmpeg
 from pipeline.audio.pieces import DECODER_SKIP, ENCODER_DELAY, FRAME
 from pipeline.errors import EngineError, InputError
-from pipeline.synthesize import spoken_text, synthesize
+from pipeline.speech import spoken_text
+from pipeline.synthesize import synthesize
 from pipeline.tts import wav_ok
 
 from .gtts_stub import GttsStub, free_closed_port, make_mp3
