@@ -15,7 +15,7 @@ import os
 import sys
 from pathlib import Path
 
-from . import progress
+from . import prog_name, progress
 from .contracts import Report
 from .episode import POST
 from .errors import InputError, PipelineError, os_error
@@ -103,12 +103,6 @@ OPTION_HELP = {
     "directory": "the folder to serve (default: episodes)",
     "port": "TCP port on 127.0.0.1 (default 8000)",
 }
-
-
-def prog_name() -> str:
-    """How the user called us: `podcast-pipeline` (entry point) or `python -m pipeline`."""
-    name = os.path.basename(sys.argv[0]) if sys.argv and sys.argv[0] else ""
-    return "python -m pipeline" if name in ("", "__main__.py", "-c") else name
 
 
 def fill_help(sub) -> None:

@@ -28,7 +28,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _parser() -> argparse.ArgumentParser:
-    from ..cli import prog_name  # as called: podcast-pipeline or python -m pipeline
+    from .. import prog_name  # as called: podcast-pipeline or python -m pipeline
     parser = _Parser(prog=f"{prog_name()} numbers", description="Find, compare, lint and speak the numbers of a text.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     p = sub.add_parser("extract", help="print the numbers of TEXT as JSON")
