@@ -20,19 +20,18 @@ import logging
 import os
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from . import fsio
 from .episode import AUDIO, NOTES, POST, REPORT, SCRIPT, TIMELINE, TRANSCRIPT
 from .errors import InputError, PipelineError
 from .fetch import is_url
+from .jobs import EXIT_FAILED, EXIT_OK, MANIFEST, Job, Result, failure, inside, log
 from .registry import Registry
 from .settings import publish_source, settings_path
 
-MANIFEST = "batch.json"
 MANIFEST_FORMAT = 1
-EXIT_OK, EXIT_UNVERIFIED, EXIT_FAILED = 0, 1, 2
 JOB_MEMORY_BYTES = 1 << 30     # a worker with Whisper base and a piper voice peaks near 0.5 GB
 # Files an episode folder must hold to count as built (the feed needs them too).
 BUILT_FILES = (POST, SCRIPT, AUDIO, TIMELINE, TRANSCRIPT, REPORT, NOTES)
@@ -49,34 +48,6 @@ class Options:
     config: str | None = None    # the show's podcast.yaml: the ID3 album and show notes header
 
 
-@dataclass
-class Job:
-    slug: str
-    source: str          # the post file
-    out: str             # the episode folder
-    options: dict
-    manifest: dict = field(default_factory=dict)
-
-
-@dataclass
-class Result:
-    slug: str
-    status: str                      # verified | unverified | failed | skipped
-    survival: float | None = None
-    seconds: float = 0.0
-    error: str | None = None
-    exit_code: int = EXIT_OK
-    files: dict[str, bytes] | None = None   # the episode's files, from a remote worker
-    fix: str | None = None           # what to do about the error (a PipelineError's fix)
-    cpu_seconds: float | None = None  # CPU the build used in its worker (its ffmpeg runs included)
-
-
-def failure(slug: str, e: PipelineError, seconds: float = 0.0) -> Result:
-    """A post that failed with a pipeline error: its cause and its fix, both shown."""
-    return Result(slug, "failed", seconds=seconds, error=e.cause, exit_code=e.exit_code, fix=e.fix)
-
-
-log = logging.getLogger(__name__).info    # the batch's own lines; workers print no progress
 
 
 # ------------------------------------------------------------------ incremental
@@ -109,43 +80,6 @@ def is_current(ep: Path, manifest: dict) -> bool:
         return binding_status(ep).fresh
     except (OSError, ValueError, AttributeError, PipelineError):
         return False
-
-
-# ------------------------------------------------------------------ one episode (in a worker)
-
-def cpu_now() -> float:
-    """CPU seconds of this process and its finished children (ffmpeg), so far."""
-    t = os.times()   # children: 0 where the OS does not count them
-    return t.user + t.system + t.children_user + t.children_system
-
-
-def run_job(job: Job) -> Result:
-    """Build one episode; every failure becomes a Result, never an exception. The
-    Result carries the CPU the build used, so every engine's cost can be compared
-    (a Ray worker's CPU is not the driver's child: it is only seen from inside)."""
-    cpu0 = cpu_now()
-    result = _build_job(job)
-    result.cpu_seconds = round(cpu_now() - cpu0, 2)
-    return result
-
-
-def _build_job(job: Job) -> Result:
-    from .build import build
-
-    t0 = time.monotonic()
-    o = job.options
-    try:
-        report = build(Path(job.source), Path(job.out), tts=o["tts"], asr=o["asr"], lang=o["lang"],
-                       condenser=o["condenser"], heal_rounds=o["heal_rounds"], asr_model=o["asr_model"],
-                       config=Path(o["config"]) if o.get("config") else None)
-    except PipelineError as e:
-        return failure(job.slug, e, time.monotonic() - t0)
-    except Exception as e:  # noqa: BLE001 - a bug in one post's build must not stop the batch
-        return Result(job.slug, "failed", seconds=time.monotonic() - t0,
-                      error=f"{type(e).__name__}: {e}", exit_code=EXIT_FAILED)
-    ok = bool(report["verified"])
-    return Result(job.slug, "verified" if ok else "unverified", survival=report["survival"],
-                  seconds=time.monotonic() - t0, exit_code=EXIT_OK if ok else EXIT_UNVERIFIED)
 
 
 def survival_of(ep: Path) -> float | None:
@@ -228,14 +162,6 @@ def finish(job: Job, result: Result) -> Result:
     if result.status in ("verified", "unverified"):
         fsio.write_json(ep / MANIFEST, job.manifest)
     return result
-
-
-def inside(root: Path, rel: str) -> Path:
-    """root/rel, refusing a name that would land outside root (files sent by a worker)."""
-    target = (root / rel).resolve()
-    if root.resolve() not in target.parents:
-        raise InputError(f"refusing a file outside {root}: {rel!r}", "check the worker that sent it")
-    return target
 
 
 def run_batch(sources: list[str], out: Path, options: Options, jobs: int | None = None,

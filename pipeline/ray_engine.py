@@ -25,8 +25,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from .batch import EXIT_FAILED, MANIFEST, Job, Result, inside, log, run_job
 from .errors import SetupError
+from .jobs import EXIT_FAILED, MANIFEST, Job, Result, inside, log, run_job
 from .threads import limit_process, machine_cores
 
 MAX_RETRIES = 1

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from multiprocessing.connection import wait
 from pathlib import Path
 
-from .batch import EXIT_FAILED, Job, Result, run_job
+from .jobs import EXIT_FAILED, Job, Result, run_job
 from .threads import limit_process, machine_cores
 
 ATTEMPTS = 2          # a post whose worker dies is retried once

@@ -16,6 +16,7 @@ import pytest
 
 from pipeline import batch, sources
 from pipeline.errors import InputError
+from pipeline.jobs import MANIFEST, Job, Result, run_job
 
 from .conftest import ROOT
 from .stub_server import LoopbackServer, QuietHandler
@@ -245,14 +246,14 @@ def test_feed_item_whose_link_fails_is_failed_alone(blog, tmp_path):
 
 
 def test_files_from_a_worker_never_land_outside_the_episode(tmp_path):
-    job = batch.Job("p", str(tmp_path / "p.md"), str(tmp_path / "eps" / "p"), {}, {"format": 1})
-    bad = batch.Result("p", "verified", files={"../../evil.txt": b"x"})
+    job = Job("p", str(tmp_path / "p.md"), str(tmp_path / "eps" / "p"), {}, {"format": 1})
+    bad = Result("p", "verified", files={"../../evil.txt": b"x"})
     with pytest.raises(InputError, match="outside"):
         batch.finish(job, bad)
     assert not (tmp_path / "evil.txt").exists()
-    batch.finish(job, batch.Result("p", "verified", files={"episode.mp3": b"mp3"}))
+    batch.finish(job, Result("p", "verified", files={"episode.mp3": b"mp3"}))
     assert (tmp_path / "eps" / "p" / "episode.mp3").read_bytes() == b"mp3"
-    assert batch.fsio.read_json(tmp_path / "eps" / "p" / batch.MANIFEST) == {"format": 1}
+    assert batch.fsio.read_json(tmp_path / "eps" / "p" / MANIFEST) == {"format": 1}
 
 
 def test_a_post_url_and_a_feed_url_are_told_apart_by_content(blog, tmp_path):
@@ -282,7 +283,7 @@ def test_an_episode_whose_verdict_is_stale_is_not_current(tmp_path):
     batch.fsio.write_json(ep / "timeline.json", {"audio_sha256": batch.fsio.sha256_file(ep / "episode.mp3")})
     batch.fsio.write_json(ep / "verify.json", {"verified": True, "counts": {"ok": 1}, "numbers": [],
                                                "inputs": verify.input_hashes(verify.Episode(ep))})
-    batch.fsio.write_json(ep / batch.MANIFEST, manifest)
+    batch.fsio.write_json(ep / MANIFEST, manifest)
     assert batch.is_current(ep, manifest)
     (ep / "script.yaml").write_text("points:\n- text: It has 4 parts.\n")
     assert verify.binding_status(ep).stale
@@ -293,9 +294,9 @@ def test_a_failed_post_shows_its_fix_in_the_table(tmp_path):
     """The batch's errors say what to do, as the CLI does (cause, then `fix:`)."""
     post = tmp_path / "tiny.md"
     post.write_text("# Hi\n\nOk 3.\n")
-    job = batch.Job(slug="tiny", source=str(post), out=str(tmp_path / "tiny"),
+    job = Job(slug="tiny", source=str(post), out=str(tmp_path / "tiny"),
                     options=batch.asdict(batch.Options(tts="piper")))
-    result = batch.run_job(job)
+    result = run_job(job)
     assert result.status == "failed" and result.exit_code == 2
     assert result.cpu_seconds is not None and result.cpu_seconds >= 0   # every engine reports it
     text = batch.table([result])
@@ -354,7 +355,7 @@ def test_largest_posts_are_built_first(tmp_path):
         post = tmp_path / f"{name}.md"
         if words:
             post.write_text("word " * words)
-        jobs.append(batch.Job(name, str(post), str(tmp_path / name), {}))
+        jobs.append(Job(name, str(post), str(tmp_path / name), {}))
     assert [j.slug for j in batch.largest_first(jobs)] == ["long", "middle", "short", "gone"]
 
 
@@ -364,6 +365,6 @@ def test_bench_reads_the_cpu_each_build_reports():
     spec = importlib.util.spec_from_file_location("bench", ROOT / "scripts" / "bench.py")
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
-    line = batch.result_line(batch.Result("post-1", "verified", survival=1.0, seconds=61.25, cpu_seconds=43.71))
+    line = batch.result_line(Result("post-1", "verified", survival=1.0, seconds=61.25, cpu_seconds=43.71))
     assert bench.POST_LINE.findall(line) == ["43.7"]
-    assert bench.POST_LINE.findall(batch.result_line(batch.Result("x", "failed", seconds=1.0))) == []
+    assert bench.POST_LINE.findall(batch.result_line(Result("x", "failed", seconds=1.0))) == []
