@@ -16,16 +16,7 @@ from pipeline.audio import pieces
 from pipeline.audio.ffmpeg import decode
 from pipeline.fsio import sha256_file
 
-SCRIPT = {
-    "title": "Pieces",
-    "language": "en",
-    "intro": "Welcome to a short episode about numbers.",
-    "points": [
-        {"title": "Sales", "text": "The company sold 350 units last year."},
-        {"title": "Staff", "text": "It now employs 42 people in two offices."},
-    ],
-    "outro": "Thanks for listening, see you soon.",
-}
+from .test_transcribe import SCRIPT  # the same tiny three-segment script
 
 
 @pytest.fixture(scope="module")
