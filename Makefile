@@ -134,14 +134,23 @@ $(EP_DIR)/script.yaml: $(EP_DIR)/post.json $(SETTINGS)
 	$(PY) -m pipeline condense '$<' --out '$@'
 
 # The engine choices are files too, so switching TTS=, ASR= or ASR_MODEL= rebuilds
-# what depends on them. They are written when the Makefile is read (only when the
-# value changed): a rule with an always-run prerequisite would rebuild every time.
+# what depends on them. In an episode folder that exists they are rewritten when
+# the Makefile is read, only when the value changed (a rule with an always-run
+# prerequisite would rebuild every time), never under make -n. A new folder gets
+# them from the rules below once its post is read: a post that cannot be read
+# leaves no folder behind.
 ifneq ($(filter episode,$(MAKECMDGOALS)),)
-remember = $(shell mkdir -p '$(EP_DIR)' && v='$(2)' && \
+ifeq ($(findstring n,$(firstword -$(MAKEFLAGS))),)
+remember = $(shell [ -d '$(EP_DIR)' ] && v='$(2)' && \
   { [ -f '$(EP_DIR)/$(1)' ] && [ "$$(cat '$(EP_DIR)/$(1)')" = "$$v" ] || echo "$$v" > '$(EP_DIR)/$(1)'; })
 $(call remember,.tts,$(TTS))
 $(call remember,.asr,$(ASR) $(ASR_MODEL))
 endif
+endif
+$(EP_DIR)/.tts: | $(EP_DIR)/post.json
+	@echo '$(TTS)' > '$@'
+$(EP_DIR)/.asr: | $(EP_DIR)/post.json
+	@echo '$(ASR) $(ASR_MODEL)' > '$@'
 
 $(EP_DIR)/timeline.json: $(EP_DIR)/script.yaml $(EP_DIR)/.tts $(SETTINGS) $(SHOW_CONFIG)
 	$(PY) -m pipeline synthesize '$(EP_DIR)' $(TTS_ARG)

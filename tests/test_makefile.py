@@ -166,3 +166,26 @@ def test_knobs_are_not_expanded_by_make(repo, var, target):
     """Even under make -n: $(if $(ALLOW_UNVERIFIED),...) used to run a $(shell ...) in it."""
     make(repo, target, f"{var}=$(shell touch INJ)")
     assert created(repo) == []
+
+
+def test_a_dry_run_writes_nothing_and_a_new_folder_waits_for_its_post(repo):
+    """make -n leaves no episode folder (the engine stamps are not written at parse
+    time for a folder that does not exist); the stamps are rules ordered after the
+    post is read, so a post that cannot be read leaves nothing behind."""
+    r = make(repo, "episode", "SRC=episodes/demo.md", "TTS=espeak")
+    assert not (repo / "episodes" / "demo").exists()
+    lines = r.stdout.splitlines()
+    ingest = next(i for i, line in enumerate(lines) if "pipeline ingest" in line)
+    stamp = next(i for i, line in enumerate(lines) if "episodes/demo/.tts" in line)
+    assert ingest < stamp and "espeak" in lines[stamp]
+
+
+def test_a_changed_engine_is_remembered_in_an_existing_folder_but_not_under_dry_run(repo):
+    ep = repo / "episodes" / "demo"
+    ep.mkdir()
+    (ep / ".tts").write_text("piper\n")
+    make(repo, "episode", "SRC=episodes/demo.md", "TTS=espeak")           # -n: nothing written
+    assert (ep / ".tts").read_text() == "piper\n"
+    subprocess.run(["make", "--no-print-directory", "-q", "episode", "SRC=episodes/demo.md", "TTS=espeak"],
+                   cwd=repo, capture_output=True, text=True, timeout=60)
+    assert (ep / ".tts").read_text() == "espeak\n"
