@@ -26,6 +26,7 @@ from . import fsio
 from .condense import load_script, segments
 from .contracts import Report, Script
 from .episode import OVERRIDES, REPORT, SCRIPT, TIMELINE
+from .numbers import FAILING
 from .sentence_speech import sentence_of_numbers, sentence_spans
 
 SLOW_RATE = 0.85
@@ -43,7 +44,6 @@ STRATEGIES: list[tuple[str, dict[str, Any]]] = [
 ]
 DEFAULT_ROUNDS = len(STRATEGIES)
 STRATEGY_INDEX = {name: i for i, (name, _) in enumerate(STRATEGIES)}
-FAILING = ("lost", "changed")
 # What of a segment's way of speaking a sentence can take on its own.
 SENTENCE_KEYS = ("spell", "rate", "engine", "reword", "take")
 # Engines whose every synthesis is a new rendition (piper samples its noise): only

@@ -25,9 +25,9 @@ from .condense import load_script, segments, source_text
 from .contracts import NumberRow, Origin, Problem, Report, Segment, SpokenSegment, Timeline, Transcript, Word
 from .episode import AUDIO, POST, SCRIPT, TIMELINE, TRANSCRIPT, Episode
 from .errors import InputError
+from .numbers import FAILING
 from .settings import for_episode as settings_for_episode
 
-FAILING = ("lost", "changed")
 # Words heard up to this far outside a segment's audio still belong to it
 # (Whisper's word times drift by a few hundred milliseconds).
 EDGE_S = 0.25

@@ -81,6 +81,16 @@ def test_cli_compare(capsys):
                                             "unit": "USD", "status": "unit-missing", "heard": "49.2 billion"}]}
 
 
+def test_cli_compare_exits_1_when_a_number_is_lost_or_changed(capsys):
+    """Like diff: scripts can tell a changed number without reading the JSON."""
+    code, out, _ = run(["compare", "--lang", "en", "--script", "We sold 412 units.",
+                        "--heard", "We sold 413 units."], capsys=capsys)
+    assert code == 1 and json.loads(out)["numbers"][0]["status"] == "changed"
+    code, out, _ = run(["compare", "--lang", "en", "--script", "We sold 412 units in 2024.",
+                        "--heard", "We sold units in 2024."], capsys=capsys)
+    assert code == 1 and [n["status"] for n in json.loads(out)["numbers"]] == ["lost", "ok"]
+
+
 def test_cli_lint(tmp_path, capsys):
     post = tmp_path / "post.txt"
     post.write_text("Le marché dépassera 2024 milliards de dollars d'ici 130 (étude).", encoding="utf-8")

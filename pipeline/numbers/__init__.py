@@ -16,7 +16,7 @@ times "15:45", fractions "1/3" (see model.py).
 One module per language (lang_fr, lang_en); the grammar and stages are shared.
 """
 
-from .align import compare
+from .align import FAILING, compare
 from .extract import extract
 from .langs import SUPPORTED_LANGUAGES
 from .lint import lint
@@ -25,6 +25,7 @@ from .speak import spell_out, verbalize
 from .trace import trace
 
 __all__ = [
+    "FAILING",
     "SUPPORTED_LANGUAGES",
     "Flag",
     "Match",

@@ -18,6 +18,8 @@ from .langs import get as get_lang
 from .model import TEXT_KINDS, Match, Mention
 from .readings import cut_readings
 
+# The statuses that fail an episode's verdict (ok and unit-missing keep the value).
+FAILING = ("lost", "changed")
 SCORE_OK = 4.0
 SCORE_OK_LOOSE = 3.5  # date with extra parts heard, or a unit heard that the script lacks
 SCORE_UNIT_MISSING = 3.0

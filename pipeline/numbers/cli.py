@@ -12,11 +12,12 @@ from pathlib import Path
 
 from ..errors import PipelineError
 from . import langs
-from .align import compare
+from .align import FAILING, compare
 from .extract import extract
 from .lint import lint
 from .speak import spell_out
 
+EXIT_DIFFERENT = 1     # compare: a number lost or changed
 EXIT_USAGE = 2
 
 
@@ -34,7 +35,7 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("extract", help="print the numbers of TEXT as JSON")
     _lang(p)
     p.add_argument("text", metavar="TEXT", help='the text, or "-" for stdin')
-    p = sub.add_parser("compare", help="check that every script number was heard")
+    p = sub.add_parser("compare", help="check that every script number was heard (exit 1 if one was lost or changed)")
     _lang(p)
     p.add_argument("--script", required=True, metavar="TEXT", help='script text or "-"')
     p.add_argument("--heard", required=True, metavar="TEXT", help='transcript text or "-"')
@@ -68,6 +69,8 @@ def run(args: argparse.Namespace) -> int:
             raise PipelineError("compare: only one of --script and --heard can be read from stdin")
         matches = compare(_read(args.script), _read(args.heard), args.lang)
         _print_json({"numbers": [m.to_dict() for m in matches]})
+        # like diff: 1 when a number was lost or changed (what fails an episode's verdict)
+        return EXIT_DIFFERENT if any(m.status in FAILING for m in matches) else 0
     elif args.command == "lint":
         path = Path(args.file)
         try:
