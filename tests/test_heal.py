@@ -142,3 +142,14 @@ def test_a_switch_that_fixed_nothing_is_undone(tmp_path):
               lambda ov: rebuilt.append(dict(ov)) or {"numbers": []}, log=lambda m: None)
     assert overrides == {} and rebuilt == [{}]
     assert [t["kept"] for t in history["point-1"]] == [False, False]
+
+
+def test_the_default_heal_rounds_give_every_strategy_its_round():
+    """build's default (and make's HEAL_ROUNDS) is one round per strategy: a new
+    strategy without a round of its own would never run by default."""
+    from pipeline.build import DEFAULT_HEAL_ROUNDS
+    from pipeline.heal import STRATEGIES
+
+    assert DEFAULT_HEAL_ROUNDS == len(STRATEGIES)
+    makefile = (ROOT / "Makefile").read_text()
+    assert f"HEAL_ROUNDS ?= {len(STRATEGIES)}\n" in makefile
