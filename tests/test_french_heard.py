@@ -20,6 +20,9 @@ from pipeline import numbers
     ("Il a publié son bilan le 12 mars 2025.", "Il a publié son bilan 12 mars, 2025."),
     ("Le secteur pèse 3,2 milliards d'euros.", "Le secteur pèse 3 milliards 200 millions d'euros."),
     ("Le dividende est de 0,85 euro.", "Le dividende de 0 euros est 85 centimes."),   # "et" written "est"
+    ("Son prix moyen est de 2 150 euros.", "Son prix moyen est de 2000, 100, 50 euros."),  # group by group
+    ("Le loyer est de 1 520 euros.", "Le loyer est de 1000 500 20 euros."),
+    ("Le ticket vaut 3 150 euros.", "Le ticket vaut 3000, 150 euros."),
 ])
 def test_a_french_composition_is_the_number_the_script_says(script, heard):
     assert [m.status for m in numbers.compare(script, heard, "fr")] == ["ok"]
@@ -38,6 +41,10 @@ def test_a_french_composition_is_the_number_the_script_says(script, heard):
     ("Le 12 mars, 2025 projets.", "Le 12 mars, 2025 projets.", ["ok", "ok"]),
     ("Le dividende est de 0,75 euro.", "Le dividende de 0 euros est 85 centimes.", ["changed"]),
     ("L'écart avec 3 euros est 5 centimes.", "L'écart avec 3 euros est 5 centimes.", ["ok", "ok"]),
+    ("Il y a 2 150 chats.", "Il y a 2000, 100, 40 chats.", ["changed"]),    # 2140 is not 2150
+    ("Il y a 2 150 chats.", "Il y a 2000, 50, 100 chats.", ["changed"]),    # no French number reads so
+    ("Il y a 2 150 chats.", "Il y a 250 chats.", ["changed"]),
+    ("De 2000, 100 et 50 chats.", "De 2000, 100 et 50 chats.", ["ok", "ok", "ok"]),   # three real numbers
     ("There are 71 cats.", "There are 60 11 cats.", ["changed"]),          # English has no such reading
 ])
 def test_parts_are_never_merged_into_a_number_the_script_does_not_need(script, heard, statuses):

@@ -324,7 +324,17 @@ def _composed(parts: list[int]) -> int | None:
         return 80 + parts[1]
     if parts[:2] == [4, 20] and (len(parts) == 2 or (len(parts) == 3 and 1 <= parts[2] <= 19)):
         return 80 + sum(parts[2:])
+    if parts[0] >= 100 and all(0 < b < _place(a) for a, b in zip(parts, parts[1:])):
+        return sum(parts)     # "2000, 100, 50": "deux mille cent cinquante" written group by group
     return None
+
+
+def _place(n: int) -> int:
+    """The place value of a round number's last non-zero digit: 2000 -> 1000, 150 -> 10."""
+    place = 1
+    while n and n % (place * 10) == 0:
+        place *= 10
+    return place
 
 
 _ENGLISH_GROUPS = re.compile(r"\d{1,3}((?:,\d{3})+)(?!\d)")
