@@ -21,7 +21,7 @@ from .settings import EpisodeSettings, load_settings
 DEFAULT_TTS = "gtts"
 DEFAULT_ASR = "faster-whisper"
 DEFAULT_ASR_MODEL = "base"     # provisioned offline; other sizes need the user's own cache
-DEFAULT_HEAL_ROUNDS = 7    # one round per heal strategy (pipeline.heal.STRATEGIES; a test holds them equal)
+DEFAULT_HEAL_ROUNDS = 8    # one round per heal strategy (pipeline.heal.STRATEGIES; a test holds them equal)
 STEPS = ("ingest", "condense", "synthesize", "transcribe", "verify", "package")
 
 log = logging.getLogger(__name__).info

@@ -35,6 +35,9 @@ STRATEGIES: list[tuple[str, dict[str, Any]]] = [
     ("verbalize", {"spell": "all"}),
     ("another-take", {"spell": "all", "take": 1}),
     ("reword", {"spell": "all", "reword": True}),
+    # "deux mille, cent cinquante": a pause inside a long number (Kokoro's
+    # "deux mille cent cinquante" is heard "250").
+    ("pause", {"spell": "paused"}),
     ("slower", {"spell": "all", "rate": SLOW_RATE}),
     ("other-engine", {"spell": "all", "engine": None}),
     ("other-engine-slower", {"spell": "all", "rate": SLOW_RATE, "engine": None}),
@@ -154,8 +157,10 @@ def heal(ep: Path, rebuild: Callable[[dict], Report], rounds: int = DEFAULT_ROUN
 
 def sentence_plan(text: str, lang: str, first: list[str], tries: list[dict]) -> dict[str, dict]:
     """{sentence index: override} for each sentence holding a number the first build
-    lost: the whole-segment try that lost the fewest of that sentence's numbers
-    (the earliest on a tie), or the last try if none did better than the first build."""
+    lost: the whole-segment try that lost the fewest of that sentence's numbers, on
+    a tie the one that lost the fewest in the whole segment (a way of speaking that
+    held everywhere also holds for a sentence alone), then the earliest; or the last
+    try if none did better than the first build."""
     where = sentence_of_numbers(text, lang)
     plan: dict[str, dict] = {}
     for sent in sorted({where[k] for k, st in enumerate(first) if st in FAILING and k < len(where)}):
@@ -167,7 +172,7 @@ def sentence_plan(text: str, lang: str, first: list[str], tries: list[dict]) -> 
         usable = [t for t in tries if "sentences" not in t["_o"] and len(t["statuses"]) == len(first)]
         if not usable:
             continue
-        best = min(usable, key=lambda t: lost(t["statuses"]))
+        best = min(usable, key=lambda t: (lost(t["statuses"]), failures(t["statuses"])))
         if lost(best["statuses"]) >= lost(first):
             best = usable[-1]
         plan[str(sent)] = {k: v for k, v in best["_o"].items() if k in SENTENCE_KEYS}

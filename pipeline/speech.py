@@ -11,7 +11,7 @@ import json
 import re
 from collections.abc import Callable
 
-from .tts.text import protect_numbers, reword_numbers, separate_close_numbers, spell_numbers
+from .tts.text import pause_after_thousands, protect_numbers, reword_numbers, separate_close_numbers, spell_numbers
 
 # Which numbers to spell out (pipeline.numbers.spell_out) before an engine
 # sees them: engine -> language ("*" = any other) -> kinds, see tts/text.py.
@@ -58,17 +58,21 @@ def spell_kinds(engine: str, lang: str) -> frozenset[str]:
 def spoken_text(text: str, engine: str, lang: str, on_event: Event | None = None,
                 spell: str | None = None, reword: bool | list[str] = False) -> str:
     """The text actually given to `engine`: numbers rewritten per SPELL_OUT_POLICY
-    (`spell="all"`: every number spelled out; `reword`: another wording of the
+    (`spell="all"`: every number spelled out; "paused": the same with a pause after
+    "mille"/"thousand" inside a number; `reword`: another wording of the
     numbers, or only of those written as in the list, tts.text.reword_numbers;
     both pipeline.heal overrides)."""
-    kinds = frozenset({"all"}) if spell == "all" else spell_kinds(engine, lang)
+    every = spell in ("all", "paused")
+    kinds = frozenset({"all"}) if every else spell_kinds(engine, lang)
     out = re.sub(r"[ \t\r\n]+", " ", str(text)).strip()  # one line; keeps NBSPs
-    if spell == "all":
+    if every:
         out = separate_close_numbers(out, lang)
     only = reword if isinstance(reword, list) else None
     if reword:
         out = reword_numbers(out, lang, only)
     out = spell_numbers(out, lang, kinds)
+    if spell == "paused":
+        out = pause_after_thousands(out, lang)
     if reword:
         out = reword_numbers(out, lang, only)
     if engine in PROTECT_NUMBERS:

@@ -85,8 +85,19 @@ def test_the_sentence_plan_takes_for_each_failing_sentence_the_try_that_heard_it
     assert sentence_plan(text, "fr", first, tries) == {"1": {"spell": "all", "engine": "pico"}}
     # no try did better: the last one is used for that sentence
     assert sentence_plan(text, "fr", first, tries[:1]) == {"1": {"spell": "all"}}
-    assert next_override("point-1", 6, "kokoro", "fr", text)[1]["strategy"] == "sentences"
-    assert next_override("point-1", 6, "kokoro", "fr", "Il a 2 150 euros.") is None, "one sentence: nothing to split"
+    assert next_override("point-1", 7, "kokoro", "fr", text)[1]["strategy"] == "sentences"
+    assert next_override("point-1", 7, "kokoro", "fr", "Il a 2 150 euros.") is None, "one sentence: nothing to split"
+
+
+def test_on_a_tie_the_sentence_plan_prefers_the_try_that_held_across_the_segment():
+    """velo-france: two tries heard a sentence's numbers; the one that lost fewer in
+    the whole segment (Pico, slower) also held when that sentence was spoken alone."""
+    text = TWO + " Elle date de 2023."
+    first = ["ok", "changed", "ok"]
+    tries = [{"_o": {"spell": "all", "strategy": "verbalize"}, "statuses": ["changed", "ok", "changed"]},
+             {"_o": {"spell": "all", "engine": "pico", "rate": 0.85, "strategy": "other-engine-slower"},
+              "statuses": ["ok", "ok", "changed"]}]
+    assert sentence_plan(text, "fr", first, tries) == {"1": {"spell": "all", "engine": "pico", "rate": 0.85}}
 
 
 @pytest.mark.slow

@@ -23,7 +23,7 @@ Operators raised 3 billion dollars in 2024.
 
 
 def test_strategies_come_in_the_issue_order():
-    assert [name for name, _ in STRATEGIES] == ["verbalize", "another-take", "reword", "slower",
+    assert [name for name, _ in STRATEGIES] == ["verbalize", "another-take", "reword", "pause", "slower",
                                                 "other-engine", "other-engine-slower", "sentences"]
     i, o = next_override("point-1", 0, "piper", "en", "text")
     assert (i, o["strategy"], o["spell"]) == (0, "verbalize", "all")
@@ -31,13 +31,25 @@ def test_strategies_come_in_the_issue_order():
     assert o["strategy"] == "another-take" and o["take"] == 1
     i, o = next_override("point-1", 1, "kokoro", "fr", "text")
     assert o["strategy"] == "reword", "a take of a deterministic voice is the same audio"
-    i, o = next_override("point-1", 4, "piper", "en", "text")
+    i, o = next_override("point-1", 3, "piper", "en", "text")
+    assert (o["strategy"], o["spell"]) == ("pause", "paused")
+    i, o = next_override("point-1", 5, "piper", "en", "text")
     assert o["engine"] == "kokoro" and "rate" not in o
-    i, o = next_override("point-1", 5, "kokoro", "fr", "text")
+    i, o = next_override("point-1", 6, "kokoro", "fr", "text")
     assert o["engine"] == "pico" and o["rate"] < 1
-    assert next_override("point-1", 6, "piper", "en", "text") is None, "one sentence: nothing to split"
-    assert next_override("point-1", 6, "piper", "en", "One 1. Two 2.")[1]["strategy"] == "sentences"
+    assert next_override("point-1", 7, "piper", "en", "text") is None, "one sentence: nothing to split"
+    assert next_override("point-1", 7, "piper", "en", "One 1. Two 2.")[1]["strategy"] == "sentences"
     assert next_override("point-1", len(STRATEGIES), "piper", "en", "One 1. Two 2.") is None
+
+
+def test_a_pause_inside_a_long_spelled_number():
+    from pipeline.speech import spoken_text
+
+    fr = spoken_text("Son prix est de 2 150 euros, dont 748 000 vélos.", "kokoro", "fr", spell="paused")
+    assert "deux mille, cent cinquante euros" in fr and "quarante-huit mille vélos" in fr
+    en = spoken_text("It cost 2,150 dollars.", "piper", "en", spell="paused")
+    assert "two thousand, one hundred fifty dollars" in en
+    assert "mille," not in spoken_text("Son prix est de 2 150 euros.", "kokoro", "fr", spell="all")
 
 
 def test_another_wording_of_the_numbers():

@@ -68,6 +68,25 @@ def spell_numbers(text: str, lang: str, wanted: set[str] | frozenset[str]) -> st
     return numbers.spell_out(text, lang, select=lambda m: bool(traits(m, lang) & wanted))
 
 
+# A number word after which a spelled-out number goes on ("deux mille cent
+# cinquante"): a comma there is a short pause inside the number.
+_THOUSAND_GOES_ON = {
+    "fr": re.compile(r"\bmille(?= (?:un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize"
+                     r"|quatorze|quinze|seize|vingt|trente|quarante|cinquante|soixante|cent)\b)", re.IGNORECASE),
+    "en": re.compile(r"\bthousand(?= (?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen"
+                     r"|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty"
+                     r"|seventy|eighty|ninety|a hundred)\b)", re.IGNORECASE),
+}
+
+
+def pause_after_thousands(text: str, lang: str) -> str:
+    """A comma after "mille"/"thousand" inside a spelled-out number: Kokoro's
+    "deux mille cent cinquante" is heard "250", while "deux mille, cent cinquante"
+    is heard "2 150" or "2000, 150" (the comparer reads that group by group)."""
+    rule = _THOUSAND_GOES_ON.get(lang.split("-")[0].lower())
+    return rule.sub(lambda m: m.group(0) + ",", text) if rule else text
+
+
 def separate_close_numbers(text: str, lang: str) -> str:
     """A comma between two numbers side by side or only a short word apart, so
     they are heard apart ("900,000 two years" is heard "900,000 to years").
