@@ -62,7 +62,7 @@ def test_a_french_news_post_of_our_own_builds_offline_and_verifies(tmp_path, iso
 @pytest.mark.slow
 def test_velo_france_keeps_its_numbers_offline_and_names_any_it_lost(tmp_path, isolated_cache):
     """velo-france's "2 150 euros" is heard "250" in every whole-segment try, and the
-    sentences round of healing recovers it in some runs only (verified in 2 of 4
+    sentences round of healing recovers it in some runs only (verified in 2 of 3
     runs of the same code; the cause of the difference between runs was not
     isolated). So this asserts what holds every time: spoken in French offline,
     survival >= 0.95, and a verdict that names each number lost, never a pass."""
