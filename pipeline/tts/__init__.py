@@ -15,6 +15,8 @@ Engine modules (and their heavy imports) load only when an engine is built.
 from __future__ import annotations
 
 import functools
+import importlib
+from collections.abc import Callable
 
 from ..audio.wav import wav_ok
 from ..errors import EngineError  # noqa: F401  (named in the docstrings: what get_engine raises)
@@ -46,47 +48,21 @@ def offline_preference(lang: str) -> tuple[str, ...]:
     return OFFLINE_CHAINS.get(base, OFFLINE_CHAINS["*"])
 
 
-@functools.lru_cache(maxsize=None)
-def _gtts() -> TtsEngine:
-    from .gtts_engine import GttsEngine
+def _lazy(module: str, cls: str) -> Callable[[], TtsEngine]:
+    """A loader that imports an engine's module only when the engine is first asked
+    for (each pulls in its own runtime: onnx, espeak-ng, HTTP), one instance per process."""
+    @functools.lru_cache(maxsize=None)
+    def load() -> TtsEngine:
+        return getattr(importlib.import_module(f".{module}", __name__), cls)()
 
-    return GttsEngine()
-
-
-@functools.lru_cache(maxsize=None)
-def _piper() -> TtsEngine:
-    from .piper_engine import PiperEngine
-
-    return PiperEngine()
-
-
-@functools.lru_cache(maxsize=None)
-def _kokoro() -> TtsEngine:
-    from .kokoro_engine import KokoroEngine
-
-    return KokoroEngine()
-
-
-@functools.lru_cache(maxsize=None)
-def _pico() -> TtsEngine:
-    from .pico_engine import PicoEngine
-
-    return PicoEngine()
-
-
-@functools.lru_cache(maxsize=None)
-def _espeak() -> TtsEngine:
-    from .espeak_engine import EspeakEngine
-
-    return EspeakEngine()
+    return load
 
 
 REGISTRY: Registry[TtsEngine] = Registry("TTS")
-REGISTRY.register("gtts", _gtts)
-REGISTRY.register("piper", _piper)
-REGISTRY.register("kokoro", _kokoro)
-REGISTRY.register("pico", _pico)
-REGISTRY.register("espeak", _espeak)
+for _name, _module, _cls in (("gtts", "gtts_engine", "GttsEngine"), ("piper", "piper_engine", "PiperEngine"),
+                             ("kokoro", "kokoro_engine", "KokoroEngine"), ("pico", "pico_engine", "PicoEngine"),
+                             ("espeak", "espeak_engine", "EspeakEngine")):
+    REGISTRY.register(_name, _lazy(_module, _cls))
 
 
 def get_engine(name: str) -> TtsEngine:
