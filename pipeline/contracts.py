@@ -189,11 +189,17 @@ class Word(TypedDict):
     probability: float
 
 
-class HeardSegment(TypedDict):
+class _HeardSegment(TypedDict):
     start: float
     end: float
     text: str
     words: list[Word]
+
+
+class HeardSegment(_HeardSegment, total=False):
+    # the engine gave no word times for this text (a failed alignment): they are
+    # spread over the segment by length, so its numbers are still checked
+    words_estimated: bool
 
 
 class _Incremental(TypedDict):

@@ -246,3 +246,46 @@ def test_stage_cache_key_and_invalid_cache(tmp_path, isolated_cache, monkeypatch
     assert stage.transcribe(audio, out, "en", engine="fake")["cached"] is False
     assert json.loads(out.read_text())["audio_sha256"] == stage.audio_sha256(audio)
     assert not [p for p in out.parent.iterdir() if p.name.startswith(".")], "temporary files left behind"
+
+
+# --- a failed word alignment keeps the text ------------------------------------------
+
+
+class _NoAlignment:
+    """CTranslate2's align() as it answered on the piece that failed a bench run: no
+    alignment pairs for the window's tokens."""
+
+    def align(self, *args, **kwargs):
+        return [type("Result", (), {"alignments": [], "text_token_probs": []})()]
+
+
+def test_alignment_without_pairs_gives_no_word_times(provisioned):
+    from faster_whisper import WhisperModel
+    from faster_whisper.tokenizer import Tokenizer
+    from tokenizers import Tokenizer as HfTokenizer
+
+    from pipeline.asr import faster
+
+    model_dir = models.resolve_ct2_model("base")
+    tok = Tokenizer(HfTokenizer.from_file(str(model_dir / "tokenizer.json")), True, task="transcribe", language="en")
+    tokens = [tok.encode(" sold 350 units")]
+    plain = object.__new__(WhisperModel)
+    plain.model = _NoAlignment()
+    with pytest.raises(IndexError):         # faster-whisper 1.2.1 alone
+        WhisperModel.find_alignment(plain, tok, tokens, None, 10)
+    safe = object.__new__(faster._model_class())
+    safe.model = _NoAlignment()
+    assert safe.find_alignment(tok, tokens, None, 10) == [[]]
+
+
+def test_text_without_word_times_is_still_heard():
+    t = asr.build_transcript("faster-whisper", "base", "en", 4.0,
+                             [{"start": 1.0, "end": 3.0, "text": " It sold 350 units.", "words": []}])
+    seg = t["segments"][0]
+    assert seg["words_estimated"] is True
+    assert "".join(w["word"] for w in seg["words"]) == " It sold 350 units."
+    starts = [w["start"] for w in seg["words"]]
+    assert starts == sorted(starts) and starts[0] == 1.0 and seg["words"][-1]["end"] == 3.0
+    assert {w["probability"] for w in seg["words"]} == {0.0}
+    from pipeline import verify
+    assert "350" in verify.heard_in(verify.transcript_words(t), 0.0, 4.0).text

@@ -21,6 +21,7 @@ Models are loaded once per process and per model (lru_cache in each engine modul
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
@@ -97,14 +98,16 @@ def build_transcript(engine: str, model: str, language: str, duration: float, se
             }
             for w in seg.get("words") or []
         ]
-        out_segments.append(
-            {
-                "start": round(float(seg["start"]), 3),
-                "end": round(float(seg["end"]), 3),
-                "text": str(seg["text"]).strip(),
-                "words": words,
-            }
-        )
+        out: HeardSegment = {
+            "start": round(float(seg["start"]), 3),
+            "end": round(float(seg["end"]), 3),
+            "text": str(seg["text"]).strip(),
+            "words": words,
+        }
+        if not words and out["text"]:
+            out["words"] = estimated_words(str(seg["text"]), out["start"], out["end"])
+            out["words_estimated"] = True
+        out_segments.append(out)
     # Whisper's segment texts carry their own leading spaces (none in zh/ja): join as-is.
     text = "".join(str(seg["text"]) for seg in segments).strip()
     return {
@@ -115,6 +118,21 @@ def build_transcript(engine: str, model: str, language: str, duration: float, se
         "text": text,
         "segments": out_segments,
     }
+
+
+def estimated_words(text: str, start: float, end: float) -> list[Word]:
+    """Words for a segment the engine heard without word times: the verifier reads
+    words, so text without them would count as nothing heard. Each word gets a
+    share of the segment's time by its length; probability 0 says it is a guess."""
+    tokens = re.findall(r"\s*\S+", text)
+    total = sum(len(t) for t in tokens) or 1
+    words: list[Word] = []
+    t = start
+    for tok in tokens:
+        t_end = t + (end - start) * len(tok) / total
+        words.append({"word": tok, "start": round(t, 3), "end": round(t_end, 3), "probability": 0.0})
+        t = t_end
+    return words
 
 
 def get_engine(name: str = DEFAULT_ENGINE, model: str = DEFAULT_MODEL) -> AsrEngine:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import logging
 from pathlib import Path
 
 from .. import models, progress
@@ -13,14 +14,35 @@ from . import CPU_THREADS, DECODE_SETTINGS, DEFAULT_MODEL, build_transcript, che
 
 COMPUTE_TYPE = "int8"
 
+log = logging.getLogger(__name__)
+
+
+@functools.lru_cache(maxsize=1)
+def _model_class():
+    from faster_whisper import WhisperModel
+
+    class SafeAlignModel(WhisperModel):
+        """faster-whisper 1.2.1's find_alignment raises IndexError when CTranslate2
+        returns no alignment for a window's tokens (seen on a piece whose last
+        window held a few frames): the whole build failed. Such a window keeps its
+        text and gets no word times (pipeline.asr.estimated_words fills them)."""
+
+        def find_alignment(self, tokenizer, text_tokens, *args, **kwargs):
+            try:
+                return super().find_alignment(tokenizer, text_tokens, *args, **kwargs)
+            except IndexError as e:
+                log.warning("faster-whisper found no word times for %d token run(s) (%s); "
+                            "their words are spread over their segment", len(text_tokens), e)
+                return [[] for _ in text_tokens]
+
+    return SafeAlignModel
+
 
 @functools.lru_cache(maxsize=2)
 def load_model(model_dir: str, compute_type: str = COMPUTE_TYPE, cpu_threads: int = CPU_THREADS):
     """One WhisperModel per directory per process."""
-    from faster_whisper import WhisperModel
-
     try:
-        return WhisperModel(
+        return _model_class()(
             model_dir,
             device="cpu",
             compute_type=compute_type,
