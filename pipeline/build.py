@@ -56,7 +56,8 @@ def synthesize_and_transcribe(out: Path, tts: str, asr: str, settings: EpisodeSe
     condense_stage.require_approved(out / SCRIPT, out / POST)
     script = condense_stage.load_script(out / SCRIPT)
     label = f"{step('synthesize', f'(tts={tts})')} + {step('transcribe', f'(asr={asr}, model={model})')}"
-    with progress.stage("synthesize", unit="segments", label=label) as bar:
+    # named for both engines: the build summary must not credit synthesis with transcription's time
+    with progress.stage("synthesize+transcribe", unit="segments", label=label) as bar:
         _, _, seconds = overlap.synthesize_and_transcribe(
             out, script["language"], tts, asr, model,
             {"settings": settings, "overrides": load_overrides(out, script), "config_path": config})
