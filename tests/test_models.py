@@ -214,3 +214,33 @@ def test_other_size_from_the_users_whisper_cache(tmp_path, monkeypatch):
     cached.write_bytes(b"not really a checkpoint")
     path, heads = models.resolve_whisper_model("small")
     assert path == cached and heads == whisper._ALIGNMENT_HEADS["small"].decode()
+
+
+def test_a_long_join_shows_through_pipeline_progress_not_print(tmp_path, capsys):
+    """Set-up's messages go through logging (-q hides them, a bar counts MB on a terminal),
+    like every other stage; piped, the step says when it starts and when it ends."""
+    import io
+
+    from pipeline import progress
+    parts = []
+    for i in range(2):
+        parts.append(tmp_path / f"p{i}")
+        parts[-1].write_bytes(bytes([i]) * 1_000_000)
+    whole = b"".join(p.read_bytes() for p in parts)
+    import hashlib
+    out = io.StringIO()
+    progress.configure(0, stream=out)
+    with models.step(models.log_step, "joining the test model", 2.0):
+        models.join_parts(parts, tmp_path / "whole", len(whole), hashlib.sha256(whole).hexdigest(),
+                          "the test model", "none", models.log_step)
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "joining the test model ..."
+    assert lines[1:3] == ["  appending p0 (1.0 MB)", "  appending p1 (1.0 MB)"]
+    assert lines[3].startswith("joining the test model: 2 MB, ")
+    assert capsys.readouterr().err == "", "nothing printed around logging"
+    quiet = io.StringIO()
+    progress.configure(-1, stream=quiet)
+    with models.step(models.log_step, "joining again", 2.0):
+        models.join_parts(parts, tmp_path / "again", len(whole), hashlib.sha256(whole).hexdigest(),
+                          "the test model", "none", models.log_step)
+    assert quiet.getvalue() == "", "-q: set-up says nothing"
