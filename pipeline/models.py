@@ -534,6 +534,8 @@ def provision(progress: bool = True, root: str | os.PathLike | None = None) -> d
         write_json(root / MANIFEST_NAME, new_manifest)
         if not actions:
             actions.append("refreshed manifest.json")
+    else:   # up to date: newer than the installed packages, so make does not run set-up again
+        os.utime(root / MANIFEST_NAME)
     return {
         "models_dir": str(root),
         "ct2_dir": str(root / CT2_DIRNAME),
