@@ -13,7 +13,7 @@ from . import ingest as ingest_stage
 from . import package as package_stage
 from . import verify as verify_stage
 from .config import find_config, show_config
-from .contracts import Report, Timeline
+from .contracts import Post, Report, Script, Timeline
 from .episode import POST, SCRIPT
 from .fetch import is_url
 from .settings import EpisodeSettings, load_settings
@@ -31,6 +31,17 @@ def step(name: str, detail: str = "") -> str:
     """A stage's label: "[3/6] synthesize (tts=gtts)"; no number inside another stage (heal)."""
     head = name if progress.depth() else f"[{STEPS.index(name) + 1}/{len(STEPS)}] {name}"
     return f"{head} {detail}" if detail else head
+
+
+def ingested(post: Post) -> str:
+    """What the ingest line says (pipeline build and the ingest command alike)."""
+    return (f"{post['language']}, {post['words']} words, {len(post['sentences'])} sentences, "
+            f"{len(post['lint'])} lint flag(s)")
+
+
+def condensed(script: Script) -> str:
+    n = len(script["points"])
+    return f"{n} key point{'s' if n != 1 else ''}"
 
 
 def synthesize(out: Path, tts: str, settings: EpisodeSettings, config: Path | None = None) -> Timeline:
@@ -123,12 +134,9 @@ def build(source, out_dir: Path, tts: str | None = None, asr: str = DEFAULT_ASR,
     out = Path(out_dir)
     progress.clear_timings()
     with progress.stage("ingest", label=step("ingest", str(source))) as bar:
-        post = ingest_stage.ingest(source, out / POST, lang)
-        bar.note(f"{post['language']}, {post['words']} words, {len(post['sentences'])} sentences, "
-                 f"{len(post['lint'])} lint flag(s)")
+        bar.note(ingested(ingest_stage.ingest(source, out / POST, lang)))
     with progress.stage("condense", label=step("condense", f"({condenser})")) as bar:
-        n = len(condense_stage.condense(out / POST, out / SCRIPT, condenser)["points"])
-        bar.note(f"{n} key point{'s' if n != 1 else ''}")
+        bar.note(condensed(condense_stage.condense(out / POST, out / SCRIPT, condenser)))
     synthesize_and_transcribe(out, tts, asr, settings, config, asr_model)
     with progress.stage("verify", label=step("verify")):
         report = verify_and_heal(out, tts, asr, settings, heal_rounds, asr_model, config)

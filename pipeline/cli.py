@@ -349,18 +349,18 @@ def cmd_init(args) -> int:
 
 
 def cmd_ingest(args) -> int:
-    from .build import step
+    from .build import ingested, step
     from .ingest import ingest
-    with progress.stage("ingest", label=step("ingest", args.source)):
-        ingest(args.source, args.out, args.lang)
+    with progress.stage("ingest", label=step("ingest", args.source)) as bar:    # as pipeline build says it
+        bar.note(ingested(ingest(args.source, args.out, args.lang)))
     return EXIT_OK
 
 
 def cmd_condense(args) -> int:
-    from .build import step
+    from .build import condensed, step
     from .condense import condense
-    with progress.stage("condense", label=step("condense", f"({args.condenser})")):
-        condense(args.post, args.out, args.condenser)
+    with progress.stage("condense", label=step("condense", f"({args.condenser})")) as bar:
+        bar.note(condensed(condense(args.post, args.out, args.condenser)))
     return EXIT_OK
 
 

@@ -96,3 +96,15 @@ def test_kokoro_set_up_run_alone_reports_on_stderr():
                        capture_output=True, text=True, timeout=120)
     assert r.returncode == 0 and r.stdout == ""
     assert r.stderr.startswith("kokoro: ") and r.stderr.count("\n") == 1
+
+
+def test_the_ingest_and_condense_commands_say_what_pipeline_build_says(tmp_path):
+    """make episode runs the stage commands: their lines carry the same facts as build's
+    (language, words, lint flags; key points), not only a time."""
+    src = tmp_path / "post.md"
+    src.write_text("# Bikes\n\nThe city counted 1,200 bikes in 2024. Riders took 3 million trips.\n")
+    r = run("ingest", str(src), "--out", str(tmp_path / "post.json"), "--lang", "en")
+    assert r.returncode == 0, r.stderr
+    assert "en, " in r.stderr and " words, " in r.stderr and "lint flag(s)" in r.stderr
+    r = run("condense", str(tmp_path / "post.json"), "--out", str(tmp_path / "script.yaml"))
+    assert r.returncode == 0 and " key point" in r.stderr, r.stderr
