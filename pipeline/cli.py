@@ -180,7 +180,7 @@ def add_init(sub, common) -> None:
 
 def add_build(sub, common) -> None:
     b = sub.add_parser("build", parents=[common], help="build an episode folder from a post (all stages)")
-    b.add_argument("source", type=str, help="the post: .md, .txt or .html file, or an https:// URL")
+    b.add_argument("source", type=str, help="the post: a .md/.markdown, .txt or .html/.htm file, or an http(s):// URL")
     b.add_argument("--out", type=out_folder, required=True, help="episode folder to write")
     add_engine_args(b)
     b.add_argument("--lang")
@@ -218,7 +218,7 @@ def add_stages(sub, common) -> None:
     """The stages one by one (the Makefile's targets)."""
     from .build import DEFAULT_ASR, DEFAULT_TTS
     s = sub.add_parser("ingest", parents=[common], help="post (file or https:// URL) -> post.json")
-    s.add_argument("source", type=str, help="the post: .md, .txt or .html file, or an https:// URL")
+    s.add_argument("source", type=str, help="the post: a .md/.markdown, .txt or .html/.htm file, or an http(s):// URL")
     s.add_argument("--out", type=out_file, required=True)
     s.add_argument("--lang")
     s.set_defaults(func=cmd_ingest)
