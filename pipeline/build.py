@@ -35,13 +35,17 @@ def step(name: str, detail: str = "") -> str:
 
 def ingested(post: Post) -> str:
     """What the ingest line says (pipeline build and the ingest command alike)."""
-    return (f"{post['language']}, {post['words']} words, {len(post['sentences'])} sentences, "
-            f"{len(post['lint'])} lint flag(s)")
+    return (f"{post['language']}, {counted(post['words'], 'word')}, "
+            f"{counted(len(post['sentences']), 'sentence')}, {len(post['lint'])} lint flag(s)")
+
+
+def counted(n: int, noun: str) -> str:
+    """"1 sentence", "39 sentences"."""
+    return f"{n} {noun}{'s' if n != 1 else ''}"
 
 
 def condensed(script: Script) -> str:
-    n = len(script["points"])
-    return f"{n} key point{'s' if n != 1 else ''}"
+    return counted(len(script["points"]), "key point")
 
 
 def synthesize(out: Path, tts: str, settings: EpisodeSettings, config: Path | None = None) -> Timeline:

@@ -108,3 +108,11 @@ def test_the_ingest_and_condense_commands_say_what_pipeline_build_says(tmp_path)
     assert "en, " in r.stderr and " words, " in r.stderr and "lint flag(s)" in r.stderr
     r = run("condense", str(tmp_path / "post.json"), "--out", str(tmp_path / "script.yaml"))
     assert r.returncode == 0 and " key point" in r.stderr, r.stderr
+
+
+def test_a_one_sentence_post_is_said_in_the_singular(tmp_path):
+    src = tmp_path / "one.md"
+    src.write_text("The city counted 1,200 shared bikes across its twenty districts in the spring of 2024.\n")
+    r = run("ingest", str(src), "--out", str(tmp_path / "post.json"), "--lang", "en")
+    assert r.returncode == 0, r.stderr
+    assert ", 1 sentence, " in r.stderr, r.stderr
