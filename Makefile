@@ -92,7 +92,7 @@ help: ## list the targets
 	@echo "           (default: the post's settings file, else gtts; offline fallbacks: fr kokoro, pico,"
 	@echo "           espeak; en piper, kokoro, pico, espeak)  ASR=faster-whisper|whisper  ASR_MODEL=base"
 	@echo "           HEAL_ROUNDS=8  POST_LANG=fr|en (detected when unset)  ALLOW_UNVERIFIED=1  PORT=8000"
-	@echo "           all/blog: FEED=<RSS/Atom URL or file>  BATCH_OUT=episodes  JOBS=<n>  ENGINE=local|ray"
+	@echo "           blog: FEED=<RSS/Atom URL or file>   all/blog: BATCH_OUT=episodes  JOBS=<n>  ENGINE=local|ray"
 	@echo
 	@echo "Command line: $(PY) -m pipeline --help (every command and option; -q errors only, -v debug)"
 	@echo
@@ -198,7 +198,7 @@ export FEED BATCH_OUT JOBS ENGINE TTS ASR ASR_MODEL HEAL_ROUNDS
 BATCH_ARGS = --out "$$BATCH_OUT" --engine "$$ENGINE" --asr "$$ASR" --asr-model "$$ASR_MODEL" \
   --heal-rounds "$$HEAL_ROUNDS" $${TTS:+--tts "$$TTS"} $${JOBS:+--jobs "$$JOBS"}
 
-all: | $(STAMP) $(MODELS) ## build every post in episodes/ (md, txt, html) in parallel, skipping current ones; then the feed
+all: | $(STAMP) $(MODELS) ## build every post in episodes/ (md, markdown, txt, html, htm) in parallel, skipping current ones; then the feed
 	$(PY) -m pipeline batch episodes $(BATCH_ARGS)
 
 blog: | $(STAMP) $(MODELS) ## every post of FEED=<RSS/Atom URL or file> -> BATCH_OUT (default episodes/) + feed.xml

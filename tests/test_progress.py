@@ -205,3 +205,21 @@ def test_an_unconfigured_process_shows_no_progress():
                        check=False)
     assert r.returncode == 0, r.stderr
     assert r.stderr == "falling back to piper\n"
+
+
+def test_the_overlapped_stage_is_summed_under_both_names(tmp_path, monkeypatch):
+    """pipeline build's stage 3+4 runs synthesis and transcription at once: its summary line
+    says both, not `synthesize` alone (which credited synthesis with the transcription's time)."""
+    from pipeline import build, condense, heal, overlap
+    monkeypatch.setattr(condense, "require_approved", lambda script, post: None)
+    monkeypatch.setattr(condense, "load_script", lambda path: {"language": "en", "points": []})
+    monkeypatch.setattr(heal, "load_overrides", lambda out, script: {})
+    monkeypatch.setattr(overlap, "synthesize_and_transcribe",
+                        lambda *a, **kw: ({}, {}, {"synthesize": 1.0, "transcribe": 2.0, "wall": 2.5}))
+    out = io.StringIO()
+    progress.configure(0, stream=out)
+    progress.clear_timings()
+    build.synthesize_and_transcribe(tmp_path, "piper", "faster-whisper", settings=None)
+    assert out.getvalue().startswith("[3/6] synthesize (tts=piper) + [4/6] transcribe (asr=faster-whisper")
+    assert "synthesis 1.0 s and transcription 2.0 s in 2.5 s" in out.getvalue()
+    assert [line.split()[0] for line in progress.summary("built ep").splitlines()[1:]] == ["synthesize+transcribe"]
