@@ -112,3 +112,19 @@ def test_rule_examples(lang, text, flagged):
 ])
 def test_quiet_examples(lang, text):
     assert lint(text, lang) == []
+
+
+@pytest.mark.parametrize("lang,text,flagged", [
+    # another number earlier in the sentence does not make the year cue a ratio
+    ("fr", "Les ventes atteindront 3 millions d'ici 130.", "d'ici 130"),
+    ("fr", "Les ventes atteindront trois millions d'ici 130.", "d'ici 130"),
+    ("fr", "Le parc comptait 12 sites en 3.", "en 3"),
+    ("en", "Sales will reach 3 million until 130.", "until 130"),
+    ("en", "Sales will reach three million until 130.", "until 130"),
+    # a ratio: a number right before "en" / "in"
+    ("fr", "Un salarié sur 4, soit 1 en 3.", None),
+    ("fr", "En 2024, 1 en 3.", None),
+    ("en", "In 2024, it was 1 in 3.", None),
+])
+def test_year_cue_after_a_number(lang, text, flagged):
+    assert [f.text for f in lint(text, lang)] == ([flagged] if flagged else [])

@@ -26,7 +26,10 @@ CONTEXT = 60
 _PUNCT_AFTER = re.compile(r"^\s*(?:[.,;:!?()\[\]«»\"“”]|$)")
 _WORDS_AFTER = re.compile(r"^\s+[^\W\d_]+(?:[\s\-]+[^\W\d_]+)?")
 _ARTICLE_BEFORE = re.compile(r"\b(?:le|la|the)\s+$", re.IGNORECASE)
-_NUMBER_BEFORE = re.compile(r"\d\s*\S*\s*$")
+# "1 en 3", "1 in 3": a ratio, not a year, when a number stands right before the cue word
+# (only one whose "N en M" reads as a ratio; "3 millions d'ici 130" still wants a year)
+_NUMBER_JUST_BEFORE = re.compile(r"\d\s*$")
+RATIO_CUES = ("en", "in")
 
 REASON_AMOUNT = "year-like number used as an amount"
 REASON_COUNT = "year-like number used as a count"
@@ -106,9 +109,15 @@ def _wants_year(draft: Draft, ctx: _Context):
     cue = ctx.cue_start(ctx.module.YEAR_CUE_RE)
     if cue is None or not _PUNCT_AFTER.match(ctx.after):
         return None
-    if _NUMBER_BEFORE.search(ctx.text[max(0, cue - 12):cue]):
-        return None  # "1 en 3", "one in 3"
+    if _is_ratio(ctx.text, cue, ctx.start):
+        return None
     return cue, ctx.end, REASON_WANTS_YEAR
+
+
+def _is_ratio(text: str, cue: int, number: int) -> bool:
+    """"1 en 3": the cue word is one of RATIO_CUES and a number stands just before it."""
+    word = text[cue:number].strip().lower()
+    return word in RATIO_CUES and bool(_NUMBER_JUST_BEFORE.search(text[max(0, cue - 12):cue]))
 
 
 def _ordinal_day(draft: Draft, ctx: _Context):
