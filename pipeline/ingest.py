@@ -92,15 +92,22 @@ def decode(data: bytes, name: str, charset: str | None = None) -> str:
         return _decode_legacy(name, data)
 
 
-def read_text(path: Path) -> str:
-    """Decode a post file; a missing file, a folder or an oversized file is an error."""
+def check_post_file(path: Path) -> None:
+    """A missing path, a folder or a device is said as such (before its suffix is judged:
+    a folder has none, and "unsupported post type" would not tell what is wrong)."""
     if not path.exists():
         raise InputError(f"post not found: {path}", "check the path (make episode SRC=path/to/post.md)")
     if path.is_dir():
-        raise InputError(f"{path} is a directory, not a post", "pass a .md, .txt or .html file")
+        raise InputError(f"{path} is a folder, not a post",
+                         "pass a post file, or use `pipeline batch DIR` for a folder of posts")
     if not path.is_file():      # a FIFO would block, /dev/zero would never end
         raise InputError(f"{path} is not a regular file (a device, pipe or socket), not a post",
                          "save the post to a file and pass that file")
+
+
+def read_text(path: Path) -> str:
+    """Decode a post file; a missing file, a folder or an oversized file is an error."""
+    check_post_file(path)
     if path.stat().st_size > MAX_BYTES:
         raise InputError(f"{path} is {path.stat().st_size} bytes; posts over {MAX_BYTES} are refused",
                          "pass the article itself, not an archive or a dump")
@@ -316,6 +323,7 @@ def load_source(source: str | Path) -> tuple[str, str, str]:
         charset = got.charset or (fetchmod.html_charset(got.data) if got.suffix == ".html" else None)
         return decode(got.data, got.url, charset), got.suffix, got.url
     source = Path(source)
+    check_post_file(source)
     suffix = source.suffix.lower()
     if suffix not in PARSERS:
         raise InputError(f"unsupported post type {suffix or '(none)'!r} for {source}",

@@ -30,6 +30,21 @@ def test_bad_input_exits_2_with_a_message(tmp_path, setup, expect):
     assert not (tmp_path / "ep" / "episode.mp3").exists()
 
 
+@pytest.mark.parametrize("name", ["posts", "posts.md"])
+def test_a_folder_given_as_the_post_is_said_to_be_one(tmp_path, name):
+    """With or without a post's suffix: not "unsupported post type '(none)'"."""
+    (tmp_path / name).mkdir()
+    r = run("build", str(tmp_path / name), "--out", str(tmp_path / "ep"), "--tts", "piper")
+    assert r.returncode == 2, r.stderr
+    assert f"{tmp_path / name} is a folder, not a post" in r.stderr, r.stderr
+    assert "pipeline batch" in r.stderr and "unsupported" not in r.stderr
+
+
+def test_a_missing_post_without_a_suffix_is_not_found(tmp_path):
+    r = run("build", str(tmp_path / "nowhere"), "--out", str(tmp_path / "ep"), "--tts", "piper")
+    assert r.returncode == 2 and "post not found" in r.stderr and "unsupported" not in r.stderr
+
+
 def test_non_utf8_binary_garbage_exits_2(tmp_path):
     src = tmp_path / "x.md"
     src.write_bytes(bytes(range(128, 256)) * 8)
