@@ -5,6 +5,9 @@ only what changed); this module chains them for `python -m pipeline build`.
 """
 
 import logging
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from . import condense as condense_stage
@@ -15,6 +18,7 @@ from . import verify as verify_stage
 from .config import find_config, show_config
 from .contracts import Post, Report, Script, Timeline
 from .episode import POST, SCRIPT
+from .errors import InputError
 from .fetch import is_url
 from .settings import EpisodeSettings, load_settings
 
@@ -123,6 +127,38 @@ def check_engines(tts: str, asr: str, asr_model: str | None = None) -> None:
         _ = get_engine(asr, asr_model).model_path   # resolves (never downloads) the weights
 
 
+def outermost_missing(folder: Path) -> Path | None:
+    """The outermost of `folder` and its parents that does not exist yet (None: it exists)."""
+    missing = None
+    for p in (folder, *folder.parents):
+        if p.exists():
+            break
+        missing = p
+    return missing
+
+
+@contextmanager
+def removed_on_bad_input(out: Path) -> Iterator[None]:
+    """A post refused by ingest or condense leaves no folder the build made for it: nothing
+    was built, and an episode folder holding only post.json looks like a build to resume.
+    A folder that existed before keeps what it held: only the files this run added go
+    (a file it replaced, post.json of an older episode, cannot be given back)."""
+    made = outermost_missing(out.absolute())
+    before = set(out.iterdir()) if made is None and out.is_dir() else set()
+    try:
+        yield
+    except InputError:
+        if made is not None:
+            shutil.rmtree(made, ignore_errors=True)
+        elif out.is_dir():
+            for added in set(out.iterdir()) - before:
+                if added.is_dir() and not added.is_symlink():
+                    shutil.rmtree(added, ignore_errors=True)
+                else:
+                    added.unlink(missing_ok=True)
+        raise
+
+
 def build(source, out_dir: Path, tts: str | None = None, asr: str = DEFAULT_ASR,
           lang: str | None = None, condenser: str = "extractive",
           heal_rounds: int = DEFAULT_HEAL_ROUNDS, asr_model: str = DEFAULT_ASR_MODEL,
@@ -137,10 +173,11 @@ def build(source, out_dir: Path, tts: str | None = None, asr: str = DEFAULT_ASR,
     check_engines(tts, asr, asr_model)
     out = Path(out_dir)
     progress.clear_timings()
-    with progress.stage("ingest", label=step("ingest", str(source))) as bar:
-        bar.note(ingested(ingest_stage.ingest(source, out / POST, lang)))
-    with progress.stage("condense", label=step("condense", f"({condenser})")) as bar:
-        bar.note(condensed(condense_stage.condense(out / POST, out / SCRIPT, condenser)))
+    with removed_on_bad_input(out):
+        with progress.stage("ingest", label=step("ingest", str(source))) as bar:
+            bar.note(ingested(ingest_stage.ingest(source, out / POST, lang)))
+        with progress.stage("condense", label=step("condense", f"({condenser})")) as bar:
+            bar.note(condensed(condense_stage.condense(out / POST, out / SCRIPT, condenser)))
     synthesize_and_transcribe(out, tts, asr, settings, config, asr_model)
     with progress.stage("verify", label=step("verify")):
         report = verify_and_heal(out, tts, asr, settings, heal_rounds, asr_model, config)

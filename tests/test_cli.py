@@ -27,7 +27,31 @@ def test_bad_input_exits_2_with_a_message(tmp_path, setup, expect):
     r = run("build", str(src), "--out", str(tmp_path / "ep"), "--tts", "piper")
     assert r.returncode == 2, r.stderr
     assert expect in r.stderr and "fix:" in r.stderr
-    assert not (tmp_path / "ep" / "episode.mp3").exists()
+    assert not (tmp_path / "ep").exists()
+
+
+NO_KEY_POINT = "Just words with no numbers at all in this post, about bikes and the city.\n"
+
+
+def test_a_refused_post_leaves_no_folder_the_build_made(tmp_path):
+    """Refused after ingest wrote post.json: the folders made for it go (parents too)."""
+    src = tmp_path / "nonum.md"
+    src.write_text(NO_KEY_POINT)
+    r = run("build", str(src), "--out", str(tmp_path / "new" / "ep"), "--tts", "piper")
+    assert r.returncode == 2 and "no sentence worth a key point" in r.stderr, r.stderr
+    assert not (tmp_path / "new").exists()
+
+
+def test_a_refused_post_leaves_a_folder_that_existed_as_it_was(tmp_path):
+    src = tmp_path / "nonum.md"
+    src.write_text(NO_KEY_POINT)
+    ep = tmp_path / "ep"
+    ep.mkdir()
+    (ep / "notes.txt").write_text("mine")
+    r = run("build", str(src), "--out", str(ep), "--tts", "piper")
+    assert r.returncode == 2 and "no sentence worth a key point" in r.stderr, r.stderr
+    assert sorted(p.name for p in ep.iterdir()) == ["notes.txt"]
+    assert (ep / "notes.txt").read_text() == "mine"
 
 
 @pytest.mark.parametrize("name", ["posts", "posts.md"])
