@@ -179,12 +179,18 @@ def run_batch(sources: list[str], out: Path, options: Options, jobs: int | None 
         from .tts import REGISTRY as TTS
         TTS.check(options.tts)
     t0 = time.monotonic()
-    out.mkdir(parents=True, exist_ok=True)
     todo, results = plan(sources, out, options)
     if not todo and not results:
         raise InputError("no posts found in " + ", ".join(map(str, sources)),
                          "give post files (.md, .txt, .html), a folder of them, a feed or a URL")
-    log(f"batch: {len(todo)} to build, {sum(r.status == 'skipped' for r in results)} current")
+    current = sum(r.status == "skipped" for r in results)
+    # a source that could not be read (an unreachable feed) counts as failed, and when no
+    # source could be read there is nothing to publish: no folder, no (empty) feed
+    failed = len(results) - current
+    collected = bool(todo or current)
+    if collected:
+        out.mkdir(parents=True, exist_ok=True)
+    log(f"batch: {len(todo)} to build, {current} current" + (f", {failed} failed" if failed else ""))
     if todo:
         by_slug = {j.slug: j for j in todo}
 
@@ -198,7 +204,7 @@ def run_batch(sources: list[str], out: Path, options: Options, jobs: int | None 
         results += run(largest_first(todo), jobs or default_jobs(), done)
     code = max((r.exit_code for r in results), default=EXIT_OK)
     try:
-        if todo or not feed_current(out, config):
+        if collected and (todo or not feed_current(out, config)):
             from .publish.feed import write_feed
             log(f"written: {write_feed(out, config)}")
     except PipelineError as e:

@@ -19,7 +19,7 @@ from pipeline.errors import InputError
 from pipeline.jobs import MANIFEST, Job, Result, run_job
 
 from .conftest import ROOT
-from .stub_server import LoopbackServer, QuietHandler
+from .stub_server import LoopbackServer, QuietHandler, free_closed_port
 
 POSTS = {
     "harbor-ferry": ("The Harbor Ferry Returns", "Sat, 01 Nov 2025 09:00:00 +0000",
@@ -224,6 +224,19 @@ def test_bad_sources_fail_alone_and_duplicate_slugs_are_numbered(tmp_path):
                              tmp_path / "out", batch.Options())
     assert [j.slug for j in jobs] == ["post", "post-2"]
     assert [(r.slug, r.status) for r in known] == [("missing", "failed")]
+
+
+def test_an_unreachable_feed_writes_no_feed_and_counts_as_failed(tmp_path, caplog):
+    """No source could be read: exit 2, no output folder, no empty feed.xml, and the
+    counts agree (the unreadable source is failed, not missing from them)."""
+    out = tmp_path / "blog"
+    caplog.set_level("INFO", logger="pipeline.batch")
+    code = batch.run_batch([f"http://127.0.0.1:{free_closed_port()}/feed.xml"], out,
+                           batch.Options(tts="piper"), jobs=1)
+    assert code == 2
+    assert not out.exists()
+    lines = [r.getMessage() for r in caplog.records if r.name == "pipeline.batch"]
+    assert "batch: 0 to build, 0 current, 1 failed" in lines, lines
 
 
 def test_unknown_engine_lists_the_valid_ones(tmp_path):
