@@ -44,6 +44,11 @@ def log_event(msg: str) -> None:
     log.warning(msg)     # the events are fallbacks: the episode is not spoken as asked
 
 
+# Engines whose fallback this process has logged: heal synthesizes the episode again
+# each round (8 by default), and each round finds the same engine unavailable.
+_FALLBACKS_LOGGED: set[str] = set()
+
+
 def load_script(path: Path) -> Script:
     """script.yaml checked by the condense stage's own reader (one format, one set of rules)."""
     path = Path(path)
@@ -224,7 +229,17 @@ class _Voices:
         self.fallback_reason = None
         if self.chain[0] != engine:
             self.dead[engine] = self.fallback_reason = f"{engine} has no voice for {lang!r}"
-            on_event(f"{self.fallback_reason}; falling back to {self.chain[0]}")
+            self.fell_back(engine, f"{self.fallback_reason}; falling back to {self.chain[0]}")
+
+    def fell_back(self, engine: str, msg: str) -> None:
+        """Report that `engine` could not speak: to a caller's own on_event every time, to
+        the log once per process and engine (later runs say it at debug level only)."""
+        if self.on_event is log_event:
+            if engine in _FALLBACKS_LOGGED:
+                log.debug(msg)
+                return
+            _FALLBACKS_LOGGED.add(engine)
+        self.on_event(msg)
 
     def speak(self, seg: dict, ov: dict, rate: float) -> tuple[dict, Path]:
         """One segment -> (its timeline row, its WAV in the cache)."""
@@ -271,7 +286,7 @@ class _Voices:
             self.dead[name] = reason
             self.fallback_reason = self.fallback_reason or reason
             nxt = next((c for c in chain if c not in self.dead), None)
-            self.on_event(f"{reason}; falling back to {nxt}" if nxt else reason)
+            self.fell_back(name, f"{reason}; falling back to {nxt}" if nxt else reason)
             return None
         if not wav_ok(wav):
             raise EngineError(f"{name} wrote no usable audio for segment {seg['id']}")

@@ -137,6 +137,23 @@ def test_gtts_offline_falls_back_once(tmp_path, cache, events, monkeypatch, data
     assert saved["tts_engine"] == fallback and "refused" in saved["fallback_reason"]
 
 
+def test_a_fallback_is_logged_once_per_process_and_engine(tmp_path, cache, monkeypatch, caplog):
+    """Heal synthesizes the episode again every round: the log says gtts is out once,
+    not once a round (a caller's own on_event still hears it every time)."""
+    import pipeline.synthesize as synth
+    monkeypatch.setattr(synth, "_FALLBACKS_LOGGED", set(), raising=False)
+    monkeypatch.setenv("PIPELINE_GTTS_URL", f"http://127.0.0.1:{free_closed_port()}")
+    script = write_script(tmp_path / "s.yaml", EN)
+    caplog.set_level("WARNING", logger="pipeline.synthesize")
+    for _ in range(3):       # as three heal rounds do
+        assert synthesize(script, tmp_path / "ep", engine="gtts")["tts_engine"] == "piper"
+    said = [r.getMessage() for r in caplog.records if "falling back" in r.getMessage()]
+    assert len(said) == 1 and said[0].endswith("falling back to piper"), said
+    events: list[str] = []
+    synthesize(script, tmp_path / "ep", engine="gtts", on_event=events.append)
+    assert [e for e in events if "falling back" in e] == said
+
+
 @pytest.fixture(scope="module")
 def stub_mp3(tmp_path_factory):
     return make_mp3(tmp_path_factory.mktemp("stub") / "s.mp3").read_bytes()
