@@ -52,15 +52,28 @@ def condensed(script: Script) -> str:
     return counted(len(script["points"]), "key point")
 
 
+def spoken_by(timeline: Timeline, tts: str) -> str:
+    """What the synthesize line says spoke, not only what was asked (`tts`): "(tts=piper,
+    gtts unavailable)" when gtts fell back to piper; "(tts=piper+espeak)" when two
+    engines shared the segments."""
+    engines = timeline.get("engines") or {timeline.get("tts_engine") or tts: 1}
+    spoke = "+".join(sorted(engines, key=lambda name: (-engines[name], name)))
+    if timeline.get("fallback_reason"):
+        return f"(tts={spoke}, {timeline.get('requested_engine') or tts} unavailable)"
+    return f"(tts={spoke})"
+
+
 def synthesize(out: Path, tts: str, settings: EpisodeSettings, config: Path | None = None) -> Timeline:
     from . import synthesize as synth_stage
     from .heal import load_overrides
 
     condense_stage.require_approved(out / SCRIPT, out / POST)
     script = condense_stage.load_script(out / SCRIPT)
-    with progress.stage("synthesize", unit="segments", label=step("synthesize", f"(tts={tts})")):
+    speaking = step("synthesize")     # numbered before its stage opens (inside, it would not be)
+    with progress.stage("synthesize", unit="segments", label=f"{speaking} (tts={tts})") as bar:
         timeline = synth_stage.synthesize(out / SCRIPT, out, engine=tts, settings=settings,
                                           overrides=load_overrides(out, script), config_path=config)
+        bar.label = f"{speaking} {spoken_by(timeline, tts)}"
     fsio.remove_stale_temps(out)    # a killed synthesis left its .tmp behind
     return timeline
 
@@ -74,12 +87,14 @@ def synthesize_and_transcribe(out: Path, tts: str, asr: str, settings: EpisodeSe
 
     condense_stage.require_approved(out / SCRIPT, out / POST)
     script = condense_stage.load_script(out / SCRIPT)
-    label = f"{step('synthesize', f'(tts={tts})')} + {step('transcribe', f'(asr={asr}, model={model})')}"
+    speaking, hearing = step("synthesize"), step("transcribe", f"(asr={asr}, model={model})")
     # named for both engines: the build summary must not credit synthesis with transcription's time
-    with progress.stage("synthesize+transcribe", unit="segments", label=label) as bar:
-        _, _, seconds = overlap.synthesize_and_transcribe(
+    with progress.stage("synthesize+transcribe", unit="segments",
+                        label=f"{speaking} (tts={tts}) + {hearing}") as bar:
+        timeline, _, seconds = overlap.synthesize_and_transcribe(
             out, script["language"], tts, asr, model,
             {"settings": settings, "overrides": load_overrides(out, script), "config_path": config})
+        bar.label = f"{speaking} {spoken_by(timeline, tts)} + {hearing}"
         bar.note(f"synthesis {seconds['synthesize']:.1f} s and transcription {seconds['transcribe']:.1f} s "
                  f"in {seconds['wall']:.1f} s")
     fsio.remove_stale_temps(out)    # a killed synthesis left its .tmp behind

@@ -223,3 +223,25 @@ def test_the_overlapped_stage_is_summed_under_both_names(tmp_path, monkeypatch):
     assert out.getvalue().startswith("[3/6] synthesize (tts=piper) + [4/6] transcribe (asr=faster-whisper")
     assert "synthesis 1.0 s and transcription 2.0 s in 2.5 s" in out.getvalue()
     assert [line.split()[0] for line in progress.summary("built ep").splitlines()[1:]] == ["synthesize+transcribe"]
+
+
+@pytest.mark.parametrize("timeline, said", [
+    ({"tts_engine": "piper", "requested_engine": "gtts", "engines": {"piper": 9},
+      "fallback_reason": "gtts unavailable (no network)"}, "(tts=piper, gtts unavailable)"),
+    ({"tts_engine": "piper", "requested_engine": "gtts", "engines": {"gtts": 1, "piper": 8},
+      "fallback_reason": "gtts unavailable (HTTP 403)"}, "(tts=piper+gtts, gtts unavailable)"),
+    ({"tts_engine": "gtts", "requested_engine": "gtts", "engines": {"gtts": 9},
+      "fallback_reason": None}, "(tts=gtts)"),
+])
+def test_the_synthesis_line_names_the_engine_that_spoke(tmp_path, monkeypatch, timeline, said):
+    """Asked for gtts, spoken by piper: the stage line says piper (and why), not gtts."""
+    from pipeline import build, condense, heal, overlap
+    monkeypatch.setattr(condense, "require_approved", lambda script, post: None)
+    monkeypatch.setattr(condense, "load_script", lambda path: {"language": "en", "points": []})
+    monkeypatch.setattr(heal, "load_overrides", lambda out, script: {})
+    monkeypatch.setattr(overlap, "synthesize_and_transcribe",
+                        lambda *a, **kw: (timeline, {}, {"synthesize": 1.0, "transcribe": 2.0, "wall": 2.5}))
+    out = io.StringIO()
+    progress.configure(0, stream=out)
+    build.synthesize_and_transcribe(tmp_path, "gtts", "faster-whisper", settings=None)
+    assert out.getvalue().startswith(f"[3/6] synthesize {said} + [4/6] transcribe"), out.getvalue()
