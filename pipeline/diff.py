@@ -13,12 +13,16 @@ from .condense import load_script, segments
 from .contracts import Segment
 from .episode import DIFF_PAGE, Episode
 from .publish.pages import render
-from .report import use_colour
+from .report import clipped, use_colour
 from .verify import heard_in, segment_windows, transcript_words
 
 TOKEN_RE = re.compile(r"\S+")
 DIFF_HTML = DIFF_PAGE
 ANSI = {"del": "31", "ins": "32", "num": "1;4"}
+# Words Whisper heard that the script does not have, in one run, shown up to this
+# length: a repetition loop ("400,000,000,000,...") is cut with an ellipsis (it stays
+# whole in transcript.json), while a misheard phrase fits.
+INSERTED_SHOWN = 120
 
 
 @dataclass
@@ -50,8 +54,17 @@ def diff_segment(script_text: str, heard_text: str, spans) -> list[Op]:
             ops += [Op("same", a[i].group(), status_of[i]) for i in range(i1, i2)]
             continue
         ops += [Op("del", a[i].group(), status_of[i]) for i in range(i1, i2)]
-        ops += [Op("ins", t) for t in b[j1:j2]]
+        ops += inserted(b[j1:j2])
     return ops
+
+
+def inserted(tokens: list[str]) -> list[Op]:
+    """Heard words the script does not have; a run longer than INSERTED_SHOWN becomes one
+    cut run."""
+    run = " ".join(tokens)
+    if len(run) <= INSERTED_SHOWN:
+        return [Op("ins", t) for t in tokens]
+    return [Op("ins", clipped(run, INSERTED_SHOWN))]
 
 
 def episode_diff(ep: Path) -> list[tuple[Segment, list[Op]]]:

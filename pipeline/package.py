@@ -13,6 +13,7 @@ from .contracts import Report, Script
 from .episode import Episode
 from .publish import notes
 from .publish.pages import clock
+from .report import clipped
 from .text import sanitize
 
 
@@ -41,7 +42,7 @@ def numbers_lines(report: Report, labels: dict) -> list[str]:
     lines = ["", f"## {labels['verification']}", "",
              f"| {labels['number']} | {labels['heard']} | {labels['status']} | {labels['time']} |",
              "|---|---|---|---|"]
-    return lines + [f"| {md_escape(r['text'])} | {md_escape(r['heard'] or labels['none'])} | "
+    return lines + [f"| {md_escape(r['text'])} | {md_escape(clipped(r['heard']) if r['heard'] else labels['none'])} | "
                     f"{md_escape(r['status'])} | {clock(r['start'])} |" for r in report["numbers"]]
 
 

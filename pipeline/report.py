@@ -8,6 +8,16 @@ from .contracts import LintFlag, NumberRow, Report
 from .text import sanitize
 
 COLOURS = {"ok": "32", "unit-missing": "33", "changed": "31", "lost": "31;1"}
+# What Whisper heard, as a person reads it: a repetition loop ("400,000,000,000,...")
+# can be a kilobyte on one line. Cut with an ellipsis; verify.json and transcript.json
+# keep the whole text.
+HEARD_SHOWN = 60
+CELL_WIDTH = 40
+
+
+def clipped(text: str, limit: int = HEARD_SHOWN) -> str:
+    """`text` cut to `limit` characters, the last one an ellipsis when anything was cut."""
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def use_colour(stream) -> bool:
@@ -29,10 +39,10 @@ def table(report: Report, colour: bool = False) -> str:
     for r in report["numbers"]:
         rows.append((r["text"], r["heard"] or "-", r["status"], f"{r['start']:.1f}s",
                      r["segment"], (r.get("source") or {}).get("status", "-")))
-    widths = [min(max(len(row[i]) for row in rows), 40) for i in range(len(rows[0]))]
+    widths = [min(max(len(row[i]) for row in rows), CELL_WIDTH) for i in range(len(rows[0]))]
     lines = []
     for i, row in enumerate(rows):
-        cells = [c[:40].ljust(w) for c, w in zip(row, widths)]
+        cells = [clipped(c, CELL_WIDTH).ljust(w) for c, w in zip(row, widths)]
         if i:
             cells[2] = paint(cells[2], row[2], colour)
         lines.append("  ".join(cells).rstrip())
@@ -83,8 +93,12 @@ T = TypeVar("T", NumberRow, LintFlag)
 
 
 def shown(report: Report) -> Report:
-    """The report with the post's words made safe for a terminal (no bell, no ESC, no bidi)."""
+    """The report with the post's words made safe for a terminal (no bell, no ESC, no bidi)
+    and what was heard cut to a readable length."""
     def clean(row: T) -> T:
         return cast(T, {k: sanitize(v) if k in SHOWN_KEYS and v is not None else v for k, v in row.items()})
-    return {**report, "numbers": [clean(r) for r in report.get("numbers") or []],
+
+    def short(row: NumberRow) -> NumberRow:
+        return {**row, "heard": clipped(row["heard"]) if row["heard"] else row["heard"]}
+    return {**report, "numbers": [short(clean(r)) for r in report.get("numbers") or []],
             "lint": [clean(f) for f in report.get("lint") or []]}

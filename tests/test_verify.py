@@ -5,6 +5,10 @@ import json
 
 import yaml
 
+from pipeline.diff import as_terminal, episode_diff
+from pipeline.package import numbers_lines
+from pipeline.publish.notes import LABELS
+from pipeline.report import shown, verdict
 from pipeline.verify import verify_episode
 
 AUDIO = b"not really an mp3: verify only hashes it"
@@ -74,3 +78,24 @@ def test_numbers_are_looked_for_in_their_own_segment_only(tmp_path):
     r = make_episode(tmp_path, ["It began in 2024.", "Nothing else."],
                      ["It began long ago.", "Nothing else in 2024."])
     assert r["numbers"][0]["status"] == "lost"
+
+
+
+LOOP = "400," + "000," * 250      # Whisper base on espeak at rate 2.0: one kilobyte of it
+
+
+def test_a_long_heard_text_is_cut_where_it_is_read(tmp_path):
+    """Whisper looped on "400,000,000,...": verify.json keeps the whole text; the verdict,
+    make diff and the show notes' table show it cut, with an ellipsis."""
+    r = make_episode(tmp_path, ["It must recycle 400,000 of them by 2028. Only 18% are."],
+                     [f"It must recycle more than {LOOP}"])
+    assert not r["verified"] and "ok" not in {n["status"] for n in r["numbers"]}
+    saved = json.loads((tmp_path / "verify.json").read_text())
+    assert max(len(n["heard"] or "") for n in saved["numbers"]) > 900     # the whole text stays
+    text = verdict(shown(r))
+    assert max(len(line) for line in text.splitlines()) < 200 and "…" in text, text
+    assert "NOT VERIFIED" in text
+    diff = as_terminal(episode_diff(tmp_path), colour=False)       # make diff
+    assert "400,000,000,000" in diff and "…" in diff and len(diff) < 400, diff
+    notes = numbers_lines(r, LABELS["en"])                          # shownotes.md's table
+    assert max(len(line) for line in notes) < 120 and any("…" in line for line in notes)

@@ -40,6 +40,7 @@ from .notes import (
     summary_line,
     verdict,
 )
+from ..report import clipped
 from .pages import Markup, asset, render
 
 SHOWNOTES_HTML = NOTES_PAGE
@@ -83,7 +84,8 @@ def page_context(ep: Path, cfg: dict, files: EpisodeFiles) -> dict:
         "captions": (ep / CAPTIONS_VTT).exists(),
         "points": key_points(script, files.timeline),
         "numbers_summary": summary_line(report, files.labels),
-        "numbers": report.get("numbers") or [],
+        "numbers": [{**r, "heard": clipped(r["heard"]) if r.get("heard") else None}   # a loop: cut
+                    for r in report.get("numbers") or []],
         "lint": lint_findings(report, post), "tables": post_tables(post), "sources": source_links(post),
         "files": [n for n in FOOTER_FILES if (ep / n).exists() or n == CHAPTERS],
         "csp": content_security_policy(), "script": Markup(SCRIPT), "at": seek_time,
