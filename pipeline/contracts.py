@@ -274,5 +274,16 @@ class _Report(TypedDict):
     inputs: dict[str, str | None]   # file name (and "settings") -> SHA-256 judged
 
 
+class Loop(TypedDict):
+    """A Whisper segment whose text is a repetition loop ("400,000,000,000,..."): shown to
+    the reader beside the numbers of the script segment it lies in; never in the verdict."""
+    segment: str            # the script segment's id
+    start: float
+    end: float
+    chars: int              # the length of Whisper's text (in full in transcript.json)
+    compression_ratio: float
+
+
 class Report(_Report, total=False):
     healing: list[dict[str, Any]]
+    loops: list[Loop]       # absent in a report written before loops were marked

@@ -57,12 +57,18 @@ def verdict(report: Report, binding=None) -> str:
             f"(survival {report['survival']:.0%}); tts={report.get('tts_engine')}, "
             f"asr={report.get('asr_engine')}")
     problems = [r for r in report["numbers"] if r["status"] != "ok"]
+    loops = report.get("loops") or []
+    looped = {loop["segment"] for loop in loops}
     lines = [head]
     for r in problems:
         heard = f"heard {r['heard']!r}" if r["heard"] else "not heard"
-        lines.append(f"  {r['status']}: {r['text']!r} in {r['segment']} at {r['start']:.1f}s ({heard})")
+        where = ", in a repetition loop" if r["segment"] in looped else ""
+        lines.append(f"  {r['status']}: {r['text']!r} in {r['segment']} at {r['start']:.1f}s ({heard}{where})")
     for p in report.get("problems") or []:
         lines.append(f"  not verified: {p['cause']}")
+    lines += [f"  repetition loop: Whisper repeated itself in {loop['segment']} at {loop['start']:.1f}s "
+              f"({loop['chars']} characters, compression ratio {loop['compression_ratio']:.1f}); "
+              "its full text is in transcript.json" for loop in loops]
     if report.get("lint"):
         lines.append(f"  source lint: {len(report['lint'])} number(s) in the post look wrong:")
         lines += [f"    {f['text']!r}: {f['reason']}" for f in report["lint"]]

@@ -13,16 +13,23 @@ each input (post.json, script.yaml, timeline.json, transcript.json,
 episode.mp3) and of the episode settings' resolved values. binding_status()
 recomputes them; when any differs the episode is *stale*, and no command
 shows or publishes it as verified.
+
+A Whisper segment whose text is a repetition loop ("400,000,000,000,...", the
+decoder's compression-ratio signal) is listed under "loops", for the reader:
+it changes no status and not the verdict.
 """
 
 import shlex
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
 
 from . import fsio, numbers
 from .condense import load_script, segments, source_text
-from .contracts import NumberRow, Origin, Problem, Report, Segment, SpokenSegment, Timeline, Transcript, Word
+from .asr import DECODE_SETTINGS
+from .contracts import (Loop, NumberRow, Origin, Problem, Report, Segment, SpokenSegment, Timeline, Transcript,
+                        Word)
 from .episode import AUDIO, POST, SCRIPT, TIMELINE, TRANSCRIPT, Episode
 from .errors import InputError
 from .numbers import FAILING
@@ -31,6 +38,9 @@ from .settings import for_episode as settings_for_episode
 # Words heard up to this far outside a segment's audio still belong to it
 # (Whisper's word times drift by a few hundred milliseconds).
 EDGE_S = 0.25
+# Whisper's own sign of a repetition loop ("400,000,000,000,000,..."): a text that
+# compresses better than this (the threshold the decoder is given, pipeline.asr).
+LOOP_RATIO = float(DECODE_SETTINGS["compression_ratio_threshold"])
 
 
 @dataclass
@@ -161,6 +171,30 @@ def coverage_problems(script_segs: list[Segment], timeline: Timeline,
     return out
 
 
+def compression_ratio(text: str) -> float:
+    """Whisper's measure: UTF-8 bytes over zlib-compressed bytes (a loop compresses well)."""
+    data = text.encode("utf-8")
+    return len(data) / len(zlib.compress(data)) if data else 0.0
+
+
+def repetition_loops(transcript: Transcript, timeline: Timeline) -> list[Loop]:
+    """Whisper's segments whose text is a repetition loop, with the script segments they
+    overlap. For the reader (why a number there was lost or changed): the verdict is the
+    numbers' alone, and a loop never turns a lost or changed number into anything else."""
+    windows = list(zip([s["id"] for s in timeline["segments"]], segment_windows(timeline)))
+    loops: list[Loop] = []
+    for heard in transcript["segments"]:
+        text = str(heard.get("text") or "").strip()
+        ratio = compression_ratio(text)
+        if ratio <= LOOP_RATIO:
+            continue
+        for seg_id, (lo, hi) in windows:
+            if min(heard["end"], hi) - max(heard["start"], lo) > EDGE_S:
+                loops.append({"segment": seg_id, "start": round(heard["start"], 2), "end": round(heard["end"], 2),
+                              "chars": len(text), "compression_ratio": round(ratio, 1)})
+    return loops
+
+
 def unspoken_rows(seg: Segment, lang: str, source: list | None) -> list[NumberRow]:
     """A segment that was never spoken: each of its numbers is lost."""
     silent = HeardText("", [])
@@ -205,6 +239,7 @@ def verify_episode(ep_dir: Path, lint_flags: list | None = None) -> Report:
         "numbers": rows,
         "lint": lint_flags if lint_flags is not None else (post or {}).get("lint", []),
         "inputs": inputs,
+        "loops": repetition_loops(transcript, timeline),
     }
     fsio.write_json(ep.report, report)
     return report

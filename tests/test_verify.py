@@ -99,3 +99,43 @@ def test_a_long_heard_text_is_cut_where_it_is_read(tmp_path):
     assert "400,000,000,000" in diff and "…" in diff and len(diff) < 400, diff
     notes = numbers_lines(r, LABELS["en"])                          # shownotes.md's table
     assert max(len(line) for line in notes) < 120 and any("…" in line for line in notes)
+
+
+def with_transcript_text(d):
+    """Give the hand-made transcript one Whisper segment per script segment, with its text
+    (what compression ratios are measured on), then verify again."""
+    transcript = json.loads((d / "transcript.json").read_text())
+    timeline = json.loads((d / "timeline.json").read_text())
+    words = transcript["segments"][0]["words"]
+    segs = []
+    for s in timeline["segments"]:
+        mine = [w for w in words if s["start"] - 0.25 <= w["start"] < s["end"] + 0.5]
+        segs.append({"start": s["start"], "end": s["end"], "text": "".join(w["word"] for w in mine),
+                     "words": mine})
+    transcript["segments"] = segs
+    (d / "transcript.json").write_text(json.dumps(transcript))
+    return verify_episode(d)
+
+
+def test_a_repetition_loop_is_marked_and_said_with_its_numbers(tmp_path):
+    """Whisper's own loop signal (compression ratio over 2.4) marks the segment, so the
+    reader knows why its numbers are lost or changed; they stay lost and changed."""
+    make_episode(tmp_path, ["It must recycle 400,000 of them by 2028. Only 18% are."],
+                 [f"It must recycle more than {LOOP}"])
+    r = with_transcript_text(tmp_path)
+    assert not r["verified"] and "ok" not in {n["status"] for n in r["numbers"]}
+    assert [(loop["segment"], loop["chars"] > 1000, loop["compression_ratio"] > 2.4)
+            for loop in r["loops"]] == [("point-1", True, True)]
+    text = verdict(shown(r))
+    problems = [line for line in text.splitlines() if line.startswith(("  lost:", "  changed:"))]
+    assert problems and all(line.endswith("in a repetition loop)") for line in problems), text
+    assert "repetition loop: Whisper repeated itself in point-1" in text and "transcript.json" in text
+    assert "NOT VERIFIED" in text
+
+
+def test_speech_that_does_not_loop_is_not_marked(tmp_path):
+    make_episode(tmp_path, ["Sales grew 38% in 2024.", "They raised $3.2 billion."],
+                 ["Sales grew 38% in 2024.", "They raised 3.2 billion dollars."])
+    r = with_transcript_text(tmp_path)
+    assert r["verified"] and r["loops"] == []
+    assert "repetition loop" not in verdict(r)
