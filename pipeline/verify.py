@@ -26,10 +26,9 @@ from pathlib import Path
 from typing import cast
 
 from . import fsio, numbers
-from .condense import load_script, segments, source_text
 from .asr import DECODE_SETTINGS
-from .contracts import (Loop, NumberRow, Origin, Problem, Report, Segment, SpokenSegment, Timeline, Transcript,
-                        Word)
+from .condense import load_script, segments, source_text
+from .contracts import Loop, NumberRow, Origin, Problem, Report, Segment, SpokenSegment, Timeline, Transcript, Word
 from .episode import AUDIO, POST, SCRIPT, TIMELINE, TRANSCRIPT, Episode
 from .errors import InputError
 from .numbers import FAILING

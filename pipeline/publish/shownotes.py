@@ -28,6 +28,7 @@ from ..episode import (
     TRANSCRIPT,
 )
 from ..episode import SCRIPT as SCRIPT_YAML  # SCRIPT here is the page's JavaScript
+from ..report import clipped
 from .chapters import CHAPTERS, chapters_json
 from .notes import (
     EpisodeFiles,
@@ -40,7 +41,6 @@ from .notes import (
     summary_line,
     verdict,
 )
-from ..report import clipped
 from .pages import Markup, asset, render
 
 SHOWNOTES_HTML = NOTES_PAGE
@@ -84,7 +84,7 @@ def page_context(ep: Path, cfg: dict, files: EpisodeFiles) -> dict:
         "captions": (ep / CAPTIONS_VTT).exists(),
         "points": key_points(script, files.timeline),
         "numbers_summary": summary_line(report, files.labels),
-        "numbers": [{**r, "heard": clipped(r["heard"]) if r.get("heard") else None}   # a loop: cut
+        "numbers": [{**r, "heard": clipped(r["heard"]) if r["heard"] else None}   # a loop: cut
                     for r in report.get("numbers") or []],
         "lint": lint_findings(report, post), "tables": post_tables(post), "sources": source_links(post),
         "files": [n for n in FOOTER_FILES if (ep / n).exists() or n == CHAPTERS],
