@@ -64,3 +64,41 @@ def test_short_and_empty_signals():
         assert np.array_equal(limiter.peak_envelope(x), reference_peak_envelope(x))
     assert len(limiter.peak_envelope(np.zeros(0, np.float32))) == 0
     assert pieces.true_peak_dbtp(np.zeros((0, 1), np.float32)) == float("-inf")
+
+
+@pytest.mark.parametrize("before, after", [(0, 25355), (32, 32), (7, 0), (0, 0), (300, 5)])
+def test_padded_peaks_are_the_padded_signal_s_bit_for_bit(before, after):
+    """A segment's forward peaks with silence added, from its own: what convolving the
+    whole padded signal gives (each value is the same dot product), for long and short segments."""
+    for n in (20000, 100, 3):
+        seg = speechlike(n)[:, 0]
+        seg[-5:] = 0.9                      # loud at the very end: the edge values matter
+        padded = np.concatenate([np.zeros(before, np.float32), seg, np.zeros(after, np.float32)])
+        got = limiter.padded_peaks(limiter.forward_peaks(seg), seg, before, after)
+        assert np.array_equal(got, limiter.forward_peaks(padded))
+        assert np.array_equal(limiter.both_sides(got), reference_peak_envelope(padded))
+
+
+def test_layout_envelope_is_the_whole_episode_s_bit_for_bit():
+    segs = [speechlike(n)[:, 0] for n in (15000, 9001, 20000)]
+    for s in segs:
+        s[:3] = s[-3:] = 0.8
+    pause = 4410
+    x = np.concatenate([np.concatenate([s, np.zeros(pause, np.float32)]) for s in segs])
+    starts = np.cumsum([0] + [len(s) + pause for s in segs[:-1]])
+    spans = [(int(a), int(a) + len(s)) for a, s in zip(starts, segs)]
+    got = limiter.layout_envelope(len(x), spans, segs, [limiter.forward_peaks(s) for s in segs])
+    assert np.array_equal(got, reference_peak_envelope(x))
+
+
+def test_the_piece_figures_from_kept_peaks_are_the_recomputed_ones():
+    """master_piece's limiter and the report's limiter blocks, from the segment's peaks
+    computed once, equal what they give computing the envelope themselves."""
+    seg = speechlike(44100)[:, 0] * 3
+    peaks = limiter.forward_peaks(seg)
+    blocks = pieces.speech_block_peaks(peaks)
+    assert np.array_equal(blocks, limiter.block_reduce(reference_peak_envelope(seg), np.max))
+    assert np.array_equal(pieces.limiter_blocks(seg, 6.0, -3.0, blocks), pieces.limiter_blocks(seg, 6.0, -3.0))
+    kept = pieces.master_piece(seg, 6.0, 26460, -1.0, 64, peaks=peaks)
+    again = pieces.master_piece(seg, 6.0, 26460, -1.0, 64)
+    assert kept.mp3 == again.mp3 and kept.true_peak_dbtp == again.true_peak_dbtp

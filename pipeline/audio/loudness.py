@@ -138,6 +138,11 @@ def _interpolator() -> tuple[tuple[int, np.ndarray], ...]:
     return tuple(phases)
 
 
+def filter_reach() -> int:
+    """How far (samples) an oversampled value looks either side of its sample, rounded up."""
+    return max(len(taps) for _, taps in _interpolator())
+
+
 def oversampled_phases(audio: np.ndarray):
     """|x| of each phase of the 4x oversampled signal, per channel: contiguous arrays of
     len(audio) samples, one at a time (np.convolve in float64, as the figures always were)."""
