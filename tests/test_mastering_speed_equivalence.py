@@ -102,3 +102,27 @@ def test_the_piece_figures_from_kept_peaks_are_the_recomputed_ones():
     kept = pieces.master_piece(seg, 6.0, 26460, -1.0, 64, peaks=peaks)
     again = pieces.master_piece(seg, 6.0, 26460, -1.0, 64)
     assert kept.mp3 == again.mp3 and kept.true_peak_dbtp == again.true_peak_dbtp
+
+
+def reference_per_sample(per_block: np.ndarray, n: int) -> np.ndarray:
+    nb, half, block = len(per_block), limiter.BLOCK // 2, limiter.BLOCK
+    ext = np.concatenate([per_block[:1], per_block, per_block[-1:]])
+    j = np.arange(block)
+    out = np.empty((nb, block))
+    lo, hi = ext[:nb, None], ext[1:nb + 1, None]
+    out[:, :half] = lo + (hi - lo) * ((j[:half] + (block + 1) / 2) / block)
+    lo, hi = ext[1:nb + 1, None], ext[2:, None]
+    out[:, half:] = lo + (hi - lo) * ((j[half:] - (block - 1) / 2) / block)
+    return out.ravel()[:n]
+
+
+@pytest.mark.parametrize("n", [1, 2, 57, 113, 5000])
+def test_running_min_and_per_sample_equal_the_plain_code(n):
+    from numpy.lib.stride_tricks import sliding_window_view
+
+    x = np.minimum(1.0, RNG.uniform(0.2, 1.5, n))
+    for size in (1, 3, 113):
+        plain = sliding_window_view(np.pad(x, size // 2, mode="edge"), size).min(axis=1)
+        assert np.array_equal(limiter._running_min(x, size), plain)
+    for samples in (n * limiter.BLOCK, n * limiter.BLOCK - 5):
+        assert np.array_equal(limiter.per_sample(x, samples), reference_per_sample(x, samples))

@@ -152,7 +152,8 @@ def oversampled_phases(audio: np.ndarray):
     n = len(x)
     for offset, taps in _interpolator():
         for c in range(x.shape[1]):
-            yield np.abs(np.convolve(x[:, c], taps)[offset: offset + n])
+            y = np.convolve(x[:, c], taps)[offset: offset + n]
+            yield np.abs(y, out=y)
 
 
 def oversampled_abs(audio: np.ndarray) -> np.ndarray:
