@@ -126,3 +126,17 @@ def test_running_min_and_per_sample_equal_the_plain_code(n):
         assert np.array_equal(limiter._running_min(x, size), plain)
     for samples in (n * limiter.BLOCK, n * limiter.BLOCK - 5):
         assert np.array_equal(limiter.per_sample(x, samples), reference_per_sample(x, samples))
+
+
+def test_episode_gain_is_normalize_s_gain():
+    """The gain search alone, on the segments' kept peaks, gives normalize's gain on the
+    whole laid-out mix (what the episode gain was computed with)."""
+    from pipeline.audio import master
+
+    segs = [speechlike(n)[:, 0] * 0.5 for n in (30000, 17000, 26000)]
+    pause = 26460
+    x = np.concatenate([np.concatenate([s, np.zeros(pause)]) for s in segs])
+    want = master.normalize(x[:, None], -15.6, -1.0 - pieces.ENCODE_MARGIN_DB)[1]["gain_db"]
+    assert pieces.episode_gain(segs, pause, -15.6, -1.0) == want
+    assert pieces.episode_gain(segs, pause, -15.6, -1.0, [limiter.forward_peaks(s) for s in segs]) == want
+    assert pieces.episode_gain([np.zeros(5000, np.float32)], pause, -15.6, -1.0) == 0.0

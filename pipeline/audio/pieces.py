@@ -183,17 +183,21 @@ def write_episode(pieces: list[Piece], out_path) -> None:
 def episode_gain(speech: list[np.ndarray], pause: int, aim_lufs: float, ceiling_db: float,
                  peaks: list[np.ndarray] | None = None) -> float:
     """The one gain of the episode, from the first segments (with their pauses): the gain
-    that brings them, limited, to `aim_lufs` (pipeline.audio.master.normalize).
-    `peaks`: each segment's forward peaks (limiter.forward_peaks), when the caller has them."""
-    from .limiter import ENVELOPE_PAD, layout_envelope
-    from .master import normalize
+    that brings them, limited, to `aim_lufs` (pipeline.audio.master.normalize, of which
+    only the gain is needed: the search alone). `peaks`: each segment's forward peaks
+    (limiter.forward_peaks), when the caller has them."""
+    from .limiter import ENVELOPE_PAD, block_reduce, layout_envelope
+    from .loudness import k_power
+    from .master import search_gain
 
     x = np.concatenate([np.concatenate([s, np.zeros(pause)]) for s in speech])
-    env = None
     if peaks is not None and pause >= 2 * ENVELOPE_PAD:     # apart: the segments' peaks side by side
         starts = np.cumsum([0] + [len(s) + pause for s in speech[:-1]])
         env = layout_envelope(len(x), [(int(a), int(a) + len(s)) for a, s in zip(starts, speech)], speech, peaks)
-    return normalize(x[:, None], aim_lufs, ceiling_db - ENCODE_MARGIN_DB, envelope=env)[1]["gain_db"]
+    else:
+        env = peak_envelope(x)
+    block_peaks, block_power = block_reduce(env, np.max), block_reduce(k_power(x), np.sum)
+    return round(search_gain(block_peaks, block_power, aim_lufs, ceiling_db - ENCODE_MARGIN_DB), 2)
 
 
 def speech_block_peaks(peaks: np.ndarray) -> np.ndarray:
