@@ -113,9 +113,9 @@ def _running_min(x: np.ndarray, size: int) -> np.ndarray:
     n, chunks = len(padded) - size + 1, -(-len(padded) // size)
     if n <= 0:
         return np.zeros(0)
-    q = np.full(chunks * size, np.inf)
-    q[: len(padded)] = padded
-    q = q.reshape(chunks, size)
+    flat = np.full(chunks * size, np.inf)
+    flat[: len(padded)] = padded
+    q = flat.reshape(chunks, size)
     prefix = np.minimum.accumulate(q, axis=1).ravel()
     suffix = np.minimum.accumulate(q[:, ::-1], axis=1)[:, ::-1].ravel()
     return np.minimum(suffix[:n], prefix[size - 1: size - 1 + n])
