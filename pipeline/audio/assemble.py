@@ -12,7 +12,7 @@ from ..errors import EngineError
 from ..fsio import atomic_path, write_bytes
 from . import dynamics, master, pieces
 from .ffmpeg import SAMPLE_RATE, decode, ffmpeg_exe, resampled_length, to_rate
-from .limiter import BLOCK, ENVELOPE_PAD, segment_peaks
+from .limiter import BLOCK, ENVELOPE_PAD, forward_peaks, segment_peaks
 from .loudness import K_TAIL_S, segment_kweighted
 from .wav import read_wav, wav_frames
 
@@ -136,12 +136,17 @@ class PieceMaker:
         self.target, self.ceiling, self.kbps, self.channels = target_lufs, ceiling_db, kbps, channels
         self.gain, self.on_piece = gain_db, on_piece
         self.dyns: list = []
+        # each segment's forward true peaks (limiter.forward_peaks), computed once for the
+        # gain, its piece and the report; once its piece is made, only its block peaks
+        self.peaks: list[np.ndarray] = []
+        self.block_peaks: list[np.ndarray] = []
         self.keys: list[str] = []
         self.pieces: list[pieces.Piece] = []
         self.new = 0
 
     def add(self, wav: Path, audio_key: str) -> None:
         self.dyns.append(load_dynamics(wav, load_at_rate(wav)))
+        self.peaks.append(forward_peaks(self.dyns[-1].samples))
         self.keys.append(audio_key)
         if self.gain is None and sum(len(d.samples) for d in self.dyns) >= GAIN_SPEECH_S * SAMPLE_RATE:
             self._fix_gain()
@@ -155,7 +160,8 @@ class PieceMaker:
 
     def _fix_gain(self) -> None:
         aim = self.target + master.ENCODE_LUFS_LOSS_DB
-        self.gain = pieces.episode_gain([d.samples for d in self.dyns], self.pause, aim, self.ceiling)
+        self.gain = pieces.episode_gain([d.samples for d in self.dyns], self.pause, aim, self.ceiling,
+                                        self.peaks)
 
     def _flush(self) -> None:
         while self.gain is not None and len(self.pieces) < len(self.dyns):
@@ -164,9 +170,11 @@ class PieceMaker:
             piece = pieces.cached_piece(self.cache, key)
             if piece is None:
                 piece = pieces.master_piece(self.dyns[i].samples, self.gain, self.pause, self.ceiling,
-                                            self.kbps, self.channels)
+                                            self.kbps, self.channels, peaks=self.peaks[i])
                 pieces.keep_piece(self.cache, key, piece)
                 self.new += 1
+            self.block_peaks.append(pieces.speech_block_peaks(self.peaks[i]))
+            self.peaks[i] = np.zeros(0)       # done with: an hour of them would be 1.3 GB
             self.pieces.append(piece)
             if self.on_piece:
                 self.on_piece(i, piece)
@@ -174,9 +182,9 @@ class PieceMaker:
     def loudness(self, measured: dict) -> dict:
         """The timeline's loudness figures: measured on the joined MP3, as audio.master's."""
         assert self.gain is not None          # fixed by finish()
-        reduction = np.concatenate([pieces.limiter_blocks(d.samples, self.gain, self.ceiling - p.margin_db)
+        reduction = np.concatenate([pieces.limiter_blocks(d.samples, self.gain, self.ceiling - p.margin_db, b)
                                     [d.speech_blocks()[: -(-len(d.samples) // BLOCK)]]
-                                    for d, p in zip(self.dyns, self.pieces)])
+                                    for d, p, b in zip(self.dyns, self.pieces, self.block_peaks)])
         fin = {k: (round(v, 2) if np.isfinite(v) else None) for k, v in measured.items()}
         return {**fin, "target_lufs": self.target, "ceiling_dbtp": self.ceiling,
                 "gain_db": round(self.gain, 2),

@@ -3,6 +3,7 @@ loudness, 4x oversampled true peak, and an independent meter (ffmpeg ebur128).""
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 from pathlib import Path
@@ -117,12 +118,13 @@ def integrated_lufs(audio: np.ndarray, sample_rate: int = SAMPLE_RATE) -> float:
     return lufs_from_power(k_power(x, sample_rate), sample_rate)
 
 
-def _interpolator() -> list[tuple[int, np.ndarray]]:
+@functools.cache
+def _interpolator() -> tuple[tuple[int, np.ndarray], ...]:
     """The 4x polyphase interpolation filter, as (offset, taps) per output phase.
 
     Windowed sinc, 81 taps, Kaiser beta 5 (what scipy's resample_poly uses for
     4x, so both agree to rounding); phase p of output sample 4k+p is
-    sum_j x[k-j] h[4j+p+HALF]."""
+    sum_j x[k-j] h[4j+p+HALF]. Built once (read-only arrays)."""
     half = 10 * OVERSAMPLE
     t = np.arange(2 * half + 1) - half
     h = np.sinc(t / OVERSAMPLE) * np.kaiser(2 * half + 1, 5.0)
@@ -130,22 +132,38 @@ def _interpolator() -> list[tuple[int, np.ndarray]]:
     phases = []
     for p in range(OVERSAMPLE):
         j = np.arange(-((half + p) // OVERSAMPLE), (half - p) // OVERSAMPLE + 1)
-        phases.append((int(-j[0]), h[OVERSAMPLE * j + p + half]))
-    return phases
+        taps = h[OVERSAMPLE * j + p + half]
+        taps.flags.writeable = False
+        phases.append((int(-j[0]), taps))
+    return tuple(phases)
 
 
-def oversampled_abs(audio: np.ndarray) -> np.ndarray:
-    """|x| of the 4x oversampled signal, max over channels, shape (n, 4)."""
+def filter_reach() -> int:
+    """How far (samples) an oversampled value looks either side of its sample, rounded up."""
+    return max(len(taps) for _, taps in _interpolator())
+
+
+def oversampled_phases(audio: np.ndarray):
+    """|x| of each phase of the 4x oversampled signal, per channel: contiguous arrays of
+    len(audio) samples, one at a time (np.convolve in float64, as the figures always were)."""
     x = np.asarray(audio, dtype=np.float64)
     if x.ndim == 1:
         x = x[:, None]
     n = len(x)
-    out = np.zeros((n, OVERSAMPLE))
-    for p, (offset, taps) in enumerate(_interpolator()):
+    for offset, taps in _interpolator():
         for c in range(x.shape[1]):
             y = np.convolve(x[:, c], taps)[offset: offset + n]
-            np.maximum(out[:, p], np.abs(y), out=out[:, p])
-    return out
+            yield np.abs(y, out=y)
+
+
+def oversampled_abs(audio: np.ndarray) -> np.ndarray:
+    """|x| of the 4x oversampled signal, max over channels, shape (n, 4)."""
+    x = np.asarray(audio)
+    channels = 1 if x.ndim == 1 else x.shape[1]
+    out = np.zeros((OVERSAMPLE, len(x)))
+    for i, y in enumerate(oversampled_phases(x)):
+        np.maximum(out[i // channels], y, out=out[i // channels])
+    return out.T
 
 
 def true_peak(audio: np.ndarray) -> float:

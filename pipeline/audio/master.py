@@ -208,6 +208,18 @@ def normalize(mix: np.ndarray, target_lufs: float | None, ceiling_db: float,
     env = peak_envelope(mix) if envelope is None else envelope
     power = k_power(mix) if power is None else power
     block_peaks, block_power = block_reduce(env, np.max), block_reduce(power, np.sum)
+    gain = search_gain(block_peaks, block_power, target_lufs, ceiling_db, start_gain_db)
+    g = 10 ** (gain / 20)
+    total = g * limiter_gain(env * g, ceiling_db, block_peaks=block_peaks * g)
+    stats = {"gain_db": round(gain, 2),
+             "limiter_reduction_db": limiter_reduction(block_peaks * g, ceiling_db, speech)}
+    return mix * total[:, None], stats
+
+
+def search_gain(block_peaks: np.ndarray, block_power: np.ndarray, target_lufs: float | None,
+                ceiling_db: float, start_gain_db: float | None = None) -> float:
+    """The gain (dB) that brings the limited mix to `target_lufs` (see normalize), from its
+    true-peak level and K-weighted power per BLOCK; 0 without a target or for silence."""
     base = lufs_from_power(block_power, hop=BLOCK) if target_lufs is not None else float("-inf")
     gain = 0.0
     if target_lufs is not None and np.isfinite(base):     # (base is finite only with a target)
@@ -230,11 +242,7 @@ def normalize(mix: np.ndarray, target_lufs: float | None, ceiling_db: float,
             if abs(step) < 0.01:   # at the make-up cap: more gain would only feed the limiter
                 break
             gain += step
-    g = 10 ** (gain / 20)
-    total = g * limiter_gain(env * g, ceiling_db, block_peaks=block_peaks * g)
-    stats = {"gain_db": round(gain, 2),
-             "limiter_reduction_db": limiter_reduction(block_peaks * g, ceiling_db, speech)}
-    return mix * total[:, None], stats
+    return gain
 
 
 def speech_blocks(length: int, spans: list[tuple[int, int]], dyns: list) -> np.ndarray:

@@ -35,7 +35,7 @@ import numpy as np
 
 from ..fsio import json_digest, read_json, write_bytes, write_json
 from .ffmpeg import SAMPLE_RATE, run_ffmpeg
-from .limiter import limiter_gain, peak_envelope
+from .limiter import both_sides, forward_peaks, limiter_gain, padded_peaks, peak_envelope
 from .loudness import db
 
 FORMAT = 1                     # bump when a piece's bytes would change: cached pieces are then ignored
@@ -84,20 +84,26 @@ def decode_frames(mp3: bytes, channels: int) -> np.ndarray:
 
 
 def true_peak_dbtp(audio: np.ndarray) -> float:
-    peak = float(peak_envelope(audio).max()) if len(audio) else 0.0
+    # the envelope's max is the forward peaks' (its both-sides pass only repeats values)
+    peak = float(forward_peaks(audio).max()) if len(audio) else 0.0
     return db(peak) if peak > 0 else float("-inf")
 
 
 def master_piece(speech: np.ndarray, gain_db: float, pause: int, ceiling_db: float,
-                 bitrate_kbps: int, channels: int = 1, margin_db: float = ENCODE_MARGIN_DB) -> Piece:
+                 bitrate_kbps: int, channels: int = 1, margin_db: float = ENCODE_MARGIN_DB,
+                 peaks: np.ndarray | None = None) -> Piece:
     """One processed segment (pipeline.audio.dynamics) -> its piece: the episode's gain,
     the limiter under the ceiling less the encoder's margin, encoded; encoded again
-    with a wider margin while the decoded piece peaks over the ceiling."""
+    with a wider margin while the decoded piece peaks over the ceiling. `peaks`:
+    the segment's forward peaks (limiter.forward_peaks) when the caller has them."""
     n = len(speech)
     x = np.zeros(n + trailing_silence(pause))
     x[:n] = speech
     g = 10 ** (gain_db / 20)
-    env = peak_envelope(x) * g
+    if peaks is None:
+        env = peak_envelope(x) * g
+    else:
+        env = both_sides(padded_peaks(peaks, speech, 0, len(x) - n)) * g
     for attempt in range(MAX_ENCODES):
         mastered = x * g * limiter_gain(env, ceiling_db - margin_db)
         mix = mastered[:, None] if channels == 1 else np.repeat(mastered[:, None], channels, axis=1)
@@ -174,18 +180,40 @@ def write_episode(pieces: list[Piece], out_path) -> None:
         joined.unlink(missing_ok=True)
 
 
-def episode_gain(speech: list[np.ndarray], pause: int, aim_lufs: float, ceiling_db: float) -> float:
+def episode_gain(speech: list[np.ndarray], pause: int, aim_lufs: float, ceiling_db: float,
+                 peaks: list[np.ndarray] | None = None) -> float:
     """The one gain of the episode, from the first segments (with their pauses): the gain
-    that brings them, limited, to `aim_lufs` (pipeline.audio.master.normalize)."""
-    from .master import normalize
+    that brings them, limited, to `aim_lufs` (pipeline.audio.master.normalize, of which
+    only the gain is needed: the search alone). `peaks`: each segment's forward peaks
+    (limiter.forward_peaks), when the caller has them."""
+    from .limiter import ENVELOPE_PAD, block_reduce, layout_envelope
+    from .loudness import k_power
+    from .master import search_gain
 
     x = np.concatenate([np.concatenate([s, np.zeros(pause)]) for s in speech])
-    return normalize(x[:, None], aim_lufs, ceiling_db - ENCODE_MARGIN_DB)[1]["gain_db"]
+    if peaks is not None and pause >= 2 * ENVELOPE_PAD:     # apart: the segments' peaks side by side
+        starts = np.cumsum([0] + [len(s) + pause for s in speech[:-1]])
+        env = layout_envelope(len(x), [(int(a), int(a) + len(s)) for a, s in zip(starts, speech)], speech, peaks)
+    else:
+        env = peak_envelope(x)
+    block_peaks, block_power = block_reduce(env, np.max), block_reduce(k_power(x), np.sum)
+    return round(search_gain(block_peaks, block_power, aim_lufs, ceiling_db - ENCODE_MARGIN_DB), 2)
 
 
-def limiter_blocks(speech: np.ndarray, gain_db: float, ceiling_db: float) -> np.ndarray:
-    """The limiter's reduction (dB) per block of a piece's speech, for the report."""
+def speech_block_peaks(peaks: np.ndarray) -> np.ndarray:
+    """The true-peak level per limiter block of a segment, from its forward peaks."""
+    from .limiter import block_reduce
+
+    return block_reduce(both_sides(peaks.copy()), np.max)
+
+
+def limiter_blocks(speech: np.ndarray, gain_db: float, ceiling_db: float,
+                   block_peaks: np.ndarray | None = None) -> np.ndarray:
+    """The limiter's reduction (dB) per block of a piece's speech, for the report.
+    `block_peaks`: speech_block_peaks of the segment, when the caller has them."""
     from .limiter import block_gain, block_reduce
 
-    peaks = block_reduce(peak_envelope(speech), np.max) * 10 ** (gain_db / 20)
+    if block_peaks is None:
+        block_peaks = block_reduce(peak_envelope(speech), np.max)
+    peaks = block_peaks * 10 ** (gain_db / 20)
     return np.maximum(0.0, -20 * np.log10(np.minimum(1.0, block_gain(peaks, ceiling_db))))
