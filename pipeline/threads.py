@@ -4,6 +4,8 @@ PIPELINE_THREADS is the number of threads one build's engines may use
 (default 2, as before): faster-whisper's (CTranslate2) cpu_threads, piper's
 onnxruntime intra-op threads, openai-whisper's torch threads. Batch workers
 set it to their share of the machine (cores / jobs) before loading anything.
+pipeline.overlap turns it into core tokens: each unit of work (speaking a
+segment, hearing a piece) runs on one thread (`share(1, callers)`).
 """
 
 from __future__ import annotations
@@ -45,13 +47,20 @@ def limit_process(threads: int) -> None:
         os.environ[name] = str(max(1, threads))
 
 
+def callers() -> int:
+    """How many threads of this build may call one engine at once (in this thread:
+    its `share`; 1 otherwise). faster-whisper loads that many CTranslate2 workers."""
+    return getattr(_share, "callers", None) or 1
+
+
 @contextmanager
-def share(threads: int):
-    """Engines loaded in this thread, inside the block, use `threads` threads: two
-    engines working at once (pipeline.overlap) split the build's threads between them."""
-    old = getattr(_share, "threads", None)
-    _share.threads = max(1, threads)
+def share(threads: int, callers_: int = 1):
+    """Engines loaded in this thread, inside the block, use `threads` threads, and
+    expect `callers_` threads of the build to call them at once (pipeline.overlap:
+    each unit of work holds one core token and runs on one thread)."""
+    old = getattr(_share, "threads", None), getattr(_share, "callers", None)
+    _share.threads, _share.callers = max(1, threads), max(1, callers_)
     try:
         yield
     finally:
-        _share.threads = old
+        _share.threads, _share.callers = old

@@ -143,15 +143,13 @@ def test_a_failure_in_the_transcribing_thread_reaches_the_build(monkeypatch):
     assert len(calls) == 1
 
 
-def test_the_build_threads_are_split_between_the_engines(monkeypatch):
-    monkeypatch.setenv("PIPELINE_THREADS", "2")
-    assert overlap.split_threads() == (1, 1)
-    monkeypatch.setenv("PIPELINE_THREADS", "4")
-    assert overlap.split_threads() == (2, 2)
-    monkeypatch.setenv("PIPELINE_THREADS", "1")
-    assert overlap.split_threads() == (1, 1)
+def test_each_unit_runs_on_one_thread_of_the_build(monkeypatch):
+    """pipeline.overlap: the budget is the number of core tokens; a unit uses one thread,
+    and faster-whisper is told how many hearers may call it at once."""
     from pipeline import threads
 
-    with threads.share(1):
-        assert threads.build_threads() == 1
-    assert threads.build_threads() == 1
+    monkeypatch.setenv("PIPELINE_THREADS", "4")
+    assert threads.build_threads() == 4 and threads.callers() == 1
+    with threads.share(1, 4):
+        assert threads.build_threads() == 1 and threads.callers() == 4
+    assert threads.build_threads() == 4 and threads.callers() == 1

@@ -16,14 +16,18 @@ A transcript is plain data:
                    "words": [{"word", "start", "end", "probability"}]}]}
 
 `word` is Whisper's token text, usually with its leading space (" 2025").
-Models are loaded once per process and per model (lru_cache in each engine module).
+Models are loaded once per process and per model (`loaded_once` in each engine
+module), one thread at a time. `concurrent`: whether transcribe() may be called
+from several threads at once (pipeline.overlap then hears several pieces at once).
 """
 
 from __future__ import annotations
 
+import functools
 import re
+import threading
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Callable, Protocol, TypeVar, runtime_checkable
 
 from ..contracts import HeardSegment, Transcript, Word
 from ..errors import InputError, UnsupportedLanguage
@@ -48,10 +52,35 @@ DECODE_SETTINGS: dict[str, Any] = {
 }
 
 
+M = TypeVar("M")
+_LOADING = threading.Lock()
+
+
+def loaded_once(maxsize: int) -> Callable[[Callable[..., M]], Callable[..., M]]:
+    """functools.lru_cache(maxsize) whose loads run one at a time: lru_cache calls the
+    function outside its own lock, so two hearers (pipeline.overlap) asking for a
+    model at the same moment would each load a copy."""
+
+    def wrap(load: Callable[..., M]) -> Callable[..., M]:
+        cached = functools.lru_cache(maxsize=maxsize)(load)
+
+        @functools.wraps(load)
+        def once(*args, **kwargs) -> M:
+            with _LOADING:
+                return cached(*args, **kwargs)
+
+        once.cache_info = cached.cache_info      # type: ignore[attr-defined]
+        once.cache_clear = cached.cache_clear    # type: ignore[attr-defined]
+        return once
+
+    return wrap
+
+
 @runtime_checkable
 class AsrEngine(Protocol):
     name: str
     model: str  # as requested: "base", another size, or a path
+    concurrent: bool  # transcribe() may run in several threads at once
 
     @property
     def model_path(self) -> Path: ...  # resolved without loading; SetupError if unavailable

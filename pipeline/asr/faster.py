@@ -1,4 +1,11 @@
-"""faster-whisper (CTranslate2) engine: the default. int8 on CPU, 2 threads."""
+"""faster-whisper (CTranslate2) engine: the default. int8 on CPU, 2 threads.
+
+Several threads may transcribe at once (pipeline.overlap's hearers): the model is
+loaded with one CTranslate2 worker per calling thread (num_workers, its
+inter_threads) of cpu_threads each, so their encode/generate/align calls run in
+parallel instead of queueing for one worker. WhisperModel.transcribe keeps its
+state in locals (faster-whisper 1.2.1), so sharing the model is safe.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +16,16 @@ from pathlib import Path
 from .. import models, progress
 from ..contracts import Transcript
 from ..errors import EngineError, InputError, SetupError, UnsupportedLanguage
-from ..threads import build_threads
-from . import CPU_THREADS, DECODE_SETTINGS, DEFAULT_MODEL, build_transcript, check_audio, normalize_language
+from ..threads import build_threads, callers
+from . import (
+    CPU_THREADS,
+    DECODE_SETTINGS,
+    DEFAULT_MODEL,
+    build_transcript,
+    check_audio,
+    loaded_once,
+    normalize_language,
+)
 
 COMPUTE_TYPE = "int8"
 
@@ -38,16 +53,18 @@ def _model_class():
     return SafeAlignModel
 
 
-@functools.lru_cache(maxsize=2)
-def load_model(model_dir: str, compute_type: str = COMPUTE_TYPE, cpu_threads: int = CPU_THREADS):
-    """One WhisperModel per directory per process."""
+@loaded_once(maxsize=2)
+def load_model(model_dir: str, compute_type: str = COMPUTE_TYPE, cpu_threads: int = CPU_THREADS,
+               num_workers: int = 1):
+    """One WhisperModel per directory (and threads) per process; `num_workers` threads
+    may call it at once, each running on `cpu_threads` threads."""
     try:
         return _model_class()(
             model_dir,
             device="cpu",
             compute_type=compute_type,
             cpu_threads=cpu_threads,
-            num_workers=1,
+            num_workers=num_workers,
             local_files_only=True,
         )
     except (RuntimeError, ValueError, OSError) as e:
@@ -59,6 +76,7 @@ def load_model(model_dir: str, compute_type: str = COMPUTE_TYPE, cpu_threads: in
 
 class FasterWhisperEngine:
     name = "faster-whisper"
+    concurrent = True
 
     def __init__(self, model: str = DEFAULT_MODEL):
         self.model = model
@@ -75,7 +93,7 @@ class FasterWhisperEngine:
 
         audio = check_audio(audio)
         lang = normalize_language(language, _LANGUAGE_CODES)
-        whisper_model = load_model(str(self.model_path), cpu_threads=build_threads())
+        whisper_model = load_model(str(self.model_path), cpu_threads=build_threads(), num_workers=callers())
         if lang != "en" and not whisper_model.model.is_multilingual:
             raise UnsupportedLanguage(f"model {self.model!r} is English-only; cannot transcribe {lang!r}",
                                       "use a multilingual model such as base")

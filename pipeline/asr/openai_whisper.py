@@ -2,22 +2,34 @@
 
 Audio is decoded by pipeline.asr.audio (imageio-ffmpeg), never by whisper's
 load_audio, which needs ffmpeg on PATH.
+
+Not `concurrent`: whisper's transcribe installs forward hooks on the shared
+model (the kv cache, and the cross-attention capture for word timestamps), so
+two threads decoding at once would mix each other's tensors; its torch thread
+count is process-wide too. pipeline.overlap hears one piece at a time with it.
 """
 
 from __future__ import annotations
 
-import functools
 from pathlib import Path
 
 from .. import models, progress
 from ..contracts import Transcript
 from ..errors import EngineError, SetupError, UnsupportedLanguage
 from ..threads import build_threads
-from . import CPU_THREADS, DECODE_SETTINGS, DEFAULT_MODEL, build_transcript, check_audio, normalize_language
+from . import (
+    CPU_THREADS,
+    DECODE_SETTINGS,
+    DEFAULT_MODEL,
+    build_transcript,
+    check_audio,
+    loaded_once,
+    normalize_language,
+)
 from .audio import SAMPLE_RATE, load_audio
 
 
-@functools.lru_cache(maxsize=2)
+@loaded_once(maxsize=2)
 def load_model(checkpoint: str, alignment_heads: str | None = None, threads: int = CPU_THREADS):
     """Like whisper.load_model(path), plus the alignment heads stored by pipeline.models.
 
@@ -46,6 +58,7 @@ def load_model(checkpoint: str, alignment_heads: str | None = None, threads: int
 
 class OpenAIWhisperEngine:
     name = "whisper"
+    concurrent = False
 
     def __init__(self, model: str = DEFAULT_MODEL):
         self.model = model
