@@ -81,6 +81,16 @@ MULTIPLIER_WORDS: dict[str, int] = {"twice": 2, "thrice": 3}
 # -- units ---------------------------------------------------------------------
 PERCENT_PHRASES = (("percent",), ("per", "cent"), ("pct",))
 POINTS_PHRASES = (("percentage", "points"), ("percentage", "point"), ("pp",), ("ppt",), ("ppts",))
+# units that are a percent or percentage points at another scale: "5 per mille" is 0.5%,
+# "50 bps" 0.5 percentage points (value = number x factor)
+SCALED_PHRASES = {
+    ("per", "mille"): ("percent", "%", "0.1"), ("per", "mil"): ("percent", "%", "0.1"),
+    ("per", "thousand"): ("percent", "%", "0.1"), ("‰",): ("percent", "%", "0.1"),
+    ("basis", "points"): ("points", "pp", "0.01"), ("basis", "point"): ("points", "pp", "0.01"),
+    ("bps",): ("points", "pp", "0.01"), ("bp",): ("points", "pp", "0.01"),
+}
+# words of unit phrases that are not numbers ("thousand" of "per thousand")
+TAGGED_PHRASES = PERCENT_PHRASES + tuple(SCALED_PHRASES)
 TIMES_WORDS = frozenset({"times"})  # "three times": a multiplier
 MINUS_WORDS = frozenset({"minus", "negative"})
 NOT_SIGN_BEFORE: frozenset[str] = frozenset()  # "au moins 15 %": at least, not minus

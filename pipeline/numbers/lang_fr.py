@@ -106,6 +106,15 @@ MULTIPLIER_WORDS: dict[str, int] = {}
 # -- units ---------------------------------------------------------------------
 PERCENT_PHRASES = (("pour", "cent"), ("pourcent",), ("pourcents",))
 POINTS_PHRASES = (("points", "de", "pourcentage"), ("point", "de", "pourcentage"), ("pp",))
+# units that are a percent or percentage points at another scale: "5 pour mille" is 0,5 %,
+# "50 points de base" 0,5 point (value = number x factor)
+SCALED_PHRASES = {
+    ("pour", "mille"): ("percent", "%", "0.1"), ("‰",): ("percent", "%", "0.1"),
+    ("points", "de", "base"): ("points", "pp", "0.01"), ("point", "de", "base"): ("points", "pp", "0.01"),
+    ("pb",): ("points", "pp", "0.01"),
+}
+# words of unit phrases that are not numbers ("cent" of "pour cent", "mille" of "pour mille")
+TAGGED_PHRASES = PERCENT_PHRASES + tuple(SCALED_PHRASES)
 TIMES_WORDS = frozenset({"fois"})  # "three times": a multiplier
 MINUS_WORDS = frozenset({"moins"})
 # "au moins 15 %": at least, not minus

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from types import ModuleType
 
 from .atoms import ABBR_ALWAYS, ABBR_WITH_CURRENCY, CURRENCY_SYMBOLS
@@ -100,8 +101,16 @@ def _suffix(draft: Draft, tokens: list[Token], lang: ModuleType) -> None:
 
 
 def _other_unit(draft: Draft, tokens: list[Token], j: int, lang: ModuleType) -> bool:
-    """Percentage points ("10pp", "10 percentage points", "10 points de pourcentage")
-    and multipliers ("2x", "3×", "three times", "deux fois")."""
+    """Percentage points ("10pp", "10 percentage points", "10 points de pourcentage"),
+    scaled ones ("5 ‰" is 0.5 %, "50 bps" 0.5 points: compared by value, so "5 %"
+    heard for "5 ‰" is changed) and multipliers ("2x", "3×", "three times", "deux fois")."""
+    scaled = match_any(tokens, j, lang.SCALED_PHRASES)
+    if scaled:
+        kind, unit, factor = scaled[1]
+        draft.scale = Decimal(factor)
+        draft.value = draft.amount * draft.scale
+        draft.kind, draft.unit, draft.last = kind, unit, scaled[0]
+        return True
     hit = match_any(tokens, j, lang.POINTS_PHRASES)
     if hit:
         draft.kind, draft.unit, draft.last = "points", "pp", hit[0]
