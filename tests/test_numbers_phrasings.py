@@ -42,12 +42,32 @@ COMPARE = [
     ("en", "A cut of 50 bps.", "A cut of 0.5 percentage points.", OK),
     ("en", "A cut of 50 bps.", "A cut of 50%.", FAIL),
     ("en", "A cut of 50 bps.", "A cut of 25 basis points.", FAIL),
+    # -- "half a million": one amount, not the fraction 1/2 and then a million ----------
+    ("en", "Half a million people.", "Half a million people.", OK),
+    ("en", "Half a million people.", "500,000 people.", OK),
+    ("en", "Half a million people.", "five hundred thousand people.", OK),
+    ("en", "Half a million people.", "0.5 million people.", OK),
+    ("en", "Half a million people.", "a million people.", FAIL),
+    ("en", "Half a million people.", "half a billion people.", FAIL),
+    ("en", "It cost half a billion dollars.", "It cost $500 million.", OK),
+    ("en", "It cost half a billion dollars.", "It cost $500 billion.", FAIL),
+    ("en", "Only 0.5% left.", "Only half a percent left.", OK),
+    ("en", "Only 0.5% left.", "Only 5% left.", FAIL),
+    ("en", "Down 0.5 percentage points.", "Down half a percentage point.", OK),
+    ("en", "Down 0.5 percentage points.", "Down a percentage point.", FAIL),
+    ("en", "Half of them left.", "1/2 of them left.", OK),
+    ("en", "Half of them left.", "A third of them left.", FAIL),
+    ("fr", "Un demi-million de personnes.", "500 000 personnes.", OK),
+    ("fr", "Un demi-million de personnes.", "un million de personnes.", FAIL),
+    ("en", "A quarter million people.", "250,000 people.", OK),
+    ("en", "A quarter million people.", "a million people.", FAIL),
 ]
 
 # (lang, text, [(value, kind, unit), ...]): what the extractor must find
 EXTRACT = [
     ("fr", "Un taux de 5 pour mille.", [("0.5", "percent", "%")]),
     ("en", "A cut of 50 bps.", [("0.5", "points", "pp")]),
+    ("en", "Half a million people.", [("500000", "number", None)]),
 ]
 
 
