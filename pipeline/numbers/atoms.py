@@ -84,7 +84,8 @@ def _suffix(draft: Draft, tokens: list[Token], j: int, lang: ModuleType) -> None
         draft.ordinal, draft.last = True, j
     elif word == "s" and len(digits) == 4 and digits.isdigit():
         draft.last = j  # a decade: "the 1990s"
-    elif word in ABBR_ALWAYS or (word in ABBR_WITH_CURRENCY and _currency_near(tokens, draft.first, j)):
+    elif (word in ABBR_ALWAYS or (word in ABBR_WITH_CURRENCY and _currency_near(tokens, draft.first, j))
+          or (word == "K" and (draft.decimal or draft.value >= 10))):  # "3.5K", "50K"; "4K" is a screen
         draft.mag = ABBR_ALWAYS.get(word) or ABBR_WITH_CURRENCY[word]
         draft.value *= draft.mag
         draft.last = j
