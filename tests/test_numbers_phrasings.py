@@ -79,6 +79,23 @@ COMPARE = [
     ("fr", "Cela coûte €1,5 Md.", "Cela coûte 1,6 milliard d'euros.", FAIL),
     ("fr", "Cela coûte 2,5 Mrd €.", "Cela coûte 2,5 milliards d'euros.", OK),
     ("fr", "Cela coûte 2,5 Mrd €.", "Cela coûte 2,5 M€.", FAIL),
+    # -- numeric dates: the other order when only it is a date --------------------------
+    ("en", "Released 14/03/2025.", "Released 14/03/2025.", OK),
+    ("en", "Released 14/03/2025.", "Released March 14, 2025.", OK),
+    ("en", "Released 14/03/2025.", "Released March 15, 2025.", FAIL),
+    ("en", "Released 14/03/2025.", "Released March 14, 2024.", FAIL),
+    ("en", "Released 03/14/2025.", "Released March 14th 2025.", OK),
+    ("en", "Released 03/04/2025.", "Released April 3, 2025.", FAIL),
+    ("fr", "Publié le 14/03/2025.", "Publié le quatorze mars deux mille vingt-cinq.", OK),
+    ("fr", "Publié le 14/03/2025.", "Publié le 15 mars 2025.", FAIL),
+    ("fr", "Publié le 03/14/2025.", "Publié le 14 mars 2025.", OK),
+    ("fr", "Publié le 03/04/2025.", "Publié le 4 mars 2025.", FAIL),
+    ("en", "Released 2025-03-14.", "Released March 14, 2025.", OK),
+    ("en", "Released 2025-03-14.", "Released 2025-03-15.", FAIL),
+    ("en", "On March 14th.", "On the fourteenth of March.", OK),
+    ("en", "On March 14th.", "On March 15th.", FAIL),
+    ("fr", "Le 14 mars.", "Le quatorze mars.", OK),
+    ("fr", "Le 14 mars.", "Le 15 mars.", FAIL),
 ]
 
 # (lang, script, heard): names and versions are not quantities: no number to verify,
