@@ -96,6 +96,31 @@ COMPARE = [
     ("en", "On March 14th.", "On March 15th.", FAIL),
     ("fr", "Le 14 mars.", "Le quatorze mars.", OK),
     ("fr", "Le 14 mars.", "Le 15 mars.", FAIL),
+    # -- vulgar fractions: "¾" alone, "3½" glued to digits ------------------------------
+    ("en", "About ¾ of users.", "About ¾ of users.", OK),
+    ("en", "About ¾ of users.", "About three quarters of users.", OK),
+    ("en", "About ¾ of users.", "About 3/4 of users.", OK),
+    ("en", "About ¾ of users.", "About one quarter of users.", FAIL),
+    ("en", "It took 3½ hours.", "It took three and a half hours.", OK),
+    ("en", "It took 3½ hours.", "It took 3.5 hours.", OK),
+    ("en", "It took 3½ hours.", "It took 4.5 hours.", FAIL),
+    ("en", "It took 3½ hours.", "It took 3 hours.", FAIL),
+    ("fr", "Les ⅔ des gens.", "Les deux tiers des gens.", OK),
+    ("fr", "Les ⅔ des gens.", "Le tiers des gens.", FAIL),
+    ("fr", "Il a fallu 2½ jours.", "Il a fallu 2,5 jours.", OK),
+    pytest.param("fr", "Il a fallu 2½ jours.", "Il a fallu deux jours et demi.", OK, marks=limit(
+        "French 'N <noun> et demi' (the half after the noun) is not joined to N: read as 2, so "
+        "this correct hearing is changed")),
+    ("fr", "Il a fallu 2½ jours.", "Il a fallu deux jours.", FAIL),
+    pytest.param("fr", "Il a fallu 2½ heures.", "Il a fallu deux heures et demie.", OK, marks=limit(
+        "'N heures et demie' is read as a time of day (02:30), never as the duration 2.5: "
+        "a correct hearing of a duration in hours is lost (not a false ok)")),
+    ("en", "About 1/3 of users.", "About one-third of users.", OK),
+    ("en", "About 1/3 of users.", "About two thirds of users.", FAIL),
+    ("en", "About two-thirds of users.", "About 2/3 of users.", OK),
+    ("en", "About two-thirds of users.", "About 2/5 of users.", FAIL),
+    ("fr", "Un tiers des gens.", "1/3 des gens.", OK),
+    ("fr", "Un tiers des gens.", "Un quart des gens.", FAIL),
 ]
 
 # (lang, script, heard): names and versions are not quantities: no number to verify,

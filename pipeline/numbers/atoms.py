@@ -17,6 +17,10 @@ ABBR_ALWAYS = {"bn": 10**9, "Bn": 10**9, "BN": 10**9, "mn": 10**6, "tn": 10**12,
 ABBR_WITH_CURRENCY = {"m": 10**6, "K": 10**3, "B": 10**9, "b": 10**9, "T": 10**12}
 CURRENCY_SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP"}
 CODE_JOINERS = ".:/,"
+# vulgar fraction characters: "¾" alone is 3/4, "3½" is 3.5
+VULGAR_FRACTIONS = {"½": (1, 2), "⅓": (1, 3), "⅔": (2, 3), "¼": (1, 4), "¾": (3, 4), "⅕": (1, 5), "⅖": (2, 5),
+                    "⅗": (3, 5), "⅘": (4, 5), "⅙": (1, 6), "⅚": (5, 6), "⅛": (1, 8), "⅜": (3, 8), "⅝": (5, 8),
+                    "⅞": (7, 8)}
 # glued letters that are a unit, left for units.py: "10pp", "2x"
 GLUED_UNITS = frozenset({"pp", "ppt", "ppts", "x", "X"})
 
@@ -82,6 +86,10 @@ def _suffix(draft: Draft, tokens: list[Token], j: int, lang: ModuleType) -> None
     digits = draft.digits or ""      # always set: the draft was read from digits
     if word.lower() in lang.ORDINAL_SUFFIXES and digits.isdigit():
         draft.ordinal, draft.last = True, j
+    elif word in VULGAR_FRACTIONS and digits.isdigit() and VULGAR_FRACTIONS[word][1] in (2, 4, 5, 8):
+        n, d = VULGAR_FRACTIONS[word]  # "3½" = 3.5 (a third has no exact decimal: "2⅓" stays a name)
+        draft.value = Decimal(int(digits)) + Decimal(n) / d
+        draft.decimal, draft.last = True, j
     elif word == "s" and len(digits) == 4 and digits.isdigit():
         draft.last = j  # a decade: "the 1990s"
     elif (word in ABBR_ALWAYS or (word in ABBR_WITH_CURRENCY and _currency_near(tokens, draft.first, j))
@@ -105,6 +113,9 @@ def _words(tokens: list[Token], i: int, lang: ModuleType) -> Draft | None:
         return None
     if tok.low in lang.FRACTION_WORDS:
         return _leading_fraction(tokens, i, lang)
+    if tok.text in VULGAR_FRACTIONS:  # "¾ of users" (a glued "3½" is read with its digits)
+        n, d = VULGAR_FRACTIONS[tok.text]
+        return Draft(f"{n}/{d}", "fraction", i, i)
     fraction = word_fraction(tokens, i, lang)
     if fraction is not None:
         return fraction
