@@ -121,6 +121,22 @@ COMPARE = [
     ("en", "About two-thirds of users.", "About 2/5 of users.", FAIL),
     ("fr", "Un tiers des gens.", "1/3 des gens.", OK),
     ("fr", "Un tiers des gens.", "Un quart des gens.", FAIL),
+    # -- times of day: "et demie", "et quart", "moins le quart" -------------------------
+    ("fr", "Rendez-vous à 2 heures et demie.", "Rendez-vous à deux heures et demie.", OK),
+    ("fr", "Rendez-vous à 2 heures et demie.", "Rendez-vous à 2 h 30.", OK),
+    ("fr", "Rendez-vous à 2 heures et demie.", "Rendez-vous à 2 heures.", FAIL),
+    ("fr", "Rendez-vous à 2 heures et demie.", "Rendez-vous à 3 heures et demie.", FAIL),
+    ("fr", "Rendez-vous à 10 h 15.", "Rendez-vous à dix heures et quart.", OK),
+    ("fr", "Rendez-vous à 10 h 15.", "Rendez-vous à dix heures et demie.", FAIL),
+    ("fr", "Rendez-vous à 9 h 45.", "Rendez-vous à dix heures moins le quart.", OK),
+    ("fr", "Rendez-vous à 9 h 45.", "Rendez-vous à dix heures.", FAIL),
+    ("fr", "Rendez-vous à 15 h 30.", "Rendez-vous à quinze heures trente.", OK),
+    ("fr", "Rendez-vous à 15 h 30.", "Rendez-vous à 15h30.", OK),
+    ("fr", "Rendez-vous à 15 h 30.", "Rendez-vous à seize heures trente.", FAIL),
+    ("en", "Meet at 9:30 pm.", "Meet at nine thirty pm.", OK),
+    ("en", "Meet at 9:30 pm.", "Meet at 21:30.", OK),
+    ("en", "Meet at 9:30 pm.", "Meet at 9:30 am.", FAIL),
+    ("en", "Meet at 9:30 pm.", "Meet at 9:40 pm.", FAIL),
 ]
 
 # (lang, script, heard): names and versions are not quantities: no number to verify,

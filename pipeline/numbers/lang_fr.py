@@ -137,6 +137,10 @@ RANGE_OPENERS = frozenset({"entre", "de", "du"})
 
 # -- times of day: "14h30", "quatorze heures trente" (en uses am/pm) ----------
 HOUR_WORDS = frozenset({"h", "heure", "heures"})
+# after the hour: minutes added ("deux heures et demie" = 02:30) or, if negative, taken
+# from the next hour ("midi moins le quart"; "trois heures moins le quart" = 02:45)
+CLOCK_PHRASES = {("et", "demie"): 30, ("et", "demi"): 30, ("et", "quart"): 15,
+                 ("moins", "le", "quart"): -15, ("moins", "quart"): -15}
 
 # capitalized words that never name a product before a number (names.py)
 NOT_NAMES = frozenset({"lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
