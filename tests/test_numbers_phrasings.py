@@ -137,6 +137,18 @@ COMPARE = [
     ("en", "Meet at 9:30 pm.", "Meet at 21:30.", OK),
     ("en", "Meet at 9:30 pm.", "Meet at 9:30 am.", FAIL),
     ("en", "Meet at 9:30 pm.", "Meet at 9:40 pm.", FAIL),
+    # -- ratios "1:4": two numbers, not a code ----------------------------------------
+    ("en", "A 1:4 ratio.", "A 1:4 ratio.", OK),
+    ("en", "A 1:4 ratio.", "A one to four ratio.", OK),
+    ("en", "A 1:4 ratio.", "A 1 to 4 ratio.", OK),
+    ("en", "A 1:4 ratio.", "A 1:5 ratio.", ["ok", "changed"]),
+    ("en", "A 1:4 ratio.", "A one to five ratio.", ["ok", "changed"]),
+    ("en", "A 16:9 screen.", "A sixteen by nine screen.", OK),
+    ("en", "A 16:9 screen.", "A 4:3 screen.", FAIL),
+    ("fr", "Un ratio de 1:4.", "Un ratio de un pour quatre.", OK),
+    ("fr", "Un ratio de 1:4.", "Un ratio de 1:5.", FAIL),
+    ("en", "3 in 10 users.", "Three in ten users.", OK),
+    ("en", "3 in 10 users.", "4 in 10 users.", FAIL),
 ]
 
 # (lang, script, heard): names and versions are not quantities: no number to verify,
@@ -148,6 +160,8 @@ CODES = [
     ("en", "During COVID-19.", "During COVID nineteen."),
     ("fr", "Pendant le COVID-19.", "Pendant le COVID 19."),
     ("en", "Revenue in H1.", "Revenue in H1."),
+    ("en", "It ran 2:05:30.", "It ran 2:05:30."),
+    ("en", "Version 1:4a.", "Version 1:4b."),
 ]
 
 # (lang, text, [(value, kind, unit), ...]): what the extractor must find

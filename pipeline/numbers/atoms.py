@@ -61,8 +61,10 @@ def _digits(tokens: list[Token], i: int, lang: ModuleType) -> Draft:
 
 
 def _glued_to_code(tokens: list[Token], i: int) -> bool:
-    """H1, Q3, A320, GPT-4, COVID-19, 2.5.1, 14:30."""
+    """H1, Q3, A320, GPT-4, COVID-19, 2.5.1, 2:05:30 (but not a ratio "1:4")."""
     tok = tokens[i]
+    if _in_ratio(tokens, i):
+        return False
     prev = tokens[i - 1] if i else None
     if prev is not None and not tok.gap:
         if prev.is_word and is_latin_letter(prev.text[-1]) and prev.low not in NOT_CODE_PREFIXES:
@@ -77,6 +79,29 @@ def _glued_to_code(tokens: list[Token], i: int) -> bool:
         if sep.text in CODE_JOINERS and not sep.gap and not after.gap and after.kind == "num":
             return True
     return False
+
+
+def _in_ratio(tokens: list[Token], i: int) -> bool:
+    """Token i is a side of a lone "1:4", "16:9": two numbers the listener hears ("one to
+    four"). Times ("14:30") were taken before; "2:05:30" has more than two sides."""
+    a = i if i + 1 < len(tokens) and tokens[i + 1].text == ":" else i - 2
+    if a < 0 or a + 2 >= len(tokens) or tokens[a + 1].text != ":" or tokens[a + 1].gap or tokens[a + 2].gap:
+        return False
+    if not (tokens[a].text.isdigit() and tokens[a + 2].text.isdigit()):
+        return False
+    return not (_glued_side(tokens, a, -1) or _glued_side(tokens, a + 2, 1))
+
+
+def _glued_side(tokens: list[Token], k: int, step: int) -> bool:
+    """Something glued to token k on one side: a letter ("1:4a") or a joined number ("2:05:30")."""
+    n = k + step
+    if not 0 <= n < len(tokens) or (tokens[max(k, n)].gap):
+        return False
+    if tokens[n].kind == "word":
+        return True
+    m = n + step
+    return (tokens[n].text in CODE_JOINERS and 0 <= m < len(tokens) and not tokens[max(n, m)].gap
+            and tokens[m].kind == "num")
 
 
 def _suffix(draft: Draft, tokens: list[Token], j: int, lang: ModuleType) -> None:
