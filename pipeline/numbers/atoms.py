@@ -11,7 +11,8 @@ from .tokens import HYPHENS, Token, is_latin_letter, next_word
 from .wordnum import fraction_digits, parse_words
 
 # a letter word glued to digits that still leaves a number: "mi-2025", "mid-2025"
-NOT_CODE_PREFIXES = frozenset({"mi", "mid", "pre", "post", "fin", "début", "debut", "early", "late"})
+NOT_CODE_PREFIXES = frozenset({"mi", "mid", "pre", "post", "fin", "début", "debut", "early", "late",
+                               "fy"})  # "FY2024": the fiscal year 2024
 ABBR_ALWAYS = {"bn": 10**9, "Bn": 10**9, "BN": 10**9, "mn": 10**6, "tn": 10**12, "trn": 10**12, "tr": 10**12,
                "Md": 10**9, "Mds": 10**9, "Mrd": 10**9, "Mrds": 10**9, "M": 10**6, "k": 10**3}
 ABBR_WITH_CURRENCY = {"m": 10**6, "K": 10**3, "B": 10**9, "b": 10**9, "T": 10**12}

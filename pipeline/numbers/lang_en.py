@@ -116,7 +116,8 @@ CLOCK_PHRASES: dict[tuple[str, ...], int] = {}  # fr "deux heures et demie"
 
 # capitalized words that never name a product before a number (names.py)
 NOT_NAMES = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
-                       "chapter", "page", "step", "top", "number", "no", "about", "nearly", "over"})
+                       "chapter", "page", "step", "top", "number", "no", "about", "nearly", "over",
+                       "fy"})  # "FY2024", "FY 2024": the fiscal year, a year to verify
 
 # -- dates ---------------------------------------------------------------------
 MONTH_NAMES = ["", "January", "February", "March", "April", "May", "June", "July", "August",
