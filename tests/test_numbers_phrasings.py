@@ -159,6 +159,22 @@ COMPARE = [
     ("en", "Revenue in Q3 2025.", "Revenue in Q3 2026.", FAIL),
     pytest.param("en", "Revenue in Q3 2025.", "Revenue in Q4 2025.", FAIL, marks=limit(
         "Q3, H1 are codes (names.py/atoms.py): the quarter's number is not verified, only the year")),
+    # -- collective numbers: "a dozen", "une vingtaine" ----------------------------------
+    ("en", "A dozen bugs.", "12 bugs.", OK),
+    ("en", "A dozen bugs.", "a dozen bugs.", OK),
+    ("en", "A dozen bugs.", "13 bugs.", FAIL),
+    ("en", "A dozen bugs.", "two dozen bugs.", FAIL),
+    ("en", "Two dozen eggs.", "24 eggs.", OK),
+    ("en", "Two dozen eggs.", "a dozen eggs.", FAIL),
+    ("fr", "Une douzaine d'œufs.", "douze œufs.", OK),
+    ("fr", "Une douzaine d'œufs.", "13 œufs.", FAIL),
+    ("fr", "Une vingtaine de personnes.", "une vingtaine de personnes.", OK),
+    ("fr", "Une vingtaine de personnes.", "20 personnes.", OK),
+    ("fr", "Une vingtaine de personnes.", "une trentaine de personnes.", FAIL),
+    ("fr", "Une centaine de personnes.", "deux centaines de personnes.", FAIL),
+    pytest.param("fr", "Une dizaine de milliers de personnes.", "10 000 personnes.", OK, marks=limit(
+        "'une dizaine de milliers' is read as 10, the 'de milliers' after it is not a magnitude: "
+        "a correct hearing is changed (not a false ok)")),
 ]
 
 # (lang, script, heard): names and versions are not quantities: no number to verify,

@@ -38,7 +38,8 @@ CARDINALS.update({word: 10 * t for t, word in enumerate(_TENS) if word})
 CARDINALS.update({"hundred": 100, "fourty": 40})
 COMPOUNDS: dict[tuple[str, str], int] = {}
 MAGNITUDES = {"thousand": 10**3, "million": 10**6, "millions": 10**6, "billion": 10**9,
-              "billions": 10**9, "trillion": 10**12, "trillions": 10**12}
+              "billions": 10**9, "trillion": 10**12, "trillions": 10**12,
+              "dozen": 12}  # "a dozen", "two dozen": counts the listener hears as 12, 24
 BARE_MAGNITUDES: frozenset[str] = frozenset()
 FRACTION_WORDS = frozenset({"point"})
 MAGNITUDE_COMMA = True  # "one thousand, two hundred" (num2words)

@@ -54,7 +54,12 @@ CARDINALS.update({"zero": 0, "une": 1, "vingts": 20, "cent": 100, "cents": 100,
 CARDINALS.update({word: 10 * t for t, word in _TENS.items()})
 COMPOUNDS = {("quatre", "vingt"): 80, ("quatre", "vingts"): 80}
 MAGNITUDES = {"mille": 10**3, "mil": 10**3, "million": 10**6, "millions": 10**6,
-              "milliard": 10**9, "milliards": 10**9, "billion": 10**12, "billions": 10**12}
+              "milliard": 10**9, "milliards": 10**9, "billion": 10**12, "billions": 10**12,
+              # "une douzaine", "une vingtaine", "deux centaines": said with a count, heard as one
+              **{word + end: n for word, n in (("douzaine", 12), ("dizaine", 10), ("quinzaine", 15),
+                                                ("vingtaine", 20), ("trentaine", 30), ("quarantaine", 40),
+                                                ("cinquantaine", 50), ("soixantaine", 60), ("centaine", 100))
+                 for end in ("", "s")}}
 BARE_MAGNITUDES = frozenset({"mille"})
 FRACTION_WORDS = frozenset({"virgule", "point"})
 MAGNITUDE_COMMA = False  # "one thousand, two hundred" (num2words)
