@@ -175,6 +175,24 @@ COMPARE = [
     pytest.param("fr", "Une dizaine de milliers de personnes.", "10 000 personnes.", OK, marks=limit(
         "'une dizaine de milliers' is read as 10, the 'de milliers' after it is not a magnitude: "
         "a correct hearing is changed (not a false ok)")),
+    # -- "twenty-five hundred", "12 hundred": hundreds past a thousand --------------------
+    ("en", "Twenty-five hundred people.", "2,500 people.", OK),
+    ("en", "Twenty-five hundred people.", "25 hundred people.", OK),
+    ("en", "Twenty-five hundred people.", "2,600 people.", FAIL),
+    ("en", "Twenty-five hundred people.", "25 people.", FAIL),
+    ("en", "It rose 12 hundred percent.", "It rose 1,200%.", OK),
+    ("en", "It rose 12 hundred percent.", "It rose 1,300%.", FAIL),
+    ("en", "We have 1.2k users.", "We have 12 hundred users.", OK),
+    ("en", "We have 1.2k users.", "We have 13 hundred users.", FAIL),
+    ("fr", "Mille deux cents personnes.", "Douze cents personnes.", OK),
+    ("fr", "Mille deux cents personnes.", "1 200 personnes.", OK),
+    ("fr", "Mille deux cents personnes.", "treize cents personnes.", FAIL),
+    ("fr", "1 200 personnes.", "onze cents personnes.", FAIL),
+    ("en", "A hundred and one reasons.", "101 reasons.", OK),
+    ("en", "A hundred and one reasons.", "one hundred one reasons.", OK),
+    ("en", "A hundred and one reasons.", "a hundred reasons.", FAIL),
+    ("en", "In nineteen eighty-four.", "In 1984.", OK),
+    ("en", "In nineteen eighty-four.", "In 1985.", FAIL),
 ]
 
 # (lang, script, heard): names and versions are not quantities: no number to verify,

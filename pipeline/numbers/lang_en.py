@@ -41,6 +41,7 @@ MAGNITUDES = {"thousand": 10**3, "million": 10**6, "millions": 10**6, "billion":
               "billions": 10**9, "trillion": 10**12, "trillions": 10**12,
               "dozen": 12}  # "a dozen", "two dozen": counts the listener hears as 12, 24
 BARE_MAGNITUDES: frozenset[str] = frozenset()
+DIGIT_HUNDREDS = frozenset({"hundred"})  # "12 hundred" = 1200 (units.py)
 FRACTION_WORDS = frozenset({"point"})
 MAGNITUDE_COMMA = True  # "one thousand, two hundred" (num2words)
 LINK_WORD = "and"

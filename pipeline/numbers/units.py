@@ -56,6 +56,8 @@ def _magnitude(draft: Draft, tokens: list[Token], lang: ModuleType) -> None:
     word = tokens[j].text
     if tokens[j].low in lang.MAGNITUDES:
         mag = lang.MAGNITUDES[tokens[j].low]
+    elif tokens[j].low in lang.DIGIT_HUNDREDS and not draft.decimal and 0 < draft.amount < 100:
+        mag = 100  # Whisper's "12 hundred" for "twelve hundred" (1200)
     elif word in ABBR_ALWAYS and word not in _SPACED_ABBR_EXCLUDED:
         mag = ABBR_ALWAYS[word]
     elif word in ABBR_WITH_CURRENCY or word in _SPACED_ABBR_EXCLUDED:
