@@ -193,6 +193,23 @@ COMPARE = [
     ("en", "A hundred and one reasons.", "a hundred reasons.", FAIL),
     ("en", "In nineteen eighty-four.", "In 1984.", OK),
     ("en", "In nineteen eighty-four.", "In 1985.", FAIL),
+    # -- scientific notation: "1e6", "10^6" -------------------------------------------
+    ("en", "About 10^6 people.", "About 10^6 people.", OK),
+    ("en", "About 10^6 people.", "About 1,000,000 people.", OK),
+    ("en", "About 10^6 people.", "About a million people.", OK),
+    ("en", "About 10^6 people.", "About 10^7 people.", FAIL),
+    ("en", "About 1e6 people.", "About one million people.", OK),
+    ("en", "About 1e6 people.", "About 1e7 people.", FAIL),
+    ("en", "About 2.5e9 dollars.", "About $2.5 billion.", OK),
+    ("en", "About 2.5e9 dollars.", "About 2.5 million dollars.", FAIL),
+    ("fr", "Environ 2,5e9 euros.", "Environ 2,5 milliards d'euros.", OK),
+    ("fr", "Environ 2,5e9 euros.", "Environ 2,5 millions d'euros.", FAIL),
+    ("fr", "Le 3e prix.", "Le troisième prix.", OK),
+    ("fr", "Le 3e prix.", "Le 4e prix.", FAIL),
+    ("fr", "Le 1er prix.", "Le premier prix.", OK),
+    ("fr", "Le 1er prix.", "Le deuxième prix.", FAIL),
+    ("en", "The 21st century.", "The twenty-first century.", OK),
+    ("en", "The 21st century.", "The twentieth century.", FAIL),
 ]
 
 # (lang, script, heard): names and versions are not quantities: no number to verify,
@@ -206,6 +223,7 @@ CODES = [
     ("en", "Revenue in H1.", "Revenue in H1."),
     ("en", "It ran 2:05:30.", "It ran 2:05:30."),
     ("en", "Version 1:4a.", "Version 1:4b."),
+    ("en", "Hash 1e6a.", "Hash 1e7a."),
 ]
 
 # (lang, text, [(value, kind, unit), ...]): what the extractor must find

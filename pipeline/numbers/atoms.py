@@ -53,12 +53,40 @@ def _digits(tokens: list[Token], i: int, lang: ModuleType) -> Draft:
         return fraction
     draft = Draft(lang.parse_digits(tok.text), "number", i, i, digits=tok.text)
     draft.decimal = "." in format(draft.value, "f")
+    if _powered(draft, tokens, lang):
+        return draft
     if _glued_to_code(tokens, i):
         draft.kind = "code"
     nxt = tokens[i + 1] if i + 1 < len(tokens) else None
     if nxt is not None and nxt.is_word and not nxt.gap:
         _suffix(draft, tokens, i + 1, lang)
     return draft
+
+
+MAX_EXPONENT = 15
+
+
+def _powered(draft: Draft, tokens: list[Token], lang: ModuleType) -> bool:
+    """Scientific notation: "1e6", "2.5e9", "10^6" are the amounts a listener hears
+    ("a million"), not a number and a code. Only whole exponents up to 10^15."""
+    i = draft.first
+    if i + 2 >= len(tokens) or tokens[i + 1].gap or tokens[i + 2].gap or (i and not tokens[i].gap
+                                                                           and tokens[i - 1].kind != "sym"):
+        return False
+    mark, exp = tokens[i + 1], tokens[i + 2]
+    after = tokens[i + 3] if i + 3 < len(tokens) and not tokens[i + 3].gap else None
+    if exp.kind != "num" or not exp.text.isdigit() or int(exp.text) > MAX_EXPONENT or (
+            after is not None and (after.kind != "sym" or after.text in CODE_JOINERS + "^" and i + 4 < len(tokens)
+                                   and tokens[i + 4].kind == "num" and not tokens[i + 4].gap)):
+        return False
+    if mark.low == "e" and draft.digits and draft.digits[-1].isdigit():
+        draft.value = draft.amount * 10 ** int(exp.text)
+    elif mark.text == "^" and draft.digits == "10":
+        draft.value = Decimal(10) ** int(exp.text)
+    else:
+        return False
+    draft.last, draft.decimal = i + 2, "." in format(draft.value.normalize(), "f")
+    return True
 
 
 def _glued_to_code(tokens: list[Token], i: int) -> bool:
