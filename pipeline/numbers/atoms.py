@@ -85,7 +85,7 @@ def _powered(draft: Draft, tokens: list[Token], lang: ModuleType) -> bool:
         draft.value = Decimal(10) ** int(exp.text)
     else:
         return False
-    draft.last, draft.decimal = i + 2, "." in format(draft.value.normalize(), "f")
+    draft.last, draft.decimal = i + 2, "." in format(draft.amount.normalize(), "f")
     return True
 
 
@@ -147,7 +147,7 @@ def _suffix(draft: Draft, tokens: list[Token], j: int, lang: ModuleType) -> None
     elif word == "s" and len(digits) == 4 and digits.isdigit():
         draft.last = j  # a decade: "the 1990s"
     elif (word in ABBR_ALWAYS or (word in ABBR_WITH_CURRENCY and _currency_near(tokens, draft.first, j))
-          or (word == "K" and (draft.decimal or draft.value >= 10))):  # "3.5K", "50K"; "4K" is a screen
+          or (word == "K" and (draft.decimal or draft.amount >= 10))):  # "3.5K", "50K"; "4K" is a screen
         draft.mag = ABBR_ALWAYS.get(word) or ABBR_WITH_CURRENCY[word]
         draft.value *= draft.mag
         draft.last = j

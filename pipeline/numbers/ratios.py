@@ -61,7 +61,7 @@ def word_fraction(tokens: list[Token], i: int, lang: ModuleType) -> Draft | None
         return None
     k2 = next_word(tokens, k)
     mag = lang.MAGNITUDES.get(tokens[k2].low) if k2 is not None else None
-    if mag and (count * mag) % den == 0:  # "a quarter million", "un demi-million": one amount
+    if mag and k2 is not None and (count * mag) % den == 0:  # "a quarter million", "un demi-million"
         return Draft(Decimal(count * mag // den), "number", i, k2, words=True, mag=mag)
     return Draft(_value(count, den), "fraction", i, k, words=True)
 
