@@ -210,6 +210,86 @@ COMPARE = [
     ("fr", "Le 1er prix.", "Le deuxième prix.", FAIL),
     ("en", "The 21st century.", "The twenty-first century.", OK),
     ("en", "The 21st century.", "The twentieth century.", FAIL),
+    # -- signs, ranges, multipliers, units outside the verified set ------------------------
+    ("en", "It was −3 °C.", "It was minus 3 degrees Celsius.", OK),
+    ("en", "It was −3 °C.", "It was -3 °C.", OK),
+    ("en", "It was −3 °C.", "It was 3 °C.", FAIL),
+    ("fr", "Il faisait −3 °C.", "Il faisait moins trois degrés Celsius.", OK),
+    ("fr", "Il faisait −3 °C.", "Il faisait moins quatre degrés.", FAIL),
+    ("en", "Up +5% this year.", "Up five percent this year.", OK),
+    ("en", "Up +5% this year.", "Up 6% this year.", FAIL),
+    ("en", "It fell -5%.", "It fell 5%.", FAIL),
+    ("en", "Down -0.5 points.", "Down minus 0.5 points.", OK),
+    ("en", "Down -0.5 points.", "Down 0.5 points.", FAIL),
+    ("en", "A 10–15% rise.", "A 10 to 15% rise.", OK),
+    ("en", "A 10–15% rise.", "A 10-15 percent rise.", OK),
+    ("en", "A 10–15% rise.", "A 10 to 20% rise.", FAIL),
+    ("fr", "Une hausse de 10–15 %.", "Une hausse de dix à quinze pour cent.", OK),
+    ("fr", "Une hausse de 10–15 %.", "Une hausse de 10 à 20 %.", FAIL),
+    ("en", "Between 3 and 4 hours.", "Between three and four hours.", OK),
+    ("en", "Between 3 and 4 hours.", "Between 3 and 5 hours.", FAIL),
+    ("en", "It is 5x faster.", "It is five times faster.", OK),
+    ("en", "It is 5x faster.", "It is 6x faster.", FAIL),
+    ("en", "It grew 1.5x.", "It grew 1.5%.", FAIL),
+    ("fr", "C'est ×3 plus rapide.", "C'est trois fois plus rapide.", OK),
+    ("fr", "C'est ×3 plus rapide.", "C'est ×4 plus rapide.", FAIL),
+    pytest.param("fr", "Il a grandi de 1,5x.", "Il a grandi une fois et demie.", OK, marks=limit(
+        "'une fois et demie': 'une fois' is an article and a noun, never a multiplier; the half "
+        "after it is not read: a correct hearing is lost (not a false ok)")),
+    ("en", "Speed 130 km/h.", "Speed 130 kilometers per hour.", OK),
+    ("en", "Speed 130 km/h.", "Speed 140 km/h.", FAIL),
+    ("fr", "Un appartement de 45 m².", "Un appartement de 45 mètres carrés.", OK),
+    ("fr", "Un appartement de 45 m².", "Un appartement de 46 m².", FAIL),
+    ("en", "It was 70 °F.", "It was seventy degrees.", OK),
+    ("en", "It was 70 °F.", "It was 71 °F.", FAIL),
+    pytest.param("en", "Speed 130 km/h.", "Speed 130 mph.", FAIL, marks=limit(
+        "units other than %, points, x and USD/EUR/GBP (km/h, °F, m², CHF, ¥) are not tracked: "
+        "the same value in another such unit is ok")),
+    pytest.param("en", "It costs 5 CHF.", "It costs 5 dollars.", FAIL, marks=limit(
+        "only USD, EUR and GBP are currencies; 5 CHF is the number 5, so '5 dollars' pairs with it")),
+    # -- large numbers, phone numbers, Belgian and Swiss tens ------------------------------
+    ("fr", "Il y a 1 000 000 d'habitants.", "Il y a un million d'habitants.", OK),
+    ("fr", "Il y a 1 000 000 d'habitants.", "Il y a 1 million d'habitants.", OK),
+    ("fr", "Il y a 1 000 000 d'habitants.", "Il y a 10 millions d'habitants.", FAIL),
+    ("fr", "Il y a 1 000 000 d'habitants.", "Il y a 1 000 001 habitants.", FAIL),
+    ("en", "There are 1,000,000 people.", "There are one million people.", OK),
+    ("en", "There are 1,000,000 people.", "There are 10 million people.", FAIL),
+    ("en", "There are 1 million people.", "There are a million people.", OK),
+    ("en", "There are 1 million people.", "There are 1 billion people.", FAIL),
+    ("fr", "Appelez le 01 23 45 67 89.", "Appelez le zéro un vingt-trois quarante-cinq soixante-sept "
+                                          "quatre-vingt-neuf.", OK),
+    ("fr", "Appelez le 01 23 45 67 89.", "Appelez le 01 23 45 67 88.", FAIL),
+    ("fr", "Quatre-vingt-dix-neuf euros.", "99 €.", OK),
+    ("fr", "Quatre-vingt-dix-neuf euros.", "quatre-vingt-dix euros.", FAIL),
+    ("fr", "Soixante-dix personnes.", "70 personnes.", OK),
+    ("fr", "Soixante-dix personnes.", "soixante-et-onze personnes.", FAIL),
+    ("fr", "Septante personnes.", "soixante-dix personnes.", OK),
+    ("fr", "Septante personnes.", "80 personnes.", FAIL),
+    ("fr", "Nonante-neuf personnes.", "quatre-vingt-dix-neuf personnes.", OK),
+    ("fr", "Nonante-neuf personnes.", "98 personnes.", FAIL),
+    ("fr", "Huitante personnes.", "80 personnes.", OK),
+    ("fr", "Huitante personnes.", "90 personnes.", FAIL),
+    ("en", "Only 0.5% left.", "Only point five percent left.", OK),
+    ("en", "Only 0.5% left.", "Only 0.6% left.", FAIL),
+    ("fr", "Il était à 0,05 %.", "Il était à 0.05 %.", OK),
+    ("fr", "Il était à 0,05 %.", "Il était à 0,5 %.", FAIL),
+    ("en", "Up 5 per cent.", "Up 5%.", OK),
+    ("en", "Up 5 per cent.", "Up 6 per cent.", FAIL),
+    # -- deliberate limitations: decades, Roman numerals, weak ordinals ---------------------
+    pytest.param("en", "In the 1990s.", "In the nineteen nineties.", OK, marks=limit(
+        "decade words ('nineties') are not numbers: 'nineteen nineties' is 19 and a word, so this "
+        "rare spelling of a correct hearing is changed (Whisper writes '1990s')")),
+    pytest.param("en", "In the '90s.", "In the 80s.", FAIL, marks=limit(
+        "an apostrophe decade ('90s) is not a number: the script's decade goes unverified")),
+    pytest.param("fr", "Dans les années 1990.", "Dans les années quatre-vingt-dix.", OK, marks=limit(
+        "'années 90' is 90, not 1990: without a century the decade cannot be told (années 20 = 1920 "
+        "or 2020), so this correct hearing is changed")),
+    pytest.param("fr", "Le XXIe siècle.", "Le XXe siècle.", FAIL, marks=limit(
+        "Roman numerals are not read (XXIe, Louis XIV): too close to words and initials")),
+    pytest.param("en", "The first step.", "The second step.", FAIL, marks=limit(
+        "'one', 'first', 'premier' are weak words (an article, 'at first'): not verified in a "
+        "script; written as digits ('1st', '1er') they are")),
+    ("en", "The 1st step.", "The second step.", FAIL),
 ]
 
 # (lang, script, heard): names and versions are not quantities: no number to verify,
