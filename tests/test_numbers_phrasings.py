@@ -275,6 +275,23 @@ COMPARE = [
     ("fr", "Il était à 0,05 %.", "Il était à 0,5 %.", FAIL),
     ("en", "Up 5 per cent.", "Up 5%.", OK),
     ("en", "Up 5 per cent.", "Up 6 per cent.", FAIL),
+    # -- "3 millions et demi": half the magnitude after digits ----------------------------
+    ("fr", "3 millions et demi d'habitants.", "3,5 millions d'habitants.", OK),
+    ("fr", "3 millions et demi d'habitants.", "trois millions et demi d'habitants.", OK),
+    ("fr", "3 millions et demi d'habitants.", "3 500 000 habitants.", OK),
+    ("fr", "3 millions et demi d'habitants.", "3 millions d'habitants.", FAIL),
+    ("fr", "3 millions et demi d'habitants.", "4,5 millions d'habitants.", FAIL),
+    ("fr", "3 millions et demi d'euros.", "3 millions d'euros.", FAIL),
+    ("en", "2 million and a half people.", "two and a half million people.", OK),
+    ("en", "2 million and a half people.", "2 million people.", FAIL),
+    ("fr", "Levé 1,5 M€.", "Levé un million et demi d'euros.", OK),
+    ("fr", "Levé 1,5 M€.", "Levé 15 millions d'euros.", FAIL),
+    ("en", "Raised £3m.", "Raised 3 million pounds.", OK),
+    ("en", "Raised £3m.", "Raised £3bn.", FAIL),
+    ("en", "Raised €500k.", "Raised 500,000 euros.", OK),
+    ("en", "Raised €500k.", "Raised €600k.", FAIL),
+    ("en", "A $1.2T market.", "A 1.2 trillion dollar market.", OK),
+    ("en", "A $1.2T market.", "A $1.2 billion market.", FAIL),
     # -- deliberate limitations: decades, Roman numerals, weak ordinals ---------------------
     pytest.param("en", "In the 1990s.", "In the nineteen nineties.", OK, marks=limit(
         "decade words ('nineties') are not numbers: 'nineteen nineties' is 19 and a word, so this "

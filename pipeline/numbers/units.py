@@ -13,7 +13,7 @@ from .atoms import ABBR_ALWAYS, ABBR_WITH_CURRENCY, CURRENCY_SYMBOLS
 from .draft import Draft
 from .model import TEXT_KINDS
 from .phrases import match_any, skip_link
-from .tokens import Token, joined
+from .tokens import Token, joined, next_word
 
 ISO_CODES = {"USD": "USD", "EUR": "EUR", "GBP": "GBP", "US$": "USD"}
 _SPACED_ABBR_EXCLUDED = frozenset({"M", "k"})  # "5 M" alone is too vague; "5 M€" is fine
@@ -69,6 +69,21 @@ def _magnitude(draft: Draft, tokens: list[Token], lang: ModuleType) -> None:
         return
     draft.value *= mag
     draft.mag, draft.last = mag, j
+    _and_a_half(draft, tokens, lang)
+
+
+def _and_a_half(draft: Draft, tokens: list[Token], lang: ModuleType) -> None:
+    """"3 millions et demi", "2 million and a half": half a magnitude more (3.5e6), as
+    wordnum reads it after words; else '3 millions' heard would pass for it."""
+    k = next_word(tokens, draft.last)
+    if k is None or tokens[k].low != lang.LINK_WORD or not draft.mag:
+        return
+    k2 = next_word(tokens, k)
+    if k2 is not None and tokens[k2].low in lang.ARTICLE_ONE:
+        k2 = next_word(tokens, k2)
+    if k2 is not None and tokens[k2].low in lang.HALF_WORDS:
+        draft.value = draft.amount + Decimal(draft.mag) / 2
+        draft.last, draft.decimal = k2, True
 
 
 def _suffix(draft: Draft, tokens: list[Token], lang: ModuleType) -> None:
