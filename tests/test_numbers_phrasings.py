@@ -292,6 +292,17 @@ COMPARE = [
     ("en", "Raised €500k.", "Raised €600k.", FAIL),
     ("en", "A $1.2T market.", "A 1.2 trillion dollar market.", OK),
     ("en", "A $1.2T market.", "A $1.2 billion market.", FAIL),
+    # -- prices said with the coins after the currency: "cinq euros quatre-vingt-dix-neuf" ----
+    ("fr", "Ça coûte 5,99 €.", "Ça coûte cinq euros quatre-vingt-dix-neuf.", OK),
+    ("fr", "Ça coûte 5,99 €.", "Ça coûte 5 euros 99.", OK),
+    ("fr", "Ça coûte 5,99 €.", "Ça coûte cinq euros quatre-vingt-neuf.", FAIL),
+    ("fr", "Ça coûte 5,99 €.", "Ça coûte 5 euros.", FAIL),
+    ("fr", "Ça coûte 5 euros.", "Ça coûte 5 euros 20.", FAIL),
+    ("fr", "Ça coûte 5 euros 20 fois.", "Ça coûte 5 euros 20 fois.", OK),
+    ("en", "It costs $5.99.", "It costs five dollars ninety-nine.", OK),
+    ("en", "It costs $5.99.", "It costs five dollars and ninety-nine cents.", OK),
+    ("en", "It costs $5.99.", "It costs $5.89.", FAIL),
+    ("en", "It costs $5.99.", "It costs 5 dollars.", FAIL),
     # -- deliberate limitations: decades, Roman numerals, weak ordinals ---------------------
     pytest.param("en", "In the 1990s.", "In the nineteen nineties.", OK, marks=limit(
         "decade words ('nineties') are not numbers: 'nineteen nineties' is 19 and a word, so this "
