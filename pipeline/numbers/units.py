@@ -27,6 +27,8 @@ def attach_units(drafts: list[Draft], tokens: list[Token], lang: ModuleType) -> 
             continue
         _prefix_currency(draft, tokens)
         if draft.digits is not None and not draft.mag and not draft.ordinal:
+            if not draft.decimal:
+                _and_a_half(draft, tokens, lang, step=1)  # "2 and a half (million)"
             _magnitude(draft, tokens, lang)
         if not draft.ordinal:
             _suffix(draft, tokens, lang)
@@ -69,20 +71,21 @@ def _magnitude(draft: Draft, tokens: list[Token], lang: ModuleType) -> None:
         return
     draft.value *= mag
     draft.mag, draft.last = mag, j
-    _and_a_half(draft, tokens, lang)
+    if draft.digits and draft.digits.isdigit():
+        _and_a_half(draft, tokens, lang, step=mag)
 
 
-def _and_a_half(draft: Draft, tokens: list[Token], lang: ModuleType) -> None:
-    """"3 millions et demi", "2 million and a half": half a magnitude more (3.5e6), as
-    wordnum reads it after words; else '3 millions' heard would pass for it."""
+def _and_a_half(draft: Draft, tokens: list[Token], lang: ModuleType, step: int) -> None:
+    """"2 and a half", "3 millions et demi": half a `step` more (2.5, 3.5e6), as wordnum
+    reads it after words; else '3 millions' heard would pass for '3 millions et demi'."""
     k = next_word(tokens, draft.last)
-    if k is None or tokens[k].low != lang.LINK_WORD or not draft.mag:
+    if k is None or tokens[k].low != lang.LINK_WORD:
         return
     k2 = next_word(tokens, k)
     if k2 is not None and tokens[k2].low in lang.ARTICLE_ONE:
         k2 = next_word(tokens, k2)
     if k2 is not None and tokens[k2].low in lang.HALF_WORDS:
-        draft.value = draft.amount + Decimal(draft.mag) / 2
+        draft.value = draft.amount + Decimal(step) / 2
         draft.last, draft.decimal = k2, True
 
 
