@@ -94,6 +94,9 @@ COMPARE = [
     ("en", "Released 2025-03-14.", "Released 2025-03-15.", FAIL),
     ("en", "On March 14th.", "On the fourteenth of March.", OK),
     ("en", "On March 14th.", "On March 15th.", FAIL),
+    ("fr", "Le 14 juillet 1789.", "Le quatorze juillet mil sept cent quatre-vingt-neuf.", OK),
+    ("fr", "Le 14 juillet 1789.", "Le quatorze juillet mil sept cent quatre-vingt-dix.", FAIL),
+    ("fr", "Le 14 juillet 1789.", "Le quatorze juillet dix-sept cent quatre-vingt-neuf.", OK),
     ("fr", "Le 14 mars.", "Le quatorze mars.", OK),
     ("fr", "Le 14 mars.", "Le 15 mars.", FAIL),
     # -- vulgar fractions: "¾" alone, "3½" glued to digits ------------------------------

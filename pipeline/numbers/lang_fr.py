@@ -60,7 +60,7 @@ MAGNITUDES = {"mille": 10**3, "mil": 10**3, "million": 10**6, "millions": 10**6,
                                                 ("vingtaine", 20), ("trentaine", 30), ("quarantaine", 40),
                                                 ("cinquantaine", 50), ("soixantaine", 60), ("centaine", 100))
                  for end in ("", "s")}}
-BARE_MAGNITUDES = frozenset({"mille"})
+BARE_MAGNITUDES = frozenset({"mille", "mil"})  # "mil sept cent quatre-vingt-neuf" (a year)
 DIGIT_HUNDREDS: frozenset[str] = frozenset()  # "12 cents" may be coins: no "douze cents" from digits
 FRACTION_WORDS = frozenset({"virgule", "point"})
 MAGNITUDE_COMMA = False  # "one thousand, two hundred" (num2words)
