@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.numbers import FAILING, compare, extract
+from pipeline.numbers import FAILING, compare, extract, spell_out
 
 OK = "ok"
 FAIL = "fail"  # at least one script number is changed or lost: never all ok
@@ -380,3 +380,18 @@ def test_phrasing_extract(lang, text, expected):
 @pytest.mark.parametrize("lang,script,heard", CODES, ids=[_row_id(r) for r in CODES])
 def test_phrasing_codes_are_not_verified(lang, script, heard):
     assert [m.status for m in compare(script, heard, lang)] == []
+
+
+# (lang, text, spoken): new phrasings reach the TTS engine as words it cannot misread
+SPOKEN = [
+    ("fr", "¾ des gens, 3½ jours.", "trois quarts des gens, trois virgule cinq jours."),
+    ("fr", "Un taux de 5 ‰.", "Un taux de zéro virgule cinq pour cent."),
+    ("en", "About 1e6 people.", "About one million people."),
+    ("en", "We have 3.5K users.", "We have three thousand five hundred users."),
+]
+
+
+@pytest.mark.parametrize("lang,text,spoken", SPOKEN, ids=[r[1] for r in SPOKEN])
+def test_phrasing_spoken(lang, text, spoken):
+    assert spell_out(text, lang) == spoken
+    assert all(m.status == "ok" for m in compare(text, spoken, lang))
