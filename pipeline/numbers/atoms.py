@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from types import ModuleType
 
@@ -167,6 +168,9 @@ def _words(tokens: list[Token], i: int, lang: ModuleType) -> Draft | None:
         return None
     if tok.low in lang.FRACTION_WORDS:
         return _leading_fraction(tokens, i, lang)
+    century = _roman_century(tokens, i, lang)
+    if century is not None:
+        return century
     if tok.text in VULGAR_FRACTIONS:  # "¾ of users" (a glued "3½" is read with its digits)
         n, d = VULGAR_FRACTIONS[tok.text]
         return Draft(f"{n}/{d}", "fraction", i, i)
@@ -185,6 +189,40 @@ def _words(tokens: list[Token], i: int, lang: ModuleType) -> Draft | None:
     kind = "code" if num.value == 0 and _compound(tokens, num.last) else "number"
     return Draft(num.value, kind, num.first, num.last, ordinal=num.ordinal,
                  decimal=num.decimal, mag=num.mag, words=True, single=num.single)
+
+
+_ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+_ROMAN_ORDINAL = re.compile(r"([IVXLC]+)(?:e|er|ème|eme)")
+
+
+def _roman_century(tokens: list[Token], i: int, lang: ModuleType) -> Draft | None:
+    """fr "XXIe siècle": a rank written in Roman numerals, read only before the word
+    for century (elsewhere "XI", "CV" or "Louis XIV" are names and initials)."""
+    hit = _ROMAN_ORDINAL.fullmatch(tokens[i].text)
+    k = next_word(tokens, i)
+    if hit is None or k is None or tokens[k].low not in lang.ROMAN_CENTURY_WORDS:
+        return None
+    value = _roman_value(hit.group(1))
+    if value is None:
+        return None
+    return Draft(Decimal(value), "number", i, i, ordinal=True, words=True)
+
+
+def _roman_value(text: str) -> int | None:
+    """Standard (subtractive) Roman numerals up to 399; None for malformed ones ("IIX")."""
+    total = 0
+    for a, b in zip(text, text[1:] + " "):
+        v = _ROMAN[a]
+        total += -v if b != " " and _ROMAN[b] > v else v
+    return total if 0 < total < 400 and _roman(total) == text else None
+
+
+def _roman(n: int) -> str:
+    out = ""
+    for v, sym in ((100, "C"), (90, "XC"), (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        while n >= v:
+            out, n = out + sym, n - v
+    return out
 
 
 def _compound(tokens: list[Token], last: int) -> bool:

@@ -114,6 +114,7 @@ RANGE_OPENERS = frozenset({"between", "from"})
 
 # -- times of day: "14h30", "quatorze heures trente" (en uses am/pm) ----------
 HOUR_WORDS: frozenset[str] = frozenset()
+ROMAN_CENTURY_WORDS: frozenset[str] = frozenset()  # English writes "21st century"
 CLOCK_PHRASES: dict[tuple[str, ...], int] = {}  # fr "deux heures et demie"
 
 # capitalized words that never name a product before a number (names.py)

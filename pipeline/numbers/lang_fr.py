@@ -143,6 +143,7 @@ RANGE_OPENERS = frozenset({"entre", "de", "du"})
 
 # -- times of day: "14h30", "quatorze heures trente" (en uses am/pm) ----------
 HOUR_WORDS = frozenset({"h", "heure", "heures"})
+ROMAN_CENTURY_WORDS = frozenset({"siècle", "siècles", "siecle", "siecles"})  # "XXIe siècle" (atoms.py)
 # after the hour: minutes added ("deux heures et demie" = 02:30) or, if negative, taken
 # from the next hour ("midi moins le quart"; "trois heures moins le quart" = 02:45)
 CLOCK_PHRASES = {("et", "demie"): 30, ("et", "demi"): 30, ("et", "quart"): 15,
