@@ -145,8 +145,8 @@ def _suffix(draft: Draft, tokens: list[Token], j: int, lang: ModuleType) -> None
         n, d = VULGAR_FRACTIONS[word]  # "3½" = 3.5 (a third has no exact decimal: "2⅓" stays a name)
         draft.value = Decimal(int(digits)) + Decimal(n) / d
         draft.decimal, draft.last = True, j
-    elif word == "s" and len(digits) == 4 and digits.isdigit():
-        draft.last = j  # a decade: "the 1990s"
+    elif word == "s" and digits.isdigit() and (len(digits) == 4 or len(digits) == 2 and digits.endswith("0")):
+        draft.last = j  # a decade: "the 1990s", "the '90s" (90: its century unsaid)
     elif (word in ABBR_ALWAYS or (word in ABBR_WITH_CURRENCY and _currency_near(tokens, draft.first, j))
           or (word == "K" and (draft.decimal or draft.amount >= 10))):  # "3.5K", "50K"; "4K" is a screen
         draft.mag = ABBR_ALWAYS.get(word) or ABBR_WITH_CURRENCY[word]
