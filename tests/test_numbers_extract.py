@@ -83,7 +83,8 @@ CASES = [
     ("en", "In the 1990s a third of them, the third one.", [("number", "1990", None), ("fraction", "1/3", None),
                                                           ("number", "3", None)]),
     ("en", "Whisper writes $20000000 and 95%.", [("currency", "20000000", "USD"), ("percent", "95", "%")]),
-    ("fr", "Le XXIe siècle, une heure et demie.", []),
+    ("fr", "Le XXIe siècle, une heure et demie.", [("number", "21", None)]),  # a century is verified
+    ("fr", "Louis XIV et le CV.", []),  # other Roman numerals are names
 ]
 
 

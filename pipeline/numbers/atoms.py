@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from types import ModuleType
 
@@ -11,12 +12,17 @@ from .tokens import HYPHENS, Token, is_latin_letter, next_word
 from .wordnum import fraction_digits, parse_words
 
 # a letter word glued to digits that still leaves a number: "mi-2025", "mid-2025"
-NOT_CODE_PREFIXES = frozenset({"mi", "mid", "pre", "post", "fin", "début", "debut", "early", "late"})
+NOT_CODE_PREFIXES = frozenset({"mi", "mid", "pre", "post", "fin", "début", "debut", "early", "late",
+                               "fy"})  # "FY2024": the fiscal year 2024
 ABBR_ALWAYS = {"bn": 10**9, "Bn": 10**9, "BN": 10**9, "mn": 10**6, "tn": 10**12, "trn": 10**12, "tr": 10**12,
                "Md": 10**9, "Mds": 10**9, "Mrd": 10**9, "Mrds": 10**9, "M": 10**6, "k": 10**3}
 ABBR_WITH_CURRENCY = {"m": 10**6, "K": 10**3, "B": 10**9, "b": 10**9, "T": 10**12}
 CURRENCY_SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP"}
 CODE_JOINERS = ".:/,"
+# vulgar fraction characters: "¾" alone is 3/4, "3½" is 3.5
+VULGAR_FRACTIONS = {"½": (1, 2), "⅓": (1, 3), "⅔": (2, 3), "¼": (1, 4), "¾": (3, 4), "⅕": (1, 5), "⅖": (2, 5),
+                    "⅗": (3, 5), "⅘": (4, 5), "⅙": (1, 6), "⅚": (5, 6), "⅛": (1, 8), "⅜": (3, 8), "⅝": (5, 8),
+                    "⅞": (7, 8)}
 # glued letters that are a unit, left for units.py: "10pp", "2x"
 GLUED_UNITS = frozenset({"pp", "ppt", "ppts", "x", "X"})
 
@@ -48,6 +54,8 @@ def _digits(tokens: list[Token], i: int, lang: ModuleType) -> Draft:
         return fraction
     draft = Draft(lang.parse_digits(tok.text), "number", i, i, digits=tok.text)
     draft.decimal = "." in format(draft.value, "f")
+    if _powered(draft, tokens, lang):
+        return draft
     if _glued_to_code(tokens, i):
         draft.kind = "code"
     nxt = tokens[i + 1] if i + 1 < len(tokens) else None
@@ -56,9 +64,37 @@ def _digits(tokens: list[Token], i: int, lang: ModuleType) -> Draft:
     return draft
 
 
+MAX_EXPONENT = 15
+
+
+def _powered(draft: Draft, tokens: list[Token], lang: ModuleType) -> bool:
+    """Scientific notation: "1e6", "2.5e9", "10^6" are the amounts a listener hears
+    ("a million"), not a number and a code. Only whole exponents up to 10^15."""
+    i = draft.first
+    if i + 2 >= len(tokens) or tokens[i + 1].gap or tokens[i + 2].gap or (i and not tokens[i].gap
+                                                                           and tokens[i - 1].kind != "sym"):
+        return False
+    mark, exp = tokens[i + 1], tokens[i + 2]
+    after = tokens[i + 3] if i + 3 < len(tokens) and not tokens[i + 3].gap else None
+    if exp.kind != "num" or not exp.text.isdigit() or int(exp.text) > MAX_EXPONENT or (
+            after is not None and (after.kind != "sym" or after.text in CODE_JOINERS + "^" and i + 4 < len(tokens)
+                                   and tokens[i + 4].kind == "num" and not tokens[i + 4].gap)):
+        return False
+    if mark.low == "e" and draft.digits and draft.digits[-1].isdigit():
+        draft.value = draft.amount * 10 ** int(exp.text)
+    elif mark.text == "^" and draft.digits == "10":
+        draft.value = Decimal(10) ** int(exp.text)
+    else:
+        return False
+    draft.last, draft.decimal = i + 2, "." in format(draft.amount.normalize(), "f")
+    return True
+
+
 def _glued_to_code(tokens: list[Token], i: int) -> bool:
-    """H1, Q3, A320, GPT-4, COVID-19, 2.5.1, 14:30."""
+    """H1, Q3, A320, GPT-4, COVID-19, 2.5.1, 2:05:30 (but not a ratio "1:4")."""
     tok = tokens[i]
+    if _in_ratio(tokens, i):
+        return False
     prev = tokens[i - 1] if i else None
     if prev is not None and not tok.gap:
         if prev.is_word and is_latin_letter(prev.text[-1]) and prev.low not in NOT_CODE_PREFIXES:
@@ -75,6 +111,29 @@ def _glued_to_code(tokens: list[Token], i: int) -> bool:
     return False
 
 
+def _in_ratio(tokens: list[Token], i: int) -> bool:
+    """Token i is a side of a lone "1:4", "16:9": two numbers the listener hears ("one to
+    four"). Times ("14:30") were taken before; "2:05:30" has more than two sides."""
+    a = i if i + 1 < len(tokens) and tokens[i + 1].text == ":" else i - 2
+    if a < 0 or a + 2 >= len(tokens) or tokens[a + 1].text != ":" or tokens[a + 1].gap or tokens[a + 2].gap:
+        return False
+    if not (tokens[a].text.isdigit() and tokens[a + 2].text.isdigit()):
+        return False
+    return not (_glued_side(tokens, a, -1) or _glued_side(tokens, a + 2, 1))
+
+
+def _glued_side(tokens: list[Token], k: int, step: int) -> bool:
+    """Something glued to token k on one side: a letter ("1:4a") or a joined number ("2:05:30")."""
+    n = k + step
+    if not 0 <= n < len(tokens) or (tokens[max(k, n)].gap):
+        return False
+    if tokens[n].kind == "word":
+        return True
+    m = n + step
+    return (tokens[n].text in CODE_JOINERS and 0 <= m < len(tokens) and not tokens[max(n, m)].gap
+            and tokens[m].kind == "num")
+
+
 def _suffix(draft: Draft, tokens: list[Token], j: int, lang: ModuleType) -> None:
     word = tokens[j].text
     if word in GLUED_UNITS and not (j + 1 < len(tokens) and tokens[j + 1].kind == "num" and not tokens[j + 1].gap):
@@ -82,9 +141,14 @@ def _suffix(draft: Draft, tokens: list[Token], j: int, lang: ModuleType) -> None
     digits = draft.digits or ""      # always set: the draft was read from digits
     if word.lower() in lang.ORDINAL_SUFFIXES and digits.isdigit():
         draft.ordinal, draft.last = True, j
-    elif word == "s" and len(digits) == 4 and digits.isdigit():
-        draft.last = j  # a decade: "the 1990s"
-    elif word in ABBR_ALWAYS or (word in ABBR_WITH_CURRENCY and _currency_near(tokens, draft.first, j)):
+    elif word in VULGAR_FRACTIONS and digits.isdigit() and VULGAR_FRACTIONS[word][1] in (2, 4, 5, 8):
+        n, d = VULGAR_FRACTIONS[word]  # "3½" = 3.5 (a third has no exact decimal: "2⅓" stays a name)
+        draft.value = Decimal(int(digits)) + Decimal(n) / d
+        draft.decimal, draft.last = True, j
+    elif word == "s" and digits.isdigit() and (len(digits) == 4 or len(digits) == 2 and digits.endswith("0")):
+        draft.last = j  # a decade: "the 1990s", "the '90s" (90: its century unsaid)
+    elif (word in ABBR_ALWAYS or (word in ABBR_WITH_CURRENCY and _currency_near(tokens, draft.first, j))
+          or (word == "K" and (draft.decimal or draft.amount >= 10))):  # "3.5K", "50K"; "4K" is a screen
         draft.mag = ABBR_ALWAYS.get(word) or ABBR_WITH_CURRENCY[word]
         draft.value *= draft.mag
         draft.last = j
@@ -104,6 +168,12 @@ def _words(tokens: list[Token], i: int, lang: ModuleType) -> Draft | None:
         return None
     if tok.low in lang.FRACTION_WORDS:
         return _leading_fraction(tokens, i, lang)
+    century = _roman_century(tokens, i, lang)
+    if century is not None:
+        return century
+    if tok.text in VULGAR_FRACTIONS:  # "¾ of users" (a glued "3½" is read with its digits)
+        n, d = VULGAR_FRACTIONS[tok.text]
+        return Draft(f"{n}/{d}", "fraction", i, i)
     fraction = word_fraction(tokens, i, lang)
     if fraction is not None:
         return fraction
@@ -119,6 +189,40 @@ def _words(tokens: list[Token], i: int, lang: ModuleType) -> Draft | None:
     kind = "code" if num.value == 0 and _compound(tokens, num.last) else "number"
     return Draft(num.value, kind, num.first, num.last, ordinal=num.ordinal,
                  decimal=num.decimal, mag=num.mag, words=True, single=num.single)
+
+
+_ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+_ROMAN_ORDINAL = re.compile(r"([IVXLC]+)(?:e|er|ème|eme)")
+
+
+def _roman_century(tokens: list[Token], i: int, lang: ModuleType) -> Draft | None:
+    """fr "XXIe siècle": a rank written in Roman numerals, read only before the word
+    for century (elsewhere "XI", "CV" or "Louis XIV" are names and initials)."""
+    hit = _ROMAN_ORDINAL.fullmatch(tokens[i].text)
+    k = next_word(tokens, i)
+    if hit is None or k is None or tokens[k].low not in lang.ROMAN_CENTURY_WORDS:
+        return None
+    value = _roman_value(hit.group(1))
+    if value is None:
+        return None
+    return Draft(Decimal(value), "number", i, i, ordinal=True, words=True)
+
+
+def _roman_value(text: str) -> int | None:
+    """Standard (subtractive) Roman numerals up to 399; None for malformed ones ("IIX")."""
+    total = 0
+    for a, b in zip(text, text[1:] + " "):
+        v = _ROMAN[a]
+        total += -v if b != " " and _ROMAN[b] > v else v
+    return total if 0 < total < 400 and _roman(total) == text else None
+
+
+def _roman(n: int) -> str:
+    out = ""
+    for v, sym in ((100, "C"), (90, "XC"), (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        while n >= v:
+            out, n = out + sym, n - v
+    return out
 
 
 def _compound(tokens: list[Token], last: int) -> bool:

@@ -12,6 +12,7 @@ import re
 from types import ModuleType
 
 from .draft import Draft
+from .phrases import match_any
 from .tokens import Token, joined, next_word
 from .wordnum import parse_words
 
@@ -99,6 +100,10 @@ def _french_minutes(tokens: list[Token], h: int, hour: int, lang: ModuleType):
                                                         and tokens[j].gap):
         return hour, 0, h, H24
     tok = tokens[j]
+    said = match_any(tokens, j, lang.CLOCK_PHRASES)
+    if said is not None:  # "et demie": a half hour the listener must hear
+        minutes = hour * 60 + said[1]
+        return minutes // 60 % 24, minutes % 60, said[0], H24
     if tok.kind == "num" and tok.text.isdigit() and len(tok.text) == 2 and int(tok.text) < 60:
         return hour, int(tok.text), j, H24
     mins = parse_words(tokens, j, lang, simple=True) if tok.is_word else None

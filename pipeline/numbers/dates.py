@@ -26,7 +26,9 @@ def numeric_dates(tokens: list[Token], lang: ModuleType) -> tuple[list[Draft], s
         if len(a) == 4 and parts[1].text == "-":
             value = _date(a, b, c)
         elif len(c) == 4 and parts[1].text in "/.":
-            value = _date(c, a, b) if not lang.DAY_FIRST else _date(c, b, a)
+            # the language's order first; the other when only it is a date ("14/03/2025" in en)
+            first, other = ((b, a), (a, b)) if lang.DAY_FIRST else ((a, b), (b, a))
+            value = _date(c, *first) or _date(c, *other)
         else:
             continue
         if value:

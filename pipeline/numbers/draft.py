@@ -26,6 +26,7 @@ class Draft:
     weak: bool = False  # "un"/"one"/"premier": maybe an article, kept only for compare
     carried: int | None = None  # magnitude carried back from the other end of a range
     carried_unit: bool = False  # unit carried back from the other end of a range
+    scale: Decimal | None = None  # factor of a scaled unit ("‰" = 0.1 %), carried like the unit
     name: bool = False  # the number of a product name ("Windows 11"): a code
 
     def span(self, tokens: list[Token]) -> tuple[int, int]:

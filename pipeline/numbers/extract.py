@@ -34,7 +34,7 @@ def drafts_of(text: str, lang: ModuleType,
     tokens = tokenize(text, lang)
     for b in breaks:
         tokens[b].stop = True
-    tag_percent_words(tokens, lang.PERCENT_PHRASES)
+    tag_percent_words(tokens, lang.TAGGED_PHRASES)
     dated, used = numeric_dates(tokens, lang)
     timed, clocked = clock_times(tokens, lang, used)
     used |= clocked

@@ -38,8 +38,10 @@ CARDINALS.update({word: 10 * t for t, word in enumerate(_TENS) if word})
 CARDINALS.update({"hundred": 100, "fourty": 40})
 COMPOUNDS: dict[tuple[str, str], int] = {}
 MAGNITUDES = {"thousand": 10**3, "million": 10**6, "millions": 10**6, "billion": 10**9,
-              "billions": 10**9, "trillion": 10**12, "trillions": 10**12}
+              "billions": 10**9, "trillion": 10**12, "trillions": 10**12,
+              "dozen": 12}  # "a dozen", "two dozen": counts the listener hears as 12, 24
 BARE_MAGNITUDES: frozenset[str] = frozenset()
+DIGIT_HUNDREDS = frozenset({"hundred"})  # "12 hundred" = 1200 (units.py)
 FRACTION_WORDS = frozenset({"point"})
 MAGNITUDE_COMMA = True  # "one thousand, two hundred" (num2words)
 LINK_WORD = "and"
@@ -81,6 +83,16 @@ MULTIPLIER_WORDS: dict[str, int] = {"twice": 2, "thrice": 3}
 # -- units ---------------------------------------------------------------------
 PERCENT_PHRASES = (("percent",), ("per", "cent"), ("pct",))
 POINTS_PHRASES = (("percentage", "points"), ("percentage", "point"), ("pp",), ("ppt",), ("ppts",))
+# units that are a percent or percentage points at another scale: "5 per mille" is 0.5%,
+# "50 bps" 0.5 percentage points (value = number x factor)
+SCALED_PHRASES = {
+    ("per", "mille"): ("percent", "%", "0.1"), ("per", "mil"): ("percent", "%", "0.1"),
+    ("per", "thousand"): ("percent", "%", "0.1"), ("‰",): ("percent", "%", "0.1"),
+    ("basis", "points"): ("points", "pp", "0.01"), ("basis", "point"): ("points", "pp", "0.01"),
+    ("bps",): ("points", "pp", "0.01"), ("bp",): ("points", "pp", "0.01"),
+}
+# words of unit phrases that are not numbers ("thousand" of "per thousand")
+TAGGED_PHRASES = PERCENT_PHRASES + tuple(SCALED_PHRASES)
 TIMES_WORDS = frozenset({"times"})  # "three times": a multiplier
 MINUS_WORDS = frozenset({"minus", "negative"})
 NOT_SIGN_BEFORE: frozenset[str] = frozenset()  # "au moins 15 %": at least, not minus
@@ -102,10 +114,13 @@ RANGE_OPENERS = frozenset({"between", "from"})
 
 # -- times of day: "14h30", "quatorze heures trente" (en uses am/pm) ----------
 HOUR_WORDS: frozenset[str] = frozenset()
+ROMAN_CENTURY_WORDS: frozenset[str] = frozenset()  # English writes "21st century"
+CLOCK_PHRASES: dict[tuple[str, ...], int] = {}  # fr "deux heures et demie"
 
 # capitalized words that never name a product before a number (names.py)
 NOT_NAMES = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
-                       "chapter", "page", "step", "top", "number", "no", "about", "nearly", "over"})
+                       "chapter", "page", "step", "top", "number", "no", "about", "nearly", "over",
+                       "fy"})  # "FY2024", "FY 2024": the fiscal year, a year to verify
 
 # -- dates ---------------------------------------------------------------------
 MONTH_NAMES = ["", "January", "February", "March", "April", "May", "June", "July", "August",

@@ -54,8 +54,14 @@ CARDINALS.update({"zero": 0, "une": 1, "vingts": 20, "cent": 100, "cents": 100,
 CARDINALS.update({word: 10 * t for t, word in _TENS.items()})
 COMPOUNDS = {("quatre", "vingt"): 80, ("quatre", "vingts"): 80}
 MAGNITUDES = {"mille": 10**3, "mil": 10**3, "million": 10**6, "millions": 10**6,
-              "milliard": 10**9, "milliards": 10**9, "billion": 10**12, "billions": 10**12}
-BARE_MAGNITUDES = frozenset({"mille"})
+              "milliard": 10**9, "milliards": 10**9, "billion": 10**12, "billions": 10**12,
+              # "une douzaine", "une vingtaine", "deux centaines": said with a count, heard as one
+              **{word + end: n for word, n in (("douzaine", 12), ("dizaine", 10), ("quinzaine", 15),
+                                                ("vingtaine", 20), ("trentaine", 30), ("quarantaine", 40),
+                                                ("cinquantaine", 50), ("soixantaine", 60), ("centaine", 100))
+                 for end in ("", "s")}}
+BARE_MAGNITUDES = frozenset({"mille", "mil"})  # "mil sept cent quatre-vingt-neuf" (a year)
+DIGIT_HUNDREDS: frozenset[str] = frozenset()  # "12 cents" may be coins: no "douze cents" from digits
 FRACTION_WORDS = frozenset({"virgule", "point"})
 MAGNITUDE_COMMA = False  # "one thousand, two hundred" (num2words)
 LINK_WORD = "et"
@@ -106,6 +112,15 @@ MULTIPLIER_WORDS: dict[str, int] = {}
 # -- units ---------------------------------------------------------------------
 PERCENT_PHRASES = (("pour", "cent"), ("pourcent",), ("pourcents",))
 POINTS_PHRASES = (("points", "de", "pourcentage"), ("point", "de", "pourcentage"), ("pp",))
+# units that are a percent or percentage points at another scale: "5 pour mille" is 0,5 %,
+# "50 points de base" 0,5 point (value = number x factor)
+SCALED_PHRASES = {
+    ("pour", "mille"): ("percent", "%", "0.1"), ("‰",): ("percent", "%", "0.1"),
+    ("points", "de", "base"): ("points", "pp", "0.01"), ("point", "de", "base"): ("points", "pp", "0.01"),
+    ("pb",): ("points", "pp", "0.01"),
+}
+# words of unit phrases that are not numbers ("cent" of "pour cent", "mille" of "pour mille")
+TAGGED_PHRASES = PERCENT_PHRASES + tuple(SCALED_PHRASES)
 TIMES_WORDS = frozenset({"fois"})  # "three times": a multiplier
 MINUS_WORDS = frozenset({"moins"})
 # "au moins 15 %": at least, not minus
@@ -128,6 +143,11 @@ RANGE_OPENERS = frozenset({"entre", "de", "du"})
 
 # -- times of day: "14h30", "quatorze heures trente" (en uses am/pm) ----------
 HOUR_WORDS = frozenset({"h", "heure", "heures"})
+ROMAN_CENTURY_WORDS = frozenset({"siècle", "siècles", "siecle", "siecles"})  # "XXIe siècle" (atoms.py)
+# after the hour: minutes added ("deux heures et demie" = 02:30) or, if negative, taken
+# from the next hour ("midi moins le quart"; "trois heures moins le quart" = 02:45)
+CLOCK_PHRASES = {("et", "demie"): 30, ("et", "demi"): 30, ("et", "quart"): 15,
+                 ("moins", "le", "quart"): -15, ("moins", "quart"): -15}
 
 # capitalized words that never name a product before a number (names.py)
 NOT_NAMES = frozenset({"lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",

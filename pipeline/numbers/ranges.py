@@ -41,3 +41,5 @@ def _carry(a: Draft, b: Draft) -> None:
         a.carried = b.mag
     if b.unit and a.unit is None and not (a.year_like and not b.year_like):
         a.kind, a.unit, a.carried_unit = b.kind, b.unit, True
+        if b.scale:  # "3 à 5 ‰": 0,3 % and 0,5 %
+            a.value, a.scale = a.amount * b.scale, b.scale

@@ -7,10 +7,12 @@ periods, not fractions; "one and a half" is 1.5 (wordnum).
 
 from __future__ import annotations
 
+from decimal import Decimal
 from fractions import Fraction
 from types import ModuleType
 
 from .draft import Draft
+from .phrases import match_any
 from .tokens import HYPHENS, Token, next_word
 
 MAX_DENOMINATOR = 100
@@ -39,7 +41,8 @@ def word_fraction(tokens: list[Token], i: int, lang: ModuleType) -> Draft | None
     that is a fraction by itself ("half", "la moitié")."""
     tok = tokens[i]
     if tok.low in lang.LONE_FRACTIONS and not _period(tokens, i, lang) and not _hyphen_after(tokens, i):
-        return Draft(_value(1, lang.LONE_FRACTIONS[tok.low]), "fraction", i, i, words=True)
+        return _half_a(tokens, i, lang) or Draft(_value(1, lang.LONE_FRACTIONS[tok.low]), "fraction", i, i,
+                                                  words=True)
     count = lang.FRACTION_COUNT_WORDS.get(tok.low)
     k = next_word(tokens, i)
     if count is None or k is None:
@@ -56,7 +59,29 @@ def word_fraction(tokens: list[Token], i: int, lang: ModuleType) -> Draft | None
         return None
     if den > MAX_DENOMINATOR or count >= den or _period(tokens, k, lang):
         return None
+    k2 = next_word(tokens, k)
+    mag = lang.MAGNITUDES.get(tokens[k2].low) if k2 is not None else None
+    if mag and k2 is not None and (count * mag) % den == 0:  # "a quarter million", "un demi-million"
+        return Draft(Decimal(count * mag // den), "number", i, k2, words=True, mag=mag)
     return Draft(_value(count, den), "fraction", i, k, words=True)
+
+
+def _half_a(tokens: list[Token], i: int, lang: ModuleType) -> Draft | None:
+    """"half a million" is one amount (500000), "half a percent" 0.5 %: not the
+    fraction 1/2 and then a million (one listener's number, not two)."""
+    k = next_word(tokens, i)
+    if k is None or tokens[k].low not in lang.ARTICLE_ONE:
+        return None
+    k2 = next_word(tokens, k)
+    if k2 is None:
+        return None
+    half = Decimal(1) / lang.LONE_FRACTIONS[tokens[i].low]
+    if tokens[k2].low in lang.MAGNITUDES:
+        mag = lang.MAGNITUDES[tokens[k2].low]
+        return Draft(half * mag, "number", i, k2, words=True, decimal=True, mag=mag)
+    if tokens[k2].tag or match_any(tokens, k2, lang.POINTS_PHRASES):  # the unit is attached later
+        return Draft(half, "number", i, k, words=True, decimal=True)
+    return None
 
 
 def _value(n: int, d: int) -> str:

@@ -15,7 +15,7 @@ from .model import Mention
 
 _ORDINAL_DIGITS = re.compile(r"^\d+([^\W\d_]+)$")   # "21st", "1er"; not "412 million"
 _YEAR_DIGITS = re.compile(r"^\d{4}$")
-_SYMBOLS = re.compile(r"[\d$€£%×\u2212]")
+_SYMBOLS = re.compile(r"[\d$€£%‰×\u2212\u00bc-\u00be\u2150-\u215e]")  # ... and vulgar fractions "¾", "⅔"
 MAX_MAGNITUDE_DECIMALS = 3
 
 

@@ -49,11 +49,20 @@ def _join(a: Draft, b: Draft, tokens: list[Token], lang: ModuleType) -> bool:
         cents, end = b.amount, after
     elif tokens[b.last].low in _HUNDRED_WORDS & coins and b.amount % 100 == 0 and b.amount < 10000:
         cents, end = b.amount / 100, b.last  # "quatre-vingt-dix-neuf cents": 99 cents, not 9900
+    elif b.first == link and 0 < b.amount < 100 and _ends_phrase(tokens, b.last):
+        cents, end = b.amount, b.last  # a price said "cinq euros quatre-vingt-dix-neuf" = 5,99 €
     else:
         return False
     a.value = a.amount + Decimal(cents) / 100
     a.kind, a.unit, a.decimal, a.last = "currency", unit, True, end
     return True
+
+
+def _ends_phrase(tokens: list[Token], last: int) -> bool:
+    """Nothing but punctuation or a line end after token `last`: "5 euros 99." is a price,
+    "5 euros 20 fois" is not."""
+    nxt = last + 1
+    return nxt >= len(tokens) or tokens[nxt].kind == "sym" or "\n" in tokens[nxt].gap
 
 
 def _money(a: Draft, tokens: list[Token], lang: ModuleType) -> tuple[str | None, int]:

@@ -6,13 +6,14 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from types import ModuleType
 
 from .atoms import ABBR_ALWAYS, ABBR_WITH_CURRENCY, CURRENCY_SYMBOLS
 from .draft import Draft
 from .model import TEXT_KINDS
 from .phrases import match_any, skip_link
-from .tokens import Token, joined
+from .tokens import Token, joined, next_word
 
 ISO_CODES = {"USD": "USD", "EUR": "EUR", "GBP": "GBP", "US$": "USD"}
 _SPACED_ABBR_EXCLUDED = frozenset({"M", "k"})  # "5 M" alone is too vague; "5 M€" is fine
@@ -26,6 +27,8 @@ def attach_units(drafts: list[Draft], tokens: list[Token], lang: ModuleType) -> 
             continue
         _prefix_currency(draft, tokens)
         if draft.digits is not None and not draft.mag and not draft.ordinal:
+            if not draft.decimal:
+                _and_a_half(draft, tokens, lang, step=1)  # "2 and a half (million)"
             _magnitude(draft, tokens, lang)
         if not draft.ordinal:
             _suffix(draft, tokens, lang)
@@ -55,6 +58,8 @@ def _magnitude(draft: Draft, tokens: list[Token], lang: ModuleType) -> None:
     word = tokens[j].text
     if tokens[j].low in lang.MAGNITUDES:
         mag = lang.MAGNITUDES[tokens[j].low]
+    elif tokens[j].low in lang.DIGIT_HUNDREDS and not draft.decimal and 0 < draft.amount < 100:
+        mag = 100  # Whisper's "12 hundred" for "twelve hundred" (1200)
     elif word in ABBR_ALWAYS and word not in _SPACED_ABBR_EXCLUDED:
         mag = ABBR_ALWAYS[word]
     elif word in ABBR_WITH_CURRENCY or word in _SPACED_ABBR_EXCLUDED:
@@ -66,6 +71,22 @@ def _magnitude(draft: Draft, tokens: list[Token], lang: ModuleType) -> None:
         return
     draft.value *= mag
     draft.mag, draft.last = mag, j
+    if draft.digits and draft.digits.isdigit():
+        _and_a_half(draft, tokens, lang, step=mag)
+
+
+def _and_a_half(draft: Draft, tokens: list[Token], lang: ModuleType, step: int) -> None:
+    """"2 and a half", "3 millions et demi": half a `step` more (2.5, 3.5e6), as wordnum
+    reads it after words; else '3 millions' heard would pass for '3 millions et demi'."""
+    k = next_word(tokens, draft.last)
+    if k is None or tokens[k].low != lang.LINK_WORD:
+        return
+    k2 = next_word(tokens, k)
+    if k2 is not None and tokens[k2].low in lang.ARTICLE_ONE:
+        k2 = next_word(tokens, k2)
+    if k2 is not None and tokens[k2].low in lang.HALF_WORDS:
+        draft.value = draft.amount + Decimal(step) / 2
+        draft.last, draft.decimal = k2, True
 
 
 def _suffix(draft: Draft, tokens: list[Token], lang: ModuleType) -> None:
@@ -100,8 +121,16 @@ def _suffix(draft: Draft, tokens: list[Token], lang: ModuleType) -> None:
 
 
 def _other_unit(draft: Draft, tokens: list[Token], j: int, lang: ModuleType) -> bool:
-    """Percentage points ("10pp", "10 percentage points", "10 points de pourcentage")
-    and multipliers ("2x", "3×", "three times", "deux fois")."""
+    """Percentage points ("10pp", "10 percentage points", "10 points de pourcentage"),
+    scaled ones ("5 ‰" is 0.5 %, "50 bps" 0.5 points: compared by value, so "5 %"
+    heard for "5 ‰" is changed) and multipliers ("2x", "3×", "three times", "deux fois")."""
+    scaled = match_any(tokens, j, lang.SCALED_PHRASES)
+    if scaled:
+        kind, unit, factor = scaled[1]
+        draft.scale = Decimal(factor)
+        draft.value = draft.amount * draft.scale
+        draft.kind, draft.unit, draft.last = kind, unit, scaled[0]
+        return True
     hit = match_any(tokens, j, lang.POINTS_PHRASES)
     if hit:
         draft.kind, draft.unit, draft.last = "points", "pp", hit[0]
