@@ -153,3 +153,21 @@ def test_each_unit_runs_on_one_thread_of_the_build(monkeypatch):
     with threads.share(1, 4):
         assert threads.build_threads() == 1 and threads.callers() == 4
     assert threads.build_threads() == 4 and threads.callers() == 1
+
+
+@pytest.mark.slow
+def test_a_rebuild_with_every_piece_cached_computes_no_peaks(tmp_path, isolated_cache, monkeypatch):
+    """Nothing changed: the pieces come from the cache and the true-peak envelopes (the
+    costliest mastering step) are not computed at all; the MP3 is the same bytes."""
+    from pipeline.audio import assemble
+    from pipeline.synthesize import synthesize
+
+    ep = write_episode(tmp_path / "ep")
+    first = synthesize(ep / "script.yaml", ep, engine="espeak")
+    mp3 = (ep / "episode.mp3").read_bytes()
+    calls = []
+    real = assemble.forward_peaks
+    monkeypatch.setattr(assemble, "forward_peaks", lambda x: calls.append(len(x)) or real(x))
+    again = synthesize(ep / "script.yaml", ep, engine="espeak")
+    assert calls == []
+    assert (ep / "episode.mp3").read_bytes() == mp3 and again["loudness"] == first["loudness"]

@@ -137,16 +137,18 @@ class PieceMaker:
         self.gain, self.on_piece = gain_db, on_piece
         self.dyns: list = []
         # each segment's forward true peaks (limiter.forward_peaks), computed once for the
-        # gain, its piece and the report; once its piece is made, only its block peaks
-        self.peaks: list[np.ndarray] = []
-        self.block_peaks: list[np.ndarray] = []
+        # gain, its piece and the report, and only when one of them is made (a rebuild
+        # whose pieces are all cached needs none); once its piece is made, only its
+        # block peaks are kept (None: not computed yet)
+        self.peaks: list[np.ndarray | None] = []
+        self.block_peaks: list[np.ndarray | None] = []
         self.keys: list[str] = []
         self.pieces: list[pieces.Piece] = []
         self.new = 0
 
     def add(self, wav: Path, audio_key: str) -> None:
         self.dyns.append(load_dynamics(wav, load_at_rate(wav)))
-        self.peaks.append(forward_peaks(self.dyns[-1].samples))
+        self.peaks.append(None)
         self.keys.append(audio_key)
         if self.gain is None and sum(len(d.samples) for d in self.dyns) >= GAIN_SPEECH_S * SAMPLE_RATE:
             self._fix_gain()
@@ -161,7 +163,20 @@ class PieceMaker:
     def _fix_gain(self) -> None:
         aim = self.target + master.ENCODE_LUFS_LOSS_DB
         self.gain = pieces.episode_gain([d.samples for d in self.dyns], self.pause, aim, self.ceiling,
-                                        self.peaks)
+                                        [self._peaks(i) for i in range(len(self.dyns))])
+
+    def _peaks(self, i: int) -> np.ndarray:
+        peaks = self.peaks[i]
+        if peaks is None:
+            peaks = self.peaks[i] = forward_peaks(self.dyns[i].samples)
+        return peaks
+
+    def _block_peaks(self, i: int) -> np.ndarray:
+        """Segment i's block peaks for the report (its piece is made by then)."""
+        blocks = self.block_peaks[i]
+        if blocks is None:
+            blocks = self.block_peaks[i] = pieces.speech_block_peaks(forward_peaks(self.dyns[i].samples))
+        return blocks
 
     def _flush(self) -> None:
         while self.gain is not None and len(self.pieces) < len(self.dyns):
@@ -170,21 +185,28 @@ class PieceMaker:
             piece = pieces.cached_piece(self.cache, key)
             if piece is None:
                 piece = pieces.master_piece(self.dyns[i].samples, self.gain, self.pause, self.ceiling,
-                                            self.kbps, self.channels, peaks=self.peaks[i])
+                                            self.kbps, self.channels, peaks=self._peaks(i))
                 pieces.keep_piece(self.cache, key, piece)
                 self.new += 1
-            self.block_peaks.append(pieces.speech_block_peaks(self.peaks[i]))
+            done = self.peaks[i]
+            self.block_peaks.append(None if done is None else pieces.speech_block_peaks(done))
             self.peaks[i] = np.zeros(0)       # done with: an hour of them would be 1.3 GB
             self.pieces.append(piece)
             if self.on_piece:
                 self.on_piece(i, piece)
 
+    def _speech_reduction(self, i: int) -> np.ndarray:
+        """The limiter's reduction over segment i's speech blocks, as its piece was limited."""
+        d, piece = self.dyns[i], self.pieces[i]
+        assert self.gain is not None
+        reduction = pieces.limiter_blocks(d.samples, self.gain, self.ceiling - piece.margin_db,
+                                          self._block_peaks(i))
+        return reduction[d.speech_blocks()[: -(-len(d.samples) // BLOCK)]]
+
     def loudness(self, measured: dict) -> dict:
         """The timeline's loudness figures: measured on the joined MP3, as audio.master's."""
         assert self.gain is not None          # fixed by finish()
-        reduction = np.concatenate([pieces.limiter_blocks(d.samples, self.gain, self.ceiling - p.margin_db, b)
-                                    [d.speech_blocks()[: -(-len(d.samples) // BLOCK)]]
-                                    for d, p, b in zip(self.dyns, self.pieces, self.block_peaks)])
+        reduction = np.concatenate([self._speech_reduction(i) for i in range(len(self.pieces))])
         fin = {k: (round(v, 2) if np.isfinite(v) else None) for k, v in measured.items()}
         return {**fin, "target_lufs": self.target, "ceiling_dbtp": self.ceiling,
                 "gain_db": round(self.gain, 2),
