@@ -210,3 +210,13 @@ def test_an_amount_past_28_digits_is_spoken_not_a_traceback(lang, text):
     huge amount raised DivisionImpossible, so such a post ended `build` in a traceback."""
     spoken = spell_out(text, lang)
     assert not any(c.isdigit() for c in spoken), spoken
+
+
+@pytest.mark.parametrize("lang, text, spoken", [
+    ("en", "The screen is 16:9, odds of 1:4, at 9:30.", "The screen is sixteen to nine, odds of one to four, at nine thirty."),
+    ("fr", "Le ratio est de 1:4 à 9:30.", "Le ratio est de un sur quatre à neuf heures trente."),
+])
+def test_a_ratio_is_said_as_a_listener_says_it(lang, text, spoken):
+    """'1:4' is two numbers; said 'one:four' the colon is left to the TTS engine to read."""
+    assert spell_out(text, lang) == spoken
+    assert [r.status for r in compare(extract(text, lang), spoken, lang)] == ["ok"] * len(extract(text, lang))

@@ -193,6 +193,7 @@ POINT_WORD = "point"
 ZERO_WORD = "zero"
 MINUS_WORD = "minus"
 PLUS_WORD = "plus"
+RATIO_WORD = "to"          # "1:4" said aloud
 PERCENT_WORDS = "percent"
 _CURRENCY_NAMES = {"USD": "dollar", "EUR": "euro", "GBP": "pound"}
 

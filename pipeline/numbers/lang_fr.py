@@ -243,6 +243,7 @@ POINT_WORD = "virgule"
 ZERO_WORD = "zéro"
 MINUS_WORD = "moins"
 PLUS_WORD = "plus"
+RATIO_WORD = "sur"          # "1:4" said aloud
 PERCENT_WORDS = "pour cent"
 _CURRENCY_NAMES = {"USD": "dollar", "EUR": "euro", "GBP": "livre"}
 

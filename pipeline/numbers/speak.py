@@ -101,7 +101,7 @@ def spell_out(text: str, lang: str, kinds: set[str] | None = None,
     all by default) replaced by its words."""
     module = langs.get(lang)
     drafts, tokens = drafts_of(text, module)
-    out, pos = [], 0
+    out, pos, spelled_to = [], 0, -1
     for draft in drafts:
         if draft.kind == "code" or draft.weak or (kinds is not None and draft.kind not in kinds):
             continue
@@ -112,9 +112,11 @@ def spell_out(text: str, lang: str, kinds: set[str] | None = None,
             continue
         if draft.carried or draft.carried_unit:
             mention = _as_written(mention, draft.carried)
-        out.append(text[pos:mention.start])
+        between = text[pos:mention.start]
+        # a ratio "1:4" is two mentions: said "one to four", not "one:four"
+        out.append(f" {module.RATIO_WORD} " if between == ":" and spelled_to == pos else between)
         out.append(_padded(verbalize(mention, lang), text, mention.start, mention.end))
-        pos = mention.end
+        pos = spelled_to = mention.end
     out.append(text[pos:])
     return "".join(out)
 
