@@ -154,6 +154,17 @@ def fake_transcriber(monkeypatch, tokens, hear_s: float, log: list):
     return overlap.PieceTranscriber("en", "faster-whisper", "base", tokens)
 
 
+def eventually(condition, timeout: float = 5.0) -> bool:
+    """Whether `condition()` holds within `timeout`: threads are polled, not slept
+    for, so a loaded machine slows the test down instead of failing it."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.002)
+    return True
+
+
 class FakePiece:
     def __init__(self, i):
         self.mp3, self.samples = bytes([i]), 0
@@ -168,7 +179,7 @@ def test_one_token_alternates_speaking_and_hearing(monkeypatch):
         log.append("speak")
         time.sleep(0.02)
         hearing(i, FakePiece(i))
-        time.sleep(0.01)          # the hearer picks the piece up and waits for the token
+        assert eventually(lambda: tokens._hearers_waiting == 1)   # the hearer took the piece, waits for the token
         tokens.between_pieces()
     tokens.stop_speaking()
     hearing.close()
@@ -185,11 +196,9 @@ def test_two_tokens_hear_two_pieces_at_once_once_synthesis_is_done(monkeypatch):
     for i in range(4):
         hearing(i, FakePiece(i))
         tokens.between_pieces()      # a hearer has its own token: the speaker keeps its
-    time.sleep(0.05)
-    assert tokens.running == 2       # the speaker and one hearer
+    assert eventually(lambda: tokens.running == 2)       # the speaker and one hearer
     tokens.stop_speaking()
-    time.sleep(0.05)
-    assert tokens.running == 2       # two hearers
+    assert eventually(lambda: tokens.running == 2)       # two hearers
     hearing.close()
     assert tokens.most == 2 and log.count("hear") == 4
     assert tokens.speaker_waited_s < 0.05
