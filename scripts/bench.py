@@ -683,10 +683,10 @@ def rebuild_checks(runs: dict) -> dict:
 
 
 def cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0)) or 1
-    except (AttributeError, OSError):
-        return os.cpu_count() or 1
+    _pipeline()
+    from pipeline.threads import machine_cores
+
+    return machine_cores()
 
 
 def cold_floor(cold: dict) -> dict:

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..errors import EngineError
 from ..fsio import json_digest, read_json, write_bytes, write_json
 from .ffmpeg import SAMPLE_RATE, run_ffmpeg
 from .limiter import both_sides, forward_peaks, limiter_gain, padded_peaks, peak_envelope
@@ -114,8 +115,6 @@ def master_piece(speech: np.ndarray, gain_db: float, pause: int, ceiling_db: flo
             break
         margin_db += tp - ceiling_db + 0.25
     if len(decoded) % FRAME or len(decoded) < ENCODER_DELAY + len(x):
-        from ..errors import EngineError
-
         raise EngineError(f"an MP3 piece of {len(x)} samples decoded to {len(decoded)}: this ffmpeg's "
                           "encoder does not delay by ENCODER_DELAY", "check the imageio-ffmpeg version")
     return Piece(mp3, n, len(decoded), round(margin_db, 3), round(tp, 3))
