@@ -26,10 +26,10 @@ from pathlib import Path
 from . import fsio
 from .episode import AUDIO, NOTES, POST, REPORT, SCRIPT, TIMELINE, TRANSCRIPT
 from .errors import InputError, PipelineError
-from .fetch import is_url
 from .jobs import EXIT_FAILED, EXIT_OK, MANIFEST, Job, Result, failure, inside, log
 from .registry import Registry
 from .settings import publish_source, settings_path
+from .urls import is_url
 
 MANIFEST_FORMAT = 1
 JOB_MEMORY_BYTES = 1 << 30     # a worker with Whisper base and a piper voice peaks near 0.5 GB

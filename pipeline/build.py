@@ -19,8 +19,8 @@ from .config import find_config, show_config
 from .contracts import Post, Report, Script, Timeline
 from .episode import POST, SCRIPT
 from .errors import InputError
-from .fetch import is_url
 from .settings import EpisodeSettings, load_settings
+from .urls import is_url
 
 DEFAULT_TTS = "gtts"
 DEFAULT_ASR = "faster-whisper"

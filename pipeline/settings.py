@@ -14,7 +14,7 @@ from . import fsio
 from .contracts import Post
 from .cover import check_cover
 from .errors import InputError, yaml_problem
-from .fetch import is_url
+from .urls import is_url
 
 
 @dataclass

@@ -25,8 +25,9 @@ from urllib.parse import urljoin, urlsplit
 
 from . import fsio
 from .errors import InputError
-from .fetch import fetch, fetch_raw, is_url
+from .fetch import fetch, fetch_raw
 from .ingest import SUPPORTED_SUFFIXES
+from .urls import is_url
 
 FEED_SUFFIXES = (".xml", ".rss", ".atom")
 FETCHED_NAME = "source.html"

@@ -38,3 +38,8 @@ def http_url(url) -> str | None:
 def is_http_url(url: object) -> TypeGuard[str]:
     """http_url's test for anything: a str, a Path (never a URL) or None."""
     return isinstance(url, str) and http_url(url) is not None
+
+
+def is_url(source) -> bool:
+    """An http(s) address (a post to fetch), not a file path."""
+    return is_http_url(str(source)) if source is not None else False
