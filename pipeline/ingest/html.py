@@ -13,8 +13,8 @@ import lxml.etree
 import lxml.html
 import trafilatura
 
+from ..errors import InputError
 from .blocks import Block, is_url, link_residue, tidy
-from .errors import InputError
 
 DROPPED_TAGS = ("script", "style", "noscript", "svg", "template", "iframe", "object", "canvas")
 PROSE_TAGS = {"p": "paragraph", "blockquote": "quote", "h1": "heading", "h2": "heading",

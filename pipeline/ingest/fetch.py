@@ -12,8 +12,8 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 
-from .errors import InputError
-from .urls import is_url
+from ..errors import InputError
+from ..urls import is_url
 
 TIMEOUT_SECONDS = 20
 MAX_BYTES = 5_000_000      # the largest post (or feed) read

@@ -13,14 +13,14 @@ from typing import Any, cast
 
 import yaml
 
-from . import fsio, numbers
-from . import text as textmod
-from .contracts import NumberRef, Point, Post, Script, Segment, Sentence
-from .episode import POST, SCRIPT_META
-from .errors import InputError, yaml_problem
-from .fsio import sha256_file
-from .registry import Registry
-from .settings import load_settings, source_of
+from .. import fsio, numbers
+from .. import text as textmod
+from ..config.episode import load_settings, source_of
+from ..contracts import NumberRef, Point, Post, Script, Segment, Sentence
+from ..episode import POST, SCRIPT_META
+from ..errors import InputError, yaml_problem
+from ..fsio import sha256_file
+from ..registry import Registry
 
 MIN_POINTS, MAX_POINTS = 4, 8
 MAX_SENTENCES_PER_POINT = 4

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import yaml
 
-from . import fsio
-from .contracts import Post
-from .cover import check_cover
-from .errors import InputError, yaml_problem
-from .urls import is_url
+from .. import fsio
+from ..contracts import Post
+from ..errors import InputError, yaml_problem
+from ..publish.cover import check_cover
+from ..urls import is_url
 
 
 @dataclass
@@ -48,8 +48,8 @@ _TYPES: dict[str, type | tuple[type, ...]] = {"target_seconds": (int, float), "r
 
 def for_episode(ep_dir: Path) -> EpisodeSettings:
     """The settings of the post an episode folder was built from (its post.json's source)."""
-    from . import fsio
-    from .episode import Episode
+    from .. import fsio
+    from ..episode import Episode
 
     post = Episode(ep_dir).post
     if not post.exists():
