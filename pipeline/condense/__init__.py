@@ -576,7 +576,7 @@ def load_script(path: Path) -> Script:
         raise InputError(f"{path} is not valid YAML ({yaml_problem(e)})",
                          "fix the line it names") from None
     if not isinstance(data, dict) or not isinstance(data.get("points"), list):
-        raise InputError(f"{path} has no 'points' list", "see README: script.yaml format")
+        raise InputError(f"{path} has no 'points' list", "see docs/episode-folder.md: editing the script")
     for i, p in enumerate(data["points"], 1):
         if not isinstance(p, dict) or not str(p.get("text") or "").strip():
             raise InputError(f"{path}: key point {i} has no text", "give every point a 'text'")

@@ -109,7 +109,7 @@ def load_settings(source: Path | None) -> EpisodeSettings:
         raise InputError(f"{path} is not valid YAML ({yaml_problem(e)})",
                          "fix the line it names") from None
     if not isinstance(data, dict):
-        raise InputError(f"{path} must be a mapping of settings", "see README: episode settings")
+        raise InputError(f"{path} must be a mapping of settings", "see README: Settings")
     known = {f.name for f in fields(EpisodeSettings)}
     for key, value in data.items():
         if key not in known:
@@ -117,7 +117,7 @@ def load_settings(source: Path | None) -> EpisodeSettings:
                              f"valid settings: {', '.join(sorted(known))}")
         if value is not None and not isinstance(value, _TYPES[key]) or isinstance(value, bool):
             raise InputError(f"{path}: {key} has the wrong type ({type(value).__name__})",
-                             f"see README: episode settings ({key})")
+                             f"see README: Settings ({key})")
     settings = EpisodeSettings(**data)
     base = path.parent
     for key in ("music_intro", "music_outro", "cover"):

@@ -1,6 +1,6 @@
 """HTML post -> (metadata, typed blocks).
 
-The main content comes from trafilatura (see README, "Supported inputs", for
+The main content comes from trafilatura (see docs/inputs.md, "Why trafilatura", for
 why it was chosen over readability-lxml); its XML keeps headings, paragraphs,
 lists, tables, quotes, code and figures apart. Metadata (title, author, date,
 `<html lang>`) and the post's "Sources" links are read from the page itself

@@ -82,7 +82,7 @@ def verdict(report: Report, binding=None) -> str:
                      "(listed above).")
         if report.get("language") == "fr" and report.get("tts_engine") == "espeak":
             lines.append("  hint: espeak-ng's French is hard for Whisper to understand; build with "
-                         "--tts gtts when online, or configure a better French voice (README).")
+                         "--tts gtts when online, or configure a better French voice (docs/engines.md).")
     return "\n".join(lines)
 
 

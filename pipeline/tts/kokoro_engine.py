@@ -5,7 +5,7 @@ without them the engine is unavailable and the fallback chain moves on.
 
 Voices per language (env PIPELINE_KOKORO_VOICE_<LANG> overrides): the English
 default is the voice Whisper base heard best on the shared English vectors
-(README, "Offline French"). Kokoro phonemizes with espeak-ng through
+(docs/engines.md, "Numbers heard"). Kokoro phonemizes with espeak-ng through
 `phonemizer`, which loads its own copy of the library, so it lives in one
 process with the espeak engine (tests/test_tts.py checks it).
 """
