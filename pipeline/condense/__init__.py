@@ -56,7 +56,9 @@ COMPARISON_RE = re.compile(
     r"fois|par rapport)\b", re.I)
 HEADLINE_KINDS = ("currency", "percent")
 MAX_CANDIDATES = 600
-MAX_SUBJECT_STEPS = 2
+MAX_SUBJECT_STEPS = 3
+LEANING_COST = 0.6
+MAX_LEAN_RATIO, MAX_LEAN_WORDS = 2, 40
 CHEAP_FIGURE_RE = re.compile(r"[%$€£]|\d+|\b(million|billion|milliards?)\b", re.I)
 TEMPLATES = {
     "en": {
@@ -85,10 +87,54 @@ EAR_REWRITES = [
     (r"\s*\((?=[^)]*[^\W\d_])[^()\d]*\)", {"en": "", "fr": ""}),   # asides in brackets, no digits
 ]
 
-# A sentence opening on one of these leans on the one before it.
-ANAPHORA_RE = re.compile(
-    r"^(they|it|this|that|these|those|he|she|its|their|ils|elles|il|elle|cela|ce|ces|"
-    r"celui|celle|ceux|leur|leurs)\b", re.I)
+# A sentence opening on one of these leans on what came before it: a pronoun
+# or demonstrative, or a connective that answers a sentence the listener must
+# have heard ("Meanwhile, …", "Ces résultats …", "Par ailleurs, …").
+LEANING_OPENERS = {
+    "en": "this these those that they it its their he she them such both meanwhile however again also "
+          "moreover furthermore additionally therefore thus hence instead nevertheless nonetheless "
+          "likewise similarly but and so yet still otherwise|in addition|as a result|on the other hand|"
+          "in fact|for example|for instance|the same|the former|the latter|even so",
+    "fr": "ce cet cette ces cela ceci celui celle ceux celles il elle ils elles leur leurs cependant "
+          "toutefois pourtant néanmoins ainsi donc aussi mais et or également enfin|par ailleurs|en outre|"
+          "de plus|en effet|en revanche|par contre|de même|en fait|par conséquent|d'ailleurs|"
+          "par exemple|le même|la même|les mêmes|au contraire|c'est pourquoi",
+}
+
+
+def _leans_re(openers: str) -> re.Pattern:
+    words, *phrases = openers.split("|")
+    forms = sorted(words.split() + phrases, key=len, reverse=True)
+    return re.compile(r"^[«\"'\s]*(?:" + "|".join(map(re.escape, forms)) + r")(?:-(?:ci|là))?(?![\w-])",
+                      re.I)
+
+
+LEANS_RE = {lang: _leans_re(openers) for lang, openers in LEANING_OPENERS.items()}
+LEANS_INSIDE_RE = re.compile(r"^\S+(?:\s\S+)?\s(?:of (?:these|those|them)|d'entre (?:eux|elles))\b", re.I)
+# Openers that do not lean: the post speaking of itself or of the present, impersonal forms.
+STANDING_RE = re.compile(
+    r"^[«\"'\s]*(?:(?:this|ce|cette) (?:year|month|week|post|blog|article|survey|release|année|mois|billet)\b|"
+    r"il (?:y a|faut|existe|reste|semble|apparaît|est (?:possible|important|nécessaire|clair|difficile))\b|"
+    r"it (?:is|was) (?:important|clear|worth|possible|likely|hard|easy|not)\b)", re.I)
+# A sentence about a chart, table, figure or screenshot the listener cannot see.
+UNSEEN_RE = re.compile(
+    r"\b(?:figure|fig\.|chart|graph|table|screenshot|diagram|tableau|graphique|schéma)\s*(?:\d|above|below|"
+    r"ci-dessus|ci-dessous|suivant)|\bthe (?:chart|graph|table|screenshot|diagram|image|figure)s?\b|"
+    r"\bas (?:you can see|shown|seen)\b|\b(?:ce|le|du|au) (?:tableau|graphique|schéma)\b|"
+    r"\b(?:la|cette) figure\b|ci-(?:dessus|dessous)|\b(?:above|below):", re.I)
+
+
+def leans(text: str, lang: str) -> bool:
+    """True when the sentence cannot be understood without the one before it."""
+    if STANDING_RE.match(text):
+        return False
+    return bool(LEANS_RE[lang].match(text) or LEANS_INSIDE_RE.match(text))
+
+
+def unseen(text: str) -> bool:
+    """True when the sentence speaks of something shown, not said (a chart, a table)."""
+    return bool(UNSEEN_RE.search(text))
+
 
 CONDENSERS: Registry = Registry("condenser")
 
@@ -151,6 +197,8 @@ def score_sentence(sentence: Sentence, position: int, post: Post) -> float:
         score -= 2.5          # it introduces a table, a list or code that is not read
     elif s.endswith("!") and not numbers.extract(s, post["language"]):
         score -= 1
+    if leans(s, post["language"]):
+        score -= LEANING_COST     # it brings the sentence it leans on: more words, less news
     if sentence.get("kind") == "list" and n < 10:
         score -= 0.5
     if any(flag["text"] in s for flag in post.get("lint") or []):
@@ -300,6 +348,9 @@ def pick_sentences(post: Post, budget: int) -> list[Sentence]:
             continue
         group = [s for s in with_subject(sent, post) if s not in chosen]
         n = sum(word_count(s["text"]) for s in group)
+        own = word_count(sent["text"])
+        if not group or n - own > max(MAX_LEAN_RATIO * own, MAX_LEAN_WORDS):
+            continue          # what it leans on would cost more than it says
         if used + n > budget:
             continue
         chosen.extend(group)
@@ -308,35 +359,44 @@ def pick_sentences(post: Post, budget: int) -> list[Sentence]:
 
 
 def with_subject(sent: Sentence, post: Post) -> list[Sentence]:
-    """The sentence, preceded by the one naming what it speaks of when it does not.
+    """The sentence, preceded by what it leans on; [] when that cannot be said.
 
-    "They made 41% of all rides" needs "Women still take fewer trips than men";
-    a sentence of figures with no name in it ("Out of those who answered, 74.5%
-    selected no") needs the sentence before it in the same paragraph.
+    "They made 41% of all rides" needs "Women still take fewer trips than men"
+    (from the paragraph before if need be); a sentence of figures with no name
+    in it ("Out of those who answered, 74.5% selected no") needs the sentence
+    before it in the same paragraph. A sentence whose antecedent is in another
+    section, is a chart or is too far back is left out: no point opens on
+    "Meanwhile", "Ces résultats" or "306 of these".
     """
+    lang = post["language"]
+    if unseen(sent["text"]):
+        return []
     group = [sent]
     for _ in range(MAX_SUBJECT_STEPS):       # "Riders took…" needs "It counted…", which needs its own
         first = group[0]
+        leaning = leans(first["text"], lang)
         i = sentence_index(first) - 1
-        if i <= 0:
+        prev = post["sentences"][i - 1] if i > 0 else None
+        if prev is None or prev["section"] != first["section"]:
             break
-        prev = post["sentences"][i - 1]
-        if prev["section"] != first["section"] or prev.get("block") != first.get("block"):
-            break
-        if not (ANAPHORA_RE.match(first["text"]) or (numbers.extract(first["text"], post["language"])
-                                                     and not names_something(first["text"]))):
+        unnamed = (prev.get("block") == first.get("block") and numbers.extract(first["text"], lang)
+                   and not names_something(first["text"]))
+        if not (leaning or unnamed) or unseen(prev["text"]) or prev["text"].endswith(":"):
             break
         group.insert(0, prev)
+    if leans(group[0]["text"], lang):
+        # Only a sentence that leans itself is left out; one that merely lacked a name stands alone.
+        return [] if leans(sent["text"], lang) else [sent]
     return group
 
 
 def names_something(text: str) -> bool:
     """True when the sentence names an entity: a capitalized word past its first."""
-    tokens = re.findall(r"[^\W\d_][\w'’-]*", text)
+    tokens = re.findall(r"[^\W\d_][\w'’-]*", re.sub(r"\b(?:[cdjlmnst]|qu)['’]", "", text, flags=re.I))
     return any(t[:1].isupper() for t in tokens[1:])
 
 
-def group_points(chosen: list[Sentence], max_points: int = MAX_POINTS) -> list[list[Sentence]]:
+def group_points(chosen: list[Sentence], lang: str, max_points: int = MAX_POINTS) -> list[list[Sentence]]:
     """Chosen sentences -> points: one per section, or per paragraph in a post without headings."""
     sections = {s["section"] for s in chosen}
     by_section = len(sections) >= MIN_POINTS
@@ -345,9 +405,10 @@ def group_points(chosen: list[Sentence], max_points: int = MAX_POINTS) -> list[l
     for s in chosen:
         # A full point still takes a sentence that leans on its last one ("They made up 64%…").
         room = len(groups[-1]) < MAX_SENTENCES_PER_POINT if groups else False
-        leans = (groups and sentence_index(s) == sentence_index(groups[-1][-1]) + 1
-                 and ANAPHORA_RE.match(s["text"]))
-        if groups and key(groups[-1][-1]) == key(s) and (room or leans):
+        follows = bool(groups) and sentence_index(s) == sentence_index(groups[-1][-1]) + 1
+        if follows and leans(s["text"], lang):
+            groups[-1].append(s)
+        elif groups and key(groups[-1][-1]) == key(s) and room:
             groups[-1].append(s)
         else:
             groups.append([s])
@@ -384,7 +445,7 @@ def extractive(post: Post, target_seconds: float = TARGET_SECONDS) -> dict[str, 
     if not chosen:
         raise InputError("the post has no sentence worth a key point", "pass a longer post")
     points: list[Point] = []
-    for group in group_points(chosen):
+    for group in group_points(chosen, lang):
         points.append({
             "title": point_title(group, post),
             "text": " ".join(rewrite_for_ear(s["text"], lang) for s in group),

@@ -1,0 +1,79 @@
+"""The scripts of real posts read as a host would read them (issue 23).
+
+Over tests/corpus and the seed (a French machine translation), each point
+stands on its own: a sentence that leans on the one before it (a pronoun or
+demonstrative, a connective, "of these") is spoken right after that sentence,
+and a sentence about a chart, a table or a figure the listener cannot see is
+never spoken. The word lists here are the test's own, not the condenser's.
+"""
+
+import re
+
+import pytest
+
+from pipeline.condense import TARGET_SECONDS, condense
+from pipeline.ingest import ingest
+
+from .conftest import ROOT, SHARED
+
+CORPUS = ROOT / "tests" / "corpus"
+POSTS = sorted(p for p in CORPUS.iterdir() if p.suffix in (".md", ".html") and p.name != "SOURCES.md")
+POSTS += sorted((SHARED / "seeds").glob("000_*.txt"))
+
+LEANING_OPENERS = {
+    "en": ["this", "these", "those", "that", "they", "it", "its", "their", "he", "she", "them", "such",
+           "meanwhile", "however", "again", "also", "moreover", "furthermore", "additionally",
+           "in addition", "therefore", "thus", "hence", "instead", "nevertheless", "nonetheless",
+           "likewise", "similarly", "as a result", "on the other hand", "in fact", "but", "and", "so",
+           "for example", "for instance", "otherwise", "still", "yet", "the same", "both"],
+    "fr": ["ce", "cet", "cette", "ces", "cela", "ceci", "celui", "celle", "ceux", "celles", "il", "elle",
+           "ils", "elles", "leur", "leurs", "par ailleurs", "en outre", "cependant", "toutefois",
+           "pourtant", "néanmoins", "de plus", "ainsi", "donc", "en effet", "en revanche", "par contre",
+           "aussi", "de même", "en fait", "par conséquent", "mais", "et", "or", "d'ailleurs",
+           "par exemple", "également", "le même", "la même"],
+}
+# Openers that do not lean: the post speaking of itself or of the present.
+STANDING = re.compile(r"^(this|ce|cette) (year|month|week|post|blog|article|survey|année|mois|billet)\b|"
+                      r"^(il y a|il faut|it is (important|clear|worth|possible|likely))\b", re.I)
+LEANING_INSIDE = re.compile(r"^\S+(\s\S+)?\s(of (these|those|them)|d'entre (eux|elles))\b", re.I)
+UNSEEN = re.compile(r"\b(figure|fig\.|chart|graph|table|screenshot|diagram|tableau|graphique|"
+                    r"schéma|capture d'écran)\b\s*(\d|above|below|ci-dessus|ci-dessous)|"
+                    r"\bthe (chart|graph|table|screenshot|diagram) (above|below)\b|"
+                    r"\b(as (you can see|shown)|ce (tableau|graphique) )", re.I)
+
+
+def leans(text: str, lang: str) -> bool:
+    low = text.lower().lstrip("«\"' ")
+    if STANDING.match(low):
+        return False
+    if LEANING_INSIDE.match(low):
+        return True
+    return any(re.match(rf"{re.escape(w)}(?![\w'-])", low) or (w.endswith("e") and low.startswith(w[:-1] + "'"))
+               for w in LEANING_OPENERS[lang])
+
+
+@pytest.fixture(scope="module", params=POSTS, ids=lambda p: p.name)
+def episode(request, tmp_path_factory):
+    d = tmp_path_factory.mktemp("ep")
+    post = ingest(request.param, d / "post.json")
+    script = condense(d / "post.json", d / "script.yaml", target_seconds=TARGET_SECONDS)
+    return post, script
+
+
+def test_a_leaning_sentence_follows_the_sentence_it_leans_on(episode):
+    post, script = episode
+    by_id = {s["id"]: s for s in post["sentences"]}
+    problems = []
+    for p in script["points"]:
+        for before, sid in zip([None, *p["sources"]], p["sources"]):
+            text = by_id[sid]["text"]
+            wanted = f"s{int(sid[1:]) - 1}"
+            if leans(text, post["language"]) and before != wanted:
+                problems.append(f"{p['title']!r}: {text[:90]!r} (without {wanted})")
+    assert not problems, "\n".join(problems)
+
+
+def test_no_sentence_speaks_of_an_unseen_chart_or_table(episode):
+    post, script = episode
+    spoken = [p["text"] for p in script["points"]]
+    assert not [t for t in spoken if UNSEEN.search(t)], [UNSEEN.search(t) for t in spoken]
