@@ -77,3 +77,20 @@ def test_no_sentence_speaks_of_an_unseen_chart_or_table(episode):
     post, script = episode
     spoken = [p["text"] for p in script["points"]]
     assert not [t for t in spoken if UNSEEN.search(t)], [UNSEEN.search(t) for t in spoken]
+
+
+def test_titles_are_headings_or_the_points_own_words_never_cut_or_repeated(episode):
+    post, script = episode
+    titles = [p["title"] for p in script["points"]]
+    assert len({t.casefold() for t in titles}) == len(titles), titles
+    headings = {s["heading"] for s in post["sections"] if s["heading"]}
+    blocks = post["blocks"]
+    chart_names = {b["text"] for b, nxt in zip(blocks, blocks[1:])
+                   if b["type"] == "heading" and nxt["type"] in ("table", "figure")}
+    for p in script["points"]:
+        title = p["title"]
+        assert "…" not in title and "..." not in title and len(title.split()) <= 10, title
+        assert title not in chart_names, title
+        if title not in headings:
+            said = {w.lower() for w in re.findall(r"[^\W\d_][\w'’-]*", p["text"])}
+            assert {w.lower() for w in re.findall(r"[^\W\d_][\w'’-]*", title)} <= said, (title, p["text"])

@@ -429,13 +429,122 @@ def sentence_index(sent: Sentence) -> int:
     return int(sent["id"][1:])
 
 
-def point_title(group: list[Sentence], post: Post) -> str:
-    sent = group[0]
-    heading = post["sections"][sent["section"]]["heading"]
-    if heading and len(post["sections"]) >= MIN_POINTS:
-        return heading if word_count(heading) <= 10 else " ".join(heading.split()[:10]) + "…"
-    words = sent["text"].split()
-    return " ".join(words[:8]) + ("…" if len(words) > 8 else "")
+MAX_TITLE_WORDS = 10
+# Words a title is never made of: function words, common verbs and adverbs.
+TITLE_STOPWORDS = {
+    "en": set("""a an the and or but if then than so as at by for from in into of on onto to with without
+        about over under after before between through during per via this that these those it its they
+        them their there here we our us you your he she his her i me my is are was were be been being
+        am do does did done have has had having can could will would shall should may might must not no
+        also just only very more most much many some any all each every both either other such same own
+        what which who whom whose when where why how while because since until although though even
+        still yet again now already ever never always often usually new first last next one two lot lots
+        make makes made making use uses used using get gets got take takes took give gives gave see seen
+        said says say want wanted like well back way ways around up down out off across well thing things
+        able let lets really quite rather almost about around whether however within themselves itself
+        consider considered think thought know known find found need needs like yes""".split()),
+    "fr": set("""le la les l un une des du de d au aux et ou mais donc or ni car que qu qui quoi dont où
+        ce cet cette ces cela ceci celui celle ceux celles il elle ils elles on nous vous je j me m te t se
+        s lui leur leurs son sa ses mon ma mes ton ta tes notre nos votre vos y en ne n pas plus moins
+        très trop peu aussi ainsi alors encore déjà toujours jamais est sont était étaient être été a ont
+        avait avaient avoir eu fait faire font peut peuvent pourrait doit doivent devrait faut sur sous
+        dans par pour avec sans entre vers chez selon depuis pendant avant après comme si tout tous toute
+        toutes même autre autres chaque certains certaines quelques plusieurs bien mal non oui c est dont
+        lorsque quand parce puisque afin tant cependant toutefois également notamment fois faites
+        signifie permet permettre voici voilà""".split()),
+}
+TITLE_LINK = {"en": ("of", "for"), "fr": ("de", "des", "du", "d'")}
+
+
+def point_title(group: list[Sentence], post: Post, taken: Iterable[str] = (), spoken: str | None = None) -> str:
+    """The point's chapter title: the heading its sentences come from, else a noun phrase of its words.
+
+    Never a cut sentence and never one a chapter before it already has; a
+    heading that names a chart or table (not spoken) is not used.
+    """
+    used = {t.casefold() for t in taken}
+    heading = post["sections"][group[0]["section"]]["heading"]
+    options = []
+    if (heading and all(s["section"] == group[0]["section"] for s in group)
+            and word_count(heading) <= MAX_TITLE_WORDS and heading not in chart_headings(post)):
+        options.append(heading.rstrip(" .:"))
+    options += noun_phrases(spoken or " ".join(s["text"] for s in group), post)
+    for title in options:
+        if title.casefold() not in used:
+            return title
+    base = options[0] if options else (heading or "Point")
+    n = 2
+    while f"{base} ({n})".casefold() in used:
+        n += 1
+    return f"{base} ({n})"
+
+
+def chart_headings(post: Post) -> set[str]:
+    """Headings directly followed by a table or a figure: the name of a chart, not of a topic."""
+    blocks = post.get("blocks") or []
+    out = set()
+    for block, after in zip(blocks, blocks[1:]):
+        if block["type"] == "heading" and after["type"] in ("table", "figure"):
+            out.add(str(block.get("text") or "").rstrip(" .:"))
+    return out
+
+
+def noun_phrases(text: str, post: Post) -> list[str]:
+    """Runs of content words from the text ("dev server performance", "gestion des produits"), best first.
+
+    A word weighs by how often the point and the post's title use it; a run
+    is two to five words, joined at most once by "of"/"de".
+    """
+    lang = post["language"]
+    stop = TITLE_STOPWORDS[lang]
+    tokens = re.findall(r"[^\W\d_][\w-]*(?:['’][^\W\d_][\w-]*)*|\S", text)
+    counts: dict[str, int] = {}
+    for t in tokens:
+        counts[bare(t)] = counts.get(bare(t), 0) + 1
+    title = set(textmod.words(post.get("title") or ""))
+    runs: list[list[str]] = [[]]
+    for t in tokens:
+        low = bare(t)
+        if any(ch.isdigit() for ch in t):
+            runs.append([])
+        elif low in TITLE_LINK[lang] and runs[-1] and not any(w.lower() in TITLE_LINK[lang] for w in runs[-1]):
+            runs[-1].append(t)
+        elif t[:1].isalpha() and low not in stop and len(low) > 2 and not verb_like(low, lang, final=False):
+            runs[-1].append(t)
+        else:
+            runs.append([])
+    scored = []
+    for run in runs:
+        run = run[:5]
+        while run and (bare(run[-1]) in TITLE_LINK[lang] or verb_like(bare(run[-1]), lang, final=True)):
+            run.pop()
+        if not run:
+            continue
+        weight = sum(counts[bare(w)] + 2 * (bare(w) in title) for w in run if bare(w) not in TITLE_LINK[lang])
+        # Two to five words make a title; a single word only when nothing longer is found.
+        scored.append((weight / (1 + 0.15 * len(run)) * (0.5 if len(run) == 1 else 1), " ".join(run)))
+    seen: dict[str, None] = {}
+    for _, phrase in sorted(scored, key=lambda x: -x[0]):
+        seen.setdefault(phrase[:1].upper() + phrase[1:], None)
+    return list(seen)
+
+
+def bare(token: str) -> str:
+    """A token lower-cased, without its elided article ("d'investissement" -> "investissement")."""
+    return re.sub(r"^(?:[cdjlmnst]|qu)['’]", "", token.lower())
+
+
+def verb_like(word: str, lang: str, final: bool) -> bool:
+    """A crude guess that a word is a conjugated verb or an adverb, kept out of titles.
+
+    A participle ("marginalized", "liés") may qualify the noun after it, so it
+    only stops a run at its end (`final`).
+    """
+    if len(word) <= 4:
+        return False
+    if lang == "fr":
+        return bool(re.search(r"(?<!m)ent$|aient$|ait$|ons$|ez$", word) or final and re.search(r"ée?s?$", word))
+    return bool(re.search(r"ly$", word) or final and re.search(r"(?<!e)ed$", word))
 
 
 def extractive(post: Post, target_seconds: float = TARGET_SECONDS) -> dict[str, list[Point]]:
@@ -446,9 +555,10 @@ def extractive(post: Post, target_seconds: float = TARGET_SECONDS) -> dict[str, 
         raise InputError("the post has no sentence worth a key point", "pass a longer post")
     points: list[Point] = []
     for group in group_points(chosen, lang):
+        text = " ".join(rewrite_for_ear(s["text"], lang) for s in group)
         points.append({
-            "title": point_title(group, post),
-            "text": " ".join(rewrite_for_ear(s["text"], lang) for s in group),
+            "title": point_title(group, post, [p["title"] for p in points], text),
+            "text": text,
             "sources": [s["id"] for s in group],
         })
     return {"points": points}

@@ -18,6 +18,8 @@ KINDS = ("paragraph", "heading", "list", "table", "code", "quote", "figure")
 SHORTCODE_RE = re.compile(r"\{\{[<%][^{}]{0,400}?[%>]\}\}|\{%[^{}]{0,400}?%\}|\{\{[^{}]{0,400}?\}\}"
                           r"|\{:[^{}\n]{0,200}\}")
 SPACES_RE = re.compile(r"\s+")
+# Brackets left empty where a link or an image stood ("I-unsound issues ([#1234])").
+EMPTY_BRACKETS_RE = re.compile(r"\s*\(\s*\)|\s*\[\s*\]")
 
 
 @dataclass
@@ -54,7 +56,7 @@ class Block:
 
 def tidy(text: str) -> str:
     """Inline text as read: shortcodes gone, white space collapsed."""
-    return SPACES_RE.sub(" ", SHORTCODE_RE.sub(" ", text)).strip()
+    return EMPTY_BRACKETS_RE.sub("", SPACES_RE.sub(" ", SHORTCODE_RE.sub(" ", text))).strip()
 
 
 def link_residue(text: str, links: list) -> bool:
