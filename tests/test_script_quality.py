@@ -10,9 +10,12 @@ never spoken. The word lists here are the test's own, not the condenser's.
 import re
 
 import pytest
+from markdown_it import MarkdownIt
 
-from pipeline.condense import TARGET_SECONDS, condense
+from pipeline import text as textmod
+from pipeline.condense import EAR_REWRITES, TARGET_SECONDS, clean_flagged, condense, rewrite_for_ear
 from pipeline.ingest import ingest
+from pipeline.ingest.markdown import render_inline
 
 from .conftest import ROOT, SHARED
 
@@ -94,3 +97,63 @@ def test_titles_are_headings_or_the_points_own_words_never_cut_or_repeated(episo
         if title not in headings:
             said = {w.lower() for w in re.findall(r"[^\W\d_][\w'’-]*", p["text"])}
             assert {w.lower() for w in re.findall(r"[^\W\d_][\w'’-]*", title)} <= said, (title, p["text"])
+
+
+def words_of(text: str) -> list[str]:
+    return re.findall(r"[^\W_]+", text.lower())
+
+
+def test_every_spoken_word_is_the_posts_but_the_listed_normalisations(episode):
+    """A point reads its sentences' words in order; only EAR_REWRITES add words, only asides drop them."""
+    post, script = episode
+    lang = post["language"]
+    added = {w for _, repl in EAR_REWRITES for w in words_of(repl[lang])}
+    # Clauses holding a figure the source lint flagged as scrambled are dropped too (clean_flagged).
+    by_id = {s["id"]: re.sub(r"(?<=\s)\([^()\d]*\)", " ", s["text"]) for s in clean_flagged(post)["sentences"]}
+    for p in script["points"]:
+        source = [w for w in words_of(" ".join(by_id[i] for i in p["sources"])) if w not in added]
+        said = [w for w in words_of(p["text"]) if w not in added]
+        it = iter(source)
+        assert all(w in it for w in said), (p["text"], " ".join(source))
+        # What is left out is no more than the connectives a split for breath drops.
+        assert len(source) - len(said) <= 2 * len(p["sources"]), (p["text"], " ".join(source))
+
+
+GLUED = re.compile(r"[,;:.!?](?=[A-ZÀ-Ý][a-zà-ÿ])|[a-zà-ÿ]{2}(?=(?:Ces|Les|La|Le|Des|Seulement|Alors|The|This)\b)"
+                   r"|[A-Z]{2}(?=(?:Seulement|Ces|Les|Des)\b)")
+RESIDUE = re.compile(r"^\s*[,:;]|\s[,:;.]|[,:;]\s*[,:;]|\(\s*\)|\[\s*\]")
+
+
+def test_no_glued_words_and_no_link_residue(episode):
+    post, script = episode
+    for p in script["points"]:
+        assert not GLUED.search(p["text"]), (GLUED.search(p["text"]), p["text"])
+        assert not RESIDUE.search(p["text"]), (RESIDUE.search(p["text"]), p["text"])
+
+
+@pytest.mark.parametrize("said, heard", [
+    ("A 501(c)(3) nonprofit (a charity) filed.", "A 501(c)(3) nonprofit filed."),
+    ("Les DPI (dirigeants) signent.", "Les DPI signent."),
+])
+def test_asides_dropped_but_names_with_brackets_kept(said, heard):
+    assert rewrite_for_ear(said, "fr" if said.startswith("Les") else "en") == heard
+
+
+@pytest.mark.parametrize("markdown, text", [
+    ("[#1234](https://x.test/pull/1234): In this PR, we fixed it.", "In this PR, we fixed it."),
+    ("Fixed in [#12](https://a.test) and [#13](https://b.test), as planned.", "Fixed, as planned."),
+    ("Read the details [here](https://x.test).", "Read the details."),
+    ("In [RFC #3660](https://x.test) we proposed it.", "In RFC #3660 we proposed it."),
+])
+def test_bare_reference_links_leave_nothing(markdown, text):
+    tok = next(t for t in MarkdownIt().parse(markdown) if t.type == "inline")
+    assert render_inline(tok)[0] == text
+
+
+@pytest.mark.parametrize("glued, split", [
+    ("Par exemple :ChatGPTCes outils génèrent du texte.", "Par exemple : ChatGPT. Ces outils génèrent du texte."),
+    ("le 18 août 2025,Outils d'IASeulement 5 % des organisations", "le 18 août 2025, Outils d'IA. Seulement 5 % des organisations"),
+    ("std::Vec, McGraw, WhatsApp, 10:30, e.g. Node.js", "std::Vec, McGraw, WhatsApp, 10:30, e.g. Node.js"),
+])
+def test_words_glued_where_a_link_or_break_stood_are_split(glued, split):
+    assert textmod.clean(glued) == split

@@ -84,7 +84,8 @@ EAR_REWRITES = [
     (r"\bi\.e\.,?", {"en": "that is", "fr": "c'est-à-dire"}),
     (r"\bvs\.?(?=\s)", {"en": "versus", "fr": "contre"}),
     (r"\betc\.", {"en": "and so on.", "fr": "et cetera."}),
-    (r"\s*\((?=[^)]*[^\W\d_])[^()\d]*\)", {"en": "", "fr": ""}),   # asides in brackets, no digits
+    # Asides in brackets with no digit, after a space: "501(c)(3)" is a name, not an aside.
+    (r"(?<=\s)\((?=[^)]*[^\W\d_])[^()\d]*\)\s*", {"en": "", "fr": ""}),
 ]
 
 # A sentence opening on one of these leans on what came before it: a pronoun

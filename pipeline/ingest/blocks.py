@@ -19,7 +19,14 @@ SHORTCODE_RE = re.compile(r"\{\{[<%][^{}]{0,400}?[%>]\}\}|\{%[^{}]{0,400}?%\}|\{
                           r"|\{:[^{}\n]{0,200}\}")
 SPACES_RE = re.compile(r"\s+")
 # Brackets left empty where a link or an image stood ("I-unsound issues ([#1234])").
-EMPTY_BRACKETS_RE = re.compile(r"\s*\(\s*\)|\s*\[\s*\]")
+EMPTY_BRACKETS_RE = re.compile(r"\s*\(\s*[,;]?\s*\)|\s*\[\s*\]")
+# Link text that only points somewhere: an issue or PR number, "here", a footnote mark.
+# It leaves no word behind, nor the preposition that led to a number ("fixed in #1234").
+BARE_REFERENCE_RE = re.compile(r"^\s*(?:[\w.-]+/[\w.-]+)?#\d+\s*$|^\s*\[?\^?\d{1,6}\]?\s*$|"
+                               r"^\s*(?:here|ici|link|lien|this link|ce lien|↩)\s*$", re.I)
+LEADING_PREPOSITION_RE = re.compile(r"\b(?:in|see|via|at|on|from|by|and|or|dans|voir|sur|par|et|ou)\s*$", re.I)
+# Punctuation a dropped reference leaves dangling: ": In this PR", "fixes ,: see", "( , )".
+DANGLING_RE = re.compile(r"^\s*[,:;]+\s*|(?<=[,:;])\s*[,:;]+|\s+(?=[,.;:!?](?:\s|$))")
 
 
 @dataclass
@@ -56,7 +63,17 @@ class Block:
 
 def tidy(text: str) -> str:
     """Inline text as read: shortcodes gone, white space collapsed."""
-    return EMPTY_BRACKETS_RE.sub("", SPACES_RE.sub(" ", SHORTCODE_RE.sub(" ", text))).strip()
+    text = EMPTY_BRACKETS_RE.sub("", SPACES_RE.sub(" ", SHORTCODE_RE.sub(" ", text)))
+    return DANGLING_RE.sub("", text).strip()
+
+
+def is_bare_reference(label: str) -> bool:
+    return bool(BARE_REFERENCE_RE.match(label))
+
+
+def drop_bare_reference(before: str, label: str) -> str:
+    """The text before a link whose label is a bare reference, less the preposition leading to it."""
+    return LEADING_PREPOSITION_RE.sub("", before) if re.search(r"\d", label) else before
 
 
 def link_residue(text: str, links: list) -> bool:
