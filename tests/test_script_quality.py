@@ -13,8 +13,8 @@ import pytest
 from markdown_it import MarkdownIt
 
 from pipeline import text as textmod
-from pipeline.condense import EAR_REWRITES, TARGET_SECONDS, clean_flagged, condense, rewrite_for_ear
-from pipeline.ingest import ingest
+from pipeline.condense import EAR_REWRITES, TARGET_SECONDS, clean_flagged, condense, rewrite_for_ear, unapproved_numbers
+from pipeline.ingest import ingest, tables
 from pipeline.ingest.markdown import render_inline
 
 from .conftest import ROOT, SHARED
@@ -157,3 +157,16 @@ def test_bare_reference_links_leave_nothing(markdown, text):
 ])
 def test_words_glued_where_a_link_or_break_stood_are_split(glued, split):
     assert textmod.clean(glued) == split
+
+
+def test_a_table_total_row_is_one_sentence_with_its_labels():
+    rows = [["Type", "TOUS(TES)", "DPD", "DPI", "ARCS"], ["Directive", "8", "", "103", "17"],
+            ["Norme", "6", "", "164", "1"], ["Grand Total", "14", "22", "303", "177"]]
+    assert tables.headline(rows, "fr") == "Au total : 303 pour DPI, 177 pour ARCS, 22 pour DPD et 14 pour TOUS."
+    assert tables.headline(rows[:3], "en") == ""        # no total row: the table is not read
+    assert tables.headline([["Survey", "Views"], ["2023", "16 028"], ["2024", "13 564"]], "en") == ""
+
+
+def test_the_approval_guard_accepts_every_number_as_generated(episode):
+    post, script = episode     # a table's totals included: they are the post's own sentences
+    assert unapproved_numbers(script, post) == []

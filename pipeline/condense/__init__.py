@@ -58,6 +58,7 @@ HEADLINE_KINDS = ("currency", "percent")
 MAX_CANDIDATES = 600
 MAX_SUBJECT_STEPS = 3
 LEANING_COST = 0.6
+TABLE_HEADLINE_BONUS = 4.5
 MAX_LEAN_RATIO, MAX_LEAN_WORDS = 2, 40
 CHEAP_FIGURE_RE = re.compile(r"[%$€£]|\d+|\b(million|billion|milliards?)\b", re.I)
 TEMPLATES = {
@@ -200,6 +201,8 @@ def score_sentence(sentence: Sentence, position: int, post: Post) -> float:
         score -= 1
     if leans(s, post["language"]):
         score -= LEANING_COST     # it brings the sentence it leans on: more words, less news
+    if sentence.get("kind") == "table":
+        score += TABLE_HEADLINE_BONUS   # a table's totals, stated once: headline figures, not a flattened row
     if sentence.get("kind") == "list" and n < 10:
         score -= 0.5
     if any(flag["text"] in s for flag in post.get("lint") or []):

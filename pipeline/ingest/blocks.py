@@ -1,7 +1,8 @@
 """The typed blocks a post is made of, shared by the Markdown and HTML readers.
 
 Only prose kinds are ever spoken; tables, code and figures go to post.json
-(and tables to the show notes) but never into speech.
+(and tables to the show notes) but never into speech, except one sentence
+stating a table's total row (ingest.tables).
 """
 
 import re
@@ -41,10 +42,14 @@ class Block:
     section: int | None = None # index of its section in post.json (None: a heading)
 
     def spoken_texts(self) -> list[str]:
-        """The texts a host may read from this block (never tables, code or figures)."""
+        """The texts a host may read from this block: prose, and a table's total row as one sentence.
+
+        Never a table's cells, code or figures; a table's `text` is its
+        headline sentence (ingest.tables), set once the language is known.
+        """
         if self.kind == "list":
             return list(self.items)
-        return [self.text] if self.kind in ("paragraph", "quote") else []
+        return [self.text] if self.kind in ("paragraph", "quote") or (self.kind == "table" and self.text) else []
 
     def to_dict(self) -> PostBlock:
         """The block as post.json holds it."""
