@@ -170,3 +170,27 @@ def test_a_table_total_row_is_one_sentence_with_its_labels():
 def test_the_approval_guard_accepts_every_number_as_generated(episode):
     post, script = episode     # a table's totals included: they are the post's own sentences
     assert unapproved_numbers(script, post) == []
+
+
+def section_of(post, sid):
+    return next(s["section"] for s in post["sentences"] if s["id"] == sid)
+
+
+def test_a_long_post_at_a_long_length_is_covered_section_by_section_in_order(tmp_path):
+    """An 8,000-word report in 27 sections, at eight minutes: nearly every section speaks, in order."""
+    post = ingest(CORPUS / "compiler-team-2022-midyear.md", tmp_path / "post.json")
+    assert post["words"] > 5000
+    script = condense(tmp_path / "post.json", tmp_path / "script.yaml", target_seconds=480)
+    ids = [int(i[1:]) for p in script["points"] for i in p["sources"]]
+    assert ids == sorted(ids)
+    covered = {section_of(post, f"s{i}") for i in ids}
+    assert len(covered) >= 0.85 * len(post["sections"]), (len(covered), len(post["sections"]))
+    assert len(script["points"]) > 8          # chapters of their own, not eight merged ones
+
+
+def test_a_short_length_takes_the_strongest_points_wherever_they_are(tmp_path):
+    post = ingest(CORPUS / "compiler-team-2022-midyear.md", tmp_path / "post.json")
+    script = condense(tmp_path / "post.json", tmp_path / "script.yaml", target_seconds=60)
+    last = max(int(i[1:]) for p in script["points"] for i in p["sources"])
+    assert last > len(post["sentences"]) / 2      # not only the opening
+    assert sum(len(p["text"].split()) for p in script["points"]) <= 60 * 165 / 60

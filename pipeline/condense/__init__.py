@@ -23,6 +23,7 @@ from ..fsio import sha256_file
 from ..registry import Registry
 
 MIN_POINTS, MAX_POINTS = 4, 8
+SECONDS_PER_POINT = 25
 MAX_SENTENCES_PER_POINT = 4
 TARGET_SECONDS = 150
 # Speaking rates measured on the offline voices (words per minute).
@@ -429,6 +430,12 @@ def group_points(chosen: list[Sentence], lang: str, max_points: int = MAX_POINTS
     return groups
 
 
+def max_points(target_seconds: float) -> int:
+    """Eight points for a few minutes; a long episode gets a point per SECONDS_PER_POINT, so a
+    long post's sections stay chapters of their own rather than being merged eight ways."""
+    return max(MAX_POINTS, round(target_seconds / SECONDS_PER_POINT))
+
+
 def sentence_index(sent: Sentence) -> int:
     return int(sent["id"][1:])
 
@@ -558,7 +565,7 @@ def extractive(post: Post, target_seconds: float = TARGET_SECONDS) -> dict[str, 
     if not chosen:
         raise InputError("the post has no sentence worth a key point", "pass a longer post")
     points: list[Point] = []
-    for group in group_points(chosen, lang):
+    for group in group_points(chosen, lang, max_points(target_seconds)):
         text = " ".join(rewrite_for_ear(s["text"], lang) for s in group)
         points.append({
             "title": point_title(group, post, [p["title"] for p in points], text),
