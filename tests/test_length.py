@@ -1,0 +1,50 @@
+"""The length a person asks for: `length:` in the episode settings, `--minutes` on the command line."""
+
+import pytest
+import yaml
+
+from pipeline import cli
+from pipeline.config.episode import length_seconds, load_settings
+from pipeline.errors import InputError
+from pipeline.ingest import ingest
+
+from .conftest import ROOT
+
+
+@pytest.mark.parametrize("given, seconds", [("short", 60), ("default", 150), ("long", 480), ("Long", 480),
+                                            (3, 180), ("2.5", 150), (8, 480)])
+def test_a_length_is_a_name_or_minutes(given, seconds):
+    assert length_seconds(given) == seconds
+
+
+@pytest.mark.parametrize("given", ["forever", "0", "120", "-1", ""])
+def test_a_length_that_means_nothing_is_refused_with_the_valid_ones(given):
+    with pytest.raises(InputError) as e:
+        length_seconds(given)
+    assert "short" in e.value.fix or "minutes" in e.value.fix
+
+
+def test_length_in_the_settings_sets_target_seconds(tmp_path):
+    post = tmp_path / "post.md"
+    post.write_text("# T\n\nText.\n", encoding="utf-8")
+    post.with_suffix(".yaml").write_text("length: long\n", encoding="utf-8")
+    assert load_settings(post).target_seconds == 480
+    post.with_suffix(".yaml").write_text("length: 4\n", encoding="utf-8")
+    assert load_settings(post).target_seconds == 240
+    post.with_suffix(".yaml").write_text(yaml.safe_dump({"length": 4, "target_seconds": 100}), encoding="utf-8")
+    with pytest.raises(InputError, match="both length and target_seconds"):
+        load_settings(post)
+
+
+def test_minutes_on_the_command_line_sizes_the_script(tmp_path, capsys):
+    ingest(ROOT / "tests" / "corpus" / "compiler-performance-survey-2025.md", tmp_path / "post.json")
+    words = {}
+    for minutes in ("short", "5"):
+        out = tmp_path / f"script-{minutes}.yaml"
+        assert cli.main(["condense", str(tmp_path / "post.json"), "--out", str(out), "--minutes", minutes]) == 0
+        script = yaml.safe_load(out.read_text(encoding="utf-8"))
+        words[minutes] = sum(len(p["text"].split()) for p in script["points"])
+    assert words["short"] < 165 <= 3 * 165 < words["5"] <= 5 * 165, words
+    with pytest.raises(SystemExit) as usage:
+        cli.main(["condense", str(tmp_path / "post.json"), "--out", str(tmp_path / "x.yaml"), "--minutes", "forever"])
+    assert usage.value.code == 2 and "short, default, long" in capsys.readouterr().err
