@@ -194,7 +194,7 @@ def build(source, out_dir: Path, tts: str | None = None, asr: str = DEFAULT_ASR,
         with progress.stage("ingest", label=step("ingest", str(source))) as bar:
             bar.note(ingested(ingest_stage.ingest(source, out / POST, lang)))
         with progress.stage("condense", label=step("condense", f"({condenser})")) as bar:
-            bar.note(condensed(condense_stage.condense(out / POST, out / SCRIPT, condenser, target)))
+            bar.note(condensed(condense_stage.condense(out / POST, out / SCRIPT, condenser, target, tts)))
     synthesize_and_transcribe(out, tts, asr, settings, config, asr_model)
     with progress.stage("verify", label=step("verify")):
         report = verify_and_heal(out, tts, asr, settings, heal_rounds, asr_model, config)

@@ -48,3 +48,15 @@ def test_minutes_on_the_command_line_sizes_the_script(tmp_path, capsys):
     with pytest.raises(SystemExit) as usage:
         cli.main(["condense", str(tmp_path / "post.json"), "--out", str(tmp_path / "x.yaml"), "--minutes", "forever"])
     assert usage.value.code == 2 and "short, default, long" in capsys.readouterr().err
+
+
+def test_the_word_budget_follows_the_voice_that_will_read_it(tmp_path, isolated_cache):
+    """At five minutes espeak's French (202 words a minute) gets a longer script than Pico's (171)."""
+    from pipeline.condense import condense
+    ingest(ROOT / "tests" / "corpus" / "etude-diagnostique-dgiit.fr.md", tmp_path / "post.json")
+    words = {}
+    for engine in ("pico", "espeak"):
+        script = condense(tmp_path / "post.json", tmp_path / f"{engine}.yaml", target_seconds=300, engine=engine)
+        words[engine] = sum(len(p["text"].split()) for p in script["points"])
+    assert words["pico"] < words["espeak"], words
+    assert words["espeak"] <= 300 / 60 * 202, words

@@ -21,13 +21,14 @@ from ..episode import POST, SCRIPT_META
 from ..errors import InputError, yaml_problem
 from ..fsio import sha256_file
 from ..registry import Registry
+from . import rate as speaking_rate
 
 MIN_POINTS, MAX_POINTS = 4, 8
 SECONDS_PER_POINT = 25
 MAX_SENTENCES_PER_POINT = 4
 TARGET_SECONDS = 150
-# Speaking rates measured on the offline voices (words per minute).
-WORDS_PER_MINUTE = {"en": 165, "fr": 160}
+# Speaking rates when the voice is not known (words per minute); a known voice's own is in rate.py.
+WORDS_PER_MINUTE = speaking_rate.DEFAULT_WPM
 INTRO_OUTRO_WORDS = 45
 DUPLICATE_JACCARD = 0.5
 
@@ -125,6 +126,18 @@ UNSEEN_RE = re.compile(
     r"ci-dessus|ci-dessous|suivant)|\bthe (?:chart|graph|table|screenshot|diagram|image|figure)s?\b|"
     r"\bas (?:you can see|shown|seen)\b|\b(?:ce|le|du|au) (?:tableau|graphique|schéma)\b|"
     r"\b(?:la|cette) figure\b|ci-(?:dessus|dessous)|\b(?:above|below):", re.I)
+
+
+CAPTION_WORDS = 15
+
+
+def is_caption(sent: Sentence, post: Post) -> bool:
+    """A short paragraph right before a table or figure: its caption ("Nombre d'exigences par type")."""
+    blocks = post.get("blocks") or []
+    i = sent.get("block")
+    if i is None or not 0 <= i < len(blocks) - 1 or word_count(sent["text"]) > CAPTION_WORDS:
+        return False
+    return blocks[i]["type"] == "paragraph" and blocks[i + 1]["type"] in ("table", "figure")
 
 
 def leans(text: str, lang: str) -> bool:
@@ -374,7 +387,7 @@ def with_subject(sent: Sentence, post: Post) -> list[Sentence]:
     "Meanwhile", "Ces résultats" or "306 of these".
     """
     lang = post["language"]
-    if unseen(sent["text"]):
+    if unseen(sent["text"]) or is_caption(sent, post):
         return []
     group = [sent]
     for _ in range(MAX_SUBJECT_STEPS):       # "Riders took…" needs "It counted…", which needs its own
@@ -453,7 +466,7 @@ TITLE_STOPWORDS = {
         make makes made making use uses used using get gets got take takes took give gives gave see seen
         said says say want wanted like well back way ways around up down out off across well thing things
         able let lets really quite rather almost about around whether however within themselves itself
-        consider considered think thought know known find found need needs like yes""".split()),
+        consider considered think thought know known find found need needs like yes once who's""".split()),
     "fr": set("""le la les l un une des du de d au aux et ou mais donc or ni car que qu qui quoi dont où
         ce cet cette ces cela ceci celui celle ceux celles il elle ils elles on nous vous je j me m te t se
         s lui leur leurs son sa ses mon ma mes ton ta tes notre nos votre vos y en ne n pas plus moins
@@ -462,7 +475,7 @@ TITLE_STOPWORDS = {
         dans par pour avec sans entre vers chez selon depuis pendant avant après comme si tout tous toute
         toutes même autre autres chaque certains certaines quelques plusieurs bien mal non oui c est dont
         lorsque quand parce puisque afin tant cependant toutefois également notamment fois faites
-        signifie permet permettre voici voilà""".split()),
+        signifie permet permettre voici voilà envers effectue effectuer""".split()),
 }
 TITLE_LINK = {"en": ("of", "for"), "fr": ("de", "des", "du", "d'")}
 
@@ -735,15 +748,22 @@ def check_not_edited(script_path: Path, post_path: Path) -> bool:
 
 
 def condense(post_path: Path, out_path: Path, condenser: str = "extractive",
-             target_seconds: float | None = None) -> Script:
-    """post.json -> script.yaml. The budget comes from the post's settings unless given."""
+             target_seconds: float | None = None, engine: str | None = None) -> Script:
+    """post.json -> script.yaml. The length comes from the post's settings unless given.
+
+    The word budget is the length at the speaking rate of the voice that will
+    read it (`engine`, else the settings' tts), learned from its past audio.
+    """
     post_path, out_path = Path(post_path), Path(out_path)
     if not check_not_edited(out_path, post_path):
         return load_script(out_path)
     post: Post = fsio.read_json(post_path)
+    settings = load_settings(source_of(post_path, post))
     if target_seconds is None:
-        target_seconds = load_settings(source_of(post_path, post)).target_seconds
-    script = make_script(post, condenser, target_seconds)
+        target_seconds = settings.target_seconds
+    voice_wpm = speaking_rate.words_per_minute(engine or settings.tts, post["language"], settings.rate)
+    # The condensers budget words at WORDS_PER_MINUTE: the length they get is scaled to this voice.
+    script = make_script(post, condenser, target_seconds * voice_wpm / WORDS_PER_MINUTE[post["language"]])
     fsio.write_yaml(out_path, script)
     fsio.write_json(meta_path(out_path), {
         "post_sha256": sha256_file(post_path), "script_sha256": sha256_file(out_path)})
