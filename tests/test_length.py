@@ -60,3 +60,22 @@ def test_the_word_budget_follows_the_voice_that_will_read_it(tmp_path, isolated_
         words[engine] = sum(len(p["text"].split()) for p in script["points"])
     assert words["pico"] < words["espeak"], words
     assert words["espeak"] <= 300 / 60 * 202, words
+
+
+def test_verify_records_the_length_asked_for_against_the_measured_one():
+    from pipeline.publish.terminal import length_line
+    from pipeline.verify import length_report
+    rep = length_report({"target_seconds": 150.0, "points": []}, {"duration": 161.25})
+    assert rep == {"target_seconds": 150.0, "measured_seconds": 161.2, "deviation_percent": 7.5,
+                   "within_tolerance": False}
+    assert length_line({"length": rep}) == "length: target 150 s, measured 161.2 s (+7.5 %, outside ±7 %)"
+    assert length_report({"target_seconds": 60, "points": []}, {"duration": 57.0})["within_tolerance"]
+    assert length_report({"points": []}, {"duration": 57.0}) is None     # a script from before targets
+    assert length_line({}) == ""
+
+
+def test_the_script_says_the_length_it_was_asked_for(tmp_path, isolated_cache):
+    from pipeline.condense import condense
+    ingest(ROOT / "tests" / "corpus" / "vite-8-1.md", tmp_path / "post.json")
+    script = condense(tmp_path / "post.json", tmp_path / "s.yaml", target_seconds=300, engine="pico")
+    assert script["target_seconds"] == 300.0

@@ -648,6 +648,7 @@ def make_script(post: Post, condenser: str = "extractive",
         "intro": intro,
         "points": body["points"],
         "outro": outro,
+        "target_seconds": round(float(target_seconds), 1),
     }
 
 
@@ -764,6 +765,7 @@ def condense(post_path: Path, out_path: Path, condenser: str = "extractive",
     voice_wpm = speaking_rate.words_per_minute(engine or settings.tts, post["language"], settings.rate)
     # The condensers budget words at WORDS_PER_MINUTE: the length they get is scaled to this voice.
     script = make_script(post, condenser, target_seconds * voice_wpm / WORDS_PER_MINUTE[post["language"]])
+    script["target_seconds"] = round(float(target_seconds), 1)     # asked for, not the scaled budget
     fsio.write_yaml(out_path, script)
     fsio.write_json(meta_path(out_path), {
         "post_sha256": sha256_file(post_path), "script_sha256": sha256_file(out_path)})
