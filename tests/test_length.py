@@ -79,3 +79,14 @@ def test_the_script_says_the_length_it_was_asked_for(tmp_path, isolated_cache):
     ingest(ROOT / "tests" / "corpus" / "vite-8-1.md", tmp_path / "post.json")
     script = condense(tmp_path / "post.json", tmp_path / "s.yaml", target_seconds=300, engine="pico")
     assert script["target_seconds"] == 300.0
+
+
+def test_show_notes_say_the_length_in_the_episodes_language():
+    from pipeline.publish.notes import LABELS, summary_line
+    report = {"counts": {"ok": 3}, "numbers": [{}] * 3, "survival": 1.0, "tts_engine": "pico",
+              "asr_engine": "faster-whisper",
+              "length": {"target_seconds": 60.0, "measured_seconds": 57.3, "deviation_percent": -4.5,
+                         "within_tolerance": True}}
+    assert summary_line(report, LABELS["fr"]).endswith(" Durée : 57.3 s pour 60 s demandées (-4.5 %).")
+    assert summary_line(report, LABELS["en"]).endswith(" Length: 57.3 s for 60 s asked (-4.5 %).")
+    assert "Length" not in summary_line({**report, "length": None}, LABELS["en"])
