@@ -49,7 +49,11 @@ def counted(n: int, noun: str) -> str:
 
 
 def condensed(script: Script) -> str:
-    return counted(len(script["points"]), "key point")
+    """"6 key points", and when the post has less to say than asked, by how much."""
+    note = counted(len(script["points"]), "key point")
+    if short := script.get("short_of_seconds"):
+        note += f"; the post has less to say than the {script.get('target_seconds'):g} s asked: about {short} s short"
+    return note
 
 
 def spoken_by(timeline: Timeline, tts: str) -> str:

@@ -115,6 +115,7 @@ class Script(_Script, total=False):
     intro: str
     outro: str
     target_seconds: float     # the length asked for (verify measures the episode against it)
+    short_of_seconds: int     # the post has this much less to say than the length asked for
 
 
 class Segment(TypedDict):

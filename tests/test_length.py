@@ -90,3 +90,14 @@ def test_show_notes_say_the_length_in_the_episodes_language():
     assert summary_line(report, LABELS["fr"]).endswith(" Durée : 57.3 s pour 60 s demandées (-4.5 %).")
     assert summary_line(report, LABELS["en"]).endswith(" Length: 57.3 s for 60 s asked (-4.5 %).")
     assert "Length" not in summary_line({**report, "length": None}, LABELS["en"])
+
+
+def test_a_post_with_less_to_say_than_asked_says_by_how_much(tmp_path, isolated_cache):
+    from pipeline.build import condensed
+    from pipeline.condense import condense
+    ingest(ROOT / "tests" / "corpus" / "vite-4-3.md", tmp_path / "post.json")       # 356 words
+    long = condense(tmp_path / "post.json", tmp_path / "long.yaml", target_seconds=480)
+    assert long["short_of_seconds"] > 240
+    assert condensed(long).endswith(f"less to say than the 480 s asked: about {long['short_of_seconds']} s short")
+    short = condense(tmp_path / "post.json", tmp_path / "short.yaml", target_seconds=60)
+    assert "short_of_seconds" not in short and condensed(short).endswith("key points")

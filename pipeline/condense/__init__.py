@@ -571,10 +571,11 @@ def verb_like(word: str, lang: str, final: bool) -> bool:
     return bool(re.search(r"ly$", word) or final and re.search(r"(?<!e)ed$", word))
 
 
-def extractive(post: Post, target_seconds: float = TARGET_SECONDS) -> dict[str, list[Point]]:
+def extractive(post: Post, target_seconds: float = TARGET_SECONDS) -> dict[str, Any]:
     lang = post["language"]
     post = mark_lead(clean_flagged(post))
-    chosen = pick_sentences(post, word_budget(lang, target_seconds))
+    budget = word_budget(lang, target_seconds)
+    chosen = pick_sentences(post, budget)
     if not chosen:
         raise InputError("the post has no sentence worth a key point", "pass a longer post")
     points: list[Point] = []
@@ -585,7 +586,18 @@ def extractive(post: Post, target_seconds: float = TARGET_SECONDS) -> dict[str, 
             "text": text,
             "sources": [s["id"] for s in group],
         })
-    return {"points": points}
+    return {"points": points, **shortfall(post, chosen, budget, lang)}
+
+
+SHORT_OF_BUDGET = 0.8
+
+
+def shortfall(post: Post, chosen: list[Sentence], budget: int, lang: str) -> dict[str, int]:
+    """{"short_of_seconds": n} when the whole post has less to say than the length asked for."""
+    said = sum(word_count(s["text"]) for s in chosen)
+    if sum(word_count(s["text"]) for s in post["sentences"]) > budget or said >= SHORT_OF_BUDGET * budget:
+        return {}
+    return {"short_of_seconds": round((budget - said) * 60 / WORDS_PER_MINUTE[lang])}
 
 
 CONDENSERS.register("extractive", lambda: extractive)
@@ -640,7 +652,7 @@ def make_script(post: Post, condenser: str = "extractive",
             unsourced = unsourced_numbers(p["text"], everything, lang)
         if unsourced:
             p["unsourced"] = unsourced
-    return {
+    script: Script = {
         "title": post.get("title"),
         "language": lang,
         "source": post.get("source"),
@@ -650,6 +662,9 @@ def make_script(post: Post, condenser: str = "extractive",
         "outro": outro,
         "target_seconds": round(float(target_seconds), 1),
     }
+    if body.get("short_of_seconds"):
+        script["short_of_seconds"] = int(body["short_of_seconds"])
+    return script
 
 
 def source_text(post: Post, ids: Iterable[str] | None = None) -> str:
