@@ -14,7 +14,7 @@ from . import condense as condense_stage
 from . import fsio, progress
 from . import ingest as ingest_stage
 from . import verify as verify_stage
-from .config.episode import EpisodeSettings, load_settings
+from .config.episode import EpisodeSettings, length_seconds, load_settings
 from .config.show import find_config, show_config
 from .contracts import Post, Report, Script, Timeline
 from .episode import POST, SCRIPT
@@ -49,7 +49,11 @@ def counted(n: int, noun: str) -> str:
 
 
 def condensed(script: Script) -> str:
-    return counted(len(script["points"]), "key point")
+    """"6 key points", and when the post has less to say than asked, by how much."""
+    note = counted(len(script["points"]), "key point")
+    if short := script.get("short_of_seconds"):
+        note += f"; the post has less to say than the {script.get('target_seconds'):g} s asked: about {short} s short"
+    return note
 
 
 def spoken_by(timeline: Timeline, tts: str) -> str:
@@ -177,13 +181,15 @@ def removed_on_bad_input(out: Path) -> Iterator[None]:
 def build(source, out_dir: Path, tts: str | None = None, asr: str = DEFAULT_ASR,
           lang: str | None = None, condenser: str = "extractive",
           heal_rounds: int = DEFAULT_HEAL_ROUNDS, asr_model: str = DEFAULT_ASR_MODEL,
-          config: Path | None = None) -> Report:
+          config: Path | None = None, minutes: str | float | None = None) -> Report:
     """Build an episode from a post file or an http(s) URL (settings only apply to files).
 
-    config: podcast.yaml (None: pipeline.config.show.find_config), found once for every stage."""
+    config: podcast.yaml (None: pipeline.config.show.find_config), found once for every stage.
+    minutes: the length asked for (short, default, long or minutes), over the settings' own."""
     config = find_config(config)
     show_config(config)                       # a broken podcast.yaml fails before any work
     settings = load_settings(None if is_url(source) else Path(source))
+    target = length_seconds(minutes) if minutes is not None else None
     tts = tts or settings.tts or DEFAULT_TTS
     check_engines(tts, asr, asr_model)
     out = Path(out_dir)
@@ -192,7 +198,7 @@ def build(source, out_dir: Path, tts: str | None = None, asr: str = DEFAULT_ASR,
         with progress.stage("ingest", label=step("ingest", str(source))) as bar:
             bar.note(ingested(ingest_stage.ingest(source, out / POST, lang)))
         with progress.stage("condense", label=step("condense", f"({condenser})")) as bar:
-            bar.note(condensed(condense_stage.condense(out / POST, out / SCRIPT, condenser)))
+            bar.note(condensed(condense_stage.condense(out / POST, out / SCRIPT, condenser, target, tts)))
     synthesize_and_transcribe(out, tts, asr, settings, config, asr_model)
     with progress.stage("verify", label=step("verify")):
         report = verify_and_heal(out, tts, asr, settings, heal_rounds, asr_model, config)

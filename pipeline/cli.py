@@ -165,6 +165,21 @@ def add_model_arg(p: argparse.ArgumentParser) -> None:
                         "Whisper cache or online, or a path")
 
 
+def minutes_arg(value: str) -> str:
+    from .config.episode import length_seconds
+    try:
+        length_seconds(value)
+    except PipelineError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
+    return value
+
+
+def add_minutes(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--minutes", type=minutes_arg, default=None, metavar="LENGTH",
+                   help="length of the episode: minutes (e.g. 5) or short (1), default (2.5), long (8); "
+                        "default: the post's settings (length: or target_seconds:), else 2.5 minutes")
+
+
 def add_heal_rounds(p: argparse.ArgumentParser, default: int | None, help: str) -> None:
     p.add_argument("--heal-rounds", type=int_in(0, MAX_HEAL_ROUNDS), default=default, help=help)
 
@@ -185,6 +200,7 @@ def add_build(sub, common) -> None:
     add_engine_args(b)
     b.add_argument("--lang")
     b.add_argument("--condenser", default="extractive")
+    add_minutes(b)
     b.add_argument("--allow-unverified", action="store_true",
                    help="exit 0 even when numbers were lost (the report still says so)")
     add_heal_rounds(b, None, "rounds of re-speaking failing segments, one heal strategy each "
@@ -208,6 +224,7 @@ def add_batch(sub, common) -> None:
     add_engine_args(s)
     s.add_argument("--lang", help="fr or en for every post (detected per post when omitted)")
     s.add_argument("--condenser", default="extractive")
+    add_minutes(s)
     add_heal_rounds(s, None, "as for build (default 8: one round per heal strategy)")
     s.add_argument("--config", type=Path, default=None,
                    help="show settings for the feed (default: $PIPELINE_CONFIG, else ./podcast.yaml)")
@@ -227,6 +244,7 @@ def add_stages(sub, common) -> None:
     s.add_argument("post", type=Path)
     s.add_argument("--out", type=out_file, required=True)
     s.add_argument("--condenser", default="extractive")
+    add_minutes(s)
     s.set_defaults(func=cmd_condense)
 
     s = sub.add_parser("synthesize", parents=[common],
@@ -329,7 +347,7 @@ def cmd_build(args) -> int:
     from .publish import terminal as report_mod
     report = build(args.source, args.out, tts=args.tts, asr=args.asr, lang=args.lang,
                    condenser=args.condenser, heal_rounds=heal_rounds(args), asr_model=args.asr_model,
-                   config=args.config)
+                   config=args.config, minutes=args.minutes)
     report_mod.print_report(report, with_table=False)
     return exit_for(report, args.allow_unverified)
 
@@ -337,7 +355,7 @@ def cmd_build(args) -> int:
 def cmd_batch(args) -> int:
     from .batch import Options, run_batch
     options = Options(tts=args.tts, asr=args.asr, asr_model=args.asr_model, condenser=args.condenser,
-                      lang=args.lang, heal_rounds=heal_rounds(args))
+                      lang=args.lang, heal_rounds=heal_rounds(args), minutes=args.minutes)
     return run_batch(args.sources, args.out, options, jobs=args.jobs, engine=args.engine,
                      config=args.config)
 
@@ -359,8 +377,10 @@ def cmd_ingest(args) -> int:
 def cmd_condense(args) -> int:
     from .build import condensed, step
     from .condense import condense
+    from .config.episode import length_seconds
     with progress.stage("condense", label=step("condense", f"({args.condenser})")) as bar:
-        bar.note(condensed(condense(args.post, args.out, args.condenser)))
+        target = length_seconds(args.minutes) if args.minutes is not None else None
+        bar.note(condensed(condense(args.post, args.out, args.condenser, target)))
     return EXIT_OK
 
 

@@ -114,6 +114,8 @@ class Script(_Script, total=False):
     condenser: str
     intro: str
     outro: str
+    target_seconds: float     # the length asked for (verify measures the episode against it)
+    short_of_seconds: int     # the post has this much less to say than the length asked for
 
 
 class Segment(TypedDict):
@@ -286,4 +288,5 @@ class Loop(TypedDict):
 
 class Report(_Report, total=False):
     healing: list[dict[str, Any]]
+    length: dict[str, Any]  # target_seconds, measured_seconds, deviation_percent, within_tolerance
     loops: list[Loop]       # absent in a report written before loops were marked

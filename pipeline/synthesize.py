@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import cast
 
 from . import condense, paths, progress
+from .condense import rate as speaking_rate
 from .config.episode import EpisodeSettings
 from .contracts import Chapter, Script, TimedSegment, Timeline
 from .episode import AUDIO, TIMELINE
@@ -189,6 +190,10 @@ def synthesize(
     timeline = _timeline(voices, rows, rate, pause_ms, result, inputs, key, old is None, out_dir)
     timeline["pieces"] = piece_rows
     write_json(out_dir / TIMELINE, timeline)
+    try:
+        speaking_rate.learn(timeline)     # the next script of this voice is sized by it
+    except OSError as e:                  # a read-only cache must not fail the episode
+        log.debug("speaking rate not recorded: %s", e)
     loud = timeline["loudness"]
     bar.note(f"{timeline['resynthesized']} new, episode {timeline['duration']:.1f} s ({timeline['tts_engine']}), "
              f"{loud.get('integrated_lufs')} LUFS, {loud.get('true_peak_dbtp')} dBTP")

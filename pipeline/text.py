@@ -70,7 +70,8 @@ EMOJI_RE = re.compile(
 UNSAFE_CHARS_RE = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
     "\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
-HASHTAG_RE = re.compile(r"(?<![\w&])#\w[\w-]*")
+# A hashtag starts with a letter: "#3660" is a reference the post's words name ("RFC #3660").
+HASHTAG_RE = re.compile(r"(?<![\w&])#[^\W\d_][\w-]*")
 SPACES_RE = re.compile(r"[ \t\u00a0\u202f]{2,}")
 
 
@@ -108,20 +109,26 @@ def normalize_unicode(text: str) -> str:
 SENTENCE_OPENERS = (
     "La Le Les L'|Des Ces Cette Ce Cet Alors Pour Dans Mais Et Il Elle Ils Elles Un Une Selon "
     "Depuis Avec Sur Aujourd'hui Pourtant Ainsi Enfin Cependant Toutefois Par Lors En Au Aux Du "
+    "Seulement Comme Parmi Malgré Grâce Néanmoins Notamment "
     "The This These Those That Today When While Why How What But And So Then There However "
     "According Since After Before").replace("|", " ").split()
 _OPENERS = "|".join(map(re.escape, SENTENCE_OPENERS))
 # The capital is checked first: it fails fast at almost every position.
-GLUE_RE = re.compile(rf"(?=[A-ZÀ-Ý])(?<=[a-zà-ÿ]{{3}}|[A-Z]{{3}})(?=(?:{_OPENERS})(?![a-zà-ÿ]))")
+GLUE_RE = re.compile(rf"(?=[A-ZÀ-Ý])(?:(?<=[a-zà-ÿ]{{3}})|(?<=[A-Z]{{2}}))(?=(?:{_OPENERS})(?![a-zà-ÿ]))")
+# Punctuation with no space after it before a capital, where a link or a line
+# break stood: "Par exemple :ChatGPT", "2025,Outils", "opportunité.Démarrage".
+GLUED_PUNCTUATION_RE = re.compile(r"(?:(?<=[\w)\s][,;:])|(?<=[a-zà-ÿ]{2}[.!?]))(?=[A-ZÀ-Ý][a-zà-ÿA-Z])")
 
 
 def separate_glued_words(text: str) -> str:
-    """'InvestissementLa réalité' -> 'Investissement La réalité' (lost spaces in MT output).
+    """'InvestissementLa réalité' -> 'Investissement. La réalité' (lost breaks in MT output).
 
     Only a sentence-opening word glued to the end of another is split off, so
-    camel-case names (McGraw, WhatsApp, LinkedIn, WebAssembly) and units (kWh) stay whole.
+    camel-case names (McGraw, WhatsApp, LinkedIn, WebAssembly) and units (kWh)
+    stay whole; the lost break was a line's end, so the opener starts a sentence.
+    Punctuation glued to a capital gets its space back.
     """
-    return GLUE_RE.sub(" ", text)
+    return GLUE_RE.sub(". ", GLUED_PUNCTUATION_RE.sub(" ", text))
 
 
 def collapse_spaces(text: str) -> str:

@@ -29,7 +29,19 @@ from . import fsio, numbers
 from .asr import DECODE_SETTINGS
 from .condense import load_script, segments, source_text
 from .config.episode import for_episode as settings_for_episode
-from .contracts import Loop, NumberRow, Origin, Problem, Report, Segment, SpokenSegment, Timeline, Transcript, Word
+from .contracts import (
+    Loop,
+    NumberRow,
+    Origin,
+    Problem,
+    Report,
+    Script,
+    Segment,
+    SpokenSegment,
+    Timeline,
+    Transcript,
+    Word,
+)
 from .episode import AUDIO, POST, SCRIPT, TIMELINE, TRANSCRIPT, Episode
 from .errors import InputError
 from .numbers import FAILING
@@ -240,8 +252,23 @@ def verify_episode(ep_dir: Path, lint_flags: list | None = None) -> Report:
         "inputs": inputs,
         "loops": repetition_loops(transcript, timeline),
     }
+    if length := length_report(script, timeline):
+        report["length"] = length
     fsio.write_json(ep.report, report)
     return report
+
+
+LENGTH_TOLERANCE = 0.07      # an episode within ±7 % of the length asked for is on target
+
+
+def length_report(script: Script, timeline: Timeline) -> dict | None:
+    """The length asked for against the episode's measured one (None for a script without a target)."""
+    target, measured = script.get("target_seconds"), float(timeline.get("duration") or 0)
+    if not target or not measured:
+        return None
+    deviation = (measured - float(target)) / float(target)
+    return {"target_seconds": float(target), "measured_seconds": round(measured, 1),
+            "deviation_percent": round(100 * deviation, 1), "within_tolerance": abs(deviation) <= LENGTH_TOLERANCE}
 
 
 # ------------------------------------------------------------------ the verdict's binding

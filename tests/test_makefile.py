@@ -103,8 +103,8 @@ def test_a_replaced_mp3_makes_episode_check_again(repo):
     import os
     ep = repo / "episodes" / "demo"
     ep.mkdir()
-    make(repo, "episode", "SRC=episodes/demo.md", "TTS=piper")     # writes .tts/.asr once
-    order = ["post.json", "script.yaml", ".tts", ".asr", "timeline.json", "episode.mp3",
+    make(repo, "episode", "SRC=episodes/demo.md", "TTS=piper")     # writes .tts/.asr/.minutes once
+    order = ["post.json", ".minutes", "script.yaml", ".tts", ".asr", "timeline.json", "episode.mp3",
              "transcript.json", "verify.json", "shownotes.md", ".verified"]
     for i, name in enumerate(order):
         (ep / name).touch()

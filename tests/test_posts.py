@@ -155,9 +155,9 @@ def test_brand_words_stay_whole(word):
 
 
 @pytest.mark.parametrize("glued, split", [
-    ("InvestissementLa réalité", "Investissement La réalité"),
-    ("exemple :ChatGPTCes outils", "exemple :ChatGPT Ces outils"),
-    ("DémarrageAlors", "Démarrage Alors"), ("AmazonDes", "Amazon Des"),
+    ("InvestissementLa réalité", "Investissement. La réalité"),
+    ("exemple :ChatGPTCes outils", "exemple : ChatGPT. Ces outils"),
+    ("DémarrageAlors", "Démarrage. Alors"), ("AmazonDes", "Amazon. Des"),
 ])
 def test_machine_translation_glue_is_split(glued, split):
     assert textmod.separate_glued_words(glued) == split

@@ -21,12 +21,14 @@ from ..episode import POST, SCRIPT_META
 from ..errors import InputError, yaml_problem
 from ..fsio import sha256_file
 from ..registry import Registry
+from . import rate as speaking_rate
 
 MIN_POINTS, MAX_POINTS = 4, 8
+SECONDS_PER_POINT = 25
 MAX_SENTENCES_PER_POINT = 4
 TARGET_SECONDS = 150
-# Speaking rates measured on the offline voices (words per minute).
-WORDS_PER_MINUTE = {"en": 165, "fr": 160}
+# Speaking rates when the voice is not known (words per minute); a known voice's own is in rate.py.
+WORDS_PER_MINUTE = speaking_rate.DEFAULT_WPM
 INTRO_OUTRO_WORDS = 45
 DUPLICATE_JACCARD = 0.5
 
@@ -56,7 +58,10 @@ COMPARISON_RE = re.compile(
     r"fois|par rapport)\b", re.I)
 HEADLINE_KINDS = ("currency", "percent")
 MAX_CANDIDATES = 600
-MAX_SUBJECT_STEPS = 2
+MAX_SUBJECT_STEPS = 3
+LEANING_COST = 0.6
+TABLE_HEADLINE_BONUS = 4.5
+MAX_LEAN_RATIO, MAX_LEAN_WORDS = 2, 40
 CHEAP_FIGURE_RE = re.compile(r"[%$€£]|\d+|\b(million|billion|milliards?)\b", re.I)
 TEMPLATES = {
     "en": {
@@ -82,13 +87,70 @@ EAR_REWRITES = [
     (r"\bi\.e\.,?", {"en": "that is", "fr": "c'est-à-dire"}),
     (r"\bvs\.?(?=\s)", {"en": "versus", "fr": "contre"}),
     (r"\betc\.", {"en": "and so on.", "fr": "et cetera."}),
-    (r"\s*\((?=[^)]*[^\W\d_])[^()\d]*\)", {"en": "", "fr": ""}),   # asides in brackets, no digits
+    # Asides in brackets with no digit, after a space: "501(c)(3)" is a name, not an aside.
+    (r"(?<=\s)\((?=[^)]*[^\W\d_])[^()\d]*\)\s*", {"en": "", "fr": ""}),
 ]
 
-# A sentence opening on one of these leans on the one before it.
-ANAPHORA_RE = re.compile(
-    r"^(they|it|this|that|these|those|he|she|its|their|ils|elles|il|elle|cela|ce|ces|"
-    r"celui|celle|ceux|leur|leurs)\b", re.I)
+# A sentence opening on one of these leans on what came before it: a pronoun
+# or demonstrative, or a connective that answers a sentence the listener must
+# have heard ("Meanwhile, …", "Ces résultats …", "Par ailleurs, …").
+LEANING_OPENERS = {
+    "en": "this these those that they it its their he she them such both meanwhile however again also "
+          "moreover furthermore additionally therefore thus hence instead nevertheless nonetheless "
+          "likewise similarly but and so yet still otherwise|in addition|as a result|on the other hand|"
+          "in fact|for example|for instance|the same|the former|the latter|even so",
+    "fr": "ce cet cette ces cela ceci celui celle ceux celles il elle ils elles leur leurs cependant "
+          "toutefois pourtant néanmoins ainsi donc aussi mais et or également enfin|par ailleurs|en outre|"
+          "de plus|en effet|en revanche|par contre|de même|en fait|par conséquent|d'ailleurs|"
+          "par exemple|le même|la même|les mêmes|au contraire|c'est pourquoi",
+}
+
+
+def _leans_re(openers: str) -> re.Pattern:
+    words, *phrases = openers.split("|")
+    forms = sorted(words.split() + phrases, key=len, reverse=True)
+    return re.compile(r"^[«\"'\s]*(?:" + "|".join(map(re.escape, forms)) + r")(?:-(?:ci|là))?(?![\w-])",
+                      re.I)
+
+
+LEANS_RE = {lang: _leans_re(openers) for lang, openers in LEANING_OPENERS.items()}
+LEANS_INSIDE_RE = re.compile(r"^\S+(?:\s\S+)?\s(?:of (?:these|those|them)|d'entre (?:eux|elles))\b", re.I)
+# Openers that do not lean: the post speaking of itself or of the present, impersonal forms.
+STANDING_RE = re.compile(
+    r"^[«\"'\s]*(?:(?:this|ce|cette) (?:year|month|week|post|blog|article|survey|release|année|mois|billet)\b|"
+    r"il (?:y a|faut|existe|reste|semble|apparaît|est (?:possible|important|nécessaire|clair|difficile))\b|"
+    r"it (?:is|was) (?:important|clear|worth|possible|likely|hard|easy|not)\b)", re.I)
+# A sentence about a chart, table, figure or screenshot the listener cannot see.
+UNSEEN_RE = re.compile(
+    r"\b(?:figure|fig\.|chart|graph|table|screenshot|diagram|tableau|graphique|schéma)\s*(?:\d|above|below|"
+    r"ci-dessus|ci-dessous|suivant)|\bthe (?:chart|graph|table|screenshot|diagram|image|figure)s?\b|"
+    r"\bas (?:you can see|shown|seen)\b|\b(?:ce|le|du|au) (?:tableau|graphique|schéma)\b|"
+    r"\b(?:la|cette) figure\b|ci-(?:dessus|dessous)|\b(?:above|below):", re.I)
+
+
+CAPTION_WORDS = 15
+
+
+def is_caption(sent: Sentence, post: Post) -> bool:
+    """A short paragraph right before a table or figure: its caption ("Nombre d'exigences par type")."""
+    blocks = post.get("blocks") or []
+    i = sent.get("block")
+    if i is None or not 0 <= i < len(blocks) - 1 or word_count(sent["text"]) > CAPTION_WORDS:
+        return False
+    return blocks[i]["type"] == "paragraph" and blocks[i + 1]["type"] in ("table", "figure")
+
+
+def leans(text: str, lang: str) -> bool:
+    """True when the sentence cannot be understood without the one before it."""
+    if STANDING_RE.match(text):
+        return False
+    return bool(LEANS_RE[lang].match(text) or LEANS_INSIDE_RE.match(text))
+
+
+def unseen(text: str) -> bool:
+    """True when the sentence speaks of something shown, not said (a chart, a table)."""
+    return bool(UNSEEN_RE.search(text))
+
 
 CONDENSERS: Registry = Registry("condenser")
 
@@ -151,6 +213,10 @@ def score_sentence(sentence: Sentence, position: int, post: Post) -> float:
         score -= 2.5          # it introduces a table, a list or code that is not read
     elif s.endswith("!") and not numbers.extract(s, post["language"]):
         score -= 1
+    if leans(s, post["language"]):
+        score -= LEANING_COST     # it brings the sentence it leans on: more words, less news
+    if sentence.get("kind") == "table":
+        score += TABLE_HEADLINE_BONUS   # a table's totals, stated once: headline figures, not a flattened row
     if sentence.get("kind") == "list" and n < 10:
         score -= 0.5
     if any(flag["text"] in s for flag in post.get("lint") or []):
@@ -300,6 +366,9 @@ def pick_sentences(post: Post, budget: int) -> list[Sentence]:
             continue
         group = [s for s in with_subject(sent, post) if s not in chosen]
         n = sum(word_count(s["text"]) for s in group)
+        own = word_count(sent["text"])
+        if not group or n - own > max(MAX_LEAN_RATIO * own, MAX_LEAN_WORDS):
+            continue          # what it leans on would cost more than it says
         if used + n > budget:
             continue
         chosen.extend(group)
@@ -308,35 +377,44 @@ def pick_sentences(post: Post, budget: int) -> list[Sentence]:
 
 
 def with_subject(sent: Sentence, post: Post) -> list[Sentence]:
-    """The sentence, preceded by the one naming what it speaks of when it does not.
+    """The sentence, preceded by what it leans on; [] when that cannot be said.
 
-    "They made 41% of all rides" needs "Women still take fewer trips than men";
-    a sentence of figures with no name in it ("Out of those who answered, 74.5%
-    selected no") needs the sentence before it in the same paragraph.
+    "They made 41% of all rides" needs "Women still take fewer trips than men"
+    (from the paragraph before if need be); a sentence of figures with no name
+    in it ("Out of those who answered, 74.5% selected no") needs the sentence
+    before it in the same paragraph. A sentence whose antecedent is in another
+    section, is a chart or is too far back is left out: no point opens on
+    "Meanwhile", "Ces résultats" or "306 of these".
     """
+    lang = post["language"]
+    if unseen(sent["text"]) or is_caption(sent, post):
+        return []
     group = [sent]
     for _ in range(MAX_SUBJECT_STEPS):       # "Riders took…" needs "It counted…", which needs its own
         first = group[0]
+        leaning = leans(first["text"], lang)
         i = sentence_index(first) - 1
-        if i <= 0:
+        prev = post["sentences"][i - 1] if i > 0 else None
+        if prev is None or prev["section"] != first["section"]:
             break
-        prev = post["sentences"][i - 1]
-        if prev["section"] != first["section"] or prev.get("block") != first.get("block"):
-            break
-        if not (ANAPHORA_RE.match(first["text"]) or (numbers.extract(first["text"], post["language"])
-                                                     and not names_something(first["text"]))):
+        unnamed = (prev.get("block") == first.get("block") and numbers.extract(first["text"], lang)
+                   and not names_something(first["text"]))
+        if not (leaning or unnamed) or unseen(prev["text"]) or prev["text"].endswith(":"):
             break
         group.insert(0, prev)
+    if leans(group[0]["text"], lang):
+        # Only a sentence that leans itself is left out; one that merely lacked a name stands alone.
+        return [] if leans(sent["text"], lang) else [sent]
     return group
 
 
 def names_something(text: str) -> bool:
     """True when the sentence names an entity: a capitalized word past its first."""
-    tokens = re.findall(r"[^\W\d_][\w'’-]*", text)
+    tokens = re.findall(r"[^\W\d_][\w'’-]*", re.sub(r"\b(?:[cdjlmnst]|qu)['’]", "", text, flags=re.I))
     return any(t[:1].isupper() for t in tokens[1:])
 
 
-def group_points(chosen: list[Sentence], max_points: int = MAX_POINTS) -> list[list[Sentence]]:
+def group_points(chosen: list[Sentence], lang: str, max_points: int = MAX_POINTS) -> list[list[Sentence]]:
     """Chosen sentences -> points: one per section, or per paragraph in a post without headings."""
     sections = {s["section"] for s in chosen}
     by_section = len(sections) >= MIN_POINTS
@@ -345,9 +423,10 @@ def group_points(chosen: list[Sentence], max_points: int = MAX_POINTS) -> list[l
     for s in chosen:
         # A full point still takes a sentence that leans on its last one ("They made up 64%…").
         room = len(groups[-1]) < MAX_SENTENCES_PER_POINT if groups else False
-        leans = (groups and sentence_index(s) == sentence_index(groups[-1][-1]) + 1
-                 and ANAPHORA_RE.match(s["text"]))
-        if groups and key(groups[-1][-1]) == key(s) and (room or leans):
+        follows = bool(groups) and sentence_index(s) == sentence_index(groups[-1][-1]) + 1
+        if follows and leans(s["text"], lang):
+            groups[-1].append(s)
+        elif groups and key(groups[-1][-1]) == key(s) and room:
             groups[-1].append(s)
         else:
             groups.append([s])
@@ -364,33 +443,161 @@ def group_points(chosen: list[Sentence], max_points: int = MAX_POINTS) -> list[l
     return groups
 
 
+def max_points(target_seconds: float) -> int:
+    """Eight points for a few minutes; a long episode gets a point per SECONDS_PER_POINT, so a
+    long post's sections stay chapters of their own rather than being merged eight ways."""
+    return max(MAX_POINTS, round(target_seconds / SECONDS_PER_POINT))
+
+
 def sentence_index(sent: Sentence) -> int:
     return int(sent["id"][1:])
 
 
-def point_title(group: list[Sentence], post: Post) -> str:
-    sent = group[0]
-    heading = post["sections"][sent["section"]]["heading"]
-    if heading and len(post["sections"]) >= MIN_POINTS:
-        return heading if word_count(heading) <= 10 else " ".join(heading.split()[:10]) + "…"
-    words = sent["text"].split()
-    return " ".join(words[:8]) + ("…" if len(words) > 8 else "")
+MAX_TITLE_WORDS = 10
+# Words a title is never made of: function words, common verbs and adverbs.
+TITLE_STOPWORDS = {
+    "en": set("""a an the and or but if then than so as at by for from in into of on onto to with without
+        about over under after before between through during per via this that these those it its they
+        them their there here we our us you your he she his her i me my is are was were be been being
+        am do does did done have has had having can could will would shall should may might must not no
+        also just only very more most much many some any all each every both either other such same own
+        what which who whom whose when where why how while because since until although though even
+        still yet again now already ever never always often usually new first last next one two lot lots
+        make makes made making use uses used using get gets got take takes took give gives gave see seen
+        said says say want wanted like well back way ways around up down out off across well thing things
+        able let lets really quite rather almost about around whether however within themselves itself
+        consider considered think thought know known find found need needs like yes once who's""".split()),
+    "fr": set("""le la les l un une des du de d au aux et ou mais donc or ni car que qu qui quoi dont où
+        ce cet cette ces cela ceci celui celle ceux celles il elle ils elles on nous vous je j me m te t se
+        s lui leur leurs son sa ses mon ma mes ton ta tes notre nos votre vos y en ne n pas plus moins
+        très trop peu aussi ainsi alors encore déjà toujours jamais est sont était étaient être été a ont
+        avait avaient avoir eu fait faire font peut peuvent pourrait doit doivent devrait faut sur sous
+        dans par pour avec sans entre vers chez selon depuis pendant avant après comme si tout tous toute
+        toutes même autre autres chaque certains certaines quelques plusieurs bien mal non oui c est dont
+        lorsque quand parce puisque afin tant cependant toutefois également notamment fois faites
+        signifie permet permettre voici voilà envers effectue effectuer""".split()),
+}
+TITLE_LINK = {"en": ("of", "for"), "fr": ("de", "des", "du", "d'")}
 
 
-def extractive(post: Post, target_seconds: float = TARGET_SECONDS) -> dict[str, list[Point]]:
+def point_title(group: list[Sentence], post: Post, taken: Iterable[str] = (), spoken: str | None = None) -> str:
+    """The point's chapter title: the heading its sentences come from, else a noun phrase of its words.
+
+    Never a cut sentence and never one a chapter before it already has; a
+    heading that names a chart or table (not spoken) is not used.
+    """
+    used = {t.casefold() for t in taken}
+    heading = post["sections"][group[0]["section"]]["heading"]
+    options = []
+    if (heading and all(s["section"] == group[0]["section"] for s in group)
+            and word_count(heading) <= MAX_TITLE_WORDS and heading not in chart_headings(post)):
+        options.append(heading.rstrip(" .:"))
+    options += noun_phrases(spoken or " ".join(s["text"] for s in group), post)
+    for title in options:
+        if title.casefold() not in used:
+            return title
+    base = options[0] if options else (heading or "Point")
+    n = 2
+    while f"{base} ({n})".casefold() in used:
+        n += 1
+    return f"{base} ({n})"
+
+
+def chart_headings(post: Post) -> set[str]:
+    """Headings directly followed by a table or a figure: the name of a chart, not of a topic."""
+    blocks = post.get("blocks") or []
+    out = set()
+    for block, after in zip(blocks, blocks[1:]):
+        if block["type"] == "heading" and after["type"] in ("table", "figure"):
+            out.add(str(block.get("text") or "").rstrip(" .:"))
+    return out
+
+
+def noun_phrases(text: str, post: Post) -> list[str]:
+    """Runs of content words from the text ("dev server performance", "gestion des produits"), best first.
+
+    A word weighs by how often the point and the post's title use it; a run
+    is two to five words, joined at most once by "of"/"de".
+    """
+    lang = post["language"]
+    stop = TITLE_STOPWORDS[lang]
+    tokens = re.findall(r"[^\W\d_][\w-]*(?:['’][^\W\d_][\w-]*)*|\S", text)
+    counts: dict[str, int] = {}
+    for t in tokens:
+        counts[bare(t)] = counts.get(bare(t), 0) + 1
+    title = set(textmod.words(post.get("title") or ""))
+    runs: list[list[str]] = [[]]
+    for t in tokens:
+        low = bare(t)
+        if any(ch.isdigit() for ch in t):
+            runs.append([])
+        elif low in TITLE_LINK[lang] and runs[-1] and not any(w.lower() in TITLE_LINK[lang] for w in runs[-1]):
+            runs[-1].append(t)
+        elif t[:1].isalpha() and low not in stop and len(low) > 2 and not verb_like(low, lang, final=False):
+            runs[-1].append(t)
+        else:
+            runs.append([])
+    scored = []
+    for run in runs:
+        run = run[:5]
+        while run and (bare(run[-1]) in TITLE_LINK[lang] or verb_like(bare(run[-1]), lang, final=True)):
+            run.pop()
+        if not run:
+            continue
+        weight = sum(counts[bare(w)] + 2 * (bare(w) in title) for w in run if bare(w) not in TITLE_LINK[lang])
+        # Two to five words make a title; a single word only when nothing longer is found.
+        scored.append((weight / (1 + 0.15 * len(run)) * (0.5 if len(run) == 1 else 1), " ".join(run)))
+    seen: dict[str, None] = {}
+    for _, phrase in sorted(scored, key=lambda x: -x[0]):
+        seen.setdefault(phrase[:1].upper() + phrase[1:], None)
+    return list(seen)
+
+
+def bare(token: str) -> str:
+    """A token lower-cased, without its elided article ("d'investissement" -> "investissement")."""
+    return re.sub(r"^(?:[cdjlmnst]|qu)['’]", "", token.lower())
+
+
+def verb_like(word: str, lang: str, final: bool) -> bool:
+    """A crude guess that a word is a conjugated verb or an adverb, kept out of titles.
+
+    A participle ("marginalized", "liés") may qualify the noun after it, so it
+    only stops a run at its end (`final`).
+    """
+    if len(word) <= 4:
+        return False
+    if lang == "fr":
+        return bool(re.search(r"(?<!m)ent$|aient$|ait$|ons$|ez$", word) or final and re.search(r"ée?s?$", word))
+    return bool(re.search(r"ly$", word) or final and re.search(r"(?<!e)ed$", word))
+
+
+def extractive(post: Post, target_seconds: float = TARGET_SECONDS) -> dict[str, Any]:
     lang = post["language"]
     post = mark_lead(clean_flagged(post))
-    chosen = pick_sentences(post, word_budget(lang, target_seconds))
+    budget = word_budget(lang, target_seconds)
+    chosen = pick_sentences(post, budget)
     if not chosen:
         raise InputError("the post has no sentence worth a key point", "pass a longer post")
     points: list[Point] = []
-    for group in group_points(chosen):
+    for group in group_points(chosen, lang, max_points(target_seconds)):
+        text = " ".join(rewrite_for_ear(s["text"], lang) for s in group)
         points.append({
-            "title": point_title(group, post),
-            "text": " ".join(rewrite_for_ear(s["text"], lang) for s in group),
+            "title": point_title(group, post, [p["title"] for p in points], text),
+            "text": text,
             "sources": [s["id"] for s in group],
         })
-    return {"points": points}
+    return {"points": points, **shortfall(post, chosen, budget, lang)}
+
+
+SHORT_OF_BUDGET = 0.8
+
+
+def shortfall(post: Post, chosen: list[Sentence], budget: int, lang: str) -> dict[str, int]:
+    """{"short_of_seconds": n} when the whole post has less to say than the length asked for."""
+    said = sum(word_count(s["text"]) for s in chosen)
+    if sum(word_count(s["text"]) for s in post["sentences"]) > budget or said >= SHORT_OF_BUDGET * budget:
+        return {}
+    return {"short_of_seconds": round((budget - said) * 60 / WORDS_PER_MINUTE[lang])}
 
 
 CONDENSERS.register("extractive", lambda: extractive)
@@ -445,7 +652,7 @@ def make_script(post: Post, condenser: str = "extractive",
             unsourced = unsourced_numbers(p["text"], everything, lang)
         if unsourced:
             p["unsourced"] = unsourced
-    return {
+    script: Script = {
         "title": post.get("title"),
         "language": lang,
         "source": post.get("source"),
@@ -453,7 +660,11 @@ def make_script(post: Post, condenser: str = "extractive",
         "intro": intro,
         "points": body["points"],
         "outro": outro,
+        "target_seconds": round(float(target_seconds), 1),
     }
+    if body.get("short_of_seconds"):
+        script["short_of_seconds"] = int(body["short_of_seconds"])
+    return script
 
 
 def source_text(post: Post, ids: Iterable[str] | None = None) -> str:
@@ -553,15 +764,23 @@ def check_not_edited(script_path: Path, post_path: Path) -> bool:
 
 
 def condense(post_path: Path, out_path: Path, condenser: str = "extractive",
-             target_seconds: float | None = None) -> Script:
-    """post.json -> script.yaml. The budget comes from the post's settings unless given."""
+             target_seconds: float | None = None, engine: str | None = None) -> Script:
+    """post.json -> script.yaml. The length comes from the post's settings unless given.
+
+    The word budget is the length at the speaking rate of the voice that will
+    read it (`engine`, else the settings' tts), learned from its past audio.
+    """
     post_path, out_path = Path(post_path), Path(out_path)
     if not check_not_edited(out_path, post_path):
         return load_script(out_path)
     post: Post = fsio.read_json(post_path)
+    settings = load_settings(source_of(post_path, post))
     if target_seconds is None:
-        target_seconds = load_settings(source_of(post_path, post)).target_seconds
-    script = make_script(post, condenser, target_seconds)
+        target_seconds = settings.target_seconds
+    voice_wpm = speaking_rate.words_per_minute(engine or settings.tts, post["language"], settings.rate)
+    # The condensers budget words at WORDS_PER_MINUTE: the length they get is scaled to this voice.
+    script = make_script(post, condenser, target_seconds * voice_wpm / WORDS_PER_MINUTE[post["language"]])
+    script["target_seconds"] = round(float(target_seconds), 1)     # asked for, not the scaled budget
     fsio.write_yaml(out_path, script)
     fsio.write_json(meta_path(out_path), {
         "post_sha256": sha256_file(post_path), "script_sha256": sha256_file(out_path)})

@@ -16,10 +16,31 @@ from ..errors import InputError, yaml_problem
 from ..publish.cover import check_cover
 from ..urls import is_url
 
+# `length:` / --minutes by name, in seconds; a number is minutes. target_seconds stays the precise form.
+LENGTHS = {"short": 60.0, "default": 150.0, "long": 480.0}
+MINUTES_RANGE = (0.5, 60.0)
+
+
+def length_seconds(value: str | float | int) -> float:
+    """A length as given by a person (short, default, long, or minutes such as 5 or "2.5") in seconds."""
+    word = str(value).strip().lower()
+    if word in LENGTHS:
+        return LENGTHS[word]
+    try:
+        minutes = float(word)
+    except ValueError:
+        raise InputError(f"length {value!r} is neither a number of minutes nor a length name",
+                         f"use a number of minutes or one of: {', '.join(LENGTHS)}") from None
+    low, high = MINUTES_RANGE
+    if not low <= minutes <= high:
+        raise InputError(f"length {value!r} minutes is out of range", f"use {low:g} to {high:g} minutes")
+    return minutes * 60
+
 
 @dataclass
 class EpisodeSettings:
     target_seconds: float = 150.0      # listening budget of the script
+    length: str | float | None = None  # short / default / long or minutes; sets target_seconds
     tts: str | None = None             # engine; None = command line / make default
     rate: float = 1.0                  # speaking rate, 1.0 = the voice's own
     pause_ms: int = 600                # silence between segments
@@ -39,7 +60,8 @@ class EpisodeSettings:
         return asdict(self)
 
 
-_TYPES: dict[str, type | tuple[type, ...]] = {"target_seconds": (int, float), "rate": (int, float), "pause_ms": int,
+_TYPES: dict[str, type | tuple[type, ...]] = {"target_seconds": (int, float), "length": (str, int, float),
+          "rate": (int, float), "pause_ms": int,
           "bitrate": str, "channels": int, "loudness_lufs": (int, float),
           "true_peak_db": (int, float), "tts": str, "music_intro": str, "music_outro": str,
           "cover": str, "piper_voice": dict, "show": str, "episode_number": int,
@@ -118,6 +140,11 @@ def load_settings(source: Path | None) -> EpisodeSettings:
         if value is not None and not isinstance(value, _TYPES[key]) or isinstance(value, bool):
             raise InputError(f"{path}: {key} has the wrong type ({type(value).__name__})",
                              f"see README: Settings ({key})")
+    if data.get("length") is not None:
+        if "target_seconds" in data:
+            raise InputError(f"{path}: both length and target_seconds are set",
+                             "keep one: length (short, default, long or minutes) or target_seconds")
+        data["target_seconds"] = length_seconds(data["length"])
     settings = EpisodeSettings(**data)
     base = path.parent
     for key in ("music_intro", "music_outro", "cover"):

@@ -17,6 +17,7 @@ from ..config.episode import locator_path, publish_source
 from ..contracts import Post, PostSource, Section, Sentence
 from ..errors import InputError, UnsupportedLanguage
 from . import fetch as fetchmod
+from . import tables
 from .blocks import Block, is_url, tidy
 from .html import clean_title, parse_html
 from .markdown import parse_markdown
@@ -186,6 +187,9 @@ def clean_blocks(blocks: list[Block]) -> list[Block]:
 def build_post(meta: dict, blocks: list[Block], lang: str | None, name: str = "post") -> Post:
     language = lang_of(meta, blocks, lang)
     blocks = clean_blocks(blocks)
+    for b in blocks:
+        if b.kind == "table":
+            b.text = tables.headline(b.rows, language)
     if not any(b.spoken_texts() for b in blocks):
         raise InputError("the post has no readable text", "pass a post with at least a paragraph")
     title = choose_title(meta, blocks, name)

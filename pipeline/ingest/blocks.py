@@ -1,7 +1,8 @@
 """The typed blocks a post is made of, shared by the Markdown and HTML readers.
 
 Only prose kinds are ever spoken; tables, code and figures go to post.json
-(and tables to the show notes) but never into speech.
+(and tables to the show notes) but never into speech, except one sentence
+stating a table's total row (ingest.tables).
 """
 
 import re
@@ -18,6 +19,15 @@ KINDS = ("paragraph", "heading", "list", "table", "code", "quote", "figure")
 SHORTCODE_RE = re.compile(r"\{\{[<%][^{}]{0,400}?[%>]\}\}|\{%[^{}]{0,400}?%\}|\{\{[^{}]{0,400}?\}\}"
                           r"|\{:[^{}\n]{0,200}\}")
 SPACES_RE = re.compile(r"\s+")
+# Brackets left empty where a link or an image stood ("I-unsound issues ([#1234])").
+EMPTY_BRACKETS_RE = re.compile(r"\s*\(\s*[,;]?\s*\)|\s*\[\s*\]")
+# Link text that only points somewhere: an issue or PR number, "here", a footnote mark.
+# It leaves no word behind, nor the preposition that led to a number ("fixed in #1234").
+BARE_REFERENCE_RE = re.compile(r"^\s*(?:[\w.-]+/[\w.-]+)?#\d+\s*$|^\s*\[?\^?\d{1,6}\]?\s*$|"
+                               r"^\s*(?:here|ici|link|lien|this link|ce lien|↩)\s*$", re.I)
+LEADING_PREPOSITION_RE = re.compile(r"\b(?:in|see|via|at|on|from|by|and|or|dans|voir|sur|par|et|ou)\s*$", re.I)
+# Punctuation a dropped reference leaves dangling: ": In this PR", "fixes ,: see", "( , )".
+DANGLING_RE = re.compile(r"^\s*[,:;]+\s*|(?<=[,:;])\s*[,:;]+|\s+(?=[,.;:!?](?:\s|$))")
 
 
 @dataclass
@@ -32,10 +42,14 @@ class Block:
     section: int | None = None # index of its section in post.json (None: a heading)
 
     def spoken_texts(self) -> list[str]:
-        """The texts a host may read from this block (never tables, code or figures)."""
+        """The texts a host may read from this block: prose, and a table's total row as one sentence.
+
+        Never a table's cells, code or figures; a table's `text` is its
+        headline sentence (ingest.tables), set once the language is known.
+        """
         if self.kind == "list":
             return list(self.items)
-        return [self.text] if self.kind in ("paragraph", "quote") else []
+        return [self.text] if self.kind in ("paragraph", "quote") or (self.kind == "table" and self.text) else []
 
     def to_dict(self) -> PostBlock:
         """The block as post.json holds it."""
@@ -54,7 +68,17 @@ class Block:
 
 def tidy(text: str) -> str:
     """Inline text as read: shortcodes gone, white space collapsed."""
-    return SPACES_RE.sub(" ", SHORTCODE_RE.sub(" ", text)).strip()
+    text = EMPTY_BRACKETS_RE.sub("", SPACES_RE.sub(" ", SHORTCODE_RE.sub(" ", text)))
+    return DANGLING_RE.sub("", text).strip()
+
+
+def is_bare_reference(label: str) -> bool:
+    return bool(BARE_REFERENCE_RE.match(label))
+
+
+def drop_bare_reference(before: str, label: str) -> str:
+    """The text before a link whose label is a bare reference, less the preposition leading to it."""
+    return LEADING_PREPOSITION_RE.sub("", before) if re.search(r"\d", label) else before
 
 
 def link_residue(text: str, links: list) -> bool:

@@ -14,7 +14,7 @@ import lxml.html
 import trafilatura
 
 from ..errors import InputError
-from .blocks import Block, is_url, link_residue, tidy
+from .blocks import Block, drop_bare_reference, is_bare_reference, is_url, link_residue, tidy
 
 DROPPED_TAGS = ("script", "style", "noscript", "svg", "template", "iframe", "object", "canvas")
 PROSE_TAGS = {"p": "paragraph", "blockquote": "quote", "h1": "heading", "h2": "heading",
@@ -100,10 +100,13 @@ def _inline(el) -> tuple[str, list]:
             pass                                    # footnote call or back-reference
         else:
             text, sub = _inline(child)
-            parts.append(text)
             links += sub
             if child.tag == "ref" and is_url(target):
                 links.append((tidy(text), target))
+            if child.tag == "ref" and is_bare_reference(text):     # "#1234", "here": nothing to say
+                parts.append(drop_bare_reference(parts.pop(), text))
+            else:
+                parts.append(text)
         parts.append(child.tail or "")
     return tidy("".join(parts)), links
 

@@ -17,7 +17,7 @@ from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from ..errors import InputError, yaml_problem
-from .blocks import Block, is_url, link_residue, tidy
+from .blocks import Block, drop_bare_reference, is_bare_reference, is_url, link_residue, tidy
 
 FRONT_MATTER_FENCES = {"---": "YAML", "+++": "TOML"}
 META_KEYS = {"title": "title", "date": "date", "author": "author", "authors": "author",
@@ -82,6 +82,7 @@ def render_inline(token) -> tuple[str, list, list]:
     parts, links, alts = [], [], []
     href = None
     label: list[str] = []
+    start = 0
     for child in token.children or []:
         kind = child.type
         if kind in ("text", "code_inline"):
@@ -91,9 +92,12 @@ def render_inline(token) -> tuple[str, list, list]:
         elif kind in ("softbreak", "hardbreak"):
             parts.append(" ")
         elif kind == "link_open":
-            href, label = child.attrGet("href"), []
+            href, label, start = child.attrGet("href"), [], len(parts)
         elif kind == "link_close" and href is not None:
             links.append((tidy("".join(label)), str(href)))
+            if is_bare_reference("".join(label)):     # "[#1234](…)": nothing to say
+                parts[start:] = []
+                parts.append(drop_bare_reference(parts.pop() if parts else "", "".join(label)))
             href = None
         elif kind == "image":
             alts.append(child.content or str(child.attrGet("alt") or ""))

@@ -23,6 +23,7 @@ LABELS = {
            "summary": "{ok} of {total} numbers heard as written (survival {pct}%); "
                       "speech by {tts}, checked by {asr}.",
            "summary_h": "Summary",
+           "length": " Length: {measured:g} s for {target:g} s asked ({dev:+.1f} %).",
            "verified": "Verified: every number was heard as written.",
            "not_verified": "Not verified: some numbers were lost or changed (see the number check).",
            "stale": "Not verified (stale): {cause}; the number check below judged other files.",
@@ -34,6 +35,7 @@ LABELS = {
            "summary": "{ok} nombres sur {total} entendus tels qu'écrits (survie {pct} %) ; "
                       "voix : {tts}, vérification : {asr}.",
            "summary_h": "Résumé",
+           "length": " Durée : {measured:g} s pour {target:g} s demandées ({dev:+.1f} %).",
            "verified": "Vérifié : chaque nombre a été entendu tel qu'écrit.",
            "not_verified": "Non vérifié : des nombres ont été perdus ou changés (voir la vérification).",
            "stale": "Non vérifié (périmé) : {cause} ; la vérification ci-dessous jugeait d'autres "
@@ -80,10 +82,14 @@ def read_episode(ep_dir: Path) -> EpisodeFiles:
 def summary_line(report: Report, labels: dict) -> str:
     """"9 of 10 numbers heard as written (survival 90%); speech by …, checked by …"."""
     counts = report.get("counts") or {}
-    return labels["summary"].format(
+    line = labels["summary"].format(
         ok=counts.get("ok", 0) + counts.get("unit-missing", 0), total=len(report.get("numbers") or []),
         pct=round(100 * float(report.get("survival") or 0)),
         tts=report.get("tts_engine"), asr=report.get("asr_engine"))
+    if length := report.get("length"):      # the length asked for against the one measured
+        line += labels["length"].format(measured=length["measured_seconds"], target=length["target_seconds"],
+                                        dev=length["deviation_percent"])
+    return line
 
 
 def verdict(report: Report, binding, labels: dict, cause=str) -> tuple[str, str]:

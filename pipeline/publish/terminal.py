@@ -92,6 +92,18 @@ def print_report(report: Report, stream=sys.stdout, with_table: bool = True, bin
         print(table(safe, use_colour(stream)), file=stream)
         print(file=stream)
     print(verdict(safe, binding), file=stream)
+    if line := length_line(report):
+        print(line, file=stream)
+
+
+def length_line(report: Report) -> str:
+    """"length: target 150 s, measured 161.2 s (+7.5 %, outside ±7 %)" ("" when not measured)."""
+    length = report.get("length")
+    if not length:
+        return ""
+    where = "within" if length["within_tolerance"] else "outside"
+    return (f"length: target {length['target_seconds']:g} s, measured {length['measured_seconds']:g} s "
+            f"({length['deviation_percent']:+.1f} %, {where} ±7 %)")
 
 
 SHOWN_KEYS = ("text", "heard", "segment", "reason")

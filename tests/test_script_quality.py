@@ -1,0 +1,196 @@
+"""The scripts of real posts read as a host would read them (issue 23).
+
+Over tests/corpus and the seed (a French machine translation), each point
+stands on its own: a sentence that leans on the one before it (a pronoun or
+demonstrative, a connective, "of these") is spoken right after that sentence,
+and a sentence about a chart, a table or a figure the listener cannot see is
+never spoken. The word lists here are the test's own, not the condenser's.
+"""
+
+import re
+
+import pytest
+from markdown_it import MarkdownIt
+
+from pipeline import text as textmod
+from pipeline.condense import EAR_REWRITES, TARGET_SECONDS, clean_flagged, condense, rewrite_for_ear, unapproved_numbers
+from pipeline.ingest import ingest, tables
+from pipeline.ingest.markdown import render_inline
+
+from .conftest import ROOT, SHARED
+
+CORPUS = ROOT / "tests" / "corpus"
+POSTS = sorted(p for p in CORPUS.iterdir() if p.suffix in (".md", ".html") and p.name != "SOURCES.md")
+POSTS += sorted((SHARED / "seeds").glob("000_*.txt"))
+
+LEANING_OPENERS = {
+    "en": ["this", "these", "those", "that", "they", "it", "its", "their", "he", "she", "them", "such",
+           "meanwhile", "however", "again", "also", "moreover", "furthermore", "additionally",
+           "in addition", "therefore", "thus", "hence", "instead", "nevertheless", "nonetheless",
+           "likewise", "similarly", "as a result", "on the other hand", "in fact", "but", "and", "so",
+           "for example", "for instance", "otherwise", "still", "yet", "the same", "both"],
+    "fr": ["ce", "cet", "cette", "ces", "cela", "ceci", "celui", "celle", "ceux", "celles", "il", "elle",
+           "ils", "elles", "leur", "leurs", "par ailleurs", "en outre", "cependant", "toutefois",
+           "pourtant", "néanmoins", "de plus", "ainsi", "donc", "en effet", "en revanche", "par contre",
+           "aussi", "de même", "en fait", "par conséquent", "mais", "et", "or", "d'ailleurs",
+           "par exemple", "également", "le même", "la même"],
+}
+# Openers that do not lean: the post speaking of itself or of the present.
+STANDING = re.compile(r"^(this|ce|cette) (year|month|week|post|blog|article|survey|année|mois|billet)\b|"
+                      r"^(il y a|il faut|it is (important|clear|worth|possible|likely))\b", re.I)
+LEANING_INSIDE = re.compile(r"^\S+(\s\S+)?\s(of (these|those|them)|d'entre (eux|elles))\b", re.I)
+UNSEEN = re.compile(r"\b(figure|fig\.|chart|graph|table|screenshot|diagram|tableau|graphique|"
+                    r"schéma|capture d'écran)\b\s*(\d|above|below|ci-dessus|ci-dessous)|"
+                    r"\bthe (chart|graph|table|screenshot|diagram) (above|below)\b|"
+                    r"\b(as (you can see|shown)|ce (tableau|graphique) )", re.I)
+
+
+def leans(text: str, lang: str) -> bool:
+    low = text.lower().lstrip("«\"' ")
+    if STANDING.match(low):
+        return False
+    if LEANING_INSIDE.match(low):
+        return True
+    return any(re.match(rf"{re.escape(w)}(?![\w'-])", low) or (w.endswith("e") and low.startswith(w[:-1] + "'"))
+               for w in LEANING_OPENERS[lang])
+
+
+@pytest.fixture(scope="module", params=POSTS, ids=lambda p: p.name)
+def episode(request, tmp_path_factory):
+    d = tmp_path_factory.mktemp("ep")
+    post = ingest(request.param, d / "post.json")
+    script = condense(d / "post.json", d / "script.yaml", target_seconds=TARGET_SECONDS)
+    return post, script
+
+
+def test_a_leaning_sentence_follows_the_sentence_it_leans_on(episode):
+    post, script = episode
+    by_id = {s["id"]: s for s in post["sentences"]}
+    problems = []
+    for p in script["points"]:
+        for before, sid in zip([None, *p["sources"]], p["sources"]):
+            text = by_id[sid]["text"]
+            wanted = f"s{int(sid[1:]) - 1}"
+            if leans(text, post["language"]) and before != wanted:
+                problems.append(f"{p['title']!r}: {text[:90]!r} (without {wanted})")
+    assert not problems, "\n".join(problems)
+
+
+def test_no_sentence_speaks_of_an_unseen_chart_or_table(episode):
+    post, script = episode
+    spoken = [p["text"] for p in script["points"]]
+    assert not [t for t in spoken if UNSEEN.search(t)], [UNSEEN.search(t) for t in spoken]
+
+
+def test_titles_are_headings_or_the_points_own_words_never_cut_or_repeated(episode):
+    post, script = episode
+    titles = [p["title"] for p in script["points"]]
+    assert len({t.casefold() for t in titles}) == len(titles), titles
+    headings = {s["heading"] for s in post["sections"] if s["heading"]}
+    blocks = post["blocks"]
+    chart_names = {b["text"] for b, nxt in zip(blocks, blocks[1:])
+                   if b["type"] == "heading" and nxt["type"] in ("table", "figure")}
+    for p in script["points"]:
+        title = p["title"]
+        assert "…" not in title and "..." not in title and len(title.split()) <= 10, title
+        assert title not in chart_names, title
+        if title not in headings:
+            said = {w.lower() for w in re.findall(r"[^\W\d_][\w'’-]*", p["text"])}
+            assert {w.lower() for w in re.findall(r"[^\W\d_][\w'’-]*", title)} <= said, (title, p["text"])
+
+
+def words_of(text: str) -> list[str]:
+    return re.findall(r"[^\W_]+", text.lower())
+
+
+def test_every_spoken_word_is_the_posts_but_the_listed_normalisations(episode):
+    """A point reads its sentences' words in order; only EAR_REWRITES add words, only asides drop them."""
+    post, script = episode
+    lang = post["language"]
+    added = {w for _, repl in EAR_REWRITES for w in words_of(repl[lang])}
+    # Clauses holding a figure the source lint flagged as scrambled are dropped too (clean_flagged).
+    by_id = {s["id"]: re.sub(r"(?<=\s)\([^()\d]*\)", " ", s["text"]) for s in clean_flagged(post)["sentences"]}
+    for p in script["points"]:
+        source = [w for w in words_of(" ".join(by_id[i] for i in p["sources"])) if w not in added]
+        said = [w for w in words_of(p["text"]) if w not in added]
+        it = iter(source)
+        assert all(w in it for w in said), (p["text"], " ".join(source))
+        # What is left out is no more than the connectives a split for breath drops.
+        assert len(source) - len(said) <= 2 * len(p["sources"]), (p["text"], " ".join(source))
+
+
+GLUED = re.compile(r"[,;:.!?](?=[A-ZÀ-Ý][a-zà-ÿ])|[a-zà-ÿ]{2}(?=(?:Ces|Les|La|Le|Des|Seulement|Alors|The|This)\b)"
+                   r"|[A-Z]{2}(?=(?:Seulement|Ces|Les|Des)\b)")
+RESIDUE = re.compile(r"^\s*[,:;]|\s[,:;.]|[,:;]\s*[,:;]|\(\s*\)|\[\s*\]")
+
+
+def test_no_glued_words_and_no_link_residue(episode):
+    post, script = episode
+    for p in script["points"]:
+        assert not GLUED.search(p["text"]), (GLUED.search(p["text"]), p["text"])
+        assert not RESIDUE.search(p["text"]), (RESIDUE.search(p["text"]), p["text"])
+
+
+@pytest.mark.parametrize("said, heard", [
+    ("A 501(c)(3) nonprofit (a charity) filed.", "A 501(c)(3) nonprofit filed."),
+    ("Les DPI (dirigeants) signent.", "Les DPI signent."),
+])
+def test_asides_dropped_but_names_with_brackets_kept(said, heard):
+    assert rewrite_for_ear(said, "fr" if said.startswith("Les") else "en") == heard
+
+
+@pytest.mark.parametrize("markdown, text", [
+    ("[#1234](https://x.test/pull/1234): In this PR, we fixed it.", "In this PR, we fixed it."),
+    ("Fixed in [#12](https://a.test) and [#13](https://b.test), as planned.", "Fixed, as planned."),
+    ("Read the details [here](https://x.test).", "Read the details."),
+    ("In [RFC #3660](https://x.test) we proposed it.", "In RFC #3660 we proposed it."),
+])
+def test_bare_reference_links_leave_nothing(markdown, text):
+    tok = next(t for t in MarkdownIt().parse(markdown) if t.type == "inline")
+    assert render_inline(tok)[0] == text
+
+
+@pytest.mark.parametrize("glued, split", [
+    ("Par exemple :ChatGPTCes outils génèrent du texte.", "Par exemple : ChatGPT. Ces outils génèrent du texte."),
+    ("le 18 août 2025,Outils d'IASeulement 5 % des organisations", "le 18 août 2025, Outils d'IA. Seulement 5 % des organisations"),
+    ("std::Vec, McGraw, WhatsApp, 10:30, e.g. Node.js", "std::Vec, McGraw, WhatsApp, 10:30, e.g. Node.js"),
+])
+def test_words_glued_where_a_link_or_break_stood_are_split(glued, split):
+    assert textmod.clean(glued) == split
+
+
+def test_a_table_total_row_is_one_sentence_with_its_labels():
+    rows = [["Type", "TOUS(TES)", "DPD", "DPI", "ARCS"], ["Directive", "8", "", "103", "17"],
+            ["Norme", "6", "", "164", "1"], ["Grand Total", "14", "22", "303", "177"]]
+    assert tables.headline(rows, "fr") == "Au total : 303 pour DPI, 177 pour ARCS, 22 pour DPD et 14 pour TOUS."
+    assert tables.headline(rows[:3], "en") == ""        # no total row: the table is not read
+    assert tables.headline([["Survey", "Views"], ["2023", "16 028"], ["2024", "13 564"]], "en") == ""
+
+
+def test_the_approval_guard_accepts_every_number_as_generated(episode):
+    post, script = episode     # a table's totals included: they are the post's own sentences
+    assert unapproved_numbers(script, post) == []
+
+
+def section_of(post, sid):
+    return next(s["section"] for s in post["sentences"] if s["id"] == sid)
+
+
+def test_a_long_post_at_a_long_length_is_covered_section_by_section_in_order(tmp_path):
+    """An 8,000-word report in 27 sections, at eight minutes: nearly every section speaks, in order."""
+    post = ingest(CORPUS / "compiler-team-2022-midyear.md", tmp_path / "post.json")
+    assert post["words"] > 5000
+    script = condense(tmp_path / "post.json", tmp_path / "script.yaml", target_seconds=480)
+    ids = [int(i[1:]) for p in script["points"] for i in p["sources"]]
+    assert ids == sorted(ids)
+    covered = {section_of(post, f"s{i}") for i in ids}
+    assert len(covered) >= 0.85 * len(post["sections"]), (len(covered), len(post["sections"]))
+    assert len(script["points"]) > 8          # chapters of their own, not eight merged ones
+
+
+def test_a_short_length_takes_the_strongest_points_wherever_they_are(tmp_path):
+    post = ingest(CORPUS / "compiler-team-2022-midyear.md", tmp_path / "post.json")
+    script = condense(tmp_path / "post.json", tmp_path / "script.yaml", target_seconds=60)
+    last = max(int(i[1:]) for p in script["points"] for i in p["sources"])
+    assert last > len(post["sentences"]) / 2      # not only the opening
+    assert sum(len(p["text"].split()) for p in script["points"]) <= 60 * 165 / 60
