@@ -211,6 +211,10 @@ def add_batch(sub, common) -> None:
     add_heal_rounds(s, None, "as for build (default 8: one round per heal strategy)")
     s.add_argument("--config", type=Path, default=None,
                    help="show settings for the feed (default: $PIPELINE_CONFIG, else ./podcast.yaml)")
+    s.add_argument("--retry-unverified", action="store_true",
+                   help="build again the posts that ended unverified even when nothing changed since "
+                        "(by default they are reported again, not rebuilt: the same inputs, settings and "
+                        "offline engines give the same audio and the same verdict)")
     s.set_defaults(func=cmd_batch)
 
 
@@ -339,7 +343,7 @@ def cmd_batch(args) -> int:
     options = Options(tts=args.tts, asr=args.asr, asr_model=args.asr_model, condenser=args.condenser,
                       lang=args.lang, heal_rounds=heal_rounds(args))
     return run_batch(args.sources, args.out, options, jobs=args.jobs, engine=args.engine,
-                     config=args.config)
+                     config=args.config, retry_unverified=args.retry_unverified)
 
 
 def cmd_init(args) -> int:
