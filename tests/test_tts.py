@@ -396,3 +396,25 @@ def test_piper_loads_when_the_cache_cannot_be_written(tmp_path, monkeypatch):
     monkeypatch.setattr(paths, "CACHE_DIR", blocker)
     PiperEngine().synthesize(SENTENCE["en"], "en", tmp_path / "a.wav")
     assert wav_ok(tmp_path / "a.wav")
+
+
+def test_setup_seeds_the_default_voice_once_and_checks_it_by_hash(tmp_path, monkeypatch):
+    import json
+
+    import pipeline.paths as paths
+    from pipeline.tts.piper_engine import provision_seeded
+
+    monkeypatch.setattr(paths, "MODELS_DIR", tmp_path / "models")
+    first = provision_seeded()
+    assert "rewritten" in first, first
+    (graph,) = (tmp_path / "models" / "piper").glob("*.seeded.onnx")
+    meta = json.loads(graph.with_name(graph.name + ".json").read_text())
+    assert meta["sha256"] == sha256_of(graph) and [n["name"] for n in meta["noises"]] == ["noise_0", "noise_1"]
+    assert "checked" in provision_seeded()             # a second set-up rewrites nothing
+    graph.write_bytes(b"damaged")
+    assert "rewritten" in provision_seeded() and sha256_of(graph) == meta["sha256"]   # the same bytes again
+
+
+def sha256_of(path):
+    import hashlib
+    return hashlib.sha256(path.read_bytes()).hexdigest()

@@ -213,7 +213,8 @@ def provision_seeded(voice: Path | None = None) -> str:
     from .seeded import seeded_graph, seeded_path
 
     folder = seeded_folders()[0]
-    existed = seeded_path(voice, folder).is_file()
+    before = seeded_path(voice, folder)
+    stamp = before.stat().st_mtime_ns if before.is_file() else None
     graph, noises = seeded_graph(voice, [folder])
-    what = "checked" if existed else "rewritten"
+    what = "checked" if stamp is not None and graph.stat().st_mtime_ns == stamp else "rewritten"
     return f"piper: {voice.name} with seeded noise ({len(noises)} noise inputs) {what}: {graph}"
