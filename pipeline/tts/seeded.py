@@ -33,8 +33,9 @@ REWRITE_VERSION = 1
 NOISE_OPS = {"RandomNormalLike": "normal", "RandomUniformLike": "uniform"}
 NOISE_PREFIX = "noise_"
 # The first guess of a noise input's dynamic length, per element of the longest
-# dynamic axis of the other inputs (piper: about 7 frames per phoneme at rate 1).
-LENGTH_PER_INPUT = 24
+# dynamic axis of the other inputs (piper: 1.3 frames per phoneme id measured at
+# rate 1, so 2.6 at rate 0.5; a guess too short costs one more call, never other audio).
+LENGTH_PER_INPUT = 8
 MAX_DOUBLINGS = 8
 # An unknown axis between batch and time: piper's duration noise is (1, 2, phonemes),
 # and shape inference cannot tell the 2. Never 1, which would broadcast instead of failing.
