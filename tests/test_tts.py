@@ -418,3 +418,17 @@ def test_setup_seeds_the_default_voice_once_and_checks_it_by_hash(tmp_path, monk
 def sha256_of(path):
     import hashlib
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_a_noise_draw_too_short_is_drawn_again_longer_and_gives_the_same_audio(tmp_path, monkeypatch):
+    """The noise the graph needs is as long as the speech, known only once it runs: a
+    first guess too short fails the call, which is made again with twice as much; the
+    noise is laid out time-major, so the audio is the same whatever the guess."""
+    import pipeline.tts.seeded as seeded
+    from pipeline.tts.piper_engine import PiperEngine
+
+    eng = PiperEngine()
+    eng.synthesize(SENTENCE["en"], "en", tmp_path / "a.wav", seed=3)
+    monkeypatch.setattr(seeded, "LENGTH_PER_INPUT", 0)     # 16 frames: far too short, doubled until it fits
+    eng.synthesize(SENTENCE["en"], "en", tmp_path / "b.wav", seed=3)
+    assert (tmp_path / "a.wav").read_bytes() == (tmp_path / "b.wav").read_bytes()
