@@ -22,7 +22,7 @@ endef
 # Batch settings reach `pipeline batch` through the environment (any characters are
 # safe there), but make expands an exported variable first; ALLOW_UNVERIFIED and
 # BENCH_ARGS are expanded when the Makefile is read (even under make -n): literal too.
-LITERAL_VARS := FEED BATCH_OUT JOBS ENGINE ALLOW_UNVERIFIED BENCH_ARGS
+LITERAL_VARS := FEED BATCH_OUT JOBS ENGINE ALLOW_UNVERIFIED RETRY_UNVERIFIED BENCH_ARGS
 $(foreach v,$(USER_VARS) $(LITERAL_VARS),$(eval $(call take_literally,$(v))))
 
 LOWER   := a b c d e f g h i j k l m n o p q r s t u v w x y z
@@ -95,6 +95,7 @@ help: ## list the targets
 	@echo "           HEAL_ROUNDS=8  POST_LANG=fr|en (detected when unset)  ALLOW_UNVERIFIED=1  PORT=8000"
 	@echo "           MINUTES=<n>|short|default|long (length of the episode; default: the post's settings)"
 	@echo "           blog: FEED=<RSS/Atom URL or file>   all/blog: BATCH_OUT=episodes  JOBS=<n>  ENGINE=local|ray"
+	@echo "           RETRY_UNVERIFIED=1 (all/blog: build unverified posts again even when nothing changed)"
 	@echo
 	@echo "Command line: $(PY) -m pipeline --help (every command and option; -q errors only, -v debug)"
 	@echo
@@ -199,9 +200,10 @@ serve: feed ## serve episodes/ and the feed on http://127.0.0.1:PORT/ (default 8
 # shell as single words, never pasted into shell text.
 BATCH_OUT ?= episodes
 ENGINE  ?= local
-export FEED BATCH_OUT JOBS ENGINE TTS ASR ASR_MODEL HEAL_ROUNDS MINUTES
+export FEED BATCH_OUT JOBS ENGINE TTS ASR ASR_MODEL HEAL_ROUNDS MINUTES RETRY_UNVERIFIED
 BATCH_ARGS = --out "$$BATCH_OUT" --engine "$$ENGINE" --asr "$$ASR" --asr-model "$$ASR_MODEL" \
-  --heal-rounds "$$HEAL_ROUNDS" $${TTS:+--tts "$$TTS"} $${JOBS:+--jobs "$$JOBS"} $${MINUTES:+--minutes "$$MINUTES"}
+  --heal-rounds "$$HEAL_ROUNDS" $${TTS:+--tts "$$TTS"} $${JOBS:+--jobs "$$JOBS"} $${MINUTES:+--minutes "$$MINUTES"} \
+  $${RETRY_UNVERIFIED:+--retry-unverified}
 
 all: | $(STAMP) $(MODELS) ## build every post in episodes/ (md, markdown, txt, html, htm) in parallel, skipping current ones; then the feed
 	$(PY) -m pipeline batch episodes $(BATCH_ARGS)

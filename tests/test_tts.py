@@ -101,19 +101,47 @@ def test_piper_speaks_english(tmp_path):
     assert not list(tmp_path.glob(".*tmp"))  # atomic: no temp left behind
 
 
-def test_piper_keeps_its_optimized_voice_and_replaces_a_damaged_one(tmp_path, isolated_cache):
-    from pipeline.tts.piper_engine import PiperEngine, optimized_model_path
+def test_piper_keeps_its_seeded_and_optimized_voice_and_replaces_damaged_ones(tmp_path, isolated_cache, monkeypatch):
+    import pipeline.paths as paths
+    from pipeline.tts.piper_engine import PiperEngine
 
+    monkeypatch.setattr(paths, "MODELS_DIR", tmp_path / "models")    # nothing provisioned: made in the cache
     PiperEngine().synthesize(SENTENCE["en"], "en", tmp_path / "a.wav")
-    opt = optimized_model_path(PiperEngine().voice_path("en"))
-    assert opt.is_file() and opt.is_relative_to(isolated_cache)
-    assert not [p for p in opt.parent.iterdir() if p != opt]          # no temporary left behind
-    stamp = opt.stat().st_mtime_ns
+    folder = isolated_cache / "piper"
+    (seeded,) = folder.glob("*.seeded.onnx")          # the voice with its noise fed from inputs
+    (opt,) = folder.glob("*.ort.onnx")                # that graph optimized for this CPU
+    assert sorted(folder.iterdir()) == sorted([seeded, seeded.with_name(seeded.name + ".json"), opt])  # no temporary
+    stamps = seeded.stat().st_mtime_ns, opt.stat().st_mtime_ns
     PiperEngine().synthesize(SENTENCE["en"], "en", tmp_path / "b.wav")   # a new process would do this
-    assert opt.stat().st_mtime_ns == stamp and wav_ok(tmp_path / "b.wav")
+    assert (seeded.stat().st_mtime_ns, opt.stat().st_mtime_ns) == stamps
+    assert (tmp_path / "b.wav").read_bytes() == (tmp_path / "a.wav").read_bytes()   # seeded: the same bytes
     opt.write_bytes(b"half a model")
     PiperEngine().synthesize(SENTENCE["en"], "en", tmp_path / "c.wav")
-    assert wav_ok(tmp_path / "c.wav") and opt.stat().st_size > 1_000_000
+    assert opt.stat().st_size > 1_000_000
+    seeded.write_bytes(b"x" * 1000)                   # not the recorded SHA-256: made again
+    PiperEngine().synthesize(SENTENCE["en"], "en", tmp_path / "d.wav")
+    assert seeded.stat().st_size > 1_000_000
+    for name in "cd":
+        assert (tmp_path / f"{name}.wav").read_bytes() == (tmp_path / "a.wav").read_bytes()
+
+
+def test_piper_is_seeded_the_same_seed_gives_the_same_bytes_in_any_thread_budget(tmp_path, monkeypatch):
+    """piper samples noise: seeded, the same text, rate and seed are the same WAV in any
+    process and thread budget; another seed (heal's next take) is another rendition."""
+    import subprocess
+    import sys
+
+    from pipeline.tts.piper_engine import PiperEngine
+
+    code = ("import sys; from pathlib import Path; from pipeline.tts.piper_engine import PiperEngine;"
+            "PiperEngine().synthesize(sys.argv[1], 'en', Path(sys.argv[2]), seed=int(sys.argv[3]))")
+    for threads, name, seed in (("1", "t1", 7), ("2", "t2", 7), ("2", "t2b", 8)):
+        subprocess.run([sys.executable, "-c", code, SENTENCE["en"], str(tmp_path / f"{name}.wav"), str(seed)],
+                       check=True, env={**__import__("os").environ, "PIPELINE_THREADS": threads})
+    PiperEngine().synthesize(SENTENCE["en"], "en", tmp_path / "here.wav", seed=7)
+    same = (tmp_path / "t1.wav").read_bytes()
+    assert (tmp_path / "t2.wav").read_bytes() == same == (tmp_path / "here.wav").read_bytes()
+    assert (tmp_path / "t2b.wav").read_bytes() != same
 
 
 def test_piper_rate_changes_duration(tmp_path):
@@ -368,3 +396,39 @@ def test_piper_loads_when_the_cache_cannot_be_written(tmp_path, monkeypatch):
     monkeypatch.setattr(paths, "CACHE_DIR", blocker)
     PiperEngine().synthesize(SENTENCE["en"], "en", tmp_path / "a.wav")
     assert wav_ok(tmp_path / "a.wav")
+
+
+def test_setup_seeds_the_default_voice_once_and_checks_it_by_hash(tmp_path, monkeypatch):
+    import json
+
+    import pipeline.paths as paths
+    from pipeline.tts.piper_engine import provision_seeded
+
+    monkeypatch.setattr(paths, "MODELS_DIR", tmp_path / "models")
+    first = provision_seeded()
+    assert "rewritten" in first, first
+    (graph,) = (tmp_path / "models" / "piper").glob("*.seeded.onnx")
+    meta = json.loads(graph.with_name(graph.name + ".json").read_text())
+    assert meta["sha256"] == sha256_of(graph) and [n["name"] for n in meta["noises"]] == ["noise_0", "noise_1"]
+    assert "checked" in provision_seeded()             # a second set-up rewrites nothing
+    graph.write_bytes(b"damaged")
+    assert "rewritten" in provision_seeded() and sha256_of(graph) == meta["sha256"]   # the same bytes again
+
+
+def sha256_of(path):
+    import hashlib
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_a_noise_draw_too_short_is_drawn_again_longer_and_gives_the_same_audio(tmp_path, monkeypatch):
+    """The noise the graph needs is as long as the speech, known only once it runs: a
+    first guess too short fails the call, which is made again with twice as much; the
+    noise is laid out time-major, so the audio is the same whatever the guess."""
+    import pipeline.tts.seeded as seeded
+    from pipeline.tts.piper_engine import PiperEngine
+
+    eng = PiperEngine()
+    eng.synthesize(SENTENCE["en"], "en", tmp_path / "a.wav", seed=3)
+    monkeypatch.setattr(seeded, "LENGTH_PER_INPUT", 0)     # 16 frames: far too short, doubled until it fits
+    eng.synthesize(SENTENCE["en"], "en", tmp_path / "b.wav", seed=3)
+    assert (tmp_path / "a.wav").read_bytes() == (tmp_path / "b.wav").read_bytes()

@@ -139,3 +139,20 @@ def test_speech_that_does_not_loop_is_not_marked(tmp_path):
     r = with_transcript_text(tmp_path)
     assert r["verified"] and r["loops"] == []
     assert "repetition loop" not in verdict(r)
+
+
+def test_the_verdict_quotes_every_number_the_same_way():
+    """repr() quoted "3,2 milliards d'euros" in double quotes (its apostrophe) and the
+    others in single quotes: now every number, heard text and lint flag is in single
+    quotes whatever it holds."""
+    rows = [{"text": text, "value": "0", "kind": "number", "unit": None, "segment": "point-1", "status": status,
+             "heard": heard, "start": 1.0, "end": 2.0}
+            for text, status, heard in (("3,2 milliards d'euros", "changed", "1,3 milliards d'euros"),
+                                        ("49,2 %", "lost", None), ('the "12" items', "changed", "twelve\n items"))]
+    report = {"numbers": rows, "counts": {"ok": 0, "unit-missing": 0, "changed": 2, "lost": 1}, "survival": 0.0,
+              "verified": False, "lint": [{"text": "l'an 130", "reason": "a year used as an amount"}]}
+    text = verdict(shown(report))
+    assert "changed: '3,2 milliards d'euros' in point-1 at 1.0s (heard '1,3 milliards d'euros')" in text, text
+    assert "lost: '49,2 %' in point-1 at 1.0s (not heard)" in text, text
+    assert "changed: 'the \"12\" items' in point-1 at 1.0s (heard 'twelve items')" in text, text
+    assert "    'l'an 130': a year used as an amount" in text, text

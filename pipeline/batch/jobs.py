@@ -40,6 +40,8 @@ class Result:
     files: dict[str, bytes] | None = None   # the episode's files, from a remote worker
     fix: str | None = None           # what to do about the error (a PipelineError's fix)
     cpu_seconds: float | None = None  # CPU the build used in its worker (its ffmpeg runs included)
+    lost: list[str] | None = None    # an unverified post: its lost or changed numbers, one line each
+    kept: bool = False               # unverified and unchanged since: reported again, not rebuilt
 
 
 def failure(slug: str, e: PipelineError, seconds: float = 0.0) -> Result:

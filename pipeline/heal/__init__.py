@@ -2,7 +2,8 @@
 
 For each failing segment, strategies are tried in order, one per round, within
 a bounded number of rounds: speak every number through the verbalizer, then
-another take of the same voice (piper only: its takes differ), another
+another take of the same voice (piper only: its takes differ, each with the
+next noise seed), another
 wording of the numbers, slower, then
 another offline engine of the language's chain (normal speed, then slower),
 and last only the failing sentences of the segment, each the way an earlier
@@ -49,9 +50,10 @@ DEFAULT_ROUNDS = len(STRATEGIES)
 STRATEGY_INDEX = {name: i for i, (name, _) in enumerate(STRATEGIES)}
 # What of a segment's way of speaking a sentence can take on its own.
 SENTENCE_KEYS = ("spell", "rate", "engine", "reword", "take")
-# Engines whose every synthesis is a new rendition (piper samples its noise): only
-# for them is "another take" worth a round. Kokoro, Pico and espeak say the same
-# text the same way; on the shared vectors a take of them regained no number.
+# Engines whose takes differ (piper samples its noise; seeded, a take gets the next
+# seed, pipeline.speech.seed_for): only for them is "another take" worth a round.
+# Kokoro and Pico say the same text the same way; on the shared vectors a take of
+# them or of espeak regained no number.
 STOCHASTIC_ENGINES = {"piper"}
 
 

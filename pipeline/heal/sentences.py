@@ -24,7 +24,7 @@ import numpy as np
 
 from .. import numbers
 from ..text import split_sentences
-from ..tts.speech import cache_key, override_rate, spoken_text
+from ..tts.speech import cache_key, override_rate, seed_kwargs, spoken_text
 
 PIECE_PAUSE_S = 0.3        # between pieces: about the pause a voice leaves between sentences
 OUT_RATE = 44100           # the segment WAV's rate, as the episode is mastered
@@ -88,9 +88,10 @@ def speak_sentences(text: str, engine: str, lang: str, out_wav: Path, rate: floa
         eng = get(own.get("engine") or engine)
         spoken = spoken_text(piece, eng.name, lang, spell=own.get("spell"), reword=own.get("reword") or False)
         piece_rate = override_rate(own, rate)
-        wav = cache / f"{cache_key(eng.name, eng.voice_id(lang), lang, piece_rate, spoken)}.wav"
+        key = cache_key(eng.name, eng.voice_id(lang), lang, piece_rate, spoken)
+        wav = cache / f"{key}.wav"
         if not wav_ok(wav):
-            eng.synthesize(spoken, lang, wav, rate=piece_rate)
+            eng.synthesize(spoken, lang, wav, rate=piece_rate, **seed_kwargs(eng, key, own.get("take") or 0))
         x, sr = read_wav(wav)
         if audio:
             audio.append(np.zeros(int(PIECE_PAUSE_S * OUT_RATE), np.float32))

@@ -20,6 +20,13 @@ def clipped(text: str, limit: int = HEARD_SHOWN) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
+def quoted(text: str) -> str:
+    """A number (or what was heard, or a lint flag's text) as the verdict quotes it: in
+    single quotes whatever it holds, on one line. repr() switched to double quotes for
+    "3,2 milliards d'euros" (its apostrophe) and escaped what a person should just read."""
+    return "'" + " ".join(str(text).split()) + "'"
+
+
 def use_colour(stream) -> bool:
     """Colour on a terminal. no-color.org: only a non-empty NO_COLOR turns it off (an
     empty one is "unset"); a non-empty FORCE_COLOR other than 0 turns it on when piped."""
@@ -61,9 +68,9 @@ def verdict(report: Report, binding=None) -> str:
     looped = {loop["segment"] for loop in loops}
     lines = [head]
     for r in problems:
-        heard = f"heard {r['heard']!r}" if r["heard"] else "not heard"
+        heard = f"heard {quoted(r['heard'])}" if r["heard"] else "not heard"
         where = ", in a repetition loop" if r["segment"] in looped else ""
-        lines.append(f"  {r['status']}: {r['text']!r} in {r['segment']} at {r['start']:.1f}s ({heard}{where})")
+        lines.append(f"  {r['status']}: {quoted(r['text'])} in {r['segment']} at {r['start']:.1f}s ({heard}{where})")
     for p in report.get("problems") or []:
         lines.append(f"  not verified: {p['cause']}")
     lines += [f"  repetition loop: Whisper repeated itself in {loop['segment']} at {loop['start']:.1f}s "
@@ -71,7 +78,7 @@ def verdict(report: Report, binding=None) -> str:
               "its full text is in transcript.json" for loop in loops]
     if report.get("lint"):
         lines.append(f"  source lint: {len(report['lint'])} number(s) in the post look wrong:")
-        lines += [f"    {f['text']!r}: {f['reason']}" for f in report["lint"]]
+        lines += [f"    {quoted(f['text'])}: {f['reason']}" for f in report["lint"]]
     if binding is not None and binding.stale:
         lines.append(f"NOT VERIFIED (stale): {binding.cause}; the table above judged other files.")
         lines.append(f"  fix: {binding.fix}")

@@ -2,10 +2,23 @@
 
 The wheel carries its own lingware, so nothing is provisioned. Pico is fast
 (about 1/100 of real time) and a second French voice when Kokoro mishears.
+
+Pico samples no noise, but it read memory it had not written: py-nanotts
+mallocs its 2.5 MB working memory afresh for each call, and Pico uses some
+of it before writing it. glibc hands out fresh (zeroed) pages for a block that
+size only while nothing freed fits it: the first call of a fresh process read
+zeros, the later ones whatever an earlier call (or Kokoro, or numpy) left. The
+same text gave different WAVs in one process (calls 1-2 and 3-4), and the
+first call's depended on what ran before it. During a Pico call glibc now
+zero-fills every allocation (`mallopt(M_PERTURB)`, as MALLOC_PERTURB_ does;
+fixing the mmap threshold was not enough once Kokoro had run): every call
+speaks as a fresh process's first call did, the same bytes in any process.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import os
 import re
 import threading
@@ -24,10 +37,40 @@ SPELL_YEARS_LANGS = {"fr"}
 _YEAR_RE = re.compile(r"(?<![\d,.])(?<!\d[\u00a0\u202f ])(1[5-9]|20)\d\d(?![\d%]|[\u00a0\u202f ]\d)")
 # Part of voice_id, so cached audio made before a change of text preparation is not reused.
 TEXT_PREP = "years-spelled-2"
+# Part of voice_id too: audio cached before each call started from zeroed memory is not reused.
+MEMORY = "zeroed-2"
 VOICES = {"fr": "fr-FR", "en": "en-US", "de": "de-DE", "es": "es-ES", "it": "it-IT"}
 FULL_TAGS = {"fr-FR", "en-US", "en-GB", "de-DE", "es-ES", "it-IT"}
 
 _lock = threading.Lock()  # the C library keeps one engine per process
+_M_PERTURB = -6             # glibc's mallopt parameter: fill allocations with (byte ^ 0xff)
+
+
+@contextlib.contextmanager
+def zeroed_mallocs():
+    """While inside, every malloc of the process returns zeroed memory (glibc's
+    M_PERTURB at 0xff, as MALLOC_PERTURB_ does); elsewhere nothing is changed."""
+    mallopt = _mallopt()
+    if mallopt is None or not mallopt(_M_PERTURB, 0xFF):
+        yield
+        return
+    try:
+        yield
+    finally:
+        mallopt(_M_PERTURB, 0)
+
+
+@functools.cache
+def _mallopt():
+    import ctypes
+    import platform
+
+    if platform.libc_ver()[0] != "glibc":
+        return None
+    try:
+        return ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):
+        return None
 
 
 def _voice(lang: str) -> str | None:
@@ -88,7 +131,7 @@ class PicoEngine:
         except Exception:  # noqa: BLE001 - not installed: the id still names the voice
             v = "?"
         prep = f" text={TEXT_PREP}" if lang.split("-")[0].lower() in SPELL_YEARS_LANGS else ""
-        return f"pico py-nanotts {v} voice={_voice(lang)}{prep}"
+        return f"pico py-nanotts {v} voice={_voice(lang)}{prep} {MEMORY}"
 
     def synthesize(self, text: str, lang: str, out_wav: Path, rate: float = 1.0) -> None:
         if not text.strip():
@@ -101,7 +144,7 @@ class PicoEngine:
             from py_nanotts import NanoTTS
         except ImportError as e:
             raise EngineUnavailable(f"py-nanotts not installed: {e}", "pip install py-nanotts==0.1.1") from e
-        with _lock:
+        with _lock, zeroed_mallocs():
             try:
                 pcm = NanoTTS().speak(prepare_text(text, lang), voice=voice, speed=float(rate))
             except Exception as e:

