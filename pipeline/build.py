@@ -13,6 +13,7 @@ from pathlib import Path
 from . import condense as condense_stage
 from . import fsio, progress
 from . import ingest as ingest_stage
+from . import script as script_model
 from . import verify as verify_stage
 from .config.episode import EpisodeSettings, load_settings
 from .config.show import find_config, show_config
@@ -67,8 +68,8 @@ def synthesize(out: Path, tts: str, settings: EpisodeSettings, config: Path | No
     from . import synthesize as synth_stage
     from .heal import load_overrides
 
-    condense_stage.require_approved(out / SCRIPT, out / POST)
-    script = condense_stage.load_script(out / SCRIPT)
+    script_model.require_approved(out / SCRIPT, out / POST)
+    script = script_model.load_script(out / SCRIPT)
     speaking = step("synthesize")     # numbered before its stage opens (inside, it would not be)
     with progress.stage("synthesize", unit="segments", label=f"{speaking} (tts={tts})") as bar:
         timeline = synth_stage.synthesize(out / SCRIPT, out, engine=tts, settings=settings,
@@ -85,8 +86,8 @@ def synthesize_and_transcribe(out: Path, tts: str, asr: str, settings: EpisodeSe
     from . import overlap
     from .heal import load_overrides
 
-    condense_stage.require_approved(out / SCRIPT, out / POST)
-    script = condense_stage.load_script(out / SCRIPT)
+    script_model.require_approved(out / SCRIPT, out / POST)
+    script = script_model.load_script(out / SCRIPT)
     speaking, hearing = step("synthesize"), step("transcribe", f"(asr={asr}, model={model})")
     # named for both engines: the build summary must not credit synthesis with transcription's time
     with progress.stage("synthesize+transcribe", unit="segments",

@@ -376,8 +376,8 @@ def cmd_synthesize(args) -> int:
 
 def cmd_transcribe(args) -> int:
     from .build import step
-    from .condense import load_script
     from .episode import TIMELINE
+    from .script import load_script
     from .transcribe import transcribe, transcribe_episode
     lang = args.lang or load_script(args.script)["language"]
     timeline = args.audio.parent / TIMELINE

@@ -11,6 +11,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from .contracts import Timeline
+
 # the stages' files, in the order they are made
 POST = "post.json"
 SCRIPT = "script.yaml"
@@ -29,6 +31,17 @@ PODCAST_TRANSCRIPT = "transcript.podcast.json"
 CHAPTERS = "chapters.json"
 # condense's record of the script it wrote (a later hand edit is kept, not overwritten)
 SCRIPT_META = ".script.meta.json"
+
+
+def segment_windows(timeline: Timeline) -> list[tuple[float, float]]:
+    """Split the episode at the middle of each pause between segments."""
+    segs = timeline["segments"]
+    bounds = []
+    for i, s in enumerate(segs):
+        lo = 0.0 if i == 0 else (segs[i - 1]["end"] + s["start"]) / 2
+        hi = float("inf") if i == len(segs) - 1 else (s["end"] + segs[i + 1]["start"]) / 2
+        bounds.append((lo, hi))
+    return bounds
 
 
 @dataclass(frozen=True, init=False)

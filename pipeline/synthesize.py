@@ -21,14 +21,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import cast
 
-from . import condense, paths, progress
+from . import paths, progress
+from . import script as script_model
 from .config.episode import EpisodeSettings
 from .contracts import Chapter, Script, TimedSegment, Timeline
 from .episode import AUDIO, TIMELINE
 from .errors import EngineError, EngineUnavailable, InputError, UnsupportedLanguage
 from .fsio import json_digest, read_json, sha256_file, write_json
-from .heal.sentences import plan_key, speak_sentences
 from .tts import TtsEngine, fallback_chain, get_engine, offline_preference, wav_ok
+from .tts.sentences import plan_key, speak_sentences
 from .tts.speech import cache_key, override_rate, spoken_text
 
 Event = Callable[[str], None]
@@ -54,14 +55,14 @@ def load_script(path: Path) -> Script:
     path = Path(path)
     if not path.is_file():
         raise InputError(f"script not found: {path}", "run the condense stage first")
-    data = condense.load_script(path)
+    data = script_model.load_script(path)
     data["language"] = str(data.get("language") or "").strip().lower()
     return data
 
 
 def script_segments(script: Script) -> list[dict]:
-    """Spoken segments in order (pipeline.condense.segments): id, title, text."""
-    return [{**s, "text": str(s["text"]).strip()} for s in condense.segments(script)]
+    """Spoken segments in order (pipeline.script.segments): id, title, text."""
+    return [{**s, "text": str(s["text"]).strip()} for s in script_model.segments(script)]
 
 
 file_sha256 = sha256_file
@@ -344,8 +345,8 @@ def _assemble(wavs: list[Path], rows: list[dict], lang: str, settings: EpisodeSe
     """The episode's MP3, tagged: joined pieces, or the whole episode mastered at once
     (music beds, short pauses, or pieces outside the loudness tolerances)."""
     from .audio.assemble import assemble_full, assemble_pieces
+    from .audio.chapters import chapter_list
     from .audio.tags import id3_chapters, write_tags
-    from .publish.chapters import chapter_list
 
     chapters: list[Chapter] = []
 

@@ -26,13 +26,13 @@ from pathlib import Path
 from typing import cast
 
 from . import fsio, numbers
-from .asr import DECODE_SETTINGS
-from .condense import load_script, segments, source_text
+from .asr.base import DECODE_SETTINGS
 from .config.episode import for_episode as settings_for_episode
 from .contracts import Loop, NumberRow, Origin, Problem, Report, Segment, SpokenSegment, Timeline, Transcript, Word
-from .episode import AUDIO, POST, SCRIPT, TIMELINE, TRANSCRIPT, Episode
+from .episode import AUDIO, POST, SCRIPT, TIMELINE, TRANSCRIPT, Episode, segment_windows
 from .errors import InputError
 from .numbers import FAILING
+from .script import load_script, segments, source_text
 
 # Words heard up to this far outside a segment's audio still belong to it
 # (Whisper's word times drift by a few hundred milliseconds).
@@ -54,17 +54,6 @@ class HeardText:
 
 def transcript_words(transcript: Transcript) -> list[Word]:
     return [w for seg in transcript["segments"] for w in seg.get("words") or []]
-
-
-def segment_windows(timeline: Timeline) -> list[tuple[float, float]]:
-    """Split the episode at the middle of each pause between segments."""
-    segs = timeline["segments"]
-    bounds = []
-    for i, s in enumerate(segs):
-        lo = 0.0 if i == 0 else (segs[i - 1]["end"] + s["start"]) / 2
-        hi = float("inf") if i == len(segs) - 1 else (s["end"] + segs[i + 1]["start"]) / 2
-        bounds.append((lo, hi))
-    return bounds
 
 
 def heard_in(words: list[Word], lo: float, hi: float) -> HeardText:

@@ -11,6 +11,7 @@ import typing
 import pytest
 
 from pipeline import condense, contracts, fsio, ingest
+from pipeline import script as script_model
 from pipeline.episode import Episode
 
 from .conftest import FIXTURES, ROOT
@@ -65,10 +66,10 @@ def test_ingest_and_condense_write_what_the_contracts_say(source, tmp_path):
     assert_follows(post, contracts.Post)
     assert_follows(fsio.read_json(ep.post), contracts.Post)     # as written, not only as returned
     condense.condense(ep.post, ep.script)
-    script = condense.load_script(ep.script)
+    script = script_model.load_script(ep.script)
     assert_follows(script, contracts.Script)
     assert script["points"] and all(p["numbers"] is not None for p in script["points"])
-    for seg in condense.segments(script):
+    for seg in script_model.segments(script):
         assert_follows(seg, contracts.Segment)
 
 

@@ -10,11 +10,13 @@ import pytest
 
 from pipeline import numbers
 from pipeline import text as textmod
-from pipeline.condense import condense, segments, word_budget
+from pipeline.condense import condense
+from pipeline.condense.budget import word_budget
 from pipeline.errors import InputError, UnsupportedLanguage
 from pipeline.ingest import fetch, ingest
 from pipeline.ingest.markdown import split_front_matter
 from pipeline.publish.package import shownotes
+from pipeline.script import segments
 
 from .conftest import ROOT
 from .stub_server import LoopbackServer, QuietHandler, free_closed_port

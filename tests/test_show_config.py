@@ -15,11 +15,11 @@ import yaml
 from PIL import Image
 
 from pipeline import paths
+from pipeline.audio.cover import check_cover
 from pipeline.config import show as config
 from pipeline.errors import InputError
 from pipeline.publish import feed
 from pipeline.publish.artwork import draw_cover, show_artwork
-from pipeline.publish.cover import check_cover
 
 from .conftest import seal
 from .test_feed import CONFIG, NS, add_episode, edit_json, write_config

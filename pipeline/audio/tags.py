@@ -26,8 +26,8 @@ from pathlib import Path
 from .. import fsio
 from ..contracts import Chapter, Script
 from ..episode import POST
-from ..publish.cover import check_cover
 from ..text import sanitize
+from .cover import check_cover
 
 GENRE = "Podcast"
 MAX_TEXT = 500           # a title, show or author
@@ -107,7 +107,7 @@ def _cover_frame(cover: str | os.PathLike):
 
 def id3_chapters(chapters: list[dict]) -> list[Chapter]:
     """CHAP frame values (ids chp0, chp1, ..., milliseconds) of the episode's chapters,
-    as pipeline.publish.chapters.chapter_list computes them for chapters.json too."""
+    as pipeline.audio.chapters.chapter_list computes them for chapters.json too."""
     return [{"id": f"chp{i}", "title": clean(c["title"]) or f"Chapter {i + 1}",
              "start_ms": round(c["start"] * 1000), "end_ms": round(c["end"] * 1000)}
             for i, c in enumerate(chapters)]

@@ -11,9 +11,9 @@ from pathlib import Path
 import yaml
 
 from .. import fsio
+from ..audio.cover import check_cover
 from ..contracts import Post
 from ..errors import InputError, yaml_problem
-from ..publish.cover import check_cover
 from ..urls import is_url
 
 

@@ -6,7 +6,7 @@ another take of the same voice (piper only: its takes differ), another
 wording of the numbers, slower, then
 another offline engine of the language's chain (normal speed, then slower),
 and last only the failing sentences of the segment, each the way an earlier
-try heard it best, the rest as first spoken (pipeline.heal.sentences): a way
+try heard it best, the rest as first spoken (pipeline.tts.sentences): a way
 that fixes one sentence can break another, and then only the sentence takes it.
 Only the failing segments are re-synthesized (the others come from the TTS
 cache), the episode is re-assembled, transcribed once more and re-verified.
@@ -23,11 +23,11 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .. import fsio
-from ..condense import load_script, segments
 from ..contracts import Report, Script
 from ..episode import OVERRIDES, REPORT, SCRIPT, TIMELINE
 from ..numbers import FAILING
-from .sentences import sentence_of_numbers, sentence_spans
+from ..script import load_script, segments
+from ..tts.sentences import sentence_of_numbers, sentence_spans
 
 SLOW_RATE = 0.85
 # (name, override): each strategy is one way of speaking the segment.
@@ -42,7 +42,7 @@ STRATEGIES: list[tuple[str, dict[str, Any]]] = [
     ("other-engine", {"spell": "all", "engine": None}),
     ("other-engine-slower", {"spell": "all", "rate": SLOW_RATE, "engine": None}),
     # Last: each failing sentence alone, spoken the way that heard it best, the
-    # rest of the segment as first built (pipeline.heal.sentences).
+    # rest of the segment as first built (pipeline.tts.sentences).
     ("sentences", {"sentences": None}),
 ]
 DEFAULT_ROUNDS = len(STRATEGIES)

@@ -36,10 +36,10 @@ from pathlib import Path
 from typing import Any
 
 from .. import fsio, numbers
-from ..condense import load_script, segments
 from ..contracts import Script, Timeline, Transcript
 from ..episode import CAPTIONS_SRT, CAPTIONS_VTT, PODCAST_TRANSCRIPT, SCRIPT, TIMELINE, TRANSCRIPT, Episode
 from ..errors import InputError
+from ..script import load_script, segments
 from ..text import sanitize
 from .notes import need
 
@@ -162,7 +162,8 @@ def script_words(script: Script, timeline: Timeline,
                  transcript: Transcript) -> list[tuple[list[Word], float, float]]:
     """The script's words, segment by segment, timed on the episode's audio,
     each with its segment's span."""
-    from ..verify import EDGE_S, segment_windows, transcript_words
+    from ..episode import segment_windows
+    from ..verify import EDGE_S, transcript_words
 
     timed = {s["id"]: s for s in timeline.get("segments") or []}
     windows = dict(zip(timed, segment_windows(timeline)))

@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import fsio, numbers
-from ..condense import load_script, segments
 from ..contracts import Segment
-from ..episode import DIFF_PAGE, Episode
-from ..verify import heard_in, segment_windows, transcript_words
+from ..episode import DIFF_PAGE, Episode, segment_windows
+from ..script import load_script, segments
+from ..verify import heard_in, transcript_words
 from .pages import render
 from .terminal import clipped, use_colour
 

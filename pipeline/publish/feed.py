@@ -141,8 +141,8 @@ def notes_html(script: Script, post: dict | None) -> str:
 
 
 def episode_info(ep: Path, cfg: dict) -> dict:
-    from ..condense import load_script
     from ..config.episode import for_episode
+    from ..script import load_script
     from ..verify import binding_status, read_report
     script = load_script(ep / SCRIPT)
     post = fsio.read_json(ep / POST) if (ep / POST).exists() else None

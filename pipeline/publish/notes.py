@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import fsio
-from ..condense import load_script, segments
 from ..contracts import Report, Script
 from ..episode import REPORT, SCRIPT, TIMELINE, Episode
 from ..errors import InputError
+from ..script import load_script, segments
 from ..urls import http_url
 
 LABELS = {
