@@ -165,6 +165,12 @@ def add_model_arg(p: argparse.ArgumentParser) -> None:
                         "Whisper cache or online, or a path")
 
 
+def add_condenser(p: argparse.ArgumentParser) -> None:
+    from .build import DEFAULT_CONDENSER
+    p.add_argument("--condenser", default=DEFAULT_CONDENSER,
+                   help=f"extractive or llm (default {DEFAULT_CONDENSER})")
+
+
 def add_heal_rounds(p: argparse.ArgumentParser, default: int | None, help: str) -> None:
     p.add_argument("--heal-rounds", type=int_in(0, MAX_HEAL_ROUNDS), default=default, help=help)
 
@@ -184,7 +190,7 @@ def add_build(sub, common) -> None:
     b.add_argument("--out", type=out_folder, required=True, help="episode folder to write")
     add_engine_args(b)
     b.add_argument("--lang")
-    b.add_argument("--condenser", default="extractive")
+    add_condenser(b)
     b.add_argument("--allow-unverified", action="store_true",
                    help="exit 0 even when numbers were lost (the report still says so)")
     add_heal_rounds(b, None, "rounds of re-speaking failing segments, one heal strategy each "
@@ -207,7 +213,7 @@ def add_batch(sub, common) -> None:
                    help="local (worker processes, default) or ray (RAY_ADDRESS: a cluster)")
     add_engine_args(s)
     s.add_argument("--lang", help="fr or en for every post (detected per post when omitted)")
-    s.add_argument("--condenser", default="extractive")
+    add_condenser(s)
     add_heal_rounds(s, None, "as for build (default 8: one round per heal strategy)")
     s.add_argument("--config", type=Path, default=None,
                    help="show settings for the feed (default: $PIPELINE_CONFIG, else ./podcast.yaml)")
@@ -226,7 +232,7 @@ def add_stages(sub, common) -> None:
     s = sub.add_parser("condense", parents=[common], help="post.json -> script.yaml")
     s.add_argument("post", type=Path)
     s.add_argument("--out", type=out_file, required=True)
-    s.add_argument("--condenser", default="extractive")
+    add_condenser(s)
     s.set_defaults(func=cmd_condense)
 
     s = sub.add_parser("synthesize", parents=[common],
@@ -319,27 +325,29 @@ def run(args) -> int:
     return args.func(args)
 
 
-def heal_rounds(args) -> int:
-    from .build import DEFAULT_HEAL_ROUNDS
-    return DEFAULT_HEAL_ROUNDS if args.heal_rounds is None else args.heal_rounds
+def build_options(args, **fixed):
+    """The run options of a build, batch or verify command (a default where not given)."""
+    from .build import BuildOptions
+    given = {name: getattr(args, name) for name in ("tts", "asr", "asr_model", "condenser", "lang",
+                                                     "heal_rounds", "config")
+             if getattr(args, name, None) is not None}
+    if given.get("config") is not None:
+        given["config"] = str(given["config"])
+    return BuildOptions(**{**given, **fixed})
 
 
 def cmd_build(args) -> int:
     from .build import build
     from .publish import terminal as report_mod
-    report = build(args.source, args.out, tts=args.tts, asr=args.asr, lang=args.lang,
-                   condenser=args.condenser, heal_rounds=heal_rounds(args), asr_model=args.asr_model,
-                   config=args.config)
+    report = build(args.source, args.out, build_options(args))
     report_mod.print_report(report, with_table=False)
     return exit_for(report, args.allow_unverified)
 
 
 def cmd_batch(args) -> int:
-    from .batch import Options, run_batch
-    options = Options(tts=args.tts, asr=args.asr, asr_model=args.asr_model, condenser=args.condenser,
-                      lang=args.lang, heal_rounds=heal_rounds(args))
-    return run_batch(args.sources, args.out, options, jobs=args.jobs, engine=args.engine,
-                     config=args.config)
+    from .batch import run_batch
+    return run_batch(args.sources, args.out, build_options(args, config=None), jobs=args.jobs,
+                     engine=args.engine, config=args.config)
 
 
 def cmd_init(args) -> int:
@@ -368,9 +376,9 @@ def cmd_synthesize(args) -> int:
     from . import build as b
     from .config.episode import for_episode
     settings = for_episode(args.episode)
-    tts = args.tts or settings.tts or b.DEFAULT_TTS
-    b.check_engines(tts, b.DEFAULT_ASR)
-    b.synthesize(args.episode, tts, settings)     # its own progress stage
+    options = b.BuildOptions(tts=args.tts).speaking(settings)
+    b.check_engines(options.voice, options.asr)
+    b.synthesize(args.episode, options, settings)     # its own progress stage
     return EXIT_OK
 
 
@@ -395,9 +403,10 @@ def cmd_verify(args) -> int:
     from . import build as b
     from .config.episode import for_episode
     settings = for_episode(args.episode)
-    tts = args.tts or settings.tts or b.DEFAULT_TTS
+    options = b.BuildOptions(tts=args.tts, asr=args.asr, asr_model=args.asr_model,
+                             heal_rounds=args.heal_rounds).speaking(settings)
     with progress.stage("verify", label=b.step("verify")):
-        b.verify_and_heal(args.episode, tts, args.asr, settings, args.heal_rounds, args.asr_model)
+        b.verify_and_heal(args.episode, options, settings)
     return EXIT_OK
 
 

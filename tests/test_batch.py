@@ -17,6 +17,7 @@ import pytest
 from pipeline import batch
 from pipeline.batch import sources
 from pipeline.batch.jobs import MANIFEST, Job, Result, run_job
+from pipeline.build import BuildOptions
 from pipeline.errors import InputError
 
 from .conftest import ROOT
@@ -207,12 +208,12 @@ def test_feed_with_entities_is_refused():
 def test_unchanged_item_keeps_its_file_and_a_change_makes_it_stale(tmp_path):
     post = tmp_path / "p.md"
     post.write_text("# P\n\nIt has 3 parts.\n")
-    opts = batch.Options(tts="piper")
+    opts = BuildOptions(tts="piper")
     m1 = batch.manifest_for(post, opts)
     assert batch.manifest_for(post, opts) == m1
     post.write_text("# P\n\nIt has 4 parts.\n")
     assert batch.manifest_for(post, opts) != m1
-    assert batch.manifest_for(post, batch.Options(tts="espeak")) != batch.manifest_for(post, opts)
+    assert batch.manifest_for(post, BuildOptions(tts="espeak")) != batch.manifest_for(post, opts)
     assert not batch.is_current(tmp_path / "nothing", m1)
 
 
@@ -222,7 +223,7 @@ def test_bad_sources_fail_alone_and_duplicate_slugs_are_numbered(tmp_path):
     for d in ("a", "b"):
         (tmp_path / d / "post.md").write_text("# Post\n\nIt has 3 parts.\n")
     jobs, known = batch.plan([str(tmp_path / "a"), str(tmp_path / "b"), str(tmp_path / "missing.md")],
-                             tmp_path / "out", batch.Options())
+                             tmp_path / "out", BuildOptions())
     assert [j.slug for j in jobs] == ["post", "post-2"]
     assert [(r.slug, r.status) for r in known] == [("missing", "failed")]
 
@@ -233,7 +234,7 @@ def test_an_unreachable_feed_writes_no_feed_and_counts_as_failed(tmp_path, caplo
     out = tmp_path / "blog"
     caplog.set_level("INFO", logger="pipeline.batch")
     code = batch.run_batch([f"http://127.0.0.1:{free_closed_port()}/feed.xml"], out,
-                           batch.Options(tts="piper"), jobs=1)
+                           BuildOptions(tts="piper"), jobs=1)
     assert code == 2
     assert not out.exists()
     lines = [r.getMessage() for r in caplog.records if r.name == "pipeline.batch"]
@@ -243,7 +244,7 @@ def test_an_unreachable_feed_writes_no_feed_and_counts_as_failed(tmp_path, caplo
 def test_unknown_engine_lists_the_valid_ones(tmp_path):
     from pipeline.errors import EngineError
     with pytest.raises(EngineError, match="local, ray"):
-        batch.run_batch([str(tmp_path)], tmp_path / "out", batch.Options(), engine="spark")
+        batch.run_batch([str(tmp_path)], tmp_path / "out", BuildOptions(), engine="spark")
 
 
 def test_feed_item_whose_link_fails_is_failed_alone(blog, tmp_path):
@@ -286,7 +287,7 @@ def test_an_episode_whose_verdict_is_stale_is_not_current(tmp_path):
     from pipeline import verify
     post = tmp_path / "p.md"
     post.write_text("# P\n\nIt has 3 parts.\n")
-    manifest = batch.manifest_for(post, batch.Options(tts="piper"))
+    manifest = batch.manifest_for(post, BuildOptions(tts="piper"))
     ep = tmp_path / "p"
     ep.mkdir()
     for name in batch.BUILT_FILES:
@@ -309,14 +310,14 @@ def test_a_failed_post_shows_its_fix_in_the_table(tmp_path):
     post = tmp_path / "tiny.md"
     post.write_text("# Hi\n\nOk 3.\n")
     job = Job(slug="tiny", source=str(post), out=str(tmp_path / "tiny"),
-                    options=batch.asdict(batch.Options(tts="piper")))
+                    options=BuildOptions(tts="piper"))
     result = run_job(job)
     assert result.status == "failed" and result.exit_code == 2
     assert result.cpu_seconds is not None and result.cpu_seconds >= 0   # every engine reports it
     text = batch.table([result])
     assert "tiny: could not tell the post's language" in text
     assert "fix: pass --lang" in text
-    missing = batch.plan([str(tmp_path / "missing.md")], tmp_path / "out", batch.Options())[1]
+    missing = batch.plan([str(tmp_path / "missing.md")], tmp_path / "out", BuildOptions())[1]
     assert "fix:" in batch.table(missing)
 
 
@@ -332,14 +333,14 @@ def test_batch_tags_episodes_with_the_feeds_show_settings(tmp_path):
     show = tmp_path / "show.yaml"
     show.write_text("title: QA Show Title\n")
     out = tmp_path / "eps"
-    code = batch.run_batch([str(post)], out, batch.Options(tts="piper", heal_rounds=1), jobs=1, config=show)
+    code = batch.run_batch([str(post)], out, BuildOptions(tts="piper", heal_rounds=1), jobs=1, config=show)
     assert code == 0
     assert str(ID3(out / "ferry" / "episode.mp3").get("TALB")) == "QA Show Title"
     assert "<title>QA Show Title</title>" in (out / "feed.xml").read_text()
-    manifest = batch.manifest_for(post, batch.Options(tts="piper", heal_rounds=1, config=str(show.resolve())))
+    manifest = batch.manifest_for(post, BuildOptions(tts="piper", heal_rounds=1, config=str(show.resolve())))
     assert batch.is_current(out / "ferry", manifest)
     show.write_text("title: Renamed Show\n")
-    assert not batch.is_current(out / "ferry", batch.manifest_for(post, batch.Options(
+    assert not batch.is_current(out / "ferry", batch.manifest_for(post, BuildOptions(
         tts="piper", heal_rounds=1, config=str(show.resolve()))))
 
 

@@ -124,3 +124,26 @@ def test_the_checks_see_a_cycle_and_an_upward_import():
     assert imported("pipeline.transcribe", False, node, known) == ["pipeline.verify"]
     assert rank("pipeline.transcribe") < rank("pipeline.verify")
     assert rank("pipeline.publish.chapters") > rank("pipeline.audio.chapters") == 0
+
+
+MAX_FUNCTION_LINES = 60
+
+
+def long_functions(source: str, limit: int = MAX_FUNCTION_LINES) -> list[tuple[str, int]]:
+    """(name, lines) of each function or method longer than `limit` lines, docstring included."""
+    return [(node.name, node.end_lineno - node.lineno + 1) for node in ast.walk(ast.parse(source))
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+            and node.end_lineno is not None and node.end_lineno - node.lineno + 1 > limit]
+
+
+def test_no_function_is_over_60_lines():
+    found = [f"{f.relative_to(ROOT)}: {name} ({n} lines)" for f in sorted(ROOT.rglob("*.py"))
+             for name, n in long_functions(f.read_text(encoding="utf-8"))]
+    assert found == []
+
+
+def test_the_length_check_counts_lines():
+    def source(lines: int) -> str:
+        return "def f():\n" + "".join(f"    x = {i}\n" for i in range(lines - 1))
+    assert long_functions(source(61)) == [("f", 61)]
+    assert long_functions(source(60)) == []

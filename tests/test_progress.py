@@ -220,7 +220,7 @@ def test_the_overlapped_stage_is_summed_under_both_names(tmp_path, monkeypatch):
     out = io.StringIO()
     progress.configure(0, stream=out)
     progress.clear_timings()
-    build.synthesize_and_transcribe(tmp_path, "piper", "faster-whisper", settings=None)
+    build.synthesize_and_transcribe(tmp_path, build.BuildOptions(tts="piper"), settings=None)
     assert out.getvalue().startswith("[3/6] synthesize (tts=piper) + [4/6] transcribe (asr=faster-whisper")
     assert "synthesis 1.0 s and transcription 2.0 s in 2.5 s" in out.getvalue()
     assert [line.split()[0] for line in progress.summary("built ep").splitlines()[1:]] == ["synthesize+transcribe"]
@@ -245,5 +245,5 @@ def test_the_synthesis_line_names_the_engine_that_spoke(tmp_path, monkeypatch, t
                         lambda *a, **kw: (timeline, {}, {"synthesize": 1.0, "transcribe": 2.0, "wall": 2.5}))
     out = io.StringIO()
     progress.configure(0, stream=out)
-    build.synthesize_and_transcribe(tmp_path, "gtts", "faster-whisper", settings=None)
+    build.synthesize_and_transcribe(tmp_path, build.BuildOptions(tts="gtts"), settings=None)
     assert out.getvalue().startswith(f"[3/6] synthesize {said} + [4/6] transcribe"), out.getvalue()

@@ -73,7 +73,7 @@ def _show_config(config_path) -> dict:
     return show_config(config_path)   # a broken podcast.yaml is an error worth fixing: InputError
 
 
-def episode_tags(script: Script, episode_dir: Path, settings=None, config_path: Path | None = None) -> dict:
+def episode_tags(script: Script, episode_dir: Path, settings=None, config_path: Path | dict | None = None) -> dict:
     """The tag values of an episode, cleaned: title, show, author, date, language,
     description, genre, track (episode number or None)."""
     post = _post(episode_dir)

@@ -20,10 +20,11 @@ import logging
 import os
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, replace
 from pathlib import Path
 
 from .. import fsio
+from ..build import BuildOptions
 from ..config.episode import publish_source, settings_path
 from ..episode import AUDIO, NOTES, POST, REPORT, SCRIPT, TIMELINE, TRANSCRIPT
 from ..errors import InputError, PipelineError
@@ -37,25 +38,12 @@ JOB_MEMORY_BYTES = 1 << 30     # a worker with Whisper base and a piper voice pe
 BUILT_FILES = (POST, SCRIPT, AUDIO, TIMELINE, TRANSCRIPT, REPORT, NOTES)
 
 
-@dataclass
-class Options:
-    tts: str | None = None
-    asr: str = "faster-whisper"
-    asr_model: str = "base"
-    condenser: str = "extractive"
-    lang: str | None = None
-    heal_rounds: int = 3
-    config: str | None = None    # the show's podcast.yaml: the ID3 album and show notes header
-
-
-
-
 # ------------------------------------------------------------------ incremental
 
-def manifest_for(source: Path, options: Options) -> dict:
+def manifest_for(source: Path, options: BuildOptions) -> dict:
     """What an episode is built from; a change in any of it means a rebuild."""
     settings = settings_path(source)
-    config = Path(options.config) if options.config else None
+    config = options.config_path
     return {"format": MANIFEST_FORMAT, "source_sha256": fsio.sha256_file(source),
             "settings_sha256": fsio.sha256_file(settings) if settings.is_file() else None,
             "config_sha256": fsio.sha256_file(config) if config and config.is_file() else None,
@@ -122,7 +110,7 @@ def default_jobs() -> int:
 
 # ------------------------------------------------------------------ the batch
 
-def plan(sources: list[str], out: Path, options: Options) -> tuple[list[Job], list[Result]]:
+def plan(sources: list[str], out: Path, options: BuildOptions) -> tuple[list[Job], list[Result]]:
     """Jobs to run, and the results already known (skipped, or unreadable sources)."""
     from .sources import Collector, slugify
 
@@ -146,7 +134,7 @@ def plan(sources: list[str], out: Path, options: Options) -> tuple[list[Job], li
         if is_current(ep, manifest):
             known.append(Result(post.slug, "skipped", survival=survival_of(ep)))
         else:
-            jobs.append(Job(post.slug, str(post.source), str(ep), asdict(options), manifest))
+            jobs.append(Job(post.slug, str(post.source), str(ep), options, manifest))
     return jobs, known
 
 
@@ -164,7 +152,7 @@ def finish(job: Job, result: Result) -> Result:
     return result
 
 
-def run_batch(sources: list[str], out: Path, options: Options, jobs: int | None = None,
+def run_batch(sources: list[str], out: Path, options: BuildOptions, jobs: int | None = None,
               engine: str = "local", config: Path | None = None) -> int:
     from ..config.show import find_config
     out, config = Path(out), find_config(config)

@@ -5,13 +5,16 @@ to fix them, so a typo never passes silently.
 """
 
 import os
+import typing
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
+from typing import cast
 
 import yaml
 
 from .. import fsio
 from ..audio.cover import check_cover
+from ..audio.mastering import RANGES as MASTERING_RANGES
 from ..contracts import Post
 from ..errors import InputError, yaml_problem
 from ..urls import is_url
@@ -39,11 +42,12 @@ class EpisodeSettings:
         return asdict(self)
 
 
-_TYPES: dict[str, type | tuple[type, ...]] = {"target_seconds": (int, float), "rate": (int, float), "pause_ms": int,
-          "bitrate": str, "channels": int, "loudness_lufs": (int, float),
-          "true_peak_db": (int, float), "tts": str, "music_intro": str, "music_outro": str,
-          "cover": str, "piper_voice": dict, "show": str, "episode_number": int,
-          "season": int}
+def accepted_types(name: str) -> tuple[type, ...]:
+    """The YAML value types a setting takes, read from its field's annotation (a float
+    setting takes an int too; None, for an optional one, is checked apart)."""
+    kind = next(f.type for f in fields(EpisodeSettings) if f.name == name)
+    kinds = tuple(k for k in (typing.get_args(kind) or (kind,)) if k is not type(None))
+    return (int, float) if float in kinds else cast(tuple[type, ...], kinds)
 
 
 def for_episode(ep_dir: Path) -> EpisodeSettings:
@@ -57,10 +61,9 @@ def for_episode(ep_dir: Path) -> EpisodeSettings:
     return load_settings(source_of(post, fsio.read_json(post)))
 
 
-# Numeric settings and the values that make sense (anything else is a typo).
-RANGES = {"target_seconds": (10, 3600, " seconds"), "rate": (0.5, 2.0, ""),
-          "pause_ms": (0, 10000, " ms"), "channels": (1, 2, " (mono or stereo)"),
-          "loudness_lufs": (-40, -5, " LUFS"), "true_peak_db": (-9, 0, " dBTP"),
+# Numeric settings and the values that make sense (anything else is a typo); the
+# mastering ones are pipeline.audio.mastering's, the one table synthesis checks too.
+RANGES = {"target_seconds": (10, 3600, " seconds"), "rate": (0.5, 2.0, ""), **MASTERING_RANGES,
           "episode_number": (1, 100000, ""), "season": (1, 100000, "")}
 
 
@@ -115,7 +118,7 @@ def load_settings(source: Path | None) -> EpisodeSettings:
         if key not in known:
             raise InputError(f"{path}: unknown setting {key!r}",
                              f"valid settings: {', '.join(sorted(known))}")
-        if value is not None and not isinstance(value, _TYPES[key]) or isinstance(value, bool):
+        if value is not None and not isinstance(value, accepted_types(key)) or isinstance(value, bool):
             raise InputError(f"{path}: {key} has the wrong type ({type(value).__name__})",
                              f"see README: episode settings ({key})")
     settings = EpisodeSettings(**data)
