@@ -243,7 +243,7 @@ class _NumberRow(TypedDict):
     kind: str
     unit: str | None
     segment: str
-    status: str         # ok, changed, lost, unit-missing (numbers.STATUSES)
+    status: str         # ok, changed, lost, unit-missing (numbers.compare)
     heard: str | None
     start: float
     end: float

@@ -112,7 +112,8 @@ def default_jobs() -> int:
 
 def plan(sources: list[str], out: Path, options: BuildOptions) -> tuple[list[Job], list[Result]]:
     """Jobs to run, and the results already known (skipped, or unreadable sources)."""
-    from .sources import Collector, slugify
+    from ..urls import slugify
+    from .sources import Collector
 
     c = Collector(out)
     known: list[Result] = []
