@@ -480,12 +480,12 @@ def check(ep_dir: Path, brief: bool, allow_unverified: bool) -> int:
     """Print the verdict; a stale one (an input changed since) exits 1 even when allowed."""
     from .episode import Episode
     from .publish import terminal as report_mod
-    from .verify import binding_status, read_report
+    from .verify import binding_status
     ep = Episode(ep_dir)
-    if not ep.report.exists():
-        raise_missing(ep.report)
-    report = read_report(ep.report)
-    binding = binding_status(ep.dir, report)
+    if not ep.report_path.exists():
+        raise_missing(ep.report_path)
+    report = ep.report()
+    binding = binding_status(ep, report)
     report_mod.print_report(report, with_table=not brief, binding=binding)
     return EXIT_UNVERIFIED if binding.stale else exit_for(report, allow_unverified)
 

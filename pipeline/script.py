@@ -14,8 +14,7 @@ import yaml
 
 from . import fsio, numbers
 from . import text as textmod
-from .contracts import Post, Script, Segment
-from .episode import POST, SCRIPT_META
+from .contracts import POST, SCRIPT_META, Post, Script, Segment
 from .errors import InputError, yaml_problem
 from .fsio import sha256_file
 

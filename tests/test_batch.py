@@ -305,7 +305,8 @@ def test_an_episode_whose_verdict_is_stale_is_not_current(tmp_path):
     (ep / "episode.mp3").write_bytes(b"ID3 not really audio")
     (ep / "post.json").write_text('{"source": "p.md"}\n')
     (ep / "script.yaml").write_text("points:\n- text: It has 3 parts.\n")
-    batch.fsio.write_json(ep / "timeline.json", {"audio_sha256": batch.fsio.sha256_file(ep / "episode.mp3")})
+    batch.fsio.write_json(ep / "timeline.json", {"audio_sha256": batch.fsio.sha256_file(ep / "episode.mp3"),
+                                                 "segments": []})
     batch.fsio.write_json(ep / "verify.json", {"verified": True, "counts": {"ok": 1}, "numbers": [],
                                                "inputs": verify.input_hashes(verify.Episode(ep))})
     batch.fsio.write_json(ep / MANIFEST, manifest)

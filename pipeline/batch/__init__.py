@@ -26,7 +26,7 @@ from pathlib import Path
 from .. import fsio
 from ..build import BuildOptions
 from ..config.episode import publish_source, settings_path
-from ..episode import AUDIO, NOTES, POST, REPORT, SCRIPT, TIMELINE, TRANSCRIPT
+from ..episode import AUDIO, NOTES, POST, REPORT, SCRIPT, TIMELINE, TRANSCRIPT, Episode
 from ..errors import InputError, PipelineError
 from ..registry import Registry
 from ..urls import is_url
@@ -56,16 +56,17 @@ def is_current(ep: Path, manifest: dict) -> bool:
     for check, feed and serve, so it is rebuilt, not skipped)."""
     from ..verify import binding_status
 
+    files = Episode(ep)
     try:
         if fsio.read_json(ep / MANIFEST) != manifest:
             return False
-        if not all((ep / name).is_file() for name in BUILT_FILES):
+        if not all(files.has(name) for name in BUILT_FILES):
             return False
-        if not fsio.read_json(ep / REPORT).get("verified"):
+        if not files.report().get("verified"):
             return False
-        if fsio.read_json(ep / TIMELINE).get("audio_sha256") != fsio.sha256_file(ep / AUDIO):
+        if files.timeline().get("audio_sha256") != fsio.sha256_file(files.audio_path):
             return False
-        return binding_status(ep).fresh
+        return binding_status(files).fresh
     except (OSError, ValueError, AttributeError, PipelineError):
         return False
 

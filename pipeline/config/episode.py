@@ -52,13 +52,13 @@ def accepted_types(name: str) -> tuple[type, ...]:
 
 def for_episode(ep_dir: Path) -> EpisodeSettings:
     """The settings of the post an episode folder was built from (its post.json's source)."""
-    from .. import fsio
     from ..episode import Episode
 
-    post = Episode(ep_dir).post
-    if not post.exists():
+    ep = Episode(ep_dir)
+    post = ep.post_or_none()
+    if post is None:
         return EpisodeSettings()
-    return load_settings(source_of(post, fsio.read_json(post)))
+    return load_settings(source_of(ep.post_path, post))
 
 
 # Numeric settings and the values that make sense (anything else is a typo); the

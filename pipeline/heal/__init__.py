@@ -24,9 +24,9 @@ from typing import Any, Callable
 
 from .. import fsio
 from ..contracts import Report, Script
-from ..episode import OVERRIDES, REPORT, SCRIPT, TIMELINE
+from ..episode import OVERRIDES, REPORT, Episode
 from ..numbers import FAILING
-from ..script import load_script, segments
+from ..script import segments
 from ..tts.sentences import sentence_of_numbers, sentence_spans
 
 SLOW_RATE = 0.85
@@ -111,10 +111,8 @@ def heal(ep: Path, rebuild: Callable[[dict], Report], rounds: int = DEFAULT_ROUN
     `rebuild(overrides)` re-synthesizes with the overrides, re-transcribes and
     re-verifies, returning the new report: the caller owns the engines.
     """
-    ep = Path(ep)
-    script = load_script(ep / SCRIPT)
-    report = fsio.read_json(ep / REPORT)
-    timeline = fsio.read_json(ep / TIMELINE)
+    files = Episode(ep)          # as verify left them; rebuild() rewrites them, and returns the new report
+    ep, script, report, timeline = files.dir, files.script(), files.report(), files.timeline()
     engine_of = {s["id"]: s.get("engine") for s in timeline["segments"]}
     texts = {s["id"]: s["text"] for s in segments(script)}
     overrides = load_overrides(ep, script)

@@ -21,6 +21,7 @@ import uuid
 import xml.etree.ElementTree as ET
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import cast
 from urllib.parse import quote
 
 from .. import fsio
@@ -142,12 +143,12 @@ def notes_html(script: Script, post: dict | None) -> str:
 
 def episode_info(ep: Path, cfg: dict) -> dict:
     from ..config.episode import for_episode
-    from ..script import load_script
-    from ..verify import binding_status, read_report
-    script = load_script(ep / SCRIPT)
-    post = fsio.read_json(ep / POST) if (ep / POST).exists() else None
-    report = read_report(ep / REPORT)
-    binding = binding_status(ep, report)
+    from ..episode import Episode
+    from ..verify import binding_status
+    files = Episode(ep)
+    script, report = files.script(), files.report()
+    post = cast("dict | None", files.post_or_none())     # read as plain JSON by the feed's helpers
+    binding = binding_status(files, report)
     settings = for_episode(ep)
     return {
         "slug": ep.name,

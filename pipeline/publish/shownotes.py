@@ -26,6 +26,8 @@ from ..episode import (
     REPORT,
     TIMELINE,
     TRANSCRIPT,
+    Episode,
+    as_episode,
 )
 from ..episode import SCRIPT as SCRIPT_YAML  # SCRIPT here is the page's JavaScript
 from .chapters import CHAPTERS, chapters_json
@@ -92,15 +94,16 @@ def page_context(ep: Path, cfg: dict, files: EpisodeFiles) -> dict:
     }
 
 
-def shownotes_page(ep: Path, cfg: dict) -> str:
-    return render(SHOWNOTES_HTML, **page_context(ep, cfg, read_episode(ep)))
+def shownotes_page(ep: Path | Episode, cfg: dict) -> str:
+    files = as_episode(ep)
+    return render(SHOWNOTES_HTML, **page_context(files.dir, cfg, read_episode(files)))
 
 
-def shownotes_html(ep_dir: str | os.PathLike, config=None) -> Path:
+def shownotes_html(ep_dir: str | os.PathLike | Episode, config=None) -> Path:
     """Write <ep>/shownotes.html. config: a load_config() dict, a podcast.yaml path, or None."""
-    ep = Path(ep_dir)
-    need(ep, SCRIPT_YAML, TIMELINE, REPORT)     # an episode not built yet: said before podcast.yaml is read
-    return fsio.write_text(ep / SHOWNOTES_HTML, shownotes_page(ep, show_config(config)))
+    files = as_episode(ep_dir)
+    need(files.dir, SCRIPT_YAML, TIMELINE, REPORT)     # not built yet: said before podcast.yaml is read
+    return fsio.write_text(files.path(SHOWNOTES_HTML), shownotes_page(files, show_config(config)))
 
 
 def publish_episode(ep_dir: str | os.PathLike, config=None) -> dict[str, Path]:
@@ -112,17 +115,18 @@ def publish_episode(ep_dir: str | os.PathLike, config=None) -> dict[str, Path]:
     from ..verify import binding_status
     from .captions import captions
     from .diff import write_diff_html
-    ep = Path(ep_dir)
+    files = as_episode(ep_dir)      # each file read once for every page made here
+    ep = files.dir
     need(ep, REPORT)
     cfg = show_config(config)
     out: dict[str, Path] = {}
-    binding = binding_status(ep)
+    binding = binding_status(files)
     if binding.stale:
         logging.getLogger(__name__).warning(f"publish: {ep.name}: {binding.message}")
     else:
         if (ep / TRANSCRIPT).exists():
-            out.update(captions(ep, speaker=None))
-            out["diff"] = write_diff_html(ep)
-        out["chapters"] = chapters_json(ep)
-    out["html"] = shownotes_html(ep, cfg)
+            out.update(captions(files, speaker=None))
+            out["diff"] = write_diff_html(files)
+        out["chapters"] = chapters_json(files)
+    out["html"] = shownotes_html(files, cfg)
     return out
