@@ -316,6 +316,22 @@ def test_an_episode_whose_verdict_is_stale_is_not_current(tmp_path):
     assert not batch.is_current(ep, manifest)
 
 
+def test_a_job_carries_the_build_options_as_one_value_that_pickles():
+    """The batch job's payload is build()'s own BuildOptions (workers and Ray get it
+    pickled), with build's defaults: heal rounds included (batch said 3, build 8)."""
+    import pickle
+
+    from pipeline.build import DEFAULT_HEAL_ROUNDS
+    from pipeline.heal import STRATEGIES
+
+    job = Job("p", "p.md", "out/p", BuildOptions(tts="piper", lang="fr"), {"format": 1})
+    again = pickle.loads(pickle.dumps(job))
+    assert again == job and isinstance(again.options, BuildOptions)
+    assert BuildOptions().heal_rounds == DEFAULT_HEAL_ROUNDS == len(STRATEGIES)
+    with pytest.raises(AttributeError):        # frozen: a worker cannot change the run's options
+        job.options.heal_rounds = 0           # type: ignore[misc]
+
+
 def test_a_failed_post_shows_its_fix_in_the_table(tmp_path):
     """The batch's errors say what to do, as the CLI does (cause, then `fix:`)."""
     post = tmp_path / "tiny.md"
