@@ -98,8 +98,7 @@ def synthesize(out: Path, options: BuildOptions, settings: EpisodeSettings, show
     from . import synthesize as synth_stage
     from .heal import load_overrides
 
-    script_model.require_approved(out / SCRIPT, out / POST)
-    script = script_model.load_script(out / SCRIPT)
+    script = script_model.require_approved(out / SCRIPT, out / POST)
     tts = options.voice
     speaking = step("synthesize")     # numbered before its stage opens (inside, it would not be)
     with progress.stage("synthesize", unit="segments", label=f"{speaking} (tts={tts})") as bar:
@@ -120,8 +119,7 @@ def synthesize_and_transcribe(out: Path, options: BuildOptions, settings: Episod
     from . import overlap
     from .heal import load_overrides
 
-    script_model.require_approved(out / SCRIPT, out / POST)
-    script = script_model.load_script(out / SCRIPT)
+    script = script_model.require_approved(out / SCRIPT, out / POST)
     if overrides is None:
         overrides = load_overrides(out, script)
     tts, asr, model = options.voice, options.asr, options.asr_model

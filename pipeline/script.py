@@ -73,8 +73,9 @@ def unapproved_numbers(script: Script, post: Post) -> list[dict[str, Any]]:
     return out
 
 
-def require_approved(script_path: Path, post_path: Path | None = None) -> None:
-    """Refuse to go on while script.yaml has a number that is neither in the post nor approved.
+def require_approved(script_path: Path, post_path: Path | None = None) -> Script:
+    """The script, read once; refused while it has a number that is neither in the post
+    nor approved.
 
     `post_path` defaults to the post.json beside the script.
     """
@@ -83,12 +84,14 @@ def require_approved(script_path: Path, post_path: Path | None = None) -> None:
     if not post_path.exists():
         raise InputError(f"{post_path} not found: the numbers of {script_path} cannot be checked "
                          f"against their post", "run the ingest stage first (or pass the post.json)")
-    left = unapproved_numbers(load_script(script_path), fsio.read_json(post_path))
+    script = load_script(script_path)
+    left = unapproved_numbers(script, fsio.read_json(post_path))
     if left:
         listed = ", ".join(dict.fromkeys(f'"{n["text"]}" (point {n["point"]})' for n in left))
         raise InputError(f"{script_path.name} has numbers that are not in the post: {listed}",
                          "check them against the post; to speak them anyway add them under that "
                          "point's `approved:` list in script.yaml")
+    return script
 
 
 def meta_path(script_path: Path) -> Path:
