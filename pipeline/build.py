@@ -17,7 +17,7 @@ from . import ingest as ingest_stage
 from . import script as script_model
 from . import verify as verify_stage
 from .config.episode import EpisodeSettings, load_settings
-from .config.show import find_config, show_config
+from .config.show import ShowConfig, find_config, show_config
 from .contracts import Post, Report, Script, Timeline
 from .episode import POST, SCRIPT
 from .errors import InputError
@@ -94,7 +94,7 @@ def spoken_by(timeline: Timeline, tts: str) -> str:
     return f"(tts={spoke})"
 
 
-def synthesize(out: Path, options: BuildOptions, settings: EpisodeSettings, show: dict | None = None) -> Timeline:
+def synthesize(out: Path, options: BuildOptions, settings: EpisodeSettings, show: ShowConfig | None = None) -> Timeline:
     from . import synthesize as synth_stage
     from .heal import load_overrides
 
@@ -111,7 +111,7 @@ def synthesize(out: Path, options: BuildOptions, settings: EpisodeSettings, show
 
 
 def synthesize_and_transcribe(out: Path, options: BuildOptions, settings: EpisodeSettings,
-                              overrides: dict[str, dict] | None = None, show: dict | None = None) -> dict:
+                              overrides: dict[str, dict] | None = None, show: ShowConfig | None = None) -> dict:
     """Stages 3 and 4 at once (pipeline.overlap): each segment's piece of the MP3 is
     transcribed while the next one is spoken; returns each engine's busy seconds.
     `overrides`: heal's ways of speaking segments (None: those kept in the folder);
@@ -137,7 +137,7 @@ def synthesize_and_transcribe(out: Path, options: BuildOptions, settings: Episod
     return seconds
 
 
-def show_of(options: BuildOptions, show: dict | None) -> Path | dict | None:
+def show_of(options: BuildOptions, show: ShowConfig | None) -> Path | ShowConfig | None:
     """The show config for a stage: as build parsed it, else where the options say it is."""
     return show if show is not None else options.config_path
 
@@ -147,7 +147,7 @@ def verify(out: Path) -> Report:
 
 
 def verify_and_heal(out: Path, options: BuildOptions, settings: EpisodeSettings,
-                    show: dict | None = None) -> Report:
+                    show: ShowConfig | None = None) -> Report:
     """Verify; while numbers are lost, re-speak only their segments (pipeline.heal)."""
     from . import heal
 
@@ -162,7 +162,7 @@ def verify_and_heal(out: Path, options: BuildOptions, settings: EpisodeSettings,
     return heal.heal(out, rebuild, options.heal_rounds, log=log)
 
 
-def package(out: Path, config: Path | dict | None = None) -> None:
+def package(out: Path, config: Path | ShowConfig | None = None) -> None:
     """Show notes and what the feed links to; `config`: the show config, parsed or a path."""
     from .publish.shownotes import publish_episode
 

@@ -25,6 +25,7 @@ from . import paths, progress
 from . import script as script_model
 from .audio.mastering import SAMPLE_RATE, Mastering
 from .config.episode import EpisodeSettings
+from .config.show import ShowConfig
 from .contracts import Chapter, Script, TimedSegment, Timeline
 from .episode import AUDIO, TIMELINE
 from .errors import EngineError, EngineUnavailable, InputError, UnsupportedLanguage
@@ -140,7 +141,7 @@ def synthesize(
     cache_dir: Path | None = None,
     settings: EpisodeSettings | None = None,
     *,
-    config_path: Path | dict | None = None,
+    config_path: Path | ShowConfig | None = None,
     overrides: dict[str, dict] | None = None,
     on_piece: Callable | None = None,
 ) -> Timeline:

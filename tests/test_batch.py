@@ -387,7 +387,7 @@ def test_ray_workers_get_the_show_settings_and_their_artwork(tmp_path):
     worker = tmp_path / "worker"
     ray_engine._unpack(worker, files)
     from pipeline.config.show import load_config
-    assert load_config(worker / ".show" / "podcast.yaml")["title"] == "Far Show"
+    assert load_config(worker / ".show" / "podcast.yaml").title == "Far Show"
 
 
 def test_largest_posts_are_built_first(tmp_path):

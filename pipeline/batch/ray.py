@@ -85,7 +85,7 @@ def _show_inputs(config: str | None) -> dict[str, bytes]:
         return {}
     path = Path(config)
     files = {f"{SHOW_DIR}/{path.name}": path.read_bytes()}
-    artwork = load_config(path).get("artwork")
+    artwork = load_config(path).artwork
     if artwork and Path(artwork).is_file():
         try:
             rel = Path(artwork).resolve().relative_to(path.resolve().parent)

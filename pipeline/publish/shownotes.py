@@ -15,7 +15,7 @@ import os
 from pathlib import Path
 
 from .. import fsio
-from ..config.show import show_config
+from ..config.show import ShowConfig, show_config
 from ..episode import (
     AUDIO,
     CAPTIONS_SRT,
@@ -74,12 +74,12 @@ def badge(ep: Path, files: EpisodeFiles) -> tuple[str, str]:
     return BADGE_CLASS[kind], sentence
 
 
-def page_context(ep: Path, cfg: dict, files: EpisodeFiles) -> dict:
+def page_context(ep: Path, cfg: ShowConfig, files: EpisodeFiles) -> dict:
     script, report, post = files.script, files.report, files.post
     points = script.get("points") or []
     badge_class, sentence = badge(ep, files)
     return {
-        "lang": files.lang, "L": files.labels, "show": cfg.get("title"), "post": post,
+        "lang": files.lang, "L": files.labels, "show": cfg.title, "post": post,
         "title": script.get("title") or post.get("title") or ep.name,
         "badge_class": badge_class, "verdict": sentence,
         "summary": (points[0].get("text") if points else None) or script.get("intro") or "",
@@ -94,13 +94,13 @@ def page_context(ep: Path, cfg: dict, files: EpisodeFiles) -> dict:
     }
 
 
-def shownotes_page(ep: Path | Episode, cfg: dict) -> str:
+def shownotes_page(ep: Path | Episode, cfg: ShowConfig) -> str:
     files = as_episode(ep)
     return render(SHOWNOTES_HTML, **page_context(files.dir, cfg, read_episode(files)))
 
 
 def shownotes_html(ep_dir: str | os.PathLike | Episode, config=None) -> Path:
-    """Write <ep>/shownotes.html. config: a load_config() dict, a podcast.yaml path, or None."""
+    """Write <ep>/shownotes.html. config: a ShowConfig, a podcast.yaml path, or None."""
     files = as_episode(ep_dir)
     need(files.dir, SCRIPT_YAML, TIMELINE, REPORT)     # not built yet: said before podcast.yaml is read
     return fsio.write_text(files.path(SHOWNOTES_HTML), shownotes_page(files, show_config(config)))
