@@ -100,26 +100,32 @@ def _chain(engine: str, lang: str, get: Callable[[str], TtsEngine]) -> list[str]
     return out
 
 
-def mastering_hint(out_dir: Path, mastering: dict) -> dict | None:
-    """The gain and encoder margin that worked last time, when mastered the same way.
-
-    After an edit the episode is almost the same audio, so starting from them
-    usually needs one limiter pass and one encode instead of several."""
+def last_timeline(out_dir: Path) -> dict | None:
+    """The timeline.json of the last synthesis in `out_dir` (read once per synthesis)."""
     try:
         old = read_json(out_dir / TIMELINE)
     except (OSError, ValueError):
         return None
-    if not isinstance(old, dict) or old.get("mastering") != mastering:
+    return old if isinstance(old, dict) else None
+
+
+def mastering_hint(old: dict | None, mastering: dict) -> dict | None:
+    """The gain and encoder margin that worked last time, when mastered the same way.
+
+    After an edit the episode is almost the same audio, so starting from them
+    usually needs one limiter pass and one encode instead of several."""
+    if old is None or old.get("mastering") != mastering:
         return None
     loud = old.get("loudness") or {}
     return loud if {"gain_db", "encoder_margin_db", "aim_lufs"} <= loud.keys() else None
 
 
-def _previous(out_dir: Path, key: str, audio_keys: list[str]) -> dict | None:
+def _previous(old: dict | None, out_dir: Path, key: str, audio_keys: list[str]) -> dict | None:
     """The timeline of the last assembly when its inputs were the same and its MP3 is intact
     (and the timeline itself too: one segment per piece of speech assembled)."""
+    if old is None:
+        return None
     try:
-        old = read_json(out_dir / TIMELINE)
         if old.get("assembly_key") != key or not old.get("audio_sha256"):
             return None
         if [s.get("audio_key") for s in old["segments"]] != audio_keys:
@@ -173,19 +179,19 @@ def synthesize(
     from .audio.tags import episode_tags
 
     tags = episode_tags(script, out_dir, settings, config_path)   # bad podcast.yaml: fail before work
-    maker = _piece_maker(mastering, out_dir, cache_dir, on_piece)
+    last, hint, maker = _before_speaking(mastering, out_dir, cache_dir, on_piece)
     bar = progress.current()
     bar.add_total(len(segs))
     rows, wavs = _speak_all(segs, voices, overrides or {}, rate, maker, bar)
     inputs = _assembly_inputs(rows, mastering, tags, settings)
     key = json_digest(inputs)
-    old = _previous(out_dir, key, inputs["segments"])
+    old = _previous(last, out_dir, key, inputs["segments"])
     if old is not None:
         bar.note("episode.mp3 up to date")
         result = _old_result(old)
     else:
         bar.status("mastering and encoding episode.mp3")
-        result = _assemble(wavs, rows, voices.lang, settings, mastering, tags, out_dir, maker, on_event)
+        result = _assemble(wavs, rows, voices.lang, settings, mastering, tags, out_dir, maker, on_event, hint)
     piece_rows = _piece_rows(result.pieces, out_dir) if old is None else old.get("pieces")
     timeline = _timeline(voices, rows, rate, mastering.pause_ms, result, inputs, key, old is None, out_dir)
     timeline["pieces"] = piece_rows
@@ -199,6 +205,16 @@ def _written(timeline: Timeline, out_dir: Path, bar: progress.Stage) -> Timeline
     bar.note(f"{timeline['resynthesized']} new, episode {timeline['duration']:.1f} s ({timeline['tts_engine']}), "
              f"{loud.get('integrated_lufs')} LUFS, {loud.get('true_peak_dbtp')} dBTP")
     return timeline
+
+
+def _before_speaking(mastering: Mastering, out_dir: Path, cache_dir: Path | None, on_piece: Callable | None):
+    """The last synthesis' timeline (read once), the mastering hint it gives, and the
+    piece maker started from that hint."""
+    from .audio.assemble import mastering_key
+
+    last = last_timeline(out_dir)
+    hint = mastering_hint(last, mastering_key(mastering))
+    return last, hint, _piece_maker(mastering, hint, cache_dir, on_piece)
 
 
 def _speak_all(segs: list[dict], voices: _Voices, overrides: dict, rate: float, maker,
@@ -319,15 +335,15 @@ def _assembly_inputs(rows: list[dict], mastering: Mastering, tags: dict, setting
     }
 
 
-def _piece_maker(mastering: Mastering, out_dir: Path, cache_dir: Path | None, on_piece: Callable | None):
+def _piece_maker(mastering: Mastering, hint: dict | None, cache_dir: Path | None, on_piece: Callable | None):
     """A PieceMaker (pipeline.audio.assemble) when the episode can be mastered piece by
     piece: no music bed (it spans segments) and pauses long enough to join in silence."""
     from .audio import pieces
-    from .audio.assemble import PieceMaker, mastering_key
+    from .audio.assemble import PieceMaker
 
     if mastering.music_intro or mastering.music_outro or mastering.pause_ms < pieces.MIN_PAUSE_MS:
         return None
-    hint = mastering_hint(out_dir, mastering_key(mastering)) or {}
+    hint = hint or {}
     cache = Path(cache_dir) if cache_dir else Path(paths.CACHE_DIR) / "tts"
     return PieceMaker(cache / "pieces", mastering,
                       gain_db=hint.get("gain_db") if hint.get("layout") == "pieces" else None,
@@ -335,10 +351,10 @@ def _piece_maker(mastering: Mastering, out_dir: Path, cache_dir: Path | None, on
 
 
 def _assemble(wavs: list[Path], rows: list[dict], lang: str, settings: EpisodeSettings, mastering: Mastering,
-              tags: dict, out_dir: Path, maker, on_event: Event):
+              tags: dict, out_dir: Path, maker, on_event: Event, hint: dict | None):
     """The episode's MP3, tagged: joined pieces, or the whole episode mastered at once
     (music beds, short pauses, or pieces outside the loudness tolerances)."""
-    from .audio.assemble import assemble_full, assemble_pieces, mastering_key
+    from .audio.assemble import assemble_full, assemble_pieces
     from .audio.chapters import chapter_list
     from .audio.tags import id3_chapters, write_tags
 
@@ -355,7 +371,7 @@ def _assemble(wavs: list[Path], rows: list[dict], lang: str, settings: EpisodeSe
         if maker is not None:
             on_event("the pieces missed the loudness tolerances: mastering the whole episode")
         result = assemble_full(wavs, out_dir / "episode.mp3", mastering, before_rename=tag_it,
-                               hint=mastering_hint(out_dir, mastering_key(mastering)))
+                               hint=hint)
     result.chapters = chapters
     return result
 
