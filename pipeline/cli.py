@@ -180,6 +180,12 @@ def add_minutes(p: argparse.ArgumentParser) -> None:
                         "default: the post's settings (length: or target_seconds:), else 2.5 minutes")
 
 
+def add_condenser(p: argparse.ArgumentParser) -> None:
+    from .build import DEFAULT_CONDENSER
+    p.add_argument("--condenser", default=DEFAULT_CONDENSER,
+                   help=f"extractive or llm (default {DEFAULT_CONDENSER})")
+
+
 def add_heal_rounds(p: argparse.ArgumentParser, default: int | None, help: str) -> None:
     p.add_argument("--heal-rounds", type=int_in(0, MAX_HEAL_ROUNDS), default=default, help=help)
 
@@ -199,7 +205,7 @@ def add_build(sub, common) -> None:
     b.add_argument("--out", type=out_folder, required=True, help="episode folder to write")
     add_engine_args(b)
     b.add_argument("--lang")
-    b.add_argument("--condenser", default="extractive")
+    add_condenser(b)
     add_minutes(b)
     b.add_argument("--allow-unverified", action="store_true",
                    help="exit 0 even when numbers were lost (the report still says so)")
@@ -223,7 +229,7 @@ def add_batch(sub, common) -> None:
                    help="local (worker processes, default) or ray (RAY_ADDRESS: a cluster)")
     add_engine_args(s)
     s.add_argument("--lang", help="fr or en for every post (detected per post when omitted)")
-    s.add_argument("--condenser", default="extractive")
+    add_condenser(s)
     add_minutes(s)
     add_heal_rounds(s, None, "as for build (default 8: one round per heal strategy)")
     s.add_argument("--config", type=Path, default=None,
@@ -247,7 +253,7 @@ def add_stages(sub, common) -> None:
     s = sub.add_parser("condense", parents=[common], help="post.json -> script.yaml")
     s.add_argument("post", type=Path)
     s.add_argument("--out", type=out_file, required=True)
-    s.add_argument("--condenser", default="extractive")
+    add_condenser(s)
     add_minutes(s)
     s.set_defaults(func=cmd_condense)
 
@@ -341,27 +347,29 @@ def run(args) -> int:
     return args.func(args)
 
 
-def heal_rounds(args) -> int:
-    from .build import DEFAULT_HEAL_ROUNDS
-    return DEFAULT_HEAL_ROUNDS if args.heal_rounds is None else args.heal_rounds
+def build_options(args, **fixed):
+    """The run options of a build, batch or verify command (a default where not given)."""
+    from .build import BuildOptions
+    given = {name: getattr(args, name) for name in ("tts", "asr", "asr_model", "condenser", "lang", "minutes",
+                                                     "heal_rounds", "config")
+             if getattr(args, name, None) is not None}
+    if given.get("config") is not None:
+        given["config"] = str(given["config"])
+    return BuildOptions(**{**given, **fixed})
 
 
 def cmd_build(args) -> int:
     from .build import build
     from .publish import terminal as report_mod
-    report = build(args.source, args.out, tts=args.tts, asr=args.asr, lang=args.lang,
-                   condenser=args.condenser, heal_rounds=heal_rounds(args), asr_model=args.asr_model,
-                   config=args.config, minutes=args.minutes)
+    report = build(args.source, args.out, build_options(args))
     report_mod.print_report(report, with_table=False)
     return exit_for(report, args.allow_unverified)
 
 
 def cmd_batch(args) -> int:
-    from .batch import Options, run_batch
-    options = Options(tts=args.tts, asr=args.asr, asr_model=args.asr_model, condenser=args.condenser,
-                      lang=args.lang, heal_rounds=heal_rounds(args), minutes=args.minutes)
-    return run_batch(args.sources, args.out, options, jobs=args.jobs, engine=args.engine,
-                     config=args.config, retry_unverified=args.retry_unverified)
+    from .batch import run_batch
+    return run_batch(args.sources, args.out, build_options(args, config=None), jobs=args.jobs,
+                     engine=args.engine, config=args.config, retry_unverified=args.retry_unverified)
 
 
 def cmd_init(args) -> int:
@@ -392,16 +400,16 @@ def cmd_synthesize(args) -> int:
     from . import build as b
     from .config.episode import for_episode
     settings = for_episode(args.episode)
-    tts = args.tts or settings.tts or b.DEFAULT_TTS
-    b.check_engines(tts, b.DEFAULT_ASR)
-    b.synthesize(args.episode, tts, settings)     # its own progress stage
+    options = b.BuildOptions(tts=args.tts).speaking(settings)
+    b.check_engines(options.voice, options.asr)
+    b.synthesize(args.episode, options, settings)     # its own progress stage
     return EXIT_OK
 
 
 def cmd_transcribe(args) -> int:
     from .build import step
-    from .condense import load_script
     from .episode import TIMELINE
+    from .script import load_script
     from .transcribe import transcribe, transcribe_episode
     lang = args.lang or load_script(args.script)["language"]
     timeline = args.audio.parent / TIMELINE
@@ -419,9 +427,10 @@ def cmd_verify(args) -> int:
     from . import build as b
     from .config.episode import for_episode
     settings = for_episode(args.episode)
-    tts = args.tts or settings.tts or b.DEFAULT_TTS
+    options = b.BuildOptions(tts=args.tts, asr=args.asr, asr_model=args.asr_model,
+                             heal_rounds=args.heal_rounds).speaking(settings)
     with progress.stage("verify", label=b.step("verify")):
-        b.verify_and_heal(args.episode, tts, args.asr, settings, args.heal_rounds, args.asr_model)
+        b.verify_and_heal(args.episode, options, settings)
     return EXIT_OK
 
 
@@ -498,12 +507,12 @@ def check(ep_dir: Path, brief: bool, allow_unverified: bool) -> int:
     """Print the verdict; a stale one (an input changed since) exits 1 even when allowed."""
     from .episode import Episode
     from .publish import terminal as report_mod
-    from .verify import binding_status, read_report
+    from .verify import binding_status
     ep = Episode(ep_dir)
-    if not ep.report.exists():
-        raise_missing(ep.report)
-    report = read_report(ep.report)
-    binding = binding_status(ep.dir, report)
+    if not ep.report_path.exists():
+        raise_missing(ep.report_path)
+    report = ep.report()
+    binding = binding_status(ep, report)
     report_mod.print_report(report, with_table=not brief, binding=binding)
     return EXIT_UNVERIFIED if binding.stale else exit_for(report, allow_unverified)
 

@@ -17,6 +17,27 @@ from __future__ import annotations
 
 from typing import Any, TypedDict
 
+# The name of each stage's file in an episode folder, named once (the Makefile uses the
+# same names; pipeline.episode reads them).
+# the stages' files, in the order they are made
+POST = "post.json"
+SCRIPT = "script.yaml"
+AUDIO = "episode.mp3"
+TIMELINE = "timeline.json"
+TRANSCRIPT = "transcript.json"
+REPORT = "verify.json"
+NOTES = "shownotes.md"
+# what verify's healing keeps, and what package and publish write for listeners
+OVERRIDES = "overrides.json"
+NOTES_PAGE = "shownotes.html"
+DIFF_PAGE = "diff.html"
+CAPTIONS_VTT = "captions.vtt"
+CAPTIONS_SRT = "captions.srt"
+PODCAST_TRANSCRIPT = "transcript.podcast.json"
+CHAPTERS = "chapters.json"
+# condense's record of the script it wrote (a later hand edit is kept, not overwritten)
+SCRIPT_META = ".script.meta.json"
+
 # ------------------------------------------------------------------ post.json (ingest)
 
 
@@ -245,7 +266,7 @@ class _NumberRow(TypedDict):
     kind: str
     unit: str | None
     segment: str
-    status: str         # ok, changed, lost, unit-missing (numbers.STATUSES)
+    status: str         # ok, changed, lost, unit-missing (numbers.compare)
     heard: str | None
     start: float
     end: float

@@ -21,19 +21,21 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import cast
 
-from . import condense, paths, progress
+from . import paths, progress
+from . import script as script_model
+from .audio.mastering import SAMPLE_RATE, Mastering
 from .condense import rate as speaking_rate
 from .config.episode import EpisodeSettings
+from .config.show import ShowConfig
 from .contracts import Chapter, Script, TimedSegment, Timeline
 from .episode import AUDIO, TIMELINE
 from .errors import EngineError, EngineUnavailable, InputError, UnsupportedLanguage
 from .fsio import json_digest, read_json, sha256_file, write_json
-from .heal.sentences import plan_key, speak_sentences
 from .tts import TtsEngine, fallback_chain, get_engine, offline_preference, wav_ok
+from .tts.sentences import plan_key, speak_sentences
 from .tts.speech import cache_key, override_rate, seed_kwargs, spoken_text
 
 Event = Callable[[str], None]
-SAMPLE_RATE = 44100
 # Bump when mastering changes: the next build assembles every episode again.
 ASSEMBLY_FORMAT = 2
 
@@ -55,14 +57,14 @@ def load_script(path: Path) -> Script:
     path = Path(path)
     if not path.is_file():
         raise InputError(f"script not found: {path}", "run the condense stage first")
-    data = condense.load_script(path)
+    data = script_model.load_script(path)
     data["language"] = str(data.get("language") or "").strip().lower()
     return data
 
 
 def script_segments(script: Script) -> list[dict]:
-    """Spoken segments in order (pipeline.condense.segments): id, title, text."""
-    return [{**s, "text": str(s["text"]).strip()} for s in condense.segments(script)]
+    """Spoken segments in order (pipeline.script.segments): id, title, text."""
+    return [{**s, "text": str(s["text"]).strip()} for s in script_model.segments(script)]
 
 
 file_sha256 = sha256_file
@@ -99,26 +101,32 @@ def _chain(engine: str, lang: str, get: Callable[[str], TtsEngine]) -> list[str]
     return out
 
 
-def mastering_hint(out_dir: Path, mastering: dict) -> dict | None:
-    """The gain and encoder margin that worked last time, when mastered the same way.
-
-    After an edit the episode is almost the same audio, so starting from them
-    usually needs one limiter pass and one encode instead of several."""
+def last_timeline(out_dir: Path) -> dict | None:
+    """The timeline.json of the last synthesis in `out_dir` (read once per synthesis)."""
     try:
         old = read_json(out_dir / TIMELINE)
     except (OSError, ValueError):
         return None
-    if not isinstance(old, dict) or old.get("mastering") != mastering:
+    return old if isinstance(old, dict) else None
+
+
+def mastering_hint(old: dict | None, mastering: dict) -> dict | None:
+    """The gain and encoder margin that worked last time, when mastered the same way.
+
+    After an edit the episode is almost the same audio, so starting from them
+    usually needs one limiter pass and one encode instead of several."""
+    if old is None or old.get("mastering") != mastering:
         return None
     loud = old.get("loudness") or {}
     return loud if {"gain_db", "encoder_margin_db", "aim_lufs"} <= loud.keys() else None
 
 
-def _previous(out_dir: Path, key: str, audio_keys: list[str]) -> dict | None:
+def _previous(old: dict | None, out_dir: Path, key: str, audio_keys: list[str]) -> dict | None:
     """The timeline of the last assembly when its inputs were the same and its MP3 is intact
     (and the timeline itself too: one segment per piece of speech assembled)."""
+    if old is None:
+        return None
     try:
-        old = read_json(out_dir / TIMELINE)
         if old.get("assembly_key") != key or not old.get("audio_sha256"):
             return None
         if [s.get("audio_key") for s in old["segments"]] != audio_keys:
@@ -140,7 +148,7 @@ def synthesize(
     cache_dir: Path | None = None,
     settings: EpisodeSettings | None = None,
     *,
-    config_path: Path | None = None,
+    config_path: Path | ShowConfig | None = None,
     overrides: dict[str, dict] | None = None,
     on_piece: Callable | None = None,
 ) -> Timeline:
@@ -150,7 +158,8 @@ def synthesize(
     channels, loudness target, true-peak ceiling, music beds, cover and piper
     voices; `pause_ms` / `rate`, when given, override the settings' values.
     Tags: pipeline.audio.tags (post.json beside the script, podcast.yaml at
-    `config_path`, default pipeline.config.show.find_config). When neither the segments' audio nor
+    `config_path` or the show config already parsed, default
+    pipeline.config.show.find_config). When neither the segments' audio nor
     the settings and tags changed, the MP3 is not assembled again (the bytes
     stay the same, so the transcript cache still hits). `overrides`
     (pipeline.heal): {segment id: {"spell": "all", "rate": r, "engine": name,
@@ -160,9 +169,8 @@ def synthesize(
     are still being spoken (pipeline.overlap transcribes it then).
     """
     settings = settings or EpisodeSettings()   # numpy/ffmpeg are imported only once there is work
-    pause_ms = settings.pause_ms if pause_ms is None else pause_ms
+    mastering = Mastering.of(settings, pause_ms)     # impossible audio settings: fail before any speech
     rate = settings.rate if rate is None else rate
-    _check_mastering(settings, pause_ms)
     script = load_script(Path(script_path))
     segs = script_segments(script)
     if not segs:
@@ -172,23 +180,27 @@ def synthesize(
     from .audio.tags import episode_tags
 
     tags = episode_tags(script, out_dir, settings, config_path)   # bad podcast.yaml: fail before work
-    mastering = _mastering(settings, pause_ms)
-    maker = _piece_maker(settings, mastering, out_dir, cache_dir, on_piece)
+    last, hint, maker = _before_speaking(mastering, out_dir, cache_dir, on_piece)
     bar = progress.current()
     bar.add_total(len(segs))
     rows, wavs = _speak_all(segs, voices, overrides or {}, rate, maker, bar)
     inputs = _assembly_inputs(rows, mastering, tags, settings)
     key = json_digest(inputs)
-    old = _previous(out_dir, key, inputs["segments"])
+    old = _previous(last, out_dir, key, inputs["segments"])
     if old is not None:
         bar.note("episode.mp3 up to date")
         result = _old_result(old)
     else:
         bar.status("mastering and encoding episode.mp3")
-        result = _assemble(wavs, rows, voices.lang, settings, mastering, tags, out_dir, maker, on_event)
+        result = _assemble(wavs, rows, voices.lang, settings, mastering, tags, out_dir, maker, on_event, hint)
     piece_rows = _piece_rows(result.pieces, out_dir) if old is None else old.get("pieces")
-    timeline = _timeline(voices, rows, rate, pause_ms, result, inputs, key, old is None, out_dir)
+    timeline = _timeline(voices, rows, rate, mastering.pause_ms, result, inputs, key, old is None, out_dir)
     timeline["pieces"] = piece_rows
+    return _written(timeline, out_dir, bar)
+
+
+def _written(timeline: Timeline, out_dir: Path, bar: progress.Stage) -> Timeline:
+    """timeline.json written, and the stage's line saying what was made."""
     write_json(out_dir / TIMELINE, timeline)
     try:
         speaking_rate.learn(timeline)     # the next script of this voice is sized by it
@@ -198,6 +210,16 @@ def synthesize(
     bar.note(f"{timeline['resynthesized']} new, episode {timeline['duration']:.1f} s ({timeline['tts_engine']}), "
              f"{loud.get('integrated_lufs')} LUFS, {loud.get('true_peak_dbtp')} dBTP")
     return timeline
+
+
+def _before_speaking(mastering: Mastering, out_dir: Path, cache_dir: Path | None, on_piece: Callable | None):
+    """The last synthesis' timeline (read once), the mastering hint it gives, and the
+    piece maker started from that hint."""
+    from .audio.assemble import mastering_key
+
+    last = last_timeline(out_dir)
+    hint = mastering_hint(last, mastering_key(mastering))
+    return last, hint, _piece_maker(mastering, hint, cache_dir, on_piece)
 
 
 def _speak_all(segs: list[dict], voices: _Voices, overrides: dict, rate: float, maker,
@@ -305,53 +327,42 @@ class _Voices:
         return max(counts, key=lambda n: (counts[n], -(chain.index(n) if n in chain else len(chain)))), counts
 
 
-def _mastering(settings: EpisodeSettings, pause_ms: int) -> dict:
-    from .audio.dynamics import VERSION as DYNAMICS_VERSION
-
-    return {
-        "pause_ms": pause_ms, "bitrate": settings.bitrate, "channels": settings.channels,
-        "sample_rate": SAMPLE_RATE, "loudness_lufs": settings.loudness_lufs,
-        "true_peak_db": settings.true_peak_db, "dynamics": DYNAMICS_VERSION,
-    }
-
-
-def _assembly_inputs(rows: list[dict], mastering: dict, tags: dict, settings: EpisodeSettings) -> dict:
+def _assembly_inputs(rows: list[dict], mastering: Mastering, tags: dict, settings: EpisodeSettings) -> dict:
     """Everything the MP3's bytes depend on (its digest is the timeline's assembly_key)."""
+    from .audio.assemble import mastering_key
+
     return {
         "format": ASSEMBLY_FORMAT,
         "segments": [r["audio_key"] for r in rows],
-        "mastering": mastering,
+        "mastering": mastering_key(mastering),
         "titles": [r["title"] for r in rows],
         "tags": tags,
         **{k: _file_id(getattr(settings, k)) for k in ("music_intro", "music_outro", "cover")},
     }
 
 
-def _piece_maker(settings: EpisodeSettings, mastering: dict, out_dir: Path, cache_dir: Path | None,
-                 on_piece: Callable | None):
+def _piece_maker(mastering: Mastering, hint: dict | None, cache_dir: Path | None, on_piece: Callable | None):
     """A PieceMaker (pipeline.audio.assemble) when the episode can be mastered piece by
     piece: no music bed (it spans segments) and pauses long enough to join in silence."""
     from .audio import pieces
     from .audio.assemble import PieceMaker
-    from .audio.ffmpeg import parse_bitrate
 
-    if settings.music_intro or settings.music_outro or mastering["pause_ms"] < pieces.MIN_PAUSE_MS:
+    if mastering.music_intro or mastering.music_outro or mastering.pause_ms < pieces.MIN_PAUSE_MS:
         return None
-    hint = mastering_hint(out_dir, mastering) or {}
+    hint = hint or {}
     cache = Path(cache_dir) if cache_dir else Path(paths.CACHE_DIR) / "tts"
-    return PieceMaker(cache / "pieces", mastering, round(SAMPLE_RATE * mastering["pause_ms"] / 1000),
-                      settings.loudness_lufs, settings.true_peak_db, parse_bitrate(settings.bitrate),
-                      settings.channels, gain_db=hint.get("gain_db") if hint.get("layout") == "pieces" else None,
+    return PieceMaker(cache / "pieces", mastering,
+                      gain_db=hint.get("gain_db") if hint.get("layout") == "pieces" else None,
                       on_piece=on_piece)
 
 
-def _assemble(wavs: list[Path], rows: list[dict], lang: str, settings: EpisodeSettings, mastering: dict,
-              tags: dict, out_dir: Path, maker, on_event: Event):
+def _assemble(wavs: list[Path], rows: list[dict], lang: str, settings: EpisodeSettings, mastering: Mastering,
+              tags: dict, out_dir: Path, maker, on_event: Event, hint: dict | None):
     """The episode's MP3, tagged: joined pieces, or the whole episode mastered at once
     (music beds, short pauses, or pieces outside the loudness tolerances)."""
     from .audio.assemble import assemble_full, assemble_pieces
+    from .audio.chapters import chapter_list
     from .audio.tags import id3_chapters, write_tags
-    from .publish.chapters import chapter_list
 
     chapters: list[Chapter] = []
 
@@ -365,12 +376,8 @@ def _assemble(wavs: list[Path], rows: list[dict], lang: str, settings: EpisodeSe
     if result is None:
         if maker is not None:
             on_event("the pieces missed the loudness tolerances: mastering the whole episode")
-        result = assemble_full(
-            wavs, mastering["pause_ms"], out_dir / "episode.mp3", bitrate=settings.bitrate,
-            mono=settings.channels == 1, loudness_lufs=settings.loudness_lufs,
-            true_peak_db=settings.true_peak_db, music_intro=settings.music_intro,
-            music_outro=settings.music_outro, before_rename=tag_it,
-            hint=mastering_hint(out_dir, mastering))
+        result = assemble_full(wavs, out_dir / "episode.mp3", mastering, before_rename=tag_it,
+                               hint=hint)
     result.chapters = chapters
     return result
 
@@ -431,22 +438,6 @@ def _piece_rows(made: list, out_dir: Path) -> list[dict] | None:
                      "start": round(start / SAMPLE_RATE, 6), "samples": p.samples})
         offset += len(p.mp3)
     return rows
-
-
-def _check_mastering(settings: EpisodeSettings, pause_ms: int) -> None:
-    """Fail on impossible audio settings before any speech is synthesized."""
-    from .audio.ffmpeg import parse_bitrate
-
-    parse_bitrate(settings.bitrate)
-    if settings.channels not in (1, 2):
-        raise InputError(f"channels must be 1 (mono) or 2 (stereo), got {settings.channels}",
-                         "set channels: 1 or 2 in the episode settings")
-    if not isinstance(pause_ms, int) or isinstance(pause_ms, bool) or not 0 <= pause_ms <= 10000:
-        raise InputError(f"pause_ms must be 0 to 10000, got {pause_ms!r}", "set pause_ms in the episode settings")
-    if not -40 <= float(settings.loudness_lufs) <= -5:
-        raise InputError(f"loudness_lufs {settings.loudness_lufs} is out of range", "use -40 to -5 (podcasts: -16)")
-    if not -10 <= float(settings.true_peak_db) <= 0:
-        raise InputError(f"true_peak_db {settings.true_peak_db} is out of range", "use -10 to 0 (podcasts: -1)")
 
 
 def _file_id(path) -> str | None:

@@ -18,7 +18,7 @@ Other episodes (music beds, short pauses, or loudness that needed the whole
 episode mastered at once) are also transcribed incrementally. Whisper pads every window to 30 s, so the episode is
 transcribed in one go (never segment by segment) with word timestamps, and
 its words are split into the script's segments at the middle of each pause
-(verify.segment_windows). Each segment's words are then cached with times
+(pipeline.episode.segment_windows). Each segment's words are then cached with times
 relative to the segment's start, under a key made of the segment's raw speech
 identity (timeline.json's `audio_key`: sha256 of its TTS WAV), the engine, the
 model, the language, the decode settings and any music bed under it. On a
@@ -181,8 +181,8 @@ def segment_cache_path(key: str, cache_dir: Path | None = None) -> Path:
 
 
 def _windows(timeline: Any, duration: float) -> list[tuple[float, float]]:
-    """verify.segment_windows, the last one ending at the end of the audio."""
-    from .verify import segment_windows
+    """episode.segment_windows, the last one ending at the end of the audio."""
+    from .episode import segment_windows
 
     wins = segment_windows(timeline)
     return [(lo, min(hi, max(duration, lo))) for lo, hi in wins]

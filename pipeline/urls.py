@@ -10,6 +10,7 @@ The same test tells a post's address from a file path (pipeline.ingest.fetch.is_
 from __future__ import annotations
 
 import re
+import unicodedata
 import urllib.parse
 from typing import TypeGuard
 
@@ -43,3 +44,23 @@ def is_http_url(url: object) -> TypeGuard[str]:
 def is_url(source) -> bool:
     """An http(s) address (a post to fetch), not a file path."""
     return is_http_url(str(source)) if source is not None else False
+
+
+SLUG_MAX = 60
+PAGE_SUFFIX_RE = re.compile(r"\.(html?|md|markdown|txt|php|aspx?)$", re.I)
+
+
+def slugify(text: str) -> str:
+    """A file-name-safe slug: ASCII letters, digits and dashes only (no path escapes).
+    The one rule for every name the pipeline makes from a post (episode folders, a
+    fetched post's name)."""
+    ascii_ = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_.lower()).strip("-")[:SLUG_MAX].strip("-")
+
+
+def slug_of_url(url: str) -> str:
+    """The slug of a URL's last path segment without its page suffix, else of its host."""
+    parts = urllib.parse.urlsplit(url)
+    segments = [p for p in parts.path.split("/") if p]
+    last = PAGE_SUFFIX_RE.sub("", urllib.parse.unquote(segments[-1])) if segments else ""
+    return slugify(last) or slugify(parts.hostname or "") or "post"

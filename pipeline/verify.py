@@ -23,11 +23,9 @@ import shlex
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import cast
 
 from . import fsio, numbers
-from .asr import DECODE_SETTINGS
-from .condense import load_script, segments, source_text
+from .asr.base import DECODE_SETTINGS
 from .config.episode import for_episode as settings_for_episode
 from .contracts import (
     Loop,
@@ -42,9 +40,10 @@ from .contracts import (
     Transcript,
     Word,
 )
-from .episode import AUDIO, POST, SCRIPT, TIMELINE, TRANSCRIPT, Episode
+from .episode import AUDIO, POST, SCRIPT, TIMELINE, TRANSCRIPT, Episode, as_episode, windows_by_id
 from .errors import InputError
 from .numbers import FAILING
+from .script import segments, source_text
 
 # Words heard up to this far outside a segment's audio still belong to it
 # (Whisper's word times drift by a few hundred milliseconds).
@@ -66,17 +65,6 @@ class HeardText:
 
 def transcript_words(transcript: Transcript) -> list[Word]:
     return [w for seg in transcript["segments"] for w in seg.get("words") or []]
-
-
-def segment_windows(timeline: Timeline) -> list[tuple[float, float]]:
-    """Split the episode at the middle of each pause between segments."""
-    segs = timeline["segments"]
-    bounds = []
-    for i, s in enumerate(segs):
-        lo = 0.0 if i == 0 else (segs[i - 1]["end"] + s["start"]) / 2
-        hi = float("inf") if i == len(segs) - 1 else (s["end"] + segs[i + 1]["start"]) / 2
-        bounds.append((lo, hi))
-    return bounds
 
 
 def heard_in(words: list[Word], lo: float, hi: float) -> HeardText:
@@ -192,7 +180,7 @@ def repetition_loops(transcript: Transcript, timeline: Timeline) -> list[Loop]:
     """Whisper's segments whose text is a repetition loop, with the script segments they
     overlap. For the reader (why a number there was lost or changed): the verdict is the
     numbers' alone, and a loop never turns a lost or changed number into anything else."""
-    windows = list(zip([s["id"] for s in timeline["segments"]], segment_windows(timeline)))
+    windows = windows_by_id(timeline).items()
     loops: list[Loop] = []
     for heard in transcript["segments"]:
         text = str(heard.get("text") or "").strip()
@@ -212,14 +200,11 @@ def unspoken_rows(seg: Segment, lang: str, source: list | None) -> list[NumberRo
     return check_segment({**seg, "start": 0.0, "end": 0.0}, silent, lang, source)
 
 
-def verify_episode(ep_dir: Path, lint_flags: list | None = None) -> Report:
+def verify_episode(ep_dir: Path | Episode, lint_flags: list | None = None) -> Report:
     """Judge the episode in `ep_dir` and write its verify.json, bound to the inputs judged."""
-    ep = Episode(ep_dir)
+    ep = Episode(ep_dir)           # a fresh read: the files are the ones just made
     inputs = input_hashes(ep)      # hashed first: a later change of any file makes it stale
-    script = load_script(ep.script)
-    timeline: Timeline = fsio.read_json(ep.timeline)
-    transcript: Transcript = fsio.read_json(ep.transcript)
-    post = fsio.read_json(ep.post) if ep.post.exists() else None
+    script, timeline, transcript, post = ep.script(), ep.timeline(), ep.transcript(), ep.post_or_none()
     lang = script["language"]
     words = transcript_words(transcript)
     source = numbers.extract(source_text(post), lang) if post else None
@@ -227,7 +212,7 @@ def verify_episode(ep_dir: Path, lint_flags: list | None = None) -> Report:
     problems = audio_problems(inputs[AUDIO], timeline, transcript)
     problems += coverage_problems(script_segs, timeline, transcript)
     timed = {s["id"]: s for s in timeline["segments"]}
-    windows = dict(zip([s["id"] for s in timeline["segments"]], segment_windows(timeline)))
+    windows = ep.windows()
     rows: list[NumberRow] = []
     for seg in script_segs:
         t = timed.get(seg["id"])
@@ -248,13 +233,13 @@ def verify_episode(ep_dir: Path, lint_flags: list | None = None) -> Report:
         "unsourced": summary["unsourced"],
         "problems": problems,
         "numbers": rows,
-        "lint": lint_flags if lint_flags is not None else (post or {}).get("lint", []),
+        "lint": lint_flags if lint_flags is not None else post.get("lint", []) if post else [],
         "inputs": inputs,
         "loops": repetition_loops(transcript, timeline),
     }
     if length := length_report(script, timeline):
         report["length"] = length
-    fsio.write_json(ep.report, report)
+    fsio.write_json(ep.report_path, report)
     return report
 
 
@@ -321,23 +306,10 @@ class Binding:
         return f"stale: {self.cause}; rebuild: {self.fix}"
 
 
-REPORT_KEYS = ("verified", "counts", "numbers")
-
-
-def read_report(path: Path) -> Report:
-    """verify.json, refused in one line when it is not a report verify wrote."""
-    from .errors import CorruptFile
-    report = fsio.read_json(path)
-    if not isinstance(report, dict) or any(k not in report for k in REPORT_KEYS):
-        raise CorruptFile(f"{path} is not a verification report (it needs {', '.join(REPORT_KEYS)})",
-                          "run verify again (python -m pipeline verify EPISODE_DIR)")
-    return cast(Report, report)      # the keys every reader needs are checked above
-
-
-def binding_status(ep_dir: Path, report: Report | None = None) -> Binding:
+def binding_status(ep_dir: Path | Episode, report: Report | None = None) -> Binding:
     """Recompute the hashes of the inputs verify.json judged and compare."""
-    ep = Episode(ep_dir)
-    report = read_report(ep.report) if report is None else report
+    ep = as_episode(ep_dir)
+    report = ep.report() if report is None else report
     recorded = report.get("inputs")
     if not isinstance(recorded, dict):
         return Binding((), True, f"python -m pipeline verify {shlex.quote(str(ep.dir))}")
@@ -357,7 +329,8 @@ def _file_hash(path: Path) -> str | None:
 def rebuild_command(ep: Episode, changed: list[str]) -> str:
     """What to run so that the episode is judged again as it is now."""
     d = shlex.quote(str(ep.dir))
-    source = fsio.read_json(ep.post).get("source") if ep.post.is_file() else None
+    post = ep.post_or_none()
+    source = post.get("source") if post else None
     synthesize = f"python -m pipeline synthesize {d}"
     if not (source and Path(source).is_file()):
         return (f"{synthesize} && python -m pipeline transcribe {d}/{AUDIO} --out {d}/{TRANSCRIPT} "

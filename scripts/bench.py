@@ -411,9 +411,10 @@ def speak_and_hear(sentences: list[str], lang: str, tts: str, model: str, tmp: P
 
     from pipeline import asr, numbers
     from pipeline.asr.audio import load_audio
+    from pipeline.episode import segment_windows
     from pipeline.tts import get_engine
     from pipeline.tts.speech import cache_key, override_rate, seed_kwargs, spoken_text
-    from pipeline.verify import heard_in, segment_windows
+    from pipeline.verify import heard_in
 
     ov = override or {}
     eng = get_engine(ov.get("engine") or tts)

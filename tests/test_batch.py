@@ -11,12 +11,14 @@ import subprocess
 import sys
 import time
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 
 from pipeline import batch
 from pipeline.batch import sources
 from pipeline.batch.jobs import MANIFEST, Job, Result, run_job
+from pipeline.build import BuildOptions
 from pipeline.errors import InputError
 
 from .conftest import ROOT
@@ -155,25 +157,34 @@ def test_make_blog_on_ray(blog, tmp_path):
     check_blog_runs(blog, tmp_path, "ray")
 
 
-@pytest.mark.slow
+def crash_unless_marked(job: Job) -> Result:
+    """A worker's build that dies abruptly (os._exit, as an OOM kill would) while the
+    job's marker file is missing; `job.out` names the marker. Module-level: it pickles
+    to the spawned workers of pipeline.batch.local."""
+    marker = Path(job.out) / "marker"
+    if job.slug == "doomed" or not marker.exists():
+        if job.slug != "doomed":
+            marker.touch()
+        os._exit(70)
+    return Result(job.slug, "verified", survival=1.0)
+
+
 def test_crashed_worker_is_replaced_and_post_retried_once(tmp_path):
-    posts = tmp_path / "posts"
-    posts.mkdir()
-    (posts / "ferry.md").write_text("# The Harbor Ferry Returns\n\nThe harbor ferry restarted service in May. "
-                                    "It now carries 4,200 passengers a day.\n\nThe new boats cost 12 million "
-                                    "dollars. Each crossing takes 18 minutes.\n")
-    (posts / "doomed.md").write_text("# Doomed\n\nThis post has 3 numbers and 7 words.\n")
-    marker = tmp_path / "crashed-once"
-    env = {**env_for(tmp_path / "cache"), "PIPELINE_TEST_CRASH": f"ferry@{marker}"}
-    cmd = [sys.executable, "-m", "pipeline", "batch", str(posts), "--out", str(tmp_path / "eps"),
-           "--tts", "piper", "--jobs", "1"]
-    proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
-    assert marker.exists()                        # the first attempt did crash
-    assert statuses(proc.stdout)["ferry"] == "verified", proc.stdout + proc.stderr
-    env["PIPELINE_TEST_CRASH"] = "doomed"         # crashes on every attempt
-    proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
-    assert statuses(proc.stdout) == {"ferry": "skipped", "doomed": "failed"}
-    assert "died twice" in proc.stdout and proc.returncode == 2
+    """A worker that dies with a post is replaced; the post is tried once more, and a
+    second death marks it failed while the other posts still finish."""
+    from pipeline.batch.local import run_local
+
+    (tmp_path / "ferry").mkdir()
+    (tmp_path / "doomed").mkdir()
+    jobs = [Job(slug, str(tmp_path / f"{slug}.md"), str(tmp_path / slug), BuildOptions())
+            for slug in ("ferry", "doomed")]
+    seen: list[Result] = []
+    results = run_local(jobs, 1, seen.append, build=crash_unless_marked)
+    assert (tmp_path / "ferry" / "marker").exists()          # the first attempt did crash
+    assert {r.slug: r.status for r in results} == {"ferry": "verified", "doomed": "failed"}
+    assert seen == results
+    doomed = next(r for r in results if r.slug == "doomed")
+    assert "died twice" in doomed.error and doomed.exit_code == 2
 
 
 # ------------------------------------------------------------------ sources, fast
@@ -207,12 +218,12 @@ def test_feed_with_entities_is_refused():
 def test_unchanged_item_keeps_its_file_and_a_change_makes_it_stale(tmp_path):
     post = tmp_path / "p.md"
     post.write_text("# P\n\nIt has 3 parts.\n")
-    opts = batch.Options(tts="piper")
+    opts = BuildOptions(tts="piper")
     m1 = batch.manifest_for(post, opts)
     assert batch.manifest_for(post, opts) == m1
     post.write_text("# P\n\nIt has 4 parts.\n")
     assert batch.manifest_for(post, opts) != m1
-    assert batch.manifest_for(post, batch.Options(tts="espeak")) != batch.manifest_for(post, opts)
+    assert batch.manifest_for(post, BuildOptions(tts="espeak")) != batch.manifest_for(post, opts)
     assert not batch.is_current(tmp_path / "nothing", m1)
 
 
@@ -222,7 +233,7 @@ def test_bad_sources_fail_alone_and_duplicate_slugs_are_numbered(tmp_path):
     for d in ("a", "b"):
         (tmp_path / d / "post.md").write_text("# Post\n\nIt has 3 parts.\n")
     jobs, known = batch.plan([str(tmp_path / "a"), str(tmp_path / "b"), str(tmp_path / "missing.md")],
-                             tmp_path / "out", batch.Options())
+                             tmp_path / "out", BuildOptions())
     assert [j.slug for j in jobs] == ["post", "post-2"]
     assert [(r.slug, r.status) for r in known] == [("missing", "failed")]
 
@@ -233,7 +244,7 @@ def test_an_unreachable_feed_writes_no_feed_and_counts_as_failed(tmp_path, caplo
     out = tmp_path / "blog"
     caplog.set_level("INFO", logger="pipeline.batch")
     code = batch.run_batch([f"http://127.0.0.1:{free_closed_port()}/feed.xml"], out,
-                           batch.Options(tts="piper"), jobs=1)
+                           BuildOptions(tts="piper"), jobs=1)
     assert code == 2
     assert not out.exists()
     lines = [r.getMessage() for r in caplog.records if r.name == "pipeline.batch"]
@@ -243,7 +254,7 @@ def test_an_unreachable_feed_writes_no_feed_and_counts_as_failed(tmp_path, caplo
 def test_unknown_engine_lists_the_valid_ones(tmp_path):
     from pipeline.errors import EngineError
     with pytest.raises(EngineError, match="local, ray"):
-        batch.run_batch([str(tmp_path)], tmp_path / "out", batch.Options(), engine="spark")
+        batch.run_batch([str(tmp_path)], tmp_path / "out", BuildOptions(), engine="spark")
 
 
 def test_feed_item_whose_link_fails_is_failed_alone(blog, tmp_path):
@@ -286,7 +297,7 @@ def test_an_episode_whose_verdict_is_stale_is_not_current(tmp_path):
     from pipeline import verify
     post = tmp_path / "p.md"
     post.write_text("# P\n\nIt has 3 parts.\n")
-    manifest = batch.manifest_for(post, batch.Options(tts="piper"))
+    manifest = batch.manifest_for(post, BuildOptions(tts="piper"))
     ep = tmp_path / "p"
     ep.mkdir()
     for name in batch.BUILT_FILES:
@@ -294,7 +305,8 @@ def test_an_episode_whose_verdict_is_stale_is_not_current(tmp_path):
     (ep / "episode.mp3").write_bytes(b"ID3 not really audio")
     (ep / "post.json").write_text('{"source": "p.md"}\n')
     (ep / "script.yaml").write_text("points:\n- text: It has 3 parts.\n")
-    batch.fsio.write_json(ep / "timeline.json", {"audio_sha256": batch.fsio.sha256_file(ep / "episode.mp3")})
+    batch.fsio.write_json(ep / "timeline.json", {"audio_sha256": batch.fsio.sha256_file(ep / "episode.mp3"),
+                                                 "segments": []})
     batch.fsio.write_json(ep / "verify.json", {"verified": True, "counts": {"ok": 1}, "numbers": [],
                                                "inputs": verify.input_hashes(verify.Episode(ep))})
     batch.fsio.write_json(ep / MANIFEST, manifest)
@@ -304,19 +316,35 @@ def test_an_episode_whose_verdict_is_stale_is_not_current(tmp_path):
     assert not batch.is_current(ep, manifest)
 
 
+def test_a_job_carries_the_build_options_as_one_value_that_pickles():
+    """The batch job's payload is build()'s own BuildOptions (workers and Ray get it
+    pickled), with build's defaults: heal rounds included (batch said 3, build 8)."""
+    import pickle
+
+    from pipeline.build import DEFAULT_HEAL_ROUNDS
+    from pipeline.heal import STRATEGIES
+
+    job = Job("p", "p.md", "out/p", BuildOptions(tts="piper", lang="fr"), {"format": 1})
+    again = pickle.loads(pickle.dumps(job))
+    assert again == job and isinstance(again.options, BuildOptions)
+    assert BuildOptions().heal_rounds == DEFAULT_HEAL_ROUNDS == len(STRATEGIES)
+    with pytest.raises(AttributeError):        # frozen: a worker cannot change the run's options
+        job.options.heal_rounds = 0           # type: ignore[misc]
+
+
 def test_a_failed_post_shows_its_fix_in_the_table(tmp_path):
     """The batch's errors say what to do, as the CLI does (cause, then `fix:`)."""
     post = tmp_path / "tiny.md"
     post.write_text("# Hi\n\nOk 3.\n")
     job = Job(slug="tiny", source=str(post), out=str(tmp_path / "tiny"),
-                    options=batch.asdict(batch.Options(tts="piper")))
+                    options=BuildOptions(tts="piper"))
     result = run_job(job)
     assert result.status == "failed" and result.exit_code == 2
     assert result.cpu_seconds is not None and result.cpu_seconds >= 0   # every engine reports it
     text = batch.table([result])
     assert "tiny: could not tell the post's language" in text
     assert "fix: pass --lang" in text
-    missing = batch.plan([str(tmp_path / "missing.md")], tmp_path / "out", batch.Options())[1]
+    missing = batch.plan([str(tmp_path / "missing.md")], tmp_path / "out", BuildOptions())[1]
     assert "fix:" in batch.table(missing)
 
 
@@ -332,14 +360,14 @@ def test_batch_tags_episodes_with_the_feeds_show_settings(tmp_path):
     show = tmp_path / "show.yaml"
     show.write_text("title: QA Show Title\n")
     out = tmp_path / "eps"
-    code = batch.run_batch([str(post)], out, batch.Options(tts="piper", heal_rounds=1), jobs=1, config=show)
+    code = batch.run_batch([str(post)], out, BuildOptions(tts="piper", heal_rounds=1), jobs=1, config=show)
     assert code == 0
     assert str(ID3(out / "ferry" / "episode.mp3").get("TALB")) == "QA Show Title"
     assert "<title>QA Show Title</title>" in (out / "feed.xml").read_text()
-    manifest = batch.manifest_for(post, batch.Options(tts="piper", heal_rounds=1, config=str(show.resolve())))
+    manifest = batch.manifest_for(post, BuildOptions(tts="piper", heal_rounds=1, config=str(show.resolve())))
     assert batch.is_current(out / "ferry", manifest)
     show.write_text("title: Renamed Show\n")
-    assert not batch.is_current(out / "ferry", batch.manifest_for(post, batch.Options(
+    assert not batch.is_current(out / "ferry", batch.manifest_for(post, BuildOptions(
         tts="piper", heal_rounds=1, config=str(show.resolve()))))
 
 
@@ -359,7 +387,7 @@ def test_ray_workers_get_the_show_settings_and_their_artwork(tmp_path):
     worker = tmp_path / "worker"
     ray_engine._unpack(worker, files)
     from pipeline.config.show import load_config
-    assert load_config(worker / ".show" / "podcast.yaml")["title"] == "Far Show"
+    assert load_config(worker / ".show" / "podcast.yaml").title == "Far Show"
 
 
 def test_largest_posts_are_built_first(tmp_path):

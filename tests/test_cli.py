@@ -131,14 +131,6 @@ def test_setup_fails_when_kokoro_provisioning_fails(monkeypatch, capsys):
     assert "error: the Kokoro model assembled from part.bin is corrupt" in err and "fix:" in err
 
 
-def test_kokoro_set_up_run_alone_reports_on_stderr():
-    """make setup runs `python -m pipeline.provision.kokoro`: its line is a message (stderr), like the CLI's."""
-    r = subprocess.run([sys.executable, "-m", "pipeline.provision.kokoro"], cwd=ROOT,
-                       capture_output=True, text=True, timeout=120)
-    assert r.returncode == 0 and r.stdout == ""
-    assert r.stderr.startswith("kokoro: ") and r.stderr.count("\n") == 1
-
-
 def test_the_ingest_and_condense_commands_say_what_pipeline_build_says(tmp_path):
     """make episode runs the stage commands: their lines carry the same facts as build's
     (language, words, lint flags; key points), not only a time."""

@@ -3,9 +3,11 @@ import yaml
 
 from pipeline import numbers
 from pipeline import text as textmod
-from pipeline.condense import TARGET_SECONDS, WORDS_PER_MINUTE, condense, load_script, segments
+from pipeline.condense import condense
+from pipeline.condense.budget import TARGET_SECONDS, WORDS_PER_MINUTE
 from pipeline.errors import InputError
 from pipeline.ingest import ingest
+from pipeline.script import load_script, segments
 
 from .conftest import ROOT, SHARED
 

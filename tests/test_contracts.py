@@ -10,7 +10,8 @@ import typing
 
 import pytest
 
-from pipeline import condense, contracts, fsio, ingest
+from pipeline import condense, contracts, ingest
+from pipeline import script as script_model
 from pipeline.episode import Episode
 
 from .conftest import FIXTURES, ROOT
@@ -61,14 +62,14 @@ def assert_follows(value, tp) -> None:
 def test_ingest_and_condense_write_what_the_contracts_say(source, tmp_path):
     ep = Episode(tmp_path / "ep")
     ep.dir.mkdir()
-    post = ingest.ingest(source, ep.post)
+    post = ingest.ingest(source, ep.post_path)
     assert_follows(post, contracts.Post)
-    assert_follows(fsio.read_json(ep.post), contracts.Post)     # as written, not only as returned
-    condense.condense(ep.post, ep.script)
-    script = condense.load_script(ep.script)
+    assert_follows(ep.post(), contracts.Post)     # as written, not only as returned
+    condense.condense(ep.post_path, ep.script_path)
+    script = ep.script()
     assert_follows(script, contracts.Script)
     assert script["points"] and all(p["numbers"] is not None for p in script["points"])
-    for seg in condense.segments(script):
+    for seg in script_model.segments(script):
         assert_follows(seg, contracts.Segment)
 
 

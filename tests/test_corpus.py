@@ -8,8 +8,10 @@ import pytest
 import yaml
 
 from pipeline import numbers
-from pipeline.condense import TARGET_SECONDS, condense, segments, word_budget
+from pipeline.condense import condense
+from pipeline.condense.budget import TARGET_SECONDS, word_budget
 from pipeline.ingest import ingest
+from pipeline.script import segments
 
 from .conftest import ROOT
 

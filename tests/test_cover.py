@@ -7,10 +7,10 @@ import zlib
 
 import pytest
 
+from pipeline.audio.cover import MAX_BYTES, check_cover
 from pipeline.audio.ffmpeg import run_ffmpeg
 from pipeline.config.episode import load_settings
 from pipeline.errors import InputError
-from pipeline.publish.cover import MAX_BYTES, check_cover
 
 
 def chunk(kind: bytes, data: bytes) -> bytes:

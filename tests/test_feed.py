@@ -147,10 +147,10 @@ def test_transcript_and_chapter_elements(show):
 def test_channel_guid_matches_the_spec_example(monkeypatch):
     # Podcasting 2.0 spec, podcast:guid: "mp3s.nashownotes.com/pc20rss.xml" -> 917393e3-...
     monkeypatch.setattr(feed, "FEED_NAME", "pc20rss.xml")
-    cfg = {"base_url": "https://mp3s.nashownotes.com/", "guid": None}
+    cfg = feed.ShowConfig(base_url="https://mp3s.nashownotes.com/", guid=None)
     assert feed.channel_guid(cfg) == "917393e3-1b1e-5cef-ace4-edaa54e1f810"
     monkeypatch.undo()
-    assert feed.channel_guid({"base_url": "http://a.example/", "guid": None}) == \
+    assert feed.channel_guid(feed.ShowConfig(base_url="http://a.example/", guid=None)) == \
         str(uuid.uuid5(feed.PODCAST_GUID_NS, "a.example/feed.xml"))
 
 
@@ -242,25 +242,25 @@ def test_default_out_path_and_no_temp_files(tmp_path, mp3):
 
 def test_repository_podcast_yaml_is_valid():
     cfg = feed.load_config(ROOT / "podcast.yaml")
-    assert cfg["base_url"].endswith("/") and cfg["title"] and cfg["language"] in ("en", "fr")
+    assert cfg.base_url.endswith("/") and cfg.title and cfg.language in ("en", "fr")
 
 
 def test_missing_keys_get_defaults(tmp_path):
     (tmp_path / "p.yaml").write_text("title: Only a title\n")
     cfg = feed.load_config(tmp_path / "p.yaml")
-    assert cfg["title"] == "Only a title"
-    assert cfg["base_url"] == feed.DEFAULTS["base_url"]
-    assert cfg["link"] == cfg["base_url"] and cfg["owner_name"] == cfg["author"]
-    assert cfg["explicit"] is False and cfg["language"] == "en"
+    assert cfg.title == "Only a title"
+    assert cfg.base_url == feed.DEFAULTS["base_url"]
+    assert cfg.link == cfg.base_url and cfg.owner_name == cfg.author
+    assert cfg.explicit is False and cfg.language == "en"
     (tmp_path / "empty.yaml").write_text("")
-    assert feed.load_config(tmp_path / "empty.yaml")["title"] == feed.DEFAULTS["title"]
+    assert feed.load_config(tmp_path / "empty.yaml").title == feed.DEFAULTS["title"]
 
 
 def test_base_url_gets_a_trailing_slash_and_yes_no_booleans(tmp_path):
     (tmp_path / "p.yaml").write_text("base_url: https://a.example/pod\nexplicit: 'yes'\nlocked: 'no'\n")
     cfg = feed.load_config(tmp_path / "p.yaml")
-    assert cfg["base_url"] == "https://a.example/pod/"
-    assert cfg["explicit"] is True and cfg["locked"] is False
+    assert cfg.base_url == "https://a.example/pod/"
+    assert cfg.explicit is True and cfg.locked is False
 
 
 @pytest.mark.parametrize("content, words", [

@@ -111,7 +111,7 @@ def test_fast_speech_loses_numbers_and_the_loop_heals_it(tmp_path, isolated_cach
         assert r.returncode == 1
         assert "NOT VERIFIED" in r.stdout
     # The overrides are kept for the next build of the same script.
-    from pipeline.condense import load_script
+    from pipeline.script import load_script
     assert set(load_overrides(out, load_script(out / "script.yaml"))) == set(overrides)
 
 

@@ -8,9 +8,10 @@ import pytest
 import yaml
 
 from pipeline import condense as condense_mod
-from pipeline.condense import condense, llm, require_approved, unapproved_numbers
+from pipeline.condense import budget, condense, llm
 from pipeline.errors import EngineError, EngineUnavailable, InputError
 from pipeline.ingest import ingest
+from pipeline.script import require_approved, unapproved_numbers
 
 from .llm_stub import CHAT_PATH, LlmStub, Raw
 from .stub_server import free_closed_port
@@ -137,7 +138,7 @@ def test_condenser_returns_points_and_sends_an_openai_request(post, llm_env):
     for s in p["sentences"]:
         assert f"{s['id']}: {s['text']}" in prompt
     assert "exactly as written" in prompt
-    assert str(condense_mod.word_budget("en", 150)) in prompt
+    assert str(budget.word_budget("en", 150)) in prompt
 
 
 def test_no_key_means_no_authorization_header(post, llm_env):

@@ -13,6 +13,7 @@ from scipy.ndimage import minimum_filter1d, uniform_filter1d
 from scipy.signal import lfilter, resample_poly
 
 from pipeline.audio import ffmpeg, limiter, loudness, master
+from pipeline.audio.mastering import Mastering, parse_bitrate
 from pipeline.audio.wav import read_wav, write_wav
 from pipeline.config.episode import EpisodeSettings
 from pipeline.errors import InputError
@@ -161,7 +162,7 @@ def test_loud_episode_is_mastered_to_spec(tmp_path, speech):
     t = np.arange(2 * SR) / SR
     square = np.clip(3 * np.sin(2 * np.pi * 150 * t), -1, 1)        # a clipped, square-ish wave
     segs = [speech * 4, square, speech * 4]
-    res = master.master_episode(segs, tmp_path / "loud.mp3", pause_ms=300)
+    res = master.master_episode(segs, tmp_path / "loud.mp3", Mastering(pause_ms=300))
     audio = decode_float(tmp_path / "loud.mp3")
     assert independent_true_peak_db(audio) <= -1.0
     assert abs(pyloudnorm_lufs(audio) + 16) <= 1.0
@@ -181,10 +182,10 @@ def test_encoding_is_deterministic(tmp_path, speech):
 
 def test_bad_mastering_settings(tmp_path, speech):
     with pytest.raises(InputError):
-        ffmpeg.parse_bitrate("65k")
-    assert ffmpeg.parse_bitrate("128k") == 128
+        parse_bitrate("65k")
+    assert parse_bitrate("128k") == 128
     with pytest.raises(InputError):
-        master.master_episode([speech], tmp_path / "x.mp3", channels=3)
+        master.master_episode([speech], tmp_path / "x.mp3", Mastering(channels=3))
     script = write_script(tmp_path / "s.yaml")
     with pytest.raises(InputError):
         synthesize(script, tmp_path / "ep", engine="espeak", settings=EpisodeSettings(bitrate="fast"))

@@ -10,11 +10,14 @@ import pytest
 
 from pipeline import numbers
 from pipeline import text as textmod
-from pipeline.condense import condense, segments, word_budget
+from pipeline.condense import condense
+from pipeline.condense.budget import word_budget
 from pipeline.errors import InputError, UnsupportedLanguage
 from pipeline.ingest import fetch, ingest
 from pipeline.ingest.markdown import split_front_matter
 from pipeline.publish.package import shownotes
+from pipeline.script import segments
+from pipeline.urls import slug_of_url
 
 from .conftest import ROOT
 from .stub_server import LoopbackServer, QuietHandler, free_closed_port
@@ -294,10 +297,11 @@ def test_cli_url_errors_exit_2_with_one_message(site, tmp_path):
 
 
 def test_slug_for_urls_is_safe():
-    assert fetch.slug_for("https://x.org/2025/02/13/state-of-rust/") == "state-of-rust"
-    assert fetch.slug_for("https://x.org/a/post.html?id=1") == "post"
-    assert fetch.slug_for("https://x.org/") == "x.org"
-    assert fetch.slug_for("https://x.org/%24(rm%20-rf)`id`.html") == "rm--rf-id"
+    assert slug_of_url("https://x.org/2025/02/13/state-of-rust/") == "state-of-rust"
+    assert slug_of_url("https://x.org/a/post.html?id=1") == "post"
+    assert slug_of_url("https://x.org/") == "x-org"
+    assert slug_of_url("https://x.org/%24(rm%20-rf)`id`.html") == "rm-rf-id"
+    assert slug_of_url("https://x.org/Café-Notes.md") == "cafe-notes"
     assert numbers.extract("12 %", "fr")        # keeps the import honest
 
 

@@ -210,16 +210,16 @@ def test_an_unconfigured_process_shows_no_progress():
 def test_the_overlapped_stage_is_summed_under_both_names(tmp_path, monkeypatch):
     """pipeline build's stage 3+4 runs synthesis and transcription at once: its summary line
     says both, not `synthesize` alone (which credited synthesis with the transcription's time)."""
-    from pipeline import build, condense, heal, overlap
-    monkeypatch.setattr(condense, "require_approved", lambda script, post: None)
-    monkeypatch.setattr(condense, "load_script", lambda path: {"language": "en", "points": []})
+    from pipeline import build, heal, overlap
+    from pipeline import script as script_model
+    monkeypatch.setattr(script_model, "require_approved", lambda script, post: {"language": "en", "points": []})
     monkeypatch.setattr(heal, "load_overrides", lambda out, script: {})
     monkeypatch.setattr(overlap, "synthesize_and_transcribe",
                         lambda *a, **kw: ({}, {}, {"synthesize": 1.0, "transcribe": 2.0, "wall": 2.5}))
     out = io.StringIO()
     progress.configure(0, stream=out)
     progress.clear_timings()
-    build.synthesize_and_transcribe(tmp_path, "piper", "faster-whisper", settings=None)
+    build.synthesize_and_transcribe(tmp_path, build.BuildOptions(tts="piper"), settings=None)
     assert out.getvalue().startswith("[3/6] synthesize (tts=piper) + [4/6] transcribe (asr=faster-whisper")
     assert "synthesis 1.0 s and transcription 2.0 s in 2.5 s" in out.getvalue()
     assert [line.split()[0] for line in progress.summary("built ep").splitlines()[1:]] == ["synthesize+transcribe"]
@@ -235,13 +235,13 @@ def test_the_overlapped_stage_is_summed_under_both_names(tmp_path, monkeypatch):
 ])
 def test_the_synthesis_line_names_the_engine_that_spoke(tmp_path, monkeypatch, timeline, said):
     """Asked for gtts, spoken by piper: the stage line says piper (and why), not gtts."""
-    from pipeline import build, condense, heal, overlap
-    monkeypatch.setattr(condense, "require_approved", lambda script, post: None)
-    monkeypatch.setattr(condense, "load_script", lambda path: {"language": "en", "points": []})
+    from pipeline import build, heal, overlap
+    from pipeline import script as script_model
+    monkeypatch.setattr(script_model, "require_approved", lambda script, post: {"language": "en", "points": []})
     monkeypatch.setattr(heal, "load_overrides", lambda out, script: {})
     monkeypatch.setattr(overlap, "synthesize_and_transcribe",
                         lambda *a, **kw: (timeline, {}, {"synthesize": 1.0, "transcribe": 2.0, "wall": 2.5}))
     out = io.StringIO()
     progress.configure(0, stream=out)
-    build.synthesize_and_transcribe(tmp_path, "gtts", "faster-whisper", settings=None)
+    build.synthesize_and_transcribe(tmp_path, build.BuildOptions(tts="gtts"), settings=None)
     assert out.getvalue().startswith(f"[3/6] synthesize {said} + [4/6] transcribe"), out.getvalue()

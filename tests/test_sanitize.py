@@ -12,10 +12,10 @@ import pytest
 import yaml
 
 from pipeline.audio import tags
+from pipeline.audio.chapters import chapter_list
 from pipeline.ingest import ingest
 from pipeline.publish import feed, package, shownotes
 from pipeline.publish import terminal as report
-from pipeline.publish.chapters import chapter_list
 from pipeline.text import sanitize
 
 from .conftest import ROOT, seal

@@ -15,11 +15,11 @@ import yaml
 from PIL import Image
 
 from pipeline import paths
+from pipeline.audio.cover import check_cover
 from pipeline.config import show as config
 from pipeline.errors import InputError
 from pipeline.publish import feed
 from pipeline.publish.artwork import draw_cover, show_artwork
-from pipeline.publish.cover import check_cover
 
 from .conftest import seal
 from .test_feed import CONFIG, NS, add_episode, edit_json, write_config
@@ -51,14 +51,14 @@ def test_no_config_means_defaults_said_once(tmp_path, monkeypatch, caplog):
     monkeypatch.delenv(config.CONFIG_ENV, raising=False)
     monkeypatch.setattr(config, "_noted", set())
     first, second = config.show_config(), config.show_config()
-    assert first["title"] == config.DEFAULTS["title"] and first["link"] == first["base_url"]
+    assert first.title == config.DEFAULTS["title"] and first.link == first.base_url
     assert first == second
     assert caplog.text.count("no podcast.yaml") == 1
 
 
 def test_template_gives_the_defaults(tmp_path):
     path = config.write_template(tmp_path)
-    assert config.load_config(path) == config.complete(dict(config.DEFAULTS))
+    assert config.load_config(path) == config.ShowConfig(**config.complete(dict(config.DEFAULTS)))
     assert path.read_text().count("#") > 10                   # commented
     with pytest.raises(InputError) as err:
         config.write_template(tmp_path)
@@ -70,7 +70,7 @@ def test_template_gives_the_defaults(tmp_path):
                                           ("Arts / Food", "Arts/Food")])
 def test_category_spelt_as_apple_spells_it(tmp_path, given, spelt):
     (tmp_path / "p.yaml").write_text(f"category: {given}\n")
-    assert config.load_config(tmp_path / "p.yaml")["category"] == spelt
+    assert config.load_config(tmp_path / "p.yaml").category == spelt
 
 
 @pytest.mark.parametrize("given, listed", [("Tech", "Technology"), ("News/Gadgets", "News/Tech News"),
@@ -120,7 +120,7 @@ def test_feed_without_artwork_draws_one_and_links_it(tmp_path, mp3):
     out = feed.write_feed(episodes, cfg_path)
     art = episodes / "artwork.jpg"
     assert check_cover(art).width == 1400
-    url = feed.load_config(cfg_path)["base_url"] + "artwork.jpg"
+    url = feed.load_config(cfg_path).base_url + "artwork.jpg"
     d = feedparser.parse(str(out))
     assert d.feed.image.href == url and d.entries[0].image.href == url
     mtime = art.stat().st_mtime_ns
@@ -272,7 +272,7 @@ def test_missing_artwork_file_and_unserved_artwork_url(tmp_path, mp3, caplog):
     episodes = tmp_path / "episodes"
     episodes.mkdir()
     cfg = config.show_config(write_config(tmp_path / "q.yaml", artwork=CONFIG["base_url"] + "/art.jpg"))
-    assert show_artwork(cfg, episodes) == cfg["artwork"]
+    assert show_artwork(cfg, episodes) == cfg.artwork
     assert "404" in caplog.text
     caplog.clear()
     (episodes / "art.jpg").write_bytes(draw_cover("x"))

@@ -10,6 +10,7 @@ from mutagen.mp3 import MP3
 
 from pipeline.audio.assemble import assemble
 from pipeline.audio.ffmpeg import duration_s, run_ffmpeg
+from pipeline.audio.mastering import Mastering
 from pipeline.audio.pieces import DECODER_SKIP, ENCODER_DELAY, FRAME
 from pipeline.errors import EngineError, InputError
 from pipeline.synthesize import synthesize
@@ -220,7 +221,7 @@ def test_assemble_times_are_exact(tmp_path):
     for i, (text, lang) in enumerate([("One.", "en"), ("Deux et trois.", "fr"), ("Four five six.", "en")]):
         wavs.append(tmp_path / f"{i}.wav")
         get_engine("espeak").synthesize(text, lang, wavs[-1])
-    times = assemble(wavs, 250, tmp_path / "ep.mp3")
+    times = assemble(wavs, tmp_path / "ep.mp3", Mastering(pause_ms=250))
     durs = [duration_s(w) for w in wavs]
     for (s, e), d in zip(times, durs):
         assert abs((e - s) - d) < 1 / 22050 * 2  # resampled 22050 -> 44100: same length

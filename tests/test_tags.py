@@ -10,11 +10,11 @@ import pytest
 import yaml
 from mutagen.id3 import ID3
 
+from pipeline.audio.chapters import chapter_list
 from pipeline.audio.ffmpeg import ffmpeg_exe, run_ffmpeg
 from pipeline.audio.tags import clean, id3_chapters, language_code, read_tags
 from pipeline.config.episode import EpisodeSettings
 from pipeline.errors import InputError
-from pipeline.publish.chapters import chapter_list
 from pipeline.synthesize import synthesize
 
 TITLE = 'He said "hi" <script>alert(1)</script> & more'
@@ -132,7 +132,7 @@ def test_bad_cover_is_an_input_error(episode, tmp_path):
 
 
 def test_chapter_list_tiles_the_episode():
-    """One chapter list (pipeline.publish.chapters) is the source of the ID3 CHAP frames."""
+    """One chapter list (pipeline.audio.chapters) is the source of the ID3 CHAP frames."""
     timed = [{"id": "intro", "title": "Intro", "start": 3.0}, {"id": "point-1", "title": "A", "start": 5.6}]
     ch = chapter_list(timed, "en", 12.0)
     assert ch == [{"title": "Intro", "start": 0.0, "end": 5.6}, {"title": "A", "start": 5.6, "end": 12.0}]

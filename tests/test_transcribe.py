@@ -10,8 +10,8 @@ from pipeline import asr
 from pipeline import transcribe as stage
 from pipeline.audio.ffmpeg import duration_s
 from pipeline.audio.wav import write_wav
+from pipeline.episode import segment_windows
 from pipeline.provision import whisper as models
-from pipeline.verify import segment_windows
 
 SCRIPT = {
     "title": "Tiny",

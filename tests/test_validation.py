@@ -29,6 +29,31 @@ def test_settings_out_of_range(tmp_path, text, cause, fix):
     assert cause in e.cause and fix in e.fix
 
 
+@pytest.mark.parametrize("key, value", [("true_peak_db", -9.5), ("loudness_lufs", -41), ("channels", 3),
+                                        ("pause_ms", 10001)])
+def test_a_mastering_value_out_of_range_is_refused_alike_by_the_settings_and_by_synthesis(tmp_path, key, value):
+    """One table of ranges (pipeline.audio.mastering.RANGES): a value the settings file
+    refuses is refused the same way when the settings are made in code and synthesized
+    (true_peak_db -9.5 passed synthesis's own floor of -10 before)."""
+    from dataclasses import replace
+
+    from pipeline.audio.mastering import Mastering
+    from pipeline.config.episode import EpisodeSettings
+
+    from_file = settings_error(tmp_path, f"{key}: {value}\n")
+    with pytest.raises(InputError) as in_code:
+        Mastering.of(replace(EpisodeSettings(), **{key: value}))
+    assert from_file.cause.endswith(in_code.value.cause) and in_code.value.cause == f"{key} {value} is out of range"
+
+
+def test_settings_take_their_types_from_their_fields(tmp_path):
+    """No parallel table of types: a float setting takes an int, an int one refuses a float."""
+    from pipeline.config.episode import accepted_types
+    assert accepted_types("loudness_lufs") == (int, float) and accepted_types("channels") == (int,)
+    assert accepted_types("piper_voice") == (dict,) and accepted_types("tts") == (str,)
+    assert "wrong type" in settings_error(tmp_path, "channels: 1.5\n").cause
+
+
 def test_good_settings_pass(tmp_path):
     (tmp_path / "post.md").write_text("# x\n")
     (tmp_path / "post.yaml").write_text("episode_number: 7\nchannels: 2\npause_ms: 0\n")

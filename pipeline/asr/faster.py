@@ -18,7 +18,7 @@ from ..contracts import Transcript
 from ..errors import EngineError, InputError, SetupError, UnsupportedLanguage
 from ..provision import whisper as models
 from ..threads import build_threads, callers
-from . import (
+from .base import (
     CPU_THREADS,
     DECODE_SETTINGS,
     DEFAULT_MODEL,

@@ -18,7 +18,8 @@ from ..contracts import Transcript
 from ..errors import EngineError, SetupError, UnsupportedLanguage
 from ..provision import whisper as models
 from ..threads import build_threads
-from . import (
+from .audio import SAMPLE_RATE, load_audio
+from .base import (
     CPU_THREADS,
     DECODE_SETTINGS,
     DEFAULT_MODEL,
@@ -27,7 +28,6 @@ from . import (
     loaded_once,
     normalize_language,
 )
-from .audio import SAMPLE_RATE, load_audio
 
 
 @loaded_once(maxsize=2)

@@ -14,59 +14,46 @@ from . import dynamics, master, pieces
 from .ffmpeg import SAMPLE_RATE, decode, ffmpeg_exe, resampled_length, to_rate
 from .limiter import BLOCK, ENVELOPE_PAD, forward_peaks, segment_peaks
 from .loudness import K_TAIL_S, segment_kweighted
+from .mastering import Mastering
 from .wav import read_wav, wav_frames
 
 
-def assemble(
-    wavs: list[Path],
-    pause_ms: int,
-    out_mp3: Path,
-    bitrate: str = "64k",
-    sample_rate: int = 44100,
-    mono: bool = True,
-    loudness_lufs: float | None = -16.0,
-    true_peak_db: float = -1.0,
-    music_intro: str | os.PathLike | None = None,
-    music_outro: str | os.PathLike | None = None,
-):
-    """Join `wavs` with `pause_ms` of silence between them into one mastered MP3 (atomic).
+def assemble(wavs: list[Path], out_mp3: Path, mastering: Mastering | None = None):
+    """Join `wavs` with `mastering.pause_ms` of silence between them into one mastered MP3 (atomic).
 
     Returns each input's (start_s, end_s) in the episode (exact, from sample
     counts; the MP3's LAME/Info header makes decoders drop the encoder delay).
     Loudness, true-peak limiting and music: see pipeline.audio.master. The full
     result (with the loudness measured on the decoded MP3) is `assemble_full`.
     """
-    return assemble_full(wavs, pause_ms, out_mp3, bitrate, sample_rate, mono, loudness_lufs,
-                         true_peak_db, music_intro, music_outro).times
+    return assemble_full(wavs, out_mp3, mastering or Mastering()).times
 
 
-def assemble_full(wavs, pause_ms, out_mp3, bitrate="64k", sample_rate=44100, mono=True,
-                  loudness_lufs=-16.0, true_peak_db=-1.0, music_intro=None, music_outro=None,
-                  before_rename=None, hint=None):
+def assemble_full(wavs, out_mp3, mastering: Mastering, before_rename=None, hint=None):
     """`assemble`, returning pipeline.MasterResult; `before_rename(tmp_path, result)`
     runs on the finished temporary MP3 (e.g. to write its tags) before it replaces `out_mp3`."""
-    if sample_rate != SAMPLE_RATE:
-        raise EngineError(f"episodes are mastered at {SAMPLE_RATE} Hz, not {sample_rate}")
     if not wavs:
         raise EngineError("nothing to assemble: no audio segments")
-    if pause_ms < 0:
-        raise EngineError(f"pause must be >= 0 ms, got {pause_ms}")
-    channels = 1 if mono else 2
+    mastering.check()
+    channels = mastering.channels
     ffmpeg_exe()
     segments = [load_at_rate(p) for p in wavs]
     dyns = [load_dynamics(p, seg) for p, seg in zip(wavs, segments)]
     peaks, kweighted = zip(*[load_analysis(p, d.samples) for p, d in zip(wavs, dyns)])
-    intro = decode(music_intro, channels) if music_intro else None
-    outro = decode(music_outro, channels) if music_outro else None
+    intro = decode(mastering.music_intro, channels) if mastering.music_intro else None
+    outro = decode(mastering.music_outro, channels) if mastering.music_outro else None
     with atomic_path(Path(out_mp3)) as tmp:
-        result = master.master_episode(segments, tmp, pause_ms=pause_ms, bitrate=bitrate,
-                                       channels=channels, target_lufs=loudness_lufs,
-                                       ceiling_db=true_peak_db, music_intro=intro, music_outro=outro,
+        result = master.master_episode(segments, tmp, mastering, music_intro=intro, music_outro=outro,
                                        hint=hint, peaks=list(peaks), kweighted=list(kweighted),
                                        dynamics=dyns)
         if before_rename:
             before_rename(tmp, result)
     return result
+
+
+def mastering_key(mastering: Mastering) -> dict:
+    """Mastering.key with the version of the dynamics processing (both shape the bytes)."""
+    return mastering.key(dynamics.VERSION)
 
 
 def load_at_rate(wav: str | os.PathLike) -> np.ndarray:
@@ -130,10 +117,12 @@ class PieceMaker:
     spoken). `gain_db`: the gain of the last assembly, when mastered the same
     way (then unchanged segments give the same bytes, from `cache`)."""
 
-    def __init__(self, cache: Path, mastering: dict, pause: int, target_lufs: float, ceiling_db: float,
-                 kbps: int, channels: int, gain_db: float | None = None, on_piece=None):
-        self.cache, self.mastering, self.pause = Path(cache), mastering, pause
-        self.target, self.ceiling, self.kbps, self.channels = target_lufs, ceiling_db, kbps, channels
+    def __init__(self, cache: Path, mastering: Mastering, gain_db: float | None = None, on_piece=None):
+        self.cache, self.mastering, self.key = Path(cache), mastering, mastering_key(mastering)
+        if mastering.loudness_lufs is None:
+            raise EngineError("pieces are mastered to a loudness target: give loudness_lufs")
+        self.pause, self.target, self.ceiling = mastering.pause_samples, mastering.loudness_lufs, mastering.true_peak_db
+        self.kbps, self.channels = mastering.kbps, mastering.channels
         self.gain, self.on_piece = gain_db, on_piece
         self.dyns: list = []
         # each segment's forward true peaks (limiter.forward_peaks), computed once for the
@@ -181,7 +170,7 @@ class PieceMaker:
     def _flush(self) -> None:
         while self.gain is not None and len(self.pieces) < len(self.dyns):
             i = len(self.pieces)
-            key = pieces.piece_key(self.keys[i], self.mastering, self.gain)
+            key = pieces.piece_key(self.keys[i], self.key, self.gain)
             piece = pieces.cached_piece(self.cache, key)
             if piece is None:
                 piece = pieces.master_piece(self.dyns[i].samples, self.gain, self.pause, self.ceiling,

@@ -18,10 +18,8 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import EngineError, InputError, SetupError
+from .mastering import SAMPLE_RATE
 from .wav import wav_frames
-
-SAMPLE_RATE = 44100
-CBR_KBPS = (32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320)
 
 
 @functools.lru_cache(maxsize=None)
@@ -67,15 +65,6 @@ def decode(path: str | os.PathLike, channels: int = 1, sample_rate: int = SAMPLE
                      f"cannot decode audio file {path}", error=InputError,
                      fix="use a complete WAV, MP3, FLAC or OGG file")
     return np.frombuffer(raw, np.float32).reshape(-1, channels)
-
-
-def parse_bitrate(bitrate: str) -> int:
-    """'64k' -> 64 (kbit/s); only the MPEG-1 Layer III constant bitrates."""
-    s = str(bitrate).strip().lower().removesuffix("k")
-    if not s.isdigit() or int(s) not in CBR_KBPS:
-        raise InputError(f"bitrate {bitrate!r} is not an MP3 constant bitrate",
-                         f"use one of {', '.join(f'{k}k' for k in CBR_KBPS)}")
-    return int(s)
 
 
 def encode_mp3(audio: np.ndarray, out_path: str | os.PathLike, bitrate_kbps: int,

@@ -1,7 +1,7 @@
 """Mastering: speech segments (+ optional music) -> a broadcast-ready MP3.
 
-    result = master_episode(wavs, out_mp3, pause_ms=600, bitrate="64k", channels=1,
-                            target_lufs=-16.0, ceiling_db=-1.0)
+    result = master_episode(segments, out_mp3, Mastering(pause_ms=600, bitrate="64k", channels=1,
+                                                     loudness_lufs=-16.0, true_peak_db=-1.0))
 
 1. Layout. Segments are resampled to 44.1 kHz (ffmpeg's SoX resampler, exact
    sample counts) and placed one after the other with `pause_ms` of silence
@@ -36,11 +36,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..errors import EngineError, InputError
+from ..errors import EngineError
 from .dynamics import percentiles
-from .ffmpeg import SAMPLE_RATE, encode_mp3, parse_bitrate
+from .ffmpeg import SAMPLE_RATE, encode_mp3
 from .limiter import BLOCK, ENVELOPE_PAD, block_gain, block_reduce, envelope_from_segments, limiter_gain, peak_envelope
 from .loudness import METER, integrated_lufs, k_power, lufs_from_power, measure, power_from_segments
+from .mastering import Mastering
 
 ENCODE_MARGIN_DB = 2.0         # first guess of the MP3 encoder's true-peak overshoot (measured: 1.0-1.8 dB at 64k mono)
 ENCODE_LUFS_LOSS_DB = 0.4      # loudness the encoder's low-pass takes (measured: ~0.45 LU at 64k mono)
@@ -254,9 +255,8 @@ def speech_blocks(length: int, spans: list[tuple[int, int]], dyns: list) -> np.n
     return block_reduce(active, np.max).astype(bool)
 
 
-def master_episode(segments: list[np.ndarray], out_mp3: str | os.PathLike, pause_ms: int = 600,
-                   bitrate: str = "64k", channels: int = 1, target_lufs: float | None = -16.0,
-                   ceiling_db: float = -1.0, music_intro: np.ndarray | None = None,
+def master_episode(segments: list[np.ndarray], out_mp3: str | os.PathLike,
+                   mastering: Mastering | None = None, music_intro: np.ndarray | None = None,
                    music_outro: np.ndarray | None = None, hint: dict | None = None,
                    peaks: list[np.ndarray] | None = None,
                    kweighted: list[np.ndarray] | None = None,
@@ -272,16 +272,15 @@ def master_episode(segments: list[np.ndarray], out_mp3: str | os.PathLike, pause
     edit then analyses only the new segment)."""
     from . import dynamics as dyn
 
-    if channels not in (1, 2):
-        raise InputError(f"channels must be 1 (mono) or 2 (stereo), got {channels}",
-                         "set channels: 1 or 2 in the episode settings")
-    kbps = parse_bitrate(bitrate)
+    mastering = (mastering or Mastering()).check()
+    pause_ms, channels = mastering.pause_ms, mastering.channels
     dyns = dynamics if dynamics is not None else [dyn.process(s) for s in segments]
     mix, spans, music = layout([d.samples for d in dyns], pause_ms, channels, music_intro, music_outro)
     env, power = _analyses(mix, spans, pause_ms, channels, None if music else peaks,
                            None if music else kweighted)
     speech = speech_blocks(len(mix), spans, dyns)
-    loudness = _encode_until_in_tolerance(mix, env, power, speech, out_mp3, kbps, target_lufs, ceiling_db, hint)
+    loudness = _encode_until_in_tolerance(mix, env, power, speech, out_mp3, mastering.kbps,
+                                          mastering.loudness_lufs, mastering.true_peak_db, hint)
     loudness.update(dyn.figures(dyns))
     times = [(a / SAMPLE_RATE, b / SAMPLE_RATE) for a, b in spans]
     return MasterResult(times=times, duration=len(mix) / SAMPLE_RATE, loudness=loudness, music=music)

@@ -24,10 +24,11 @@ import re
 from pathlib import Path
 
 from .. import fsio
+from ..config.show import ShowConfig, show_config
 from ..contracts import Chapter, Script
 from ..episode import POST
-from ..publish.cover import check_cover
 from ..text import sanitize
+from .cover import check_cover
 
 GENRE = "Podcast"
 MAX_TEXT = 500           # a title, show or author
@@ -66,20 +67,19 @@ def _post(episode_dir: Path) -> dict:
     return data if isinstance(data, dict) else {}
 
 
-def _show_config(config_path) -> dict:
+def _show_config(config_path) -> ShowConfig:
     """pipeline.config.show's show settings: the same title the show notes and feed use."""
-    from ..config.show import show_config
-
     return show_config(config_path)   # a broken podcast.yaml is an error worth fixing: InputError
 
 
-def episode_tags(script: Script, episode_dir: Path, settings=None, config_path: Path | None = None) -> dict:
+def episode_tags(script: Script, episode_dir: Path, settings=None,
+                 config_path: Path | ShowConfig | None = None) -> dict:
     """The tag values of an episode, cleaned: title, show, author, date, language,
     description, genre, track (episode number or None)."""
     post = _post(episode_dir)
     needs_config = not (settings and settings.show) or not post.get("author")
-    config = _show_config(config_path) if needs_config else {}
-    show = (settings.show if settings and settings.show else None) or config.get("title")
+    config = _show_config(config_path) if needs_config else None
+    show = (settings.show if settings and settings.show else None) or (config.title if config else None)
     description = script.get("intro") or next(
         (p.get("text") for p in script.get("points") or [] if isinstance(p, dict)), "")
     date = clean(post.get("date"))
@@ -87,7 +87,7 @@ def episode_tags(script: Script, episode_dir: Path, settings=None, config_path: 
     return {
         "title": clean(script.get("title") or post.get("title")),
         "show": clean(show),
-        "author": clean(post.get("author") or config.get("author")),
+        "author": clean(post.get("author") or (config.author if config else None)),
         "date": date if _DATE_RE.match(date) else "",
         "language": language_code(str(script.get("language") or "")),
         "description": clean(description, MAX_DESCRIPTION),
@@ -107,7 +107,7 @@ def _cover_frame(cover: str | os.PathLike):
 
 def id3_chapters(chapters: list[dict]) -> list[Chapter]:
     """CHAP frame values (ids chp0, chp1, ..., milliseconds) of the episode's chapters,
-    as pipeline.publish.chapters.chapter_list computes them for chapters.json too."""
+    as pipeline.audio.chapters.chapter_list computes them for chapters.json too."""
     return [{"id": f"chp{i}", "title": clean(c["title"]) or f"Chapter {i + 1}",
              "start_ms": round(c["start"] * 1000), "end_ms": round(c["end"] * 1000)}
             for i, c in enumerate(chapters)]

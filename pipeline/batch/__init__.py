@@ -25,12 +25,13 @@ import logging
 import os
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, replace
 from pathlib import Path
 
 from .. import fsio
+from ..build import BuildOptions
 from ..config.episode import publish_source, settings_path
-from ..episode import AUDIO, NOTES, POST, REPORT, SCRIPT, TIMELINE, TRANSCRIPT
+from ..episode import AUDIO, NOTES, POST, REPORT, SCRIPT, TIMELINE, TRANSCRIPT, Episode
 from ..errors import InputError, PipelineError
 from ..registry import Registry
 from ..urls import is_url
@@ -42,26 +43,12 @@ JOB_MEMORY_BYTES = 1 << 30     # a worker with Whisper base and a piper voice pe
 BUILT_FILES = (POST, SCRIPT, AUDIO, TIMELINE, TRANSCRIPT, REPORT, NOTES)
 
 
-@dataclass
-class Options:
-    tts: str | None = None
-    asr: str = "faster-whisper"
-    asr_model: str = "base"
-    condenser: str = "extractive"
-    lang: str | None = None
-    heal_rounds: int = 3
-    config: str | None = None    # the show's podcast.yaml: the ID3 album and show notes header
-    minutes: str | None = None   # the length asked for (short, default, long or minutes)
-
-
-
-
 # ------------------------------------------------------------------ incremental
 
-def manifest_for(source: Path, options: Options) -> dict:
+def manifest_for(source: Path, options: BuildOptions) -> dict:
     """What an episode is built from; a change in any of it means a rebuild."""
     settings = settings_path(source)
-    config = Path(options.config) if options.config else None
+    config = options.config_path
     return {"format": MANIFEST_FORMAT, "source_sha256": fsio.sha256_file(source),
             "settings_sha256": fsio.sha256_file(settings) if settings.is_file() else None,
             "config_sha256": fsio.sha256_file(config) if config and config.is_file() else None,
@@ -107,18 +94,19 @@ def state_of(ep: Path, manifest: dict) -> str | None:
     (so a rebuild would give the same audio and verdict). None: build it."""
     from ..verify import binding_status
 
+    files = Episode(ep)
     try:
         old = fsio.read_json(ep / MANIFEST)
         if not isinstance(old, dict) or _inputs(old) != _inputs(manifest):
             return None
-        if not all((ep / name).is_file() for name in BUILT_FILES):
+        if not all(files.has(name) for name in BUILT_FILES):
             return None
-        timeline = fsio.read_json(ep / TIMELINE)
-        if timeline.get("audio_sha256") != fsio.sha256_file(ep / AUDIO):
+        timeline = files.timeline()
+        if timeline.get("audio_sha256") != fsio.sha256_file(files.audio_path):
             return None
-        if not binding_status(ep).fresh:
+        if not binding_status(files).fresh:
             return None
-        if fsio.read_json(ep / REPORT).get("verified"):
+        if files.report().get("verified"):
             return "verified"
         used = {timeline.get("requested_engine"), *(timeline.get("engines") or {})}
         if old.get("engines") != manifest.get("engines") or used & ONLINE_ENGINES:
@@ -194,11 +182,12 @@ def default_jobs() -> int:
 
 # ------------------------------------------------------------------ the batch
 
-def plan(sources: list[str], out: Path, options: Options,
+def plan(sources: list[str], out: Path, options: BuildOptions,
          retry_unverified: bool = False) -> tuple[list[Job], list[Result]]:
     """Jobs to run, and the results already known (skipped, unverified and unchanged
     unless `retry_unverified`, or unreadable sources)."""
-    from .sources import Collector, slugify
+    from ..urls import slugify
+    from .sources import Collector
 
     c = Collector(out)
     known: list[Result] = []
@@ -224,7 +213,7 @@ def plan(sources: list[str], out: Path, options: Options,
             known.append(Result(post.slug, "unverified", survival=survival_of(ep), exit_code=EXIT_UNVERIFIED,
                                 lost=lost_numbers(ep), kept=True))
         else:
-            jobs.append(Job(post.slug, str(post.source), str(ep), asdict(options), manifest))
+            jobs.append(Job(post.slug, str(post.source), str(ep), options, manifest))
     return jobs, known
 
 
@@ -244,7 +233,7 @@ def finish(job: Job, result: Result) -> Result:
     return result
 
 
-def run_batch(sources: list[str], out: Path, options: Options, jobs: int | None = None,
+def run_batch(sources: list[str], out: Path, options: BuildOptions, jobs: int | None = None,
               engine: str = "local", config: Path | None = None, retry_unverified: bool = False) -> int:
     from ..config.show import find_config
     out, config = Path(out), find_config(config)

@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..build import BuildOptions
 from ..errors import InputError, PipelineError
 
 MANIFEST = "batch.json"
@@ -25,7 +26,7 @@ class Job:
     slug: str
     source: str          # the post file
     out: str             # the episode folder
-    options: dict
+    options: BuildOptions
     manifest: dict = field(default_factory=dict)
 
 
@@ -69,11 +70,8 @@ def _build_job(job: Job) -> Result:
     from ..build import build
 
     t0 = time.monotonic()
-    o = job.options
     try:
-        report = build(Path(job.source), Path(job.out), tts=o["tts"], asr=o["asr"], lang=o["lang"],
-                       condenser=o["condenser"], heal_rounds=o["heal_rounds"], asr_model=o["asr_model"],
-                       config=Path(o["config"]) if o.get("config") else None, minutes=o.get("minutes"))
+        report = build(Path(job.source), Path(job.out), job.options)
     except PipelineError as e:
         return failure(job.slug, e, time.monotonic() - t0)
     except Exception as e:  # noqa: BLE001 - a bug in one post's build must not stop the batch

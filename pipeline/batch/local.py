@@ -5,44 +5,25 @@ in pipeline.asr.faster, the piper voice in pipeline.tts: both cached per
 process) stay loaded across its episodes. Each worker gets its share of the
 cores (pipeline.threads). A worker that dies (crash, OOM kill) is replaced and
 its post is tried once more; a second death marks the post failed.
-
-Test hook: PIPELINE_TEST_CRASH=<slug> makes a worker exit abruptly
-(os._exit) before building that post; PIPELINE_TEST_CRASH=<slug>@<file>
-does so only while <file> does not exist (it is created first), i.e. once.
+`build` (default pipeline.batch.jobs.run_job) is what a worker runs for a job:
+any module-level function pickles to a worker (tests give one that crashes).
 """
 
 from __future__ import annotations
 
 import multiprocessing as mp
-import os
 from collections import deque
 from collections.abc import Callable
 from multiprocessing.connection import wait
-from pathlib import Path
 
 from ..threads import limit_process, machine_cores
 from .jobs import EXIT_FAILED, Job, Result, run_job
 
 ATTEMPTS = 2          # a post whose worker dies is retried once
-CRASH_ENV = "PIPELINE_TEST_CRASH"
-CRASH_EXIT = 70
+Build = Callable[[Job], Result]
 
 
-def _crash_hook(job: Job) -> None:
-    spec = os.environ.get(CRASH_ENV)
-    if not spec:
-        return
-    slug, _, marker = spec.partition("@")
-    if slug != job.slug:
-        return
-    if marker:
-        if Path(marker).exists():
-            return
-        Path(marker).touch()
-    os._exit(CRASH_EXIT)
-
-
-def worker_main(conn, threads: int) -> None:
+def worker_main(conn, threads: int, build: Build = run_job) -> None:
     limit_process(threads)   # before any engine is imported
     while True:
         try:
@@ -51,14 +32,13 @@ def worker_main(conn, threads: int) -> None:
             return
         if job is None:
             return
-        _crash_hook(job)
-        conn.send(run_job(job))
+        conn.send(build(job))
 
 
 class Worker:
-    def __init__(self, ctx, threads: int):
+    def __init__(self, ctx, threads: int, build: Build):
         self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=worker_main, args=(child, threads), daemon=True)
+        self.proc = ctx.Process(target=worker_main, args=(child, threads, build), daemon=True)
         self.proc.start()
         child.close()
         self.job: Job | None = None
@@ -88,20 +68,21 @@ class Worker:
         self.conn.close()
 
 
-def run_local(jobs: list[Job], n: int, on_result: Callable[[Result], None]) -> list[Result]:
+def run_local(jobs: list[Job], n: int, on_result: Callable[[Result], None],
+              build: Build = run_job) -> list[Result]:
     """Build `jobs` on `n` worker processes; call `on_result` as each finishes."""
     ctx = mp.get_context("spawn")   # no fork after threads; the same on every OS
     n = max(1, min(n, len(jobs)))
     threads = max(1, machine_cores() // n)
     queue, tries, results = deque(jobs), {j.slug: 0 for j in jobs}, []
-    workers = [Worker(ctx, threads) for _ in range(n)]
+    workers = [Worker(ctx, threads, build) for _ in range(n)]
     try:
         while queue or any(w.job for w in workers):
             for i, w in enumerate(workers):
                 if w.job is None and queue:
                     if not w.proc.is_alive():   # died while idle: replace it first
                         w.stop()
-                        workers[i] = w = Worker(ctx, threads)
+                        workers[i] = w = Worker(ctx, threads, build)
                     job = queue.popleft()
                     tries[job.slug] += 1
                     w.give(job)
@@ -116,7 +97,7 @@ def run_local(jobs: list[Job], n: int, on_result: Callable[[Result], None]) -> l
                 job, w.job = w.job, None
                 if result is None:   # the worker died with this post
                     w.stop()
-                    workers[i] = Worker(ctx, threads)
+                    workers[i] = Worker(ctx, threads, build)
                     if tries[job.slug] < ATTEMPTS:
                         queue.appendleft(job)
                         continue

@@ -23,6 +23,7 @@ import os
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from ..errors import SetupError
@@ -84,7 +85,7 @@ def _show_inputs(config: str | None) -> dict[str, bytes]:
         return {}
     path = Path(config)
     files = {f"{SHOW_DIR}/{path.name}": path.read_bytes()}
-    artwork = load_config(path).get("artwork")
+    artwork = load_config(path).artwork
     if artwork and Path(artwork).is_file():
         try:
             rel = Path(artwork).resolve().relative_to(path.resolve().parent)
@@ -124,8 +125,8 @@ def build_remote(job: Job, post_name: str, inputs: dict[str, bytes], previous: d
         post_dir, ep = Path(tmp) / POST_DIR, Path(tmp) / EPISODE_DIR
         _unpack(post_dir, inputs)
         _unpack(ep, previous)
-        config = job.options.get("config")
-        options = {**job.options, "config": str(post_dir / SHOW_DIR / Path(config).name)} if config \
+        config = job.options.config
+        options = replace(job.options, config=str(post_dir / SHOW_DIR / Path(config).name)) if config \
             else job.options
         local = Job(job.slug, str(post_dir / post_name), str(ep), options, job.manifest)
         result = run_job(local)
@@ -150,7 +151,7 @@ def run_ray(jobs: list[Job], n: int, on_result: Callable[[Result], None]) -> lis
     pending = {}
     for job in jobs:
         src = Path(job.source)
-        inputs = {**_inputs(src), **_show_inputs(job.options.get("config"))}
+        inputs = {**_inputs(src), **_show_inputs(job.options.config)}
         ref = remote.remote(job, src.name, inputs, _previous(Path(job.out)), threads)
         pending[ref] = job
     results = []

@@ -17,21 +17,19 @@ from __future__ import annotations
 import email.utils
 import html
 import re
-import unicodedata
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 from .. import fsio
 from ..errors import InputError
 from ..ingest import SUPPORTED_SUFFIXES
 from ..ingest.fetch import fetch, fetch_raw
-from ..urls import is_url
+from ..urls import is_url, slug_of_url, slugify
 
 FEED_SUFFIXES = (".xml", ".rss", ".atom")
 FETCHED_NAME = "source.html"
-SLUG_MAX = 60
 CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
 ATOM_NS = "http://www.w3.org/2005/Atom"
 DTD_RE = re.compile(rb"<!(DOCTYPE|ENTITY)", re.I)
@@ -50,18 +48,6 @@ class FeedItem:
     link: str
     date: str | None
     content: str | None   # HTML
-
-
-def slugify(text: str) -> str:
-    """A file-name-safe slug: ASCII letters, digits and dashes only (no path escapes)."""
-    ascii_ = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_.lower()).strip("-")[:SLUG_MAX].strip("-")
-
-
-def slug_of_url(url: str) -> str:
-    parts = [p for p in urlsplit(url).path.split("/") if p]
-    last = re.sub(r"\.(html?|php|aspx?)$", "", parts[-1], flags=re.I) if parts else ""
-    return slugify(last) or slugify(urlsplit(url).netloc)
 
 
 def _local(tag: str) -> str:
@@ -231,9 +217,3 @@ class Collector:
         return self.add_file(path)
 
 
-def collect(sources: list[str], out: Path) -> Collector:
-    """Every post named by `sources` (a SOURCE that cannot be read at all is an error)."""
-    c = Collector(out)
-    for s in sources:
-        c.add(str(s))
-    return c

@@ -9,27 +9,22 @@ number. Condensers sit behind a registry so others can join.
 import re
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, cast
-
-import yaml
+from typing import Any
 
 from .. import fsio, numbers
 from .. import text as textmod
 from ..config.episode import load_settings, source_of
-from ..contracts import NumberRef, Point, Post, Script, Segment, Sentence
-from ..episode import POST, SCRIPT_META
-from ..errors import InputError, yaml_problem
+from ..contracts import NumberRef, Point, Post, Script, Sentence
+from ..errors import InputError
 from ..fsio import sha256_file
 from ..registry import Registry
+from ..script import check_not_edited, load_script, meta_path, source_mentions, unsourced_numbers
 from . import rate as speaking_rate
+from .budget import MAX_POINTS, MIN_POINTS, TARGET_SECONDS, WORDS_PER_MINUTE, word_budget
+from .llm import llm_condense
 
-MIN_POINTS, MAX_POINTS = 4, 8
 SECONDS_PER_POINT = 25
 MAX_SENTENCES_PER_POINT = 4
-TARGET_SECONDS = 150
-# Speaking rates when the voice is not known (words per minute); a known voice's own is in rate.py.
-WORDS_PER_MINUTE = speaking_rate.DEFAULT_WPM
-INTRO_OUTRO_WORDS = 45
 DUPLICATE_JACCARD = 0.5
 
 # Sentences that talk about the blog, greet, thank or call to action rather
@@ -282,10 +277,6 @@ def rewrite_for_ear(s: str, lang: str) -> str:
     before = [(m.value, m.kind, m.unit) for m in numbers.extract(s, lang)]
     after = [(m.value, m.kind, m.unit) for m in numbers.extract(out, lang)]
     return out if before == after else s
-
-
-def word_budget(lang: str, target_seconds: float) -> int:
-    return max(60, int(target_seconds * WORDS_PER_MINUTE[lang] / 60) - INTRO_OUTRO_WORDS)
 
 
 CLAUSE_RE = re.compile(r",\s+(?=(?:mais|but|while|alors que|tandis que|and|et)\s)|;\s+")
@@ -601,7 +592,7 @@ def shortfall(post: Post, chosen: list[Sentence], budget: int, lang: str) -> dic
 
 
 CONDENSERS.register("extractive", lambda: extractive)
-CONDENSERS.register("llm", lambda: __import__(f"{__package__}.llm", fromlist=["llm"]).llm_condense)
+CONDENSERS.register("llm", lambda: llm_condense)
 
 
 def intro_outro(post: Post) -> tuple[str, str]:
@@ -667,102 +658,6 @@ def make_script(post: Post, condenser: str = "extractive",
     return script
 
 
-def source_text(post: Post, ids: Iterable[str] | None = None) -> str:
-    """The post's sentences (or those with the given ids) as one text, the way verify traces them."""
-    wanted = set(ids) if ids is not None else None
-    return " ".join(s["text"] for s in post["sentences"] if wanted is None or s["id"] in wanted)
-
-
-def source_mentions(post: Post, ids: Iterable[str] | None = None) -> list[numbers.Mention]:
-    return numbers.extract(source_text(post, ids), post["language"])
-
-
-def untraced(text: str, found: list[numbers.Mention], lang: str) -> list[numbers.Mention]:
-    """The numbers of `text` that numbers.trace cannot find among the post's mentions."""
-    said = numbers.extract(text, lang)
-    if not said:
-        return []
-    return [m for m, origin in zip(said, numbers.trace(said, found, lang)) if origin is None]
-
-
-def unsourced_numbers(text: str, found: list[numbers.Mention], lang: str) -> list[str]:
-    """The texts of a point's numbers that are not in the post (each once, in order)."""
-    return list(dict.fromkeys(m.text for m in untraced(text, found, lang)))
-
-
-def is_approved(m: numbers.Mention, approved: Any, lang: str) -> bool:
-    """A person approved `m` by listing its text ("42 %") or its value (42) under `approved:`."""
-    items = approved if isinstance(approved, list) else [] if approved is None else [approved]
-    for item in items:
-        if item is None or isinstance(item, (bool, dict, list)):
-            continue
-        raw = item.isoformat() if hasattr(item, "isoformat") else str(item)
-        if " ".join(raw.split()).casefold() in (" ".join(m.text.split()).casefold(), m.value.casefold()):
-            return True
-        if any(a.value == m.value and a.kind == m.kind for a in numbers.extract(raw, lang)):
-            return True
-    return False
-
-
-def unapproved_numbers(script: Script, post: Post) -> list[dict[str, Any]]:
-    """Numbers of the key points (as they read now) not in the post and not approved.
-
-    Traced afresh on the current text, since a person may have edited it; the
-    intro and outro are the pipeline's own words and are exempt.
-    """
-    lang = script.get("language") or post["language"]
-    found = source_mentions(post)
-    out = []
-    for i, p in enumerate(script.get("points") or [], 1):
-        for m in untraced(str(p.get("text") or ""), found, lang):
-            if not is_approved(m, p.get("approved"), lang):
-                out.append({"point": i, "title": p.get("title"), "text": m.text,
-                            "value": m.value, "kind": m.kind, "unit": m.unit})
-    return out
-
-
-def require_approved(script_path: Path, post_path: Path | None = None) -> None:
-    """Refuse to go on while script.yaml has a number that is neither in the post nor approved.
-
-    `post_path` defaults to the post.json beside the script.
-    """
-    script_path = Path(script_path)
-    post_path = Path(post_path) if post_path else script_path.with_name(POST)
-    if not post_path.exists():
-        raise InputError(f"{post_path} not found: the numbers of {script_path} cannot be checked "
-                         f"against their post", "run the ingest stage first (or pass the post.json)")
-    left = unapproved_numbers(load_script(script_path), fsio.read_json(post_path))
-    if left:
-        listed = ", ".join(dict.fromkeys(f'"{n["text"]}" (point {n["point"]})' for n in left))
-        raise InputError(f"{script_path.name} has numbers that are not in the post: {listed}",
-                         "check them against the post; to speak them anyway add them under that "
-                         "point's `approved:` list in script.yaml")
-
-
-def meta_path(script_path: Path) -> Path:
-    return Path(script_path).with_name(SCRIPT_META)
-
-
-def check_not_edited(script_path: Path, post_path: Path) -> bool:
-    """True when script.yaml may be (re)generated; False when it is a kept hand edit.
-
-    A hand-edited script is never overwritten: if its source changed too, stop
-    and say what to do.
-    """
-    if not script_path.exists() or not meta_path(script_path).exists():
-        return True
-    meta = fsio.read_json(meta_path(script_path))
-    if sha256_file(script_path) == meta.get("script_sha256"):
-        return True
-    if sha256_file(post_path) != meta.get("post_sha256"):
-        raise InputError(
-            f"{script_path} was edited by hand and its post changed since",
-            f"keep your edits: `touch {script_path}` to build from it as is; "
-            f"or start over from the new post: delete {script_path}",
-        )
-    return False
-
-
 def condense(post_path: Path, out_path: Path, condenser: str = "extractive",
              target_seconds: float | None = None, engine: str | None = None) -> Script:
     """post.json -> script.yaml. The length comes from the post's settings unless given.
@@ -787,26 +682,3 @@ def condense(post_path: Path, out_path: Path, condenser: str = "extractive",
     return script
 
 
-def load_script(path: Path) -> Script:
-    """Read a (possibly hand-edited) script.yaml safely and check its shape."""
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except yaml.YAMLError as e:
-        raise InputError(f"{path} is not valid YAML ({yaml_problem(e)})",
-                         "fix the line it names") from None
-    if not isinstance(data, dict) or not isinstance(data.get("points"), list):
-        raise InputError(f"{path} has no 'points' list", "see docs/episode-folder.md: editing the script")
-    for i, p in enumerate(data["points"], 1):
-        if not isinstance(p, dict) or not str(p.get("text") or "").strip():
-            raise InputError(f"{path}: key point {i} has no text", "give every point a 'text'")
-    textmod.check_language(str(data.get("language")))
-    return cast(Script, data)      # the keys every stage reads are checked above
-
-
-def segments(script: Script) -> list[Segment]:
-    """The spoken segments in order: intro, point-1..N, outro (empty ones skipped)."""
-    segs: list[Segment] = [{"id": "intro", "title": "Intro", "text": script.get("intro") or ""}]
-    for i, p in enumerate(script["points"], 1):
-        segs.append({"id": f"point-{i}", "title": p.get("title") or f"Point {i}", "text": p["text"]})
-    segs.append({"id": "outro", "title": "Outro", "text": script.get("outro") or ""})
-    return [s for s in segs if str(s["text"]).strip()]

@@ -9,7 +9,7 @@ The model is asked for 4 to 8 key points as JSON, citing the post's sentence
 ids. It is told to keep every figure as written, but nothing here trusts it:
 the condense stage traces every number of the script back to the post and the
 build refuses to speak one it cannot find unless a person approves it
-(condense.unapproved_numbers / condense.require_approved).
+(pipeline.script: unapproved_numbers / require_approved).
 
 Standard library only (urllib): no SDK, nothing to install.
 """
@@ -27,7 +27,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ..errors import EngineError, EngineUnavailable
-from . import MAX_POINTS, MIN_POINTS, TARGET_SECONDS, word_budget
+from .budget import MAX_POINTS, MIN_POINTS, TARGET_SECONDS, word_budget
 
 DEFAULT_BASE_URL = "http://localhost:11434/v1"
 DEFAULT_TIMEOUT = 120.0

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from .. import fsio, paths
 from ..contracts import Timeline
+from .budget import WORDS_PER_MINUTE as DEFAULT_WPM  # when neither the voice nor its engine is known
 
 RATES_FILE = "speaking-rates.json"
 # Script words per minute at rate 1.0, measured on three points of two corpus
@@ -21,7 +22,6 @@ SHIPPED_WPM = {
     "pico": {"en": 134, "fr": 171},
     "espeak": {"en": 153, "fr": 202},
 }
-DEFAULT_WPM = {"en": 165, "fr": 160}
 MIN_LEARNED_WORDS = 300
 # Past this many words the totals are halved, so what a voice does now outweighs what it did.
 MAX_LEARNED_WORDS = 5000

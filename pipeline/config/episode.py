@@ -5,15 +5,18 @@ to fix them, so a typo never passes silently.
 """
 
 import os
+import typing
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
+from typing import cast
 
 import yaml
 
 from .. import fsio
+from ..audio.cover import check_cover
+from ..audio.mastering import RANGES as MASTERING_RANGES
 from ..contracts import Post
 from ..errors import InputError, yaml_problem
-from ..publish.cover import check_cover
 from ..urls import is_url
 
 # `length:` / --minutes by name, in seconds; a number is minutes. target_seconds stays the precise form.
@@ -60,29 +63,30 @@ class EpisodeSettings:
         return asdict(self)
 
 
-_TYPES: dict[str, type | tuple[type, ...]] = {"target_seconds": (int, float), "length": (str, int, float),
-          "rate": (int, float), "pause_ms": int,
-          "bitrate": str, "channels": int, "loudness_lufs": (int, float),
-          "true_peak_db": (int, float), "tts": str, "music_intro": str, "music_outro": str,
-          "cover": str, "piper_voice": dict, "show": str, "episode_number": int,
-          "season": int}
+def accepted_types(name: str) -> tuple[type, ...]:
+    """The YAML value types a setting takes, read from its field's annotation (a float
+    setting takes an int too; None, for an optional one, is checked apart)."""
+    kind = next(f.type for f in fields(EpisodeSettings) if f.name == name)
+    kinds = tuple(k for k in (typing.get_args(kind) or (kind,)) if k is not type(None))
+    if float in kinds and int not in kinds:     # a YAML float setting takes an int too
+        kinds = tuple(int if k is float else k for k in kinds) + (float,)
+    return cast(tuple[type, ...], kinds)
 
 
 def for_episode(ep_dir: Path) -> EpisodeSettings:
     """The settings of the post an episode folder was built from (its post.json's source)."""
-    from .. import fsio
     from ..episode import Episode
 
-    post = Episode(ep_dir).post
-    if not post.exists():
+    ep = Episode(ep_dir)
+    post = ep.post_or_none()
+    if post is None:
         return EpisodeSettings()
-    return load_settings(source_of(post, fsio.read_json(post)))
+    return load_settings(source_of(ep.post_path, post))
 
 
-# Numeric settings and the values that make sense (anything else is a typo).
-RANGES = {"target_seconds": (10, 3600, " seconds"), "rate": (0.5, 2.0, ""),
-          "pause_ms": (0, 10000, " ms"), "channels": (1, 2, " (mono or stereo)"),
-          "loudness_lufs": (-40, -5, " LUFS"), "true_peak_db": (-9, 0, " dBTP"),
+# Numeric settings and the values that make sense (anything else is a typo); the
+# mastering ones are pipeline.audio.mastering's, the one table synthesis checks too.
+RANGES = {"target_seconds": (10, 3600, " seconds"), "rate": (0.5, 2.0, ""), **MASTERING_RANGES,
           "episode_number": (1, 100000, ""), "season": (1, 100000, "")}
 
 
@@ -137,7 +141,7 @@ def load_settings(source: Path | None) -> EpisodeSettings:
         if key not in known:
             raise InputError(f"{path}: unknown setting {key!r}",
                              f"valid settings: {', '.join(sorted(known))}")
-        if value is not None and not isinstance(value, _TYPES[key]) or isinstance(value, bool):
+        if value is not None and not isinstance(value, accepted_types(key)) or isinstance(value, bool):
             raise InputError(f"{path}: {key} has the wrong type ({type(value).__name__})",
                              f"see README: Settings ({key})")
     if data.get("length") is not None:

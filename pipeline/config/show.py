@@ -1,10 +1,10 @@
 """The show's configuration (podcast.yaml): found once, checked, passed down.
 
     path = find_config(explicit)    # --config, else $PIPELINE_CONFIG, else ./podcast.yaml
-    cfg = show_config(explicit)     # a complete, type-checked dict (DEFAULTS when none)
+    cfg = show_config(explicit)     # a complete, checked ShowConfig (the defaults when none)
 
 The episode tags (ID3 album), the show notes header and the feed all read
-their show title from the dict show_config returns, so they agree. Without
+their show title from the ShowConfig show_config returns, so they agree. Without
 any podcast.yaml the defaults apply, said once on stderr; `init` writes a
 commented one into the current folder. Where models and caches live is
 pipeline.paths (PIPELINE_MODELS_DIR, PIPELINE_CACHE_DIR).
@@ -16,6 +16,7 @@ import logging
 import os
 import re
 import uuid
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -28,23 +29,27 @@ from ..urls import is_http_url
 CONFIG_NAME = "podcast.yaml"
 CONFIG_ENV = "PIPELINE_CONFIG"
 
-DEFAULTS = {
-    "base_url": "http://127.0.0.1:8000/",
-    "link": None,                 # defaults to base_url
-    "title": "Podcast",
-    "description": "Key points of blog posts, every number checked.",
-    "author": "Podcast Pipeline",
-    "owner_name": None,           # defaults to author
-    "owner_email": None,
-    "language": "en",
-    "category": "Technology",
-    "artwork": None,              # unset: a cover made from the title (episodes/artwork.jpg)
-    "explicit": False,
-    "locked": True,
-    "guid": None,
-    "require_verified": False,
-}
-BOOL_KEYS = {"explicit", "locked", "require_verified"}
+@dataclass(frozen=True)
+class ShowConfig:
+    """podcast.yaml, parsed and checked once (show_config), passed down whole."""
+    base_url: str = "http://127.0.0.1:8000/"
+    link: str | None = None             # defaults to base_url
+    title: str = "Podcast"
+    description: str = "Key points of blog posts, every number checked."
+    author: str = "Podcast Pipeline"
+    owner_name: str | None = None       # defaults to author
+    owner_email: str | None = None
+    language: str = "en"
+    category: str = "Technology"
+    artwork: str | None = None          # unset: a cover made from the title (episodes/artwork.jpg)
+    explicit: bool = False
+    locked: bool = True
+    guid: str | None = None
+    require_verified: bool = False
+
+
+DEFAULTS = asdict(ShowConfig())
+BOOL_KEYS = {f.name for f in fields(ShowConfig) if f.type == "bool"}
 
 # Apple Podcasts categories and subcategories, as Apple lists them.
 APPLE_CATEGORIES = {
@@ -131,10 +136,10 @@ def find_config(explicit: str | os.PathLike | None = None) -> Path | None:
     return here if here.is_file() else None
 
 
-def show_config(config=None) -> dict:
-    """config: a dict show_config already returned, a podcast.yaml path, or None
+def show_config(config=None) -> ShowConfig:
+    """config: a ShowConfig show_config already returned, a podcast.yaml path, or None
     (look it up with find_config; defaults, noted once on stderr, when there is none)."""
-    if isinstance(config, dict):
+    if isinstance(config, ShowConfig):
         return config
     path = find_config(config)
     if path is not None:
@@ -144,10 +149,10 @@ def show_config(config=None) -> dict:
         _noted.add(cwd)
         logging.getLogger(__name__).warning(f"note: no {CONFIG_NAME} in {cwd}: default show "
                                             "settings (`podcast-pipeline init` writes one)")
-    return complete(dict(DEFAULTS))
+    return ShowConfig(**complete(dict(DEFAULTS)))
 
 
-def load_config(path: str | os.PathLike) -> dict:
+def load_config(path: str | os.PathLike) -> ShowConfig:
     """podcast.yaml -> a complete, type-checked config dict."""
     path = Path(path)
     if not path.exists():
@@ -175,7 +180,7 @@ def load_config(path: str | os.PathLike) -> dict:
         # a file beside podcast.yaml, never outside its folder (it is copied into the served episodes/)
         from .episode import _inside
         cfg["artwork"] = str(_inside(path.resolve().parent, cfg["artwork"], path, "artwork"))
-    return complete(cfg)
+    return ShowConfig(**complete(cfg))
 
 
 def _typed(path: Path, key: str, value):

@@ -7,7 +7,7 @@ next noise seed), another
 wording of the numbers, slower, then
 another offline engine of the language's chain (normal speed, then slower),
 and last only the failing sentences of the segment, each the way an earlier
-try heard it best, the rest as first spoken (pipeline.heal.sentences): a way
+try heard it best, the rest as first spoken (pipeline.tts.sentences): a way
 that fixes one sentence can break another, and then only the sentence takes it.
 Only the failing segments are re-synthesized (the others come from the TTS
 cache), the episode is re-assembled, transcribed once more and re-verified.
@@ -24,11 +24,11 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .. import fsio
-from ..condense import load_script, segments
 from ..contracts import Report, Script
-from ..episode import OVERRIDES, REPORT, SCRIPT, TIMELINE
+from ..episode import OVERRIDES, REPORT, Episode
 from ..numbers import FAILING
-from .sentences import sentence_of_numbers, sentence_spans
+from ..script import segments
+from ..tts.sentences import sentence_of_numbers, sentence_spans
 
 SLOW_RATE = 0.85
 # (name, override): each strategy is one way of speaking the segment.
@@ -43,7 +43,7 @@ STRATEGIES: list[tuple[str, dict[str, Any]]] = [
     ("other-engine", {"spell": "all", "engine": None}),
     ("other-engine-slower", {"spell": "all", "rate": SLOW_RATE, "engine": None}),
     # Last: each failing sentence alone, spoken the way that heard it best, the
-    # rest of the segment as first built (pipeline.heal.sentences).
+    # rest of the segment as first built (pipeline.tts.sentences).
     ("sentences", {"sentences": None}),
 ]
 DEFAULT_ROUNDS = len(STRATEGIES)
@@ -113,10 +113,8 @@ def heal(ep: Path, rebuild: Callable[[dict], Report], rounds: int = DEFAULT_ROUN
     `rebuild(overrides)` re-synthesizes with the overrides, re-transcribes and
     re-verifies, returning the new report: the caller owns the engines.
     """
-    ep = Path(ep)
-    script = load_script(ep / SCRIPT)
-    report = fsio.read_json(ep / REPORT)
-    timeline = fsio.read_json(ep / TIMELINE)
+    files = Episode(ep)          # as verify left them; rebuild() rewrites them, and returns the new report
+    ep, script, report, timeline = files.dir, files.script(), files.report(), files.timeline()
     engine_of = {s["id"]: s.get("engine") for s in timeline["segments"]}
     texts = {s["id"]: s["text"] for s in segments(script)}
     overrides = load_overrides(ep, script)

@@ -16,6 +16,7 @@ from .. import text as textmod
 from ..config.episode import locator_path, publish_source
 from ..contracts import Post, PostSource, Section, Sentence
 from ..errors import InputError, UnsupportedLanguage
+from ..urls import slug_of_url
 from . import fetch as fetchmod
 from . import tables
 from .blocks import Block, is_url, tidy
@@ -341,7 +342,7 @@ def ingest(source: str | Path, out_path: Path, lang: str | None = None) -> Post:
     if not raw.strip():
         raise InputError(f"{origin} is empty", "write the post first")
     meta, blocks = PARSERS[suffix](raw)
-    name = fetchmod.slug_for(origin) if fetchmod.is_url(origin) else Path(origin).name
+    name = slug_of_url(origin) if fetchmod.is_url(origin) else Path(origin).name
     post = build_post(meta, blocks, lang, name)
     # a name or a URL, never a local path (where the post lives is kept beside post.json)
     if fetchmod.is_url(origin):

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from ..contracts import PostBlock
 from ..urls import is_url  # noqa: F401  (re-exported for the readers)
 
-SPOKEN_KINDS = ("paragraph", "list", "quote")
 KINDS = ("paragraph", "heading", "list", "table", "code", "quote", "figure")
 
 # Template and shortcode residue a static-site generator would have replaced:

@@ -109,10 +109,3 @@ def html_charset(data: bytes) -> str | None:
     return m.group(1).decode("ascii") if m else None
 
 
-def slug_for(url: str) -> str:
-    """A file-system-safe episode name from a URL's last path segment (or its host)."""
-    parts = urllib.parse.urlsplit(url)
-    segments = [s for s in parts.path.split("/") if s]
-    name = urllib.parse.unquote(segments[-1]) if segments else (parts.hostname or "post")
-    name = re.sub(r"\.(html?|md|markdown|txt|php|aspx?)$", "", name, flags=re.I)
-    return re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip(".-")[:80] or "post"

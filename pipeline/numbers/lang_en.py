@@ -23,10 +23,6 @@ def parse_digits(raw: str) -> Decimal:
     return Decimal("0" + s if s.startswith(".") else s)
 
 
-def format_digits(value: Decimal, sep: str = ",") -> str:
-    return f"{value:,f}".replace(",", sep) if sep != "," else f"{value:,f}"
-
-
 # -- number words --------------------------------------------------------------
 _ONES = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
          "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
@@ -110,7 +106,6 @@ SUBUNITS = {"USD": frozenset({"cents", "cent"}), "EUR": frozenset({"cents", "cen
 # money only when coins follow: fr "trois livres et huit pence" (alone, "livres" are books)
 CURRENCY_BEFORE_COINS: dict[tuple[str, ...], str] = {}
 RANGE_WORDS = frozenset({"and", "to", "or"})
-RANGE_OPENERS = frozenset({"between", "from"})
 
 # -- times of day: "14h30", "quatorze heures trente" (en uses am/pm) ----------
 HOUR_WORDS: frozenset[str] = frozenset()
@@ -190,7 +185,6 @@ def year(n: int) -> str:
 
 
 POINT_WORD = "point"
-ZERO_WORD = "zero"
 MINUS_WORD = "minus"
 PLUS_WORD = "plus"
 RATIO_WORD = "to"          # "1:4" said aloud

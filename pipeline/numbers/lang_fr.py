@@ -30,19 +30,6 @@ def parse_digits(raw: str) -> Decimal:
     return Decimal(s)
 
 
-def format_digits(value: Decimal, sep: str = "\u202f") -> str:
-    """French digits: narrow NBSP between thousands, decimal comma."""
-    text = format(value, "f")
-    whole, _, frac = text.partition(".")
-    groups: list[str] = []
-    while len(whole) > 3:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    groups.insert(0, whole)
-    out = sep.join(groups)
-    return out + ("," + frac if frac else "")
-
-
 # -- number words --------------------------------------------------------------
 _UNITS = ["zéro", "un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf",
           "dix", "onze", "douze", "treize", "quatorze", "quinze", "seize"]
@@ -139,7 +126,6 @@ SUBUNITS = {"USD": frozenset({"cents", "cent"}), "EUR": frozenset({"centimes", "
 # money only when coins follow: fr "trois livres et huit pence" (alone, "livres" are books)
 CURRENCY_BEFORE_COINS: dict[tuple[str, ...], str] = {("livres",): "GBP", ("livre",): "GBP"}
 RANGE_WORDS = frozenset({"et", "à", "a", "ou"})
-RANGE_OPENERS = frozenset({"entre", "de", "du"})
 
 # -- times of day: "14h30", "quatorze heures trente" (en uses am/pm) ----------
 HOUR_WORDS = frozenset({"h", "heure", "heures"})
@@ -240,7 +226,6 @@ def year(n: int) -> str:
 
 
 POINT_WORD = "virgule"
-ZERO_WORD = "zéro"
 MINUS_WORD = "moins"
 PLUS_WORD = "plus"
 RATIO_WORD = "sur"          # "1:4" said aloud

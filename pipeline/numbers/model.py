@@ -22,7 +22,6 @@ from ..contracts import LintFlag
 KINDS = ("number", "percent", "currency", "points", "multiplier", "fraction", "time", "date", "code")
 # kinds whose value is not a decimal: each pairs only with its own kind
 TEXT_KINDS = ("date", "time", "fraction")
-STATUSES = ("ok", "changed", "lost", "unit-missing")
 
 
 @dataclass(frozen=True)

@@ -20,11 +20,9 @@ from __future__ import annotations
 
 import hashlib
 import io
-import logging
 import os
 import shutil
 import subprocess
-import sys
 import tarfile
 import tempfile
 import time
@@ -33,7 +31,6 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .. import progress
 from ..errors import SetupError
 from ..fsio import sha256_file, write_bytes, write_json
 from . import whisper as models
@@ -227,25 +224,3 @@ def outcome(summary: dict) -> str:
     """provision()'s summary in one line: what was done, or that nothing was."""
     what = "; ".join(summary["actions"] + summary["notes"]) or "nothing to do (already provisioned)"
     return f"kokoro: {summary['dir']}: {what} ({summary['seconds']:.2f} s)"
-
-
-def main(argv: list[str] | None = None) -> int:
-    """`python -m pipeline.provision.kokoro` (make setup): logging is set up here, as the CLI does,
-    because nothing else configures it in this process."""
-    import argparse
-
-    parser = argparse.ArgumentParser(prog="python -m pipeline.provision.kokoro", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--models-dir", help="where to provision (default: PIPELINE_MODELS_DIR or .models)")
-    args = parser.parse_args(argv)
-    progress.configure(0)
-    log = logging.getLogger("pipeline.provision.kokoro")   # not __name__: "__main__" under python -m
-    try:
-        log.info(outcome(provision(root=args.models_dir)))
-    except SetupError as e:
-        log.error("error: %s", e.message)
-        return e.exit_code
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

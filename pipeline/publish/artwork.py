@@ -5,7 +5,7 @@
 podcast.yaml `artwork`:
   unset          a square cover is drawn from the show's title (Pillow) into
                  episodes/artwork.jpg, rewritten only when its bytes change
-  a file         checked (pipeline.publish.cover: square JPEG/PNG, 1400-3000 px) and
+  a file         checked (pipeline.audio.cover: square JPEG/PNG, 1400-3000 px) and
                  copied into episodes/ as artwork.jpg or artwork.png
   an http(s) URL used as it is (the image lives elsewhere)
 """
@@ -19,8 +19,9 @@ import unicodedata
 from pathlib import Path
 
 from .. import fsio
+from ..audio.cover import check_cover
+from ..config.show import ShowConfig
 from ..urls import is_http_url
-from .cover import check_cover
 
 SIDE_PX = 1400                   # Apple's minimum; the drawn cover stays small
 MARGIN_PX = 140
@@ -32,12 +33,12 @@ SYSTEM_FONTS = ("DejaVuSans-Bold.ttf", "DejaVuSans.ttf", "LiberationSans-Bold.tt
 JPEG_QUALITY = 90
 
 
-def show_artwork(cfg: dict, episodes_dir: str | Path) -> str:
+def show_artwork(cfg: ShowConfig, episodes_dir: str | Path) -> str:
     """The cover's public URL; its file written into episodes_dir when it is ours to serve."""
-    art = cfg.get("artwork")
+    art = cfg.artwork
     if is_http_url(art):
-        local = Path(episodes_dir) / art[len(cfg["base_url"]):]
-        if art.startswith(cfg["base_url"]) and not local.is_file():
+        local = Path(episodes_dir) / art[len(cfg.base_url):]
+        if art.startswith(cfg.base_url) and not local.is_file():
             logging.getLogger(__name__).warning(f"artwork {art} is served from {local}, which does not exist: "
                   "podcast apps will get a 404 (unset artwork to have one drawn)")
         return art
@@ -45,8 +46,8 @@ def show_artwork(cfg: dict, episodes_dir: str | Path) -> str:
         name = copy_cover(art, Path(episodes_dir), "artwork").name
     else:
         name = GENERATED
-        _write_if_changed(Path(episodes_dir) / name, draw_cover(cfg["title"]))
-    return cfg["base_url"] + name
+        _write_if_changed(Path(episodes_dir) / name, draw_cover(cfg.title))
+    return cfg.base_url + name
 
 
 def copy_cover(source: str | Path, folder: Path, stem: str) -> Path:

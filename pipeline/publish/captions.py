@@ -36,10 +36,9 @@ from pathlib import Path
 from typing import Any
 
 from .. import fsio, numbers
-from ..condense import load_script, segments
 from ..contracts import Script, Timeline, Transcript
-from ..episode import CAPTIONS_SRT, CAPTIONS_VTT, PODCAST_TRANSCRIPT, SCRIPT, TIMELINE, TRANSCRIPT, Episode
-from ..errors import InputError
+from ..episode import CAPTIONS_SRT, CAPTIONS_VTT, PODCAST_TRANSCRIPT, SCRIPT, TIMELINE, TRANSCRIPT, Episode, as_episode
+from ..script import segments
 from ..text import sanitize
 from .notes import need
 
@@ -162,10 +161,11 @@ def script_words(script: Script, timeline: Timeline,
                  transcript: Transcript) -> list[tuple[list[Word], float, float]]:
     """The script's words, segment by segment, timed on the episode's audio,
     each with its segment's span."""
-    from ..verify import EDGE_S, segment_windows, transcript_words
+    from ..episode import windows_by_id
+    from ..verify import EDGE_S, transcript_words
 
     timed = {s["id"]: s for s in timeline.get("segments") or []}
-    windows = dict(zip(timed, segment_windows(timeline)))
+    windows = windows_by_id(timeline)
     words = heard_words(transcript_words(transcript))
     lang = script["language"]
     out = []
@@ -306,24 +306,12 @@ def as_podcast_json(cues: list[Cue], speaker: str | None = None) -> dict:
     return {"version": "1.0.0", "segments": segs}
 
 
-def _read_json(path: Path) -> Any:      # a stage file, typed by its reader (contracts)
-    try:
-        data = fsio.read_json(path)
-    except ValueError as e:
-        raise InputError(f"{path} is not valid JSON: {e}",
-                         "rebuild it: delete the file and run make episode again") from None
-    if not isinstance(data, dict) or not isinstance(data.get("segments"), list):
-        raise InputError(f"{path} has no 'segments' list",
-                         "rebuild it: delete the file and run make episode again")
-    return data
-
-
-def captions(ep_dir: str | Path, speaker: str | None = None) -> dict[str, Path]:
+def captions(ep_dir: str | Path | Episode, speaker: str | None = None) -> dict[str, Path]:
     """Write captions.vtt, captions.srt and transcript.podcast.json into the episode folder."""
-    ep = Episode(Path(ep_dir))
+    ep = as_episode(ep_dir)
     need(ep.dir, SCRIPT, TIMELINE, TRANSCRIPT)
-    timeline = _read_json(ep.timeline)
-    words = script_words(load_script(ep.script), timeline, _read_json(ep.transcript))
+    timeline = ep.timeline()
+    words = script_words(ep.script(), timeline, ep.transcript())
     duration = float(timeline.get("duration") or max((hi for _, _, hi in words), default=0.0))
     vtt = cues_for(words, duration, LINE_CHARS["vtt"])
     return {

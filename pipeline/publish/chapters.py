@@ -1,8 +1,5 @@
-"""The episode's chapters (intro, one per key point, outro), computed once: written as
-Podcasting 2.0 chapters.json here, and as ID3 CHAP frames by pipeline.audio.tags.
-
-Imports nothing from pipeline.audio: synthesize asks for the chapters and hands
-them to the tagger."""
+"""chapters.json (Podcasting 2.0): the episode's chapters as pipeline.audio.chapters
+computes them, the same list synthesize writes as the MP3's ID3 CHAP frames."""
 
 from __future__ import annotations
 
@@ -10,44 +7,22 @@ import os
 from pathlib import Path
 
 from .. import fsio
-from ..condense import load_script, segments
+from ..audio.chapters import chapter_list
 from ..episode import CHAPTERS as CHAPTERS_JSON
 from ..episode import SCRIPT as SCRIPT_YAML
-from ..episode import TIMELINE
-from ..text import sanitize
+from ..episode import TIMELINE, Episode, as_episode
+from ..script import segments
 from .notes import need
 
 CHAPTERS = CHAPTERS_JSON
-# The intro and outro chapters by language (a key point's chapter is its title).
-NAMES = {"intro": {"en": "Intro", "fr": "Introduction"},
-         "outro": {"en": "Outro", "fr": "Conclusion"}}
 
 
-def chapter_title(seg: dict, language: str) -> str:
-    """A segment's chapter title: the intro and outro named in the episode's language."""
-    return NAMES.get(seg["id"], {}).get(language) or seg["title"]
-
-
-def chapter_list(timed: list[dict], language: str, duration: float) -> list[dict]:
-    """The episode's chapters, the one source of chapters.json and of the MP3's ID3 CHAP
-    frames (pipeline.audio.tags.id3_chapters): {"title", "start", "end"} in seconds, in time
-    order, one per segment of `timed` (dicts with id, title and start). They tile the
-    episode: the first starts at 0 (before any intro music), each ends where the next
-    starts, the last at `duration`."""
-    starts = sorted(((max(0.0, float(seg["start"])), sanitize(chapter_title(seg, language)))
-                     for seg in timed), key=lambda pair: pair[0])
-    if starts:
-        starts[0] = (0.0, starts[0][1])      # players show a chapter from the very start
-    ends = [start for start, _ in starts[1:]] + [float(duration)]
-    return [{"title": title, "start": start, "end": max(start, end)}
-            for (start, title), end in zip(starts, ends)]
-
-
-def chapters_json(ep_dir: str | os.PathLike) -> Path:
+def chapters_json(ep_dir: str | os.PathLike | Episode) -> Path:
     """<ep>/chapters.json (Podcasting 2.0): the chapters of the script's segments as timed."""
-    ep = Path(ep_dir)
+    files = as_episode(ep_dir)
+    ep = files.dir
     need(ep, SCRIPT_YAML, TIMELINE)
-    script, timeline = load_script(ep / SCRIPT_YAML), fsio.read_json(ep / TIMELINE)
+    script, timeline = files.script(), files.timeline()
     starts = {s["id"]: s["start"] for s in timeline.get("segments") or []}
     timed = [{**seg, "start": starts[seg["id"]]} for seg in segments(script) if seg["id"] in starts]
     chapters = chapter_list(timed, script.get("language") or "en", timeline.get("duration") or 0.0)

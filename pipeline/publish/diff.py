@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import fsio, numbers
-from ..condense import load_script, segments
 from ..contracts import Segment
-from ..episode import DIFF_PAGE, Episode
-from ..verify import heard_in, segment_windows, transcript_words
+from ..episode import DIFF_PAGE, REPORT, Episode, as_episode
+from ..script import segments
+from ..verify import heard_in, transcript_words
 from .pages import render
 from .terminal import clipped, use_colour
 
@@ -67,14 +67,12 @@ def inserted(tokens: list[str]) -> list[Op]:
     return [Op("ins", clipped(run, INSERTED_SHOWN))]
 
 
-def episode_diff(ep: Path) -> list[tuple[Segment, list[Op]]]:
-    files = Episode(ep)
-    script = load_script(files.script)
-    timeline = fsio.read_json(files.timeline)
-    transcript = fsio.read_json(files.transcript)
-    report = fsio.read_json(files.report) if files.report.exists() else {"numbers": []}
-    words = transcript_words(transcript)
-    windows = dict(zip([s["id"] for s in timeline["segments"]], segment_windows(timeline)))
+def episode_diff(ep: Path | Episode) -> list[tuple[Segment, list[Op]]]:
+    files = as_episode(ep)
+    script = files.script()
+    report = fsio.read_json(files.report_path) if files.has(REPORT) else {"numbers": []}
+    words = transcript_words(files.transcript())
+    windows = files.windows()
     out = []
     for seg in segments(script):
         if seg["id"] not in windows:
@@ -120,8 +118,8 @@ def write_diff(ep: Path, stream) -> Path:
     return write_diff_html(ep, diff)
 
 
-def write_diff_html(ep: Path, diff=None) -> Path:
+def write_diff_html(ep: Path | Episode, diff=None) -> Path:
     """<ep>/diff.html, for the producer (the listeners' shownotes.html has no diff)."""
-    ep = Path(ep)
-    title = load_script(Episode(ep).script).get("title") or ep.name
-    return fsio.write_text(ep / DIFF_HTML, as_html(episode_diff(ep) if diff is None else diff, title))
+    files = as_episode(ep)
+    title = files.script().get("title") or files.dir.name
+    return fsio.write_text(files.path(DIFF_HTML), as_html(episode_diff(files) if diff is None else diff, title))

@@ -21,11 +21,12 @@ import uuid
 import xml.etree.ElementTree as ET
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import cast
 from urllib.parse import quote
 
 from .. import fsio
 from .. import text as textmod
-from ..config.show import DEFAULTS, load_config, show_config  # noqa: F401  (DEFAULTS, load_config: re-exported)
+from ..config.show import DEFAULTS, ShowConfig, load_config, show_config  # noqa: F401  (DEFAULTS, load_config: re-exported)
 from ..contracts import Script
 from ..episode import (
     AUDIO,
@@ -62,23 +63,23 @@ XML_INVALID_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udff
 
 # ------------------------------------------------------------------ identities and URLs
 
-def feed_url(cfg: dict) -> str:
-    return cfg["base_url"] + FEED_NAME
+def feed_url(cfg: ShowConfig) -> str:
+    return cfg.base_url + FEED_NAME
 
 
-def channel_guid(cfg: dict) -> str:
-    if cfg.get("guid"):
-        return cfg["guid"]
+def channel_guid(cfg: ShowConfig) -> str:
+    if cfg.guid:
+        return cfg.guid
     bare = re.sub(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", "", feed_url(cfg)).rstrip("/")
     return str(uuid.uuid5(PODCAST_GUID_NS, bare))
 
 
-def episode_guid(cfg: dict, slug: str) -> str:
+def episode_guid(cfg: ShowConfig, slug: str) -> str:
     return str(uuid.uuid5(uuid.UUID(channel_guid(cfg)), slug))
 
 
-def episode_url(cfg: dict, slug: str, name: str) -> str:
-    return cfg["base_url"] + quote(slug, safe="") + "/" + quote(name, safe="")
+def episode_url(cfg: ShowConfig, slug: str, name: str) -> str:
+    return cfg.base_url + quote(slug, safe="") + "/" + quote(name, safe="")
 
 
 # ------------------------------------------------------------------ episodes
@@ -140,20 +141,20 @@ def notes_html(script: Script, post: dict | None) -> str:
                     sources=source_links(post))
 
 
-def episode_info(ep: Path, cfg: dict) -> dict:
-    from ..condense import load_script
+def episode_info(ep: Path, cfg: ShowConfig) -> dict:
     from ..config.episode import for_episode
-    from ..verify import binding_status, read_report
-    script = load_script(ep / SCRIPT)
-    post = fsio.read_json(ep / POST) if (ep / POST).exists() else None
-    report = read_report(ep / REPORT)
-    binding = binding_status(ep, report)
+    from ..episode import Episode
+    from ..verify import binding_status
+    files = Episode(ep)
+    script, report = files.script(), files.report()
+    post = cast("dict | None", files.post_or_none())     # read as plain JSON by the feed's helpers
+    binding = binding_status(files, report)
     settings = for_episode(ep)
     return {
         "slug": ep.name,
         "dir": ep,
         "title": script.get("title") or (post or {}).get("title") or ep.name,
-        "language": script.get("language") or cfg["language"],
+        "language": script.get("language") or cfg.language,
         "description": within_bytes(description_of(script)),
         "notes": notes_html(script, post),
         "number": positive(settings.episode_number),
@@ -165,7 +166,7 @@ def episode_info(ep: Path, cfg: dict) -> dict:
         "verified": bool(report.get("verified")) and binding.fresh,
         "binding": binding,
         "author": (post or {}).get("author"),
-        "show": settings.show or cfg["title"],     # the ID3 album the episode should carry
+        "show": settings.show or cfg.title,     # the ID3 album the episode should carry
     }
 
 
@@ -193,7 +194,7 @@ def positive(value) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
 
 
-def episode_image(ep: Path, cfg: dict, cover: str | None) -> str | None:
+def episode_image(ep: Path, cfg: ShowConfig, cover: str | None) -> str | None:
     """The episode's own cover (from its settings), copied beside its MP3, else None."""
     from .artwork import copy_cover
     if not cover:
@@ -208,11 +209,11 @@ def _sub(parent, tag, value=None, **attrs):
     return el
 
 
-def feed_xml(cfg: dict, items: list[dict], artwork: str | None = None) -> bytes:
+def feed_xml(cfg: ShowConfig, items: list[dict], artwork: str | None = None) -> bytes:
     """artwork: the cover's URL (pipeline.publish.artwork.show_artwork); None: podcast.yaml's
     artwork when it is a URL, else no cover."""
-    if artwork is None and is_http_url(cfg["artwork"]):
-        artwork = cfg["artwork"]
+    if artwork is None and is_http_url(cfg.artwork):
+        artwork = cfg.artwork
     ET.register_namespace("itunes", ITUNES)
     ET.register_namespace("podcast", PODCAST)
     ET.register_namespace("atom", ATOM)
@@ -220,41 +221,41 @@ def feed_xml(cfg: dict, items: list[dict], artwork: str | None = None) -> bytes:
     it, pc = f"{{{ITUNES}}}", f"{{{PODCAST}}}"
     rss = ET.Element("rss", {"version": "2.0"})
     ch = _sub(rss, "channel")
-    _sub(ch, "title", cfg["title"])
-    _sub(ch, "link", cfg["link"])
-    _sub(ch, "description", within_bytes(cfg["description"]))
-    _sub(ch, "language", cfg["language"])
+    _sub(ch, "title", cfg.title)
+    _sub(ch, "link", cfg.link)
+    _sub(ch, "description", within_bytes(cfg.description))
+    _sub(ch, "language", cfg.language)
     _sub(ch, f"{{{ATOM}}}link", href=feed_url(cfg), rel="self", type="application/rss+xml")
     _sub(ch, "generator", "podcast-pipeline")
     if items:
         _sub(ch, "lastBuildDate", email.utils.format_datetime(max(i["date"] for i in items)))
-    _sub(ch, f"{it}author", cfg["author"])
-    _sub(ch, f"{it}summary", within_bytes(cfg["description"]))
-    if cfg["owner_email"]:
+    _sub(ch, f"{it}author", cfg.author)
+    _sub(ch, f"{it}summary", within_bytes(cfg.description))
+    if cfg.owner_email:
         owner = _sub(ch, f"{it}owner")
-        _sub(owner, f"{it}name", cfg["owner_name"])
-        _sub(owner, f"{it}email", cfg["owner_email"])
+        _sub(owner, f"{it}name", cfg.owner_name)
+        _sub(owner, f"{it}email", cfg.owner_email)
     if artwork:
         _sub(ch, f"{it}image", href=artwork)
         img = _sub(ch, "image")
         _sub(img, "url", artwork)
-        _sub(img, "title", cfg["title"])
-        _sub(img, "link", cfg["link"])
+        _sub(img, "title", cfg.title)
+        _sub(img, "link", cfg.link)
     parent = ch
-    for name in [c.strip() for c in cfg["category"].split("/") if c.strip()][:2]:
+    for name in [c.strip() for c in cfg.category.split("/") if c.strip()][:2]:
         parent = _sub(parent, f"{it}category", text=name)
-    _sub(ch, f"{it}explicit", "true" if cfg["explicit"] else "false")
+    _sub(ch, f"{it}explicit", "true" if cfg.explicit else "false")
     _sub(ch, f"{it}type", "episodic")
     _sub(ch, f"{pc}guid", channel_guid(cfg))
-    locked = {"owner": cfg["owner_email"]} if cfg["owner_email"] else {}
-    _sub(ch, f"{pc}locked", "yes" if cfg["locked"] else "no", **locked)
+    locked = {"owner": cfg.owner_email} if cfg.owner_email else {}
+    _sub(ch, f"{pc}locked", "yes" if cfg.locked else "no", **locked)
     for i in items:
         _item(ch, cfg, i, i.get("image") or artwork)
     ET.indent(rss, space="  ")
     return ET.tostring(rss, encoding="utf-8", xml_declaration=True) + b"\n"
 
 
-def _item(ch, cfg: dict, i: dict, image: str | None) -> None:
+def _item(ch, cfg: ShowConfig, i: dict, image: str | None) -> None:
     it, pc = f"{{{ITUNES}}}", f"{{{PODCAST}}}"
     slug = i["slug"]
     item = _sub(ch, "item")
@@ -276,7 +277,7 @@ def _item(ch, cfg: dict, i: dict, image: str | None) -> None:
         _sub(item, f"{it}season", str(i["season"]))
     if image:
         _sub(item, f"{it}image", href=image)
-    _sub(item, f"{it}explicit", "true" if cfg["explicit"] else "false")
+    _sub(item, f"{it}explicit", "true" if cfg.explicit else "false")
     if i["author"]:
         _sub(item, f"{it}author", i["author"])
     _sub(item, f"{pc}transcript", url=episode_url(cfg, slug, CAPTIONS_VTT),
@@ -293,7 +294,7 @@ def write_feed(episodes_dir: str | os.PathLike, config_path=None,
                out_path: str | os.PathLike | None = None, build_assets: bool = True) -> Path:
     """Write the feed of every built episode under episodes_dir (newest first).
 
-    config_path: a podcast.yaml, a show_config() dict, or None (pipeline.config.show
+    config_path: a podcast.yaml, a ShowConfig, or None (pipeline.config.show
     looks it up). With build_assets, each episode's captions, chapters.json and
     shownotes.html (the files the feed links to) are (re)written first, and the
     show's cover (pipeline.publish.artwork) into episodes_dir.
@@ -315,7 +316,7 @@ def write_feed(episodes_dir: str | os.PathLike, config_path=None,
     return fsio.write_bytes(out_path, feed_xml(cfg, items, artwork))
 
 
-def _listed(ep: Path, cfg: dict, build_assets: bool) -> dict | None:
+def _listed(ep: Path, cfg: ShowConfig, build_assets: bool) -> dict | None:
     """An episode's feed entry (its assets published first), or None when left out."""
     from ..errors import CorruptFile
     from .shownotes import publish_episode, shownotes_html
@@ -329,7 +330,7 @@ def _listed(ep: Path, cfg: dict, build_assets: bool) -> dict | None:
         if build_assets:
             shownotes_html(ep, cfg)
         return None
-    if cfg["require_verified"] and not info["verified"]:
+    if cfg.require_verified and not info["verified"]:
         logging.getLogger(__name__).warning(
             f"feed: leaving out {ep.name}: not verified (require_verified in podcast.yaml)")
         return None

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from .. import fsio
-from ..condense import load_script, segments
 from ..contracts import Report, Script
-from ..episode import REPORT, SCRIPT, TIMELINE, Episode
+from ..episode import REPORT, SCRIPT, TIMELINE, Episode, as_episode
 from ..errors import InputError
+from ..script import segments
 from ..urls import http_url
 
 LABELS = {
@@ -71,12 +72,11 @@ def need(ep_dir: Path, *names: str) -> None:
                              "build the episode first (make episode SRC=...)")
 
 
-def read_episode(ep_dir: Path) -> EpisodeFiles:
-    need(ep_dir, SCRIPT, TIMELINE, REPORT)
-    ep = Episode(ep_dir)
-    post = fsio.read_json(ep.post) if ep.post.exists() else {}
-    return EpisodeFiles(load_script(ep.script), fsio.read_json(ep.timeline),
-                        fsio.read_json(ep.report), post or {})
+def read_episode(ep_dir: Path | Episode) -> EpisodeFiles:
+    ep = as_episode(ep_dir)
+    need(ep.dir, SCRIPT, TIMELINE, REPORT)
+    return EpisodeFiles(ep.script(), cast(dict, ep.timeline()), fsio.read_json(ep.report_path),
+                        cast(dict, ep.post_or_none() or {}))
 
 
 def summary_line(report: Report, labels: dict) -> str:

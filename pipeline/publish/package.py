@@ -88,8 +88,8 @@ def package(ep_dir: Path) -> str:
     """Write the episode's shownotes.md; a stale verdict is said to be stale."""
     from ..verify import binding_status
     ep = Episode(ep_dir)
-    files = notes.read_episode(ep.dir)
+    files = notes.read_episode(ep)
     text = shownotes(files.script, files.timeline, files.report, files.post,
-                     binding_status(ep.dir, files.report))
-    fsio.write_text(ep.notes, text)
+                     binding_status(ep, files.report))
+    fsio.write_text(ep.notes_path, text)
     return text

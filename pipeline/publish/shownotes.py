@@ -15,7 +15,7 @@ import os
 from pathlib import Path
 
 from .. import fsio
-from ..config.show import show_config
+from ..config.show import ShowConfig, show_config
 from ..episode import (
     AUDIO,
     CAPTIONS_SRT,
@@ -26,6 +26,8 @@ from ..episode import (
     REPORT,
     TIMELINE,
     TRANSCRIPT,
+    Episode,
+    as_episode,
 )
 from ..episode import SCRIPT as SCRIPT_YAML  # SCRIPT here is the page's JavaScript
 from .chapters import CHAPTERS, chapters_json
@@ -72,12 +74,12 @@ def badge(ep: Path, files: EpisodeFiles) -> tuple[str, str]:
     return BADGE_CLASS[kind], sentence
 
 
-def page_context(ep: Path, cfg: dict, files: EpisodeFiles) -> dict:
+def page_context(ep: Path, cfg: ShowConfig, files: EpisodeFiles) -> dict:
     script, report, post = files.script, files.report, files.post
     points = script.get("points") or []
     badge_class, sentence = badge(ep, files)
     return {
-        "lang": files.lang, "L": files.labels, "show": cfg.get("title"), "post": post,
+        "lang": files.lang, "L": files.labels, "show": cfg.title, "post": post,
         "title": script.get("title") or post.get("title") or ep.name,
         "badge_class": badge_class, "verdict": sentence,
         "summary": (points[0].get("text") if points else None) or script.get("intro") or "",
@@ -92,15 +94,16 @@ def page_context(ep: Path, cfg: dict, files: EpisodeFiles) -> dict:
     }
 
 
-def shownotes_page(ep: Path, cfg: dict) -> str:
-    return render(SHOWNOTES_HTML, **page_context(ep, cfg, read_episode(ep)))
+def shownotes_page(ep: Path | Episode, cfg: ShowConfig) -> str:
+    files = as_episode(ep)
+    return render(SHOWNOTES_HTML, **page_context(files.dir, cfg, read_episode(files)))
 
 
-def shownotes_html(ep_dir: str | os.PathLike, config=None) -> Path:
-    """Write <ep>/shownotes.html. config: a load_config() dict, a podcast.yaml path, or None."""
-    ep = Path(ep_dir)
-    need(ep, SCRIPT_YAML, TIMELINE, REPORT)     # an episode not built yet: said before podcast.yaml is read
-    return fsio.write_text(ep / SHOWNOTES_HTML, shownotes_page(ep, show_config(config)))
+def shownotes_html(ep_dir: str | os.PathLike | Episode, config=None) -> Path:
+    """Write <ep>/shownotes.html. config: a ShowConfig, a podcast.yaml path, or None."""
+    files = as_episode(ep_dir)
+    need(files.dir, SCRIPT_YAML, TIMELINE, REPORT)     # not built yet: said before podcast.yaml is read
+    return fsio.write_text(files.path(SHOWNOTES_HTML), shownotes_page(files, show_config(config)))
 
 
 def publish_episode(ep_dir: str | os.PathLike, config=None) -> dict[str, Path]:
@@ -112,17 +115,18 @@ def publish_episode(ep_dir: str | os.PathLike, config=None) -> dict[str, Path]:
     from ..verify import binding_status
     from .captions import captions
     from .diff import write_diff_html
-    ep = Path(ep_dir)
+    files = as_episode(ep_dir)      # each file read once for every page made here
+    ep = files.dir
     need(ep, REPORT)
     cfg = show_config(config)
     out: dict[str, Path] = {}
-    binding = binding_status(ep)
+    binding = binding_status(files)
     if binding.stale:
         logging.getLogger(__name__).warning(f"publish: {ep.name}: {binding.message}")
     else:
         if (ep / TRANSCRIPT).exists():
-            out.update(captions(ep, speaker=None))
-            out["diff"] = write_diff_html(ep)
-        out["chapters"] = chapters_json(ep)
-    out["html"] = shownotes_html(ep, cfg)
+            out.update(captions(files, speaker=None))
+            out["diff"] = write_diff_html(files)
+        out["chapters"] = chapters_json(files)
+    out["html"] = shownotes_html(files, cfg)
     return out

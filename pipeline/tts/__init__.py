@@ -15,8 +15,6 @@ Engine modules (and their heavy imports) load only when an engine is built.
 from __future__ import annotations
 
 import functools
-import importlib
-from collections.abc import Callable
 
 from ..audio.wav import wav_ok
 from ..errors import EngineError  # noqa: F401  (named in the docstrings: what get_engine raises)
@@ -48,21 +46,43 @@ def offline_preference(lang: str) -> tuple[str, ...]:
     return OFFLINE_CHAINS.get(base, OFFLINE_CHAINS["*"])
 
 
-def _lazy(module: str, cls: str) -> Callable[[], TtsEngine]:
-    """A loader that imports an engine's module only when the engine is first asked
-    for (each pulls in its own runtime: onnx, espeak-ng, HTTP), one instance per process."""
-    @functools.lru_cache(maxsize=None)
-    def load() -> TtsEngine:
-        return getattr(importlib.import_module(f".{module}", __name__), cls)()
+# Each loader imports its engine's module only when the engine is first asked for
+# (each pulls in its own runtime: onnx, espeak-ng, HTTP), one instance per process.
+# Written out, not imported by name, so the import graph (tests/test_layering.py) sees them.
+@functools.lru_cache(maxsize=None)
+def _gtts() -> TtsEngine:
+    from .gtts_engine import GttsEngine
+    return GttsEngine()
 
-    return load
+
+@functools.lru_cache(maxsize=None)
+def _piper() -> TtsEngine:
+    from .piper_engine import PiperEngine
+    return PiperEngine()
+
+
+@functools.lru_cache(maxsize=None)
+def _kokoro() -> TtsEngine:
+    from .kokoro_engine import KokoroEngine
+    return KokoroEngine()
+
+
+@functools.lru_cache(maxsize=None)
+def _pico() -> TtsEngine:
+    from .pico_engine import PicoEngine
+    return PicoEngine()
+
+
+@functools.lru_cache(maxsize=None)
+def _espeak() -> TtsEngine:
+    from .espeak_engine import EspeakEngine
+    return EspeakEngine()
 
 
 REGISTRY: Registry[TtsEngine] = Registry("TTS")
-for _name, _module, _cls in (("gtts", "gtts_engine", "GttsEngine"), ("piper", "piper_engine", "PiperEngine"),
-                             ("kokoro", "kokoro_engine", "KokoroEngine"), ("pico", "pico_engine", "PicoEngine"),
-                             ("espeak", "espeak_engine", "EspeakEngine")):
-    REGISTRY.register(_name, _lazy(_module, _cls))
+for _name, _load in (("gtts", _gtts), ("piper", _piper), ("kokoro", _kokoro),
+                     ("pico", _pico), ("espeak", _espeak)):
+    REGISTRY.register(_name, _load)
 
 
 def get_engine(name: str) -> TtsEngine:

@@ -27,7 +27,7 @@ from .text import protect_numbers
 _url_lock = threading.RLock()
 # decoding a segment's MP3 takes well under a second; a stuck ffmpeg must not hang the build
 DECODE_TIMEOUT_S = 120
-NOT_MP3_FIX = "check PIPELINE_GTTS_URL, or use --engine piper/espeak"
+NOT_MP3_FIX = "check PIPELINE_GTTS_URL, or use --tts piper/espeak"
 
 
 def _env_float(name: str, default: float) -> float:
@@ -193,7 +193,7 @@ class GttsEngine:
                     tries = f" after {attempt + 1} attempts" if attempt else ""
                     raise EngineUnavailable(
                         f"gtts unavailable ({reason}{tries}; endpoint {where})",
-                        "check the network, or use --engine piper/espeak",
+                        "check the network, or use --tts piper/espeak",
                     ) from e
                 time.sleep(self.backoff * (2**attempt))
             except AssertionError as e:  # gTTS asserts on empty / punctuation-only text

@@ -1,6 +1,6 @@
 """The text an engine is given for a piece of speech, and the cache key of what it says.
 
-Shared by pipeline.synthesize (whole segments) and pipeline.heal.sentences
+Shared by pipeline.synthesize (whole segments) and pipeline.tts.sentences
 (the failing sentences of a segment, re-spoken one by one).
 """
 

@@ -24,7 +24,7 @@ import numpy as np
 
 from .. import numbers
 from ..text import split_sentences
-from ..tts.speech import cache_key, override_rate, seed_kwargs, spoken_text
+from .speech import cache_key, override_rate, seed_kwargs, spoken_text
 
 PIECE_PAUSE_S = 0.3        # between pieces: about the pause a voice leaves between sentences
 OUT_RATE = 44100           # the segment WAV's rate, as the episode is mastered
