@@ -462,7 +462,7 @@ def test_an_unchanged_unverified_post_is_reported_again_not_rebuilt(tmp_path, is
     (posts / "island.md").write_text("# The Island Trip\n\nThe boat to Zanzibar carries 350 people "
                                      "and costs 45 dollars.\n")
     out = tmp_path / "eps"
-    opts = batch.Options(tts=PiperOrMute.name, heal_rounds=0)
+    opts = BuildOptions(tts=PiperOrMute.name, heal_rounds=0)
 
     def run(**kw):
         t0 = time.monotonic()

@@ -13,9 +13,10 @@ import pytest
 from markdown_it import MarkdownIt
 
 from pipeline import text as textmod
-from pipeline.condense import EAR_REWRITES, TARGET_SECONDS, clean_flagged, condense, rewrite_for_ear, unapproved_numbers
+from pipeline.condense import EAR_REWRITES, TARGET_SECONDS, clean_flagged, condense, rewrite_for_ear
 from pipeline.ingest import ingest, tables
 from pipeline.ingest.markdown import render_inline
+from pipeline.script import unapproved_numbers
 
 from .conftest import ROOT, SHARED
 
