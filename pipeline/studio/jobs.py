@@ -44,6 +44,14 @@ class Job:
                 self.events.append({"type": kind, "seq": len(self.events), **data})
             self.changed.notify_all()
 
+    def finish(self, state: str, **data: Any) -> None:
+        """The job's last state and its event at once: a reader that sees the job finished
+        has its final event too (the page closes its stream on it)."""
+        with self.changed:
+            self.state = state
+            self.events.append({"type": "state", "seq": len(self.events), "state": state, **data})
+            self.changed.notify_all()
+
     def events_since(self, seq: int, timeout: float) -> list[dict]:
         """The events after `seq`, waiting up to `timeout` seconds for one."""
         with self.changed:
@@ -131,23 +139,23 @@ class BuildQueue:
             sampler = threading.Thread(target=self._sample, args=(job, sampling), daemon=True)
             adapter.listen(self._lines)
             sampler.start()
+            ok = False
             try:
                 job.result = job.work()
-                job.state = DONE
+                ok = True
             except BaseException as e:  # noqa: BLE001 -- a failed build must not stop the queue
                 job.error = adapter.one_line(e)
-                job.state = FAILED
             finally:
                 sampling.set()
                 sampler.join()
                 adapter.stop_listening(self._lines)
                 with self._wake:
                     self.running = None
-            if job.state == DONE:
-                job.emit("stages", stages=[])
-                job.emit("state", state=DONE, result=job.result)
+            job.emit("stages", stages=[])
+            if ok:
+                job.finish(DONE, result=job.result)
             else:
-                job.emit("state", state=FAILED, error=job.error)
+                job.finish(FAILED, error=job.error)
 
     @staticmethod
     def _sample(job: Job, stop: threading.Event) -> None:

@@ -23,6 +23,11 @@ function el(tag, attrs, ...children) {
   return node;
 }
 
+// replaceChildren without the gaps (null, false) that el() skips too
+function put(node, ...children) {
+  node.replaceChildren(...children.flat().filter((c) => c !== null && c !== undefined && c !== false));
+}
+
 function clock(s) {
   if (s === null || s === undefined || isNaN(s)) return "–";
   s = Math.max(0, Math.floor(s));
@@ -54,20 +59,36 @@ function follow(job, onDone) {
   const src = new EventSource(`/api/jobs/${job.id}/events`);
   state.sources.set(job.id, src);
   const update = (fn) => (ev) => { const j = state.jobs.get(job.id); fn(j, JSON.parse(ev.data)); renderJobs(); };
+  const finish = (j) => {
+    if (j.finished) return;
+    j.finished = true;
+    j.stages = [];
+    src.close();
+    if (j.onDone) j.onDone(j);
+  };
   src.addEventListener("state", update((j, d) => {
     j.state = d.state;
     if (d.ahead !== undefined) j.ahead = d.ahead;
     if (d.error) j.error = d.error;
     if (d.result) j.result = d.result;
-    if (d.state === "done" || d.state === "failed") {
-      j.stages = [];
-      src.close();
-      if (j.onDone) j.onDone(j);
-    }
+    if (d.state === "done" || d.state === "failed") finish(j);
   }));
   src.addEventListener("stages", update((j, d) => { j.stages = d.stages; }));
   src.addEventListener("line", update((j, d) => { j.lines.push(d.text); }));
-  src.addEventListener("end", () => src.close());
+  src.addEventListener("end", async () => {
+    // the stream is over: should its last state have been missed, ask for it once
+    src.close();
+    const j = state.jobs.get(job.id);
+    if (j.finished) return;
+    try {
+      const found = (await api("/api/jobs")).jobs.find((x) => x.id === job.id);
+      if (found && (found.state === "done" || found.state === "failed")) {
+        Object.assign(j, { state: found.state, result: found.result, error: found.error });
+        finish(j);
+        renderJobs();
+      }
+    } catch (e) { /* the next page load shows it */ }
+  });
   renderJobs();
 }
 
@@ -104,16 +125,16 @@ function renderJobs() {
   const list = document.getElementById("jobs");
   if (list) {
     const jobs = [...state.jobs.values()].filter((j) => j.kind === "build").reverse();
-    list.replaceChildren(...(jobs.length ? jobs.map(jobCard) : [el("p", { class: "muted" }, "No build yet. Each build shows its stages here as they run.")]));
+    put(list, ...(jobs.length ? jobs.map(jobCard) : [el("p", { class: "muted" }, "No build yet. Each build shows its stages here as they run.")]));
   }
   const strip = document.getElementById("ep-job");
   if (strip && state.view) {
     const j = [...state.jobs.values()].reverse().find((x) => x.slug === state.view.slug && x.kind === "rebuild");
-    strip.replaceChildren(...(j && j.state !== "done" ? [jobCard(j)] : []));
+    put(strip, ...(j && j.state !== "done" ? [jobCard(j)] : []));
   }
   const active = [...state.jobs.values()].filter((j) => j.state === "running" || j.state === "queued");
   const pill = document.getElementById("queue-pill");
-  pill.replaceChildren(...(active.length ? [el("span", { class: "dot" }), `${active.length} build${active.length > 1 ? "s" : ""} in progress`] : []));
+  put(pill, ...(active.length ? [el("span", { class: "dot" }), `${active.length} build${active.length > 1 ? "s" : ""} in progress`] : []));
 }
 
 // ------------------------------------------------------------------ Make
@@ -139,7 +160,7 @@ function makeScreen() {
   const tabs = el("div", { class: "tabs" }, ...[["file", "Upload a file"], ["text", "Paste text"], ["url", "From a URL"]].map(([k, label]) =>
     el("button", { type: "button", class: k === mode ? "on" : "", id: `tab-${k}`, on: { click: (e) => {
       mode = k; tabs.querySelectorAll("button").forEach((b) => b.classList.remove("on")); e.target.classList.add("on");
-      paneBox.replaceChildren(panes[k]); } } }, label)));
+      put(paneBox, panes[k]); } } }, label)));
   const select = (id, options, value) => el("select", { id }, options.map(([v, l]) => el("option", { value: v, selected: v === value }, l)));
   const lang = select("lang-select", [["", "Detect"], ...info.languages.map((l) => [l, { en: "English", fr: "Français" }[l] || l])], "");
   const preferred = ["piper", "kokoro", "pico", "espeak", "gtts"].find((n) => info.tts.includes(n)) || info.tts[0];
@@ -148,7 +169,7 @@ function makeScreen() {
   const problem = el("div", { id: "make-error" });
   const button = el("button", { class: "btn primary", id: "build-btn", type: "button" }, "Build episode");
   button.addEventListener("click", async () => {
-    problem.replaceChildren();
+    put(problem);
     const form = new FormData();
     if (mode === "file") { if (!file) return problem.append(el("div", { class: "alert bad" }, "Choose a post file first.")); form.append("file", file, file.name); }
     if (mode === "text") { form.append("text", text.value); form.append("name", name.value); }
@@ -224,7 +245,7 @@ function episodeScreen(v) {
       el("span", { class: "n-ok" }, "number heard"), el("span", { class: "n-lost" }, "number lost or changed")),
     v.diff_problem ? el("div", { class: "alert warn" }, v.diff_problem) : null,
     v.diff.map((seg) => el("div", {}, el("h4", {}, seg.title),
-      el("p", { style: "margin:0" }, seg.ops.map((op) => {
+      el("p", { style: "margin:0" }, seg.ops.flatMap((op) => {
         const cls = op.number ? `n-${op.number}` : null;
         const node = op.kind === "del" ? el("del", { class: cls }, op.text) : op.kind === "ins" ? el("ins", {}, op.text) : el("span", { class: cls }, op.text);
         return [node, " "];
@@ -254,7 +275,7 @@ function pointCard(v, p) {
   const card = el("article", { class: "point", id: `point-${p.index}` });
   const show = () => {
     card.classList.remove("editing");
-    card.replaceChildren(
+    put(card,
       el("div", { class: "row spread" }, el("h3", {}, `${p.index}. ${p.title}`),
         el("button", { class: "btn small", type: "button", id: `edit-${p.index}`, on: { click: edit } }, "Edit")),
       el("p", { class: "text" }, p.text),
@@ -267,7 +288,7 @@ function pointCard(v, p) {
     box.value = p.text;
     const alertBox = el("div", { id: `guard-${p.index}` });
     const save = async (approve) => {
-      alertBox.replaceChildren();
+      put(alertBox);
       try {
         await postJSON(`/api/episodes/${encodeURIComponent(v.slug)}/points/${p.index}`, { text: box.value, approve });
         p.text = box.value;
@@ -281,7 +302,7 @@ function pointCard(v, p) {
               `Approve ${refused.map((r) => `"${r.text}"`).join(", ")} and save`)) : null));
       }
     };
-    card.replaceChildren(el("h3", {}, `${p.index}. ${p.title}`), box,
+    put(card, el("h3", {}, `${p.index}. ${p.title}`), box,
       el("div", { class: "row", style: "margin-top:8px" },
         el("button", { class: "btn primary small", type: "button", id: `save-${p.index}`, on: { click: () => save([]) } }, "Save and rebuild"),
         el("button", { class: "btn small", type: "button", on: { click: show } }, "Cancel")), alertBox);
@@ -297,7 +318,7 @@ async function rebuild(slug) {
     if (!state.jobs.has(res.job.id)) follow(res.job, () => { if (location.hash === `#/ep/${encodeURIComponent(slug)}`) route(); });
   } catch (e) {
     const strip = document.getElementById("ep-job");
-    if (strip) strip.replaceChildren(el("div", { class: "alert bad", role: "alert" }, e.message));
+    if (strip) put(strip, el("div", { class: "alert bad", role: "alert" }, e.message));
   }
 }
 
@@ -345,15 +366,15 @@ async function route() {
       const slug = decodeURIComponent(hash.slice(5));
       const v = await api(`/api/episodes/${encodeURIComponent(slug)}`);
       state.view = v;
-      main().replaceChildren(episodeScreen(v));
+      put(main(), episodeScreen(v));
       if (v.job && !state.jobs.has(v.job.id)) follow(v.job, () => route());
     } else if (hash.startsWith("#/episodes")) {
-      main().replaceChildren(episodesScreen(await api("/api/episodes")));
+      put(main(), episodesScreen(await api("/api/episodes")));
     } else {
-      main().replaceChildren(makeScreen());
+      put(main(), makeScreen());
     }
   } catch (e) {
-    main().replaceChildren(el("div", { class: "page" }, el("div", { class: "alert bad" }, e.message)));
+    put(main(), el("div", { class: "page" }, el("div", { class: "alert bad" }, e.message)));
   }
   renderJobs();
 }
