@@ -382,7 +382,7 @@ def test_the_guard_refuses_an_invented_number_until_approved(studio, episodes):
     r = studio.post("/api/episodes/sample/points/1", json={"text": "Bike trips rose 12% in 2024, or 77%."},
                     headers=auth(studio))
     assert r.status_code == 422
-    assert r.json()["refused"] == [{"point": 1, "text": "77%"}] and "not in the post" in r.json()["error"]
+    assert r.json()["refused"] == [{"point": 1, "text": "77%"}] and "not in the post" in r.json()["error"].lower()
     assert script.read_bytes() == before
     r = studio.post("/api/episodes/sample/points/1", json={"text": "Bike trips rose 12% in 2024, or 77%.",
                                                            "approve": ["77%"]}, headers=auth(studio))
@@ -394,3 +394,24 @@ def test_the_guard_refuses_an_invented_number_until_approved(studio, episodes):
     view = studio.get("/api/episodes/sample").json()
     assert view["guard"] == [] and view["binding"]["stale"] is True
     assert "script.yaml" in view["binding"]["changed"]
+
+
+def test_a_new_post_never_takes_another_episode_s_folder(studio, episodes, monkeypatch):
+    started, release, _ = hold_builds(monkeypatch)
+    release.set()
+
+    def build(form=None, files=None):
+        r = studio.post("/api/builds", data=form, files=files, headers=auth(studio))
+        assert r.status_code == 202, r.text
+        wait_until(lambda: all(j["state"] == "done" for j in studio.get("/api/jobs").json()["jobs"]))
+        return r.json()["slug"]
+
+    # the sample episode was built from elsewhere: a URL or a file named like it goes beside it
+    assert build({"url": "https://example.com/blog/sample/"}) == "sample-2"
+    assert build(files={"file": ("sample.md", b"# S\n\nIt rose 1% in 2024.")}) == "sample-2"
+    # the same post again keeps its name (a rebuild); another kind of file with that name does not
+    assert build(files={"file": ("sample.md", b"# S\n\nIt rose 1% in 2024.")}) == "sample-2"
+    assert build(files={"file": ("sample.txt", b"It rose 2% in 2024.")}) == "sample-3"
+    assert (episodes / "sample-2.md").read_bytes() == b"# S\n\nIt rose 1% in 2024."
+    assert not (episodes / "sample.md").exists()
+    wait_until(lambda: len(started) == 4)

@@ -110,6 +110,15 @@ def is_episode(folder: Path) -> bool:
     return (folder / POST).is_file() or (folder / SCRIPT).is_file()
 
 
+def source_of(folder: Path) -> str | None:
+    """The post an episode folder was built from (post.json's source), if it says."""
+    post = Episode(folder).post
+    try:
+        return str(fsio.read_json(post).get("source")) if post.is_file() else None
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
 def episode_summary(folder: Path) -> dict:
     """One line of the episode list: title, verdict, binding."""
     ep = Episode(folder)

@@ -106,21 +106,37 @@ class Studio:
         return real
 
     def new_source(self, slug: str, suffix: str, data: bytes) -> tuple[str, Path]:
-        """Keep a post beside the episodes as episodes/<slug><suffix> (the `make all` layout);
-        a different post already holding that name gets the next free one (slug-2, ...)."""
-        for n in range(1, 1000):
-            name = slug if n == 1 else f"{slug}-{n}"
+        """Keep a post beside the episodes as episodes/<slug><suffix> (the `make all` layout).
+        The same post again reuses its name (a rebuild); a different one never overwrites
+        another post or episode: it gets the next free name (slug-2, ...)."""
+        for name in self.names(slug):
             target = self.episodes / f"{name}{suffix}"
-            if self.queue.busy_with(name):
+            same = target.is_file() and target.read_bytes() == data
+            others = [s for s in POST_TYPES if s != suffix and (self.episodes / f"{name}{s}").exists()]
+            if self.queue.busy_with(name) or others or (target.exists() and not same):
                 continue
-            if target.is_file() and target.read_bytes() != data:
-                continue
-            if not target.exists() and (self.episodes / name).exists() and not any(
-                    (self.episodes / f"{name}{s}").is_file() for s in POST_TYPES):
-                continue        # a folder of another episode, built from elsewhere
-            fsio.write_bytes(self.inside(target), data)
+            if not same and (self.episodes / name).exists():
+                continue        # the folder of an episode built from elsewhere
+            if not same:
+                fsio.write_bytes(self.inside(target), data)
             return name, target
         raise Refused(409, "too many posts with this name")
+
+    def url_slug(self, slug: str, url: str) -> str:
+        """The folder for a post at `url`: its own from an earlier build, else a free one."""
+        for name in self.names(slug):
+            folder = self.episodes / name
+            if self.queue.busy_with(name) or any((self.episodes / f"{name}{s}").exists() for s in POST_TYPES):
+                continue
+            if not folder.exists() or adapter.source_of(folder) == url:
+                return name
+        raise Refused(409, "too many posts with this name")
+
+    @staticmethod
+    def names(slug: str):
+        yield slug
+        for n in range(2, 1000):
+            yield f"{slug[:44]}-{n}"
 
 
 def json_error(status: int, message: str, **extra) -> JSONResponse:
@@ -220,7 +236,7 @@ def create_app(episodes: Path, allowed_hosts: list[str] | None = None) -> Starle
             parts = urlsplit(url)
             if len(url) > MAX_URL or parts.scheme not in ("http", "https") or not parts.netloc:
                 raise Refused(400, "give an http:// or https:// address")
-            slug = slugify(parts.path.rstrip("/").rsplit("/", 1)[-1] or parts.netloc)
+            slug = studio.url_slug(slugify(parts.path.rstrip("/").rsplit("/", 1)[-1] or parts.netloc), url)
             source, label = url, url
         else:
             raise Refused(400, "give a post: a file, some text or a URL")
@@ -243,7 +259,7 @@ def create_app(episodes: Path, allowed_hosts: list[str] | None = None) -> Starle
         refused = await asyncio.to_thread(adapter.edit_point, folder, int(request.path_params["n"]), text, approve)
         if refused:
             listed = ", ".join(f'"{n["text"]}"' for n in refused)
-            return json_error(422, f"not in the post: {listed}. Check them against the post, or approve "
+            return json_error(422, f"Not in the post: {listed}. Check them against the post, or approve "
                                    f"them to speak them anyway.", refused=refused)
         return JSONResponse({"saved": True})
 
