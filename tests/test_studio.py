@@ -415,3 +415,12 @@ def test_a_new_post_never_takes_another_episode_s_folder(studio, episodes, monke
     assert (episodes / "sample-2.md").read_bytes() == b"# S\n\nIt rose 1% in 2024."
     assert not (episodes / "sample.md").exists()
     wait_until(lambda: len(started) == 4)
+
+
+def test_installed_copy_has_the_studio_page(tmp_path):
+    """The page, its script and stylesheet are package data: an install serves them itself."""
+    from .test_install import install
+    site = install(tmp_path)
+    static = Path(__file__).resolve().parent.parent / "pipeline" / "studio" / "static"
+    assert sorted(p.name for p in (site / "pipeline" / "studio" / "static").iterdir()) == sorted(
+        p.name for p in static.iterdir())
