@@ -72,6 +72,7 @@ def current_time(driver) -> float:
 
 
 def test_make_hear_check_fix_publish(browser, tmp_path, isolated_cache):
+    from selenium.common.exceptions import TimeoutException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select
 
@@ -101,6 +102,12 @@ def test_make_hear_check_fix_publish(browser, tmp_path, isolated_cache):
         wait_for(d, lambda d: d.find_elements(By.CSS_SELECTOR, ".job .stage .bar"), 120, "a stage in progress")
         labels = texts(d, ".job .stage .label")
         assert "[" in labels and "/6]" in labels, labels
+        try:        # the screenshot once a segment is done, when one is before long
+            wait_for(d, lambda d: d.execute_script(
+                "return [...document.querySelectorAll('.job .stage .bar > i')].some(i => parseFloat(i.style.width) > 0)"),
+                90, "a segment done")
+        except TimeoutException:
+            pass
         shot(d, shots, "make")
         # ... to the verdict
         wait_for(d, lambda d: job_state(d) in ("done", "failed"), BUILD_SECONDS, "the verdict")
