@@ -424,3 +424,20 @@ def test_installed_copy_has_the_studio_page(tmp_path):
     static = Path(__file__).resolve().parent.parent / "pipeline" / "studio" / "static"
     assert sorted(p.name for p in (site / "pipeline" / "studio" / "static").iterdir()) == sorted(
         p.name for p in static.iterdir())
+
+
+@pytest.mark.parametrize("text, kept_as", [
+    ("---\ntitle: T\n---\n\nIt rose 12% in 2024.", ".md"),
+    ("# Title\n\nIt rose 12% in 2024.", ".md"),
+    ("It rose 12% in 2024[^7].\n\n[^7]: A note.", ".md"),
+    ("See [the survey](https://example.com). It rose 12%.", ".md"),
+    ("It rose 12% in 2024. Prices fell 3% in 2023.", ".txt"),
+])
+def test_pasted_markdown_is_read_as_markdown(studio, episodes, monkeypatch, text, kept_as):
+    """A footnote mark '[^7]' in pasted Markdown must not become the number 7 of a plain text."""
+    started, release, _ = hold_builds(monkeypatch)
+    release.set()
+    r = studio.post("/api/builds", data={"text": text, "name": "pasted"}, headers=auth(studio))
+    assert r.status_code == 202
+    assert (episodes / f"pasted{kept_as}").read_text() == text
+    wait_until(lambda: started == ["pasted"])

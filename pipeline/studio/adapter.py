@@ -172,7 +172,8 @@ def episode_view(folder: Path) -> dict:
         report = fsio.read_json(ep.report)
         view["verdict"] = verdict_of(report)
         view["engines"] = {"tts": report.get("tts_engine"), "asr": report.get("asr_engine")}
-        view["numbers"] = [number_row(r, points) for r in report.get("numbers") or []]
+        rows = [number_row(r, points) for r in report.get("numbers") or []]
+        view["numbers"] = sorted(rows, key=lambda r: (r["start"] is None, r["start"] or 0.0))   # as heard
         view["binding"] = binding(folder)
         try:
             view["diff"] = word_diff(folder)

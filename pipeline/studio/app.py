@@ -52,6 +52,9 @@ POST_TYPES = (".md", ".markdown", ".txt", ".html", ".htm")
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 FILE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 TOKEN_HEADER = "x-studio-token"
+# Pasted text that reads as Markdown (front matter, headings, links, footnotes, lists) is kept
+# as a .md post, so its markup is read, not spoken: "[^7]" is a footnote, not the number 7.
+MARKDOWN_RE = re.compile(r"\A---\s*\n|^#{1,6}\s|\]\(|\[\^\w+\]|^\s*[-*+]\s|^\s*\d+\.\s|^>\s|^```", re.M)
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; media-src 'self'; "
        "connect-src 'self'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'")
 SSE_WAIT = 15.0
@@ -230,7 +233,8 @@ def create_app(episodes: Path, allowed_hosts: list[str] | None = None) -> Starle
             if len(text) > MAX_TEXT:
                 raise Refused(413, f"the text is longer than {MAX_TEXT} characters")
             name = str(form.get("name") or "") or f"pasted-{time.strftime('%Y%m%d-%H%M%S')}"
-            slug, target = studio.new_source(slugify(name), ".txt", text.encode("utf-8"))
+            suffix = ".md" if MARKDOWN_RE.search(text) else ".txt"
+            slug, target = studio.new_source(slugify(name), suffix, text.encode("utf-8"))
             source, label = str(target), name
         elif url:
             parts = urlsplit(url)
