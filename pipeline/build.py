@@ -13,14 +13,14 @@ from pathlib import Path
 from . import condense as condense_stage
 from . import fsio, progress
 from . import ingest as ingest_stage
-from . import package as package_stage
 from . import verify as verify_stage
-from .config import find_config, show_config
+from .config.episode import EpisodeSettings, load_settings
+from .config.show import find_config, show_config
 from .contracts import Post, Report, Script, Timeline
 from .episode import POST, SCRIPT
 from .errors import InputError
-from .fetch import is_url
-from .settings import EpisodeSettings, load_settings
+from .publish import package as package_stage
+from .urls import is_url
 
 DEFAULT_TTS = "gtts"
 DEFAULT_ASR = "faster-whisper"
@@ -180,7 +180,7 @@ def build(source, out_dir: Path, tts: str | None = None, asr: str = DEFAULT_ASR,
           config: Path | None = None) -> Report:
     """Build an episode from a post file or an http(s) URL (settings only apply to files).
 
-    config: podcast.yaml (None: pipeline.config.find_config), found once for every stage."""
+    config: podcast.yaml (None: pipeline.config.show.find_config), found once for every stage."""
     config = find_config(config)
     show_config(config)                       # a broken podcast.yaml fails before any work
     settings = load_settings(None if is_url(source) else Path(source))

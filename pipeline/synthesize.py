@@ -22,14 +22,14 @@ from pathlib import Path
 from typing import cast
 
 from . import condense, paths, progress
+from .config.episode import EpisodeSettings
 from .contracts import Chapter, Script, TimedSegment, Timeline
 from .episode import AUDIO, TIMELINE
 from .errors import EngineError, EngineUnavailable, InputError, UnsupportedLanguage
 from .fsio import json_digest, read_json, sha256_file, write_json
-from .sentence_speech import plan_key, speak_sentences
-from .settings import EpisodeSettings
-from .speech import cache_key, override_rate, spoken_text
+from .heal.sentences import plan_key, speak_sentences
 from .tts import TtsEngine, fallback_chain, get_engine, offline_preference, wav_ok
+from .tts.speech import cache_key, override_rate, spoken_text
 
 Event = Callable[[str], None]
 SAMPLE_RATE = 44100
@@ -149,7 +149,7 @@ def synthesize(
     channels, loudness target, true-peak ceiling, music beds, cover and piper
     voices; `pause_ms` / `rate`, when given, override the settings' values.
     Tags: pipeline.audio.tags (post.json beside the script, podcast.yaml at
-    `config_path`, default pipeline.config.find_config). When neither the segments' audio nor
+    `config_path`, default pipeline.config.show.find_config). When neither the segments' audio nor
     the settings and tags changed, the MP3 is not assembled again (the bytes
     stay the same, so the transcript cache still hits). `overrides`
     (pipeline.heal): {segment id: {"spell": "all", "rate": r, "engine": name,

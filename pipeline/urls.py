@@ -4,7 +4,7 @@ Markdown), the feed's content:encoded, podcast.yaml's base_url, link and artwork
 Links come from posts, so they are untrusted: a javascript:, data: or
 scheme-relative URL, or one carrying a space, a double quote, a backtick or an
 angle bracket (which would end an href or a Markdown <autolink>), is not a link.
-The same test tells a post's address from a file path (pipeline.fetch.is_url).
+The same test tells a post's address from a file path (pipeline.ingest.fetch.is_url).
 """
 
 from __future__ import annotations
@@ -38,3 +38,8 @@ def http_url(url) -> str | None:
 def is_http_url(url: object) -> TypeGuard[str]:
     """http_url's test for anything: a str, a Path (never a URL) or None."""
     return isinstance(url, str) and http_url(url) is not None
+
+
+def is_url(source) -> bool:
+    """An http(s) address (a post to fetch), not a file path."""
+    return is_http_url(str(source)) if source is not None else False

@@ -28,11 +28,11 @@ from typing import cast
 from . import fsio, numbers
 from .asr import DECODE_SETTINGS
 from .condense import load_script, segments, source_text
+from .config.episode import for_episode as settings_for_episode
 from .contracts import Loop, NumberRow, Origin, Problem, Report, Segment, SpokenSegment, Timeline, Transcript, Word
 from .episode import AUDIO, POST, SCRIPT, TIMELINE, TRANSCRIPT, Episode
 from .errors import InputError
 from .numbers import FAILING
-from .settings import for_episode as settings_for_episode
 
 # Words heard up to this far outside a segment's audio still belong to it
 # (Whisper's word times drift by a few hundred milliseconds).

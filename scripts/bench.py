@@ -411,8 +411,8 @@ def speak_and_hear(sentences: list[str], lang: str, tts: str, model: str, tmp: P
 
     from pipeline import asr, numbers
     from pipeline.asr.audio import load_audio
-    from pipeline.speech import override_rate, spoken_text
     from pipeline.tts import get_engine
+    from pipeline.tts.speech import override_rate, spoken_text
     from pipeline.verify import heard_in, segment_windows
 
     ov = override or {}

@@ -8,11 +8,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from pipeline import asr, models
+from pipeline import asr
 from pipeline import transcribe as stage
 from pipeline.audio.ffmpeg import duration_s
 from pipeline.errors import EngineError, InputError, UnsupportedLanguage
 from pipeline.fsio import atomic_path
+from pipeline.provision import whisper as models
 
 SENTENCE = "In 2025 the company sold 350 units for 49 dollars each."
 

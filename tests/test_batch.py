@@ -14,9 +14,10 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from pipeline import batch, sources
+from pipeline import batch
+from pipeline.batch import sources
+from pipeline.batch.jobs import MANIFEST, Job, Result, run_job
 from pipeline.errors import InputError
-from pipeline.jobs import MANIFEST, Job, Result, run_job
 
 from .conftest import ROOT
 from .stub_server import LoopbackServer, QuietHandler, free_closed_port
@@ -345,7 +346,7 @@ def test_batch_tags_episodes_with_the_feeds_show_settings(tmp_path):
 def test_ray_workers_get_the_show_settings_and_their_artwork(tmp_path):
     """No shared filesystem: the show's podcast.yaml and the artwork file it names
     travel with each Ray task (they are read when the episode is tagged)."""
-    from pipeline import ray_engine
+    from pipeline.batch import ray as ray_engine
     (tmp_path / "art").mkdir()
     from PIL import Image
     Image.new("RGB", (1400, 1400), (200, 30, 30)).save(tmp_path / "art" / "cover.jpg", quality=70)
@@ -357,7 +358,7 @@ def test_ray_workers_get_the_show_settings_and_their_artwork(tmp_path):
     assert ray_engine._show_inputs(None) == {}
     worker = tmp_path / "worker"
     ray_engine._unpack(worker, files)
-    from pipeline.config import load_config
+    from pipeline.config.show import load_config
     assert load_config(worker / ".show" / "podcast.yaml")["title"] == "Far Show"
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from pipeline import batch
-from pipeline.jobs import Result
+from pipeline.batch.jobs import Result
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -116,8 +116,10 @@ def test_unknown_whisper_model_fails_before_any_work(tmp_path):
 
 def test_setup_fails_when_kokoro_provisioning_fails(monkeypatch, capsys):
     """`pipeline setup` used to ignore Kokoro's exit code: a corrupt part still exited 0."""
-    from pipeline import cli, kokoro_assets, models
+    from pipeline import cli
     from pipeline.errors import SetupError
+    from pipeline.provision import kokoro as kokoro_assets
+    from pipeline.provision import whisper as models
 
     def broken(*a, **kw):
         raise SetupError("the Kokoro model assembled from part.bin is corrupt", "pip install --force-reinstall ...")
@@ -130,8 +132,8 @@ def test_setup_fails_when_kokoro_provisioning_fails(monkeypatch, capsys):
 
 
 def test_kokoro_set_up_run_alone_reports_on_stderr():
-    """make setup runs `python -m pipeline.kokoro_assets`: its line is a message (stderr), like the CLI's."""
-    r = subprocess.run([sys.executable, "-m", "pipeline.kokoro_assets"], cwd=ROOT,
+    """make setup runs `python -m pipeline.provision.kokoro`: its line is a message (stderr), like the CLI's."""
+    r = subprocess.run([sys.executable, "-m", "pipeline.provision.kokoro"], cwd=ROOT,
                        capture_output=True, text=True, timeout=120)
     assert r.returncode == 0 and r.stdout == ""
     assert r.stderr.startswith("kokoro: ") and r.stderr.count("\n") == 1

@@ -8,9 +8,9 @@ import zlib
 import pytest
 
 from pipeline.audio.ffmpeg import run_ffmpeg
-from pipeline.cover import MAX_BYTES, check_cover
+from pipeline.config.episode import load_settings
 from pipeline.errors import InputError
-from pipeline.settings import load_settings
+from pipeline.publish.cover import MAX_BYTES, check_cover
 
 
 def chunk(kind: bytes, data: bytes) -> bytes:

@@ -11,7 +11,7 @@ from pipeline import numbers
 from pipeline.audio.ffmpeg import to_rate
 from pipeline.audio.wav import read_wav
 from pipeline.heal import next_override, sentence_plan
-from pipeline.sentence_speech import (
+from pipeline.heal.sentences import (
     OUT_RATE,
     PIECE_PAUSE_S,
     pieces,
@@ -19,9 +19,9 @@ from pipeline.sentence_speech import (
     sentence_of_numbers,
     speak_sentences,
 )
-from pipeline.speech import cache_key, spoken_text
 from pipeline.tts import describe, get_engine
 from pipeline.tts.pico_engine import prepare_text
+from pipeline.tts.speech import cache_key, spoken_text
 
 
 def _need(name: str, lang: str = "fr"):

@@ -43,7 +43,7 @@ def test_strategies_come_in_the_issue_order():
 
 
 def test_a_pause_inside_a_long_spelled_number():
-    from pipeline.speech import spoken_text
+    from pipeline.tts.speech import spoken_text
 
     fr = spoken_text("Son prix est de 2 150 euros, dont 748 000 vélos.", "kokoro", "fr", spell="paused")
     assert "deux mille, cent cinquante euros" in fr and "quarante-huit mille vélos" in fr
@@ -53,7 +53,7 @@ def test_a_pause_inside_a_long_spelled_number():
 
 
 def test_another_wording_of_the_numbers():
-    from pipeline.speech import spoken_text
+    from pipeline.tts.speech import spoken_text
 
     fr = spoken_text("En 2028, le marché pèsera 49,2 milliards.", "kokoro", "fr", spell="all", reword=True)
     assert fr.startswith("En l'an deux mille vingt-huit,") and "quarante-neuf milliards deux cents millions" in fr

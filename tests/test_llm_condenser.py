@@ -8,8 +8,7 @@ import pytest
 import yaml
 
 from pipeline import condense as condense_mod
-from pipeline import llm
-from pipeline.condense import condense, require_approved, unapproved_numbers
+from pipeline.condense import condense, llm, require_approved, unapproved_numbers
 from pipeline.errors import EngineError, EngineUnavailable, InputError
 from pipeline.ingest import ingest
 

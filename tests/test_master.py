@@ -14,8 +14,8 @@ from scipy.signal import lfilter, resample_poly
 
 from pipeline.audio import ffmpeg, limiter, loudness, master
 from pipeline.audio.wav import read_wav, write_wav
+from pipeline.config.episode import EpisodeSettings
 from pipeline.errors import InputError
-from pipeline.settings import EpisodeSettings
 from pipeline.synthesize import synthesize
 from pipeline.tts import get_engine
 

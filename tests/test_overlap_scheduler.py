@@ -8,10 +8,11 @@ import time
 
 import pytest
 
-from pipeline import asr, models, overlap, threads
+from pipeline import asr, overlap, threads
 from pipeline import transcribe as stage
 from pipeline.audio import assemble, pieces
 from pipeline.errors import EngineError
+from pipeline.provision import whisper as models
 
 from .test_pieces import write_episode
 from .test_transcribe import heard_per_segment

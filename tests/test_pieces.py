@@ -10,11 +10,12 @@ import numpy as np
 import pytest
 import yaml
 
-from pipeline import models, overlap
+from pipeline import overlap
 from pipeline import transcribe as stage
 from pipeline.audio import pieces
 from pipeline.audio.ffmpeg import decode
 from pipeline.fsio import sha256_file
+from pipeline.provision import whisper as models
 
 from .test_transcribe import SCRIPT  # the same tiny three-segment script
 

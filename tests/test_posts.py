@@ -8,13 +8,13 @@ import time
 
 import pytest
 
-from pipeline import fetch, numbers
+from pipeline import numbers
 from pipeline import text as textmod
 from pipeline.condense import condense, segments, word_budget
 from pipeline.errors import InputError, UnsupportedLanguage
-from pipeline.ingest import ingest
-from pipeline.markdown_post import split_front_matter
-from pipeline.package import shownotes
+from pipeline.ingest import fetch, ingest
+from pipeline.ingest.markdown import split_front_matter
+from pipeline.publish.package import shownotes
 
 from .conftest import ROOT
 from .stub_server import LoopbackServer, QuietHandler, free_closed_port

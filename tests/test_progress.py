@@ -10,7 +10,7 @@ from types import SimpleNamespace as NS
 import pytest
 
 from pipeline import progress
-from pipeline.report import use_colour
+from pipeline.publish.terminal import use_colour
 
 from .conftest import ROOT
 
@@ -78,7 +78,7 @@ def test_quiet_shows_errors_only():
 def test_warnings_are_named_once():
     out = io.StringIO()
     progress.configure(0, stream=out)
-    logging.getLogger("pipeline.config").warning("note: no podcast.yaml here")
+    logging.getLogger("pipeline.config.show").warning("note: no podcast.yaml here")
     logging.getLogger("pipeline.feed").warning("feed: leaving out x")
     assert out.getvalue() == "note: no podcast.yaml here\nwarning: feed: leaving out x\n"
 

@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pipeline import fetch
 from pipeline.errors import InputError
+from pipeline.ingest import fetch
 from pipeline.publish import chapters as chap
 from pipeline.publish import server as srv
 from pipeline.publish import shownotes

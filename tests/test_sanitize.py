@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pipeline import package, report
 from pipeline.audio import tags
 from pipeline.ingest import ingest
-from pipeline.publish import feed, shownotes
+from pipeline.publish import feed, package, shownotes
+from pipeline.publish import terminal as report
 from pipeline.publish.chapters import chapter_list
 from pipeline.text import sanitize
 

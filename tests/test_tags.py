@@ -12,9 +12,9 @@ from mutagen.id3 import ID3
 
 from pipeline.audio.ffmpeg import ffmpeg_exe, run_ffmpeg
 from pipeline.audio.tags import clean, id3_chapters, language_code, read_tags
+from pipeline.config.episode import EpisodeSettings
 from pipeline.errors import InputError
 from pipeline.publish.chapters import chapter_list
-from pipeline.settings import EpisodeSettings
 from pipeline.synthesize import synthesize
 
 TITLE = 'He said "hi" <script>alert(1)</script> & more'

@@ -6,10 +6,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pipeline import asr, models
+from pipeline import asr
 from pipeline import transcribe as stage
 from pipeline.audio.ffmpeg import duration_s
 from pipeline.audio.wav import write_wav
+from pipeline.provision import whisper as models
 from pipeline.verify import segment_windows
 
 SCRIPT = {

@@ -3,9 +3,9 @@ and what in one line, not PyYAML's nine-line excerpt."""
 
 import pytest
 
+from pipeline.config.episode import load_settings
 from pipeline.errors import InputError
 from pipeline.ingest import ingest
-from pipeline.settings import load_settings
 
 
 def settings_error(tmp_path, text: str) -> InputError:

@@ -5,10 +5,10 @@ import json
 
 import yaml
 
-from pipeline.diff import as_terminal, episode_diff
-from pipeline.package import numbers_lines
+from pipeline.publish.diff import as_terminal, episode_diff
 from pipeline.publish.notes import LABELS
-from pipeline.report import shown, verdict
+from pipeline.publish.package import numbers_lines
+from pipeline.publish.terminal import shown, verdict
 from pipeline.verify import verify_episode
 
 AUDIO = b"not really an mp3: verify only hashes it"

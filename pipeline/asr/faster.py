@@ -13,9 +13,10 @@ import functools
 import logging
 from pathlib import Path
 
-from .. import models, progress
+from .. import progress
 from ..contracts import Transcript
 from ..errors import EngineError, InputError, SetupError, UnsupportedLanguage
+from ..provision import whisper as models
 from ..threads import build_threads, callers
 from . import (
     CPU_THREADS,

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .. import models, progress
+from .. import progress
 from ..contracts import Transcript
 from ..errors import EngineError, SetupError, UnsupportedLanguage
+from ..provision import whisper as models
 from ..threads import build_threads
 from . import (
     CPU_THREADS,
@@ -31,7 +32,7 @@ from .audio import SAMPLE_RATE, load_audio
 
 @loaded_once(maxsize=2)
 def load_model(checkpoint: str, alignment_heads: str | None = None, threads: int = CPU_THREADS):
-    """Like whisper.load_model(path), plus the alignment heads stored by pipeline.models.
+    """Like whisper.load_model(path), plus the alignment heads stored by pipeline.provision.whisper.
 
     whisper.load_model(path) ignores alignment heads for a file (it only knows
     them for its own named downloads) and falls back to "all heads of the

@@ -22,7 +22,7 @@ Both are gains only: no sample moves and the length never changes, so the
 segment times stay exact. Both are local to a segment (music is never
 compressed), so the result is kept beside the segment's audio and an edit
 processes the new segment only. Measured against ffmpeg's speechnorm,
-dynaudnorm and acompressor on the demo: see README, "How the audio is mastered".
+dynaudnorm and acompressor on the demo: see docs/audio.md, "Why this chain".
 """
 
 from __future__ import annotations

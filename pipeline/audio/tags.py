@@ -5,7 +5,7 @@
 
 Sources: title and language from script.yaml; author and date from post.json
 in the episode folder (when present); the show from settings.show, else the
-`title` of podcast.yaml (pipeline.config.show_config), whose `author` is also the
+`title` of podcast.yaml (pipeline.config.show.show_config), whose `author` is also the
 fallback author; the description is the intro (else the first key point).
 
 Text from posts is untrusted. ID3 is not markup, so nothing is escaped: every
@@ -25,8 +25,8 @@ from pathlib import Path
 
 from .. import fsio
 from ..contracts import Chapter, Script
-from ..cover import check_cover
 from ..episode import POST
+from ..publish.cover import check_cover
 from ..text import sanitize
 
 GENRE = "Podcast"
@@ -67,8 +67,8 @@ def _post(episode_dir: Path) -> dict:
 
 
 def _show_config(config_path) -> dict:
-    """pipeline.config's show settings: the same title the show notes and feed use."""
-    from ..config import show_config
+    """pipeline.config.show's show settings: the same title the show notes and feed use."""
+    from ..config.show import show_config
 
     return show_config(config_path)   # a broken podcast.yaml is an error worth fixing: InputError
 

@@ -5,7 +5,7 @@
 podcast.yaml `artwork`:
   unset          a square cover is drawn from the show's title (Pillow) into
                  episodes/artwork.jpg, rewritten only when its bytes change
-  a file         checked (pipeline.cover: square JPEG/PNG, 1400-3000 px) and
+  a file         checked (pipeline.publish.cover: square JPEG/PNG, 1400-3000 px) and
                  copied into episodes/ as artwork.jpg or artwork.png
   an http(s) URL used as it is (the image lives elsewhere)
 """
@@ -19,8 +19,8 @@ import unicodedata
 from pathlib import Path
 
 from .. import fsio
-from ..cover import check_cover
 from ..urls import is_http_url
+from .cover import check_cover
 
 SIDE_PX = 1400                   # Apple's minimum; the drawn cover stays small
 MARGIN_PX = 140

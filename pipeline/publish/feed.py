@@ -1,6 +1,6 @@
 """Publishing: every built episode -> episodes/feed.xml (RSS 2.0 + iTunes + Podcasting 2.0).
 
-Show settings come from podcast.yaml (pipeline.config: show_config, DEFAULTS).
+Show settings come from podcast.yaml (pipeline.config.show: show_config, DEFAULTS).
 
 Guids. The channel's podcast:guid is `guid` from podcast.yaml when pinned,
 else uuid5 of the feed URL without scheme and trailing slash, in the
@@ -25,7 +25,7 @@ from urllib.parse import quote
 
 from .. import fsio
 from .. import text as textmod
-from ..config import DEFAULTS, load_config, show_config  # noqa: F401  (DEFAULTS, load_config: re-exported)
+from ..config.show import DEFAULTS, load_config, show_config  # noqa: F401  (DEFAULTS, load_config: re-exported)
 from ..contracts import Script
 from ..episode import (
     AUDIO,
@@ -142,7 +142,7 @@ def notes_html(script: Script, post: dict | None) -> str:
 
 def episode_info(ep: Path, cfg: dict) -> dict:
     from ..condense import load_script
-    from ..settings import for_episode
+    from ..config.episode import for_episode
     from ..verify import binding_status, read_report
     script = load_script(ep / SCRIPT)
     post = fsio.read_json(ep / POST) if (ep / POST).exists() else None
@@ -293,7 +293,7 @@ def write_feed(episodes_dir: str | os.PathLike, config_path=None,
                out_path: str | os.PathLike | None = None, build_assets: bool = True) -> Path:
     """Write the feed of every built episode under episodes_dir (newest first).
 
-    config_path: a podcast.yaml, a show_config() dict, or None (pipeline.config
+    config_path: a podcast.yaml, a show_config() dict, or None (pipeline.config.show
     looks it up). With build_assets, each episode's captions, chapters.json and
     shownotes.html (the files the feed links to) are (re)written first, and the
     show's cover (pipeline.publish.artwork) into episodes_dir.

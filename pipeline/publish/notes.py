@@ -1,5 +1,5 @@
 """What the show notes say, whatever their format: the labels (en, fr) and the
-pieces read from an episode's files. shownotes.md (pipeline.package), the
+pieces read from an episode's files. shownotes.md (pipeline.publish.package), the
 listeners' shownotes.html (shownotes) and the feed's content:encoded (feed)
 each render these; none computes them again.
 """

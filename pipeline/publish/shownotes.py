@@ -15,7 +15,7 @@ import os
 from pathlib import Path
 
 from .. import fsio
-from ..config import show_config
+from ..config.show import show_config
 from ..episode import (
     AUDIO,
     CAPTIONS_SRT,
@@ -28,7 +28,6 @@ from ..episode import (
     TRANSCRIPT,
 )
 from ..episode import SCRIPT as SCRIPT_YAML  # SCRIPT here is the page's JavaScript
-from ..report import clipped
 from .chapters import CHAPTERS, chapters_json
 from .notes import (
     EpisodeFiles,
@@ -42,6 +41,7 @@ from .notes import (
     verdict,
 )
 from .pages import Markup, asset, render
+from .terminal import clipped
 
 SHOWNOTES_HTML = NOTES_PAGE
 # Click on a timestamp -> seek the player; #t=SECONDS in the page URL seeks on load.
@@ -109,9 +109,9 @@ def publish_episode(ep_dir: str | os.PathLike, config=None) -> dict[str, Path]:
 
     A stale episode (a file changed since verify) gets only its shownotes.html,
     which says so: captions and chapters of files nobody checked are not made."""
-    from ..diff import write_diff_html
     from ..verify import binding_status
     from .captions import captions
+    from .diff import write_diff_html
     ep = Path(ep_dir)
     need(ep, REPORT)
     cfg = show_config(config)

@@ -57,7 +57,7 @@ def rebuild(out: Path) -> dict:
     """Only what changed since the last build: the script as it reads now is spoken
     again (segments whose text did not change come from the TTS cache), heard, verified
     and packaged. Ingest and condense do not run, so a hand edit is never overwritten."""
-    from ..settings import for_episode
+    from ..config.episode import for_episode
     ep = Episode(out)
     report = fsio.read_json(ep.report) if ep.report.is_file() else {}
     timeline = fsio.read_json(ep.timeline) if ep.timeline.is_file() else {}
@@ -199,7 +199,7 @@ def number_row(row: dict, points: list[dict]) -> dict:
 
 
 def word_diff(folder: Path) -> list[dict]:
-    from ..diff import episode_diff
+    from ..publish.diff import episode_diff
     return [{"id": seg["id"], "title": str(seg.get("title") or seg["id"]),
              "ops": [{"kind": op.kind, "text": op.text, "number": op.number} for op in ops]}
             for seg, ops in episode_diff(folder)]

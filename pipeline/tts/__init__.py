@@ -31,7 +31,7 @@ __all__ = [
 
 DEFAULT_ENGINE = "gtts"
 
-# Best offline engine first, per language, measured (README, "Offline French"):
+# Best offline engine first, per language, measured (docs/engines.md, "Numbers heard"):
 # the share of numbers Whisper base hears back. Engines without a voice for a
 # language are skipped; espeak speaks every language it knows.
 OFFLINE_CHAINS = {

@@ -1,11 +1,11 @@
 """Kokoro-82M (kokoro-onnx), offline neural voices: French `ff_siwis`, English.
 
-The model and voices are provisioned by `make setup` (pipeline.kokoro_assets);
+The model and voices are provisioned by `make setup` (pipeline.provision.kokoro);
 without them the engine is unavailable and the fallback chain moves on.
 
 Voices per language (env PIPELINE_KOKORO_VOICE_<LANG> overrides): the English
 default is the voice Whisper base heard best on the shared English vectors
-(README, "Offline French"). Kokoro phonemizes with espeak-ng through
+(docs/engines.md, "Numbers heard"). Kokoro phonemizes with espeak-ng through
 `phonemizer`, which loads its own copy of the library, so it lives in one
 process with the espeak engine (tests/test_tts.py checks it).
 """
@@ -44,7 +44,7 @@ class KokoroEngine:
         return self._voices.get(_base(lang)) or env or VOICES.get(_base(lang))
 
     def _files(self) -> tuple[Path, Path]:
-        from ..kokoro_assets import installed
+        from ..provision.kokoro import installed
 
         try:
             return installed(self._root)

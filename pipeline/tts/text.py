@@ -122,7 +122,7 @@ _EN_NUMBER_WORD = re.compile(r"(one|two|three|four|five|six|seven|eight|nine|ten
 def reword_numbers(text: str, lang: str, only: list[str] | None = None) -> str:
     """`text` in another wording a listener hears the same, for Whisper to get a
     second chance. French works on digits (before spelling out), English on
-    words (after): pipeline.speech.spoken_text calls it on both sides.
+    words (after): pipeline.tts.speech.spoken_text calls it on both sides.
     `only`: French rewords just the numbers written as in this list."""
     base = lang.split("-")[0].lower()
     if base == "fr":

@@ -26,8 +26,8 @@ import urllib.request
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from .condense import MAX_POINTS, MIN_POINTS, TARGET_SECONDS, word_budget
-from .errors import EngineError, EngineUnavailable
+from ..errors import EngineError, EngineUnavailable
+from . import MAX_POINTS, MIN_POINTS, TARGET_SECONDS, word_budget
 
 DEFAULT_BASE_URL = "http://localhost:11434/v1"
 DEFAULT_TIMEOUT = 120.0

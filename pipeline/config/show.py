@@ -21,9 +21,9 @@ from typing import Any, NoReturn
 
 import yaml
 
-from . import fsio
-from .errors import InputError, yaml_problem
-from .urls import is_http_url
+from .. import fsio
+from ..errors import InputError, yaml_problem
+from ..urls import is_http_url
 
 CONFIG_NAME = "podcast.yaml"
 CONFIG_ENV = "PIPELINE_CONFIG"
@@ -173,7 +173,7 @@ def load_config(path: str | os.PathLike) -> dict:
     cfg = check_values(path, cfg)
     if cfg["artwork"] and not is_http_url(cfg["artwork"]):
         # a file beside podcast.yaml, never outside its folder (it is copied into the served episodes/)
-        from .settings import _inside
+        from .episode import _inside
         cfg["artwork"] = str(_inside(path.resolve().parent, cfg["artwork"], path, "artwork"))
     return complete(cfg)
 

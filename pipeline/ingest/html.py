@@ -1,6 +1,6 @@
 """HTML post -> (metadata, typed blocks).
 
-The main content comes from trafilatura (see README, "Supported inputs", for
+The main content comes from trafilatura (see docs/inputs.md, "Why trafilatura", for
 why it was chosen over readability-lxml); its XML keeps headings, paragraphs,
 lists, tables, quotes, code and figures apart. Metadata (title, author, date,
 `<html lang>`) and the post's "Sources" links are read from the page itself
@@ -13,8 +13,8 @@ import lxml.etree
 import lxml.html
 import trafilatura
 
+from ..errors import InputError
 from .blocks import Block, is_url, link_residue, tidy
-from .errors import InputError
 
 DROPPED_TAGS = ("script", "style", "noscript", "svg", "template", "iframe", "object", "canvas")
 PROSE_TAGS = {"p": "paragraph", "blockquote": "quote", "h1": "heading", "h2": "heading",

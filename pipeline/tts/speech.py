@@ -1,6 +1,6 @@
 """The text an engine is given for a piece of speech, and the cache key of what it says.
 
-Shared by pipeline.synthesize (whole segments) and pipeline.sentence_speech
+Shared by pipeline.synthesize (whole segments) and pipeline.heal.sentences
 (the failing sentences of a segment, re-spoken one by one).
 """
 
@@ -11,7 +11,7 @@ import json
 import re
 from collections.abc import Callable
 
-from .tts.text import pause_after_thousands, protect_numbers, reword_numbers, separate_close_numbers, spell_numbers
+from .text import pause_after_thousands, protect_numbers, reword_numbers, separate_close_numbers, spell_numbers
 
 # Which numbers to spell out (pipeline.numbers.spell_out) before an engine
 # sees them: engine -> language ("*" = any other) -> kinds, see tts/text.py.

@@ -7,8 +7,8 @@ Only prose kinds are ever spoken; tables, code and figures go to post.json
 import re
 from dataclasses import dataclass, field
 
-from .contracts import PostBlock
-from .fetch import is_url  # noqa: F401  (re-exported for the readers)
+from ..contracts import PostBlock
+from ..urls import is_url  # noqa: F401  (re-exported for the readers)
 
 SPOKEN_KINDS = ("paragraph", "list", "quote")
 KINDS = ("paragraph", "heading", "list", "table", "code", "quote", "figure")

@@ -36,9 +36,9 @@ from typing import Any, Callable
 
 import numpy as np
 
-from . import paths, progress
-from .errors import SetupError
-from .fsio import atomic_path, read_json, sha256_file, write_bytes, write_json
+from .. import paths, progress
+from ..errors import SetupError
+from ..fsio import atomic_path, read_json, sha256_file, write_bytes, write_json
 
 log = logging.getLogger(__name__)
 

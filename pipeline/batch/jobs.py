@@ -1,7 +1,7 @@
 """One post's build as a job: what a batch engine (local workers, Ray) runs.
 
-Shared by pipeline.batch (the driver) and the engines (pipeline.workers,
-pipeline.ray_engine), which import it and not the driver.
+Shared by pipeline.batch (the driver) and the engines (pipeline.batch.local,
+pipeline.batch.ray), which import it and not the driver.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import InputError, PipelineError
+from ..errors import InputError, PipelineError
 
 MANIFEST = "batch.json"
 EXIT_OK, EXIT_UNVERIFIED, EXIT_FAILED = 0, 1, 2
@@ -64,7 +64,7 @@ def run_job(job: Job) -> Result:
 
 
 def _build_job(job: Job) -> Result:
-    from .build import build
+    from ..build import build
 
     t0 = time.monotonic()
     o = job.options

@@ -9,7 +9,7 @@ when their bytes changed, so an unchanged post stays current).
 
 Feeds are untrusted XML: a document declaring a DTD or entities is refused
 before parsing (no entity expansion, no external fetches), and fetches are
-bounded (pipeline.fetch).
+bounded (pipeline.ingest.fetch).
 """
 
 from __future__ import annotations
@@ -23,10 +23,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
-from . import fsio
-from .errors import InputError
-from .fetch import fetch, fetch_raw, is_url
-from .ingest import SUPPORTED_SUFFIXES
+from .. import fsio
+from ..errors import InputError
+from ..ingest import SUPPORTED_SUFFIXES
+from ..ingest.fetch import fetch, fetch_raw
+from ..urls import is_url
 
 FEED_SUFFIXES = (".xml", ".rss", ".atom")
 FETCHED_NAME = "source.html"

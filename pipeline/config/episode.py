@@ -10,11 +10,11 @@ from pathlib import Path
 
 import yaml
 
-from . import fsio
-from .contracts import Post
-from .cover import check_cover
-from .errors import InputError, yaml_problem
-from .fetch import is_url
+from .. import fsio
+from ..contracts import Post
+from ..errors import InputError, yaml_problem
+from ..publish.cover import check_cover
+from ..urls import is_url
 
 
 @dataclass
@@ -48,8 +48,8 @@ _TYPES: dict[str, type | tuple[type, ...]] = {"target_seconds": (int, float), "r
 
 def for_episode(ep_dir: Path) -> EpisodeSettings:
     """The settings of the post an episode folder was built from (its post.json's source)."""
-    from . import fsio
-    from .episode import Episode
+    from .. import fsio
+    from ..episode import Episode
 
     post = Episode(ep_dir).post
     if not post.exists():
@@ -109,7 +109,7 @@ def load_settings(source: Path | None) -> EpisodeSettings:
         raise InputError(f"{path} is not valid YAML ({yaml_problem(e)})",
                          "fix the line it names") from None
     if not isinstance(data, dict):
-        raise InputError(f"{path} must be a mapping of settings", "see README: episode settings")
+        raise InputError(f"{path} must be a mapping of settings", "see README: Settings")
     known = {f.name for f in fields(EpisodeSettings)}
     for key, value in data.items():
         if key not in known:
@@ -117,7 +117,7 @@ def load_settings(source: Path | None) -> EpisodeSettings:
                              f"valid settings: {', '.join(sorted(known))}")
         if value is not None and not isinstance(value, _TYPES[key]) or isinstance(value, bool):
             raise InputError(f"{path}: {key} has the wrong type ({type(value).__name__})",
-                             f"see README: episode settings ({key})")
+                             f"see README: Settings ({key})")
     settings = EpisodeSettings(**data)
     base = path.parent
     for key in ("music_intro", "music_outro", "cover"):

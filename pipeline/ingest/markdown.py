@@ -16,8 +16,8 @@ from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
+from ..errors import InputError, yaml_problem
 from .blocks import Block, is_url, link_residue, tidy
-from .errors import InputError, yaml_problem
 
 FRONT_MATTER_FENCES = {"---": "YAML", "+++": "TOML"}
 META_KEYS = {"title": "title", "date": "date", "author": "author", "authors": "author",
@@ -170,7 +170,7 @@ class _Walker:
     on_code_block = on_fence
 
     def on_html_block(self, tok):
-        from .html_post import fragment_blocks  # raw HTML inside Markdown
+        from .html import fragment_blocks  # raw HTML inside Markdown
 
         self.blocks.extend(fragment_blocks(tok.content))
 

@@ -13,7 +13,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import InputError
+from ..errors import InputError
 
 MIN_PX, MAX_PX = 1400, 3000
 MAX_BYTES = 1 << 20          # 1 MiB; Apple's guidance is "ideally under 512 KB"

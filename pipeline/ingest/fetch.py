@@ -12,8 +12,8 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 
-from .errors import InputError
-from .urls import is_http_url
+from ..errors import InputError
+from ..urls import is_url
 
 TIMEOUT_SECONDS = 20
 MAX_BYTES = 5_000_000      # the largest post (or feed) read
@@ -32,11 +32,6 @@ class Fetched:
     suffix: str         # which parser reads it: .html, .md or .txt
     data: bytes
     charset: str | None
-
-
-def is_url(source) -> bool:
-    """An http(s) address (a post to fetch), not a file path: pipeline.urls decides."""
-    return is_http_url(str(source)) if source is not None else False
 
 
 class _LimitedRedirects(urllib.request.HTTPRedirectHandler):

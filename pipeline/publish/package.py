@@ -8,13 +8,13 @@ only writes it as Markdown.
 import re
 from pathlib import Path
 
-from . import fsio
-from .contracts import Report, Script
-from .episode import Episode
-from .publish import notes
-from .publish.pages import clock
-from .report import clipped
-from .text import sanitize
+from .. import fsio
+from ..contracts import Report, Script
+from ..episode import Episode
+from ..text import sanitize
+from . import notes
+from .pages import clock
+from .terminal import clipped
 
 
 def md_escape(text: str) -> str:
@@ -86,7 +86,7 @@ def shownotes(script: Script, timeline: dict, report: Report, post: dict | None,
 
 def package(ep_dir: Path) -> str:
     """Write the episode's shownotes.md; a stale verdict is said to be stale."""
-    from .verify import binding_status
+    from ..verify import binding_status
     ep = Episode(ep_dir)
     files = notes.read_episode(ep.dir)
     text = shownotes(files.script, files.timeline, files.report, files.post,

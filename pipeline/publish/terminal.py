@@ -4,8 +4,8 @@ import os
 import sys
 from typing import TypeVar, cast
 
-from .contracts import LintFlag, NumberRow, Report
-from .text import sanitize
+from ..contracts import LintFlag, NumberRow, Report
+from ..text import sanitize
 
 COLOURS = {"ok": "32", "unit-missing": "33", "changed": "31", "lost": "31;1"}
 # What Whisper heard, as a person reads it: a repetition loop ("400,000,000,000,...")
@@ -82,7 +82,7 @@ def verdict(report: Report, binding=None) -> str:
                      "(listed above).")
         if report.get("language") == "fr" and report.get("tts_engine") == "espeak":
             lines.append("  hint: espeak-ng's French is hard for Whisper to understand; build with "
-                         "--tts gtts when online, or configure a better French voice (README).")
+                         "--tts gtts when online, or configure a better French voice (docs/engines.md).")
     return "\n".join(lines)
 
 

@@ -8,13 +8,13 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import fsio, numbers
-from .condense import load_script, segments
-from .contracts import Segment
-from .episode import DIFF_PAGE, Episode
-from .publish.pages import render
-from .report import clipped, use_colour
-from .verify import heard_in, segment_windows, transcript_words
+from .. import fsio, numbers
+from ..condense import load_script, segments
+from ..contracts import Segment
+from ..episode import DIFF_PAGE, Episode
+from ..verify import heard_in, segment_windows, transcript_words
+from .pages import render
+from .terminal import clipped, use_colour
 
 TOKEN_RE = re.compile(r"\S+")
 DIFF_HTML = DIFF_PAGE

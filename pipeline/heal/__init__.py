@@ -6,7 +6,7 @@ another take of the same voice (piper only: its takes differ), another
 wording of the numbers, slower, then
 another offline engine of the language's chain (normal speed, then slower),
 and last only the failing sentences of the segment, each the way an earlier
-try heard it best, the rest as first spoken (pipeline.sentence_speech): a way
+try heard it best, the rest as first spoken (pipeline.heal.sentences): a way
 that fixes one sentence can break another, and then only the sentence takes it.
 Only the failing segments are re-synthesized (the others come from the TTS
 cache), the episode is re-assembled, transcribed once more and re-verified.
@@ -22,12 +22,12 @@ import logging
 from pathlib import Path
 from typing import Any, Callable
 
-from . import fsio
-from .condense import load_script, segments
-from .contracts import Report, Script
-from .episode import OVERRIDES, REPORT, SCRIPT, TIMELINE
-from .numbers import FAILING
-from .sentence_speech import sentence_of_numbers, sentence_spans
+from .. import fsio
+from ..condense import load_script, segments
+from ..contracts import Report, Script
+from ..episode import OVERRIDES, REPORT, SCRIPT, TIMELINE
+from ..numbers import FAILING
+from .sentences import sentence_of_numbers, sentence_spans
 
 SLOW_RATE = 0.85
 # (name, override): each strategy is one way of speaking the segment.
@@ -42,7 +42,7 @@ STRATEGIES: list[tuple[str, dict[str, Any]]] = [
     ("other-engine", {"spell": "all", "engine": None}),
     ("other-engine-slower", {"spell": "all", "rate": SLOW_RATE, "engine": None}),
     # Last: each failing sentence alone, spoken the way that heard it best, the
-    # rest of the segment as first built (pipeline.sentence_speech).
+    # rest of the segment as first built (pipeline.heal.sentences).
     ("sentences", {"sentences": None}),
 ]
 DEFAULT_ROUNDS = len(STRATEGIES)
@@ -79,7 +79,7 @@ def failing_segments(report: Report) -> list[str]:
 
 def other_engine(used: str | None, lang: str) -> str | None:
     """The best offline engine of `lang`'s chain that is not `used`."""
-    from .tts import get_engine, offline_preference
+    from ..tts import get_engine, offline_preference
 
     for name in offline_preference(lang):
         if name != used and get_engine(name).supports(lang):

@@ -25,9 +25,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from .errors import SetupError
+from ..errors import SetupError
+from ..threads import limit_process, machine_cores
 from .jobs import EXIT_FAILED, MANIFEST, Job, Result, inside, log, run_job
-from .threads import limit_process, machine_cores
 
 MAX_RETRIES = 1
 SHOW_DIR = ".show"      # where the show's podcast.yaml (and its artwork file) land on a worker
@@ -58,7 +58,7 @@ def init_ray(ray) -> bool:
 
 def _inputs(source: Path) -> dict[str, bytes]:
     """The post, its settings file and the files the settings name, by path relative to the post."""
-    from .settings import load_settings, settings_path
+    from ..config.episode import load_settings, settings_path
 
     base = source.parent.resolve()
     files = {source.name: source.read_bytes()}
@@ -78,7 +78,7 @@ def _inputs(source: Path) -> dict[str, bytes]:
 def _show_inputs(config: str | None) -> dict[str, bytes]:
     """The show's podcast.yaml and the artwork file it names (the ID3 album and the
     show notes header come from it), under SHOW_DIR: no shared filesystem needed."""
-    from .config import load_config
+    from ..config.show import load_config
 
     if not config:
         return {}
@@ -116,8 +116,8 @@ def _unpack(root: Path, files: dict[str, bytes]) -> None:
 def build_remote(job: Job, post_name: str, inputs: dict[str, bytes], previous: dict[str, bytes],
                  threads: int) -> Result:
     """Runs on a Ray worker: build in a temporary folder, return the files."""
-    from .episode import POST
-    from .settings import locator_path
+    from ..config.episode import locator_path
+    from ..episode import POST
 
     limit_process(threads)
     with tempfile.TemporaryDirectory(prefix="pipeline-ray-") as tmp:

@@ -9,7 +9,7 @@ is (re)built. The manifest is written last, after
 the episode's files, so an interrupted build is never taken for current.
 
 Builds run on an engine (registry below): "local" (worker processes on this
-machine, pipeline.workers) or "ray" (Ray tasks, pipeline.ray_engine). One
+machine, pipeline.batch.local) or "ray" (Ray tasks, pipeline.batch.ray). One
 failing post never stops the others; the end prints a table and writes
 `<out>/feed.xml` once.
 """
@@ -23,13 +23,13 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
-from . import fsio
-from .episode import AUDIO, NOTES, POST, REPORT, SCRIPT, TIMELINE, TRANSCRIPT
-from .errors import InputError, PipelineError
-from .fetch import is_url
+from .. import fsio
+from ..config.episode import publish_source, settings_path
+from ..episode import AUDIO, NOTES, POST, REPORT, SCRIPT, TIMELINE, TRANSCRIPT
+from ..errors import InputError, PipelineError
+from ..registry import Registry
+from ..urls import is_url
 from .jobs import EXIT_FAILED, EXIT_OK, MANIFEST, Job, Result, failure, inside, log
-from .registry import Registry
-from .settings import publish_source, settings_path
 
 MANIFEST_FORMAT = 1
 JOB_MEMORY_BYTES = 1 << 30     # a worker with Whisper base and a piper voice peaks near 0.5 GB
@@ -66,7 +66,7 @@ def is_current(ep: Path, manifest: dict) -> bool:
     """Built, verified, built from exactly these inputs, and the verdict still
     bound to the files beside it (a hand-edited script or a replaced MP3 is stale
     for check, feed and serve, so it is rebuilt, not skipped)."""
-    from .verify import binding_status
+    from ..verify import binding_status
 
     try:
         if fsio.read_json(ep / MANIFEST) != manifest:
@@ -95,12 +95,12 @@ Engine = Callable[[list[Job], int, Callable[[Result], None]], list[Result]]
 
 
 def _local() -> Engine:
-    from .workers import run_local
+    from .local import run_local
     return run_local
 
 
 def _ray() -> Engine:
-    from .ray_engine import run_ray
+    from .ray import run_ray
     return run_ray
 
 
@@ -112,7 +112,7 @@ ENGINES.register("ray", _ray)
 def default_jobs() -> int:
     """One build per core (one thread per engine is the cheapest per audio minute,
     docs/scale.md), at most one per JOB_MEMORY_BYTES of memory."""
-    from .threads import machine_cores
+    from ..threads import machine_cores
     try:
         memory = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
     except (ValueError, OSError, AttributeError):
@@ -166,17 +166,17 @@ def finish(job: Job, result: Result) -> Result:
 
 def run_batch(sources: list[str], out: Path, options: Options, jobs: int | None = None,
               engine: str = "local", config: Path | None = None) -> int:
-    from .config import find_config
+    from ..config.show import find_config
     out, config = Path(out), find_config(config)
     # every episode is tagged and described with the feed's own show settings
     options = replace(options, config=str(config.resolve()) if config else None)
     run = ENGINES.get(engine)
     if jobs is not None and jobs < 1:
         raise InputError(f"--jobs must be at least 1, got {jobs}", "give --jobs 1 or more")
-    from .asr import REGISTRY as ASR
+    from ..asr import REGISTRY as ASR
     ASR.check(options.asr)
     if options.tts:
-        from .tts import REGISTRY as TTS
+        from ..tts import REGISTRY as TTS
         TTS.check(options.tts)
     t0 = time.monotonic()
     todo, results = plan(sources, out, options)
@@ -205,7 +205,7 @@ def run_batch(sources: list[str], out: Path, options: Options, jobs: int | None 
     code = max((r.exit_code for r in results), default=EXIT_OK)
     try:
         if collected and (todo or not feed_current(out, config)):
-            from .publish.feed import write_feed
+            from ..publish.feed import write_feed
             log(f"written: {write_feed(out, config)}")
     except PipelineError as e:
         logging.getLogger(__name__).error(f"error: feed not written: {e.message}")
@@ -235,7 +235,7 @@ def largest_first(jobs: list[Job]) -> list[Job]:
 
 def feed_current(out: Path, config: Path | None) -> bool:
     """feed.xml is newer than the show settings and every episode's manifest."""
-    from .publish.feed import FEED_NAME
+    from ..publish.feed import FEED_NAME
 
     try:
         made = (out / FEED_NAME).stat().st_mtime_ns

@@ -20,8 +20,8 @@ from collections.abc import Callable
 from multiprocessing.connection import wait
 from pathlib import Path
 
+from ..threads import limit_process, machine_cores
 from .jobs import EXIT_FAILED, Job, Result, run_job
-from .threads import limit_process, machine_cores
 
 ATTEMPTS = 2          # a post whose worker dies is retried once
 CRASH_ENV = "PIPELINE_TEST_CRASH"

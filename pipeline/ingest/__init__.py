@@ -11,15 +11,15 @@ import json
 import re
 from pathlib import Path
 
+from .. import fsio, numbers
+from .. import text as textmod
+from ..config.episode import locator_path, publish_source
+from ..contracts import Post, PostSource, Section, Sentence
+from ..errors import InputError, UnsupportedLanguage
 from . import fetch as fetchmod
-from . import fsio, numbers
-from . import text as textmod
 from .blocks import Block, is_url, tidy
-from .contracts import Post, PostSource, Section, Sentence
-from .errors import InputError, UnsupportedLanguage
-from .html_post import clean_title, parse_html
-from .markdown_post import parse_markdown
-from .settings import locator_path, publish_source
+from .html import clean_title, parse_html
+from .markdown import parse_markdown
 
 SUPPORTED_SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm")
 MAX_BYTES = 5_000_000

@@ -22,9 +22,9 @@ from pathlib import Path
 
 import numpy as np
 
-from . import numbers
-from .speech import cache_key, override_rate, spoken_text
-from .text import split_sentences
+from .. import numbers
+from ..text import split_sentences
+from ..tts.speech import cache_key, override_rate, spoken_text
 
 PIECE_PAUSE_S = 0.3        # between pieces: about the pause a voice leaves between sentences
 OUT_RATE = 44100           # the segment WAV's rate, as the episode is mastered
@@ -80,8 +80,8 @@ def speak_sentences(text: str, engine: str, lang: str, out_wav: Path, rate: floa
                     get: Callable, cache: Path) -> None:
     """Speak `text` piece by piece (see `pieces`), each piece cached like a segment, and
     write the pieces joined by PIECE_PAUSE_S into `out_wav`."""
-    from .audio.ffmpeg import to_rate
-    from .audio.wav import pcm16, read_wav, wav_ok, write_wav
+    from ..audio.ffmpeg import to_rate
+    from ..audio.wav import pcm16, read_wav, wav_ok, write_wav
 
     audio: list = []
     for piece, own in pieces(text, lang, override.get("sentences") or {}):

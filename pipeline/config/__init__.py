@@ -1,0 +1,1 @@
+"""Configuration: the show's (podcast.yaml) and each episode's (<slug>.yaml)."""

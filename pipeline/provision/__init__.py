@@ -1,0 +1,1 @@
+"""Provisioning: what `pipeline setup` installs for machines with no internet."""
