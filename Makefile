@@ -13,7 +13,7 @@ KOKORO  := .models/kokoro/manifest.json
 # so they are taken literally (a command-line value is never expanded by make:
 # SRC='$$(shell ...)' stays text) and must use a safe character set; anything
 # else is refused before any command runs, even under make -n.
-USER_VARS := SRC EP TTS ASR ASR_MODEL POST_LANG HEAL_ROUNDS PORT MINUTES
+USER_VARS := SRC EP TTS ASR ASR_MODEL POST_LANG HEAL_ROUNDS PORT MINUTES STUDIO_PORT
 define take_literally
 ifneq ($$(filter command line environment,$$(origin $(1))),)
 override $(1) := $$(value $(1))
@@ -67,6 +67,7 @@ SETTINGS := $(if $(SRC_URL),,$(wildcard $(basename $(SRC)).yaml))
 LANG_ARG := $(if $(POST_LANG),--lang '$(POST_LANG)',)
 CHECK_ARGS := $(if $(ALLOW_UNVERIFIED),--allow-unverified,)
 PORT    ?= 8000
+STUDIO_PORT ?= 8020
 # The show's settings, found as the CLI finds them ($PIPELINE_CONFIG, else ./podcast.yaml,
 # else none: the defaults). Their title is the ID3 album, so a change re-synthesizes.
 SHOW_CONFIG := $(wildcard $(or $(PIPELINE_CONFIG),podcast.yaml))
@@ -83,7 +84,7 @@ endif
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help setup demo episode verify diff feed serve all blog bench lint test clean distclean
+.PHONY: help setup demo episode verify diff feed serve studio all blog bench lint test clean distclean
 
 help: ## list the targets
 	@echo "Podcast pipeline - make targets:"
@@ -92,7 +93,7 @@ help: ## list the targets
 	@echo "Variables: SRC=path/to/post.md (any folder) or https://…  EP=<slug>  TTS=gtts|piper|kokoro|pico|espeak"
 	@echo "           (default: the post's settings file, else gtts; offline fallbacks: fr kokoro, pico,"
 	@echo "           espeak; en piper, kokoro, pico, espeak)  ASR=faster-whisper|whisper  ASR_MODEL=base"
-	@echo "           HEAL_ROUNDS=8  POST_LANG=fr|en (detected when unset)  ALLOW_UNVERIFIED=1  PORT=8000"
+	@echo "           HEAL_ROUNDS=8  POST_LANG=fr|en (detected when unset)  ALLOW_UNVERIFIED=1  PORT=8000  STUDIO_PORT=8020"
 	@echo "           MINUTES=<n>|short|default|long (length of the episode; default: the post's settings)"
 	@echo "           blog: FEED=<RSS/Atom URL or file>   all/blog: BATCH_OUT=episodes  JOBS=<n>  ENGINE=local|ray"
 	@echo "           RETRY_UNVERIFIED=1 (all/blog: build unverified posts again even when nothing changed)"
@@ -193,6 +194,9 @@ feed: | $(STAMP) ## captions, chapters, shownotes.html, diff.html for every buil
 
 serve: feed ## serve episodes/ and the feed on http://127.0.0.1:PORT/ (default 8000)
 	$(PY) -m pipeline serve episodes --port '$(PORT)'
+
+studio: | $(STAMP) $(MODELS) ## the studio page on http://127.0.0.1:8020/: make, hear, check, fix, publish (STUDIO_PORT=)
+	$(PY) -m pipeline studio --episodes episodes --port '$(STUDIO_PORT)'
 
 # Batch: user values reach `pipeline batch` through the environment, quoted by the
 # shell as single words, never pasted into shell text.

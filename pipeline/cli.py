@@ -324,6 +324,15 @@ def add_show(sub, common) -> None:
                    help="TCP port on 127.0.0.1 (0: any free port; default 8000)")
     s.set_defaults(func=cmd_serve)
 
+    s = sub.add_parser("studio", parents=[common], help="the studio page: make, hear, check, fix and publish "
+                       "episodes in the browser (http://127.0.0.1:8020/)")
+    s.add_argument("--episodes", type=Path, default=Path("episodes"))
+    s.add_argument("--port", type=int_in(1, MAX_PORT), default=8020, help="TCP port (default 8020)")
+    s.add_argument("--host", default="127.0.0.1",
+                   help="the address to listen on (default 127.0.0.1, loopback only; name another "
+                        "address to open the studio to your network)")
+    s.set_defaults(func=cmd_studio)
+
 
 def add_machine(sub, common) -> None:
     """This machine: models and engines."""
@@ -471,6 +480,12 @@ def cmd_feed(args) -> int:
 def cmd_serve(args) -> int:
     from .publish.server import serve
     serve(args.directory, args.port)
+    return EXIT_OK
+
+
+def cmd_studio(args) -> int:
+    from .studio import serve
+    serve(args.episodes, args.port, args.host)
     return EXIT_OK
 
 

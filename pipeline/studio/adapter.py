@@ -1,0 +1,267 @@
+"""The studio's one door into the pipeline: every import of another pipeline module is here.
+
+The web app (pipeline.studio.app) and its job queue call only these functions, so
+when modules of the pipeline move, this file is the one to fix. Everything it
+returns is plain JSON-ready data (dicts, lists, strings, numbers).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, cast
+
+from .. import build as build_stage
+from .. import condense as condense_stage
+from .. import fsio, progress
+from .. import script as script_model
+from ..contracts import Script
+from ..episode import POST, SCRIPT, Episode
+from ..errors import InputError, PipelineError, os_error
+
+__all__ = ["InputError", "PipelineError"]     # the errors the app answers with one line
+
+LOGGER = progress.LOGGER
+LANGUAGES = ("en", "fr")
+
+
+def engines() -> dict[str, list[str]]:
+    """The TTS and ASR engines registered in this process (fakes included, in tests)."""
+    from ..asr import REGISTRY as ASR_REGISTRY
+    from ..tts import REGISTRY as TTS_REGISTRY
+    return {"tts": TTS_REGISTRY.names(), "asr": ASR_REGISTRY.names()}
+
+
+def default_asr() -> str:
+    return build_stage.DEFAULT_ASR
+
+
+def one_line(error: BaseException) -> str:
+    """A failed build's message in one line: the cause, then the fix when known."""
+    if isinstance(error, PipelineError):
+        text = f"{error.cause} (fix: {error.fix})" if error.fix else error.cause
+    elif isinstance(error, OSError):
+        fault = os_error(error)
+        text = f"{fault.cause} (fix: {fault.fix})" if fault.fix else fault.cause
+    else:
+        text = f"{type(error).__name__}: {error}"
+    return " ".join(str(text).split())
+
+
+def build(source: str, out: Path, lang: str | None, tts: str | None, asr: str) -> dict:
+    """The whole pipeline for one post (python -m pipeline build); returns the verdict."""
+    report = build_stage.build(source, out, build_stage.BuildOptions(tts=tts, asr=asr, lang=lang))
+    return verdict_of(report)
+
+
+def rebuild(out: Path) -> dict:
+    """Only what changed since the last build: the script as it reads now is spoken
+    again (segments whose text did not change come from the TTS cache), heard, verified
+    and packaged. Ingest and condense do not run, so a hand edit is never overwritten."""
+    from ..config.episode import for_episode
+    ep = Episode(out)
+    report = fsio.read_json(ep.report_path) if ep.report_path.is_file() else {}
+    timeline = fsio.read_json(ep.timeline_path) if ep.timeline_path.is_file() else {}
+    tts = timeline.get("requested_engine") or report.get("tts_engine") or build_stage.DEFAULT_TTS
+    asr = report.get("asr_engine") or build_stage.DEFAULT_ASR
+    model = report.get("asr_model") or build_stage.DEFAULT_ASR_MODEL
+    build_stage.check_engines(tts, asr, model)
+    settings = for_episode(out)
+    progress.clear_timings()
+    options = build_stage.BuildOptions(tts=tts, asr=asr, asr_model=model)
+    build_stage.synthesize_and_transcribe(out, options, settings)
+    with progress.stage("verify", label=build_stage.step("verify")):
+        new = build_stage.verify_and_heal(out, options, settings)
+    with progress.stage("package", label=build_stage.step("package")):
+        build_stage.package(out)
+    return verdict_of(new)
+
+
+def verdict_of(report: Mapping[str, Any]) -> dict:
+    counts = report.get("counts") or {}
+    total = sum(int(v) for v in counts.values())
+    return {"verified": bool(report.get("verified")), "survival": report.get("survival"),
+            "counts": counts, "total": total, "ok": int(counts.get("ok") or 0)}
+
+
+def live_stages() -> list[dict]:
+    """The stages open right now (outermost first), as the terminal bar shows them."""
+    with progress._lock:       # the bar's own state: read, never changed
+        stack = list(progress._stack)
+        return [{"name": s.name, "label": s.label, "done": s.done, "total": s.total,
+                 "amount": s.amount(), "activity": s.activity, "elapsed": round(s.elapsed, 1),
+                 "depth": s.depth} for s in stack]
+
+
+def listen(handler: logging.Handler) -> None:
+    """Have the pipeline's INFO lines (each stage's final line) reach `handler` too."""
+    root = logging.getLogger(LOGGER)
+    if handler not in root.handlers:
+        root.addHandler(handler)
+    if root.getEffectiveLevel() > logging.INFO:
+        root.setLevel(logging.INFO)
+
+
+def stop_listening(handler: logging.Handler) -> None:
+    logging.getLogger(LOGGER).removeHandler(handler)
+
+
+# ------------------------------------------------------------------ reading an episode
+
+def is_episode(folder: Path) -> bool:
+    return (folder / POST).is_file() or (folder / SCRIPT).is_file()
+
+
+def source_of(folder: Path) -> str | None:
+    """The post an episode folder was built from (post.json's source), if it says."""
+    post = Episode(folder).post_path
+    try:
+        return str(fsio.read_json(post).get("source")) if post.is_file() else None
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+def episode_summary(folder: Path) -> dict:
+    """One line of the episode list: title, verdict, binding."""
+    ep = Episode(folder)
+    out: dict[str, Any] = {"slug": folder.name, "title": folder.name, "built": ep.report_path.is_file(),
+                           "verdict": None, "stale": None}
+    try:
+        if ep.script_path.is_file():
+            out["title"] = str(script_model.load_script(ep.script_path).get("title") or folder.name)
+        if ep.report_path.is_file():
+            out["verdict"] = verdict_of(fsio.read_json(ep.report_path))
+            out["stale"] = binding(folder)["stale"]
+    except (PipelineError, OSError, ValueError) as e:
+        out["problem"] = one_line(e)
+    out["notes"] = ep.notes_page_path.is_file()
+    out["audio"] = ep.audio_path.is_file()
+    return out
+
+
+def binding(folder: Path) -> dict:
+    from ..verify import binding_status
+    b = binding_status(folder)
+    return {"stale": b.stale, "changed": list(b.changed), "message": b.message if b.stale else "",
+            "cause": b.cause if b.stale else ""}
+
+
+def episode_view(folder: Path) -> dict:
+    """Everything the hear-and-check screen shows, as plain data."""
+    ep = Episode(folder)
+    script = script_model.load_script(ep.script_path)
+    post = fsio.read_json(ep.post_path) if ep.post_path.is_file() else {"sentences": []}
+    sentences = {s["id"]: s["text"] for s in post.get("sentences") or []}
+    points = []
+    for i, p in enumerate(script["points"], 1):
+        approved = p.get("approved")
+        points.append({"index": i, "id": f"point-{i}", "title": str(p.get("title") or f"Point {i}"),
+                       "text": str(p.get("text") or ""),
+                       "sources": [sentences.get(s, "") for s in p.get("sources") or [] if s in sentences],
+                       "approved": [str(a) for a in (approved if isinstance(approved, list)
+                                                     else [approved] if approved is not None else [])]})
+    view: dict[str, Any] = {"slug": folder.name, "title": str(script.get("title") or folder.name),
+                            "language": script.get("language"), "source": str(script.get("source") or ""),
+                            "points": points, "chapters": [], "numbers": [], "diff": [], "verdict": None,
+                            "binding": None, "audio": ep.audio_path.is_file(), "notes": ep.notes_page_path.is_file(),
+                            "guard": unapproved(folder)}
+    if ep.timeline_path.is_file():
+        timeline = fsio.read_json(ep.timeline_path)
+        titles = {"intro": "Intro", "outro": "Outro", **{p["id"]: p["title"] for p in points}}
+        view["chapters"] = [{"id": s["id"], "title": titles.get(s["id"], s["id"]),
+                             "start": s.get("start"), "end": s.get("end")} for s in timeline.get("segments") or []]
+    if ep.report_path.is_file():
+        report = fsio.read_json(ep.report_path)
+        view["verdict"] = verdict_of(report)
+        view["engines"] = {"tts": report.get("tts_engine"), "asr": report.get("asr_engine")}
+        rows = [number_row(r, points) for r in report.get("numbers") or []]
+        view["numbers"] = sorted(rows, key=lambda r: (r["start"] is None, r["start"] or 0.0))   # as heard
+        view["binding"] = binding(folder)
+        try:
+            view["diff"] = word_diff(folder)
+        except (PipelineError, OSError, KeyError, ValueError) as e:
+            view["diff_problem"] = one_line(e)
+    return view
+
+
+def number_row(row: dict, points: list[dict]) -> dict:
+    """A row of verify.json for the table, with the post's sentence it comes from."""
+    seg = str(row.get("segment") or "")
+    point = next((p for p in points if p["id"] == seg), None)
+    found = row.get("source")
+    origin: dict = found if isinstance(found, dict) else {}
+    wanted = str(origin.get("text") or row.get("text") or "")
+    sentence = ""
+    if point and point["sources"]:
+        sentence = next((s for s in point["sources"] if wanted and wanted in s), point["sources"][0])
+    return {"text": str(row.get("text") or ""), "heard": str(row.get("heard") or ""),
+            "status": str(row.get("status") or ""), "segment": seg,
+            "start": row.get("start"), "end": row.get("end"),
+            "origin": str(origin.get("status") or ""), "sentence": sentence}
+
+
+def word_diff(folder: Path) -> list[dict]:
+    from ..publish.diff import episode_diff
+    return [{"id": seg["id"], "title": str(seg.get("title") or seg["id"]),
+             "ops": [{"kind": op.kind, "text": op.text, "number": op.number} for op in ops]}
+            for seg, ops in episode_diff(folder)]
+
+
+# ------------------------------------------------------------------ fixing a point
+
+def unapproved(folder: Path) -> list[dict]:
+    """Numbers of the script that are neither in the post nor approved (the guard's list)."""
+    ep = Episode(folder)
+    if not (ep.script_path.is_file() and ep.post_path.is_file()):
+        return []
+    return [{"point": n["point"], "text": n["text"]}
+            for n in script_model.unapproved_numbers(script_model.load_script(ep.script_path),
+                                                       fsio.read_json(ep.post_path))]
+
+
+def edit_point(folder: Path, index: int, text: str, approve: list[str]) -> list[dict]:
+    """Write point `index`'s new text (and any numbers the person approves) to script.yaml.
+
+    The guard runs first: when the new text has a number that is neither in the post nor
+    approved, nothing is written and those numbers are returned (an empty list: written)."""
+    ep = Episode(folder)
+    script = script_model.load_script(ep.script_path)
+    points = script["points"]
+    if not 1 <= index <= len(points):
+        raise InputError(f"there is no key point {index}", f"choose 1 to {len(points)}")
+    point: dict[str, Any] = dict(points[index - 1])
+    point["text"] = text
+    approved = point.get("approved")
+    kept = approved if isinstance(approved, list) else [] if approved is None else [approved]
+    point["approved"] = list(dict.fromkeys([*kept, *approve]))
+    if not point["approved"]:
+        del point["approved"]
+    post = fsio.read_json(ep.post_path)
+    lang = str(script.get("language") or post["language"])
+    point["numbers"] = condense_stage.numbers_of(text, lang)
+    new_points = [*points[:index - 1], point, *points[index:]]
+    candidate: dict[str, Any] = {**script, "points": new_points}
+    refused = [n for n in script_model.unapproved_numbers(cast(Script, candidate), post)
+               if n["point"] == index]
+    if refused:
+        return [{"point": n["point"], "text": n["text"]} for n in refused]
+    fsio.write_yaml(ep.script_path, candidate)
+    return []
+
+
+def guard_message(folder: Path) -> str | None:
+    """The guard's own words (what a build would refuse with), or None."""
+    ep = Episode(folder)
+    try:
+        script_model.require_approved(ep.script_path, ep.post_path)
+    except InputError as e:
+        return one_line(e)
+    return None
+
+
+# ------------------------------------------------------------------ publishing
+
+def write_feed(episodes: Path) -> Path:
+    from ..publish.feed import write_feed as feed
+    return Path(feed(episodes, None, None))
