@@ -19,7 +19,7 @@ CASES = [
     ("fr", "Un total de 1.000 participants.", [("number", "1000", None)]),
     ("fr", "Il a levé 49.2 milliards de dollars.", [("currency", "49200000000", "USD")]),
     ("fr", "Un taux de 12,25 %.", [("percent", "12.25", "%")]),
-    ("fr", "Soit 0,05 seconde.", [("number", "0.05", None)]),
+    ("fr", "Soit 0,05 seconde.", [("quantity", "0.05", "s")]),
     # French words
     ("fr", "quatre-vingt-dix-sept startups", [("number", "97", None)]),
     ("fr", "soixante et onze, vingt et un, quatre-vingts", [("number", "71", None), ("number", "21", None),
@@ -59,7 +59,7 @@ CASES = [
     ("en", "two hundred twenty three devices", [("number", "223", None)]),
     ("en", "one hundred and twenty", [("number", "120", None)]),
     ("en", "between one hundred and two hundred", [("number", "100", None), ("number", "200", None)]),
-    ("en", "The delay is point zero five seconds.", [("number", "0.05", None)]),
+    ("en", "The delay is point zero five seconds.", [("quantity", "0.05", "s")]),
     ("en", "a million dollars and a hundred euros", [("currency", "1000000", "USD"), ("currency", "100", "EUR")]),
     ("en", "between three hundred fifty and four hundred billion dollars",
      [("currency", "350000000000", "USD"), ("currency", "400000000000", "USD")]),

@@ -10,12 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .canon import date_parts
+from .canon import date_parts, decimal_str
 from .clock import said_times
 from .exact import exact
 from .extract import drafts_of, mentions
 from .langs import get as get_lang
 from .model import TEXT_KINDS, Match, Mention
+from .quantities import conversion, generic, info
 from .readings import cut_readings
 
 # The statuses that fail an episode's verdict (ok and unit-missing keep the value).
@@ -45,9 +46,25 @@ def pair(script: Mention, heard: Mention, weak: bool = False) -> tuple[float, st
             return SCORE_OK, "ok"
         if heard.unit is None:
             return SCORE_UNIT_MISSING, "unit-missing"
-        if script.unit is None:
+        if script.unit is None or generic(script.unit, heard.unit):
             return SCORE_OK_LOOSE, "ok"
     return None if weak else (_changed_score(script, heard), "changed")
+
+
+def unit_note(script: Mention, heard: Mention | None) -> str | None:
+    """What a listener heard instead of a quantity's unit: another unit or scale, and
+    the conversion when it is one ("130 km/h heard in mph: 130 km/h = 80.78 mph")."""
+    if heard is None or script.kind != "quantity" or heard.kind != "quantity" or script.unit == heard.unit:
+        return None
+    said = f"{script.text.strip()} heard in {heard.unit}"
+    value = conversion(Decimal(script.value), str(script.unit), str(heard.unit))
+    if value is None:
+        a, b = info(script.unit), info(heard.unit)
+        kind = "another dimension" if a and b and a.dimension != b.dimension else "another unit"
+        return f"{said} ({kind})"
+    shown = value.quantize(Decimal("0.01")) if abs(value) >= 1 else value.normalize()
+    same = " (a conversion)" if abs(value - Decimal(heard.value)) <= abs(value) / 50 else ""
+    return f"{said}: {script.value} {script.unit} = {decimal_str(Decimal(shown))} {heard.unit}{same}"
 
 
 def _changed_score(script: Mention, heard: Mention) -> float:
@@ -115,7 +132,8 @@ def _trace_back(script, best, ending, at, k) -> list[Match]:
                 hit = h, p[1]
                 break
         if hit:
-            matches.append(Match(script[i - 1], hit[1], hit[0].mention))
+            note = unit_note(script[i - 1], hit[0].mention) if hit[1] == "changed" else None
+            matches.append(Match(script[i - 1], hit[1], hit[0].mention, note))
             i, k = i - 1, at[hit[0].first]
         elif k > 0 and best[i][k] == best[i][k - 1]:
             k -= 1

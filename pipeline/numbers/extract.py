@@ -40,7 +40,7 @@ def drafts_of(text: str, lang: ModuleType,
     used |= clocked
     drafts = sorted(dated + timed + scan(tokens, lang, used), key=lambda d: d.first)
     drafts = month_dates(drafts, tokens, lang)
-    attach_units(drafts, tokens, lang)
+    attach_units(drafts, tokens, lang, text)
     apply_signs(drafts, tokens, lang)
     mark_names(drafts, tokens, lang)
     drafts = join_subunits(_no_overlaps(drafts), tokens, lang)
@@ -61,7 +61,7 @@ def _no_overlaps(drafts: list[Draft]) -> list[Draft]:
 
 def _weak(draft: Draft, lang: ModuleType) -> bool:
     """"un", "one", "premier": an article or pronoun unless a unit makes it a quantity."""
-    return draft.kind == "number" and draft.single in lang.WEAK_WORDS and not draft.mag
+    return draft.kind in ("number", "quantity") and draft.single in lang.WEAK_WORDS and not draft.mag
 
 
 @exact

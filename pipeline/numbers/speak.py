@@ -12,6 +12,7 @@ from .canon import date_parts, decimal_str
 from .exact import exact
 from .extract import drafts_of
 from .model import Mention
+from .quantities import spoken as unit_words
 
 _ORDINAL_DIGITS = re.compile(r"^\d+([^\W\d_]+)$")   # "21st", "1er"; not "412 million"
 _YEAR_DIGITS = re.compile(r"^\d{4}$")
@@ -59,9 +60,23 @@ def _quantity(mention: Mention, value: Decimal, module: ModuleType) -> str:
         return module.points_words(spoken, value)
     if mention.kind == "multiplier":
         return module.times_words(spoken)
+    if mention.kind == "quantity" and mention.unit:
+        return quantity_words(spoken, value, mention.unit, module)
     if mention.kind == "currency" and mention.unit:
         return module.currency_phrase(mention.unit, value, spoken)
     return spoken
+
+
+_MAGNITUDE_ENDS = ("million", "millions", "milliard", "milliards", "billion", "billions")
+
+
+def quantity_words(spoken: str, value: Decimal, unit: str, module: ModuleType) -> str:
+    """"two point five gigawatts", "douze millions de tonnes", "one kilometer per hour"."""
+    plural = abs(value) >= 2 if module.CODE == "fr" else abs(value) != 1
+    words = unit_words(unit, module.CODE, plural)
+    if module.CODE == "fr" and spoken.split()[-1] in _MAGNITUDE_ENDS:
+        return f"{spoken} d'{words}" if words[0] in "aeiouéh" else f"{spoken} de {words}"
+    return f"{spoken} {words}"
 
 
 def _is_ordinal(text: str, module: ModuleType) -> bool:

@@ -13,6 +13,7 @@ from .atoms import ABBR_ALWAYS, ABBR_WITH_CURRENCY, CURRENCY_SYMBOLS
 from .draft import Draft
 from .model import TEXT_KINDS
 from .phrases import match_any, skip_link
+from .quantities import unit_after
 from .tokens import Token, joined, next_word
 
 ISO_CODES = {"USD": "USD", "EUR": "EUR", "GBP": "GBP", "US$": "USD"}
@@ -21,8 +22,10 @@ MAX_SYMBOL_GAP = 1
 MULTIPLIER_SIGNS = frozenset({"x", "X", "×"})
 
 
-def attach_units(drafts: list[Draft], tokens: list[Token], lang: ModuleType) -> None:
+def attach_units(drafts: list[Draft], tokens: list[Token], lang: ModuleType, text: str = "") -> None:
     for draft in drafts:
+        if draft.kind == "code" and text:
+            _glued_unit(draft, tokens, text)  # "12kg", "250ms": a quantity, not a code
         if draft.kind == "code" or draft.kind in TEXT_KINDS:
             continue
         _prefix_currency(draft, tokens)
@@ -32,6 +35,35 @@ def attach_units(drafts: list[Draft], tokens: list[Token], lang: ModuleType) -> 
             _magnitude(draft, tokens, lang)
         if not draft.ordinal:
             _suffix(draft, tokens, lang)
+        if draft.kind == "number" and draft.unit is None and not draft.ordinal and text:
+            _measure(draft, tokens, text)
+
+
+def _glued_unit(draft: Draft, tokens: list[Token], text: str) -> None:
+    """A number glued to a unit symbol ("12kg", "3GB", "130km/h") was read as a code."""
+    i = draft.first
+    if (draft.name or draft.digits is None or tokens[i].kind != "num" or i + 1 >= len(tokens)
+            or tokens[i + 1].gap or (i and not tokens[i].gap and tokens[i - 1].kind != "sym")):
+        return
+    if unit_after(text, tokens[i].end) is not None:
+        draft.kind, draft.last = "number", i
+
+
+def _measure(draft: Draft, tokens: list[Token], text: str) -> None:
+    """A unit of measure after the number: "2.5 GW", "130 km/h", "douze kilogrammes"."""
+    end = tokens[draft.last].end
+    hit = unit_after(text, end, glued_ok=draft.digits is not None)
+    if hit is None:
+        return
+    k = draft.last + 1
+    while k < len(tokens) and tokens[k].end < hit.end:
+        k += 1
+    if k >= len(tokens) or tokens[k].end != hit.end:
+        return
+    if hit.factor != 1:
+        draft.value = draft.amount * hit.factor
+        draft.mag = int(hit.factor) if not draft.mag else draft.mag * int(hit.factor)
+    draft.kind, draft.unit, draft.last = "quantity", hit.unit.symbol + (hit.rate or ""), k
 
 
 def _near(tokens: list[Token], j: int) -> bool:
