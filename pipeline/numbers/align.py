@@ -16,6 +16,8 @@ from .exact import exact
 from .extract import drafts_of, mentions
 from .langs import get as get_lang
 from .model import TEXT_KINDS, Match, Mention
+from .names import name_readings
+from .periods import period_covers
 from .quantities import conversion, generic, info
 from .readings import cut_readings
 
@@ -27,16 +29,22 @@ SCORE_UNIT_MISSING = 3.0
 SCORE_CHANGED = 1.0
 BONUS_SAME_UNIT = 0.5  # a changed number is more likely the one with the same kind and unit
 BONUS_SAME_SCALE = 0.25  # ... and the same order of magnitude (42,9 for 49,2)
+NOT_AFTER_NAME = "?"  # a heard name reading with no capitalized word before it: for script names only
 
 
 def pair(script: Mention, heard: Mention, weak: bool = False) -> tuple[float, str] | None:
     """Score and status of hearing `heard` where `script` was; None if they cannot pair."""
+    if script.kind == "number" and heard.kind == "name":
+        # "Office 365 daily" is a count to the grammar, "Office three sixty-five" a name
+        return (SCORE_OK_LOOSE, "ok") if script.value == heard.value and heard.unit is None else None
     if (script.kind in TEXT_KINDS or heard.kind in TEXT_KINDS) and script.kind != heard.kind:
         return None  # a time never pairs with a percent, a date with a count
     if script.kind in TEXT_KINDS:
         if script.value == heard.value:
             return SCORE_OK, "ok"
         if script.kind == "date" and date_covers(script.value, heard.value):
+            return SCORE_OK_LOOSE, "ok"
+        if script.kind == "period" and period_covers(script.value, heard.value):
             return SCORE_OK_LOOSE, "ok"
         if script.kind == "time" and None in (script.unit, heard.unit) and same_clock(script.value, heard.value):
             return SCORE_OK_LOOSE, "ok"
@@ -46,7 +54,9 @@ def pair(script: Mention, heard: Mention, weak: bool = False) -> tuple[float, st
             return SCORE_OK, "ok"
         if heard.unit is None:
             return SCORE_UNIT_MISSING, "unit-missing"
-        if script.unit is None or generic(script.unit, heard.unit):
+        if script.unit is None or generic(script.unit, heard.unit) or (
+                script.kind == heard.kind == "currency" and "¢" in (script.unit, heard.unit)
+                and "GBP" not in (script.unit, heard.unit)):
             return SCORE_OK_LOOSE, "ok"
     return None if weak else (_changed_score(script, heard), "changed")
 
@@ -166,7 +176,7 @@ def _best_reading(said: list[Mention], heard: str, lang: str) -> tuple[list[Matc
     if not isinstance(heard, str):
         raise TypeError(f"numbers: heard must be str, not {type(heard).__name__}")
     drafts, tokens = drafts_of(heard, module)
-    found = _heard(heard, drafts, tokens)
+    found = _heard(heard, drafts, tokens, lang)
     matches = align(said, found)
     wanted = {m.script.value for m in matches if m.status != "ok"}
     if any(m.status != "ok" and m.script.kind == "time" for m in matches):
@@ -208,8 +218,28 @@ def _oks(matches: list[Match]) -> int:
     return sum(m.status == "ok" for m in matches)
 
 
-def _heard(text: str, drafts: list, tokens: list) -> list[Heard]:
+def _heard(text: str, drafts: list, tokens: list, lang: str | None = None) -> list[Heard]:
     """Heard mentions; a product name's number ("Employs 400" at a segment's
-    start looks like one) only as a weak candidate: the same value or nothing."""
-    return [Heard(d.mention(text, tokens), d.weak or d.name, d.first, d.last)
-            for d in drafts if d.kind != "code" or d.name]
+    start looks like one) also as a weak candidate for a number: the same value or
+    nothing. With `lang`, the runs of numbers that may be the number of a name
+    ("Office three sixty-five") too, which pair only with a script's names."""
+    found = []
+    for d in drafts:
+        if d.kind == "code":
+            continue
+        mention = d.mention(text, tokens)
+        found.append(Heard(mention, d.weak, d.first, d.last))
+        if d.name and d.digits is not None:
+            amount = Mention(decimal_str(Decimal(d.digits.replace(",", "."))) if _plain(d.digits) else mention.value,
+                             "number", None, mention.text, mention.start, mention.end)
+            found.append(Heard(amount, True, d.first, d.last))
+    if lang is not None:
+        for value, first, last, named in name_readings(drafts, tokens, get_lang(lang)):
+            start, end = tokens[first].start, tokens[last].end
+            unit = None if named else NOT_AFTER_NAME
+            found.append(Heard(Mention(value, "name", unit, text[start:end], start, end), False, first, last))
+    return found
+
+
+def _plain(digits: str) -> bool:
+    return digits.replace(",", "").replace(".", "", 1).isdigit() and digits.count(",") <= 1

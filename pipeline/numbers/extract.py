@@ -16,6 +16,7 @@ from .draft import Draft
 from .exact import exact
 from .model import Mention
 from .names import mark_names
+from .periods import find_periods
 from .phrases import tag_percent_words
 from .ranges import carry_back
 from .signs import apply_signs
@@ -38,7 +39,9 @@ def drafts_of(text: str, lang: ModuleType,
     dated, used = numeric_dates(tokens, lang)
     timed, clocked = clock_times(tokens, lang, used)
     used |= clocked
-    drafts = sorted(dated + timed + scan(tokens, lang, used), key=lambda d: d.first)
+    periods, periodic = find_periods(tokens, lang, used)
+    used |= periodic
+    drafts = sorted(dated + timed + periods + scan(tokens, lang, used), key=lambda d: d.first)
     drafts = month_dates(drafts, tokens, lang)
     attach_units(drafts, tokens, lang, text)
     apply_signs(drafts, tokens, lang)
@@ -74,12 +77,22 @@ def annotated(text: str, lang: str) -> list[tuple[Mention, Draft]]:
     return [(d.mention(text, tokens), d) for d in drafts]
 
 
+# values that are not numbers: verified by compare(), listed by extract() only with the codes
+NAME_KINDS = ("name",)
+
+
+def _lone_period(m: Mention) -> bool:
+    return m.kind == "period" and "-" not in m.value
+
+
 def mentions(text: str, lang: str, include_codes: bool = False,
-             include_weak: bool = False) -> list[Mention]:
+             include_weak: bool = False, include_names: bool = True) -> list[Mention]:
     return [m for m, d in annotated(text, lang)
-            if (include_codes or d.kind != "code") and (include_weak or not d.weak)]
+            if (include_codes or d.kind != "code") and (include_weak or not d.weak)
+            and (include_names or not (m.kind in NAME_KINDS or _lone_period(m)))]
 
 
 def extract(text: str, lang: str, *, include_codes: bool = False) -> list[Mention]:
-    """Numbers, percents, currencies and dates of `text`, in order of appearance."""
-    return mentions(text, lang, include_codes=include_codes)
+    """Numbers, percents, currencies, quantities, dates and periods with a year of `text`,
+    in order of appearance (with `include_codes`, also codes, names and periods alone)."""
+    return mentions(text, lang, include_codes=include_codes, include_names=include_codes)

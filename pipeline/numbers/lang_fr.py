@@ -106,6 +106,16 @@ FRACTION_NAMES = {"demi": 2, "tiers": 3, "quart": 4, "quarts": 4}
 PERIOD_ORDINALS = frozenset({"premier", "première", "second", "seconde", "deuxième", "troisième", "quatrième",
                              "dernier", "dernière"})
 
+# periods (periods.py): "T3", "S1", "le troisième trimestre", "le premier semestre 2025"
+PERIOD_LETTERS = {"T": "Q", "S": "H", "Q": "Q", "H": "H"}
+_PERIOD_CUES = frozenset({"au", "du", "le", "ce", "chaque", "par", "l", "d", "dernier", "prochain", "ou", "et"})
+PERIOD_LETTERS_AFTER = {"T": _PERIOD_CUES, "S": _PERIOD_CUES}  # "un T3" is a flat, "au T3" a quarter
+PERIOD_RANKS = {"premier": 1, "première": 1, "deuxième": 2, "second": 2, "seconde": 2, "troisième": 3,
+                "quatrième": 4}
+PERIOD_NOUNS = {"trimestre": "Q", "semestre": "H", "moitié": "H"}
+PERIOD_YEAR_LINKS = frozenset({"de", "du"})
+PERIOD_ARTICLES = frozenset({"le", "au", "du", "ce", "chaque", "par", "l", "dernier", "prochain", "son", "leur"})
+
 # "twice"; "2x", "3×", "two times", "deux fois" are found by units.py
 MULTIPLIER_WORDS: dict[str, int] = {}
 
@@ -126,12 +136,18 @@ MINUS_WORDS = frozenset({"moins"})
 # "au moins 15 %": at least, not minus
 NOT_SIGN_BEFORE = frozenset({"au", "du", "de", "le", "les", "pas", "en", "un", "bien", "à", "a"})
 CURRENCY_PHRASES = {
+    ("dollars", "canadiens"): "CAD", ("dollar", "canadien"): "CAD", ("dollars", "australiens"): "AUD",
+    ("dollar", "australien"): "AUD", ("francs", "suisses"): "CHF", ("franc", "suisse"): "CHF", ("francs",): "CHF",
+    ("yens",): "JPY", ("yen",): "JPY", ("yuans",): "CNY", ("yuan",): "CNY", ("roupies",): "INR",
+    ("roupie",): "INR",
     ("dollars",): "USD", ("dollar",): "USD", ("euros",): "EUR", ("euro",): "EUR",
     ("livres", "sterling"): "GBP", ("livre", "sterling"): "GBP",
 }
 # only after "de"/"d'" ("2 milliards de livres"): alone, "livres" is books
 CURRENCY_PHRASES_AFTER_DE = {("livres",): "GBP"}
 CURRENCY_LINKS = frozenset({"de", "d"})
+# coins said alone: "cinquante centimes" for "0,50 €"
+COINS_ALONE = {"centimes": "EUR", "centime": "EUR", "¢": "¢"}
 # the coins after the amount: "two dollars and twenty-five cents"
 SUBUNIT_LINKS = frozenset({",", "et"})
 SUBUNITS = {"USD": frozenset({"cents", "cent"}), "EUR": frozenset({"centimes", "centime", "cents"}),
@@ -245,13 +261,16 @@ MINUS_WORD = "moins"
 PLUS_WORD = "plus"
 RATIO_WORD = "sur"          # "1:4" said aloud
 PERCENT_WORDS = "pour cent"
-_CURRENCY_NAMES = {"USD": "dollar", "EUR": "euro", "GBP": "livre"}
+_CURRENCY_NAMES = {"USD": ("dollar", "dollars"), "EUR": ("euro", "euros"), "GBP": ("livre sterling", "livres sterling"),
+                   "CHF": ("franc suisse", "francs suisses"), "JPY": ("yen", "yens"), "CNY": ("yuan", "yuans"),
+                   "INR": ("roupie", "roupies"), "CAD": ("dollar canadien", "dollars canadiens"),
+                   "AUD": ("dollar australien", "dollars australiens"), "KRW": ("won", "wons"),
+                   "¢": ("centime", "centimes")}
+COIN_WORDS = ("centime", "centimes")
 
 
 def currency_phrase(iso: str, amount: Decimal, spoken: str) -> str:
-    name = _CURRENCY_NAMES[iso] + ("s" if amount >= 2 else "")
-    if iso == "GBP":
-        name += " sterling"
+    name = _CURRENCY_NAMES[iso][1 if amount >= 2 else 0]
     last = spoken.rsplit(" ", 1)[-1]
     if last.rstrip("s") in ("million", "milliard", "billion"):
         return f"{spoken} d'{name}" if name[0] in "aeiouy" else f"{spoken} de {name}"
@@ -290,6 +309,12 @@ def time_words(hour: int, minute: int, text: str) -> str:
     return f"{spoken} {cardinal(minute)}" if minute else spoken
 
 
+def period_words(letter: str, n: int, year_: int | None) -> str:
+    """"le troisième trimestre deux mille vingt-cinq", "le premier semestre"."""
+    head = f"le {ordinal(n)} {'trimestre' if letter == 'Q' else 'semestre'}"
+    return f"{head} {year(year_)}" if year_ else head
+
+
 def points_words(spoken: str, amount: Decimal) -> str:
     return f"{spoken} point{'s' if abs(amount) >= 2 else ''} de pourcentage"
 
@@ -303,7 +328,7 @@ _COINS = {"USD": ("cent", "cents"), "EUR": ("centime", "centimes"), "GBP": ("pen
 
 def money_words(iso: str, whole: int, cents: int) -> str:
     """"deux euros et vingt-cinq centimes"."""
-    coin = _COINS[iso][0 if cents == 1 else 1]
+    coin = _COINS.get(iso, COIN_WORDS)[0 if cents == 1 else 1]
     return f"{currency_phrase(iso, Decimal(whole), cardinal(whole))} et {cardinal(cents)} {coin}"
 
 

@@ -12,12 +12,14 @@ from .canon import date_parts, decimal_str
 from .exact import exact
 from .extract import drafts_of
 from .model import Mention
+from .periods import period_parts
 from .quantities import spoken as unit_words
 
 _ORDINAL_DIGITS = re.compile(r"^\d+([^\W\d_]+)$")   # "21st", "1er"; not "412 million"
 _YEAR_DIGITS = re.compile(r"^\d{4}$")
-_SYMBOLS = re.compile(r"[\d$€£%‰×\u2212\u00bc-\u00be\u2150-\u215e]")  # ... and vulgar fractions "¾", "⅔"
+_SYMBOLS = re.compile(r"[\d$€£¥₹₩¢%‰×\u2212\u00bc-\u00be\u2150-\u215e]")  # ... and vulgar fractions "¾", "⅔"
 MAX_MAGNITUDE_DECIMALS = 3
+_ARTICLE_BEFORE = re.compile(r"(\w+)['’\s]\s*$")
 
 
 @exact
@@ -26,8 +28,11 @@ def verbalize(mention: Mention, lang: str) -> str:
     module = langs.get(lang)
     if mention.kind == "date":
         return module.date_words(*date_parts(mention.value), mention.text)
-    if mention.kind == "code":
+    if mention.kind in ("code", "name"):
         return mention.text
+    if mention.kind == "period":
+        year, code = period_parts(mention.value)
+        return module.period_words(code[0], int(code[1]), int(year) if year else None)
     if mention.kind == "time":
         hour, minute = map(int, mention.value.split(":"))
         return module.time_words(hour, minute, mention.text)
@@ -49,6 +54,10 @@ def _quantity(mention: Mention, value: Decimal, module: ModuleType) -> str:
             return module.year(int(value))
     # cents only below a million (and so never on a value past the 28 digits that
     # Decimal's default context can divide: a 29-digit amount raised DivisionImpossible)
+    if mention.kind == "currency" and value < 1 and (mention.unit == "¢" or value * 100 == int(value * 100)
+                                                     and mention.unit in ("USD", "EUR", "CAD", "AUD", "CHF")):
+        coins = value * 100  # "$0.20": "twenty cents"
+        return f"{number(coins, module)} {module.COIN_WORDS[0 if coins == 1 else 1]}"
     if mention.kind == "currency" and mention.unit and value < 10**6:
         whole, cents = divmod(value * 100, 100)
         if cents and cents == int(cents):
@@ -118,7 +127,7 @@ def spell_out(text: str, lang: str, kinds: set[str] | None = None,
     drafts, tokens = drafts_of(text, module)
     out, pos, spelled_to = [], 0, -1
     for draft in drafts:
-        if draft.kind == "code" or draft.weak or (kinds is not None and draft.kind not in kinds):
+        if draft.kind in ("code", "name") or draft.weak or (kinds is not None and draft.kind not in kinds):
             continue
         mention = draft.mention(text, tokens)
         if not _SYMBOLS.search(mention.text):
@@ -128,9 +137,13 @@ def spell_out(text: str, lang: str, kinds: set[str] | None = None,
         if draft.carried or draft.carried_unit:
             mention = _as_written(mention, draft.carried)
         between = text[pos:mention.start]
+        spoken = verbalize(mention, lang)
+        if mention.kind == "period" and _ARTICLE_BEFORE.search(between) and \
+                _ARTICLE_BEFORE.search(between).group(1).lower() in module.PERIOD_ARTICLES:  # type: ignore[union-attr]
+            spoken = spoken.split(" ", 1)[1]  # "in the Q3": "in the third quarter", not "the the"
         # a ratio "1:4" is two mentions: said "one to four", not "one:four"
         out.append(f" {module.RATIO_WORD} " if between == ":" and spelled_to == pos else between)
-        out.append(_padded(verbalize(mention, lang), text, mention.start, mention.end))
+        out.append(_padded(spoken, text, mention.start, mention.end))
         pos = spelled_to = mention.end
     out.append(text[pos:])
     return "".join(out)

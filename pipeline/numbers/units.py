@@ -16,7 +16,10 @@ from .phrases import match_any, skip_link
 from .quantities import unit_after
 from .tokens import Token, joined, next_word
 
-ISO_CODES = {"USD": "USD", "EUR": "EUR", "GBP": "GBP", "US$": "USD"}
+ISO_CODES = {"USD": "USD", "EUR": "EUR", "GBP": "GBP", "US$": "USD", "CHF": "CHF", "JPY": "JPY", "CNY": "CNY",
+             "RMB": "CNY", "INR": "INR", "CAD": "CAD", "AUD": "AUD", "KRW": "KRW"}
+# "C$5", "A$5": the letters before a dollar sign say which dollar
+_DOLLAR_PREFIXES = {"US": "USD", "U.S.": "USD", "C": "CAD", "CA": "CAD", "CAN": "CAD", "A": "AUD", "AU": "AUD"}
 _SPACED_ABBR_EXCLUDED = frozenset({"M", "k"})  # "5 M" alone is too vague; "5 M€" is fine
 MAX_SYMBOL_GAP = 1
 MULTIPLIER_SIGNS = frozenset({"x", "X", "×"})
@@ -77,8 +80,8 @@ def _prefix_currency(draft: Draft, tokens: list[Token]) -> None:
     sym = tokens[p].text
     if sym in CURRENCY_SYMBOLS:
         draft.kind, draft.unit, draft.first = "currency", CURRENCY_SYMBOLS[sym], p
-        if p and tokens[p - 1].text in ("US", "U.S.") and not tokens[p].gap:
-            draft.first = p - 1
+        if sym == "$" and p and tokens[p - 1].text in _DOLLAR_PREFIXES and not tokens[p].gap:
+            draft.first, draft.unit = p - 1, _DOLLAR_PREFIXES[tokens[p - 1].text]
     elif sym in ISO_CODES and tokens[draft.first].gap:
         draft.kind, draft.unit, draft.first = "currency", ISO_CODES[sym], p
 
@@ -150,6 +153,9 @@ def _suffix(draft: Draft, tokens: list[Token], lang: ModuleType) -> None:
                 tokens, k, lang.CURRENCY_PHRASES_AFTER_DE)
     if hit:
         _set_currency(draft, hit[1], hit[0])
+    elif draft.unit is None and tok.low in lang.COINS_ALONE and not draft.decimal and not draft.mag:
+        draft.value = draft.amount / 100  # "twenty cents", "cinquante centimes": a price below one
+        draft.kind, draft.unit, draft.last, draft.decimal = "currency", lang.COINS_ALONE[tok.low], j, True
 
 
 def _other_unit(draft: Draft, tokens: list[Token], j: int, lang: ModuleType) -> bool:
