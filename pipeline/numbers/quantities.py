@@ -150,7 +150,7 @@ def _build() -> None:
         _WORDS[w] = ("t", f)
         for tail in (" of CO2", " de CO2", " of CO2 equivalent", " d'équivalent CO2", " of carbon dioxide",
                      " de CO₂", " of CO2e", " CO2"):
-            _WORDS[w + tail] = ("tCO2e", f)
+            _WORDS[(w + tail).lower()] = ("tCO2e", f)
     # length, area, volume
     _unit("mm", "length", "0.001", ("millimeter", "millimeters"), ("millimètre", "millimètres"),
           words=("millimetre", "millimetres"))
@@ -238,8 +238,17 @@ def _pattern(first: str) -> re.Pattern | None:
     return re.compile(rf"(?P<unit>{units})(?![^\W_])(?:(?P<rgap>\s?)(?P<rate>{rates})(?![^\W_]))?")
 
 
-def unit_after(text: str, end: int, glued_ok: bool = True) -> Hit | None:
-    """The unit written at text[end:] (after a number), or None."""
+_LINK = re.compile(r"[ \u00a0\u202f\u2009](?:de |d['’]|of )")
+
+
+def unit_after(text: str, end: int, glued_ok: bool = True, linked: bool = False) -> Hit | None:
+    """The unit written at text[end:] (after a number), or None. `linked`: after a
+    magnitude word, "de"/"of" may come first ("12 millions de tonnes")."""
+    link = _LINK.match(text, end) if linked else None
+    if link is not None:
+        hit = unit_after(text, link.end() - (0 if text[link.end() - 1] in "'’" else 1))
+        if hit is not None:
+            return hit
     start = _GAP.match(text, end).end()  # type: ignore[union-attr]
     if start >= len(text) or (start == end and not glued_ok):
         return None

@@ -55,7 +55,7 @@ def _glued_unit(draft: Draft, tokens: list[Token], text: str) -> None:
 def _measure(draft: Draft, tokens: list[Token], text: str) -> None:
     """A unit of measure after the number: "2.5 GW", "130 km/h", "douze kilogrammes"."""
     end = tokens[draft.last].end
-    hit = unit_after(text, end, glued_ok=draft.digits is not None)
+    hit = unit_after(text, end, glued_ok=draft.digits is not None, linked=bool(draft.mag))
     if hit is None:
         return
     k = draft.last + 1
