@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .canon import date_parts, decimal_str
-from .clock import said_times
+from .clock import clock_words, said_times
 from .exact import exact
 from .extract import drafts_of, mentions
 from .langs import get as get_lang
@@ -180,7 +180,8 @@ def _best_reading(said: list[Mention], heard: str, lang: str) -> tuple[list[Matc
     matches = align(said, found)
     wanted = {m.script.value for m in matches if m.status != "ok"}
     if any(m.status != "ok" and m.script.kind == "time" for m in matches):
-        found = sorted(found + _heard(heard, said_times(drafts, tokens), tokens), key=lambda h: h.first)
+        times = said_times(drafts, tokens) + clock_words(tokens, module)
+        found = sorted(found + _heard(heard, times, tokens), key=lambda h: h.first)
         matches = align(said, found)
     if not wanted or len(said) < 2:  # a cut makes two numbers: both must be in the script
         return matches, found

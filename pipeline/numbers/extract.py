@@ -46,7 +46,7 @@ def drafts_of(text: str, lang: ModuleType,
     attach_units(drafts, tokens, lang, text)
     apply_signs(drafts, tokens, lang)
     mark_names(drafts, tokens, lang)
-    drafts = join_subunits(_no_overlaps(drafts), tokens, lang)
+    drafts = _price_pairs(join_subunits(_no_overlaps(drafts), tokens, lang), tokens, lang)
     for draft in drafts:
         draft.weak = _weak(draft, lang)
     carry_back(drafts, tokens, lang)
@@ -57,6 +57,24 @@ def _no_overlaps(drafts: list[Draft]) -> list[Draft]:
     kept: list[Draft] = []
     for draft in sorted(drafts, key=lambda d: (d.first, -d.last)):
         if kept and draft.first <= kept[-1].last:
+            continue
+        kept.append(draft)
+    return kept
+
+
+def _price_pairs(drafts: list[Draft], tokens: list[Token], lang: ModuleType) -> list[Draft]:
+    """en "one fifty five dollars" = $155: a price read in pairs like a year."""
+    if not lang.YEAR_PAIRS:
+        return drafts
+    kept: list[Draft] = []
+    for draft in drafts:
+        prev = kept[-1] if kept else None
+        if (prev is not None and prev.kind == "number" and prev.words and prev.single and not prev.ordinal
+                and draft.kind == "currency" and draft.words and not draft.mag and not draft.decimal
+                and draft.first == prev.last + 1 and tokens[draft.first].gap == " "
+                and 1 <= prev.amount <= 9 and 10 <= draft.amount <= 99):
+            draft.value, draft.first = prev.amount * 100 + draft.amount, prev.first
+            kept[-1] = draft
             continue
         kept.append(draft)
     return kept

@@ -50,6 +50,8 @@ HALF_WORDS = frozenset({"half"})
 FRENCH_TENS = False
 YEAR_PAIRS = True  # "twenty twenty-five", "nineteen oh five"
 YEAR_OH = frozenset({"oh", "o"})
+DECADE_WORDS = {"twenties": 20, "thirties": 30, "forties": 40, "fifties": 50, "sixties": 60, "seventies": 70,
+                "eighties": 80, "nineties": 90}  # "the eighties", "nineteen eighties"
 WEAK_WORDS = frozenset({"one", "first", "second"})
 _IRREGULAR = {"one": "first", "two": "second", "three": "third", "five": "fifth",
               "eight": "eighth", "nine": "ninth", "twelve": "twelfth"}
@@ -128,6 +130,7 @@ RANGE_OPENERS = frozenset({"between", "from"})
 # -- times of day: "14h30", "quatorze heures trente" (en uses am/pm) ----------
 HOUR_WORDS: frozenset[str] = frozenset()
 ROMAN_CENTURY_WORDS: frozenset[str] = frozenset()  # English writes "21st century"
+NAMED_HOURS = {"noon": 12, "midnight": 0}  # "midi et demi", "minuit"
 CLOCK_PHRASES: dict[tuple[str, ...], int] = {}  # fr "deux heures et demie"
 
 # capitalized words that never name a product before a number (names.py)

@@ -69,6 +69,8 @@ ARTICLE_ONE: frozenset[str] = frozenset()  # French says "cent", "mille", "un mi
 HALF_WORDS = frozenset({"demi", "demie"})
 FRENCH_TENS = True  # soixante-dix, quatre-vingt-dix, dix-sept, "vingt et un"
 YEAR_PAIRS = False
+YEAR_OH: frozenset[str] = frozenset()
+DECADE_WORDS: dict[str, int] = {}
 WEAK_WORDS = frozenset({"un", "une", "premier", "première", "premiers", "premières",
                         "second", "seconde", "seconds", "secondes"})
 ORDINALS: dict[str, int] = {"premier": 1, "première": 1, "premiers": 1, "premières": 1,
@@ -162,6 +164,7 @@ HOUR_WORDS = frozenset({"h", "heure", "heures"})
 ROMAN_CENTURY_WORDS = frozenset({"siècle", "siècles", "siecle", "siecles"})  # "XXIe siècle" (atoms.py)
 # after the hour: minutes added ("deux heures et demie" = 02:30) or, if negative, taken
 # from the next hour ("midi moins le quart"; "trois heures moins le quart" = 02:45)
+NAMED_HOURS = {"midi": 12, "minuit": 0}  # "midi et demi", "minuit"
 CLOCK_PHRASES = {("et", "demie"): 30, ("et", "demi"): 30, ("et", "quart"): 15,
                  ("moins", "le", "quart"): -15, ("moins", "quart"): -15}
 
