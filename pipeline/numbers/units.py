@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from types import ModuleType
 
@@ -67,6 +68,17 @@ def _measure(draft: Draft, tokens: list[Token], text: str) -> None:
         draft.value = draft.amount * hit.factor
         draft.mag = int(hit.factor) if not draft.mag else draft.mag * int(hit.factor)
     draft.kind, draft.unit, draft.last = "quantity", hit.unit.symbol + (hit.rate or ""), k
+    half = _HALF_AFTER_UNIT.match(text, hit.end)
+    if half is not None and not hit.rate and not draft.decimal and not draft.mag:
+        k2 = k + 1
+        while k2 < len(tokens) and tokens[k2].end < half.end():
+            k2 += 1
+        if k2 < len(tokens) and tokens[k2].end == half.end():
+            draft.value, draft.decimal, draft.last = draft.amount + Decimal("0.5"), True, k2  # "deux jours et demi"
+
+
+# fr "deux jours et demi", "trois kilomètres et demi": the half after the unit
+_HALF_AFTER_UNIT = re.compile(r"[ \u00a0]et[ \u00a0]demie?(?![^\W_])", re.IGNORECASE)
 
 
 def _near(tokens: list[Token], j: int) -> bool:
