@@ -12,7 +12,7 @@ from decimal import Decimal
 
 import pytest
 
-from pipeline.numbers import FAILING, compare, extract, lint, spell_out
+from pipeline.numbers import FAILING, compare, extract, lint, spell_out, spell_symbols
 from pipeline.numbers.quantities import UNITS, conversion, info
 
 OK = "ok"
@@ -302,3 +302,23 @@ def test_lint_flags_a_unit_that_contradicts_itself(lang, text):
 ])
 def test_lint_is_quiet_on_consistent_units(lang, text):
     assert not any("unit" in f.reason for f in lint(text, lang))
+
+
+# (lang, text, spoken): digits kept, symbols in words (what `numbers speak --symbols` prints)
+SYMBOLS = [
+    ("en", "It drew 2.5 GW in Q3 2025.", "It drew 2.5 gigawatts in the third quarter of 2025."),
+    ("en", "Emissions: 12 Mt of CO2, 3 tCO2e per capita.",
+     "Emissions: 12 million tonnes of CO2 equivalent, 3 tonnes of CO2 equivalent per capita."),
+    ("en", "A ¥30b deal, 5 CHF each, 250 ms.", "A 30 billion yen deal, 5 Swiss francs each, 250 milliseconds."),
+    ("en", "It was −3 °C.", "It was minus 3 degrees Celsius."),
+    ("fr", "Le parc produit 2,5 GW au S1.", "Le parc produit 2,5 gigawatts au premier semestre."),
+    ("fr", "Il a émis 12 Mt de CO2 pour 236 Md£.",
+     "Il a émis 12 millions de tonnes d'équivalent CO2 pour 236 milliards de livres sterling."),
+    ("fr", "Une puce à 3,5 GHz et 16 Go.", "Une puce à 3,5 gigahertz et 16 gigaoctets."),
+]
+
+
+@pytest.mark.parametrize("lang,text,spoken", SYMBOLS, ids=[r[1] for r in SYMBOLS])
+def test_spell_symbols(lang, text, spoken):
+    assert spell_symbols(text, lang) == spoken
+    assert all(m.status == "ok" for m in compare(text, spoken, lang))

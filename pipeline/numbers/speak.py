@@ -162,3 +162,69 @@ def _as_written(mention: Mention, carried: int | None) -> Mention:
     """The first end of a range, without what it borrows from the second: "350"."""
     value = Decimal(mention.value) / (carried or 1)
     return Mention(decimal_str(value), "number", None, mention.text, mention.start, mention.end)
+
+
+SYMBOL_KINDS = ("quantity", "currency", "period")
+
+
+@exact
+def spell_symbols(text: str, lang: str) -> str:
+    """`text` with the digits kept and every unit, currency and period symbol said in
+    words, so that no engine guesses a symbol: "130 km/h" -> "130 kilometers per hour",
+    "£236bn" -> "236 billion pounds", "2,5 GW" -> "2,5 gigawatts", "T3 2025" ->
+    "le troisième trimestre 2025"."""
+    module = langs.get(lang)
+    drafts, tokens = drafts_of(text, module)
+    out, pos = [], 0
+    for draft in drafts:
+        if draft.kind not in SYMBOL_KINDS or draft.weak or draft.carried or draft.carried_unit:
+            continue
+        mention = draft.mention(text, tokens)
+        if not _SYMBOLS.search(mention.text) or mention.unit == "¢":
+            continue
+        words = _symbol_words(mention, module)
+        if words is None:
+            continue
+        between = text[pos:mention.start]
+        if mention.kind == "period" and _ARTICLE_BEFORE.search(between) and \
+                _ARTICLE_BEFORE.search(between).group(1).lower() in module.PERIOD_ARTICLES:  # type: ignore[union-attr]
+            words = words.split(" ", 1)[1]
+        out.append(between)
+        out.append(_padded(words, text, mention.start, mention.end))
+        pos = mention.end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _symbol_words(mention: Mention, module: ModuleType) -> str | None:
+    if mention.kind == "period":
+        year, code = period_parts(mention.value)
+        head = module.period_words(code[0], int(code[1]), None)
+        if year is None:
+            return head
+        return f"{head} of {year}" if module.CODE == "en" else f"{head} {year}"
+    value = Decimal(mention.value)
+    digits = _digits_with_magnitude(abs(value), module)
+    if value < 0:
+        digits = f"{module.MINUS_WORD} {digits}"
+    if mention.kind == "currency" and mention.unit:
+        return module.currency_phrase(mention.unit, abs(value), digits)
+    if mention.kind == "quantity" and mention.unit:
+        return quantity_words(digits, abs(value), mention.unit, module)
+    return None
+
+
+def _digits_with_magnitude(value: Decimal, module: ModuleType) -> str:
+    """"236 billion", "2,5 milliards", "5 000": digits, and the magnitude word people say."""
+    for size, name in module.SPOKEN_MAGNITUDES:
+        count = value / size
+        if 1 <= count < 1000 and -count.normalize().as_tuple().exponent <= MAX_MAGNITUDE_DECIMALS:
+            return f"{_digits(count, module)} {module.magnitude_word(name, count)}"
+    return _digits(value, module)
+
+
+def _digits(value: Decimal, module: ModuleType) -> str:
+    text = decimal_str(value)
+    if module.CODE == "fr":
+        return module.format_digits(Decimal(text), "\u202f")
+    return f"{Decimal(text):,f}"
