@@ -288,7 +288,9 @@ def test_spoken(lang, text, spoken):
 @pytest.mark.parametrize("lang,text", [
     ("en", "The limit is 130 km/h, or 130 mph on the old signs."),
     ("fr", "Le parc produit 2,5 GW, soit 2,5 MW de plus."),
-    ("en", "Output reached 40 TWh in 2024 (40 GWh in 2023)."),
+    ("en", "Output reached 40 TWh (40 GWh)."),
+    ("en", "The limit is 130 km/h, or about 130 mph."),
+    ("fr", "Une vitesse de 130 km/h (soit 50 mph)."),
 ])
 def test_lint_flags_a_unit_that_contradicts_itself(lang, text):
     assert any("unit" in f.reason for f in lint(text, lang))
@@ -299,6 +301,10 @@ def test_lint_flags_a_unit_that_contradicts_itself(lang, text):
     ("fr", "Le parc produit 2,5 GW, soit 2 500 MW."),
     ("en", "It took 3 hours and 3 minutes."),
     ("fr", "Il pèse 12 kg et mesure 12 cm."),
+    ("en", "It took 3 hours, 20 minutes and 3 seconds."),
+    ("en", "Output reached 40 TWh in 2024 (40 GWh in 2023)."),
+    ("en", "It ran 2 days in about 5 hours of work."),
+    ("fr", "Une vitesse de 130 km/h (soit 81 mph)."),
 ])
 def test_lint_is_quiet_on_consistent_units(lang, text):
     assert not any("unit" in f.reason for f in lint(text, lang))

@@ -44,8 +44,8 @@ REASON_BAD_DAY = "malformed date: no such day"
 REASON_UNIT_SAME = "unit contradicts itself: the same figure in another unit"
 REASON_UNIT_CONVERSION = "unit contradicts itself: the conversion does not hold"
 # what puts a second quantity beside a first as the same one: "130 km/h (81 mph)", "2,5 GW, soit 2 500 MW"
-_RESTATED = re.compile(r"^[^.;!?\n]{0,40}?(?:\(|\bor\b|\bou\b|\bsoit\b|\bi\.e\.|\bie\b|=|\babout\b|"
-                       r"\benviron\b|\bthat is\b|\bc'est-à-dire\b|,)[^.;!?\n]{0,20}$", re.IGNORECASE)
+_RESTATED = re.compile(r"^\s*,?\s*(?:(?:\(|\[|=|\b(?:or|ou|soit|i\.e\.|ie|that is|c'est-à-dire|about|environ|"
+                       r"roughly|approximately|approximativement|près de)\b)[\s,:]*)+$", re.IGNORECASE)
 CONVERSION_TOLERANCE = Decimal("0.05")
 
 

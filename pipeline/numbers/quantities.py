@@ -49,7 +49,7 @@ _SYMBOLS: dict[str, tuple[str, int]] = {}
 _WORDS: dict[str, tuple[str, int]] = {}
 # single letters that are too often something else after a number: only before
 # punctuation or the end of the text ("5 m." but not "5 m users")
-_LONE = frozenset({"m", "s", "t", "g", "h", "L", "W", "J", "l", "d", "B", "mi", "ft", "an", "us"})
+_LONE = frozenset({"m", "s", "t", "g", "h", "L", "W", "J", "l", "d", "B", "mi", "an", "us"})
 
 
 def _unit(symbol: str, dimension: str, scale, en: tuple[str, str], fr: tuple[str, str],
