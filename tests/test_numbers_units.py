@@ -71,6 +71,10 @@ EN_UNITS = [
     ("It costs $0.20.", "It costs twenty cents.", OK),
     ("It costs $0.20.", "It costs thirty cents.", ["changed"]),
     ("Pay 1 cent.", "Pay one cent.", OK),
+    ("It weighs 3 lbs.", "It weighs three pounds.", OK),  # "pounds" is money or a weight
+    ("It weighs 3 lbs.", "It weighs four pounds.", FAIL),
+    ("He is 6 ft tall.", "He is six feet tall.", OK),
+    ("He is 6 ft tall.", "He is six meters tall.", ["changed"]),
 ]
 
 FR_UNITS = [
@@ -144,6 +148,8 @@ EN_PERIODS = [
     ("In the first quarter, sales grew.", "In Q1, sales grew.", OK),
     ("In the first quarter, sales grew.", "In Q2, sales grew.", ["changed"]),
     ("In the 4th quarter of 2023.", "In the fourth quarter of 2023.", OK),
+    ("Margins grew in 1H 2025.", "Margins grew in the first half of 2025.", OK),
+    ("Margins grew in 2H 2024.", "Margins grew in the first half of 2024.", ["changed"]),
 ]
 
 FR_PERIODS = [

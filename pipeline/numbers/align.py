@@ -29,11 +29,15 @@ SCORE_UNIT_MISSING = 3.0
 SCORE_CHANGED = 1.0
 BONUS_SAME_UNIT = 0.5  # a changed number is more likely the one with the same kind and unit
 BONUS_SAME_SCALE = 0.25  # ... and the same order of magnitude (42,9 for 49,2)
+# a unit and a currency said with the same word ("pounds"): the heard money may be the weight
+SAME_WORDS = frozenset({("lb", "GBP")})
 NOT_AFTER_NAME = "?"  # a heard name reading with no capitalized word before it: for script names only
 
 
 def pair(script: Mention, heard: Mention, weak: bool = False) -> tuple[float, str] | None:
     """Score and status of hearing `heard` where `script` was; None if they cannot pair."""
+    if (script.kind, heard.kind) == ("quantity", "currency") and (script.unit, heard.unit) in SAME_WORDS:
+        return (SCORE_OK_LOOSE, "ok") if script.value == heard.value else None  # "3 lbs" heard "three pounds"
     if script.kind == "number" and heard.kind == "name":
         # "Office 365 daily" is a count to the grammar, "Office three sixty-five" a name
         return (SCORE_OK_LOOSE, "ok") if script.value == heard.value and heard.unit is None else None

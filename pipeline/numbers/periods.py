@@ -26,7 +26,8 @@ def find_periods(tokens: list[Token], lang: ModuleType, used: set[int]) -> tuple
     taken: set[int] = set()
     i = 0
     while i < len(tokens):
-        hit = None if i in used else (_code(tokens, i, lang) or _said(tokens, i, lang))
+        hit = None if i in used else (_code(tokens, i, lang) or _digit_first(tokens, i, lang)
+                                      or _said(tokens, i, lang))
         if hit is None:
             i += 1
             continue
@@ -57,6 +58,22 @@ def _code(tokens: list[Token], i: int, lang: ModuleType) -> tuple[str, int, int]
         if _year_after(tokens, i + 1, lang, set())[0] is None:
             return None  # fr "un T3" is a flat; "au T3", "T3 2025" are quarters
     return letter, int(num.text), i + 1
+
+
+def _digit_first(tokens: list[Token], i: int, lang: ModuleType) -> tuple[str, int, int] | None:
+    """"1H 2025", "2H24"-style halves and "3Q 2025" quarters, with their year only."""
+    tok = tokens[i]
+    if tok.kind != "num" or not tok.text.isdigit() or i + 1 >= len(tokens) or (i and not tok.gap):
+        return None
+    word = tokens[i + 1]
+    letter = {"H": "H", "Q": "Q"}.get(word.text)
+    if letter is None or word.gap or not 1 <= int(tok.text) <= LIMITS[letter]:
+        return None
+    if i + 2 < len(tokens) and not tokens[i + 2].gap:
+        return None
+    if _year_after(tokens, i + 1, lang, set())[0] is None:
+        return None  # "2H" alone may be a pencil; with a year it is a half
+    return letter, int(tok.text), i + 1
 
 
 def _said(tokens: list[Token], i: int, lang: ModuleType) -> tuple[str, int, int] | None:
