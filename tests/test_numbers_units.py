@@ -130,6 +130,11 @@ FR_UNITS = [
     ("Un contrat de 30 Md¥.", "Un contrat de 30 milliards de yens.", OK),
     ("Une consommation de 5 000 kWh par an.", "Une consommation de 5 000 kilowattheures par an.", OK),
     ("Une consommation de 5 000 kWh par an.", "Une consommation de 5 000 kilowattheures.", FAIL),
+    ("Il mesure 1,80 m.", "Il mesure un mètre quatre-vingts.", OK),  # the centimetres said bare
+    ("Il mesure 1,80 m.", "Il mesure un mètre soixante-dix.", FAIL),
+    ("Il pèse 2,5 kg.", "Il pèse deux kilos cinq cents.", OK),
+    ("Il roule à 90 km/h.", "Il roule à quatre-vingt-dix kilomètres à l'heure.", OK),
+    ("Une surface de 3 ha.", "Une surface de trois hectares.", OK),
 ]
 
 EN_PERIODS = [
@@ -204,6 +209,8 @@ FR_NAMES = [
     ("Une carte RTX 4090.", "Une carte RTX 4080.", ["changed"]),
     ("Sous Windows 11.", "Sous Windows onze.", OK),
     ("Sous Windows 11.", "Sous Windows 10.", ["changed"]),
+    ("Un iPhone 15 à 969 €.", "Un iPhone quinze à neuf cent soixante-neuf euros.", OK),
+    ("Un iPhone 15 à 969 €.", "Un iPhone seize à neuf cent soixante-neuf euros.", ["changed", "ok"]),
 ]
 
 ROWS = ([("en",) + r for r in EN_UNITS + EN_PERIODS + EN_NAMES]

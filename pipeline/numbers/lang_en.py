@@ -131,6 +131,8 @@ RANGE_OPENERS = frozenset({"between", "from"})
 HOUR_WORDS: frozenset[str] = frozenset()
 ROMAN_CENTURY_WORDS: frozenset[str] = frozenset()  # English writes "21st century"
 NAMED_HOURS = {"noon": 12, "midnight": 0}  # "midi et demi", "minuit"
+# a unit then its subunit said bare: fr "un mètre quatre-vingts" = 1,80 m (units.py)
+UNIT_THEN_SUBUNIT: dict[str, int] = {}
 CLOCK_PHRASES: dict[tuple[str, ...], int] = {}  # fr "deux heures et demie"
 
 # capitalized words that never name a product before a number (names.py)

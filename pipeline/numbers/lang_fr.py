@@ -165,6 +165,8 @@ ROMAN_CENTURY_WORDS = frozenset({"siècle", "siècles", "siecle", "siecles"})  #
 # after the hour: minutes added ("deux heures et demie" = 02:30) or, if negative, taken
 # from the next hour ("midi moins le quart"; "trois heures moins le quart" = 02:45)
 NAMED_HOURS = {"midi": 12, "minuit": 0}  # "midi et demi", "minuit"
+# a unit then its subunit said bare: fr "un mètre quatre-vingts" = 1,80 m (units.py)
+UNIT_THEN_SUBUNIT = {"m": 100, "kg": 1000}
 CLOCK_PHRASES = {("et", "demie"): 30, ("et", "demi"): 30, ("et", "quart"): 15,
                  ("moins", "le", "quart"): -15, ("moins", "quart"): -15}
 

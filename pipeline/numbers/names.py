@@ -82,8 +82,8 @@ def name_readings(drafts: list[Draft], tokens: list[Token], lang: ModuleType) ->
     (value, first token, last token, after a capitalized word: "Office three sixty-five",
     where a number of the script may be a name too). Offered to compare() for names."""
     found: list[tuple[str, int, int, bool]] = []
-    parts = [d for d in drafts if d.kind in ("number", "name", "code") and not d.mag and not d.ordinal
-             and d.unit is None]
+    parts = [d for d in drafts if not d.mag and not d.ordinal and not d.carried and (
+        d.kind in ("number", "name", "code") and d.unit is None or d.carried_unit)]  # "iPhone quinze à 969 €"
     for n, first in enumerate(parts):
         text = _said_digits(first, tokens, lang)
         if text is None:
@@ -106,6 +106,8 @@ def _capitalized(tok: Token) -> bool:
 
 
 def _said_digits(draft: Draft, tokens: list[Token], lang: ModuleType) -> str | None:
+    if draft.scale:
+        return None
     if isinstance(draft.value, str):
         return draft.value if draft.kind == "name" else None
     if draft.digits is not None:

@@ -16,6 +16,7 @@ from .model import TEXT_KINDS
 from .phrases import match_any, skip_link
 from .quantities import unit_after
 from .tokens import Token, joined, next_word
+from .wordnum import parse_words
 
 ISO_CODES = {"USD": "USD", "EUR": "EUR", "GBP": "GBP", "US$": "USD", "CHF": "CHF", "JPY": "JPY", "CNY": "CNY",
              "RMB": "CNY", "INR": "INR", "CAD": "CAD", "AUD": "AUD", "KRW": "KRW"}
@@ -40,7 +41,7 @@ def attach_units(drafts: list[Draft], tokens: list[Token], lang: ModuleType, tex
         if not draft.ordinal:
             _suffix(draft, tokens, lang)
         if draft.kind == "number" and draft.unit is None and not draft.ordinal and text:
-            _measure(draft, tokens, text)
+            _measure(draft, tokens, text, lang)
 
 
 def _glued_unit(draft: Draft, tokens: list[Token], text: str) -> None:
@@ -53,7 +54,7 @@ def _glued_unit(draft: Draft, tokens: list[Token], text: str) -> None:
         draft.kind, draft.last = "number", i
 
 
-def _measure(draft: Draft, tokens: list[Token], text: str) -> None:
+def _measure(draft: Draft, tokens: list[Token], text: str, lang: ModuleType) -> None:
     """A unit of measure after the number: "2.5 GW", "130 km/h", "douze kilogrammes"."""
     end = tokens[draft.last].end
     hit = unit_after(text, end, glued_ok=draft.digits is not None, linked=bool(draft.mag))
@@ -68,6 +69,8 @@ def _measure(draft: Draft, tokens: list[Token], text: str) -> None:
         draft.value = draft.amount * hit.factor
         draft.mag = int(hit.factor) if not draft.mag else draft.mag * int(hit.factor)
     draft.kind, draft.unit, draft.last = "quantity", hit.unit.symbol + (hit.rate or ""), k
+    if hit.unit.symbol in lang.UNIT_THEN_SUBUNIT and not hit.rate and not draft.decimal and not draft.mag:
+        _subunit_after(draft, tokens, lang, lang.UNIT_THEN_SUBUNIT[hit.unit.symbol])
     half = _HALF_AFTER_UNIT.match(text, hit.end)
     if half is not None and not hit.rate and not draft.decimal and not draft.mag:
         k2 = k + 1
@@ -75,6 +78,28 @@ def _measure(draft: Draft, tokens: list[Token], text: str) -> None:
             k2 += 1
         if k2 < len(tokens) and tokens[k2].end == half.end():
             draft.value, draft.decimal, draft.last = draft.amount + Decimal("0.5"), True, k2  # "deux jours et demi"
+
+
+def _subunit_after(draft: Draft, tokens: list[Token], lang: ModuleType, per: int) -> None:
+    """fr "un mètre quatre-vingts" = 1,80 m, "deux kilos cinq cents" = 2,5 kg: the smaller
+    unit said bare after the unit, like a price's cents."""
+    k = draft.last + 1
+    if k >= len(tokens) or not joined(tokens, k, 1) or tokens[k].stop:
+        return
+    if tokens[k].kind == "num" and tokens[k].text.isdigit():
+        value, last = int(tokens[k].text), k
+    elif tokens[k].is_word:
+        num = parse_words(tokens, k, lang)
+        if num is None or num.ordinal or num.decimal or num.value != int(num.value):
+            return
+        value, last = int(num.value), num.last
+    else:
+        return
+    after = last + 1
+    if not 0 < value < per or (after < len(tokens) and tokens[after].kind != "sym" and "\n" not in tokens[after].gap):
+        return
+    draft.value = draft.amount + Decimal(value) / per
+    draft.decimal, draft.last = True, last
 
 
 # fr "deux jours et demi", "trois kilomètres et demi": the half after the unit
