@@ -180,7 +180,7 @@ def _best_reading(said: list[Mention], heard: str, lang: str) -> tuple[list[Matc
     if not isinstance(heard, str):
         raise TypeError(f"numbers: heard must be str, not {type(heard).__name__}")
     drafts, tokens = drafts_of(heard, module)
-    found = _heard(heard, drafts, tokens, lang)
+    found = _heard(heard, drafts, tokens, lang, said)
     matches = align(said, found)
     wanted = {m.script.value for m in matches if m.status != "ok"}
     if any(m.status != "ok" and m.script.kind == "time" for m in matches):
@@ -223,7 +223,8 @@ def _oks(matches: list[Match]) -> int:
     return sum(m.status == "ok" for m in matches)
 
 
-def _heard(text: str, drafts: list, tokens: list, lang: str | None = None) -> list[Heard]:
+def _heard(text: str, drafts: list, tokens: list, lang: str | None = None,
+           said: list[Mention] | None = None) -> list[Heard]:
     """Heard mentions; a product name's number ("Employs 400" at a segment's
     start looks like one) also as a weak candidate for a number: the same value or
     nothing. With `lang`, the runs of numbers that may be the number of a name
@@ -238,8 +239,15 @@ def _heard(text: str, drafts: list, tokens: list, lang: str | None = None) -> li
             amount = Mention(decimal_str(Decimal(d.digits.replace(",", "."))) if _plain(d.digits) else mention.value,
                              "number", None, mention.text, mention.start, mention.end)
             found.append(Heard(amount, True, d.first, d.last))
-    if lang is not None:
+    if lang is not None and said:
+        # only readings that can match: runs of numbers with a script value, or any when the script has names
+        values = {m.value for m in said if m.kind in ("number", "name")}
+        names = any(m.kind == "name" for m in said)
+        spans = {(d.first, d.last) for d in drafts}
         for value, first, last, named in name_readings(drafts, tokens, get_lang(lang)):
+            single = (first, last) in spans  # a number's own value: only a name after its word needs it
+            if not (names and named) if single else value not in values:
+                continue
             start, end = tokens[first].start, tokens[last].end
             unit = None if named else NOT_AFTER_NAME
             found.append(Heard(Mention(value, "name", unit, text[start:end], start, end), False, first, last))
