@@ -280,7 +280,7 @@ SPOKEN = [
     ("en", "The plant makes 2.5 GW.", "The plant makes two point five gigawatts."),
     ("en", "Latency is 250 ms.", "Latency is two hundred fifty milliseconds."),
     ("en", "It weighs 12kg.", "It weighs twelve kilograms."),
-    ("en", "It costs $0.20.", "It costs twenty cents."),
+    ("en", "It costs $0.20.", "It costs zero dollars and twenty cents."),
     ("en", "Revenue in Q3 2025.", "Revenue in the third quarter of twenty twenty-five."),
     ("en", "Revenue in the H2.", "Revenue in the second half."),
     ("fr", "Le parc produit 2,5 GW.", "Le parc produit deux virgule cinq gigawatts."),

@@ -217,6 +217,7 @@ _CURRENCY_NAMES = {"USD": ("dollar", "dollars"), "EUR": ("euro", "euros"), "GBP"
                    "CHF": ("Swiss franc", "Swiss francs"), "JPY": ("yen", "yen"), "CNY": ("yuan", "yuan"),
                    "INR": ("rupee", "rupees"), "CAD": ("Canadian dollar", "Canadian dollars"),
                    "AUD": ("Australian dollar", "Australian dollars"), "KRW": ("won", "won"), "¢": ("cent", "cents")}
+COINS_SAID_ALONE: frozenset[str] = frozenset()  # "cents" would be read back as any dollar or euro
 COIN_WORDS = ("cent", "cents")
 
 

@@ -271,6 +271,7 @@ _CURRENCY_NAMES = {"USD": ("dollar", "dollars"), "EUR": ("euro", "euros"), "GBP"
                    "INR": ("roupie", "roupies"), "CAD": ("dollar canadien", "dollars canadiens"),
                    "AUD": ("dollar australien", "dollars australiens"), "KRW": ("won", "wons"),
                    "¢": ("centime", "centimes")}
+COINS_SAID_ALONE = frozenset({"EUR"})  # "centimes" are read back as euros
 COIN_WORDS = ("centime", "centimes")
 
 

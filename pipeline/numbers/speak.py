@@ -55,8 +55,8 @@ def _quantity(mention: Mention, value: Decimal, module: ModuleType) -> str:
     # cents only below a million (and so never on a value past the 28 digits that
     # Decimal's default context can divide: a 29-digit amount raised DivisionImpossible)
     if mention.kind == "currency" and value < 1 and (mention.unit == "¢" or value * 100 == int(value * 100)
-                                                     and mention.unit in ("USD", "EUR", "CAD", "AUD", "CHF")):
-        coins = value * 100  # "$0.20": "twenty cents"
+                                                     and mention.unit in module.COINS_SAID_ALONE):
+        coins = value * 100  # "0,20 €": "vingt centimes", read back as euros
         return f"{number(coins, module)} {module.COIN_WORDS[0 if coins == 1 else 1]}"
     if mention.kind == "currency" and mention.unit and value < 10**6:
         whole, cents = divmod(value * 100, 100)
