@@ -104,6 +104,18 @@ def test_cli_speak(capsys):
     assert code == 0 and out == "Up ninety-five percent to three million dollars.\n"
 
 
+@pytest.mark.parametrize("lang,text,spoken", [
+    ("en", "Speed 130 km/h.", "Speed 130 kilometers per hour."),
+    ("en", "It cost £236bn.", "It cost 236 billion pounds."),
+    ("fr", "Un pic de 2,5 GW.", "Un pic de 2,5 gigawatts."),
+    ("fr", "Au T3 2025, 5 000 kWh/an.", "Au troisième trimestre 2025, 5\u202f000 kilowattheures par an."),
+])
+def test_cli_speak_symbols(capsys, lang, text, spoken):
+    code, out, _ = run(["speak", "--symbols", "--lang", lang, text], capsys=capsys)
+    assert code == 0 and out == spoken + "\n"
+    assert all(m.status == "ok" for m in compare(text, spoken, lang))
+
+
 @pytest.mark.parametrize("argv", [
     ["lint", "--lang", "fr", "/nonexistent/post.txt"],
     ["extract", "--lang", "de", "1"],

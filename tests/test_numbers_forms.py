@@ -117,14 +117,23 @@ def test_a_range_still_carries_its_magnitude():
     ("en", "Microsoft 365 and IBM 701 run on Windows 11 and the iPhone 15."),
     ("en", "Upgrade to v2.1.3 or to Go 1.21, or Python 3.12."),
     ("en", "A zero-carbon plant for Paris 2024."),
-    ("en", "Nvidia H100 chips in Q3, H1 and 2H."),
+    ("en", "Nvidia H100 chips and an A320."),
     ("en", "A 4x4 car on a 1920x1080 screen, a 2:05:30 marathon."),
     ("fr", "Microsoft 365 et Windows 11, puis Llama 3."),
-    ("fr", "Des résultats au T3 et au S1."),
+    ("fr", "Un T3 de Renault."),
 ])
 def test_names_are_not_quantities(lang, text):
     assert extract(text, lang) == []
     assert spell_out(text, lang) == text  # spoken as names, as written
+
+
+@pytest.mark.parametrize("lang,text,spoken", [
+    ("en", "Nvidia H100 chips in Q3, H1 and 2H.", "Nvidia H100 chips in the third quarter, the first half and 2H."),
+    ("fr", "Des résultats au T3 et au S1.", "Des résultats au troisième trimestre et au premier semestre."),
+])
+def test_periods_alone_are_not_numbers_but_are_spoken(lang, text, spoken):
+    assert extract(text, lang) == []
+    assert spell_out(text, lang) == spoken
 
 
 @pytest.mark.parametrize("lang,text,values", [
@@ -153,10 +162,11 @@ def test_a_rank_is_not_a_fraction():
         ("number", "100")]
 
 
-def test_periods_are_codes_and_their_year_a_number():
+def test_periods_are_values_with_their_year():
     found = extract("In 2H 2024 and H1 2025, Q3 revenue rose 12%.", "en", include_codes=True)
-    assert [(m.kind, m.text) for m in found] == [("code", "2H"), ("number", "2024"), ("code", "1"),
-                                                 ("number", "2025"), ("code", "3"), ("percent", "12%")]
+    assert [(m.kind, m.value, m.text) for m in found] == [
+        ("period", "2024-H2", "2H 2024"), ("period", "2025-H1", "H1 2025"), ("period", "Q3", "Q3"),
+        ("percent", "12", "12%")]
 
 
 @pytest.mark.parametrize("text", ["They march 14 miles.", "Rates may rise in march.", "We may 2 of them"])

@@ -8,6 +8,7 @@ Pure Python (stdlib only, no text2num/num2words): safe to import from any stage.
     trace(script, source, lang)    -> [Mention | None]
     verbalize(mention, lang)       -> words for a TTS engine
     spell_out(text, lang, kinds)   -> text with numbers replaced by words
+    spell_symbols(text, lang)      -> digits kept, unit/currency/period symbols in words
     lint(text, lang)               -> [Flag]      numbers that cannot be right
 
 Values are canonical strings: exact decimals fully scaled ("49200000000", "-15"),
@@ -21,7 +22,7 @@ from .extract import extract
 from .langs import SUPPORTED_LANGUAGES
 from .lint import lint
 from .model import Flag, Match, Mention
-from .speak import spell_out, verbalize
+from .speak import spell_out, spell_symbols, verbalize
 from .trace import trace
 
 __all__ = [
@@ -34,6 +35,7 @@ __all__ = [
     "extract",
     "lint",
     "spell_out",
+    "spell_symbols",
     "trace",
     "verbalize",
 ]

@@ -10,12 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .canon import date_parts
-from .clock import said_times
+from .canon import date_parts, decimal_str
+from .clock import clock_words, said_times
 from .exact import exact
 from .extract import drafts_of, mentions
 from .langs import get as get_lang
 from .model import TEXT_KINDS, Match, Mention
+from .names import name_readings
+from .periods import period_covers
+from .quantities import conversion, generic, info
 from .readings import cut_readings
 
 # The statuses that fail an episode's verdict (ok and unit-missing keep the value).
@@ -26,16 +29,26 @@ SCORE_UNIT_MISSING = 3.0
 SCORE_CHANGED = 1.0
 BONUS_SAME_UNIT = 0.5  # a changed number is more likely the one with the same kind and unit
 BONUS_SAME_SCALE = 0.25  # ... and the same order of magnitude (42,9 for 49,2)
+# a unit and a currency said with the same word ("pounds"): the heard money may be the weight
+SAME_WORDS = frozenset({("lb", "GBP")})
+NOT_AFTER_NAME = "?"  # a heard name reading with no capitalized word before it: for script names only
 
 
 def pair(script: Mention, heard: Mention, weak: bool = False) -> tuple[float, str] | None:
     """Score and status of hearing `heard` where `script` was; None if they cannot pair."""
+    if (script.kind, heard.kind) == ("quantity", "currency") and (script.unit, heard.unit) in SAME_WORDS:
+        return (SCORE_OK_LOOSE, "ok") if script.value == heard.value else None  # "3 lbs" heard "three pounds"
+    if script.kind == "number" and heard.kind == "name":
+        # "Office 365 daily" is a count to the grammar, "Office three sixty-five" a name
+        return (SCORE_OK_LOOSE, "ok") if script.value == heard.value and heard.unit is None else None
     if (script.kind in TEXT_KINDS or heard.kind in TEXT_KINDS) and script.kind != heard.kind:
         return None  # a time never pairs with a percent, a date with a count
     if script.kind in TEXT_KINDS:
         if script.value == heard.value:
             return SCORE_OK, "ok"
         if script.kind == "date" and date_covers(script.value, heard.value):
+            return SCORE_OK_LOOSE, "ok"
+        if script.kind == "period" and period_covers(script.value, heard.value):
             return SCORE_OK_LOOSE, "ok"
         if script.kind == "time" and None in (script.unit, heard.unit) and same_clock(script.value, heard.value):
             return SCORE_OK_LOOSE, "ok"
@@ -45,9 +58,27 @@ def pair(script: Mention, heard: Mention, weak: bool = False) -> tuple[float, st
             return SCORE_OK, "ok"
         if heard.unit is None:
             return SCORE_UNIT_MISSING, "unit-missing"
-        if script.unit is None:
+        if script.unit is None or generic(script.unit, heard.unit) or (
+                script.kind == heard.kind == "currency" and "¢" in (script.unit, heard.unit)
+                and "GBP" not in (script.unit, heard.unit)):
             return SCORE_OK_LOOSE, "ok"
     return None if weak else (_changed_score(script, heard), "changed")
+
+
+def unit_note(script: Mention, heard: Mention | None) -> str | None:
+    """What a listener heard instead of a quantity's unit: another unit or scale, and
+    the conversion when it is one ("130 km/h heard in mph: 130 km/h = 80.78 mph")."""
+    if heard is None or script.kind != "quantity" or heard.kind != "quantity" or script.unit == heard.unit:
+        return None
+    said = f"{script.text.strip()} heard in {heard.unit}"
+    value = conversion(Decimal(script.value), str(script.unit), str(heard.unit))
+    if value is None:
+        a, b = info(script.unit), info(heard.unit)
+        kind = "another dimension" if a and b and a.dimension != b.dimension else "another unit"
+        return f"{said} ({kind})"
+    shown = value.quantize(Decimal("0.01")) if abs(value) >= 1 else value.normalize()
+    same = " (a conversion)" if abs(value - Decimal(heard.value)) <= abs(value) / 50 else ""
+    return f"{said}: {script.value} {script.unit} = {decimal_str(Decimal(shown))} {heard.unit}{same}"
 
 
 def _changed_score(script: Mention, heard: Mention) -> float:
@@ -115,7 +146,8 @@ def _trace_back(script, best, ending, at, k) -> list[Match]:
                 hit = h, p[1]
                 break
         if hit:
-            matches.append(Match(script[i - 1], hit[1], hit[0].mention))
+            note = unit_note(script[i - 1], hit[0].mention) if hit[1] == "changed" else None
+            matches.append(Match(script[i - 1], hit[1], hit[0].mention, note))
             i, k = i - 1, at[hit[0].first]
         elif k > 0 and best[i][k] == best[i][k - 1]:
             k -= 1
@@ -148,11 +180,12 @@ def _best_reading(said: list[Mention], heard: str, lang: str) -> tuple[list[Matc
     if not isinstance(heard, str):
         raise TypeError(f"numbers: heard must be str, not {type(heard).__name__}")
     drafts, tokens = drafts_of(heard, module)
-    found = _heard(heard, drafts, tokens)
+    found = _heard(heard, drafts, tokens, lang, said)
     matches = align(said, found)
     wanted = {m.script.value for m in matches if m.status != "ok"}
     if any(m.status != "ok" and m.script.kind == "time" for m in matches):
-        found = sorted(found + _heard(heard, said_times(drafts, tokens), tokens), key=lambda h: h.first)
+        times = said_times(drafts, tokens) + clock_words(tokens, module)
+        found = sorted(found + _heard(heard, times, tokens), key=lambda h: h.first)
         matches = align(said, found)
     if not wanted or len(said) < 2:  # a cut makes two numbers: both must be in the script
         return matches, found
@@ -190,8 +223,36 @@ def _oks(matches: list[Match]) -> int:
     return sum(m.status == "ok" for m in matches)
 
 
-def _heard(text: str, drafts: list, tokens: list) -> list[Heard]:
+def _heard(text: str, drafts: list, tokens: list, lang: str | None = None,
+           said: list[Mention] | None = None) -> list[Heard]:
     """Heard mentions; a product name's number ("Employs 400" at a segment's
-    start looks like one) only as a weak candidate: the same value or nothing."""
-    return [Heard(d.mention(text, tokens), d.weak or d.name, d.first, d.last)
-            for d in drafts if d.kind != "code" or d.name]
+    start looks like one) also as a weak candidate for a number: the same value or
+    nothing. With `lang`, the runs of numbers that may be the number of a name
+    ("Office three sixty-five") too, which pair only with a script's names."""
+    found = []
+    for d in drafts:
+        if d.kind == "code":
+            continue
+        mention = d.mention(text, tokens)
+        found.append(Heard(mention, d.weak, d.first, d.last))
+        if d.name and d.digits is not None:
+            amount = Mention(decimal_str(Decimal(d.digits.replace(",", "."))) if _plain(d.digits) else mention.value,
+                             "number", None, mention.text, mention.start, mention.end)
+            found.append(Heard(amount, True, d.first, d.last))
+    if lang is not None and said:
+        # only readings that can match: runs of numbers with a script value, or any when the script has names
+        values = {m.value for m in said if m.kind in ("number", "name")}
+        names = any(m.kind == "name" for m in said)
+        spans = {(d.first, d.last) for d in drafts}
+        for value, first, last, named in name_readings(drafts, tokens, get_lang(lang)):
+            single = (first, last) in spans  # a number's own value: only a name after its word needs it
+            if not (names and named) if single else value not in values:
+                continue
+            start, end = tokens[first].start, tokens[last].end
+            unit = None if named else NOT_AFTER_NAME
+            found.append(Heard(Mention(value, "name", unit, text[start:end], start, end), False, first, last))
+    return found
+
+
+def _plain(digits: str) -> bool:
+    return digits.replace(",", "").replace(".", "", 1).isdigit() and digits.count(",") <= 1

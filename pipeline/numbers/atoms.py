@@ -17,7 +17,7 @@ NOT_CODE_PREFIXES = frozenset({"mi", "mid", "pre", "post", "fin", "début", "deb
 ABBR_ALWAYS = {"bn": 10**9, "Bn": 10**9, "BN": 10**9, "mn": 10**6, "tn": 10**12, "trn": 10**12, "tr": 10**12,
                "Md": 10**9, "Mds": 10**9, "Mrd": 10**9, "Mrds": 10**9, "M": 10**6, "k": 10**3}
 ABBR_WITH_CURRENCY = {"m": 10**6, "K": 10**3, "B": 10**9, "b": 10**9, "T": 10**12}
-CURRENCY_SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP"}
+CURRENCY_SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "₩": "KRW", "¢": "¢"}
 CODE_JOINERS = ".:/,"
 # vulgar fraction characters: "¾" alone is 3/4, "3½" is 3.5
 VULGAR_FRACTIONS = {"½": (1, 2), "⅓": (1, 3), "⅔": (2, 3), "¼": (1, 4), "¾": (3, 4), "⅕": (1, 5), "⅖": (2, 5),
@@ -54,6 +54,9 @@ def _digits(tokens: list[Token], i: int, lang: ModuleType) -> Draft:
         return fraction
     draft = Draft(lang.parse_digits(tok.text), "number", i, i, digits=tok.text)
     draft.decimal = "." in format(draft.value, "f")
+    mixed = _mixed_number(tokens, i, draft)
+    if mixed is not None:
+        return mixed
     if _powered(draft, tokens, lang):
         return draft
     if _glued_to_code(tokens, i):
@@ -61,6 +64,22 @@ def _digits(tokens: list[Token], i: int, lang: ModuleType) -> Draft:
     nxt = tokens[i + 1] if i + 1 < len(tokens) else None
     if nxt is not None and nxt.is_word and not nxt.gap:
         _suffix(draft, tokens, i + 1, lang)
+    return draft
+
+
+def _mixed_number(tokens: list[Token], i: int, draft: Draft) -> Draft | None:
+    """"2 1/2" = 2.5 ("two and a half"): a whole number, a space, a fraction with an
+    exact decimal (halves, quarters, fifths, eighths)."""
+    if not tokens[i].text.isdigit() or i + 1 >= len(tokens) or tokens[i + 1].gap != " ":
+        return None
+    fraction = digit_fraction(tokens, i + 1)
+    if fraction is None or not isinstance(fraction.value, str):
+        return None
+    n, d = map(int, fraction.value.split("/"))
+    if d not in (2, 4, 5, 8):
+        return None
+    draft.value = draft.amount + Decimal(n) / d
+    draft.decimal, draft.last, draft.digits = True, fraction.last, None
     return draft
 
 
@@ -177,6 +196,8 @@ def _words(tokens: list[Token], i: int, lang: ModuleType) -> Draft | None:
     fraction = word_fraction(tokens, i, lang)
     if fraction is not None:
         return fraction
+    if tok.low in lang.DECADE_WORDS and i and tokens[i - 1].low in ("the", "'", "’", "early", "late", "mid"):
+        return Draft(Decimal(lang.DECADE_WORDS[tok.low]), "number", i, i, words=True)  # "the eighties": '80s
     if tok.low in lang.MULTIPLIER_WORDS:  # "twice"
         return Draft(Decimal(lang.MULTIPLIER_WORDS[tok.low]), "multiplier", i, i, unit="x", words=True)
     if i and tokens[i - 1].text in HYPHENS and not tok.gap and not tokens[i - 1].gap:

@@ -15,7 +15,7 @@ from . import langs
 from .align import FAILING, compare
 from .extract import extract
 from .lint import lint
-from .speak import spell_out
+from .speak import spell_out, spell_symbols
 
 EXIT_DIFFERENT = 1     # compare: a number lost or changed
 EXIT_USAGE = 2
@@ -44,6 +44,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE", help="UTF-8 text file")
     p = sub.add_parser("speak", help="print TEXT with every number spelled out")
     _lang(p)
+    p.add_argument("--symbols", action="store_true",
+                   help="keep the digits, say only the unit, currency and period symbols in words")
     p.add_argument("text", metavar="TEXT", help='the text, or "-" for stdin')
     return parser
 
@@ -78,6 +80,8 @@ def run(args: argparse.Namespace) -> int:
         except (OSError, UnicodeDecodeError) as exc:
             raise PipelineError(f"lint: cannot read {path}: {exc}", "pass a UTF-8 text file") from None
         _print_json({"flags": [f.to_dict() for f in lint(text, args.lang)]})
+    elif args.symbols:
+        print(spell_symbols(_read(args.text), args.lang))
     else:
         print(spell_out(_read(args.text), args.lang))
     return 0

@@ -27,7 +27,8 @@ _CUES = frozenset({"am", "pm", "a", "p"})  # the first token of a meridiem
 def clock_times(tokens: list[Token], lang: ModuleType, used: set[int]) -> tuple[list[Draft], set[int]]:
     found: list[Draft] = []
     taken: set[int] = set()
-    said = any(t.low in lang.HOUR_WORDS or t.low in _CUES for t in tokens)  # else no time in words
+    said = any(t.low in lang.HOUR_WORDS or t.low in _CUES or t.low in lang.NAMED_HOURS
+               for t in tokens)  # else no time in words
     i = 0
     while i < len(tokens):
         hit = None if i in used else (_digits(tokens, i, lang) or (said and _words(tokens, i, lang)) or None)
@@ -86,6 +87,9 @@ def _meridiem(tokens: list[Token], j: int) -> tuple[int | None, int]:
     low = tokens[j].low
     if low in ("am", "pm"):
         return j, _MERIDIEMS[low]
+    if (low in ("a", "p") and j + 1 < len(tokens) and tokens[j + 1].low == "m" and tokens[j + 1].gap == " "
+            and (j + 2 >= len(tokens) or tokens[j + 2].kind == "sym" or tokens[j + 2].gap)):
+        return j + 1, _MERIDIEMS[low + ".m"]  # "eleven forty a m": Whisper's letters
     if (low in ("a", "p") and j + 2 < len(tokens) and tokens[j + 1].text == "."
             and tokens[j + 2].low == "m" and not tokens[j + 1].gap and not tokens[j + 2].gap):
         end = j + 3 if j + 3 < len(tokens) and tokens[j + 3].text == "." and not tokens[j + 3].gap else j + 2
@@ -117,6 +121,8 @@ def _words(tokens: list[Token], i: int, lang: ModuleType):
     tok = tokens[i]
     if not tok.is_word or (i and tokens[i - 1].kind == "sym" and not tok.gap):
         return None
+    if tok.low in lang.NAMED_HOURS:  # fr "midi", "minuit et demi", "midi moins le quart"
+        return _french_minutes(tokens, i, lang.NAMED_HOURS[tok.low], lang)
     hour = parse_words(tokens, i, lang, simple=True)
     if hour is None or hour.ordinal or hour.value > 23 or hour.single in lang.WEAK_WORDS:
         return None  # "une heure" is an hour long, not one o'clock
@@ -154,3 +160,89 @@ def said_times(drafts: list[Draft], tokens: list[Token]) -> list[Draft]:
                 and 1 <= a.amount <= 12 and 10 <= b.amount <= 59 and not (a.ordinal or b.ordinal)):
             found.append(Draft(f"{int(a.amount):02d}:{int(b.amount):02d}", "time", a.first, b.last))
     return found
+
+
+def clock_words(tokens: list[Token], lang: ModuleType) -> list[Draft]:
+    """en "three o'clock", "half past three", "a quarter to twelve", "ten to eleven",
+    "twenty past six", "eight oh six": times said in words. Like said_times, only
+    offered to compare() when the script has a time left unmatched ("ten to eleven"
+    is also a range)."""
+    found: list[Draft] = []
+    for i, tok in enumerate(tokens):
+        if not tok.is_word:
+            continue
+        hit = _oclock(tokens, i, lang) or _past_to(tokens, i, lang) or _oh_minutes(tokens, i, lang)
+        if hit is not None:
+            hour, minute, last = hit
+            end, offset = _meridiem(tokens, last + 1)
+            unit = None
+            if end is not None and 1 <= hour <= 12:
+                hour, last, unit = hour % 12 + offset, end, ("pm" if offset else "am")
+            found.append(Draft(f"{hour:02d}:{minute:02d}", "time", i, last, unit=unit))
+    return found
+
+
+def _hour_at(tokens: list[Token], k: int | None, lang: ModuleType):
+    if k is None:
+        return None
+    if tokens[k].kind == "num" and tokens[k].text.isdigit() and 1 <= int(tokens[k].text) <= 12:
+        return int(tokens[k].text), k
+    num = parse_words(tokens, k, lang, simple=True) if tokens[k].is_word else None
+    if num is None or num.ordinal or not 1 <= num.value <= 12 or num.value != int(num.value):
+        return None
+    return int(num.value), num.last
+
+
+def _oclock(tokens: list[Token], i: int, lang: ModuleType):
+    hour = _hour_at(tokens, i, lang)
+    if hour is None:
+        return None
+    k = hour[1] + 1
+    if k + 2 < len(tokens) and tokens[k].low == "o" and tokens[k + 1].text in "'’" and tokens[k + 2].low == "clock":
+        return hour[0], 0, k + 2
+    return None
+
+
+_QUARTERS = {"half": 30, "quarter": 15}
+
+
+def _past_to(tokens: list[Token], i: int, lang: ModuleType):
+    """"(a) quarter past six", "half past three", "twenty past six", "ten to eleven",
+    "five minutes to nine"."""
+    j = i
+    if tokens[i].low == "a" and i + 1 < len(tokens) and tokens[i + 1].low == "quarter":
+        j = i + 1
+    if tokens[j].low in _QUARTERS:
+        minutes, k = _QUARTERS[tokens[j].low], next_word(tokens, j)
+    else:
+        num = parse_words(tokens, j, lang, simple=True) if tokens[j].is_word else None
+        if num is None or num.ordinal or not 1 <= num.value <= 29 or num.value != int(num.value):
+            return None
+        minutes, k = int(num.value), next_word(tokens, num.last)
+        if k is not None and tokens[k].low in ("minutes", "minute"):
+            k = next_word(tokens, k)
+    if k is None or tokens[k].low not in ("past", "to", "after", "before", "till"):
+        return None
+    if tokens[k].low in ("to", "till") and tokens[j].low == "half":
+        return None
+    hour = _hour_at(tokens, k + 1 if k + 1 < len(tokens) and tokens[k + 1].gap else None, lang)
+    if hour is None:
+        return None
+    if tokens[k].low in ("past", "after"):
+        return hour[0], minutes, hour[1]
+    return (hour[0] - 1) or 12, 60 - minutes, hour[1]
+
+
+def _oh_minutes(tokens: list[Token], i: int, lang: ModuleType):
+    """"eight oh six" = 8:06."""
+    hour = _hour_at(tokens, i, lang)
+    if hour is None or not tokens[i].is_word:
+        return None
+    k = next_word(tokens, hour[1])
+    if k is None or tokens[k].low not in lang.YEAR_OH:
+        return None
+    m = next_word(tokens, k)
+    num = parse_words(tokens, m, lang, simple=True) if m is not None else None
+    if num is None or num.ordinal or not 1 <= num.value <= 9:
+        return None
+    return hour[0], int(num.value), num.last

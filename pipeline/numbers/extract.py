@@ -16,6 +16,7 @@ from .draft import Draft
 from .exact import exact
 from .model import Mention
 from .names import mark_names
+from .periods import find_periods
 from .phrases import tag_percent_words
 from .ranges import carry_back
 from .signs import apply_signs
@@ -38,12 +39,14 @@ def drafts_of(text: str, lang: ModuleType,
     dated, used = numeric_dates(tokens, lang)
     timed, clocked = clock_times(tokens, lang, used)
     used |= clocked
-    drafts = sorted(dated + timed + scan(tokens, lang, used), key=lambda d: d.first)
+    periods, periodic = find_periods(tokens, lang, used)
+    used |= periodic
+    drafts = sorted(dated + timed + periods + scan(tokens, lang, used), key=lambda d: d.first)
     drafts = month_dates(drafts, tokens, lang)
-    attach_units(drafts, tokens, lang)
+    attach_units(drafts, tokens, lang, text)
     apply_signs(drafts, tokens, lang)
     mark_names(drafts, tokens, lang)
-    drafts = join_subunits(_no_overlaps(drafts), tokens, lang)
+    drafts = _price_pairs(join_subunits(_no_overlaps(drafts), tokens, lang), tokens, lang)
     for draft in drafts:
         draft.weak = _weak(draft, lang)
     carry_back(drafts, tokens, lang)
@@ -59,9 +62,27 @@ def _no_overlaps(drafts: list[Draft]) -> list[Draft]:
     return kept
 
 
+def _price_pairs(drafts: list[Draft], tokens: list[Token], lang: ModuleType) -> list[Draft]:
+    """en "one fifty five dollars" = $155: a price read in pairs like a year."""
+    if not lang.YEAR_PAIRS:
+        return drafts
+    kept: list[Draft] = []
+    for draft in drafts:
+        prev = kept[-1] if kept else None
+        if (prev is not None and prev.kind == "number" and prev.words and prev.single and not prev.ordinal
+                and draft.kind == "currency" and draft.words and not draft.mag and not draft.decimal
+                and draft.first == prev.last + 1 and tokens[draft.first].gap == " "
+                and 1 <= prev.amount <= 9 and 10 <= draft.amount <= 99):
+            draft.value, draft.first = prev.amount * 100 + draft.amount, prev.first
+            kept[-1] = draft
+            continue
+        kept.append(draft)
+    return kept
+
+
 def _weak(draft: Draft, lang: ModuleType) -> bool:
     """"un", "one", "premier": an article or pronoun unless a unit makes it a quantity."""
-    return draft.kind == "number" and draft.single in lang.WEAK_WORDS and not draft.mag
+    return draft.kind in ("number", "quantity") and draft.single in lang.WEAK_WORDS and not draft.mag
 
 
 @exact
@@ -74,12 +95,22 @@ def annotated(text: str, lang: str) -> list[tuple[Mention, Draft]]:
     return [(d.mention(text, tokens), d) for d in drafts]
 
 
+# values that are not numbers: verified by compare(), listed by extract() only with the codes
+NAME_KINDS = ("name",)
+
+
+def _lone_period(m: Mention) -> bool:
+    return m.kind == "period" and "-" not in m.value
+
+
 def mentions(text: str, lang: str, include_codes: bool = False,
-             include_weak: bool = False) -> list[Mention]:
+             include_weak: bool = False, include_names: bool = True) -> list[Mention]:
     return [m for m, d in annotated(text, lang)
-            if (include_codes or d.kind != "code") and (include_weak or not d.weak)]
+            if (include_codes or d.kind != "code") and (include_weak or not d.weak)
+            and (include_names or not (m.kind in NAME_KINDS or _lone_period(m)))]
 
 
 def extract(text: str, lang: str, *, include_codes: bool = False) -> list[Mention]:
-    """Numbers, percents, currencies and dates of `text`, in order of appearance."""
-    return mentions(text, lang, include_codes=include_codes)
+    """Numbers, percents, currencies, quantities, dates and periods with a year of `text`,
+    in order of appearance (with `include_codes`, also codes, names and periods alone)."""
+    return mentions(text, lang, include_codes=include_codes, include_names=include_codes)

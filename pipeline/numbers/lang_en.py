@@ -46,6 +46,8 @@ HALF_WORDS = frozenset({"half"})
 FRENCH_TENS = False
 YEAR_PAIRS = True  # "twenty twenty-five", "nineteen oh five"
 YEAR_OH = frozenset({"oh", "o"})
+DECADE_WORDS = {"twenties": 20, "thirties": 30, "forties": 40, "fifties": 50, "sixties": 60, "seventies": 70,
+                "eighties": 80, "nineties": 90}  # "the eighties", "nineteen eighties"
 WEAK_WORDS = frozenset({"one", "first", "second"})
 _IRREGULAR = {"one": "first", "two": "second", "three": "third", "five": "fifth",
               "eight": "eighth", "nine": "ninth", "twelve": "twelfth"}
@@ -73,6 +75,14 @@ FRACTION_NAMES = {"half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4,
 PERIOD_ORDINALS = frozenset({"first", "second", "third", "fourth", "last", "other", "latter",
                              "1st", "2nd", "3rd", "4th"})
 
+# periods (periods.py): "Q3", "H1", "the third quarter", "the second half of 2025"
+PERIOD_LETTERS = {"Q": "Q", "H": "H"}
+PERIOD_LETTERS_AFTER: dict[str, frozenset[str]] = {}
+PERIOD_RANKS = {"first": 1, "second": 2, "third": 3, "fourth": 4}
+PERIOD_NOUNS = {"quarter": "Q", "half": "H"}
+PERIOD_YEAR_LINKS = frozenset({"of"})
+PERIOD_ARTICLES = frozenset({"the", "this", "that", "each", "every", "a", "its", "their", "our", "per", "last", "next"})
+
 # "twice"; "2x", "3×", "two times", "deux fois" are found by units.py
 MULTIPLIER_WORDS: dict[str, int] = {"twice": 2, "thrice": 3}
 
@@ -93,11 +103,16 @@ TIMES_WORDS = frozenset({"times"})  # "three times": a multiplier
 MINUS_WORDS = frozenset({"minus", "negative"})
 NOT_SIGN_BEFORE: frozenset[str] = frozenset()  # "au moins 15 %": at least, not minus
 CURRENCY_PHRASES = {
+    ("canadian", "dollars"): "CAD", ("canadian", "dollar"): "CAD", ("australian", "dollars"): "AUD",
+    ("australian", "dollar"): "AUD", ("swiss", "francs"): "CHF", ("swiss", "franc"): "CHF", ("francs",): "CHF",
+    ("yen",): "JPY", ("yuan",): "CNY", ("renminbi",): "CNY", ("rupees",): "INR", ("rupee",): "INR",
     ("dollars",): "USD", ("dollar",): "USD", ("euros",): "EUR", ("euro",): "EUR",
     ("pounds", "sterling"): "GBP", ("pound", "sterling"): "GBP", ("pounds",): "GBP", ("pound",): "GBP",
     ("us", "dollars"): "USD",
 }
 CURRENCY_PHRASES_AFTER_DE: dict[tuple[str, ...], str] = {}
+# coins said alone: "twenty cents" for "$0.20" ("¢": the cents of a dollar or a euro, align.py)
+COINS_ALONE = {"cents": "¢", "cent": "¢", "pence": "GBP", "penny": "GBP", "p": "GBP", "¢": "¢"}
 CURRENCY_LINKS = frozenset({"of"})
 # the coins after the amount: "two dollars and twenty-five cents"
 SUBUNIT_LINKS = frozenset({",", "and"})
@@ -110,6 +125,9 @@ RANGE_WORDS = frozenset({"and", "to", "or"})
 # -- times of day: "14h30", "quatorze heures trente" (en uses am/pm) ----------
 HOUR_WORDS: frozenset[str] = frozenset()
 ROMAN_CENTURY_WORDS: frozenset[str] = frozenset()  # English writes "21st century"
+NAMED_HOURS = {"noon": 12, "midnight": 0}  # "midi et demi", "minuit"
+# a unit then its subunit said bare: fr "un mètre quatre-vingts" = 1,80 m (units.py)
+UNIT_THEN_SUBUNIT: dict[str, int] = {}
 CLOCK_PHRASES: dict[tuple[str, ...], int] = {}  # fr "deux heures et demie"
 
 # capitalized words that never name a product before a number (names.py)
@@ -189,11 +207,16 @@ MINUS_WORD = "minus"
 PLUS_WORD = "plus"
 RATIO_WORD = "to"          # "1:4" said aloud
 PERCENT_WORDS = "percent"
-_CURRENCY_NAMES = {"USD": "dollar", "EUR": "euro", "GBP": "pound"}
+_CURRENCY_NAMES = {"USD": ("dollar", "dollars"), "EUR": ("euro", "euros"), "GBP": ("pound", "pounds"),
+                   "CHF": ("Swiss franc", "Swiss francs"), "JPY": ("yen", "yen"), "CNY": ("yuan", "yuan"),
+                   "INR": ("rupee", "rupees"), "CAD": ("Canadian dollar", "Canadian dollars"),
+                   "AUD": ("Australian dollar", "Australian dollars"), "KRW": ("won", "won"), "¢": ("cent", "cents")}
+COINS_SAID_ALONE: frozenset[str] = frozenset()  # "cents" would be read back as any dollar or euro
+COIN_WORDS = ("cent", "cents")
 
 
 def currency_phrase(iso: str, amount: Decimal, spoken: str) -> str:
-    return f"{spoken} {_CURRENCY_NAMES[iso]}{'' if amount == 1 else 's'}"
+    return f"{spoken} {_CURRENCY_NAMES[iso][0 if amount == 1 else 1]}"
 
 
 def date_words(year_: int | None, month: int, day: int | None, text: str) -> str:
@@ -233,6 +256,12 @@ def time_words(hour: int, minute: int, text: str) -> str:
     return f"{spoken} {meridiem}" if meridiem else spoken
 
 
+def period_words(letter: str, n: int, year_: int | None) -> str:
+    """"the third quarter of twenty twenty-five", "the second half"."""
+    head = f"the {ordinal(n)} {'quarter' if letter == 'Q' else 'half'}"
+    return f"{head} of {year(year_)}" if year_ else head
+
+
 def points_words(spoken: str, amount: Decimal) -> str:
     return f"{spoken} percentage point{'' if abs(amount) == 1 else 's'}"
 
@@ -246,7 +275,7 @@ _COINS = {"USD": ("cent", "cents"), "EUR": ("cent", "cents"), "GBP": ("penny", "
 
 def money_words(iso: str, whole: int, cents: int) -> str:
     """"two dollars and twenty-five cents"."""
-    coin = _COINS[iso][0 if cents == 1 else 1]
+    coin = _COINS.get(iso, COIN_WORDS)[0 if cents == 1 else 1]
     return f"{currency_phrase(iso, Decimal(whole), cardinal(whole))} and {cardinal(cents)} {coin}"
 
 

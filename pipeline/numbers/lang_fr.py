@@ -30,6 +30,19 @@ def parse_digits(raw: str) -> Decimal:
     return Decimal(s)
 
 
+def format_digits(value: Decimal, sep: str = "\u202f") -> str:
+    """French digits: narrow NBSP between thousands, decimal comma."""
+    text = format(value, "f")
+    whole, _, frac = text.partition(".")
+    groups: list[str] = []
+    while len(whole) > 3:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    groups.insert(0, whole)
+    out = sep.join(groups)
+    return out + ("," + frac if frac else "")
+
+
 # -- number words --------------------------------------------------------------
 _UNITS = ["zéro", "un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf",
           "dix", "onze", "douze", "treize", "quatorze", "quinze", "seize"]
@@ -56,6 +69,8 @@ ARTICLE_ONE: frozenset[str] = frozenset()  # French says "cent", "mille", "un mi
 HALF_WORDS = frozenset({"demi", "demie"})
 FRENCH_TENS = True  # soixante-dix, quatre-vingt-dix, dix-sept, "vingt et un"
 YEAR_PAIRS = False
+YEAR_OH: frozenset[str] = frozenset()
+DECADE_WORDS: dict[str, int] = {}
 WEAK_WORDS = frozenset({"un", "une", "premier", "première", "premiers", "premières",
                         "second", "seconde", "seconds", "secondes"})
 ORDINALS: dict[str, int] = {"premier": 1, "première": 1, "premiers": 1, "premières": 1,
@@ -93,6 +108,16 @@ FRACTION_NAMES = {"demi": 2, "tiers": 3, "quart": 4, "quarts": 4}
 PERIOD_ORDINALS = frozenset({"premier", "première", "second", "seconde", "deuxième", "troisième", "quatrième",
                              "dernier", "dernière"})
 
+# periods (periods.py): "T3", "S1", "le troisième trimestre", "le premier semestre 2025"
+PERIOD_LETTERS = {"T": "Q", "S": "H", "Q": "Q", "H": "H"}
+_PERIOD_CUES = frozenset({"au", "du", "le", "ce", "chaque", "par", "l", "d", "dernier", "prochain", "ou", "et"})
+PERIOD_LETTERS_AFTER = {"T": _PERIOD_CUES, "S": _PERIOD_CUES}  # "un T3" is a flat, "au T3" a quarter
+PERIOD_RANKS = {"premier": 1, "première": 1, "deuxième": 2, "second": 2, "seconde": 2, "troisième": 3,
+                "quatrième": 4}
+PERIOD_NOUNS = {"trimestre": "Q", "semestre": "H", "moitié": "H"}
+PERIOD_YEAR_LINKS = frozenset({"de", "du"})
+PERIOD_ARTICLES = frozenset({"le", "au", "du", "ce", "chaque", "par", "l", "dernier", "prochain", "son", "leur"})
+
 # "twice"; "2x", "3×", "two times", "deux fois" are found by units.py
 MULTIPLIER_WORDS: dict[str, int] = {}
 
@@ -113,12 +138,18 @@ MINUS_WORDS = frozenset({"moins"})
 # "au moins 15 %": at least, not minus
 NOT_SIGN_BEFORE = frozenset({"au", "du", "de", "le", "les", "pas", "en", "un", "bien", "à", "a"})
 CURRENCY_PHRASES = {
+    ("dollars", "canadiens"): "CAD", ("dollar", "canadien"): "CAD", ("dollars", "australiens"): "AUD",
+    ("dollar", "australien"): "AUD", ("francs", "suisses"): "CHF", ("franc", "suisse"): "CHF", ("francs",): "CHF",
+    ("yens",): "JPY", ("yen",): "JPY", ("yuans",): "CNY", ("yuan",): "CNY", ("roupies",): "INR",
+    ("roupie",): "INR",
     ("dollars",): "USD", ("dollar",): "USD", ("euros",): "EUR", ("euro",): "EUR",
     ("livres", "sterling"): "GBP", ("livre", "sterling"): "GBP",
 }
 # only after "de"/"d'" ("2 milliards de livres"): alone, "livres" is books
 CURRENCY_PHRASES_AFTER_DE = {("livres",): "GBP"}
 CURRENCY_LINKS = frozenset({"de", "d"})
+# coins said alone: "cinquante centimes" for "0,50 €"
+COINS_ALONE = {"centimes": "EUR", "centime": "EUR", "¢": "¢"}
 # the coins after the amount: "two dollars and twenty-five cents"
 SUBUNIT_LINKS = frozenset({",", "et"})
 SUBUNITS = {"USD": frozenset({"cents", "cent"}), "EUR": frozenset({"centimes", "centime", "cents"}),
@@ -132,6 +163,9 @@ HOUR_WORDS = frozenset({"h", "heure", "heures"})
 ROMAN_CENTURY_WORDS = frozenset({"siècle", "siècles", "siecle", "siecles"})  # "XXIe siècle" (atoms.py)
 # after the hour: minutes added ("deux heures et demie" = 02:30) or, if negative, taken
 # from the next hour ("midi moins le quart"; "trois heures moins le quart" = 02:45)
+NAMED_HOURS = {"midi": 12, "minuit": 0}  # "midi et demi", "minuit"
+# a unit then its subunit said bare: fr "un mètre quatre-vingts" = 1,80 m (units.py)
+UNIT_THEN_SUBUNIT = {"m": 100, "kg": 1000}
 CLOCK_PHRASES = {("et", "demie"): 30, ("et", "demi"): 30, ("et", "quart"): 15,
                  ("moins", "le", "quart"): -15, ("moins", "quart"): -15}
 
@@ -230,13 +264,17 @@ MINUS_WORD = "moins"
 PLUS_WORD = "plus"
 RATIO_WORD = "sur"          # "1:4" said aloud
 PERCENT_WORDS = "pour cent"
-_CURRENCY_NAMES = {"USD": "dollar", "EUR": "euro", "GBP": "livre"}
+_CURRENCY_NAMES = {"USD": ("dollar", "dollars"), "EUR": ("euro", "euros"), "GBP": ("livre sterling", "livres sterling"),
+                   "CHF": ("franc suisse", "francs suisses"), "JPY": ("yen", "yens"), "CNY": ("yuan", "yuans"),
+                   "INR": ("roupie", "roupies"), "CAD": ("dollar canadien", "dollars canadiens"),
+                   "AUD": ("dollar australien", "dollars australiens"), "KRW": ("won", "wons"),
+                   "¢": ("centime", "centimes")}
+COINS_SAID_ALONE = frozenset({"EUR"})  # "centimes" are read back as euros
+COIN_WORDS = ("centime", "centimes")
 
 
 def currency_phrase(iso: str, amount: Decimal, spoken: str) -> str:
-    name = _CURRENCY_NAMES[iso] + ("s" if amount >= 2 else "")
-    if iso == "GBP":
-        name += " sterling"
+    name = _CURRENCY_NAMES[iso][1 if amount >= 2 else 0]
     last = spoken.rsplit(" ", 1)[-1]
     if last.rstrip("s") in ("million", "milliard", "billion"):
         return f"{spoken} d'{name}" if name[0] in "aeiouy" else f"{spoken} de {name}"
@@ -275,6 +313,12 @@ def time_words(hour: int, minute: int, text: str) -> str:
     return f"{spoken} {cardinal(minute)}" if minute else spoken
 
 
+def period_words(letter: str, n: int, year_: int | None) -> str:
+    """"le troisième trimestre deux mille vingt-cinq", "le premier semestre"."""
+    head = f"le {ordinal(n)} {'trimestre' if letter == 'Q' else 'semestre'}"
+    return f"{head} {year(year_)}" if year_ else head
+
+
 def points_words(spoken: str, amount: Decimal) -> str:
     return f"{spoken} point{'s' if abs(amount) >= 2 else ''} de pourcentage"
 
@@ -288,7 +332,7 @@ _COINS = {"USD": ("cent", "cents"), "EUR": ("centime", "centimes"), "GBP": ("pen
 
 def money_words(iso: str, whole: int, cents: int) -> str:
     """"deux euros et vingt-cinq centimes"."""
-    coin = _COINS[iso][0 if cents == 1 else 1]
+    coin = _COINS.get(iso, COIN_WORDS)[0 if cents == 1 else 1]
     return f"{currency_phrase(iso, Decimal(whole), cardinal(whole))} et {cardinal(cents)} {coin}"
 
 

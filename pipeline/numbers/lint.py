@@ -7,6 +7,8 @@ Rules (each one a short function over a draft and its context):
     "des 2025 premières startups";
   * a small number where the sentence wants a year: "d'ici 130 (", "en 3.",
     "au premier semestre 1";
+  * a unit that contradicts itself: the same figure in two units of one dimension
+    side by side ("130 km/h, or 130 mph"), or a conversion that does not hold;
   * a malformed date: an ordinal too big for a day ("le 2025er août"), a day
     after the month in French ("août 8"), a day above 31 next to a month.
 """
@@ -14,6 +16,7 @@ Rules (each one a short function over a draft and its context):
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from types import ModuleType
 
 from . import langs
@@ -21,6 +24,7 @@ from .draft import Draft
 from .exact import exact
 from .extract import drafts_of
 from .model import TEXT_KINDS, Flag
+from .quantities import conversion, info
 
 CONTEXT = 60
 _PUNCT_AFTER = re.compile(r"^\s*(?:[.,;:!?()\[\]«»\"“”]|$)")
@@ -37,6 +41,12 @@ REASON_WANTS_YEAR = "small number where a year is expected"
 REASON_ORDINAL_DAY = "malformed date: ordinal too large for a day"
 REASON_DAY_AFTER = "malformed date: day after the month"
 REASON_BAD_DAY = "malformed date: no such day"
+REASON_UNIT_SAME = "unit contradicts itself: the same figure in another unit"
+REASON_UNIT_CONVERSION = "unit contradicts itself: the conversion does not hold"
+# what puts a second quantity beside a first as the same one: "130 km/h (81 mph)", "2,5 GW, soit 2 500 MW"
+_RESTATED = re.compile(r"^\s*,?\s*(?:(?:\(|\[|=|\b(?:or|ou|soit|i\.e\.|ie|that is|c'est-à-dire|about|environ|"
+                       r"roughly|approximately|approximativement|près de)\b)[\s,:]*)+$", re.IGNORECASE)
+CONVERSION_TOLERANCE = Decimal("0.05")
 
 
 @exact
@@ -54,7 +64,31 @@ def lint(text: str, lang: str) -> list[Flag]:
             hit = rule(draft, ctx)
             if hit:
                 flags.append(Flag(text[hit[0]:hit[1]], hit[0], hit[1], hit[2]))
+    flags.extend(_unit_contradictions(text, [(d, d.mention(text, tokens)) for d in drafts
+                                             if d.kind == "quantity" and not d.weak]))
     return _merge(flags, text)
+
+
+def _unit_contradictions(text: str, quantities: list) -> list[Flag]:
+    """The same figure given in two units of one dimension ("130 km/h, or 130 mph"),
+    or a conversion that does not hold ("2,5 GW, soit 25 MW"), side by side."""
+    flags = []
+    for (_, a), (_, b) in zip(quantities, quantities[1:]):
+        between = text[a.end:b.start]
+        if a.unit == b.unit or not _RESTATED.match(between) or not a.unit or not b.unit:
+            continue
+        ua, ub = info(a.unit), info(b.unit)
+        if ua is None or ub is None or ua.dimension != ub.dimension:
+            continue
+        converted = conversion(Decimal(a.value), a.unit, b.unit)
+        if a.value == b.value:
+            reason = REASON_UNIT_SAME
+        elif converted is not None and abs(converted - Decimal(b.value)) > abs(converted) * CONVERSION_TOLERANCE:
+            reason = REASON_UNIT_CONVERSION
+        else:
+            continue
+        flags.append(Flag(text[a.start:b.end], a.start, b.end, reason))
+    return flags
 
 
 class _Context:

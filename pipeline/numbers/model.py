@@ -19,9 +19,10 @@ from dataclasses import dataclass
 
 from ..contracts import LintFlag
 
-KINDS = ("number", "percent", "currency", "points", "multiplier", "fraction", "time", "date", "code")
+KINDS = ("number", "percent", "currency", "points", "multiplier", "quantity", "fraction", "time", "date", "period",
+         "name", "code")
 # kinds whose value is not a decimal: each pairs only with its own kind
-TEXT_KINDS = ("date", "time", "fraction")
+TEXT_KINDS = ("date", "time", "fraction", "period", "name")
 
 
 @dataclass(frozen=True)
@@ -49,9 +50,10 @@ class Match:
     script: Mention
     status: str
     heard: Mention | None
+    note: str | None = None  # why a heard quantity is changed: "130 km/h heard in mph (≈ 80.78 mph)"
 
     def to_dict(self) -> dict:
-        return {
+        row = {
             "text": self.script.text,
             "value": self.script.value,
             "kind": self.script.kind,
@@ -59,6 +61,9 @@ class Match:
             "status": self.status,
             "heard": self.heard.text if self.heard else None,
         }
+        if self.note:
+            row["note"] = self.note
+        return row
 
 
 @dataclass(frozen=True)

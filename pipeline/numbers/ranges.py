@@ -13,7 +13,7 @@ from types import ModuleType
 from .draft import Draft
 from .tokens import DASHES, HYPHENS, Token, joined
 
-_QUANTITIES = ("number", "percent", "currency", "points", "multiplier")
+_QUANTITIES = ("number", "percent", "currency", "points", "multiplier", "quantity")
 
 
 def carry_back(drafts: list[Draft], tokens: list[Token], lang: ModuleType) -> None:

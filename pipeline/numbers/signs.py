@@ -15,7 +15,7 @@ from .tokens import Token, joined
 
 MINUS = frozenset({"-", "\u2212", "\u2013"})
 PLUS = frozenset({"+"})
-SIGNED_KINDS = frozenset({"number", "percent", "currency", "points"})
+SIGNED_KINDS = frozenset({"number", "percent", "currency", "points", "quantity"})
 
 
 def apply_signs(drafts: list[Draft], tokens: list[Token], lang: ModuleType) -> None:

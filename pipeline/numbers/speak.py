@@ -12,11 +12,14 @@ from .canon import date_parts, decimal_str
 from .exact import exact
 from .extract import drafts_of
 from .model import Mention
+from .periods import period_parts
+from .quantities import spoken as unit_words
 
 _ORDINAL_DIGITS = re.compile(r"^\d+([^\W\d_]+)$")   # "21st", "1er"; not "412 million"
 _YEAR_DIGITS = re.compile(r"^\d{4}$")
-_SYMBOLS = re.compile(r"[\d$€£%‰×\u2212\u00bc-\u00be\u2150-\u215e]")  # ... and vulgar fractions "¾", "⅔"
+_SYMBOLS = re.compile(r"[\d$€£¥₹₩¢%‰×\u2212\u00bc-\u00be\u2150-\u215e]")  # ... and vulgar fractions "¾", "⅔"
 MAX_MAGNITUDE_DECIMALS = 3
+_ARTICLE_BEFORE = re.compile(r"(\w+)['’\s]\s*$")
 
 
 @exact
@@ -25,8 +28,11 @@ def verbalize(mention: Mention, lang: str) -> str:
     module = langs.get(lang)
     if mention.kind == "date":
         return module.date_words(*date_parts(mention.value), mention.text)
-    if mention.kind == "code":
+    if mention.kind in ("code", "name"):
         return mention.text
+    if mention.kind == "period":
+        year, code = period_parts(mention.value)
+        return module.period_words(code[0], int(code[1]), int(year) if year else None)
     if mention.kind == "time":
         hour, minute = map(int, mention.value.split(":"))
         return module.time_words(hour, minute, mention.text)
@@ -48,6 +54,10 @@ def _quantity(mention: Mention, value: Decimal, module: ModuleType) -> str:
             return module.year(int(value))
     # cents only below a million (and so never on a value past the 28 digits that
     # Decimal's default context can divide: a 29-digit amount raised DivisionImpossible)
+    if mention.kind == "currency" and value < 1 and (mention.unit == "¢" or value * 100 == int(value * 100)
+                                                     and mention.unit in module.COINS_SAID_ALONE):
+        coins = value * 100  # "0,20 €": "vingt centimes", read back as euros
+        return f"{number(coins, module)} {module.COIN_WORDS[0 if coins == 1 else 1]}"
     if mention.kind == "currency" and mention.unit and value < 10**6:
         whole, cents = divmod(value * 100, 100)
         if cents and cents == int(cents):
@@ -59,9 +69,23 @@ def _quantity(mention: Mention, value: Decimal, module: ModuleType) -> str:
         return module.points_words(spoken, value)
     if mention.kind == "multiplier":
         return module.times_words(spoken)
+    if mention.kind == "quantity" and mention.unit:
+        return quantity_words(spoken, value, mention.unit, module)
     if mention.kind == "currency" and mention.unit:
         return module.currency_phrase(mention.unit, value, spoken)
     return spoken
+
+
+_MAGNITUDE_ENDS = ("million", "millions", "milliard", "milliards", "billion", "billions")
+
+
+def quantity_words(spoken: str, value: Decimal, unit: str, module: ModuleType) -> str:
+    """"two point five gigawatts", "douze millions de tonnes", "one kilometer per hour"."""
+    plural = abs(value) >= 2 if module.CODE == "fr" else abs(value) != 1
+    words = unit_words(unit, module.CODE, plural)
+    if module.CODE == "fr" and spoken.split()[-1] in _MAGNITUDE_ENDS:
+        return f"{spoken} d'{words}" if words[0] in "aeiouéh" else f"{spoken} de {words}"
+    return f"{spoken} {words}"
 
 
 def _is_ordinal(text: str, module: ModuleType) -> bool:
@@ -103,7 +127,7 @@ def spell_out(text: str, lang: str, kinds: set[str] | None = None,
     drafts, tokens = drafts_of(text, module)
     out, pos, spelled_to = [], 0, -1
     for draft in drafts:
-        if draft.kind == "code" or draft.weak or (kinds is not None and draft.kind not in kinds):
+        if draft.kind in ("code", "name") or draft.weak or (kinds is not None and draft.kind not in kinds):
             continue
         mention = draft.mention(text, tokens)
         if not _SYMBOLS.search(mention.text):
@@ -113,9 +137,13 @@ def spell_out(text: str, lang: str, kinds: set[str] | None = None,
         if draft.carried or draft.carried_unit:
             mention = _as_written(mention, draft.carried)
         between = text[pos:mention.start]
+        spoken = verbalize(mention, lang)
+        if mention.kind == "period" and _ARTICLE_BEFORE.search(between) and \
+                _ARTICLE_BEFORE.search(between).group(1).lower() in module.PERIOD_ARTICLES:  # type: ignore[union-attr]
+            spoken = spoken.split(" ", 1)[1]  # "in the Q3": "in the third quarter", not "the the"
         # a ratio "1:4" is two mentions: said "one to four", not "one:four"
         out.append(f" {module.RATIO_WORD} " if between == ":" and spelled_to == pos else between)
-        out.append(_padded(verbalize(mention, lang), text, mention.start, mention.end))
+        out.append(_padded(spoken, text, mention.start, mention.end))
         pos = spelled_to = mention.end
     out.append(text[pos:])
     return "".join(out)
@@ -134,3 +162,69 @@ def _as_written(mention: Mention, carried: int | None) -> Mention:
     """The first end of a range, without what it borrows from the second: "350"."""
     value = Decimal(mention.value) / (carried or 1)
     return Mention(decimal_str(value), "number", None, mention.text, mention.start, mention.end)
+
+
+SYMBOL_KINDS = ("quantity", "currency", "period")
+
+
+@exact
+def spell_symbols(text: str, lang: str) -> str:
+    """`text` with the digits kept and every unit, currency and period symbol said in
+    words, so that no engine guesses a symbol: "130 km/h" -> "130 kilometers per hour",
+    "£236bn" -> "236 billion pounds", "2,5 GW" -> "2,5 gigawatts", "T3 2025" ->
+    "le troisième trimestre 2025"."""
+    module = langs.get(lang)
+    drafts, tokens = drafts_of(text, module)
+    out, pos = [], 0
+    for draft in drafts:
+        if draft.kind not in SYMBOL_KINDS or draft.weak or draft.carried or draft.carried_unit:
+            continue
+        mention = draft.mention(text, tokens)
+        if not _SYMBOLS.search(mention.text) or mention.unit == "¢":
+            continue
+        words = _symbol_words(mention, module)
+        if words is None:
+            continue
+        between = text[pos:mention.start]
+        if mention.kind == "period" and _ARTICLE_BEFORE.search(between) and \
+                _ARTICLE_BEFORE.search(between).group(1).lower() in module.PERIOD_ARTICLES:  # type: ignore[union-attr]
+            words = words.split(" ", 1)[1]
+        out.append(between)
+        out.append(_padded(words, text, mention.start, mention.end))
+        pos = mention.end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _symbol_words(mention: Mention, module: ModuleType) -> str | None:
+    if mention.kind == "period":
+        year, code = period_parts(mention.value)
+        head = module.period_words(code[0], int(code[1]), None)
+        if year is None:
+            return head
+        return f"{head} of {year}" if module.CODE == "en" else f"{head} {year}"
+    value = Decimal(mention.value)
+    digits = _digits_with_magnitude(abs(value), module)
+    if value < 0:
+        digits = f"{module.MINUS_WORD} {digits}"
+    if mention.kind == "currency" and mention.unit:
+        return module.currency_phrase(mention.unit, abs(value), digits)
+    if mention.kind == "quantity" and mention.unit:
+        return quantity_words(digits, abs(value), mention.unit, module)
+    return None
+
+
+def _digits_with_magnitude(value: Decimal, module: ModuleType) -> str:
+    """"236 billion", "2,5 milliards", "5 000": digits, and the magnitude word people say."""
+    for size, name in module.SPOKEN_MAGNITUDES:
+        count = value / size
+        if 1 <= count < 1000 and -count.normalize().as_tuple().exponent <= MAX_MAGNITUDE_DECIMALS:
+            return f"{_digits(count, module)} {module.magnitude_word(name, count)}"
+    return _digits(value, module)
+
+
+def _digits(value: Decimal, module: ModuleType) -> str:
+    text = decimal_str(value)
+    if module.CODE == "fr":
+        return module.format_digits(Decimal(text), "\u202f")
+    return f"{Decimal(text):,f}"

@@ -41,12 +41,13 @@ def _join(a: Draft, b: Draft, tokens: list[Token], lang: ModuleType) -> bool:
         return False
     if not joined(tokens, b.first):
         return False
-    if b.kind != "number" or b.decimal or b.mag or b.ordinal:
-        return False
     coins = lang.SUBUNITS.get(unit, frozenset())
-    after = b.last + 1
-    if after < len(tokens) and tokens[after].low in coins and joined(tokens, after) and b.amount < 100:
-        cents, end = b.amount, after
+    if b.kind == "currency" and tokens[b.last].low in coins and b.first < b.last and b.amount < 1:
+        cents, end = b.amount * 100, b.last  # the coins were read alone: "twenty-five cents"
+    elif b.kind != "number" or b.decimal or b.mag or b.ordinal:
+        return False
+    elif _coin_after(tokens, b.last + 1, coins) and b.amount < 100:
+        cents, end = b.amount, b.last + 1
     elif tokens[b.last].low in _HUNDRED_WORDS & coins and b.amount % 100 == 0 and b.amount < 10000:
         cents, end = b.amount / 100, b.last  # "quatre-vingt-dix-neuf cents": 99 cents, not 9900
     elif b.first == link and 0 < b.amount < 100 and _ends_phrase(tokens, b.last):
@@ -56,6 +57,10 @@ def _join(a: Draft, b: Draft, tokens: list[Token], lang: ModuleType) -> bool:
     a.value = a.amount + Decimal(cents) / 100
     a.kind, a.unit, a.decimal, a.last = "currency", unit, True, end
     return True
+
+
+def _coin_after(tokens: list[Token], after: int, coins: frozenset[str]) -> bool:
+    return after < len(tokens) and tokens[after].low in coins and joined(tokens, after)
 
 
 def _ends_phrase(tokens: list[Token], last: int) -> bool:

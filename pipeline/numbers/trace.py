@@ -9,6 +9,7 @@ from .canon import date_parts
 from .exact import exact
 from .extract import mentions
 from .model import Mention
+from .periods import period_covers, period_parts
 
 
 @exact
@@ -41,7 +42,12 @@ def _unit_changed(a: Mention, b: Mention) -> bool:
 
 
 def _date_part(a: Mention, b: Mention) -> bool:
-    """"le 18 août" from "18 août 2025"; the year 2025 from "18 août 2025"."""
+    """"le 18 août" from "18 août 2025"; the year 2025 from "18 août 2025" or from
+    "premier semestre 2025"; "Q3" from "Q3 2025"."""
+    if b.kind == "period":
+        written, _ = period_parts(b.value)
+        return (a.kind == "number" and written is not None and Decimal(a.value) == int(written)
+                or a.kind == "period" and period_covers(a.value, b.value))
     if b.kind != "date":
         return False
     if a.kind == "date":

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from types import ModuleType
 
@@ -13,16 +14,23 @@ from .atoms import ABBR_ALWAYS, ABBR_WITH_CURRENCY, CURRENCY_SYMBOLS
 from .draft import Draft
 from .model import TEXT_KINDS
 from .phrases import match_any, skip_link
+from .quantities import unit_after
 from .tokens import Token, joined, next_word
+from .wordnum import parse_words
 
-ISO_CODES = {"USD": "USD", "EUR": "EUR", "GBP": "GBP", "US$": "USD"}
+ISO_CODES = {"USD": "USD", "EUR": "EUR", "GBP": "GBP", "US$": "USD", "CHF": "CHF", "JPY": "JPY", "CNY": "CNY",
+             "RMB": "CNY", "INR": "INR", "CAD": "CAD", "AUD": "AUD", "KRW": "KRW"}
+# "C$5", "A$5": the letters before a dollar sign say which dollar
+_DOLLAR_PREFIXES = {"US": "USD", "U.S.": "USD", "C": "CAD", "CA": "CAD", "CAN": "CAD", "A": "AUD", "AU": "AUD"}
 _SPACED_ABBR_EXCLUDED = frozenset({"M", "k"})  # "5 M" alone is too vague; "5 M€" is fine
 MAX_SYMBOL_GAP = 1
 MULTIPLIER_SIGNS = frozenset({"x", "X", "×"})
 
 
-def attach_units(drafts: list[Draft], tokens: list[Token], lang: ModuleType) -> None:
+def attach_units(drafts: list[Draft], tokens: list[Token], lang: ModuleType, text: str = "") -> None:
     for draft in drafts:
+        if draft.kind == "code" and text:
+            _glued_unit(draft, tokens, text)  # "12kg", "250ms": a quantity, not a code
         if draft.kind == "code" or draft.kind in TEXT_KINDS:
             continue
         _prefix_currency(draft, tokens)
@@ -32,6 +40,70 @@ def attach_units(drafts: list[Draft], tokens: list[Token], lang: ModuleType) -> 
             _magnitude(draft, tokens, lang)
         if not draft.ordinal:
             _suffix(draft, tokens, lang)
+        if draft.kind == "number" and draft.unit is None and not draft.ordinal and text:
+            _measure(draft, tokens, text, lang)
+
+
+def _glued_unit(draft: Draft, tokens: list[Token], text: str) -> None:
+    """A number glued to a unit symbol ("12kg", "3GB", "130km/h") was read as a code."""
+    i = draft.first
+    if (draft.name or draft.digits is None or tokens[i].kind != "num" or i + 1 >= len(tokens)
+            or tokens[i + 1].gap or (i and not tokens[i].gap and tokens[i - 1].kind != "sym")):
+        return
+    if unit_after(text, tokens[i].end) is not None:
+        draft.kind, draft.last = "number", i
+
+
+def _measure(draft: Draft, tokens: list[Token], text: str, lang: ModuleType) -> None:
+    """A unit of measure after the number: "2.5 GW", "130 km/h", "douze kilogrammes"."""
+    end = tokens[draft.last].end
+    hit = unit_after(text, end, glued_ok=draft.digits is not None, linked=bool(draft.mag))
+    if hit is None:
+        return
+    k = draft.last + 1
+    while k < len(tokens) and tokens[k].end < hit.end:
+        k += 1
+    if k >= len(tokens) or tokens[k].end != hit.end:
+        return
+    if hit.factor != 1:
+        draft.value = draft.amount * hit.factor
+        draft.mag = int(hit.factor) if not draft.mag else draft.mag * int(hit.factor)
+    draft.kind, draft.unit, draft.last = "quantity", hit.unit.symbol + (hit.rate or ""), k
+    if hit.unit.symbol in lang.UNIT_THEN_SUBUNIT and not hit.rate and not draft.decimal and not draft.mag:
+        _subunit_after(draft, tokens, lang, lang.UNIT_THEN_SUBUNIT[hit.unit.symbol])
+    half = _HALF_AFTER_UNIT.match(text, hit.end)
+    if half is not None and not hit.rate and not draft.decimal and not draft.mag:
+        k2 = k + 1
+        while k2 < len(tokens) and tokens[k2].end < half.end():
+            k2 += 1
+        if k2 < len(tokens) and tokens[k2].end == half.end():
+            draft.value, draft.decimal, draft.last = draft.amount + Decimal("0.5"), True, k2  # "deux jours et demi"
+
+
+def _subunit_after(draft: Draft, tokens: list[Token], lang: ModuleType, per: int) -> None:
+    """fr "un mètre quatre-vingts" = 1,80 m, "deux kilos cinq cents" = 2,5 kg: the smaller
+    unit said bare after the unit, like a price's cents."""
+    k = draft.last + 1
+    if k >= len(tokens) or not joined(tokens, k, 1) or tokens[k].stop:
+        return
+    if tokens[k].kind == "num" and tokens[k].text.isdigit():
+        value, last = int(tokens[k].text), k
+    elif tokens[k].is_word:
+        num = parse_words(tokens, k, lang)
+        if num is None or num.ordinal or num.decimal or num.value != int(num.value):
+            return
+        value, last = int(num.value), num.last
+    else:
+        return
+    after = last + 1
+    if not 0 < value < per or (after < len(tokens) and tokens[after].kind != "sym" and "\n" not in tokens[after].gap):
+        return
+    draft.value = draft.amount + Decimal(value) / per
+    draft.decimal, draft.last = True, last
+
+
+# fr "deux jours et demi", "trois kilomètres et demi": the half after the unit
+_HALF_AFTER_UNIT = re.compile(r"[ \u00a0]et[ \u00a0]demie?(?![^\W_])", re.IGNORECASE)
 
 
 def _near(tokens: list[Token], j: int) -> bool:
@@ -45,8 +117,8 @@ def _prefix_currency(draft: Draft, tokens: list[Token]) -> None:
     sym = tokens[p].text
     if sym in CURRENCY_SYMBOLS:
         draft.kind, draft.unit, draft.first = "currency", CURRENCY_SYMBOLS[sym], p
-        if p and tokens[p - 1].text in ("US", "U.S.") and not tokens[p].gap:
-            draft.first = p - 1
+        if sym == "$" and p and tokens[p - 1].text in _DOLLAR_PREFIXES and not tokens[p].gap:
+            draft.first, draft.unit = p - 1, _DOLLAR_PREFIXES[tokens[p - 1].text]
     elif sym in ISO_CODES and tokens[draft.first].gap:
         draft.kind, draft.unit, draft.first = "currency", ISO_CODES[sym], p
 
@@ -118,6 +190,9 @@ def _suffix(draft: Draft, tokens: list[Token], lang: ModuleType) -> None:
                 tokens, k, lang.CURRENCY_PHRASES_AFTER_DE)
     if hit:
         _set_currency(draft, hit[1], hit[0])
+    elif draft.unit is None and tok.low in lang.COINS_ALONE and not draft.decimal and not draft.mag:
+        draft.value = draft.amount / 100  # "twenty cents", "cinquante centimes": a price below one
+        draft.kind, draft.unit, draft.last, draft.decimal = "currency", lang.COINS_ALONE[tok.low], j, True
 
 
 def _other_unit(draft: Draft, tokens: list[Token], j: int, lang: ModuleType) -> bool:

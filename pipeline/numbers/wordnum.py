@@ -289,18 +289,27 @@ def _fraction(num: WordNumber, tokens: list[Token], lang: ModuleType) -> bool:
 def fraction_digits(tokens: list[Token], k: int, lang: ModuleType) -> tuple[str | None, int]:
     """Digits said after the decimal word at k: a number under 100 or digit by digit."""
     k2 = next_word(tokens, k)
-    chunk = parse_words(tokens, k2, lang, simple=True) if k2 is not None else None
+    chunk = _digit_word(tokens, k2, lang) if k2 is not None else None
     if chunk is None or chunk.ordinal:
         return None, k
     digits, last = str(int(chunk.value)), chunk.last
     while chunk.words == 1 and chunk.value < 10:
         k3 = next_word(tokens, last)
-        chunk = parse_words(tokens, k3, lang, simple=True) if k3 is not None else None
+        chunk = _digit_word(tokens, k3, lang) if k3 is not None else None
         if chunk is None or chunk.words != 1 or chunk.value >= 10 or chunk.ordinal:
             break
         digits += str(int(chunk.value))
         last = chunk.last
+    if set(digits) == {"0"}:
+        return None, k  # "point oh": no digit said after the zeros
     return digits, last
+
+
+def _digit_word(tokens: list[Token], k: int, lang: ModuleType) -> WordNumber | None:
+    """A number after the decimal word, "oh" being zero: "eighteen point oh five"."""
+    if tokens[k].low in lang.YEAR_OH and lang.YEAR_PAIRS:
+        return WordNumber(Decimal(0), k, k, words=1)
+    return parse_words(tokens, k, lang, simple=True)
 
 
 def _trailing_magnitude(num: WordNumber, tokens: list[Token], lang: ModuleType) -> None:
@@ -324,6 +333,10 @@ def _year_pair(num: WordNumber, tokens: list[Token], lang: ModuleType) -> None:
         if k2 is not None and w is not None and w.cls == "unit" and not w.ordinal:
             num.value = num.value * 100 + w.value
             num.last, num.pure, num.single = k2, False, None
+        return
+    if tokens[k].low in lang.DECADE_WORDS:  # "nineteen eighties": the decade 1980
+        num.value = num.value * 100 + lang.DECADE_WORDS[tokens[k].low]
+        num.last, num.pure, num.single = k, False, None
         return
     sub = parse_words(tokens, k, lang, simple=True)
     if sub is not None and sub.pure and 10 <= sub.value <= 99 and not sub.ordinal:
