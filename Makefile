@@ -44,7 +44,7 @@ $(foreach v,$(USER_VARS),$(if $($(v)),$(if $(call unsafe,$($(v)),$(call safe_set
 
 TTS     ?=
 TTS_ARG := $(if $(TTS),--tts '$(TTS)',)
-HEAL_ROUNDS ?= 8
+HEAL_ROUNDS ?= 10
 ASR     ?= faster-whisper
 ASR_MODEL ?= base
 DEMO    := episodes/demo.md
@@ -91,7 +91,7 @@ help: ## list the targets
 	@echo "Variables: SRC=path/to/post.md (any folder) or https://…  EP=<slug>  TTS=gtts|piper|kokoro|pico|espeak"
 	@echo "           (default: the post's settings file, else gtts; offline fallbacks: fr kokoro, pico,"
 	@echo "           espeak; en piper, kokoro, pico, espeak)  ASR=faster-whisper|whisper  ASR_MODEL=base"
-	@echo "           HEAL_ROUNDS=8  POST_LANG=fr|en (detected when unset)  ALLOW_UNVERIFIED=1  PORT=8000"
+	@echo "           HEAL_ROUNDS=10  POST_LANG=fr|en (detected when unset)  ALLOW_UNVERIFIED=1  PORT=8000"
 	@echo "           blog: FEED=<RSS/Atom URL or file>   all/blog: BATCH_OUT=episodes  JOBS=<n>  ENGINE=local|ray"
 	@echo
 	@echo "Command line: $(PY) -m pipeline --help (every command and option; -q errors only, -v debug)"

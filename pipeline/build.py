@@ -25,7 +25,7 @@ from .urls import is_url
 DEFAULT_TTS = "gtts"
 DEFAULT_ASR = "faster-whisper"
 DEFAULT_ASR_MODEL = "base"     # provisioned offline; other sizes need the user's own cache
-DEFAULT_HEAL_ROUNDS = 8    # one round per heal strategy (pipeline.heal.STRATEGIES; a test holds them equal)
+DEFAULT_HEAL_ROUNDS = 10   # one round per heal strategy (pipeline.heal.STRATEGIES; a test holds them equal)
 STEPS = ("ingest", "condense", "synthesize", "transcribe", "verify", "package")
 
 log = logging.getLogger(__name__).info
