@@ -210,7 +210,7 @@ def add_build(sub, common) -> None:
     b.add_argument("--allow-unverified", action="store_true",
                    help="exit 0 even when numbers were lost (the report still says so)")
     add_heal_rounds(b, None, "rounds of re-speaking failing segments, one heal strategy each "
-                             "(default 8, one per strategy; 0 = off)")
+                             "(default 10, one per strategy; 0 = off)")
     b.add_argument("--config", type=Path, default=None)
     b.set_defaults(func=cmd_build)
 
@@ -231,7 +231,7 @@ def add_batch(sub, common) -> None:
     s.add_argument("--lang", help="fr or en for every post (detected per post when omitted)")
     add_condenser(s)
     add_minutes(s)
-    add_heal_rounds(s, None, "as for build (default 8: one round per heal strategy)")
+    add_heal_rounds(s, None, "as for build (default 10: one round per heal strategy)")
     s.add_argument("--config", type=Path, default=None,
                    help="show settings for the feed (default: $PIPELINE_CONFIG, else ./podcast.yaml)")
     s.add_argument("--retry-unverified", action="store_true",

@@ -10,7 +10,7 @@ import pytest
 from pipeline import numbers
 from pipeline.audio.ffmpeg import to_rate
 from pipeline.audio.wav import read_wav
-from pipeline.heal import next_override, sentence_plan
+from pipeline.heal import STRATEGY_INDEX, next_override, sentence_plan
 from pipeline.tts import describe, get_engine
 from pipeline.tts.pico_engine import prepare_text
 from pipeline.tts.sentences import (
@@ -85,8 +85,8 @@ def test_the_sentence_plan_takes_for_each_failing_sentence_the_try_that_heard_it
     assert sentence_plan(text, "fr", first, tries) == {"1": {"spell": "all", "engine": "pico"}}
     # no try did better: the last one is used for that sentence
     assert sentence_plan(text, "fr", first, tries[:1]) == {"1": {"spell": "all"}}
-    assert next_override("point-1", 7, "kokoro", "fr", text)[1]["strategy"] == "sentences"
-    assert next_override("point-1", 7, "kokoro", "fr", "Il a 2 150 euros.") is None, "one sentence: nothing to split"
+    assert next_override("point-1", STRATEGY_INDEX["sentences"], "kokoro", "fr", text)[1]["strategy"] == "sentences"
+    assert next_override("point-1", STRATEGY_INDEX["sentences"], "kokoro", "fr", "Il a 2 150 euros.") is None, "one sentence: nothing to split"
 
 
 def test_on_a_tie_the_sentence_plan_prefers_the_try_that_held_across_the_segment():

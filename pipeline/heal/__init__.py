@@ -6,8 +6,9 @@ another take of the same voice (piper only: its takes differ, each with the
 next noise seed), another
 wording of the numbers, slower, then
 another offline engine of the language's chain (normal speed, then slower),
-and last only the failing sentences of the segment, each the way an earlier
-try heard it best, the rest as first spoken (pipeline.tts.sentences): a way
+each number set apart by pauses (the voice, then the other engine:
+pipeline.heal.wording), and last only the failing sentences of the segment,
+each the way an earlier try heard it best, the rest as first spoken (pipeline.tts.sentences): a way
 that fixes one sentence can break another, and then only the sentence takes it.
 Only the failing segments are re-synthesized (the others come from the TTS
 cache), the episode is re-assembled, transcribed once more and re-verified.
@@ -42,6 +43,11 @@ STRATEGIES: list[tuple[str, dict[str, Any]]] = [
     ("slower", {"spell": "all", "rate": SLOW_RATE}),
     ("other-engine", {"spell": "all", "engine": None}),
     ("other-engine-slower", {"spell": "all", "rate": SLOW_RATE, "engine": None}),
+    # A number the voice says and Whisper writes as homophones glued to the words
+    # around it ("des cent un" -> "descend un"): a pause before and after each
+    # number (pipeline.heal.wording); then the same by the other voice.
+    ("isolate", {"spell": "isolated"}),
+    ("other-engine-isolated", {"spell": "isolated", "engine": None}),
     # Last: each failing sentence alone, spoken the way that heard it best, the
     # rest of the segment as first built (pipeline.tts.sentences).
     ("sentences", {"sentences": None}),

@@ -59,10 +59,11 @@ def spoken_text(text: str, engine: str, lang: str, on_event: Event | None = None
                 spell: str | None = None, reword: bool | list[str] = False) -> str:
     """The text actually given to `engine`: numbers rewritten per SPELL_OUT_POLICY
     (`spell="all"`: every number spelled out; "paused": the same with a pause after
-    "mille"/"thousand" inside a number; `reword`: another wording of the
+    "mille"/"thousand" inside a number; "isolated": the same with a pause before
+    and after each number, pipeline.heal.wording; `reword`: another wording of the
     numbers, or only of those written as in the list, tts.text.reword_numbers;
     both pipeline.heal overrides)."""
-    every = spell in ("all", "paused")
+    every = spell in ("all", "paused", "isolated")
     kinds = frozenset({"all"}) if every else spell_kinds(engine, lang)
     out = re.sub(r"[ \t\r\n]+", " ", str(text)).strip()  # one line; keeps NBSPs
     if every:
@@ -70,6 +71,10 @@ def spoken_text(text: str, engine: str, lang: str, on_event: Event | None = None
     only = reword if isinstance(reword, list) else None
     if reword:
         out = reword_numbers(out, lang, only)
+    if spell == "isolated":
+        from ..heal.wording import set_apart_numbers  # here: pipeline.heal imports this module
+
+        out = set_apart_numbers(out, lang)
     out = spell_numbers(out, lang, kinds)
     if spell == "paused":
         out = pause_after_thousands(out, lang)
