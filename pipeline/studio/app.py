@@ -18,18 +18,20 @@ Safe by construction:
 from __future__ import annotations
 
 import asyncio
+import functools
 import html
 import json
 import os
 import re
 import secrets
 import time
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from starlette.applications import Starlette
-from starlette.datastructures import UploadFile
+from starlette.datastructures import FormData, UploadFile
 from starlette.middleware import Middleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
@@ -38,7 +40,7 @@ from starlette.routing import Route
 
 from .. import fsio
 from . import adapter
-from .jobs import BuildQueue
+from .jobs import BuildQueue, Job
 
 STATIC = Path(__file__).resolve().parent / "static"
 STATIC_FILES = {"studio.js": "text/javascript; charset=utf-8", "studio.css": "text/css; charset=utf-8",
@@ -147,65 +149,110 @@ def json_error(status: int, message: str, **extra) -> JSONResponse:
 
 
 def handle(fn):
-    """Turn Refused and the pipeline's own errors into JSON answers with one-line messages."""
-    async def endpoint(request: Request) -> Response:
+    """Turn Refused and the pipeline's own errors into JSON answers with one-line messages.
+    For an Endpoints method: the wrapper keeps its name and takes (self, request)."""
+    @functools.wraps(fn)
+    async def endpoint(self: Endpoints, request: Request) -> Response:
         try:
-            return await fn(request)
+            return await fn(self, request)
         except Refused as e:
             return json_error(e.status, e.message)
         except adapter.PipelineError as e:
             return json_error(422, adapter.one_line(e))
-    endpoint.__name__ = fn.__name__
     return endpoint
 
 
-def create_app(episodes: Path, allowed_hosts: list[str] | None = None) -> Starlette:
-    studio = Studio(episodes, allowed_hosts)
+class Endpoints:
+    """The route handlers, one method per route, all sharing one Studio (folder, token, queue).
+    Methods rather than closures in create_app, so each handler is short and read on its own;
+    the helpers of the build form (options, upload, text, URL) are methods beside it."""
 
-    async def page(request: Request) -> Response:
+    def __init__(self, studio: Studio):
+        self.studio = studio
+
+    def routes(self) -> list[Route]:
+        return [
+            Route("/", self.page),
+            Route("/static/{name}", self.static),
+            Route("/api/info", self.info),
+            Route("/api/episodes", self.episode_list),
+            Route("/api/episodes/{slug}", self.episode),
+            Route("/api/episodes/{slug}/points/{n:int}", self.edit, methods=["POST"]),
+            Route("/api/episodes/{slug}/rebuild", self.rebuild, methods=["POST"]),
+            Route("/api/builds", self.submit_build, methods=["POST"]),
+            Route("/api/feed", self.feed, methods=["POST"]),
+            Route("/api/jobs", self.jobs),
+            Route("/api/jobs/{id:int}/events", self.events),
+            Route("/files/feed.xml", self.feed_file),
+            Route("/files/{slug}/{name}", self.episode_file),
+        ]
+
+    # ------------------------------------------------------------------ the page
+    async def page(self, request: Request) -> Response:
         shell = (STATIC / "studio.html").read_text(encoding="utf-8")
-        shell = shell.replace("{{token}}", html.escape(studio.token, quote=True))
+        shell = shell.replace("{{token}}", html.escape(self.studio.token, quote=True))
         return Response(shell, media_type="text/html; charset=utf-8",
                         headers={"Cache-Control": "no-store"})
 
-    async def static(request: Request) -> Response:
+    async def static(self, request: Request) -> Response:
         name = request.path_params["name"]
         if name not in STATIC_FILES:
             return json_error(404, "not found")
         return FileResponse(STATIC / name, media_type=STATIC_FILES[name], headers={"Cache-Control": "no-cache"})
 
+    # ------------------------------------------------------------------ reading
     @handle
-    async def info(request: Request) -> Response:
+    async def info(self, request: Request) -> Response:
         names = adapter.engines()
         return JSONResponse({"languages": list(adapter.LANGUAGES), "tts": names["tts"], "asr": names["asr"],
                              "default_asr": adapter.default_asr(), "max_upload": MAX_UPLOAD,
                              "types": list(POST_TYPES),
-                             "feed": (studio.episodes / "feed.xml").is_file()})
+                             "feed": (self.studio.episodes / "feed.xml").is_file()})
 
     @handle
-    async def episode_list(request: Request) -> Response:
+    async def episode_list(self, request: Request) -> Response:
         rows = []
-        for folder in sorted(studio.episodes.iterdir()):
+        for folder in sorted(self.studio.episodes.iterdir()):
             if (SLUG_RE.match(folder.name) and folder.is_dir() and not folder.is_symlink()
                     and adapter.is_episode(folder)):
                 rows.append(await asyncio.to_thread(adapter.episode_summary, folder))
-        return JSONResponse({"episodes": rows, "feed": (studio.episodes / "feed.xml").is_file()})
+        return JSONResponse({"episodes": rows, "feed": (self.studio.episodes / "feed.xml").is_file()})
 
     @handle
-    async def episode(request: Request) -> Response:
-        folder = studio.folder(request.path_params["slug"])
+    async def episode(self, request: Request) -> Response:
+        folder = self.studio.folder(request.path_params["slug"])
         view = await asyncio.to_thread(adapter.episode_view, folder)
-        busy = studio.queue.busy_with(folder.name)
+        busy = self.studio.queue.busy_with(folder.name)
         view["job"] = busy.public() if busy else None
         return JSONResponse(view)
 
+    # ------------------------------------------------------------------ building
     @handle
-    async def submit_build(request: Request) -> Response:
-        studio.check_token(request)
+    async def submit_build(self, request: Request) -> Response:
+        self.studio.check_token(request)
         length = request.headers.get("content-length") or "0"
         if not length.isdigit() or int(length) > MAX_BODY:
             raise Refused(413, f"the request is too large (a post file may be up to {MAX_UPLOAD // 1024} kB)")
         form = await request.form(max_files=1, max_fields=12, max_part_size=MAX_UPLOAD)
+        lang, tts, asr = self.build_options(form)
+        upload, text, url = form.get("file"), str(form.get("text") or ""), str(form.get("url") or "").strip()
+        if isinstance(upload, UploadFile) and upload.filename:
+            slug, source, label = await self.uploaded_post(upload)
+        elif text.strip():
+            slug, source, label = self.pasted_post(text, str(form.get("name") or ""))
+        elif url:
+            slug, source, label = self.post_at(url)
+        else:
+            raise Refused(400, "give a post: a file, some text or a URL")
+        folder = self.studio.inside(self.studio.episodes / slug)
+        job = self.studio.queue.submit("build", slug, label,
+                                       lambda: adapter.build(source, folder, lang, tts, asr))
+        return JSONResponse({"job": job.public(), "slug": slug}, status_code=202)
+
+    @staticmethod
+    def build_options(form: FormData) -> tuple[str | None, str | None, str]:
+        """The build form's language, TTS and ASR engine: each checked against what exists
+        here, so a typo is refused now, not after the post was stored and the job queued."""
         lang = str(form.get("lang") or "") or None
         if lang is not None and lang not in adapter.LANGUAGES:
             raise Refused(400, f"unknown language {lang!r}: use {', '.join(adapter.LANGUAGES)} or auto")
@@ -216,49 +263,50 @@ def create_app(episodes: Path, allowed_hosts: list[str] | None = None) -> Starle
             raise Refused(400, f"unknown TTS engine: use one of {', '.join(names['tts'])}")
         if asr not in names["asr"]:
             raise Refused(400, f"unknown ASR engine: use one of {', '.join(names['asr'])}")
-        upload, text, url = form.get("file"), str(form.get("text") or ""), str(form.get("url") or "").strip()
-        if isinstance(upload, UploadFile) and upload.filename:
-            filename = upload.filename
-            suffix = Path(filename).suffix.lower()
-            if suffix not in POST_TYPES:
-                raise Refused(415, f"a post is a {', '.join(POST_TYPES)} file")
-            data = await upload.read(MAX_UPLOAD + 1)
-            if len(data) > MAX_UPLOAD:
-                raise Refused(413, f"the post is larger than {MAX_UPLOAD // 1024} kB")
-            if b"\x00" in data:
-                raise Refused(415, "the file is not text")
-            slug, target = studio.new_source(slugify(filename), suffix, data)
-            source, label = str(target), filename
-        elif text.strip():
-            if len(text) > MAX_TEXT:
-                raise Refused(413, f"the text is longer than {MAX_TEXT} characters")
-            name = str(form.get("name") or "") or f"pasted-{time.strftime('%Y%m%d-%H%M%S')}"
-            suffix = ".md" if MARKDOWN_RE.search(text) else ".txt"
-            slug, target = studio.new_source(slugify(name), suffix, text.encode("utf-8"))
-            source, label = str(target), name
-        elif url:
-            parts = urlsplit(url)
-            if len(url) > MAX_URL or parts.scheme not in ("http", "https") or not parts.netloc:
-                raise Refused(400, "give an http:// or https:// address")
-            slug = studio.url_slug(slugify(parts.path.rstrip("/").rsplit("/", 1)[-1] or parts.netloc), url)
-            source, label = url, url
-        else:
-            raise Refused(400, "give a post: a file, some text or a URL")
-        folder = studio.inside(studio.episodes / slug)
-        job = studio.queue.submit("build", slug, label,
-                                  lambda: adapter.build(source, folder, lang, tts, asr))
-        return JSONResponse({"job": job.public(), "slug": slug}, status_code=202)
+        return lang, tts, asr
 
+    async def uploaded_post(self, upload: UploadFile) -> tuple[str, str, str]:
+        """(slug, source, label) of an uploaded post file, kept as episodes/<slug><suffix>."""
+        filename = upload.filename or ""
+        suffix = Path(filename).suffix.lower()
+        if suffix not in POST_TYPES:
+            raise Refused(415, f"a post is a {', '.join(POST_TYPES)} file")
+        data = await upload.read(MAX_UPLOAD + 1)
+        if len(data) > MAX_UPLOAD:
+            raise Refused(413, f"the post is larger than {MAX_UPLOAD // 1024} kB")
+        if b"\x00" in data:
+            raise Refused(415, "the file is not text")
+        slug, target = self.studio.new_source(slugify(filename), suffix, data)
+        return slug, str(target), filename
+
+    def pasted_post(self, text: str, name: str) -> tuple[str, str, str]:
+        """(slug, source, label) of pasted text, kept as a .md or .txt post (see MARKDOWN_RE)."""
+        if len(text) > MAX_TEXT:
+            raise Refused(413, f"the text is longer than {MAX_TEXT} characters")
+        name = name or f"pasted-{time.strftime('%Y%m%d-%H%M%S')}"
+        suffix = ".md" if MARKDOWN_RE.search(text) else ".txt"
+        slug, target = self.studio.new_source(slugify(name), suffix, text.encode("utf-8"))
+        return slug, str(target), name
+
+    def post_at(self, url: str) -> tuple[str, str, str]:
+        """(slug, source, label) of a post at an http(s) address: fetched by the build job."""
+        parts = urlsplit(url)
+        if len(url) > MAX_URL or parts.scheme not in ("http", "https") or not parts.netloc:
+            raise Refused(400, "give an http:// or https:// address")
+        slug = self.studio.url_slug(slugify(parts.path.rstrip("/").rsplit("/", 1)[-1] or parts.netloc), url)
+        return slug, url, url
+
+    # ------------------------------------------------------------------ fixing and publishing
     @handle
-    async def edit(request: Request) -> Response:
-        studio.check_token(request)
-        folder = studio.folder(request.path_params["slug"])
+    async def edit(self, request: Request) -> Response:
+        self.studio.check_token(request)
+        folder = self.studio.folder(request.path_params["slug"])
         body = await json_body(request)
         text = " ".join(str(body.get("text") or "").split())
         approve = [" ".join(str(a).split()) for a in body.get("approve") or [] if str(a).strip()]
         if not text or len(text) > MAX_POINT_TEXT:
             raise Refused(400, f"a key point needs text (at most {MAX_POINT_TEXT} characters)")
-        if studio.queue.busy_with(folder.name):
+        if self.studio.queue.busy_with(folder.name):
             raise Refused(409, "this episode is being built: wait for its verdict")
         refused = await asyncio.to_thread(adapter.edit_point, folder, int(request.path_params["n"]), text, approve)
         if refused:
@@ -268,85 +316,80 @@ def create_app(episodes: Path, allowed_hosts: list[str] | None = None) -> Starle
         return JSONResponse({"saved": True})
 
     @handle
-    async def rebuild(request: Request) -> Response:
-        studio.check_token(request)
-        folder = studio.folder(request.path_params["slug"])
-        if busy := studio.queue.busy_with(folder.name):
+    async def rebuild(self, request: Request) -> Response:
+        self.studio.check_token(request)
+        folder = self.studio.folder(request.path_params["slug"])
+        if busy := self.studio.queue.busy_with(folder.name):
             return JSONResponse({"job": busy.public()}, status_code=202)
         guard = await asyncio.to_thread(adapter.guard_message, folder)
         if guard:
             raise Refused(422, guard)
-        job = studio.queue.submit("rebuild", folder.name, f"rebuild {folder.name}",
-                                  lambda: adapter.rebuild(folder))
+        job = self.studio.queue.submit("rebuild", folder.name, f"rebuild {folder.name}",
+                                       lambda: adapter.rebuild(folder))
         return JSONResponse({"job": job.public(), "slug": folder.name}, status_code=202)
 
     @handle
-    async def feed(request: Request) -> Response:
-        studio.check_token(request)
-        job = studio.queue.submit("feed", "", "feed", lambda: {"feed": adapter.write_feed(studio.episodes).name})
+    async def feed(self, request: Request) -> Response:
+        self.studio.check_token(request)
+        job = self.studio.queue.submit("feed", "", "feed",
+                                       lambda: {"feed": adapter.write_feed(self.studio.episodes).name})
         return JSONResponse({"job": job.public()}, status_code=202)
 
+    # ------------------------------------------------------------------ jobs
     @handle
-    async def jobs(request: Request) -> Response:
-        return JSONResponse({"jobs": [j.public() for j in studio.queue.jobs]})
+    async def jobs(self, request: Request) -> Response:
+        return JSONResponse({"jobs": [j.public() for j in self.studio.queue.jobs]})
 
-    async def events(request: Request) -> Response:
-        job = studio.queue.get(int(request.path_params["id"]))
+    async def events(self, request: Request) -> Response:
+        job = self.studio.queue.get(int(request.path_params["id"]))
         if job is None:
             return json_error(404, "no such build")
-
-        async def stream():
-            seq = 0
-            while True:
-                batch = await asyncio.to_thread(job.events_since, seq, SSE_WAIT)
-                if await request.is_disconnected():
-                    return
-                if not batch:
-                    yield ": waiting\n\n"
-                for event in batch:
-                    seq = event["seq"] + 1
-                    yield f"event: {event['type']}\ndata: {json.dumps(event)}\n\n"
-                if job.finished and seq >= len(job.events):
-                    yield "event: end\ndata: {}\n\n"
-                    return
-
-        return StreamingResponse(stream(), media_type="text/event-stream",
+        return StreamingResponse(event_stream(request, job), media_type="text/event-stream",
                                  headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
 
+    # ------------------------------------------------------------------ files
     @handle
-    async def episode_file(request: Request) -> Response:
-        folder = studio.folder(request.path_params["slug"])
+    async def episode_file(self, request: Request) -> Response:
+        folder = self.studio.folder(request.path_params["slug"])
         name = request.path_params["name"]
         if not FILE_RE.match(name):
             raise Refused(404, "not found")
-        return serve_file(request, studio.inside(folder / name))
+        return serve_file(request, self.studio.inside(folder / name))
 
     @handle
-    async def feed_file(request: Request) -> Response:
-        return serve_file(request, studio.inside(studio.episodes / "feed.xml"))
+    async def feed_file(self, request: Request) -> Response:
+        return serve_file(request, self.studio.inside(self.studio.episodes / "feed.xml"))
 
-    routes = [
-        Route("/", page),
-        Route("/static/{name}", static),
-        Route("/api/info", info),
-        Route("/api/episodes", episode_list),
-        Route("/api/episodes/{slug}", episode),
-        Route("/api/episodes/{slug}/points/{n:int}", edit, methods=["POST"]),
-        Route("/api/episodes/{slug}/rebuild", rebuild, methods=["POST"]),
-        Route("/api/builds", submit_build, methods=["POST"]),
-        Route("/api/feed", feed, methods=["POST"]),
-        Route("/api/jobs", jobs),
-        Route("/api/jobs/{id:int}/events", events),
-        Route("/files/feed.xml", feed_file),
-        Route("/files/{slug}/{name}", episode_file),
-    ]
+
+async def event_stream(request: Request, job: Job) -> AsyncIterator[str]:
+    """A job's events as server-sent events, from the first; a comment every SSE_WAIT seconds
+    keeps the connection open (and notices a closed tab), 'end' once the job is over."""
+    seq = 0
+    while True:
+        batch = await asyncio.to_thread(job.events_since, seq, SSE_WAIT)
+        if await request.is_disconnected():
+            return
+        if not batch:
+            yield ": waiting\n\n"
+        for event in batch:
+            seq = event["seq"] + 1
+            yield f"event: {event['type']}\ndata: {json.dumps(event)}\n\n"
+        if job.finished and seq >= len(job.events):
+            yield "event: end\ndata: {}\n\n"
+            return
+
+
+def create_app(episodes: Path, allowed_hosts: list[str] | None = None) -> Starlette:
+    """The studio app over `episodes`; its Studio is app.state.studio (tests read its token)."""
+    studio = Studio(episodes, allowed_hosts)
+
     @asynccontextmanager
     async def lifespan(app):
         yield
-        studio.queue.close()
+        studio.queue.close()     # stop the build worker when the server stops
 
-    app = Starlette(routes=routes, middleware=[Middleware(TrustedHostMiddleware,
-                                                          allowed_hosts=studio.allowed_hosts)],
+    app = Starlette(routes=Endpoints(studio).routes(),
+                    middleware=[Middleware(TrustedHostMiddleware, allowed_hosts=studio.allowed_hosts)],
                     lifespan=lifespan, max_body_size=MAX_BODY)
     app.state.studio = studio
     app.add_middleware(_Headers)
