@@ -1,7 +1,7 @@
 """Heal's "isolate" strategies: a number the voice says and Whisper writes as a
 homophone glued to the word before ("des cent un" -> "descend un"), found on the
 French corpus post (tests/corpus/financement-par-projet.fr.md), is won back by a
-pause before and after it (pipeline.heal.wording).
+pause before and after it (pipeline.tts.wording).
 
 The slow test uses real Kokoro (ff_siwis) and real Whisper base, on one sentence.
 """
@@ -9,9 +9,9 @@ The slow test uses real Kokoro (ff_siwis) and real Whisper base, on one sentence
 import pytest
 
 from pipeline import numbers
-from pipeline.heal.wording import set_apart_numbers
 from pipeline.tts import describe, get_engine
 from pipeline.tts.speech import spoken_text
+from pipeline.tts.wording import set_apart_numbers
 
 # The corpus post's sentence whose "101" every earlier strategy lost.
 LOST = "Nous constatons que 103 projets sont en cours, dont 101 nécessitent une présentation au Conseil du Trésor."

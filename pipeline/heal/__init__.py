@@ -7,7 +7,7 @@ next noise seed), another
 wording of the numbers, slower, then
 another offline engine of the language's chain (normal speed, then slower),
 each number set apart by pauses (the voice, then the other engine:
-pipeline.heal.wording), and last only the failing sentences of the segment,
+pipeline.tts.wording), and last only the failing sentences of the segment,
 each the way an earlier try heard it best, the rest as first spoken (pipeline.tts.sentences): a way
 that fixes one sentence can break another, and then only the sentence takes it.
 Only the failing segments are re-synthesized (the others come from the TTS
@@ -45,7 +45,7 @@ STRATEGIES: list[tuple[str, dict[str, Any]]] = [
     ("other-engine-slower", {"spell": "all", "rate": SLOW_RATE, "engine": None}),
     # A number the voice says and Whisper writes as homophones glued to the words
     # around it ("des cent un" -> "descend un"): a pause before and after each
-    # number (pipeline.heal.wording); then the same by the other voice.
+    # number (pipeline.tts.wording); then the same by the other voice.
     ("isolate", {"spell": "isolated"}),
     ("other-engine-isolated", {"spell": "isolated", "engine": None}),
     # Last: each failing sentence alone, spoken the way that heard it best, the

@@ -65,7 +65,8 @@ _PREFIXES = (("", "", 1), ("k", "kilo", 10**3), ("M", "mega", 10**6), ("G", "gig
 _FR_PREFIX = {"": "", "kilo": "kilo", "mega": "méga", "giga": "giga", "tera": "téra"}
 
 
-def _build() -> None:
+def _build_power_and_energy() -> None:
+    """The units of power, energy and frequency."""
     for p, name, scale in _PREFIXES:
         fp = _FR_PREFIX[name]
         _unit(f"{p}W", "power", scale, (f"{name}watt", f"{name}watts"), (f"{fp}watt", f"{fp}watts"),
@@ -81,7 +82,10 @@ def _build() -> None:
     for p, name, scale in _PREFIXES[1:4]:
         _unit(f"{p}J", "energy-j", scale, (f"{name}joule", f"{name}joules"),
               (f"{_FR_PREFIX[name]}joule", f"{_FR_PREFIX[name]}joules"))
-    # speed
+
+
+def _build_speed() -> None:
+    """The units of speed."""
     _unit("km/h", "speed", "0.2777777777777777777777777778", ("kilometer per hour", "kilometers per hour"),
           ("kilomètre-heure", "kilomètres-heure"), symbols=("kmh", "km/hr", "kph"),
           words=("kilometres per hour", "kilometre per hour", "kilomètres par heure", "kilomètre par heure",
@@ -93,7 +97,10 @@ def _build() -> None:
           words=("metres per second", "metre per second", "mètres/seconde"))
     _unit("kn", "speed", "0.5144444444444444444444444444", ("knot", "knots"), ("nœud", "nœuds"),
           symbols=("kts",), words=("noeuds",))
-    # time
+
+
+def _build_time() -> None:
+    """The units of time."""
     _unit("ns", "time", "1e-9", ("nanosecond", "nanoseconds"), ("nanoseconde", "nanosecondes"))
     _unit("µs", "time", "1e-6", ("microsecond", "microseconds"), ("microseconde", "microsecondes"),
           symbols=("μs", "us"))
@@ -106,7 +113,10 @@ def _build() -> None:
     _unit("wk", "time", 604800, ("week", "weeks"), ("semaine", "semaines"))
     _unit("mo", "time", 2629746, ("month", "months"), ("mois", "mois"))
     _unit("yr", "time", 31556952, ("year", "years"), ("an", "ans"), symbols=("yrs",), words=("années",))
-    # data
+
+
+def _build_data() -> None:
+    """The units of data."""
     _unit("bit", "data", "0.125", ("bit", "bits"), ("bit", "bits"))
     _unit("B", "data", 1, ("byte", "bytes"), ("octet", "octets"), symbols=())
     for p, name, scale in (("k", "kilo", 10**3), ("M", "mega", 10**6), ("G", "giga", 10**9),
@@ -124,7 +134,10 @@ def _build() -> None:
               words=(f"{name}bits a second", f"{fp}bits/s"))
         _unit(f"{p}bit", "data", Decimal(scale) / 8, (f"{name}bit", f"{name}bits"), (f"{fp}bit", f"{fp}bits"),
               symbols=(f"{p}b",) if p in "GT" else ())
-    # mass (tonnes: one family, see the module's docstring)
+
+
+def _build_mass() -> None:
+    """The units of mass (tonnes: one family, see the module's docstring)."""
     _unit("mg", "mass", "1e-6", ("milligram", "milligrams"), ("milligramme", "milligrammes"),
           words=("milligrammes",))
     _unit("g", "mass", "1e-3", ("gram", "grams"), ("gramme", "grammes"), words=("grammes",))
@@ -151,7 +164,10 @@ def _build() -> None:
         for tail in (" of CO2", " de CO2", " of CO2 equivalent", " d'équivalent CO2", " of carbon dioxide",
                      " de CO₂", " of CO2e", " CO2"):
             _WORDS[(w + tail).lower()] = ("tCO2e", f)
-    # length, area, volume
+
+
+def _build_length_area_volume() -> None:
+    """The units of length, area, volume."""
     _unit("mm", "length", "0.001", ("millimeter", "millimeters"), ("millimètre", "millimètres"),
           words=("millimetre", "millimetres"))
     _unit("cm", "length", "0.01", ("centimeter", "centimeters"), ("centimètre", "centimètres"),
@@ -178,7 +194,10 @@ def _build() -> None:
           symbols=("ml",), words=("millilitres",))
     _unit("gal", "volume", "0.003785411784", ("gallon", "gallons"), ("gallon", "gallons"))
     _unit("bbl", "volume", "0.158987294928", ("barrel", "barrels"), ("baril", "barils"))
-    # temperature: "degrees" alone is a temperature of either scale (align.py)
+
+
+def _build_temperature() -> None:
+    """The units of temperature: "degrees" alone is a temperature of either scale (align.py)."""
     _unit("°C", "temperature", 1, ("degree Celsius", "degrees Celsius"), ("degré Celsius", "degrés Celsius"),
           symbols=("° C", "ºC", "℃", "°c"), words=("degrees centigrade", "degrés centigrades", "degrees C",
                                                    "degré", "degrés C"), offset="273.15")
@@ -191,6 +210,12 @@ def _build() -> None:
     _SYMBOLS.pop("K")  # "50K": fifty thousand (atoms.py); kelvins only said in words
     for word in ("pound", "pounds", "livre", "livres"):  # money (units.py), or books
         _WORDS.pop(word)
+
+
+def _build() -> None:
+    for build in (_build_power_and_energy, _build_speed, _build_time, _build_data, _build_mass,
+                  _build_length_area_volume, _build_temperature):
+        build()
 
 
 _build()

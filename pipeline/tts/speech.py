@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 
 from .text import pause_after_thousands, protect_numbers, reword_numbers, separate_close_numbers, spell_numbers
+from .wording import set_apart_numbers
 
 # Which numbers to spell out (pipeline.numbers.spell_out) before an engine
 # sees them: engine -> language ("*" = any other) -> kinds, see tts/text.py.
@@ -60,7 +61,7 @@ def spoken_text(text: str, engine: str, lang: str, on_event: Event | None = None
     """The text actually given to `engine`: numbers rewritten per SPELL_OUT_POLICY
     (`spell="all"`: every number spelled out; "paused": the same with a pause after
     "mille"/"thousand" inside a number; "isolated": the same with a pause before
-    and after each number, pipeline.heal.wording; `reword`: another wording of the
+    and after each number, pipeline.tts.wording; `reword`: another wording of the
     numbers, or only of those written as in the list, tts.text.reword_numbers;
     both pipeline.heal overrides)."""
     every = spell in ("all", "paused", "isolated")
@@ -72,8 +73,6 @@ def spoken_text(text: str, engine: str, lang: str, on_event: Event | None = None
     if reword:
         out = reword_numbers(out, lang, only)
     if spell == "isolated":
-        from ..heal.wording import set_apart_numbers  # here: pipeline.heal imports this module
-
         out = set_apart_numbers(out, lang)
     out = spell_numbers(out, lang, kinds)
     if spell == "paused":
