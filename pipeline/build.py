@@ -177,10 +177,11 @@ def removed_on_bad_input(out: Path) -> Iterator[None]:
 def build(source, out_dir: Path, tts: str | None = None, asr: str = DEFAULT_ASR,
           lang: str | None = None, condenser: str = "extractive",
           heal_rounds: int = DEFAULT_HEAL_ROUNDS, asr_model: str = DEFAULT_ASR_MODEL,
-          config: Path | None = None) -> Report:
+          config: Path | None = None, fmt: str | None = None) -> Report:
     """Build an episode from a post file or an http(s) URL (settings only apply to files).
 
-    config: podcast.yaml (None: pipeline.config.show.find_config), found once for every stage."""
+    config: podcast.yaml (None: pipeline.config.show.find_config), found once for every stage.
+    fmt: narration | conversation (None: the post's settings, else podcast.yaml's)."""
     config = find_config(config)
     show_config(config)                       # a broken podcast.yaml fails before any work
     settings = load_settings(None if is_url(source) else Path(source))
@@ -192,7 +193,8 @@ def build(source, out_dir: Path, tts: str | None = None, asr: str = DEFAULT_ASR,
         with progress.stage("ingest", label=step("ingest", str(source))) as bar:
             bar.note(ingested(ingest_stage.ingest(source, out / POST, lang)))
         with progress.stage("condense", label=step("condense", f"({condenser})")) as bar:
-            bar.note(condensed(condense_stage.condense(out / POST, out / SCRIPT, condenser)))
+            bar.note(condensed(condense_stage.condense(out / POST, out / SCRIPT, condenser, fmt=fmt,
+                                                       config=config)))
     synthesize_and_transcribe(out, tts, asr, settings, config, asr_model)
     with progress.stage("verify", label=step("verify")):
         report = verify_and_heal(out, tts, asr, settings, heal_rounds, asr_model, config)

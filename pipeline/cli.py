@@ -178,6 +178,13 @@ def add_init(sub, common) -> None:
     s.set_defaults(func=cmd_init)
 
 
+def add_format(p) -> None:
+    from .config.hosts import FORMATS
+    p.add_argument("--format", dest="fmt", choices=FORMATS, default=None,
+                   help="narration (one voice) or conversation (two hosts, docs/conversation.md); "
+                        "default: the post's settings, else podcast.yaml, else narration")
+
+
 def add_build(sub, common) -> None:
     b = sub.add_parser("build", parents=[common], help="build an episode folder from a post (all stages)")
     b.add_argument("source", type=str, help="the post: a .md/.markdown, .txt or .html/.htm file, or an http(s):// URL")
@@ -185,6 +192,7 @@ def add_build(sub, common) -> None:
     add_engine_args(b)
     b.add_argument("--lang")
     b.add_argument("--condenser", default="extractive")
+    add_format(b)
     b.add_argument("--allow-unverified", action="store_true",
                    help="exit 0 even when numbers were lost (the report still says so)")
     add_heal_rounds(b, None, "rounds of re-speaking failing segments, one heal strategy each "
@@ -227,6 +235,8 @@ def add_stages(sub, common) -> None:
     s.add_argument("post", type=Path)
     s.add_argument("--out", type=out_file, required=True)
     s.add_argument("--condenser", default="extractive")
+    add_format(s)
+    s.add_argument("--config", type=Path, default=None, help="podcast.yaml (its format and hosts)")
     s.set_defaults(func=cmd_condense)
 
     s = sub.add_parser("synthesize", parents=[common],
@@ -329,7 +339,7 @@ def cmd_build(args) -> int:
     from .publish import terminal as report_mod
     report = build(args.source, args.out, tts=args.tts, asr=args.asr, lang=args.lang,
                    condenser=args.condenser, heal_rounds=heal_rounds(args), asr_model=args.asr_model,
-                   config=args.config)
+                   config=args.config, fmt=args.fmt)
     report_mod.print_report(report, with_table=False)
     return exit_for(report, args.allow_unverified)
 
@@ -337,7 +347,7 @@ def cmd_build(args) -> int:
 def cmd_batch(args) -> int:
     from .batch import Options, run_batch
     options = Options(tts=args.tts, asr=args.asr, asr_model=args.asr_model, condenser=args.condenser,
-                      lang=args.lang, heal_rounds=heal_rounds(args))
+                      lang=args.lang, heal_rounds=heal_rounds(args), fmt=args.fmt)
     return run_batch(args.sources, args.out, options, jobs=args.jobs, engine=args.engine,
                      config=args.config)
 
@@ -360,7 +370,7 @@ def cmd_condense(args) -> int:
     from .build import condensed, step
     from .condense import condense
     with progress.stage("condense", label=step("condense", f"({args.condenser})")) as bar:
-        bar.note(condensed(condense(args.post, args.out, args.condenser)))
+        bar.note(condensed(condense(args.post, args.out, args.condenser, fmt=args.fmt, config=args.config)))
     return EXIT_OK
 
 

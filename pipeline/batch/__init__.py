@@ -46,6 +46,7 @@ class Options:
     lang: str | None = None
     heal_rounds: int = 3
     config: str | None = None    # the show's podcast.yaml: the ID3 album and show notes header
+    fmt: str | None = None       # narration | conversation (None: settings, podcast.yaml)
 
 
 

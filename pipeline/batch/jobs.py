@@ -71,7 +71,7 @@ def _build_job(job: Job) -> Result:
     try:
         report = build(Path(job.source), Path(job.out), tts=o["tts"], asr=o["asr"], lang=o["lang"],
                        condenser=o["condenser"], heal_rounds=o["heal_rounds"], asr_model=o["asr_model"],
-                       config=Path(o["config"]) if o.get("config") else None)
+                       config=Path(o["config"]) if o.get("config") else None, fmt=o.get("fmt"))
     except PipelineError as e:
         return failure(job.slug, e, time.monotonic() - t0)
     except Exception as e:  # noqa: BLE001 - a bug in one post's build must not stop the batch

@@ -21,6 +21,7 @@ from ..episode import POST, SCRIPT_META
 from ..errors import InputError, yaml_problem
 from ..fsio import sha256_file
 from ..registry import Registry
+from . import conversation
 
 MIN_POINTS, MAX_POINTS = 4, 8
 MAX_SENTENCES_PER_POINT = 4
@@ -503,7 +504,7 @@ def unapproved_numbers(script: Script, post: Post) -> list[dict[str, Any]]:
     found = source_mentions(post)
     out = []
     for i, p in enumerate(script.get("points") or [], 1):
-        for m in untraced(str(p.get("text") or ""), found, lang):
+        for m in untraced(conversation.spoken_text_of(p), found, lang):
             if not is_approved(m, p.get("approved"), lang):
                 out.append({"point": i, "title": p.get("title"), "text": m.text,
                             "value": m.value, "kind": m.kind, "unit": m.unit})
@@ -553,19 +554,35 @@ def check_not_edited(script_path: Path, post_path: Path) -> bool:
 
 
 def condense(post_path: Path, out_path: Path, condenser: str = "extractive",
-             target_seconds: float | None = None) -> Script:
-    """post.json -> script.yaml. The budget comes from the post's settings unless given."""
+             target_seconds: float | None = None, fmt: str | None = None,
+             config: Path | None = None) -> Script:
+    """post.json -> script.yaml. The budget and format come from the post's settings
+    unless given (the format, else from podcast.yaml at `config`, with its hosts)."""
     post_path, out_path = Path(post_path), Path(out_path)
     if not check_not_edited(out_path, post_path):
         return load_script(out_path)
     post: Post = fsio.read_json(post_path)
+    settings = load_settings(source_of(post_path, post))
     if target_seconds is None:
-        target_seconds = load_settings(source_of(post_path, post)).target_seconds
+        target_seconds = settings.target_seconds
     script = make_script(post, condenser, target_seconds)
+    script = told_as(script, post, fmt, settings.format, config)
     fsio.write_yaml(out_path, script)
     fsio.write_json(meta_path(out_path), {
         "post_sha256": sha256_file(post_path), "script_sha256": sha256_file(out_path)})
     return script
+
+
+def told_as(script: Script, post: Post, asked: str | None, settings_format: str | None,
+            config: Path | None) -> Script:
+    """The script in the episode's format: as is (narration), or as two hosts' turns."""
+    from ..config.hosts import hosts_of, resolve_format
+    from ..config.show import show_config
+
+    cfg = show_config(config)
+    if resolve_format(asked, settings_format, cfg) != "conversation":
+        return script
+    return conversation.as_conversation(script, post, hosts_of(cfg))
 
 
 def load_script(path: Path) -> Script:
@@ -578,14 +595,19 @@ def load_script(path: Path) -> Script:
     if not isinstance(data, dict) or not isinstance(data.get("points"), list):
         raise InputError(f"{path} has no 'points' list", "see README: script.yaml format")
     for i, p in enumerate(data["points"], 1):
-        if not isinstance(p, dict) or not str(p.get("text") or "").strip():
+        if not isinstance(p, dict) or not conversation.spoken_text_of(p).strip():
             raise InputError(f"{path}: key point {i} has no text", "give every point a 'text'")
+    if conversation.is_conversation(data):
+        conversation.check_turns(data, path)
     textmod.check_language(str(data.get("language")))
     return cast(Script, data)      # the keys every stage reads are checked above
 
 
 def segments(script: Script) -> list[Segment]:
-    """The spoken segments in order: intro, point-1..N, outro (empty ones skipped)."""
+    """The spoken segments in order: intro, point-1..N, outro (empty ones skipped);
+    a conversation's turns each (pipeline.condense.conversation.turn_segments)."""
+    if conversation.is_conversation(script):
+        return conversation.turn_segments(script)
     segs: list[Segment] = [{"id": "intro", "title": "Intro", "text": script.get("intro") or ""}]
     for i, p in enumerate(script["points"], 1):
         segs.append({"id": f"point-{i}", "title": p.get("title") or f"Point {i}", "text": p["text"]})

@@ -34,6 +34,7 @@ class EpisodeSettings:
     show: str | None = None            # show name for tags (default from podcast.yaml)
     episode_number: int | None = None  # also the feed's itunes:episode
     season: int | None = None          # the feed's itunes:season
+    format: str | None = None          # narration | conversation; None = podcast.yaml's
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -43,7 +44,7 @@ _TYPES: dict[str, type | tuple[type, ...]] = {"target_seconds": (int, float), "r
           "bitrate": str, "channels": int, "loudness_lufs": (int, float),
           "true_peak_db": (int, float), "tts": str, "music_intro": str, "music_outro": str,
           "cover": str, "piper_voice": dict, "show": str, "episode_number": int,
-          "season": int}
+          "season": int, "format": str}
 
 
 def for_episode(ep_dir: Path) -> EpisodeSettings:
@@ -119,6 +120,9 @@ def load_settings(source: Path | None) -> EpisodeSettings:
             raise InputError(f"{path}: {key} has the wrong type ({type(value).__name__})",
                              f"see README: episode settings ({key})")
     settings = EpisodeSettings(**data)
+    if settings.format is not None:
+        from .hosts import check_format
+        check_format(settings.format, str(path))
     base = path.parent
     for key in ("music_intro", "music_outro", "cover"):
         value = getattr(settings, key)
