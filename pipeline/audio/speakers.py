@@ -1,0 +1,128 @@
+"""Two hosts at one level: each turn brought to the same loudness before mastering,
+and each host's loudness measured in the finished episode.
+
+Two voices differ by several LU as the engines make them (Kokoro's af_heart and
+piper's joe: docs/conversation.md); the leveller (pipeline.audio.dynamics) only
+rides a segment within its range and slowly, so a one-second co-host line would
+keep most of the difference. So each turn's WAV is first scaled to the
+leveller's own target (`level_matched`, kept in the TTS cache beside the raw
+speech), and the episode's one gain then masters both voices alike.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .dynamics import LEVEL_TARGET_LUFS
+from .loudness import integrated_lufs
+from .wav import pcm16, read_wav, wav_ok, write_wav
+
+VERSION = 1                 # part of the matched WAV's name: bump when the matching changes
+TURN_GAP_MS = 250           # between two turns of a point (a reply, not a new topic)
+PEAK_LIMIT = 0.98           # a 16-bit WAV must not clip: the leveller gives the rest
+
+
+def level_matched(wav: Path, tail_ms: int = 0, target_lufs: float = LEVEL_TARGET_LUFS) -> Path:
+    """`wav` scaled so its integrated loudness is `target_lufs` (or as near as its peak
+    allows), then `tail_ms` of silence (the longer pause that closes a point); a file
+    beside it, made once. Silence or < 400 ms of audio keeps its level."""
+    wav = Path(wav)
+    out = wav.with_name(f"{wav.stem}.lm{VERSION}_{round(target_lufs * 10)}_{tail_ms}.wav")
+    if wav_ok(out):
+        return out
+    x, sr = read_wav(wav)
+    lufs = integrated_lufs(x, sr)
+    gain = 1.0
+    if math.isfinite(lufs):
+        peak = float(np.max(np.abs(x))) or 1.0
+        gain = min(10 ** ((target_lufs - lufs) / 20), PEAK_LIMIT / peak)
+    tail = np.zeros(round(sr * tail_ms / 1000))
+    write_wav(out, pcm16(np.concatenate([x * gain, tail])), sr)
+    return out
+
+
+def turn_gaps(segs: Sequence[Mapping[str, Any]], pause_ms: int) -> tuple[int, list[int]]:
+    """(the pause between two turns, each turn's tail of silence): a short TURN_GAP_MS
+    between the turns of a point, `pause_ms` in all after the last turn of a point."""
+    gap = min(pause_ms, TURN_GAP_MS)
+    tails = [0 if i + 1 == len(segs) or nxt.get("chapter") == seg.get("chapter") else pause_ms - gap
+             for i, (seg, nxt) in enumerate(zip(segs, [*segs[1:], {}]))]
+    return gap, tails
+
+
+def speaker_loudness(audio: np.ndarray, spans: list[tuple[str, float, float]],
+                     sample_rate: int) -> dict[str, float]:
+    """{speaker: integrated LUFS of all their turns joined}, from the episode's samples and
+    (speaker, start s, end s) of each turn."""
+    parts: dict[str, list[np.ndarray]] = {}
+    for speaker, start, end in spans:
+        parts.setdefault(speaker, []).append(audio[int(start * sample_rate):int(end * sample_rate)])
+    return {name: round(integrated_lufs(np.concatenate(p), sample_rate), 2) for name, p in parts.items()}
+
+
+def episode_speaker_loudness(mp3: str | os.PathLike, segments: Sequence[Mapping[str, Any]]) -> dict[str, float]:
+    """speaker_loudness of a built episode (timeline segments with speaker, start, end)."""
+    from .ffmpeg import SAMPLE_RATE, decode
+
+    spans = [(s["speaker"], s["start"], s["end"]) for s in segments if s.get("speaker")]
+    if not spans:
+        return {}
+    audio = decode(mp3, 1)[:, 0]
+    return speaker_loudness(audio, spans, SAMPLE_RATE)
+
+
+PITCH_RANGE_HZ = (60.0, 400.0)     # speaking voices, low male to high female
+YIN_THRESHOLD = 0.15
+
+
+def median_pitch(audio: np.ndarray, sample_rate: int, frame_s: float = 0.04, hop_s: float = 0.01) -> float | None:
+    """The median fundamental frequency (Hz) of the voiced frames of `audio` (YIN's
+    cumulative mean normalized difference); None when no frame is voiced. What tells
+    two hosts apart from the audio alone (tests/test_conversation_audio.py)."""
+    x = np.asarray(audio, dtype=np.float64)
+    n, hop = int(frame_s * sample_rate), int(hop_s * sample_rate)
+    lo, hi = int(sample_rate / PITCH_RANGE_HZ[1]), int(sample_rate / PITCH_RANGE_HZ[0])
+    if len(x) < n + hi + hop:
+        return None
+    starts = np.arange(0, len(x) - n - hi, hop)
+    frames = x[starts[:, None] + np.arange(n + hi)]
+    voiced = np.sqrt(np.mean(frames[:, :n] ** 2, axis=1)) >= 0.3 * np.sqrt(np.mean(x ** 2))
+    frames = frames[voiced]                          # pauses and breaths skipped
+    if not len(frames):
+        return None
+    cmnd = _cmnd(frames, n, hi)
+    found = [f for f in (_period(row, lo) for row in cmnd) if f is not None]
+    return float(np.median(sample_rate / np.array(found))) if found else None
+
+
+def _cmnd(frames: np.ndarray, n: int, hi: int) -> np.ndarray:
+    """YIN's cumulative mean normalized difference of each frame, lags 1..hi."""
+    size = 1 << int(np.ceil(np.log2(2 * (n + hi))))
+    spec = np.fft.rfft(frames, size) * np.conj(np.fft.rfft(frames[:, :n], size))
+    corr = np.fft.irfft(spec, size)[:, :hi + 1]      # sum base[j] * frame[j + tau]
+    sq = np.concatenate([np.zeros((len(frames), 1)), np.cumsum(frames ** 2, axis=1)], axis=1)
+    energy = sq[:, n:n + hi + 1] - sq[:, :hi + 1]    # sum frame[tau:tau + n] ** 2
+    diff = sq[:, n:n + 1] + energy - 2 * corr
+    lags = np.arange(1, hi + 1)
+    return diff[:, 1:] * lags / np.maximum(np.cumsum(diff[:, 1:], axis=1), 1e-12)
+
+
+def _period(cmnd: np.ndarray, lo: int) -> float | None:
+    """The period (samples, parabolic-refined) of one frame, or None when it is unvoiced."""
+    below = np.nonzero(cmnd[lo - 1:] < YIN_THRESHOLD)[0]
+    if not len(below):
+        return None
+    tau = int(below[0]) + lo - 1
+    while tau + 1 < len(cmnd) and cmnd[tau + 1] < cmnd[tau]:
+        tau += 1                                     # down to the dip's bottom
+    if 0 < tau < len(cmnd) - 1:
+        a, b, c = cmnd[tau - 1], cmnd[tau], cmnd[tau + 1]
+        curve = a - 2 * b + c
+        return tau + 1 + (0.5 * (a - c) / curve if curve else 0.0)
+    return float(tau + 1)
