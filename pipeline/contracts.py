@@ -264,6 +264,7 @@ class _NumberRow(TypedDict):
 
 class NumberRow(_NumberRow, total=False):
     healing: list[str]  # the strategies tried on its segment
+    speaker: str        # conversation: the host who said it
 
 
 class Problem(TypedDict):
