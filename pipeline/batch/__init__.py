@@ -60,7 +60,8 @@ def manifest_for(source: Path, options: Options) -> dict:
     return {"format": MANIFEST_FORMAT, "source_sha256": fsio.sha256_file(source),
             "settings_sha256": fsio.sha256_file(settings) if settings.is_file() else None,
             "config_sha256": fsio.sha256_file(config) if config and config.is_file() else None,
-            "options": asdict(options)}
+            "options": {k: v for k, v in asdict(options).items()      # no format asked: the manifests
+                        if not (k == "fmt" and v is None)}}              # of older builds still hold
 
 
 def is_current(ep: Path, manifest: dict) -> bool:

@@ -83,7 +83,7 @@ LINES: dict[str, dict[str, list[str]]] = {
                      "Tout n'est pas rose, alors ?", "Et le revers ?"],
         "cause": ["Pourquoi ?", "Qu'est-ce qui explique cela ?", "Comment en est-on arrivé là ?",
                   "D'où cela vient-il ?"],
-        "closing": ["Et pour conclure, que faut-il retenir ?", "Alors, que retient-on ?",
+        "closing": ["Et pour conclure, que faut-il retenir ?", "Qu'en retient-on, alors ?",
                     "Un dernier point ?", "Et pour finir ?"],
         "more": ["Continue.", "Et ensuite ?", "Intéressant. Quoi d'autre ?", "D'accord, dis-m'en plus.",
                  "Je vois. Et ?", "Vas-y."],
