@@ -183,7 +183,8 @@ def synthesize(
     maker = _piece_maker(settings, mastering, out_dir, cache_dir, on_piece)
     bar = progress.current()
     bar.add_total(len(segs))
-    rows, wavs = _speak_all(segs, voices, overrides or {}, rate, maker, bar, tails)
+    rows, wavs = _speak_all(segs, voices, overrides or {}, rate, maker, bar,
+                            [(tail, settings.loudness_lufs, settings.true_peak_db) for tail in tails])
     inputs = _assembly_inputs(rows, mastering, tags, settings)
     key = json_digest(inputs)
     old = _previous(out_dir, key, inputs["segments"])
@@ -207,18 +208,19 @@ def synthesize(
 
 
 def _speak_all(segs: list[dict], voices: _Voices, overrides: dict, rate: float, maker,
-               bar: progress.Stage, tails: list[int]) -> tuple[list[dict], list[Path]]:
+               bar: progress.Stage, tails: list[tuple[int, float, float]]) -> tuple[list[dict], list[Path]]:
     """Every segment spoken, in order; each handed to the PieceMaker as soon as it is
     (its piece can then be transcribed while the next one is spoken). A host's turn is
-    level-matched first, with `tails` ms of silence after it (pipeline.audio.speakers)."""
+    level-matched first (pipeline.audio.speakers.level_matched: `tails` gives its silence
+    after it, and the episode's loudness and ceiling)."""
     rows, wavs = [], []
     for seg, tail in zip(segs, tails):
         bar.status(seg["id"])
         row, wav = voices.speak(seg, overrides.get(seg["id"]) or {}, rate)
         if seg.get("speaker"):
-            from .audio.speakers import level_matched
-            wav = level_matched(wav, tail)
-            row["audio_key"] = file_sha256(wav)     # what the episode holds: the piece cache's key
+            from .audio.speakers import level_matched, matched_key
+            wav = level_matched(wav, *tail)
+            row["audio_key"] = matched_key(wav)     # what the episode holds: the piece cache's key
         rows.append(row)
         wavs.append(wav)
         bar.advance()

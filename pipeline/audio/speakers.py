@@ -1,16 +1,16 @@
 """Two hosts at one level: each turn brought to the same loudness before mastering,
 and each host's loudness measured in the finished episode.
 
-Two voices differ by several LU as the engines make them (Kokoro's af_heart and
-piper's joe: docs/conversation.md); the leveller (pipeline.audio.dynamics) only
-rides a segment within its range and slowly, so a one-second co-host line would
-keep most of the difference. So each turn's WAV is first scaled to the
-leveller's own target (`level_matched`, kept in the TTS cache beside the raw
-speech), and the episode's one gain then masters both voices alike.
+Two voices come out of the leveller and compressor (pipeline.audio.dynamics) at
+different levels: the compressor takes more off a peaky voice. So each turn's
+processed speech is trimmed to one level (`level_matched`, kept in the TTS
+cache beside the raw speech, where the assembly finds it), and the episode's
+one gain then masters both voices alike (docs/conversation.md).
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
 import os
 from collections.abc import Mapping, Sequence
@@ -19,32 +19,59 @@ from typing import Any
 
 import numpy as np
 
-from .dynamics import LEVEL_TARGET_LUFS
+from .ffmpeg import SAMPLE_RATE
 from .loudness import integrated_lufs
 from .wav import pcm16, read_wav, wav_ok, write_wav
 
-VERSION = 1                 # part of the matched WAV's name: bump when the matching changes
+VERSION = 2                 # part of the matched WAV's name: bump when the matching changes
+MATCH_LUFS = -26.0          # every turn after the compressor (the episode's gain does the rest)
 TURN_GAP_MS = 250           # between two turns of a point (a reply, not a new topic)
-PEAK_LIMIT = 0.98           # a 16-bit WAV must not clip: the leveller gives the rest
 
 
-def level_matched(wav: Path, tail_ms: int = 0, target_lufs: float = LEVEL_TARGET_LUFS) -> Path:
-    """`wav` scaled so its integrated loudness is `target_lufs` (or as near as its peak
-    allows), then `tail_ms` of silence (the longer pause that closes a point); a file
-    beside it, made once. Silence or < 400 ms of audio keeps its level."""
+def level_matched(wav: Path, tail_ms: int = 0, aim_lufs: float = -16.0, ceiling_db: float = -1.0) -> Path:
+    """`wav` with `tail_ms` of silence after it (the longer pause that closes a point),
+    beside it, whose dynamics (leveller and compressor, as load_dynamics keeps them) are
+    trimmed to MATCH_LUFS: the compressor takes more off a peaky voice (piper's joe lost
+    2.2 LU more than Kokoro's af_heart on the demo), so two voices only meet after it.
+    The limiter, too, takes more off a peaky voice: the trim is judged on the turn
+    as the episode's limiter will leave it (`trim_db`, for `aim_lufs` under `ceiling_db`).
+    Silence or < 400 ms of speech keeps its level."""
+    from . import dynamics
+    from .assemble import dynamics_path, load_at_rate, store_dynamics
+
     wav = Path(wav)
-    out = wav.with_name(f"{wav.stem}.lm{VERSION}_{round(target_lufs * 10)}_{tail_ms}.wav")
-    if wav_ok(out):
+    out = wav.with_name(f"{wav.stem}.lm{VERSION}_{tail_ms}_{round(aim_lufs * 10)}_{round(ceiling_db * 10)}.wav")
+    if wav_ok(out) and dynamics_path(out).exists():
         return out
     x, sr = read_wav(wav)
-    lufs = integrated_lufs(x, sr)
-    gain = 1.0
-    if math.isfinite(lufs):
-        peak = float(np.max(np.abs(x))) or 1.0
-        gain = min(10 ** ((target_lufs - lufs) / 20), PEAK_LIMIT / peak)
-    tail = np.zeros(round(sr * tail_ms / 1000))
-    write_wav(out, pcm16(np.concatenate([x * gain, tail])), sr)
+    write_wav(out, pcm16(np.concatenate([x, np.zeros(round(sr * tail_ms / 1000))])), sr)
+    dyn = dynamics.process(load_at_rate(out))
+    trim = trim_db(dyn.samples, aim_lufs, ceiling_db)
+    dyn.samples = (dyn.samples * 10 ** (trim / 20)).astype(np.float32)
+    store_dynamics(out, dyn)
     return out
+
+
+def matched_key(wav: Path) -> str:
+    """A level-matched turn's identity: its WAV and its trimmed dynamics (the piece cache
+    and the transcript reuse key on it: a new trim is new audio)."""
+    from ..fsio import sha256_file
+    from .assemble import dynamics_path
+
+    return hashlib.sha256((sha256_file(wav) + sha256_file(dynamics_path(wav))).encode()).hexdigest()
+
+
+def trim_db(samples: np.ndarray, aim_lufs: float, ceiling_db: float, rounds: int = 3) -> float:
+    """The gain that puts `samples` at MATCH_LUFS once peaks over the limiter's ceiling are
+    held at it (the episode's gain is about aim_lufs - MATCH_LUFS); 0 for silence."""
+    limit = 10 ** ((ceiling_db - (aim_lufs - MATCH_LUFS)) / 20)
+    trim = 0.0
+    for _ in range(rounds):
+        lufs = integrated_lufs(np.clip(samples * 10 ** (trim / 20), -limit, limit), SAMPLE_RATE)
+        if not math.isfinite(lufs):
+            return 0.0
+        trim += MATCH_LUFS - lufs
+    return trim
 
 
 def turn_gaps(segs: Sequence[Mapping[str, Any]], pause_ms: int) -> tuple[int, list[int]]:
@@ -68,7 +95,7 @@ def speaker_loudness(audio: np.ndarray, spans: list[tuple[str, float, float]],
 
 def episode_speaker_loudness(mp3: str | os.PathLike, segments: Sequence[Mapping[str, Any]]) -> dict[str, float]:
     """speaker_loudness of a built episode (timeline segments with speaker, start, end)."""
-    from .ffmpeg import SAMPLE_RATE, decode
+    from .ffmpeg import decode
 
     spans = [(s["speaker"], s["start"], s["end"]) for s in segments if s.get("speaker")]
     if not spans:
