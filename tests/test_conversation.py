@@ -9,8 +9,7 @@ import yaml
 
 from pipeline import numbers
 from pipeline.condense import condense, load_script, require_approved, segments
-from pipeline.condense.conversation import (LINES, MAX_TURN_SENTENCES, LineBank, lead_key,
-                                            split_turns, title_for_cohost)
+from pipeline.condense.conversation import LINES, MAX_TURN_SENTENCES, LineBank, lead_key, split_turns, title_for_cohost
 from pipeline.config.episode import load_settings
 from pipeline.config.hosts import DEFAULT_HOSTS, hosts_of, parse_hosts, resolve_format
 from pipeline.config.show import load_config
@@ -225,3 +224,57 @@ def test_voice_specs():
         parse_voice("pico:fr-FR")
     with pytest.raises(EngineError, match="unknown TTS engine"):
         parse_voice("festival:kal")
+
+
+# ------------------------------------------------------------------ audio helpers (no engine)
+
+def tone(f0: float, seconds: float = 2.0, sr: int = 16000, second_harmonic: float = 0.9):
+    import numpy as np
+    t = np.arange(int(sr * seconds)) / sr
+    return np.sin(2 * np.pi * f0 * t) + second_harmonic * np.sin(4 * np.pi * f0 * t)
+
+
+@pytest.mark.parametrize("f0", [95.0, 120.0, 190.0, 230.0])
+def test_median_pitch_finds_the_fundamental_not_its_octave(f0):
+    from pipeline.audio.speakers import median_pitch
+    assert median_pitch(tone(f0), 16000) == pytest.approx(f0, rel=0.01)
+
+
+def test_median_pitch_of_silence_is_none():
+    import numpy as np
+
+    from pipeline.audio.speakers import median_pitch
+    assert median_pitch(np.zeros(16000), 16000) is None
+
+
+def test_turn_gaps_short_inside_a_point_long_between_points():
+    from pipeline.audio.speakers import TURN_GAP_MS, turn_gaps
+    segs = [{"chapter": c} for c in ("intro", "point-1", "point-1", "point-2", "outro")]
+    gap, tails = turn_gaps(segs, 600)
+    assert gap == TURN_GAP_MS and tails == [600 - gap, 0, 600 - gap, 600 - gap, 0]
+
+
+def test_two_voices_of_different_crest_are_matched_after_the_compressor(tmp_path):
+    """A smooth and a peaky signal at one input level leave the compressor at different
+    levels; level_matched trims each to MATCH_LUFS where the assembly reads them."""
+    import numpy as np
+
+    from pipeline.audio.assemble import load_at_rate, load_dynamics
+    from pipeline.audio.ffmpeg import SAMPLE_RATE
+    from pipeline.audio.loudness import integrated_lufs
+    from pipeline.audio.speakers import MATCH_LUFS, level_matched, speaker_loudness
+    from pipeline.audio.wav import pcm16, write_wav
+    rng = np.random.default_rng(1)
+    smooth = 0.1 * tone(200, 4, 22050, 0.3)
+    peaky = smooth * (1 + 3 * (rng.random(len(smooth)) > 0.995))
+    out = []
+    for name, x in (("smooth", smooth), ("peaky", peaky)):
+        wav = write_wav(tmp_path / f"{name}.wav", pcm16(x), 22050)
+        matched = level_matched(wav, 0)
+        out.append(load_dynamics(matched, load_at_rate(matched)).samples)
+    levels = [integrated_lufs(x, SAMPLE_RATE) for x in out]
+    assert levels == pytest.approx([MATCH_LUFS, MATCH_LUFS], abs=0.3)
+    joined = np.concatenate(out)
+    spans = [("A", 0, len(out[0]) / SAMPLE_RATE), ("B", len(out[0]) / SAMPLE_RATE, len(joined) / SAMPLE_RATE)]
+    heard = speaker_loudness(joined, spans, SAMPLE_RATE)
+    assert abs(heard["A"] - heard["B"]) <= 1.0

@@ -23,7 +23,7 @@ from .ffmpeg import SAMPLE_RATE
 from .loudness import integrated_lufs
 from .wav import pcm16, read_wav, wav_ok, write_wav
 
-VERSION = 2                 # part of the matched WAV's name: bump when the matching changes
+VERSION = 4                 # part of the matched WAV's name: bump when the matching changes
 MATCH_LUFS = -26.0          # every turn after the compressor (the episode's gain does the rest)
 TURN_GAP_MS = 250           # between two turns of a point (a reply, not a new topic)
 
@@ -33,8 +33,8 @@ def level_matched(wav: Path, tail_ms: int = 0, aim_lufs: float = -16.0, ceiling_
     beside it, whose dynamics (leveller and compressor, as load_dynamics keeps them) are
     trimmed to MATCH_LUFS: the compressor takes more off a peaky voice (piper's joe lost
     2.2 LU more than Kokoro's af_heart on the demo), so two voices only meet after it.
-    The limiter, too, takes more off a peaky voice: the trim is judged on the turn
-    as the episode's limiter will leave it (`trim_db`, for `aim_lufs` under `ceiling_db`).
+    The true-peak limiter, too, takes more off a peaky voice: the trim is judged on the
+    turn as the episode's limiter will leave it (`trim_db`, for `aim_lufs` under `ceiling_db`).
     Silence or < 400 ms of speech keeps its level."""
     from . import dynamics
     from .assemble import dynamics_path, load_at_rate, store_dynamics
@@ -62,16 +62,21 @@ def matched_key(wav: Path) -> str:
 
 
 def trim_db(samples: np.ndarray, aim_lufs: float, ceiling_db: float, rounds: int = 3) -> float:
-    """The gain that puts `samples` at MATCH_LUFS once peaks over the limiter's ceiling are
-    held at it (the episode's gain is about aim_lufs - MATCH_LUFS); 0 for silence."""
-    limit = 10 ** ((ceiling_db - (aim_lufs - MATCH_LUFS)) / 20)
+    """The gain that puts `samples` at MATCH_LUFS as the episode's true-peak limiter will
+    leave them (the episode's gain is about aim_lufs - MATCH_LUFS); 0 for silence."""
+    from .limiter import limit
+    from .pieces import ENCODE_MARGIN_DB  # the limiter holds peaks this far under the ceiling
+
+    episode_gain = aim_lufs - MATCH_LUFS
     trim = 0.0
     for _ in range(rounds):
-        lufs = integrated_lufs(np.clip(samples * 10 ** (trim / 20), -limit, limit), SAMPLE_RATE)
+        limited, _ = limit(samples * 10 ** ((trim + episode_gain) / 20), ceiling_db - ENCODE_MARGIN_DB)
+        lufs = integrated_lufs(limited[:, 0], SAMPLE_RATE) - episode_gain
         if not math.isfinite(lufs):
             return 0.0
         trim += MATCH_LUFS - lufs
     return trim
+
 
 
 def turn_gaps(segs: Sequence[Mapping[str, Any]], pause_ms: int) -> tuple[int, list[int]]:
@@ -105,7 +110,8 @@ def episode_speaker_loudness(mp3: str | os.PathLike, segments: Sequence[Mapping[
 
 
 PITCH_RANGE_HZ = (60.0, 400.0)     # speaking voices, low male to high female
-YIN_THRESHOLD = 0.15
+YIN_VOICED = 0.3                   # a frame whose best dip is shallower is unvoiced
+YIN_MARGIN = 0.05
 
 
 def median_pitch(audio: np.ndarray, sample_rate: int, frame_s: float = 0.04, hop_s: float = 0.01) -> float | None:
@@ -119,7 +125,7 @@ def median_pitch(audio: np.ndarray, sample_rate: int, frame_s: float = 0.04, hop
         return None
     starts = np.arange(0, len(x) - n - hi, hop)
     frames = x[starts[:, None] + np.arange(n + hi)]
-    voiced = np.sqrt(np.mean(frames[:, :n] ** 2, axis=1)) >= 0.3 * np.sqrt(np.mean(x ** 2))
+    voiced = np.sqrt(np.mean(frames[:, :n] ** 2, axis=1)) > max(0.3 * np.sqrt(np.mean(x ** 2)), 1e-6)
     frames = frames[voiced]                          # pauses and breaths skipped
     if not len(frames):
         return None
@@ -141,11 +147,14 @@ def _cmnd(frames: np.ndarray, n: int, hi: int) -> np.ndarray:
 
 
 def _period(cmnd: np.ndarray, lo: int) -> float | None:
-    """The period (samples, parabolic-refined) of one frame, or None when it is unvoiced."""
-    below = np.nonzero(cmnd[lo - 1:] < YIN_THRESHOLD)[0]
-    if not len(below):
+    """The period (samples, parabolic-refined) of one frame, or None when it is unvoiced:
+    the first dip within YIN_MARGIN of the deepest one (the deepest alone may be twice the
+    period; the first under a fixed threshold, half of it when the second harmonic is strong)."""
+    span = cmnd[lo - 1:]
+    deepest = float(span.min())
+    if deepest > YIN_VOICED:
         return None
-    tau = int(below[0]) + lo - 1
+    tau = int(np.nonzero(span <= deepest + YIN_MARGIN)[0][0]) + lo - 1
     while tau + 1 < len(cmnd) and cmnd[tau + 1] < cmnd[tau]:
         tau += 1                                     # down to the dip's bottom
     if 0 < tau < len(cmnd) - 1:
