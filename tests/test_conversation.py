@@ -255,13 +255,16 @@ def test_turn_gaps_short_inside_a_point_long_between_points():
 
 
 def test_two_voices_of_different_crest_are_matched_after_the_compressor(tmp_path):
-    """A smooth and a peaky signal at one input level leave the compressor at different
-    levels; level_matched trims each to MATCH_LUFS where the assembly reads them."""
+    """A smooth and a peaky signal at one input level leave the compressor and the limiter
+    at different levels; level_matched trims each so that both reach MATCH_LUFS through
+    the episode's gain and true-peak limiter."""
     import numpy as np
 
     from pipeline.audio.assemble import load_at_rate, load_dynamics
     from pipeline.audio.ffmpeg import SAMPLE_RATE
+    from pipeline.audio.limiter import limit
     from pipeline.audio.loudness import integrated_lufs
+    from pipeline.audio.pieces import ENCODE_MARGIN_DB
     from pipeline.audio.speakers import MATCH_LUFS, level_matched, speaker_loudness
     from pipeline.audio.wav import pcm16, write_wav
     rng = np.random.default_rng(1)
@@ -271,9 +274,11 @@ def test_two_voices_of_different_crest_are_matched_after_the_compressor(tmp_path
     for name, x in (("smooth", smooth), ("peaky", peaky)):
         wav = write_wav(tmp_path / f"{name}.wav", pcm16(x), 22050)
         matched = level_matched(wav, 0)
-        out.append(load_dynamics(matched, load_at_rate(matched)).samples)
-    levels = [integrated_lufs(x, SAMPLE_RATE) for x in out]
-    assert levels == pytest.approx([MATCH_LUFS, MATCH_LUFS], abs=0.3)
+        speech = load_dynamics(matched, load_at_rate(matched)).samples * 10 ** ((-16 - MATCH_LUFS) / 20)
+        out.append(limit(speech, -1 - ENCODE_MARGIN_DB)[0][:, 0])
+    levels = [integrated_lufs(x, SAMPLE_RATE) + 16 + MATCH_LUFS for x in out]
+    assert levels == pytest.approx([MATCH_LUFS, MATCH_LUFS], abs=1.0)
+    assert abs(levels[0] - levels[1]) <= 1.0
     joined = np.concatenate(out)
     spans = [("A", 0, len(out[0]) / SAMPLE_RATE), ("B", len(out[0]) / SAMPLE_RATE, len(joined) / SAMPLE_RATE)]
     heard = speaker_loudness(joined, spans, SAMPLE_RATE)
