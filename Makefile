@@ -13,7 +13,7 @@ KOKORO  := .models/kokoro/manifest.json
 # so they are taken literally (a command-line value is never expanded by make:
 # SRC='$$(shell ...)' stays text) and must use a safe character set; anything
 # else is refused before any command runs, even under make -n.
-USER_VARS := SRC EP TTS ASR ASR_MODEL POST_LANG HEAL_ROUNDS PORT MINUTES STUDIO_PORT
+USER_VARS := SRC EP TTS ASR ASR_MODEL POST_LANG HEAL_ROUNDS PORT MINUTES STUDIO_PORT FORMAT
 define take_literally
 ifneq ($$(filter command line environment,$$(origin $(1))),)
 override $(1) := $$(value $(1))
@@ -44,6 +44,10 @@ $(foreach v,$(USER_VARS),$(if $($(v)),$(if $(call unsafe,$($(v)),$(call safe_set
 
 TTS     ?=
 TTS_ARG := $(if $(TTS),--tts '$(TTS)',)
+FORMAT  ?=
+FORMAT_ARG := $(if $(FORMAT),--format '$(FORMAT)',)
+MINUTES_ARG = $(if $(MINUTES),--minutes '$(MINUTES)',)
+CONDENSE_ARGS = $(strip $(MINUTES_ARG) $(FORMAT_ARG))
 HEAL_ROUNDS ?= 10
 MINUTES ?=
 ASR     ?= faster-whisper
@@ -84,7 +88,7 @@ endif
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help setup demo episode verify diff feed serve studio all blog bench lint test clean distclean
+.PHONY: help setup demo demo-conversation episode verify diff feed serve studio all blog bench lint test clean distclean
 
 help: ## list the targets
 	@echo "Podcast pipeline - make targets:"
@@ -97,6 +101,7 @@ help: ## list the targets
 	@echo "           MINUTES=<n>|short|default|long (length of the episode; default: the post's settings)"
 	@echo "           blog: FEED=<RSS/Atom URL or file>   all/blog: BATCH_OUT=episodes  JOBS=<n>  ENGINE=local|ray"
 	@echo "           RETRY_UNVERIFIED=1 (all/blog: build unverified posts again even when nothing changed)"
+	@echo "           FORMAT=narration|conversation (default: the post's settings, else podcast.yaml)"
 	@echo
 	@echo "Command line: $(PY) -m pipeline --help (every command and option; -q errors only, -v debug)"
 	@echo
@@ -127,13 +132,16 @@ $(MODELS) $(KOKORO) &: $(STAMP)
 demo: ## build the example episode (episodes/demo/)
 	@$(MAKE) --no-print-directory episode SRC=$(DEMO)
 
+demo-conversation: | $(STAMP) $(MODELS) $(KOKORO) ## the example as two hosts talking (episodes/demo-conversation/, offline voices)
+	$(PY) -m pipeline build $(DEMO) --out episodes/demo-conversation --format conversation --tts kokoro
+
 episode: $(EP_DIR)/.verified ## build episodes/<slug>/ from SRC=path/to/post
 
 $(EP_DIR)/post.json: $(SRC_FILE) | $(STAMP) $(MODELS)
 	$(PY) -m pipeline ingest '$(SRC)' --out '$@' $(LANG_ARG)
 
-$(EP_DIR)/script.yaml: $(EP_DIR)/post.json $(SETTINGS) $(EP_DIR)/.minutes
-	$(PY) -m pipeline condense '$<' --out '$@' $(if $(MINUTES),--minutes '$(MINUTES)')
+$(EP_DIR)/script.yaml: $(EP_DIR)/post.json $(SETTINGS) $(EP_DIR)/.minutes $(EP_DIR)/.format $(SHOW_CONFIG)
+	$(PY) -m pipeline condense '$<' --out '$@'$(if $(CONDENSE_ARGS), $(CONDENSE_ARGS))
 
 # The engine choices are files too, so switching TTS=, ASR= or ASR_MODEL= rebuilds
 # what depends on them. In an episode folder that exists they are rewritten when
@@ -148,8 +156,11 @@ remember = $(shell [ -d '$(EP_DIR)' ] && v='$(2)' && \
 $(call remember,.tts,$(TTS))
 $(call remember,.asr,$(ASR) $(ASR_MODEL))
 $(call remember,.minutes,$(MINUTES))
+$(call remember,.format,$(FORMAT))
 endif
 endif
+$(EP_DIR)/.format: | $(EP_DIR)/post.json
+	@echo '$(FORMAT)' > '$@'
 $(EP_DIR)/.tts: | $(EP_DIR)/post.json
 	@echo '$(TTS)' > '$@'
 $(EP_DIR)/.asr: | $(EP_DIR)/post.json
@@ -202,10 +213,10 @@ studio: | $(STAMP) $(MODELS) ## the studio page on http://127.0.0.1:8020/: make,
 # shell as single words, never pasted into shell text.
 BATCH_OUT ?= episodes
 ENGINE  ?= local
-export FEED BATCH_OUT JOBS ENGINE TTS ASR ASR_MODEL HEAL_ROUNDS MINUTES RETRY_UNVERIFIED
+export FEED BATCH_OUT JOBS ENGINE TTS ASR ASR_MODEL HEAL_ROUNDS MINUTES RETRY_UNVERIFIED FORMAT
 BATCH_ARGS = --out "$$BATCH_OUT" --engine "$$ENGINE" --asr "$$ASR" --asr-model "$$ASR_MODEL" \
   --heal-rounds "$$HEAL_ROUNDS" $${TTS:+--tts "$$TTS"} $${JOBS:+--jobs "$$JOBS"} $${MINUTES:+--minutes "$$MINUTES"} \
-  $${RETRY_UNVERIFIED:+--retry-unverified}
+  $${RETRY_UNVERIFIED:+--retry-unverified} $${FORMAT:+--format "$$FORMAT"}
 
 all: | $(STAMP) $(MODELS) ## build every post in episodes/ (md, markdown, txt, html, htm) in parallel, skipping current ones; then the feed
 	$(PY) -m pipeline batch episodes $(BATCH_ARGS)

@@ -48,6 +48,7 @@ class BuildOptions:
     heal_rounds: int = DEFAULT_HEAL_ROUNDS
     config: str | None = None       # the show's podcast.yaml (None: find_config's choice)
     minutes: str | float | None = None  # the length asked for (short, default, long, minutes); None: settings
+    fmt: str | None = None          # narration | conversation; None: the post's settings, else podcast.yaml
 
     def speaking(self, settings: EpisodeSettings) -> "BuildOptions":
         """These options with the engine that speaks resolved: asked for, else the post's, else the default."""
@@ -224,7 +225,8 @@ def build(source, out_dir: Path, options: BuildOptions = BuildOptions()) -> Repo
     """Build an episode from a post file or an http(s) URL (settings only apply to files).
 
     options.config: podcast.yaml (None: pipeline.config.show.find_config), found once for every stage.
-    options.minutes: the length asked for (short, default, long or minutes), over the settings' own."""
+    options.minutes: the length asked for (short, default, long or minutes), over the settings' own.
+    options.fmt: narration | conversation (None: the post's settings, else podcast.yaml's)."""
     config = find_config(options.config_path)
     show = show_config(config)                # parsed once for every stage; a broken one fails now
     settings = load_settings(None if is_url(source) else Path(source))
@@ -238,7 +240,7 @@ def build(source, out_dir: Path, options: BuildOptions = BuildOptions()) -> Repo
             bar.note(ingested(ingest_stage.ingest(source, out / POST, options.lang)))
         with progress.stage("condense", label=step("condense", f"({options.condenser})")) as bar:
             bar.note(condensed(condense_stage.condense(out / POST, out / SCRIPT, options.condenser,
-                                                       target, options.voice)))
+                                                       target, options.voice, fmt=options.fmt, config=config)))
     synthesize_and_transcribe(out, options, settings, show=show)
     with progress.stage("verify", label=step("verify")):
         report = verify_and_heal(out, options, settings, show)

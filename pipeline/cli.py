@@ -199,6 +199,13 @@ def add_init(sub, common) -> None:
     s.set_defaults(func=cmd_init)
 
 
+def add_format(p) -> None:
+    from .config.hosts import FORMATS
+    p.add_argument("--format", dest="fmt", choices=FORMATS, default=None,
+                   help="narration (one voice) or conversation (two hosts, docs/conversation.md); "
+                        "default: the post's settings, else podcast.yaml, else narration")
+
+
 def add_build(sub, common) -> None:
     b = sub.add_parser("build", parents=[common], help="build an episode folder from a post (all stages)")
     b.add_argument("source", type=str, help="the post: a .md/.markdown, .txt or .html/.htm file, or an http(s):// URL")
@@ -207,6 +214,7 @@ def add_build(sub, common) -> None:
     b.add_argument("--lang")
     add_condenser(b)
     add_minutes(b)
+    add_format(b)
     b.add_argument("--allow-unverified", action="store_true",
                    help="exit 0 even when numbers were lost (the report still says so)")
     add_heal_rounds(b, None, "rounds of re-speaking failing segments, one heal strategy each "
@@ -231,6 +239,7 @@ def add_batch(sub, common) -> None:
     s.add_argument("--lang", help="fr or en for every post (detected per post when omitted)")
     add_condenser(s)
     add_minutes(s)
+    add_format(s)
     add_heal_rounds(s, None, "as for build (default 10: one round per heal strategy)")
     s.add_argument("--config", type=Path, default=None,
                    help="show settings for the feed (default: $PIPELINE_CONFIG, else ./podcast.yaml)")
@@ -255,6 +264,8 @@ def add_stages(sub, common) -> None:
     s.add_argument("--out", type=out_file, required=True)
     add_condenser(s)
     add_minutes(s)
+    add_format(s)
+    s.add_argument("--config", type=Path, default=None, help="podcast.yaml (its format and hosts)")
     s.set_defaults(func=cmd_condense)
 
     s = sub.add_parser("synthesize", parents=[common],
@@ -359,7 +370,7 @@ def run(args) -> int:
 def build_options(args, **fixed):
     """The run options of a build, batch or verify command (a default where not given)."""
     from .build import BuildOptions
-    given = {name: getattr(args, name) for name in ("tts", "asr", "asr_model", "condenser", "lang", "minutes",
+    given = {name: getattr(args, name) for name in ("tts", "asr", "asr_model", "condenser", "lang", "minutes", "fmt",
                                                      "heal_rounds", "config")
              if getattr(args, name, None) is not None}
     if given.get("config") is not None:
@@ -401,7 +412,8 @@ def cmd_condense(args) -> int:
     from .config.episode import length_seconds
     with progress.stage("condense", label=step("condense", f"({args.condenser})")) as bar:
         target = length_seconds(args.minutes) if args.minutes is not None else None
-        bar.note(condensed(condense(args.post, args.out, args.condenser, target)))
+        bar.note(condensed(condense(args.post, args.out, args.condenser, target, fmt=args.fmt,
+                                    config=args.config)))
     return EXIT_OK
 
 

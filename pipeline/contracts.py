@@ -118,6 +118,7 @@ class _Point(TypedDict):
 
 
 class Point(_Point, total=False):
+    turns: list[dict[str, str]]   # conversation: [{speaker, text}], what is spoken
     sources: list[str]          # ids of the post's sentences
     numbers: list[NumberRef]
     unsourced: list[str]        # texts of numbers not traced to the post
@@ -137,13 +138,22 @@ class Script(_Script, total=False):
     outro: str
     target_seconds: float     # the length asked for (verify measures the episode against it)
     short_of_seconds: int     # the post has this much less to say than the length asked for
+    format: str                 # conversation (absent: narration)
+    hosts: list[dict[str, str]]   # conversation: [{name, voice}], the lead first
 
 
-class Segment(TypedDict):
-    """One spoken part of the script: intro, point-1..N, outro."""
+class _Segment(TypedDict):
     id: str
     title: str
     text: str
+
+
+class Segment(_Segment, total=False):
+    """One spoken part of the script: intro, point-1..N, outro; in a conversation each
+    turn (point-N, point-N.2, ...) with its host (pipeline.condense.conversation)."""
+    speaker: str        # the host's name
+    voice: str          # the host's voice (pipeline.tts.voices)
+    chapter: str        # the point it belongs to (chapters are one per point)
 
 
 class SpokenSegment(Segment):
@@ -169,6 +179,8 @@ class _TimedSegment(TypedDict):
 
 class TimedSegment(_TimedSegment, total=False):
     override: dict[str, Any]    # how heal had it spoken
+    speaker: str                # conversation: the host who spoke it
+    voice: str                  # and in which voice (pipeline.tts.voices)
 
 
 class Chapter(TypedDict):
@@ -275,6 +287,7 @@ class _NumberRow(TypedDict):
 
 class NumberRow(_NumberRow, total=False):
     healing: list[str]  # the strategies tried on its segment
+    speaker: str        # conversation: the host who said it
 
 
 class Problem(TypedDict):

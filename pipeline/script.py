@@ -12,7 +12,7 @@ from typing import Any, cast
 
 import yaml
 
-from . import fsio, numbers
+from . import fsio, numbers, turns
 from . import text as textmod
 from .contracts import POST, SCRIPT_META, Post, Script, Segment
 from .errors import InputError, yaml_problem
@@ -66,7 +66,7 @@ def unapproved_numbers(script: Script, post: Post) -> list[dict[str, Any]]:
     found = source_mentions(post)
     out = []
     for i, p in enumerate(script.get("points") or [], 1):
-        for m in untraced(str(p.get("text") or ""), found, lang):
+        for m in untraced(turns.spoken_text_of(p), found, lang):
             if not is_approved(m, p.get("approved"), lang):
                 out.append({"point": i, "title": p.get("title"), "text": m.text,
                             "value": m.value, "kind": m.kind, "unit": m.unit})
@@ -128,14 +128,19 @@ def load_script(path: Path) -> Script:
     if not isinstance(data, dict) or not isinstance(data.get("points"), list):
         raise InputError(f"{path} has no 'points' list", "see README: script.yaml format")
     for i, p in enumerate(data["points"], 1):
-        if not isinstance(p, dict) or not str(p.get("text") or "").strip():
+        if not isinstance(p, dict) or not turns.spoken_text_of(p).strip():
             raise InputError(f"{path}: key point {i} has no text", "give every point a 'text'")
+    if turns.is_conversation(data):
+        turns.check_turns(data, path)
     textmod.check_language(str(data.get("language")))
     return cast(Script, data)      # the keys every stage reads are checked above
 
 
 def segments(script: Script) -> list[Segment]:
-    """The spoken segments in order: intro, point-1..N, outro (empty ones skipped)."""
+    """The spoken segments in order: intro, point-1..N, outro (empty ones skipped);
+    a conversation's turns each (pipeline.turns.turn_segments)."""
+    if turns.is_conversation(script):
+        return turns.turn_segments(script)
     segs: list[Segment] = [{"id": "intro", "title": "Intro", "text": script.get("intro") or ""}]
     for i, p in enumerate(script["points"], 1):
         segs.append({"id": f"point-{i}", "title": p.get("title") or f"Point {i}", "text": p["text"]})

@@ -18,10 +18,11 @@ import hashlib
 import logging
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import cast
 
-from . import paths, progress
+from . import paths, progress, turns
 from . import script as script_model
 from .audio.mastering import SAMPLE_RATE, Mastering
 from .condense import rate as speaking_rate
@@ -77,11 +78,15 @@ def _piper_with(voices: tuple) -> TtsEngine:
     return PiperEngine(voices=dict(voices))
 
 
-def _engines(settings: EpisodeSettings) -> Callable[[str], TtsEngine]:
-    """Engine getter honouring settings.piper_voice ({lang: voice.onnx})."""
+def _engines(settings: EpisodeSettings, lang: str = "en") -> Callable[[str], TtsEngine]:
+    """Engine getter honouring settings.piper_voice ({lang: voice.onnx}) and a host's
+    voice ("kokoro:am_michael": that voice of the engine, in `lang`)."""
     voices = tuple(sorted((str(k).lower(), str(v)) for k, v in (settings.piper_voice or {}).items()))
 
     def get(name: str) -> TtsEngine:
+        if ":" in name:         # a host's named voice (pipeline.tts.voices)
+            from .tts.voices import voice_engine
+            return voice_engine(name, lang)
         if name == "piper" and voices:
             return _piper_with(voices)
         return get_engine(name)
@@ -172,9 +177,7 @@ def synthesize(
     mastering = Mastering.of(settings, pause_ms)     # impossible audio settings: fail before any speech
     rate = settings.rate if rate is None else rate
     script = load_script(Path(script_path))
-    segs = script_segments(script)
-    if not segs:
-        raise InputError(f"{script_path} has nothing to say: every text is empty")
+    segs, tails, mastering = _segments(script, Path(script_path), mastering)
     voices = _Voices(engine, script["language"], settings, cache_dir, on_event)
     out_dir = Path(out_dir)
     from .audio.tags import episode_tags
@@ -183,7 +186,8 @@ def synthesize(
     last, hint, maker = _before_speaking(mastering, out_dir, cache_dir, on_piece)
     bar = progress.current()
     bar.add_total(len(segs))
-    rows, wavs = _speak_all(segs, voices, overrides or {}, rate, maker, bar)
+    rows, wavs = _speak_all(segs, voices, overrides or {}, rate, maker, bar,
+                            [(tail, settings.loudness_lufs, settings.true_peak_db) for tail in tails])
     inputs = _assembly_inputs(rows, mastering, tags, settings)
     key = json_digest(inputs)
     old = _previous(last, out_dir, key, inputs["segments"])
@@ -196,7 +200,29 @@ def synthesize(
     piece_rows = _piece_rows(result.pieces, out_dir) if old is None else old.get("pieces")
     timeline = _timeline(voices, rows, rate, mastering.pause_ms, result, inputs, key, old is None, out_dir)
     timeline["pieces"] = piece_rows
+    if old is None and any(r.get("speaker") for r in rows):
+        _add_speaker_loudness(timeline, out_dir)
     return _written(timeline, out_dir, bar)
+
+
+def _add_speaker_loudness(timeline: Timeline, out_dir: Path) -> None:
+    """A conversation's timeline says each host's integrated loudness (within 1 LU of each other)."""
+    from .audio.speakers import episode_speaker_loudness
+    timeline["loudness"]["speakers"] = episode_speaker_loudness(out_dir / AUDIO, timeline["segments"])
+
+
+def _segments(script: Script, script_path: Path, mastering: Mastering) -> tuple[list, list[int], Mastering]:
+    """The segments to speak, the silence after each, and the mastering with the pause
+    between two segments: a conversation has a short gap between turns, and the
+    episode's pause after the last turn of a point."""
+    segs = script_segments(script)
+    if not segs:
+        raise InputError(f"{script_path} has nothing to say: every text is empty")
+    if not turns.is_conversation(script):
+        return segs, [0] * len(segs), mastering
+    from .audio.speakers import turn_gaps
+    gap, tails = turn_gaps(segs, mastering.pause_ms)
+    return segs, tails, replace(mastering, pause_ms=gap)
 
 
 def _written(timeline: Timeline, out_dir: Path, bar: progress.Stage) -> Timeline:
@@ -223,13 +249,19 @@ def _before_speaking(mastering: Mastering, out_dir: Path, cache_dir: Path | None
 
 
 def _speak_all(segs: list[dict], voices: _Voices, overrides: dict, rate: float, maker,
-               bar: progress.Stage) -> tuple[list[dict], list[Path]]:
+               bar: progress.Stage, tails: list[tuple[int, float, float]]) -> tuple[list[dict], list[Path]]:
     """Every segment spoken, in order; each handed to the PieceMaker as soon as it is
-    (its piece can then be transcribed while the next one is spoken)."""
+    (its piece can then be transcribed while the next one is spoken). A host's turn is
+    level-matched first (pipeline.audio.speakers.level_matched: `tails` gives its silence
+    after it, and the episode's loudness and ceiling)."""
     rows, wavs = [], []
-    for seg in segs:
+    for seg, tail in zip(segs, tails):
         bar.status(seg["id"])
         row, wav = voices.speak(seg, overrides.get(seg["id"]) or {}, rate)
+        if seg.get("speaker"):
+            from .audio.speakers import level_matched, matched_key
+            wav = level_matched(wav, *tail)
+            row["audio_key"] = matched_key(wav)     # what the episode holds: the piece cache's key
         rows.append(row)
         wavs.append(wav)
         bar.advance()
@@ -245,7 +277,7 @@ class _Voices:
     def __init__(self, engine: str, lang: str, settings: EpisodeSettings, cache_dir: Path | None,
                  on_event: Event):
         self.requested, self.lang, self.on_event = engine, lang, on_event
-        self.get = _engines(settings)
+        self.get = _engines(settings, lang)
         self.chain = _chain(engine, lang, self.get)
         if not self.chain:
             raise UnsupportedLanguage(
@@ -274,11 +306,13 @@ class _Voices:
         seg_chain = self.chain
         if ov.get("engine") and ov["engine"] in _chain(ov["engine"], self.lang, self.get):
             seg_chain = [ov["engine"], *[c for c in self.chain if c != ov["engine"]]]
+        if seg.get("voice"):        # a host speaks in their own voice (the chain only if it cannot)
+            seg_chain = [seg["voice"], *[c for c in self.chain if c != seg["voice"]]]
         for name in seg_chain:
             if name in self.dead:
                 continue
-            spoken = spoken_text(seg["text"], name, self.lang, self.on_event, spell=ov.get("spell"),
-                                 reword=ov.get("reword") or False)
+            spoken = spoken_text(seg["text"], self.get(name).name, self.lang, self.on_event,
+                                 spell=ov.get("spell"), reword=ov.get("reword") or False)
             got = self._try(name, spoken, seg_rate, seg, ov, seg_chain)
             if got is not None:
                 break
@@ -291,7 +325,9 @@ class _Voices:
         # audio_key: identity of this segment's raw speech (pipeline.transcribe reuses
         # the words heard in it while it stays the same)
         row = {"id": seg["id"], "title": seg["title"], "text": seg["text"], "spoken": spoken,
-               "engine": name, "cache_hit": hit, "audio_key": file_sha256(wav)}
+               "engine": self.get(name).name, "cache_hit": hit, "audio_key": file_sha256(wav)}
+        if seg.get("speaker"):
+            row.update(speaker=seg["speaker"], voice=name, chapter=seg["chapter"])
         if ov:
             kept = ("strategy", "spell", "rate", "engine", "reword", "take", "sentences")
             row["override"] = {k: ov[k] for k in kept if k in ov}
@@ -300,7 +336,7 @@ class _Voices:
     def _try(self, name: str, spoken: str, rate: float, seg: dict, ov: dict, chain: list[str]):
         """(wav, cache hit) from engine `name`, or None when it is unavailable (noted in `dead`)."""
         eng = self.get(name)
-        key = cache_key(name, eng.voice_id(self.lang), self.lang, rate, spoken + plan_key(ov))
+        key = cache_key(eng.name, eng.voice_id(self.lang), self.lang, rate, spoken + plan_key(ov))
         wav = self.cache / f"{key}.wav"
         if wav_ok(wav):
             return wav, True
@@ -406,8 +442,9 @@ def _timeline(voices: _Voices, rows: list[dict], rate: float, pause_ms: int, res
         "duration": round(result.duration, 6),
         "audio": "episode.mp3",
         "segments": [
-            cast(TimedSegment, {k: r[k] for k in ("id", "title", "text", "spoken", "engine", "start", "end",
-                                                  "cache_hit", "override", "audio_key") if k in r})
+            cast(TimedSegment, {k: r[k] for k in ("id", "title", "text", "speaker", "voice", "spoken", "engine",
+                                                  "start", "end", "cache_hit", "override", "audio_key")
+                                if k in r})
             for r in rows
         ],
         "resynthesized": sum(not r["cache_hit"] for r in rows),

@@ -221,6 +221,10 @@ def verify_episode(ep_dir: Path | Episode, lint_flags: list | None = None) -> Re
             continue
         spoken: SpokenSegment = {**seg, "start": t["start"], "end": t["end"]}
         rows.extend(check_segment(spoken, heard_in(words, *windows[seg["id"]]), lang, source))
+    speakers = {seg["id"]: seg["speaker"] for seg in script_segs if seg.get("speaker")}
+    for row in rows:
+        if row["segment"] in speakers:      # a conversation: who said the number
+            row["speaker"] = speakers[row["segment"]]
     summary = summarize(rows)
     report: Report = {
         "language": lang,

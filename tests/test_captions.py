@@ -178,7 +178,7 @@ def test_every_script_number_reaches_captions_verbatim(tmp_path):
         check_properties(cues, DEMO_LIKE, timeline["duration"], kind, spans)
     body = " ".join(s["body"] for s in pj["segments"])
     mentions = [m.text for text in DEMO_LIKE for m in numbers.extract(text, "en")]
-    assert {"1.5 million", "900,000", "14,800", "$3.2 billion", "€1,250"} <= set(mentions)
+    assert {"1.5 million", "900,000", "14,800 km", "$3.2 billion", "€1,250"} <= set(mentions)
     for text in mentions:
         # verbatim in each file, and never broken across two cues or two lines
         assert any(text in line for c in vtt for line in c["lines"]), (text, "vtt")

@@ -103,8 +103,8 @@ def test_a_replaced_mp3_makes_episode_check_again(repo):
     import os
     ep = repo / "episodes" / "demo"
     ep.mkdir()
-    make(repo, "episode", "SRC=episodes/demo.md", "TTS=piper")     # writes .tts/.asr/.minutes once
-    order = ["post.json", ".minutes", "script.yaml", ".tts", ".asr", "timeline.json", "episode.mp3",
+    make(repo, "episode", "SRC=episodes/demo.md", "TTS=piper")     # writes .tts/.asr/.minutes/.format once
+    order = ["post.json", ".minutes", ".format", "script.yaml", ".tts", ".asr", "timeline.json", "episode.mp3",
              "transcript.json", "verify.json", "shownotes.md", ".verified"]
     for i, name in enumerate(order):
         (ep / name).touch()
@@ -189,3 +189,13 @@ def test_a_changed_engine_is_remembered_in_an_existing_folder_but_not_under_dry_
     subprocess.run(["make", "--no-print-directory", "-q", "episode", "SRC=episodes/demo.md", "TTS=espeak"],
                    cwd=repo, capture_output=True, text=True, timeout=60)
     assert (ep / ".tts").read_text() == "espeak\n"
+
+
+def test_format_reaches_condense_and_a_changed_format_rebuilds_the_script(repo):
+    """FORMAT=conversation is passed to condense; the format is remembered like the engines."""
+    r = make(repo, "episode", "SRC=episodes/demo.md", "FORMAT=conversation")
+    assert "pipeline condense 'episodes/demo/post.json' --out 'episodes/demo/script.yaml' --format 'conversation'" \
+        in r.stdout
+    assert "--out episodes/demo-conversation --format conversation" in make(repo, "demo-conversation").stdout
+    r = make(repo, "episode", "SRC=episodes/demo.md", "FORMAT=chat;touch INJ")
+    assert r.returncode != 0 and not created(repo)

@@ -67,10 +67,14 @@ def load_at_rate(wav: str | os.PathLike) -> np.ndarray:
     return _kept_beside(wav, "soxr", expect, lambda: to_rate(*read_wav(wav)))
 
 
+def _beside(wav: Path, kind: str) -> Path:
+    return Path(wav).with_name(f"{Path(wav).stem}.{SAMPLE_RATE}.{kind}.f32")
+
+
 def _kept_beside(wav: Path, kind: str, expect: int, compute) -> np.ndarray:
     """A float32 array derived from a cached segment, kept beside its WAV: the WAV is
     content-addressed, so the copy is as good as it; a wrong size means a damaged copy."""
-    cached = wav.with_name(f"{wav.stem}.{SAMPLE_RATE}.{kind}.f32")
+    cached = _beside(wav, kind)
     if cached.exists() and cached.stat().st_size == 4 * expect:
         return np.fromfile(cached, dtype=np.float32)
     data = np.asarray(compute(), dtype=np.float32)
@@ -86,6 +90,17 @@ def load_dynamics(wav: str | os.PathLike, samples: np.ndarray):
     data = _kept_beside(Path(wav), f"dyn{dynamics.VERSION}", dynamics.packed_length(n),
                         lambda: dynamics.pack(dynamics.process(samples)))
     return dynamics.unpack(data, n)
+
+
+def dynamics_path(wav: str | os.PathLike) -> Path:
+    """Where load_dynamics keeps a segment's dynamics."""
+    return _beside(Path(wav), f"dyn{dynamics.VERSION}")
+
+
+def store_dynamics(wav: str | os.PathLike, dyn) -> None:
+    """Keep `dyn` as the segment's dynamics, found by load_dynamics from then on: a
+    conversation's turns are trimmed after the compressor (pipeline.audio.speakers)."""
+    write_bytes(dynamics_path(wav), dynamics.pack(dyn).tobytes())
 
 
 def load_analysis(wav: str | os.PathLike, samples: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -52,7 +52,13 @@ def manifest_for(source: Path, options: BuildOptions) -> dict:
     return {"format": MANIFEST_FORMAT, "source_sha256": fsio.sha256_file(source),
             "settings_sha256": fsio.sha256_file(settings) if settings.is_file() else None,
             "config_sha256": fsio.sha256_file(config) if config and config.is_file() else None,
-            "options": asdict(options), "engines": engines_id()}
+            "options": {k: v for k, v in asdict(options).items()    # an option added later and not
+                        if not (k in LATER_OPTIONS and v is None)},     # given keeps older manifests
+            "engines": engines_id()}
+
+
+# Options added after the first manifests: left out when unset, so no episode is rebuilt for them.
+LATER_OPTIONS = ("minutes", "fmt")
 
 
 # What identifies the engines of a build, beyond the options: the packages that speak

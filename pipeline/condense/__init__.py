@@ -14,13 +14,17 @@ from typing import Any
 from .. import fsio, numbers
 from .. import text as textmod
 from ..config.episode import load_settings, source_of
+from ..config.hosts import hosts_of, resolve_format
+from ..config.show import show_config
 from ..contracts import NumberRef, Point, Post, Script, Sentence
 from ..errors import InputError
 from ..fsio import sha256_file
 from ..registry import Registry
 from ..script import check_not_edited, load_script, meta_path, source_mentions, unsourced_numbers
+from . import conversation
 from . import rate as speaking_rate
 from .budget import MAX_POINTS, MIN_POINTS, TARGET_SECONDS, WORDS_PER_MINUTE, word_budget
+from .dates import spoken_date
 from .llm import llm_condense
 
 SECONDS_PER_POINT = 25
@@ -605,23 +609,6 @@ def intro_outro(post: Post) -> tuple[str, str]:
     return intro, t["outro"].format(title=title)
 
 
-MONTHS = {
-    "en": "January February March April May June July August September October November December",
-    "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
-}
-
-
-def spoken_date(raw: str | None, lang: str) -> str | None:
-    """'2025-09-12' -> 'September 12, 2025' / '12 septembre 2025'; None if not a date."""
-    m = re.match(r"^(\d{4})-(\d{2})-(\d{2})", str(raw or ""))
-    if not m or not 1 <= int(m.group(2)) <= 12:
-        return None
-    year, month, day = int(m.group(1)), MONTHS[lang].split()[int(m.group(2)) - 1], int(m.group(3))
-    if lang == "fr":
-        return f"{'1er' if day == 1 else day} {month} {year}"
-    return f"{month} {day}, {year}"
-
-
 def numbers_of(text: str, lang: str) -> list[NumberRef]:
     return [{"text": m.text, "value": m.value, "kind": m.kind, "unit": m.unit}
             for m in numbers.extract(text, lang)]
@@ -659,8 +646,10 @@ def make_script(post: Post, condenser: str = "extractive",
 
 
 def condense(post_path: Path, out_path: Path, condenser: str = "extractive",
-             target_seconds: float | None = None, engine: str | None = None) -> Script:
-    """post.json -> script.yaml. The length comes from the post's settings unless given.
+             target_seconds: float | None = None, engine: str | None = None,
+             fmt: str | None = None, config: Path | None = None) -> Script:
+    """post.json -> script.yaml. The length and format come from the post's settings
+    unless given (the format, else from podcast.yaml at `config`, with its hosts).
 
     The word budget is the length at the speaking rate of the voice that will
     read it (`engine`, else the settings' tts), learned from its past audio.
@@ -676,9 +665,19 @@ def condense(post_path: Path, out_path: Path, condenser: str = "extractive",
     # The condensers budget words at WORDS_PER_MINUTE: the length they get is scaled to this voice.
     script = make_script(post, condenser, target_seconds * voice_wpm / WORDS_PER_MINUTE[post["language"]])
     script["target_seconds"] = round(float(target_seconds), 1)     # asked for, not the scaled budget
+    script = told_as(script, post, fmt, settings.format, config)
     fsio.write_yaml(out_path, script)
     fsio.write_json(meta_path(out_path), {
         "post_sha256": sha256_file(post_path), "script_sha256": sha256_file(out_path)})
     return script
+
+
+def told_as(script: Script, post: Post, asked: str | None, settings_format: str | None,
+            config: Path | None) -> Script:
+    """The script in the episode's format: as is (narration), or as two hosts' turns."""
+    cfg = show_config(config)
+    if resolve_format(asked, settings_format, cfg.format) != "conversation":
+        return script
+    return conversation.as_conversation(script, post, hosts_of(cfg.hosts))
 
 

@@ -58,6 +58,7 @@ class EpisodeSettings:
     show: str | None = None            # show name for tags (default from podcast.yaml)
     episode_number: int | None = None  # also the feed's itunes:episode
     season: int | None = None          # the feed's itunes:season
+    format: str | None = None          # narration | conversation; None = podcast.yaml's
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -150,6 +151,9 @@ def load_settings(source: Path | None) -> EpisodeSettings:
                              "keep one: length (short, default, long or minutes) or target_seconds")
         data["target_seconds"] = length_seconds(data["length"])
     settings = EpisodeSettings(**data)
+    if settings.format is not None:
+        from .hosts import check_format
+        check_format(settings.format, str(path))
     base = path.parent
     for key in ("music_intro", "music_outro", "cover"):
         value = getattr(settings, key)

@@ -46,6 +46,8 @@ class ShowConfig:
     locked: bool = True
     guid: str | None = None
     require_verified: bool = False
+    format: str = "narration"           # or conversation: two hosts (pipeline.config.hosts)
+    hosts: list | None = None           # unset: pipeline.config.hosts.DEFAULT_HOSTS
 
 
 DEFAULTS = asdict(ShowConfig())
@@ -117,6 +119,15 @@ locked: true
 # guid: 00000000-0000-0000-0000-000000000000
 # Leave out episodes whose numbers were not all heard as written.
 require_verified: false
+# narration (one voice) or conversation (two hosts; an episode's <slug>.yaml may say otherwise).
+format: narration
+# The two hosts of a conversation, the lead first: a name and a voice per language
+# (engine or engine:voice; docs/conversation.md). Unset: Claire and Hugo.
+# hosts:
+#   - name: Claire
+#     voice: {en: "kokoro:af_heart", fr: "kokoro:ff_siwis"}
+#   - name: Hugo
+#     voice: {en: piper, fr: "kokoro:ff_siwis*0.3+am_michael*0.7"}
 """
 
 _noted: set[str] = set()
@@ -184,6 +195,9 @@ def load_config(path: str | os.PathLike) -> ShowConfig:
 
 
 def _typed(path: Path, key: str, value):
+    if key in ("format", "hosts"):
+        from .hosts import check_format, parse_hosts
+        return check_format(value, str(path)) if key == "format" else parse_hosts(value, str(path))
     if key in BOOL_KEYS:
         if isinstance(value, str) and value.strip().lower() in ("yes", "no", "true", "false"):
             value = value.strip().lower() in ("yes", "true")

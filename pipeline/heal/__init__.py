@@ -95,12 +95,16 @@ def other_engine(used: str | None, lang: str) -> str | None:
     return None
 
 
-def next_override(seg_id: str, done: int, engine_used: str | None, lang: str, text: str):
-    """The next strategy for a segment after `done` tries, or None when all are spent."""
+def next_override(seg_id: str, done: int, engine_used: str | None, lang: str, text: str,
+                  own_voice: bool = False):
+    """The next strategy for a segment after `done` tries, or None when all are spent.
+    `own_voice`: a host's turn, healed in that host's voice (never another engine's)."""
     for i in range(done, len(STRATEGIES)):
         name, override = STRATEGIES[i]
         override = dict(override)
         if "take" in override and engine_used not in STOCHASTIC_ENGINES:
+            continue
+        if "engine" in override and own_voice:
             continue
         if "sentences" in override and len(sentence_spans(text, lang)) < 2:
             continue    # one sentence: the segment strategies already spoke it every way
@@ -122,6 +126,7 @@ def heal(ep: Path, rebuild: Callable[[dict], Report], rounds: int = DEFAULT_ROUN
     files = Episode(ep)          # as verify left them; rebuild() rewrites them, and returns the new report
     ep, script, report, timeline = files.dir, files.script(), files.report(), files.timeline()
     engine_of = {s["id"]: s.get("engine") for s in timeline["segments"]}
+    voiced = {s["id"] for s in timeline["segments"] if s.get("voice")}
     texts = {s["id"]: s["text"] for s in segments(script)}
     overrides = load_overrides(ep, script)
     done = {sid: STRATEGY_INDEX[o["strategy"]] + 1 for sid, o in overrides.items()
@@ -136,7 +141,7 @@ def heal(ep: Path, rebuild: Callable[[dict], Report], rounds: int = DEFAULT_ROUN
         planned = {}
         for sid in failing:
             nxt = next_override(sid, done.get(sid, 0), engine_of.get(sid), script["language"],
-                                texts[sid])
+                                texts[sid], sid in voiced)
             if nxt:
                 done[sid], planned[sid] = nxt[0] + 1, nxt[1]
                 if planned[sid].get("reword"):   # only the numbers the best try still missed get new words

@@ -68,6 +68,7 @@ class Cue:
     start_ms: int
     end_ms: int
     lines: list[str]
+    speaker: str | None = None      # the host who says it (a conversation)
 
     @property
     def text(self) -> str:
@@ -254,17 +255,27 @@ def build_cues(groups: list[tuple[list[str], float, float]], duration: float,
 
 
 def cues_for(spoken: list[tuple[list[Word], float, float]], duration: float,
-             width: int) -> list[Cue]:
+             width: int, speakers: Sequence[str | None] = ()) -> list[Cue]:
     """Each segment's cues stay inside its [lo, hi] span (never in a pause),
-    rounded to milliseconds inward so a cue never ends past its segment."""
+    rounded to milliseconds inward so a cue never ends past its segment; with
+    `speakers` (one per segment), each cue names its segment's speaker."""
     cues: list[Cue] = []
-    for words, lo, hi in spoken:
+    for i, (words, lo, hi) in enumerate(spoken):
         groups = group_words(words, width)
         if not groups:
             continue
         floor_ms = max(cues[-1].end_ms if cues else 0, math.ceil(lo * 1000))
-        cues += build_cues(groups, math.floor(min(hi, duration) * 1000) / 1000, floor_ms)
+        made = build_cues(groups, math.floor(min(hi, duration) * 1000) / 1000, floor_ms)
+        for c in made:
+            c.speaker = speakers[i] if i < len(speakers) else None
+        cues += made
     return cues
+
+
+def segment_speakers(script: Script, timeline: Timeline) -> list[str | None]:
+    """The speaker of each timed segment, in script_words' order (None: narration)."""
+    timed = {s["id"] for s in timeline.get("segments") or []}
+    return [seg.get("speaker") for seg in segments(script) if seg["id"] in timed]
 
 
 # ------------------------------------------------------------------ formats
@@ -280,7 +291,11 @@ def as_vtt(cues: list[Cue]) -> str:
     out = ["WEBVTT", ""]
     for i, c in enumerate(cues, 1):
         out += [str(i), f"{stamp(c.start_ms, '.')} --> {stamp(c.end_ms, '.')}"]
-        out += [html.escape(line, quote=False) for line in c.lines]   # & < > are markup in VTT
+        lines = [html.escape(line, quote=False) for line in c.lines]   # & < > are markup in VTT
+        if c.speaker:           # a voice span: players show or style who speaks
+            lines[0] = f"<v {html.escape(c.speaker, quote=False)}>{lines[0]}"
+            lines[-1] += "</v>"
+        out += lines
         out.append("")
     return "\n".join(out) + "\n"
 
@@ -291,7 +306,10 @@ def as_srt(cues: list[Cue]) -> str:
     out = []
     for i, c in enumerate(cues, 1):
         out += [str(i), f"{stamp(c.start_ms, ',')} --> {stamp(c.end_ms, ',')}"]
-        out += [line.replace("-->", "-- >") for line in c.lines]
+        lines = [line.replace("-->", "-- >") for line in c.lines]
+        if c.speaker:
+            lines[0] = f"{c.speaker.replace('-->', '-- >')}: {lines[0]}"
+        out += lines
         out.append("")
     return "\n".join(out) + "\n"
 
@@ -300,8 +318,8 @@ def as_podcast_json(cues: list[Cue], speaker: str | None = None) -> dict:
     segs = []
     for c in cues:
         seg = {"startTime": c.start_ms / 1000, "endTime": c.end_ms / 1000, "body": c.text}
-        if speaker:
-            seg["speaker"] = speaker
+        if c.speaker or speaker:
+            seg["speaker"] = c.speaker or speaker
         segs.append(seg)
     return {"version": "1.0.0", "segments": segs}
 
@@ -310,12 +328,13 @@ def captions(ep_dir: str | Path | Episode, speaker: str | None = None) -> dict[s
     """Write captions.vtt, captions.srt and transcript.podcast.json into the episode folder."""
     ep = as_episode(ep_dir)
     need(ep.dir, SCRIPT, TIMELINE, TRANSCRIPT)
-    timeline = ep.timeline()
-    words = script_words(ep.script(), timeline, ep.transcript())
+    timeline, script = ep.timeline(), ep.script()
+    words = script_words(script, timeline, ep.transcript())
+    who = segment_speakers(script, timeline)
     duration = float(timeline.get("duration") or max((hi for _, _, hi in words), default=0.0))
-    vtt = cues_for(words, duration, LINE_CHARS["vtt"])
+    vtt = cues_for(words, duration, LINE_CHARS["vtt"], who)
     return {
         "vtt": fsio.write_text(ep.dir / VTT, as_vtt(vtt)),
-        "srt": fsio.write_text(ep.dir / SRT, as_srt(cues_for(words, duration, LINE_CHARS["srt"]))),
+        "srt": fsio.write_text(ep.dir / SRT, as_srt(cues_for(words, duration, LINE_CHARS["srt"], who))),
         "json": fsio.write_json(ep.dir / PODCAST_JSON, as_podcast_json(vtt, speaker)),
     }

@@ -26,6 +26,7 @@ from urllib.parse import quote
 
 from .. import fsio
 from .. import text as textmod
+from ..config.hosts import hosts_of
 from ..config.show import DEFAULTS, ShowConfig, load_config, show_config  # noqa: F401  (DEFAULTS, load_config: re-exported)
 from ..contracts import Script
 from ..episode import (
@@ -166,6 +167,7 @@ def episode_info(ep: Path, cfg: ShowConfig) -> dict:
         "verified": bool(report.get("verified")) and binding.fresh,
         "binding": binding,
         "author": (post or {}).get("author"),
+        "hosts": [str(h.get("name")) for h in script.get("hosts") or []],   # a conversation's
         "show": settings.show or cfg.title,     # the ID3 album the episode should carry
     }
 
@@ -247,6 +249,9 @@ def feed_xml(cfg: ShowConfig, items: list[dict], artwork: str | None = None) -> 
     _sub(ch, f"{it}explicit", "true" if cfg.explicit else "false")
     _sub(ch, f"{it}type", "episodic")
     _sub(ch, f"{pc}guid", channel_guid(cfg))
+    if cfg.format == "conversation":     # the show's two hosts
+        for host in hosts_of(cfg.hosts):
+            _sub(ch, f"{pc}person", host.name, role="host")
     locked = {"owner": cfg.owner_email} if cfg.owner_email else {}
     _sub(ch, f"{pc}locked", "yes" if cfg.locked else "no", **locked)
     for i in items:
@@ -280,6 +285,8 @@ def _item(ch, cfg: ShowConfig, i: dict, image: str | None) -> None:
     _sub(item, f"{it}explicit", "true" if cfg.explicit else "false")
     if i["author"]:
         _sub(item, f"{it}author", i["author"])
+    for name in i.get("hosts") or []:      # Podcasting 2.0: who speaks in this episode
+        _sub(item, f"{pc}person", name, role="host")
     _sub(item, f"{pc}transcript", url=episode_url(cfg, slug, CAPTIONS_VTT),
          type="text/vtt", language=i["language"], rel="captions")
     _sub(item, f"{pc}transcript", url=episode_url(cfg, slug, PODCAST_TRANSCRIPT),

@@ -103,10 +103,24 @@ def verdict(report: Report, binding, labels: dict, cause=str) -> tuple[str, str]
 
 
 def key_points(script: Script, timeline: dict) -> list[dict]:
-    """The key points with the time each starts in the episode (0 when not timed)."""
+    """The key points with the time each starts in the episode (0 when not timed); in a
+    conversation, each with its `turns` ({speaker, text, start}) and their text joined."""
     timed = {s["id"]: s for s in timeline.get("segments") or []}
-    return [{**seg, "start": float(timed.get(seg["id"], {}).get("start", 0.0))}
-            for seg in segments(script) if seg["id"].startswith("point-")]
+    out: list[dict] = []
+    for seg in segments(script):
+        if not seg["id"].startswith("point-"):
+            continue
+        at = float(timed.get(seg["id"], {}).get("start", 0.0))
+        if "speaker" not in seg:
+            out.append({**seg, "start": at})
+            continue
+        turn = {"speaker": seg["speaker"], "text": seg["text"], "start": at}
+        if out and out[-1]["chapter"] == seg.get("chapter"):
+            out[-1]["turns"].append(turn)
+            out[-1]["text"] += " " + seg["text"]
+        else:
+            out.append({**seg, "start": at, "turns": [turn]})
+    return out
 
 
 def lint_findings(report: Report, post: dict | None) -> list[dict]:

@@ -33,9 +33,14 @@ def verdict_line(report: Report, binding, labels: dict) -> str | None:
 
 
 def points_lines(script: Script, timeline: dict, labels: dict) -> list[str]:
-    return ["", f"## {labels['points']}", ""] + [
-        f"- **[{clock(p['start'])}]** {md_escape(p['title'])}: {md_escape(p['text'])}"
-        for p in notes.key_points(script, timeline)]
+    lines = ["", f"## {labels['points']}", ""]
+    for p in notes.key_points(script, timeline):
+        if not p.get("turns"):
+            lines.append(f"- **[{clock(p['start'])}]** {md_escape(p['title'])}: {md_escape(p['text'])}")
+            continue
+        lines.append(f"- **[{clock(p['start'])}]** {md_escape(p['title'])}")    # a conversation: by speaker
+        lines += [f"  - *{md_escape(t['speaker'])}*: {md_escape(t['text'])}" for t in p["turns"]]
+    return lines
 
 
 def numbers_lines(report: Report, labels: dict) -> list[str]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import threading
 from pathlib import Path
+from typing import Any
 
 from ..audio.wav import pcm16, write_wav
 from ..errors import EngineError, EngineUnavailable, SetupError
@@ -23,6 +24,9 @@ VOICES = {"fr": "ff_siwis", "en": "af_heart"}
 # espeak-ng language of a Kokoro voice, by the voice's first letter.
 ESPEAK_LANG = {"a": "en-us", "b": "en-gb", "f": "fr-fr"}
 MIN_SPEED, MAX_SPEED = 0.5, 2.0
+# One loaded model per process, shared by every instance (a host's voice is an instance).
+_LOADED: dict[str, object] = {}
+_LOAD_LOCK = threading.Lock()
 
 
 def _base(lang: str) -> str:
@@ -36,8 +40,8 @@ class KokoroEngine:
     def __init__(self, voices: dict[str, str] | None = None, root: str | os.PathLike | None = None):
         self._voices = dict(voices or {})
         self._root = root
-        self._kokoro = None
-        self._lock = threading.Lock()
+        self._kokoro: Any = None
+        self._lock = _LOAD_LOCK     # one model, one lock: instances share both
 
     def voice(self, lang: str) -> str | None:
         env = os.environ.get(f"PIPELINE_KOKORO_VOICE_{_base(lang).upper()}")
@@ -79,6 +83,9 @@ class KokoroEngine:
     def _load(self):
         if self._kokoro is None:
             model, voices = self._files()
+            if str(model) in _LOADED:
+                self._kokoro = _LOADED[str(model)]
+                return self._kokoro
             try:
                 from kokoro_onnx import Kokoro
             except ImportError as e:
@@ -89,6 +96,7 @@ class KokoroEngine:
                 self._kokoro = Kokoro.from_session(onnx_session(model, optimized_model_path(model)), str(voices))
             except Exception as e:  # onnxruntime / numpy raise their own types
                 raise EngineError(f"cannot load the Kokoro model {model}: {e}", "run `make setup`") from e
+            _LOADED[str(model)] = self._kokoro
         return self._kokoro
 
     def synthesize(self, text: str, lang: str, out_wav: Path, rate: float = 1.0) -> None:
@@ -101,10 +109,35 @@ class KokoroEngine:
         speed = max(MIN_SPEED, min(MAX_SPEED, float(rate)))
         with self._lock:
             kokoro = self._load()
-            if voice not in kokoro.voices:
-                raise EngineUnavailable(f"kokoro has no voice {voice!r}", "use one of: " + ", ".join(kokoro.voices))
+            style = voice_style(kokoro, voice)
             try:
-                audio, sample_rate = kokoro.create(text, voice=voice, speed=speed, lang=ESPEAK_LANG[voice[0]])
+                audio, sample_rate = kokoro.create(text, voice=style, speed=speed, lang=ESPEAK_LANG[voice[0]])
             except ValueError as e:
                 raise EngineError(f"kokoro could not speak {text[:60]!r}: {e}") from e
         write_wav(out_wav, pcm16(audio), sample_rate)
+
+
+def blend_parts(voice: str) -> list[tuple[str, float]]:
+    """'ff_siwis*0.6+am_michael*0.4' -> [('ff_siwis', 0.6), ('am_michael', 0.4)]; a plain
+    name is itself at weight 1. The first voice names the language it is phonemized in."""
+    parts = []
+    for item in voice.split("+"):
+        name, _, weight = item.strip().partition("*")
+        try:
+            parts.append((name.strip(), float(weight) if weight else 1.0))
+        except ValueError:
+            raise EngineError(f"kokoro voice {voice!r}: {weight!r} is not a weight",
+                              "write a blend as ff_siwis*0.6+am_michael*0.4") from None
+    return parts
+
+
+def voice_style(kokoro, voice: str):
+    """A voice name, or a blend of voice styles (their weighted mean) for kokoro.create."""
+    parts = blend_parts(voice)
+    for name, _ in parts:
+        if name not in kokoro.voices:
+            raise EngineUnavailable(f"kokoro has no voice {name!r}", "use one of: " + ", ".join(kokoro.voices))
+    if len(parts) == 1:
+        return parts[0][0]
+    total = sum(w for _, w in parts) or 1.0
+    return sum(kokoro.get_voice_style(name) * (w / total) for name, w in parts)
