@@ -20,7 +20,7 @@ import pytest
 from pipeline import fsio
 from pipeline.audio.ffmpeg import SAMPLE_RATE, decode
 from pipeline.audio.speakers import median_pitch, speaker_loudness
-from pipeline.build import build
+from pipeline.build import BuildOptions, build
 from pipeline.heal import STRATEGIES, next_override
 from pipeline.publish.feed import write_feed
 from pipeline.tts import get_engine
@@ -62,7 +62,7 @@ def built(request, tmp_path_factory):
     needs(lang)
     d = tmp_path_factory.mktemp(f"conv-{lang}")
     (d / "ferries.md").write_text(POSTS[lang], encoding="utf-8")
-    report = build(d / "ferries.md", d / "ep", tts="kokoro", fmt="conversation", heal_rounds=2)
+    report = build(d / "ferries.md", d / "ep", BuildOptions(tts="kokoro", fmt="conversation", heal_rounds=2))
     return lang, d / "ep", report
 
 

@@ -16,7 +16,7 @@ import sys
 import pytest
 
 import pipeline.paths as paths
-from pipeline.build import build
+from pipeline.build import BuildOptions, build
 
 from .conftest import ROOT
 
@@ -53,7 +53,7 @@ def test_two_cold_builds_give_the_same_bytes(tmp_path, monkeypatch, engine, lang
     cache2 = tmp_path / "cache2"                         # empty too
     monkeypatch.setenv("PIPELINE_CACHE_DIR", str(cache2))
     monkeypatch.setattr(paths, "CACHE_DIR", cache2)
-    build(src, second, tts=engine, lang=lang, heal_rounds=1)
+    build(src, second, BuildOptions(tts=engine, lang=lang, heal_rounds=1))
     timeline = json.loads((second / "timeline.json").read_text())
     assert set(timeline["engines"]) == {engine}, timeline["engines"]
     assert len(list((cache2 / "tts").glob("*.wav"))) >= len(timeline["segments"])   # spoken here, into cache2
