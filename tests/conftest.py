@@ -1,5 +1,4 @@
 import logging
-import os
 import socket
 from pathlib import Path
 
@@ -7,7 +6,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-SHARED = Path(os.environ.get("PIPELINE_SHARED_DIR", ROOT.parent / "shared"))
+# Test vectors and the seed post, vendored from the team's shared folder (tests/data/README.md)
+DATA = Path(__file__).resolve().parent / "data"
+SEED_POST = DATA / "seeds" / "000_c900842c1d920d5a.txt"
 
 
 @pytest.fixture(autouse=True)

@@ -8,10 +8,10 @@ import sys
 
 import pytest
 
-from .conftest import ROOT, SHARED
+from .conftest import ROOT, SEED_POST
 from .gtts_stub import free_closed_port
 
-SEED = SHARED / "seeds" / "000_c900842c1d920d5a.txt"
+SEED = SEED_POST
 OWN_POST = ROOT / "episodes" / "velo-france.md"
 NEWS_POST = ROOT / "episodes" / "bourse-energie.md"
 
@@ -41,8 +41,6 @@ def assert_verified_in_french_offline(r, report, timeline):
 
 @pytest.mark.slow
 def test_the_french_seed_builds_offline_and_verifies(tmp_path, isolated_cache):
-    if not SEED.is_file():
-        pytest.skip(f"the seed post is not at {SEED}")
     r, report, timeline = build_offline(SEED, tmp_path / "seed", isolated_cache)
     assert_verified_in_french_offline(r, report, timeline)
     assert report["lint"], "the scrambled figures of the post are listed"
