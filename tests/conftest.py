@@ -1,4 +1,5 @@
 import logging
+import os
 import socket
 from pathlib import Path
 
@@ -33,6 +34,26 @@ def isolated_cache(tmp_path, monkeypatch):
     import pipeline.paths as paths
     monkeypatch.setattr(paths, "CACHE_DIR", cache)
     return cache
+
+
+@pytest.fixture
+def fake_engines(monkeypatch):
+    """The fake TTS and ear (tests/fakes.py) as "fake" in the real registries, here and
+    in every process the test starts (PIPELINE_PLUGINS; the CLI runs with cwd=ROOT,
+    batch workers get the parent's sys.path, Ray workers PYTHONPATH=ROOT)."""
+    from pipeline.asr import REGISTRY as ASR_REGISTRY
+    from pipeline.tts import REGISTRY as TTS_REGISTRY
+
+    saved = {registry: dict(registry._factories) for registry in (TTS_REGISTRY, ASR_REGISTRY)}
+    from . import fakes  # registers them the first time (as a plugin does), not again
+
+    fakes.register()
+    monkeypatch.setenv("PIPELINE_PLUGINS", "tests.fakes")
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+    yield fakes
+    for registry, factories in saved.items():   # the other tests see the real engines only
+        registry._factories.clear()
+        registry._factories.update(factories)
 
 
 @pytest.fixture(scope="session")
