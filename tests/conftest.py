@@ -26,9 +26,33 @@ def no_internet(monkeypatch):
     monkeypatch.setattr(socket.socket, "connect", guarded)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def session_cache(tmp_path_factory):
+    """One content-keyed TTS/transcript cache for the whole run, cold at its start.
+
+    Keys are content hashes (text, voice, rate; audio bytes, model, settings), so a
+    test that builds what another test built reuses the same audio instead of making
+    it again, and nothing from a developer's .cache/ or an earlier run is reused.
+    Subprocesses (`python -m pipeline ...`, batch workers) inherit the variable.
+    """
+    import pipeline.paths as paths
+
+    cache = tmp_path_factory.mktemp("session-cache")
+    saved = os.environ.get("PIPELINE_CACHE_DIR"), paths.CACHE_DIR
+    os.environ["PIPELINE_CACHE_DIR"] = str(cache)
+    paths.CACHE_DIR = cache
+    yield cache
+    if saved[0] is None:
+        os.environ.pop("PIPELINE_CACHE_DIR", None)
+    else:
+        os.environ["PIPELINE_CACHE_DIR"] = saved[0]
+    paths.CACHE_DIR = saved[1]
+
+
 @pytest.fixture
 def isolated_cache(tmp_path, monkeypatch):
-    """A private TTS/transcript cache, so a test never reuses another run's audio."""
+    """A private TTS/transcript cache, for the tests that count what is made or
+    reused (the session cache would hold other tests' entries)."""
     cache = tmp_path / "cache"
     monkeypatch.setenv("PIPELINE_CACHE_DIR", str(cache))
     import pipeline.paths as paths
