@@ -166,6 +166,7 @@ def test_read_ct2_model_parses_the_binary_format(tmp_path):
     assert aliases == {"a/alias": "a/weight"}
 
 
+@pytest.mark.slow
 def test_checkpoint_loads_with_openai_whisper(provisioned):
     torch = pytest.importorskip("torch")
     whisper = pytest.importorskip("whisper")

@@ -122,7 +122,7 @@ def test_espeak_french_episode(tmp_path, cache, events):
     assert abs(MP3(tmp_path / "ep" / "episode.mp3").info.length - tl["duration"]) < 0.1
 
 
-@pytest.mark.parametrize("data, fallback", [(EN, "piper"), (FR, "kokoro")])
+@pytest.mark.parametrize("data, fallback", [(EN, "piper"), pytest.param(FR, "kokoro", marks=pytest.mark.slow)])
 def test_gtts_offline_falls_back_once(tmp_path, cache, events, monkeypatch, data, fallback):
     monkeypatch.setenv("PIPELINE_GTTS_URL", f"http://127.0.0.1:{free_closed_port()}")
     tl = synthesize(write_script(tmp_path / "s.yaml", data), tmp_path / "ep", engine="gtts",

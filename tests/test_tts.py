@@ -101,6 +101,7 @@ def test_piper_speaks_english(tmp_path):
     assert not list(tmp_path.glob(".*tmp"))  # atomic: no temp left behind
 
 
+@pytest.mark.slow
 def test_piper_keeps_its_optimized_voice_and_replaces_a_damaged_one(tmp_path, isolated_cache):
     from pipeline.tts.piper_engine import PiperEngine, optimized_model_path
 
