@@ -88,7 +88,7 @@ endif
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help setup demo demo-conversation episode verify diff feed serve studio all blog bench lint test clean distclean
+.PHONY: help setup demo demo-conversation episode verify diff feed serve studio all blog bench lint test test-fast clean distclean
 
 help: ## list the targets
 	@echo "Podcast pipeline - make targets:"
@@ -246,8 +246,14 @@ lint: | $(STAMP) ## ruff on the tree, mypy on pipeline/ (settings in pyproject.t
 docs: | $(STAMP) ## regenerate docs/cli.md from the CLI's parser (a test fails while it is out of date)
 	$(PY) scripts/cli_reference.py
 
-test: setup $(RAY_STAMP) lint ## install (with the Ray extra), provision, lint, run the test suite
-	$(PY) -m pytest -q
+test: setup $(RAY_STAMP) lint ## install (with the Ray extra), provision, lint, run the whole suite (prints its 20 slowest tests)
+	$(PY) -m pytest -q --durations=20
+
+# The loop while coding: every test but the real-engine ones (marked slow: real builds, real
+# Whisper, neural voices), which the fake engines of tests/fakes.py stand in for where the test is
+# orchestration; the num2words oracle checks 300 values per kind instead of 10,000.
+test-fast: setup ## the suite without the real-engine tests (pytest -m "not slow"), about a minute
+	ORACLE_VALUES=300 $(PY) -m pytest -q -m "not slow" --durations=10
 
 clean: ## remove built episodes (keeps sources, caches and models)
 	@find episodes -mindepth 1 -maxdepth 1 -type d -exec rm -rf {} +

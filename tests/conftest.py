@@ -7,7 +7,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-SHARED = Path(os.environ.get("PIPELINE_SHARED_DIR", ROOT.parent / "shared"))
+# Test vectors and the seed post, vendored from the team's shared folder (tests/data/README.md)
+DATA = Path(__file__).resolve().parent / "data"
+SEED_POST = DATA / "seeds" / "000_c900842c1d920d5a.txt"
 
 
 @pytest.fixture(autouse=True)
@@ -24,14 +26,58 @@ def no_internet(monkeypatch):
     monkeypatch.setattr(socket.socket, "connect", guarded)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def session_cache(tmp_path_factory):
+    """One content-keyed TTS/transcript cache for the whole run, cold at its start.
+
+    Keys are content hashes (text, voice, rate; audio bytes, model, settings), so a
+    test that builds what another test built reuses the same audio instead of making
+    it again, and nothing from a developer's .cache/ or an earlier run is reused.
+    Subprocesses (`python -m pipeline ...`, batch workers) inherit the variable.
+    """
+    import pipeline.paths as paths
+
+    cache = tmp_path_factory.mktemp("session-cache")
+    saved = os.environ.get("PIPELINE_CACHE_DIR"), paths.CACHE_DIR
+    os.environ["PIPELINE_CACHE_DIR"] = str(cache)
+    paths.CACHE_DIR = cache
+    yield cache
+    if saved[0] is None:
+        os.environ.pop("PIPELINE_CACHE_DIR", None)
+    else:
+        os.environ["PIPELINE_CACHE_DIR"] = saved[0]
+    paths.CACHE_DIR = saved[1]
+
+
 @pytest.fixture
 def isolated_cache(tmp_path, monkeypatch):
-    """A private TTS/transcript cache, so a test never reuses another run's audio."""
+    """A private TTS/transcript cache, for the tests that count what is made or
+    reused (the session cache would hold other tests' entries)."""
     cache = tmp_path / "cache"
     monkeypatch.setenv("PIPELINE_CACHE_DIR", str(cache))
     import pipeline.paths as paths
     monkeypatch.setattr(paths, "CACHE_DIR", cache)
     return cache
+
+
+@pytest.fixture
+def fake_engines(monkeypatch):
+    """The fake TTS and ear (tests/fakes.py) as "fake" in the real registries, here and
+    in every process the test starts (PIPELINE_PLUGINS; the CLI runs with cwd=ROOT,
+    batch workers get the parent's sys.path, Ray workers PYTHONPATH=ROOT)."""
+    from pipeline.asr import REGISTRY as ASR_REGISTRY
+    from pipeline.tts import REGISTRY as TTS_REGISTRY
+
+    saved = {registry: dict(registry._factories) for registry in (TTS_REGISTRY, ASR_REGISTRY)}
+    from . import fakes  # registers them the first time (as a plugin does), not again
+
+    fakes.register()
+    monkeypatch.setenv("PIPELINE_PLUGINS", "tests.fakes")
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+    yield fakes
+    for registry, factories in saved.items():   # the other tests see the real engines only
+        registry._factories.clear()
+        registry._factories.update(factories)
 
 
 @pytest.fixture(scope="session")

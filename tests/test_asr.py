@@ -153,6 +153,7 @@ def test_registry_names():
     assert asr.DEFAULT_ENGINE == "faster-whisper"
 
 
+@pytest.mark.slow   # loads both real Whisper models
 def test_missing_audio_and_unknown_language(tmp_path, provisioned):
     with pytest.raises(InputError, match="does not exist"):
         asr.get_engine("faster-whisper").transcribe(tmp_path / "missing.wav", "en")

@@ -1,7 +1,9 @@
 """`pipeline batch` / `make blog`: a blog feed on a loopback server -> verified episodes + feed.xml.
 
-Real piper and real Whisper on three short posts; only the blog is a stand-in
-(served on 127.0.0.1).
+Real piper and real Whisper on three short posts (local, then Ray: the Ray run hears
+the same audio, from the session's cache); only the blog is a stand-in (served on
+127.0.0.1). A crashing worker and the show's settings are orchestration: they run
+on the fake engines (tests/fakes.py).
 """
 
 import html
@@ -12,6 +14,7 @@ import sys
 import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from dataclasses import replace
 
 import pytest
 
@@ -82,18 +85,18 @@ def blog():
         yield b
 
 
-def env_for(cache):
-    return {**os.environ, "PIPELINE_CACHE_DIR": str(cache), "PYTHONPATH": str(ROOT),
-            "RAY_USAGE_STATS_ENABLED": "0"}
+def env_for():
+    """The session's cache (conftest) is inherited: the Ray run reuses the local run's audio."""
+    return {**os.environ, "PYTHONPATH": str(ROOT), "RAY_USAGE_STATS_ENABLED": "0"}
 
 
-def make_blog(feed, out, cache, engine="local"):
+def make_blog(feed, out, engine="local"):
     """Run `make blog`; returns the process, its wall seconds and its CPU seconds (make + children)."""
     cmd = ["make", "--no-print-directory", "-s", "blog", f"FEED={feed}", f"BATCH_OUT={out}",
            "TTS=piper", "JOBS=2", f"ENGINE={engine}", f"PY={sys.executable}"]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.monotonic()
-    proc = subprocess.run(cmd, cwd=ROOT, env=env_for(cache), capture_output=True, text=True, timeout=900)
+    proc = subprocess.run(cmd, cwd=ROOT, env=env_for(), capture_output=True, text=True, timeout=900)
     wall = time.monotonic() - t0
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -120,8 +123,8 @@ def feed_items(out):
 
 
 def check_blog_runs(blog, tmp_path, engine):
-    out, cache = tmp_path / "episodes", tmp_path / "cache"
-    proc, _, _ = make_blog(blog.url, out, cache, engine)
+    out = tmp_path / "episodes"
+    proc, _, _ = make_blog(blog.url, out, engine)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert statuses(proc.stdout) == {slug: "verified" for slug in POSTS}
     for slug in POSTS:
@@ -130,7 +133,7 @@ def check_blog_runs(blog, tmp_path, engine):
     assert sorted(feed_items(out)) == sorted(t for t, _, _ in POSTS.values())
     mp3_times = {slug: (out / slug / "episode.mp3").stat().st_mtime_ns for slug in POSTS}
 
-    proc, seconds, cpu = make_blog(blog.url, out, cache, engine)
+    proc, seconds, cpu = make_blog(blog.url, out, engine)
     assert proc.returncode == 0, proc.stderr
     assert statuses(proc.stdout) == {slug: "skipped" for slug in POSTS}
     assert cpu < 2.0, f"a run with nothing to build used {cpu:.2f} CPU seconds"
@@ -139,7 +142,7 @@ def check_blog_runs(blog, tmp_path, engine):
     assert {slug: (out / slug / "episode.mp3").stat().st_mtime_ns for slug in POSTS} == mp3_times
 
     blog.posts[FOURTH[0]] = FOURTH[1]
-    proc, _, _ = make_blog(blog.url, out, cache, engine)
+    proc, _, _ = make_blog(blog.url, out, engine)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert statuses(proc.stdout) == {**{slug: "skipped" for slug in POSTS}, FOURTH[0]: "verified"}
     assert {slug: (out / slug / "episode.mp3").stat().st_mtime_ns for slug in POSTS} == mp3_times
@@ -348,8 +351,7 @@ def test_a_failed_post_shows_its_fix_in_the_table(tmp_path):
     assert "fix:" in batch.table(missing)
 
 
-@pytest.mark.slow
-def test_batch_tags_episodes_with_the_feeds_show_settings(tmp_path):
+def test_batch_tags_episodes_with_the_feeds_show_settings(tmp_path, fake_engines):
     """`batch --config show.yaml`: the ID3 album is the feed's title (was: the
     podcast.yaml of the worker's folder, or the default "Podcast"); changing the
     show settings rebuilds (the album is in the MP3)."""
@@ -360,15 +362,16 @@ def test_batch_tags_episodes_with_the_feeds_show_settings(tmp_path):
     show = tmp_path / "show.yaml"
     show.write_text("title: QA Show Title\n")
     out = tmp_path / "eps"
-    code = batch.run_batch([str(post)], out, BuildOptions(tts="piper", heal_rounds=1), jobs=1, config=show)
+    options = BuildOptions(tts="fake", asr="fake", heal_rounds=1)
+    code = batch.run_batch([str(post)], out, options, jobs=1, config=show)
     assert code == 0
     assert str(ID3(out / "ferry" / "episode.mp3").get("TALB")) == "QA Show Title"
     assert "<title>QA Show Title</title>" in (out / "feed.xml").read_text()
-    manifest = batch.manifest_for(post, BuildOptions(tts="piper", heal_rounds=1, config=str(show.resolve())))
+    manifest = batch.manifest_for(post, replace(options, config=str(show.resolve())))
     assert batch.is_current(out / "ferry", manifest)
     show.write_text("title: Renamed Show\n")
-    assert not batch.is_current(out / "ferry", batch.manifest_for(post, BuildOptions(
-        tts="piper", heal_rounds=1, config=str(show.resolve()))))
+    assert not batch.is_current(out / "ferry", batch.manifest_for(post, replace(
+        options, config=str(show.resolve()))))
 
 
 def test_ray_workers_get_the_show_settings_and_their_artwork(tmp_path):

@@ -9,7 +9,7 @@ from pipeline.errors import InputError
 from pipeline.ingest import ingest
 from pipeline.script import load_script, segments
 
-from .conftest import ROOT, SHARED
+from .conftest import ROOT, SEED_POST
 
 
 @pytest.fixture
@@ -74,10 +74,7 @@ def test_hand_edits_are_kept_and_never_overwritten(demo_script):
 
 
 def test_seed_script_is_french_and_clean(tmp_path):
-    seed = next((SHARED / "seeds").glob("*.txt"), None)
-    if seed is None:
-        pytest.skip("no seed post")
-    ingest(seed, tmp_path / "post.json")
+    ingest(SEED_POST, tmp_path / "post.json")
     script = condense(tmp_path / "post.json", tmp_path / "script.yaml")
     text = " ".join(s["text"] for s in segments(script))
     assert script["language"] == "fr" and script["intro"].startswith("Bonjour")

@@ -24,14 +24,12 @@ Sales rose by 12% compared with the year before, and the company expects
 
 
 @pytest.mark.slow
-def test_build_offline_end_to_end(tmp_path, isolated_cache):
+def test_build_offline_end_to_end(tmp_path):
     src = tmp_path / "trip.md"
     src.write_text(POST)
     out = tmp_path / "ep"
-    env_cache = {"PIPELINE_CACHE_DIR": str(isolated_cache)}
     r = subprocess.run([sys.executable, "-m", "pipeline", "build", str(src), "--out", str(out),
-                        "--tts", "piper"], cwd=ROOT, capture_output=True, text=True, timeout=600,
-                       env={**__import__("os").environ, **env_cache})
+                        "--tts", "piper"], cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert r.returncode == 0, r.stdout + r.stderr
     for name in ("post.json", "script.yaml", "episode.mp3", "timeline.json", "transcript.json",
                  "verify.json", "shownotes.md"):

@@ -6,7 +6,7 @@ from pipeline import text as textmod
 from pipeline.errors import InputError, UnsupportedLanguage
 from pipeline.ingest import ingest
 
-from .conftest import FIXTURES, ROOT, SHARED
+from .conftest import FIXTURES, ROOT, SEED_POST
 
 
 def sentences(post):
@@ -41,10 +41,7 @@ def test_html_takes_the_article_not_the_furniture(tmp_path):
 
 
 def test_seed_post_is_cleaned(tmp_path):
-    seed = next((SHARED / "seeds").glob("*.txt"), None)
-    if seed is None:
-        pytest.skip(f"no seed post under {SHARED / 'seeds'}")
-    post = ingest(seed, tmp_path / "post.json")
+    post = ingest(SEED_POST, tmp_path / "post.json")
     text = " ".join(sentences(post))
     assert post["language"] == "fr"
     assert "Écouter l'audio" not in text and "#" not in text

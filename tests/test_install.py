@@ -77,6 +77,7 @@ def test_installed_outside_the_checkout(tmp_path):
     assert not leftovers and not (work / ".cache").exists()
 
 
+@pytest.mark.slow   # pip installs the package
 def test_installed_copy_has_the_page_templates(tmp_path):
     """The templates are package data: a non-editable install renders the pages by itself."""
     site = install(tmp_path)

@@ -76,10 +76,12 @@ def _flip_byte(path: Path, offset: int, keep_mtime: bool = False) -> None:
         os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
 
 
+@pytest.mark.slow   # copies or converts the real Whisper weights
 def test_copy_is_a_noop(copy_of_models):
     assert models.provision(progress=False, root=copy_of_models)["changed"] is False
 
 
+@pytest.mark.slow   # copies or converts the real Whisper weights
 def test_a_noop_leaves_the_manifest_newer_than_the_packages(copy_of_models):
     """make runs `pipeline setup` when the venv's install stamp is newer than manifest.json:
     a no-op must touch it (same content), or every later make ran set-up again."""
@@ -90,6 +92,7 @@ def test_a_noop_leaves_the_manifest_newer_than_the_packages(copy_of_models):
     assert manifest.stat().st_mtime > time.time() - 60 and manifest.read_text() == text
 
 
+@pytest.mark.slow   # copies or converts the real Whisper weights
 def test_corrupted_model_bin_is_detected_and_rebuilt(copy_of_models):
     bin_path = copy_of_models / models.MODEL_BIN
     _flip_byte(bin_path, models.EXPECTED_SIZE // 2)
@@ -105,6 +108,7 @@ def test_corrupted_model_bin_is_detected_and_rebuilt(copy_of_models):
     assert models.verify(copy_of_models)["ok"]
 
 
+@pytest.mark.slow   # copies or converts the real Whisper weights
 def test_same_size_same_mtime_corruption_found_by_verify(copy_of_models):
     """The fast path trusts size+mtime (documented); `--verify` re-hashes everything."""
     _flip_byte(copy_of_models / models.MODEL_BIN, 1000, keep_mtime=True)
@@ -112,6 +116,7 @@ def test_same_size_same_mtime_corruption_found_by_verify(copy_of_models):
         models.verify(copy_of_models)
 
 
+@pytest.mark.slow   # copies or converts the real Whisper weights
 def test_truncated_model_bin_refused_by_lookup(copy_of_models):
     bin_path = copy_of_models / models.MODEL_BIN
     with open(bin_path, "r+b") as f:
@@ -120,6 +125,7 @@ def test_truncated_model_bin_refused_by_lookup(copy_of_models):
         models.ct2_model_dir(copy_of_models)
 
 
+@pytest.mark.slow   # copies or converts the real Whisper weights
 def test_changed_checkpoint_is_reconverted(copy_of_models):
     _flip_byte(copy_of_models / models.CHECKPOINT_NAME, 5000)
     summary = models.provision(progress=False, root=copy_of_models)
@@ -166,6 +172,7 @@ def test_read_ct2_model_parses_the_binary_format(tmp_path):
     assert aliases == {"a/alias": "a/weight"}
 
 
+@pytest.mark.slow
 def test_checkpoint_loads_with_openai_whisper(provisioned):
     torch = pytest.importorskip("torch")
     whisper = pytest.importorskip("whisper")
@@ -187,6 +194,7 @@ def test_checkpoint_loads_with_openai_whisper(provisioned):
     np.testing.assert_array_equal(mask(ckpt["alignment_heads"]), mask(whisper._ALIGNMENT_HEADS["base"]))
 
 
+@pytest.mark.slow   # copies or converts the real Whisper weights
 def test_conversion_is_faithful_to_the_ct2_tensors(provisioned):
     torch = pytest.importorskip("torch")
     _, ct2, _ = models.read_ct2_model(models.ct2_model_dir() / "model.bin")

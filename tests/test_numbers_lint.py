@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 
 from pipeline.numbers import lint
 
-SEED = "seeds/000_c900842c1d920d5a.txt"
+from .conftest import SEED_POST
+
 SEED_PROBLEMS = [
     "2024 milliards de dollars",
     "d’ici 130",
@@ -46,18 +44,9 @@ patent filings. By 2030 the market could exceed $1.3 trillion.""",
 ]
 
 
-def _seed() -> Path:
-    env = os.environ.get("PIPELINE_SHARED_DIR")
-    base = Path(env) if env else Path(__file__).resolve().parents[2] / "shared"
-    return base / SEED
-
-
 @pytest.fixture(scope="module")
 def seed_flags():
-    path = _seed()
-    if not path.is_file():
-        pytest.skip(f"seed post not found: {path}")
-    text = path.read_text(encoding="utf-8")
+    text = SEED_POST.read_text(encoding="utf-8")
     return text, lint(text, "fr")
 
 

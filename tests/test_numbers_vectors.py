@@ -1,30 +1,20 @@
 """Every line of the shared number test vectors is one case.
 
-The vectors live outside the repo: $PIPELINE_SHARED_DIR/data if set, else
-<repo>/../shared/data (i.e. /work/shared/data for the repo /work/main).
+The vectors are vendored in tests/data/ (copied from the team's shared folder,
+tests/data/README.md): a missing file fails collection instead of skipping.
 """
 
 from __future__ import annotations
-
-import os
-from pathlib import Path
 
 import pytest
 
 from pipeline.numbers import compare, extract
 
-
-def _shared_data() -> Path:
-    env = os.environ.get("PIPELINE_SHARED_DIR")
-    base = Path(env) if env else Path(__file__).resolve().parents[2] / "shared"
-    return base / "data"
+from .conftest import DATA
 
 
 def _rows(name: str) -> list:
-    path = _shared_data() / name
-    if not path.is_file():
-        return [pytest.param(None, marks=pytest.mark.skip(reason=f"shared test vectors not found: {path}"),
-                             id=f"{name}-missing")]
+    path = DATA / name
     rows = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if line.strip() and not line.startswith("#"):

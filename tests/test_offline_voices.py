@@ -101,7 +101,9 @@ def test_a_damaged_model_is_rebuilt_from_the_parts(tmp_path):
 
 # --- the engines --------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("name,lang", [("kokoro", "fr"), ("kokoro", "en"), ("pico", "fr"), ("pico", "en")])
+@pytest.mark.parametrize("name,lang", [pytest.param("kokoro", "fr", marks=pytest.mark.slow),
+                                       pytest.param("kokoro", "en", marks=pytest.mark.slow),
+                                       ("pico", "fr"), ("pico", "en")])
 def test_engine_speaks_and_rate_changes_duration(tmp_path, name, lang):
     eng = _need(name, lang)
     text = {"fr": "Bonjour à tous.", "en": "Hello everyone."}[lang]
@@ -145,6 +147,7 @@ def test_engines_without_a_voice_refuse(tmp_path):
         get_engine("pico").synthesize("hello", "xx", tmp_path / "x.wav")
 
 
+@pytest.mark.slow
 def test_kokoro_phonemizer_and_espeak_share_one_process(tmp_path):
     """Both use the espeak-ng library: phonemizer loads its own copy, so neither
     disturbs the other (same phonemes, same espeak speech, in either order)."""

