@@ -57,6 +57,7 @@ MAX_SUBJECT_STEPS = 3
 LEANING_COST = 0.6
 TABLE_HEADLINE_BONUS = 4.5
 MAX_LEAN_RATIO, MAX_LEAN_WORDS = 2, 40
+SHORT_POST_RATIO = 1.2
 CHEAP_FIGURE_RE = re.compile(r"[%$€£]|\d+|\b(million|billion|milliards?)\b", re.I)
 TEMPLATES = {
     "en": {
@@ -347,28 +348,41 @@ def pick_sentences(post: Post, budget: int, kept: Iterable[Sentence] = ()) -> li
     """The sentences a host would read, filling the word budget, each with its subject.
 
     `kept`: sentences already chosen (the adjust step's script), counted in the
-    budget; the next best sentences the condenser passed over join them.
+    budget; the next best sentences the condenser passed over join them. Once
+    no whole sentence fits, the best one that overshoots the budget by less
+    than it falls short is taken too: at one minute a sentence is a tenth of
+    the length, and stopping short of it misses the target by as much.
     """
     total = sum(word_count(s["text"]) for s in post["sentences"])
-    # A post shorter than the budget keeps every sentence that is not an aside.
-    min_score = -1.0 if total <= budget else 0.0
+    # A post about as long as the budget keeps every sentence that is not an aside (its
+    # total counts the asides, lead-ins and questions that are never read).
+    min_score = -1.0 if total <= SHORT_POST_RATIO * budget else 0.0
     chosen: list[Sentence] = list(kept)
     used = sum(word_count(s["text"]) for s in chosen)
-    for score, sent in rank_sentences(post):
-        if score < min_score or sent in chosen:
-            continue
-        if any(similar(sent["text"], c["text"]) for c in chosen):
-            continue
-        group = [s for s in with_subject(sent, post) if s not in chosen]
-        n = sum(word_count(s["text"]) for s in group)
-        own = word_count(sent["text"])
-        if not group or n - own > max(MAX_LEAN_RATIO * own, MAX_LEAN_WORDS):
-            continue          # what it leans on would cost more than it says
-        if used + n > budget:
-            continue
-        chosen.extend(group)
-        used += n
+    ranked = [sent for score, sent in rank_sentences(post) if score >= min_score]
+    for fill in (True, False):
+        for sent in ranked:
+            group = sayable(sent, chosen, post)
+            n = sum(word_count(s["text"]) for s in group)
+            if not group or (used + n > budget if fill else used + n - budget >= budget - used):
+                continue
+            chosen.extend(group)
+            used += n
+            if not fill:
+                break
     return sorted(chosen, key=sentence_index)
+
+
+def sayable(sent: Sentence, chosen: list[Sentence], post: Post) -> list[Sentence]:
+    """The sentences `sent` brings to the script (itself and what it leans on), or [] when it
+    is chosen already, repeats a chosen one, or what it leans on would cost more than it says."""
+    if sent in chosen or any(similar(sent["text"], c["text"]) for c in chosen):
+        return []
+    group = [s for s in with_subject(sent, post) if s not in chosen]
+    own = word_count(sent["text"])
+    if sum(word_count(s["text"]) for s in group) - own > max(MAX_LEAN_RATIO * own, MAX_LEAN_WORDS):
+        return []
+    return group
 
 
 def with_subject(sent: Sentence, post: Post) -> list[Sentence]:
