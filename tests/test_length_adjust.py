@@ -111,3 +111,38 @@ def test_a_one_minute_piper_episode_lands_within_7_percent(tmp_path, isolated_ca
     timeline = fsio.read_json(Path(tmp_path / "ep" / "timeline.json"))
     assert timeline["tts_engine"] == "piper"
     whole_sentences(load_script(tmp_path / "ep" / "script.yaml"), fsio.read_json(tmp_path / "ep" / "post.json"))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("believed_wpm", [110, 230])
+def test_a_voice_misjudged_is_brought_back_by_whole_sentences(tmp_path, isolated_cache, caplog, believed_wpm):
+    """Real piper and Whisper, the cache believing piper reads 110 (or 230) words a minute
+    where it reads about 160: the first script is too short (too long), the adjust step
+    adds (drops) whole sentences, and the points left as they were come from the TTS cache."""
+    import logging
+
+    from pipeline.build import BuildOptions, build
+
+    isolated_cache.mkdir(parents=True, exist_ok=True)
+    fsio.write_json(isolated_cache / "speaking-rates.json",
+                    {"piper|en|1": {"words": 1000.0, "seconds": 1000 * 60 / believed_wpm}})
+    ep = tmp_path / "ep"
+    ingest(ROOT / "tests" / "corpus" / "project-based-funding.en.html", ep / "post.json")
+    first = condense(ep / "post.json", ep / "first.yaml", target_seconds=60, engine="piper")
+    with caplog.at_level(logging.INFO):
+        report = build(ROOT / "tests" / "corpus" / "project-based-funding.en.html", ep,
+                       BuildOptions(tts="piper", minutes=1, heal_rounds=0))
+    assert "script adjusted by whole sentences" in caplog.text
+    assert report["length"]["within_tolerance"], report["length"]
+    after = load_script(ep / "script.yaml")
+    whole_sentences(after, fsio.read_json(ep / "post.json"))
+    if believed_wpm < 160:
+        assert set(sources(after)) > set(sources(first))
+    else:
+        assert set(sources(after)) < set(sources(first))
+    timeline = fsio.read_json(ep / "timeline.json")
+    unchanged = {p["text"] for p in first["points"]} & {p["text"] for p in after["points"]}
+    assert unchanged
+    for seg in timeline["segments"]:
+        if seg["text"] in unchanged or seg["id"] in ("intro", "outro"):
+            assert seg["cache_hit"], seg["id"]
