@@ -19,7 +19,7 @@ from . import verify as verify_stage
 from .config.episode import EpisodeSettings, length_seconds, load_settings
 from .config.show import ShowConfig, find_config, show_config
 from .contracts import Post, Report, Script, Timeline
-from .episode import POST, SCRIPT
+from .episode import POST, SCRIPT, TIMELINE
 from .errors import InputError
 from .heal import DEFAULT_ROUNDS
 from .publish import package as package_stage
@@ -30,6 +30,7 @@ DEFAULT_ASR = "faster-whisper"
 DEFAULT_ASR_MODEL = "base"     # provisioned offline; other sizes need the user's own cache
 DEFAULT_CONDENSER = "extractive"
 DEFAULT_HEAL_ROUNDS = DEFAULT_ROUNDS    # one round per heal strategy (pipeline.heal.STRATEGIES)
+ADJUST_PASSES = 2     # at most: each one re-speaks the changed points and hears them again
 STEPS = ("ingest", "condense", "synthesize", "transcribe", "verify", "package")
 
 log = logging.getLogger(__name__).info
@@ -49,6 +50,7 @@ class BuildOptions:
     config: str | None = None       # the show's podcast.yaml (None: find_config's choice)
     minutes: str | float | None = None  # the length asked for (short, default, long, minutes); None: settings
     fmt: str | None = None          # narration | conversation; None: the post's settings, else podcast.yaml
+    adjust_passes: int = ADJUST_PASSES  # times an episode off its length may be adjusted and spoken again
 
     def speaking(self, settings: EpisodeSettings) -> "BuildOptions":
         """These options with the engine that speaks resolved: asked for, else the post's, else the default."""
@@ -141,6 +143,22 @@ def synthesize_and_transcribe(out: Path, options: BuildOptions, settings: Episod
                  f"in {seconds['wall']:.1f} s")
     fsio.remove_stale_temps(out)    # a killed synthesis left its .tmp behind
     return seconds
+
+
+def adjust_length(out: Path, options: BuildOptions, settings: EpisodeSettings,
+                  show: ShowConfig | None = None) -> None:
+    """An episode outside the tolerance of its length: its script adjusted by whole sentences
+    (pipeline.condense.adjust) and only the points that changed spoken and heard again."""
+    from .condense.adjust import adjust
+
+    for n in range(1, options.adjust_passes + 1):
+        timeline: Timeline = fsio.read_json(out / TIMELINE)
+        before = script_model.load_script(out / SCRIPT)
+        if adjust(out / SCRIPT, out / POST, timeline) is None:
+            return
+        log(f"length: {timeline['duration']:.1f} s for {before.get('target_seconds'):g} s asked: "
+            f"script adjusted by whole sentences (pass {n} of {options.adjust_passes})")
+        synthesize_and_transcribe(out, options, settings, show=show)
 
 
 def show_of(options: BuildOptions, show: ShowConfig | None) -> Path | ShowConfig | None:
@@ -242,6 +260,7 @@ def build(source, out_dir: Path, options: BuildOptions = BuildOptions()) -> Repo
             bar.note(condensed(condense_stage.condense(out / POST, out / SCRIPT, options.condenser,
                                                        target, options.voice, fmt=options.fmt, config=config)))
     synthesize_and_transcribe(out, options, settings, show=show)
+    adjust_length(out, options, settings, show)
     with progress.stage("verify", label=step("verify")):
         report = verify_and_heal(out, options, settings, show)
     with progress.stage("package", label=step("package")):

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from . import fsio, numbers
 from .asr.base import DECODE_SETTINGS
+from .condense.budget import LENGTH_TOLERANCE
 from .config.episode import for_episode as settings_for_episode
 from .contracts import (
     Loop,
@@ -247,7 +248,6 @@ def verify_episode(ep_dir: Path | Episode, lint_flags: list | None = None) -> Re
     return report
 
 
-LENGTH_TOLERANCE = 0.07      # an episode within ±7 % of the length asked for is on target
 
 
 def length_report(script: Script, timeline: Timeline) -> dict | None:

@@ -71,6 +71,12 @@ Ray's start-up (import and ray.init, from the batch's log) and the ratio
 without it (ray_overhead_after_start: what a Ray that stays up would cost),
 and the CPU the builds themselves used on each engine.
 
+Last, "length": over every episode the bench built (its verify.json), how many
+landed within ±7 % of the length asked for, the mean of the absolute
+deviations and the worst one (mean_abs_percent, worst_percent). The demo's
+rebuilds use the stage functions, so theirs is the first synthesis's; the
+batch posts are built by `pipeline build` / `batch`, adjust step included.
+
 Each build runs in its own Python process by default (like `make`, which runs
 one command per stage), so model loading is counted every time; --in-process
 runs them all in this process instead. Writes bench.json (cold_s, noop_s,
@@ -776,6 +782,25 @@ def full_result(args, runs: dict, edit: dict, rtf_by_engine: dict, heard: dict, 
     }
 
 
+def length_deviation(folder: Path) -> dict | None:
+    """How far the episodes built under `folder` landed from the length asked for (their
+    verify.json): mean of the absolute deviations and the worst one, signed, in percent."""
+    found = [json.loads(r.read_text(encoding="utf-8")).get("length") for r in sorted(folder.glob("**/verify.json"))]
+    lengths = [x for x in found if x]
+    if not lengths:
+        return None
+    deviations = [float(x["deviation_percent"]) for x in lengths]
+    return {"episodes": len(lengths), "within_tolerance": sum(bool(x["within_tolerance"]) for x in lengths),
+            "mean_abs_percent": round(sum(map(abs, deviations)) / len(deviations), 1),
+            "worst_percent": max(deviations, key=abs)}
+
+
+def print_length(length: dict | None) -> None:
+    if length:
+        print(f"length: {length['episodes']} episodes, {length['within_tolerance']} within ±7 % of the length "
+              f"asked for; deviation mean {length['mean_abs_percent']} %, worst {length['worst_percent']:+} %")
+
+
 def print_builds(args, runs: dict) -> None:
     cold, ed = runs["cold"], runs["edit"]
     audio = cold["audio_s"]
@@ -849,13 +874,15 @@ def batch_only(args) -> int:
     tmp = Path(tempfile.mkdtemp(prefix="pipeline-bench-"))
     try:
         batch = batch_bench(args, tmp / "batch")
+        length = length_deviation(tmp)
     finally:
         if not args.keep:
             shutil.rmtree(tmp, ignore_errors=True)
     result = {"mode": "batch", "tts": args.tts, "asr": args.asr, "model": args.model, **batch_keys(batch),
-              "checks": batch_checks(batch), "bench_s": round(time.perf_counter() - t_all, 1)}
+              "checks": batch_checks(batch), "length": length, "bench_s": round(time.perf_counter() - t_all, 1)}
     write_result(args.out, result)
     print_batch(batch)
+    print_length(length)
     print_checks(result["checks"], {})
     print(f"wrote {args.out} (bench {result['bench_s']:.0f} s)")
     return 0
@@ -868,14 +895,17 @@ def full_bench(args) -> int:
         runs, edit, ep = rebuilds(args, tmp)
         rtf_by_engine, heard = engines_in_process(args, runs, ep, tmp)
         batch = None if args.no_batch else batch_bench(args, tmp / "batch")
+        length = length_deviation(tmp)
     finally:
         if not args.keep:
             shutil.rmtree(tmp, ignore_errors=True)
     result = full_result(args, runs, edit, rtf_by_engine, heard, batch)
     result["bench_s"] = round(time.perf_counter() - t_all, 1)
+    result["length"] = length
     write_result(args.out, result)
     print_builds(args, runs)
     print_batch(batch)
+    print_length(length)
     print_asr(rtf_by_engine)
     print_heard(heard)
     deciding = rebuild_checks(runs)

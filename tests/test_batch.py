@@ -13,8 +13,8 @@ import subprocess
 import sys
 import time
 import xml.etree.ElementTree as ET
-from pathlib import Path
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 

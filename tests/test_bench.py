@@ -52,3 +52,17 @@ def test_floors_say_what_the_cpu_used_allows(bench, monkeypatch):
     floor = bench.cold_floor({"audio_s": 172.0, "stages_cpu_s": {"ingest": 0.1, "synthesize+transcribe": 45.0}})
     assert floor == {"cold_cpu_s": 45.1, "cores": 2, "cold_rtf_all_cores_busy": 0.1311}
     assert bench.batch_ratios(_phases(), 0)["batch_speedup_all_cores_busy"] == round(150.0 * 2 / 176.0, 3)
+
+
+def test_length_deviation_is_the_mean_and_the_worst_over_the_episodes(bench, tmp_path):
+    import json
+    for name, deviation in (("a", -2.0), ("b", 5.0), ("c", -9.5)):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "verify.json").write_text(json.dumps({"length": {
+            "target_seconds": 60.0, "measured_seconds": 60 * (1 + deviation / 100),
+            "deviation_percent": deviation, "within_tolerance": abs(deviation) <= 7}}), encoding="utf-8")
+    (tmp_path / "d").mkdir()
+    (tmp_path / "d" / "verify.json").write_text(json.dumps({"verified": True}), encoding="utf-8")  # no target
+    assert bench.length_deviation(tmp_path) == {"episodes": 3, "within_tolerance": 2, "mean_abs_percent": 5.5,
+                                                "worst_percent": -9.5}
+    assert bench.length_deviation(tmp_path / "d") is None

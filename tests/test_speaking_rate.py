@@ -42,3 +42,15 @@ def test_a_voice_that_changes_is_followed(tmp_path):
 def test_too_little_audio_is_not_trusted(tmp_path):
     rate.learn(timeline("pico", "en", 300, words=10, n=3), tmp_path)
     assert rate.words_per_minute("pico", "en", 1.0, tmp_path) == rate.SHIPPED_WPM["pico"]["en"]
+
+
+def test_audio_from_the_cache_is_counted_once(tmp_path):
+    """Heal and the adjust step speak an episode again: its cached segments teach nothing new."""
+    rate.learn(timeline("espeak", "fr", 240, words=100, n=3), tmp_path)
+    again = timeline("espeak", "fr", 240, words=100, n=3)
+    for seg in again["segments"]:
+        seg["cache_hit"] = True
+    for _ in range(5):
+        rate.learn(again, tmp_path)
+    rate.learn(timeline("espeak", "fr", 160, words=100, n=3), tmp_path)
+    assert rate.words_per_minute("espeak", "fr", 1.0, tmp_path) == pytest.approx(192, rel=0.01)

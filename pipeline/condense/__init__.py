@@ -13,7 +13,7 @@ from typing import Any
 
 from .. import fsio, numbers
 from .. import text as textmod
-from ..config.episode import load_settings, source_of
+from ..config.episode import EpisodeSettings, load_settings, source_of
 from ..config.hosts import hosts_of, resolve_format
 from ..config.show import show_config
 from ..contracts import NumberRef, Point, Post, Script, Sentence
@@ -23,7 +23,7 @@ from ..registry import Registry
 from ..script import check_not_edited, load_script, meta_path, source_mentions, unsourced_numbers
 from . import conversation
 from . import rate as speaking_rate
-from .budget import MAX_POINTS, MIN_POINTS, TARGET_SECONDS, WORDS_PER_MINUTE, word_budget
+from .budget import MAX_POINTS, MIN_POINTS, TARGET_SECONDS, WORDS_PER_MINUTE, seconds_for_words, word_budget
 from .dates import spoken_date
 from .llm import llm_condense
 
@@ -61,6 +61,7 @@ MAX_SUBJECT_STEPS = 3
 LEANING_COST = 0.6
 TABLE_HEADLINE_BONUS = 4.5
 MAX_LEAN_RATIO, MAX_LEAN_WORDS = 2, 40
+SHORT_POST_RATIO = 1.2
 CHEAP_FIGURE_RE = re.compile(r"[%$€£]|\d+|\b(million|billion|milliards?)\b", re.I)
 TEMPLATES = {
     "en": {
@@ -347,28 +348,45 @@ def rank_sentences(post: Post) -> list[tuple[float, Sentence]]:
     return order
 
 
-def pick_sentences(post: Post, budget: int) -> list[Sentence]:
-    """The sentences a host would read, filling the word budget, each with its subject."""
+def pick_sentences(post: Post, budget: int, kept: Iterable[Sentence] = ()) -> list[Sentence]:
+    """The sentences a host would read, filling the word budget, each with its subject.
+
+    `kept`: sentences already chosen (the adjust step's script), counted in the
+    budget; the next best sentences the condenser passed over join them. Once
+    no whole sentence fits, the best one that overshoots the budget by less
+    than it falls short is taken too: at one minute a sentence is a tenth of
+    the length, and stopping short of it misses the target by as much.
+    """
     total = sum(word_count(s["text"]) for s in post["sentences"])
-    # A post shorter than the budget keeps every sentence that is not an aside.
-    min_score = -1.0 if total <= budget else 0.0
-    chosen: list[Sentence] = []
-    used = 0
-    for score, sent in rank_sentences(post):
-        if score < min_score or sent in chosen:
-            continue
-        if any(similar(sent["text"], c["text"]) for c in chosen):
-            continue
-        group = [s for s in with_subject(sent, post) if s not in chosen]
-        n = sum(word_count(s["text"]) for s in group)
-        own = word_count(sent["text"])
-        if not group or n - own > max(MAX_LEAN_RATIO * own, MAX_LEAN_WORDS):
-            continue          # what it leans on would cost more than it says
-        if used + n > budget:
-            continue
-        chosen.extend(group)
-        used += n
+    # A post about as long as the budget keeps every sentence that is not an aside (its
+    # total counts the asides, lead-ins and questions that are never read).
+    min_score = -1.0 if total <= SHORT_POST_RATIO * budget else 0.0
+    chosen: list[Sentence] = list(kept)
+    used = sum(word_count(s["text"]) for s in chosen)
+    ranked = [sent for score, sent in rank_sentences(post) if score >= min_score]
+    for fill in (True, False):
+        for sent in ranked:
+            group = sayable(sent, chosen, post)
+            n = sum(word_count(s["text"]) for s in group)
+            if not group or (used + n > budget if fill else used + n - budget >= budget - used):
+                continue
+            chosen.extend(group)
+            used += n
+            if not fill:
+                break
     return sorted(chosen, key=sentence_index)
+
+
+def sayable(sent: Sentence, chosen: list[Sentence], post: Post) -> list[Sentence]:
+    """The sentences `sent` brings to the script (itself and what it leans on), or [] when it
+    is chosen already, repeats a chosen one, or what it leans on would cost more than it says."""
+    if sent in chosen or any(similar(sent["text"], c["text"]) for c in chosen):
+        return []
+    group = [s for s in with_subject(sent, post) if s not in chosen]
+    own = word_count(sent["text"])
+    if sum(word_count(s["text"]) for s in group) - own > max(MAX_LEAN_RATIO * own, MAX_LEAN_WORDS):
+        return []
+    return group
 
 
 def with_subject(sent: Sentence, post: Post) -> list[Sentence]:
@@ -573,15 +591,22 @@ def extractive(post: Post, target_seconds: float = TARGET_SECONDS) -> dict[str, 
     chosen = pick_sentences(post, budget)
     if not chosen:
         raise InputError("the post has no sentence worth a key point", "pass a longer post")
+    return {"points": points_of(chosen, post, max_points(target_seconds)),
+            **shortfall(post, chosen, budget, lang)}
+
+
+def points_of(chosen: list[Sentence], post: Post, most: int) -> list[Point]:
+    """The chosen sentences (in post order) as key points: grouped, rewritten for the ear, titled."""
+    lang = post["language"]
     points: list[Point] = []
-    for group in group_points(chosen, lang, max_points(target_seconds)):
+    for group in group_points(chosen, lang, most):
         text = " ".join(rewrite_for_ear(s["text"], lang) for s in group)
         points.append({
             "title": point_title(group, post, [p["title"] for p in points], text),
             "text": text,
             "sources": [s["id"] for s in group],
         })
-    return {"points": points, **shortfall(post, chosen, budget, lang)}
+    return points
 
 
 SHORT_OF_BUDGET = 0.8
@@ -619,17 +644,7 @@ def make_script(post: Post, condenser: str = "extractive",
     body = CONDENSERS.get(condenser)(post, target_seconds)
     intro, outro = intro_outro(post)
     lang = post["language"]
-    everything: list[numbers.Mention] = []
-    for p in body["points"]:
-        p["numbers"] = numbers_of(p["text"], lang)
-        # Traced first against the sentences the point names (cheap on a huge
-        # post), then against the whole post.
-        unsourced = unsourced_numbers(p["text"], source_mentions(post, p.get("sources")), lang)
-        if unsourced:
-            everything = everything or source_mentions(post)
-            unsourced = unsourced_numbers(p["text"], everything, lang)
-        if unsourced:
-            p["unsourced"] = unsourced
+    trace_points(body["points"], post)
     script: Script = {
         "title": post.get("title"),
         "language": lang,
@@ -643,6 +658,23 @@ def make_script(post: Post, condenser: str = "extractive",
     if body.get("short_of_seconds"):
         script["short_of_seconds"] = int(body["short_of_seconds"])
     return script
+
+
+def trace_points(points: list[Point], post: Post) -> None:
+    """Each point's numbers, and those not found in the post (`unsourced`, for the approval guard)."""
+    lang = post["language"]
+    everything: list[numbers.Mention] = []
+    for p in points:
+        p.pop("unsourced", None)
+        p["numbers"] = numbers_of(p["text"], lang)
+        # Traced first against the sentences the point names (cheap on a huge
+        # post), then against the whole post.
+        unsourced = unsourced_numbers(p["text"], source_mentions(post, p.get("sources")), lang)
+        if unsourced:
+            everything = everything or source_mentions(post)
+            unsourced = unsourced_numbers(p["text"], everything, lang)
+        if unsourced:
+            p["unsourced"] = unsourced
 
 
 def condense(post_path: Path, out_path: Path, condenser: str = "extractive",
@@ -662,13 +694,9 @@ def condense(post_path: Path, out_path: Path, condenser: str = "extractive",
     if target_seconds is None:
         target_seconds = settings.target_seconds
     voice_wpm = speaking_rate.words_per_minute(engine or settings.tts, post["language"], settings.rate)
-    # The condensers budget words at WORDS_PER_MINUTE: the length they get is scaled to this voice.
-    script = make_script(post, condenser, target_seconds * voice_wpm / WORDS_PER_MINUTE[post["language"]])
-    script["target_seconds"] = round(float(target_seconds), 1)     # asked for, not the scaled budget
+    script = fitted_script(post, condenser, target_seconds, voice_wpm, settings)
     script = told_as(script, post, fmt, settings.format, config)
-    fsio.write_yaml(out_path, script)
-    fsio.write_json(meta_path(out_path), {
-        "post_sha256": sha256_file(post_path), "script_sha256": sha256_file(out_path)})
+    write_script(out_path, post_path, script)
     return script
 
 
@@ -679,5 +707,66 @@ def told_as(script: Script, post: Post, asked: str | None, settings_format: str 
     if resolve_format(asked, settings_format, cfg.format) != "conversation":
         return script
     return conversation.as_conversation(script, post, hosts_of(cfg.hosts))
+
+
+def write_script(out_path: Path, post_path: Path, script: Script) -> None:
+    """script.yaml, and the hashes that tell the condenser's own script from a hand edit."""
+    fsio.write_yaml(out_path, script)
+    fsio.write_json(meta_path(out_path), {
+        "post_sha256": sha256_file(post_path), "script_sha256": sha256_file(out_path)})
+
+
+def fitted_script(post: Post, condenser: str, target_seconds: float, wpm: float,
+                  settings: EpisodeSettings) -> Script:
+    """The script whose key points fill what the episode leaves them at this voice's rate.
+
+    The condensers budget words at WORDS_PER_MINUTE less a default intro and
+    outro; they are given the seconds that make that budget the words this
+    voice says in the points' own time. A pause follows every point, so the
+    budget depends on how many points there are: guessed, then condensed again
+    once with the count the first script has.
+    """
+    lang, points = post["language"], MIN_POINTS
+    for _ in range(2):
+        words = max(1, int(points_seconds(post, settings, wpm, target_seconds, points) * wpm / 60))
+        script = make_script(post, condenser, seconds_for_words(lang, words))
+        if len(script["points"]) == points:
+            break
+        points = len(script["points"])
+    script["target_seconds"] = round(float(target_seconds), 1)     # asked for, not the condenser's budget
+    if script.get("short_of_seconds"):       # the condensers' seconds are the default voice's
+        script["short_of_seconds"] = round(script["short_of_seconds"] * WORDS_PER_MINUTE[lang] / wpm)
+    return script
+
+
+def points_seconds(post: Post, settings: EpisodeSettings, wpm: float, target_seconds: float,
+                   points: int) -> float:
+    """The seconds left to `points` key points: the length asked for less the rest of the episode,
+    the intro and outro as generated (at `wpm`), the pauses between segments and the music beds."""
+    intro, outro = intro_outro(post)
+    spoken = (word_count(intro) + word_count(outro)) * 60 / wpm
+    return target_seconds - spoken - pauses_seconds(settings, points + 2) - music_seconds(settings, outro, wpm)
+
+
+def pauses_seconds(settings: EpisodeSettings, segments: int) -> float:
+    """The silence of an episode of `segments` segments: mastered piece by piece (no music) every
+    segment ends in its pause; mastered whole (music), only the gaps between them are paused."""
+    gaps = segments - 1 if settings.music_intro or settings.music_outro else segments
+    return gaps * settings.pause_ms / 1000
+
+
+def music_seconds(settings: EpisodeSettings, outro: str, wpm: float) -> float:
+    """What the music beds add (pipeline.audio.master.layout): the intro's lead before the first
+    word, the outro's tail after the last one."""
+    if not (settings.music_intro or settings.music_outro):
+        return 0.0
+    from ..audio.ffmpeg import duration_s
+    from ..audio.master import MUSIC_LEAD_S, OUTRO_TAIL_S
+
+    lead = min(duration_s(settings.music_intro), MUSIC_LEAD_S) if settings.music_intro else 0.0
+    if not settings.music_outro:
+        return lead
+    outro_seconds = word_count(outro) * 60 / wpm
+    return lead + min(max(0.0, duration_s(settings.music_outro) - outro_seconds), OUTRO_TAIL_S)
 
 

@@ -36,14 +36,16 @@ def key_of(engine: str, lang: str, rate: float | None) -> str:
 
 
 def learn(timeline: Timeline, cache_dir: Path | None = None) -> dict:
-    """Add a timeline's segments (script words, seconds) to the learned totals; returns them."""
+    """Add a timeline's newly spoken segments (script words, seconds) to the learned totals; returns them."""
     path = rates_path(cache_dir)
     totals: dict = fsio.read_json(path) if path.exists() else {}
     lang, rate = timeline.get("language") or "en", timeline.get("rate")
     for seg in timeline.get("segments") or []:
         seconds = float(seg.get("end") or 0) - float(seg.get("start") or 0)
         words = len(str(seg.get("text") or "").split())
-        if seconds <= 0 or not words or not seg.get("engine"):
+        # Audio from the cache was counted when it was made: heal and the adjust step speak an
+        # episode again and again, and its unchanged segments must not outweigh the voice's others.
+        if seconds <= 0 or not words or not seg.get("engine") or seg.get("cache_hit"):
             continue
         entry = totals.setdefault(key_of(str(seg["engine"]), lang, rate), {"words": 0.0, "seconds": 0.0})
         entry["words"] += words

@@ -1,0 +1,135 @@
+"""The adjust step: an episode outside the tolerance of the length asked for, brought
+nearer by whole sentences.
+
+After synthesis the episode's length is measured, not guessed. Too long: the
+lowest-scored sentences of the script go, each with the sentences that lean on
+it, never one with a headline figure. Too short: the next best sentences the
+condenser passed over join it. The key points are made again from the sentences
+kept, the way the condenser makes them, so a point whose sentences did not change
+reads the same and its audio comes from the TTS cache. Never inside a sentence,
+never inside a number.
+
+Only the condenser's own script is adjusted: a hand edit, or a script without
+the sentences it came from (the llm condenser's may cite none), stays as it is.
+"""
+
+from pathlib import Path
+
+from .. import fsio, numbers, turns
+from ..config.hosts import Host
+from ..contracts import Post, Script, Sentence, Timeline
+from ..fsio import sha256_file
+from ..script import load_script, meta_path
+from . import (
+    HEADLINE_KINDS,
+    MAGNITUDE_RE,
+    clean_flagged,
+    conversation,
+    mark_lead,
+    max_points,
+    pick_sentences,
+    points_of,
+    rank_sentences,
+    trace_points,
+    with_subject,
+    word_count,
+    write_script,
+)
+from .budget import LENGTH_TOLERANCE
+
+MAX_PASSES = 2
+
+
+def adjust(script_path: Path, post_path: Path, timeline: Timeline) -> Script | None:
+    """script.yaml adjusted to the length its episode missed (written); None when it is
+    on target, cannot be adjusted, or no whole sentence brings it nearer."""
+    script = load_script(script_path)
+    target, measured = float(script.get("target_seconds") or 0), float(timeline.get("duration") or 0)
+    if not target or not measured or abs(measured - target) <= LENGTH_TOLERANCE * target:
+        return None
+    if not own_script(Path(script_path), Path(post_path), script):
+        return None
+    post: Post = mark_lead(clean_flagged(fsio.read_json(post_path)))
+    by_id = {s["id"]: s for s in post["sentences"]}
+    chosen = [by_id[i] for p in script["points"] for i in p["sources"]]
+    per_word = seconds_per_word(timeline)
+    if measured > target:
+        kept = shortened(chosen, post, (measured - target) / per_word)
+    else:
+        words = sum(word_count(s["text"]) for s in chosen)
+        kept = pick_sentences(post, words + round((target - measured) / per_word), chosen)
+    kept = sorted(kept, key=lambda s: int(s["id"][1:]))
+    if [s["id"] for s in kept] == [s["id"] for s in chosen] or not kept:
+        return None
+    points = points_of(kept, post, max_points(target))
+    trace_points(points, post)
+    adjusted: Script = {**script, "points": points}
+    if turns.is_conversation(script):       # told again as the hosts' turns, intro and outro included
+        adjusted = retold(adjusted, post)
+    write_script(Path(script_path), Path(post_path), adjusted)
+    return adjusted
+
+
+def retold(script: Script, post: Post) -> Script:
+    """An adjusted conversation's points told again as turns by the hosts it names."""
+    lang = script["language"]
+    lead, co = (Host(h["name"], ((lang, h["voice"]),)) for h in script["hosts"])
+    narration = {k: v for k, v in script.items() if k not in ("format", "hosts")}
+    return conversation.as_conversation(narration, post, (lead, co))    # type: ignore[arg-type]
+
+
+def own_script(script_path: Path, post_path: Path, script: Script) -> bool:
+    """True when script.yaml is as the condenser wrote it, and every point names its sentences."""
+    meta = meta_path(script_path)
+    if not meta.exists() or fsio.read_json(meta).get("script_sha256") != sha256_file(script_path):
+        return False
+    known = {s["id"] for s in fsio.read_json(post_path)["sentences"]}
+    return all(p.get("sources") and set(p["sources"]) <= known for p in script["points"])
+
+
+def seconds_per_word(timeline: Timeline) -> float:
+    """How long a script word of the key points took in this episode (its voice, its numbers)."""
+    points = [s for s in timeline["segments"] if str(s["id"]).startswith("point-")]
+    words = sum(word_count(s["text"]) for s in points)
+    seconds = sum(float(s["end"]) - float(s["start"]) for s in points)
+    return seconds / words if words and seconds > 0 else 60 / 150
+
+
+def shortened(chosen: list[Sentence], post: Post, excess_words: float) -> list[Sentence]:
+    """The chosen sentences less the lowest-scored whole ones, about `excess_words` words in all.
+
+    A sentence goes with the sentences that lean on it (a point never opens on
+    "They" whose subject went); a sentence with a headline figure (money, a
+    share, a magnitude) stays, and so does everything it leans on. Each removal
+    must bring the length nearer the target.
+    """
+    score = {s["id"]: sc for sc, s in rank_sentences(post)}
+    kept = list(chosen)
+    left = excess_words
+    for sent in sorted(chosen, key=lambda s: score.get(s["id"], 0.0)):
+        if sent not in kept:
+            continue
+        unit = with_dependents(sent, kept, post)
+        if any(headline(s, post["language"]) for s in unit) or len(unit) >= len(kept):
+            continue
+        words = sum(word_count(s["text"]) for s in unit)
+        if abs(left - words) >= abs(left):
+            continue
+        kept = [s for s in kept if s not in unit]
+        left -= words
+    return kept
+
+
+def with_dependents(sent: Sentence, kept: list[Sentence], post: Post) -> list[Sentence]:
+    """`sent` and every kept sentence that needs it said first (with_subject), transitively."""
+    unit = [sent]
+    for other in kept:
+        if other not in unit and any(s in unit for s in with_subject(other, post)[:-1]):
+            unit.append(other)
+    return unit
+
+
+def headline(sent: Sentence, lang: str) -> bool:
+    """True when the sentence carries a headline figure: money, a percentage, a magnitude."""
+    return any(m.kind in HEADLINE_KINDS or MAGNITUDE_RE.search(m.text) for m in numbers.extract(sent["text"], lang))
+
