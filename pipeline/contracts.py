@@ -288,6 +288,7 @@ class _NumberRow(TypedDict):
 class NumberRow(_NumberRow, total=False):
     healing: list[str]  # the strategies tried on its segment
     speaker: str        # conversation: the host who said it
+    note: str           # a changed quantity: the unit heard, and the conversion when it is one
 
 
 class Problem(TypedDict):

@@ -94,7 +94,7 @@ def check_segment(seg: SpokenSegment, heard: HeardText, lang: str,
     for match, origin in zip(matches, origins):
         times = heard.times(match.heard.start, match.heard.end) if match.heard else None
         start, end = times or (seg["start"], seg["end"])
-        rows.append({
+        row: NumberRow = {
             "text": match.script.text,
             "value": match.script.value,
             "kind": match.script.kind,
@@ -105,7 +105,10 @@ def check_segment(seg: SpokenSegment, heard: HeardText, lang: str,
             "start": round(start, 2),
             "end": round(end, 2),
             "source": _origin(origin, seg["id"]),
-        })
+        }
+        if match.note:   # "130 km/h heard in mph: 130 km/h = 80.78 mph (a conversion)"
+            row["note"] = match.note
+        rows.append(row)
     return rows
 
 

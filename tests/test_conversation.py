@@ -19,7 +19,7 @@ from pipeline.script import load_script, require_approved, segments
 from pipeline.text import split_sentences
 from pipeline.tts.voices import parse_voice
 
-from .conftest import ROOT, SHARED
+from .conftest import ROOT, SEED_POST
 
 CORPUS = sorted(p for p in (ROOT / "tests" / "corpus").iterdir() if p.suffix in (".md", ".html"))
 
@@ -136,8 +136,7 @@ def test_cohost_brings_no_number_its_point_lead_lines_lack(source, tmp_path):
 
 
 def test_french_seed_as_turns_in_french_with_french_voices(tmp_path):
-    seed = next((SHARED / "seeds").glob("000_*.txt"))
-    script = conversation_of(seed, tmp_path)
+    script = conversation_of(SEED_POST, tmp_path)
     assert script["language"] == "fr"
     assert script["intro"].startswith("Bonjour, je suis Claire")
     assert [h["voice"] for h in script["hosts"]] == [h["voice"]["fr"] for h in DEFAULT_HOSTS]

@@ -109,11 +109,15 @@ def test_no_import_cycle_not_even_a_lazy_one():
 
 
 def test_no_import_by_name_at_run_time():
-    """__import__ / importlib hide an edge from the two tests above."""
+    """__import__ / importlib hide an edge from the two tests above. The one exception
+    is registry.py's loader of $PIPELINE_PLUGINS: modules from outside the package
+    (engines a user adds, the tests' fakes), never a module of pipeline/ itself."""
     hidden = [str(f.relative_to(ROOT)) for f in ROOT.rglob("*.py")
               if "__import__(" in f.read_text(encoding="utf-8")
               or "importlib.import_module" in f.read_text(encoding="utf-8")]
-    assert hidden == []
+    assert hidden == ["registry.py"]
+    loader = (ROOT / "registry.py").read_text(encoding="utf-8")
+    assert loader.count("importlib.import_module(") == 1 and "PIPELINE_PLUGINS" in loader
 
 
 def test_the_checks_see_a_cycle_and_an_upward_import():

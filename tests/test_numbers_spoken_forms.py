@@ -106,6 +106,23 @@ ROWS = [
     ("glued", "fr", "Il pèse 12kg.", "Il pèse douze kilogrammes.", OK),
     ("glued", "fr", "Il pèse 12kg.", "Il pèse douze grammes.", FAIL),
     ("glued", "fr", "Un disque de 2To.", "Un disque de deux téraoctets.", OK),
+    # how Whisper base writes what a voice said right: fr compounds by their parts
+    # ("soixante et un pour cent" as "60 et 1%"), en a range's first time with a dot
+    # and the range's meridiem ("four thirty and six thirty p.m.")
+    ("whisper", "fr", "Il a obtenu 61 % des voix.", "Il a obtenu 60 et 1% des voix.", OK),
+    ("whisper", "fr", "Il a obtenu 61 % des voix.", "Il a obtenu 60 et 1 % des voix.", OK),
+    ("whisper", "fr", "Il a obtenu 61 % des voix.", "Il a obtenu 60 et 2% des voix.", FAIL),
+    ("whisper", "fr", "Il a obtenu 21 % des voix.", "Il a obtenu 20 et 1% des voix.", OK),
+    ("whisper", "fr", "Il a 31 ans.", "Il a 30 et 1 ans.", OK),
+    ("whisper", "fr", "Il a obtenu 71 % des voix.", "Il a obtenu 60 et 11 % des voix.", OK),
+    ("whisper", "en", "Open between 4:30 and 6:30 pm.", "Open between 4.30 and 6.30 pm.", OK),
+    ("whisper", "en", "Open between 4:30 and 6:30 pm.", "Open between 4.30 and 6.30 p.m.", OK),
+    ("whisper", "en", "Open between 4:30 and 6:30 pm.", "Open between 5.30 and 6.30 pm.", FAIL),
+    ("whisper", "en", "Open between 4:30 pm and 6:30 pm.", "Open between 4.30 and 6.30 pm.", OK),
+    ("whisper", "en", "Open between 4:30 am and 6:30 pm.", "Open between 4.30 and 6.30 pm.", FAIL),
+    ("whisper", "en", "Open from 11:30 am to 1:30 pm.", "Open from 11.30 to 1.30 pm.", OK),
+    ("whisper", "en", "Open from 11:30 pm to 1:30 pm.", "Open from 11.30 to 1.30 pm.", FAIL),
+    ("whisper", "en", "Shares rose 4.30 and 6.30 percent.", "Shares rose 4.30 and 6.30 percent.", OK),
 ]
 
 

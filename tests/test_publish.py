@@ -78,6 +78,8 @@ def evil_episode(episode) -> Path:
         r["lint"] = [{"text": EVIL, "start": 0, "end": 3, "reason": f"{EVIL}{EVIL_ATTR}"}]
         r["numbers"][0]["heard"] = f"{EVIL}{EVIL_ATTR}"
         r["numbers"][0]["status"] = 'ok" onclick="alert(4)'
+        r["numbers"][0]["note"] = f"{EVIL}{EVIL_ATTR}"
+        r["numbers"][0]["unit"] = EVIL
     edit_json(episode / "verify.json", report)
 
     def transcript(t):
@@ -176,8 +178,9 @@ def test_shownotes_html_content(episode):
     # number table: one row per number, with heard text, status and a seek link at its time
     rows = page.split('<table class="numbers">')[1].split("</table>")[0]
     for r in report["numbers"]:
-        assert f"<td>{r['text']}</td><td>{r['heard']}</td>" in rows
+        assert f"<td>{r['text']}</td><td>{r['unit'] or ''}</td><td>{r['heard']}</td>" in rows
         assert f'data-t="{r["start"]}"' in rows
+    assert "<th>Unit</th>" in rows and "<td>180 kilometres</td><td>km</td>" in rows
     assert 'class="changed"' in rows
     assert "differs from the 108 km quoted in the headline" in text        # lint warning
     links = [a["href"] for t, a in doc.tags if t == "a"]

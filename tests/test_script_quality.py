@@ -18,11 +18,11 @@ from pipeline.ingest import ingest, tables
 from pipeline.ingest.markdown import render_inline
 from pipeline.script import unapproved_numbers
 
-from .conftest import ROOT, SHARED
+from .conftest import ROOT, SEED_POST
 
 CORPUS = ROOT / "tests" / "corpus"
 POSTS = sorted(p for p in CORPUS.iterdir() if p.suffix in (".md", ".html") and p.name != "SOURCES.md")
-POSTS += sorted((SHARED / "seeds").glob("000_*.txt"))
+POSTS.append(SEED_POST)
 
 LEANING_OPENERS = {
     "en": ["this", "these", "those", "that", "they", "it", "its", "their", "he", "she", "them", "such",

@@ -8,7 +8,7 @@ import yaml
 from pipeline.publish.diff import as_terminal, episode_diff
 from pipeline.publish.notes import LABELS
 from pipeline.publish.package import numbers_lines
-from pipeline.publish.terminal import shown, verdict
+from pipeline.publish.terminal import shown, table, verdict
 from pipeline.verify import verify_episode
 
 AUDIO = b"not really an mp3: verify only hashes it"
@@ -156,3 +156,33 @@ def test_the_verdict_quotes_every_number_the_same_way():
     assert "lost: '49,2 %' in point-1 at 1.0s (not heard)" in text, text
     assert "changed: 'the \"12\" items' in point-1 at 1.0s (heard 'twelve items')" in text, text
     assert "    'l'an 130': a year used as an amount" in text, text
+
+
+def test_units_and_a_changed_unit_s_note_reach_the_reader(tmp_path):
+    """verify.json rows carry each number's unit, and a changed unit's note (the unit heard,
+    the conversion); `pipeline check`'s table, its verdict and shownotes.md show them."""
+    r = make_episode(tmp_path, ["The farm makes 2.5 GW.", "Cars drive at 130 km/h, 12% faster."],
+                     ["The farm makes 2.5 gigawatts.", "Cars drive at 80.78 miles per hour, 12% faster."])
+    rows = {n["text"]: n for n in json.loads((tmp_path / "verify.json").read_text())["numbers"]}
+    assert rows["2.5 GW"]["unit"] == "GW" and rows["2.5 GW"]["status"] == "ok" and "note" not in rows["2.5 GW"]
+    changed = rows["130 km/h"]
+    assert changed["unit"] == "km/h" and changed["status"] == "changed"
+    assert changed["note"] == "130 km/h heard in mph: 130 km/h = 80.78 mph (a conversion)"
+    lines = table(shown(r)).splitlines()
+    assert lines[0].split() == ["number", "unit", "heard", "status", "time", "segment", "source", "note"]
+    gw = next(line for line in lines if line.startswith("2.5 GW"))
+    assert gw.split()[2] == "GW" and gw.rstrip().endswith("sourced"), gw
+    kmh = next(line for line in lines if line.startswith("130 km/h"))
+    assert " km/h " in kmh and kmh.endswith("(a conversion)"), kmh
+    assert " %  " in next(line for line in lines if line.startswith("12%"))
+    assert "heard '80.78 miles per hour'; 130 km/h heard in mph: 130 km/h = 80.78 mph" in verdict(shown(r))
+    md = numbers_lines(r, LABELS["en"])
+    assert md[3] == "| Number | Unit | Heard | Status | Time |"
+    assert "| 130 km/h | km/h | 80.78 miles per hour | changed: 130 km/h heard in mph: 130 km/h = 80.78 mph " \
+           "(a conversion) |" in "\n".join(md)
+
+
+def test_a_table_without_a_changed_unit_has_no_note_column(tmp_path):
+    r = make_episode(tmp_path, ["Sales grew 38% in 2024."], ["Sales grew 38% in 2024."])
+    head = table(shown(r)).splitlines()[0].split()
+    assert head == ["number", "unit", "heard", "status", "time", "segment", "source"]

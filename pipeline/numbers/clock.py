@@ -50,7 +50,9 @@ def _digits(tokens: list[Token], i: int, lang: ModuleType):
         return None  # the tail of "2:05:30"
     dotted = _DOTTED.fullmatch(tok.text)
     if dotted and lang.CODE == "en":  # "3.45 pm": a decimal unless am/pm follows
-        return _with_meridiem(tokens, i, int(dotted.group(1)), int(dotted.group(2)), required=True)
+        hour, minute = int(dotted.group(1)), int(dotted.group(2))
+        return _with_meridiem(tokens, i, hour, minute, required=True) or \
+            _range_meridiem(tokens, i, hour, minute, lang)
     if not (tok.text.isdigit() and len(tok.text) <= 2):
         return None
     hour = int(tok.text)
@@ -78,6 +80,25 @@ def _with_meridiem(tokens: list[Token], last: int, hour: int, minute: int, requi
     if not 1 <= hour <= 12 or minute > 59:
         return None
     return (hour % 12) + offset, minute, end, ("pm" if offset else "am")
+
+
+_RANGE_WORDS = frozenset({"and", "to", "through", "until", "till", "-", "–"})
+
+
+def _range_meridiem(tokens: list[Token], i: int, hour: int, minute: int, lang: ModuleType):
+    """"4.30 and 6.30 pm": the first time of a range takes the meridiem of the last
+    ("11.30 to 1.30 pm": the other one).
+    Whisper base writes piper's "between four thirty and six thirty p.m." so, and a
+    dotted "4.30" alone is a decimal."""
+    if i + 2 >= len(tokens) or tokens[i + 1].low not in _RANGE_WORDS or not 1 <= hour <= 12 or minute > 59:
+        return None
+    nxt = _digits(tokens, i + 2, lang)
+    if nxt is None or nxt[3] not in ("am", "pm"):
+        return None
+    unit = nxt[3]
+    if hour % 12 > nxt[0] % 12:   # "11.30 to 1.30 pm": the range crosses noon (or midnight)
+        unit = "am" if unit == "pm" else "pm"
+    return hour % 12 + (12 if unit == "pm" else 0), minute, i, unit
 
 
 def _meridiem(tokens: list[Token], j: int) -> tuple[int | None, int]:

@@ -350,7 +350,7 @@ COUNT_DET_RE = re.compile(r"\b(?:les|des|ces|ses|leurs|nos|vos|aux)\s+$", re.IGN
 
 # -- heard compositions ----------------------------------------------------------
 # Whisper base writes French compounds by their parts: "soixante et onze" as
-# "60 et 11", "quatre-vingt-dix-sept" as "4 20 17", "deux millions trois cent
+# "60 et 11", "soixante et un pour cent" as "60 et 1%", "quatre-vingt-dix-sept" as "4 20 17", "deux millions trois cent
 # mille" as "2 millions 300 000". Read by French composition,
 # and only when the script says that number (so two real numbers are never merged).
 _COMPOSE_GAP = re.compile(r"\s*(?:-|,|\bet\b)?\s*")
@@ -368,6 +368,8 @@ def _composed(parts: list[int]) -> int | None:
         unit = 10**9 if big % 10**9 == 0 else 10**6
         if 0 < parts[1] < unit:
             return big + parts[1]
+    if len(parts) == 2 and parts[0] in (20, 30, 40, 50, 60) and parts[1] == 1:   # "60 et 1%": soixante et un
+        return parts[0] + 1
     if len(parts) == 2 and parts[0] == 60 and 10 <= parts[1] <= 19:
         return 60 + parts[1]
     if len(parts) == 2 and parts[0] == 80 and 1 <= parts[1] <= 19:

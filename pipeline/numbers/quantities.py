@@ -237,8 +237,14 @@ for _rate, (_en, _fr) in RATES.items():
 
 
 def _alternation(spellings, ignore_case: bool) -> str:
+    return _longest_first([(s, ignore_case) for s in spellings])
+
+
+def _longest_first(spellings: list[tuple[str, bool]]) -> str:
+    """One regex alternation of (spelling, any case?), the longest spelling tried first:
+    "km per hour" (a word) before "km" (a symbol), or "130 km per hour" is read in km."""
     parts = []
-    for s in sorted(spellings, key=len, reverse=True):
+    for s, ignore_case in sorted(spellings, key=lambda p: len(p[0]), reverse=True):
         pat = r"[\s\-]+".join(re.escape(p) for p in s.split(" "))
         pat = pat.replace("'", "['’]")
         parts.append(f"(?i:{pat})" if ignore_case else pat)
@@ -258,7 +264,7 @@ def _pattern(first: str) -> re.Pattern | None:
     words = [w for w in _WORDS if w[0].lower() == first]
     if not symbols and not words:
         return None
-    units = "|".join(p for p in (_alternation(symbols, False), _alternation(words, True)) if p)
+    units = _longest_first([(s, False) for s in symbols] + [(w, True) for w in words])
     rates = _alternation(_RATE_WORDS, True)
     return re.compile(rf"(?P<unit>{units})(?![^\W_])(?:(?P<rgap>\s?)(?P<rate>{rates})(?![^\W_]))?")
 

@@ -204,6 +204,8 @@ def _symbol_words(mention: Mention, module: ModuleType) -> str | None:
             return head
         return f"{head} of {year}" if module.CODE == "en" else f"{head} {year}"
     value = Decimal(mention.value)
+    if mention.kind == "currency" and value != value.to_integral_value() and abs(value) < 10**6:
+        return None   # "$3.50", "0,20 €": "3.5 dollars" would lose the cents; money is spelled per engine
     digits = _digits_with_magnitude(abs(value), module)
     if value < 0:
         digits = f"{module.MINUS_WORD} {digits}"

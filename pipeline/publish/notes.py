@@ -19,7 +19,7 @@ from ..urls import http_url
 
 LABELS = {
     "en": {"points": "Key points", "sources": "Sources", "verification": "Number check",
-           "lint": "Numbers in the post that look wrong", "number": "Number", "heard": "Heard",
+           "lint": "Numbers in the post that look wrong", "number": "Number", "unit": "Unit", "heard": "Heard",
            "status": "Status", "time": "Time", "none": "(nothing)", "tables": "Tables from the post",
            "summary": "{ok} of {total} numbers heard as written (survival {pct}%); "
                       "speech by {tts}, checked by {asr}.",
@@ -31,7 +31,8 @@ LABELS = {
            "rebuild": "Rebuild:", "files": "Files", "feed": "Podcast feed", "by": "by",
            "player": "Your browser cannot play this audio; download the MP3."},
     "fr": {"points": "Points clés", "sources": "Sources", "verification": "Vérification des nombres",
-           "lint": "Nombres de l'article qui semblent faux", "number": "Nombre", "heard": "Entendu",
+           "lint": "Nombres de l'article qui semblent faux", "number": "Nombre", "unit": "Unité",
+           "heard": "Entendu",
            "status": "Statut", "time": "Temps", "none": "(rien)", "tables": "Tableaux de l'article",
            "summary": "{ok} nombres sur {total} entendus tels qu'écrits (survie {pct} %) ; "
                       "voix : {tts}, vérification : {asr}.",

@@ -14,7 +14,7 @@ from ..episode import Episode
 from ..text import sanitize
 from . import notes
 from .pages import clock
-from .terminal import clipped
+from .terminal import clipped, unit_of
 
 
 def md_escape(text: str) -> str:
@@ -44,11 +44,15 @@ def points_lines(script: Script, timeline: dict, labels: dict) -> list[str]:
 
 
 def numbers_lines(report: Report, labels: dict) -> list[str]:
+    """The number check as a table: each number with its unit, and a changed unit's note
+    beside its status ("changed: 130 km/h heard in mph: 130 km/h = 80.78 mph")."""
     lines = ["", f"## {labels['verification']}", "",
-             f"| {labels['number']} | {labels['heard']} | {labels['status']} | {labels['time']} |",
-             "|---|---|---|---|"]
-    return lines + [f"| {md_escape(r['text'])} | {md_escape(clipped(r['heard']) if r['heard'] else labels['none'])} | "
-                    f"{md_escape(r['status'])} | {clock(r['start'])} |" for r in report["numbers"]]
+             f"| {labels['number']} | {labels['unit']} | {labels['heard']} | {labels['status']} | {labels['time']} |",
+             "|---|---|---|---|---|"]
+    return lines + [f"| {md_escape(r['text'])} | {md_escape(unit_of(r))} | "
+                    f"{md_escape(clipped(r['heard']) if r['heard'] else labels['none'])} | "
+                    f"{md_escape(r['status'] + (': ' + r['note'] if r.get('note') else ''))} | {clock(r['start'])} |"
+                    for r in report["numbers"]]
 
 
 def lint_lines(lint: list[dict], labels: dict) -> list[str]:

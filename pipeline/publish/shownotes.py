@@ -43,7 +43,7 @@ from .notes import (
     verdict,
 )
 from .pages import Markup, asset, render
-from .terminal import clipped
+from .terminal import clipped, unit_of
 
 SHOWNOTES_HTML = NOTES_PAGE
 # Click on a timestamp -> seek the player; #t=SECONDS in the page URL seeks on load.
@@ -86,8 +86,8 @@ def page_context(ep: Path, cfg: ShowConfig, files: EpisodeFiles) -> dict:
         "captions": (ep / CAPTIONS_VTT).exists(),
         "points": key_points(script, files.timeline),
         "numbers_summary": summary_line(report, files.labels),
-        "numbers": [{**r, "heard": clipped(r["heard"]) if r["heard"] else None}   # a loop: cut
-                    for r in report.get("numbers") or []],
+        "numbers": [{**r, "heard": clipped(r["heard"]) if r["heard"] else None,   # a loop: cut
+                     "unit_shown": unit_of(r), "note": r.get("note")} for r in report.get("numbers") or []],
         "lint": lint_findings(report, post), "tables": post_tables(post), "sources": source_links(post),
         "files": [n for n in FOOTER_FILES if (ep / n).exists() or n == CHAPTERS],
         "csp": content_security_policy(), "script": Markup(SCRIPT), "at": seek_time,

@@ -37,21 +37,37 @@ def use_colour(stream) -> bool:
     return stream.isatty() and os.environ.get("TERM") != "dumb"
 
 
+# The unit a reader is shown beside a number (verify.json's `unit`: a measure, a
+# currency, %, points, a multiplier), but not a time's clock ("pm", "24h") nor a
+# name's mark: those are not units.
+NO_UNIT_KINDS = ("time", "name")
+
+
+def unit_of(row: NumberRow) -> str:
+    """"GW", "km/h", "GBP", "%" ("" for a count, a date, a time)."""
+    return "" if row.get("kind") in NO_UNIT_KINDS else str(row.get("unit") or "")
+
+
 def paint(text: str, status: str, colour: bool) -> str:
     return f"\033[{COLOURS[status]}m{text}\033[0m" if colour and status in COLOURS else text
 
 
 def table(report: Report, colour: bool = False) -> str:
-    rows = [("number", "heard", "status", "time", "segment", "source")]
+    """The number table; a last column "note" (never cut) when a unit was heard changed."""
+    noted = any(r.get("note") for r in report["numbers"])
+    rows = [("number", "unit", "heard", "status", "time", "segment", "source") + (("note",) if noted else ())]
     for r in report["numbers"]:
-        rows.append((r["text"], r["heard"] or "-", r["status"], f"{r['start']:.1f}s",
-                     r["segment"], (r.get("source") or {}).get("status", "-")))
+        note = (r.get("note") or "",) if noted else ()
+        rows.append((r["text"], unit_of(r) or "-", r["heard"] or "-", r["status"], f"{r['start']:.1f}s",
+                     r["segment"], (r.get("source") or {}).get("status", "-")) + note)
     widths = [min(max(len(row[i]) for row in rows), CELL_WIDTH) for i in range(len(rows[0]))]
     lines = []
     for i, row in enumerate(rows):
         cells = [clipped(c, CELL_WIDTH).ljust(w) for c, w in zip(row, widths)]
+        if noted:
+            cells[-1] = row[-1]
         if i:
-            cells[2] = paint(cells[2], row[2], colour)
+            cells[3] = paint(cells[3], row[3], colour)
         lines.append("  ".join(cells).rstrip())
     return "\n".join(lines)
 
@@ -69,6 +85,7 @@ def verdict(report: Report, binding=None) -> str:
     lines = [head]
     for r in problems:
         heard = f"heard {quoted(r['heard'])}" if r["heard"] else "not heard"
+        heard += f"; {r['note']}" if r.get("note") else ""
         where = ", in a repetition loop" if r["segment"] in looped else ""
         lines.append(f"  {r['status']}: {quoted(r['text'])} in {r['segment']} at {r['start']:.1f}s ({heard}{where})")
     for p in report.get("problems") or []:
@@ -113,7 +130,7 @@ def length_line(report: Report) -> str:
             f"({length['deviation_percent']:+.1f} %, {where} ±7 %)")
 
 
-SHOWN_KEYS = ("text", "heard", "segment", "reason")
+SHOWN_KEYS = ("text", "heard", "segment", "reason", "note")
 T = TypeVar("T", NumberRow, LintFlag)
 
 

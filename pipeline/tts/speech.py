@@ -11,7 +11,15 @@ import json
 import re
 from collections.abc import Callable
 
-from .text import pause_after_thousands, protect_numbers, reword_numbers, separate_close_numbers, spell_numbers
+from ..numbers import spell_symbols
+from .text import (
+    pause_after_thousands,
+    plain_number_spaces,
+    protect_numbers,
+    reword_numbers,
+    separate_close_numbers,
+    spell_numbers,
+)
 from .wording import set_apart_numbers
 
 # Which numbers to spell out (pipeline.numbers.spell_out) before an engine
@@ -58,7 +66,9 @@ def spell_kinds(engine: str, lang: str) -> frozenset[str]:
 
 def spoken_text(text: str, engine: str, lang: str, on_event: Event | None = None,
                 spell: str | None = None, reword: bool | list[str] = False) -> str:
-    """The text actually given to `engine`: numbers rewritten per SPELL_OUT_POLICY
+    """The text actually given to `engine`: units, currencies and periods said in
+    words, digits kept ("2.5 gigawatts", "236 billion pounds", "the third quarter of
+    2025": no engine guesses "GW", "£236bn" or "Q3"); numbers rewritten per SPELL_OUT_POLICY
     (`spell="all"`: every number spelled out; "paused": the same with a pause after
     "mille"/"thousand" inside a number; "isolated": the same with a pause before
     and after each number, pipeline.tts.wording; `reword`: another wording of the
@@ -67,6 +77,7 @@ def spoken_text(text: str, engine: str, lang: str, on_event: Event | None = None
     every = spell in ("all", "paused", "isolated")
     kinds = frozenset({"all"}) if every else spell_kinds(engine, lang)
     out = re.sub(r"[ \t\r\n]+", " ", str(text)).strip()  # one line; keeps NBSPs
+    out = plain_number_spaces(spell_symbols(out, lang))
     if every:
         out = separate_close_numbers(out, lang)
     only = reword if isinstance(reword, list) else None

@@ -59,6 +59,18 @@ def protect_numbers(text: str, lang: str) -> str:
     return "".join(pieces)
 
 
+# A no-break space between digit groups ("2\u00a0400", "5\u202f000", as French posts
+# write them): espeak-ng (and so piper and Kokoro) reads "2\u00a0400 employés" as
+# "deux quatre cents employés", the plain "2 400" as "deux mille quatre cents".
+_GROUP_NBSP = re.compile(r"(?<=\d)[\u00a0\u202f](?=\d{3}(?!\d))")
+
+
+def plain_number_spaces(text: str) -> str:
+    """Plain spaces between a number's digit groups (protect_numbers puts no-break
+    spaces back for the engines that cut text at spaces)."""
+    return _GROUP_NBSP.sub(" ", text)
+
+
 def spell_numbers(text: str, lang: str, wanted: set[str] | frozenset[str]) -> str:
     """Numbers whose traits meet `wanted` ("all": every one) spoken as words."""
     if not wanted:

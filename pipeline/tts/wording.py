@@ -12,8 +12,9 @@ before (in words, reworded, paused inside, slower, by Pico) lost it. Said
 un" or "cent, un" it was still lost ("s'en est un", "sans, un").
 
 A time in a range, "between 4:30 and 6:30 pm", is written right by Whisper
-("between 4.30 and 6.30 pm") but a bare "4.30" is no time to the comparer: the
-range's meridiem is said on both times.
+("between 4.30 and 6.30 pm"); the comparer now reads that "4.30" as a time with
+the range's meridiem (clock.py), and the range's meridiem is also said on both
+times here, which Whisper writes "4.30 pm".
 """
 
 from __future__ import annotations
@@ -27,8 +28,8 @@ from .. import numbers
 # their unit word already sets them apart.
 SET_APART = frozenset({"number", "time"})
 # "4:30 and 6:30 pm": the first time of a range takes the meridiem of the last
-# (Whisper writes "between 4.30 and 6.30 pm", right, but a bare "4.30" is not
-# read as a time; "4.30 pm" is).
+# (Whisper writes "between 4.30 and 6.30 pm", right, which the comparer reads as
+# two times; "4.30 pm" said alone is a time however it is heard).
 _MERIDIEM = re.compile(r"\s*[ap]\.?\s?m\.?$", re.IGNORECASE)
 _RANGE_GAP = re.compile(r"\s*(?:and|to|through|-|–|et|à)\s*", re.IGNORECASE)
 # A number right after (or before) one of these already has its pause.
