@@ -55,7 +55,7 @@ def hold_builds(monkeypatch):
     """Builds that wait until the test lets them go; returns (started, release, order)."""
     started, release, order = [], threading.Event(), []
 
-    def build(source, out, lang, tts, asr):
+    def build(source, out, choices):
         started.append(Path(out).name)
         assert release.wait(30)
         order.append(Path(out).name)
@@ -150,6 +150,11 @@ def test_upload_type_limits(studio, episodes, name, data, status):
     ({"text": "It rose 12% in 2024.", "lang": "de"}, 400),
     ({"text": "It rose 12% in 2024.", "tts": "rm -rf"}, 400),
     ({"text": "It rose 12% in 2024.", "asr": "nope"}, 400),
+    ({"text": "It rose 12% in 2024.", "format": "interview"}, 400),
+    ({"text": "It rose 12% in 2024.", "minutes": "forever"}, 400),
+    ({"text": "It rose 12% in 2024.", "minutes": "90"}, 400),
+    ({"text": "It rose 12% in 2024.", "minutes": "0.1"}, 400),
+    ({"text": "It rose 12% in 2024.", "minutes": "1" * 400}, 400),
     ({}, 400),
 ])
 def test_other_inputs_are_checked(studio, episodes, form, status):
@@ -157,6 +162,47 @@ def test_other_inputs_are_checked(studio, episodes, form, status):
     assert r.status_code == status, r.text
     assert sorted(p.name for p in episodes.iterdir()) == ["sample"]
     assert studio.get("/api/jobs").json()["jobs"] == []
+
+
+@pytest.mark.parametrize("form, message", [
+    ({"format": "interview"}, "unknown format 'interview': use narration, conversation"),
+    ({"minutes": "forever"}, "neither a number of minutes nor a length name (fix: use a number of minutes or one of: "
+                             "short, default, long)"),
+    ({"minutes": "90"}, "out of range (fix: use 0.5 to 60 minutes)"),
+])
+def test_unknown_format_or_length_says_what_to_use(studio, form, message):
+    r = studio.post("/api/builds", data={"text": "It rose 12% in 2024.", **form}, headers=auth(studio))
+    assert r.status_code == 400 and message in r.json()["error"], r.text
+
+
+@pytest.mark.parametrize("form, fmt, minutes", [
+    ({"format": "conversation", "minutes": "short"}, "conversation", "short"),
+    ({"format": "narration", "minutes": "4.5"}, "narration", "4.5"),
+    ({"minutes": "long"}, None, "long"),
+    ({"format": "", "minutes": ""}, None, None),           # the post's settings decide
+])
+def test_format_and_length_reach_the_build(studio, episodes, monkeypatch, form, fmt, minutes):
+    """Through the adapter to the pipeline's own BuildOptions (the pipeline's build replaced)."""
+    from pipeline import build as build_stage
+    seen = []
+
+    def build(source, out, options):
+        seen.append(options)
+        return {"verified": True, "counts": {"ok": 1}}
+
+    monkeypatch.setattr(build_stage, "build", build)
+    r = studio.post("/api/builds", data={"text": "It rose 12% in 2024.", "name": "opts", "lang": "en",
+                                         "tts": "espeak", **form}, headers=auth(studio))
+    assert r.status_code == 202, r.text
+    wait_until(lambda: studio.get("/api/jobs").json()["jobs"][0]["state"] == "done")
+    assert seen == [build_stage.BuildOptions(tts="espeak", asr=adapter.default_asr(), lang="en",
+                                             fmt=fmt, minutes=minutes)]
+
+
+def test_the_form_offers_formats_and_lengths(studio):
+    info = studio.get("/api/info").json()
+    assert info["formats"] == ["narration", "conversation"]
+    assert info["lengths"] == {"short": 60.0, "default": 150.0, "long": 480.0}
 
 
 def test_point_edits_are_limited(studio, episodes):
@@ -287,7 +333,7 @@ def test_hostile_post_and_file_name_are_harmless_in_chromium(studio, episodes, m
     from .test_studio_browser import wait_for
     make_hostile(episodes)
 
-    def failing(source, out, lang, tts, asr):
+    def failing(source, out, choices):
         raise adapter.InputError(f"cannot read {Path(source).name} {EVIL}", "try another post")
 
     monkeypatch.setattr(adapter, "build", failing)
@@ -351,7 +397,7 @@ def test_a_second_build_waits_for_the_first(studio, episodes, monkeypatch):
 
 def test_edits_wait_while_the_episode_builds(studio, episodes, monkeypatch):
     started, release, _ = hold_builds(monkeypatch)
-    monkeypatch.setattr(adapter, "rebuild", lambda out: adapter.build(None, out, None, None, None))
+    monkeypatch.setattr(adapter, "rebuild", lambda out: adapter.build(None, out, None))
     r = studio.post("/api/episodes/sample/rebuild", headers=auth(studio))
     assert r.status_code == 202
     wait_until(lambda: started == ["sample"])

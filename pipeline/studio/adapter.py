@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
@@ -16,14 +17,33 @@ from .. import build as build_stage
 from .. import condense as condense_stage
 from .. import fsio, progress
 from .. import script as script_model
+from ..config.episode import LENGTHS, length_seconds
+from ..config.hosts import FORMATS
 from ..contracts import Script
 from ..episode import POST, SCRIPT, Episode
 from ..errors import InputError, PipelineError, os_error
 
-__all__ = ["InputError", "PipelineError"]     # the errors the app answers with one line
+# the errors the app answers with one line; the format and length names the form offers
+__all__ = ["InputError", "PipelineError", "FORMATS", "LENGTHS"]
 
 LOGGER = progress.LOGGER
 LANGUAGES = ("en", "fr")
+
+
+@dataclass(frozen=True)
+class Choices:
+    """What the make form chose; None leaves the choice to the post's settings (or detection)."""
+    asr: str
+    lang: str | None = None
+    tts: str | None = None
+    fmt: str | None = None          # narration | conversation
+    minutes: str | None = None      # short, default, long or a number of minutes
+
+
+def check_length(value: str) -> str:
+    """A length as the form gives it, checked as --minutes checks it (InputError if not)."""
+    length_seconds(value)
+    return value
 
 
 def engines() -> dict[str, list[str]]:
@@ -49,9 +69,11 @@ def one_line(error: BaseException) -> str:
     return " ".join(str(text).split())
 
 
-def build(source: str, out: Path, lang: str | None, tts: str | None, asr: str) -> dict:
+def build(source: str, out: Path, choices: Choices) -> dict:
     """The whole pipeline for one post (python -m pipeline build); returns the verdict."""
-    report = build_stage.build(source, out, build_stage.BuildOptions(tts=tts, asr=asr, lang=lang))
+    options = build_stage.BuildOptions(tts=choices.tts, asr=choices.asr, lang=choices.lang,
+                                       fmt=choices.fmt, minutes=choices.minutes)
+    report = build_stage.build(source, out, options)
     return verdict_of(report)
 
 

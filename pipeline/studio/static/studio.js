@@ -166,6 +166,12 @@ function makeScreen() {
   const preferred = ["piper", "kokoro", "pico", "espeak", "gtts"].find((n) => info.tts.includes(n)) || info.tts[0];
   const tts = select("tts-select", info.tts.map((n) => [n, n]), preferred);
   const asr = select("asr-select", info.asr.map((n) => [n, n]), info.default_asr);
+  const fmt = select("format-select", [["", "As the post says"], ...info.formats.map((f) =>
+    [f, { narration: "Narration (one voice)", conversation: "Conversation (two hosts)" }[f] || f])], "");
+  const length = select("length-select", [["", "As the post says"], ...Object.entries(info.lengths).map(([k, s]) =>
+    [k, `${k[0].toUpperCase()}${k.slice(1)} (${s / 60} min)`]), ["minutes", "Minutes…"]], "");
+  const minutes = el("input", { type: "number", id: "minutes-input", min: "0.5", max: "60", step: "0.5", value: "5", hidden: true });
+  length.addEventListener("change", () => { minutes.hidden = length.value !== "minutes"; });
   const problem = el("div", { id: "make-error" });
   const button = el("button", { class: "btn primary", id: "build-btn", type: "button" }, "Build episode");
   button.addEventListener("click", async () => {
@@ -175,6 +181,7 @@ function makeScreen() {
     if (mode === "text") { form.append("text", text.value); form.append("name", name.value); }
     if (mode === "url") form.append("url", url.value);
     form.append("lang", lang.value); form.append("tts", tts.value); form.append("asr", asr.value);
+    form.append("format", fmt.value); form.append("minutes", length.value === "minutes" ? minutes.value : length.value);
     button.disabled = true;
     try {
       const res = await api("/api/builds", { method: "POST", body: form });
@@ -191,7 +198,9 @@ function makeScreen() {
         el("div", { class: "options" },
           el("label", { class: "field" }, "Language", lang),
           el("label", { class: "field" }, "Voice (TTS)", tts),
-          el("label", { class: "field" }, "Recognizer (ASR)", asr)),
+          el("label", { class: "field" }, "Recognizer (ASR)", asr),
+          el("label", { class: "field" }, "Format", fmt),
+          el("label", { class: "field" }, "Length", length, minutes)),
         el("div", { class: "row" }, button, el("span", { class: "muted small" }, "One build runs at a time; others wait in line.")),
         problem),
       el("section", { class: "card" }, el("h2", {}, "Builds"), el("div", { id: "jobs" }))));
