@@ -487,3 +487,120 @@ def test_pasted_markdown_is_read_as_markdown(studio, episodes, monkeypatch, text
     assert r.status_code == 202
     assert (episodes / f"pasted{kept_as}").read_text() == text
     wait_until(lambda: started == ["pasted"])
+
+
+# ------------------------------------------------------------------ fixing a conversation
+HOSTS = [{"name": "Claire", "voice": "kokoro:af_heart"}, {"name": "Hugo", "voice": "piper"}]
+
+
+def make_conversation(episodes: Path) -> Path:
+    """The sample episode told by two hosts: Hugo asks, Claire says the point's sentence."""
+    ep = episodes / "sample"
+    script = yaml.safe_load((ep / "script.yaml").read_text())
+    script.update(format="conversation", hosts=HOSTS)
+    for p, question in zip(script["points"], ["So, where does it start?", "What about the lanes?"]):
+        p["turns"] = [{"speaker": "Hugo", "text": question}, {"speaker": "Claire", "text": p["text"]}]
+    (ep / "script.yaml").write_text(yaml.safe_dump(script, allow_unicode=True))
+    return seal(ep)
+
+
+def test_a_conversation_shows_its_turns_with_the_speakers(studio, episodes):
+    make_conversation(episodes)
+    view = studio.get("/api/episodes/sample").json()
+    assert view["format"] == "conversation" and view["hosts"] == ["Claire", "Hugo"]
+    assert view["points"][1]["turns"] == [
+        {"index": 1, "speaker": "Hugo", "text": "What about the lanes?"},
+        {"index": 2, "speaker": "Claire", "text": "The city added 180 kilometres of lanes."}]
+    assert studio.get("/api/episodes/sample").json()["points"][0]["turns"][0]["speaker"] == "Hugo"
+
+
+def test_a_narration_has_no_turns(studio):
+    view = studio.get("/api/episodes/sample").json()
+    assert view["format"] == "narration" and view["hosts"] == [] and view["points"][0]["turns"] == []
+    r = studio.post("/api/episodes/sample/points/1/turns/1", json={"text": "Bike trips rose 12% in 2024."},
+                    headers=auth(studio))
+    assert r.status_code == 422 and "narration" in r.json()["error"]
+
+
+def test_a_turn_is_edited_in_place_and_only_its_segment_changes(studio, episodes):
+    from pipeline.script import load_script, require_approved, segments
+    script_path = make_conversation(episodes) / "script.yaml"
+    before = {s["id"]: s for s in segments(load_script(script_path))}
+    r = studio.post("/api/episodes/sample/points/1/turns/2", json={"text": "Bike trips rose 12% in 2024,  a record."},
+                    headers=auth(studio))
+    assert r.status_code == 200, r.text
+    script = load_script(script_path)
+    point = script["points"][0]
+    assert point["turns"] == [{"speaker": "Hugo", "text": "So, where does it start?"},
+                              {"speaker": "Claire", "text": "Bike trips rose 12% in 2024, a record."}]
+    assert point["text"] == "Bike trips rose 12% in 2024, a record."     # the lead's lines, for the notes
+    assert script["points"][1] == yaml.safe_load((SAMPLE / "script.yaml").read_text())["points"][1] | {
+        "turns": [{"speaker": "Hugo", "text": "What about the lanes?"},
+                  {"speaker": "Claire", "text": "The city added 180 kilometres of lanes."}]}
+    after = {s["id"]: s for s in segments(script)}
+    assert [i for i in after if after[i] != before[i]] == ["point-1.2"]   # the one turn spoken again
+    require_approved(script_path)
+    # the co-host's line: its own turn, the point's text (the lead's) untouched
+    r = studio.post("/api/episodes/sample/points/2/turns/1", json={"text": "And the lanes?"}, headers=auth(studio))
+    assert r.status_code == 200
+    point = load_script(script_path)["points"][1]
+    assert point["turns"][0] == {"speaker": "Hugo", "text": "And the lanes?"}
+    assert point["text"] == "The city added 180 kilometres of lanes."
+    assert studio.get("/api/episodes/sample").json()["binding"]["stale"] is True
+
+
+def test_the_guard_refuses_an_invented_number_in_a_turn(studio, episodes):
+    script = make_conversation(episodes) / "script.yaml"
+    before = script.read_bytes()
+    r = studio.post("/api/episodes/sample/points/2/turns/1", json={"text": "Was it 300 kilometres?"},
+                    headers=auth(studio))
+    assert r.status_code == 422, r.text
+    assert r.json()["refused"] == [{"point": 2, "text": "300 kilometres"}]
+    assert "Not in the post" in r.json()["error"]
+    assert script.read_bytes() == before
+    r = studio.post("/api/episodes/sample/points/2/turns/1", json={"text": "Was it 300 kilometres?",
+                                                                   "approve": ["300 kilometres"]}, headers=auth(studio))
+    assert r.status_code == 200
+    from pipeline.script import load_script, require_approved
+    point = load_script(script)["points"][1]
+    assert point["turns"][0]["text"] == "Was it 300 kilometres?" and point["approved"] == ["300 kilometres"]
+    require_approved(script)
+
+
+@pytest.mark.parametrize("path, body, status, message", [
+    ("/api/episodes/sample/points/1", {"text": "Bike trips rose 12% in 2024."}, 422, "edit the turn"),
+    ("/api/episodes/sample/points/1/turns/3", {"text": "Go on."}, 422, "no turn 3"),
+    ("/api/episodes/sample/points/3/turns/1", {"text": "Go on."}, 422, "no key point 3"),
+    ("/api/episodes/sample/points/1/turns/1", {"text": " "}, 400, "needs text"),
+    ("/api/episodes/sample/points/1/turns/1", {"text": "x" * 5000}, 400, "at most"),
+])
+def test_turn_edits_are_checked(studio, episodes, path, body, status, message):
+    script = make_conversation(episodes) / "script.yaml"
+    before = script.read_bytes()
+    r = studio.post(path, json=body, headers=auth(studio))
+    assert r.status_code == status and message in r.json()["error"], r.text
+    assert script.read_bytes() == before
+    assert studio.post(path, json=body).status_code == 403          # and the token, as everywhere
+
+
+def test_a_hostile_turn_is_text(studio, episodes):
+    make_conversation(episodes)
+    r = studio.post("/api/episodes/sample/points/1/turns/1", json={"text": EVIL}, headers=auth(studio))
+    assert r.status_code == 422 and r.json()["refused"] == [{"point": 1, "text": "1"}]   # "__pwned=1"
+    r = studio.post("/api/episodes/sample/points/1/turns/1", json={"text": EVIL, "approve": ["1"]}, headers=auth(studio))
+    assert r.status_code == 200 and r.headers["content-type"] == "application/json"
+    assert studio.get("/api/episodes/sample").json()["points"][0]["turns"][0]["text"] == EVIL
+
+
+def test_a_conversation_s_turns_make_one_chapter_and_their_numbers_find_their_point():
+    points = [{"id": "point-1", "title": "More trips", "sources": ["Bike trips rose 12% in 2024."]}]
+    timed = [{"id": "intro", "start": 0.0, "end": 3.0, "chapter": "intro"},
+             {"id": "point-1", "start": 3.5, "end": 5.0, "chapter": "point-1"},
+             {"id": "point-1.2", "start": 5.25, "end": 9.0, "chapter": "point-1"},
+             {"id": "outro", "start": 9.6, "end": 12.0, "chapter": "outro"}]
+    assert adapter.chapters_of(timed, points) == [
+        {"id": "intro", "title": "Intro", "start": 0.0, "end": 3.0},
+        {"id": "point-1", "title": "More trips", "start": 3.5, "end": 9.0},
+        {"id": "outro", "title": "Outro", "start": 9.6, "end": 12.0}]
+    row = adapter.number_row({"text": "12%", "segment": "point-1.2", "status": "ok", "start": 6.0}, points)
+    assert row["sentence"] == "Bike trips rose 12% in 2024." and row["segment"] == "point-1.2"

@@ -178,6 +178,7 @@ class Endpoints:
             Route("/api/episodes", self.episode_list),
             Route("/api/episodes/{slug}", self.episode),
             Route("/api/episodes/{slug}/points/{n:int}", self.edit, methods=["POST"]),
+            Route("/api/episodes/{slug}/points/{n:int}/turns/{k:int}", self.edit_turn, methods=["POST"]),
             Route("/api/episodes/{slug}/rebuild", self.rebuild, methods=["POST"]),
             Route("/api/builds", self.submit_build, methods=["POST"]),
             Route("/api/feed", self.feed, methods=["POST"]),
@@ -312,16 +313,28 @@ class Endpoints:
     # ------------------------------------------------------------------ fixing and publishing
     @handle
     async def edit(self, request: Request) -> Response:
+        n = int(request.path_params["n"])
+        return await self.save_text(request, lambda folder, text, approve: adapter.edit_point(folder, n, text, approve))
+
+    @handle
+    async def edit_turn(self, request: Request) -> Response:
+        n, k = int(request.path_params["n"]), int(request.path_params["k"])
+        return await self.save_text(request,
+                                    lambda folder, text, approve: adapter.edit_turn(folder, n, k, text, approve))
+
+    async def save_text(self, request: Request, save) -> Response:
+        """A point's or a turn's new text written by `save(folder, text, approve)`; the guard's
+        refusal (numbers neither in the post nor approved) is a 422 that lists them."""
         self.studio.check_token(request)
         folder = self.studio.folder(request.path_params["slug"])
         body = await json_body(request)
         text = " ".join(str(body.get("text") or "").split())
         approve = [" ".join(str(a).split()) for a in body.get("approve") or [] if str(a).strip()]
         if not text or len(text) > MAX_POINT_TEXT:
-            raise Refused(400, f"a key point needs text (at most {MAX_POINT_TEXT} characters)")
+            raise Refused(400, f"a key point or a turn needs text (at most {MAX_POINT_TEXT} characters)")
         if self.studio.queue.busy_with(folder.name):
             raise Refused(409, "this episode is being built: wait for its verdict")
-        refused = await asyncio.to_thread(adapter.edit_point, folder, int(request.path_params["n"]), text, approve)
+        refused = await asyncio.to_thread(save, folder, text, approve)
         if refused:
             listed = ", ".join(f'"{n["text"]}"' for n in refused)
             return json_error(422, f"Not in the post: {listed}. Check them against the post, or approve "

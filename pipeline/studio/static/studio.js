@@ -273,7 +273,8 @@ function episodeScreen(v) {
       el("div", { class: "stack" },
         el("section", { class: "card" }, el("h2", {}, "Listen"), audio, chapters),
         el("section", { class: "card" }, el("h2", {}, "Key points"),
-          el("p", { class: "muted small", style: "margin-top:-8px" }, "Edit a point in place; only what changed is spoken and heard again."), points)),
+          el("p", { class: "muted small", style: "margin-top:-8px" }, v.format === "conversation" ? `A conversation between ${v.hosts.join(" and ")}: edit a turn in place; only what changed is spoken and heard again.`
+            : "Edit a point in place; only what changed is spoken and heard again."), points)),
       el("div", { class: "stack" },
         el("section", { class: "card" }, el("div", { class: "row spread" }, el("h2", {}, "Every number, heard back"),
           el("span", { class: "small " + (problems ? "" : "muted") }, problems ? `${problems} to look at` : "click a row to hear it")), table),
@@ -282,43 +283,62 @@ function episodeScreen(v) {
 
 function pointCard(v, p) {
   const card = el("article", { class: "point", id: `point-${p.index}` });
+  const url = `/api/episodes/${encodeURIComponent(v.slug)}/points/${p.index}`;
+  const title = () => el("h3", {}, `${p.index}. ${p.title}`);
+  const meta = () => [p.approved.length ? el("div", { class: "meta" }, "Approved: ", p.approved.join(", ")) : null,
+    p.sources.length ? el("div", { class: "meta" }, "From the post: ", p.sources.join(" ")) : null];
+  if (!p.turns.length) {
+    editable(card, { key: String(p.index), item: p, url, slug: v.slug, head: title, extra: meta });
+    return card;
+  }
+  // a conversation: the point is spoken as its turns, each edited on its own
+  const turns = el("ol", { class: "turns" }, p.turns.map((t) => {
+    const li = el("li", { class: "turn", id: `turn-${p.index}-${t.index}` });
+    editable(li, { key: `${p.index}-${t.index}`, item: t, url: `${url}/turns/${t.index}`, slug: v.slug,
+      head: () => el("span", { class: "speaker" }, t.speaker), extra: () => [] });
+    return li;
+  }));
+  put(card, title(), turns, meta());
+  return card;
+}
+
+// A text shown with its Edit button, edited in place: "Save and rebuild" writes it (the guard
+// may refuse a number not in the post: approve it and save), then the episode is rebuilt.
+function editable(node, { key, item, url, slug, head, extra }) {
   const show = () => {
-    card.classList.remove("editing");
-    put(card,
-      el("div", { class: "row spread" }, el("h3", {}, `${p.index}. ${p.title}`),
-        el("button", { class: "btn small", type: "button", id: `edit-${p.index}`, on: { click: edit } }, "Edit")),
-      el("p", { class: "text" }, p.text),
-      p.approved.length ? el("div", { class: "meta" }, "Approved: ", p.approved.join(", ")) : null,
-      p.sources.length ? el("div", { class: "meta" }, "From the post: ", p.sources.join(" ")) : null);
+    node.classList.remove("editing");
+    put(node,
+      el("div", { class: "row spread" }, head(),
+        el("button", { class: "btn small", type: "button", id: `edit-${key}`, on: { click: edit } }, "Edit")),
+      el("p", { class: "text" }, item.text), extra());
   };
   const edit = () => {
-    card.classList.add("editing");
-    const box = el("textarea", { id: `edit-text-${p.index}`, rows: 4 }, p.text);
-    box.value = p.text;
-    const alertBox = el("div", { id: `guard-${p.index}` });
+    node.classList.add("editing");
+    const box = el("textarea", { id: `edit-text-${key}`, rows: 4 }, item.text);
+    box.value = item.text;
+    const alertBox = el("div", { id: `guard-${key}` });
     const save = async (approve) => {
       put(alertBox);
       try {
-        await postJSON(`/api/episodes/${encodeURIComponent(v.slug)}/points/${p.index}`, { text: box.value, approve });
-        p.text = box.value;
-        await rebuild(v.slug);
+        await postJSON(url, { text: box.value, approve });
+        item.text = box.value;
+        await rebuild(slug);
       } catch (e) {
         const refused = (e.body && e.body.refused) || [];
         alertBox.append(el("div", { class: "alert bad", role: "alert" }, e.message,
           refused.length ? el("div", { class: "row", style: "margin-top:8px" },
-            el("button", { class: "btn small", type: "button", id: `approve-${p.index}`,
+            el("button", { class: "btn small", type: "button", id: `approve-${key}`,
               on: { click: () => save([...approve, ...refused.map((r) => r.text)]) } },
               `Approve ${refused.map((r) => `"${r.text}"`).join(", ")} and save`)) : null));
       }
     };
-    put(card, el("h3", {}, `${p.index}. ${p.title}`), box,
+    put(node, head(), box,
       el("div", { class: "row", style: "margin-top:8px" },
-        el("button", { class: "btn primary small", type: "button", id: `save-${p.index}`, on: { click: () => save([]) } }, "Save and rebuild"),
+        el("button", { class: "btn primary small", type: "button", id: `save-${key}`, on: { click: () => save([]) } }, "Save and rebuild"),
         el("button", { class: "btn small", type: "button", on: { click: show } }, "Cancel")), alertBox);
     box.focus();
   };
   show();
-  return card;
 }
 
 async function rebuild(slug) {
