@@ -101,6 +101,15 @@ function stageRow(s) {
       el("i", share === null ? {} : { style: `width:${share.toFixed(1)}%` })));
 }
 
+// A build's lines on its card: every stage's own line ("[1/6] ingest …", as the terminal
+// keeps them), and the last few others (heal rounds can say a dozen), in order.
+function shownLines(lines) {
+  const one = lines.filter((l) => !l.includes("\n"));
+  const step = (l) => /^\[\d+\/\d+\]/.test(l);
+  const others = one.map((l, i) => [l, i]).filter(([l]) => !step(l)).slice(-4).map(([, i]) => i);
+  return one.filter((l, i) => step(l) || others.includes(i));
+}
+
 function jobCard(j) {
   const badge = { queued: el("span", { class: "badge idle" }, j.ahead ? `queued · ${j.ahead} ahead` : "queued"),
     running: el("span", { class: "badge warn" }, "building"),
@@ -108,7 +117,7 @@ function jobCard(j) {
     failed: el("span", { class: "badge bad" }, "failed") }[j.state];
   const card = el("div", { class: "job", id: `job-${j.id}`, "data-state": j.state },
     el("div", { class: "row spread" }, el("span", { class: "name" }, j.label), badge));
-  if (j.lines.length) card.append(el("ul", { class: "lines" }, j.lines.filter((l) => !l.includes("\n")).slice(-8).map((l) => el("li", {}, l))));
+  if (j.lines.length) card.append(el("ul", { class: "lines" }, shownLines(j.lines).map((l) => el("li", {}, l))));
   for (const s of j.stages || []) card.append(stageRow(s));
   if (j.state === "failed") card.append(el("div", { class: "alert bad job-error" }, j.error));
   if (j.state === "done" && j.result && j.result.total !== undefined) {
