@@ -594,10 +594,12 @@ def test_a_hostile_turn_is_text(studio, episodes):
 
 def test_a_conversation_s_turns_make_one_chapter_and_their_numbers_find_their_point():
     points = [{"id": "point-1", "title": "More trips", "sources": ["Bike trips rose 12% in 2024."]}]
-    timed = [{"id": "intro", "start": 0.0, "end": 3.0, "chapter": "intro"},
-             {"id": "point-1", "start": 3.5, "end": 5.0, "chapter": "point-1"},
-             {"id": "point-1.2", "start": 5.25, "end": 9.0, "chapter": "point-1"},
-             {"id": "outro", "start": 9.6, "end": 12.0, "chapter": "outro"}]
+    # as a conversation's timeline.json has them (a real build of the demo: intro, point-1,
+    # point-1.2, ..., outro, each with its speaker)
+    timed = [{"id": "intro", "speaker": "Claire", "start": 0.0, "end": 3.0},
+             {"id": "point-1", "speaker": "Hugo", "start": 3.5, "end": 5.0},
+             {"id": "point-1.2", "speaker": "Claire", "start": 5.25, "end": 9.0},
+             {"id": "outro", "speaker": "Hugo", "start": 9.6, "end": 12.0}]
     assert adapter.chapters_of(timed, points) == [
         {"id": "intro", "title": "Intro", "start": 0.0, "end": 3.0},
         {"id": "point-1", "title": "More trips", "start": 3.5, "end": 9.0},

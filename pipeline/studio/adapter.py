@@ -211,11 +211,12 @@ def episode_view(folder: Path) -> dict:
 
 def chapters_of(segments: list[dict], points: list[dict]) -> list[dict]:
     """The player's chapters: one per segment, but a conversation's turns of one point
-    (the same `chapter`) make one, from its first turn's start to its last one's end."""
+    (segments point-2, point-2.2, ... of timeline.json) make one, from its first turn's
+    start to its last one's end."""
     titles = {"intro": "Intro", "outro": "Outro", **{p["id"]: p["title"] for p in points}}
     out: list[dict] = []
     for s in segments:
-        key = str(s.get("chapter") or s["id"])
+        key = str(s["id"]).split(".")[0]
         if out and out[-1]["id"] == key:
             out[-1]["end"] = s.get("end")
             continue
