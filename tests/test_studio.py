@@ -55,7 +55,7 @@ def hold_builds(monkeypatch):
     """Builds that wait until the test lets them go; returns (started, release, order)."""
     started, release, order = [], threading.Event(), []
 
-    def build(source, out, lang, tts, asr):
+    def build(source, out, choices):
         started.append(Path(out).name)
         assert release.wait(30)
         order.append(Path(out).name)
@@ -150,6 +150,11 @@ def test_upload_type_limits(studio, episodes, name, data, status):
     ({"text": "It rose 12% in 2024.", "lang": "de"}, 400),
     ({"text": "It rose 12% in 2024.", "tts": "rm -rf"}, 400),
     ({"text": "It rose 12% in 2024.", "asr": "nope"}, 400),
+    ({"text": "It rose 12% in 2024.", "format": "interview"}, 400),
+    ({"text": "It rose 12% in 2024.", "minutes": "forever"}, 400),
+    ({"text": "It rose 12% in 2024.", "minutes": "90"}, 400),
+    ({"text": "It rose 12% in 2024.", "minutes": "0.1"}, 400),
+    ({"text": "It rose 12% in 2024.", "minutes": "1" * 400}, 400),
     ({}, 400),
 ])
 def test_other_inputs_are_checked(studio, episodes, form, status):
@@ -157,6 +162,47 @@ def test_other_inputs_are_checked(studio, episodes, form, status):
     assert r.status_code == status, r.text
     assert sorted(p.name for p in episodes.iterdir()) == ["sample"]
     assert studio.get("/api/jobs").json()["jobs"] == []
+
+
+@pytest.mark.parametrize("form, message", [
+    ({"format": "interview"}, "unknown format 'interview': use narration, conversation"),
+    ({"minutes": "forever"}, "neither a number of minutes nor a length name (fix: use a number of minutes or one of: "
+                             "short, default, long)"),
+    ({"minutes": "90"}, "out of range (fix: use 0.5 to 60 minutes)"),
+])
+def test_unknown_format_or_length_says_what_to_use(studio, form, message):
+    r = studio.post("/api/builds", data={"text": "It rose 12% in 2024.", **form}, headers=auth(studio))
+    assert r.status_code == 400 and message in r.json()["error"], r.text
+
+
+@pytest.mark.parametrize("form, fmt, minutes", [
+    ({"format": "conversation", "minutes": "short"}, "conversation", "short"),
+    ({"format": "narration", "minutes": "4.5"}, "narration", "4.5"),
+    ({"minutes": "long"}, None, "long"),
+    ({"format": "", "minutes": ""}, None, None),           # the post's settings decide
+])
+def test_format_and_length_reach_the_build(studio, episodes, monkeypatch, form, fmt, minutes):
+    """Through the adapter to the pipeline's own BuildOptions (the pipeline's build replaced)."""
+    from pipeline import build as build_stage
+    seen = []
+
+    def build(source, out, options):
+        seen.append(options)
+        return {"verified": True, "counts": {"ok": 1}}
+
+    monkeypatch.setattr(build_stage, "build", build)
+    r = studio.post("/api/builds", data={"text": "It rose 12% in 2024.", "name": "opts", "lang": "en",
+                                         "tts": "espeak", **form}, headers=auth(studio))
+    assert r.status_code == 202, r.text
+    wait_until(lambda: studio.get("/api/jobs").json()["jobs"][0]["state"] == "done")
+    assert seen == [build_stage.BuildOptions(tts="espeak", asr=adapter.default_asr(), lang="en",
+                                             fmt=fmt, minutes=minutes)]
+
+
+def test_the_form_offers_formats_and_lengths(studio):
+    info = studio.get("/api/info").json()
+    assert info["formats"] == ["narration", "conversation"]
+    assert info["lengths"] == {"short": 60.0, "default": 150.0, "long": 480.0}
 
 
 def test_point_edits_are_limited(studio, episodes):
@@ -287,7 +333,7 @@ def test_hostile_post_and_file_name_are_harmless_in_chromium(studio, episodes, m
     from .test_studio_browser import wait_for
     make_hostile(episodes)
 
-    def failing(source, out, lang, tts, asr):
+    def failing(source, out, choices):
         raise adapter.InputError(f"cannot read {Path(source).name} {EVIL}", "try another post")
 
     monkeypatch.setattr(adapter, "build", failing)
@@ -351,7 +397,7 @@ def test_a_second_build_waits_for_the_first(studio, episodes, monkeypatch):
 
 def test_edits_wait_while_the_episode_builds(studio, episodes, monkeypatch):
     started, release, _ = hold_builds(monkeypatch)
-    monkeypatch.setattr(adapter, "rebuild", lambda out: adapter.build(None, out, None, None, None))
+    monkeypatch.setattr(adapter, "rebuild", lambda out: adapter.build(None, out, None))
     r = studio.post("/api/episodes/sample/rebuild", headers=auth(studio))
     assert r.status_code == 202
     wait_until(lambda: started == ["sample"])
@@ -441,3 +487,122 @@ def test_pasted_markdown_is_read_as_markdown(studio, episodes, monkeypatch, text
     assert r.status_code == 202
     assert (episodes / f"pasted{kept_as}").read_text() == text
     wait_until(lambda: started == ["pasted"])
+
+
+# ------------------------------------------------------------------ fixing a conversation
+HOSTS = [{"name": "Claire", "voice": "kokoro:af_heart"}, {"name": "Hugo", "voice": "piper"}]
+
+
+def make_conversation(episodes: Path) -> Path:
+    """The sample episode told by two hosts: Hugo asks, Claire says the point's sentence."""
+    ep = episodes / "sample"
+    script = yaml.safe_load((ep / "script.yaml").read_text())
+    script.update(format="conversation", hosts=HOSTS)
+    for p, question in zip(script["points"], ["So, where does it start?", "What about the lanes?"]):
+        p["turns"] = [{"speaker": "Hugo", "text": question}, {"speaker": "Claire", "text": p["text"]}]
+    (ep / "script.yaml").write_text(yaml.safe_dump(script, allow_unicode=True))
+    return seal(ep)
+
+
+def test_a_conversation_shows_its_turns_with_the_speakers(studio, episodes):
+    make_conversation(episodes)
+    view = studio.get("/api/episodes/sample").json()
+    assert view["format"] == "conversation" and view["hosts"] == ["Claire", "Hugo"]
+    assert view["points"][1]["turns"] == [
+        {"index": 1, "speaker": "Hugo", "text": "What about the lanes?"},
+        {"index": 2, "speaker": "Claire", "text": "The city added 180 kilometres of lanes."}]
+    assert studio.get("/api/episodes/sample").json()["points"][0]["turns"][0]["speaker"] == "Hugo"
+
+
+def test_a_narration_has_no_turns(studio):
+    view = studio.get("/api/episodes/sample").json()
+    assert view["format"] == "narration" and view["hosts"] == [] and view["points"][0]["turns"] == []
+    r = studio.post("/api/episodes/sample/points/1/turns/1", json={"text": "Bike trips rose 12% in 2024."},
+                    headers=auth(studio))
+    assert r.status_code == 422 and "narration" in r.json()["error"]
+
+
+def test_a_turn_is_edited_in_place_and_only_its_segment_changes(studio, episodes):
+    from pipeline.script import load_script, require_approved, segments
+    script_path = make_conversation(episodes) / "script.yaml"
+    before = {s["id"]: s for s in segments(load_script(script_path))}
+    r = studio.post("/api/episodes/sample/points/1/turns/2", json={"text": "Bike trips rose 12% in 2024,  a record."},
+                    headers=auth(studio))
+    assert r.status_code == 200, r.text
+    script = load_script(script_path)
+    point = script["points"][0]
+    assert point["turns"] == [{"speaker": "Hugo", "text": "So, where does it start?"},
+                              {"speaker": "Claire", "text": "Bike trips rose 12% in 2024, a record."}]
+    assert point["text"] == "Bike trips rose 12% in 2024, a record."     # the lead's lines, for the notes
+    assert script["points"][1] == yaml.safe_load((SAMPLE / "script.yaml").read_text())["points"][1] | {
+        "turns": [{"speaker": "Hugo", "text": "What about the lanes?"},
+                  {"speaker": "Claire", "text": "The city added 180 kilometres of lanes."}]}
+    after = {s["id"]: s for s in segments(script)}
+    assert [i for i in after if after[i] != before[i]] == ["point-1.2"]   # the one turn spoken again
+    require_approved(script_path)
+    # the co-host's line: its own turn, the point's text (the lead's) untouched
+    r = studio.post("/api/episodes/sample/points/2/turns/1", json={"text": "And the lanes?"}, headers=auth(studio))
+    assert r.status_code == 200
+    point = load_script(script_path)["points"][1]
+    assert point["turns"][0] == {"speaker": "Hugo", "text": "And the lanes?"}
+    assert point["text"] == "The city added 180 kilometres of lanes."
+    assert studio.get("/api/episodes/sample").json()["binding"]["stale"] is True
+
+
+def test_the_guard_refuses_an_invented_number_in_a_turn(studio, episodes):
+    script = make_conversation(episodes) / "script.yaml"
+    before = script.read_bytes()
+    r = studio.post("/api/episodes/sample/points/2/turns/1", json={"text": "Was it 300 kilometres?"},
+                    headers=auth(studio))
+    assert r.status_code == 422, r.text
+    assert r.json()["refused"] == [{"point": 2, "text": "300 kilometres"}]
+    assert "Not in the post" in r.json()["error"]
+    assert script.read_bytes() == before
+    r = studio.post("/api/episodes/sample/points/2/turns/1", json={"text": "Was it 300 kilometres?",
+                                                                   "approve": ["300 kilometres"]}, headers=auth(studio))
+    assert r.status_code == 200
+    from pipeline.script import load_script, require_approved
+    point = load_script(script)["points"][1]
+    assert point["turns"][0]["text"] == "Was it 300 kilometres?" and point["approved"] == ["300 kilometres"]
+    require_approved(script)
+
+
+@pytest.mark.parametrize("path, body, status, message", [
+    ("/api/episodes/sample/points/1", {"text": "Bike trips rose 12% in 2024."}, 422, "edit the turn"),
+    ("/api/episodes/sample/points/1/turns/3", {"text": "Go on."}, 422, "no turn 3"),
+    ("/api/episodes/sample/points/3/turns/1", {"text": "Go on."}, 422, "no key point 3"),
+    ("/api/episodes/sample/points/1/turns/1", {"text": " "}, 400, "needs text"),
+    ("/api/episodes/sample/points/1/turns/1", {"text": "x" * 5000}, 400, "at most"),
+])
+def test_turn_edits_are_checked(studio, episodes, path, body, status, message):
+    script = make_conversation(episodes) / "script.yaml"
+    before = script.read_bytes()
+    r = studio.post(path, json=body, headers=auth(studio))
+    assert r.status_code == status and message in r.json()["error"], r.text
+    assert script.read_bytes() == before
+    assert studio.post(path, json=body).status_code == 403          # and the token, as everywhere
+
+
+def test_a_hostile_turn_is_text(studio, episodes):
+    make_conversation(episodes)
+    r = studio.post("/api/episodes/sample/points/1/turns/1", json={"text": EVIL}, headers=auth(studio))
+    assert r.status_code == 422 and r.json()["refused"] == [{"point": 1, "text": "1"}]   # "__pwned=1"
+    r = studio.post("/api/episodes/sample/points/1/turns/1", json={"text": EVIL, "approve": ["1"]}, headers=auth(studio))
+    assert r.status_code == 200 and r.headers["content-type"] == "application/json"
+    assert studio.get("/api/episodes/sample").json()["points"][0]["turns"][0]["text"] == EVIL
+
+
+def test_a_conversation_s_turns_make_one_chapter_and_their_numbers_find_their_point():
+    points = [{"id": "point-1", "title": "More trips", "sources": ["Bike trips rose 12% in 2024."]}]
+    # as a conversation's timeline.json has them (a real build of the demo: intro, point-1,
+    # point-1.2, ..., outro, each with its speaker)
+    timed = [{"id": "intro", "speaker": "Claire", "start": 0.0, "end": 3.0},
+             {"id": "point-1", "speaker": "Hugo", "start": 3.5, "end": 5.0},
+             {"id": "point-1.2", "speaker": "Claire", "start": 5.25, "end": 9.0},
+             {"id": "outro", "speaker": "Hugo", "start": 9.6, "end": 12.0}]
+    assert adapter.chapters_of(timed, points) == [
+        {"id": "intro", "title": "Intro", "start": 0.0, "end": 3.0},
+        {"id": "point-1", "title": "More trips", "start": 3.5, "end": 9.0},
+        {"id": "outro", "title": "Outro", "start": 9.6, "end": 12.0}]
+    row = adapter.number_row({"text": "12%", "segment": "point-1.2", "status": "ok", "start": 6.0}, points)
+    assert row["sentence"] == "Bike trips rose 12% in 2024." and row["segment"] == "point-1.2"

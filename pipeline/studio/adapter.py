@@ -9,21 +9,41 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
 from .. import build as build_stage
 from .. import condense as condense_stage
-from .. import fsio, progress
+from .. import fsio, progress, turns
 from .. import script as script_model
+from ..config.episode import LENGTHS, length_seconds
+from ..config.hosts import FORMATS
 from ..contracts import Script
 from ..episode import POST, SCRIPT, Episode
 from ..errors import InputError, PipelineError, os_error
 
-__all__ = ["InputError", "PipelineError"]     # the errors the app answers with one line
+# the errors the app answers with one line; the format and length names the form offers
+__all__ = ["InputError", "PipelineError", "FORMATS", "LENGTHS"]
 
 LOGGER = progress.LOGGER
 LANGUAGES = ("en", "fr")
+
+
+@dataclass(frozen=True)
+class Choices:
+    """What the make form chose; None leaves the choice to the post's settings (or detection)."""
+    asr: str
+    lang: str | None = None
+    tts: str | None = None
+    fmt: str | None = None          # narration | conversation
+    minutes: str | None = None      # short, default, long or a number of minutes
+
+
+def check_length(value: str) -> str:
+    """A length as the form gives it, checked as --minutes checks it (InputError if not)."""
+    length_seconds(value)
+    return value
 
 
 def engines() -> dict[str, list[str]]:
@@ -49,9 +69,11 @@ def one_line(error: BaseException) -> str:
     return " ".join(str(text).split())
 
 
-def build(source: str, out: Path, lang: str | None, tts: str | None, asr: str) -> dict:
+def build(source: str, out: Path, choices: Choices) -> dict:
     """The whole pipeline for one post (python -m pipeline build); returns the verdict."""
-    report = build_stage.build(source, out, build_stage.BuildOptions(tts=tts, asr=asr, lang=lang))
+    options = build_stage.BuildOptions(tts=choices.tts, asr=choices.asr, lang=choices.lang,
+                                       fmt=choices.fmt, minutes=choices.minutes)
+    report = build_stage.build(source, out, options)
     return verdict_of(report)
 
 
@@ -158,19 +180,21 @@ def episode_view(folder: Path) -> dict:
         approved = p.get("approved")
         points.append({"index": i, "id": f"point-{i}", "title": str(p.get("title") or f"Point {i}"),
                        "text": str(p.get("text") or ""),
+                       "turns": [{"index": k, "speaker": str(t.get("speaker") or ""), "text": str(t.get("text") or "")}
+                                 for k, t in enumerate(p.get("turns") or [], 1) if isinstance(t, dict)],
                        "sources": [sentences.get(s, "") for s in p.get("sources") or [] if s in sentences],
                        "approved": [str(a) for a in (approved if isinstance(approved, list)
                                                      else [approved] if approved is not None else [])]})
     view: dict[str, Any] = {"slug": folder.name, "title": str(script.get("title") or folder.name),
                             "language": script.get("language"), "source": str(script.get("source") or ""),
+                            "format": "conversation" if turns.is_conversation(script) else "narration",
+                            "hosts": list(turns.voices_of(script)) if turns.is_conversation(script) else [],
                             "points": points, "chapters": [], "numbers": [], "diff": [], "verdict": None,
                             "binding": None, "audio": ep.audio_path.is_file(), "notes": ep.notes_page_path.is_file(),
                             "guard": unapproved(folder)}
     if ep.timeline_path.is_file():
         timeline = fsio.read_json(ep.timeline_path)
-        titles = {"intro": "Intro", "outro": "Outro", **{p["id"]: p["title"] for p in points}}
-        view["chapters"] = [{"id": s["id"], "title": titles.get(s["id"], s["id"]),
-                             "start": s.get("start"), "end": s.get("end")} for s in timeline.get("segments") or []]
+        view["chapters"] = chapters_of(timeline.get("segments") or [], points)
     if ep.report_path.is_file():
         report = fsio.read_json(ep.report_path)
         view["verdict"] = verdict_of(report)
@@ -185,10 +209,26 @@ def episode_view(folder: Path) -> dict:
     return view
 
 
+def chapters_of(segments: list[dict], points: list[dict]) -> list[dict]:
+    """The player's chapters: one per segment, but a conversation's turns of one point
+    (segments point-2, point-2.2, ... of timeline.json) make one, from its first turn's
+    start to its last one's end."""
+    titles = {"intro": "Intro", "outro": "Outro", **{p["id"]: p["title"] for p in points}}
+    out: list[dict] = []
+    for s in segments:
+        key = str(s["id"]).split(".")[0]
+        if out and out[-1]["id"] == key:
+            out[-1]["end"] = s.get("end")
+            continue
+        out.append({"id": key, "title": titles.get(key, key), "start": s.get("start"), "end": s.get("end")})
+    return out
+
+
 def number_row(row: dict, points: list[dict]) -> dict:
-    """A row of verify.json for the table, with the post's sentence it comes from."""
+    """A row of verify.json for the table, with the post's sentence it comes from.
+    A conversation's turn (segment point-2.3) is of point 2."""
     seg = str(row.get("segment") or "")
-    point = next((p for p in points if p["id"] == seg), None)
+    point = next((p for p in points if p["id"] == seg.split(".")[0]), None)
     found = row.get("source")
     origin: dict = found if isinstance(found, dict) else {}
     wanted = str(origin.get("text") or row.get("text") or "")
@@ -224,14 +264,46 @@ def edit_point(folder: Path, index: int, text: str, approve: list[str]) -> list[
     """Write point `index`'s new text (and any numbers the person approves) to script.yaml.
 
     The guard runs first: when the new text has a number that is neither in the post nor
-    approved, nothing is written and those numbers are returned (an empty list: written)."""
+    approved, nothing is written and those numbers are returned (an empty list: written).
+    A conversation's points are spoken as their turns: edit a turn there (edit_turn)."""
+    def change(script: dict, point: dict) -> str:
+        if turns.is_conversation(script):
+            raise InputError("a conversation's key point is spoken as its turns",
+                             "edit the turn that says it")
+        point["text"] = text
+        return text
+    return _save_point(folder, index, change, approve)
+
+
+def edit_turn(folder: Path, index: int, turn: int, text: str, approve: list[str]) -> list[dict]:
+    """Write turn `turn` of point `index` of a conversation (its speaker kept), as edit_point
+    does. The point's own text (show notes, tags) stays its lead host's turns, as condense
+    made it: lead turns are the post's sentences verbatim."""
+    def change(script: dict, point: dict) -> str:
+        said = [dict(t) for t in point.get("turns") or []]
+        if not turns.is_conversation(script) or not said:
+            raise InputError("this episode is a narration: it has no turns", "edit the key point itself")
+        if not 1 <= turn <= len(said):
+            raise InputError(f"key point {index} has no turn {turn}", f"choose 1 to {len(said)}")
+        said[turn - 1]["text"] = text
+        point["turns"] = said
+        lead = next(iter(turns.voices_of(cast(Script, script))), None)
+        led = " ".join(str(t["text"]) for t in said if str(t.get("speaker")) == lead)
+        point["text"] = led or point.get("text")
+        return text
+    return _save_point(folder, index, change, approve)
+
+
+def _save_point(folder: Path, index: int, change, approve: list[str]) -> list[dict]:
+    """Point `index` changed by `change(script, point) -> the new text`, guarded and written.
+    Refused: the numbers of the new text that are neither in the post nor approved."""
     ep = Episode(folder)
     script = script_model.load_script(ep.script_path)
     points = script["points"]
     if not 1 <= index <= len(points):
         raise InputError(f"there is no key point {index}", f"choose 1 to {len(points)}")
     point: dict[str, Any] = dict(points[index - 1])
-    point["text"] = text
+    text = change(cast(dict, script), point)
     approved = point.get("approved")
     kept = approved if isinstance(approved, list) else [] if approved is None else [approved]
     point["approved"] = list(dict.fromkeys([*kept, *approve]))
@@ -239,13 +311,12 @@ def edit_point(folder: Path, index: int, text: str, approve: list[str]) -> list[
         del point["approved"]
     post = fsio.read_json(ep.post_path)
     lang = str(script.get("language") or post["language"])
-    point["numbers"] = condense_stage.numbers_of(text, lang)
-    new_points = [*points[:index - 1], point, *points[index:]]
-    candidate: dict[str, Any] = {**script, "points": new_points}
-    refused = [n for n in script_model.unapproved_numbers(cast(Script, candidate), post)
-               if n["point"] == index]
+    point["numbers"] = condense_stage.numbers_of(str(point.get("text") or ""), lang)
+    refused = [m.text for m in script_model.untraced(text, script_model.source_mentions(post), lang)
+               if not script_model.is_approved(m, point.get("approved"), lang)]
     if refused:
-        return [{"point": n["point"], "text": n["text"]} for n in refused]
+        return [{"point": index, "text": t} for t in dict.fromkeys(refused)]
+    candidate: dict[str, Any] = {**script, "points": [*points[:index - 1], point, *points[index:]]}
     fsio.write_yaml(ep.script_path, candidate)
     return []
 

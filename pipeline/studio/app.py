@@ -178,6 +178,7 @@ class Endpoints:
             Route("/api/episodes", self.episode_list),
             Route("/api/episodes/{slug}", self.episode),
             Route("/api/episodes/{slug}/points/{n:int}", self.edit, methods=["POST"]),
+            Route("/api/episodes/{slug}/points/{n:int}/turns/{k:int}", self.edit_turn, methods=["POST"]),
             Route("/api/episodes/{slug}/rebuild", self.rebuild, methods=["POST"]),
             Route("/api/builds", self.submit_build, methods=["POST"]),
             Route("/api/feed", self.feed, methods=["POST"]),
@@ -205,6 +206,7 @@ class Endpoints:
     async def info(self, request: Request) -> Response:
         names = adapter.engines()
         return JSONResponse({"languages": list(adapter.LANGUAGES), "tts": names["tts"], "asr": names["asr"],
+                             "formats": list(adapter.FORMATS), "lengths": adapter.LENGTHS,
                              "default_asr": adapter.default_asr(), "max_upload": MAX_UPLOAD,
                              "types": list(POST_TYPES),
                              "feed": (self.studio.episodes / "feed.xml").is_file()})
@@ -234,7 +236,7 @@ class Endpoints:
         if not length.isdigit() or int(length) > MAX_BODY:
             raise Refused(413, f"the request is too large (a post file may be up to {MAX_UPLOAD // 1024} kB)")
         form = await request.form(max_files=1, max_fields=12, max_part_size=MAX_UPLOAD)
-        lang, tts, asr = self.build_options(form)
+        choices = self.build_options(form)
         upload, text, url = form.get("file"), str(form.get("text") or ""), str(form.get("url") or "").strip()
         if isinstance(upload, UploadFile) and upload.filename:
             slug, source, label = await self.uploaded_post(upload)
@@ -246,13 +248,14 @@ class Endpoints:
             raise Refused(400, "give a post: a file, some text or a URL")
         folder = self.studio.inside(self.studio.episodes / slug)
         job = self.studio.queue.submit("build", slug, label,
-                                       lambda: adapter.build(source, folder, lang, tts, asr))
+                                       lambda: adapter.build(source, folder, choices))
         return JSONResponse({"job": job.public(), "slug": slug}, status_code=202)
 
     @staticmethod
-    def build_options(form: FormData) -> tuple[str | None, str | None, str]:
-        """The build form's language, TTS and ASR engine: each checked against what exists
-        here, so a typo is refused now, not after the post was stored and the job queued."""
+    def build_options(form: FormData) -> adapter.Choices:
+        """The build form's language, TTS and ASR engine, format and length: each checked
+        against what exists here, so a typo is refused now, not after the post was stored
+        and the job queued."""
         lang = str(form.get("lang") or "") or None
         if lang is not None and lang not in adapter.LANGUAGES:
             raise Refused(400, f"unknown language {lang!r}: use {', '.join(adapter.LANGUAGES)} or auto")
@@ -263,7 +266,18 @@ class Endpoints:
             raise Refused(400, f"unknown TTS engine: use one of {', '.join(names['tts'])}")
         if asr not in names["asr"]:
             raise Refused(400, f"unknown ASR engine: use one of {', '.join(names['asr'])}")
-        return lang, tts, asr
+        fmt = str(form.get("format") or "") or None
+        if fmt is not None and fmt not in adapter.FORMATS:
+            raise Refused(400, f"unknown format {fmt[:40]!r}: use {', '.join(adapter.FORMATS)} or the post's own")
+        minutes = str(form.get("minutes") or "").strip() or None
+        if minutes is not None:
+            try:
+                if len(minutes) > 12:
+                    raise Refused(400, f"unknown length: use a number of minutes or {', '.join(adapter.LENGTHS)}")
+                adapter.check_length(minutes)
+            except adapter.InputError as e:
+                raise Refused(400, adapter.one_line(e)) from None
+        return adapter.Choices(asr=asr, lang=lang, tts=tts, fmt=fmt, minutes=minutes)
 
     async def uploaded_post(self, upload: UploadFile) -> tuple[str, str, str]:
         """(slug, source, label) of an uploaded post file, kept as episodes/<slug><suffix>."""
@@ -299,16 +313,28 @@ class Endpoints:
     # ------------------------------------------------------------------ fixing and publishing
     @handle
     async def edit(self, request: Request) -> Response:
+        n = int(request.path_params["n"])
+        return await self.save_text(request, lambda folder, text, approve: adapter.edit_point(folder, n, text, approve))
+
+    @handle
+    async def edit_turn(self, request: Request) -> Response:
+        n, k = int(request.path_params["n"]), int(request.path_params["k"])
+        return await self.save_text(request,
+                                    lambda folder, text, approve: adapter.edit_turn(folder, n, k, text, approve))
+
+    async def save_text(self, request: Request, save) -> Response:
+        """A point's or a turn's new text written by `save(folder, text, approve)`; the guard's
+        refusal (numbers neither in the post nor approved) is a 422 that lists them."""
         self.studio.check_token(request)
         folder = self.studio.folder(request.path_params["slug"])
         body = await json_body(request)
         text = " ".join(str(body.get("text") or "").split())
         approve = [" ".join(str(a).split()) for a in body.get("approve") or [] if str(a).strip()]
         if not text or len(text) > MAX_POINT_TEXT:
-            raise Refused(400, f"a key point needs text (at most {MAX_POINT_TEXT} characters)")
+            raise Refused(400, f"a key point or a turn needs text (at most {MAX_POINT_TEXT} characters)")
         if self.studio.queue.busy_with(folder.name):
             raise Refused(409, "this episode is being built: wait for its verdict")
-        refused = await asyncio.to_thread(adapter.edit_point, folder, int(request.path_params["n"]), text, approve)
+        refused = await asyncio.to_thread(save, folder, text, approve)
         if refused:
             listed = ", ".join(f'"{n["text"]}"' for n in refused)
             return json_error(422, f"Not in the post: {listed}. Check them against the post, or approve "

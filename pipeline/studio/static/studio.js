@@ -101,6 +101,15 @@ function stageRow(s) {
       el("i", share === null ? {} : { style: `width:${share.toFixed(1)}%` })));
 }
 
+// A build's lines on its card: every stage's own line ("[1/6] ingest …", as the terminal
+// keeps them), and the last few others (heal rounds can say a dozen), in order.
+function shownLines(lines) {
+  const one = lines.filter((l) => !l.includes("\n"));
+  const step = (l) => /^\[\d+\/\d+\]/.test(l);
+  const others = one.map((l, i) => [l, i]).filter(([l]) => !step(l)).slice(-4).map(([, i]) => i);
+  return one.filter((l, i) => step(l) || others.includes(i));
+}
+
 function jobCard(j) {
   const badge = { queued: el("span", { class: "badge idle" }, j.ahead ? `queued · ${j.ahead} ahead` : "queued"),
     running: el("span", { class: "badge warn" }, "building"),
@@ -108,7 +117,7 @@ function jobCard(j) {
     failed: el("span", { class: "badge bad" }, "failed") }[j.state];
   const card = el("div", { class: "job", id: `job-${j.id}`, "data-state": j.state },
     el("div", { class: "row spread" }, el("span", { class: "name" }, j.label), badge));
-  if (j.lines.length) card.append(el("ul", { class: "lines" }, j.lines.filter((l) => !l.includes("\n")).slice(-8).map((l) => el("li", {}, l))));
+  if (j.lines.length) card.append(el("ul", { class: "lines" }, shownLines(j.lines).map((l) => el("li", {}, l))));
   for (const s of j.stages || []) card.append(stageRow(s));
   if (j.state === "failed") card.append(el("div", { class: "alert bad job-error" }, j.error));
   if (j.state === "done" && j.result && j.result.total !== undefined) {
@@ -166,6 +175,12 @@ function makeScreen() {
   const preferred = ["piper", "kokoro", "pico", "espeak", "gtts"].find((n) => info.tts.includes(n)) || info.tts[0];
   const tts = select("tts-select", info.tts.map((n) => [n, n]), preferred);
   const asr = select("asr-select", info.asr.map((n) => [n, n]), info.default_asr);
+  const fmt = select("format-select", [["", "As the post says"], ...info.formats.map((f) =>
+    [f, { narration: "Narration (one voice)", conversation: "Conversation (two hosts)" }[f] || f])], "");
+  const length = select("length-select", [["", "As the post says"], ...Object.entries(info.lengths).map(([k, s]) =>
+    [k, `${k[0].toUpperCase()}${k.slice(1)} (${s / 60} min)`]), ["minutes", "Minutes…"]], "");
+  const minutes = el("input", { type: "number", id: "minutes-input", min: "0.5", max: "60", step: "0.5", value: "5", hidden: true });
+  length.addEventListener("change", () => { minutes.hidden = length.value !== "minutes"; });
   const problem = el("div", { id: "make-error" });
   const button = el("button", { class: "btn primary", id: "build-btn", type: "button" }, "Build episode");
   button.addEventListener("click", async () => {
@@ -175,6 +190,7 @@ function makeScreen() {
     if (mode === "text") { form.append("text", text.value); form.append("name", name.value); }
     if (mode === "url") form.append("url", url.value);
     form.append("lang", lang.value); form.append("tts", tts.value); form.append("asr", asr.value);
+    form.append("format", fmt.value); form.append("minutes", length.value === "minutes" ? minutes.value : length.value);
     button.disabled = true;
     try {
       const res = await api("/api/builds", { method: "POST", body: form });
@@ -191,7 +207,9 @@ function makeScreen() {
         el("div", { class: "options" },
           el("label", { class: "field" }, "Language", lang),
           el("label", { class: "field" }, "Voice (TTS)", tts),
-          el("label", { class: "field" }, "Recognizer (ASR)", asr)),
+          el("label", { class: "field" }, "Recognizer (ASR)", asr),
+          el("label", { class: "field" }, "Format", fmt),
+          el("label", { class: "field" }, "Length", length, minutes)),
         el("div", { class: "row" }, button, el("span", { class: "muted small" }, "One build runs at a time; others wait in line.")),
         problem),
       el("section", { class: "card" }, el("h2", {}, "Builds"), el("div", { id: "jobs" }))));
@@ -264,7 +282,8 @@ function episodeScreen(v) {
       el("div", { class: "stack" },
         el("section", { class: "card" }, el("h2", {}, "Listen"), audio, chapters),
         el("section", { class: "card" }, el("h2", {}, "Key points"),
-          el("p", { class: "muted small", style: "margin-top:-8px" }, "Edit a point in place; only what changed is spoken and heard again."), points)),
+          el("p", { class: "muted small", style: "margin-top:-8px" }, v.format === "conversation" ? `A conversation between ${v.hosts.join(" and ")}: edit a turn in place; only what changed is spoken and heard again.`
+            : "Edit a point in place; only what changed is spoken and heard again."), points)),
       el("div", { class: "stack" },
         el("section", { class: "card" }, el("div", { class: "row spread" }, el("h2", {}, "Every number, heard back"),
           el("span", { class: "small " + (problems ? "" : "muted") }, problems ? `${problems} to look at` : "click a row to hear it")), table),
@@ -273,43 +292,62 @@ function episodeScreen(v) {
 
 function pointCard(v, p) {
   const card = el("article", { class: "point", id: `point-${p.index}` });
+  const url = `/api/episodes/${encodeURIComponent(v.slug)}/points/${p.index}`;
+  const title = () => el("h3", {}, `${p.index}. ${p.title}`);
+  const meta = () => [p.approved.length ? el("div", { class: "meta" }, "Approved: ", p.approved.join(", ")) : null,
+    p.sources.length ? el("div", { class: "meta" }, "From the post: ", p.sources.join(" ")) : null];
+  if (!p.turns.length) {
+    editable(card, { key: String(p.index), item: p, url, slug: v.slug, head: title, extra: meta });
+    return card;
+  }
+  // a conversation: the point is spoken as its turns, each edited on its own
+  const turns = el("ol", { class: "turns" }, p.turns.map((t) => {
+    const li = el("li", { class: "turn", id: `turn-${p.index}-${t.index}` });
+    editable(li, { key: `${p.index}-${t.index}`, item: t, url: `${url}/turns/${t.index}`, slug: v.slug,
+      head: () => el("span", { class: "speaker" }, t.speaker), extra: () => [] });
+    return li;
+  }));
+  put(card, title(), turns, meta());
+  return card;
+}
+
+// A text shown with its Edit button, edited in place: "Save and rebuild" writes it (the guard
+// may refuse a number not in the post: approve it and save), then the episode is rebuilt.
+function editable(node, { key, item, url, slug, head, extra }) {
   const show = () => {
-    card.classList.remove("editing");
-    put(card,
-      el("div", { class: "row spread" }, el("h3", {}, `${p.index}. ${p.title}`),
-        el("button", { class: "btn small", type: "button", id: `edit-${p.index}`, on: { click: edit } }, "Edit")),
-      el("p", { class: "text" }, p.text),
-      p.approved.length ? el("div", { class: "meta" }, "Approved: ", p.approved.join(", ")) : null,
-      p.sources.length ? el("div", { class: "meta" }, "From the post: ", p.sources.join(" ")) : null);
+    node.classList.remove("editing");
+    put(node,
+      el("div", { class: "row spread" }, head(),
+        el("button", { class: "btn small", type: "button", id: `edit-${key}`, on: { click: edit } }, "Edit")),
+      el("p", { class: "text" }, item.text), extra());
   };
   const edit = () => {
-    card.classList.add("editing");
-    const box = el("textarea", { id: `edit-text-${p.index}`, rows: 4 }, p.text);
-    box.value = p.text;
-    const alertBox = el("div", { id: `guard-${p.index}` });
+    node.classList.add("editing");
+    const box = el("textarea", { id: `edit-text-${key}`, rows: 4 }, item.text);
+    box.value = item.text;
+    const alertBox = el("div", { id: `guard-${key}` });
     const save = async (approve) => {
       put(alertBox);
       try {
-        await postJSON(`/api/episodes/${encodeURIComponent(v.slug)}/points/${p.index}`, { text: box.value, approve });
-        p.text = box.value;
-        await rebuild(v.slug);
+        await postJSON(url, { text: box.value, approve });
+        item.text = box.value;
+        await rebuild(slug);
       } catch (e) {
         const refused = (e.body && e.body.refused) || [];
         alertBox.append(el("div", { class: "alert bad", role: "alert" }, e.message,
           refused.length ? el("div", { class: "row", style: "margin-top:8px" },
-            el("button", { class: "btn small", type: "button", id: `approve-${p.index}`,
+            el("button", { class: "btn small", type: "button", id: `approve-${key}`,
               on: { click: () => save([...approve, ...refused.map((r) => r.text)]) } },
               `Approve ${refused.map((r) => `"${r.text}"`).join(", ")} and save`)) : null));
       }
     };
-    put(card, el("h3", {}, `${p.index}. ${p.title}`), box,
+    put(node, head(), box,
       el("div", { class: "row", style: "margin-top:8px" },
-        el("button", { class: "btn primary small", type: "button", id: `save-${p.index}`, on: { click: () => save([]) } }, "Save and rebuild"),
+        el("button", { class: "btn primary small", type: "button", id: `save-${key}`, on: { click: () => save([]) } }, "Save and rebuild"),
         el("button", { class: "btn small", type: "button", on: { click: show } }, "Cancel")), alertBox);
     box.focus();
   };
   show();
-  return card;
 }
 
 async function rebuild(slug) {
