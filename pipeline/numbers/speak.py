@@ -98,11 +98,16 @@ def _is_ordinal(text: str, module: ModuleType) -> bool:
 
 def amount(value: Decimal, module: ModuleType) -> str:
     """A quantity in words, with a magnitude word when that is how people say it."""
+    return with_magnitude(value, module, number)
+
+
+def with_magnitude(value: Decimal, module: ModuleType, say: Callable[[Decimal, ModuleType], str]) -> str:
+    """`value` said by `say`, with the magnitude word people use ("2.5 billion", "3 millions")."""
     for size, name in module.SPOKEN_MAGNITUDES:
         count = value / size
         if 1 <= count < 1000 and -count.normalize().as_tuple().exponent <= MAX_MAGNITUDE_DECIMALS:
-            return f"{number(count, module)} {module.magnitude_word(name, count)}"
-    return number(value, module)
+            return f"{say(count, module)} {module.magnitude_word(name, count)}"
+    return say(value, module)
 
 
 def number(value: Decimal, module: ModuleType) -> str:
@@ -218,11 +223,7 @@ def _symbol_words(mention: Mention, module: ModuleType) -> str | None:
 
 def _digits_with_magnitude(value: Decimal, module: ModuleType) -> str:
     """"236 billion", "2,5 milliards", "5 000": digits, and the magnitude word people say."""
-    for size, name in module.SPOKEN_MAGNITUDES:
-        count = value / size
-        if 1 <= count < 1000 and -count.normalize().as_tuple().exponent <= MAX_MAGNITUDE_DECIMALS:
-            return f"{_digits(count, module)} {module.magnitude_word(name, count)}"
-    return _digits(value, module)
+    return with_magnitude(value, module, _digits)
 
 
 def _digits(value: Decimal, module: ModuleType) -> str:
