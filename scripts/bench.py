@@ -41,7 +41,7 @@ Then, in this process, on the same machine:
                  --quick skips the espeak demo build and the vectors;
                  --vectors runs only the vectors (no demo builds).
 
-Then, unless --no-conversation or --quick, the demo as two hosts:
+Then, unless --no-conversation or --quick (without --conversation), the demo as two hosts:
 
   formats        a cold `pipeline build --format conversation` of the demo (its own
                  empty cache, --heal-rounds 0, fallback --tts kokoro: the hosts speak
@@ -691,6 +691,9 @@ def parse_args(argv=None) -> argparse.Namespace:
                     help="skip the espeak demo, the spoken vectors and the conversation build")
     ap.add_argument("--no-conversation", action="store_true",
                     help="skip the cold build of the demo as two hosts (--format conversation)")
+    ap.add_argument("--conversation", action="store_true",
+                    help="build the demo as two hosts even with --quick (--quick --conversation --no-batch: "
+                         "the two formats' cold builds and little else)")
     ap.add_argument("--vectors", action="store_true",
                     help="only the spoken vectors: numbers heard per engine and language, synthesis speed")
     ap.add_argument("--batch-only", action="store_true",
@@ -910,7 +913,7 @@ def print_checks(checks: dict, deciding: dict) -> None:
 def skip_conversation(args) -> bool:
     """--quick leaves it out: a cold conversation build costs many narration ones (Kokoro
     speaks one host, and the turns are three times as many pieces to master and hear)."""
-    return args.no_conversation or args.quick
+    return args.no_conversation or (args.quick and not args.conversation)
 
 
 def print_formats(fm: dict) -> None:

@@ -107,6 +107,7 @@ def test_quick_and_no_conversation_skip_it(bench, capsys):
     assert not bench.skip_conversation(bench.parse_args([]))
     assert bench.skip_conversation(bench.parse_args(["--quick"]))
     assert bench.skip_conversation(bench.parse_args(["--no-conversation"]))
+    assert not bench.skip_conversation(bench.parse_args(["--quick", "--conversation"]))
     bench.print_formats({"narration": bench.cold_figures(27.0, 46.0, 172.0, {"ok": 45}), "conversation": None})
     out = capsys.readouterr().out
     assert "narration" in out and "100.0% (45/45)" in out and "conversation skipped" in out.replace("  ", " ")
