@@ -84,7 +84,7 @@ Each build runs in its own Python process by default (like `make`, which runs
 one command per stage), so model loading is counted every time; --in-process
 runs them all in this process instead. Writes bench.json (cold_s, noop_s,
 edit_s, per-stage seconds, audio length, real-time factors, segments
-re-synthesized, asr_rtf and asr_runs, numbers_heard) and prints a short table. Exit
+re-synthesized, asr_rtf and asr_runs, numbers_heard, formats) and prints a short table. Exit
 status 1 only when the edit criterion (edit_s < cold_s / 5) or a no-op
 criterion (nothing re-synthesized or re-transcribed, the same MP3) fails;
 the other checks are reported.
