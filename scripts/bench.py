@@ -41,6 +41,15 @@ Then, in this process, on the same machine:
                  --quick skips the espeak demo build and the vectors;
                  --vectors runs only the vectors (no demo builds).
 
+Then, unless --no-conversation or --quick (without --conversation), the demo as two hosts:
+
+  formats        a cold `pipeline build --format conversation` of the demo (its own
+                 empty cache, --heal-rounds 0, fallback --tts kokoro: the hosts speak
+                 in their own voices) beside the narration cold build, both counted as
+                 whole processes: wall and CPU seconds (the process and its children),
+                 audio seconds, RTF, CPU-s per audio minute, numbers heard on the first
+                 pass. Left out of --quick: it costs many narration builds.
+
 Then, unless --no-batch, the batch engines on four demo-sized posts (each with
 its own speaking rate in its settings file, so no two share a cached segment),
 each configuration against its own fresh cache, one after the other
@@ -81,7 +90,7 @@ Each build runs in its own Python process by default (like `make`, which runs
 one command per stage), so model loading is counted every time; --in-process
 runs them all in this process instead. Writes bench.json (cold_s, noop_s,
 edit_s, per-stage seconds, audio length, real-time factors, segments
-re-synthesized, asr_rtf and asr_runs, numbers_heard) and prints a short table. Exit
+re-synthesized, asr_rtf and asr_runs, numbers_heard, formats) and prints a short table. Exit
 status 1 only when the edit criterion (edit_s < cold_s / 5) or a no-op
 criterion (nothing re-synthesized or re-transcribed, the same MP3) fails;
 the other checks are reported.
@@ -190,13 +199,14 @@ def run_build(args, source: Path, ep: Path, cache: Path) -> dict:
         return build_once(source, ep, args.tts, args.asr, args.model)
     cmd = [sys.executable, __file__, "--one", str(source), str(ep), "--tts", args.tts,
            "--asr", args.asr, "--model", args.model]
-    t0 = time.perf_counter()
+    t0, cpu0 = time.perf_counter(), children_cpu()
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=ROOT, check=False)
     if proc.returncode != 0:
         sys.stderr.write(proc.stderr)
         raise SystemExit(f"bench: build failed (exit {proc.returncode})")
     result = json.loads(proc.stdout.strip().splitlines()[-1])
     result["process_s"] = round(time.perf_counter() - t0, 3)   # with interpreter start and imports
+    result["process_cpu_s"] = round(children_cpu() - cpu0, 2)   # the same, in CPU (as timed_cli counts)
     return result
 
 
@@ -322,6 +332,57 @@ def batch_ratios(phases: dict, heal_rounds: int) -> dict:
         # a Ray worker is not the driver's child: its builds' CPU comes from the builds' own report
         out["ray_builds_cpu_ratio"] = (round(ray["builds_cpu_s"] / local["builds_cpu_s"], 3)
                                        if local["builds_cpu_s"] else None)
+    return out
+
+
+# --- the conversation format ----------------------------------------------------------------
+
+# The hosts speak in their own voices (podcast.yaml's hosts: Kokoro af_heart and piper in
+# English); --tts is only the fallback chain and the episode's label, as `make demo-conversation`
+CONVERSATION_TTS = "kokoro"
+
+
+def conversation_cold(args, tmp: Path) -> dict:
+    """A cold `pipeline build --format conversation` of the demo, its own empty cache, no
+    heal round (like the narration cold build: the first pass is what is compared)."""
+    ep = tmp / "conversation"
+    print(f"bench: conversation cold build (hosts' voices, fallback tts={CONVERSATION_TTS}) ...",
+          file=sys.stderr, flush=True)
+    run = timed_cli(["build", str(args.source), "--out", str(ep), "--format", "conversation",
+                     "--tts", CONVERSATION_TTS, "--asr", args.asr, "--asr-model", args.model,
+                     "--heal-rounds", "0"], tmp / "cache-conversation")
+    return conversation_figures(run, ep)
+
+
+def conversation_figures(run: dict, ep: Path) -> dict:
+    """What the episode's own files say (timeline.json, verify.json) beside timed_cli's clock."""
+    tl = json.loads((ep / "timeline.json").read_text(encoding="utf-8"))
+    report = json.loads((ep / "verify.json").read_text(encoding="utf-8"))
+    speakers = sorted({s["speaker"] for s in tl["segments"] if s.get("speaker")})
+    return {**cold_figures(run["wall_s"], run["cpu_s"], tl["duration"], report.get("counts")),
+            "segments": len(tl["segments"]), "speakers": speakers, "verified": report.get("verified"),
+            "load_average": run["load_average"]}
+
+
+def cold_figures(wall: float, cpu: float, audio: float, counts: dict | None) -> dict:
+    """One format's cold build in the units the formats are compared in."""
+    return {"cold_s": round(wall, 3), "cold_cpu_s": round(cpu, 2), "audio_s": audio,
+            "rtf": round(wall / audio, 4), "cpu_per_audio_min": round(cpu * 60 / audio, 2),
+            "numbers_heard": demo_share(counts)}
+
+
+def formats(cold: dict, conversation: dict | None) -> dict:
+    """The narration cold build beside the conversation's, both counted as whole processes
+    (interpreter start and imports in; the narration's stage sums when built in-process)."""
+    wall = cold.get("process_s") or cold["total_s"]
+    cpu = cold.get("process_cpu_s") or sum((cold.get("stages_cpu_s") or {}).values())
+    out = {"narration": cold_figures(wall, cpu, cold["audio_s"], cold.get("counts")),
+           "conversation": conversation}
+    if conversation:
+        narr = out["narration"]
+        out["conversation_over_narration"] = {
+            "cold_s": round(conversation["cold_s"] / narr["cold_s"], 2),
+            "cpu_per_audio_min": round(conversation["cpu_per_audio_min"] / narr["cpu_per_audio_min"], 2)}
     return out
 
 
@@ -632,7 +693,13 @@ def parse_args(argv=None) -> argparse.Namespace:
     ap.add_argument("--asr-clip", type=float, default=30.0,
                     help="seconds of the episode both Whisper engines are timed on (one 30 s window; "
                          "0 = all: slow with openai-whisper)")
-    ap.add_argument("--quick", action="store_true", help="skip the espeak demo and the spoken vectors")
+    ap.add_argument("--quick", action="store_true",
+                    help="skip the espeak demo, the spoken vectors and the conversation build")
+    ap.add_argument("--no-conversation", action="store_true",
+                    help="skip the cold build of the demo as two hosts (--format conversation)")
+    ap.add_argument("--conversation", action="store_true",
+                    help="build the demo as two hosts even with --quick (--quick --conversation --no-batch: "
+                         "the two formats' cold builds and little else)")
     ap.add_argument("--vectors", action="store_true",
                     help="only the spoken vectors: numbers heard per engine and language, synthesis speed")
     ap.add_argument("--batch-only", action="store_true",
@@ -868,6 +935,29 @@ def print_checks(checks: dict, deciding: dict) -> None:
         print(f"  [{'ok' if ok else 'FAIL' if name in deciding else 'no'}] {name}")
 
 
+def skip_conversation(args) -> bool:
+    """--quick leaves it out: a cold conversation build costs many narration ones (Kokoro
+    speaks one host, and the turns are three times as many pieces to master and hear)."""
+    return args.no_conversation or (args.quick and not args.conversation)
+
+
+def print_formats(fm: dict) -> None:
+    """The two formats' cold builds, whole processes, side by side."""
+    print("cold build by format (whole process: wall, CPU of the process and its children):")
+    for name in ("narration", "conversation"):
+        f = fm.get(name)
+        if not f:
+            print(f"  {name:12s} skipped (--no-conversation or --quick)")
+            continue
+        print(f"  {name:12s} {f['cold_s']:7.1f} s  {f['cold_cpu_s']:7.1f} CPU-s  audio {f['audio_s']:.1f} s  "
+              f"RTF {f['rtf']:.3f}  {f['cpu_per_audio_min']:.1f} CPU-s per audio minute  "
+              f"numbers heard {share(f['numbers_heard'])}")
+    if fm.get("conversation_over_narration"):
+        r = fm["conversation_over_narration"]
+        print(f"  conversation / narration: {r['cold_s']:.2f}x the wall time, "
+              f"{r['cpu_per_audio_min']:.2f}x the CPU per audio minute")
+
+
 def batch_only(args) -> int:
     """--batch-only: the batch engines' ratios alone (reported; exit 0)."""
     t_all = time.perf_counter()
@@ -894,16 +984,19 @@ def full_bench(args) -> int:
     try:
         runs, edit, ep = rebuilds(args, tmp)
         rtf_by_engine, heard = engines_in_process(args, runs, ep, tmp)
+        conversation = None if skip_conversation(args) else conversation_cold(args, tmp)
         batch = None if args.no_batch else batch_bench(args, tmp / "batch")
         length = length_deviation(tmp)
     finally:
         if not args.keep:
             shutil.rmtree(tmp, ignore_errors=True)
     result = full_result(args, runs, edit, rtf_by_engine, heard, batch)
+    result["formats"] = formats(runs["cold"], conversation)
     result["bench_s"] = round(time.perf_counter() - t_all, 1)
     result["length"] = length
     write_result(args.out, result)
     print_builds(args, runs)
+    print_formats(result["formats"])
     print_batch(batch)
     print_length(length)
     print_asr(rtf_by_engine)

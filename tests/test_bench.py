@@ -1,6 +1,7 @@
 """scripts/bench.py's bookkeeping: what it counts from the batch's log and when a ratio holds."""
 
 import importlib.util
+import json
 from pathlib import Path
 
 import pytest
@@ -66,3 +67,61 @@ def test_length_deviation_is_the_mean_and_the_worst_over_the_episodes(bench, tmp
     assert bench.length_deviation(tmp_path) == {"episodes": 3, "within_tolerance": 2, "mean_abs_percent": 5.5,
                                                 "worst_percent": -9.5}
     assert bench.length_deviation(tmp_path / "d") is None
+
+
+def _conversation_episode(ep: Path) -> Path:
+    """The files a conversation build leaves that the bench reads (shapes as the build writes them)."""
+    ep.mkdir()
+    segments = [{"id": "intro", "speaker": "Claire"}, {"id": "p1-t1", "speaker": "Claire"},
+                {"id": "p1-t2", "speaker": "Hugo"}]
+    (ep / "timeline.json").write_text(json.dumps({"duration": 240.0, "segments": segments}), encoding="utf-8")
+    (ep / "verify.json").write_text(json.dumps({"verified": False, "counts": {"ok": 44, "lost": 1}}),
+                                    encoding="utf-8")
+    return ep
+
+
+def test_conversation_cold_build_is_the_cli_build_with_two_hosts(bench, tmp_path, monkeypatch):
+    calls = []
+
+    def fake_cli(args, cache):       # the build itself is the real CLI's: here only its command
+        calls.append((args, cache))
+        _conversation_episode(Path(args[args.index("--out") + 1]))
+        return {"wall_s": 120.0, "cpu_s": 200.0, "load_average": [3.0, 4.0]}
+
+    monkeypatch.setattr(bench, "timed_cli", fake_cli)
+    args = bench.parse_args(["--source", "episodes/demo.md"])
+    conv = bench.conversation_cold(args, tmp_path)
+    (cmd, cache), = calls
+    assert cmd[0] == "build" and cmd[cmd.index("--format") + 1] == "conversation"
+    assert cmd[cmd.index("--heal-rounds") + 1] == "0" and cmd[cmd.index("--asr-model") + 1] == "base"
+    assert cache == tmp_path / "cache-conversation" and not cache.exists()   # an empty cache of its own
+    assert conv["cold_s"] == 120.0 and conv["cold_cpu_s"] == 200.0 and conv["audio_s"] == 240.0
+    assert conv["rtf"] == 0.5 and conv["cpu_per_audio_min"] == 50.0
+    assert conv["numbers_heard"]["ok"] == 44 and conv["numbers_heard"]["total"] == 45
+    assert conv["speakers"] == ["Claire", "Hugo"] and conv["segments"] == 3 and conv["verified"] is False
+
+
+def test_formats_put_the_two_cold_builds_in_the_same_units(bench, tmp_path):
+    cold = {"total_s": 25.0, "process_s": 27.0, "process_cpu_s": 46.0, "audio_s": 172.0,
+            "stages_cpu_s": {"ingest": 0.1, "synthesize+transcribe": 45.0}, "counts": {"ok": 45}}
+    conv = bench.conversation_figures({"wall_s": 270.0, "cpu_s": 460.0, "load_average": [1, 1]},
+                                      _conversation_episode(tmp_path / "conv"))
+    fm = bench.formats(cold, conv)
+    narr = fm["narration"]      # the whole process, as the conversation build is counted
+    assert narr["cold_s"] == 27.0 and narr["cold_cpu_s"] == 46.0 and narr["rtf"] == round(27 / 172, 4)
+    assert narr["cpu_per_audio_min"] == round(46 * 60 / 172, 2) and narr["numbers_heard"]["share"] == 1.0
+    assert fm["conversation_over_narration"] == {"cold_s": 10.0,
+                                                 "cpu_per_audio_min": round(115.0 / narr["cpu_per_audio_min"], 2)}
+    in_process = bench.formats({k: v for k, v in cold.items() if not k.startswith("process")}, None)
+    assert in_process["narration"]["cold_s"] == 25.0 and in_process["narration"]["cold_cpu_s"] == 45.1
+    assert in_process["conversation"] is None and "conversation_over_narration" not in in_process
+
+
+def test_quick_and_no_conversation_skip_it(bench, capsys):
+    assert not bench.skip_conversation(bench.parse_args([]))
+    assert bench.skip_conversation(bench.parse_args(["--quick"]))
+    assert bench.skip_conversation(bench.parse_args(["--no-conversation"]))
+    assert not bench.skip_conversation(bench.parse_args(["--quick", "--conversation"]))
+    bench.print_formats({"narration": bench.cold_figures(27.0, 46.0, 172.0, {"ok": 45}), "conversation": None})
+    out = capsys.readouterr().out
+    assert "narration" in out and "100.0% (45/45)" in out and "conversation skipped" in out.replace("  ", " ")
