@@ -64,15 +64,15 @@ def test_a_tarball_with_another_hash_is_refused(tmp_path):
         kokoro_assets.npm_pack(tmp_path / "dest", npm=str(fake_npm))
 
 
-def test_without_npm_setup_says_so_and_only_kokoro_is_unavailable(tmp_path, monkeypatch, capsys):
+def test_without_npm_setup_says_so_and_only_kokoro_is_unavailable(tmp_path, monkeypatch):
     monkeypatch.setattr(kokoro_assets.shutil, "which", lambda name: None)
     real = kokoro_assets.kokoro_dir()
     if not (real / kokoro_assets.MODEL_NAME).is_file():
         pytest.skip("the Kokoro model is not provisioned here (make setup)")
     # The model is joined again into a private folder (92 MB, seconds): the real one is never touched.
-    assert kokoro_assets.main(["--models-dir", str(tmp_path)]) == 0, "set-up goes on without npm"
-    said = capsys.readouterr()
-    assert (said.out + said.err).count("npm not found") == 1, "said in one line"
+    summary = kokoro_assets.provision(progress=False, root=tmp_path)   # what `pipeline setup` runs
+    said = kokoro_assets.outcome(summary)                             # and the one line it logs
+    assert said.count("npm not found") == 1, "said in one line"
     assert (tmp_path / "kokoro" / kokoro_assets.MODEL_NAME).stat().st_size == kokoro_assets.MODEL_SIZE
     eng = KokoroEngine(root=tmp_path)
     assert not eng.supports("fr") and "voices are not provisioned" in eng.unavailable_reason()
