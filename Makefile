@@ -246,14 +246,16 @@ lint: | $(STAMP) ## ruff on the tree, mypy on pipeline/ (settings in pyproject.t
 docs: | $(STAMP) ## regenerate docs/cli.md from the CLI's parser (a test fails while it is out of date)
 	$(PY) scripts/cli_reference.py
 
-test: setup $(RAY_STAMP) lint ## install (with the Ray extra), provision, lint, run the whole suite (prints its 20 slowest tests)
-	$(PY) -m pytest -q --durations=20
+# Tests run on every core (pytest-xdist); TEST_WORKERS=0 runs them in this one process.
+TEST_WORKERS ?= auto
+test: setup $(RAY_STAMP) lint ## install (with the Ray extra), provision, lint, run the whole suite on every core (prints its 20 slowest tests)
+	$(PY) -m pytest -q -n $(TEST_WORKERS) --dist worksteal --durations=20
 
 # The loop while coding: every test but the real-engine ones (marked slow: real builds, real
 # Whisper, neural voices), which the fake engines of tests/fakes.py stand in for where the test is
 # orchestration; the num2words oracle checks 300 values per kind instead of 10,000.
 test-fast: setup ## the suite without the real-engine tests (pytest -m "not slow"), about two minutes on 2 cores
-	ORACLE_VALUES=300 $(PY) -m pytest -q -m "not slow" --durations=10
+	ORACLE_VALUES=300 $(PY) -m pytest -q -n $(TEST_WORKERS) --dist worksteal -m "not slow" --durations=10
 
 clean: ## remove built episodes (keeps sources, caches and models)
 	@find episodes -mindepth 1 -maxdepth 1 -type d -exec rm -rf {} +

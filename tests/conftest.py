@@ -34,10 +34,17 @@ def session_cache(tmp_path_factory):
     test that builds what another test built reuses the same audio instead of making
     it again, and nothing from a developer's .cache/ or an earlier run is reused.
     Subprocesses (`python -m pipeline ...`, batch workers) inherit the variable.
+    Under pytest-xdist (`make test` runs two workers) the workers share one cache in
+    the run's own temporary folder: entries are written atomically under content
+    keys, so two workers making the same entry at once both write the same bytes.
     """
     import pipeline.paths as paths
 
-    cache = tmp_path_factory.mktemp("session-cache")
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        cache = tmp_path_factory.getbasetemp().parent / "session-cache"
+        cache.mkdir(exist_ok=True)
+    else:
+        cache = tmp_path_factory.mktemp("session-cache")
     saved = os.environ.get("PIPELINE_CACHE_DIR"), paths.CACHE_DIR
     os.environ["PIPELINE_CACHE_DIR"] = str(cache)
     paths.CACHE_DIR = cache
