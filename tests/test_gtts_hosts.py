@@ -16,7 +16,7 @@ from pipeline.tts.speech import cache_key
 from pipeline.tts.voices import parse_voice, voice_engine
 
 from .conftest import SEED_POST
-from .gtts_stub import GttsStub, free_closed_port, make_mp3
+from .gtts_stub import GttsStub, free_closed_port
 
 POST = """# Bikes in numbers
 
@@ -28,19 +28,6 @@ Riders took 4,200 trips in March. That was 35% more than in February.
 
 The city paid $1.2 million for the docks in 2024. Each dock cost $3,000 to install.
 """
-
-
-@pytest.fixture(scope="module")
-def stub_mp3(tmp_path_factory) -> bytes:
-    return make_mp3(tmp_path_factory.mktemp("stub") / "hello.mp3").read_bytes()
-
-
-@pytest.fixture
-def gtts_env(monkeypatch):
-    monkeypatch.setenv("PIPELINE_GTTS_TIMEOUT", "1")
-    monkeypatch.setenv("PIPELINE_GTTS_RETRIES", "0")
-    monkeypatch.setenv("PIPELINE_GTTS_BACKOFF", "0")
-    return monkeypatch
 
 
 def conversation(tmp_path, source=None, engine="gtts"):
