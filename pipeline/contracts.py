@@ -139,7 +139,7 @@ class Script(_Script, total=False):
     target_seconds: float     # the length asked for (verify measures the episode against it)
     short_of_seconds: int     # the post has this much less to say than the length asked for
     format: str                 # conversation (absent: narration)
-    hosts: list[dict[str, str]]   # conversation: [{name, voice}], the lead first
+    hosts: list[dict[str, str]]   # conversation: [{name, voice, offline?}], the lead first
 
 
 class _Segment(TypedDict):
@@ -153,6 +153,7 @@ class Segment(_Segment, total=False):
     turn (point-N, point-N.2, ...) with its host (pipeline.condense.conversation)."""
     speaker: str        # the host's name
     voice: str          # the host's voice (pipeline.tts.voices)
+    offline: str        # when that voice is online: the host's voice without the network
     chapter: str        # the point it belongs to (chapters are one per point)
 
 

@@ -285,6 +285,8 @@ class _Voices:
             )
         self.cache = Path(cache_dir) if cache_dir else Path(paths.CACHE_DIR) / "tts"
         self.dead: dict[str, str] = {}  # engine -> why it can't run
+        # online engines found unreachable: none of their voices (gtts:co.uk) is tried again
+        self.unreachable: set[str] = set()
         self.fallback_reason = None
         if self.chain[0] != engine:
             self.dead[engine] = self.fallback_reason = f"{engine} has no voice for {lang!r}"
@@ -307,9 +309,10 @@ class _Voices:
         if ov.get("engine") and ov["engine"] in _chain(ov["engine"], self.lang, self.get):
             seg_chain = [ov["engine"], *[c for c in self.chain if c != ov["engine"]]]
         if seg.get("voice"):        # a host speaks in their own voice (the chain only if it cannot)
-            seg_chain = [seg["voice"], *[c for c in self.chain if c != seg["voice"]]]
+            own = [seg["voice"], *([seg["offline"]] if seg.get("offline") else [])]
+            seg_chain = [*own, *[c for c in self.chain if c not in own]]
         for name in seg_chain:
-            if name in self.dead:
+            if name in self.dead or self.get(name).name in self.unreachable:
                 continue
             spoken = spoken_text(seg["text"], self.get(name).name, self.lang, self.on_event,
                                  spell=ov.get("spell"), reword=ov.get("reword") or False)
@@ -346,10 +349,12 @@ class _Voices:
             else:   # a seeded engine: the same key, the same audio (heal's takes: the next seeds)
                 eng.synthesize(spoken, self.lang, wav, rate=rate, **seed_kwargs(eng, key, ov.get("take") or 0))
         except EngineUnavailable as e:
-            reason = e.cause if e.cause.startswith(name) else f"{name} unavailable: {e.cause}"
+            reason = e.cause if e.cause.startswith((name, eng.name)) else f"{name} unavailable: {e.cause}"
             self.dead[name] = reason
+            if not eng.offline:
+                self.unreachable.add(eng.name)
             self.fallback_reason = self.fallback_reason or reason
-            nxt = next((c for c in chain if c not in self.dead), None)
+            nxt = next((c for c in chain if c not in self.dead and self.get(c).name not in self.unreachable), None)
             self.fell_back(name, f"{reason}; falling back to {nxt}" if nxt else reason)
             return None
         if not wav_ok(wav):

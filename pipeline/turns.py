@@ -21,6 +21,12 @@ def voices_of(script: Script) -> dict[str, str]:
     return {str(h.get("name")): str(h.get("voice")) for h in script.get("hosts") or [] if isinstance(h, dict)}
 
 
+def offline_of(script: Script) -> dict[str, str]:
+    """{host name: offline voice spec} of the hosts whose voice is online (gtts:co.uk)."""
+    return {str(h.get("name")): str(h["offline"]) for h in script.get("hosts") or []
+            if isinstance(h, dict) and h.get("offline")}
+
+
 def spoken_text_of(point: Any) -> str:
     """What a point says: its turns when it has them (a person may have edited one), else its text."""
     turns = point.get("turns") if isinstance(point, dict) else None
@@ -47,8 +53,9 @@ def check_turns(script: dict, path: object) -> None:
 
 def turn_segments(script: Script) -> list[Segment]:
     """The spoken segments of a conversation: the intro (lead host), each turn of each point
-    (point-N.K, chapter point-N), the outro (co-host); empty ones skipped."""
-    voices = voices_of(script)
+    (point-N.K, chapter point-N), the outro (co-host); empty ones skipped. Each names its
+    host's voice, and the offline voice spoken when that one is online and unreachable."""
+    voices, offline = voices_of(script), offline_of(script)
     names = list(voices)
     segs: list[dict] = [{"id": "intro", "title": "Intro", "text": script.get("intro") or "",
                          "speaker": names[0], "chapter": "intro"}]
@@ -61,4 +68,6 @@ def turn_segments(script: Script) -> list[Segment]:
                  "speaker": names[-1], "chapter": "outro"})
     for s in segs:
         s["voice"] = voices[s["speaker"]]
+        if s["speaker"] in offline:
+            s["offline"] = offline[s["speaker"]]
     return [s for s in segs if str(s["text"]).strip()]   # type: ignore[misc]

@@ -67,6 +67,23 @@ def isolated_cache(tmp_path, monkeypatch):
     return cache
 
 
+@pytest.fixture(scope="session")
+def stub_mp3(tmp_path_factory) -> bytes:
+    """A real short MP3 for the gTTS stub to answer with (tests/gtts_stub.py)."""
+    from .gtts_stub import make_mp3
+
+    return make_mp3(tmp_path_factory.mktemp("stub") / "hello.mp3").read_bytes()
+
+
+@pytest.fixture
+def gtts_env(monkeypatch):
+    """Fast, deterministic gTTS settings; the URL is set by each test."""
+    monkeypatch.setenv("PIPELINE_GTTS_TIMEOUT", "1")
+    monkeypatch.setenv("PIPELINE_GTTS_RETRIES", "2")
+    monkeypatch.setenv("PIPELINE_GTTS_BACKOFF", "0")
+    return monkeypatch
+
+
 @pytest.fixture
 def fake_engines(monkeypatch):
     """The fake TTS and ear (tests/fakes.py) as "fake" in the real registries, here and

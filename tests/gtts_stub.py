@@ -2,7 +2,8 @@
 
 gTTS POSTs `f.req=<json>` to /_/TranslateWebserverUi/data/batchexecute and
 looks, line by line, for `jQ1olc","[\\"<base64 mp3>\\"]`. This server answers
-that way with a real MP3, records what it was asked, and can misbehave on
+that way with a real MP3, records what it was asked (text, language, and the
+accent: the `tld` GttsEngine sends as ?tld= in place of the Google domain), and can misbehave on
 demand (status codes, delays) to exercise retries and timeouts.
 
     with GttsStub(mp3_bytes) as stub:
@@ -49,7 +50,7 @@ class GttsStub(LoopbackServer):
         self.mp3 = mp3
         self.statuses = list(statuses or [])
         self.delay_s = delay_s
-        self.requests: list[dict] = []  # {"path", "text", "lang", "status"}
+        self.requests: list[dict] = []  # {"path", "tld", "text", "lang", "status"}
         self._lock = threading.Lock()
         stub = self
 
@@ -63,12 +64,15 @@ class GttsStub(LoopbackServer):
                     text, lang = params[0], params[1]
                 except (KeyError, IndexError, ValueError):
                     pass
+                url = urllib.parse.urlsplit(self.path)
+                tld = urllib.parse.parse_qs(url.query).get("tld", [None])[0]   # the accent asked for
                 with stub._lock:
                     status = stub.statuses.pop(0) if stub.statuses else 200
-                    stub.requests.append({"path": self.path, "text": text, "lang": lang, "status": status})
+                    stub.requests.append({"path": url.path, "tld": tld, "text": text, "lang": lang,
+                                          "status": status})
                 if stub.delay_s:
                     time.sleep(stub.delay_s)
-                if self.path != RPC_PATH:
+                if url.path != RPC_PATH:
                     status = 404
                 data = batchexecute_body(stub.mp3) if status == 200 else b"error"
                 self.send_bytes(status, data, "application/json; charset=utf-8")

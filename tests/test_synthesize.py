@@ -17,7 +17,7 @@ from pipeline.synthesize import synthesize
 from pipeline.tts import wav_ok
 from pipeline.tts.speech import spoken_text
 
-from .gtts_stub import GttsStub, free_closed_port, make_mp3
+from .gtts_stub import GttsStub, free_closed_port
 
 EN = {
     "title": "Tiny",
@@ -156,11 +156,6 @@ def test_a_fallback_is_logged_once_per_process_and_engine(tmp_path, cache, monke
     events: list[str] = []
     synthesize(script, tmp_path / "ep", engine="gtts", on_event=events.append)
     assert [e for e in events if "falling back" in e] == said
-
-
-@pytest.fixture(scope="module")
-def stub_mp3(tmp_path_factory):
-    return make_mp3(tmp_path_factory.mktemp("stub") / "s.mp3").read_bytes()
 
 
 def test_gtts_episode_via_stub(tmp_path, cache, events, monkeypatch, stub_mp3):

@@ -12,26 +12,12 @@ from pipeline.errors import EngineError, EngineUnavailable
 from pipeline.tts import REGISTRY, fallback_chain, get_engine, wav_ok
 from pipeline.tts.text import NBSP, protect_numbers, spell_numbers, traits
 
-from .gtts_stub import GttsStub, free_closed_port, make_mp3
+from .gtts_stub import GttsStub, free_closed_port
 
 SENTENCE = {
     "en": "The quick brown fox jumps over the lazy dog.",
     "fr": "Le renard brun rapide saute par-dessus le chien paresseux.",
 }
-
-
-@pytest.fixture(scope="session")
-def stub_mp3(tmp_path_factory) -> bytes:
-    return make_mp3(tmp_path_factory.mktemp("stub") / "hello.mp3").read_bytes()
-
-
-@pytest.fixture
-def gtts_env(monkeypatch):
-    """Fast, deterministic gTTS settings; the URL is set by each test."""
-    monkeypatch.setenv("PIPELINE_GTTS_TIMEOUT", "1")
-    monkeypatch.setenv("PIPELINE_GTTS_RETRIES", "2")
-    monkeypatch.setenv("PIPELINE_GTTS_BACKOFF", "0")
-    return monkeypatch
 
 
 def _wav_info(path):

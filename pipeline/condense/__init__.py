@@ -695,18 +695,19 @@ def condense(post_path: Path, out_path: Path, condenser: str = "extractive",
         target_seconds = settings.target_seconds
     voice_wpm = speaking_rate.words_per_minute(engine or settings.tts, post["language"], settings.rate)
     script = fitted_script(post, condenser, target_seconds, voice_wpm, settings)
-    script = told_as(script, post, fmt, settings.format, config)
+    script = told_as(script, post, fmt, settings.format, config, engine or settings.tts)
     write_script(out_path, post_path, script)
     return script
 
 
 def told_as(script: Script, post: Post, asked: str | None, settings_format: str | None,
-            config: Path | None) -> Script:
-    """The script in the episode's format: as is (narration), or as two hosts' turns."""
+            config: Path | None, engine: str | None = None) -> Script:
+    """The script in the episode's format: as is (narration), or as two hosts' turns
+    (podcast.yaml's hosts, else the default ones for the TTS `engine`)."""
     cfg = show_config(config)
     if resolve_format(asked, settings_format, cfg.format) != "conversation":
         return script
-    return conversation.as_conversation(script, post, hosts_of(cfg.hosts))
+    return conversation.as_conversation(script, post, hosts_of(cfg.hosts, engine))
 
 
 def write_script(out_path: Path, post_path: Path, script: Script) -> None:

@@ -73,7 +73,8 @@ def adjust(script_path: Path, post_path: Path, timeline: Timeline) -> Script | N
 def retold(script: Script, post: Post) -> Script:
     """An adjusted conversation's points told again as turns by the hosts it names."""
     lang = script["language"]
-    lead, co = (Host(h["name"], ((lang, h["voice"]),)) for h in script["hosts"])
+    lead, co = (Host(h["name"], ((lang, h["voice"]),), ((lang, h["offline"]),) if h.get("offline") else ())
+                for h in script["hosts"])
     narration = {k: v for k, v in script.items() if k not in ("format", "hosts")}
     return conversation.as_conversation(narration, post, (lead, co))    # type: ignore[arg-type]
 

@@ -10,6 +10,7 @@ the lead's sentences of the point: the co-host never brings a figure of its own.
 
     script.yaml, format: conversation
       hosts: [{name: Claire, voice: kokoro:af_heart}, {name: Hugo, voice: piper}]
+                            (an online voice, gtts:co.uk, also names its `offline:` one)
       intro: ...            spoken by the lead host, naming both
       points:
         - title: ...
@@ -195,7 +196,7 @@ def as_conversation(script: Script, post: Post, hosts: tuple[Host, Host]) -> Scr
         p["turns"] = point_turns(p, i, i == len(points) and len(points) > 1, lang, hosts, bank)
     intro, outro = intro_outro(post, hosts)
     return {**script, "format": "conversation",
-            "hosts": [{"name": h.name, "voice": h.voice(lang)} for h in hosts],
+            "hosts": [h.as_script(lang) for h in hosts],
             "intro": intro, "outro": outro}
 
 

@@ -8,7 +8,13 @@ Settings (constructor arguments, else environment, else default):
   timeout  PIPELINE_GTTS_TIMEOUT  5 s (connect and read)
   retries  PIPELINE_GTTS_RETRIES  2 (so at most 3 attempts)
   backoff  PIPELINE_GTTS_BACKOFF  0.5 s, doubled each retry
-  url      PIPELINE_GTTS_URL      replaces https://translate.google.<tld> (tests: a stub on 127.0.0.1)
+  url      PIPELINE_GTTS_URL      replaces https://translate.google.<tld> (tests: a stub on 127.0.0.1);
+                                  the accent goes along as ?tld=<tld>, so a stand-in tells them apart
+
+Accents: gTTS speaks a language in the accent of the Google domain it asks
+(`tld`: translate.google.co.uk sounds British). Only the domains of ACCENTS
+are accepted: the tld becomes part of a URL, and a voice spec may come from a
+hand-edited podcast.yaml or script.yaml.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ import os
 import threading
 import time
 from pathlib import Path
+from urllib.parse import urlencode
 
 from ..errors import EngineError, EngineUnavailable
 from .base import check_request
@@ -28,6 +35,28 @@ _url_lock = threading.RLock()
 # decoding a segment's MP3 takes well under a second; a stuck ffmpeg must not hang the build
 DECODE_TIMEOUT_S = 120
 NOT_MP3_FIX = "check PIPELINE_GTTS_URL, or use --tts piper/espeak"
+DEFAULT_TLD = "com"
+# The accents (Google domains) a language may be spoken in; other languages: DEFAULT_TLD only.
+ACCENTS: dict[str, tuple[str, ...]] = {
+    "en": ("com", "co.uk", "com.au", "ca", "co.in", "ie", "co.za"),
+    "fr": ("fr", "ca"),
+}
+ALL_TLDS = tuple(dict.fromkeys(t for tlds in ((DEFAULT_TLD,), *ACCENTS.values()) for t in tlds))
+
+
+def accents(lang: str) -> tuple[str, ...]:
+    """The tlds gTTS may speak `lang` with (its base language: en-GB -> en)."""
+    return ACCENTS.get(lang.split("-")[0].lower(), (DEFAULT_TLD,))
+
+
+def check_tld(tld: str, lang: str | None = None) -> str:
+    """`tld` when it is a known accent (of `lang`, when given); else EngineError listing them."""
+    valid = accents(lang) if lang else ALL_TLDS
+    if tld not in valid:
+        what = f"for {lang.split('-')[0].lower()!r}" if lang else "known"
+        raise EngineError(f"gtts accent {tld!r} is not one of the accents {what}: {', '.join(valid)}",
+                          f"write gtts:{valid[0]} (or another of those)")
+    return tld
 
 
 def _env_float(name: str, default: float) -> float:
@@ -47,8 +76,8 @@ def _endpoint(base_url: str | None):
 
     base = base_url.rstrip("/")
 
-    def _translate_url(tld="com", path=""):
-        return f"{base}/{path}"
+    def _translate_url(tld=DEFAULT_TLD, path=""):
+        return f"{base}/{path}?{urlencode({'tld': tld})}" if path else f"{base}/"
 
     with _url_lock:
         saved = gtts.tts._translate_url
@@ -131,13 +160,13 @@ class GttsEngine:
 
     def __init__(
         self,
-        tld: str = "com",
+        tld: str = DEFAULT_TLD,
         timeout: float | None = None,
         retries: int | None = None,
         backoff: float | None = None,
         url: str | None = None,
     ):
-        self.tld = tld
+        self.tld = check_tld(tld)     # it becomes the host of a URL: a known accent only
         self._timeout, self._retries, self._backoff, self._url = timeout, retries, backoff, url
 
     # settings are read at call time so tests (and users) can change the environment

@@ -6,6 +6,9 @@
     piper                                the engine's own voice for the language
     piper:voices/fr_FR-x.onnx            a piper voice file
     pico, espeak                         their one voice per language
+    gtts:co.uk                           gTTS (online) in an accent: the Google domain it asks
+                                         (pipeline.tts.gtts_engine.ACCENTS: en com, co.uk,
+                                         com.au, ...; fr fr, ca); plain `gtts` is `gtts:com`
 
 `voice_engine(spec)` gives the TTS engine that speaks in that voice: an engine
 instance of its own (Kokoro's instances share one loaded model), so its
@@ -21,7 +24,7 @@ from ..errors import EngineError
 from . import REGISTRY, TtsEngine, get_engine
 
 # Engines whose voice can be named after the colon.
-NAMED_VOICES = ("kokoro", "piper")
+NAMED_VOICES = ("kokoro", "piper", "gtts")
 
 
 @dataclass(frozen=True)
@@ -41,7 +44,12 @@ def parse_voice(spec: str) -> Voice:
     if name and engine not in NAMED_VOICES:
         raise EngineError(f"voice {spec!r}: {engine} has one voice per language, it cannot be named",
                           f"write just {engine!r}, or name a voice of {' or '.join(NAMED_VOICES)}")
-    return Voice(engine, name.strip() or None)
+    voice = Voice(engine, name.strip() or None)
+    if voice.engine == "gtts" and voice.name:
+        from .gtts_engine import check_tld
+
+        check_tld(voice.name)
+    return voice
 
 
 @functools.cache
@@ -51,6 +59,10 @@ def voice_engine(spec: str, lang: str) -> TtsEngine:
     if voice.name is None:
         return get_engine(voice.engine)
     base = lang.split("-")[0].lower()
+    if voice.engine == "gtts":
+        from .gtts_engine import GttsEngine, check_tld
+
+        return GttsEngine(tld=check_tld(voice.name, lang))
     if voice.engine == "kokoro":
         from .kokoro_engine import KokoroEngine
 
