@@ -154,7 +154,7 @@ def adjust_length(out: Path, options: BuildOptions, settings: EpisodeSettings,
     for n in range(1, options.adjust_passes + 1):
         files = Episode(out)        # each pass reads what the last one spoke
         timeline, before = files.timeline(), files.script()
-        if adjust(files.script_path, files.post_path, timeline) is None:
+        if adjust(files.script_path, files.post_path, timeline, before, files.post()) is None:
             return
         log(f"length: {timeline['duration']:.1f} s for {before.get('target_seconds'):g} s asked: "
             f"script adjusted by whole sentences (pass {n} of {options.adjust_passes})")

@@ -26,7 +26,7 @@ ALLOWED = {
     "condense/__init__.py:condense": "the writer of script.yaml: its input post.json and its own "
                                      "kept hand edit (the on-disk stage make runs)",
     "condense/adjust.py:adjust": "the writer of script.yaml (adjusted): its own script and post.json",
-    "condense/adjust.py:own_script": "the writer of script.yaml: script.meta.json and post.json",
+    "condense/adjust.py:as_condensed": "reads script.meta.json (condense's record), not the script",
     "config/episode.py:source_of": "reads the source locator beside post.json, not post.json",
     "synthesize.py:load_script": "the on-disk route: `pipeline synthesize` is given a script path "
                                  "(a build passes the script as a value)",
