@@ -190,8 +190,9 @@ def package(out: Path, config: Path | ShowConfig | None = None) -> None:
     """Show notes and what the feed links to; `config`: the show config, parsed or a path."""
     from .publish.shownotes import publish_episode
 
-    package_stage.package(out)
-    publish_episode(out, config)
+    files = Episode(out)     # the files package and publish both read, read once
+    package_stage.package(files)
+    publish_episode(files, config)
     fsio.remove_stale_temps(out)
 
 
