@@ -14,12 +14,11 @@ from pathlib import Path
 from . import condense as condense_stage
 from . import fsio, progress
 from . import ingest as ingest_stage
-from . import script as script_model
 from . import verify as verify_stage
 from .config.episode import EpisodeSettings, length_seconds, load_settings
 from .config.show import ShowConfig, find_config, show_config
 from .contracts import Post, Report, Script, Timeline
-from .episode import POST, SCRIPT, TIMELINE
+from .episode import POST, SCRIPT, Episode
 from .errors import InputError
 from .heal import DEFAULT_ROUNDS
 from .publish import package as package_stage
@@ -106,11 +105,12 @@ def synthesize(out: Path, options: BuildOptions, settings: EpisodeSettings, show
     from . import synthesize as synth_stage
     from .heal import load_overrides
 
-    script = script_model.require_approved(out / SCRIPT, out / POST)
+    files = Episode(out)
+    script = files.approved_script()
     tts = options.voice
     speaking = step("synthesize")     # numbered before its stage opens (inside, it would not be)
     with progress.stage("synthesize", unit="segments", label=f"{speaking} (tts={tts})") as bar:
-        timeline = synth_stage.synthesize(out / SCRIPT, out, engine=tts, settings=settings,
+        timeline = synth_stage.synthesize(files.script_path, out, engine=tts, settings=settings, script=script,
                                           overrides=load_overrides(out, script),
                                           config_path=show_of(options, show))
         bar.label = f"{speaking} {spoken_by(timeline, tts)}"
@@ -127,7 +127,7 @@ def synthesize_and_transcribe(out: Path, options: BuildOptions, settings: Episod
     from . import overlap
     from .heal import load_overrides
 
-    script = script_model.require_approved(out / SCRIPT, out / POST)
+    script = Episode(out).approved_script()     # read afresh: heal and adjust rewrite the folder
     if overrides is None:
         overrides = load_overrides(out, script)
     tts, asr, model = options.voice, options.asr, options.asr_model
@@ -137,7 +137,7 @@ def synthesize_and_transcribe(out: Path, options: BuildOptions, settings: Episod
                         label=f"{speaking} (tts={tts}) + {hearing}") as bar:
         timeline, _, seconds = overlap.synthesize_and_transcribe(
             out, script["language"], tts, asr, model,
-            {"settings": settings, "overrides": overrides, "config_path": show_of(options, show)})
+            {"settings": settings, "overrides": overrides, "config_path": show_of(options, show), "script": script})
         bar.label = f"{speaking} {spoken_by(timeline, tts)} + {hearing}"
         bar.note(f"synthesis {seconds['synthesize']:.1f} s and transcription {seconds['transcribe']:.1f} s "
                  f"in {seconds['wall']:.1f} s")
@@ -152,9 +152,9 @@ def adjust_length(out: Path, options: BuildOptions, settings: EpisodeSettings,
     from .condense.adjust import adjust
 
     for n in range(1, options.adjust_passes + 1):
-        timeline: Timeline = fsio.read_json(out / TIMELINE)
-        before = script_model.load_script(out / SCRIPT)
-        if adjust(out / SCRIPT, out / POST, timeline) is None:
+        files = Episode(out)        # each pass reads what the last one spoke
+        timeline, before = files.timeline(), files.script()
+        if adjust(files.script_path, files.post_path, timeline, before, files.post()) is None:
             return
         log(f"length: {timeline['duration']:.1f} s for {before.get('target_seconds'):g} s asked: "
             f"script adjusted by whole sentences (pass {n} of {options.adjust_passes})")
@@ -190,8 +190,9 @@ def package(out: Path, config: Path | ShowConfig | None = None) -> None:
     """Show notes and what the feed links to; `config`: the show config, parsed or a path."""
     from .publish.shownotes import publish_episode
 
-    package_stage.package(out)
-    publish_episode(out, config)
+    files = Episode(out)     # the files package and publish both read, read once
+    package_stage.package(files)
+    publish_episode(files, config)
     fsio.remove_stale_temps(out)
 
 

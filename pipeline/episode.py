@@ -40,7 +40,7 @@ from .contracts import (  # noqa: F401  (the file names: imported from here by t
     Transcript,
 )
 from .errors import CorruptFile
-from .script import load_script
+from .script import approved, load_script, no_post
 
 T = TypeVar("T")
 # The keys every reader of verify.json needs.
@@ -130,6 +130,13 @@ class Episode:
 
     def script(self) -> Script:
         return self._once(SCRIPT, load_script)
+
+    def approved_script(self) -> Script:
+        """script(), refused while it has a number neither in post() nor approved
+        (pipeline.script.approved): what may be spoken."""
+        if not self.has(POST):
+            raise no_post(self.script_path, self.post_path)
+        return approved(self.script(), self.post(), self.script_path)
 
     def timeline(self) -> Timeline:
         return self._once(TIMELINE, read_segments)

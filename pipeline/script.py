@@ -74,21 +74,27 @@ def unapproved_numbers(script: Script, post: Post) -> list[dict[str, Any]]:
 
 
 def require_approved(script_path: Path, post_path: Path | None = None) -> Script:
-    """The script, read once; refused while it has a number that is neither in the post
-    nor approved.
-
-    `post_path` defaults to the post.json beside the script.
-    """
+    """The script at `script_path` read once and checked by approved() against the post
+    (`post_path`, default the post.json beside the script): the on-disk form, for a
+    script that is not in an episode folder (pipeline.episode.Episode.approved_script)."""
     script_path = Path(script_path)
     post_path = Path(post_path) if post_path else script_path.with_name(POST)
     if not post_path.exists():
-        raise InputError(f"{post_path} not found: the numbers of {script_path} cannot be checked "
-                         f"against their post", "run the ingest stage first (or pass the post.json)")
-    script = load_script(script_path)
-    left = unapproved_numbers(script, fsio.read_json(post_path))
+        raise no_post(script_path, post_path)
+    return approved(load_script(script_path), fsio.read_json(post_path), script_path)
+
+
+def no_post(script_path: Path, post_path: Path) -> InputError:
+    return InputError(f"{post_path} not found: the numbers of {script_path} cannot be checked "
+                      f"against their post", "run the ingest stage first (or pass the post.json)")
+
+
+def approved(script: Script, post: Post, script_path: Path) -> Script:
+    """`script`, refused while it has a number that is neither in the post nor approved."""
+    left = unapproved_numbers(script, post)
     if left:
         listed = ", ".join(dict.fromkeys(f'"{n["text"]}" (point {n["point"]})' for n in left))
-        raise InputError(f"{script_path.name} has numbers that are not in the post: {listed}",
+        raise InputError(f"{Path(script_path).name} has numbers that are not in the post: {listed}",
                          "check them against the post; to speak them anyway add them under that "
                          "point's `approved:` list in script.yaml")
     return script

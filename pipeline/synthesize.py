@@ -54,13 +54,18 @@ _FALLBACKS_LOGGED: set[str] = set()
 
 
 def load_script(path: Path) -> Script:
-    """script.yaml checked by the condense stage's own reader (one format, one set of rules)."""
+    """script.yaml checked by the condense stage's own reader (one format, one set of rules):
+    the on-disk route, for a script given by its path."""
     path = Path(path)
     if not path.is_file():
         raise InputError(f"script not found: {path}", "run the condense stage first")
-    data = script_model.load_script(path)
-    data["language"] = str(data.get("language") or "").strip().lower()
-    return data
+    return spoken_script(script_model.load_script(path))
+
+
+def spoken_script(script: Script) -> Script:
+    """The script with its language as the engines are asked for it ("EN " -> "en");
+    a copy: the caller's (an Episode's, read once) stays as read."""
+    return {**script, "language": str(script.get("language") or "").strip().lower()}
 
 
 def script_segments(script: Script) -> list[dict]:
@@ -156,27 +161,27 @@ def synthesize(
     config_path: Path | ShowConfig | None = None,
     overrides: dict[str, dict] | None = None,
     on_piece: Callable | None = None,
+    script: Script | None = None,
 ) -> Timeline:
     """script.yaml -> out_dir/episode.mp3 + out_dir/timeline.json; returns the timeline.
 
     `settings` (default EpisodeSettings()) gives the pause, rate, bitrate,
     channels, loudness target, true-peak ceiling, music beds, cover and piper
     voices; `pause_ms` / `rate`, when given, override the settings' values.
-    Tags: pipeline.audio.tags (post.json beside the script, podcast.yaml at
-    `config_path` or the show config already parsed, default
-    pipeline.config.show.find_config). When neither the segments' audio nor
-    the settings and tags changed, the MP3 is not assembled again (the bytes
-    stay the same, so the transcript cache still hits). `overrides`
+    Tags: pipeline.audio.tags (post.json beside the script, podcast.yaml at `config_path`
+    or the show config parsed, default pipeline.config.show.find_config). When neither the
+    segments' audio nor the settings and tags changed, the MP3 is not assembled again
+    (the same bytes: the transcript cache still hits). `overrides`
     (pipeline.heal): {segment id: {"spell": "all", "rate": r, "engine": name,
     "reword": true, "take": n}}, each key optional, applied to that segment only.
-    `on_piece(index, piece)`: called with each segment's finished MP3 piece
-    (pipeline.audio.pieces) as soon as it is mastered, while the next segments
-    are still being spoken (pipeline.overlap transcribes it then).
+    `on_piece(index, piece)`: called with each segment's finished MP3 piece (pipeline.audio.pieces)
+    as soon as it is mastered, while the next ones are spoken (pipeline.overlap hears it then).
+    `script`: the script a build read already (`script_path` then only names it in messages).
     """
     settings = settings or EpisodeSettings()   # numpy/ffmpeg are imported only once there is work
     mastering = Mastering.of(settings, pause_ms)     # impossible audio settings: fail before any speech
     rate = settings.rate if rate is None else rate
-    script = load_script(Path(script_path))
+    script = spoken_script(script) if script is not None else load_script(Path(script_path))
     segs, tails, mastering = _segments(script, Path(script_path), mastering)
     voices = _Voices(engine, script["language"], settings, cache_dir, on_event)
     out_dir = Path(out_dir)

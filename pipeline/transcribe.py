@@ -65,6 +65,7 @@ from .asr import (
     check_audio,
     get_engine,
 )
+from .episode import read_segments
 from .fsio import json_digest, read_json, sha256_file, write_json
 
 log = logging.getLogger(__name__)
@@ -311,7 +312,7 @@ def _usable_timeline(timeline_path: Path | None, sha: str) -> dict | None:
     if timeline_path is None:
         return None
     try:
-        timeline = read_json(Path(timeline_path))
+        timeline = read_segments(Path(timeline_path))     # the episode module's check: a list of segments
     except (OSError, ValueError) as e:
         log.warning("no incremental transcription: cannot read %s: %s", timeline_path, e)
         return None

@@ -274,7 +274,7 @@ def settings_digest(ep: Episode) -> str:
 
     Values, not the file's bytes: a comment edit changes nothing heard, while a
     missing file and a changed default both count."""
-    return fsio.json_digest(settings_for_episode(ep.dir).to_dict())
+    return fsio.json_digest(settings_for_episode(ep).to_dict())
 
 
 def input_hashes(ep: Episode) -> dict[str, str | None]:

@@ -22,11 +22,11 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
+from typing import cast
 
-from .. import fsio
 from ..config.show import ShowConfig, show_config
 from ..contracts import Chapter, Script
-from ..episode import POST
+from ..episode import Episode, as_episode
 from ..text import sanitize
 from .cover import check_cover
 
@@ -58,13 +58,13 @@ def language_code(lang: str) -> str:
     return ISO639_2.get(base, "und")
 
 
-def _post(episode_dir: Path) -> dict:
-    path = Path(episode_dir) / POST
+def _post(episode_dir: Path | Episode) -> dict:
+    """post.json through the episode, {} when there is none or it is unreadable (no tags from it)."""
     try:
-        data = fsio.read_json(path)
+        data = as_episode(episode_dir).post()
     except (OSError, ValueError):
         return {}
-    return data if isinstance(data, dict) else {}
+    return cast(dict, data) if isinstance(data, dict) else {}
 
 
 def _show_config(config_path) -> ShowConfig:
@@ -72,7 +72,7 @@ def _show_config(config_path) -> ShowConfig:
     return show_config(config_path)   # a broken podcast.yaml is an error worth fixing: InputError
 
 
-def episode_tags(script: Script, episode_dir: Path, settings=None,
+def episode_tags(script: Script, episode_dir: Path | Episode, settings=None,
                  config_path: Path | ShowConfig | None = None) -> dict:
     """The tag values of an episode, cleaned: title, show, author, date, language,
     description, genre, track (episode number or None)."""

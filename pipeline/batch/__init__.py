@@ -27,11 +27,12 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, replace
 from pathlib import Path
+from typing import cast
 
 from .. import fsio
 from ..build import BuildOptions
 from ..config.episode import publish_source, settings_path
-from ..episode import AUDIO, NOTES, POST, REPORT, SCRIPT, TIMELINE, TRANSCRIPT, Episode
+from ..episode import AUDIO, NOTES, POST, REPORT, SCRIPT, TIMELINE, TRANSCRIPT, Episode, as_episode
 from ..errors import InputError, PipelineError
 from ..registry import Registry
 from ..urls import is_url
@@ -92,7 +93,7 @@ def engines_id() -> dict:
     return {"packages": versions, "models": models, "voices": voices}
 
 
-def state_of(ep: Path, manifest: dict) -> str | None:
+def state_of(ep: Path | Episode, manifest: dict) -> str | None:
     """"verified": built, verified, built from exactly these inputs, and the verdict
     still bound to the files beside it (a hand-edited script or a replaced MP3 is
     stale for check, feed and serve, so it is rebuilt, not skipped). "unverified":
@@ -100,9 +101,9 @@ def state_of(ep: Path, manifest: dict) -> str | None:
     (so a rebuild would give the same audio and verdict). None: build it."""
     from ..verify import binding_status
 
-    files = Episode(ep)
+    files = as_episode(ep)
     try:
-        old = fsio.read_json(ep / MANIFEST)
+        old = fsio.read_json(files.path(MANIFEST))
         if not isinstance(old, dict) or _inputs(old) != _inputs(manifest):
             return None
         if not all(files.has(name) for name in BUILT_FILES):
@@ -127,19 +128,19 @@ def _inputs(manifest: dict) -> dict:
     return {k: v for k, v in manifest.items() if k != "engines"}
 
 
-def is_current(ep: Path, manifest: dict) -> bool:
+def is_current(ep: Path | Episode, manifest: dict) -> bool:
     """Built, verified and current (state_of): skipped by the batch."""
     return state_of(ep, manifest) == "verified"
 
 
-def lost_numbers(ep: Path) -> list[str]:
+def lost_numbers(ep: Path | Episode) -> list[str]:
     """What an unverified episode's verify.json says went wrong, one line each, the
     numbers quoted as the verdict quotes them."""
     from ..numbers import FAILING
     from ..publish.terminal import quoted
 
     try:
-        report = fsio.read_json(ep / REPORT)
+        report = cast(dict, as_episode(ep).report())     # any row may lack a key: caught below
         lines = [f"{r['status']}: {quoted(r['text'])} in {r['segment']} at {float(r['start']):.1f}s ("
                  + (f"heard {quoted(r['heard'])}" if r.get("heard") else "not heard") + ")"
                  for r in report.get("numbers") or [] if r.get("status") in FAILING]
@@ -148,9 +149,9 @@ def lost_numbers(ep: Path) -> list[str]:
         return []
 
 
-def survival_of(ep: Path) -> float | None:
+def survival_of(ep: Path | Episode) -> float | None:
     try:
-        return fsio.read_json(ep / REPORT).get("survival")
+        return as_episode(ep).report().get("survival")
     except (OSError, ValueError):
         return None
 
@@ -205,7 +206,7 @@ def plan(sources: list[str], out: Path, options: BuildOptions,
     known += [failure(slug, e) for slug, _, e in c.failed]
     jobs = []
     for post in c.posts:
-        ep = out / post.slug
+        ep = Episode(out / post.slug)     # state, survival and lost numbers: verify.json read once
         try:
             manifest = manifest_for(post.source, options)
         except OSError as e:
@@ -219,7 +220,7 @@ def plan(sources: list[str], out: Path, options: BuildOptions,
             known.append(Result(post.slug, "unverified", survival=survival_of(ep), exit_code=EXIT_UNVERIFIED,
                                 lost=lost_numbers(ep), kept=True))
         else:
-            jobs.append(Job(post.slug, str(post.source), str(ep), options, manifest))
+            jobs.append(Job(post.slug, str(post.source), str(ep.dir), options, manifest))
     return jobs, known
 
 

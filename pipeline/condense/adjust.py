@@ -40,16 +40,21 @@ from .budget import LENGTH_TOLERANCE
 MAX_PASSES = 2
 
 
-def adjust(script_path: Path, post_path: Path, timeline: Timeline) -> Script | None:
+def adjust(script_path: Path, post_path: Path, timeline: Timeline,
+           script: Script | None = None, post: Post | None = None) -> Script | None:
     """script.yaml adjusted to the length its episode missed (written); None when it is
-    on target, cannot be adjusted, or no whole sentence brings it nearer."""
-    script = load_script(script_path)
+    on target, cannot be adjusted, or no whole sentence brings it nearer. `script` and
+    `post`: the files' contents when the caller read them already (a build's Episode)."""
+    script = script if script is not None else load_script(script_path)
     target, measured = float(script.get("target_seconds") or 0), float(timeline.get("duration") or 0)
     if not target or not measured or abs(measured - target) <= LENGTH_TOLERANCE * target:
         return None
-    if not own_script(Path(script_path), Path(post_path), script):
+    if not as_condensed(Path(script_path)):
         return None
-    post: Post = mark_lead(clean_flagged(fsio.read_json(post_path)))
+    post = post if post is not None else fsio.read_json(post_path)
+    if not cites_post(script, post):
+        return None
+    post = mark_lead(clean_flagged(post))
     by_id = {s["id"]: s for s in post["sentences"]}
     chosen = [by_id[i] for p in script["points"] for i in p["sources"]]
     per_word = seconds_per_word(timeline)
@@ -79,12 +84,15 @@ def retold(script: Script, post: Post) -> Script:
     return conversation.as_conversation(narration, post, (lead, co))    # type: ignore[arg-type]
 
 
-def own_script(script_path: Path, post_path: Path, script: Script) -> bool:
-    """True when script.yaml is as the condenser wrote it, and every point names its sentences."""
+def as_condensed(script_path: Path) -> bool:
+    """True when script.yaml is as the condenser wrote it (no hand edit since)."""
     meta = meta_path(script_path)
-    if not meta.exists() or fsio.read_json(meta).get("script_sha256") != sha256_file(script_path):
-        return False
-    known = {s["id"] for s in fsio.read_json(post_path)["sentences"]}
+    return meta.exists() and fsio.read_json(meta).get("script_sha256") == sha256_file(script_path)
+
+
+def cites_post(script: Script, post: Post) -> bool:
+    """True when every point names the post's sentences it was made from."""
+    known = {s["id"] for s in post["sentences"]}
     return all(p.get("sources") and set(p["sources"]) <= known for p in script["points"])
 
 

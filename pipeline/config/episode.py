@@ -19,6 +19,9 @@ from ..contracts import Post
 from ..errors import InputError, yaml_problem
 from ..urls import is_url
 
+if typing.TYPE_CHECKING:
+    from ..episode import Episode
+
 # `length:` / --minutes by name, in seconds; a number is minutes. target_seconds stays the precise form.
 LENGTHS = {"short": 60.0, "default": 150.0, "long": 480.0}
 MINUTES_RANGE = (0.5, 60.0)
@@ -74,11 +77,12 @@ def accepted_types(name: str) -> tuple[type, ...]:
     return cast(tuple[type, ...], kinds)
 
 
-def for_episode(ep_dir: Path) -> EpisodeSettings:
-    """The settings of the post an episode folder was built from (its post.json's source)."""
-    from ..episode import Episode
+def for_episode(ep_dir: "Path | Episode") -> EpisodeSettings:
+    """The settings of the post an episode folder was built from (its post.json's source);
+    an Episode's post.json as it read it."""
+    from ..episode import as_episode
 
-    ep = Episode(ep_dir)
+    ep = as_episode(ep_dir)
     post = ep.post_or_none()
     if post is None:
         return EpisodeSettings()

@@ -7,6 +7,7 @@ import difflib
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from .. import fsio, numbers
 from ..contracts import Segment
@@ -70,7 +71,7 @@ def inserted(tokens: list[str]) -> list[Op]:
 def episode_diff(ep: Path | Episode) -> list[tuple[Segment, list[Op]]]:
     files = as_episode(ep)
     script = files.script()
-    report = fsio.read_json(files.report_path) if files.has(REPORT) else {"numbers": []}
+    checked = cast(list[dict], files.report()["numbers"]) if files.has(REPORT) else []
     words = transcript_words(files.transcript())
     windows = files.windows()
     out = []
@@ -78,7 +79,7 @@ def episode_diff(ep: Path | Episode) -> list[tuple[Segment, list[Op]]]:
         if seg["id"] not in windows:
             continue
         heard = heard_in(words, *windows[seg["id"]])
-        rows = [r for r in report["numbers"] if r["segment"] == seg["id"]]
+        rows = [r for r in checked if r["segment"] == seg["id"]]
         spans = number_status(seg["text"], script["language"], rows)
         out.append((seg, diff_segment(seg["text"], heard.text, spans)))
     return out

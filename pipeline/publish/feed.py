@@ -40,6 +40,8 @@ from ..episode import (
     REPORT,
     SCRIPT,
     TIMELINE,
+    Episode,
+    as_episode,
 )
 from ..errors import InputError
 from ..urls import is_http_url
@@ -103,14 +105,15 @@ def pub_date(ep: Path, post: dict | None) -> datetime:
     return datetime.fromtimestamp((ep / AUDIO).stat().st_mtime, tz=timezone.utc)
 
 
-def duration_seconds(ep: Path) -> float:
-    timeline = ep / TIMELINE
-    if timeline.exists():
-        d = fsio.read_json(timeline).get("duration")
+def duration_seconds(ep: Path | Episode) -> float:
+    """The episode's length: the timeline's, else the MP3's own."""
+    files = as_episode(ep)
+    if files.has(TIMELINE):
+        d = files.timeline().get("duration")
         if isinstance(d, (int, float)) and d > 0:
             return float(d)
     from mutagen.mp3 import MP3
-    info = MP3(ep / AUDIO).info
+    info = MP3(files.audio_path).info
     return float(info.length) if info is not None else 0.0
 
 
@@ -144,7 +147,6 @@ def notes_html(script: Script, post: dict | None) -> str:
 
 def episode_info(ep: Path, cfg: ShowConfig) -> dict:
     from ..config.episode import for_episode
-    from ..episode import Episode
     from ..verify import binding_status
     files = Episode(ep)
     script, report = files.script(), files.report()
@@ -162,7 +164,7 @@ def episode_info(ep: Path, cfg: ShowConfig) -> dict:
         "season": positive(settings.season),
         "cover": settings.cover,
         "date": pub_date(ep, post),
-        "duration": duration_seconds(ep),
+        "duration": duration_seconds(files),
         "size": os.path.getsize(ep / AUDIO),
         "verified": bool(report.get("verified")) and binding.fresh,
         "binding": binding,

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
 
-from .. import fsio
 from ..contracts import Report, Script
 from ..episode import REPORT, SCRIPT, TIMELINE, Episode, as_episode
 from ..errors import InputError
@@ -76,7 +75,7 @@ def need(ep_dir: Path, *names: str) -> None:
 def read_episode(ep_dir: Path | Episode) -> EpisodeFiles:
     ep = as_episode(ep_dir)
     need(ep.dir, SCRIPT, TIMELINE, REPORT)
-    return EpisodeFiles(ep.script(), cast(dict, ep.timeline()), fsio.read_json(ep.report_path),
+    return EpisodeFiles(ep.script(), cast(dict, ep.timeline()), ep.report(),
                         cast(dict, ep.post_or_none() or {}))
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .. import fsio
 from ..contracts import Report, Script
-from ..episode import Episode
+from ..episode import Episode, as_episode
 from ..text import sanitize
 from . import notes
 from .pages import clock
@@ -93,10 +93,10 @@ def shownotes(script: Script, timeline: dict, report: Report, post: dict | None,
     return "\n".join(lines) + "\n"
 
 
-def package(ep_dir: Path) -> str:
+def package(ep_dir: Path | Episode) -> str:
     """Write the episode's shownotes.md; a stale verdict is said to be stale."""
     from ..verify import binding_status
-    ep = Episode(ep_dir)
+    ep = as_episode(ep_dir)
     files = notes.read_episode(ep)
     text = shownotes(files.script, files.timeline, files.report, files.post,
                      binding_status(ep, files.report))

@@ -106,7 +106,7 @@ def shownotes_html(ep_dir: str | os.PathLike | Episode, config=None) -> Path:
     return fsio.write_text(files.path(SHOWNOTES_HTML), shownotes_page(files, show_config(config)))
 
 
-def publish_episode(ep_dir: str | os.PathLike, config=None) -> dict[str, Path]:
+def publish_episode(ep_dir: str | os.PathLike | Episode, config=None) -> dict[str, Path]:
     """Everything the feed links to: captions (3 files), chapters.json, shownotes.html;
     and diff.html (script against what Whisper heard), kept off the listeners' page.
 

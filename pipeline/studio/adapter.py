@@ -20,7 +20,7 @@ from .. import script as script_model
 from ..config.episode import LENGTHS, length_seconds
 from ..config.hosts import FORMATS
 from ..contracts import Script
-from ..episode import POST, SCRIPT, Episode
+from ..episode import POST, REPORT, SCRIPT, TIMELINE, Episode, as_episode
 from ..errors import InputError, PipelineError, os_error
 
 # the errors the app answers with one line; the format and length names the form offers
@@ -83,8 +83,8 @@ def rebuild(out: Path) -> dict:
     and packaged. Ingest and condense do not run, so a hand edit is never overwritten."""
     from ..config.episode import for_episode
     ep = Episode(out)
-    report = fsio.read_json(ep.report_path) if ep.report_path.is_file() else {}
-    timeline = fsio.read_json(ep.timeline_path) if ep.timeline_path.is_file() else {}
+    report: Mapping = ep.report() if ep.has(REPORT) else {}
+    timeline: Mapping = ep.timeline() if ep.has(TIMELINE) else {}
     tts = timeline.get("requested_engine") or report.get("tts_engine") or build_stage.DEFAULT_TTS
     asr = report.get("asr_engine") or build_stage.DEFAULT_ASR
     model = report.get("asr_model") or build_stage.DEFAULT_ASR_MODEL
@@ -137,9 +137,9 @@ def is_episode(folder: Path) -> bool:
 
 def source_of(folder: Path) -> str | None:
     """The post an episode folder was built from (post.json's source), if it says."""
-    post = Episode(folder).post_path
+    ep = Episode(folder)
     try:
-        return str(fsio.read_json(post).get("source")) if post.is_file() else None
+        return str(ep.post().get("source")) if ep.has(POST) else None
     except (OSError, ValueError, AttributeError):
         return None
 
@@ -151,10 +151,10 @@ def episode_summary(folder: Path) -> dict:
                            "verdict": None, "stale": None}
     try:
         if ep.script_path.is_file():
-            out["title"] = str(script_model.load_script(ep.script_path).get("title") or folder.name)
+            out["title"] = str(ep.script().get("title") or folder.name)
         if ep.report_path.is_file():
-            out["verdict"] = verdict_of(fsio.read_json(ep.report_path))
-            out["stale"] = binding(folder)["stale"]
+            out["verdict"] = verdict_of(ep.report())
+            out["stale"] = binding(ep)["stale"]
     except (PipelineError, OSError, ValueError) as e:
         out["problem"] = one_line(e)
     out["notes"] = ep.notes_page_path.is_file()
@@ -162,7 +162,7 @@ def episode_summary(folder: Path) -> dict:
     return out
 
 
-def binding(folder: Path) -> dict:
+def binding(folder: Path | Episode) -> dict:
     from ..verify import binding_status
     b = binding_status(folder)
     return {"stale": b.stale, "changed": list(b.changed), "message": b.message if b.stale else "",
@@ -172,8 +172,8 @@ def binding(folder: Path) -> dict:
 def episode_view(folder: Path) -> dict:
     """Everything the hear-and-check screen shows, as plain data."""
     ep = Episode(folder)
-    script = script_model.load_script(ep.script_path)
-    post = fsio.read_json(ep.post_path) if ep.post_path.is_file() else {"sentences": []}
+    script = ep.script()
+    post: Mapping = ep.post() if ep.has(POST) else {"sentences": []}
     sentences = {s["id"]: s["text"] for s in post.get("sentences") or []}
     points = []
     for i, p in enumerate(script["points"], 1):
@@ -191,19 +191,18 @@ def episode_view(folder: Path) -> dict:
                             "hosts": list(turns.voices_of(script)) if turns.is_conversation(script) else [],
                             "points": points, "chapters": [], "numbers": [], "diff": [], "verdict": None,
                             "binding": None, "audio": ep.audio_path.is_file(), "notes": ep.notes_page_path.is_file(),
-                            "guard": unapproved(folder)}
-    if ep.timeline_path.is_file():
-        timeline = fsio.read_json(ep.timeline_path)
-        view["chapters"] = chapters_of(timeline.get("segments") or [], points)
-    if ep.report_path.is_file():
-        report = fsio.read_json(ep.report_path)
+                            "guard": unapproved(ep)}
+    if ep.has(TIMELINE):
+        view["chapters"] = chapters_of(cast(list, ep.timeline().get("segments") or []), points)
+    if ep.has(REPORT):
+        report = cast(dict, ep.report())     # read as plain JSON by the view's helpers
         view["verdict"] = verdict_of(report)
         view["engines"] = {"tts": report.get("tts_engine"), "asr": report.get("asr_engine")}
         rows = [number_row(r, points) for r in report.get("numbers") or []]
         view["numbers"] = sorted(rows, key=lambda r: (r["start"] is None, r["start"] or 0.0))   # as heard
-        view["binding"] = binding(folder)
+        view["binding"] = binding(ep)
         try:
-            view["diff"] = word_diff(folder)
+            view["diff"] = word_diff(ep)
         except (PipelineError, OSError, KeyError, ValueError) as e:
             view["diff_problem"] = one_line(e)
     return view
@@ -241,7 +240,7 @@ def number_row(row: dict, points: list[dict]) -> dict:
             "origin": str(origin.get("status") or ""), "sentence": sentence}
 
 
-def word_diff(folder: Path) -> list[dict]:
+def word_diff(folder: Path | Episode) -> list[dict]:
     from ..publish.diff import episode_diff
     return [{"id": seg["id"], "title": str(seg.get("title") or seg["id"]),
              "ops": [{"kind": op.kind, "text": op.text, "number": op.number} for op in ops]}
@@ -250,14 +249,13 @@ def word_diff(folder: Path) -> list[dict]:
 
 # ------------------------------------------------------------------ fixing a point
 
-def unapproved(folder: Path) -> list[dict]:
+def unapproved(folder: Path | Episode) -> list[dict]:
     """Numbers of the script that are neither in the post nor approved (the guard's list)."""
-    ep = Episode(folder)
-    if not (ep.script_path.is_file() and ep.post_path.is_file()):
+    ep = as_episode(folder)
+    if not (ep.has(SCRIPT) and ep.has(POST)):
         return []
     return [{"point": n["point"], "text": n["text"]}
-            for n in script_model.unapproved_numbers(script_model.load_script(ep.script_path),
-                                                       fsio.read_json(ep.post_path))]
+            for n in script_model.unapproved_numbers(ep.script(), ep.post())]
 
 
 def edit_point(folder: Path, index: int, text: str, approve: list[str]) -> list[dict]:
@@ -298,7 +296,7 @@ def _save_point(folder: Path, index: int, change, approve: list[str]) -> list[di
     """Point `index` changed by `change(script, point) -> the new text`, guarded and written.
     Refused: the numbers of the new text that are neither in the post nor approved."""
     ep = Episode(folder)
-    script = script_model.load_script(ep.script_path)
+    script = ep.script()
     points = script["points"]
     if not 1 <= index <= len(points):
         raise InputError(f"there is no key point {index}", f"choose 1 to {len(points)}")
@@ -309,7 +307,7 @@ def _save_point(folder: Path, index: int, change, approve: list[str]) -> list[di
     point["approved"] = list(dict.fromkeys([*kept, *approve]))
     if not point["approved"]:
         del point["approved"]
-    post = fsio.read_json(ep.post_path)
+    post = ep.post()
     lang = str(script.get("language") or post["language"])
     point["numbers"] = condense_stage.numbers_of(str(point.get("text") or ""), lang)
     refused = [m.text for m in script_model.untraced(text, script_model.source_mentions(post), lang)
@@ -323,9 +321,8 @@ def _save_point(folder: Path, index: int, change, approve: list[str]) -> list[di
 
 def guard_message(folder: Path) -> str | None:
     """The guard's own words (what a build would refuse with), or None."""
-    ep = Episode(folder)
     try:
-        script_model.require_approved(ep.script_path, ep.post_path)
+        Episode(folder).approved_script()
     except InputError as e:
         return one_line(e)
     return None
