@@ -157,12 +157,3 @@ def test_gtts_unreachable_each_host_falls_back_to_their_own_offline_voice(tmp_pa
     assert "refused" in tl["fallback_reason"]
     # the network is out for every accent: said once, not once per voice or segment
     assert len(events) == 1 and events[0].startswith("gtts unavailable"), events
-
-
-@pytest.mark.slow   # Kokoro and piper speak
-def test_gtts_unreachable_falls_back_to_the_default_offline_pair(tmp_path, isolated_cache, gtts_env):
-    conversation(tmp_path)
-    gtts_env.setenv("PIPELINE_GTTS_URL", f"http://127.0.0.1:{free_closed_port()}")
-    tl = synthesize(tmp_path / "script.yaml", tmp_path / "ep", engine="gtts", on_event=lambda m: None)
-    assert {(s["speaker"], s["voice"]) for s in tl["segments"]} == {
-        ("Claire", DEFAULT_HOSTS[0]["voice"]["en"]), ("Hugo", DEFAULT_HOSTS[1]["voice"]["en"])}
