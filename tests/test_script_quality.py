@@ -181,6 +181,31 @@ def test_no_glued_words_and_no_link_residue(episode):
         assert not RESIDUE.search(p["text"]), (RESIDUE.search(p["text"]), p["text"])
 
 
+# Function words a word of the post may be glued to (the test's own list); "-el" + "le(s)" is a
+# feminine ("logicielle", "réelle"), not a glue.
+GLUE_TAILS = {"fr": "est et sont des les une ces dans pour avec de la le il elle un".split(),
+              "en": "is and the of to this these are was were".split()}
+
+
+def glued_tokens(text: str, post) -> list[str]:
+    """Lower-case tokens the post uses once, made of a word it uses elsewhere and a function word."""
+    counts: dict[str, int] = {}
+    for s in post["sentences"]:
+        for w in re.findall(r"[^\W\d_]+", s["text"].lower()):
+            counts[w] = counts.get(w, 0) + 1
+    return [w for w in re.findall(r"(?<![\w'])[a-zà-ÿ]+(?![\w'])", text)
+            if counts.get(w, 0) <= 1 and any(
+                w.endswith(t) and len(w) - len(t) >= 4 and counts.get(w[:-len(t)])
+                and not (w[:-len(t)].endswith("el") and t in ("le", "les"))
+                for t in GLUE_TAILS[post["language"]])]
+
+
+def test_no_point_speaks_a_word_glued_to_a_function_word(episode):
+    """"gestion de donnéesest insuffisant" (the seed): the post's word and "est", with the space lost."""
+    post, script = episode
+    assert not [(w, p["text"]) for p in script["points"] for w in glued_tokens(p["text"], post)]
+
+
 @pytest.mark.parametrize("said, heard", [
     ("A 501(c)(3) nonprofit (a charity) filed.", "A 501(c)(3) nonprofit filed."),
     ("Les DPI (dirigeants) signent.", "Les DPI signent."),
