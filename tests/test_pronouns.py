@@ -23,6 +23,8 @@ SEED_SENTENCE = ("On s'attend à ce qu'il devienne de plus en plus populaire dan
     ("It was used to build the site.", "en"),
     ("In 2024, its revenue grew by 5%.", "en"),
     ("Most of them said they liked it.", "en"),
+    # impersonal, but its closing "though" answers the sentence before (crates-io-update-2025.md)
+    ("It is still possible to disable the expiry or choose other expiry durations though.", "en"),
 ])
 def test_a_pronoun_before_any_noun_phrase_or_name_leans(sentence, lang):
     assert leans(sentence, lang)
@@ -37,6 +39,7 @@ def test_a_pronoun_before_any_noun_phrase_or_name_leans(sentence, lang):
     ("Il n'y a pas de retour.", "fr"),
     ("Il semble que les coûts baissent.", "fr"),
     ("Il est important de démarrer petit.", "fr"),
+    ("Il est important pour les entreprises de démarrer avec des projets pilotes.", "fr"),     # the seed
     ("Nous croyons fermement qu'il incombe aux directeurs de livrer.", "fr"),
     ("Developers said they wanted faster builds.", "en"),          # a bare plural names them
     ("The company said it would grow.", "en"),

@@ -52,7 +52,9 @@ IMPERSONAL = {
         r"paraît|arrive|manque|vaut|importe|incombe|appartient|revient|pleut|se peut|en va|était une fois)\b|"
         r"^il (?:ne |n')?(?:est|était|sera|serait|devient|reste) (?:pas |plus |donc |aussi |encore |bien |"
         r"très |toujours |souvent )*[^\W\d_][\w-]*(?<!é)(?<!ée)(?<!és)(?<!ées) (?:de|d'|que|qu'|à)|"
-        r"^il (?:est|était|sera) (?:temps|question|vrai|clair|probable|possible|évident)\b", re.I),
+        r"^il (?:ne |n')?(?:est|était|sera|serait) (?:pas |plus |donc |aussi |encore |bien |très )*"
+        r"(?:temps|question|vrai|clair|probable|possible|impossible|évident|important|nécessaire|difficile|"
+        r"facile|essentiel|utile|intéressant|rare|fréquent|courant|normal|logique|dommage|crucial)\b", re.I),
     "en": re.compile(
         r"^it(?:'s| is| was| will be| would be| has been| had been| isn't| wasn't| is not| was not)"
         r" (?:not |also |still |now |very |quite |really |more |less |much |so |too |always |often |"
