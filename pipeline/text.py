@@ -6,6 +6,9 @@ pre-processing), so a new rule is one more function in CLEANERS.
 
 import re
 import unicodedata
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from .errors import UnsupportedLanguage
 
@@ -129,6 +132,92 @@ def separate_glued_words(text: str) -> str:
     Punctuation glued to a capital gets its space back.
     """
     return GLUE_RE.sub(". ", GLUED_PUNCTUATION_RE.sub(" ", text))
+
+
+# Function words machine translation glues to the end of the word before ("gestion de
+# donnéesest insuffisant", the Japanese between them dropped).
+GLUED_FUNCTION_WORDS = {
+    "fr": sorted("est et sont des les une ces dans pour avec de la le il elle un ce".split(), key=len, reverse=True),
+    # not "is", "it": "analysis", "transit" are a plural-looking word and one of them
+    "en": sorted("and the of to this these are was were".split(), key=len, reverse=True),
+}
+# The word before ends as a plural or a participle does; a word of the language does not go on
+# past such an ending with a function word, so "fortune" (fort), "annuelle" (annuel), "sommeil"
+# (somme), "interest", "fastest" are never cut, whatever the post's vocabulary.
+GLUED_WORD_END_RE = {"fr": re.compile(r"(?:s|x|é|ée)$"), "en": re.compile(r"s$")}
+LOWER_WORD_RE = re.compile(r"(?<![\w'’@/.-])[a-zà-ÿœæ]{6,}(?![\w'’@/-])")
+MIN_GLUED_WORD = 4
+
+
+@dataclass(frozen=True)
+class PostWords:
+    """The post's own vocabulary (lower-cased word counts) in its language."""
+
+    lang: str
+    counts: Counter
+
+    @classmethod
+    def of(cls, texts: Iterable[str], lang: str) -> "PostWords":
+        return cls(lang, Counter(w for t in texts for w in re.findall(r"[^\W\d_]+", t.lower())))
+
+
+def split_glued_function_words(text: str, post: PostWords) -> str:
+    """'de donnéesest insuffisant' -> 'de données est insuffisant'.
+
+    Only a lower-case token the post uses once, made of a word the post uses
+    elsewhere (4 letters or more, ending as a plural or participle does) and a
+    function word of its language; names and camel case (Toulouse, YouTube,
+    iPhone, OpenAI) are never touched.
+    """
+    if post.lang not in GLUED_FUNCTION_WORDS:
+        return text
+    return LOWER_WORD_RE.sub(lambda m: _unglued(m.group(), post), text)
+
+
+def _unglued(token: str, post: PostWords) -> str:
+    if post.counts.get(token, 0) > 1 or token in STOPWORDS[post.lang]:
+        return token
+    for word in GLUED_FUNCTION_WORDS[post.lang]:
+        head = token[:-len(word)]
+        if (token.endswith(word) and len(head) >= MIN_GLUED_WORD and post.counts.get(head)
+                and GLUED_WORD_END_RE[post.lang].search(head) and head not in STOPWORDS[post.lang]
+                and not any(w != token and w.startswith(token) for w in post.counts)):
+            return f"{head} {word}"
+    return token
+
+
+# What is cleaned with the whole post in view, in order, after CLEANERS: f(text, post words).
+POST_CLEANERS = [
+    split_glued_function_words,
+]
+
+
+def clean_in_post(texts: list[str], lang: str) -> list[str]:
+    """The post's cleaned texts, each cleaned again with the post's own vocabulary in view."""
+    post = PostWords.of(texts, lang)
+    for step in POST_CLEANERS:
+        texts = [step(t, post) for t in texts]
+    return texts
+
+
+# A link's text glued to the text around it ("voir :l'annonce", "[ChatGPT]génère"): the capital
+# cases are separate_glued_words'; a lower-case letter is only split off where a link stood.
+def space_link_edges(text: str, labels: Iterable[str]) -> str:
+    """'selon :l'étude' -> 'selon : l'étude' when "l'étude" was a link's text; never inside a
+    figure ("3,2", "10:30") or an address, since the label starts and ends with a letter."""
+    for label in {lab for lab in labels if re.match(r"[^\W\d_].*[^\W\d_]$|[^\W\d_]$", lab or "")}:
+        if "/" in label or "://" in label:
+            continue
+        edge = rf"(?:(?<=[,;:])|(?<=[^\W\d_][.!?])){re.escape(label)}|{re.escape(label)}(?=[a-zà-ÿ])"
+        text = re.sub(edge, _spaced, text)
+    return text
+
+
+def _spaced(m: re.Match) -> str:
+    text = m.string
+    before = " " if m.start() and text[m.start() - 1] in ",;:.!?" else ""
+    after = " " if m.end() < len(text) and text[m.end()].isalpha() and text[m.end()].islower() else ""
+    return f"{before}{m.group()}{after}"
 
 
 def collapse_spaces(text: str) -> str:

@@ -26,6 +26,7 @@ from . import rate as speaking_rate
 from .budget import MAX_POINTS, MIN_POINTS, TARGET_SECONDS, WORDS_PER_MINUTE, seconds_for_words, word_budget
 from .dates import spoken_date
 from .llm import llm_condense
+from .pronouns import impersonal, unanchored_pronoun
 
 SECONDS_PER_POINT = 25
 MAX_SENTENCES_PER_POINT = 4
@@ -115,6 +116,9 @@ def _leans_re(openers: str) -> re.Pattern:
 
 LEANS_RE = {lang: _leans_re(openers) for lang, openers in LEANING_OPENERS.items()}
 LEANS_INSIDE_RE = re.compile(r"^\S+(?:\s\S+)?\s(?:of (?:these|those|them)|d'entre (?:eux|elles))\b", re.I)
+# A connective closing the sentence answers the one before it just as an opening one does:
+# "It is still possible to disable the expiry though."
+LEANS_AFTER_RE = re.compile(r"[\s,](?:though|either|d'ailleurs|pourtant|quand même)\s*[.!]?[\"»”']*$", re.I)
 # Openers that do not lean: the post speaking of itself or of the present, impersonal forms.
 STANDING_RE = re.compile(
     r"^[«\"'\s]*(?:(?:this|ce|cette) (?:year|month|week|post|blog|article|survey|release|année|mois|billet)\b|"
@@ -141,10 +145,14 @@ def is_caption(sent: Sentence, post: Post) -> bool:
 
 
 def leans(text: str, lang: str) -> bool:
-    """True when the sentence cannot be understood without the one before it."""
-    if STANDING_RE.match(text):
-        return False
-    return bool(LEANS_RE[lang].match(text) or LEANS_INSIDE_RE.match(text))
+    """True when the sentence cannot be understood without the one before it: it opens on a word
+    that answers an unsaid sentence, or a pronoun in it comes before anything it could stand for."""
+    standing = STANDING_RE.match(text) or impersonal(text, lang)
+    if not standing and (LEANS_RE[lang].match(text) or LEANS_INSIDE_RE.match(text)):
+        return True
+    if LEANS_AFTER_RE.search(text):
+        return True
+    return unanchored_pronoun(text, lang)
 
 
 def unseen(text: str) -> bool:

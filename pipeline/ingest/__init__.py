@@ -173,21 +173,36 @@ def clean_blocks(blocks: list[Block]) -> list[Block]:
     for b in blocks:
         raw = b.text or " ".join(b.items)
         b.mangled = bool(textmod.STRAY_SCRIPT_RE.search(raw) or textmod.HASHTAG_RE.search(raw))
+        labels = [label for label, _ in b.links]
         if b.kind in ("paragraph", "quote", "heading", "figure"):
-            b.text = speakable(b.text)
+            b.text = speakable(textmod.space_link_edges(b.text, labels))
             if not b.text or (b.kind != "figure" and is_non_content(b.text)):
                 continue
         elif b.kind == "list":
-            b.items = [t for t in (speakable(i) for i in b.items) if t and not is_non_content(t)]
+            b.items = [t for t in (speakable(textmod.space_link_edges(i, labels)) for i in b.items)
+                       if t and not is_non_content(t)]
             if not b.items and not b.links:
                 continue
         out.append(b)
     return out
 
 
+PROSE_KINDS = ("paragraph", "quote", "heading", "figure", "list")
+
+
+def unglue(blocks: list[Block], lang: str) -> list[Block]:
+    """Prose blocks cleaned once more with the whole post's words in view (textmod.POST_CLEANERS)."""
+    prose = [b for b in blocks if b.kind in PROSE_KINDS]
+    cleaned = iter(textmod.clean_in_post([t for b in prose for t in [b.text, *b.items]], lang))
+    for b in prose:
+        b.text = next(cleaned)
+        b.items = [next(cleaned) for _ in b.items]
+    return blocks
+
+
 def build_post(meta: dict, blocks: list[Block], lang: str | None, name: str = "post") -> Post:
     language = lang_of(meta, blocks, lang)
-    blocks = clean_blocks(blocks)
+    blocks = unglue(clean_blocks(blocks), language)
     for b in blocks:
         if b.kind == "table":
             b.text = tables.headline(b.rows, language)
