@@ -118,6 +118,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -130,8 +131,9 @@ SWAPS = {"took": "made", "counted": "found", "made": "formed", "drove": "powered
          "about": "roughly", "only": "just", "still": "yet", "short": "brief", "most": "much"}
 
 
-def build_once(source: Path, ep: Path, tts: str, asr: str, model: str) -> dict:
-    """One build with the stage functions; returns per-stage seconds and what happened."""
+def build_once(source: Path, ep: Path, tts: str, asr: str, model: str, sample: bool = False) -> dict:
+    """One build with the stage functions; returns per-stage seconds and what happened.
+    `sample`: its threads' states sampled too (ThreadSampler: costs a little CPU)."""
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
     from pipeline import build, condense, cputime, episode, ingest, overlap, verify
@@ -149,13 +151,14 @@ def build_once(source: Path, ep: Path, tts: str, asr: str, model: str) -> dict:
         parts.update(stage_parts(name, cpu_seconds() - c0, cputime.since(ledger), parts))
         return result
 
-    post = timed("ingest", ingest.ingest, source, ep / "post.json")
-    timed("condense", condense.condense, ep / "post.json", ep / "script.yaml")
-    # synthesis and transcription overlap (pipeline.overlap): each engine's own busy time
-    tl, tr, both = timed("synthesize+transcribe", overlap.synthesize_and_transcribe, ep, post["language"],
-                         tts, asr, model, {"on_event": lambda m: None})
-    report = timed("verify", verify.verify_episode, ep)
-    timed("package", build.package, ep)
+    with ThreadSampler(sample) as sampler:
+        post = timed("ingest", ingest.ingest, source, ep / "post.json")
+        timed("condense", condense.condense, ep / "post.json", ep / "script.yaml")
+        # synthesis and transcription overlap (pipeline.overlap): each engine's own busy time
+        tl, tr, both = timed("synthesize+transcribe", overlap.synthesize_and_transcribe, ep, post["language"],
+                             tts, asr, model, {"on_event": lambda m: None})
+        report = timed("verify", verify.verify_episode, ep)
+        timed("package", build.package, ep)
     total = round(sum(t.values()), 3)
     t["synthesize"], t["transcribe"] = both["synthesize"], both["transcribe"]
     mp3 = (ep / "episode.mp3").read_bytes()
@@ -164,6 +167,7 @@ def build_once(source: Path, ep: Path, tts: str, asr: str, model: str) -> dict:
         "stages_cpu_s": cpu,     # this process and its ffmpeg runs: all threads counted
         "parts_cpu_s": {k: round(v, 3) for k, v in parts.items()},   # the same CPU by part (PARTS)
         "fingerprint": episode.fingerprint(ep),   # what a rebuild from empty caches must give again
+        "parallelism": quiet_wall(sampler.samples, cores()) if sample else None,
         "total_s": total,
         "audio_s": tl["duration"],
         "segments": len(tl["segments"]),
@@ -177,6 +181,71 @@ def build_once(source: Path, ep: Path, tts: str, asr: str, model: str) -> dict:
         "verified": report.get("verified"),
         "survival": report.get("survival"),
     }
+
+
+SAMPLE_S = 0.01
+
+
+class ThreadSampler:
+    """Every SAMPLE_S: how many of this process's other threads could run, and the CPU
+    they and the finished children (ffmpeg) used since the last sample. What the build
+    itself can run at once, whatever else loads the machine (quiet_wall)."""
+
+    def __init__(self, on: bool):
+        self.on, self.samples = on, []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="bench-sampler", daemon=True)
+
+    def __enter__(self) -> ThreadSampler:
+        if self.on:
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        if self.on:
+            self._thread.join()
+
+    def _run(self) -> None:
+        last, runnable = self._read()
+        children = children_cpu()
+        while not self._stop.wait(SAMPLE_S):
+            now, can_run = self._read()
+            used = sum(v - last.get(t, 0) for t, v in now.items()) / os.sysconf("SC_CLK_TCK")
+            self.samples.append((runnable, used + children_cpu() - children))
+            last, runnable, children = now, can_run, children_cpu()
+
+    @staticmethod
+    def _read() -> tuple[dict[str, int], int]:
+        """CPU ticks of each other thread of this process, and how many of them could run."""
+        me, ticks, can_run = str(threading.get_native_id()), {}, 0
+        for tid in os.listdir("/proc/self/task"):
+            if tid == me:
+                continue
+            try:
+                stat = Path(f"/proc/self/task/{tid}/stat").read_text()
+            except OSError:
+                continue     # the thread ended
+            fields = stat[stat.rindex(")") + 2:].split()    # state, ..., utime (12th), stime (13th)
+            ticks[tid] = int(fields[11]) + int(fields[12])
+            can_run += fields[0] == "R"
+        return ticks, can_run
+
+
+def quiet_wall(samples: list[tuple[int, float]], cores_: int) -> dict:
+    """The wall time a build would take on a quiet machine, from (threads that could run at
+    an interval's start, CPU-s used in it): CPU spent while k threads could run goes at
+    min(k, cores) cores' pace (none: a thread waiting on ffmpeg, one). Over the floor
+    (CPU-s / cores): how much of the cores the build leaves idle by itself."""
+    by_pace: dict[int, float] = {}
+    for runnable, used in samples:
+        pace = min(max(runnable, 1), cores_)
+        by_pace[pace] = by_pace.get(pace, 0.0) + max(0.0, used)
+    cpu = sum(by_pace.values())
+    wall = sum(used / pace for pace, used in by_pace.items())
+    return {"cpu_s_by_threads_running": {str(k): round(v, 2) for k, v in sorted(by_pace.items())},
+            "quiet_wall_s": round(wall, 2),
+            "quiet_wall_over_floor": round(wall / (cpu / cores_), 3) if cpu else None}
 
 
 def stage_parts(stage: str, stage_cpu: float, ledger: dict[str, float], so_far: dict[str, float]) -> dict:
@@ -225,15 +294,15 @@ def edit_one_point(script_path: Path) -> dict:
     raise SystemExit("bench: no key point has a word to edit")
 
 
-def run_build(args, source: Path, ep: Path, cache: Path) -> dict:
+def run_build(args, source: Path, ep: Path, cache: Path, sample: bool = False) -> dict:
     env = dict(os.environ, PIPELINE_CACHE_DIR=str(cache))
     if args.in_process:
         os.environ["PIPELINE_CACHE_DIR"] = str(cache)
         from pipeline import paths
         paths.CACHE_DIR = cache
-        return build_once(source, ep, args.tts, args.asr, args.model)
+        return build_once(source, ep, args.tts, args.asr, args.model, sample)
     cmd = [sys.executable, __file__, "--one", str(source), str(ep), "--tts", args.tts,
-           "--asr", args.asr, "--model", args.model]
+           "--asr", args.asr, "--model", args.model, *(["--sample"] if sample else [])]
     t0, cpu0 = time.perf_counter(), children_cpu()
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=ROOT, check=False)
     if proc.returncode != 0:
@@ -750,6 +819,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     ap.add_argument("--keep", action="store_true", help="keep the temporary directory")
     ap.add_argument("--no-batch", action="store_true", help="skip the batch and Ray engine timings")
     ap.add_argument("--one", nargs=2, metavar=("SOURCE", "EPISODE_DIR"), help=argparse.SUPPRESS)
+    ap.add_argument("--sample", action="store_true", help=argparse.SUPPRESS)
     return ap.parse_args(argv)
 
 
@@ -769,7 +839,8 @@ def rebuilds(args, tmp: Path) -> tuple[dict, dict, Path]:
     runs["edit"] = run_build(args, source, ep, cache)
     print("bench: cold build again, from other empty caches (reproducible?) ...", file=sys.stderr, flush=True)
     (tmp / "cache-again").mkdir()
-    runs["cold_again"] = run_build(args, source, tmp / "demo-again", tmp / "cache-again")
+    # its threads sampled (quiet_wall): a cost this build's CPU carries, not the cold one's
+    runs["cold_again"] = run_build(args, source, tmp / "demo-again", tmp / "cache-again", sample=True)
     return runs, edit, ep
 
 
@@ -851,6 +922,9 @@ def floor_report(runs: dict, batch: dict | None) -> dict:
         "cold_wall_over_floor": fl["cold_wall_over_floor"],
         "cold_again_wall_over_floor": (cold_floor(runs["cold_again"])["cold_wall_over_floor"]
                                        if runs.get("cold_again") else None),
+        # the same ratio on a quiet machine, from the second cold build's threads (quiet_wall)
+        "quiet_wall_over_floor": ((runs.get("cold_again") or {}).get("parallelism") or {}).get(
+            "quiet_wall_over_floor"),
         "batch_speedup": batch["batch_speedup"] if batch else None,
         "batch_ceiling": batch["batch_speedup_all_cores_busy"] if batch else None,
         "batch_speedup_over_ceiling": batch["batch_speedup_over_ceiling"] if batch else None,
@@ -985,13 +1059,16 @@ def print_floor(fl: dict) -> None:
     again = fl.get("cold_again_wall_over_floor")
     print(f"  cold wall {fl['cold_wall_s']:.1f} s over its floor {fl['cold_floor_s']:.1f} s (CPU-s / cores): "
           f"{fl['cold_wall_over_floor']:.3f}" + (f" (again: {again:.3f})" if again else "") + " (target <= 1.15)")
+    if fl.get("quiet_wall_over_floor"):
+        print(f"    on a quiet machine (the second build's threads sampled): {fl['quiet_wall_over_floor']:.3f}")
     if fl["batch_speedup"] is not None:
         print(f"  batch speedup {fl['batch_speedup']:.2f} over its ceiling {fl['batch_ceiling']:.2f} "
               f"(sequential wall x cores / batch CPU): {fl['batch_speedup_over_ceiling']:.3f} (target >= 0.95)")
     ident = fl.get("identity")
     if ident is not None:
         what = "identical" if ident["identical"] else "DIFFERENT: " + ", ".join(ident["differ"])
-        print(f"  rebuild from empty caches: {what} ({', '.join(ident['files'])}; verify.json untimed)")
+        same_bytes = ", ".join(f for f in ident["files"] if f != "verify.json")
+        print(f"  rebuild from empty caches: {what} (bytes of {same_bytes}; verify.json less timing fields)")
 
 
 def print_batch(batch: dict | None) -> None:
@@ -1121,7 +1198,8 @@ def full_bench(args) -> int:
 def main(argv=None) -> int:
     args = parse_args(argv)
     if args.one:
-        print(json.dumps(build_once(Path(args.one[0]), Path(args.one[1]), args.tts, args.asr, args.model)))
+        print(json.dumps(build_once(Path(args.one[0]), Path(args.one[1]), args.tts, args.asr, args.model,
+                                    args.sample)))
         return 0
     if args.vectors:
         return vectors_only(args)

@@ -170,7 +170,7 @@ The city plans to buy a second boat by 2027, and it says that the new boat will 
 """
 
 
-def _cold(bench, tmp_path, monkeypatch, name: str) -> dict:
+def _cold(bench, tmp_path, monkeypatch, name: str, sample: bool = False) -> dict:
     """One cold build of the bench (its stage functions, in this process) on the fake
     engines, against its own empty cache."""
     import pipeline.paths as paths
@@ -180,13 +180,13 @@ def _cold(bench, tmp_path, monkeypatch, name: str) -> dict:
     monkeypatch.setattr(paths, "CACHE_DIR", cache)
     source = tmp_path / "post.md"
     source.write_text(POST, encoding="utf-8")
-    return bench.build_once(source, tmp_path / name, "fake", "fake", "base")
+    return bench.build_once(source, tmp_path / name, "fake", "fake", "base", sample)
 
 
 def test_one_run_reports_cpu_by_part_the_floor_and_whether_a_rebuild_was_identical(
         bench, tmp_path, monkeypatch, fake_engines):
     runs = {"cold": _cold(bench, tmp_path, monkeypatch, "cold"),
-            "cold_again": _cold(bench, tmp_path, monkeypatch, "again")}
+            "cold_again": _cold(bench, tmp_path, monkeypatch, "again", sample=True)}
     cold = runs["cold"]
     assert set(cold["stages_cpu_s"]) == {"ingest", "condense", "synthesize+transcribe", "verify", "package"}
     assert set(cold["parts_cpu_s"]) == set(bench.PARTS)
@@ -201,6 +201,10 @@ def test_one_run_reports_cpu_by_part_the_floor_and_whether_a_rebuild_was_identic
     assert report["identity"]["identical"] is True and report["identity"]["differ"] == []
     assert report["cold_wall_over_floor"] == bench.cold_floor(cold)["cold_wall_over_floor"]
     assert report["batch_speedup_over_ceiling"] is None     # --no-batch
+    assert cold["parallelism"] is None                       # only the second build is sampled
+    sampled = runs["cold_again"]["parallelism"]
+    assert set(sampled["cpu_s_by_threads_running"]) <= {str(k) for k in range(1, bench.cores() + 1)}
+    assert report["quiet_wall_over_floor"] == sampled["quiet_wall_over_floor"] >= 1.0
     assert json.loads(json.dumps(report)) == report
 
 
@@ -230,3 +234,13 @@ def test_the_table_prints_every_part_and_the_three_ratios(bench, capsys):
     out = capsys.readouterr().out
     for text in ("tts", "transcribe", "total", "1.117", "(again: 1.200)", "0.957", "DIFFERENT: episode.mp3"):
         assert text in out
+
+
+def test_the_quiet_wall_runs_cpu_at_the_pace_of_the_threads_that_could_run(bench):
+    # 4 CPU-s while one thread could run, 12 while two or three could, 1 while none (ffmpeg)
+    samples = [(1, 3.0), (2, 8.0), (3, 4.0), (0, 1.0), (1, 0.0)]
+    est = bench.quiet_wall(samples, 2)
+    assert est["cpu_s_by_threads_running"] == {"1": 4.0, "2": 12.0}
+    assert est["quiet_wall_s"] == 10.0 and est["quiet_wall_over_floor"] == 1.25   # floor: 16 / 2
+    assert bench.quiet_wall([(2, 5.0)], 2)["quiet_wall_over_floor"] == 1.0
+    assert bench.quiet_wall([], 2)["quiet_wall_over_floor"] is None
