@@ -22,6 +22,9 @@ overlapped stage split by pipeline.cputime, hearing being its rest); its wall
 time over its floor, CPU-s / cores (target <= 1.15); the batch speedup over
 its ceiling, sequential wall x cores / batch CPU, i.e. the share of the cores
 the batch kept busy (target >= 0.95); and whether the rebuild was identical.
+On a machine that other builds load, the wall ratio measures them: cold_again's
+threads are sampled (ThreadSampler) for quiet_wall_over_floor, the same ratio had
+the build had the cores to itself.
 
 The transcribe stage is the build's own (pipeline.transcribe.transcribe_episode):
 the edit reuses the words heard in every unchanged segment and transcribes only
