@@ -227,7 +227,7 @@ blog: | $(STAMP) $(MODELS) ## every post of FEED=<RSS/Atom URL or file> -> BATCH
 	$(PY) -m pipeline batch "$$FEED" $(BATCH_ARGS)
 
 # ------------------------------------------------------------------ quality
-bench: | $(STAMP) $(MODELS) $(KOKORO) ## time cold / no-op / one-edit rebuilds of the demo, a cold conversation build, ASR speed, numbers heard, length deviation -> bench/bench.json
+bench: | $(STAMP) $(MODELS) $(KOKORO) ## time cold / no-op / one-edit rebuilds of the demo, CPU per audio minute by stage, cold wall over its floor, batch speedup over its ceiling, a byte-identical rebuild, a cold conversation build, ASR speed, numbers heard, length deviation -> bench/bench.json
 	$(PY) scripts/bench.py bench/bench.json $(BENCH_ARGS)
 
 RAY_STAMP := $(VENV)/.ray-installed

@@ -161,3 +161,31 @@ class Episode:
 def as_episode(ep: str | os.PathLike[str] | Episode) -> Episode:
     """`ep` itself when it is an Episode already (its reads are shared), else a new one."""
     return ep if isinstance(ep, Episode) else Episode(ep)
+
+
+# What a rebuild from empty caches gives again (issue 26): these files byte for byte, and the
+# report apart from fields that time the run (it has none today; the check must not depend on it).
+SAME_BYTES = (AUDIO, TIMELINE, TRANSCRIPT)
+TIMING_KEYS = frozenset({"seconds", "elapsed", "wall", "started", "finished"})
+
+
+def untimed(data: Any) -> Any:
+    """`data` without the keys that time a run, at any depth."""
+    if isinstance(data, dict):
+        return {k: untimed(v) for k, v in data.items() if k not in TIMING_KEYS}
+    if isinstance(data, list):
+        return [untimed(v) for v in data]
+    return data
+
+
+def fingerprint(folder: Path) -> dict[str, str | None]:
+    """SHA-256 of each reproducible file of an episode folder (None: missing); verify.json's
+    is the digest of its untimed content. Two builds of the same post, settings and offline
+    engines from empty caches have the same fingerprint."""
+    folder = Path(folder)
+    out: dict[str, str | None] = {}
+    for name in SAME_BYTES:
+        out[name] = fsio.sha256_file(folder / name) if (folder / name).is_file() else None
+    report = folder / REPORT
+    out[REPORT] = fsio.json_digest(untimed(fsio.read_json(report))) if report.is_file() else None
+    return out

@@ -22,7 +22,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import cast
 
-from . import paths, progress, turns
+from . import cputime, paths, progress, turns
 from . import script as script_model
 from .audio.mastering import SAMPLE_RATE, Mastering
 from .condense import rate as speaking_rate
@@ -178,6 +178,16 @@ def synthesize(
     as soon as it is mastered, while the next ones are spoken (pipeline.overlap hears it then).
     `script`: the script a build read already (`script_path` then only names it in messages).
     """
+    # this thread's CPU less the engines' (accounted inside): mastering, encodes, bookkeeping
+    with cputime.account(cputime.MASTERING):
+        return _synthesize(Path(script_path), Path(out_dir), engine, pause_ms, on_event, rate, cache_dir,
+                           settings, config_path, overrides, on_piece)
+
+
+def _synthesize(script_path: Path, out_dir: Path, engine: str, pause_ms: int | None, on_event: Event,
+                rate: float | None, cache_dir: Path | None, settings: EpisodeSettings | None,
+                config_path: Path | ShowConfig | None, overrides: dict[str, dict] | None,
+                on_piece: Callable | None) -> Timeline:
     settings = settings or EpisodeSettings()   # numpy/ffmpeg are imported only once there is work
     mastering = Mastering.of(settings, pause_ms)     # impossible audio settings: fail before any speech
     rate = settings.rate if rate is None else rate
@@ -349,10 +359,11 @@ class _Voices:
         if wav_ok(wav):
             return wav, True
         try:
-            if ov.get("sentences"):   # heal: some sentences spoken their own way
-                speak_sentences(seg["text"], name, self.lang, wav, rate, ov, self.get, self.cache)
-            else:   # a seeded engine: the same key, the same audio (heal's takes: the next seeds)
-                eng.synthesize(spoken, self.lang, wav, rate=rate, **seed_kwargs(eng, key, ov.get("take") or 0))
+            with cputime.account(cputime.TTS):
+                if ov.get("sentences"):   # heal: some sentences spoken their own way
+                    speak_sentences(seg["text"], name, self.lang, wav, rate, ov, self.get, self.cache)
+                else:   # a seeded engine: the same key, the same audio (heal's takes: the next seeds)
+                    eng.synthesize(spoken, self.lang, wav, rate=rate, **seed_kwargs(eng, key, ov.get("take") or 0))
         except EngineUnavailable as e:
             reason = e.cause if e.cause.startswith((name, eng.name)) else f"{name} unavailable: {e.cause}"
             self.dead[name] = reason

@@ -17,6 +17,7 @@ import pytest
 
 import pipeline.paths as paths
 from pipeline.build import BuildOptions, build
+from pipeline.episode import SAME_BYTES, untimed
 
 from .conftest import ROOT
 
@@ -24,16 +25,6 @@ POSTS = {
     "en": "# The ferry\n\nThe harbor ferry carried 1,250 passengers a day in 2024, 12% more than before.\n",
     "fr": "# Le vélo\n\nLa ville a compté 1 250 cyclistes par jour en 2024, soit 12 % de plus qu'avant.\n",
 }
-SAME_BYTES = ("episode.mp3", "timeline.json", "transcript.json")
-TIMING_KEYS = {"seconds", "elapsed", "wall", "started", "finished"}
-
-
-def untimed(data):
-    if isinstance(data, dict):
-        return {k: untimed(v) for k, v in data.items() if k not in TIMING_KEYS}
-    if isinstance(data, list):
-        return [untimed(v) for v in data]
-    return data
 
 
 @pytest.mark.slow

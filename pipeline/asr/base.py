@@ -11,6 +11,7 @@ import threading
 from pathlib import Path
 from typing import Any, Callable, Protocol, TypeVar, runtime_checkable
 
+from .. import cputime
 from ..contracts import HeardSegment, Transcript, Word
 from ..errors import InputError, UnsupportedLanguage
 from ..registry import Registry
@@ -48,7 +49,7 @@ def loaded_once(maxsize: int) -> Callable[[Callable[..., M]], Callable[..., M]]:
 
         @functools.wraps(load)
         def once(*args, **kwargs) -> M:
-            with _LOADING:
+            with _LOADING, cputime.account(cputime.MODEL_LOADS):
                 return cached(*args, **kwargs)
 
         once.cache_info = cached.cache_info      # type: ignore[attr-defined]

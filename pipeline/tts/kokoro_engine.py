@@ -17,6 +17,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from .. import cputime
 from ..audio.wav import pcm16, write_wav
 from ..errors import EngineError, EngineUnavailable, SetupError
 
@@ -93,7 +94,8 @@ class KokoroEngine:
             from .piper_engine import onnx_session, optimized_model_path
 
             try:   # the graph optimized once per machine, like piper's (7 s of a 12 s load here)
-                self._kokoro = Kokoro.from_session(onnx_session(model, optimized_model_path(model)), str(voices))
+                with cputime.account(cputime.MODEL_LOADS):
+                    self._kokoro = Kokoro.from_session(onnx_session(model, optimized_model_path(model)), str(voices))
             except Exception as e:  # onnxruntime / numpy raise their own types
                 raise EngineError(f"cannot load the Kokoro model {model}: {e}", "run `make setup`") from e
             _LOADED[str(model)] = self._kokoro

@@ -23,7 +23,7 @@ import platform
 import threading
 from pathlib import Path
 
-from .. import paths
+from .. import cputime, paths
 from ..audio.wav import write_wav
 from ..errors import EngineError, EngineUnavailable
 from ..fsio import atomic_path, json_digest
@@ -90,7 +90,8 @@ class PiperEngine:
             except ImportError as e:
                 raise EngineUnavailable(f"piper-tts not installed: {e}", "pip install piper-tts==1.8.0") from e
             try:
-                self._loaded[path] = _load_voice(path)
+                with cputime.account(cputime.MODEL_LOADS):
+                    self._loaded[path] = _load_voice(path)
             except ImportError as e:   # onnx: the voice's noise cannot be seeded
                 raise EngineUnavailable(f"piper cannot seed its voice: {e}", "run `make setup`") from e
             except Exception as e:  # onnxruntime raises its own types
