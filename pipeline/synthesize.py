@@ -181,13 +181,13 @@ def synthesize(
     # this thread's CPU less the engines' (accounted inside): mastering, encodes, bookkeeping
     with cputime.account(cputime.MASTERING):
         return _synthesize(Path(script_path), Path(out_dir), engine, pause_ms, on_event, rate, cache_dir,
-                           settings, config_path, overrides, on_piece)
+                           settings, config_path, overrides, on_piece, script)
 
 
 def _synthesize(script_path: Path, out_dir: Path, engine: str, pause_ms: int | None, on_event: Event,
                 rate: float | None, cache_dir: Path | None, settings: EpisodeSettings | None,
                 config_path: Path | ShowConfig | None, overrides: dict[str, dict] | None,
-                on_piece: Callable | None) -> Timeline:
+                on_piece: Callable | None, script: Script | None) -> Timeline:
     settings = settings or EpisodeSettings()   # numpy/ffmpeg are imported only once there is work
     mastering = Mastering.of(settings, pause_ms)     # impossible audio settings: fail before any speech
     rate = settings.rate if rate is None else rate
