@@ -157,7 +157,8 @@ def test_an_inner_account_is_not_counted_again_in_the_outer_one(monkeypatch):
     with cputime.account("outer-test"):
         with cputime.account("inner-test"):
             pass
-    assert cputime.since(before) == {"outer-test": 3.0, "inner-test": 3.0}
+    spent = {part: s for part, s in cputime.since(before).items() if s}   # parts other tests ran show 0
+    assert spent == {"outer-test": 3.0, "inner-test": 3.0}
 
 
 POST = """# The harbor ferry

@@ -30,7 +30,7 @@ ALLOWED = {
     "config/episode.py:source_of": "reads the source locator beside post.json, not post.json",
     "synthesize.py:load_script": "the on-disk route: `pipeline synthesize` is given a script path "
                                  "(a build passes the script as a value)",
-    "synthesize.py:synthesize": "the on-disk route, when no script value is passed",
+    "synthesize.py:_synthesize": "the on-disk route, when no script value is passed",
     "synthesize.py:last_timeline": "the writer of timeline.json reading the one it wrote last",
     "transcribe.py:_usable_timeline": "the on-disk transcribe is given the timeline's path "
                                       "(read with episode.read_segments)",
