@@ -211,8 +211,8 @@ def test_the_overlapped_stage_is_summed_under_both_names(tmp_path, monkeypatch):
     """pipeline build's stage 3+4 runs synthesis and transcription at once: its summary line
     says both, not `synthesize` alone (which credited synthesis with the transcription's time)."""
     from pipeline import build, heal, overlap
-    from pipeline import script as script_model
-    monkeypatch.setattr(script_model, "require_approved", lambda script, post: {"language": "en", "points": []})
+    from pipeline.episode import Episode
+    monkeypatch.setattr(Episode, "approved_script", lambda self: {"language": "en", "points": []})
     monkeypatch.setattr(heal, "load_overrides", lambda out, script: {})
     monkeypatch.setattr(overlap, "synthesize_and_transcribe",
                         lambda *a, **kw: ({}, {}, {"synthesize": 1.0, "transcribe": 2.0, "wall": 2.5}))
@@ -236,8 +236,8 @@ def test_the_overlapped_stage_is_summed_under_both_names(tmp_path, monkeypatch):
 def test_the_synthesis_line_names_the_engine_that_spoke(tmp_path, monkeypatch, timeline, said):
     """Asked for gtts, spoken by piper: the stage line says piper (and why), not gtts."""
     from pipeline import build, heal, overlap
-    from pipeline import script as script_model
-    monkeypatch.setattr(script_model, "require_approved", lambda script, post: {"language": "en", "points": []})
+    from pipeline.episode import Episode
+    monkeypatch.setattr(Episode, "approved_script", lambda self: {"language": "en", "points": []})
     monkeypatch.setattr(heal, "load_overrides", lambda out, script: {})
     monkeypatch.setattr(overlap, "synthesize_and_transcribe",
                         lambda *a, **kw: (timeline, {}, {"synthesize": 1.0, "transcribe": 2.0, "wall": 2.5}))
