@@ -114,6 +114,7 @@ def test_stage_reuses_cached_transcript(clip, provisioned, isolated_cache, tmp_p
     assert a == b and a["audio_sha256"] == stage.audio_sha256(clip)
 
 
+@pytest.mark.slow   # the clip is spoken by piper
 def test_ffmpeg_decoding_gives_16k_mono_float(clip):
     from pipeline.asr.audio import load_audio
 
@@ -185,6 +186,7 @@ class _Recorder:
                               "words": [{"word": " 42", "start": 0.1, "end": 0.5, "probability": 0.9}]}]}
 
 
+@pytest.mark.slow   # the real models load
 @pytest.mark.parametrize("engine", ["faster-whisper", "whisper"])
 def test_language_forced_and_never_prompted(engine, tmp_path, monkeypatch, provisioned):
     from pipeline.asr import faster, openai_whisper

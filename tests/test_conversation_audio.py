@@ -71,6 +71,7 @@ def turns_of(ep):
     return [s for s in timeline["segments"] if s.get("speaker")], timeline
 
 
+@pytest.mark.slow   # the real conversation episode (Kokoro, piper, Whisper)
 def test_every_number_verified_with_its_speaker(built):
     lang, ep, report = built
     assert report["verified"], [r for r in report["numbers"] if r["status"] != "ok"]
@@ -84,6 +85,7 @@ def _script(ep):
     return yaml.safe_load((ep / "script.yaml").read_text(encoding="utf-8"))
 
 
+@pytest.mark.slow   # the real conversation episode (Kokoro, piper, Whisper)
 def test_timeline_names_speaker_and_voice_of_every_turn(built):
     _, ep, _ = built
     turns, timeline = turns_of(ep)
@@ -93,6 +95,7 @@ def test_timeline_names_speaker_and_voice_of_every_turn(built):
     assert set(voices) == {t["speaker"] for t in turns}
 
 
+@pytest.mark.slow   # the real conversation episode (Kokoro, piper, Whisper)
 def test_the_two_hosts_are_told_apart_by_pitch_and_each_turn_is_its_hosts_voice(built):
     lang, ep, _ = built
     turns, _ = turns_of(ep)
@@ -112,6 +115,7 @@ def test_the_two_hosts_are_told_apart_by_pitch_and_each_turn_is_its_hosts_voice(
             assert abs(np.log(f0 / median[name])) < abs(np.log(f0 / median[other])), (seg_id, f0, median)
 
 
+@pytest.mark.slow   # the real conversation episode (Kokoro, piper, Whisper)
 def test_per_speaker_loudness_within_one_lu(built):
     _, ep, _ = built
     turns, timeline = turns_of(ep)
@@ -122,6 +126,7 @@ def test_per_speaker_loudness_within_one_lu(built):
     assert abs(np.subtract(*heard.values())) <= 1.0, heard
 
 
+@pytest.mark.slow   # the real conversation episode (Kokoro, piper, Whisper)
 def test_turn_gaps_are_shorter_than_point_gaps(built):
     _, ep, _ = built
     turns, _ = turns_of(ep)
@@ -150,6 +155,7 @@ def parse_vtt(text: str) -> list[tuple[str, str]]:
     return cues
 
 
+@pytest.mark.slow   # the real conversation episode (Kokoro, piper, Whisper)
 def test_captions_carry_both_voices(built):
     _, ep, _ = built
     hosts = [h["name"] for h in _script(ep)["hosts"]]
@@ -163,6 +169,7 @@ def test_captions_carry_both_voices(built):
     assert [s["speaker"] for s in transcript["segments"]][:1] == [hosts[0]]     # the lead opens
 
 
+@pytest.mark.slow   # the real conversation episode (Kokoro, piper, Whisper)
 def test_chapters_one_per_point_and_notes_by_speaker(built):
     _, ep, _ = built
     script = _script(ep)
@@ -173,6 +180,7 @@ def test_chapters_one_per_point_and_notes_by_speaker(built):
         assert f"*{h['name']}*:" in notes
 
 
+@pytest.mark.slow   # the real conversation episode (Kokoro, piper, Whisper)
 def test_feed_declares_both_hosts(built, tmp_path):
     _, ep, _ = built
     out = write_feed(ep.parent, None)
@@ -190,6 +198,7 @@ def test_heal_never_leaves_a_hosts_voice():
                [next_override("point-1", 5, "kokoro", "en", "It rose 5%.")])
 
 
+@pytest.mark.slow   # the real conversation episode (Kokoro, piper, Whisper)
 def test_a_healed_turn_is_spoken_in_its_hosts_voice(built):
     """A heal override naming another engine does not take a host's turn out of their voice."""
     from pipeline.synthesize import synthesize

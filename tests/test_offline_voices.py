@@ -114,6 +114,7 @@ def test_engine_speaks_and_rate_changes_duration(tmp_path, name, lang):
     assert eng.voice_id(lang) != eng.voice_id("de" if lang == "fr" else "fr")
 
 
+@pytest.mark.slow   # a neural voice in two processes
 @pytest.mark.parametrize("name", ["kokoro", "pico"])
 def test_the_same_text_is_the_same_bytes_in_any_process(tmp_path, name):
     """Kokoro samples no noise; Pico read memory it had not written (the first call of

@@ -112,6 +112,7 @@ def test_piper_keeps_its_seeded_and_optimized_voice_and_replaces_damaged_ones(tm
         assert (tmp_path / f"{name}.wav").read_bytes() == (tmp_path / "a.wav").read_bytes()
 
 
+@pytest.mark.slow   # the piper voice speaks
 def test_piper_is_seeded_the_same_seed_gives_the_same_bytes_in_any_thread_budget(tmp_path, monkeypatch):
     """piper samples noise: seeded, the same text, rate and seed are the same WAV in any
     process and thread budget; another seed (heal's next take) is another rendition."""
@@ -374,6 +375,7 @@ def test_numbers_side_by_side_get_a_pause():
     assert separate_close_numbers(ranged, "fr") == ranged
 
 
+@pytest.mark.slow   # the piper voice speaks
 def test_piper_loads_when_the_cache_cannot_be_written(tmp_path, monkeypatch):
     import pipeline.paths as paths
     from pipeline.tts.piper_engine import PiperEngine
@@ -385,6 +387,7 @@ def test_piper_loads_when_the_cache_cannot_be_written(tmp_path, monkeypatch):
     assert wav_ok(tmp_path / "a.wav")
 
 
+@pytest.mark.slow   # the piper voice speaks
 def test_setup_seeds_the_default_voice_once_and_checks_it_by_hash(tmp_path, monkeypatch):
     import json
 
