@@ -4,6 +4,7 @@ Each stage is also its own CLI command (used by the Makefile so make rebuilds
 only what changed); this module chains them for `python -m pipeline build`.
 """
 
+import functools
 import logging
 import shutil
 from collections.abc import Iterator
@@ -154,11 +155,16 @@ def adjust_length(out: Path, options: BuildOptions, settings: EpisodeSettings,
     for n in range(1, options.adjust_passes + 1):
         files = Episode(out)        # each pass reads what the last one spoke
         timeline, before = files.timeline(), files.script()
-        if adjust(files.script_path, files.post_path, timeline, before, files.post()) is None:
+        asked = f"length: {timeline['duration']:.1f} s for {before.get('target_seconds'):g} s asked"
+        why_not = functools.partial(_not_adjusted, asked)
+        if adjust(files.script_path, files.post_path, timeline, before, files.post(), why_not) is None:
             return
-        log(f"length: {timeline['duration']:.1f} s for {before.get('target_seconds'):g} s asked: "
-            f"script adjusted by whole sentences (pass {n} of {options.adjust_passes})")
+        log(f"{asked}: script adjusted by whole sentences (pass {n} of {options.adjust_passes})")
         synthesize_and_transcribe(out, options, settings, show=show)
+
+
+def _not_adjusted(asked: str, reason: str) -> None:
+    log(f"{asked}: not adjusted, {reason}")
 
 
 def show_of(options: BuildOptions, show: ShowConfig | None) -> Path | ShowConfig | None:

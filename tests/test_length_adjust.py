@@ -6,7 +6,7 @@ import pytest
 
 from pipeline import fsio
 from pipeline.condense import clean_flagged, condense, rewrite_for_ear
-from pipeline.condense.adjust import adjust
+from pipeline.condense.adjust import NOT_CONDENSED, NOTHING_TO_DROP, adjust
 from pipeline.ingest import ingest
 from pipeline.script import load_script, require_approved, segments
 
@@ -81,15 +81,34 @@ def test_unchanged_points_read_the_same(episode):
     assert kept, "every point changed"
 
 
-def test_on_target_or_hand_edited_is_left_alone(episode):
+def test_on_target_or_hand_edited_is_left_alone_and_says_why(episode):
     script = load_script(episode / "script.yaml")
     on_target = fake_timeline(script, wpm=153)
     on_target["duration"] = 121.0
-    assert adjust(episode / "script.yaml", episode / "post.json", on_target) is None
+    said: list[str] = []
+    assert adjust(episode / "script.yaml", episode / "post.json", on_target, why_not=said.append) is None
+    assert said == [], "on target: nothing to explain"
     text = (episode / "script.yaml").read_text(encoding="utf-8")
     (episode / "script.yaml").write_text(text + "# my edit\n", encoding="utf-8")
-    assert adjust(episode / "script.yaml", episode / "post.json", fake_timeline(script, wpm=100)) is None
+    slow = fake_timeline(script, wpm=100)
+    assert adjust(episode / "script.yaml", episode / "post.json", slow, why_not=said.append) is None
     assert (episode / "script.yaml").read_text(encoding="utf-8").endswith("# my edit\n")
+    assert said == [NOT_CONDENSED]
+
+
+def test_a_script_that_cannot_shrink_says_why(tmp_path, isolated_cache):
+    """Every sentence holds a headline figure: the episode stays long, and the build
+    line says why instead of passing over it in silence."""
+    src = tmp_path / "figures.md"
+    src.write_text("# Figures\n\nSales rose 12% to $4.5 million in 2024.\n\n"
+                   "Costs fell 8% to $2.1 million.\n\nMargins reached 35% for the year.\n", encoding="utf-8")
+    ingest(src, tmp_path / "post.json")
+    script = condense(tmp_path / "post.json", tmp_path / "script.yaml", target_seconds=20, engine="piper")
+    too_long = fake_timeline(script, wpm=60)
+    assert too_long["duration"] > 1.07 * 20
+    said: list[str] = []
+    assert adjust(tmp_path / "script.yaml", tmp_path / "post.json", too_long, why_not=said.append) is None
+    assert said == [NOTHING_TO_DROP]
 
 
 def test_the_budget_counts_the_intro_outro_and_pauses(episode):

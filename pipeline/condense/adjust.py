@@ -13,6 +13,7 @@ Only the condenser's own script is adjusted: a hand edit, or a script without
 the sentences it came from (the llm condenser's may cite none), stays as it is.
 """
 
+from collections.abc import Callable
 from pathlib import Path
 
 from .. import fsio, numbers, turns
@@ -40,20 +41,34 @@ from .budget import LENGTH_TOLERANCE
 MAX_PASSES = 2
 
 
+# Why an episode outside the tolerance keeps its length: said in the build's length line.
+NOT_CONDENSED = "script.yaml was edited since it was condensed"
+NOT_CITED = "its points cite no sentence of the post"
+NOTHING_TO_DROP = "no whole sentence can go (each holds a headline figure, is leaned on, or would cut too much)"
+NOTHING_TO_ADD = "no sentence of the post left out brings it nearer"
+
+
 def adjust(script_path: Path, post_path: Path, timeline: Timeline,
-           script: Script | None = None, post: Post | None = None) -> Script | None:
+           script: Script | None = None, post: Post | None = None,
+           why_not: Callable[[str], None] | None = None) -> Script | None:
     """script.yaml adjusted to the length its episode missed (written); None when it is
-    on target, cannot be adjusted, or no whole sentence brings it nearer. `script` and
-    `post`: the files' contents when the caller read them already (a build's Episode)."""
+    on target, cannot be adjusted, or no whole sentence brings it nearer (`why_not` is
+    told which of the last two). `script` and `post`: the files' contents when the
+    caller read them already (a build's Episode)."""
+    def refuse(reason: str) -> Script | None:
+        if why_not is not None:
+            why_not(reason)
+        return None
+
     script = script if script is not None else load_script(script_path)
     target, measured = float(script.get("target_seconds") or 0), float(timeline.get("duration") or 0)
     if not target or not measured or abs(measured - target) <= LENGTH_TOLERANCE * target:
         return None
     if not as_condensed(Path(script_path)):
-        return None
+        return refuse(NOT_CONDENSED)
     post = post if post is not None else fsio.read_json(post_path)
     if not cites_post(script, post):
-        return None
+        return refuse(NOT_CITED)
     post = mark_lead(clean_flagged(post))
     by_id = {s["id"]: s for s in post["sentences"]}
     chosen = [by_id[i] for p in script["points"] for i in p["sources"]]
@@ -65,7 +80,7 @@ def adjust(script_path: Path, post_path: Path, timeline: Timeline,
         kept = pick_sentences(post, words + round((target - measured) / per_word), chosen)
     kept = sorted(kept, key=lambda s: int(s["id"][1:]))
     if [s["id"] for s in kept] == [s["id"] for s in chosen] or not kept:
-        return None
+        return refuse(NOTHING_TO_DROP if measured > target else NOTHING_TO_ADD)
     points = points_of(kept, post, max_points(target))
     trace_points(points, post)
     adjusted: Script = {**script, "points": points}
