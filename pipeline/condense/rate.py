@@ -16,11 +16,14 @@ from .budget import WORDS_PER_MINUTE as DEFAULT_WPM  # when neither the voice no
 RATES_FILE = "speaking-rates.json"
 # Script words per minute at rate 1.0, measured on three points of two corpus
 # posts (project-based-funding.en.html, financement-par-projet.fr.md) with each
-# offline voice; gtts (online) and anything unmeasured use the language's default.
+# offline voice; Kokoro from its builds of the demo (797 words, 137) and of the seed
+# (1,236 words, 166-174): on the language's default (165) its English demo came out
+# 23 % over one minute. gtts (online) and anything unmeasured use that default.
 SHIPPED_WPM = {
     "piper": {"en": 153},
     "pico": {"en": 134, "fr": 171},
     "espeak": {"en": 153, "fr": 202},
+    "kokoro": {"en": 137, "fr": 170},
 }
 MIN_LEARNED_WORDS = 300
 # Past this many words the totals are halved, so what a voice does now outweighs what it did.
