@@ -7,7 +7,7 @@ only what changed); this module chains them for `python -m pipeline build`.
 import functools
 import logging
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -147,10 +147,15 @@ def synthesize_and_transcribe(out: Path, options: BuildOptions, settings: Episod
 
 
 def adjust_length(out: Path, options: BuildOptions, settings: EpisodeSettings,
-                  show: ShowConfig | None = None) -> None:
+                  show: ShowConfig | None = None, respeak: Callable[[], object] | None = None) -> None:
     """An episode outside the tolerance of its length: its script adjusted by whole sentences
-    (pipeline.condense.adjust) and only the points that changed spoken and heard again."""
+    (pipeline.condense.adjust) and only the points that changed spoken again (and heard
+    again: `respeak` is the build's synthesize+transcribe unless the caller, the
+    `synthesize` stage that make runs, gives its own)."""
     from .condense.adjust import adjust
+
+    if respeak is None:
+        respeak = functools.partial(synthesize_and_transcribe, out, options, settings, show=show)
 
     for n in range(1, options.adjust_passes + 1):
         files = Episode(out)        # each pass reads what the last one spoke
@@ -160,7 +165,7 @@ def adjust_length(out: Path, options: BuildOptions, settings: EpisodeSettings,
         if adjust(files.script_path, files.post_path, timeline, before, files.post(), why_not) is None:
             return
         log(f"{asked}: script adjusted by whole sentences (pass {n} of {options.adjust_passes})")
-        synthesize_and_transcribe(out, options, settings, show=show)
+        respeak()
 
 
 def _not_adjusted(asked: str, reason: str) -> None:

@@ -269,7 +269,8 @@ def add_stages(sub, common) -> None:
     s.set_defaults(func=cmd_condense)
 
     s = sub.add_parser("synthesize", parents=[common],
-                       help="episode folder: script.yaml -> episode.mp3 + timeline.json")
+                       help="episode folder: script.yaml -> episode.mp3 + timeline.json "
+                       "(the script adjusted by whole sentences when off its length)")
     s.add_argument("episode", type=Path)
     s.add_argument("--tts", default=None, help=f"speech engine (default: the post's settings, else {DEFAULT_TTS})")
     s.set_defaults(func=cmd_synthesize)
@@ -424,6 +425,9 @@ def cmd_synthesize(args) -> int:
     options = b.BuildOptions(tts=args.tts).speaking(settings)
     b.check_engines(options.voice, options.asr)
     b.synthesize(args.episode, options, settings)     # its own progress stage
+    # make's step-by-step path keeps the length asked for as build does; heard by the next stage
+    b.adjust_length(args.episode, options, settings,
+                    respeak=lambda: b.synthesize(args.episode, options, settings))
     return EXIT_OK
 
 

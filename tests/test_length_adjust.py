@@ -165,3 +165,27 @@ def test_a_voice_misjudged_is_brought_back_by_whole_sentences(tmp_path, isolated
     for seg in timeline["segments"]:
         if seg["text"] in unchanged or seg["id"] in ("intro", "outro"):
             assert seg["cache_hit"], seg["id"]
+
+
+@pytest.mark.parametrize("believed_wpm", [90, 320])
+def test_the_synthesize_stage_that_make_runs_adjusts_too(tmp_path, isolated_cache, fake_engines, capsys,
+                                                         believed_wpm):
+    """`make episode` runs the stages one by one: `pipeline synthesize` measures what it
+    spoke and adjusts the script by whole sentences as `pipeline build` does, so the
+    transcribe stage after it hears the script the episode says."""
+    from pipeline.cli import main
+
+    isolated_cache.mkdir(parents=True, exist_ok=True)
+    fsio.write_json(isolated_cache / "speaking-rates.json",      # the cache misjudges the voice
+                    {"fake|en|1": {"words": 1000.0, "seconds": 1000 * 60 / believed_wpm}})
+    ingest(POST, tmp_path / "post.json")
+    first = condense(tmp_path / "post.json", tmp_path / "script.yaml", target_seconds=60, engine="fake")
+    assert main(["synthesize", str(tmp_path), "--tts", "fake"]) == 0
+    assert "script adjusted by whole sentences" in capsys.readouterr().err
+    after = load_script(tmp_path / "script.yaml")
+    require_approved(tmp_path / "script.yaml")
+    whole_sentences(after, fsio.read_json(tmp_path / "post.json"))
+    grew = set(sources(after)) > set(sources(first))
+    assert grew if believed_wpm < 200 else set(sources(after)) < set(sources(first))
+    timeline = fsio.read_json(tmp_path / "timeline.json")
+    assert [s["text"] for s in timeline["segments"]] == [s["text"] for s in segments(after)]
