@@ -23,8 +23,8 @@ def words_at(text, start, step=0.4):
     return out
 
 
-def make_episode(d, points, heard):
-    script = {"title": "T", "language": "en", "intro": "Welcome.", "outro": "Bye.",
+def make_episode(d, points, heard, lang="en"):
+    script = {"title": "T", "language": lang, "intro": "Welcome.", "outro": "Bye.",
               "points": [{"title": f"P{i}", "text": t} for i, t in enumerate(points, 1)]}
     (d / "script.yaml").write_text(yaml.safe_dump(script))
     segs, t, words = [], 0.0, []
@@ -180,6 +180,19 @@ def test_units_and_a_changed_unit_s_note_reach_the_reader(tmp_path):
     assert md[3] == "| Number | Unit | Heard | Status | Time |"
     assert "| 130 km/h | km/h | 80.78 miles per hour | changed: 130 km/h heard in mph: 130 km/h = 80.78 mph " \
            "(a conversion) |" in "\n".join(md)
+
+
+def test_a_french_episode_says_its_unit_change_and_statuses_in_french(tmp_path):
+    """The note is in the episode's language (its show notes are French): "2,5 GW
+    entendu en MW", French decimals, and the statuses a French reader reads."""
+    r = make_episode(tmp_path, ["Le parc produit 2,5 GW et 12 % de plus."],
+                     ["Le parc produit 2,5 mégawatts et 12 % de plus."], lang="fr")
+    gw = next(n for n in r["numbers"] if n["text"] == "2,5 GW")
+    assert gw["status"] == "changed" and gw["note"] == "2,5 GW entendu en MW : 2,5 GW = 2500 MW", gw
+    md = "\n".join(numbers_lines(r, LABELS["fr"]))
+    assert "| 2,5 GW | GW | 2,5 mégawatts | changé : 2,5 GW entendu en MW : 2,5 GW = 2500 MW |" in md, md
+    assert "| 12 % | % | 12 % | entendu |" in md, md
+    assert "changed" not in md and "heard in" not in md
 
 
 def test_a_table_without_a_changed_unit_has_no_note_column(tmp_path):

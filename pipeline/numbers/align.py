@@ -7,7 +7,7 @@ cost nothing; a script number without a partner is "lost".
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from .canon import date_parts, decimal_str
@@ -65,20 +65,38 @@ def pair(script: Mention, heard: Mention, weak: bool = False) -> tuple[float, st
     return None if weak else (_changed_score(script, heard), "changed")
 
 
-def unit_note(script: Mention, heard: Mention | None) -> str | None:
+# A unit change said in the episode's language (verify.json, `make verify`, the show notes).
+UNIT_NOTE_WORDS = {
+    "en": {"heard_in": "heard in", "dimension": "another dimension", "unit": "another unit",
+           "conversion": "a conversion", "point": "."},
+    "fr": {"heard_in": "entendu en", "dimension": "une autre grandeur", "unit": "une autre unité",
+           "conversion": "une conversion", "point": ","},
+}
+
+
+def unit_note(script: Mention, heard: Mention | None, lang: str = "en") -> str | None:
     """What a listener heard instead of a quantity's unit: another unit or scale, and
-    the conversion when it is one ("130 km/h heard in mph: 130 km/h = 80.78 mph")."""
+    the conversion when it is one ("130 km/h heard in mph: 130 km/h = 80.78 mph";
+    in French "130 km/h entendu en mph : 130 km/h = 80,78 mph")."""
     if heard is None or script.kind != "quantity" or heard.kind != "quantity" or script.unit == heard.unit:
         return None
-    said = f"{script.text.strip()} heard in {heard.unit}"
+    w = UNIT_NOTE_WORDS.get(lang, UNIT_NOTE_WORDS["en"])
+    colon = " :" if lang == "fr" else ":"
+    said = f"{script.text.strip()} {w['heard_in']} {heard.unit}"
     value = conversion(Decimal(script.value), str(script.unit), str(heard.unit))
     if value is None:
         a, b = info(script.unit), info(heard.unit)
-        kind = "another dimension" if a and b and a.dimension != b.dimension else "another unit"
-        return f"{said} ({kind})"
+        return f"{said} ({w['dimension'] if a and b and a.dimension != b.dimension else w['unit']})"
     shown = value.quantize(Decimal("0.01")) if abs(value) >= 1 else value.normalize()
-    same = " (a conversion)" if abs(value - Decimal(heard.value)) <= abs(value) / 50 else ""
-    return f"{said}: {script.value} {script.unit} = {decimal_str(Decimal(shown))} {heard.unit}{same}"
+    same = f" ({w['conversion']})" if abs(value - Decimal(heard.value)) <= abs(value) / 50 else ""
+    number = decimal_str(Decimal(shown)).replace(".", w["point"])
+    return f"{said}{colon} {script.value.replace('.', w['point'])} {script.unit} = {number} {heard.unit}{same}"
+
+
+def with_notes(matches: list[Match], lang: str) -> list[Match]:
+    """Each changed quantity with the note saying its unit change, in `lang`."""
+    return [replace(m, note=unit_note(m.script, m.heard, lang)) if m.status == "changed" else m
+            for m in matches]
 
 
 def _changed_score(script: Mention, heard: Mention) -> float:
@@ -146,8 +164,7 @@ def _trace_back(script, best, ending, at, k) -> list[Match]:
                 hit = h, p[1]
                 break
         if hit:
-            note = unit_note(script[i - 1], hit[0].mention) if hit[1] == "changed" else None
-            matches.append(Match(script[i - 1], hit[1], hit[0].mention, note))
+            matches.append(Match(script[i - 1], hit[1], hit[0].mention))
             i, k = i - 1, at[hit[0].first]
         elif k > 0 and best[i][k] == best[i][k - 1]:
             k -= 1
@@ -172,7 +189,7 @@ def compare(script: str | list[Mention], heard: str, lang: str) -> list[Match]:
     readings of its runs of number words compete too (see readings.py)."""
     said = script_mentions(script, lang)
     matches, found = _best_reading(said, heard, lang)
-    return _with_compositions(said, heard, lang, matches, found)
+    return with_notes(_with_compositions(said, heard, lang, matches, found), lang)
 
 
 def _best_reading(said: list[Mention], heard: str, lang: str) -> tuple[list[Match], list[Heard]]:

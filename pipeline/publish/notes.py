@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 from ..contracts import Report, Script
 from ..episode import REPORT, SCRIPT, TIMELINE, Episode, as_episode
@@ -16,7 +16,7 @@ from ..errors import InputError
 from ..script import segments
 from ..urls import http_url
 
-LABELS = {
+LABELS: dict[str, dict[str, Any]] = {
     "en": {"points": "Key points", "sources": "Sources", "verification": "Number check",
            "lint": "Numbers in the post that look wrong", "number": "Number", "unit": "Unit", "heard": "Heard",
            "status": "Status", "time": "Time", "none": "(nothing)", "tables": "Tables from the post",
@@ -28,7 +28,8 @@ LABELS = {
            "not_verified": "Not verified: some numbers were lost or changed (see the number check).",
            "stale": "Not verified (stale): {cause}; the number check below judged other files.",
            "rebuild": "Rebuild:", "files": "Files", "feed": "Podcast feed", "by": "by",
-           "player": "Your browser cannot play this audio; download the MP3."},
+           "player": "Your browser cannot play this audio; download the MP3.",
+           "statuses": {}, "colon": ": "},
     "fr": {"points": "Points clés", "sources": "Sources", "verification": "Vérification des nombres",
            "lint": "Nombres de l'article qui semblent faux", "number": "Nombre", "unit": "Unité",
            "heard": "Entendu",
@@ -42,7 +43,10 @@ LABELS = {
            "stale": "Non vérifié (périmé) : {cause} ; la vérification ci-dessous jugeait d'autres "
                     "fichiers.",
            "rebuild": "Reconstruire :", "files": "Fichiers", "feed": "Flux du podcast", "by": "par",
-           "player": "Votre navigateur ne peut pas lire cet audio ; téléchargez le MP3."},
+           "player": "Votre navigateur ne peut pas lire cet audio ; téléchargez le MP3.",
+           # a row's status as a French reader reads it (the class names of the page stay)
+           "statuses": {"ok": "entendu", "changed": "changé", "lost": "perdu",
+                        "unit-missing": "unité non dite"}, "colon": " : "},
 }
 
 

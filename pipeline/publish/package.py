@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 from .. import fsio
-from ..contracts import Report, Script
+from ..contracts import NumberRow, Report, Script
 from ..episode import Episode, as_episode
 from ..text import sanitize
 from . import notes
@@ -51,8 +51,14 @@ def numbers_lines(report: Report, labels: dict) -> list[str]:
              "|---|---|---|---|---|"]
     return lines + [f"| {md_escape(r['text'])} | {md_escape(unit_of(r))} | "
                     f"{md_escape(clipped(r['heard']) if r['heard'] else labels['none'])} | "
-                    f"{md_escape(r['status'] + (': ' + r['note'] if r.get('note') else ''))} | {clock(r['start'])} |"
+                    f"{md_escape(status_shown(r, labels))} | {clock(r['start'])} |"
                     for r in report["numbers"]]
+
+
+def status_shown(row: NumberRow, labels: dict) -> str:
+    """A row's status in the notes' language, with its unit note ("changé : 2,5 GW entendu en MW …")."""
+    status = labels["statuses"].get(row["status"], row["status"])
+    return status + (labels["colon"] + row["note"] if row.get("note") else "")
 
 
 def lint_lines(lint: list[dict], labels: dict) -> list[str]:

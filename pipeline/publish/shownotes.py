@@ -87,7 +87,9 @@ def page_context(ep: Path, cfg: ShowConfig, files: EpisodeFiles) -> dict:
         "points": key_points(script, files.timeline),
         "numbers_summary": summary_line(report, files.labels),
         "numbers": [{**r, "heard": clipped(r["heard"]) if r["heard"] else None,   # a loop: cut
-                     "unit_shown": unit_of(r), "note": r.get("note")} for r in report.get("numbers") or []],
+                     "unit_shown": unit_of(r), "note": r.get("note"),
+                     "status_shown": files.labels["statuses"].get(r["status"], r["status"])}
+                    for r in report.get("numbers") or []],
         "lint": lint_findings(report, post), "tables": post_tables(post), "sources": source_links(post),
         "files": [n for n in FOOTER_FILES if (ep / n).exists() or n == CHAPTERS],
         "csp": content_security_policy(), "script": Markup(SCRIPT), "at": seek_time,
