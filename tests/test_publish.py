@@ -425,3 +425,22 @@ def test_shownotes_in_headless_chromium(site):
     fields = dict(kv.split("=") for kv in probe.split()[1:])
     assert float(fields["duration"]) == pytest.approx(3.0, abs=0.2)
     assert float(fields["t"]) >= float(fields["want"]) - 0.05
+
+
+def test_french_notes_give_every_lint_reason_in_french():
+    """Each reason pipeline.numbers.lint can give has its French words (a new reason
+    without them fails here), and a French episode's notes show them."""
+    import importlib
+
+    from pipeline.publish.notes import LABELS, lint_findings
+
+    lint = importlib.import_module("pipeline.numbers.lint")    # the package's `lint` is a function
+
+    reasons = [v for k, v in vars(lint).items() if k.startswith("REASON_")]
+    assert reasons and all(r in LABELS["fr"]["reasons"] for r in reasons)
+    report = {"lint": [{"text": "2025 premières", "start": 0, "end": 4,
+                        "reason": f"{lint.REASON_COUNT}; {lint.REASON_WANTS_YEAR}"}]}
+    shown = lint_findings(report, None, LABELS["fr"])
+    assert shown[0]["reason"] == ("nombre en forme d'année employé comme effectif; "
+                                  "petit nombre là où une année est attendue")
+    assert lint_findings(report, None)[0]["reason"] == report["lint"][0]["reason"]

@@ -29,7 +29,7 @@ LABELS: dict[str, dict[str, Any]] = {
            "stale": "Not verified (stale): {cause}; the number check below judged other files.",
            "rebuild": "Rebuild:", "files": "Files", "feed": "Podcast feed", "by": "by",
            "player": "Your browser cannot play this audio; download the MP3.",
-           "statuses": {}, "colon": ": "},
+           "statuses": {}, "colon": ": ", "reasons": {}},
     "fr": {"points": "Points clés", "sources": "Sources", "verification": "Vérification des nombres",
            "lint": "Nombres de l'article qui semblent faux", "number": "Nombre", "unit": "Unité",
            "heard": "Entendu",
@@ -46,7 +46,19 @@ LABELS: dict[str, dict[str, Any]] = {
            "player": "Votre navigateur ne peut pas lire cet audio ; téléchargez le MP3.",
            # a row's status as a French reader reads it (the class names of the page stay)
            "statuses": {"ok": "entendu", "changed": "changé", "lost": "perdu",
-                        "unit-missing": "unité non dite"}, "colon": " : "},
+                        "unit-missing": "unité non dite"}, "colon": " : ",
+           # pipeline.numbers.lint's reasons (joined by "; " when one figure has two)
+           "reasons": {
+               "year-like number used as an amount": "nombre en forme d'année employé comme montant",
+               "year-like number used as a count": "nombre en forme d'année employé comme effectif",
+               "small number where a year is expected": "petit nombre là où une année est attendue",
+               "malformed date: ordinal too large for a day": "date mal formée : ordinal trop grand pour un jour",
+               "malformed date: day after the month": "date mal formée : jour après le mois",
+               "malformed date: no such day": "date mal formée : ce jour n'existe pas",
+               "unit contradicts itself: the same figure in another unit":
+                   "unité contradictoire : le même chiffre dans une autre unité",
+               "unit contradicts itself: the conversion does not hold":
+                   "unité contradictoire : la conversion ne tient pas"}},
 }
 
 
@@ -127,10 +139,13 @@ def key_points(script: Script, timeline: dict) -> list[dict]:
     return out
 
 
-def lint_findings(report: Report, post: dict | None) -> list[dict]:
-    """Numbers of the post that look wrong: verify.json's list, else post.json's."""
+def lint_findings(report: Report, post: dict | None, labels: dict = LABELS["en"]) -> list[dict]:
+    """Numbers of the post that look wrong: verify.json's list, else post.json's, each
+    reason in the notes' language."""
     lint = report.get("lint") if report.get("lint") is not None else (post or {}).get("lint")
-    return list(lint or [])
+    said = labels["reasons"]
+    return [{**f, "reason": "; ".join(said.get(r, r) for r in str(f.get("reason") or "").split("; "))}
+            for f in lint or []]
 
 
 def source_links(post: dict | None) -> list[tuple[str | None, str]]:

@@ -93,7 +93,7 @@ def shownotes(script: Script, timeline: dict, report: Report, post: dict | None,
     if warning:
         lines += ["", warning]
     lines += points_lines(script, timeline, L) + numbers_lines(report, L)
-    lines += lint_lines(notes.lint_findings(report, post), L)
+    lines += lint_lines(notes.lint_findings(report, post, L), L)
     lines += table_lines(notes.post_tables(post), L["tables"])
     lines += sources_lines(post, L)
     return "\n".join(lines) + "\n"

@@ -90,7 +90,7 @@ def page_context(ep: Path, cfg: ShowConfig, files: EpisodeFiles) -> dict:
                      "unit_shown": unit_of(r), "note": r.get("note"),
                      "status_shown": files.labels["statuses"].get(r["status"], r["status"])}
                     for r in report.get("numbers") or []],
-        "lint": lint_findings(report, post), "tables": post_tables(post), "sources": source_links(post),
+        "lint": lint_findings(report, post, files.labels), "tables": post_tables(post), "sources": source_links(post),
         "files": [n for n in FOOTER_FILES if (ep / n).exists() or n == CHAPTERS],
         "csp": content_security_policy(), "script": Markup(SCRIPT), "at": seek_time,
     }
