@@ -140,8 +140,9 @@ class PieceTranscriber:
     them, each holding a core token (`tokens`) while it hears one."""
 
     def __init__(self, language: str, engine: str, model: str, tokens: CoreTokens | None = None,
-                 cache_dir: Path | None = None):
+                 cache_dir: Path | None = None, warm: bool = False):
         self.listener = asr_stage.Listener(engine, model, language, cache_dir)
+        self._warm = warm
         self.tokens = tokens or CoreTokens(1)
         self.busy_s = 0.0                # the hearers' busy time, added up
         self.heard: set[str] = set()     # sha256 of the pieces transcribed (not found in the cache)
@@ -164,12 +165,24 @@ class PieceTranscriber:
     def _run(self, hearers: int) -> None:
         # one thread per hearer; `hearers` of them may call the engine at once
         with threads.share(1, hearers), progress.quiet():   # the bar is the synthesis's
+            if self._warm and threading.current_thread() is self._threads[0]:
+                self._warm_up()
             while (piece := self._queue.get()) is not _DONE:
                 if self._stopped():
                     continue            # drain: an error is raised by close()
                 with self.tokens.hearing():
                     if not self._stopped():
                         self._hear(piece)
+
+    def _warm_up(self) -> None:
+        """Load the model while the first pieces are spoken: until GAIN_SPEECH_S of speech
+        is in (pipeline.audio.assemble) there is nothing to hear and a core is idle."""
+        with self.tokens.hearing():
+            try:
+                self.listener.warm()
+            except BaseException as e:  # noqa: BLE001  (handed to the synthesizing thread)
+                with self._lock:
+                    self._error = self._error or e
 
     def _hear(self, piece) -> None:
         t0 = time.perf_counter()
@@ -212,7 +225,8 @@ def synthesize_and_transcribe(out: Path, language: str, tts: str, asr: str, mode
     out = Path(out)
     tokens = CoreTokens(threads.build_threads())
     t0 = time.perf_counter()
-    hearing = PieceTranscriber(language, asr, model, tokens)
+    # a first build of this folder hears everything: the model loads while the head is spoken
+    hearing = PieceTranscriber(language, asr, model, tokens, warm=not (out / TRANSCRIPT).exists())
 
     def on_piece(index: int, piece) -> None:
         hearing(index, piece)

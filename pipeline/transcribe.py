@@ -392,6 +392,15 @@ class Listener:
             self._asr = get_engine(self.engine, self.model)
         return self._asr
 
+    def warm(self) -> None:
+        """Load the engine's model ahead of the first piece, when the engine can (faster-whisper):
+        not counted as hearing (`ran`)."""
+        if self._asr is None:
+            self._asr = get_engine(self.engine, self.model)
+        warm = getattr(self._asr, "warm", None)
+        if warm is not None:
+            warm()
+
     def segment_keys(self, timeline: dict, windows: list[tuple[float, float]]) -> list[str]:
         return [segment_cache_key(s["audio_key"], self.engine, self.model, self.language,
                                   _music_context(timeline, s, lo, hi))

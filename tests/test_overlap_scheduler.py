@@ -230,3 +230,22 @@ def test_a_model_is_loaded_once_when_two_threads_ask_at_once():
         t.join()
     assert made == ["base"] and got[0] is got[1]
     assert load.cache_info().misses == 1       # type: ignore[attr-defined]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("warm", [True, False])
+def test_a_first_build_loads_the_model_on_the_core_the_head_leaves_idle(provisioned, warm):
+    """Nothing can be heard until GAIN_SPEECH_S of speech is in: a first build (warm) loads
+    faster-whisper with the free token meanwhile, not counted as hearing; a rebuild does
+    not (its pieces may all be in the cache)."""
+    from pipeline.asr.faster import load_model
+
+    load_model.cache_clear()
+    tokens = overlap.CoreTokens(2)
+    tokens.start_speaking()                      # the speaker holds one token throughout
+    hearing = overlap.PieceTranscriber("en", "faster-whisper", "base", tokens, warm=warm)
+    loaded = eventually(lambda: load_model.cache_info().currsize == 1, timeout=60 if warm else 2)
+    tokens.stop_speaking()
+    hearing.close()
+    assert loaded is warm
+    assert tokens.most == (2 if warm else 1) and not hearing.listener.ran and not hearing.heard

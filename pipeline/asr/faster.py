@@ -89,6 +89,11 @@ class FasterWhisperEngine:
             self._path = models.resolve_ct2_model(self.model)
         return self._path
 
+    def warm(self) -> None:
+        """Load the model as transcribe() will (in the calling thread's share), before
+        there is anything to hear: pipeline.overlap does it on the core synthesis leaves idle."""
+        load_model(str(self.model_path), cpu_threads=build_threads(), num_workers=callers())
+
     def transcribe(self, audio: Path, language: str) -> Transcript:
         from faster_whisper.tokenizer import _LANGUAGE_CODES
 
