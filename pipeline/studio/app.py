@@ -38,7 +38,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from .. import fsio
+from .. import fsio, urls
 from . import adapter
 from .jobs import BuildQueue, Job
 
@@ -69,13 +69,11 @@ class Refused(Exception):
 
 
 def slugify(name: str) -> str:
-    """A folder name from a file name, as the Makefile makes it (lowercase, '-' for '_' and
-    '.'), then cut to [a-z0-9-]: any other character (a quote, a slash, '..') is dropped."""
+    """A folder name from an uploaded file's name: its stem by the pipeline's one slug rule
+    (pipeline.urls.slugify: [a-z0-9-] only, so a quote, a slash or '..' cannot reach a path)."""
     stem = Path(name.replace("\\", "/")).name
     stem = stem.rsplit(".", 1)[0] if "." in stem[1:] else stem
-    slug = re.sub(r"[^a-z0-9-]+", "-", stem.lower().replace("_", "-").replace(".", "-"))
-    slug = re.sub(r"-{2,}", "-", slug).strip("-")[:48].strip("-")
-    return slug or "post"
+    return urls.slugify(stem) or "post"
 
 
 class Studio:
