@@ -47,10 +47,15 @@ def _default_voice(lang: str) -> Path | None:
 NOISE = "seeded-1"
 
 
+# piper phonemizes with its own espeak-ng, whose state is process-wide: one text at a time
+_PHONEMIZING = threading.Lock()
+
+
 class PiperEngine:
     name = "piper"
     offline = True
     seeded = True     # synthesize takes a seed: its noise is sampled
+    concurrent = True  # two threads may speak at once (pipeline.synthesize speaks the head so)
 
     def __init__(self, voices: dict[str, str | os.PathLike] | None = None):
         self._voices = {k: Path(v) for k, v in (voices or {}).items()}
@@ -102,16 +107,16 @@ class PiperEngine:
         check_request(text, rate)
         from piper import SynthesisConfig
 
-        with self._lock:
+        with self._lock:        # a voice loads once; speaking needs no lock (its seed is per thread)
             voice = self._voice(lang)
-            # length_scale > 1 is slower; scale the voice's own default.
-            base = getattr(voice.config, "length_scale", None) or 1.0
-            cfg = SynthesisConfig(length_scale=base / rate)
-            pcm, sample_rate = [], None
-            with voice.session.seeded(seed):
-                for chunk in voice.synthesize(text, syn_config=cfg):
-                    sample_rate = chunk.sample_rate
-                    pcm.append(chunk.audio_int16_bytes)
+        # length_scale > 1 is slower; scale the voice's own default.
+        base = getattr(voice.config, "length_scale", None) or 1.0
+        cfg = SynthesisConfig(length_scale=base / rate)
+        pcm, sample_rate = [], None
+        with voice.session.seeded(seed):
+            for chunk in voice.synthesize(text, syn_config=cfg):
+                sample_rate = chunk.sample_rate
+                pcm.append(chunk.audio_int16_bytes)
         if sample_rate is None:
             raise EngineError(f"piper produced no audio for {text[:60]!r}")
         write_wav(out_wav, b"".join(pcm), sample_rate)
@@ -201,8 +206,16 @@ def _load_voice(path: Path):
         session = onnxruntime.InferenceSession(model.SerializeToString(), sess_options=_options(),
                                                providers=["CPUExecutionProvider"])
     session = SeededSession(session, noises)
-    return PiperVoice(config=PiperConfig.from_dict(config), session=session,
-                      espeak_data_dir=Path(ESPEAK_DATA_DIR), download_dir=Path.cwd())
+    voice = PiperVoice(config=PiperConfig.from_dict(config), session=session,
+                       espeak_data_dir=Path(ESPEAK_DATA_DIR), download_dir=Path.cwd())
+    phonemize = voice.phonemize
+
+    def one_at_a_time(text: str) -> list[list[str]]:
+        with _PHONEMIZING:
+            return phonemize(text)
+
+    voice.phonemize = one_at_a_time  # type: ignore[method-assign]  # synthesize calls self.phonemize
+    return voice
 
 
 def provision_seeded(voice: Path | None = None) -> str:

@@ -182,15 +182,15 @@ def _draw(noise: dict, seed: int, call: int, index: int, dims: list[int]):
 class SeededSession:
     """An onnxruntime session of a rewritten graph that looks like the original's:
     `run(outputs, feed)` adds the noise inputs, drawn from the seed of the `seeded(seed)`
-    block it runs in (which holds a lock) and the number of runs before it in that block
-    (piper runs the graph once per sentence: each sentence gets its own noise)."""
+    block it runs in and the number of runs before it in that block (piper runs the
+    graph once per sentence: each sentence gets its own noise). The seed and the count
+    are the calling thread's: two threads speak two segments at once (onnxruntime's
+    run is thread-safe), each with its own noise, the same as one after the other."""
 
     def __init__(self, session, noises: list[dict]):
         self._session = session
         self._noises = noises
-        self._lock = threading.RLock()
-        self.seed = 0
-        self._calls = 0
+        self._state = threading.local()
 
     def __getattr__(self, name):
         return getattr(self._session, name)
@@ -198,20 +198,28 @@ class SeededSession:
     def get_inputs(self):
         return [i for i in self._session.get_inputs() if not i.name.startswith(NOISE_PREFIX)]
 
+    @property
+    def seed(self) -> int:
+        return getattr(self._state, "seed", 0)
+
     def seeded(self, seed: int):
-        session = self
+        state = self._state
 
         class _Ctx:
             def __enter__(self_inner):
-                session._lock.acquire()
-                session.seed, session._calls = int(seed), 0
-                return session
+                state.seed, state.calls = int(seed), 0
+                return self
 
             def __exit__(self_inner, *exc):
-                session._lock.release()
+                state.seed, state.calls = 0, 0
                 return False
 
         return _Ctx()
+
+    def _next_call(self) -> int:
+        call = getattr(self._state, "calls", 0)
+        self._state.calls = call + 1
+        return call
 
     def run(self, output_names, input_feed, run_options=None):
         import numpy as np
@@ -223,7 +231,7 @@ class SeededSession:
 
             run_options = onnxruntime.RunOptions()
             run_options.log_severity_level = 4
-        call, self._calls = self._calls, self._calls + 1
+        call = self._next_call()
         for _ in range(MAX_DOUBLINGS):
             feed = dict(input_feed)
             for i, noise in enumerate(self._noises):
