@@ -255,6 +255,8 @@ def _speak_holding_a_token(tokens: CoreTokens, out: Path, tts: str, on_piece, sy
     with threads.share(1):      # one unit, one thread: piper's onnxruntime gets 1 intra-op thread
         tokens.start_speaking()
         try:
-            return synth_stage.synthesize(out / SCRIPT, out, engine=tts, on_piece=on_piece, **synthesize_kw)
+            spare = tokens.hearing if tokens.total >= 2 else None     # the head's idle core (tts.ahead)
+            return synth_stage.synthesize(out / SCRIPT, out, engine=tts, on_piece=on_piece, spare_core=spare,
+                                          **synthesize_kw)
         finally:
             tokens.stop_speaking()

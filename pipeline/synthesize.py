@@ -18,6 +18,7 @@ import hashlib
 import logging
 from collections import Counter
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import replace
 from pathlib import Path
 from typing import cast
@@ -33,6 +34,7 @@ from .episode import AUDIO, TIMELINE
 from .errors import EngineError, EngineUnavailable, InputError, UnsupportedLanguage
 from .fsio import json_digest, read_json, sha256_file, write_json
 from .tts import TtsEngine, fallback_chain, get_engine, offline_preference, wav_ok
+from .tts.ahead import SpeakAhead
 from .tts.sentences import plan_key, speak_sentences
 from .tts.speech import cache_key, override_rate, seed_kwargs, spoken_text
 
@@ -162,6 +164,7 @@ def synthesize(
     overrides: dict[str, dict] | None = None,
     on_piece: Callable | None = None,
     script: Script | None = None,
+    spare_core: Callable[[], AbstractContextManager] | None = None,
 ) -> Timeline:
     """script.yaml -> out_dir/episode.mp3 + out_dir/timeline.json; returns the timeline.
 
@@ -177,17 +180,20 @@ def synthesize(
     `on_piece(index, piece)`: called with each segment's finished MP3 piece (pipeline.audio.pieces)
     as soon as it is mastered, while the next ones are spoken (pipeline.overlap hears it then).
     `script`: the script a build read already (`script_path` then only names it in messages).
+    `spare_core()`: holds a core token the hearing does not need yet (pipeline.overlap): with it
+    a second thread speaks ahead until the episode gain is fixed (pipeline.tts.ahead).
     """
     # this thread's CPU less the engines' (accounted inside): mastering, encodes, bookkeeping
     with cputime.account(cputime.MASTERING):
         return _synthesize(Path(script_path), Path(out_dir), engine, pause_ms, on_event, rate, cache_dir,
-                           settings, config_path, overrides, on_piece, script)
+                           settings, config_path, overrides, on_piece, script, spare_core)
 
 
 def _synthesize(script_path: Path, out_dir: Path, engine: str, pause_ms: int | None, on_event: Event,
                 rate: float | None, cache_dir: Path | None, settings: EpisodeSettings | None,
                 config_path: Path | ShowConfig | None, overrides: dict[str, dict] | None,
-                on_piece: Callable | None, script: Script | None) -> Timeline:
+                on_piece: Callable | None, script: Script | None,
+                spare_core: Callable[[], AbstractContextManager] | None = None) -> Timeline:
     settings = settings or EpisodeSettings()   # numpy/ffmpeg are imported only once there is work
     mastering = Mastering.of(settings, pause_ms)     # impossible audio settings: fail before any speech
     rate = settings.rate if rate is None else rate
@@ -202,7 +208,8 @@ def _synthesize(script_path: Path, out_dir: Path, engine: str, pause_ms: int | N
     bar = progress.current()
     bar.add_total(len(segs))
     rows, wavs = _speak_all(segs, voices, overrides or {}, rate, maker, bar,
-                            [(tail, settings.loudness_lufs, settings.true_peak_db) for tail in tails])
+                            [(tail, settings.loudness_lufs, settings.true_peak_db) for tail in tails],
+                            _ahead(segs, voices, overrides or {}, rate, maker, spare_core))
     inputs = _assembly_inputs(rows, mastering, tags, settings)
     key = json_digest(inputs)
     old = _previous(last, out_dir, key, inputs["segments"])
@@ -263,26 +270,57 @@ def _before_speaking(mastering: Mastering, out_dir: Path, cache_dir: Path | None
     return last, hint, _piece_maker(mastering, hint, cache_dir, on_piece)
 
 
+def _ahead(segs: list[dict], voices: _Voices, overrides: dict, rate: float, maker,
+           spare_core: Callable[[], AbstractContextManager] | None) -> SpeakAhead | None:
+    """A second speaker for the head (pipeline.tts.ahead), when there is a spare core, a
+    head (pieces wait for the gain) and an engine that speaks from two threads."""
+    if spare_core is None or maker is None or maker.gain is not None:
+        return None
+    if not getattr(voices.get(voices.chain[0]), "concurrent", False):
+        return None
+
+    def speakable(j: int) -> bool:
+        return not overrides.get(segs[j]["id"]) and not segs[j].get("voice")
+
+    def speak(j: int) -> tuple[dict, Path]:
+        with cputime.account(cputime.MASTERING):     # as the synthesis thread's own CPU is
+            return voices.speak(segs[j], overrides.get(segs[j]["id"]) or {}, rate)
+
+    return SpeakAhead(len(segs), speak, speakable, lambda: maker.gain is None, spare_core)
+
+
 def _speak_all(segs: list[dict], voices: _Voices, overrides: dict, rate: float, maker,
-               bar: progress.Stage, tails: list[tuple[int, float, float]]) -> tuple[list[dict], list[Path]]:
-    """Every segment spoken, in order; each handed to the PieceMaker as soon as it is
-    (its piece can then be transcribed while the next one is spoken). A host's turn is
-    level-matched first (pipeline.audio.speakers.level_matched: `tails` gives its silence
-    after it, and the episode's loudness and ceiling)."""
-    rows, wavs = [], []
-    for seg, tail in zip(segs, tails):
-        bar.status(seg["id"])
-        row, wav = voices.speak(seg, overrides.get(seg["id"]) or {}, rate)
-        if seg.get("speaker"):
-            from .audio.speakers import level_matched, matched_key
-            wav = level_matched(wav, *tail)
-            row["audio_key"] = matched_key(wav)     # what the episode holds: the piece cache's key
-        rows.append(row)
-        wavs.append(wav)
-        bar.advance()
-        if maker is not None:
-            maker.add(wav, row["audio_key"])
+               bar: progress.Stage, tails: list[tuple[int, float, float]],
+               ahead: SpeakAhead | None = None) -> tuple[list[dict], list[Path]]:
+    """Every segment spoken, in order (the head on two threads with `ahead`); each handed
+    to the PieceMaker as soon as it is (its piece can then be transcribed while the next
+    one is spoken). A host's turn is level-matched first (pipeline.audio.speakers.level_matched:
+    `tails` gives its silence after it, and the episode's loudness and ceiling)."""
+    rows: list[dict] = []
+    wavs: list[Path] = []
+    try:
+        for i, (seg, tail) in enumerate(zip(segs, tails)):
+            bar.status(seg["id"])
+            row, wav = ahead.take(i) if ahead else voices.speak(seg, overrides.get(seg["id"]) or {}, rate)
+            _keep(seg, row, wav, tail, rows, wavs, maker)
+            bar.advance()
+    finally:
+        if ahead:
+            ahead.stop()
     return rows, wavs
+
+
+def _keep(seg: dict, row: dict, wav: Path, tail: tuple[int, float, float], rows: list[dict],
+          wavs: list[Path], maker) -> None:
+    """One spoken segment into the episode, in order (a host's turn level-matched first)."""
+    if seg.get("speaker"):
+        from .audio.speakers import level_matched, matched_key
+        wav = level_matched(wav, *tail)
+        row["audio_key"] = matched_key(wav)     # what the episode holds: the piece cache's key
+    rows.append(row)
+    wavs.append(wav)
+    if maker is not None:
+        maker.add(wav, row["audio_key"])
 
 
 class _Voices:
