@@ -24,7 +24,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import fsio, numbers
+from . import fsio, numbers, second_hearing
 from .asr.base import DECODE_SETTINGS
 from .condense.budget import LENGTH_TOLERANCE
 from .config.episode import for_episode as settings_for_episode
@@ -68,18 +68,21 @@ def transcript_words(transcript: Transcript) -> list[Word]:
     return [w for seg in transcript["segments"] for w in seg.get("words") or []]
 
 
+def words_in(words: list[Word], lo: float, hi: float) -> list[Word]:
+    """The words heard in a window: their middle inside it, or EDGE_S before it."""
+    return [w for w in words if lo - EDGE_S <= (w["start"] + w["end"]) / 2 < hi]
+
+
 def heard_in(words: list[Word], lo: float, hi: float) -> HeardText:
     parts: list[str] = []
     spans: list = []
     pos = 0
-    for w in words:
-        mid = (w["start"] + w["end"]) / 2
-        if lo - EDGE_S <= mid < hi:
-            token = w["word"] if parts else w["word"].lstrip()
-            start = pos + (len(token) - len(token.lstrip()))
-            parts.append(token)
-            pos += len(token)
-            spans.append((start, pos, w["start"], w["end"]))
+    for w in words_in(words, lo, hi):
+        token = w["word"] if parts else w["word"].lstrip()
+        start = pos + (len(token) - len(token.lstrip()))
+        parts.append(token)
+        pos += len(token)
+        spans.append((start, pos, w["start"], w["end"]))
     return HeardText("".join(parts), spans)
 
 
@@ -204,8 +207,9 @@ def unspoken_rows(seg: Segment, lang: str, source: list | None) -> list[NumberRo
     return check_segment({**seg, "start": 0.0, "end": 0.0}, silent, lang, source)
 
 
-def verify_episode(ep_dir: Path | Episode, lint_flags: list | None = None) -> Report:
-    """Judge the episode in `ep_dir` and write its verify.json, bound to the inputs judged."""
+def verify_episode(ep_dir: Path | Episode, lint_flags: list | None = None, second: bool = True) -> Report:
+    """Judge the episode in `ep_dir` and write its verify.json, bound to the inputs judged.
+    `second`: hear a failing number's sentence again alone (pipeline.second_hearing)."""
     ep = Episode(ep_dir)           # a fresh read: the files are the ones just made
     inputs = input_hashes(ep)      # hashed first: a later change of any file makes it stale
     script, timeline, transcript, post = ep.script(), ep.timeline(), ep.transcript(), ep.post_or_none()
@@ -215,16 +219,9 @@ def verify_episode(ep_dir: Path | Episode, lint_flags: list | None = None) -> Re
     script_segs = segments(script)
     problems = audio_problems(inputs[AUDIO], timeline, transcript)
     problems += coverage_problems(script_segs, timeline, transcript)
-    timed = {s["id"]: s for s in timeline["segments"]}
-    windows = ep.windows()
-    rows: list[NumberRow] = []
-    for seg in script_segs:
-        t = timed.get(seg["id"])
-        if t is None:
-            rows.extend(unspoken_rows(seg, lang, source))
-            continue
-        spoken: SpokenSegment = {**seg, "start": t["start"], "end": t["end"]}
-        rows.extend(check_segment(spoken, heard_in(words, *windows[seg["id"]]), lang, source))
+    hearer = _hearer(ep, transcript, lang) if second and not audio_problems(inputs[AUDIO], timeline,
+                                                                             transcript) else None
+    rows = spoken_rows(ep, script_segs, words, lang, source, hearer)
     speakers = {seg["id"]: seg["speaker"] for seg in script_segs if seg.get("speaker")}
     for row in rows:
         if row["segment"] in speakers:      # a conversation: who said the number
@@ -247,10 +244,43 @@ def verify_episode(ep_dir: Path | Episode, lint_flags: list | None = None) -> Re
     }
     if length := length_report(script, timeline):
         report["length"] = length
+    if hearer is not None and (hearer.clips or hearer.error):
+        report["second_hearing"] = hearer.summary(sum(bool((r.get("second_hearing") or {}).get("counted"))
+                                                      for r in rows))
     fsio.write_json(ep.report_path, report)
     return report
 
 
+
+def _hearer(ep: Episode, transcript: Transcript, lang: str) -> second_hearing.Hearer | None:
+    """What hears a sentence again: the engine and model that made the transcript."""
+    engine, model = transcript.get("engine"), transcript.get("model")
+    if not engine or not model:
+        return None
+    return second_hearing.Hearer(ep.audio_path, str(engine), str(model), lang)
+
+
+def spoken_rows(ep: Episode, script_segs: list[Segment], words: list[Word], lang: str,
+                source: list | None, hearer: second_hearing.Hearer | None) -> list[NumberRow]:
+    """Every number of the script, judged in its segment's window (a failing one heard
+    again in its sentence alone when `hearer` is given)."""
+    timed = {s["id"]: s for s in ep.timeline()["segments"]}
+    windows = ep.windows()
+    rows: list[NumberRow] = []
+    for seg in script_segs:
+        t = timed.get(seg["id"])
+        if t is None:
+            rows.extend(unspoken_rows(seg, lang, source))
+            continue
+        spoken: SpokenSegment = {**seg, "start": t["start"], "end": t["end"]}
+        lo, hi = windows[seg["id"]]
+        heard = heard_in(words, lo, hi)
+        seg_rows = check_segment(spoken, heard, lang, source)
+        if hearer is not None:
+            hi = min(hi, float(ep.transcript().get("duration") or hi))
+            second_hearing.recheck(seg["text"], seg_rows, words_in(words, lo, hi), lo, hi, lang, hearer)
+        rows.extend(seg_rows)
+    return rows
 
 
 def length_report(script: Script, timeline: Timeline) -> dict | None:

@@ -1,0 +1,118 @@
+"""The second hearing (pipeline.second_hearing): a failing number's sentence heard again
+alone, counted only when that hearing holds its exact value inside the sentence's window.
+
+The fast tests cover where a sentence lies (words aligned to the script, cut at the
+longest pause) and the judging, with words as Whisper gives them and a stand-in hearer;
+the slow ones use real Kokoro and real Whisper base (the promise: blind, and a number
+said otherwise is never rescued).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline import numbers
+from pipeline.second_hearing import PAD_S, Window, recheck, sentence_labels, sentence_windows
+from pipeline.verify import check_segment, heard_in
+
+TEXT = "Nous avons 12 projets. Dont 101 sont finis. Le reste attend."
+
+
+def timed(tokens: list[str], start: float = 10.0, step: float = 0.3, pauses: dict[int, float] | None = None):
+    """Words as Whisper gives them: leading space, times; a pause before word i of `pauses`."""
+    out, t = [], start
+    for i, tok in enumerate(tokens):
+        t += (pauses or {}).get(i, 0.0)
+        out.append({"word": " " + tok, "start": round(t, 3), "end": round(t + step - 0.05, 3), "probability": 0.9})
+        t += step
+    return out
+
+
+HEARD = "Nous avons 12 projets. Dont sans un sont finis. Le reste attend.".split()
+# a voice pauses between sentences: 0.6 s before "Dont" (4) and "Le" (9); 0.2 s inside one
+WORDS = timed(HEARD, pauses={4: 0.6, 6: 0.2, 9: 0.6})
+
+
+def test_each_heard_word_is_labelled_with_its_script_sentence_and_a_mishearing_with_none():
+    assert sentence_labels(TEXT, "fr", WORDS) == [0, 0, 0, 0, 1, None, None, 1, 1, 2, 2, 2]
+
+
+def test_a_sentence_window_is_cut_in_the_middle_of_the_longest_pause_around_it():
+    wins = sentence_windows(TEXT, "fr", WORDS, 9.5, 20.0)
+    assert len(wins) == 3 and all(wins)
+    # "projets." ends at 10.0 + 3 * 0.3 + 0.25 = 11.15; "Dont" starts at 11.2 + 0.6 = 11.8
+    assert wins[0] == Window(9.5, pytest.approx((11.15 + 11.8) / 2))
+    assert wins[1].start == wins[0].end
+    # the cut after sentence 1 is the 0.6 s pause before "Le", not the 0.2 s one inside it
+    le = WORDS[9]
+    assert wins[1].end == pytest.approx((WORDS[8]["end"] + le["start"]) / 2)
+    assert wins[2] == Window(wins[1].end, 20.0)
+    # the clip reaches PAD_S past the window, never past the segment
+    assert wins[1].clip(9.5, 20.0) == pytest.approx((wins[1].start - PAD_S, wins[1].end + PAD_S))
+    assert wins[0].clip(9.5, 20.0)[0] == 9.5
+
+
+def test_a_sentence_none_of_whose_words_was_heard_has_no_window():
+    heard = timed("Nous avons 12 projets. Le reste attend.".split(), pauses={4: 0.6})
+    wins = sentence_windows(TEXT, "fr", heard, 9.5, 20.0)
+    assert wins[1] is None and wins[0] is not None and wins[2] is not None
+
+
+class Clips:
+    """A stand-in for second_hearing.Hearer: the words it 'hears' in a clip are given."""
+
+    def __init__(self, words):
+        self.words, self.asked = words, []
+
+    def hear(self, lo, hi):
+        self.asked.append((lo, hi))
+        return [w for w in self.words if lo <= (w["start"] + w["end"]) / 2 < hi]
+
+
+def rows_of(words, lo=9.5, hi=20.0):
+    seg = {"id": "point-1", "title": "P", "text": TEXT, "start": lo, "end": hi}
+    return check_segment(seg, heard_in(words, lo, hi), "fr", None)
+
+
+def test_a_number_heard_with_its_exact_value_in_its_sentence_alone_counts_and_says_so():
+    rows = rows_of(WORDS)
+    assert [r["status"] for r in rows] == ["ok", "lost"]
+    alone = timed("Dont 101 sont finis.".split(), start=11.8)
+    clips = Clips(alone)
+    recheck(TEXT, rows, WORDS, 9.5, 20.0, "fr", clips)  # type: ignore[arg-type]
+    assert len(clips.asked) == 1, "only the failing number's sentence is heard again"
+    lo, hi = clips.asked[0]
+    assert lo < 11.8 and hi < WORDS[9]["start"], "the clip is that sentence, not its neighbours"
+    assert rows[0].get("second_hearing") is None
+    assert rows[1]["status"] == "ok" and rows[1]["heard"] == "101"
+    second = rows[1]["second_hearing"]
+    assert second["counted"] is True and second["text"] == "Dont 101 sont finis."
+    assert second["first"] == {"status": "lost", "heard": None}
+
+
+@pytest.mark.parametrize("said", ["Dont 102 sont finis.", "Dont sans un sont finis.", "Dont 101,5 sont finis."])
+def test_another_value_heard_alone_is_not_counted(said):
+    rows = rows_of(WORDS)
+    recheck(TEXT, rows, WORDS, 9.5, 20.0, "fr", Clips(timed(said.split(), start=11.8)))  # type: ignore[arg-type]
+    assert rows[1]["status"] == "lost", rows[1]
+    assert rows[1]["second_hearing"]["counted"] is False
+
+
+def test_the_value_must_be_heard_inside_the_sentence_s_window_not_in_the_padding():
+    rows = rows_of(WORDS)
+    wins = sentence_windows(TEXT, "fr", WORDS, 9.5, 20.0)
+    late = wins[1].end + PAD_S / 2        # inside the clip, outside the window
+    alone = timed("Dont sont finis.".split(), start=11.8) + [
+        {"word": " 101", "start": late - 0.02, "end": late + 0.02, "probability": 0.9}]
+    recheck(TEXT, rows, WORDS, 9.5, 20.0, "fr", Clips(alone))  # type: ignore[arg-type]
+    assert rows[1]["status"] == "lost" and rows[1]["second_hearing"]["heard"] == "101"
+    assert rows[1]["second_hearing"]["counted"] is False
+
+
+def test_nothing_is_heard_again_when_no_number_failed():
+    words = timed("Nous avons 12 projets. Dont 101 sont finis. Le reste attend.".split(), pauses={4: 0.6})
+    rows = rows_of(words)
+    clips = Clips(words)
+    recheck(TEXT, rows, words, 9.5, 20.0, "fr", clips)  # type: ignore[arg-type]
+    assert clips.asked == [] and [r["status"] for r in rows] == ["ok", "ok"]
+    assert [m.status for m in numbers.compare(TEXT, " ".join(w["word"] for w in words), "fr")] == ["ok", "ok"]
