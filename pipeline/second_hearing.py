@@ -29,6 +29,7 @@ import logging
 import os
 import re
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,6 +46,11 @@ log = logging.getLogger(__name__)
 # word Whisper timed a little early or late is not cut; the value must still be heard
 # inside the window itself.
 PAD_S = 0.1
+# A pause: FRAME_S frames under QUIET of the segment's loud frames, at least MIN_PAUSE_S long
+# (Kokoro's pauses between sentences are near digital silence; a stop's closure is not).
+FRAME_S = 0.02
+QUIET = 0.02
+MIN_PAUSE_S = 0.06
 TOKEN_RE = re.compile(r"\S+")
 
 
@@ -83,25 +89,55 @@ def sentence_labels(text: str, lang: str, words: list[Word]) -> list[int | None]
     return labels
 
 
-def _cut(words: list[Word], labels: list[int | None], k: int) -> float | None:
-    """Where sentence k starts: the middle of the longest pause between the last word
-    aligned to an earlier sentence and the first aligned to sentence k or a later one."""
+def pauses_in(samples, rate: int, offset: float) -> list[tuple[float, float]]:
+    """The quiet stretches of mono `samples` (times from `offset` s): runs of FRAME_S frames
+    whose loudness is under QUIET of the loud frames' (their 95th percentile)."""
+    import numpy as np
+
+    n = int(rate * FRAME_S)
+    frames = len(samples) // n
+    if frames == 0:
+        return []
+    rms = np.sqrt(np.mean(np.asarray(samples[:frames * n], dtype=np.float64).reshape(frames, n) ** 2, axis=1))
+    quiet = list(rms < QUIET * float(np.percentile(rms, 95))) + [False]
+    runs, start = [], None
+    for i, q in enumerate(quiet):
+        if q and start is None:
+            start = i
+        elif not q and start is not None:
+            runs.append((offset + start * FRAME_S, offset + i * FRAME_S))
+            start = None
+    return runs
+
+
+def _cut(words: list[Word], labels: list[int | None], k: int, pauses: list[tuple[float, float]]) -> float | None:
+    """Where sentence k starts: the middle of the longest pause between the start of the last
+    word aligned to an earlier sentence and the end of the first aligned to sentence k or a
+    later one (Whisper stretches a word over the pause beside it, so the audio's pauses
+    are looked at first; without one, the longest gap between the words' times)."""
     before = [j for j, s in enumerate(labels) if s is not None and s < k]
     after = [j for j, s in enumerate(labels) if s is not None and s >= k]
     if not before or not after:
         return None
     p, n = before[-1], after[0]
+    lo, hi = words[p]["start"], words[n]["end"]
+    inside = [(max(a, lo), min(b, hi)) for a, b in pauses if min(b, hi) - max(a, lo) >= MIN_PAUSE_S]
+    if inside:
+        a, b = max(inside, key=lambda ab: ab[1] - ab[0])
+        return (a + b) / 2
     gaps = [(words[j + 1]["start"] - words[j]["end"], j) for j in range(p, n)]
     _, j = max(gaps, key=lambda g: (g[0], -g[1]))
     return (words[j]["end"] + words[j + 1]["start"]) / 2
 
 
-def sentence_windows(text: str, lang: str, words: list[Word], lo: float, hi: float) -> list[Window | None]:
+def sentence_windows(text: str, lang: str, words: list[Word], lo: float, hi: float,
+                     pauses: Sequence[tuple[float, float]] = ()) -> list[Window | None]:
     """Each sentence of a segment's `text` -> its window inside the segment's [lo, hi),
-    from the words heard there; None for a sentence none of whose words was heard."""
+    from the words heard there and the audio's `pauses` (pauses_in); None for a sentence
+    none of whose words was heard."""
     labels = sentence_labels(text, lang, words)
     count = len(sentence_spans(text, lang))
-    starts = [lo] + [_cut(words, labels, k) for k in range(1, count)]
+    starts = [lo] + [_cut(words, labels, k, list(pauses)) for k in range(1, count)]
     out: list[Window | None] = []
     for k in range(count):
         if k not in labels:
@@ -126,6 +162,19 @@ class Hearer:
         self.audio, self.listener = audio, Listener(engine, model, language, cache_dir)
         self.clips, self.cached, self.seconds = 0, 0, 0.0
         self.error: str | None = None    # why no clip could be heard (then none is tried again)
+
+    def pauses(self, lo: float, hi: float) -> list[tuple[float, float]] | None:
+        """The audio's pauses in [lo, hi) s (pauses_in); None when it cannot be read."""
+        from .asr.audio import SAMPLE_RATE, load_audio
+
+        if self.error is not None:
+            return None
+        try:
+            return pauses_in(load_audio(self.audio, start_s=lo, end_s=hi), SAMPLE_RATE, lo)
+        except PipelineError as e:
+            self.error = str(e)
+            log.warning("no second hearing: %s", e)
+            return None
 
     def hear(self, lo: float, hi: float) -> list[Word] | None:
         """The words heard in [lo, hi) s alone (episode times); None when it cannot hear."""
@@ -164,7 +213,10 @@ def recheck(text: str, rows: list[NumberRow], words: list[Word], lo: float, hi: 
         return
     mentions = numbers.extract(text, lang)
     where = [sentence_of(text, lang, m) for m in mentions]
-    windows = sentence_windows(text, lang, words, lo, hi)
+    pauses = hearer.pauses(lo, hi)
+    if pauses is None:
+        return
+    windows = sentence_windows(text, lang, words, lo, hi, pauses)
     for k in sorted({where[i] for i in failing}):
         window = windows[k]
         if window is None:
