@@ -123,6 +123,24 @@ def test_nothing_is_heard_again_when_no_number_failed():
     assert [m.status for m in numbers.compare(TEXT, " ".join(w["word"] for w in words), "fr")] == ["ok", "ok"]
 
 
+def test_the_reader_is_told_which_numbers_only_the_second_hearing_heard():
+    from pipeline.publish.diff import as_terminal, diff_segment, second_hearings
+    from pipeline.publish.terminal import table, verdict
+
+    rows = rows_of(WORDS)
+    recheck(TEXT, rows, WORDS, 9.5, 20.0, "fr", Clips(timed("Dont 101 sont finis.".split(), start=11.8)))  # type: ignore[arg-type]
+    report = {"counts": {"ok": 2, "unit-missing": 0, "changed": 0, "lost": 0}, "survival": 1.0, "verified": True,
+              "numbers": rows, "tts_engine": "kokoro", "asr_engine": "faster-whisper",
+              "second_hearing": {"sentences": 1, "cached": 0, "counted": 1, "cpu_seconds": 1.84}}
+    said = verdict(report)  # type: ignore[arg-type]
+    assert "ok on a second hearing: '101' in point-1" in said and "(first lost, not heard)" in said
+    assert "sentences heard again alone 1 (0 cached), numbers counted 1, 1.8 CPU-s" in said
+    assert "101 (2nd hearing)" in table(report)  # type: ignore[arg-type]
+    seg = {"id": "point-1", "title": "P", "text": TEXT, "second": second_hearings(rows)}  # type: ignore[arg-type]
+    shown = as_terminal([(seg, diff_segment(TEXT, " ".join(HEARD), []))], colour=False)
+    assert "the sentence alone: Dont 101 sont finis. (counted: 101)" in shown
+
+
 # ------------------------------------------------------------------ real voices, real Whisper
 
 FIXTURES = Path(__file__).parent / "fixtures" / "second_hearing"
