@@ -2,7 +2,10 @@
 
 Every number of the script is looked for in what Whisper heard during that
 segment, compared by value (numbers.compare), and given the time it was heard
-at. An episode is verified only when no number was lost or changed and the
+at. A number lost or changed there is heard again in its sentence alone, still
+blind, and counts when that hearing holds its exact value inside the sentence's
+window (pipeline.second_hearing; the row says so under "second_hearing"). An
+episode is verified only when no number was lost or changed and the
 files agree with each other: every script segment was spoken (it is in
 timeline.json, with the script's text, inside the transcript's time range),
 and timeline.json and transcript.json both describe this episode.mp3 (their
@@ -207,9 +210,9 @@ def unspoken_rows(seg: Segment, lang: str, source: list | None) -> list[NumberRo
     return check_segment({**seg, "start": 0.0, "end": 0.0}, silent, lang, source)
 
 
-def verify_episode(ep_dir: Path | Episode, lint_flags: list | None = None, second: bool = True) -> Report:
+def verify_episode(ep_dir: Path | Episode, lint_flags: list | None = None) -> Report:
     """Judge the episode in `ep_dir` and write its verify.json, bound to the inputs judged.
-    `second`: hear a failing number's sentence again alone (pipeline.second_hearing)."""
+    A number lost or changed is heard again in its sentence alone (pipeline.second_hearing)."""
     ep = Episode(ep_dir)           # a fresh read: the files are the ones just made
     inputs = input_hashes(ep)      # hashed first: a later change of any file makes it stale
     script, timeline, transcript, post = ep.script(), ep.timeline(), ep.transcript(), ep.post_or_none()
@@ -218,9 +221,9 @@ def verify_episode(ep_dir: Path | Episode, lint_flags: list | None = None, secon
     source = numbers.extract(source_text(post), lang) if post else None
     script_segs = segments(script)
     problems = audio_problems(inputs[AUDIO], timeline, transcript)
+    # a second hearing only of the very audio the transcript was heard from
+    hearer = _hearer(ep, transcript, lang) if not problems else None
     problems += coverage_problems(script_segs, timeline, transcript)
-    hearer = _hearer(ep, transcript, lang) if second and not audio_problems(inputs[AUDIO], timeline,
-                                                                             transcript) else None
     rows = spoken_rows(ep, script_segs, words, lang, source, hearer)
     speakers = {seg["id"]: seg["speaker"] for seg in script_segs if seg.get("speaker")}
     for row in rows:
@@ -249,7 +252,6 @@ def verify_episode(ep_dir: Path | Episode, lint_flags: list | None = None, secon
                                                       for r in rows))
     fsio.write_json(ep.report_path, report)
     return report
-
 
 
 def _hearer(ep: Episode, transcript: Transcript, lang: str) -> second_hearing.Hearer | None:
