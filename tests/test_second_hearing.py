@@ -184,6 +184,32 @@ def test_a_number_said_and_misheard_in_its_segment_is_heard_in_its_sentence_alon
     assert (hearer2.clips, hearer2.cached) == (1, 1) and rows2 == rows
 
 
+@pytest.mark.slow
+def test_no_number_of_a_real_segment_passes_when_the_script_says_another(tmp_path):
+    """The script's numbers mutated one at a time (last digit + 1) against the real audio of
+    the Pico fixture: every one fails the first hearing, is heard again, and is not counted."""
+    import re
+
+    from pipeline.asr import get_engine as asr
+    from pipeline.second_hearing import Hearer
+    from pipeline.verify import words_in
+
+    audio = FIXTURES / "claims-14800.pico.en.mp3"
+    heard = asr("faster-whisper", "base").transcribe(audio, "en")
+    words, hi = [w for s in heard["segments"] for w in s["words"]], heard["duration"]
+    hearer = Hearer(audio, "faster-whisper", "base", "en", tmp_path)
+    mentions = numbers.extract(CLAIMS, "en")
+    for k, m in enumerate(mentions):
+        digit = list(re.finditer(r"\d", m.text))[-1]
+        said = m.text[:digit.start()] + str((int(digit.group()) + 1) % 10) + m.text[digit.end():]
+        text = CLAIMS[:m.start] + said + CLAIMS[m.end:]
+        rows = check_segment({"id": "p", "title": "P", "text": text, "start": 0.0, "end": hi},
+                             heard_in(words, 0.0, hi), "en", None)
+        recheck(text, rows, words_in(words, 0.0, hi), 0.0, hi, "en", hearer)
+        assert rows[k]["status"] in ("lost", "changed") and rows[k]["second_hearing"]["counted"] is False, rows[k]
+    assert hearer.clips - hearer.cached <= 4, "each of the 4 sentences is heard once, then comes from the cache"
+
+
 MUTATED = [
     # (engine, language, the script, what the voice is made to say)
     ("piper", "en", "Insurance is a growing line in every budget. Claims rose to 14,800 in 2024, most of them "
