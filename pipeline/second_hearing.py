@@ -36,6 +36,7 @@ from pathlib import Path
 from . import numbers
 from .contracts import NumberRow, Word
 from .errors import PipelineError
+from .heard import heard_in
 from .numbers import FAILING
 from .transcribe import Listener, hear_clip
 from .tts.sentences import sentence_spans
@@ -232,8 +233,6 @@ def recheck(text: str, rows: list[NumberRow], words: list[Word], lo: float, hi: 
 def _judge(clip_words: list[Word], said: list[int], failing: list[int], mentions: list,
            rows: list[NumberRow], window: Window, clip: tuple[float, float], lang: str) -> None:
     """Compare the sentence's numbers with the clip's words; count the exact ones in the window."""
-    from .verify import heard_in
-
     heard = heard_in(clip_words, clip[0], clip[1] + 1.0)     # every word the clip gave
     matches = numbers.compare([mentions[i] for i in said], heard.text, lang)
     for i in failing:

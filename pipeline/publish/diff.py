@@ -11,8 +11,8 @@ from typing import Any, cast
 
 from .. import fsio, numbers
 from ..episode import DIFF_PAGE, REPORT, Episode, as_episode
+from ..heard import heard_in, transcript_words
 from ..script import segments
-from ..verify import heard_in, transcript_words
 from .pages import render
 from .terminal import clipped, use_colour
 
