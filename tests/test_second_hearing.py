@@ -141,6 +141,72 @@ def test_the_reader_is_told_which_numbers_only_the_second_hearing_heard():
     assert "the sentence alone: Dont 101 sont finis. (counted: 101)" in shown
 
 
+class _SaysRaised:
+    """A stand-in engine, registered for the wiring test: whatever clip it is given, it
+    hears "They raised 3.2 billion dollars." spread over the clip."""
+
+    name, model, model_path, concurrent = "says-raised", "base", Path("/nonexistent"), False
+    heard: list = []
+
+    def __init__(self, model="base"):
+        self.model = model
+
+    def transcribe(self, audio, language):
+        from pipeline.asr import build_transcript
+        from pipeline.audio.ffmpeg import duration_s
+
+        length = duration_s(audio)
+        _SaysRaised.heard.append(round(length, 2))
+        return build_transcript(self.name, self.model, language, length, [
+            {"start": 0.0, "end": length, "text": " They raised 3.2 billion dollars.",
+             "words": timed("They raised 3.2 billion dollars.".split(), start=0.1, step=(length - 0.2) / 5)}])
+
+
+def wired_episode(d: Path, heard_sha: str | None = None) -> dict:
+    """One point of two sentences whose "$3.2 billion" the first hearing lost, over real
+    (silent) audio; the transcript made by the stand-in engine."""
+    import hashlib
+    import json
+
+    import numpy as np
+    import yaml
+
+    from pipeline.audio.wav import write_wav
+    from pipeline.verify import verify_episode
+
+    text = "Sales grew 38% in 2024. They raised $3.2 billion."
+    (d / "script.yaml").write_text(yaml.safe_dump({"title": "T", "language": "en",
+                                                   "points": [{"title": "P", "text": text}]}))
+    write_wav(d / "episode.mp3", np.zeros(16000 * 6, "<i2").tobytes(), 16000)   # a WAV: ffmpeg reads it
+    sha = hashlib.sha256((d / "episode.mp3").read_bytes()).hexdigest()
+    words = timed("Sales grew 38% in 2024.".split(), start=0.2) + timed("They raised a lot.".split(), start=2.5)
+    (d / "timeline.json").write_text(json.dumps({"tts_engine": "piper", "duration": 6.0, "audio_sha256": sha,
+                                                 "segments": [{"id": "point-1", "text": text, "start": 0.1,
+                                                               "end": 5.9}]}))
+    (d / "transcript.json").write_text(json.dumps({
+        "engine": "says-raised", "model": "base", "language": "en", "duration": 6.0,
+        "audio_sha256": heard_sha or sha, "segments": [{"start": 0, "end": 6.0, "text": "", "words": words}]}))
+    return verify_episode(d)
+
+
+def test_verify_hears_a_failing_sentence_again_with_the_transcript_s_engine(tmp_path, isolated_cache,
+                                                                             monkeypatch):
+    from pipeline import asr
+
+    monkeypatch.setitem(asr.REGISTRY._factories, "says-raised", _SaysRaised)
+    _SaysRaised.heard = []
+    report = wired_episode(tmp_path)
+    assert [r["status"] for r in report["numbers"]] == ["ok", "ok", "ok"] and report["verified"]
+    assert report["numbers"][2]["second_hearing"]["first"] == {"status": "lost", "heard": None}
+    assert report["second_hearing"]["sentences"] == 1 and report["second_hearing"]["counted"] == 1
+    # the second sentence alone: from the middle of the pause before "They" (less PAD_S) to the end
+    assert _SaysRaised.heard == [pytest.approx(6.0 - ((1.65 + 2.5) / 2 - PAD_S), abs=0.02)]
+    assert wired_episode(tmp_path)["second_hearing"]["cached"] == 1 and len(_SaysRaised.heard) == 1
+    # a transcript heard from other audio: nothing is heard again (and the verdict says why)
+    other = wired_episode(tmp_path, heard_sha="0" * 64)
+    assert "second_hearing" not in other and other["numbers"][2]["status"] == "lost" and not other["verified"]
+
+
 # ------------------------------------------------------------------ real voices, real Whisper
 
 FIXTURES = Path(__file__).parent / "fixtures" / "second_hearing"
