@@ -39,7 +39,7 @@ from .errors import PipelineError
 from .heard import heard_in
 from .numbers import FAILING
 from .transcribe import Listener, hear_clip
-from .tts.sentences import sentence_spans
+from .tts.sentences import sentence_of_numbers, sentence_spans
 
 log = logging.getLogger(__name__)
 
@@ -150,11 +150,6 @@ def sentence_windows(text: str, lang: str, words: list[Word], lo: float, hi: flo
     return out
 
 
-def sentence_of(text: str, lang: str, mention: numbers.Mention) -> int:
-    spans = sentence_spans(text, lang)
-    return next((i for i, (a, b) in enumerate(spans) if a <= mention.start < b), len(spans) - 1)
-
-
 class Hearer:
     """The episode's MP3 and the engine, model and language that heard it: hears clips of
     it alone, and counts them and their CPU seconds (the engine's own threads included)."""
@@ -213,7 +208,7 @@ def recheck(text: str, rows: list[NumberRow], words: list[Word], lo: float, hi: 
     if not failing:
         return
     mentions = numbers.extract(text, lang)
-    where = [sentence_of(text, lang, m) for m in mentions]
+    where = sentence_of_numbers(text, lang)
     pauses = hearer.pauses(lo, hi)
     if pauses is None:
         return
