@@ -290,6 +290,10 @@ class NumberRow(_NumberRow, total=False):
     healing: list[str]  # the strategies tried on its segment
     speaker: str        # conversation: the host who said it
     note: str           # a changed quantity: the unit heard, and the conversion when it is one
+    # lost or changed at first: its sentence heard again alone (pipeline.second_hearing):
+    # start, end (the sentence's window), text (all that hearing wrote), heard, status,
+    # counted (the exact value inside the window: then the row is ok), first (status, heard)
+    second_hearing: dict[str, Any]
 
 
 class Problem(TypedDict):
@@ -326,3 +330,4 @@ class Report(_Report, total=False):
     healing: list[dict[str, Any]]
     length: dict[str, Any]  # target_seconds, measured_seconds, deviation_percent, within_tolerance
     loops: list[Loop]       # absent in a report written before loops were marked
+    second_hearing: dict[str, Any]  # sentences heard again, cached, counted, cpu_seconds (error)

@@ -274,16 +274,14 @@ def _store_segments(parts: list[list[dict]], indices, timeline: dict, keys: list
         })
 
 
-def _transcribe_cut(asr, audio_path: Path, lo: float, hi: float, language: str,
-                    cache_dir: Path | None) -> dict:
-    """Transcribe [lo, hi) s of the episode; times shifted back to the episode."""
+def _hear_samples(asr, audio, language: str, cache_dir: Path | None) -> dict:
+    """Transcribe 16 kHz mono samples, written as a temporary WAV; times from 0, clamped."""
     import os
     import tempfile
 
-    from .asr.audio import SAMPLE_RATE, load_audio
+    from .asr.audio import SAMPLE_RATE
     from .audio.wav import pcm16, write_wav
 
-    audio = load_audio(audio_path, start_s=lo, end_s=hi)   # decodes no further than hi
     tmp_dir = Path(cache_dir if cache_dir is not None else paths.CACHE_DIR) / "tmp"
     tmp_dir.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(dir=tmp_dir, prefix="cut-", suffix=".wav")
@@ -295,8 +293,49 @@ def _transcribe_cut(asr, audio_path: Path, lo: float, hi: float, language: str,
     finally:
         tmp.unlink(missing_ok=True)
     _clamp(part["segments"], len(audio) / SAMPLE_RATE)
+    return part
+
+
+def _transcribe_cut(asr, audio_path: Path, lo: float, hi: float, language: str,
+                    cache_dir: Path | None) -> dict:
+    """Transcribe [lo, hi) s of the episode; times shifted back to the episode."""
+    from .asr.audio import load_audio
+
+    audio = load_audio(audio_path, start_s=lo, end_s=hi)   # decodes no further than hi
+    part = _hear_samples(asr, audio, language, cache_dir)
     part["segments"] = _shift_segments(part["segments"], lo)
     return part
+
+
+# --- a clip heard alone (pipeline.second_hearing): cached by the very samples heard ------------
+
+CLIP_CACHE_FORMAT = 1
+
+
+def clip_cache_path(samples_sha: str, listener: Listener) -> Path:
+    """Words heard in one clip: keyed by its 16-bit samples (what the engine was given)."""
+    key = json_digest({"format": CLIP_CACHE_FORMAT, "pcm16_sha256": samples_sha,
+                       **_listener(listener.engine, listener.model, listener.language)})
+    base = listener.cache_dir if listener.cache_dir is not None else paths.CACHE_DIR
+    return Path(base) / "transcripts" / "clips" / f"{key}.json"
+
+
+def hear_clip(audio_path: Path, lo: float, hi: float, listener: Listener) -> tuple[list[dict], bool]:
+    """(Whisper's segments for [lo, hi) s of the file heard alone, episode times; whether
+    cached). Blind like every hearing: the engine is given the samples and the language."""
+    import hashlib
+
+    from .asr.audio import load_audio
+    from .audio.wav import pcm16
+
+    audio = load_audio(audio_path, start_s=lo, end_s=hi)
+    path = clip_cache_path(hashlib.sha256(pcm16(audio)).hexdigest(), listener)
+    got = _load_segment(path)
+    cached = got is not None
+    if got is None:
+        got = _hear_samples(listener.asr(), audio, listener.language, listener.cache_dir)["segments"]
+        write_json(path, {"segments": got})
+    return _shift_segments(got, lo), cached
 
 
 def _merge(parts: list[list[dict]], engine: str, model: str, language: str, duration: float) -> dict:

@@ -2,7 +2,10 @@
 
 Every number of the script is looked for in what Whisper heard during that
 segment, compared by value (numbers.compare), and given the time it was heard
-at. An episode is verified only when no number was lost or changed and the
+at. A number lost or changed there is heard again in its sentence alone, still
+blind, and counts when that hearing holds its exact value inside the sentence's
+window (pipeline.second_hearing; the row says so under "second_hearing"). An
+episode is verified only when no number was lost or changed and the
 files agree with each other: every script segment was spoken (it is in
 timeline.json, with the script's text, inside the transcript's time range),
 and timeline.json and transcript.json both describe this episode.mp3 (their
@@ -24,7 +27,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import fsio, numbers
+from . import fsio, numbers, second_hearing
 from .asr.base import DECODE_SETTINGS
 from .condense.budget import LENGTH_TOLERANCE
 from .config.episode import for_episode as settings_for_episode
@@ -43,44 +46,13 @@ from .contracts import (
 )
 from .episode import AUDIO, POST, SCRIPT, TIMELINE, TRANSCRIPT, Episode, as_episode, windows_by_id
 from .errors import InputError
+from .heard import EDGE_S, HeardText, heard_in, transcript_words, words_in
 from .numbers import FAILING
 from .script import segments, source_text
 
-# Words heard up to this far outside a segment's audio still belong to it
-# (Whisper's word times drift by a few hundred milliseconds).
-EDGE_S = 0.25
 # Whisper's own sign of a repetition loop ("400,000,000,000,000,..."): a text that
 # compresses better than this (the threshold the decoder is given, pipeline.asr).
 LOOP_RATIO = float(DECODE_SETTINGS["compression_ratio_threshold"])
-
-
-@dataclass
-class HeardText:
-    text: str
-    spans: list[tuple[int, int, float, float]]   # char start, char end, t start, t end
-
-    def times(self, start: int, end: int) -> tuple[float, float] | None:
-        hit = [(ts, te) for cs, ce, ts, te in self.spans if cs < end and ce > start]
-        return (hit[0][0], hit[-1][1]) if hit else None
-
-
-def transcript_words(transcript: Transcript) -> list[Word]:
-    return [w for seg in transcript["segments"] for w in seg.get("words") or []]
-
-
-def heard_in(words: list[Word], lo: float, hi: float) -> HeardText:
-    parts: list[str] = []
-    spans: list = []
-    pos = 0
-    for w in words:
-        mid = (w["start"] + w["end"]) / 2
-        if lo - EDGE_S <= mid < hi:
-            token = w["word"] if parts else w["word"].lstrip()
-            start = pos + (len(token) - len(token.lstrip()))
-            parts.append(token)
-            pos += len(token)
-            spans.append((start, pos, w["start"], w["end"]))
-    return HeardText("".join(parts), spans)
 
 
 def check_segment(seg: SpokenSegment, heard: HeardText, lang: str,
@@ -205,7 +177,8 @@ def unspoken_rows(seg: Segment, lang: str, source: list | None) -> list[NumberRo
 
 
 def verify_episode(ep_dir: Path | Episode, lint_flags: list | None = None) -> Report:
-    """Judge the episode in `ep_dir` and write its verify.json, bound to the inputs judged."""
+    """Judge the episode in `ep_dir` and write its verify.json, bound to the inputs judged.
+    A number lost or changed is heard again in its sentence alone (pipeline.second_hearing)."""
     ep = Episode(ep_dir)           # a fresh read: the files are the ones just made
     inputs = input_hashes(ep)      # hashed first: a later change of any file makes it stale
     script, timeline, transcript, post = ep.script(), ep.timeline(), ep.transcript(), ep.post_or_none()
@@ -214,17 +187,10 @@ def verify_episode(ep_dir: Path | Episode, lint_flags: list | None = None) -> Re
     source = numbers.extract(source_text(post), lang) if post else None
     script_segs = segments(script)
     problems = audio_problems(inputs[AUDIO], timeline, transcript)
+    # a second hearing only of the very audio the transcript was heard from
+    hearer = _hearer(ep, transcript, lang) if not problems else None
     problems += coverage_problems(script_segs, timeline, transcript)
-    timed = {s["id"]: s for s in timeline["segments"]}
-    windows = ep.windows()
-    rows: list[NumberRow] = []
-    for seg in script_segs:
-        t = timed.get(seg["id"])
-        if t is None:
-            rows.extend(unspoken_rows(seg, lang, source))
-            continue
-        spoken: SpokenSegment = {**seg, "start": t["start"], "end": t["end"]}
-        rows.extend(check_segment(spoken, heard_in(words, *windows[seg["id"]]), lang, source))
+    rows = spoken_rows(ep, script_segs, words, lang, source, hearer)
     speakers = {seg["id"]: seg["speaker"] for seg in script_segs if seg.get("speaker")}
     for row in rows:
         if row["segment"] in speakers:      # a conversation: who said the number
@@ -247,10 +213,42 @@ def verify_episode(ep_dir: Path | Episode, lint_flags: list | None = None) -> Re
     }
     if length := length_report(script, timeline):
         report["length"] = length
+    if hearer is not None and (hearer.clips or hearer.error):
+        report["second_hearing"] = hearer.summary(sum(bool((r.get("second_hearing") or {}).get("counted"))
+                                                      for r in rows))
     fsio.write_json(ep.report_path, report)
     return report
 
 
+def _hearer(ep: Episode, transcript: Transcript, lang: str) -> second_hearing.Hearer | None:
+    """What hears a sentence again: the engine and model that made the transcript."""
+    engine, model = transcript.get("engine"), transcript.get("model")
+    if not engine or not model:
+        return None
+    return second_hearing.Hearer(ep.audio_path, str(engine), str(model), lang)
+
+
+def spoken_rows(ep: Episode, script_segs: list[Segment], words: list[Word], lang: str,
+                source: list | None, hearer: second_hearing.Hearer | None) -> list[NumberRow]:
+    """Every number of the script, judged in its segment's window (a failing one heard
+    again in its sentence alone when `hearer` is given)."""
+    timed = {s["id"]: s for s in ep.timeline()["segments"]}
+    windows = ep.windows()
+    rows: list[NumberRow] = []
+    for seg in script_segs:
+        t = timed.get(seg["id"])
+        if t is None:
+            rows.extend(unspoken_rows(seg, lang, source))
+            continue
+        spoken: SpokenSegment = {**seg, "start": t["start"], "end": t["end"]}
+        lo, hi = windows[seg["id"]]
+        heard = heard_in(words, lo, hi)
+        seg_rows = check_segment(spoken, heard, lang, source)
+        if hearer is not None:
+            hi = min(hi, float(ep.transcript().get("duration") or hi))
+            second_hearing.recheck(seg["text"], seg_rows, words_in(words, lo, hi), lo, hi, lang, hearer)
+        rows.extend(seg_rows)
+    return rows
 
 
 def length_report(script: Script, timeline: Timeline) -> dict | None:

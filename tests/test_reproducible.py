@@ -4,7 +4,7 @@ Real engines on a one-point post (intro, point, outro), heard by real Whisper
 base. One build runs in its own process, the other in this one after it (its
 engines warm, their state left as that build left it): episode.mp3,
 timeline.json and transcript.json are byte-identical, and verify.json is the
-same apart from timing fields (it has none today). gTTS is online and not
+same apart from timing fields (the second hearing's cpu_seconds). gTTS is online and not
 covered: Google's service makes its audio.
 """
 

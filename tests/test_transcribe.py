@@ -230,3 +230,24 @@ def test_edit_transcribes_only_the_changed_segment(tmp_path, isolated_cache, pro
     t3 = stage.transcribe_episode(ep / "episode.mp3", ep / "timeline.json", ep / "transcript.json", "en")
     assert t3["cached"] is True and calls == []
     assert t3["text"] == t2["text"]
+
+
+def test_a_clip_heard_alone_is_cached_by_its_samples(tmp_path, isolated_cache, monkeypatch):
+    """pipeline.second_hearing's clips: the same samples are heard once (also from another
+    file), other samples again; words come back in the file's times."""
+    import numpy as np
+
+    monkeypatch.setitem(asr.REGISTRY._factories, "fake", _FakeEngine)
+    _FakeEngine.calls = []
+    tone = (np.sin(np.arange(16000 * 6) / 5.0) * 8000).astype("<i2")
+    for name, samples in (("a.wav", tone), ("b.wav", np.concatenate([tone[:16000 * 2], tone]))):
+        write_wav(tmp_path / name, samples.tobytes(), 16000)
+    listener = stage.Listener("fake", "base", "en", None)
+    segs, cached = stage.hear_clip(tmp_path / "a.wav", 1.0, 3.0, listener)
+    assert not cached and _FakeEngine.calls == [2.0]
+    assert segs[0]["words"][0]["start"] == pytest.approx(1.0 + 1.0 - 0.1)      # the clip's middle
+    assert stage.hear_clip(tmp_path / "a.wav", 1.0, 3.0, listener) == (segs, True)
+    assert stage.hear_clip(tmp_path / "b.wav", 3.0, 5.0, listener)[1] is True, "the same samples, elsewhere"
+    assert stage.hear_clip(tmp_path / "a.wav", 1.5, 3.5, listener)[1] is False
+    assert _FakeEngine.calls == [2.0, 2.0]
+    assert len(list((isolated_cache / "transcripts" / "clips").glob("*.json"))) == 2

@@ -7,13 +7,12 @@ import difflib
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 from .. import fsio, numbers
-from ..contracts import Segment
 from ..episode import DIFF_PAGE, REPORT, Episode, as_episode
+from ..heard import heard_in, transcript_words
 from ..script import segments
-from ..verify import heard_in, transcript_words
 from .pages import render
 from .terminal import clipped, use_colour
 
@@ -68,7 +67,7 @@ def inserted(tokens: list[str]) -> list[Op]:
     return [Op("ins", clipped(run, INSERTED_SHOWN))]
 
 
-def episode_diff(ep: Path | Episode) -> list[tuple[Segment, list[Op]]]:
+def episode_diff(ep: Path | Episode) -> list[tuple[dict[str, Any], list[Op]]]:
     files = as_episode(ep)
     script = files.script()
     checked = cast(list[dict], files.report()["numbers"]) if files.has(REPORT) else []
@@ -81,8 +80,22 @@ def episode_diff(ep: Path | Episode) -> list[tuple[Segment, list[Op]]]:
         heard = heard_in(words, *windows[seg["id"]])
         rows = [r for r in checked if r["segment"] == seg["id"]]
         spans = number_status(seg["text"], script["language"], rows)
-        out.append((seg, diff_segment(seg["text"], heard.text, spans)))
+        out.append(({**seg, "second": second_hearings(rows)}, diff_segment(seg["text"], heard.text, spans)))
     return out
+
+
+def second_hearings(rows: list[dict]) -> list[dict]:
+    """The sentences of a segment heard again alone (pipeline.second_hearing), once each:
+    start, end, what that hearing wrote, and the numbers it counted."""
+    out: dict[tuple[float, float], dict] = {}
+    for r in rows:
+        again = r.get("second_hearing")
+        if again:
+            seen = out.setdefault((again["start"], again["end"]), {
+                "start": again["start"], "end": again["end"], "text": clipped(again["text"], INSERTED_SHOWN),
+                "counted": []})
+            seen["counted"] += [r["text"]] if again.get("counted") else []
+    return list(out.values())
 
 
 def as_terminal(diff, colour: bool) -> str:
@@ -103,6 +116,9 @@ def as_terminal(diff, colour: bool) -> str:
             else:
                 parts.append(paint(f"{{+{op.text}+}}", ANSI["ins"]))
         lines.append("  " + " ".join(parts))
+        lines += [f"  second hearing {a['start']:.1f}-{a['end']:.1f} s, the sentence alone: {a['text']}"
+                  + (f" (counted: {', '.join(a['counted'])})" if a["counted"] else " (nothing counted)")
+                  for a in seg.get("second") or []]
     return "\n".join(lines)
 
 

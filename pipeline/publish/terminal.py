@@ -58,7 +58,8 @@ def table(report: Report, colour: bool = False) -> str:
     rows = [("number", "unit", "heard", "status", "time", "segment", "source") + (("note",) if noted else ())]
     for r in report["numbers"]:
         note = (r.get("note") or "",) if noted else ()
-        rows.append((r["text"], unit_of(r) or "-", r["heard"] or "-", r["status"], f"{r['start']:.1f}s",
+        heard = (r["heard"] or "-") + (" (2nd hearing)" if second_counted(r) else "")
+        rows.append((r["text"], unit_of(r) or "-", heard, r["status"], f"{r['start']:.1f}s",
                      r["segment"], (r.get("source") or {}).get("status", "-")) + note)
     widths = [min(max(len(row[i]) for row in rows), CELL_WIDTH) for i in range(len(rows[0]))]
     lines = []
@@ -88,6 +89,7 @@ def verdict(report: Report, binding=None) -> str:
         heard += f"; {r['note']}" if r.get("note") else ""
         where = ", in a repetition loop" if r["segment"] in looped else ""
         lines.append(f"  {r['status']}: {quoted(r['text'])} in {r['segment']} at {r['start']:.1f}s ({heard}{where})")
+    lines += second_hearing_lines(report)
     for p in report.get("problems") or []:
         lines.append(f"  not verified: {p['cause']}")
     lines += [f"  repetition loop: Whisper repeated itself in {loop['segment']} at {loop['start']:.1f}s "
@@ -108,6 +110,29 @@ def verdict(report: Report, binding=None) -> str:
             lines.append("  hint: espeak-ng's French is hard for Whisper to understand; build with "
                          "--tts gtts when online, or configure a better French voice (docs/engines.md).")
     return "\n".join(lines)
+
+
+def second_counted(row: NumberRow) -> bool:
+    """Whether the row is ok by the second hearing of its sentence (pipeline.second_hearing)."""
+    return bool((row.get("second_hearing") or {}).get("counted"))
+
+
+def second_hearing_lines(report: Report) -> list[str]:
+    """The numbers heard only when their sentence was heard again alone, and what it cost."""
+    lines = []
+    for r in report["numbers"]:
+        if second_counted(r):
+            again, first = r["second_hearing"], r["second_hearing"]["first"]
+            was = f"heard {quoted(clipped(sanitize(first['heard'])))}" if first.get("heard") else "not heard"
+            lines.append(f"  ok on a second hearing: {quoted(r['text'])} in {r['segment']} at {r['start']:.1f}s, "
+                         f"its sentence ({again['start']:.1f}-{again['end']:.1f} s) heard again alone "
+                         f"(first {first['status']}, {was})")
+    if s := report.get("second_hearing"):
+        lines.append(f"  second hearing: sentences heard again alone {s['sentences']} ({s['cached']} cached), "
+                     f"numbers counted {s['counted']}, {s['cpu_seconds']:.1f} CPU-s")
+        if s.get("error"):      # the whole message is in verify.json
+            lines.append(f"  second hearing stopped: {clipped(sanitize(s['error'].splitlines()[0]), 100)}")
+    return lines
 
 
 def print_report(report: Report, stream=sys.stdout, with_table: bool = True, binding=None) -> None:
