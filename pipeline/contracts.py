@@ -290,7 +290,7 @@ class NumberRow(_NumberRow, total=False):
     healing: list[str]  # the strategies tried on its segment
     speaker: str        # conversation: the host who said it
     note: str           # a changed quantity: the unit heard, and the conversion when it is one
-    # lost or changed at first: its sentence heard again alone (pipeline.second_hearing):
+    # lost or changed at first: its sentence heard again alone (pipeline.verify.second_hearing):
     # start, end (the sentence's window), text (all that hearing wrote), heard, status,
     # counted (the exact value inside the window: then the row is ok), first (status, heard)
     second_hearing: dict[str, Any]

@@ -307,7 +307,7 @@ def _transcribe_cut(asr, audio_path: Path, lo: float, hi: float, language: str,
     return part
 
 
-# --- a clip heard alone (pipeline.second_hearing): cached by the very samples heard ------------
+# --- a clip heard alone (pipeline.verify.second_hearing): cached by the very samples heard ------------
 
 CLIP_CACHE_FORMAT = 1
 

@@ -13,7 +13,7 @@ ROOT = Path(pipeline.__file__).parent
 # ...) is a library of rank 0: it may import only other libraries.
 STAGES = [
     ("pipeline.ingest", 1), ("pipeline.condense", 2), ("pipeline.synthesize", 3),
-    ("pipeline.transcribe", 4), ("pipeline.overlap", 4), ("pipeline.verify", 5), ("pipeline.second_hearing", 5),
+    ("pipeline.transcribe", 4), ("pipeline.overlap", 4), ("pipeline.verify", 5),
     ("pipeline.heal", 6), ("pipeline.publish", 7), ("pipeline.build", 8),
     ("pipeline.batch", 9), ("pipeline.studio", 9), ("pipeline.cli", 10), ("pipeline.__main__", 10),
 ]

@@ -1,4 +1,4 @@
-"""The second hearing (pipeline.second_hearing): a failing number's sentence heard again
+"""The second hearing (pipeline.verify.second_hearing): a failing number's sentence heard again
 alone, counted only when that hearing holds its exact value inside the sentence's window.
 
 The fast tests cover where a sentence lies (words aligned to the script, cut at the
@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from pipeline import numbers
-from pipeline.second_hearing import PAD_S, Window, recheck, sentence_labels, sentence_windows
 from pipeline.verify import check_segment, heard_in
+from pipeline.verify.second_hearing import PAD_S, Window, recheck, sentence_labels, sentence_windows
 
 TEXT = "Nous avons 12 projets. Dont 101 sont finis. Le reste attend."
 
@@ -220,8 +220,8 @@ CLAIMS = ("In American cities a ride is closer to $3.75. Even at those prices, o
 def first_and_second(audio: Path, text: str, lang: str, cache: Path):
     """The segment heard whole (its rows), then its failing sentences heard again alone."""
     from pipeline.asr import get_engine as asr
-    from pipeline.second_hearing import Hearer
     from pipeline.verify import words_in
+    from pipeline.verify.second_hearing import Hearer
 
     heard = asr("faster-whisper", "base").transcribe(audio, lang)
     words = [w for s in heard["segments"] for w in s["words"]]
@@ -257,8 +257,8 @@ def test_no_number_of_a_real_segment_passes_when_the_script_says_another(tmp_pat
     import re
 
     from pipeline.asr import get_engine as asr
-    from pipeline.second_hearing import Hearer
     from pipeline.verify import words_in
+    from pipeline.verify.second_hearing import Hearer
 
     audio = FIXTURES / "claims-14800.pico.en.mp3"
     heard = asr("faster-whisper", "base").transcribe(audio, "en")

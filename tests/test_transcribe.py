@@ -233,7 +233,7 @@ def test_edit_transcribes_only_the_changed_segment(tmp_path, isolated_cache, pro
 
 
 def test_a_clip_heard_alone_is_cached_by_its_samples(tmp_path, isolated_cache, monkeypatch):
-    """pipeline.second_hearing's clips: the same samples are heard once (also from another
+    """pipeline.verify.second_hearing's clips: the same samples are heard once (also from another
     file), other samples again; words come back in the file's times."""
     import numpy as np
 

@@ -163,7 +163,7 @@ def script_words(script: Script, timeline: Timeline,
     """The script's words, segment by segment, timed on the episode's audio,
     each with its segment's span."""
     from ..episode import windows_by_id
-    from ..heard import EDGE_S, transcript_words
+    from ..verify.heard import EDGE_S, transcript_words
 
     timed = {s["id"]: s for s in timeline.get("segments") or []}
     windows = windows_by_id(timeline)

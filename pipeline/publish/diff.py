@@ -11,8 +11,8 @@ from typing import Any, cast
 
 from .. import fsio, numbers
 from ..episode import DIFF_PAGE, REPORT, Episode, as_episode
-from ..heard import heard_in, transcript_words
 from ..script import segments
+from ..verify.heard import heard_in, transcript_words
 from .pages import render
 from .terminal import clipped, use_colour
 
@@ -85,7 +85,7 @@ def episode_diff(ep: Path | Episode) -> list[tuple[dict[str, Any], list[Op]]]:
 
 
 def second_hearings(rows: list[dict]) -> list[dict]:
-    """The sentences of a segment heard again alone (pipeline.second_hearing), once each:
+    """The sentences of a segment heard again alone (pipeline.verify.second_hearing), once each:
     start, end, what that hearing wrote, and the numbers it counted."""
     out: dict[tuple[float, float], dict] = {}
     for r in rows:

@@ -113,7 +113,7 @@ def verdict(report: Report, binding=None) -> str:
 
 
 def second_counted(row: NumberRow) -> bool:
-    """Whether the row is ok by the second hearing of its sentence (pipeline.second_hearing)."""
+    """Whether the row is ok by the second hearing of its sentence (pipeline.verify.second_hearing)."""
     return bool((row.get("second_hearing") or {}).get("counted"))
 
 

@@ -4,7 +4,7 @@ Every number of the script is looked for in what Whisper heard during that
 segment, compared by value (numbers.compare), and given the time it was heard
 at. A number lost or changed there is heard again in its sentence alone, still
 blind, and counts when that hearing holds its exact value inside the sentence's
-window (pipeline.second_hearing; the row says so under "second_hearing"). An
+window (pipeline.verify.second_hearing; the row says so under "second_hearing"). An
 episode is verified only when no number was lost or changed and the
 files agree with each other: every script segment was spoken (it is in
 timeline.json, with the script's text, inside the transcript's time range),
@@ -27,11 +27,11 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import fsio, numbers, second_hearing
-from .asr.base import DECODE_SETTINGS
-from .condense.budget import LENGTH_TOLERANCE
-from .config.episode import for_episode as settings_for_episode
-from .contracts import (
+from .. import fsio, numbers
+from ..asr.base import DECODE_SETTINGS
+from ..condense.budget import LENGTH_TOLERANCE
+from ..config.episode import for_episode as settings_for_episode
+from ..contracts import (
     Loop,
     NumberRow,
     Origin,
@@ -44,11 +44,12 @@ from .contracts import (
     Transcript,
     Word,
 )
-from .episode import AUDIO, POST, SCRIPT, TIMELINE, TRANSCRIPT, Episode, as_episode, windows_by_id
-from .errors import InputError
+from ..episode import AUDIO, POST, SCRIPT, TIMELINE, TRANSCRIPT, Episode, as_episode, windows_by_id
+from ..errors import InputError
+from ..numbers import FAILING
+from ..script import segments, source_text
+from . import second_hearing
 from .heard import EDGE_S, HeardText, heard_in, transcript_words, words_in
-from .numbers import FAILING
-from .script import segments, source_text
 
 # Whisper's own sign of a repetition loop ("400,000,000,000,000,..."): a text that
 # compresses better than this (the threshold the decoder is given, pipeline.asr).
@@ -178,7 +179,7 @@ def unspoken_rows(seg: Segment, lang: str, source: list | None) -> list[NumberRo
 
 def verify_episode(ep_dir: Path | Episode, lint_flags: list | None = None) -> Report:
     """Judge the episode in `ep_dir` and write its verify.json, bound to the inputs judged.
-    A number lost or changed is heard again in its sentence alone (pipeline.second_hearing)."""
+    A number lost or changed is heard again in its sentence alone (pipeline.verify.second_hearing)."""
     ep = Episode(ep_dir)           # a fresh read: the files are the ones just made
     inputs = input_hashes(ep)      # hashed first: a later change of any file makes it stale
     script, timeline, transcript, post = ep.script(), ep.timeline(), ep.transcript(), ep.post_or_none()

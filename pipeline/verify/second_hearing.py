@@ -33,13 +33,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import numbers
-from .contracts import NumberRow, Word
-from .errors import PipelineError
+from .. import numbers
+from ..contracts import NumberRow, Word
+from ..errors import PipelineError
+from ..numbers import FAILING
+from ..transcribe import Listener, hear_clip
+from ..tts.sentences import sentence_of_numbers, sentence_spans
 from .heard import heard_in
-from .numbers import FAILING
-from .transcribe import Listener, hear_clip
-from .tts.sentences import sentence_of_numbers, sentence_spans
 
 log = logging.getLogger(__name__)
 
@@ -161,7 +161,7 @@ class Hearer:
 
     def pauses(self, lo: float, hi: float) -> list[tuple[float, float]] | None:
         """The audio's pauses in [lo, hi) s (pauses_in); None when it cannot be read."""
-        from .asr.audio import SAMPLE_RATE, load_audio
+        from ..asr.audio import SAMPLE_RATE, load_audio
 
         if self.error is not None:
             return None

@@ -4,7 +4,7 @@ hearing, the word diff and the captions read words this way)."""
 
 from dataclasses import dataclass
 
-from .contracts import Transcript, Word
+from ..contracts import Transcript, Word
 
 # Words heard up to this far outside a segment's audio still belong to it
 # (Whisper's word times drift by a few hundred milliseconds).
