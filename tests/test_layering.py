@@ -151,3 +151,9 @@ def test_the_length_check_counts_lines():
         return "def f():\n" + "".join(f"    x = {i}\n" for i in range(lines - 1))
     assert long_functions(source(61)) == [("f", 61)]
     assert long_functions(source(60)) == []
+
+
+def test_the_top_level_holds_at_most_20_modules():
+    """The rest sits in packages named for their role (config/, ingest/, verify/, ...)."""
+    top = [f.name for f in ROOT.glob("*.py") if not f.name.startswith("__")]
+    assert len(top) <= 20, sorted(top)
