@@ -176,7 +176,8 @@ def clean_blocks(blocks: list[Block]) -> list[Block]:
         labels = [label for label, _ in b.links]
         if b.kind in ("paragraph", "quote", "heading", "figure"):
             b.text = speakable(textmod.space_link_edges(b.text, labels))
-            if not b.text or (b.kind != "figure" and is_non_content(b.text)):
+            # A figure stays with no text: the paragraph before or after it is its caption.
+            if b.kind != "figure" and (not b.text or is_non_content(b.text)):
                 continue
         elif b.kind == "list":
             b.items = [t for t in (speakable(textmod.space_link_edges(i, labels)) for i in b.items)
