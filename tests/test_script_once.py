@@ -6,6 +6,7 @@ import pytest
 
 from pipeline import text as textmod
 from pipeline.condense import ASIDE_RE, extractive, is_bracketed, is_caption, leans, rewrite_for_ear, unseen
+from pipeline.ingest import speakable
 from pipeline.ingest.markdown import parse_markdown
 
 
@@ -54,6 +55,7 @@ def test_a_whole_sentence_in_brackets_is_an_aside(text, bracketed):
 @pytest.mark.parametrize("sentence, lang, leaning", [
     ("Based on these results, it seems that respondents rarely use a debugger.", "en", True),
     ("Based on the results it is clear that WebAssembly is mostly used in browsers.", "en", True),
+    ("Based on the survey results, it seems that most users learn from the book.", "en", True),
     ("As this chart shows, build times fell.", "en", True),
     ("In these cases the compiler is slow.", "en", True),
     ("For this reason, we moved to LLD.", "en", True),
@@ -142,6 +144,16 @@ def test_a_sentence_the_post_repeats_is_said_once(lang, template, others):
     spoken = [t for p in extractive(post, 150)["points"] for t in textmod.split_sentences(p["text"], lang)]
     keys = [" ".join(textmod.words(t)) for t in spoken]
     assert len(keys) == len(set(keys)), spoken
+
+
+@pytest.mark.parametrize("text, spoken", [
+    ("Selon les rapports CHAOS du Standish Group (standishgroup.com/research/CHAOSReport2015.pdf), les petits "
+     "projets réussissent.", "Selon les rapports CHAOS du Standish Group, les petits projets réussissent."),
+    ("See the docs (https://example.com/a_(b)) for more.", "See the docs for more."),
+    ("Go to https://example.com/a, then run it.", "Go to, then run it."),
+])
+def test_an_address_in_the_text_leaves_its_brackets_and_commas_whole(text, spoken):
+    assert speakable(text) == spoken
 
 
 @pytest.mark.parametrize("sentence, lang", [

@@ -296,6 +296,7 @@ def test_no_point_opens_on_residue_nor_cuts_a_quotation(episode):
     for p in script["points"]:
         assert not OPENING_RESIDUE.match(p["text"]), p["text"]
         assert not COMMA_GLUED.search(p["text"]), (COMMA_GLUED.search(p["text"]), p["text"])
+        assert not re.search(r"\(\s", p["text"]), p["text"]      # "( les petits projets": an address cut out
         for sid in p["sources"]:
             text = by_id[sid]
             assert text.count("«") == text.count("»") and text.count("“") == text.count("”"), text
@@ -315,8 +316,8 @@ def test_no_aside_in_brackets_is_a_point_sentence(episode):
 LEADING_PHRASE = re.compile(
     r"^(?:\w+\s+){0,3}?(?:based on|according to|as|from|given|for|in|with|d'après|selon|au vu de|dans|avec|"
     r"pour|en)\s+(?:(?:these|those|this|ces|cette|cet|ce)\s+(?!(?:year|month|post|blog|article|survey|"
-    r"release|minor|année|mois|billet|étude|moment|jour)\b)(?!qu)|(?:the|les) (?:results|data|findings|"
-    r"résultats|données|chiffres)\b)", re.I)
+    r"release|minor|année|mois|billet|étude|moment|jour)\b)(?!qu)|(?:the|les) (?:\w+ )?(?:results|data|"
+    r"findings|résultats|données|chiffres)\b)", re.I)
 POINTS_AHEAD = re.compile(r"^[«\"'\s]*(?:voici|here (?:are|is)|here's|below (?:is|are)|the following)\b", re.I)
 
 

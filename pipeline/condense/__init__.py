@@ -132,7 +132,8 @@ LEANS_LEAD_RE = {
         r"in (?:light|view) of|in addition to|on top of|in|at|on|from|with|given|after|before|for|by|under|"
         r"despite|unlike|like|beyond|besides|as|during|through|following|of)\s+(?:all\s+)?"
         rf"(?:(?:these|those|this|such)\s+(?!(?:{_STANDING_NOUNS})\b)|"
-        r"the (?:results?|data|findings|numbers|figures|answers|responses|chart|table|graph|above)\b)", re.I),
+        r"the (?:[\w-]+ )?(?:results?|data|findings|numbers|figures|answers|responses|chart|table|graph|above)\b)",
+        re.I),
     "fr": re.compile(
         r"^[«\"'\s]*(?:d'après|selon|suite à|au vu de|compte tenu de|à partir de|à la lumière de|face à|"
         r"grâce à|à la suite de|au-delà de|en plus de|comme le montrent?|malgré|avec|dans|en|pour|par|sur|"
