@@ -137,9 +137,11 @@ def post_of(sentences: list[tuple[int, str]], lang: str) -> dict:
 ])
 def test_a_sentence_the_post_repeats_is_said_once(lang, template, others):
     # The template heads three sections, once followed by a clause the long sentence is cut at.
-    long = template.rstrip(".") + (", but we do not think this year's goals will be met in the next six months."
-                                   if lang == "en" else
-                                   ", mais nous ne pensons pas que les objectifs de l'année seront atteints.")
+    # Long enough to be cut for breath at ", but": its first half is the template, word for word.
+    long = template.rstrip(".") + (", but we do not think that this year's planned goals for this ambition will "
+                                   "be achieved by the team in the next six months." if lang == "en" else
+                                   ", mais nous ne pensons pas que les objectifs prévus cette année pour cette "
+                                   "ambition seront atteints par l'équipe dans les six prochains mois.")
     post = post_of([(0, others[0]), (0, template), (1, others[1]), (1, long), (2, others[2]), (2, template)], lang)
     spoken = [t for p in extractive(post, 150)["points"] for t in textmod.split_sentences(p["text"], lang)]
     keys = [" ".join(textmod.words(t)) for t in spoken]
