@@ -120,7 +120,9 @@ _OPENERS = "|".join(map(re.escape, SENTENCE_OPENERS))
 GLUE_RE = re.compile(rf"(?=[A-ZÀ-Ý])(?:(?<=[a-zà-ÿ]{{3}})|(?<=[A-Z]{{2}}))(?=(?:{_OPENERS})(?![a-zà-ÿ]))")
 # Punctuation with no space after it before a capital, where a link or a line
 # break stood: "Par exemple :ChatGPT", "2025,Outils", "opportunité.Démarrage".
-GLUED_PUNCTUATION_RE = re.compile(r"(?:(?<=[\w)\s][,;:])|(?<=[a-zà-ÿ]{2}[.!?]))(?=[A-ZÀ-Ý][a-zà-ÿA-Z])")
+# A comma between two words is glued whatever the case: "deux autres rapports,étude de PwC".
+GLUED_PUNCTUATION_RE = re.compile(r"(?:(?<=[\w)\s][,;:])|(?<=[a-zà-ÿ]{2}[.!?]))(?=[A-ZÀ-Ý][a-zà-ÿA-Z])|"
+                                  r"(?<=[^\W\d_]{3},)(?=[^\W\d_]{2})")
 
 
 def separate_glued_words(text: str) -> str:
@@ -340,8 +342,25 @@ def _ends_with_abbreviation(chunk: str, lang: str) -> bool:
     return len(token) == 1 and token.isalpha()
 
 
+# Quotation marks: a sentence end inside an open quotation ends no sentence of the post's.
+_QUOTES = (("«", "»"), ("“", "”"))
+QUOTE_REACH = 400
+
+
+def _inside_quotation(text: str, start: int, end: int) -> bool:
+    """True when a quotation opened in text[start:end] closes after `end` (within QUOTE_REACH):
+    "Vous vous demandez « pourquoi faisons-nous cela? », étant …" is one sentence. A mark that
+    never closes splits as if it were not there."""
+    # Only the sentence's last QUOTE_REACH characters: a 1.5 MB one-line post stays linear.
+    chunk, ahead = text[max(start, end - QUOTE_REACH):end], text[end:end + QUOTE_REACH]
+    for opening, closing in _QUOTES:
+        if chunk.count(opening) > chunk.count(closing) and closing in ahead:
+            return True
+    return chunk.count('"') % 2 == 1 and '"' in ahead
+
+
 def split_sentences(text: str, lang: str) -> list[str]:
-    """Split at sentence ends, but not after abbreviations or inside decimals.
+    """Split at sentence ends, but not after abbreviations, inside decimals or inside quotations.
 
     The sentence end must be followed by white space (or the end), which keeps
     "49.2" and "U.S.A" whole; abbreviations come from ABBREVIATIONS.
@@ -349,6 +368,8 @@ def split_sentences(text: str, lang: str) -> list[str]:
     sentences, start = [], 0
     for m in _SENTENCE_END_RE.finditer(text):
         end = m.end()
+        if _inside_quotation(text, start, end):
+            continue
         # Only the end of the chunk and the next letter matter: looking at no
         # more keeps a 1.5 MB single-line post linear.
         tail = text[max(start, end - 80):end]

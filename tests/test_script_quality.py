@@ -38,7 +38,8 @@ LEANING_OPENERS = {
 }
 # Openers that do not lean: the post speaking of itself or of the present.
 STANDING = re.compile(r"^(this|ce|cette) (year|month|week|post|blog|article|survey|année|mois|billet)\b|"
-                      r"^(il y a|il faut|il s'agit|it is (\w+ )?(important|clear|worth|possible|likely))\b", re.I)
+                      r"^(il y a|il faut|il s'agit|it (is|was) (\w+ )?(important|clear|worth|possible|likely|"
+                      r"surprising|interesting))\b", re.I)
 LEANING_INSIDE = re.compile(r"^\S+(\s\S+)?\s(of (these|those|them)|d'entre (eux|elles))\b", re.I)
 UNSEEN = re.compile(r"\b(figure|fig\.|chart|graph|table|screenshot|diagram|tableau|graphique|"
                     r"schéma|capture d'écran)\b\s*(\d|above|below|ci-dessus|ci-dessous)|"
@@ -65,7 +66,8 @@ ANTECEDENT = re.compile(
     r"many|most|all|such|of|\d+)\s*(?!(?:qu|que|qui|them|us|il|elle|it|they)\b)[^\W\d_]", re.I)
 NAME = re.compile(r"(?<=\s)[A-ZÀ-Ý]|@\w")
 IMPERSONAL = re.compile(r"^(il (n')?(y|faut|faudra|semble|s'agit|existe|reste|incombe|est \w+ (de|d'|que|qu'))|"
-                        r"it (is|was|'s) (\w+ )?(important|clear|worth|possible|likely|easy|hard)|"
+                        r"it (is|was|'s) (\w+ )?(important|clear|worth|possible|likely|easy|hard|surprising|"
+                        r"interesting)|"
                         r"it (will )?takes?)\b", re.I)
 CONTENT_OPENER = re.compile(r"^[«\"'\s]*(?!(?:on|nous|we|in|de|en|it|il|elle|most|some|currently|many)\b)"
                             r"[A-ZÀ-Ý][a-zà-ÿ]{2,}(?<!ment)(?<!ly)\s", re.I)
@@ -269,3 +271,91 @@ def test_a_short_length_takes_the_strongest_points_wherever_they_are(tmp_path):
     last = max(int(i[1:]) for p in script["points"] for i in p["sources"])
     assert last > len(post["sentences"]) / 2      # not only the opening
     assert sum(len(p["text"].split()) for p in script["points"]) <= 60 * 165 / 60
+
+
+# The test's own readings of what a point never says (issue 23, second pass).
+def spoken_sentences(script, lang) -> list[str]:
+    return [t for p in script["points"] for t in textmod.split_sentences(p["text"], lang)]
+
+
+def test_no_sentence_is_said_twice_in_an_episode(episode):
+    """A template the post repeats ("Progress: The Rust project has made progress …") is said once."""
+    post, script = episode
+    said = [" ".join(words_of(t)) for t in spoken_sentences(script, post["language"])]
+    assert len(said) == len(set(said)), [t for t in said if said.count(t) > 1]
+
+
+OPENING_RESIDUE = re.compile(r"^[\s,;:.!?»”)\]]")
+COMMA_GLUED = re.compile(r"[^\W\d_]{3},(?=[^\W\d_]{2})")
+
+
+def test_no_point_opens_on_residue_nor_cuts_a_quotation(episode):
+    """"», étant deux autres rapports,étude de …": a sentence cut inside « … » and a comma glued."""
+    post, script = episode
+    by_id = {s["id"]: s["text"] for s in post["sentences"]}
+    for p in script["points"]:
+        assert not OPENING_RESIDUE.match(p["text"]), p["text"]
+        assert not COMMA_GLUED.search(p["text"]), (COMMA_GLUED.search(p["text"]), p["text"])
+        assert not re.search(r"\(\s", p["text"]), p["text"]      # "( les petits projets": an address cut out
+        for sid in p["sources"]:
+            text = by_id[sid]
+            assert text.count("«") == text.count("»") and text.count("“") == text.count("”"), text
+
+
+def test_no_aside_in_brackets_is_a_point_sentence(episode):
+    """"(This is based on the "immediate goals" listed in the ambitions blog post.)": a note to the reader."""
+    post, script = episode
+    by_id = {s["id"]: s["text"] for s in post["sentences"]}
+    asides = [by_id[i] for p in script["points"] for i in p["sources"]
+              if re.fullmatch(r"\s*[(\[][^()\[\]]*(?:[(\[][^()\[\]]*[)\]][^()\[\]]*)*[)\]][.!?]?\s*", by_id[i])]
+    assert not asides, asides
+
+
+# A short leading phrase with a demonstrative ("Based on these results, …"), or the results, data or
+# chart themselves named as if heard; a sentence pointing ahead at what is shown ("Voici …", "Here are …").
+LEADING_PHRASE = re.compile(
+    r"^(?:\w+\s+){0,3}?(?:based on|according to|as|from|given|for|in|with|d'après|selon|au vu de|dans|avec|"
+    r"pour|en)\s+(?:(?:these|those|this|ces|cette|cet|ce)\s+(?!(?:year|month|post|blog|article|survey|"
+    r"release|minor|année|mois|billet|étude|moment|jour)\b)(?!qu)|(?:the|les) (?:\w+ )?(?:results|data|"
+    r"findings|résultats|données|chiffres)\b)", re.I)
+POINTS_AHEAD = re.compile(r"^[«\"'\s]*(?:voici|here (?:are|is)|here's|below (?:is|are)|the following)\b", re.I)
+
+
+def leans_after_a_leading_phrase(text: str, lang: str) -> str | None:
+    m = LEADING_PHRASE.match(text)
+    return m.group(0) if m else None
+
+
+def test_a_demonstrative_after_a_leading_phrase_follows_its_sentence(episode):
+    """"Based on these results, it seems …": the results were never said."""
+    problems = spoken_without_their_sentence(episode, leans_after_a_leading_phrase)
+    assert not problems, "\n".join(problems)
+
+
+def test_no_point_sentence_points_ahead_at_what_is_shown(episode):
+    """"Voici quelques statistiques sur le nombre d'exigences …": a table the listener never hears."""
+    post, script = episode
+    by_id = {s["id"]: s["text"] for s in post["sentences"]}
+    pointing = [by_id[i] for p in script["points"] for i in p["sources"] if POINTS_AHEAD.match(by_id[i])]
+    assert not pointing, pointing
+
+
+def test_no_caption_of_a_table_or_figure_is_a_point(episode):
+    """"Nombre d'exigences par instrument de politique.": a short paragraph of its own next to a table
+    or a figure (before it, or after it closing its section) labels it; it is not a key point."""
+    post, script = episode
+    kinds = ["start", *(b["type"] for b in post["blocks"]), "end"]
+    by_id = {s["id"]: s for s in post["sentences"]}
+    alone = {}
+    for s in post["sentences"]:
+        alone[s.get("block")] = alone.get(s.get("block"), 0) + 1
+    captions = []
+    for i in (sid for p in script["points"] for sid in p["sources"]):
+        s = by_id[i]
+        b = s.get("block")
+        if b is None or s.get("kind") != "paragraph" or alone[b] > 1 or len(s["text"].split()) > 15:
+            continue
+        before, after = kinds[b], kinds[b + 2]
+        if after in ("table", "figure") or before in ("table", "figure") and after in ("heading", "end"):
+            captions.append(s["text"])
+    assert not captions, captions

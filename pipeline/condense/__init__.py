@@ -6,6 +6,7 @@ asides last), keeps 4 to 8 within a listening budget, and never changes a
 number. Condensers sit behind a registry so others can join.
 """
 
+import functools
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -37,7 +38,7 @@ DUPLICATE_JACCARD = 0.5
 ASIDE_RE = re.compile(
     r"je m'appelle|bienvenue sur|mon blog|dans cet article|dans ce (billet|blogue)|ce blogue|"
     r"j'esp[eè]re|abonnez|my name is|welcome to|this (blog|post|article)|in this (article|blog)|"
-    r"i hope|subscribe|let's (start|begin)|commençons|thanks? (you )?for reading|"
+    r"i hope|we hope you|nous esp[ée]rons que vous|subscribe|let's (start|begin)|commençons|thanks? (you )?for reading|"
     r"merci de (votre )?lecture|^(hello|hi|hey|bonjour|salut)\b|thank(s| you)\b|grateful|"
     r"let us know|strap in|stay tuned|feel free|don't forget|n'hésitez pas|we invite you|"
     r"we('d| would) love|join us|check out|suivez-nous|follow us|you can (read|learn|find|follow|"
@@ -100,7 +101,7 @@ LEANING_OPENERS = {
           "moreover furthermore additionally therefore thus hence instead nevertheless nonetheless "
           "likewise similarly but and so yet still otherwise|in addition|as a result|on the other hand|"
           "in fact|for example|for instance|the same|the former|the latter|even so",
-    "fr": "ce cet cette ces cela ceci celui celle ceux celles il elle ils elles leur leurs cependant "
+    "fr": "ce cet cette ces cela ceci celui celle ceux celles il elle ils elles leur leurs voilà cependant "
           "toutefois pourtant néanmoins ainsi donc aussi mais et or également enfin|par ailleurs|en outre|"
           "de plus|en effet|en revanche|par contre|de même|en fait|par conséquent|d'ailleurs|"
           "par exemple|le même|la même|les mêmes|au contraire|c'est pourquoi",
@@ -119,6 +120,27 @@ LEANS_INSIDE_RE = re.compile(r"^\S+(?:\s\S+)?\s(?:of (?:these|those|them)|d'entr
 # A connective closing the sentence answers the one before it just as an opening one does:
 # "It is still possible to disable the expiry though."
 LEANS_AFTER_RE = re.compile(r"[\s,](?:though|either|d'ailleurs|pourtant|quand même)\s*[.!]?[\"»”']*$", re.I)
+# A short leading phrase holding a demonstrative leans as an opening one does: "Based on these
+# results, …", "As this chart shows, …", "Dans ce contexte, …", "D'après les résultats, …" (results
+# that were not said). The post itself and the present ("in this post", "à ce jour") stand.
+_STANDING_NOUNS = (r"year|month|week|post|blog|article|survey|release|minor|major|version|update|edition|"
+                   r"report|study|paper|episode|newsletter|guide|time|today|année|mois|semaine|billet|blogue|"
+                   r"étude|rapport|version|édition|numéro|moment|jour")
+LEANS_LEAD_RE = {
+    "en": re.compile(
+        r"^[\"'\s]*(?:based on|according to|because of|due to|thanks to|compared (?:to|with)|apart from|"
+        r"in (?:light|view) of|in addition to|on top of|in|at|on|from|with|given|after|before|for|by|under|"
+        r"despite|unlike|like|beyond|besides|as|during|through|following|of)\s+(?:all\s+)?"
+        rf"(?:(?:these|those|this|such)\s+(?!(?:{_STANDING_NOUNS})\b)|"
+        r"the (?:[\w-]+ )?(?:results?|data|findings|numbers|figures|answers|responses|chart|table|graph|above)\b)",
+        re.I),
+    "fr": re.compile(
+        r"^[«\"'\s]*(?:d'après|selon|suite à|au vu de|compte tenu de|à partir de|à la lumière de|face à|"
+        r"grâce à|à la suite de|au-delà de|en plus de|comme le montrent?|malgré|avec|dans|en|pour|par|sur|"
+        r"sous|à|après|avant|depuis|outre|vu|lors de|pendant|de)\s+(?:tous\s+|toutes\s+)?"
+        rf"(?:(?:ces|cette|cet|ce)\s+(?!(?:{_STANDING_NOUNS})\b)(?!qu)|cela\b|ceci\b|"
+        r"(?:les|ces) (?:résultats|données|chiffres|réponses|statistiques)\b)", re.I),
+}
 # Openers that do not lean: the post speaking of itself or of the present, impersonal forms.
 STANDING_RE = re.compile(
     r"^[«\"'\s]*(?:(?:this|ce|cette) (?:year|month|week|post|blog|article|survey|release|année|mois|billet)\b|"
@@ -129,26 +151,55 @@ UNSEEN_RE = re.compile(
     r"\b(?:figure|fig\.|chart|graph|table|screenshot|diagram|tableau|graphique|schéma)\s*(?:\d|above|below|"
     r"ci-dessus|ci-dessous|suivant)|\bthe (?:chart|graph|table|screenshot|diagram|image|figure)s?\b|"
     r"\bas (?:you can see|shown|seen)\b|\b(?:ce|le|du|au) (?:tableau|graphique|schéma)\b|"
-    r"\b(?:la|cette) figure\b|ci-(?:dessus|dessous)|\b(?:above|below):", re.I)
+    r"\b(?:la|cette) figure\b|ci-(?:dessus|dessous)|\b(?:above|below):|"
+    # It points ahead at what is shown, not said: "Voici quelques statistiques …", "Here are …".
+    r"^[«\"'\s]*(?:voici|here (?:are|is)|here's|below (?:is|are)|the following)\b", re.I)
 
 
 CAPTION_WORDS = 15
+SHOWN = ("table", "figure")
+# A caption names what it labels: "Figure 2: …", "Tableau 1 – …", "Source : …".
+CAPTION_RE = re.compile(r"^(?:figure|fig\.|table|tableau|graphique|chart|graph|diagram|schéma|source)\s*\d*\s*[:.–—-]",
+                        re.I)
 
 
 def is_caption(sent: Sentence, post: Post) -> bool:
-    """A short paragraph right before a table or figure: its caption ("Nombre d'exigences par type")."""
+    """A table's or figure's caption, never a key point: a short paragraph right before one
+    ("Nombre d'exigences par type"), or alone between one and the next heading or the post's
+    end ("Nombre d'exigences par instrument de politique."), or one that says "Figure 2:"."""
+    if CAPTION_RE.match(sent["text"]):
+        return True
     blocks = post.get("blocks") or []
     i = sent.get("block")
-    if i is None or not 0 <= i < len(blocks) - 1 or word_count(sent["text"]) > CAPTION_WORDS:
+    if i is None or not 0 <= i < len(blocks) or word_count(sent["text"]) > CAPTION_WORDS:
         return False
-    return blocks[i]["type"] == "paragraph" and blocks[i + 1]["type"] in ("table", "figure")
+    if blocks[i]["type"] != "paragraph":
+        return False
+    after = blocks[i + 1]["type"] if i + 1 < len(blocks) else "end"
+    before = blocks[i - 1]["type"] if i else "start"
+    return after in SHOWN or before in SHOWN and after in ("heading", "end")
+
+
+def is_bracketed(text: str) -> bool:
+    """A whole sentence in brackets, "(This is based on the goals listed in the post.)": an aside
+    to the reader, leaning on what the page shows around it."""
+    t = text.strip()
+    if t[:1] not in "([" or t.rstrip(".!?")[-1:] not in ")]":
+        return False
+    depth = 0
+    for k, ch in enumerate(t):
+        depth += (ch in "([") - (ch in ")]")
+        if depth == 0:
+            return not t[k + 1:].strip(" .!?")
+    return False
 
 
 def leans(text: str, lang: str) -> bool:
     """True when the sentence cannot be understood without the one before it: it opens on a word
     that answers an unsaid sentence, or a pronoun in it comes before anything it could stand for."""
     standing = STANDING_RE.match(text) or impersonal(text, lang)
-    if not standing and (LEANS_RE[lang].match(text) or LEANS_INSIDE_RE.match(text)):
+    if not standing and (LEANS_RE[lang].match(text) or LEANS_INSIDE_RE.match(text)
+                         or LEANS_LEAD_RE[lang].match(text)):
         return True
     if LEANS_AFTER_RE.search(text):
         return True
@@ -280,12 +331,17 @@ def split_long(s: str, lang: str) -> str:
     return f"{head}. {tail[:1].upper()}{tail[1:]}"
 
 
+# What a cut or a dropped link leaves before a sentence's first word: "», étant …", ", and …".
+LEADING_RESIDUE_RE = re.compile(r"^[\s,;:.!?»”)\]]+")
+
+
 def rewrite_for_ear(s: str, lang: str) -> str:
     """Light, safe rewriting: the result must carry exactly the same numbers."""
     out = s
     for pattern, repl in EAR_REWRITES:
         out = re.sub(pattern, repl[lang], out)
     out = re.sub(r"\s+([,.;:!?])", r"\1", re.sub(r"\s{2,}", " ", out)).strip()
+    out = LEADING_RESIDUE_RE.sub("", out)
     out = split_long(out, lang)
     before = [(m.value, m.kind, m.unit) for m in numbers.extract(s, lang)]
     after = [(m.value, m.kind, m.unit) for m in numbers.extract(out, lang)]
@@ -365,9 +421,10 @@ def pick_sentences(post: Post, budget: int, kept: Iterable[Sentence] = ()) -> li
     than it falls short is taken too: at one minute a sentence is a tenth of
     the length, and stopping short of it misses the target by as much.
     """
-    total = sum(word_count(s["text"]) for s in post["sentences"])
-    # A post about as long as the budget keeps every sentence that is not an aside (its
-    # total counts the asides, lead-ins and questions that are never read).
+    total = sum(word_count(s["text"]) for s in post["sentences"] if not never_said(s, post))
+    # A post about as long as the budget keeps every sentence that is not an aside (its total
+    # counts the asides, lead-ins and questions that are never read, not the captions or what
+    # speaks of a chart: those are never sayable).
     min_score = -1.0 if total <= SHORT_POST_RATIO * budget else 0.0
     chosen: list[Sentence] = list(kept)
     used = sum(word_count(s["text"]) for s in chosen)
@@ -391,10 +448,39 @@ def sayable(sent: Sentence, chosen: list[Sentence], post: Post) -> list[Sentence
     if sent in chosen or any(similar(sent["text"], c["text"]) for c in chosen):
         return []
     group = [s for s in with_subject(sent, post) if s not in chosen]
+    lang = post["language"]
+    said = {key for c in chosen for key in spoken_keys(c["text"], lang)}
+    if any(said & spoken_keys(s["text"], lang) for s in group):
+        return []       # a template the post repeats ("Progress: …") is said once an episode
     own = word_count(sent["text"])
     if sum(word_count(s["text"]) for s in group) - own > max(MAX_LEAN_RATIO * own, MAX_LEAN_WORDS):
         return []
     return group
+
+
+@functools.lru_cache(maxsize=4096)
+def spoken_keys(text: str, lang: str) -> frozenset[str]:
+    """The words, lower-cased, of each sentence the host says for `text` (a long one is said in two):
+    two sentences sharing a key say the same thing twice."""
+    spoken = textmod.split_sentences(rewrite_for_ear(text, lang), lang)
+    return frozenset(key for t in spoken if (key := " ".join(textmod.words(t))))
+
+
+def once_each(chosen: list[Sentence], lang: str) -> list[Sentence]:
+    """The chosen sentences less any that says again what one before it said, word for word."""
+    seen: set[str] = set()
+    out = []
+    for s in chosen:
+        keys = spoken_keys(s["text"], lang)
+        if not keys & seen:
+            seen |= keys
+            out.append(s)
+    return out
+
+
+def never_said(sent: Sentence, post: Post) -> bool:
+    """A sentence no key point speaks: about a chart or table unseen, a caption, an aside in brackets."""
+    return unseen(sent["text"]) or is_caption(sent, post) or is_bracketed(sent["text"])
 
 
 def with_subject(sent: Sentence, post: Post) -> list[Sentence]:
@@ -408,7 +494,7 @@ def with_subject(sent: Sentence, post: Post) -> list[Sentence]:
     "Meanwhile", "Ces résultats" or "306 of these".
     """
     lang = post["language"]
-    if unseen(sent["text"]) or is_caption(sent, post):
+    if never_said(sent, post):
         return []
     group = [sent]
     for _ in range(MAX_SUBJECT_STEPS):       # "Riders took…" needs "It counted…", which needs its own
@@ -420,7 +506,8 @@ def with_subject(sent: Sentence, post: Post) -> list[Sentence]:
             break
         unnamed = (prev.get("block") == first.get("block") and numbers.extract(first["text"], lang)
                    and not names_something(first["text"]))
-        if not (leaning or unnamed) or unseen(prev["text"]) or prev["text"].endswith(":"):
+        if (not (leaning or unnamed) or unseen(prev["text"]) or prev["text"].endswith(":")
+                or is_bracketed(prev["text"])):
             break
         group.insert(0, prev)
     if leans(group[0]["text"], lang):
@@ -607,7 +694,7 @@ def points_of(chosen: list[Sentence], post: Post, most: int) -> list[Point]:
     """The chosen sentences (in post order) as key points: grouped, rewritten for the ear, titled."""
     lang = post["language"]
     points: list[Point] = []
-    for group in group_points(chosen, lang, most):
+    for group in group_points(once_each(chosen, lang), lang, most):
         text = " ".join(rewrite_for_ear(s["text"], lang) for s in group)
         points.append({
             "title": point_title(group, post, [p["title"] for p in points], text),

@@ -62,8 +62,11 @@ SOURCES_HEADING_RE = re.compile(
     r"|informations suivantes|following (public )?(sources|information)", re.I)
 META_RE = re.compile(r"^(date|published|publié le|author|auteur|by|par)\s*:\s*(.+)$", re.I)
 # Web addresses are never read aloud (balanced brackets inside a URL are part of it).
-URL_IN_TEXT_RE = re.compile(r"(?:https?://|www\.)(?:[^\s()<>]|\([^\s()<>]*\))+[^\s()<>.,;:!?\"'»]?"
-                            r"|\b[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|io|gov|edu|fr|ca|uk|de)/\S*", re.I)
+# An address ends on a character of its own, never on the punctuation or bracket after it:
+# "(standishgroup.com/CHAOSReport2015.pdf), les petits projets" keeps its ")," (then dropped whole).
+_URL_TAIL = r"(?:[^\s()<>]|\([^\s()<>]*\))*(?:[^\s()<>.,;:!?\"'»]|\([^\s()<>]*\))"
+URL_IN_TEXT_RE = re.compile(rf"(?:https?://|www\.){_URL_TAIL}"
+                            rf"|\b[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|io|gov|edu|fr|ca|uk|de)/(?:{_URL_TAIL})?", re.I)
 SENTENCE_END = ".!?…:;»\"”"
 # Bullets typed as characters ("• item", "a • b"): not read.
 LEADING_BULLET_RE = re.compile(r"^\s*[•▪◦‣●]\s*")
@@ -176,7 +179,8 @@ def clean_blocks(blocks: list[Block]) -> list[Block]:
         labels = [label for label, _ in b.links]
         if b.kind in ("paragraph", "quote", "heading", "figure"):
             b.text = speakable(textmod.space_link_edges(b.text, labels))
-            if not b.text or (b.kind != "figure" and is_non_content(b.text)):
+            # A figure stays with no text: the paragraph before or after it is its caption.
+            if b.kind != "figure" and (not b.text or is_non_content(b.text)):
                 continue
         elif b.kind == "list":
             b.items = [t for t in (speakable(textmod.space_link_edges(i, labels)) for i in b.items)

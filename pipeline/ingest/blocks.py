@@ -17,6 +17,10 @@ KINDS = ("paragraph", "heading", "list", "table", "code", "quote", "figure")
 # Hugo {{< toc >}} / {{% note %}}, Liquid {% level 2 %} / {{ page.x }}, kramdown {: .class}.
 SHORTCODE_RE = re.compile(r"\{\{[<%][^{}]{0,400}?[%>]\}\}|\{%[^{}]{0,400}?%\}|\{\{[^{}]{0,400}?\}\}"
                           r"|\{:[^{}\n]{0,200}\}")
+# A shortcode alone on its line that puts a table or a figure on the page
+# ({% include table.html file="stats" %}, {{< figure src=… >}}): shown, never said.
+SHOWN_SHORTCODE_RE = re.compile(r"^\s*(?:\{\{[<%]|\{%)[^{}]{0,400}?\b(?:table|figure|image|img|chart|graph|"
+                                r"diagram)\b[^{}]{0,400}?(?:[%>]\}\}|%\})\s*$", re.I)
 SPACES_RE = re.compile(r"\s+")
 # Brackets left empty where a link or an image stood ("I-unsound issues ([#1234])").
 EMPTY_BRACKETS_RE = re.compile(r"\s*\(\s*[,;]?\s*\)|\s*\[\s*\]")

@@ -17,7 +17,7 @@ from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from ..errors import InputError, yaml_problem
-from .blocks import Block, drop_bare_reference, is_bare_reference, is_url, link_residue, tidy
+from .blocks import SHOWN_SHORTCODE_RE, Block, drop_bare_reference, is_bare_reference, is_url, link_residue, tidy
 
 FRONT_MATTER_FENCES = {"---": "YAML", "+++": "TOML"}
 META_KEYS = {"title": "title", "date": "date", "author": "author", "authors": "author",
@@ -196,8 +196,8 @@ class _Walker:
             if text and not link_residue(text, links):
                 self.list_block.items.append(text)
             self.list_block.links.extend(links)
-        elif alts and not text:
-            self.blocks.append(Block("figure", tidy(" ".join(alts))))
+        elif alts and not text or not text and SHOWN_SHORTCODE_RE.match(tok.content):
+            self.blocks.append(Block("figure", tidy(" ".join(alts))))   # kept, alt or not: it has a caption
         elif text and link_residue(text, links):
             self.blocks.append(Block("list", links=links))      # a line of links: sources only
         elif text:
