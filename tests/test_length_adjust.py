@@ -189,3 +189,18 @@ def test_the_synthesize_stage_that_make_runs_adjusts_too(tmp_path, isolated_cach
     assert grew if believed_wpm < 200 else set(sources(after)) < set(sources(first))
     timeline = fsio.read_json(tmp_path / "timeline.json")
     assert [s["text"] for s in timeline["segments"]] == [s["text"] for s in segments(after)]
+
+
+@pytest.mark.parametrize("name,seconds,short", [
+    ("crates-io-update-2025.md", 360, True), ("crates-io-update-2025.md", 180, False),
+    ("financement-par-projet.fr.md", 360, True), ("financement-par-projet.fr.md", 60, False),
+])
+def test_a_long_post_with_little_to_say_says_so(tmp_path, name, seconds, short):
+    """crates-io's 1,600 words are mostly lists, code and asides: at 6 minutes its sayable
+    sentences run out about 100 s short. The condenser said nothing (its post was long
+    enough) and the episode came out 16-34 % short in silence; now it says by how much."""
+    ingest(ROOT / "tests" / "corpus" / name, tmp_path / "post.json")
+    script = condense(tmp_path / "post.json", tmp_path / "script.yaml", target_seconds=seconds, engine="espeak")
+    assert bool(script.get("short_of_seconds")) is short, script.get("short_of_seconds")
+    if short:
+        assert 30 < script["short_of_seconds"] < seconds / 2

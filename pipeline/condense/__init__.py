@@ -24,7 +24,15 @@ from ..registry import Registry
 from ..script import check_not_edited, load_script, meta_path, source_mentions, unsourced_numbers
 from . import conversation
 from . import rate as speaking_rate
-from .budget import MAX_POINTS, MIN_POINTS, TARGET_SECONDS, WORDS_PER_MINUTE, seconds_for_words, word_budget
+from .budget import (
+    LENGTH_TOLERANCE,
+    MAX_POINTS,
+    MIN_POINTS,
+    TARGET_SECONDS,
+    WORDS_PER_MINUTE,
+    seconds_for_words,
+    word_budget,
+)
 from .dates import spoken_date
 from .llm import llm_condense
 from .pronouns import impersonal, unanchored_pronoun
@@ -708,9 +716,14 @@ SHORT_OF_BUDGET = 0.8
 
 
 def shortfall(post: Post, chosen: list[Sentence], budget: int, lang: str) -> dict[str, int]:
-    """{"short_of_seconds": n} when the whole post has less to say than the length asked for."""
+    """{"short_of_seconds": n} when the post has less to say than the length asked for: the
+    whole post is shorter, or what a host would read of it is and none of it is left (a long
+    post of code, tables, lists and asides has few sentences to say)."""
     said = sum(word_count(s["text"]) for s in chosen)
-    if sum(word_count(s["text"]) for s in post["sentences"]) > budget or said >= SHORT_OF_BUDGET * budget:
+    whole_post_short = sum(word_count(s["text"]) for s in post["sentences"]) <= budget
+    if said >= (SHORT_OF_BUDGET if whole_post_short else 1 - LENGTH_TOLERANCE) * budget:
+        return {}
+    if not whole_post_short and any(sayable(s, chosen, post) for score, s in rank_sentences(post) if score >= 0):
         return {}
     return {"short_of_seconds": round((budget - said) * 60 / WORDS_PER_MINUTE[lang])}
 
