@@ -48,7 +48,7 @@ FORMAT  ?=
 FORMAT_ARG := $(if $(FORMAT),--format '$(FORMAT)',)
 MINUTES_ARG = $(if $(MINUTES),--minutes '$(MINUTES)',)
 CONDENSE_ARGS = $(strip $(MINUTES_ARG) $(FORMAT_ARG))
-HEAL_ROUNDS ?= 10
+HEAL_ROUNDS ?= 9
 MINUTES ?=
 ASR     ?= faster-whisper
 ASR_MODEL ?= base
@@ -97,7 +97,7 @@ help: ## list the targets
 	@echo "Variables: SRC=path/to/post.md (any folder) or https://…  EP=<slug>  TTS=gtts|piper|kokoro|pico|espeak"
 	@echo "           (default: the post's settings file, else gtts; offline fallbacks: fr kokoro, pico,"
 	@echo "           espeak; en piper, kokoro, pico, espeak)  ASR=faster-whisper|whisper  ASR_MODEL=base"
-	@echo "           HEAL_ROUNDS=10  POST_LANG=fr|en (detected when unset)  ALLOW_UNVERIFIED=1  PORT=8000  STUDIO_PORT=8020"
+	@echo "           HEAL_ROUNDS=9  POST_LANG=fr|en (detected when unset)  ALLOW_UNVERIFIED=1  PORT=8000  STUDIO_PORT=8020"
 	@echo "           MINUTES=<n>|short|default|long (length of the episode; default: the post's settings)"
 	@echo "           blog: FEED=<RSS/Atom URL or file>   all/blog: BATCH_OUT=episodes  JOBS=<n>  ENGINE=local|ray"
 	@echo "           RETRY_UNVERIFIED=1 (all/blog: build unverified posts again even when nothing changed)"

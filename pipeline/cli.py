@@ -186,6 +186,11 @@ def add_condenser(p: argparse.ArgumentParser) -> None:
                    help=f"extractive or llm (default {DEFAULT_CONDENSER})")
 
 
+def default_heal_rounds() -> int:
+    from .build import DEFAULT_HEAL_ROUNDS
+    return DEFAULT_HEAL_ROUNDS
+
+
 def add_heal_rounds(p: argparse.ArgumentParser, default: int | None, help: str) -> None:
     p.add_argument("--heal-rounds", type=int_in(0, MAX_HEAL_ROUNDS), default=default, help=help)
 
@@ -217,8 +222,8 @@ def add_build(sub, common) -> None:
     add_format(b)
     b.add_argument("--allow-unverified", action="store_true",
                    help="exit 0 even when numbers were lost (the report still says so)")
-    add_heal_rounds(b, None, "rounds of re-speaking failing segments, one heal strategy each "
-                             "(default 10, one per strategy; 0 = off)")
+    add_heal_rounds(b, None, "rounds of re-speaking failing sentences, one heal strategy each "
+                             f"(default {default_heal_rounds()}, one per strategy; 0 = off)")
     b.add_argument("--config", type=Path, default=None)
     b.set_defaults(func=cmd_build)
 
@@ -240,7 +245,7 @@ def add_batch(sub, common) -> None:
     add_condenser(s)
     add_minutes(s)
     add_format(s)
-    add_heal_rounds(s, None, "as for build (default 10: one round per heal strategy)")
+    add_heal_rounds(s, None, f"as for build (default {default_heal_rounds()}: one round per heal strategy)")
     s.add_argument("--config", type=Path, default=None,
                    help="show settings for the feed (default: $PIPELINE_CONFIG, else ./podcast.yaml)")
     s.add_argument("--retry-unverified", action="store_true",
@@ -287,7 +292,7 @@ def add_stages(sub, common) -> None:
 
     s = sub.add_parser("verify", parents=[common], help="episode folder: script + transcript -> verify.json")
     s.add_argument("episode", type=Path)
-    add_heal_rounds(s, 0, "re-speak segments whose numbers were lost, up to N rounds (default 0)")
+    add_heal_rounds(s, 0, "re-speak the sentences whose numbers were lost, up to N rounds (default 0)")
     s.add_argument("--tts", default=None, help="engine for healing (default: as built)")
     s.add_argument("--asr", default=DEFAULT_ASR)
     add_model_arg(s)

@@ -10,7 +10,6 @@ import pytest
 from pipeline import numbers
 from pipeline.audio.ffmpeg import to_rate
 from pipeline.audio.wav import read_wav
-from pipeline.heal import STRATEGY_INDEX, next_override, sentence_plan
 from pipeline.tts import describe, get_engine
 from pipeline.tts.pico_engine import prepare_text
 from pipeline.tts.sentences import (
@@ -74,30 +73,6 @@ def test_each_number_is_placed_in_its_sentence_and_pieces_keep_the_rest_whole():
     assert got == [("Le vélo pèse 58 % du marché.", {}), ("Son prix moyen atteint 2 150 euros.", {"engine": "pico"}),
                    ("La prime de M. Dupont est de 400 euros. Elle date de 2023.", {})]
     assert plan_key({}) == "" and plan_key({"sentences": {"1": {}}}) != plan_key({"sentences": {"1": {"rate": 0.85}}})
-
-
-def test_the_sentence_plan_takes_for_each_failing_sentence_the_try_that_heard_it():
-    text = TWO + " Elle date de 2023."
-    first = ["ok", "changed", "ok"]
-    tries = [{"_o": {"spell": "all", "strategy": "verbalize"}, "statuses": ["ok", "changed", "ok"]},
-             {"_o": {"spell": "all", "engine": "pico", "strategy": "other-engine"},
-              "statuses": ["lost", "ok", "changed"]}]
-    assert sentence_plan(text, "fr", first, tries) == {"1": {"spell": "all", "engine": "pico"}}
-    # no try did better: the last one is used for that sentence
-    assert sentence_plan(text, "fr", first, tries[:1]) == {"1": {"spell": "all"}}
-    assert next_override("point-1", STRATEGY_INDEX["sentences"], "kokoro", "fr", text)[1]["strategy"] == "sentences"
-    assert next_override("point-1", STRATEGY_INDEX["sentences"], "kokoro", "fr", "Il a 2 150 euros.") is None, "one sentence: nothing to split"
-
-
-def test_on_a_tie_the_sentence_plan_prefers_the_try_that_held_across_the_segment():
-    """velo-france: two tries heard a sentence's numbers; the one that lost fewer in
-    the whole segment (Pico, slower) also held when that sentence was spoken alone."""
-    text = TWO + " Elle date de 2023."
-    first = ["ok", "changed", "ok"]
-    tries = [{"_o": {"spell": "all", "strategy": "verbalize"}, "statuses": ["changed", "ok", "changed"]},
-             {"_o": {"spell": "all", "engine": "pico", "rate": 0.85, "strategy": "other-engine-slower"},
-              "statuses": ["ok", "ok", "changed"]}]
-    assert sentence_plan(text, "fr", first, tries) == {"1": {"spell": "all", "engine": "pico", "rate": 0.85}}
 
 
 @pytest.mark.slow

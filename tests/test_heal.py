@@ -24,7 +24,7 @@ Operators raised 3 billion dollars in 2024.
 def test_strategies_come_in_the_issue_order():
     assert [name for name, _ in STRATEGIES] == ["verbalize", "another-take", "reword", "pause", "slower",
                                                 "other-engine", "other-engine-slower", "isolate",
-                                                "other-engine-isolated", "sentences"]
+                                                "other-engine-isolated"]
     i, o = next_override("point-1", 0, "piper", "en", "text")
     assert (i, o["strategy"], o["spell"]) == (0, "verbalize", "all")
     i, o = next_override("point-1", 1, "piper", "en", "text")
@@ -41,8 +41,6 @@ def test_strategies_come_in_the_issue_order():
     assert (o["strategy"], o["spell"]) == ("isolate", "isolated") and "engine" not in o
     i, o = next_override("point-1", 8, "kokoro", "fr", "text")
     assert (o["strategy"], o["engine"], o["spell"]) == ("other-engine-isolated", "pico", "isolated")
-    assert next_override("point-1", 9, "piper", "en", "text") is None, "one sentence: nothing to split"
-    assert next_override("point-1", 9, "piper", "en", "One 1. Two 2.")[1]["strategy"] == "sentences"
     assert next_override("point-1", len(STRATEGIES), "piper", "en", "One 1. Two 2.") is None
 
 

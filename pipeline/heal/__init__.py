@@ -1,22 +1,28 @@
-"""Self-healing: re-speak the segments whose numbers were lost or changed.
+"""Self-healing: re-speak the sentences whose numbers were lost or changed.
 
 For each failing segment, strategies are tried in order, one per round, within
 a bounded number of rounds: speak every number through the verbalizer, then
 another take of the same voice (piper only: its takes differ, each with the
-next noise seed), another
-wording of the numbers, slower, then
-another offline engine of the language's chain (normal speed, then slower),
-each number set apart by pauses (the voice, then the other engine:
-pipeline.tts.wording), and last only the failing sentences of the segment,
-each the way an earlier try heard it best, the rest as first spoken (pipeline.tts.sentences): a way
-that fixes one sentence can break another, and then only the sentence takes it.
-Only the failing segments are re-synthesized (the others come from the TTS
-cache), the episode is re-assembled, transcribed once more and re-verified.
+next noise seed), another wording of the numbers, a pause inside long numbers,
+slower, then another offline engine of the language's chain (normal speed,
+then slower), and last each number set apart by pauses (the voice, then the
+other engine: pipeline.tts.wording).
+
+A round re-speaks only the sentences of the segment that hold a failing number,
+in the round's way; the other sentences keep theirs: as first built, or the way
+of the round that had them heard right (pipeline.heal.plan). A way that fixes
+one sentence can break another's number, so no way is forced on a sentence
+that was heard. A one-sentence segment, or one whose every sentence fails, is
+re-spoken whole. Only the failing segments are re-synthesized (the others, and
+the sentences spoken as before, come from the TTS cache), the episode is
+re-assembled, transcribed once more and re-verified: the verdict stays per
+segment, and Whisper is never shown the script.
+
 Each segment then keeps the attempt that lost the fewest numbers, and only if
 it lost fewer than the first build: a segment is never left in another voice
-(or wording) that fixed nothing. What was tried and what worked is written
-into verify.json; the overrides kept are in overrides.json so later rebuilds
-speak those segments the same way.
+(or wording) that fixed nothing. What was tried, on which sentences, and what
+worked is written into verify.json; the overrides kept are in overrides.json so
+later rebuilds speak those segments (and sentences) the same way.
 """
 
 import hashlib
@@ -29,10 +35,10 @@ from ..contracts import Report, Script
 from ..episode import OVERRIDES, REPORT, Episode
 from ..numbers import FAILING
 from ..script import segments
-from ..tts.sentences import sentence_of_numbers, sentence_spans
+from . import plan
 
 SLOW_RATE = 0.85
-# (name, override): each strategy is one way of speaking the segment.
+# (name, override): each strategy is one way of speaking the failing sentences.
 STRATEGIES: list[tuple[str, dict[str, Any]]] = [
     ("verbalize", {"spell": "all"}),
     ("another-take", {"spell": "all", "take": 1}),
@@ -48,14 +54,9 @@ STRATEGIES: list[tuple[str, dict[str, Any]]] = [
     # number (pipeline.tts.wording); then the same by the other voice.
     ("isolate", {"spell": "isolated"}),
     ("other-engine-isolated", {"spell": "isolated", "engine": None}),
-    # Last: each failing sentence alone, spoken the way that heard it best, the
-    # rest of the segment as first built (pipeline.tts.sentences).
-    ("sentences", {"sentences": None}),
 ]
 DEFAULT_ROUNDS = len(STRATEGIES)
 STRATEGY_INDEX = {name: i for i, (name, _) in enumerate(STRATEGIES)}
-# What of a segment's way of speaking a sentence can take on its own.
-SENTENCE_KEYS = ("spell", "rate", "engine", "reword", "take")
 # Engines whose takes differ (piper samples its noise; seeded, a take gets the next
 # seed, pipeline.speech.seed_for): only for them is "another take" worth a round.
 # Kokoro and Pico say the same text the same way; on the shared vectors a take of
@@ -106,8 +107,6 @@ def next_override(seg_id: str, done: int, engine_used: str | None, lang: str, te
             continue
         if "engine" in override and own_voice:
             continue
-        if "sentences" in override and len(sentence_spans(text, lang)) < 2:
-            continue    # one sentence: the segment strategies already spoke it every way
         if "engine" in override:
             override["engine"] = other_engine(engine_used, lang)
             if override["engine"] is None:
@@ -125,75 +124,53 @@ def heal(ep: Path, rebuild: Callable[[dict], Report], rounds: int = DEFAULT_ROUN
     """
     files = Episode(ep)          # as verify left them; rebuild() rewrites them, and returns the new report
     ep, script, report, timeline = files.dir, files.script(), files.report(), files.timeline()
+    lang = script["language"]
     engine_of = {s["id"]: s.get("engine") for s in timeline["segments"]}
     voiced = {s["id"] for s in timeline["segments"] if s.get("voice")}
     texts = {s["id"]: s["text"] for s in segments(script)}
     overrides = load_overrides(ep, script)
     done = {sid: STRATEGY_INDEX[o["strategy"]] + 1 for sid, o in overrides.items()
             if o.get("strategy") in STRATEGY_INDEX}
+    ways = {sid: plan.saved_ways(text, lang, overrides.get(sid)) for sid, text in texts.items()}
     history: dict[str, list[dict]] = {}
     before = {sid: statuses_of(report, sid) for sid in failing_segments(report)}
-    first_failing = {sid: failing_numbers(report, sid) for sid in before}
+    # the sentences of a segment heard right once (first build included): they keep their way
+    heard = {sid: plan.heard_sentences(texts[sid], lang, st) for sid, st in before.items()}
     for round_no in range(1, rounds + 1):
-        failing = failing_segments(report)
-        if not failing:
-            break
-        planned = {}
-        for sid in failing:
-            nxt = next_override(sid, done.get(sid, 0), engine_of.get(sid), script["language"],
-                                texts[sid], sid in voiced)
-            if nxt:
-                done[sid], planned[sid] = nxt[0] + 1, nxt[1]
-                if planned[sid].get("reword"):   # only the numbers the best try still missed get new words
-                    planned[sid]["reword"] = best_failing(history.get(sid, []), first_failing.get(sid, []))
-                if "sentences" in planned[sid]:
-                    planned[sid]["sentences"] = sentence_plan(texts[sid], script["language"],
-                                                              before.get(sid, []), history.get(sid, []))
-                    if not planned[sid]["sentences"]:
-                        del planned[sid]
+        planned, respoken = {}, {}
+        for sid in failing_segments(report):
+            nxt = next_override(sid, done.get(sid, 0), engine_of.get(sid), lang, texts[sid], sid in voiced)
+            if nxt is None:
+                continue
+            done[sid], way = nxt[0] + 1, plan.way_of(nxt[1])
+            if way.get("reword"):       # new words only for the numbers still missed
+                way["reword"] = failing_numbers(report, sid)
+            respoken[sid] = plan.to_respeak(plan.failing_sentences(texts[sid], lang, statuses_of(report, sid)),
+                                            heard.setdefault(sid, set()))
+            ways[sid] = plan.respeak(ways[sid], respoken[sid], way)
+            planned[sid] = {**plan.as_override(ways[sid]), "strategy": nxt[1]["strategy"],
+                            "text_key": nxt[1]["text_key"]}
         if not planned:
             break
         overrides.update(planned)
-        log(f"heal round {round_no}: " + ", ".join(f"{sid} -> {o['strategy']}"
-                                                  for sid, o in planned.items()))
+        log(f"heal round {round_no}: " + ", ".join(
+            f"{sid} -> {o['strategy']}{_scope(respoken[sid], len(ways[sid]))}" for sid, o in planned.items()))
         fsio.write_json(ep / OVERRIDES, overrides)
         report = rebuild(overrides)
         for sid, o in planned.items():
+            heard[sid] |= plan.heard_sentences(texts[sid], lang, statuses_of(report, sid))
             history.setdefault(sid, []).append({"strategy": o["strategy"], "override": _public(o),
-                                                "statuses": statuses_of(report, sid), "_o": o,
-                                                "_failing": failing_numbers(report, sid)})
+                                                "respoken": respoken[sid], "sentence_count": len(ways[sid]),
+                                                "statuses": statuses_of(report, sid), "_o": o})
     report = keep_best(ep, report, history, before, overrides, rebuild, log)
     return attach_history(ep, report, history)
 
 
-def sentence_plan(text: str, lang: str, first: list[str], tries: list[dict]) -> dict[str, dict]:
-    """{sentence index: override} for each sentence holding a number the first build
-    lost: the whole-segment try that lost the fewest of that sentence's numbers, on
-    a tie the one that lost the fewest in the whole segment (a way of speaking that
-    held everywhere also holds for a sentence alone), then the earliest; or the last
-    try if none did better than the first build."""
-    where = sentence_of_numbers(text, lang)
-    plan: dict[str, dict] = {}
-    for sent in sorted({where[k] for k, st in enumerate(first) if st in FAILING and k < len(where)}):
-        ks = [k for k, w in enumerate(where) if w == sent]
-
-        def lost(statuses: list[str], ks: list[int] = ks) -> int:
-            return sum(statuses[k] in FAILING for k in ks if k < len(statuses))
-
-        usable = [t for t in tries if "sentences" not in t["_o"] and len(t["statuses"]) == len(first)]
-        if not usable:
-            continue
-        best = min(usable, key=lambda t: (lost(t["statuses"]), failures(t["statuses"])))
-        if lost(best["statuses"]) >= lost(first):
-            best = usable[-1]
-        plan[str(sent)] = {k: v for k, v in best["_o"].items() if k in SENTENCE_KEYS}
-    return plan
-
-
-def best_failing(tries: list[dict], first: list[str]) -> list[str]:
-    """The numbers still missed by the try that missed the fewest (the first build's if none did better)."""
-    best = min(tries, key=lambda t: len(t["_failing"]), default=None)
-    return best["_failing"] if best is not None and len(best["_failing"]) < len(first) else first
+def _scope(respoken: list[int], count: int) -> str:
+    """" (sentences 2, 4 of 5)" for the log; nothing when the whole segment is re-spoken."""
+    if len(respoken) == count:
+        return ""
+    return f" (sentence{'s' if len(respoken) > 1 else ''} {', '.join(str(i + 1) for i in respoken)} of {count})"
 
 
 def failing_numbers(report: Report, sid: str) -> list[str]:
@@ -229,7 +206,6 @@ def keep_best(ep: Path, report: Report, history: dict, before: dict, overrides: 
     for tries in history.values():
         for t in tries:
             t.pop("_o", None)
-            t.pop("_failing", None)
     if not changed:
         return report
     log("heal: keeping the best attempt of each segment")

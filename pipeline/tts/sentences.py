@@ -1,10 +1,10 @@
 """A segment spoken in pieces: the sentences healing re-speaks on their own.
 
-Healing re-speaks whole segments; when one sentence's number is misheard in
-every way of speaking the segment, another way can fix it and break a number
-of another sentence ("2 150 euros" heard right by Pico, while Pico's take of
-the next sentence loses "58 %"). The "sentences" heal override
-(pipeline.heal) names, by index, the sentences to speak their own way:
+Healing works at sentence scope (pipeline.heal.plan): a way of speaking that
+fixes one sentence's number can break another's ("2 150 euros" heard right by
+Pico, while Pico's take of the next sentence loses "58 %"), so each round
+re-speaks only the sentences holding a failing number. The "sentences" heal
+override names, by index, the sentences to speak their own way:
 
     {"sentences": {"2": {"spell": "all", "engine": "pico", "rate": 0.85}}}
 
