@@ -327,6 +327,8 @@ def check_language(lang: str) -> str:
 
 _NEXT_CHAR_RE = re.compile(r"\s*(\S)")
 _SENTENCE_END_RE = re.compile(r"[.!?…]+[\"»”')\]]*(?=\s+|$)")
+# French typography spaces a closing guillemet off: « pourquoi faisons-nous cela ? », étant …
+_SPACED_CLOSING_QUOTE_RE = re.compile(r"[ \u00a0\u202f]+[»”]+")
 
 
 def _ends_with_abbreviation(chunk: str, lang: str) -> bool:
@@ -349,13 +351,15 @@ def split_sentences(text: str, lang: str) -> list[str]:
     sentences, start = [], 0
     for m in _SENTENCE_END_RE.finditer(text):
         end = m.end()
+        quote = _SPACED_CLOSING_QUOTE_RE.match(text, end)
+        end = quote.end() if quote else end
         # Only the end of the chunk and the next letter matter: looking at no
         # more keeps a 1.5 MB single-line post linear.
         tail = text[max(start, end - 80):end]
         if m.group().startswith(".") and _ends_with_abbreviation(tail.rstrip("\"»”')]"), lang):
             continue
         nxt = _NEXT_CHAR_RE.match(text, end)
-        if nxt and nxt.group(1).islower():
+        if nxt and (nxt.group(1).islower() or nxt.group(1) in ",;:"):     # a quoted question goes on
             continue
         chunk = text[start:end]
         if chunk.strip():
