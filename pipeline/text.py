@@ -342,6 +342,11 @@ def _ends_with_abbreviation(chunk: str, lang: str) -> bool:
     return len(token) == 1 and token.isalpha()
 
 
+def de(name: str) -> str:
+    """French "de" before a name, elided before a vowel: "d'Elmina Iusifova", "de Rémy Bernard"."""
+    return ("d'" if name[:1].lower() in "aeiouyàâäéèêëîïôöùûü" else "de ") + name
+
+
 def split_sentences(text: str, lang: str) -> list[str]:
     """Split at sentence ends, but not after abbreviations or inside decimals.
 

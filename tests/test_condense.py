@@ -121,3 +121,16 @@ def test_overlong_sentences_are_split_for_breath_numbers_untouched():
     short = "Claims rose to 14,800 in 2024, and most were minor."
     assert rewrite_for_ear(short, "en") == short
     assert rewrite_for_ear("Rates & fees (see the table) rose 12%.", "en") == "Rates and fees rose 12%."
+
+
+def test_french_intro_elides_de_before_an_author_with_a_vowel():
+    # Heard on tests/corpus/etude-diagnostique-dgiit.fr.md: "l'article de Elmina Iusifova".
+    from pipeline.condense import intro_outro
+    from pipeline.condense.conversation import intro_outro as duo_intro_outro
+    from pipeline.config.hosts import hosts_of
+
+    post = {"language": "fr", "title": "Étude", "author": "Elmina Iusifova", "date": None}
+    assert "de l'article d'Elmina Iusifova : Étude." in intro_outro(post)[0]
+    assert "l'article de Rémy Bernard :" in intro_outro({**post, "author": "Rémy Bernard"})[0]
+    assert "by Elmina Iusifova" in intro_outro({**post, "language": "en"})[0]
+    assert "l'article d'Elmina Iusifova :" in duo_intro_outro(post, hosts_of(None))[0]

@@ -74,7 +74,7 @@ TEMPLATES = {
     },
     "fr": {
         "intro": "Bonjour. Voici les points clés de l'article : {title}.",
-        "intro_by": "Bonjour. Voici les points clés de l'article de {author} : {title}.",
+        "intro_by": "Bonjour. Voici les points clés de l'article {de_author} : {title}.",
         "dated": " Il a été publié le {date}.",
         "outro": "C'étaient les points clés de l'article {title}. L'article complet et ses "
                  "sources sont dans les notes de l'épisode. Merci de votre écoute.",
@@ -636,7 +636,7 @@ def intro_outro(post: Post) -> tuple[str, str]:
     t = TEMPLATES[post["language"]]
     title = (post.get("title") or "").rstrip(" .")
     intro = (t["intro_by"] if post.get("author") else t["intro"]).format(
-        title=title, author=post.get("author"))
+        title=title, author=post.get("author"), de_author=textmod.de(post.get("author") or ""))
     if date := spoken_date(post.get("date"), post["language"]):
         intro += t["dated"].format(date=date)
     return intro, t["outro"].format(title=title)
