@@ -76,3 +76,16 @@ def test_units_currencies_and_periods_are_heard_back(tmp_path, lang, engine, sen
         said = whisper.transcribe(wav, lang)["text"]
         heard.append(([m.status for m in numbers.compare(text, said, lang)], text, said))
     assert all(statuses == ["ok"] for statuses, _, _ in heard), heard
+
+
+@pytest.mark.parametrize("lang,engine,text,said", [
+    # tests/corpus/sobriete-energetique.fr.md: "plus de 1000 €/MWh" reached Kokoro as "mille euros/MWh"
+    ("fr", "kokoro", "Les prix dépassent 1000 €/MWh.", "Les prix dépassent mille euros par mégawattheure."),
+    ("fr", "kokoro", "Le tarif passe à 0,25 €/kWh.", "Le tarif passe à vingt-cinq centimes par kilowattheure."),
+    ("fr", "pico", "Il gagne 2000 €/mois.", "Il gagne deux mille euros par mois."),
+    ("en", "piper", "Power costs $50/MWh today.", "Power costs fifty dollars per megawatt-hour today."),
+    ("fr", "kokoro", "Le ratio 3/4 tient.", "Le ratio 3/4 tient."),          # no price: not a rate
+])
+def test_a_price_per_unit_is_said_per_unit(lang, engine, text, said):
+    assert spoken_text(text, engine, lang) == said
+    assert [m.status for m in numbers.compare(text, said, lang)] == ["ok"]
