@@ -120,6 +120,12 @@ def test_overlong_sentences_are_split_for_breath_numbers_untouched():
     assert values(out) == values(long)
     short = "Claims rose to 14,800 in 2024, and most were minor."
     assert rewrite_for_ear(short, "en") == short
+    # tests/corpus/enquete-ifop-chaleur.fr.md: the comma closing a relative clause is no cut
+    # (the head "Les tarifs…, qui exploitent… locales." would have no verb)
+    shared_verb = ("Les tarifs compétitifs offerts par les réseaux de chaleur, qui exploitent des énergies "
+                   "renouvelables et de récupération locales, et les aides financières disponibles pour les "
+                   "raccordements, peuvent répondre aux inquiétudes exprimées par les copropriétaires.")
+    assert rewrite_for_ear(shared_verb, "fr") == shared_verb
     assert rewrite_for_ear("Rates & fees (see the table) rose 12%.", "en") == "Rates and fees rose 12%."
 
 

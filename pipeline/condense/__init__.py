@@ -265,13 +265,20 @@ SPLIT_RE = {
 }
 
 
+# A comma that closes a relative clause ("Les tarifs…, qui exploitent…, et les aides…,
+# peuvent répondre") is no clause boundary: the head would have no verb of its own.
+RELATIVE_CLOSED_RE = re.compile(r"(?:qui|que|qu['’]|dont|où|lequel|laquelle|lesquels|lesquelles|"
+                                r"which|who|whom|whose)\b", re.I)
+
+
 def split_long(s: str, lang: str) -> str:
     """An overlong sentence cut at its most central clause boundary, for breath."""
     words = s.split()
     if len(words) <= LONG_SENTENCE_WORDS:
         return s
     cuts = [m for m in SPLIT_RE[lang].finditer(s)
-            if len(s[:m.start()].split()) >= MIN_PART_WORDS and len(s[m.end():].split()) >= MIN_PART_WORDS]
+            if len(s[:m.start()].split()) >= MIN_PART_WORDS and len(s[m.end():].split()) >= MIN_PART_WORDS
+            and not RELATIVE_CLOSED_RE.match(s[:m.start()].rsplit(",", 1)[-1].strip())]
     if not cuts:
         return s
     cut = min(cuts, key=lambda m: abs(m.start() - len(s) / 2))
