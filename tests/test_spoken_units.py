@@ -89,3 +89,15 @@ def test_units_currencies_and_periods_are_heard_back(tmp_path, lang, engine, sen
 def test_a_price_per_unit_is_said_per_unit(lang, engine, text, said):
     assert spoken_text(text, engine, lang) == said
     assert [m.status for m in numbers.compare(text, said, lang)] == ["ok"]
+
+
+@pytest.mark.parametrize("engine", ["kokoro", "piper", "pico", "espeak"])
+def test_french_times_and_the_number_sign_are_said_in_words(engine):
+    # tests/corpus/recap-reseau-2022.fr.md with Kokoro: "de 11h à 12h30" was said "onze ache",
+    # "Infolettre n°9" "enne neuf"; both Whisper engines wrote "H-12H-30" and "N9". Said
+    # "onze heures", "numéro 9", both were heard right (faster-whisper and openai-whisper).
+    text = "Le 20 janvier 2023 de 11h à 12h30, l'Infolettre n°9."
+    said = spoken_text(text, engine, "fr")
+    assert said == "Le 20 janvier 2023 de onze heures à douze heures trente, l'Infolettre numéro 9."
+    assert [m.status for m in numbers.compare(text, said, "fr")] == ["ok"] * 4
+    assert "n°9" in spoken_text("Item n°9.", engine, "en")          # the number sign rule is French
