@@ -329,6 +329,8 @@ def check_language(lang: str) -> str:
 
 _NEXT_CHAR_RE = re.compile(r"\s*(\S)")
 _SENTENCE_END_RE = re.compile(r"[.!?…]+[\"»”')\]]*(?=\s+|$)")
+# French typography spaces a closing guillemet off: « pourquoi faisons-nous cela ? », étant …
+_SPACED_CLOSING_QUOTE_RE = re.compile(r"[ \u00a0\u202f]+[»”]+")
 
 
 def _ends_with_abbreviation(chunk: str, lang: str) -> bool:
@@ -359,6 +361,11 @@ def _inside_quotation(text: str, start: int, end: int) -> bool:
     return chunk.count('"') % 2 == 1 and '"' in ahead
 
 
+def de(name: str) -> str:
+    """French "de" before a name, elided before a vowel: "d'Elmina Iusifova", "de Rémy Bernard"."""
+    return ("d'" if name[:1].lower() in "aeiouyàâäéèêëîïôöùûü" else "de ") + name
+
+
 def split_sentences(text: str, lang: str) -> list[str]:
     """Split at sentence ends, but not after abbreviations, inside decimals or inside quotations.
 
@@ -368,6 +375,8 @@ def split_sentences(text: str, lang: str) -> list[str]:
     sentences, start = [], 0
     for m in _SENTENCE_END_RE.finditer(text):
         end = m.end()
+        quote = _SPACED_CLOSING_QUOTE_RE.match(text, end)     # "« Non! » Puis": the mark ends it too
+        end = quote.end() if quote else end
         if _inside_quotation(text, start, end):
             continue
         # Only the end of the chunk and the next letter matter: looking at no
@@ -376,7 +385,7 @@ def split_sentences(text: str, lang: str) -> list[str]:
         if m.group().startswith(".") and _ends_with_abbreviation(tail.rstrip("\"»”')]"), lang):
             continue
         nxt = _NEXT_CHAR_RE.match(text, end)
-        if nxt and nxt.group(1).islower():
+        if nxt and (nxt.group(1).islower() or nxt.group(1) in ",;:"):     # a quoted question goes on
             continue
         chunk = text[start:end]
         if chunk.strip():

@@ -120,4 +120,23 @@ def test_overlong_sentences_are_split_for_breath_numbers_untouched():
     assert values(out) == values(long)
     short = "Claims rose to 14,800 in 2024, and most were minor."
     assert rewrite_for_ear(short, "en") == short
+    # tests/corpus/enquete-ifop-chaleur.fr.md: the comma closing a relative clause is no cut
+    # (the head "Les tarifs…, qui exploitent… locales." would have no verb)
+    shared_verb = ("Les tarifs compétitifs offerts par les réseaux de chaleur, qui exploitent des énergies "
+                   "renouvelables et de récupération locales, et les aides financières disponibles pour les "
+                   "raccordements, peuvent répondre aux inquiétudes exprimées par les copropriétaires.")
+    assert rewrite_for_ear(shared_verb, "fr") == shared_verb
     assert rewrite_for_ear("Rates & fees (see the table) rose 12%.", "en") == "Rates and fees rose 12%."
+
+
+def test_french_intro_elides_de_before_an_author_with_a_vowel():
+    # Heard on tests/corpus/etude-diagnostique-dgiit.fr.md: "l'article de Elmina Iusifova".
+    from pipeline.condense import intro_outro
+    from pipeline.condense.conversation import intro_outro as duo_intro_outro
+    from pipeline.config.hosts import hosts_of
+
+    post = {"language": "fr", "title": "Étude", "author": "Elmina Iusifova", "date": None}
+    assert "de l'article d'Elmina Iusifova : Étude." in intro_outro(post)[0]
+    assert "l'article de Rémy Bernard :" in intro_outro({**post, "author": "Rémy Bernard"})[0]
+    assert "by Elmina Iusifova" in intro_outro({**post, "language": "en"})[0]
+    assert "l'article d'Elmina Iusifova :" in duo_intro_outro(post, hosts_of(None))[0]

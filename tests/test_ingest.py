@@ -56,6 +56,12 @@ def test_sentence_split_keeps_decimals_and_abbreviations():
     assert s == ["Dr. Smith paid $49.2 billion in the U.S. last year.", "Then M. Dupont left."]
     fr = textmod.split_sentences("Le taux atteint 49,2 %. M. Martin le confirme. Etc.", "fr")
     assert fr[0] == "Le taux atteint 49,2 %." and fr[1] == "M. Martin le confirme."
+    # A quoted question inside a sentence (tests/corpus/etude-diagnostique-dgiit.fr.md) is no end,
+    # and a spaced closing guillemet stays with its sentence.
+    quoted = textmod.split_sentences("Vous demandez « pourquoi faire cela? », étant donné deux rapports. "
+                                     "Il a dit « Non! » Puis il est parti.", "fr")
+    assert quoted == ["Vous demandez « pourquoi faire cela? », étant donné deux rapports.",
+                      "Il a dit « Non! »", "Puis il est parti."]
 
 
 @pytest.mark.parametrize("content, message", [

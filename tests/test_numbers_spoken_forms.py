@@ -115,6 +115,18 @@ ROWS = [
     ("whisper", "fr", "Il a obtenu 21 % des voix.", "Il a obtenu 20 et 1% des voix.", OK),
     ("whisper", "fr", "Il a 31 ans.", "Il a 30 et 1 ans.", OK),
     ("whisper", "fr", "Il a obtenu 71 % des voix.", "Il a obtenu 60 et 11 % des voix.", OK),
+    # heard on real French posts (tests/corpus), Kokoro saying them right, both Whisper engines
+    # writing the same: "dix fois" /di fwa/ as "d'y fois" (sobriete-energetique), "mille deux cent
+    # quatre-vingt-onze jours" as "1 200 411 jours" (financement-par-projet)
+    ("whisper", "fr", "Les prix, soit 10 fois supérieurs.", "Les prix, soit d'y fois supérieure.", OK),
+    ("whisper", "fr", "Les prix, soit 10 fois supérieurs.", "Les prix, soit 2 fois supérieure.", FAIL),
+    ("whisper", "fr", "Les prix, soit 10 fois supérieurs.", "Les prix, soit fois supérieure.", FAIL),
+    ("whisper", "fr", "Ces 6 fois-là.", "Ces si fois-là.", OK),
+    ("whisper", "fr", "Ces 10 fois-là.", "Ces si fois-là.", FAIL),
+    ("whisper", "fr", "Il faut 1 291 jours.", "Il faut 1 200 411 jours.", OK),
+    ("whisper", "fr", "Il faut 1 291 jours.", "Il faut 1 200 412 jours.", FAIL),
+    ("whisper", "fr", "Il faut 2 091 jours.", "Il faut 2 411 jours.", OK),
+    ("whisper", "fr", "Il faut 1 291 jours.", "Il faut 1 200 411 semaines.", FAIL),
     ("whisper", "en", "Open between 4:30 and 6:30 pm.", "Open between 4.30 and 6.30 pm.", OK),
     ("whisper", "en", "Open between 4:30 and 6:30 pm.", "Open between 4.30 and 6.30 p.m.", OK),
     ("whisper", "en", "Open between 4:30 and 6:30 pm.", "Open between 5.30 and 6.30 pm.", FAIL),

@@ -319,3 +319,29 @@ def test_bylines_rubrics_teasers_and_calls_to_action_are_never_points(tmp_path):
     for line in furniture:
         assert line not in spoken, line
     assert post["title"] == "Vélos à Lyon" and "12 %" in spoken and "25 millions d'euros" in spoken
+
+
+def test_list_items_led_by_par_are_content_and_a_section_heading_is_no_title(tmp_path):
+    # Found on a real page (tests/corpus/budget-mon-entreprise.fr.md): the funders of a budget,
+    # "Par la DINSIC … 150 000 € HT", were dropped as bylines, and "## Principes" became the title.
+    body = (FR + "\n\n## Principes\n\nEn 2019, le projet dispose d'un budget de 250 000 € HT pris en charge :\n\n"
+            "-   Par la DINSIC (ancien nom de la [DINUM](https://x.gouv.fr/)) à hauteur de 150 000 € HT\n"
+            "-   Par l'[ACOSS](https://www.acoss.fr) à hauteur de 100 000 € HT\n\n"
+            "Par Jeanne Martin\n")
+    post = post_of(tmp_path, "budget.fr.md", body, lang="fr")
+    spoken = texts(post)
+    assert "150 000 € HT" in spoken and "100 000 € HT" in spoken
+    assert "Jeanne Martin" not in spoken                  # a byline is still no point
+    assert post["title"] == "Budget"                      # the file's name, without its language tag
+
+
+def test_markdown_prose_wrapped_in_a_styling_tag_is_read(tmp_path):
+    # Found on a real post (tests/corpus/sobriete-energetique.fr.md): every paragraph sits in
+    # <span class="mytext">…</span>, which CommonMark makes a raw HTML block; all of it was dropped.
+    body = ("---\ntitle: Sobriété\nlang: fr\n---\n\n<span class=\"mytext\">\n" + FR +
+            " Cela économiserait [12 TWh](https://x.org/a) d'électricité, *soit 5 réacteurs*.\n</span>\n\n"
+            "<div id=\"observablehq-chart\"></div>\n\n<div class=\"x\">\n<script>var a = 1;</script>\n</div>\n")
+    post = post_of(tmp_path, "s.md", body)
+    spoken = texts(post)
+    assert "Cela économiserait 12 TWh d'électricité, soit 5 réacteurs." in spoken
+    assert "](" not in spoken and "var a" not in spoken and "<" not in spoken

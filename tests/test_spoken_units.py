@@ -76,3 +76,28 @@ def test_units_currencies_and_periods_are_heard_back(tmp_path, lang, engine, sen
         said = whisper.transcribe(wav, lang)["text"]
         heard.append(([m.status for m in numbers.compare(text, said, lang)], text, said))
     assert all(statuses == ["ok"] for statuses, _, _ in heard), heard
+
+
+@pytest.mark.parametrize("lang,engine,text,said", [
+    # tests/corpus/sobriete-energetique.fr.md: "plus de 1000 €/MWh" reached Kokoro as "mille euros/MWh"
+    ("fr", "kokoro", "Les prix dépassent 1000 €/MWh.", "Les prix dépassent mille euros par mégawattheure."),
+    ("fr", "kokoro", "Le tarif passe à 0,25 €/kWh.", "Le tarif passe à vingt-cinq centimes par kilowattheure."),
+    ("fr", "pico", "Il gagne 2000 €/mois.", "Il gagne deux mille euros par mois."),
+    ("en", "piper", "Power costs $50/MWh today.", "Power costs fifty dollars per megawatt-hour today."),
+    ("fr", "kokoro", "Le ratio 3/4 tient.", "Le ratio 3/4 tient."),          # no price: not a rate
+])
+def test_a_price_per_unit_is_said_per_unit(lang, engine, text, said):
+    assert spoken_text(text, engine, lang) == said
+    assert [m.status for m in numbers.compare(text, said, lang)] == ["ok"]
+
+
+@pytest.mark.parametrize("engine", ["kokoro", "piper", "pico", "espeak"])
+def test_french_times_and_the_number_sign_are_said_in_words(engine):
+    # tests/corpus/recap-reseau-2022.fr.md with Kokoro: "de 11h à 12h30" was said "onze ache",
+    # "Infolettre n°9" "enne neuf"; both Whisper engines wrote "H-12H-30" and "N9". Said
+    # "onze heures", "numéro 9", both were heard right (faster-whisper and openai-whisper).
+    text = "Le 20 janvier 2023 de 11h à 12h30, l'Infolettre n°9."
+    said = spoken_text(text, engine, "fr")
+    assert said == "Le 20 janvier 2023 de onze heures à douze heures trente, l'Infolettre numéro 9."
+    assert [m.status for m in numbers.compare(text, said, "fr")] == ["ok"] * 4
+    assert "n°9" in spoken_text("Item n°9.", engine, "en")          # the number sign rule is French

@@ -83,7 +83,7 @@ TEMPLATES = {
     },
     "fr": {
         "intro": "Bonjour. Voici les points clés de l'article : {title}.",
-        "intro_by": "Bonjour. Voici les points clés de l'article de {author} : {title}.",
+        "intro_by": "Bonjour. Voici les points clés de l'article {de_author} : {title}.",
         "dated": " Il a été publié le {date}.",
         "outro": "C'étaient les points clés de l'article {title}. L'article complet et ses "
                  "sources sont dans les notes de l'épisode. Merci de votre écoute.",
@@ -324,13 +324,20 @@ SPLIT_RE = {
 }
 
 
+# A comma that closes a relative clause ("Les tarifs…, qui exploitent…, et les aides…,
+# peuvent répondre") is no clause boundary: the head would have no verb of its own.
+RELATIVE_CLOSED_RE = re.compile(r"(?:qui|que|qu['’]|dont|où|lequel|laquelle|lesquels|lesquelles|"
+                                r"which|who|whom|whose)\b", re.I)
+
+
 def split_long(s: str, lang: str) -> str:
     """An overlong sentence cut at its most central clause boundary, for breath."""
     words = s.split()
     if len(words) <= LONG_SENTENCE_WORDS:
         return s
     cuts = [m for m in SPLIT_RE[lang].finditer(s)
-            if len(s[:m.start()].split()) >= MIN_PART_WORDS and len(s[m.end():].split()) >= MIN_PART_WORDS]
+            if len(s[:m.start()].split()) >= MIN_PART_WORDS and len(s[m.end():].split()) >= MIN_PART_WORDS
+            and not RELATIVE_CLOSED_RE.match(s[:m.start()].rsplit(",", 1)[-1].strip())]
     if not cuts:
         return s
     cut = min(cuts, key=lambda m: abs(m.start() - len(s) / 2))
@@ -736,7 +743,7 @@ def intro_outro(post: Post) -> tuple[str, str]:
     t = TEMPLATES[post["language"]]
     title = (post.get("title") or "").rstrip(" .")
     intro = (t["intro_by"] if post.get("author") else t["intro"]).format(
-        title=title, author=post.get("author"))
+        title=title, author=post.get("author"), de_author=textmod.de(post.get("author") or ""))
     if date := spoken_date(post.get("date"), post["language"]):
         intro += t["dated"].format(date=date)
     return intro, t["outro"].format(title=title)

@@ -28,6 +28,7 @@ from .. import numbers
 from ..config.hosts import Host
 from ..contracts import Point, Post, Script
 from ..errors import InputError
+from ..text import de
 from ..tts.sentences import sentence_spans
 from .dates import spoken_date
 
@@ -98,7 +99,7 @@ INTRO = {
     "en": "Welcome. I'm {lead}, and with me is {co}. Today: the key points of the post{by}: {title}.",
     "fr": "Bonjour, je suis {lead}, et avec moi, {co}. Aujourd'hui : les points clés de l'article{by} : {title}.",
 }
-BY = {"en": " by {author}", "fr": " de {author}"}
+BY = {"en": " by {author}", "fr": " {de_author}"}
 DATED = {"en": " It was published on {date}.", "fr": " Il a été publié le {date}."}
 OUTRO = {
     "en": "That's it from {lead} and me, {co}: those were the key points of {title}. The full post, "
@@ -204,7 +205,8 @@ def intro_outro(post: Post, hosts: tuple[Host, Host]) -> tuple[str, str]:
     """The intro (the lead names both hosts, the post, its author and date) and the outro."""
     lang = post["language"]
     title = (post.get("title") or "").rstrip(" .")
-    by = BY[lang].format(author=post["author"]) if post.get("author") else ""
+    author = post.get("author") or ""
+    by = BY[lang].format(author=author, de_author=de(author)) if author else ""
     intro = INTRO[lang].format(lead=hosts[0].name, co=hosts[1].name, by=by, title=title)
     if date := spoken_date(post.get("date"), lang):
         intro += DATED[lang].format(date=date)

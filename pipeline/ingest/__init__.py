@@ -45,7 +45,9 @@ NON_CONTENT_RES = [re.compile(p, re.I) for p in (
     r"^(temps de lecture|reading time)\s*:.{0,20}$",
     r"^(subscribe|abonnez-vous|sign up|inscrivez-vous)\b.{0,60}$",
     r"^(accept|accepter|nous utilisons des cookies|we use cookies).{0,200}$",
-    r"^(by|par|written by|écrit par|posted by|publié par)\s+[^.!?]{2,80}$",
+    # A byline names people; "Par la DINSIC à hauteur de 150 000 €" (an article after "par") is content.
+    r"^(by|par|written by|écrit par|posted by|publié par)\s+"
+    r"(?!(?:la|le|les|un|une|des|du|ce|cette|ces|the|a|an|this|its)\s|l['’])[^.!?]{2,80}$",
     r"^\d{4}-\d{2}-\d{2}\s*[-–—|]\s*(written by|écrit par|by|par)\b.{0,160}$",
     r"^(publié|published|posted|mis à jour|updated|last (modified|updated)|dernière modification)"
     r"\b.{0,160}$",
@@ -267,10 +269,14 @@ def choose_title(meta: dict, blocks: list[Block], name: str) -> str:
         # A site banner left by machine translation (hashtags, another script).
         blocks.remove(first)
     heading = next((b for b in blocks if b.kind == "heading"), None)
-    if not title and heading is not None and blocks.index(heading) <= 2:
+    # A page's headline (an h1 after chrome, or the post's first block), never a section heading
+    # ("## Principes") that follows the lead paragraph.
+    if not title and heading is not None and (heading.level <= 1 or blocks.index(heading) == 0) \
+            and blocks.index(heading) <= 2:
         title = heading.text
     if not title:
-        words = re.sub(r"[-_]+", " ", Path(name).stem).strip()
+        stem = re.sub(r"\.(fr|en)$", "", Path(name).stem)      # "budget.fr.md": the language tag is no word
+        words = re.sub(r"[-_]+", " ", stem).strip()
         title = words[:1].upper() + words[1:] if words else "Untitled post"
     title = title.strip(" :.-")
     # The headline, repeated as the first heading or paragraph, is not content.

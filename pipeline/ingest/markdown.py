@@ -3,7 +3,7 @@
 CommonMark plus GitHub tables, footnotes, definition lists and ::: containers
 (VitePress, markdown-it-container); YAML (`---`) or TOML (`+++`, Hugo/Zola)
 front matter. Raw HTML blocks keep only their prose elements (charts, widgets,
-styles and scripts are dropped).
+styles and scripts are dropped); Markdown prose wrapped in a bare styling tag is read.
 """
 
 import datetime as dt
@@ -24,6 +24,10 @@ META_KEYS = {"title": "title", "date": "date", "author": "author", "authors": "a
              "lang": "lang", "language": "lang", "description": "description"}
 # Containers whose body is not part of the article's prose.
 NOT_SPOKEN_CONTAINERS = {"code-group", "raw"}
+# Markdown paragraphs wrapped in a styling tag on lines of their own (`<span class="mytext">`,
+# newline, prose, newline, `</span>`): CommonMark makes the whole paragraph one raw HTML block.
+WRAPPED_PROSE_RE = re.compile(r"\A\s*<(span|div|section|article)\b[^>]*>[ \t]*\n(.*?)\n\s*</\1>\s*\Z",
+                              re.S | re.I)
 
 
 def _markdown() -> MarkdownIt:
@@ -176,7 +180,12 @@ class _Walker:
     def on_html_block(self, tok):
         from .html import fragment_blocks  # raw HTML inside Markdown
 
-        self.blocks.extend(fragment_blocks(tok.content))
+        found = fragment_blocks(tok.content)
+        wrapped = WRAPPED_PROSE_RE.match(tok.content)
+        if not found and wrapped and "<" not in wrapped.group(2):
+            self.walk(MD.parse(wrapped.group(2)))      # the wrapped Markdown, links and emphasis read
+        else:
+            self.blocks.extend(found)
 
     def on_container_any_open(self, tok):
         name = (tok.info or "").strip().split(" ", 1)

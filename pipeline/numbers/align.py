@@ -227,11 +227,17 @@ def _with_compositions(said: list[Mention], heard: str, lang: str, matches: list
     found = sorted(found, key=lambda h: h.mention.start)
     pairs = compose([(h.mention, h.weak) for h in found], heard, said)
     merged = []
+    tokens = None
     for mention, weak in pairs:
         covered = [h for h in found if h.mention.start < mention.end and h.mention.end > mention.start]
         if covered:
             merged.append(Heard(mention, weak, min(h.first for h in covered),
                                 max(h.last for h in covered)))
+        else:      # read from words that held no number ("d'y fois": dix fois): its own tokens
+            tokens = tokens if tokens is not None else drafts_of(heard, get_lang(lang))[1]
+            inside = [i for i, t in enumerate(tokens) if mention.start <= t.start and t.end <= mention.end]
+            if inside:
+                merged.append(Heard(mention, weak, inside[0], inside[-1]))
     composed = align(said, merged)
     return composed if _oks(composed) > _oks(matches) else matches
 

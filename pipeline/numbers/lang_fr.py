@@ -464,14 +464,56 @@ def _dates_with_year_apart(found: list, heard: str, wanted: set) -> list:
     return out
 
 
+# "dix fois", "six fois" said right (/di fwa/, /si fwa/: the final consonant is silent
+# before a consonant) are written by Whisper base as the homophones "d'y fois", "si fois";
+# no French sentence puts these words before "fois". Read only when the script says it.
+_HOMOPHONE_TIMES = re.compile(r"\b(d['’]y|dis|di|si|scie|ci)\s+fois\b", re.IGNORECASE)
+_HOMOPHONE_VALUES = {"d'y": "10", "d’y": "10", "dis": "10", "di": "10", "si": "6", "scie": "6", "ci": "6"}
+
+
+def _homophone_times(found: list, heard: str, wanted: set) -> list:
+    from .model import Mention
+
+    out = list(found)
+    for h in _HOMOPHONE_TIMES.finditer(heard):
+        value = _HOMOPHONE_VALUES[h.group(1).lower()]
+        if (value, "multiplier", "x") in wanted and not any(m.start < h.end() and h.start() < m.end for m, _ in out):
+            out.append((Mention(value, "multiplier", "x", h.group(), h.start(), h.end()), False))
+    return sorted(out, key=lambda pair: pair[0].start)
+
+
+# "mille deux cent quatre-vingt-onze" written "1 200 411": "quatre-vingt-onze" as "4" glued
+# to "11" and each part as its own group. Read only when the script says that number.
+_GLUED_EIGHTY = re.compile(r"4(1[1-9])")
+
+
+def _glued_eighty(m, wanted: set):
+    from .model import Mention
+
+    groups = [g for g in m.text.split() if g[:1].isdigit()]      # "1 200 411 jours": the unit is no part
+    tail = _GLUED_EIGHTY.fullmatch(groups[-1]) if len(groups) > 1 and all(g.isdigit() for g in groups) else None
+    if tail is None:
+        return m
+    rest = [int(g) for g in groups[:-1]]
+    eighty = 80 + int(tail.group(1))
+    # the first part may be the thousands said alone ("mille", "deux mille": "1", "2")
+    for first_scale in (1000, 1):
+        value = eighty + sum(rest) + (rest[0] * (first_scale - 1) if rest and rest[0] < 1000 else 0)
+        if (str(value), m.kind, m.unit) in wanted:
+            return Mention(str(value), m.kind, m.unit, m.text, m.start, m.end)
+    return m
+
+
 def compose_heard(found: list, heard: str, said: list) -> list:
     """`found` [(Mention, weak)] with French compositions the script says merged into
     one, and English-style thousands the script says read as such."""
     from .model import Mention
 
     wanted = {(m.value, m.kind, m.unit) for m in said}
-    out = [(_word_then_decimals(_english_thousands(m, wanted), heard, wanted), weak) for m, weak in found]
+    out = [(_glued_eighty(_word_then_decimals(_english_thousands(m, wanted), heard, wanted), wanted), weak)
+           for m, weak in found]
     out = _coins_after_est(_dates_with_year_apart(out, heard, wanted), heard, wanted)
+    out = _homophone_times(out, heard, wanted)
     i = 0
     while i < len(out):
         for n in (3, 2):

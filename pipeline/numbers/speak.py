@@ -14,12 +14,14 @@ from .extract import drafts_of
 from .model import Mention
 from .periods import period_parts
 from .quantities import spoken as unit_words
+from .quantities import unit_after
 
 _ORDINAL_DIGITS = re.compile(r"^\d+([^\W\d_]+)$")   # "21st", "1er"; not "412 million"
 _YEAR_DIGITS = re.compile(r"^\d{4}$")
 _SYMBOLS = re.compile(r"[\d$€£¥₹₩¢%‰×\u2212\u00bc-\u00be\u2150-\u215e]")  # ... and vulgar fractions "¾", "⅔"
 MAX_MAGNITUDE_DECIMALS = 3
 _ARTICLE_BEFORE = re.compile(r"(\w+)['’\s]\s*$")
+_PER_WORD = {"en": "per", "fr": "par"}
 
 
 @exact
@@ -150,6 +152,9 @@ def spell_out(text: str, lang: str, kinds: set[str] | None = None,
         out.append(f" {module.RATIO_WORD} " if between == ":" and spelled_to == pos else between)
         out.append(_padded(spoken, text, mention.start, mention.end))
         pos = spelled_to = mention.end
+        if mention.kind == "currency" and (per := _per_unit(text, pos, lang)):
+            out.append(per[0])
+            pos = spelled_to = per[1]
     out.append(text[pos:])
     return "".join(out)
 
@@ -197,8 +202,22 @@ def spell_symbols(text: str, lang: str) -> str:
         out.append(between)
         out.append(_padded(words, text, mention.start, mention.end))
         pos = mention.end
+        if mention.kind == "currency" and (per := _per_unit(text, pos, module.CODE)):
+            out.append(per[0])
+            pos = per[1]
     out.append(text[pos:])
     return "".join(out)
+
+
+def _per_unit(text: str, end: int, lang: str) -> tuple[str, int] | None:
+    """The unit a price is per, in words, and where it ends: "1000 €/MWh" is "mille euros par
+    mégawattheure", never "euros slash MWh" (an engine's guess at the symbol)."""
+    if not text.startswith("/", end):
+        return None
+    hit = unit_after(text, end + 1)
+    if hit is None or hit.factor != 1 or hit.rate:
+        return None
+    return f" {_PER_WORD[lang]} {unit_words(hit.unit.symbol, lang, False)}", hit.end
 
 
 def _symbol_words(mention: Mention, module: ModuleType) -> str | None:

@@ -20,7 +20,7 @@ from .text import (
     separate_close_numbers,
     spell_numbers,
 )
-from .wording import set_apart_numbers
+from .wording import say_number_sign, set_apart_numbers
 
 # Which numbers to spell out (pipeline.numbers.spell_out) before an engine
 # sees them: engine -> language ("*" = any other) -> kinds, see tts/text.py.
@@ -31,7 +31,9 @@ from .wording import set_apart_numbers
 # only keep them whole (NBSP) -- except the French-style "1 000" in English.
 ESPEAK_MISREADINGS: dict[str, frozenset[str]] = {
     "en": frozenset({"space_grouped", "currency"}),
-    "fr": frozenset({"decimal_point", "currency", "ordinal"}),
+    # fr "11h", "12h30": "onze ache", "douze ache trente" (Kokoro, heard "H-12H-30" by both
+    # Whisper engines on tests/corpus/recap-reseau-2022.fr.md); spelled "onze heures".
+    "fr": frozenset({"decimal_point", "currency", "ordinal", "time"}),
     "*": frozenset({"space_grouped", "decimal_point", "currency", "ordinal"}),
 }
 SPELL_OUT_POLICY: dict[str, dict[str, frozenset[str]]] = {
@@ -77,7 +79,7 @@ def spoken_text(text: str, engine: str, lang: str, on_event: Event | None = None
     every = spell in ("all", "paused", "isolated")
     kinds = frozenset({"all"}) if every else spell_kinds(engine, lang)
     out = re.sub(r"[ \t\r\n]+", " ", str(text)).strip()  # one line; keeps NBSPs
-    out = plain_number_spaces(spell_symbols(out, lang))
+    out = plain_number_spaces(spell_symbols(say_number_sign(out, lang), lang))
     if every:
         out = separate_close_numbers(out, lang)
     only = reword if isinstance(reword, list) else None

@@ -64,3 +64,14 @@ def shared_meridiem(text: str, m: numbers.Mention, nxt: list[numbers.Mention]) -
         return ""
     said = _MERIDIEM.search(nxt[0].text)
     return " " + said.group(0).strip() if said else ""
+
+
+# "n°9": espeak-ng (Kokoro, Piper) says the letter, "enne neuf", heard "N9" (a code, not
+# the number 9) by both Whisper engines on tests/corpus/recap-reseau-2022.fr.md.
+_NUMBER_SIGN = {"fr": (re.compile(r"\b[nN]\s?°\s*(?=\d)"), "numéro ")}
+
+
+def say_number_sign(text: str, lang: str) -> str:
+    """The French number sign in words: "Infolettre n°9" -> "Infolettre numéro 9"."""
+    rule = _NUMBER_SIGN.get(lang.split("-")[0].lower())
+    return rule[0].sub(rule[1], text) if rule else text
