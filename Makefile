@@ -254,7 +254,7 @@ test: setup $(RAY_STAMP) lint ## install (with the Ray extra), provision, lint, 
 # The loop while coding: every test but the real-engine ones (marked slow: real builds, real
 # Whisper, neural voices), which the fake engines of tests/fakes.py stand in for where the test is
 # orchestration; the num2words oracle checks 300 values per kind instead of 10,000.
-test-fast: setup ## the suite without the real-engine tests (pytest -m "not slow") on every core, about 95 s on 2 cores
+test-fast: setup ## the suite without the real-engine tests (pytest -m "not slow") on every core, about 100 s on 2 cores
 	ORACLE_VALUES=300 $(PY) -m pytest -q -n $(TEST_WORKERS) --dist worksteal -m "not slow" --durations=10
 
 clean: ## remove built episodes (keeps sources, caches and models)
