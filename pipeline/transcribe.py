@@ -425,18 +425,19 @@ class Listener:
         self.ran = False     # whether an engine was asked to hear anything
         self.fresh: set[str] = set()   # pieces heard by this build before (pipeline.overlap)
 
-    def asr(self):
-        self.ran = True
+    def _engine(self):
         if self._asr is None:
             self._asr = get_engine(self.engine, self.model)
         return self._asr
 
+    def asr(self):
+        self.ran = True
+        return self._engine()
+
     def warm(self) -> None:
         """Load the engine's model ahead of the first piece, when the engine can (faster-whisper):
         not counted as hearing (`ran`)."""
-        if self._asr is None:
-            self._asr = get_engine(self.engine, self.model)
-        warm = getattr(self._asr, "warm", None)
+        warm = getattr(self._engine(), "warm", None)
         if warm is not None:
             warm()
 

@@ -139,6 +139,11 @@ def key_points(script: Script, timeline: dict) -> list[dict]:
     return out
 
 
+def status_word(status: str, labels: dict) -> str:
+    """A number row's status as the notes' reader reads it ("changé" in French)."""
+    return labels["statuses"].get(status, status)
+
+
 def lint_findings(report: Report, post: dict | None, labels: dict = LABELS["en"]) -> list[dict]:
     """Numbers of the post that look wrong: verify.json's list, else post.json's, each
     reason in the notes' language."""

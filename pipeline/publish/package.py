@@ -57,8 +57,7 @@ def numbers_lines(report: Report, labels: dict) -> list[str]:
 
 def status_shown(row: NumberRow, labels: dict) -> str:
     """A row's status in the notes' language, with its unit note ("changé : 2,5 GW entendu en MW …")."""
-    status = labels["statuses"].get(row["status"], row["status"])
-    return status + (labels["colon"] + row["note"] if row.get("note") else "")
+    return notes.status_word(row["status"], labels) + (labels["colon"] + row["note"] if row.get("note") else "")
 
 
 def lint_lines(lint: list[dict], labels: dict) -> list[str]:

@@ -39,6 +39,7 @@ from .notes import (
     post_tables,
     read_episode,
     source_links,
+    status_word,
     summary_line,
     verdict,
 )
@@ -88,7 +89,7 @@ def page_context(ep: Path, cfg: ShowConfig, files: EpisodeFiles) -> dict:
         "numbers_summary": summary_line(report, files.labels),
         "numbers": [{**r, "heard": clipped(r["heard"]) if r["heard"] else None,   # a loop: cut
                      "unit_shown": unit_of(r), "note": r.get("note"),
-                     "status_shown": files.labels["statuses"].get(r["status"], r["status"])}
+                     "status_shown": status_word(r["status"], files.labels)}
                     for r in report.get("numbers") or []],
         "lint": lint_findings(report, post, files.labels), "tables": post_tables(post), "sources": source_links(post),
         "files": [n for n in FOOTER_FILES if (ep / n).exists() or n == CHAPTERS],
