@@ -68,6 +68,12 @@ def test_a_whole_sentence_in_brackets_is_an_aside(text, bracketed):
     ("Dans cette étude, nous avons interrogé 39 directeurs.", "fr", False),
     ("En ce moment, 103 projets sont en cours.", "fr", False),
     ("Dans le Centre de projet d'EDSC, 103 projets sont en cours.", "fr", False),
+    # tests/corpus/recap-reseau-2022.fr.md: a pronoun, an ordinal answering what was not said
+    ("En complément de celui-ci, des éléments se trouvent dans le cours de l'ENSAE.", "fr", True),
+    ("La deuxième approche, celle de l'intégration depuis un notebook, a été choisie.", "fr", True),
+    ("The second approach was chosen.", "en", True),
+    ("La rétrospective de l'année 2022 promettait une version plus personnalisée.", "fr", False),
+    ("The secondary index is rebuilt nightly.", "en", False),
 ])
 def test_a_demonstrative_after_a_short_leading_phrase_leans(sentence, lang, leaning):
     assert leans(sentence, lang) == leaning
@@ -163,4 +169,15 @@ def test_an_address_in_the_text_leaves_its_brackets_and_commas_whole(text, spoke
     ("Nous espérons que vous avez apprécié ce billet.", "fr"),
 ])
 def test_a_closing_wish_is_an_aside(sentence, lang):
+    assert ASIDE_RE.search(sentence)
+
+
+@pytest.mark.parametrize("sentence, lang", [
+    ("Vous désirez intégrer la liste de diffusion?", "fr"),     # tests/corpus/recap-reseau-2022.fr.md
+    ("Souhaitez-vous recevoir la lettre chaque mois ?", "fr"),
+    ("Want to join the working group?", "en"),
+    ("Would you like to receive the newsletter?", "en"),
+])
+def test_a_question_asking_the_reader_to_join_is_an_aside(sentence, lang):
+    from pipeline.condense import ASIDE_RE
     assert ASIDE_RE.search(sentence)

@@ -49,6 +49,9 @@ ASIDE_RE = re.compile(
     r"i hope|we hope you|nous esp[ée]rons que vous|subscribe|let's (start|begin)|commençons|thanks? (you )?for reading|"
     r"merci de (votre )?lecture|^(hello|hi|hey|bonjour|salut)\b|thank(s| you)\b|grateful|"
     r"let us know|strap in|stay tuned|feel free|don't forget|n'hésitez pas|we invite you|"
+    # a question asking the reader to join, write or sign up ("Vous désirez intégrer la liste ?")
+    r"^(vous (désirez|souhaitez|voulez)|voulez-vous|souhaitez-vous|do you want to|would you like to|"
+    r"want to) (intégrer|rejoindre|recevoir|vous abonner|vous inscrire|join|receive|get|sign up)\b|"
     r"we('d| would) love|join us|check out|suivez-nous|follow us|you can (read|learn|find|follow|"
     r"take a look|try|see)|we recommend (you|reading)|if you('d| would) like to|to stay up to date|"
     r"^(note|remarque)\s*:|read (more|on)\b|learn more|pour en savoir plus|click|cliquez|"
@@ -99,6 +102,8 @@ EAR_REWRITES = [
     (r"\betc\.", {"en": "and so on.", "fr": "et cetera."}),
     # Asides in brackets with no digit, after a space: "501(c)(3)" is a name, not an aside.
     (r"(?<=\s)\((?=[^)]*[^\W\d_])[^()\d]*\)\s*", {"en": "", "fr": ""}),
+    # the aside's own commas left doubled: "la DARES, (voir …), deviennent"
+    (r",\s*,", {"en": ",", "fr": ","}),
 ]
 
 # A sentence opening on one of these leans on what came before it: a pronoun
@@ -108,11 +113,13 @@ LEANING_OPENERS = {
     "en": "this these those that they it its their he she them such both meanwhile however again also "
           "moreover furthermore additionally therefore thus hence instead nevertheless nonetheless "
           "likewise similarly but and so yet still otherwise|in addition|as a result|on the other hand|"
-          "in fact|for example|for instance|the same|the former|the latter|even so",
+          "in fact|for example|for instance|the same|the former|the latter|even so|the second|the third",
     "fr": "ce cet cette ces cela ceci celui celle ceux celles il elle ils elles leur leurs voilà cependant "
           "toutefois pourtant néanmoins ainsi donc aussi mais et or également enfin|par ailleurs|en outre|"
           "de plus|en effet|en revanche|par contre|de même|en fait|par conséquent|d'ailleurs|"
-          "par exemple|le même|la même|les mêmes|au contraire|c'est pourquoi",
+          "par exemple|le même|la même|les mêmes|au contraire|c'est pourquoi|"
+          # an ordinal answering a first one the listener did not hear
+          "la deuxième|le deuxième|la seconde|le second|la troisième|le troisième",
 }
 
 
@@ -144,9 +151,10 @@ LEANS_LEAD_RE = {
         re.I),
     "fr": re.compile(
         r"^[«\"'\s]*(?:d'après|selon|suite à|au vu de|compte tenu de|à partir de|à la lumière de|face à|"
+        r"en complément de|à côté de|à propos de|au sujet de|"
         r"grâce à|à la suite de|au-delà de|en plus de|comme le montrent?|malgré|avec|dans|en|pour|par|sur|"
         r"sous|à|après|avant|depuis|outre|vu|lors de|pendant|de)\s+(?:tous\s+|toutes\s+)?"
-        rf"(?:(?:ces|cette|cet|ce)\s+(?!(?:{_STANDING_NOUNS})\b)(?!qu)|cela\b|ceci\b|"
+        rf"(?:(?:ces|cette|cet|ce)\s+(?!(?:{_STANDING_NOUNS})\b)(?!qu)|cela\b|ceci\b|(?:celui|celle|ceux|celles)-(?:ci|là)\b|"
         r"(?:les|ces) (?:résultats|données|chiffres|réponses|statistiques)\b)", re.I),
 }
 # Openers that do not lean: the post speaking of itself or of the present, impersonal forms.
