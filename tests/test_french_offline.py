@@ -61,11 +61,11 @@ def test_a_french_news_post_of_our_own_builds_offline_and_verifies(tmp_path):
 
 @pytest.mark.slow
 def test_velo_france_keeps_its_numbers_offline_and_names_any_it_lost(tmp_path):
-    """velo-france does not verify on this machine (22/23 after all ten heal rounds,
-    21/23 after one; which figure Kokoro's French garbles depends on the voice's
+    """velo-france did not verify on this machine (22/23 after the ten whole-segment heal
+    rounds of an earlier version, 21/23 after one; which figure Kokoro's French garbles depends on the voice's
     rendering). This asserts what holds on any machine: spoken in French offline, most
     numbers heard, and a verdict that names each number lost (in single quotes), never
-    a pass. One heal round: the ten rounds' healing is the subject of test_heal*.py
+    a pass. One heal round: the full healing is the subject of test_heal*.py
     and of the seed's build above; here it only cost minutes."""
     r, report, timeline = build_offline(OWN_POST, tmp_path / "ep", "--heal-rounds", "1")
     assert_spoken_in_french_offline(r, report, timeline)
