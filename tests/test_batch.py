@@ -1,9 +1,9 @@
 """`pipeline batch` / `make blog`: a blog feed on a loopback server -> verified episodes + feed.xml.
 
-Real piper and real Whisper on three short posts (local, then Ray: the Ray run hears
-the same audio, from the session's cache); only the blog is a stand-in (served on
-127.0.0.1). A crashing worker and the show's settings are orchestration: they run
-on the fake engines (tests/fakes.py).
+Real piper and real Whisper on three short posts, run locally; only the blog is a
+stand-in (served on 127.0.0.1). The same run on Ray, a crashing worker, the show's
+settings and an unverified post left alone are orchestration: they run on the fake
+engines (tests/fakes.py), registered in every worker through PIPELINE_PLUGINS.
 """
 
 import html
@@ -86,14 +86,14 @@ def blog():
 
 
 def env_for():
-    """The session's cache (conftest) is inherited: the Ray run reuses the local run's audio."""
+    """The session's cache and the fakes' PIPELINE_PLUGINS (conftest) are inherited."""
     return {**os.environ, "PYTHONPATH": str(ROOT), "RAY_USAGE_STATS_ENABLED": "0"}
 
 
-def make_blog(feed, out, engine="local"):
+def make_blog(feed, out, engine="local", tts="piper", asr="faster-whisper"):
     """Run `make blog`; returns the process, its wall seconds and its CPU seconds (make + children)."""
     cmd = ["make", "--no-print-directory", "-s", "blog", f"FEED={feed}", f"BATCH_OUT={out}",
-           "TTS=piper", "JOBS=2", f"ENGINE={engine}", f"PY={sys.executable}"]
+           f"TTS={tts}", f"ASR={asr}", "JOBS=2", f"ENGINE={engine}", f"PY={sys.executable}"]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.monotonic()
     proc = subprocess.run(cmd, cwd=ROOT, env=env_for(), capture_output=True, text=True, timeout=900)
@@ -122,18 +122,21 @@ def feed_items(out):
     return [i.findtext("title") for i in root.iter("item")]
 
 
-def check_blog_runs(blog, tmp_path, engine):
+def check_blog_runs(blog, tmp_path, engine, tts="piper", asr="faster-whisper", again=True):
+    """`make blog` builds each post; run `again`, it builds nothing, then only a new post."""
     out = tmp_path / "episodes"
-    proc, _, _ = make_blog(blog.url, out, engine)
+    proc, _, _ = make_blog(blog.url, out, engine, tts, asr)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert statuses(proc.stdout) == {slug: "verified" for slug in POSTS}
     for slug in POSTS:
         report = batch.fsio.read_json(out / slug / "verify.json")
         assert report["verified"] and report["counts"]["ok"] >= 2
     assert sorted(feed_items(out)) == sorted(t for t, _, _ in POSTS.values())
+    if not again:
+        return
     mp3_times = {slug: (out / slug / "episode.mp3").stat().st_mtime_ns for slug in POSTS}
 
-    proc, seconds, cpu = make_blog(blog.url, out, engine)
+    proc, seconds, cpu = make_blog(blog.url, out, engine, tts, asr)
     assert proc.returncode == 0, proc.stderr
     assert statuses(proc.stdout) == {slug: "skipped" for slug in POSTS}
     assert cpu < 2.0, f"a run with nothing to build used {cpu:.2f} CPU seconds"
@@ -142,7 +145,7 @@ def check_blog_runs(blog, tmp_path, engine):
     assert {slug: (out / slug / "episode.mp3").stat().st_mtime_ns for slug in POSTS} == mp3_times
 
     blog.posts[FOURTH[0]] = FOURTH[1]
-    proc, _, _ = make_blog(blog.url, out, engine)
+    proc, _, _ = make_blog(blog.url, out, engine, tts, asr)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert statuses(proc.stdout) == {**{slug: "skipped" for slug in POSTS}, FOURTH[0]: "verified"}
     assert {slug: (out / slug / "episode.mp3").stat().st_mtime_ns for slug in POSTS} == mp3_times
@@ -154,10 +157,12 @@ def test_make_blog_builds_each_post_once(blog, tmp_path):
     check_blog_runs(blog, tmp_path, "local")
 
 
-@pytest.mark.slow
-def test_make_blog_on_ray(blog, tmp_path):
+@pytest.mark.slow   # Ray's start, not the engines
+def test_make_blog_on_ray(blog, tmp_path, fake_engines):
+    """Ray runs the builds (its tasks load the fakes); what is skipped or built again
+    is decided before any engine starts, the same for both (the local run above)."""
     pytest.importorskip("ray", reason="the Ray extra is not installed (make test installs it)")
-    check_blog_runs(blog, tmp_path, "ray")
+    check_blog_runs(blog, tmp_path, "ray", tts="fake", asr="fake", again=False)
 
 
 def crash_unless_marked(job: Job) -> Result:
@@ -415,31 +420,6 @@ def test_bench_reads_the_cpu_each_build_reports():
     assert bench.POST_LINE.findall(batch.result_line(Result("x", "failed", seconds=1.0))) == []
 
 
-class PiperOrMute:
-    """A fake engine in the real TTS registry: piper, except that a text holding
-    MUTE_WORD is a 440 Hz tone (Whisper hears none of its numbers: the post ends
-    unverified, the same way every run)."""
-    name = "piper-or-mute"
-    offline = True
-    MUTE_WORD = "Zanzibar"
-
-    def supports(self, lang):
-        return lang == "en"
-
-    def voice_id(self, lang):
-        return "piper-or-mute:" + __import__("pipeline.tts", fromlist=["get_engine"]).get_engine("piper").voice_id(lang)
-
-    def synthesize(self, text, lang, out_wav, rate=1.0):
-        import numpy as np
-
-        from pipeline.audio.wav import pcm16, write_wav
-        from pipeline.tts import get_engine
-        if self.MUTE_WORD not in text:
-            return get_engine("piper").synthesize(text, lang, out_wav, rate=rate)
-        t = np.arange(2 * 22050) / 22050
-        write_wav(out_wav, pcm16((0.3 * np.sin(2 * np.pi * 440 * t)).astype(np.float32)), 22050)
-
-
 def run_inline(jobs, n, on_result):
     """A batch engine in this process (the fake TTS engine is registered here only)."""
     results = []
@@ -450,22 +430,21 @@ def run_inline(jobs, n, on_result):
     return results
 
 
-@pytest.mark.slow
-def test_an_unchanged_unverified_post_is_reported_again_not_rebuilt(tmp_path, isolated_cache, monkeypatch, capsys):
-    """Seeded voices: the same inputs give the same verdict, so a second batch of the
-    same posts rebuilds nothing, the unverified one included (reported again with
-    its lost numbers, exit 1), in well under 2 s; --retry-unverified builds it again."""
-    from pipeline.tts import REGISTRY as TTS
-    monkeypatch.setitem(TTS._factories, PiperOrMute.name, PiperOrMute)
+def test_an_unchanged_unverified_post_is_reported_again_not_rebuilt(tmp_path, isolated_cache, fake_engines,
+                                                                    monkeypatch, capsys):
+    """The same inputs give the same verdict (seeded voices: test_reproducible), so a
+    second batch of the same posts rebuilds nothing, the unverified one included
+    (reported again with its wrong number, exit 1), in well under 2 s;
+    --retry-unverified builds it again. The fake ear mishears 350 as 360, every run."""
     monkeypatch.setitem(batch.ENGINES._factories, "inline", lambda: run_inline)
     posts = tmp_path / "posts"
     posts.mkdir()
     (posts / "ferry.md").write_text("# The Harbor Ferry\n\nThe harbor ferry restarted service in May. "
                                     "It now carries 4,200 passengers a day.\n")
-    (posts / "island.md").write_text("# The Island Trip\n\nThe boat to Zanzibar carries 350 people "
+    (posts / "island.md").write_text("# The Island Trip\n\nThe boat to the island carries 350 people "
                                      "and costs 45 dollars.\n")
     out = tmp_path / "eps"
-    opts = BuildOptions(tts=PiperOrMute.name, heal_rounds=0)
+    opts = BuildOptions(tts="fake", asr="fake", asr_model="mishear:350=360", heal_rounds=0)
 
     def run(**kw):
         t0 = time.monotonic()
@@ -474,12 +453,12 @@ def test_an_unchanged_unverified_post_is_reported_again_not_rebuilt(tmp_path, is
 
     code, _, first = run()
     assert code == 1 and statuses(first) == {"ferry": "verified", "island": "unverified"}, first
-    assert "not verified:" in first and "lost: '350' in point-1" in first, first
+    assert "not verified:" in first and "changed: '350' in point-1 at 6.0s (heard '360')" in first, first
     files = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
 
     code, seconds, second = run()
     assert code == 1 and statuses(second) == {"ferry": "skipped", "island": "unverified"}, second
-    assert "lost: '350' in point-1" in second and "--retry-unverified" in second, second
+    assert "changed: '350' in point-1" in second and "--retry-unverified" in second, second
     assert next(ln for ln in second.splitlines() if ln.startswith("island ")).endswith("unchanged"), second
     assert {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()} == files   # nothing rebuilt
     assert seconds < 2.0 or overloaded(), f"a run with nothing new took {seconds:.2f} s"
