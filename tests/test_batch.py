@@ -1,9 +1,10 @@
 """`pipeline batch` / `make blog`: a blog feed on a loopback server -> verified episodes + feed.xml.
 
 Real piper and real Whisper on three short posts, run locally; only the blog is a
-stand-in (served on 127.0.0.1). The same run on Ray, a crashing worker, the show's
-settings and an unverified post left alone are orchestration: they run on the fake
-engines (tests/fakes.py), registered in every worker through PIPELINE_PLUGINS.
+stand-in (served on 127.0.0.1). The same run on Ray (test_batch_ray.py), a crashing
+worker, the show's settings and an unverified post left alone are orchestration: they
+run on the fake engines (tests/fakes.py), registered in every worker through
+PIPELINE_PLUGINS.
 """
 
 import html
@@ -155,14 +156,6 @@ def check_blog_runs(blog, tmp_path, engine, tts="piper", asr="faster-whisper", a
 @pytest.mark.slow
 def test_make_blog_builds_each_post_once(blog, tmp_path):
     check_blog_runs(blog, tmp_path, "local")
-
-
-@pytest.mark.slow   # Ray's start, not the engines
-def test_make_blog_on_ray(blog, tmp_path, fake_engines):
-    """Ray runs the builds (its tasks load the fakes); what is skipped or built again
-    is decided before any engine starts, the same for both (the local run above)."""
-    pytest.importorskip("ray", reason="the Ray extra is not installed (make test installs it)")
-    check_blog_runs(blog, tmp_path, "ray", tts="fake", asr="fake", again=False)
 
 
 def crash_unless_marked(job: Job) -> Result:
