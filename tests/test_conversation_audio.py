@@ -56,7 +56,7 @@ def needs(lang: str) -> None:
             pytest.skip(f"{name} is not provisioned here (make setup)")
 
 
-@pytest.fixture(scope="module", params=["en", "fr"])
+@pytest.fixture(scope="module", params=["en", pytest.param("fr", marks=pytest.mark.long)])   # fr: make test-long
 def built(request, tmp_path_factory):
     lang = request.param
     needs(lang)

@@ -36,7 +36,7 @@ def test_the_isolated_spelling_is_every_number_in_words_each_after_a_pause():
     assert [m.status for m in numbers.compare(LOST, said, "fr")] == ["ok", "ok"]
 
 
-@pytest.mark.slow
+@pytest.mark.long   # Kokoro's French: the meridiem test below isolates in make test
 def test_kokoro_s_lost_101_is_heard_once_isolated(tmp_path):
     """As first spoken (and spelled out, reworded, slower, by Pico) Whisper base
     writes "dont sans un": lost. Isolated, it writes the number."""

@@ -23,7 +23,7 @@ from pipeline.numbers import compare, extract
 
 from .test_numbers_properties import digits  # en "1,234.5", fr "1 234,5" (narrow NBSP)
 
-N = int(os.environ.get("ORACLE_VALUES", "10000"))
+N = int(os.environ.get("ORACLE_VALUES", "2000"))
 SEED = 20261129
 KINDS = ("cardinal", "decimal", "ordinal", "year", "currency", "percent")
 CURRENCIES = {"USD": "$", "EUR": "€", "GBP": "£"}

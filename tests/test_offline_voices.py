@@ -114,8 +114,8 @@ def test_engine_speaks_and_rate_changes_duration(tmp_path, name, lang):
     assert eng.voice_id(lang) != eng.voice_id("de" if lang == "fr" else "fr")
 
 
-@pytest.mark.slow   # a neural voice in two processes
-@pytest.mark.parametrize("name", ["kokoro", "pico"])
+@pytest.mark.slow   # a neural voice in two processes; Kokoro's whole builds: test_reproducible (make test-long)
+@pytest.mark.parametrize("name", [pytest.param("kokoro", marks=pytest.mark.long), "pico"])
 def test_the_same_text_is_the_same_bytes_in_any_process(tmp_path, name):
     """Kokoro samples no noise; Pico read memory it had not written (the first call of
     a process differed from the later ones) until each call got zeroed memory: both
@@ -132,10 +132,10 @@ def test_the_same_text_is_the_same_bytes_in_any_process(tmp_path, name):
                    env={**os.environ, "PIPELINE_THREADS": "1"})
     junk = [np.ones(n) for n in (300_000, 400_000)]      # heap churn, as a build leaves it
     del junk
-    for i in range(3):
+    for i in range(2):      # Pico's first call of a process was the one that differed
         eng.synthesize(text, "fr", tmp_path / f"{i}.wav")
     first = (tmp_path / "0.wav").read_bytes()
-    assert all((tmp_path / f"{i}.wav").read_bytes() == first for i in (1, 2))
+    assert (tmp_path / "1.wav").read_bytes() == first
     assert (tmp_path / "other.wav").read_bytes() == first
 
 

@@ -28,7 +28,11 @@ POSTS = {
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("engine,lang", [("piper", "en"), ("kokoro", "fr"), ("pico", "fr")])
+@pytest.mark.parametrize("engine,lang", [
+    ("piper", "en"),
+    pytest.param("kokoro", "fr", marks=pytest.mark.long),    # make test-long: the French voices
+    pytest.param("pico", "fr", marks=pytest.mark.long),
+])
 def test_two_cold_builds_give_the_same_bytes(tmp_path, monkeypatch, engine, lang):
     from pipeline.tts import describe, get_engine
     if not get_engine(engine).supports(lang):

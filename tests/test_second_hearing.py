@@ -291,7 +291,9 @@ MUTATED = [
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("engine,lang,script,said", MUTATED, ids=["other-value", "value-next-door", "kokoro-fr"])
+@pytest.mark.parametrize("engine,lang,script,said", [   # kokoro-fr: make test-long
+    pytest.param(*m, id=i, marks=[pytest.mark.long] if i == "kokoro-fr" else [])
+    for m, i in zip(MUTATED, ["other-value", "value-next-door", "kokoro-fr"], strict=True)])
 def test_a_number_the_voice_said_otherwise_is_never_rescued_by_the_second_hearing(tmp_path, engine, lang,
                                                                                  script, said):
     from pipeline.tts import describe, get_engine

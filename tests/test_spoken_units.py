@@ -60,7 +60,8 @@ def test_a_symbol_said_differently_is_a_new_cache_key():
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("lang,engine,sentences", HEARD, ids=[h[0] for h in HEARD])
+@pytest.mark.parametrize("lang,engine,sentences", [   # French (Kokoro): make test-long
+    pytest.param(*h, id=h[0], marks=[pytest.mark.long] if h[0] == "fr" else []) for h in HEARD])
 def test_units_currencies_and_periods_are_heard_back(tmp_path, lang, engine, sentences):
     """Real piper (en) and Kokoro (fr), real Whisper base, each sentence alone."""
     eng = get_engine(engine)
