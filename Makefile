@@ -88,7 +88,7 @@ endif
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help setup demo demo-conversation episode verify diff feed serve studio all blog bench lint test test-fast clean distclean
+.PHONY: help setup demo demo-conversation episode verify diff feed serve studio all blog bench lint test test-long test-fast clean distclean
 
 help: ## list the targets
 	@echo "Podcast pipeline - make targets:"
@@ -246,16 +246,25 @@ lint: | $(STAMP) ## ruff on the tree, mypy on pipeline/ (settings in pyproject.t
 docs: | $(STAMP) ## regenerate docs/cli.md from the CLI's parser (a test fails while it is out of date)
 	$(PY) scripts/cli_reference.py
 
-# Tests run on every core (pytest-xdist); TEST_WORKERS=0 runs them in this one process.
-TEST_WORKERS ?= auto
-test: setup $(RAY_STAMP) lint ## install (with the Ray extra), provision, lint, run the whole suite on every core (prints its 20 slowest tests)
-	$(PY) -m pytest -q -n $(TEST_WORKERS) --dist worksteal --durations=20
+# Tests run on one worker more than there are cores (pytest-xdist): the real builds keep the
+# cores busy while a quick test waits on a subprocess or a socket. TEST_WORKERS=0 runs them in
+# this one process. Whole modules go to whichever worker is free, in the order conftest.py gives
+# (those with real-engine tests first), so a module's fixtures are made once.
+TEST_WORKERS ?= $(shell $(PY) -c "import os; print((os.cpu_count() or 1) + 1)")
+PYTEST = $(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadscope --no-loadscope-reorder
+test: setup $(RAY_STAMP) lint ## install (with the Ray extra), provision, lint, run the suite but its long builds on every core, about 5 min on 2 cores (prints its 20 slowest tests)
+	$(PYTEST) -m "not long" --durations=20
+
+# The real builds that repeat, at a greater length or in a second language, a promise make test
+# already proves on a shorter build (marked long in tests/): CI runs them after make test.
+test-long: setup $(RAY_STAMP) ## the long real builds only (pytest -m long): a post at its full length, French conversation and reproducibility, about 3 min on 2 cores
+	$(PYTEST) -m long --durations=20
 
 # The loop while coding: every test but the real-engine ones (marked slow: real builds, real
 # Whisper, neural voices), which the fake engines of tests/fakes.py stand in for where the test is
-# orchestration; the num2words oracle checks 300 values per kind instead of 10,000.
-test-fast: setup ## the suite without the real-engine tests (pytest -m "not slow") on every core, about 100 s on 2 cores
-	ORACLE_VALUES=300 $(PY) -m pytest -q -n $(TEST_WORKERS) --dist worksteal -m "not slow" --durations=10
+# orchestration; the num2words oracle checks 300 values per kind instead of 2,000.
+test-fast: setup ## the suite without the real-engine tests (pytest -m "not slow") on every core, about 80 s on 2 cores
+	ORACLE_VALUES=300 $(PYTEST) -m "not slow" --durations=10
 
 clean: ## remove built episodes (keeps sources, caches and models)
 	@find episodes -mindepth 1 -maxdepth 1 -type d -exec rm -rf {} +

@@ -1,3 +1,4 @@
+import collections
 import logging
 import os
 import socket
@@ -10,6 +11,32 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 # Test vectors and the seed post, vendored from the team's shared folder (tests/data/README.md)
 DATA = Path(__file__).resolve().parent / "data"
 SEED_POST = DATA / "seeds" / "000_c900842c1d920d5a.txt"
+
+# A pytest-xdist worker is one of more workers than cores (make test): the builds it runs get
+# a batch worker's thread budget, one (pipeline.threads), as `make all` gives each of its
+# workers. Two threads per build beside two other busy workers cost CPU and save no time.
+# The tests of the two-thread path set PIPELINE_THREADS themselves; so may a person.
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    os.environ.setdefault("PIPELINE_THREADS", "1")
+
+
+def pytest_itemcollected(item):
+    """A long test is slow too (make test-fast leaves both out); marked here, before
+    -m deselects anything."""
+    if item.get_closest_marker("long") and not item.get_closest_marker("slow"):
+        item.add_marker(pytest.mark.slow)
+
+
+def pytest_collection_modifyitems(items):
+    """Modules with real-engine tests (slow) first, so their long builds start while the
+    quick modules wait to fill the cores at the end (the larger first), instead of one
+    long build running alone last. make test hands out whole modules (--dist loadscope
+    --no-loadscope-reorder): a module's tests share its fixtures (a conversation built
+    once, a clip heard once), which a second worker would make again."""
+    slow = {item.module.__name__ for item in items if item.get_closest_marker("slow")}
+    size = collections.Counter(item.module.__name__ for item in items)
+    items.sort(key=lambda item: (item.module.__name__ not in slow,
+                                 0 if item.module.__name__ in slow else -size[item.module.__name__]))
 
 
 @pytest.fixture(autouse=True)
