@@ -12,6 +12,8 @@ import re
 import pytest
 from markdown_it import MarkdownIt
 
+from pipeline import numbers
+from pipeline import script as script_mod
 from pipeline import text as textmod
 from pipeline.condense import EAR_REWRITES, TARGET_SECONDS, clean_flagged, condense, rewrite_for_ear
 from pipeline.ingest import ingest, tables
@@ -159,7 +161,7 @@ def test_every_spoken_word_is_the_posts_but_the_listed_normalisations(episode):
     """A point reads its sentences' words in order; only EAR_REWRITES add words, only asides drop them."""
     post, script = episode
     lang = post["language"]
-    added = {w for _, repl in EAR_REWRITES for w in words_of(repl[lang])}
+    added = {w for _, repl in EAR_REWRITES for w in words_of(re.sub(r"\\(?:g<\w+>|\d)", "", repl[lang]))}
     # Clauses holding a figure the source lint flagged as scrambled are dropped too (clean_flagged).
     by_id = {s["id"]: re.sub(r"(?<=\s)\([^()\d]*\)", " ", s["text"]) for s in clean_flagged(post)["sentences"]}
     for p in script["points"]:
@@ -214,6 +216,36 @@ def test_no_point_speaks_a_word_glued_to_a_function_word(episode):
 ])
 def test_asides_dropped_but_names_with_brackets_kept(said, heard):
     assert rewrite_for_ear(said, "fr" if said.startswith("Les") else "en") == heard
+
+
+@pytest.mark.parametrize("said, lang, heard", [
+    # "2025 年Les investissements …" (the seed, machine-translated from Japanese): the year unit dropped
+    ("2025 Les investissements ont atteint 49.2 milliards de dollars.", "fr",
+     "En 2025, les investissements ont atteint 49.2 milliards de dollars."),
+    ("2024 L'IA a progressé.", "fr", "En 2024, l'IA a progressé."),
+    ("2025 The investments reached $49.2 billion.", "en", "In 2025, the investments reached $49.2 billion."),
+    # a model year before a name, and a count, are the post's own words
+    ("2025 Toyota models sold well.", "en", "2025 Toyota models sold well."),
+    ("300 Les Échos readers answered.", "en", "300 Les Échos readers answered."),
+])
+def test_a_bare_year_before_a_sentence_opening_is_said_as_a_reader_would(said, lang, heard):
+    assert rewrite_for_ear(said, lang) == heard
+
+
+# A bare year or count glued before a capitalised word at a sentence's start: "2025 Les investissements".
+BARE_YEAR_OPENING = re.compile(r"(?:^|[.!?]\s)(?:1[89]|20)\d\d\s(?!(?:1[89]|20)\d\d)[A-ZÀ-Ý][a-zà-ÿ']")
+
+
+def test_no_sentence_opens_on_a_bare_year_glued_to_its_first_word(episode):
+    post, script = episode
+    glued = [p["text"] for p in script["points"] if BARE_YEAR_OPENING.search(p["text"])]
+    assert not glued, [BARE_YEAR_OPENING.search(t) for t in glued]
+    # The year said "En 2025, les …" is still traced to the post's own "2025", at its place.
+    source, found = script_mod.source_text(post), script_mod.source_mentions(post)
+    for t in spoken_sentences(script, post["language"]):
+        if said := [m for m in numbers.extract(t, post["language"]) if re.match(r"(En|In) \d{4}, ", t[max(0, m.start - 3):])]:
+            origin = numbers.trace(said, found, post["language"])[0]
+            assert origin is not None and source[origin.start:origin.end] == said[0].text, (t, origin)
 
 
 @pytest.mark.parametrize("markdown, text", [

@@ -104,6 +104,11 @@ EAR_REWRITES = [
     (r"(?<=\s)\((?=[^)]*[^\W\d_])[^()\d]*\)\s*", {"en": "", "fr": ""}),
     # the aside's own commas left doubled: "la DARES, (voir …), deviennent"
     (r",\s*,", {"en": ",", "fr": ","}),
+    # A bare year before a sentence's opening word, where a CJK date unit stood ("2025 年Les
+    # investissements …", machine translation; ingest drops the 年) or a line break did: said as a
+    # reader would, "En 2025, les investissements …". A name after the year stays ("2025 Toyota").
+    (rf"^((?:1[89]|20)\d\d)\s+(?P<lower>{textmod.OPENERS_RE})(?:(?<=')|(?![\w']))",
+     {"en": r"In \1, \g<lower>", "fr": r"En \1, \g<lower>"}),
 ]
 
 # A sentence opening on one of these leans on what came before it: a pronoun
@@ -358,11 +363,17 @@ def split_long(s: str, lang: str) -> str:
 LEADING_RESIDUE_RE = re.compile(r"^[\s,;:.!?»”)\]]+")
 
 
+def _ear_rewrite(template: str, m: re.Match) -> str:
+    """One EAR_REWRITES replacement; the group named "lower" is spoken mid-sentence, in lower case."""
+    lower = m.groupdict().get("lower")
+    return m.expand(template.replace(r"\g<lower>", lower.lower()) if lower is not None else template)
+
+
 def rewrite_for_ear(s: str, lang: str) -> str:
     """Light, safe rewriting: the result must carry exactly the same numbers."""
     out = s
     for pattern, repl in EAR_REWRITES:
-        out = re.sub(pattern, repl[lang], out)
+        out = re.sub(pattern, functools.partial(_ear_rewrite, repl[lang]), out)
     out = re.sub(r"\s+([,.;:!?])", r"\1", re.sub(r"\s{2,}", " ", out)).strip()
     out = LEADING_RESIDUE_RE.sub("", out)
     out = split_long(out, lang)
