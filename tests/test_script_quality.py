@@ -15,7 +15,14 @@ from markdown_it import MarkdownIt
 from pipeline import numbers
 from pipeline import script as script_mod
 from pipeline import text as textmod
-from pipeline.condense import EAR_REWRITES, TARGET_SECONDS, clean_flagged, condense, rewrite_for_ear
+from pipeline.condense import (
+    EAR_REWRITES,
+    TARGET_SECONDS,
+    clean_flagged,
+    condense,
+    noun_phrases,
+    rewrite_for_ear,
+)
 from pipeline.ingest import ingest, tables
 from pipeline.ingest.markdown import render_inline
 from pipeline.script import unapproved_numbers
@@ -151,6 +158,24 @@ def test_titles_are_headings_or_the_points_own_words_never_cut_or_repeated(episo
         if title not in headings:
             said = {w.lower() for w in re.findall(r"[^\W\d_][\w'’-]*", p["text"])}
             assert {w.lower() for w in re.findall(r"[^\W\d_][\w'’-]*", title)} <= said, (title, p["text"])
+
+
+@pytest.mark.parametrize("text, lang", [
+    # the seed, enquete-ifop-chaleur, budget-mon-entreprise: the subject and its verb, cut
+    ("Berg Insight indique que le marché connaîtra une croissance à trois chiffres.", "fr"),
+    ("Taille du marché : le marché de l'IA générative dépassera 24 milliards de dollars.", "fr"),
+    ("Les réseaux de chaleur constitueront un levier de décarbonation.", "fr"),
+    ("En termes de montants d'investissement spécifiques, les entreprises américaines ont investi.", "fr"),
+    ("Basculer en faveur d'un réseau de chaleur lors d'un changement de mode de chauffage.", "fr"),
+    ("Le marché dépassera 24 milliards de dollars d'ici 2030.", "fr"),
+    ("The Berg Insight report notes that the market grows.", "en"),
+    ("In terms of specific investment amounts, American companies invested.", "en"),
+])
+def test_a_title_made_of_a_points_words_never_runs_into_its_verb(text, lang):
+    """"Berg Insight indique", "Générative dépassera", "Termes de montants …": a cut sentence, not a title."""
+    cut = re.compile(r"\b(indique|notes|dépassera|constitueront|lors|d'ici)$|^(termes|terms)\b", re.I)
+    phrases = noun_phrases(text, {"language": lang, "title": ""})
+    assert phrases and not [t for t in phrases if cut.search(t)], phrases
 
 
 def words_of(text: str) -> list[str]:
