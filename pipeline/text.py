@@ -115,9 +115,9 @@ SENTENCE_OPENERS = (
     "Seulement Comme Parmi Malgré Grâce Néanmoins Notamment "
     "The This These Those That Today When While Why How What But And So Then There However "
     "According Since After Before").replace("|", " ").split()
-_OPENERS = "|".join(map(re.escape, SENTENCE_OPENERS))
+OPENERS_RE = "|".join(map(re.escape, SENTENCE_OPENERS))
 # The capital is checked first: it fails fast at almost every position.
-GLUE_RE = re.compile(rf"(?=[A-ZÀ-Ý])(?:(?<=[a-zà-ÿ]{{3}})|(?<=[A-Z]{{2}}))(?=(?:{_OPENERS})(?![a-zà-ÿ]))")
+GLUE_RE = re.compile(rf"(?=[A-ZÀ-Ý])(?:(?<=[a-zà-ÿ]{{3}})|(?<=[A-Z]{{2}}))(?=(?:{OPENERS_RE})(?![a-zà-ÿ]))")
 # Punctuation with no space after it before a capital, where a link or a line
 # break stood: "Par exemple :ChatGPT", "2025,Outils", "opportunité.Démarrage".
 # A comma between two words is glued whatever the case: "deux autres rapports,étude de PwC".

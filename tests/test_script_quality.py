@@ -12,8 +12,17 @@ import re
 import pytest
 from markdown_it import MarkdownIt
 
+from pipeline import numbers
+from pipeline import script as script_mod
 from pipeline import text as textmod
-from pipeline.condense import EAR_REWRITES, TARGET_SECONDS, clean_flagged, condense, rewrite_for_ear
+from pipeline.condense import (
+    EAR_REWRITES,
+    TARGET_SECONDS,
+    clean_flagged,
+    condense,
+    noun_phrases,
+    rewrite_for_ear,
+)
 from pipeline.ingest import ingest, tables
 from pipeline.ingest.markdown import render_inline
 from pipeline.script import unapproved_numbers
@@ -151,6 +160,24 @@ def test_titles_are_headings_or_the_points_own_words_never_cut_or_repeated(episo
             assert {w.lower() for w in re.findall(r"[^\W\d_][\w'’-]*", title)} <= said, (title, p["text"])
 
 
+@pytest.mark.parametrize("text, lang", [
+    # the seed, enquete-ifop-chaleur, budget-mon-entreprise: the subject and its verb, cut
+    ("Berg Insight indique que le marché connaîtra une croissance à trois chiffres.", "fr"),
+    ("Taille du marché : le marché de l'IA générative dépassera 24 milliards de dollars.", "fr"),
+    ("Les réseaux de chaleur constitueront un levier de décarbonation.", "fr"),
+    ("En termes de montants d'investissement spécifiques, les entreprises américaines ont investi.", "fr"),
+    ("Basculer en faveur d'un réseau de chaleur lors d'un changement de mode de chauffage.", "fr"),
+    ("Le marché dépassera 24 milliards de dollars d'ici 2030.", "fr"),
+    ("The Berg Insight report notes that the market grows.", "en"),
+    ("In terms of specific investment amounts, American companies invested.", "en"),
+])
+def test_a_title_made_of_a_points_words_never_runs_into_its_verb(text, lang):
+    """"Berg Insight indique", "Générative dépassera", "Termes de montants …": a cut sentence, not a title."""
+    cut = re.compile(r"\b(indique|notes|dépassera|constitueront|lors|d'ici)$|^(termes|terms)\b", re.I)
+    phrases = noun_phrases(text, {"language": lang, "title": ""})
+    assert phrases and not [t for t in phrases if cut.search(t)], phrases
+
+
 def words_of(text: str) -> list[str]:
     return re.findall(r"[^\W_]+", text.lower())
 
@@ -159,7 +186,7 @@ def test_every_spoken_word_is_the_posts_but_the_listed_normalisations(episode):
     """A point reads its sentences' words in order; only EAR_REWRITES add words, only asides drop them."""
     post, script = episode
     lang = post["language"]
-    added = {w for _, repl in EAR_REWRITES for w in words_of(repl[lang])}
+    added = {w for _, repl in EAR_REWRITES for w in words_of(re.sub(r"\\(?:g<\w+>|\d)", "", repl[lang]))}
     # Clauses holding a figure the source lint flagged as scrambled are dropped too (clean_flagged).
     by_id = {s["id"]: re.sub(r"(?<=\s)\([^()\d]*\)", " ", s["text"]) for s in clean_flagged(post)["sentences"]}
     for p in script["points"]:
@@ -214,6 +241,36 @@ def test_no_point_speaks_a_word_glued_to_a_function_word(episode):
 ])
 def test_asides_dropped_but_names_with_brackets_kept(said, heard):
     assert rewrite_for_ear(said, "fr" if said.startswith("Les") else "en") == heard
+
+
+@pytest.mark.parametrize("said, lang, heard", [
+    # "2025 年Les investissements …" (the seed, machine-translated from Japanese): the year unit dropped
+    ("2025 Les investissements ont atteint 49.2 milliards de dollars.", "fr",
+     "En 2025, les investissements ont atteint 49.2 milliards de dollars."),
+    ("2024 L'IA a progressé.", "fr", "En 2024, l'IA a progressé."),
+    ("2025 The investments reached $49.2 billion.", "en", "In 2025, the investments reached $49.2 billion."),
+    # a model year before a name, and a count, are the post's own words
+    ("2025 Toyota models sold well.", "en", "2025 Toyota models sold well."),
+    ("300 Les Échos readers answered.", "en", "300 Les Échos readers answered."),
+])
+def test_a_bare_year_before_a_sentence_opening_is_said_as_a_reader_would(said, lang, heard):
+    assert rewrite_for_ear(said, lang) == heard
+
+
+# A bare year or count glued before a capitalised word at a sentence's start: "2025 Les investissements".
+BARE_YEAR_OPENING = re.compile(r"(?:^|[.!?]\s)(?:1[89]|20)\d\d\s(?!(?:1[89]|20)\d\d)[A-ZÀ-Ý][a-zà-ÿ']")
+
+
+def test_no_sentence_opens_on_a_bare_year_glued_to_its_first_word(episode):
+    post, script = episode
+    glued = [p["text"] for p in script["points"] if BARE_YEAR_OPENING.search(p["text"])]
+    assert not glued, [BARE_YEAR_OPENING.search(t) for t in glued]
+    # The year said "En 2025, les …" is still traced to the post's own "2025", at its place.
+    source, found = script_mod.source_text(post), script_mod.source_mentions(post)
+    for t in spoken_sentences(script, post["language"]):
+        if said := [m for m in numbers.extract(t, post["language"]) if re.match(r"(En|In) \d{4}, ", t[max(0, m.start - 3):])]:
+            origin = numbers.trace(said, found, post["language"])[0]
+            assert origin is not None and source[origin.start:origin.end] == said[0].text, (t, origin)
 
 
 @pytest.mark.parametrize("markdown, text", [

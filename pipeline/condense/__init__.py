@@ -104,6 +104,11 @@ EAR_REWRITES = [
     (r"(?<=\s)\((?=[^)]*[^\W\d_])[^()\d]*\)\s*", {"en": "", "fr": ""}),
     # the aside's own commas left doubled: "la DARES, (voir …), deviennent"
     (r",\s*,", {"en": ",", "fr": ","}),
+    # A bare year before a sentence's opening word, where a CJK date unit stood ("2025 年Les
+    # investissements …", machine translation; ingest drops the 年) or a line break did: said as a
+    # reader would, "En 2025, les investissements …". A name after the year stays ("2025 Toyota").
+    (rf"^((?:1[89]|20)\d\d)\s+(?P<lower>{textmod.OPENERS_RE})(?:(?<=')|(?![\w']))",
+     {"en": r"In \1, \g<lower>", "fr": r"En \1, \g<lower>"}),
 ]
 
 # A sentence opening on one of these leans on what came before it: a pronoun
@@ -358,11 +363,17 @@ def split_long(s: str, lang: str) -> str:
 LEADING_RESIDUE_RE = re.compile(r"^[\s,;:.!?»”)\]]+")
 
 
+def _ear_rewrite(template: str, m: re.Match) -> str:
+    """One EAR_REWRITES replacement; the group named "lower" is spoken mid-sentence, in lower case."""
+    lower = m.groupdict().get("lower")
+    return m.expand(template.replace(r"\g<lower>", lower.lower()) if lower is not None else template)
+
+
 def rewrite_for_ear(s: str, lang: str) -> str:
     """Light, safe rewriting: the result must carry exactly the same numbers."""
     out = s
     for pattern, repl in EAR_REWRITES:
-        out = re.sub(pattern, repl[lang], out)
+        out = re.sub(pattern, functools.partial(_ear_rewrite, repl[lang]), out)
     out = re.sub(r"\s+([,.;:!?])", r"\1", re.sub(r"\s{2,}", " ", out)).strip()
     out = LEADING_RESIDUE_RE.sub("", out)
     out = split_long(out, lang)
@@ -597,7 +608,8 @@ TITLE_STOPWORDS = {
         make makes made making use uses used using get gets got take takes took give gives gave see seen
         said says say want wanted like well back way ways around up down out off across well thing things
         able let lets really quite rather almost about around whether however within themselves itself
-        consider considered think thought know known find found need needs like yes once who's""".split()),
+        consider considered think thought know known find found need needs like yes once who's
+        terms""".split()),
     "fr": set("""le la les l un une des du de d au aux et ou mais donc or ni car que qu qui quoi dont où
         ce cet cette ces cela ceci celui celle ceux celles il elle ils elles on nous vous je j me m te t se
         s lui leur leurs son sa ses mon ma mes ton ta tes notre nos votre vos y en ne n pas plus moins
@@ -606,8 +618,12 @@ TITLE_STOPWORDS = {
         dans par pour avec sans entre vers chez selon depuis pendant avant après comme si tout tous toute
         toutes même autre autres chaque certains certaines quelques plusieurs bien mal non oui c est dont
         lorsque quand parce puisque afin tant cependant toutefois également notamment fois faites
-        signifie permet permettre voici voilà envers effectue effectuer""".split()),
+        signifie permet permettre voici voilà envers effectue effectuer lors termes sera aura fera ici""".split()),
 }
+# A verb reporting what follows ("Berg Insight indique que …", "the report notes that …"): the
+# word before "que"/"that" ends a subject, not a title.
+REPORTING_VERB = {"fr": (re.compile(r"[et]$"), re.compile(r"^(?:que|qu['’].*)$", re.I)),
+                  "en": (re.compile(r"s$"), re.compile(r"^that$", re.I))}
 TITLE_LINK = {"en": ("of", "for"), "fr": ("de", "des", "du", "d'")}
 
 
@@ -660,6 +676,9 @@ def noun_phrases(text: str, post: Post) -> list[str]:
     runs: list[list[str]] = [[]]
     for t in tokens:
         low = bare(t)
+        verb_end, that = REPORTING_VERB[lang]
+        if that.match(t) and len(runs[-1]) > 1 and verb_end.search(runs[-1][-1]):
+            runs[-1].pop()
         if any(ch.isdigit() for ch in t):
             runs.append([])
         elif low in TITLE_LINK[lang] and runs[-1] and not any(w.lower() in TITLE_LINK[lang] for w in runs[-1]):
@@ -698,7 +717,9 @@ def verb_like(word: str, lang: str, final: bool) -> bool:
     if len(word) <= 4:
         return False
     if lang == "fr":
-        return bool(re.search(r"(?<!m)ent$|aient$|ait$|ons$|ez$", word) or final and re.search(r"ée?s?$", word))
+        # the future too ("dépassera", "connaîtra", "constitueront"), never a noun's qualifier
+        return bool(re.search(r"(?<!m)ent$|aient$|ait$|ons$|ez$|(?<![éaou])ra$|(?<!f)ront$", word)
+                    or final and re.search(r"ée?s?$", word))
     return bool(re.search(r"ly$", word) or final and re.search(r"(?<!e)ed$", word))
 
 
