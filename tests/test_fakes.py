@@ -47,6 +47,8 @@ def test_a_misheard_number_is_caught_and_healed(tmp_path, fake_engines):
     report = json.loads((out / "verify.json").read_text())
     assert report["healing"] and report["healing"][0]["fixed_by"] == "verbalize", report["healing"]
     assert report["verified"] and r.returncode == 0, r.stdout + r.stderr
+    seg = report["healing"][0]["segment"]       # the round says which number it is for
+    assert f"heal round 1: {seg} ('4,200' heard '4,300') -> verbalize" in r.stderr, r.stderr
     # without healing (and without the overrides the first build kept): exit 1, the number named
     r, out = build(tmp_path, "--asr-model", "mishear:4,200=4,300", "--heal-rounds", "0", out="unhealed")
     assert r.returncode == 1 and "NOT VERIFIED" in r.stdout and "4,200" in r.stdout, r.stdout

@@ -154,7 +154,8 @@ def heal(ep: Path, rebuild: Callable[[dict], Report], rounds: int = DEFAULT_ROUN
             break
         overrides.update(planned)
         log(f"heal round {round_no}: " + ", ".join(
-            f"{sid} -> {o['strategy']}{_scope(respoken[sid], len(ways[sid]))}" for sid, o in planned.items()))
+            f"{sid} ({_missed(report, sid)}) -> {o['strategy']}{_scope(respoken[sid], len(ways[sid]))}"
+            for sid, o in planned.items()))
         fsio.write_json(ep / OVERRIDES, overrides)
         report = rebuild(overrides)
         for sid, o in planned.items():
@@ -171,6 +172,12 @@ def _scope(respoken: list[int], count: int) -> str:
     if len(respoken) == count:
         return ""
     return f" (sentence{'s' if len(respoken) > 1 else ''} {', '.join(str(i + 1) for i in respoken)} of {count})"
+
+
+def _missed(report: Report, sid: str) -> str:
+    """"'1 250' heard '1.256', '12 %' lost" for the log: what this round is for."""
+    return ", ".join(f"'{r['text']}' " + (f"heard '{r['heard']}'" if r.get("heard") else r["status"])
+                     for r in report["numbers"] if r["segment"] == sid and r["status"] in FAILING)
 
 
 def failing_numbers(report: Report, sid: str) -> list[str]:
