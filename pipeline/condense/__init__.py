@@ -618,7 +618,8 @@ TITLE_STOPWORDS = {
         dans par pour avec sans entre vers chez selon depuis pendant avant après comme si tout tous toute
         toutes même autre autres chaque certains certaines quelques plusieurs bien mal non oui c est dont
         lorsque quand parce puisque afin tant cependant toutefois également notamment fois faites
-        signifie permet permettre voici voilà envers effectue effectuer lors termes sera aura fera ici""".split()),
+        signifie permet permettre voici voilà envers effectue effectuer lors termes sera aura fera ici
+        prend prennent fait font dit met doit doivent peut peuvent veut va vont vient tient voit sait""".split()),
 }
 # A verb reporting what follows ("Berg Insight indique que …", "the report notes that …"): the
 # word before "que"/"that" ends a subject, not a title.
