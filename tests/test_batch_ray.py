@@ -16,9 +16,9 @@ def blog():
         yield b
 
 
-@pytest.mark.slow   # Ray's start, not the engines
+@pytest.mark.long   # the batch of test_batch.py on the optional Ray extra, which make test-long installs
 def test_make_blog_on_ray(blog, tmp_path, fake_engines):
     """Ray runs the builds (its tasks load the fakes); what is skipped or built again
     is decided before any engine starts, the same for both (test_batch.py's local run)."""
-    pytest.importorskip("ray", reason="the Ray extra is not installed (make test installs it)")
+    pytest.importorskip("ray", reason="the Ray extra is not installed (make test-long installs it)")
     check_blog_runs(blog, tmp_path, "ray", tts="fake", asr="fake", again=False)
