@@ -182,6 +182,19 @@ def test_a_title_made_of_a_points_words_never_runs_into_its_verb(text, lang):
     assert phrases and not [t for t in phrases if cut.search(t)], phrases
 
 
+@pytest.mark.parametrize("minutes", [1, 3, 6, 8])
+def test_a_figure_the_source_lint_flagged_is_never_spoken_at_any_length(tmp_path, minutes):
+    """The seed's scrambled figures ("dépassera 2024 milliards de dollars d'ici 130", "en 3",
+    "des 2025 premières startups") were left out at one minute and spoken at six: a sentence
+    whose main clause holds a flagged figure scored low, and a long episode reaches low scores."""
+    post = ingest(SEED_POST, tmp_path / "post.json")
+    assert post["lint"]
+    script = condense(tmp_path / "post.json", tmp_path / "script.yaml", target_seconds=60 * minutes)
+    said = " ".join(p["text"] for p in script["points"])
+    assert not [f["text"] for f in post["lint"] if f["text"] in said], said
+    assert "49.2 milliards" in said      # the sound headline figure of that paragraph stays
+
+
 def words_of(text: str) -> list[str]:
     return re.findall(r"[^\W_]+", text.lower())
 

@@ -299,8 +299,6 @@ def score_sentence(sentence: Sentence, position: int, post: Post) -> float:
         score += TABLE_HEADLINE_BONUS   # a table's totals, stated once: headline figures, not a flattened row
     if sentence.get("kind") == "list" and n < 10:
         score -= 0.5
-    if any(flag["text"] in s for flag in post.get("lint") or []):
-        score -= 4    # a figure the source lint flagged as scrambled: not for the ear
     title_words = {w for w in textmod.words(post.get("title") or "") if len(w) > 3}
     score += 0.3 * len(title_words & set(textmod.words(s)))
     return score
@@ -390,7 +388,7 @@ def without_flagged_clauses(text: str, flags: list[str]) -> str:
 
     "…entre 350 et 400 milliards de dollars, mais un article publié le 2025er
     août 8 souligne…" keeps its first clause; a sentence whose main clause is
-    flagged stays as it is (and scores low).
+    flagged stays as it is, and is never a candidate (`candidates`).
     """
     if not any(f in text for f in flags):
         return text
@@ -410,14 +408,21 @@ def clean_flagged(post: Post) -> Post:
     return {**post, "sentences": sentences}
 
 
+def flagged(sent: Sentence, post: Post) -> bool:
+    """The sentence holds a figure the source lint flagged as scrambled: not for the ear."""
+    return any(f["text"] in sent["text"] for f in post.get("lint") or [])
+
+
 def candidates(post: Post) -> list[Sentence]:
     """The sentences worth a full score: all of them, or on a huge post a cheap first cut.
 
     Scoring reads every figure with the number engine; past MAX_CANDIDATES
     sentences the lead, each section's opening and the sentences richest in
-    figures (by a regex count) are kept, so condensing stays linear.
+    figures (by a regex count) are kept, so condensing stays linear. A sentence still
+    holding a figure the source lint flagged as scrambled (its main clause: clean_flagged
+    dropped the others) is none: a long episode would reach it however low it scored.
     """
-    sents = post["sentences"]
+    sents = [s for s in post["sentences"] if not flagged(s, post)]
     if len(sents) <= MAX_CANDIDATES:
         return sents
     keep = {s["id"] for s in sents[:3]}
@@ -482,6 +487,8 @@ def sayable(sent: Sentence, chosen: list[Sentence], post: Post) -> list[Sentence
     if sent in chosen or any(similar(sent["text"], c["text"]) for c in chosen):
         return []
     group = [s for s in with_subject(sent, post) if s not in chosen]
+    if any(flagged(s, post) for s in group):
+        return []       # it leans on a scrambled figure ("Ces chiffres montrent …")
     lang = post["language"]
     said = {key for c in chosen for key in spoken_keys(c["text"], lang)}
     if any(said & spoken_keys(s["text"], lang) for s in group):
