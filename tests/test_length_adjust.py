@@ -5,7 +5,7 @@ import pytest
 
 from pipeline import fsio
 from pipeline.condense import clean_flagged, condense, rewrite_for_ear
-from pipeline.condense.adjust import NOT_CONDENSED, NOTHING_TO_DROP, adjust
+from pipeline.condense.adjust import NOT_CONDENSED, NOTHING_TO_DROP, adjust, best_move
 from pipeline.ingest import ingest
 from pipeline.script import load_script, require_approved, segments
 
@@ -108,6 +108,38 @@ def test_a_script_that_cannot_shrink_says_why(tmp_path, isolated_cache):
     said: list[str] = []
     assert adjust(tmp_path / "script.yaml", tmp_path / "post.json", too_long, why_not=said.append) is None
     assert said == [NOTHING_TO_DROP]
+
+
+def within(left: float, script_words: float) -> bool:
+    return abs(left) <= 0.07 * script_words
+
+
+def test_only_an_exchange_lands_within_the_tolerance_too_long():
+    """A 100-word minute spoken as 110 (+10 %): the only sentence that may go has 22 words
+    (-12 %, no nearer), nothing added helps; going with a 9-word sentence in its stead lands at -3 %."""
+    drops, adds = [22], [9, 30]
+    assert not within(10 - 22, 100) and not any(within(10 + a, 100) for a in adds)
+    assert best_move(10, drops, adds) == (0, 0)
+    assert within(10 - 22 + 9, 100)
+
+
+def test_only_an_exchange_lands_within_the_tolerance_too_short():
+    """10 words short: the next best sentence has 25 (+15 %); taking it and letting a
+    14-word one go lands at +1 %."""
+    assert best_move(-10, [14], [25]) == (0, 0)
+
+
+def test_one_change_before_two_and_nothing_nearer_is_none():
+    assert best_move(10, [9, 22], [9]) == (0, None)       # a removal as near as any exchange
+    assert best_move(-8, [30], [8]) == (None, 0)
+    assert best_move(3, [30], [40]) is None                # every move lands further off
+    assert best_move(10, [], [5]) is None                  # too long: an addition alone never helps
+
+
+def test_an_exchange_never_adds_what_leans_on_the_sentence_removed():
+    """Addition 0 leans on what removal 0 takes away: the next nearest pair instead."""
+    assert best_move(10, [22, 20], [12, 9], clash=lambda i, j: (i, j) == (0, 0)) == (1, 1)
+    assert best_move(10, [22], [9], clash=lambda i, j: True) is None
 
 
 def test_the_budget_counts_the_intro_outro_and_pauses(episode):

@@ -460,14 +460,9 @@ def pick_sentences(post: Post, budget: int, kept: Iterable[Sentence] = ()) -> li
     than it falls short is taken too: at one minute a sentence is a tenth of
     the length, and stopping short of it misses the target by as much.
     """
-    total = sum(word_count(s["text"]) for s in post["sentences"] if not never_said(s, post))
-    # A post about as long as the budget keeps every sentence that is not an aside (its total
-    # counts the asides, lead-ins and questions that are never read, not the captions or what
-    # speaks of a chart: those are never sayable).
-    min_score = -1.0 if total <= SHORT_POST_RATIO * budget else 0.0
     chosen: list[Sentence] = list(kept)
     used = sum(word_count(s["text"]) for s in chosen)
-    ranked = [sent for score, sent in rank_sentences(post) if score >= min_score]
+    ranked = worth_saying(post, budget)
     for fill in (True, False):
         for sent in ranked:
             group = sayable(sent, chosen, post)
@@ -479,6 +474,16 @@ def pick_sentences(post: Post, budget: int, kept: Iterable[Sentence] = ()) -> li
             if not fill:
                 break
     return sorted(chosen, key=sentence_index)
+
+
+def worth_saying(post: Post, budget: int) -> list[Sentence]:
+    """The sentences, best first, a script of `budget` words may take."""
+    total = sum(word_count(s["text"]) for s in post["sentences"] if not never_said(s, post))
+    # A post about as long as the budget keeps every sentence that is not an aside (its total
+    # counts the asides, lead-ins and questions that are never read, not the captions or what
+    # speaks of a chart: those are never sayable).
+    min_score = -1.0 if total <= SHORT_POST_RATIO * budget else 0.0
+    return [sent for score, sent in rank_sentences(post) if score >= min_score]
 
 
 def sayable(sent: Sentence, chosen: list[Sentence], post: Post) -> list[Sentence]:

@@ -13,7 +13,7 @@ Only the condenser's own script is adjusted: a hand edit, or a script without
 the sentences it came from (the llm condenser's may cite none), stays as it is.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from .. import fsio, numbers, turns
@@ -31,9 +31,11 @@ from . import (
     pick_sentences,
     points_of,
     rank_sentences,
+    sayable,
     trace_points,
     with_subject,
     word_count,
+    worth_saying,
     write_script,
 )
 from .budget import LENGTH_TOLERANCE
@@ -73,11 +75,14 @@ def adjust(script_path: Path, post_path: Path, timeline: Timeline,
     by_id = {s["id"]: s for s in post["sentences"]}
     chosen = [by_id[i] for p in script["points"] for i in p["sources"]]
     per_word = seconds_per_word(timeline)
+    excess = (measured - target) / per_word         # words too many (negative: too few)
     if measured > target:
-        kept = shortened(chosen, post, (measured - target) / per_word)
+        kept = shortened(chosen, post, excess)
     else:
-        words = sum(word_count(s["text"]) for s in chosen)
-        kept = pick_sentences(post, words + round((target - measured) / per_word), chosen)
+        kept = pick_sentences(post, words_of(chosen) - round(excess), chosen)
+    left = excess + words_of(kept) - words_of(chosen)
+    if abs(left) > LENGTH_TOLERANCE * target / per_word:
+        kept = exchanged(kept, post, left)
     kept = sorted(kept, key=lambda s: int(s["id"][1:]))
     if [s["id"] for s in kept] == [s["id"] for s in chosen] or not kept:
         return refuse(NOTHING_TO_DROP if measured > target else NOTHING_TO_ADD)
@@ -127,21 +132,81 @@ def shortened(chosen: list[Sentence], post: Post, excess_words: float) -> list[S
     share, a magnitude) stays, and so does everything it leans on. Each removal
     must bring the length nearer the target.
     """
-    score = {s["id"]: sc for sc, s in rank_sentences(post)}
     kept = list(chosen)
     left = excess_words
-    for sent in sorted(chosen, key=lambda s: score.get(s["id"], 0.0)):
+    for sent in by_score(chosen, post):
         if sent not in kept:
             continue
-        unit = with_dependents(sent, kept, post)
-        if any(headline(s, post["language"]) for s in unit) or len(unit) >= len(kept):
-            continue
-        words = sum(word_count(s["text"]) for s in unit)
-        if abs(left - words) >= abs(left):
+        unit = removable(sent, kept, post)
+        words = words_of(unit)
+        if not unit or abs(left - words) >= abs(left):
             continue
         kept = [s for s in kept if s not in unit]
         left -= words
     return kept
+
+
+def exchanged(kept: list[Sentence], post: Post, excess_words: float) -> list[Sentence]:
+    """The kept sentences with one whole sentence removed, one added, or one exchanged for
+    another the condenser passed over, whichever leaves the length nearest its target;
+    `kept` itself when none is nearer than `excess_words` (negative: words too few).
+
+    At one minute a sentence is a tenth of the length: the shortest one that can go may
+    overshoot below the tolerance where going and taking a shorter one in its stead lands
+    within it. What goes goes with what leans on it; what comes comes with its subject,
+    never one the removal takes away.
+    """
+    drops = [u for s in by_score(kept, post) if (u := removable(s, kept, post))]
+    adds = [(s, g) for s in worth_saying(post, words_of(kept) - round(excess_words))
+            if (g := sayable(s, kept, post))]
+
+    def clash(i: int, j: int) -> bool:
+        return any(s in drops[i] for s in with_subject(adds[j][0], post))
+
+    move = best_move(excess_words, [words_of(u) for u in drops], [words_of(g) for _, g in adds], clash)
+    if move is None:
+        return kept
+    drop, add = move
+    out = [s for s in kept if drop is None or s not in drops[drop]]
+    return out + (adds[add][1] if add is not None else [])
+
+
+def best_move(excess: float, drops: Sequence[int], adds: Sequence[int],
+              clash: Callable[[int, int], bool] = lambda i, j: False) -> tuple[int | None, int | None] | None:
+    """The removal, addition, or removal with an addition (indices into `drops` and `adds`,
+    their word counts) leaving `excess` words too many (negative: too few) nearest zero:
+    (i, j) leaves excess - drops[i] + adds[j]. The first found wins a tie (the lists come
+    best first), one change before two; None when no move is nearer than none.
+    `clash(i, j)`: addition j leans on what removal i takes away."""
+    moves: list[tuple[int | None, int | None]] = [(i, None) for i in range(len(drops))]
+    moves += [(None, j) for j in range(len(adds))]
+    moves += [(i, j) for i in range(len(drops)) for j in range(len(adds)) if not clash(i, j)]
+
+    def left(move: tuple[int | None, int | None]) -> float:
+        i, j = move
+        return abs(excess - (drops[i] if i is not None else 0) + (adds[j] if j is not None else 0))
+
+    best = min(moves, key=left, default=None)
+    return best if best is not None and left(best) < abs(excess) else None
+
+
+def removable(sent: Sentence, kept: list[Sentence], post: Post) -> list[Sentence]:
+    """`sent` with the kept sentences that lean on it, as they may go together; [] when one of
+    them holds a headline figure or they are all the script has."""
+    unit = with_dependents(sent, kept, post)
+    if any(headline(s, post["language"]) for s in unit) or len(unit) >= len(kept):
+        return []
+    return unit
+
+
+def by_score(sentences: list[Sentence], post: Post) -> list[Sentence]:
+    """The sentences, lowest-scored first: the first to go."""
+    score = {s["id"]: sc for sc, s in rank_sentences(post)}
+    return sorted(sentences, key=lambda s: score.get(s["id"], 0.0))
+
+
+def words_of(sentences: list[Sentence]) -> int:
+    return sum(word_count(s["text"]) for s in sentences)
 
 
 def with_dependents(sent: Sentence, kept: list[Sentence], post: Post) -> list[Sentence]:
