@@ -5,7 +5,7 @@ import pytest
 
 from pipeline import fsio
 from pipeline.condense import clean_flagged, condense, rewrite_for_ear
-from pipeline.condense.adjust import NOT_CONDENSED, NOTHING_TO_DROP, adjust, best_move
+from pipeline.condense.adjust import NOT_CONDENSED, NOTHING_TO_DROP, adjust, best_move, measured_words
 from pipeline.ingest import ingest
 from pipeline.script import load_script, require_approved, segments
 
@@ -140,6 +140,23 @@ def test_an_exchange_never_adds_what_leans_on_the_sentence_removed():
     """Addition 0 leans on what removal 0 takes away: the next nearest pair instead."""
     assert best_move(10, [22, 20], [12, 9], clash=lambda i, j: (i, j) == (0, 0)) == (1, 1)
     assert best_move(10, [22], [9], clash=lambda i, j: True) is None
+
+
+def test_a_sentence_costs_what_it_took_not_its_word_count():
+    """vite-8-1 with Pico: "import.meta.glob now supports caseSensitive option…" has 10 words
+    and took 8.2 s where 10 words at the episode's 0.49 s a word are 4.9: removed on its word
+    count with another, the episode went from +12.4 % to -10.8 % and back."""
+    by_id = {"s1": {"id": "s1", "text": "one two three four"}, "s2": {"id": "s2", "text": "five six"},
+             "s3": {"id": "s3", "text": "import.meta.glob now spelled out"}}
+    script = {"points": [{"text": "one two three four five six", "sources": ["s1", "s2"]},
+                         {"text": "import.meta.glob now spelled out", "sources": ["s3"]}]}
+    timeline = {"segments": [{"id": "intro", "text": "Hello", "start": 0.0, "end": 2.0},
+                             {"id": "point-1", "text": "one two three four five six", "start": 2.5, "end": 5.5},
+                             {"id": "point-2", "text": "import.meta.glob now spelled out", "start": 6.0, "end": 11.5}]}
+    cost = measured_words(script, by_id, timeline, per_word=0.5)        # its pause before it included
+    assert cost == pytest.approx({"s1": 2 * 3.5 * 4 / 6, "s2": 2 * 3.5 * 2 / 6, "s3": 2 * 6.0})
+    timeline["segments"][2]["text"] = "a turn of a conversation"
+    assert measured_words(script, by_id, timeline, per_word=0.5) == {}
 
 
 def test_the_budget_counts_the_intro_outro_and_pauses(episode):
