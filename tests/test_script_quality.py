@@ -23,7 +23,7 @@ from pipeline.condense import (
     noun_phrases,
     rewrite_for_ear,
 )
-from pipeline.ingest import ingest, tables
+from pipeline.ingest import ingest, speakable, tables
 from pipeline.ingest.markdown import render_inline
 from pipeline.script import unapproved_numbers
 
@@ -416,3 +416,40 @@ def test_no_caption_of_a_table_or_figure_is_a_point(episode):
         if after in ("table", "figure") or before in ("table", "figure") and after in ("heading", "end"):
             captions.append(s["text"])
     assert not captions, captions
+
+
+LENGTHS = (60, 180, 360)
+
+
+@pytest.fixture(scope="module", params=POSTS, ids=lambda p: p.name)
+def episodes_at_lengths(request, tmp_path_factory):
+    """The post and its scripts at one, three and six minutes: residue shows at some lengths only."""
+    d = tmp_path_factory.mktemp("lengths")
+    post = ingest(request.param, d / "post.json")
+    return post, [condense(d / "post.json", d / f"script-{s}.yaml", target_seconds=s) for s in LENGTHS]
+
+
+# Marks for the eye a TTS engine reads aloud ("flèche", "astérisque") or skips: arrows and bullets,
+# and a footnote mark (a star, a dagger, a superscript digit) right after a word (the test's own list).
+MARK_RESIDUE = re.compile(r"[•▪◦‣●→⇒⟶➔➜➡➤▶►▸]|(?<=[^\W\d_]{3})[*†‡¹²³⁴⁵⁶⁷⁸⁹⁰]")
+
+
+def test_no_point_speaks_an_arrow_a_bullet_or_a_footnote_mark(episodes_at_lengths):
+    """"→ En conclusion, afin de …", "une concertation nationale* pour …" (enquete-ifop-chaleur)."""
+    post, scripts = episodes_at_lengths
+    marked = [(s["target_seconds"], p["text"]) for s in scripts for p in s["points"] if MARK_RESIDUE.search(p["text"])]
+    assert not marked, marked
+    assert not [s["text"] for s in post["sentences"] if MARK_RESIDUE.search(s["text"])]
+
+
+@pytest.mark.parametrize("text, read", [
+    ("→ En conclusion, afin de faire basculer.", "En conclusion, afin de faire basculer."),
+    ("Une fin. ⇒ En conclusion, oui.", "Une fin. En conclusion, oui."),
+    ("▶ Start here • then there", "Start here, then there"),
+    ("Une concertation nationale* pour préparer.", "Une concertation nationale pour préparer."),
+    ("The report†, then the study¹ and 18 %* more.", "The report, then the study and 18 % more."),
+    # a unit's superscript, a product, emphasis in plain text: not footnote marks
+    ("120 m² and 3 km³, 5*3, an *emphasised* word.", "120 m² and 3 km³, 5*3, an *emphasised* word."),
+])
+def test_arrows_bullets_and_footnote_marks_are_not_read(text, read):
+    assert speakable(text) == read
