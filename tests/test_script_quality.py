@@ -20,6 +20,7 @@ from pipeline.condense import (
     TARGET_SECONDS,
     clean_flagged,
     condense,
+    never_said,
     noun_phrases,
     rewrite_for_ear,
 )
@@ -453,3 +454,34 @@ def test_no_point_speaks_an_arrow_a_bullet_or_a_footnote_mark(episodes_at_length
 ])
 def test_arrows_bullets_and_footnote_marks_are_not_read(text, read):
     assert speakable(text) == read
+
+
+# Tokens a host cannot say (the test's own reading): braces, a path of two segments or more, a
+# lower-case identifier of three parts or more joined by "_" or "-" holding a digit.
+CODE_TOKEN = re.compile(r"\S*[{}]\S*|(?:^|\s)\S*/[A-Za-z][\w:.-]*/\S*|(?:^|\s)/[A-Za-z]\S*"
+                        r"|\b(?=\S*\d)[a-z\d]+(?:[-_][a-z\d]+){2,}\b")
+
+
+def test_no_point_speaks_code_a_host_cannot_say(episodes_at_lengths):
+    """"des blocs {ojs}" (recap-reseau-2022), "DELETE /api/v1/crates/:name" (crates-io-update-2025),
+    "x86_64-unknown-linux-gnu" (compiler-performance-survey-2025): code that lost its backticks."""
+    post, scripts = episodes_at_lengths
+    coded = [(s["target_seconds"], m.group(), p["text"][:80]) for s in scripts for p in s["points"]
+             if (m := CODE_TOKEN.search(p["text"]))]
+    assert not coded, coded
+
+
+@pytest.mark.parametrize("text, said", [
+    ("Quarto builds a page from instructions in {ojs} blocks.", False),
+    ("We created a new API endpoint DELETE /api/v1/crates/:name for owners.", False),
+    ("The x86_64-unknown-linux-gnu target will switch to LLD.", False),
+    ("The files live in src/bin/main.", False),
+    # figures, units, dates and words joined by hyphens are said
+    ("Speeds of 130 km/h on 12/05/2023, 24/7, peut-être en 2022-2023, c'est-à-dire COVID-19.", True),
+    ("The state-of-the-art tool runs on 64-bit machines and/or ARM.", True),
+])
+def test_a_sentence_holding_code_is_never_a_point(text, said):
+    post = {"language": "en", "title": "", "sections": [{"heading": None, "paragraphs": [text]}],
+            "blocks": [{"type": "paragraph", "text": text, "section": 0}],
+            "sentences": [{"id": "s1", "section": 0, "block": 0, "kind": "paragraph", "text": text}]}
+    assert (not never_said(post["sentences"][0], post)) == said

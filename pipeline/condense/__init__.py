@@ -177,6 +177,20 @@ UNSEEN_RE = re.compile(
     r"^[«\"'\s]*(?:voici|here (?:are|is)|here's|below (?:is|are)|the following)\b", re.I)
 
 
+# Words a host cannot say: code that lost its backticks at ingest (the readers keep a code span's
+# text, not its marking). A token with braces ("des blocs {ojs}", "{width=70%}"), a path
+# ("DELETE /api/v1/crates/:name", "src/bin/main"), an identifier of three or more lower-case parts
+# joined by "_" or "-" with a digit ("x86_64-unknown-linux-gnu"). The condenser picks whole
+# sentences, so such a sentence is not picked rather than said with a hole in it.
+UNSAYABLE_RE = re.compile(r"[{}]|(?<!\S)/[^\W\d_]|[^\W\d_][\w.-]*/[\w.:-]+/"
+                          r"|(?<![\w-])(?=[a-z0-9_-]*\d)[a-z0-9]+(?:[_-][a-z0-9]+){2,}(?![\w-])")
+
+
+def unsayable(text: str) -> bool:
+    """True when the sentence holds a token a host cannot read aloud (UNSAYABLE_RE)."""
+    return bool(UNSAYABLE_RE.search(text))
+
+
 CAPTION_WORDS = 15
 SHOWN = ("table", "figure")
 # A caption names what it labels: "Figure 2: …", "Tableau 1 – …", "Source : …".
@@ -513,8 +527,9 @@ def once_each(chosen: list[Sentence], lang: str) -> list[Sentence]:
 
 
 def never_said(sent: Sentence, post: Post) -> bool:
-    """A sentence no key point speaks: about a chart or table unseen, a caption, an aside in brackets."""
-    return unseen(sent["text"]) or is_caption(sent, post) or is_bracketed(sent["text"])
+    """A sentence no key point speaks: about a chart or table unseen, a caption, an aside in brackets,
+    code a host cannot say."""
+    return unseen(sent["text"]) or is_caption(sent, post) or is_bracketed(sent["text"]) or unsayable(sent["text"])
 
 
 def with_subject(sent: Sentence, post: Post) -> list[Sentence]:
@@ -541,7 +556,7 @@ def with_subject(sent: Sentence, post: Post) -> list[Sentence]:
         unnamed = (prev.get("block") == first.get("block") and numbers.extract(first["text"], lang)
                    and not names_something(first["text"]))
         if (not (leaning or unnamed) or unseen(prev["text"]) or prev["text"].endswith(":")
-                or is_bracketed(prev["text"])):
+                or is_bracketed(prev["text"]) or unsayable(prev["text"])):
             break
         group.insert(0, prev)
     if leans(group[0]["text"], lang):
