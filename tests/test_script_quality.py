@@ -475,6 +475,7 @@ def test_no_point_speaks_code_a_host_cannot_say(episodes_at_lengths):
     ("Quarto builds a page from instructions in {ojs} blocks.", False),
     ("We created a new API endpoint DELETE /api/v1/crates/:name for owners.", False),
     ("The x86_64-unknown-linux-gnu target will switch to LLD.", False),
+    ("Intégrer ces dernières par le biais d'<iframe> ou de Runtime JS.", False),
     ("The files live in src/bin/main.", False),
     # figures, units, dates and words joined by hyphens are said
     ("Speeds of 130 km/h on 12/05/2023, 24/7, peut-être en 2022-2023, c'est-à-dire COVID-19.", True),
@@ -485,3 +486,23 @@ def test_a_sentence_holding_code_is_never_a_point(text, said):
             "blocks": [{"type": "paragraph", "text": text, "section": 0}],
             "sentences": [{"id": "s1", "section": 0, "block": 0, "kind": "paragraph", "text": text}]}
     assert (not never_said(post["sentences"][0], post)) == said
+
+
+# A demonstrative subject after a short opening clause (the test's own reading): "Bien qu'initialement
+# envisagée, cette méthode …"; the post, its year, its study stand on their own.
+AFTER_CLAUSE = re.compile(r"^[^,.;:]{3,40},\s+(?:cette|ces|cet|this|these|those)\s+"
+                          r"(?!(?:year|post|article|study|survey|report|année|étude|rapport|billet|mois)\b)\w", re.I)
+
+
+def after_an_opening_clause(text: str, lang: str) -> str | None:
+    m = AFTER_CLAUSE.match(text)
+    return m.group() if m else None
+
+
+def test_a_demonstrative_after_an_opening_clause_follows_its_sentence(episodes_at_lengths):
+    """recap-reseau-2022 at six minutes, once "des blocs {ojs}" is no longer said: "Bien qu'initialement
+    envisagée, cette méthode ne fait pas encore bon ménage avec Hugo" without the method it speaks of."""
+    post, scripts = episodes_at_lengths
+    problems = [problem for script in scripts
+                for problem in spoken_without_their_sentence((post, script), after_an_opening_clause)]
+    assert not problems, "\n".join(problems)

@@ -167,6 +167,10 @@ STANDING_RE = re.compile(
     r"^[«\"'\s]*(?:(?:this|ce|cette) (?:year|month|week|post|blog|article|survey|release|année|mois|billet)\b|"
     r"il (?:y a|faut|existe|reste|semble|apparaît|est (?:possible|important|nécessaire|clair|difficile))\b|"
     r"it (?:is|was) (?:important|clear|worth|possible|likely|hard|easy|not)\b)", re.I)
+# A demonstrative subject after a short opening clause leans as an opening one does: "Bien
+# qu'initialement envisagée, cette méthode ne fait pas …" (the method of the sentence before).
+LEANS_AFTER_CLAUSE_RE = re.compile(rf"^[^,.;:]{{3,40}},\s+(?:cette|ces|cet|this|these|those)\s+"
+                                   rf"(?!(?:{_STANDING_NOUNS})\b)[^\W\d_]", re.I)
 # A sentence about a chart, table, figure or screenshot the listener cannot see.
 UNSEEN_RE = re.compile(
     r"\b(?:figure|fig\.|chart|graph|table|screenshot|diagram|tableau|graphique|schéma)\s*(?:\d|above|below|"
@@ -178,11 +182,12 @@ UNSEEN_RE = re.compile(
 
 
 # Words a host cannot say: code that lost its backticks at ingest (the readers keep a code span's
-# text, not its marking). A token with braces ("des blocs {ojs}", "{width=70%}"), a path
+# text, not its marking). A token with braces ("des blocs {ojs}", "{width=70%}"), a tag ("d'<iframe>",
+# "Box<T>"), a path
 # ("DELETE /api/v1/crates/:name", "src/bin/main"), an identifier of three or more lower-case parts
 # joined by "_" or "-" with a digit ("x86_64-unknown-linux-gnu"). The condenser picks whole
 # sentences, so such a sentence is not picked rather than said with a hole in it.
-UNSAYABLE_RE = re.compile(r"[{}]|(?<!\S)/[^\W\d_]|[^\W\d_][\w.-]*/[\w.:-]+/"
+UNSAYABLE_RE = re.compile(r"[{}]|</?[A-Za-z][\w-]*>|(?<!\S)/[^\W\d_]|[^\W\d_][\w.-]*/[\w.:-]+/"
                           r"|(?<![\w-])(?=[a-z0-9_-]*\d)[a-z0-9]+(?:[_-][a-z0-9]+){2,}(?![\w-])")
 
 
@@ -234,6 +239,7 @@ def leans(text: str, lang: str) -> bool:
     that answers an unsaid sentence, or a pronoun in it comes before anything it could stand for."""
     standing = STANDING_RE.match(text) or impersonal(text, lang)
     if not standing and (LEANS_RE[lang].match(text) or LEANS_INSIDE_RE.match(text)
+                         or LEANS_AFTER_CLAUSE_RE.match(text)
                          or LEANS_LEAD_RE[lang].match(text)):
         return True
     if LEANS_AFTER_RE.search(text):
