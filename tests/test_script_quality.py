@@ -253,8 +253,17 @@ def test_asides_dropped_but_names_with_brackets_kept(said, heard):
     # a model year before a name, and a count, are the post's own words
     ("2025 Toyota models sold well.", "en", "2025 Toyota models sold well."),
     ("300 Les Échos readers answered.", "en", "300 Les Échos readers answered."),
+    # a list item's "**Label**: sentence" (financement-activites-logiciel, compiler-team-2022-midyear, the seed)
+    ("Fonctionnalité: Il s'agit de la raison d'être du produit.", "fr",
+     "Fonctionnalité. Il s'agit de la raison d'être du produit."),
+    ("Taille du marché : Le marché dépassera 24 milliards.", "fr", "Taille du marché. Le marché dépassera 24 milliards."),
+    ("Progress: The Rust project has made progress.", "en", "Progress. The Rust project has made progress."),
+    # an example, a lower-case clause, a time: no labels
+    ("Par exemple: ChatGPT génère du texte.", "fr", "Par exemple: ChatGPT génère du texte."),
+    ("How it's going: we have milestones.", "en", "How it's going: we have milestones."),
+    ("At 10:30 The Register wrote.", "en", "At 10:30 The Register wrote."),
 ])
-def test_a_bare_year_before_a_sentence_opening_is_said_as_a_reader_would(said, lang, heard):
+def test_a_bare_year_or_a_label_opening_a_sentence_is_said_as_a_reader_would(said, lang, heard):
     assert rewrite_for_ear(said, lang) == heard
 
 
@@ -337,9 +346,10 @@ def spoken_sentences(script, lang) -> list[str]:
 
 
 def test_no_sentence_is_said_twice_in_an_episode(episode):
-    """A template the post repeats ("Progress: The Rust project has made progress …") is said once."""
+    """A template the post repeats ("Progress: The Rust project has made progress …") is said once; a
+    label said before its sentence ("Goals. We think …", "Goals. We had …") is no sentence of its own."""
     post, script = episode
-    said = [" ".join(words_of(t)) for t in spoken_sentences(script, post["language"])]
+    said = [" ".join(words_of(t)) for t in spoken_sentences(script, post["language"]) if len(words_of(t)) > 4]
     assert len(said) == len(set(said)), [t for t in said if said.count(t) > 1]
 
 
@@ -506,3 +516,17 @@ def test_a_demonstrative_after_an_opening_clause_follows_its_sentence(episodes_a
     problems = [problem for script in scripts
                 for problem in spoken_without_their_sentence((post, script), after_an_opening_clause)]
     assert not problems, "\n".join(problems)
+
+
+# A list item's label run into its sentence (the test's own reading): a capitalised word or up to four
+# before a colon, then a capitalised sentence, at the opening of a sentence.
+LABEL_RUN_IN = re.compile(r"(?:^|[.!?]\s)(?!(?:Par exemple|For example)\b)[A-ZÀ-Ý][^\W\d_]*(?:[ '-][^\W\d_]+){0,3}\s*:\s+[A-ZÀ-Ý]")
+
+
+def test_a_list_items_label_is_said_as_a_label(episodes_at_lengths):
+    """"Fonctionnalité: Il s'agit …" (financement-activites-logiciel), "Progress: The Rust project …"
+    (compiler-team-2022-midyear), "Taille du marché: Le marché …" (the seed): "Fonctionnalité. Il s'agit …"."""
+    post, scripts = episodes_at_lengths
+    run_in = [(s["target_seconds"], m.group()) for s in scripts for p in s["points"]
+              if (m := LABEL_RUN_IN.search(p["text"]))]
+    assert not run_in, run_in

@@ -93,6 +93,8 @@ TEMPLATES = {
     },
 }
 
+# A list item's label ("**Taille du marché**: …") is a few words.
+MAX_LABEL_WORDS = 4
 # Rewrites for the ear that never touch a digit: (pattern, {lang: replacement}).
 EAR_REWRITES = [
     (r"\s*&\s*", {"en": " and ", "fr": " et "}),
@@ -109,6 +111,12 @@ EAR_REWRITES = [
     # reader would, "En 2025, les investissements …". A name after the year stays ("2025 Toyota").
     (rf"^((?:1[89]|20)\d\d)\s+(?P<lower>{textmod.OPENERS_RE})(?:(?<=')|(?![\w']))",
      {"en": r"In \1, \g<lower>", "fr": r"En \1, \g<lower>"}),
+    # A list item's bold label before its sentence ("**Fonctionnalité**: Il s'agit …", "Progress: The
+    # Rust project …"): read as a heading is, the label then a stop, not run into the sentence. A
+    # connective before an example ("Par exemple: ChatGPT") is no label.
+    (r"^(?!(?i:par exemple|for example|for instance|exemple|example)\s*:)"
+     rf"([A-ZÀ-Ý][^\W\d_]*(?:[ '-][^\W\d_]+){{0,{MAX_LABEL_WORDS - 1}}})\s*:\s+(?=[A-ZÀ-Ý])",
+     {"en": r"\1. ", "fr": r"\1. "}),
 ]
 
 # A sentence opening on one of these leans on what came before it: a pronoun
@@ -517,7 +525,9 @@ def spoken_keys(text: str, lang: str) -> frozenset[str]:
     """The words, lower-cased, of each sentence the host says for `text` (a long one is said in two):
     two sentences sharing a key say the same thing twice."""
     spoken = textmod.split_sentences(rewrite_for_ear(text, lang), lang)
-    return frozenset(key for t in spoken if (key := " ".join(textmod.words(t))))
+    keys = (textmod.words(t) for t in spoken)
+    # A label said before its sentence ("Goals. We think …", "Goals. We had …") is no sentence of its own.
+    return frozenset(" ".join(k) for k in keys if len(k) > MAX_LABEL_WORDS)
 
 
 def once_each(chosen: list[Sentence], lang: str) -> list[Sentence]:
