@@ -260,7 +260,9 @@ def test_asides_dropped_but_names_with_brackets_kept(said, heard):
     ("Progress: The Rust project has made progress.", "en", "Progress. The Rust project has made progress."),
     # an example, a lower-case clause, a time: no labels
     ("Par exemple: ChatGPT génère du texte.", "fr", "Par exemple: ChatGPT génère du texte."),
+    ("Goals: we had no goals for this ambition.", "en", "Goals. We had no goals for this ambition."),
     ("How it's going: we have milestones.", "en", "How it's going: we have milestones."),
+    ("The reason is simple: we had no time.", "en", "The reason is simple: we had no time."),
     ("At 10:30 The Register wrote.", "en", "At 10:30 The Register wrote."),
 ])
 def test_a_bare_year_or_a_label_opening_a_sentence_is_said_as_a_reader_would(said, lang, heard):
@@ -520,7 +522,8 @@ def test_a_demonstrative_after_an_opening_clause_follows_its_sentence(episodes_a
 
 # A list item's label run into its sentence (the test's own reading): a capitalised word or up to four
 # before a colon, then a capitalised sentence, at the opening of a sentence.
-LABEL_RUN_IN = re.compile(r"(?:^|[.!?]\s)(?!(?:Par exemple|For example)\b)[A-ZÀ-Ý][^\W\d_]*(?:[ '-][^\W\d_]+){0,3}\s*:\s+[A-ZÀ-Ý]")
+LABEL_RUN_IN = re.compile(r"(?:^|[.!?]\s)(?!(?:Par exemple|For example)\b)[A-ZÀ-Ý][^\W\d_]*(?:(?:[ '-][^\W\d_]+){0,3}"
+                          r"\s*:\s+[A-ZÀ-Ý]|(?: [^\W\d_]+)?:\s+[a-zà-ÿ])")
 
 
 def test_a_list_items_label_is_said_as_a_label(episodes_at_lengths):

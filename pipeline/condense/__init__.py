@@ -117,6 +117,10 @@ EAR_REWRITES = [
     (r"^(?!(?i:par exemple|for example|for instance|exemple|example)\s*:)"
      rf"([A-ZÀ-Ý][^\W\d_]*(?:[ '-][^\W\d_]+){{0,{MAX_LABEL_WORDS - 1}}})\s*:\s+(?=[A-ZÀ-Ý])",
      {"en": r"\1. ", "fr": r"\1. "}),
+    # A label of one or two words before a lower-case sentence: "Goals: we had no goals …" ->
+    # "Goals. We had no goals …" (a longer run before a colon may be prose: "The reason is simple: we …").
+    (r"^(?!(?i:par exemple|for example|for instance|exemple|example)\s*:)"
+     r"([A-ZÀ-Ý][^\W\d_]*(?: [^\W\d_]+)?)\s*:\s+(?P<upper>[a-zà-ÿ])", {"en": r"\1. \g<upper>", "fr": r"\1. \g<upper>"}),
 ]
 
 # A sentence opening on one of these leans on what came before it: a pronoun
@@ -392,9 +396,14 @@ LEADING_RESIDUE_RE = re.compile(r"^[\s,;:.!?»”)\]]+")
 
 
 def _ear_rewrite(template: str, m: re.Match) -> str:
-    """One EAR_REWRITES replacement; the group named "lower" is spoken mid-sentence, in lower case."""
-    lower = m.groupdict().get("lower")
-    return m.expand(template.replace(r"\g<lower>", lower.lower()) if lower is not None else template)
+    """One EAR_REWRITES replacement; the group named "lower" is spoken mid-sentence, in lower case,
+    the one named "upper" opens a sentence, in upper case."""
+    groups = m.groupdict()
+    if groups.get("lower") is not None:
+        template = template.replace(r"\g<lower>", groups["lower"].lower())
+    if groups.get("upper") is not None:
+        template = template.replace(r"\g<upper>", groups["upper"].upper())
+    return m.expand(template)
 
 
 def rewrite_for_ear(s: str, lang: str) -> str:
