@@ -74,6 +74,12 @@ def test_a_whole_sentence_in_brackets_is_an_aside(text, bracketed):
     ("The second approach was chosen.", "en", True),
     ("La rétrospective de l'année 2022 promettait une version plus personnalisée.", "fr", False),
     ("The secondary index is rebuilt nightly.", "en", False),
+    # a demonstrative subject after a short opening clause (recap-reseau-2022, sobriete-energetique)
+    ("Bien qu'initialement envisagée, cette méthode ne fait pas encore bon ménage avec Hugo.", "fr", True),
+    ("Avant la crise, ces derniers représentaient déjà 5 milliards d'euros.", "fr", True),
+    ("After the release, these changes made builds faster.", "en", True),
+    ("Dans les faits, cette étude a été créée par la DGIIT.", "fr", False),
+    ("In 2022, this year's survey had 3000 answers.", "en", False),
 ])
 def test_a_demonstrative_after_a_short_leading_phrase_leans(sentence, lang, leaning):
     assert leans(sentence, lang) == leaning

@@ -20,10 +20,11 @@ from pipeline.condense import (
     TARGET_SECONDS,
     clean_flagged,
     condense,
+    never_said,
     noun_phrases,
     rewrite_for_ear,
 )
-from pipeline.ingest import ingest, tables
+from pipeline.ingest import ingest, speakable, tables
 from pipeline.ingest.markdown import render_inline
 from pipeline.script import unapproved_numbers
 
@@ -269,8 +270,19 @@ def test_asides_dropped_but_names_with_brackets_kept(said, heard):
     # a model year before a name, and a count, are the post's own words
     ("2025 Toyota models sold well.", "en", "2025 Toyota models sold well."),
     ("300 Les Échos readers answered.", "en", "300 Les Échos readers answered."),
+    # a list item's "**Label**: sentence" (financement-activites-logiciel, compiler-team-2022-midyear, the seed)
+    ("Fonctionnalité: Il s'agit de la raison d'être du produit.", "fr",
+     "Fonctionnalité. Il s'agit de la raison d'être du produit."),
+    ("Taille du marché : Le marché dépassera 24 milliards.", "fr", "Taille du marché. Le marché dépassera 24 milliards."),
+    ("Progress: The Rust project has made progress.", "en", "Progress. The Rust project has made progress."),
+    # an example, a lower-case clause, a time: no labels
+    ("Par exemple: ChatGPT génère du texte.", "fr", "Par exemple: ChatGPT génère du texte."),
+    ("Goals: we had no goals for this ambition.", "en", "Goals. We had no goals for this ambition."),
+    ("How it's going: we have milestones.", "en", "How it's going: we have milestones."),
+    ("The reason is simple: we had no time.", "en", "The reason is simple: we had no time."),
+    ("At 10:30 The Register wrote.", "en", "At 10:30 The Register wrote."),
 ])
-def test_a_bare_year_before_a_sentence_opening_is_said_as_a_reader_would(said, lang, heard):
+def test_a_bare_year_or_a_label_opening_a_sentence_is_said_as_a_reader_would(said, lang, heard):
     assert rewrite_for_ear(said, lang) == heard
 
 
@@ -353,9 +365,10 @@ def spoken_sentences(script, lang) -> list[str]:
 
 
 def test_no_sentence_is_said_twice_in_an_episode(episode):
-    """A template the post repeats ("Progress: The Rust project has made progress …") is said once."""
+    """A template the post repeats ("Progress: The Rust project has made progress …") is said once; a
+    label said before its sentence ("Goals. We think …", "Goals. We had …") is no sentence of its own."""
     post, script = episode
-    said = [" ".join(words_of(t)) for t in spoken_sentences(script, post["language"])]
+    said = [" ".join(words_of(t)) for t in spoken_sentences(script, post["language"]) if len(words_of(t)) > 4]
     assert len(said) == len(set(said)), [t for t in said if said.count(t) > 1]
 
 
@@ -433,3 +446,107 @@ def test_no_caption_of_a_table_or_figure_is_a_point(episode):
         if after in ("table", "figure") or before in ("table", "figure") and after in ("heading", "end"):
             captions.append(s["text"])
     assert not captions, captions
+
+
+LENGTHS = (60, 180, 360)
+
+
+@pytest.fixture(scope="module", params=POSTS, ids=lambda p: p.name)
+def episodes_at_lengths(request, tmp_path_factory):
+    """The post and its scripts at one, three and six minutes: residue shows at some lengths only."""
+    d = tmp_path_factory.mktemp("lengths")
+    post = ingest(request.param, d / "post.json")
+    return post, [condense(d / "post.json", d / f"script-{s}.yaml", target_seconds=s) for s in LENGTHS]
+
+
+# Marks for the eye a TTS engine reads aloud ("flèche", "astérisque") or skips: arrows and bullets,
+# and a footnote mark (a star, a dagger, a superscript digit) right after a word (the test's own list).
+MARK_RESIDUE = re.compile(r"[•▪◦‣●→⇒⟶➔➜➡➤▶►▸]|(?<=[^\W\d_]{3})[*†‡¹²³⁴⁵⁶⁷⁸⁹⁰]")
+
+
+def test_no_point_speaks_an_arrow_a_bullet_or_a_footnote_mark(episodes_at_lengths):
+    """"→ En conclusion, afin de …", "une concertation nationale* pour …" (enquete-ifop-chaleur)."""
+    post, scripts = episodes_at_lengths
+    marked = [(s["target_seconds"], p["text"]) for s in scripts for p in s["points"] if MARK_RESIDUE.search(p["text"])]
+    assert not marked, marked
+    assert not [s["text"] for s in post["sentences"] if MARK_RESIDUE.search(s["text"])]
+
+
+@pytest.mark.parametrize("text, read", [
+    ("→ En conclusion, afin de faire basculer.", "En conclusion, afin de faire basculer."),
+    ("Une fin. ⇒ En conclusion, oui.", "Une fin. En conclusion, oui."),
+    ("▶ Start here • then there", "Start here, then there"),
+    ("Une concertation nationale* pour préparer.", "Une concertation nationale pour préparer."),
+    ("The report†, then the study¹ and 18 %* more.", "The report, then the study and 18 % more."),
+    # a unit's superscript, a product, emphasis in plain text: not footnote marks
+    ("120 m² and 3 km³, 5*3, an *emphasised* word.", "120 m² and 3 km³, 5*3, an *emphasised* word."),
+])
+def test_arrows_bullets_and_footnote_marks_are_not_read(text, read):
+    assert speakable(text) == read
+
+
+# Tokens a host cannot say (the test's own reading): braces, a path of two segments or more, a
+# lower-case identifier of three parts or more joined by "_" or "-" holding a digit.
+CODE_TOKEN = re.compile(r"\S*[{}]\S*|(?:^|\s)\S*/[A-Za-z][\w:.-]*/\S*|(?:^|\s)/[A-Za-z]\S*"
+                        r"|\b(?=\S*\d)[a-z\d]+(?:[-_][a-z\d]+){2,}\b")
+
+
+def test_no_point_speaks_code_a_host_cannot_say(episodes_at_lengths):
+    """"des blocs {ojs}" (recap-reseau-2022), "DELETE /api/v1/crates/:name" (crates-io-update-2025),
+    "x86_64-unknown-linux-gnu" (compiler-performance-survey-2025): code that lost its backticks."""
+    post, scripts = episodes_at_lengths
+    coded = [(s["target_seconds"], m.group(), p["text"][:80]) for s in scripts for p in s["points"]
+             if (m := CODE_TOKEN.search(p["text"]))]
+    assert not coded, coded
+
+
+@pytest.mark.parametrize("text, said", [
+    ("Quarto builds a page from instructions in {ojs} blocks.", False),
+    ("We created a new API endpoint DELETE /api/v1/crates/:name for owners.", False),
+    ("The x86_64-unknown-linux-gnu target will switch to LLD.", False),
+    ("Intégrer ces dernières par le biais d'<iframe> ou de Runtime JS.", False),
+    ("The files live in src/bin/main.", False),
+    # figures, units, dates and words joined by hyphens are said
+    ("Speeds of 130 km/h on 12/05/2023, 24/7, peut-être en 2022-2023, c'est-à-dire COVID-19.", True),
+    ("The state-of-the-art tool runs on 64-bit machines and/or ARM.", True),
+])
+def test_a_sentence_holding_code_is_never_a_point(text, said):
+    post = {"language": "en", "title": "", "sections": [{"heading": None, "paragraphs": [text]}],
+            "blocks": [{"type": "paragraph", "text": text, "section": 0}],
+            "sentences": [{"id": "s1", "section": 0, "block": 0, "kind": "paragraph", "text": text}]}
+    assert (not never_said(post["sentences"][0], post)) == said
+
+
+# A demonstrative subject after a short opening clause (the test's own reading): "Bien qu'initialement
+# envisagée, cette méthode …"; the post, its year, its study stand on their own.
+AFTER_CLAUSE = re.compile(r"^[^,.;:]{3,40},\s+(?:cette|ces|cet|this|these|those)\s+"
+                          r"(?!(?:year|post|article|study|survey|report|année|étude|rapport|billet|mois)\b)\w", re.I)
+
+
+def after_an_opening_clause(text: str, lang: str) -> str | None:
+    m = AFTER_CLAUSE.match(text)
+    return m.group() if m else None
+
+
+def test_a_demonstrative_after_an_opening_clause_follows_its_sentence(episodes_at_lengths):
+    """recap-reseau-2022 at six minutes, once "des blocs {ojs}" is no longer said: "Bien qu'initialement
+    envisagée, cette méthode ne fait pas encore bon ménage avec Hugo" without the method it speaks of."""
+    post, scripts = episodes_at_lengths
+    problems = [problem for script in scripts
+                for problem in spoken_without_their_sentence((post, script), after_an_opening_clause)]
+    assert not problems, "\n".join(problems)
+
+
+# A list item's label run into its sentence (the test's own reading): a capitalised word or up to four
+# before a colon, then a capitalised sentence, at the opening of a sentence.
+LABEL_RUN_IN = re.compile(r"(?:^|[.!?]\s)(?!(?:Par exemple|For example)\b)[A-ZÀ-Ý][^\W\d_]*(?:(?:[ '-][^\W\d_]+){0,3}"
+                          r"\s*:\s+[A-ZÀ-Ý]|(?: [^\W\d_]+)?:\s+[a-zà-ÿ])")
+
+
+def test_a_list_items_label_is_said_as_a_label(episodes_at_lengths):
+    """"Fonctionnalité: Il s'agit …" (financement-activites-logiciel), "Progress: The Rust project …"
+    (compiler-team-2022-midyear), "Taille du marché: Le marché …" (the seed): "Fonctionnalité. Il s'agit …"."""
+    post, scripts = episodes_at_lengths
+    run_in = [(s["target_seconds"], m.group()) for s in scripts for p in s["points"]
+              if (m := LABEL_RUN_IN.search(p["text"]))]
+    assert not run_in, run_in

@@ -93,6 +93,8 @@ TEMPLATES = {
     },
 }
 
+# A list item's label ("**Taille du marché**: …") is a few words.
+MAX_LABEL_WORDS = 4
 # Rewrites for the ear that never touch a digit: (pattern, {lang: replacement}).
 EAR_REWRITES = [
     (r"\s*&\s*", {"en": " and ", "fr": " et "}),
@@ -109,6 +111,16 @@ EAR_REWRITES = [
     # reader would, "En 2025, les investissements …". A name after the year stays ("2025 Toyota").
     (rf"^((?:1[89]|20)\d\d)\s+(?P<lower>{textmod.OPENERS_RE})(?:(?<=')|(?![\w']))",
      {"en": r"In \1, \g<lower>", "fr": r"En \1, \g<lower>"}),
+    # A list item's bold label before its sentence ("**Fonctionnalité**: Il s'agit …", "Progress: The
+    # Rust project …"): read as a heading is, the label then a stop, not run into the sentence. A
+    # connective before an example ("Par exemple: ChatGPT") is no label.
+    (r"^(?!(?i:par exemple|for example|for instance|exemple|example)\s*:)"
+     rf"([A-ZÀ-Ý][^\W\d_]*(?:[ '-][^\W\d_]+){{0,{MAX_LABEL_WORDS - 1}}})\s*:\s+(?=[A-ZÀ-Ý])",
+     {"en": r"\1. ", "fr": r"\1. "}),
+    # A label of one or two words before a lower-case sentence: "Goals: we had no goals …" ->
+    # "Goals. We had no goals …" (a longer run before a colon may be prose: "The reason is simple: we …").
+    (r"^(?!(?i:par exemple|for example|for instance|exemple|example)\s*:)"
+     r"([A-ZÀ-Ý][^\W\d_]*(?: [^\W\d_]+)?)\s*:\s+(?P<upper>[a-zà-ÿ])", {"en": r"\1. \g<upper>", "fr": r"\1. \g<upper>"}),
 ]
 
 # A sentence opening on one of these leans on what came before it: a pronoun
@@ -167,6 +179,10 @@ STANDING_RE = re.compile(
     r"^[«\"'\s]*(?:(?:this|ce|cette) (?:year|month|week|post|blog|article|survey|release|année|mois|billet)\b|"
     r"il (?:y a|faut|existe|reste|semble|apparaît|est (?:possible|important|nécessaire|clair|difficile))\b|"
     r"it (?:is|was) (?:important|clear|worth|possible|likely|hard|easy|not)\b)", re.I)
+# A demonstrative subject after a short opening clause leans as an opening one does: "Bien
+# qu'initialement envisagée, cette méthode ne fait pas …" (the method of the sentence before).
+LEANS_AFTER_CLAUSE_RE = re.compile(rf"^[^,.;:]{{3,40}},\s+(?:cette|ces|cet|this|these|those)\s+"
+                                   rf"(?!(?:{_STANDING_NOUNS})\b)[^\W\d_]", re.I)
 # A sentence about a chart, table, figure or screenshot the listener cannot see.
 UNSEEN_RE = re.compile(
     r"\b(?:figure|fig\.|chart|graph|table|screenshot|diagram|tableau|graphique|schéma)\s*(?:\d|above|below|"
@@ -175,6 +191,21 @@ UNSEEN_RE = re.compile(
     r"\b(?:la|cette) figure\b|ci-(?:dessus|dessous)|\b(?:above|below):|"
     # It points ahead at what is shown, not said: "Voici quelques statistiques …", "Here are …".
     r"^[«\"'\s]*(?:voici|here (?:are|is)|here's|below (?:is|are)|the following)\b", re.I)
+
+
+# Words a host cannot say: code that lost its backticks at ingest (the readers keep a code span's
+# text, not its marking). A token with braces ("des blocs {ojs}", "{width=70%}"), a tag ("d'<iframe>",
+# "Box<T>"), a path
+# ("DELETE /api/v1/crates/:name", "src/bin/main"), an identifier of three or more lower-case parts
+# joined by "_" or "-" with a digit ("x86_64-unknown-linux-gnu"). The condenser picks whole
+# sentences, so such a sentence is not picked rather than said with a hole in it.
+UNSAYABLE_RE = re.compile(r"[{}]|</?[A-Za-z][\w-]*>|(?<!\S)/[^\W\d_]|[^\W\d_][\w.-]*/[\w.:-]+/"
+                          r"|(?<![\w-])(?=[a-z0-9_-]*\d)[a-z0-9]+(?:[_-][a-z0-9]+){2,}(?![\w-])")
+
+
+def unsayable(text: str) -> bool:
+    """True when the sentence holds a token a host cannot read aloud (UNSAYABLE_RE)."""
+    return bool(UNSAYABLE_RE.search(text))
 
 
 CAPTION_WORDS = 15
@@ -220,6 +251,7 @@ def leans(text: str, lang: str) -> bool:
     that answers an unsaid sentence, or a pronoun in it comes before anything it could stand for."""
     standing = STANDING_RE.match(text) or impersonal(text, lang)
     if not standing and (LEANS_RE[lang].match(text) or LEANS_INSIDE_RE.match(text)
+                         or LEANS_AFTER_CLAUSE_RE.match(text)
                          or LEANS_LEAD_RE[lang].match(text)):
         return True
     if LEANS_AFTER_RE.search(text):
@@ -362,9 +394,14 @@ LEADING_RESIDUE_RE = re.compile(r"^[\s,;:.!?»”)\]]+")
 
 
 def _ear_rewrite(template: str, m: re.Match) -> str:
-    """One EAR_REWRITES replacement; the group named "lower" is spoken mid-sentence, in lower case."""
-    lower = m.groupdict().get("lower")
-    return m.expand(template.replace(r"\g<lower>", lower.lower()) if lower is not None else template)
+    """One EAR_REWRITES replacement; the group named "lower" is spoken mid-sentence, in lower case,
+    the one named "upper" opens a sentence, in upper case."""
+    groups = m.groupdict()
+    if groups.get("lower") is not None:
+        template = template.replace(r"\g<lower>", groups["lower"].lower())
+    if groups.get("upper") is not None:
+        template = template.replace(r"\g<upper>", groups["upper"].upper())
+    return m.expand(template)
 
 
 def rewrite_for_ear(s: str, lang: str) -> str:
@@ -509,7 +546,9 @@ def spoken_keys(text: str, lang: str) -> frozenset[str]:
     """The words, lower-cased, of each sentence the host says for `text` (a long one is said in two):
     two sentences sharing a key say the same thing twice."""
     spoken = textmod.split_sentences(rewrite_for_ear(text, lang), lang)
-    return frozenset(key for t in spoken if (key := " ".join(textmod.words(t))))
+    keys = (textmod.words(t) for t in spoken)
+    # A label said before its sentence ("Goals. We think …", "Goals. We had …") is no sentence of its own.
+    return frozenset(" ".join(k) for k in keys if len(k) > MAX_LABEL_WORDS)
 
 
 def once_each(chosen: list[Sentence], lang: str) -> list[Sentence]:
@@ -525,8 +564,9 @@ def once_each(chosen: list[Sentence], lang: str) -> list[Sentence]:
 
 
 def never_said(sent: Sentence, post: Post) -> bool:
-    """A sentence no key point speaks: about a chart or table unseen, a caption, an aside in brackets."""
-    return unseen(sent["text"]) or is_caption(sent, post) or is_bracketed(sent["text"])
+    """A sentence no key point speaks: about a chart or table unseen, a caption, an aside in brackets,
+    code a host cannot say."""
+    return unseen(sent["text"]) or is_caption(sent, post) or is_bracketed(sent["text"]) or unsayable(sent["text"])
 
 
 def with_subject(sent: Sentence, post: Post) -> list[Sentence]:
@@ -553,7 +593,7 @@ def with_subject(sent: Sentence, post: Post) -> list[Sentence]:
         unnamed = (prev.get("block") == first.get("block") and numbers.extract(first["text"], lang)
                    and not names_something(first["text"]))
         if (not (leaning or unnamed) or unseen(prev["text"]) or prev["text"].endswith(":")
-                or is_bracketed(prev["text"])):
+                or is_bracketed(prev["text"]) or unsayable(prev["text"])):
             break
         group.insert(0, prev)
     if leans(group[0]["text"], lang):

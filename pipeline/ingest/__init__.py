@@ -70,9 +70,16 @@ _URL_TAIL = r"(?:[^\s()<>]|\([^\s()<>]*\))*(?:[^\s()<>.,;:!?\"'»]|\([^\s()<>]*\
 URL_IN_TEXT_RE = re.compile(rf"(?:https?://|www\.){_URL_TAIL}"
                             rf"|\b[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|io|gov|edu|fr|ca|uk|de)/(?:{_URL_TAIL})?", re.I)
 SENTENCE_END = ".!?…:;»\"”"
-# Bullets typed as characters ("• item", "a • b"): not read.
-LEADING_BULLET_RE = re.compile(r"^\s*[•▪◦‣●]\s*")
-INLINE_BULLET_RE = re.compile(r"\s+[•▪◦‣●]\s+")
+# Bullets and arrows typed as characters ("• item", "→ En conclusion", "a • b"): marks for the eye,
+# read aloud as "flèche" or skipped unpredictably by TTS. Opening a text or a sentence they are
+# dropped; between two words they are the pause a comma is.
+MARKS = "•▪◦‣●→⇒⟶⟹➔➜➝➞➡➤▶►▸▹"
+LEADING_BULLET_RE = re.compile(rf"^\s*[{MARKS}]+\s*|(?<=[.!?:;])\s+[{MARKS}]+\s*")
+INLINE_BULLET_RE = re.compile(rf"\s+[{MARKS}]+\s+")
+# Footnote marks typed after a word ("concertation nationale*", "rapport†", "étude¹", "2022.²"): the
+# marked-up ones (Markdown [^1], HTML footnote calls) are dropped by the readers, these the same way.
+# A superscript after a unit ("m²", "km³") is a unit's, not a footnote's: only after 3 letters or more.
+FOOTNOTE_MARK_RE = re.compile(r"(?:(?<=[^\W\d_]{3})|(?<=[%)»”\"'.]))(?:[*†‡]+|[¹²³⁴⁵⁶⁷⁸⁹⁰]+)(?=[\s,.;:!?)»”]|$)")
 
 
 # ---------------------------------------------------------------- decoding
@@ -169,8 +176,19 @@ def is_non_content(line: str) -> bool:
 
 def speakable(text: str) -> str:
     """Prose as it may be read: cleaned, web addresses removed."""
-    text = INLINE_BULLET_RE.sub(", ", LEADING_BULLET_RE.sub("", textmod.clean(text)))
+    text = FOOTNOTE_MARK_RE.sub(_footnote_mark, textmod.clean(text))
+    text = INLINE_BULLET_RE.sub(", ", LEADING_BULLET_RE.sub(_kept_stop, text))
     return tidy(URL_IN_TEXT_RE.sub(" ", text) if "/" in text or "www." in text else text)
+
+
+def _footnote_mark(m: re.Match) -> str:
+    """"" for a footnote mark; the closing star of "*emphasis*" in plain text stays with its opening one."""
+    return m.group() if m.group() == "*" and re.search(r"\*[^\W\d_][^*]*$", m.string[:m.start()]) else ""
+
+
+def _kept_stop(m: re.Match) -> str:
+    """A mark opening a sentence goes; the stop before it and a space stay ("fin. → En" -> "fin. En")."""
+    return " " if m.start() else ""
 
 
 def clean_blocks(blocks: list[Block]) -> list[Block]:
