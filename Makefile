@@ -252,12 +252,12 @@ docs: | $(STAMP) ## regenerate docs/cli.md from the CLI's parser (a test fails w
 # (those with real-engine tests first), so a module's fixtures are made once.
 TEST_WORKERS ?= $(shell $(PY) -c "import os; print((os.cpu_count() or 1) + 1)")
 PYTEST = $(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadscope --no-loadscope-reorder
-test: setup lint ## install, provision, lint, run the suite but its long builds on every core, about 4.7 min on 2 cores (prints its 20 slowest tests)
+test: setup lint ## install, provision, lint, run the suite but its long builds on every core, about 4.5 min on 2 cores (prints its 20 slowest tests)
 	$(PYTEST) -m "not long" --durations=20
 
 # The real builds that repeat, at a greater length or in a second language, a promise make test
 # already proves on a shorter build (marked long in tests/): CI runs them after make test.
-test-long: setup $(RAY_STAMP) ## install the Ray extra, run the long builds only (pytest -m long): posts at full length, French conversation and reproducibility, the batch on Ray, about 4 min on 2 cores
+test-long: setup $(RAY_STAMP) ## install the Ray extra, run the long builds only (pytest -m long): posts at full length, French conversation and reproducibility, the batch on Ray, about 3 min on 2 cores
 	$(PYTEST) -m long --durations=20
 
 # The loop while coding: every test but the real-engine ones (marked slow: real builds, real
