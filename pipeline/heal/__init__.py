@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .. import fsio
-from ..contracts import Report, Script
+from ..contracts import NumberRow, Report, Script
 from ..episode import OVERRIDES, REPORT, Episode
 from ..numbers import FAILING
 from ..script import segments
@@ -177,11 +177,15 @@ def _scope(respoken: list[int], count: int) -> str:
 def _missed(report: Report, sid: str) -> str:
     """"'1 250' heard '1.256', '12 %' lost" for the log: what this round is for."""
     return ", ".join(f"'{r['text']}' " + (f"heard '{r['heard']}'" if r.get("heard") else r["status"])
-                     for r in report["numbers"] if r["segment"] == sid and r["status"] in FAILING)
+                     for r in _failing(report, sid))
+
+
+def _failing(report: Report, sid: str) -> list[NumberRow]:
+    return [r for r in report["numbers"] if r["segment"] == sid and r["status"] in FAILING]
 
 
 def failing_numbers(report: Report, sid: str) -> list[str]:
-    return [r["text"] for r in report["numbers"] if r["segment"] == sid and r["status"] in FAILING]
+    return [r["text"] for r in _failing(report, sid)]
 
 
 def statuses_of(report: Report, sid: str) -> list[str]:
