@@ -35,6 +35,7 @@ CARDINALS.update({"hundred": 100, "fourty": 40})
 COMPOUNDS: dict[tuple[str, str], int] = {}
 MAGNITUDES = {"thousand": 10**3, "million": 10**6, "millions": 10**6, "billion": 10**9,
               "billions": 10**9, "trillion": 10**12, "trillions": 10**12,
+              "quadrillion": 10**15, "quintillion": 10**18, "sextillion": 10**21,
               "dozen": 12}  # "a dozen", "two dozen": counts the listener hears as 12, 24
 BARE_MAGNITUDES: frozenset[str] = frozenset()
 DIGIT_HUNDREDS = frozenset({"hundred"})  # "12 hundred" = 1200 (units.py)
@@ -63,6 +64,7 @@ def _ordinal_word(card: str) -> str:
 
 ORDINALS = {_ordinal_word(w): n for w, n in list(CARDINALS.items()) + list(MAGNITUDES.items())
             if n and not w.endswith("s") and w != "fourty"}
+ORDINALS["zeroth"] = 0
 # "a third", "two fifths" are fractions, not ranks
 FRACTION_COUNTS = frozenset({"a", "an", "one", "two", "three", "four", "five"})
 
@@ -108,7 +110,7 @@ CURRENCY_PHRASES = {
     ("yen",): "JPY", ("yuan",): "CNY", ("renminbi",): "CNY", ("rupees",): "INR", ("rupee",): "INR",
     ("dollars",): "USD", ("dollar",): "USD", ("euros",): "EUR", ("euro",): "EUR",
     ("pounds", "sterling"): "GBP", ("pound", "sterling"): "GBP", ("pounds",): "GBP", ("pound",): "GBP",
-    ("us", "dollars"): "USD",
+    ("us", "dollars"): "USD", ("united", "states", "dollars"): "USD", ("won",): "KRW",
 }
 CURRENCY_PHRASES_AFTER_DE: dict[tuple[str, ...], str] = {}
 # coins said alone: "twenty cents" for "$0.20" ("¢": the cents of a dollar or a euro, align.py)

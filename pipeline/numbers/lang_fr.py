@@ -55,6 +55,7 @@ CARDINALS.update({word: 10 * t for t, word in _TENS.items()})
 COMPOUNDS = {("quatre", "vingt"): 80, ("quatre", "vingts"): 80}
 MAGNITUDES = {"mille": 10**3, "mil": 10**3, "million": 10**6, "millions": 10**6,
               "milliard": 10**9, "milliards": 10**9, "billion": 10**12, "billions": 10**12,
+              "billiard": 10**15, "billiards": 10**15,
               # "une douzaine", "une vingtaine", "deux centaines": said with a count, heard as one
               **{word + end: n for word, n in (("douzaine", 12), ("dizaine", 10), ("quinzaine", 15),
                                                 ("vingtaine", 20), ("trentaine", 30), ("quarantaine", 40),
@@ -143,7 +144,7 @@ CURRENCY_PHRASES = {
     ("yens",): "JPY", ("yen",): "JPY", ("yuans",): "CNY", ("yuan",): "CNY", ("roupies",): "INR",
     ("roupie",): "INR",
     ("dollars",): "USD", ("dollar",): "USD", ("euros",): "EUR", ("euro",): "EUR",
-    ("livres", "sterling"): "GBP", ("livre", "sterling"): "GBP",
+    ("livres", "sterling"): "GBP", ("livre", "sterling"): "GBP", ("wons",): "KRW", ("won",): "KRW",
 }
 # only after "de"/"d'" ("2 milliards de livres"): alone, "livres" is books
 CURRENCY_PHRASES_AFTER_DE = {("livres",): "GBP"}

@@ -14,7 +14,7 @@ from types import ModuleType
 from .tokens import Token, next_word
 
 _INF = 10**30
-_FRENCH_LINK_TENS = (20, 30, 40, 50, 60)
+_FRENCH_LINK_TENS = (20, 30, 40, 50, 60, 70, 90)  # 70, 90: "septante et un", "nonante et un"
 
 
 @dataclass
@@ -106,7 +106,8 @@ class _Acc:
         low = self.group % 100
         if w.cls == "unit":
             if lang.FRENCH_TENS:
-                if low in (10, 70, 90):
+                # "soixante-dix-sept" (a teen then 7-9), but "septante-deux" (one tens word)
+                if low in (10, 70, 90) and not (self.last_cls == "tens" and self.last_value == low):
                     return w.value >= 7 and self.last_cls in ("teen", "tens")
                 return low == 0 or (low >= 20 and low % 10 == 0)
             return low == 0 or (low >= 20 and low % 10 == 0)
@@ -300,8 +301,8 @@ def fraction_digits(tokens: list[Token], k: int, lang: ModuleType) -> tuple[str 
             break
         digits += str(int(chunk.value))
         last = chunk.last
-    if set(digits) == {"0"}:
-        return None, k  # "point oh": no digit said after the zeros
+    if set(digits) == {"0"} and tokens[last].low in lang.YEAR_OH:
+        return None, k  # "nineteen point oh": an "oh" alone may be a sigh; "point zero" is a digit
     return digits, last
 
 
@@ -314,7 +315,8 @@ def _digit_word(tokens: list[Token], k: int, lang: ModuleType) -> WordNumber | N
 
 def _trailing_magnitude(num: WordNumber, tokens: list[Token], lang: ModuleType) -> None:
     k = next_word(tokens, num.last)
-    if k is not None and tokens[k].low in lang.MAGNITUDES and num.value < 1000:
+    # "forty-nine point two billion"; any decimal: "two thousand eight hundred five point eight billion"
+    if k is not None and tokens[k].low in lang.MAGNITUDES and (num.value < 1000 or num.decimal):
         mag = lang.MAGNITUDES[tokens[k].low]
         num.value *= mag
         num.mag, num.last = mag, k
