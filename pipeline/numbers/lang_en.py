@@ -146,6 +146,7 @@ MONTHS.update({"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug"
 MONTHS_CAPITALIZED = True
 # a lower-case month ("on march 14") only after one of these words or a day
 MONTH_NAMES_LOWER = frozenset(name.lower() for name in MONTH_NAMES if name)
+MONTH_VERBS = frozenset({"march", "may"})  # "they march 14 miles", "it may 2x": months only after a cue
 LOWER_MONTH_CUES = frozenset({"on", "in", "of", "since", "by", "until", "till", "from", "early", "late",
                               "mid", "before", "after", "during", "the", "last", "next", "this"})
 DATE_ARTICLES = frozenset({"the"})

@@ -183,6 +183,7 @@ MONTH_NAMES = ["", "janvier", "février", "mars", "avril", "mai", "juin", "juill
 MONTHS_CAPITALIZED = False
 MONTH_NAMES_LOWER: frozenset[str] = frozenset()
 LOWER_MONTH_CUES: frozenset[str] = frozenset()
+MONTH_VERBS: frozenset[str] = frozenset()
 DATE_ARTICLES = frozenset({"le"})
 DAY_FIRST = True
 ORDINAL_SUFFIXES = frozenset({"er", "re", "ère", "e", "ème", "eme", "è", "nd", "nde", "ᵉ", "ᵉʳ",
