@@ -131,6 +131,7 @@ NAMED_HOURS = {"noon": 12, "midnight": 0}  # "midi et demi", "minuit"
 # a unit then its subunit said bare: fr "un mètre quatre-vingts" = 1,80 m (units.py)
 UNIT_THEN_SUBUNIT: dict[str, int] = {}
 CLOCK_PHRASES: dict[tuple[str, ...], int] = {}  # fr "deux heures et demie"
+DAY_PARTS: dict[tuple[str, ...], int] = {}  # fr "huit heures du soir"
 
 # capitalized words that never name a product before a number (names.py)
 NOT_NAMES = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",

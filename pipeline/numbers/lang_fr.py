@@ -168,7 +168,9 @@ NAMED_HOURS = {"midi": 12, "minuit": 0}  # "midi et demi", "minuit"
 # a unit then its subunit said bare: fr "un mètre quatre-vingts" = 1,80 m (units.py)
 UNIT_THEN_SUBUNIT = {"m": 100, "kg": 1000}
 CLOCK_PHRASES = {("et", "demie"): 30, ("et", "demi"): 30, ("et", "quart"): 15,
-                 ("moins", "le", "quart"): -15, ("moins", "quart"): -15}
+                 ("et", "trois", "quarts"): 45, ("moins", "le", "quart"): -15, ("moins", "quart"): -15}
+# the part of the day after an hour said on a 12-hour clock: "huit heures du soir" = 20:00
+DAY_PARTS = {("du", "soir"): 12, ("de", "l", "après", "midi"): 12, ("de", "l", "apres", "midi"): 12}
 
 # capitalized words that never name a product before a number (names.py)
 NOT_NAMES = frozenset({"lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
