@@ -19,7 +19,7 @@ from .model import TEXT_KINDS, Match, Mention
 from .names import name_readings
 from .periods import period_covers
 from .quantities import conversion, generic, info
-from .readings import cut_readings
+from .readings import cut_readings, digit_runs
 
 # The statuses that fail an episode's verdict (ok and unit-missing keep the value).
 FAILING = ("lost", "changed")
@@ -31,7 +31,9 @@ BONUS_SAME_UNIT = 0.5  # a changed number is more likely the one with the same k
 BONUS_SAME_SCALE = 0.25  # ... and the same order of magnitude (42,9 for 49,2)
 # a unit and a currency said with the same word ("pounds"): the heard money may be the weight
 SAME_WORDS = frozenset({("lb", "GBP")})
-NOT_AFTER_NAME = "?"  # a heard name reading with no capitalized word before it: for script names only
+# a heard name reading with no capitalized word before it ("one twenty three Elm Street"):
+# pairs with a script name or a plain number of its value, never with a quantity
+NOT_AFTER_NAME = "?"
 
 
 def pair(script: Mention, heard: Mention, weak: bool = False) -> tuple[float, str] | None:
@@ -39,8 +41,9 @@ def pair(script: Mention, heard: Mention, weak: bool = False) -> tuple[float, st
     if (script.kind, heard.kind) == ("quantity", "currency") and (script.unit, heard.unit) in SAME_WORDS:
         return (SCORE_OK_LOOSE, "ok") if script.value == heard.value else None  # "3 lbs" heard "three pounds"
     if script.kind == "number" and heard.kind == "name":
-        # "Office 365 daily" is a count to the grammar, "Office three sixty-five" a name
-        return (SCORE_OK_LOOSE, "ok") if script.value == heard.value and heard.unit is None else None
+        # "Office 365 daily" is a count to the grammar, "Office three sixty-five" a name;
+        # "123 Elm Street" read in pairs, "one twenty three", is the same digits
+        return (SCORE_OK_LOOSE, "ok") if script.value == heard.value and heard.unit in (None, NOT_AFTER_NAME) else None
     if (script.kind in TEXT_KINDS or heard.kind in TEXT_KINDS) and script.kind != heard.kind:
         return None  # a time never pairs with a percent, a date with a count
     if script.kind in TEXT_KINDS:
@@ -274,6 +277,10 @@ def _heard(text: str, drafts: list, tokens: list, lang: str | None = None,
             start, end = tokens[first].start, tokens[last].end
             unit = None if named else NOT_AFTER_NAME
             found.append(Heard(Mention(value, "name", unit, text[start:end], start, end), False, first, last))
+        for value, first, last in digit_runs(tokens, get_lang(lang)):  # "one two three": 123, or nothing
+            if value in values:
+                start, end = tokens[first].start, tokens[last].end
+                found.append(Heard(Mention(value, "number", None, text[start:end], start, end), True, first, last))
     return found
 
 
