@@ -288,22 +288,41 @@ def _fraction(num: WordNumber, tokens: list[Token], lang: ModuleType) -> bool:
 
 
 def fraction_digits(tokens: list[Token], k: int, lang: ModuleType) -> tuple[str | None, int]:
-    """Digits said after the decimal word at k: a number under 100 or digit by digit."""
+    """Digits said after the decimal word at k: digit by digit, or in groups of the
+    same size ("treize treize" = 1313), or one group under 1000 ("trois cent trois")."""
     k2 = next_word(tokens, k)
-    chunk = _digit_word(tokens, k2, lang) if k2 is not None else None
+    chunk = _decimal_group(tokens, k2, lang) if k2 is not None else None
     if chunk is None or chunk.ordinal:
         return None, k
-    digits, last = str(int(chunk.value)), chunk.last
-    while chunk.words == 1 and chunk.value < 10:
+    digits, last, size = str(int(chunk.value)), chunk.last, len(str(int(chunk.value)))
+    while size < 3 and (chunk.words == 1 or size == 2):
         k3 = next_word(tokens, last)
         chunk = _digit_word(tokens, k3, lang) if k3 is not None else None
-        if chunk is None or chunk.words != 1 or chunk.value >= 10 or chunk.ordinal:
+        if chunk is None or chunk.ordinal or len(str(int(chunk.value))) != size or (size == 1 and chunk.words != 1):
             break
         digits += str(int(chunk.value))
         last = chunk.last
     if set(digits) == {"0"} and tokens[last].low in lang.YEAR_OH:
         return None, k  # "nineteen point oh": an "oh" alone may be a sigh; "point zero" is a digit
     return digits, last
+
+
+def _decimal_group(tokens: list[Token], k: int, lang: ModuleType) -> WordNumber | None:
+    """The first group after the decimal word: under 100, or a unit and the word for
+    hundred with what follows it ("virgule trois cent trois" = ,303)."""
+    chunk = _digit_word(tokens, k, lang)
+    if chunk is None or chunk.ordinal or chunk.words != 1 or not 1 <= chunk.value <= 9:
+        return chunk
+    h = next_word(tokens, chunk.last)
+    word = lookup(tokens, h, lang) if h is not None else None
+    if word is None or word.cls != "hundred" or word.ordinal:
+        return chunk
+    value, last = chunk.value * 100, word.last
+    k3 = next_word(tokens, last)
+    rest = parse_words(tokens, k3, lang, simple=True) if k3 is not None else None
+    if rest is not None and not rest.ordinal and rest.value < 100:
+        value, last = value + rest.value, rest.last
+    return WordNumber(value, chunk.first, last, words=3)
 
 
 def _digit_word(tokens: list[Token], k: int, lang: ModuleType) -> WordNumber | None:
