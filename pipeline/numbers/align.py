@@ -204,7 +204,7 @@ def _best_reading(said: list[Mention], heard: str, lang: str) -> tuple[list[Matc
     matches = align(said, found)
     wanted = {m.script.value for m in matches if m.status != "ok"}
     if any(m.status != "ok" and m.script.kind == "time" for m in matches):
-        times = said_times(drafts, tokens) + clock_words(tokens, module)
+        times = said_times(drafts, tokens, module) + clock_words(tokens, module)
         found = sorted(found + _heard(heard, times, tokens), key=lambda h: h.first)
         matches = align(said, found)
     if not wanted or len(said) < 2:  # a cut makes two numbers: both must be in the script

@@ -14,7 +14,7 @@ from types import ModuleType
 from .draft import Draft
 from .phrases import match_any
 from .tokens import APOSTROPHES, HYPHENS, Token, joined, next_word
-from .wordnum import parse_words
+from .wordnum import lookup, parse_words
 
 _DOTTED = re.compile(r"(\d{1,2})\.(\d{2})")
 _MERIDIEMS = {"am": 0, "pm": 12, "a.m": 0, "p.m": 12}
@@ -212,7 +212,7 @@ def _valid(hour: int, minute: int) -> bool:
     return 0 <= hour <= 23 and 0 <= minute <= 59
 
 
-def said_times(drafts: list[Draft], tokens: list[Token]) -> list[Draft]:
+def said_times(drafts: list[Draft], tokens: list[Token], lang: ModuleType) -> list[Draft]:
     """"three forty-five" said for "3:45": two counts in words that may be a time
     (hour 1-12, then minutes 10-59). Only offered to compare() when the script
     has a time left unmatched: alone, they stay two numbers."""
@@ -222,6 +222,21 @@ def said_times(drafts: list[Draft], tokens: list[Token]) -> list[Draft]:
                 and joined(tokens, b.first, 1) and not (a.decimal or b.decimal or a.mag or b.mag)
                 and 1 <= a.amount <= 12 and 10 <= b.amount <= 59 and not (a.ordinal or b.ordinal)):
             found.append(Draft(f"{int(a.amount):02d}:{int(b.amount):02d}", "time", a.first, b.last))
+    return found + _paired_times(drafts, tokens, lang)
+
+
+def _paired_times(drafts: list[Draft], tokens: list[Token], lang: ModuleType) -> list[Draft]:
+    """"eleven thirty", "twelve fifteen": read as a year by the grammar (1130), a time
+    when the script has one unmatched (hour 11 or 12, then minutes 10-59)."""
+    found = []
+    for d in drafts:
+        if d.kind != "number" or not d.words or d.decimal or d.mag or d.ordinal or d.last == d.first:
+            continue
+        hour, minute = divmod(int(d.amount), 100)
+        head = lookup(tokens, d.first, lang)
+        if d.amount == int(d.amount) and hour in (11, 12) and 10 <= minute <= 59 and head is not None \
+                and head.value == hour and head.last == d.first:
+            found.append(Draft(f"{hour:02d}:{minute:02d}", "time", d.first, d.last))
     return found
 
 

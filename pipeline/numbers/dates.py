@@ -82,13 +82,22 @@ def _lower_month(tokens: list[Token], t: int, lang: ModuleType) -> bool:
     a day, or before a day said as a rank; like any month, only with a day or a year
     next to it (_around)."""
     before = tokens[t - 1] if t else None
-    if before is not None and before.kind == "num" and joined(tokens, t):
-        return True  # "25 jul 2012", "25 sept.": after a day's digits, an abbreviation too
-    if tokens[t].low not in lang.MONTH_NAMES_LOWER:
-        return False
-    if tokens[t].low not in lang.MONTH_VERBS:
+    if before is not None and joined(tokens, t) and (before.kind == "num" or (
+            before.low in lang.ORDINAL_SUFFIXES and t >= 2 and tokens[t - 2].kind == "num")):
+        return True  # "25 jul 2012", "25th jul", "25 sept.": after a day's digits, an abbreviation too
+    if tokens[t].low in lang.MONTH_VERBS:
+        return (before is not None and before.low in lang.LOWER_MONTH_CUES) or _ordinal_after(tokens, t, lang)
+    if tokens[t].low in lang.MONTH_NAMES_LOWER:
         return True  # "july 25 2012": no other word is spelt "july"
-    return (before is not None and before.low in lang.LOWER_MONTH_CUES) or _ordinal_after(tokens, t, lang)
+    return _digits_after(tokens, t)
+
+
+def _digits_after(tokens: list[Token], t: int) -> bool:
+    """"jul 25 2012", "jan. 15": an abbreviated month before a day's digits."""
+    k = t + 1
+    if k < len(tokens) and tokens[k].text == "." and not tokens[k].gap:
+        k += 1
+    return k < len(tokens) and tokens[k].kind == "num" and tokens[k].gap == " "
 
 
 def _ordinal_after(tokens: list[Token], t: int, lang: ModuleType) -> bool:

@@ -101,7 +101,7 @@ SCALED_PHRASES = {
 }
 # words of unit phrases that are not numbers ("thousand" of "per thousand")
 TAGGED_PHRASES = PERCENT_PHRASES + tuple(SCALED_PHRASES)
-TIMES_WORDS = frozenset({"times"})  # "three times": a multiplier
+TIMES_WORDS = frozenset({"times", "x"})  # "three times", "four point four x": a multiplier
 MINUS_WORDS = frozenset({"minus", "negative"})
 NOT_SIGN_BEFORE: frozenset[str] = frozenset()  # "au moins 15 %": at least, not minus
 CURRENCY_PHRASES = {
@@ -147,7 +147,8 @@ MONTHS.update({"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug"
 MONTHS_CAPITALIZED = True
 # a lower-case month ("on march 14") only after one of these words or a day
 MONTH_NAMES_LOWER = frozenset(name.lower() for name in MONTH_NAMES if name)
-MONTH_VERBS = frozenset({"march", "may"})  # "they march 14 miles", "it may 2x": months only after a cue
+# "they march 14 miles", "mar 2 surfaces": lower-case months only after a cue or before a rank
+MONTH_VERBS = frozenset({"march", "may", "mar"})
 LOWER_MONTH_CUES = frozenset({"on", "in", "of", "since", "by", "until", "till", "from", "early", "late",
                               "mid", "before", "after", "during", "the", "last", "next", "this"})
 DATE_ARTICLES = frozenset({"the"})
