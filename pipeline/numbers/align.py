@@ -7,10 +7,12 @@ cost nothing; a script number without a partner is "lost".
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from fractions import Fraction
 
-from .canon import date_parts, decimal_str
+from .canon import date_parts, date_str, decimal_str
 from .clock import clock_words, said_times
 from .exact import exact
 from .extract import drafts_of, mentions
@@ -44,6 +46,11 @@ def pair(script: Mention, heard: Mention, weak: bool = False) -> tuple[float, st
         # "Office 365 daily" is a count to the grammar, "Office three sixty-five" a name;
         # "123 Elm Street" read in pairs, "one twenty three", is the same digits
         return (SCORE_OK_LOOSE, "ok") if script.value == heard.value and heard.unit in (None, NOT_AFTER_NAME) else None
+    if {script.kind, heard.kind} == {"number", "fraction"} and script.unit is None and heard.unit is None:
+        # "0.5" heard "half", "1/4" heard "0.25": one amount; any other value is another reading
+        return (SCORE_OK_LOOSE, "ok") if Fraction(script.value) == Fraction(heard.value) else None
+    if script.kind == "fraction" and heard.kind == "date":
+        return (SCORE_OK_LOOSE, "ok") if heard.value in slash_dates(script.text) else None  # "2/22": 22 February
     if (script.kind in TEXT_KINDS or heard.kind in TEXT_KINDS) and script.kind != heard.kind:
         return None  # a time never pairs with a percent, a date with a count
     if script.kind in TEXT_KINDS:
@@ -110,6 +117,15 @@ def _changed_score(script: Mention, heard: Mention) -> float:
     if a and b and Decimal("0.1") < a / b < 10:
         score += BONUS_SAME_SCALE
     return score
+
+
+def slash_dates(text: str) -> set[str]:
+    """The days "3/4" may be without a year: 4 March or 3 April (a fraction to the extractor)."""
+    hit = re.fullmatch(r"\D*(\d{1,2})/(\d{1,2})", text.strip())
+    if hit is None:
+        return set()
+    a, b = int(hit.group(1)), int(hit.group(2))
+    return {d for d in (date_str(None, a, b), date_str(None, b, a)) if d}
 
 
 def same_clock(said: str, heard: str) -> bool:

@@ -110,7 +110,7 @@ CURRENCY_PHRASES = {
     ("yen",): "JPY", ("yuan",): "CNY", ("renminbi",): "CNY", ("rupees",): "INR", ("rupee",): "INR",
     ("dollars",): "USD", ("dollar",): "USD", ("euros",): "EUR", ("euro",): "EUR",
     ("pounds", "sterling"): "GBP", ("pound", "sterling"): "GBP", ("pounds",): "GBP", ("pound",): "GBP",
-    ("us", "dollars"): "USD", ("united", "states", "dollars"): "USD", ("won",): "KRW",
+    ("us", "dollars"): "USD", ("us", "dollar"): "USD", ("united", "states", "dollars"): "USD", ("won",): "KRW",
 }
 CURRENCY_PHRASES_AFTER_DE: dict[tuple[str, ...], str] = {}
 # coins said alone: "twenty cents" for "$0.20" ("¢": the cents of a dollar or a euro, align.py)

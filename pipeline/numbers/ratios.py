@@ -27,8 +27,10 @@ def digit_fraction(tokens: list[Token], i: int) -> Draft | None:
     if bar.text != "/" or bar.gap or den.gap or den.kind != "num" or not (num.text.isdigit() and den.text.isdigit()):
         return None
     after = tokens[i + 3] if i + 3 < len(tokens) else None
-    if after is not None and not after.gap and (after.text in "/-." or after.kind == "num"):
-        return None  # "1/3/2025", "24/7-..."
+    beyond = tokens[i + 4] if i + 4 < len(tokens) else None
+    dotted = after is not None and after.text == "." and beyond is not None and not beyond.gap
+    if after is not None and not after.gap and (after.text in "/-" or dotted or after.kind == "num"):
+        return None  # "1/3/2025", "24/7-...", "1/3.5"; not a sentence's stop: "cut to 1/2."
     if i and not num.gap and tokens[i - 1].text in "/-":
         return None
     n, d = int(num.text), int(den.text)
@@ -41,7 +43,8 @@ def word_fraction(tokens: list[Token], i: int, lang: ModuleType) -> Draft | None
     """A count word then a fraction name ("two-thirds", "un tiers"), or a name
     that is a fraction by itself ("half", "la moitié")."""
     tok = tokens[i]
-    if tok.low in lang.LONE_FRACTIONS and not _period(tokens, i, lang) and not _hyphen_after(tokens, i):
+    if (tok.low in lang.LONE_FRACTIONS and not _period(tokens, i, lang) and not _hyphen_after(tokens, i)
+            and not _count_before(tokens, i, lang)):
         return _half_a(tokens, i, lang) or Draft(_value(1, lang.LONE_FRACTIONS[tok.low]), "fraction", i, i,
                                                   words=True)
     count = lang.FRACTION_COUNT_WORDS.get(tok.low)
@@ -135,6 +138,12 @@ def _period(tokens: list[Token], k: int, lang: ModuleType) -> bool:
     while j >= 0 and tokens[j].text in HYPHENS:
         j -= 1
     return j >= 0 and tokens[j].low in lang.PERIOD_ORDINALS
+
+
+def _count_before(tokens: list[Token], i: int, lang: ModuleType) -> bool:
+    """"two half": a count the fraction word does not take; "half" is no fraction alone there."""
+    return i > 0 and tokens[i].gap == " " and tokens[i - 1].low in lang.FRACTION_COUNT_WORDS \
+        and tokens[i - 1].low not in lang.ARTICLE_ONE
 
 
 def _hyphen_after(tokens: list[Token], i: int) -> bool:
