@@ -96,6 +96,9 @@ ROWS = [
     ("coins", "fr", "Il coûte 0,50 €.", "Il coûte cinquante euros.", FAIL),
     ("coins", "fr", "Il coûte 0,01 €.", "Il coûte un centime.", OK),
     ("coins", "fr", "Il coûte 0,99 €.", "Il coûte quatre-vingt-dix-neuf centimes.", OK),
+    ("coins", "fr", "Il coûte 0,03 £.", "Il coûte trois pence.", OK),
+    ("coins", "fr", "Il coûte 0,03 £.", "Il coûte quatre pence.", FAIL),
+    ("coins", "fr", "Il coûte 0,03 £.", "Il coûte trois centimes.", FAIL),
     # mixed numbers and fractions in words
     ("fraction", "en", "It took 2 1/2 days.", "It took two and a half days.", OK),
     ("fraction", "en", "It took 2 1/2 days.", "It took three and a half days.", FAIL),

@@ -150,7 +150,7 @@ CURRENCY_PHRASES = {
 CURRENCY_PHRASES_AFTER_DE = {("livres",): "GBP"}
 CURRENCY_LINKS = frozenset({"de", "d"})
 # coins said alone: "cinquante centimes" for "0,50 €"
-COINS_ALONE = {"centimes": "EUR", "centime": "EUR", "¢": "¢"}
+COINS_ALONE = {"centimes": "EUR", "centime": "EUR", "pence": "GBP", "penny": "GBP", "¢": "¢"}
 # the coins after the amount: "two dollars and twenty-five cents"
 SUBUNIT_LINKS = frozenset({",", "et"})
 SUBUNITS = {"USD": frozenset({"cents", "cent"}), "EUR": frozenset({"centimes", "centime", "cents"}),
