@@ -46,11 +46,9 @@ def pair(script: Mention, heard: Mention, weak: bool = False) -> tuple[float, st
         # "Office 365 daily" is a count to the grammar, "Office three sixty-five" a name;
         # "123 Elm Street" read in pairs, "one twenty three", is the same digits
         return (SCORE_OK_LOOSE, "ok") if script.value == heard.value and heard.unit in (None, NOT_AFTER_NAME) else None
-    if {script.kind, heard.kind} == {"number", "fraction"} and script.unit is None and heard.unit is None:
-        # "0.5" heard "half", "1/4" heard "0.25": one amount; any other value is another reading
-        return (SCORE_OK_LOOSE, "ok") if Fraction(script.value) == Fraction(heard.value) else None
-    if script.kind == "fraction" and heard.kind == "date":
-        return (SCORE_OK_LOOSE, "ok") if heard.value in slash_dates(script.text) else None  # "2/22": 22 February
+    across = _across_kinds(script, heard)
+    if across is not None:
+        return (SCORE_OK_LOOSE, "ok") if across else None
     if (script.kind in TEXT_KINDS or heard.kind in TEXT_KINDS) and script.kind != heard.kind:
         return None  # a time never pairs with a percent, a date with a count
     if script.kind in TEXT_KINDS:
@@ -117,6 +115,22 @@ def _changed_score(script: Mention, heard: Mention) -> float:
     if a and b and Decimal("0.1") < a / b < 10:
         score += BONUS_SAME_SCALE
     return score
+
+
+def _across_kinds(script: Mention, heard: Mention) -> bool | None:
+    """Two kinds that may say one amount: whether they do; None for other kinds.
+    "0.5" heard "half" or "1/4" heard "0.25"; "2/22" heard "February twenty-second";
+    fr "1 h" (a time to the extractor) heard "une heure" (a duration)."""
+    kinds = {script.kind, heard.kind}
+    if kinds == {"number", "fraction"} and script.unit is None and heard.unit is None:
+        return Fraction(script.value) == Fraction(heard.value)
+    if (script.kind, heard.kind) == ("fraction", "date"):
+        return heard.value in slash_dates(script.text)
+    if kinds == {"time", "quantity"}:
+        time, hours = (script, heard) if script.kind == "time" else (heard, script)
+        amount = Decimal(hours.value)
+        return hours.unit == "h" and amount == int(amount) and time.value == f"{int(amount):02d}:00"
+    return None
 
 
 def slash_dates(text: str) -> set[str]:

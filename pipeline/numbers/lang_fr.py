@@ -179,7 +179,9 @@ NOT_NAMES = frozenset({"lundi", "mardi", "mercredi", "jeudi", "vendredi", "samed
 # -- dates ---------------------------------------------------------------------
 MONTHS = {"janvier": 1, "février": 2, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6,
           "juillet": 7, "août": 8, "aout": 8, "septembre": 9, "octobre": 10,
-          "novembre": 11, "décembre": 12, "decembre": 12}
+          "novembre": 11, "décembre": 12, "decembre": 12,
+          # abbreviations ("25 déc.", "1er janv."); not "sept", the number seven
+          "janv": 1, "févr": 2, "fév": 2, "avr": 4, "juil": 7, "oct": 10, "nov": 11, "déc": 12}
 MONTH_NAMES = ["", "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
                "septembre", "octobre", "novembre", "décembre"]
 MONTHS_CAPITALIZED = False
