@@ -74,6 +74,14 @@ ROWS = [
     ("hours", "fr", "Il a dormi 1 h.", "Il a dormi deux heures.", FAIL),
     ("hours", "en", "It took 1 hr.", "It took one hour.", OK),
     ("hours", "en", "It took 1 hr.", "It took two hours.", FAIL),
+    ("time", "en", "The train leaves at 17:30.", "The train leaves at seventeen thirty.", OK),
+    ("time", "en", "The train leaves at 17:30.", "The train leaves at seventeen forty.", FAIL),
+    # a name's number heard without the capital (a recogniser writing all in lower case)
+    ("name", "en", "The Apollo 11 crew.", "the apollo eleven crew.", OK),
+    ("name", "en", "The Apollo 11 crew.", "the apollo twelve crew.", FAIL),
+    ("name", "en", "After World War 2.", "after world war two.", OK),
+    ("name", "fr", "L'équipage d'Apollo 11.", "l'équipage d'apollo onze.", OK),
+    ("name", "fr", "L'équipage d'Apollo 11.", "l'équipage d'apollo douze.", FAIL),
     # "oh" and "zero" as digits after the point
     ("point", "en", "It measured 18.05.", "It measured eighteen point oh five.", OK),
     ("point", "en", "It measured 18.05.", "It measured eighteen point oh six.", FAIL),
@@ -278,6 +286,8 @@ ROWS = [
     ("currency", "en", "It costs $4.69.", "It costs four united states dollars and sixty eight cents.", FAIL),
     ("currency", "en", "It costs $1.01.", "It costs one us dollar one cent.", OK),
     ("currency", "en", "It costs $1.01.", "It costs one us dollar two cents.", FAIL),
+    ("currency", "en", "It costs Rs 500.", "It costs five hundred rupees.", OK),
+    ("currency", "en", "It costs Rs 500.", "It costs five hundred dollars.", FAIL),
     ("currency", "fr", "Il coûte 80 000 ₩.", "Il coûte quatre-vingt mille wons.", OK),
     ("currency", "fr", "Il coûte 80 000 ₩.", "Il coûte 80 000 wons.", OK),
     ("currency", "fr", "Il coûte 80 000 ₩.", "Il coûte quatre-vingt mille yens.", FAIL),

@@ -298,11 +298,12 @@ def _heard(text: str, drafts: list, tokens: list, lang: str | None = None,
     if lang is not None and said:
         # only readings that can match: runs of numbers with a script value, or any when the script has names
         values = {m.value for m in said if m.kind in ("number", "name")}
-        names = any(m.kind == "name" for m in said)
+        names = {m.value for m in said if m.kind == "name"}
         spans = {(d.first, d.last) for d in drafts}
         for value, first, last, named in name_readings(drafts, tokens, get_lang(lang)):
-            single = (first, last) in spans  # a number's own value: only a name after its word needs it
-            if not (names and named) if single else value not in values:
+            # a number's own value: needed only for a script name ("Apollo 11" heard "apollo eleven")
+            single = (first, last) in spans
+            if not (names and (named or value in names)) if single else value not in values:
                 continue
             start, end = tokens[first].start, tokens[last].end
             unit = None if named else NOT_AFTER_NAME

@@ -226,15 +226,15 @@ def said_times(drafts: list[Draft], tokens: list[Token], lang: ModuleType) -> li
 
 
 def _paired_times(drafts: list[Draft], tokens: list[Token], lang: ModuleType) -> list[Draft]:
-    """"eleven thirty", "twelve fifteen": read as a year by the grammar (1130), a time
-    when the script has one unmatched (hour 11 or 12, then minutes 10-59)."""
+    """"eleven thirty", "seventeen forty-five": read as a year by the grammar (1130), a
+    time when the script has one unmatched (hour 11 to 23, then minutes 10-59)."""
     found = []
     for d in drafts:
         if d.kind != "number" or not d.words or d.decimal or d.mag or d.ordinal or d.last == d.first:
             continue
         hour, minute = divmod(int(d.amount), 100)
         head = lookup(tokens, d.first, lang)
-        if d.amount == int(d.amount) and hour in (11, 12) and 10 <= minute <= 59 and head is not None \
+        if d.amount == int(d.amount) and 11 <= hour <= 23 and 10 <= minute <= 59 and head is not None \
                 and head.value == hour and head.last == d.first:
             found.append(Draft(f"{hour:02d}:{minute:02d}", "time", d.first, d.last))
     return found

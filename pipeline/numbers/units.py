@@ -19,7 +19,7 @@ from .tokens import Token, joined, next_word
 from .wordnum import lookup, parse_words
 
 ISO_CODES = {"USD": "USD", "EUR": "EUR", "GBP": "GBP", "US$": "USD", "CHF": "CHF", "JPY": "JPY", "CNY": "CNY",
-             "RMB": "CNY", "INR": "INR", "CAD": "CAD", "AUD": "AUD", "KRW": "KRW"}
+             "RMB": "CNY", "INR": "INR", "Rs": "INR", "CAD": "CAD", "AUD": "AUD", "KRW": "KRW"}
 # "C$5", "A$5": the letters before a dollar sign say which dollar
 _DOLLAR_PREFIXES = {"US": "USD", "U.S.": "USD", "C": "CAD", "CA": "CAD", "CAN": "CAD", "A": "AUD", "AU": "AUD"}
 _SPACED_ABBR_EXCLUDED = frozenset({"M", "k"})  # "5 M" alone is too vague; "5 M€" is fine
