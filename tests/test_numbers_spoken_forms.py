@@ -99,6 +99,12 @@ ROWS = [
     ("point", "fr", "Il mesure 24,1313 m.", "Il mesure vingt-quatre virgule treize treize mètres.", OK),
     ("point", "fr", "Il mesure 24,1313 m.", "Il mesure vingt-quatre virgule treize quatorze mètres.", FAIL),
     ("point", "fr", "Il vaut 49,2 milliards.", "Il vaut quarante-neuf virgule deux milliards.", OK),
+    ("point", "fr", "Pi vaut 3,141 592.", "Pi vaut trois virgule un quatre un cinq neuf deux.", OK),
+    ("point", "fr", "Pi vaut 3,141 592.", "Pi vaut 3,141592.", OK),
+    ("point", "fr", "Pi vaut 3,141 592.", "Pi vaut trois virgule un quatre un cinq neuf trois.", FAIL),
+    ("point", "fr", "Pi vaut 3,141 592.", "Pi vaut 3,141.", FAIL),
+    ("point", "fr", "Les taux 1,234 5,678.", "Les taux 1,234 5,678.", OK),
+    ("point", "en", "Pi is 3.141592.", "Pi is three point one four one five nine two.", OK),
     # cents and centimes alone
     ("coins", "en", "It costs $0.20.", "It costs twenty cents.", OK),
     ("coins", "en", "It costs $0.20.", "It costs twenty dollars.", FAIL),

@@ -10,10 +10,13 @@ CODE = "fr"
 # -- digits ------------------------------------------------------------------
 # "1 000 000" (space, NBSP, narrow NBSP, thin space), "1.000", "49,2"; Whisper
 # also writes "49.2": a point followed by anything but groups of 3 is decimal.
+# Decimals may be grouped by three too ("3,141 592"; "818,303 34"): after a decimal
+# comma and three digits, a space and up to three digits continue the number.
+_DECIMAL_GROUPS = r",\d{3}(?:[ \u00a0\u202f\u2009]\d{1,3}(?!\d))+(?![.,]\d)"
 NUM_RE = re.compile(
-    r"\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3}(?!\d))+(?:,\d+)?"
+    rf"\d{{1,3}}(?:[ \u00a0\u202f\u2009]\d{{3}}(?!\d))+(?:{_DECIMAL_GROUPS}|,\d+)?"
     r"|\d{1,3}(?:\.\d{3}(?!\d))+(?![.,]\d)"
-    r"|\d+(?:[,.]\d+)?"
+    rf"|\d+(?:{_DECIMAL_GROUPS}|[,.]\d+)?"
 )
 GROUP_SEPARATORS = " \u00a0\u202f\u2009"
 LEADING_POINT = False
