@@ -288,17 +288,18 @@ def _fraction(num: WordNumber, tokens: list[Token], lang: ModuleType) -> bool:
 
 
 def fraction_digits(tokens: list[Token], k: int, lang: ModuleType) -> tuple[str | None, int]:
-    """Digits said after the decimal word at k: digit by digit, or in groups of the
-    same size ("treize treize" = 1313), or one group under 1000 ("trois cent trois")."""
+    """Digits said after the decimal word at k: digit by digit or in groups under 100
+    ("treize treize" = 1313, "zéro zéro vingt-huit" = 0028, "vingt-quatre zéro zéro"
+    = 2400), or one group under 1000 ("trois cent trois")."""
     k2 = next_word(tokens, k)
     chunk = _decimal_group(tokens, k2, lang) if k2 is not None else None
     if chunk is None or chunk.ordinal:
         return None, k
-    digits, last, size = str(int(chunk.value)), chunk.last, len(str(int(chunk.value)))
-    while size < 3 and (chunk.words == 1 or size == 2):
+    digits, last = str(int(chunk.value)), chunk.last
+    while chunk.value < 100 and (chunk.words == 1 or chunk.value >= 10):
         k3 = next_word(tokens, last)
         chunk = _digit_word(tokens, k3, lang) if k3 is not None else None
-        if chunk is None or chunk.ordinal or len(str(int(chunk.value))) != size or (size == 1 and chunk.words != 1):
+        if chunk is None or chunk.ordinal or chunk.value >= 100 or (chunk.value < 10 and chunk.words != 1):
             break
         digits += str(int(chunk.value))
         last = chunk.last
