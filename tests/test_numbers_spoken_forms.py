@@ -241,6 +241,15 @@ ROWS = [
     ("digits", "fr", "Le code est 95051.", "Le code est neuf cinq zéro cinq deux.", FAIL),
     ("digits", "fr", "Il y a 123000 lignes.", "Il y a un deux trois zéro zéro zéro lignes.", OK),
     ("digits", "fr", "Il y a 123000 lignes.", "Il y a un deux trois zéro zéro lignes.", FAIL),
+    ("digits", "en", "Santa Clara, CA 95051.", "Santa Clara, California nine five zero five one.", OK),
+    ("digits", "en", "Santa Clara, CA 95051.", "Santa Clara, California nine five zero five two.", FAIL),
+    ("digits", "fr", "Écrire à Paris, BP 75001.", "Écrire à Paris, BP sept cinq zéro zéro un.", OK),
+    ("digits", "fr", "Écrire à Paris, BP 75001.", "Écrire à Paris, BP sept cinq zéro zéro deux.", FAIL),
+    # numbers joined by a hyphen: two numbers, not a name's tail
+    ("hyphen", "en", "Scores of 2-5.", "Scores of two-five.", OK),
+    ("hyphen", "en", "Scores of 2-5.", "Scores of two-six.", FAIL),
+    ("hyphen", "fr", "Un score de 2-5.", "Un score de deux-cinq.", OK),
+    ("hyphen", "fr", "Un score de 2-5.", "Un score de deux-six.", FAIL),
     # numbers glued to units and currencies
     ("glued", "en", "It weighs 12kg.", "It weighs twelve kilograms.", OK),
     ("glued", "en", "It weighs 12kg.", "It weighs twelve pounds.", FAIL),

@@ -311,7 +311,8 @@ def _heard(text: str, drafts: list, tokens: list, lang: str | None = None,
         for value, first, last in digit_runs(tokens, get_lang(lang)):  # "one two three": 123, or nothing
             if value in values:
                 start, end = tokens[first].start, tokens[last].end
-                found.append(Heard(Mention(value, "number", None, text[start:end], start, end), True, first, last))
+                kind = "name" if value in names else "number"  # "CA 95051": a name to the script
+                found.append(Heard(Mention(value, kind, None, text[start:end], start, end), True, first, last))
     return found
 
 
