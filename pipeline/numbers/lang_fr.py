@@ -317,8 +317,9 @@ def fraction_words(n: int, d: int) -> str:
 
 
 def time_words(hour: int, minute: int, text: str) -> str:
-    """"quatorze heures trente"."""
-    spoken = f"{cardinal(hour)} heure{'s' if hour > 1 else ''}"
+    """"quatorze heures trente"; "une heure", "vingt et une heures" (heure is feminine)."""
+    hours = cardinal(hour)
+    spoken = f"{hours + 'e' if hours.endswith('un') else hours} heure{'s' if hour > 1 else ''}"
     return f"{spoken} {cardinal(minute)}" if minute else spoken
 
 
