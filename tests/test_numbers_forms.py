@@ -60,6 +60,7 @@ FORMS = [
     ("en", "14:30", ("time", "14:30", "24h"), "2:30 pm", "2:40 pm"),
     ("fr", "14h30", ("time", "14:30", "24h"), "quatorze heures trente", "14h20"),
     ("fr", "9 h", ("time", "09:00", "24h"), "neuf heures", "10 h"),
+    ("fr", "21 h", ("time", "21:00", "24h"), "vingt et une heures", "vingt heures"),
     # French thousands with a dot; lower-case English months
     ("fr", "1.500 participants", ("number", "1500", None), "mille cinq cents participants", "1.600 participants"),
     ("fr", "1.5 point", ("number", "1.5", None), "un virgule cinq point", "1,6 point"),

@@ -7,10 +7,12 @@ cost nothing; a script number without a partner is "lost".
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from fractions import Fraction
 
-from .canon import date_parts, decimal_str
+from .canon import date_parts, date_str, decimal_str
 from .clock import clock_words, said_times
 from .exact import exact
 from .extract import drafts_of, mentions
@@ -19,7 +21,7 @@ from .model import TEXT_KINDS, Match, Mention
 from .names import name_readings
 from .periods import period_covers
 from .quantities import conversion, generic, info
-from .readings import cut_readings
+from .readings import cut_readings, digit_runs
 
 # The statuses that fail an episode's verdict (ok and unit-missing keep the value).
 FAILING = ("lost", "changed")
@@ -31,7 +33,9 @@ BONUS_SAME_UNIT = 0.5  # a changed number is more likely the one with the same k
 BONUS_SAME_SCALE = 0.25  # ... and the same order of magnitude (42,9 for 49,2)
 # a unit and a currency said with the same word ("pounds"): the heard money may be the weight
 SAME_WORDS = frozenset({("lb", "GBP")})
-NOT_AFTER_NAME = "?"  # a heard name reading with no capitalized word before it: for script names only
+# a heard name reading with no capitalized word before it ("one twenty three Elm Street"):
+# pairs with a script name or a plain number of its value, never with a quantity
+NOT_AFTER_NAME = "?"
 
 
 def pair(script: Mention, heard: Mention, weak: bool = False) -> tuple[float, str] | None:
@@ -39,8 +43,12 @@ def pair(script: Mention, heard: Mention, weak: bool = False) -> tuple[float, st
     if (script.kind, heard.kind) == ("quantity", "currency") and (script.unit, heard.unit) in SAME_WORDS:
         return (SCORE_OK_LOOSE, "ok") if script.value == heard.value else None  # "3 lbs" heard "three pounds"
     if script.kind == "number" and heard.kind == "name":
-        # "Office 365 daily" is a count to the grammar, "Office three sixty-five" a name
-        return (SCORE_OK_LOOSE, "ok") if script.value == heard.value and heard.unit is None else None
+        # "Office 365 daily" is a count to the grammar, "Office three sixty-five" a name;
+        # "123 Elm Street" read in pairs, "one twenty three", is the same digits
+        return (SCORE_OK_LOOSE, "ok") if script.value == heard.value and heard.unit in (None, NOT_AFTER_NAME) else None
+    across = _across_kinds(script, heard)
+    if across is not None:
+        return (SCORE_OK_LOOSE, "ok") if across else None
     if (script.kind in TEXT_KINDS or heard.kind in TEXT_KINDS) and script.kind != heard.kind:
         return None  # a time never pairs with a percent, a date with a count
     if script.kind in TEXT_KINDS:
@@ -107,6 +115,31 @@ def _changed_score(script: Mention, heard: Mention) -> float:
     if a and b and Decimal("0.1") < a / b < 10:
         score += BONUS_SAME_SCALE
     return score
+
+
+def _across_kinds(script: Mention, heard: Mention) -> bool | None:
+    """Two kinds that may say one amount: whether they do; None for other kinds.
+    "0.5" heard "half" or "1/4" heard "0.25"; "2/22" heard "February twenty-second";
+    fr "1 h" (a time to the extractor) heard "une heure" (a duration)."""
+    kinds = {script.kind, heard.kind}
+    if kinds == {"number", "fraction"} and script.unit is None and heard.unit is None:
+        return Fraction(script.value) == Fraction(heard.value)
+    if (script.kind, heard.kind) == ("fraction", "date"):
+        return heard.value in slash_dates(script.text)
+    if kinds == {"time", "quantity"}:
+        time, hours = (script, heard) if script.kind == "time" else (heard, script)
+        amount = Decimal(hours.value)
+        return hours.unit == "h" and amount == int(amount) and time.value == f"{int(amount):02d}:00"
+    return None
+
+
+def slash_dates(text: str) -> set[str]:
+    """The days "3/4" may be without a year: 4 March or 3 April (a fraction to the extractor)."""
+    hit = re.fullmatch(r"\D*(\d{1,2})/(\d{1,2})", text.strip())
+    if hit is None:
+        return set()
+    a, b = int(hit.group(1)), int(hit.group(2))
+    return {d for d in (date_str(None, a, b), date_str(None, b, a)) if d}
 
 
 def same_clock(said: str, heard: str) -> bool:
@@ -201,7 +234,7 @@ def _best_reading(said: list[Mention], heard: str, lang: str) -> tuple[list[Matc
     matches = align(said, found)
     wanted = {m.script.value for m in matches if m.status != "ok"}
     if any(m.status != "ok" and m.script.kind == "time" for m in matches):
-        times = said_times(drafts, tokens) + clock_words(tokens, module)
+        times = said_times(drafts, tokens, module) + clock_words(tokens, module)
         found = sorted(found + _heard(heard, times, tokens), key=lambda h: h.first)
         matches = align(said, found)
     if not wanted or len(said) < 2:  # a cut makes two numbers: both must be in the script
@@ -265,15 +298,21 @@ def _heard(text: str, drafts: list, tokens: list, lang: str | None = None,
     if lang is not None and said:
         # only readings that can match: runs of numbers with a script value, or any when the script has names
         values = {m.value for m in said if m.kind in ("number", "name")}
-        names = any(m.kind == "name" for m in said)
+        names = {m.value for m in said if m.kind == "name"}
         spans = {(d.first, d.last) for d in drafts}
         for value, first, last, named in name_readings(drafts, tokens, get_lang(lang)):
-            single = (first, last) in spans  # a number's own value: only a name after its word needs it
-            if not (names and named) if single else value not in values:
+            # a number's own value: needed only for a script name ("Apollo 11" heard "apollo eleven")
+            single = (first, last) in spans
+            if not (names and (named or value in names)) if single else value not in values:
                 continue
             start, end = tokens[first].start, tokens[last].end
             unit = None if named else NOT_AFTER_NAME
             found.append(Heard(Mention(value, "name", unit, text[start:end], start, end), False, first, last))
+        for value, first, last in digit_runs(tokens, get_lang(lang)):  # "one two three": 123, or nothing
+            if value in values:
+                start, end = tokens[first].start, tokens[last].end
+                kind = "name" if value in names else "number"  # "CA 95051": a name to the script
+                found.append(Heard(Mention(value, kind, None, text[start:end], start, end), True, first, last))
     return found
 
 

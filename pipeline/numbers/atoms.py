@@ -9,7 +9,7 @@ from types import ModuleType
 from .draft import Draft
 from .ratios import digit_fraction, word_fraction
 from .tokens import HYPHENS, Token, is_latin_letter, next_word
-from .wordnum import fraction_digits, parse_words
+from .wordnum import fraction_digits, lookup, parse_words
 
 # a letter word glued to digits that still leaves a number: "mi-2025", "mid-2025"
 NOT_CODE_PREFIXES = frozenset({"mi", "mid", "pre", "post", "fin", "début", "debut", "early", "late",
@@ -200,8 +200,9 @@ def _words(tokens: list[Token], i: int, lang: ModuleType) -> Draft | None:
         return Draft(Decimal(lang.DECADE_WORDS[tok.low]), "number", i, i, words=True)  # "the eighties": '80s
     if tok.low in lang.MULTIPLIER_WORDS:  # "twice"
         return Draft(Decimal(lang.MULTIPLIER_WORDS[tok.low]), "multiplier", i, i, unit="x", words=True)
-    if i and tokens[i - 1].text in HYPHENS and not tok.gap and not tokens[i - 1].gap:
-        return None  # "COVID-dix-neuf", "Llama-three": part of a name
+    if (i and tokens[i - 1].text in HYPHENS and not tok.gap and not tokens[i - 1].gap
+            and not (i >= 2 and lookup(tokens, i - 2, lang) is not None)):
+        return None  # "COVID-dix-neuf", "Llama-three": part of a name; "two-five" is two numbers
     num = parse_words(tokens, i, lang)
     if num is None:
         return None

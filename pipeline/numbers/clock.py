@@ -13,8 +13,8 @@ from types import ModuleType
 
 from .draft import Draft
 from .phrases import match_any
-from .tokens import Token, joined, next_word
-from .wordnum import parse_words
+from .tokens import APOSTROPHES, HYPHENS, Token, joined, next_word
+from .wordnum import lookup, parse_words
 
 _DOTTED = re.compile(r"(\d{1,2})\.(\d{2})")
 _MERIDIEMS = {"am": 0, "pm": 12, "a.m": 0, "p.m": 12}
@@ -119,7 +119,32 @@ def _meridiem(tokens: list[Token], j: int) -> tuple[int | None, int]:
 
 
 def _french_minutes(tokens: list[Token], h: int, hour: int, lang: ModuleType):
-    """After "14 h", "14 heures", "quatorze heures": the minutes, if any."""
+    """After "14 h", "14 heures", "quatorze heures": the minutes, if any, then the part
+    of the day ("huit heures du soir" = 20:00)."""
+    hour, minute, last, unit = _minutes_after(tokens, h, hour, lang)
+    part = _day_part(tokens, last + 1, lang)
+    if part is not None and 1 <= hour <= 11:
+        return hour + part[1], minute, part[0], unit
+    return hour, minute, last, unit
+
+
+def _day_part(tokens: list[Token], j: int, lang: ModuleType) -> tuple[int, int] | None:
+    """fr "du soir", "de l'après-midi" at j: (last token, hours to add); None if none."""
+    for phrase, offset in lang.DAY_PARTS.items():
+        k, last = j, None
+        for word in phrase:
+            while k < len(tokens) and tokens[k].kind == "sym" and tokens[k].text in APOSTROPHES + HYPHENS:
+                k += 1
+            if k >= len(tokens) or tokens[k].low != word or not joined(tokens, k, 1):
+                break
+            last, k = k, k + 1
+        else:
+            if last is not None:
+                return last, offset
+    return None
+
+
+def _minutes_after(tokens: list[Token], h: int, hour: int, lang: ModuleType):
     j = h + 1
     if j >= len(tokens) or not joined(tokens, j, 1) or (tokens[h].low == "h" and not tokens[h].gap
                                                         and tokens[j].gap):
@@ -131,10 +156,25 @@ def _french_minutes(tokens: list[Token], h: int, hour: int, lang: ModuleType):
         return minutes // 60 % 24, minutes % 60, said[0], H24
     if tok.kind == "num" and tok.text.isdigit() and len(tok.text) == 2 and int(tok.text) < 60:
         return hour, int(tok.text), j, H24
+    before = _minutes_before(tokens, j, lang)
+    if before is not None:  # "midi moins trois" = 11:57, "dix heures moins dix" = 09:50
+        minutes = hour * 60 - before[1]
+        return minutes // 60 % 24, minutes % 60, before[0], H24
     mins = parse_words(tokens, j, lang, simple=True) if tok.is_word else None
     if mins is not None and not mins.ordinal and 1 <= mins.value < 60 and mins.single not in lang.WEAK_WORDS:
         return hour, int(mins.value), mins.last, H24
     return hour, 0, h, H24
+
+
+def _minutes_before(tokens: list[Token], j: int, lang: ModuleType) -> tuple[int, int] | None:
+    """fr "moins vingt-deux" after an hour: (last token, minutes taken from the hour)."""
+    k = next_word(tokens, j) if tokens[j].low in lang.MINUS_WORDS else None
+    if k is None or not lang.HOUR_WORDS:
+        return None
+    mins = parse_words(tokens, k, lang, simple=True)
+    if mins is None or mins.ordinal or not 1 <= mins.value <= 30 or mins.single in lang.WEAK_WORDS:
+        return None
+    return mins.last, int(mins.value)
 
 
 def _words(tokens: list[Token], i: int, lang: ModuleType):
@@ -145,8 +185,10 @@ def _words(tokens: list[Token], i: int, lang: ModuleType):
     if tok.low in lang.NAMED_HOURS:  # fr "midi", "minuit et demi", "midi moins le quart"
         return _french_minutes(tokens, i, lang.NAMED_HOURS[tok.low], lang)
     hour = parse_words(tokens, i, lang, simple=True)
-    if hour is None or hour.ordinal or hour.value > 23 or hour.single in lang.WEAK_WORDS:
-        return None  # "une heure" is an hour long, not one o'clock
+    if hour is None or hour.ordinal or hour.value > 23:
+        return None
+    if hour.single in lang.WEAK_WORDS and _meridiem(tokens, hour.last + 1)[0] is None:
+        return None  # "une heure" is an hour long, not one o'clock; "one a.m." is a time
     nxt = next_word(tokens, hour.last)
     if nxt is None:
         return None
@@ -170,7 +212,7 @@ def _valid(hour: int, minute: int) -> bool:
     return 0 <= hour <= 23 and 0 <= minute <= 59
 
 
-def said_times(drafts: list[Draft], tokens: list[Token]) -> list[Draft]:
+def said_times(drafts: list[Draft], tokens: list[Token], lang: ModuleType) -> list[Draft]:
     """"three forty-five" said for "3:45": two counts in words that may be a time
     (hour 1-12, then minutes 10-59). Only offered to compare() when the script
     has a time left unmatched: alone, they stay two numbers."""
@@ -180,6 +222,21 @@ def said_times(drafts: list[Draft], tokens: list[Token]) -> list[Draft]:
                 and joined(tokens, b.first, 1) and not (a.decimal or b.decimal or a.mag or b.mag)
                 and 1 <= a.amount <= 12 and 10 <= b.amount <= 59 and not (a.ordinal or b.ordinal)):
             found.append(Draft(f"{int(a.amount):02d}:{int(b.amount):02d}", "time", a.first, b.last))
+    return found + _paired_times(drafts, tokens, lang)
+
+
+def _paired_times(drafts: list[Draft], tokens: list[Token], lang: ModuleType) -> list[Draft]:
+    """"eleven thirty", "seventeen forty-five": read as a year by the grammar (1130), a
+    time when the script has one unmatched (hour 11 to 23, then minutes 10-59)."""
+    found = []
+    for d in drafts:
+        if d.kind != "number" or not d.words or d.decimal or d.mag or d.ordinal or d.last == d.first:
+            continue
+        hour, minute = divmod(int(d.amount), 100)
+        head = lookup(tokens, d.first, lang)
+        if d.amount == int(d.amount) and 11 <= hour <= 23 and 10 <= minute <= 59 and head is not None \
+                and head.value == hour and head.last == d.first:
+            found.append(Draft(f"{hour:02d}:{minute:02d}", "time", d.first, d.last))
     return found
 
 
@@ -203,24 +260,27 @@ def clock_words(tokens: list[Token], lang: ModuleType) -> list[Draft]:
     return found
 
 
-def _hour_at(tokens: list[Token], k: int | None, lang: ModuleType):
+def _hour_at(tokens: list[Token], k: int | None, lang: ModuleType, top: int = 12):
     if k is None:
         return None
-    if tokens[k].kind == "num" and tokens[k].text.isdigit() and 1 <= int(tokens[k].text) <= 12:
+    if tokens[k].kind == "num" and tokens[k].text.isdigit() and 1 <= int(tokens[k].text) <= top:
         return int(tokens[k].text), k
     num = parse_words(tokens, k, lang, simple=True) if tokens[k].is_word else None
-    if num is None or num.ordinal or not 1 <= num.value <= 12 or num.value != int(num.value):
+    if num is None or num.ordinal or not 1 <= num.value <= top or num.value != int(num.value):
         return None
     return int(num.value), num.last
 
 
 def _oclock(tokens: list[Token], i: int, lang: ModuleType):
-    hour = _hour_at(tokens, i, lang)
+    """"three o'clock", "eight oclock", "twenty-three o'clock"."""
+    hour = _hour_at(tokens, i, lang, top=23)
     if hour is None:
         return None
     k = hour[1] + 1
     if k + 2 < len(tokens) and tokens[k].low == "o" and tokens[k + 1].text in "'’" and tokens[k + 2].low == "clock":
         return hour[0], 0, k + 2
+    if k < len(tokens) and tokens[k].low == "oclock" and tokens[k].gap == " ":
+        return hour[0], 0, k
     return None
 
 
@@ -240,7 +300,7 @@ def _past_to(tokens: list[Token], i: int, lang: ModuleType):
         if num is None or num.ordinal or not 1 <= num.value <= 29 or num.value != int(num.value):
             return None
         minutes, k = int(num.value), next_word(tokens, num.last)
-        if k is not None and tokens[k].low in ("minutes", "minute"):
+        if k is not None and tokens[k].low in ("minutes", "minute", "mins", "min"):
             k = next_word(tokens, k)
     if k is None or tokens[k].low not in ("past", "to", "after", "before", "till"):
         return None

@@ -8,7 +8,8 @@ from types import ModuleType
 
 from .canon import date_str
 from .draft import Draft
-from .tokens import Token, joined
+from .tokens import Token, joined, next_word
+from .wordnum import parse_words
 
 _NUMERIC_SEPARATORS = "-/."
 
@@ -25,7 +26,7 @@ def numeric_dates(tokens: list[Token], lang: ModuleType) -> tuple[list[Draft], s
         a, b, c = (t.text for t in parts[::2])
         if len(a) == 4 and parts[1].text == "-":
             value = _date(a, b, c)
-        elif len(c) == 4 and parts[1].text in "/.":
+        elif len(c) == 4:  # "25/07/2012", "25.07.2012", "25-07-2012"
             # the language's order first; the other when only it is a date ("14/03/2025" in en)
             first, other = ((b, a), (a, b)) if lang.DAY_FIRST else ((a, b), (b, a))
             value = _date(c, *first) or _date(c, *other)
@@ -76,13 +77,36 @@ def _month(tokens: list[Token], t: int, lang: ModuleType) -> int | None:
 
 
 def _lower_month(tokens: list[Token], t: int, lang: ModuleType) -> bool:
-    """English "on march 14", "in may 2025", "14 march": a lower-case month name
-    (a verb too: "they march 14 miles") counts only after a date word or a day,
-    and, like any month, only with a day or a year next to it (_around)."""
-    if tokens[t].low not in lang.MONTH_NAMES_LOWER or t == 0:
+    """English "on march 14", "in may 2025", "14 march", "july 25": a lower-case month
+    name that is a verb too ("they march 14 miles") counts only after a date word or
+    a day, or before a day said as a rank; like any month, only with a day or a year
+    next to it (_around)."""
+    before = tokens[t - 1] if t else None
+    if before is not None and joined(tokens, t) and (before.kind == "num" or (
+            before.low in lang.ORDINAL_SUFFIXES and t >= 2 and tokens[t - 2].kind == "num")):
+        return True  # "25 jul 2012", "25th jul", "25 sept.": after a day's digits, an abbreviation too
+    if tokens[t].low in lang.MONTH_VERBS:
+        return (before is not None and before.low in lang.LOWER_MONTH_CUES) or _ordinal_after(tokens, t, lang)
+    if tokens[t].low in lang.MONTH_NAMES_LOWER:
+        return True  # "july 25 2012": no other word is spelt "july"
+    return _digits_after(tokens, t)
+
+
+def _digits_after(tokens: list[Token], t: int) -> bool:
+    """"jul 25 2012", "jan. 15": an abbreviated month before a day's digits."""
+    k = t + 1
+    if k < len(tokens) and tokens[k].text == "." and not tokens[k].gap:
+        k += 1
+    return k < len(tokens) and tokens[k].kind == "num" and tokens[k].gap == " "
+
+
+def _ordinal_after(tokens: list[Token], t: int, lang: ModuleType) -> bool:
+    """"august fifth", "january twenty-first": a day said as a rank right after the month."""
+    k = next_word(tokens, t)
+    if k is None or not joined(tokens, k):
         return False
-    before = tokens[t - 1]
-    return before.low in lang.LOWER_MONTH_CUES or (before.kind == "num" and joined(tokens, t))
+    day = parse_words(tokens, k, lang, simple=True)
+    return day is not None and day.ordinal and 1 <= day.value <= 31
 
 
 def _around(t, month, tokens, lang, by_first, by_last):

@@ -1,6 +1,6 @@
 """The extractor: text -> mentions, in order of appearance.
 
-Stages: tokens -> numeric dates -> times of day -> bare numbers (digits, words, codes) ->
+Stages: tokens -> numeric dates -> times of day -> bare numbers (digits, words, codes; mixed numbers) ->
 month dates -> magnitudes and units -> signs -> product names -> coins ("and 25 cents") -> weak words -> ranges.
 """
 
@@ -19,6 +19,7 @@ from .names import mark_names
 from .periods import find_periods
 from .phrases import tag_percent_words
 from .ranges import carry_back
+from .ratios import join_mixed
 from .signs import apply_signs
 from .subunits import join_subunits
 from .tokens import Token, tokenize
@@ -41,7 +42,8 @@ def drafts_of(text: str, lang: ModuleType,
     used |= clocked
     periods, periodic = find_periods(tokens, lang, used)
     used |= periodic
-    drafts = sorted(dated + timed + periods + scan(tokens, lang, used), key=lambda d: d.first)
+    drafts = join_mixed(sorted(dated + timed + periods + scan(tokens, lang, used), key=lambda d: d.first),
+                        tokens, lang)
     drafts = month_dates(drafts, tokens, lang)
     attach_units(drafts, tokens, lang, text)
     apply_signs(drafts, tokens, lang)

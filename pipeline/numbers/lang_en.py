@@ -35,6 +35,7 @@ CARDINALS.update({"hundred": 100, "fourty": 40})
 COMPOUNDS: dict[tuple[str, str], int] = {}
 MAGNITUDES = {"thousand": 10**3, "million": 10**6, "millions": 10**6, "billion": 10**9,
               "billions": 10**9, "trillion": 10**12, "trillions": 10**12,
+              "quadrillion": 10**15, "quintillion": 10**18, "sextillion": 10**21,
               "dozen": 12}  # "a dozen", "two dozen": counts the listener hears as 12, 24
 BARE_MAGNITUDES: frozenset[str] = frozenset()
 DIGIT_HUNDREDS = frozenset({"hundred"})  # "12 hundred" = 1200 (units.py)
@@ -63,6 +64,7 @@ def _ordinal_word(card: str) -> str:
 
 ORDINALS = {_ordinal_word(w): n for w, n in list(CARDINALS.items()) + list(MAGNITUDES.items())
             if n and not w.endswith("s") and w != "fourty"}
+ORDINALS["zeroth"] = 0
 # "a third", "two fifths" are fractions, not ranks
 FRACTION_COUNTS = frozenset({"a", "an", "one", "two", "three", "four", "five"})
 
@@ -99,7 +101,7 @@ SCALED_PHRASES = {
 }
 # words of unit phrases that are not numbers ("thousand" of "per thousand")
 TAGGED_PHRASES = PERCENT_PHRASES + tuple(SCALED_PHRASES)
-TIMES_WORDS = frozenset({"times"})  # "three times": a multiplier
+TIMES_WORDS = frozenset({"times", "x"})  # "three times", "four point four x": a multiplier
 MINUS_WORDS = frozenset({"minus", "negative"})
 NOT_SIGN_BEFORE: frozenset[str] = frozenset()  # "au moins 15 %": at least, not minus
 CURRENCY_PHRASES = {
@@ -108,7 +110,7 @@ CURRENCY_PHRASES = {
     ("yen",): "JPY", ("yuan",): "CNY", ("renminbi",): "CNY", ("rupees",): "INR", ("rupee",): "INR",
     ("dollars",): "USD", ("dollar",): "USD", ("euros",): "EUR", ("euro",): "EUR",
     ("pounds", "sterling"): "GBP", ("pound", "sterling"): "GBP", ("pounds",): "GBP", ("pound",): "GBP",
-    ("us", "dollars"): "USD",
+    ("us", "dollars"): "USD", ("us", "dollar"): "USD", ("united", "states", "dollars"): "USD", ("won",): "KRW",
 }
 CURRENCY_PHRASES_AFTER_DE: dict[tuple[str, ...], str] = {}
 # coins said alone: "twenty cents" for "$0.20" ("¢": the cents of a dollar or a euro, align.py)
@@ -129,6 +131,7 @@ NAMED_HOURS = {"noon": 12, "midnight": 0}  # "midi et demi", "minuit"
 # a unit then its subunit said bare: fr "un mètre quatre-vingts" = 1,80 m (units.py)
 UNIT_THEN_SUBUNIT: dict[str, int] = {}
 CLOCK_PHRASES: dict[tuple[str, ...], int] = {}  # fr "deux heures et demie"
+DAY_PARTS: dict[tuple[str, ...], int] = {}  # fr "huit heures du soir"
 
 # capitalized words that never name a product before a number (names.py)
 NOT_NAMES = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
@@ -144,6 +147,8 @@ MONTHS.update({"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug"
 MONTHS_CAPITALIZED = True
 # a lower-case month ("on march 14") only after one of these words or a day
 MONTH_NAMES_LOWER = frozenset(name.lower() for name in MONTH_NAMES if name)
+# "they march 14 miles", "mar 2 surfaces": lower-case months only after a cue or before a rank
+MONTH_VERBS = frozenset({"march", "may", "mar"})
 LOWER_MONTH_CUES = frozenset({"on", "in", "of", "since", "by", "until", "till", "from", "early", "late",
                               "mid", "before", "after", "during", "the", "last", "next", "this"})
 DATE_ARTICLES = frozenset({"the"})

@@ -10,10 +10,13 @@ CODE = "fr"
 # -- digits ------------------------------------------------------------------
 # "1 000 000" (space, NBSP, narrow NBSP, thin space), "1.000", "49,2"; Whisper
 # also writes "49.2": a point followed by anything but groups of 3 is decimal.
+# Decimals may be grouped by three too ("3,141 592"; "818,303 34"): after a decimal
+# comma and three digits, a space and up to three digits continue the number.
+_DECIMAL_GROUPS = r",\d{3}(?:[ \u00a0\u202f\u2009]\d{1,3}(?!\d))+(?![.,]\d)"
 NUM_RE = re.compile(
-    r"\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3}(?!\d))+(?:,\d+)?"
+    rf"\d{{1,3}}(?:[ \u00a0\u202f\u2009]\d{{3}}(?!\d))+(?:{_DECIMAL_GROUPS}|,\d+)?"
     r"|\d{1,3}(?:\.\d{3}(?!\d))+(?![.,]\d)"
-    r"|\d+(?:[,.]\d+)?"
+    rf"|\d+(?:{_DECIMAL_GROUPS}|[,.]\d+)?"
 )
 GROUP_SEPARATORS = " \u00a0\u202f\u2009"
 LEADING_POINT = False
@@ -55,6 +58,7 @@ CARDINALS.update({word: 10 * t for t, word in _TENS.items()})
 COMPOUNDS = {("quatre", "vingt"): 80, ("quatre", "vingts"): 80}
 MAGNITUDES = {"mille": 10**3, "mil": 10**3, "million": 10**6, "millions": 10**6,
               "milliard": 10**9, "milliards": 10**9, "billion": 10**12, "billions": 10**12,
+              "billiard": 10**15, "billiards": 10**15,
               # "une douzaine", "une vingtaine", "deux centaines": said with a count, heard as one
               **{word + end: n for word, n in (("douzaine", 12), ("dizaine", 10), ("quinzaine", 15),
                                                 ("vingtaine", 20), ("trentaine", 30), ("quarantaine", 40),
@@ -143,13 +147,13 @@ CURRENCY_PHRASES = {
     ("yens",): "JPY", ("yen",): "JPY", ("yuans",): "CNY", ("yuan",): "CNY", ("roupies",): "INR",
     ("roupie",): "INR",
     ("dollars",): "USD", ("dollar",): "USD", ("euros",): "EUR", ("euro",): "EUR",
-    ("livres", "sterling"): "GBP", ("livre", "sterling"): "GBP",
+    ("livres", "sterling"): "GBP", ("livre", "sterling"): "GBP", ("wons",): "KRW", ("won",): "KRW",
 }
 # only after "de"/"d'" ("2 milliards de livres"): alone, "livres" is books
 CURRENCY_PHRASES_AFTER_DE = {("livres",): "GBP"}
 CURRENCY_LINKS = frozenset({"de", "d"})
 # coins said alone: "cinquante centimes" for "0,50 €"
-COINS_ALONE = {"centimes": "EUR", "centime": "EUR", "¢": "¢"}
+COINS_ALONE = {"centimes": "EUR", "centime": "EUR", "pence": "GBP", "penny": "GBP", "¢": "¢"}
 # the coins after the amount: "two dollars and twenty-five cents"
 SUBUNIT_LINKS = frozenset({",", "et"})
 SUBUNITS = {"USD": frozenset({"cents", "cent"}), "EUR": frozenset({"centimes", "centime", "cents"}),
@@ -167,7 +171,9 @@ NAMED_HOURS = {"midi": 12, "minuit": 0}  # "midi et demi", "minuit"
 # a unit then its subunit said bare: fr "un mètre quatre-vingts" = 1,80 m (units.py)
 UNIT_THEN_SUBUNIT = {"m": 100, "kg": 1000}
 CLOCK_PHRASES = {("et", "demie"): 30, ("et", "demi"): 30, ("et", "quart"): 15,
-                 ("moins", "le", "quart"): -15, ("moins", "quart"): -15}
+                 ("et", "trois", "quarts"): 45, ("moins", "le", "quart"): -15, ("moins", "quart"): -15}
+# the part of the day after an hour said on a 12-hour clock: "huit heures du soir" = 20:00
+DAY_PARTS = {("du", "soir"): 12, ("de", "l", "après", "midi"): 12, ("de", "l", "apres", "midi"): 12}
 
 # capitalized words that never name a product before a number (names.py)
 NOT_NAMES = frozenset({"lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
@@ -176,12 +182,15 @@ NOT_NAMES = frozenset({"lundi", "mardi", "mercredi", "jeudi", "vendredi", "samed
 # -- dates ---------------------------------------------------------------------
 MONTHS = {"janvier": 1, "février": 2, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6,
           "juillet": 7, "août": 8, "aout": 8, "septembre": 9, "octobre": 10,
-          "novembre": 11, "décembre": 12, "decembre": 12}
+          "novembre": 11, "décembre": 12, "decembre": 12,
+          # abbreviations ("25 déc.", "1er janv."); not "sept", the number seven
+          "janv": 1, "févr": 2, "fév": 2, "avr": 4, "juil": 7, "oct": 10, "nov": 11, "déc": 12}
 MONTH_NAMES = ["", "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
                "septembre", "octobre", "novembre", "décembre"]
 MONTHS_CAPITALIZED = False
 MONTH_NAMES_LOWER: frozenset[str] = frozenset()
 LOWER_MONTH_CUES: frozenset[str] = frozenset()
+MONTH_VERBS: frozenset[str] = frozenset()
 DATE_ARTICLES = frozenset({"le"})
 DAY_FIRST = True
 ORDINAL_SUFFIXES = frozenset({"er", "re", "ère", "e", "ème", "eme", "è", "nd", "nde", "ᵉ", "ᵉʳ",
@@ -308,8 +317,9 @@ def fraction_words(n: int, d: int) -> str:
 
 
 def time_words(hour: int, minute: int, text: str) -> str:
-    """"quatorze heures trente"."""
-    spoken = f"{cardinal(hour)} heure{'s' if hour > 1 else ''}"
+    """"quatorze heures trente"; "une heure", "vingt et une heures" (heure is feminine)."""
+    hours = cardinal(hour)
+    spoken = f"{hours + 'e' if hours.endswith('un') else hours} heure{'s' if hour > 1 else ''}"
     return f"{spoken} {cardinal(minute)}" if minute else spoken
 
 

@@ -59,6 +59,12 @@ def _unit(symbol: str, dimension: str, scale, en: tuple[str, str], fr: tuple[str
         _SYMBOLS[s] = (symbol, 1)
     for w in en + fr + words:
         _WORDS[w.lower()] = (symbol, 1)
+        prefix = next((p for p in _SPOKEN_PREFIXES if w.lower().startswith(p) and len(w) > len(p) + 2), None)
+        if prefix:  # "kilo watt hours", "milli seconds": a recogniser's split of the word
+            _WORDS[f"{prefix} {w.lower()[len(prefix):].lstrip('-')}"] = (symbol, 1)
+
+
+_SPOKEN_PREFIXES = ("kilo", "mega", "méga", "giga", "tera", "téra", "peta", "milli", "micro", "nano", "centi")
 
 
 _PREFIXES = (("", "", 1), ("k", "kilo", 10**3), ("M", "mega", 10**6), ("G", "giga", 10**9), ("T", "tera", 10**12))

@@ -8,17 +8,24 @@ a run whose every part has the value of a script number (the fewest parts
 first); it keeps one only if every part then matches a script number, so
 "eight hundred ninety eight" heard for "890" stays a changed number, not 890
 and a stray 8. Hyphenated words ("twenty-five") are never cut.
+
+A run of three or more digits said one by one ("one two three zero zero zero",
+"nine five zero five one", "four oh one") is also read as the digits it spells
+(digit_runs), a reading compare() offers only for a script number of that value.
 """
 
 from __future__ import annotations
 
+from decimal import Decimal
 from types import ModuleType
 
 from .canon import decimal_str
 from .draft import Draft
 from .extract import drafts_of
 from .tokens import HYPHENS, Token
-from .wordnum import parse_words
+from .wordnum import lookup, parse_words
+
+MIN_DIGIT_RUN = 3  # "one two" may be two counts; three digits in a row are a number read out
 
 
 def cut_readings(text: str, lang: ModuleType, drafts: list[Draft], tokens: list[Token],
@@ -80,3 +87,32 @@ def _part_value(tokens: list[Token], a: int, b: int, lang: ModuleType) -> str | 
     if part is None or any(t.low != lang.LINK_WORD and t.text != "," for t in tokens[part.last + 1:b]):
         return None
     return decimal_str(part.value)
+
+
+def digit_runs(tokens: list[Token], lang: ModuleType) -> list[tuple[str, int, int]]:
+    """(value, first token, last token) of each run of digits said one by one, a
+    space between them; "oh" is a zero inside a run ("one three oh oh oh" = 13000)."""
+    runs: list[tuple[str, int, int]] = []
+    digits, first = "", 0
+    for j in range(len(tokens) + 1):
+        digit = _said_digit(tokens, j, lang, bool(digits)) if j < len(tokens) else None
+        if digit is not None and (not digits or tokens[j].gap == " "):
+            digits, first = (digits + digit, first) if digits else (digit, j)
+            continue
+        if len(digits) >= MIN_DIGIT_RUN:
+            runs.append((decimal_str(Decimal(digits)), first, j - 1))
+        restart = _said_digit(tokens, j, lang, False) if j < len(tokens) else None
+        digits, first = (restart, j) if restart is not None else ("", 0)
+    return runs
+
+
+def _said_digit(tokens: list[Token], j: int, lang: ModuleType, inside: bool) -> str | None:
+    tok = tokens[j]
+    if not tok.is_word:
+        return None
+    if inside and tok.low in lang.YEAR_OH:
+        return "0"
+    w = lookup(tokens, j, lang)
+    if w is None or w.ordinal or w.last != j or w.value > 9:
+        return None
+    return str(w.value)

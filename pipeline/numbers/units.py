@@ -16,10 +16,10 @@ from .model import TEXT_KINDS
 from .phrases import match_any, skip_link
 from .quantities import unit_after
 from .tokens import Token, joined, next_word
-from .wordnum import parse_words
+from .wordnum import lookup, parse_words
 
 ISO_CODES = {"USD": "USD", "EUR": "EUR", "GBP": "GBP", "US$": "USD", "CHF": "CHF", "JPY": "JPY", "CNY": "CNY",
-             "RMB": "CNY", "INR": "INR", "CAD": "CAD", "AUD": "AUD", "KRW": "KRW"}
+             "RMB": "CNY", "INR": "INR", "Rs": "INR", "CAD": "CAD", "AUD": "AUD", "KRW": "KRW"}
 # "C$5", "A$5": the letters before a dollar sign say which dollar
 _DOLLAR_PREFIXES = {"US": "USD", "U.S.": "USD", "C": "CAD", "CA": "CAD", "CAN": "CAD", "A": "AUD", "AU": "AUD"}
 _SPACED_ABBR_EXCLUDED = frozenset({"M", "k"})  # "5 M" alone is too vague; "5 M€" is fine
@@ -212,11 +212,16 @@ def _other_unit(draft: Draft, tokens: list[Token], j: int, lang: ModuleType) -> 
         return True
     tok = tokens[j]
     glued = tok.text in MULTIPLIER_SIGNS and (not tok.gap or tok.text == "×" and _near(tokens, j))
-    said = tok.low in lang.TIMES_WORDS and tok.gap and draft.value != 1 and not draft.ordinal
+    said = tok.low in lang.TIMES_WORDS and tok.gap and draft.value != 1 and not draft.ordinal and not (
+        tok.text in MULTIPLIER_SIGNS and _number_after(tokens, j, lang))  # "four point four x"; "two x eight" a size
     if (glued or said) and not draft.weak and draft.single not in lang.WEAK_WORDS:
         draft.kind, draft.unit, draft.last = "multiplier", "x", j
         return True
     return False
+
+
+def _number_after(tokens: list[Token], j: int, lang: ModuleType) -> bool:
+    return j + 1 < len(tokens) and (tokens[j + 1].kind == "num" or lookup(tokens, j + 1, lang) is not None)
 
 
 def _set_currency(draft: Draft, iso: str, last: int) -> None:

@@ -14,7 +14,7 @@ from types import ModuleType
 from .tokens import Token, next_word
 
 _INF = 10**30
-_FRENCH_LINK_TENS = (20, 30, 40, 50, 60)
+_FRENCH_LINK_TENS = (20, 30, 40, 50, 60, 70, 90)  # 70, 90: "septante et un", "nonante et un"
 
 
 @dataclass
@@ -106,7 +106,8 @@ class _Acc:
         low = self.group % 100
         if w.cls == "unit":
             if lang.FRENCH_TENS:
-                if low in (10, 70, 90):
+                # "soixante-dix-sept" (a teen then 7-9), but "septante-deux" (one tens word)
+                if low in (10, 70, 90) and not (self.last_cls == "tens" and self.last_value == low):
                     return w.value >= 7 and self.last_cls in ("teen", "tens")
                 return low == 0 or (low >= 20 and low % 10 == 0)
             return low == 0 or (low >= 20 and low % 10 == 0)
@@ -287,22 +288,42 @@ def _fraction(num: WordNumber, tokens: list[Token], lang: ModuleType) -> bool:
 
 
 def fraction_digits(tokens: list[Token], k: int, lang: ModuleType) -> tuple[str | None, int]:
-    """Digits said after the decimal word at k: a number under 100 or digit by digit."""
+    """Digits said after the decimal word at k: digit by digit or in groups under 100
+    ("treize treize" = 1313, "zéro zéro vingt-huit" = 0028, "vingt-quatre zéro zéro"
+    = 2400), or one group under 1000 ("trois cent trois")."""
     k2 = next_word(tokens, k)
-    chunk = _digit_word(tokens, k2, lang) if k2 is not None else None
+    chunk = _decimal_group(tokens, k2, lang) if k2 is not None else None
     if chunk is None or chunk.ordinal:
         return None, k
     digits, last = str(int(chunk.value)), chunk.last
-    while chunk.words == 1 and chunk.value < 10:
+    while chunk.value < 100 and (chunk.words == 1 or chunk.value >= 10):
         k3 = next_word(tokens, last)
         chunk = _digit_word(tokens, k3, lang) if k3 is not None else None
-        if chunk is None or chunk.words != 1 or chunk.value >= 10 or chunk.ordinal:
+        if chunk is None or chunk.ordinal or chunk.value >= 100 or (chunk.value < 10 and chunk.words != 1):
             break
         digits += str(int(chunk.value))
         last = chunk.last
-    if set(digits) == {"0"}:
-        return None, k  # "point oh": no digit said after the zeros
+    if set(digits) == {"0"} and tokens[last].low in lang.YEAR_OH:
+        return None, k  # "nineteen point oh": an "oh" alone may be a sigh; "point zero" is a digit
     return digits, last
+
+
+def _decimal_group(tokens: list[Token], k: int, lang: ModuleType) -> WordNumber | None:
+    """The first group after the decimal word: under 100, or a unit and the word for
+    hundred with what follows it ("virgule trois cent trois" = ,303)."""
+    chunk = _digit_word(tokens, k, lang)
+    if chunk is None or chunk.ordinal or chunk.words != 1 or not 1 <= chunk.value <= 9:
+        return chunk
+    h = next_word(tokens, chunk.last)
+    word = lookup(tokens, h, lang) if h is not None else None
+    if word is None or word.cls != "hundred" or word.ordinal:
+        return chunk
+    value, last = chunk.value * 100, word.last
+    k3 = next_word(tokens, last)
+    rest = parse_words(tokens, k3, lang, simple=True) if k3 is not None else None
+    if rest is not None and not rest.ordinal and rest.value < 100:
+        value, last = value + rest.value, rest.last
+    return WordNumber(value, chunk.first, last, words=3)
 
 
 def _digit_word(tokens: list[Token], k: int, lang: ModuleType) -> WordNumber | None:
@@ -314,7 +335,8 @@ def _digit_word(tokens: list[Token], k: int, lang: ModuleType) -> WordNumber | N
 
 def _trailing_magnitude(num: WordNumber, tokens: list[Token], lang: ModuleType) -> None:
     k = next_word(tokens, num.last)
-    if k is not None and tokens[k].low in lang.MAGNITUDES and num.value < 1000:
+    # "forty-nine point two billion"; any decimal: "two thousand eight hundred five point eight billion"
+    if k is not None and tokens[k].low in lang.MAGNITUDES and (num.value < 1000 or num.decimal):
         mag = lang.MAGNITUDES[tokens[k].low]
         num.value *= mag
         num.mag, num.last = mag, k
