@@ -14,6 +14,7 @@ import pytest
 from pipeline import text as textmod
 from pipeline.condense import condense, is_fragment, leans, never_said, prepared, unsayable
 from pipeline.ingest import ingest
+from pipeline.ingest.markdown import parse_markdown
 
 from .conftest import ROOT, SEED_POST
 
@@ -92,6 +93,72 @@ def test_a_sentence_holding_a_user_handle_is_never_said():
                                                  "Yanking and yank/unyank are cheaper now."])]}
     ready = prepared(post)
     assert [never_said(s, ready) for s in ready["sentences"]] == [True, True, True, False]
+
+
+# ---------------------------------------------------------------- words run on, names split
+
+# A line ending on a word (no stop, no function word), the next opening on a subject: two sentences.
+LINE_END = re.compile(r"([^\W\d_]{3,})[ \t]*\n[ \t]*((?:I|We|It|They|Nous|Je|Il|Elle|Ils)\b|we (?:think|have|had)\b)")
+LINKING = set("the of to in on at by for from with and or but that which what when than perhaps maybe "
+              "de la le les des du et ou par pour sur dans avec que qui".split())
+
+
+def test_no_words_run_on_where_a_line_break_stood(scripts):
+    """"… we made ad-hoc progress on the problem itself I believe we'll be able to ship …": the
+    notes wrote a sentence a line and no stop (compiler-team-2022-midyear)."""
+    _, source, made = scripts
+    run_on = {f"{m.group(1)} {m.group(2)}" for m in LINE_END.finditer(source) if m.group(1).lower() not in LINKING}
+    found = [(n, words, p["text"][:80]) for n, p in said(made) for words in run_on if words in p["text"]]
+    # "… on the problem itself. we think a solution …": a stop, then the next line's lower-case subject
+    found += [(n, m.group(), p["text"][:80]) for n, p in said(made)
+              if (m := re.search(r"[.!?] (?:we|nous|je|i) [a-zà-ÿ]", p["text"]))]
+    assert not found, found
+
+
+@pytest.mark.parametrize("markdown, text", [
+    ("We made progress on the problem itself\nI believe we can ship it.",
+     "We made progress on the problem itself. I believe we can ship it."),
+    ("Nous avons avancé sur le sujet\nNous pensons finir en juin.",
+     "Nous avons avancé sur le sujet. Nous pensons finir en juin."),
+    ("We made progress on the problem itself\nwe think a solution is near.",
+     "We made progress on the problem itself. We think a solution is near."),
+    ("We made progress on the problem itself.\nwe think a solution is near.",
+     "We made progress on the problem itself. We think a solution is near."),
+    # a wrapped line goes on: after a function word, before an object clause, after an adverb
+    ("The story was published by\nThe Register in May.", "The story was published by The Register in May."),
+    ("These are the tools\nwe use every day.", "These are the tools we use every day."),
+    ("Perhaps\nwe could provide a plugin.", "Perhaps we could provide a plugin."),
+    ("L'étude a été publiée par\nLe Monde en mai.", "L'étude a été publiée par Le Monde en mai."),
+])
+def test_a_line_break_with_no_stop_before_a_subject_ends_a_sentence(markdown, text):
+    _, blocks = parse_markdown(markdown)
+    assert blocks[0].text == text
+
+
+# English openers in a French post (and French ones in an English post) are names' parts, not sentences.
+OTHER_LANGUAGE_OPENERS = {"fr": "Today The This These Those When While How What According Since".split(),
+                          "en": "Les Ces Cette Selon Aujourd'hui Pourtant Seulement Malgré".split()}
+
+
+def test_a_camelcase_name_is_never_split_into_two_sentences(scripts):
+    """"un article de FoundersToday publié en 2025" (the seed) was read "Founders. Today publié …":
+    "Today" opens no French sentence."""
+    post, source, _ = scripts
+    split = [s["text"][:60] for s in post["sentences"]
+             if s["text"].split(" ", 1)[0] in OTHER_LANGUAGE_OPENERS[post["language"]]
+             and not re.search(rf"(?:^|[\s.!?:;,(«\"]){re.escape(s['text'].split(' ', 1)[0])}\b", source)]
+    assert not split, split
+
+
+@pytest.mark.parametrize("text, lang, cleaned", [
+    ("un article de FoundersToday publié en 2025", "fr", "un article de FoundersToday publié en 2025"),
+    ("a report by LeMondeLes chiffres", "fr", "a report by LeMonde. Les chiffres"),
+    ("InvestissementLa réalité", "fr", "Investissement. La réalité"),
+    ("the investmentThe reality", "en", "the investment. The reality"),
+    ("a post on ChatGPTLes outils", "en", "a post on ChatGPTLes outils"),
+])
+def test_only_an_opener_of_the_posts_language_is_split_off(text, lang, cleaned):
+    assert textmod.clean(text, lang) == cleaned
 
 
 # ---------------------------------------------------------------- fragments, dropped clauses
