@@ -12,7 +12,7 @@ import re
 import pytest
 
 from pipeline import text as textmod
-from pipeline.condense import condense, is_fragment, leans, never_said, prepared, unsayable
+from pipeline.condense import condense, is_fragment, leans, never_said, noun_phrases, prepared, unsayable
 from pipeline.ingest import ingest
 from pipeline.ingest.markdown import parse_markdown
 
@@ -223,3 +223,56 @@ def test_no_point_leans_on_a_clause_dropped_for_a_scrambled_figure(tmp_path, min
 ])
 def test_a_subject_naming_what_was_said_before_leans(sentence, lang, leaning):
     assert leans(sentence, lang) == leaning
+
+
+# ---------------------------------------------------------------- titles
+
+DATA_HEADING = re.compile(r"\b(?:results?|résultats?|statisti\w*|data|données|chiffres|numbers|figures|totals?|"
+                          r"tables?|tableaux?|charts?|graphs?|graphiques?)\b", re.I)
+# A noun phrase's last word followed by a determiner, or a participle by its agent, was a verb.
+DETERMINER_AFTER = {"en": re.compile(r"\s+(?:a|an|the|its|their|some|most|many)\b|(?<=ed|en)\s+by\b", re.I),
+                    "fr": re.compile(r"\s+(?:un|une|les|leur|leurs|ses)\b|(?:(?<=[éei])|(?<=e[es]|és|is|rt|ts))\s+par\b", re.I)}
+
+
+def chart_sections(post) -> set[str]:
+    """Headings naming data over a section that shows a table or a figure (the test's own reading)."""
+    out, blocks = set(), post["blocks"]
+    for i, b in enumerate(blocks):
+        if b["type"] == "heading":
+            kinds = []
+            for after in blocks[i + 1:]:
+                if after["type"] == "heading":
+                    break
+                kinds.append(after["type"])
+            if {"table", "figure"} & set(kinds) and DATA_HEADING.search(b["text"]):
+                out.add(b["text"].rstrip(" .:"))
+    return out
+
+
+def test_titles_are_no_table_heading_no_item_name_and_no_verb(scripts):
+    """"Overall Survey Results" over a table not read; "async crashdump dissection", "wg-debugging" (work
+    items' names, in lower case); "Electric bike carries", "Main roads close", "Tarifs compétitifs
+    offerts" (a noun phrase run into its verb: "carries a battery", "offerts par les réseaux")."""
+    post, _, made = scripts
+    headings = {s["heading"].rstrip(" .:") for s in post["sections"] if s["heading"]}
+    problems = []
+    for n, p in said(made):
+        title = p["title"]
+        if title in chart_sections(post):
+            problems.append((n, title, "a table's heading"))
+        if title in headings and not any(ch.isupper() for ch in title):
+            problems.append((n, title, "an item's name"))
+        if title not in headings:
+            at = p["text"].lower().find(title.lower())
+            if at >= 0 and DETERMINER_AFTER[post["language"]].match(p["text"], at + len(title)):
+                problems.append((n, title, p["text"][at:at + len(title) + 20]))
+    assert not problems, problems
+
+
+@pytest.mark.parametrize("text, lang, title", [
+    ("Each electric bike carries a battery that lasts 3 years.", "en", "Electric bike"),
+    ("Les tarifs compétitifs offerts par les réseaux de chaleur baissent.", "fr", "Tarifs compétitifs"),
+    ("Le nombre d'exigences par instrument a doublé.", "fr", "Nombre d'exigences"),
+])
+def test_a_noun_phrase_stops_before_its_verb(text, lang, title):
+    assert noun_phrases(text, {"language": lang, "title": ""})[0] == title

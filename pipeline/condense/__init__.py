@@ -780,13 +780,21 @@ TITLE_STOPWORDS = {
         toutes même autre autres chaque certains certaines quelques plusieurs bien mal non oui c est dont
         lorsque quand parce puisque afin tant cependant toutefois également notamment fois faites
         signifie permet permettre voici voilà envers effectue effectuer lors termes sera aura fera ici
-        prend prennent fait font dit met doit doivent peut peuvent veut va vont vient tient voit sait""".split()),
+        prend prennent fait font dit met doit doivent peut peuvent veut va vont vient tient voit sait
+        agit agissait propose proposent comprend comprennent offre offrent""".split()),
 }
 # A verb reporting what follows ("Berg Insight indique que …", "the report notes that …"): the
 # word before "que"/"that" ends a subject, not a title.
 REPORTING_VERB = {"fr": (re.compile(r"[et]$"), re.compile(r"^(?:que|qu['’].*)$", re.I)),
                   "en": (re.compile(r"s$"), re.compile(r"^that$", re.I))}
 TITLE_LINK = {"en": ("of", "for"), "fr": ("de", "des", "du", "d'")}
+# A word right before a determiner, or a participle before an agent's "by"/"par", is no
+# noun phrase's end: "Electric bike carries a battery", "Main roads close most of …", "Tarifs
+# compétitifs offerts par les réseaux".
+VERB_AFTER = {"en": set("a an the its their his her our your some most many every each".split()),
+              "fr": set("un une les leur leurs ses son sa chaque plusieurs".split())}
+PARTICIPLE_RE = {"en": re.compile(r"(?:ed|en|wn|de|ht|lt|nt)$"),
+                 "fr": re.compile(r"(?:ée?s?|ie?s?|ue?s?|erte?s?|uite?s?|inte?s?|ise?s?)$")}
 
 
 def point_title(group: list[Sentence], post: Post, taken: Iterable[str] = (), spoken: str | None = None) -> str:
@@ -799,7 +807,8 @@ def point_title(group: list[Sentence], post: Post, taken: Iterable[str] = (), sp
     heading = post["sections"][group[0]["section"]]["heading"]
     options = []
     if (heading and all(s["section"] == group[0]["section"] for s in group)
-            and word_count(heading) <= MAX_TITLE_WORDS and heading not in chart_headings(post)):
+            and word_count(heading) <= MAX_TITLE_WORDS and heading not in chart_headings(post)
+            and not item_name(heading)):
         options.append(heading.rstrip(" .:"))
     options += noun_phrases(spoken or " ".join(s["text"] for s in group), post)
     for title in options:
@@ -812,14 +821,36 @@ def point_title(group: list[Sentence], post: Post, taken: Iterable[str] = (), sp
     return f"{base} ({n})"
 
 
+# A heading naming data, results or a chart ("Overall Survey Results", "Quelques données",
+# "Statistiques"): over a section holding a table or a figure, the name of what is shown.
+DATA_HEADING_RE = re.compile(r"\b(?:results?|résultats?|statisti\w*|data|données|chiffres|numbers|figures|"
+                             r"totals?|breakdown|répartition|tables?|tableaux?|charts?|graphs?|graphiques?)\b", re.I)
+
+
 def chart_headings(post: Post) -> set[str]:
-    """Headings directly followed by a table or a figure: the name of a chart, not of a topic."""
+    """Headings of a chart or a table, not of a topic: directly followed by one, or naming data
+    (DATA_HEADING_RE) over a section that holds one."""
     blocks = post.get("blocks") or []
     out = set()
-    for block, after in zip(blocks, blocks[1:]):
-        if block["type"] == "heading" and after["type"] in ("table", "figure"):
-            out.add(str(block.get("text") or "").rstrip(" .:"))
+    for i, block in enumerate(blocks):
+        if block["type"] != "heading":
+            continue
+        name = str(block.get("text") or "").rstrip(" .:")
+        section = []
+        for after in blocks[i + 1:]:
+            if after["type"] == "heading":
+                break
+            section.append(after["type"])
+        shown = any(kind in ("table", "figure") for kind in section)
+        if section[:1] in (["table"], ["figure"]) or shown and DATA_HEADING_RE.search(name):
+            out.add(name)
     return out
+
+
+def item_name(heading: str) -> bool:
+    """A heading written in lower case ("async crashdump dissection", "wg-debugging"): the name of a
+    work item or a label, not a chapter title; an identifier ("cg_clif") is never said either."""
+    return not any(ch.isupper() for ch in heading) or unsayable(heading)
 
 
 def noun_phrases(text: str, post: Post) -> list[str]:
@@ -841,6 +872,9 @@ def noun_phrases(text: str, post: Post) -> list[str]:
         verb_end, that = REPORTING_VERB[lang]
         if that.match(t) and len(runs[-1]) > 1 and verb_end.search(runs[-1][-1]):
             runs[-1].pop()
+        if len(runs[-1]) > 1 and (low in VERB_AFTER[lang] or low in ("by", "par")
+                                  and PARTICIPLE_RE[lang].search(bare(runs[-1][-1]))):
+            runs[-1].pop()       # "Electric bike carries a …", "Tarifs compétitifs offerts par …"
         if any(ch.isdigit() for ch in t):
             runs.append([])
         elif low in TITLE_LINK[lang] and runs[-1] and not any(w.lower() in TITLE_LINK[lang] for w in runs[-1]):
@@ -867,7 +901,7 @@ def noun_phrases(text: str, post: Post) -> list[str]:
 
 def bare(token: str) -> str:
     """A token lower-cased, without its elided article ("d'investissement" -> "investissement")."""
-    return re.sub(r"^(?:[cdjlmnst]|qu)['’]", "", token.lower())
+    return re.sub(r"^(?:[cdjlmnst]|(?:lors|puis|jus|quoi)?qu)['’]", "", token.lower())
 
 
 def verb_like(word: str, lang: str, final: bool) -> bool:
