@@ -12,7 +12,16 @@ import re
 import pytest
 
 from pipeline import text as textmod
-from pipeline.condense import condense, is_fragment, leans, never_said, noun_phrases, prepared, unsayable
+from pipeline.condense import (
+    condense,
+    is_fragment,
+    leans,
+    never_said,
+    noun_phrases,
+    prepared,
+    unsayable,
+    with_subject,
+)
 from pipeline.ingest import ingest
 from pipeline.ingest.markdown import parse_markdown
 
@@ -223,6 +232,40 @@ def test_no_point_leans_on_a_clause_dropped_for_a_scrambled_figure(tmp_path, min
 ])
 def test_a_subject_naming_what_was_said_before_leans(sentence, lang, leaning):
     assert leans(sentence, lang) == leaning
+
+
+SAME_TIME = re.compile(r"(?:le même jour|la même année|ce jour-là|the same (?:day|year)|that (?:day|year))\b", re.I)
+A_DATE = re.compile(r"\b(?:19|20)\d\d\b|\b(?:janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|"
+                    r"novembre|décembre|january|february|march|april|may|june|july|august|september|october|"
+                    r"november|december)\b", re.I)
+
+
+def test_a_sentence_dated_by_the_one_before_follows_a_said_date(scripts):
+    """The seed at six minutes, once its fragment "…publiée par The Register le 18 août 2025, Outils
+    d'IA." is no longer said: "Le même jour, Fortune rapportait …" named a day nobody heard."""
+    post, _, made = scripts
+    found = []
+    for n, p in said(made):
+        spoken = sentences_of(p, post["language"])
+        for i, t in enumerate(spoken):
+            if SAME_TIME.match(t) and not any(A_DATE.search(before) for before in spoken[:i]):
+                found.append((n, t[:70]))
+    assert not found, found
+
+
+@pytest.mark.parametrize("lang, dated, same", [
+    ("fr", "Une étude publiée le 18 août 2025 a été reprise partout.", "Le même jour, Fortune rapportait un échec."),
+    ("en", "A study was published on August 18, 2025 by the institute.", "The same day, Fortune reported a failure."),
+])
+def test_the_same_day_is_said_with_its_date_or_not_at_all(lang, dated, same):
+    texts = [dated, "Seulement 5 % des organisations utilisent l'IA." if lang == "fr" else
+             "Only 5% of organisations use AI at scale in production.", same]
+    post = {"language": lang, "title": "", "sections": [{"heading": None}], "blocks": [{"type": "paragraph", "text": "x"}],
+            "sentences": [{"id": f"s{i + 1}", "section": 0, "block": 0, "kind": "paragraph", "text": t}
+                          for i, t in enumerate(texts)]}
+    assert with_subject(post["sentences"][2], post) == []
+    post["sentences"] = [post["sentences"][0], {**post["sentences"][2], "id": "s2"}]
+    assert [s["id"] for s in with_subject(post["sentences"][1], post)] == ["s1", "s2"]
 
 
 # ---------------------------------------------------------------- titles

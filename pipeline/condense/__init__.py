@@ -708,7 +708,18 @@ def with_subject(sent: Sentence, post: Post) -> list[Sentence]:
     if leans(group[0]["text"], lang):
         # Only a sentence that leans itself is left out; one that merely lacked a name stands alone.
         return [] if leans(sent["text"], lang) else [sent]
+    if SAME_TIME_RE.match(sent["text"]) and not any(DATE_RE.search(s["text"]) for s in group[:-1]):
+        return []       # "Le même jour, Fortune rapportait …": the day was in a sentence not said
     return group
+
+
+# A sentence dated by the one before it ("Le même jour, …", "That year, …") needs that date said.
+SAME_TIME_RE = re.compile(r"^[«\"'\s]*(?:le même (?:jour|mois)|la même (?:année|semaine)|ce jour-là|cette année-là|"
+                          r"ce mois-là|the same (?:day|week|month|year)|(?:later )?that (?:day|week|month|year))\b",
+                          re.I)
+DATE_RE = re.compile(r"\b(?:1[89]|20)\d\d\b|\b(?:janvier|février|mars|avril|mai|juin|juillet|août|septembre|"
+                     r"octobre|novembre|décembre|january|february|march|april|may|june|july|august|september|"
+                     r"october|november|december|yesterday|today|hier|aujourd'hui)\b", re.I)
 
 
 def names_something(text: str) -> bool:
