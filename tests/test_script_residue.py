@@ -312,7 +312,32 @@ def test_titles_are_no_table_heading_no_item_name_and_no_verb(scripts):
     assert not problems, problems
 
 
+# A verb form after an auxiliary, "pour" or a gerund's "en" (the test's own list): no title opens on it.
+AUXILIARY = {"en": re.compile(r"\b(?:has|have|had|is|are|was|were|been)\s+$", re.I),
+             "fr": re.compile(r"(?:\b(?:a|ont|avait|est|sont|été|pour|en)|\bet)\s+$", re.I)}
+
+
+def test_no_title_opens_on_a_verb_after_its_auxiliary(scripts):
+    """"Reached Rust programmers" ("some of our work has reached Rust programmers"), "Organisé trois
+    événements" ("ont organisé"), "Améliorant continuellement …" ("en améliorant"), "Développer de
+    nouveaux produits" ("et développer"): a sentence cut, not a title."""
+    post, _, made = scripts
+    headings = {s["heading"].rstrip(" .:") for s in post["sections"] if s["heading"]}
+    cut = []
+    for n, p in said(made):
+        first = p["title"].split(" ", 1)[0]
+        if p["title"] in headings or not first[:1].isalpha():
+            continue
+        for m in re.finditer(rf"(?<![\w'’]){re.escape(first)}(?![\w'’])", p["text"], re.I):
+            if AUXILIARY[post["language"]].search(p["text"][max(0, m.start() - 12):m.start()]) \
+                    and re.search(r"(?:ed|en|ing|é|ée|és|er|ir|ant)$", first.lower()):
+                cut.append((n, p["title"]))
+    assert not cut, cut
+
+
 @pytest.mark.parametrize("text, lang, title", [
+    ("Some of our work has reached Rust programmers this year.", "en", "Rust programmers"),
+    ("Les membres ont organisé trois événements publics.", "fr", "Trois événements publics"),
     ("Each electric bike carries a battery that lasts 3 years.", "en", "Electric bike"),
     ("Les tarifs compétitifs offerts par les réseaux de chaleur baissent.", "fr", "Tarifs compétitifs"),
     ("Le nombre d'exigences par instrument a doublé.", "fr", "Nombre d'exigences"),

@@ -804,6 +804,17 @@ TITLE_LINK = {"en": ("of", "for"), "fr": ("de", "des", "du", "d'")}
 # compétitifs offerts par les réseaux".
 VERB_AFTER = {"en": set("a an the its their his her our your some most many every each".split()),
               "fr": set("un une les leur leurs ses son sa chaque plusieurs".split())}
+# A verb form right after an auxiliary, "to"/"pour" or a gerund's "en" opens no noun phrase: "Reached
+# Rust programmers" ("has reached …"), "Développer de nouveaux produits" ("et développer" is not
+# caught, "pour développer" is), "Améliorant continuellement …" ("en améliorant").
+_PAST = re.compile(r"(?:ed|en|wn|ing)$")
+_PAST_FR = re.compile(r"(?:ée?s?|er|ir)$")
+AUXILIARY_VERB = {
+    "en": {**dict.fromkeys("has have had is are was were been be being".split(), _PAST),
+           "to": re.compile(r"^(?!(?:the|a|an)$)[a-z]+$")},
+    "fr": {**dict.fromkeys("a ont avait avaient est sont été sera seront pour".split(), _PAST_FR),
+           "en": re.compile(r"ant$"), "et": re.compile(r"(?:er|ir)$")},
+}
 PARTICIPLE_RE = {"en": re.compile(r"(?:ed|en|wn|de|ht|lt|nt)$"),
                  "fr": re.compile(r"(?:ée?s?|ie?s?|ue?s?|erte?s?|uite?s?|inte?s?|ise?s?)$")}
 
@@ -878,8 +889,12 @@ def noun_phrases(text: str, post: Post) -> list[str]:
         counts[bare(t)] = counts.get(bare(t), 0) + 1
     title = set(textmod.words(post.get("title") or ""))
     runs: list[list[str]] = [[]]
+    before = ""
     for t in tokens:
-        low = bare(t)
+        low, after_aux, before = bare(t), AUXILIARY_VERB[lang].get(before), t.lower()
+        if after_aux and after_aux.search(low):
+            runs.append([])      # "has reached Rust programmers", "ont organisé trois événements"
+            continue
         verb_end, that = REPORTING_VERB[lang]
         if that.match(t) and len(runs[-1]) > 1 and verb_end.search(runs[-1][-1]):
             runs[-1].pop()
@@ -925,7 +940,9 @@ def verb_like(word: str, lang: str, final: bool) -> bool:
         return False
     if lang == "fr":
         # the future too ("dépassera", "connaîtra", "constitueront"), never a noun's qualifier
-        return bool(re.search(r"(?<!m)ent$|aient$|ait$|ons$|ez$|(?<![éaou])ra$|(?<!f)ront$", word)
+        # an adverb too ("continuellement", "précisément" is not caught: "élément" is a noun)
+        return bool(re.search(r"(?<!m)ent$|aient$|ait$|ons$|ez$|(?<![éaou])ra$|(?<!f)ront$|"
+                              r"(?:ellement|ivement|iquement|amment|emment|airement)$", word)
                     or final and re.search(r"ée?s?$", word))
     return bool(re.search(r"ly$", word) or final and re.search(r"(?<!e)ed$", word))
 
