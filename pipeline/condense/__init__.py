@@ -361,7 +361,11 @@ def mark_lead(post: Post) -> Post:
 
 
 def similar(a: str, b: str) -> bool:
-    wa, wb = set(textmod.words(a)), set(textmod.words(b))
+    return similar_words(set(textmod.words(a)), set(textmod.words(b)))
+
+
+def similar_words(wa: set[str], wb: set[str]) -> bool:
+    """Two sentences' word sets sharing more than DUPLICATE_JACCARD of their union."""
     if not wa or not wb:
         return False
     return len(wa & wb) / len(wa | wb) > DUPLICATE_JACCARD
@@ -535,8 +539,7 @@ def rank_sentences(post: Post) -> list[tuple[float, Sentence]]:
             continue
         bucket = by_section.setdefault(sent["section"], [])
         keys, words = spoken_keys(sent["text"], post["language"]), set(textmod.words(sent["text"]))
-        repeated = bool(keys & earlier) or any(len(words & w) > DUPLICATE_JACCARD * len(words | w)
-                                               for w in earlier_words)
+        repeated = bool(keys & earlier) or any(similar_words(words, w) for w in earlier_words)
         earlier |= keys
         earlier_words.append(words)
         bucket.append((score_sentence(sent, len(bucket), post) - REPEATED_COST * repeated, sent))
