@@ -84,6 +84,8 @@ class _Sentence(TypedDict):
 
 class Sentence(_Sentence, total=False):
     lead: int           # condense marks the post's opening sentences (never written)
+    dropped: str        # condense: the clauses it left out for a flagged figure (never written)
+    names_handle: bool  # condense: it names someone by a user handle or a repository (never written)
 
 
 class PostSource(TypedDict):

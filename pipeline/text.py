@@ -109,15 +109,26 @@ def normalize_unicode(text: str) -> str:
 # brand's inner capital (McGraw, WhatsApp, LinkedIn, WebAssembly, kWh) is never
 # one of them, so only these are split off. "In", "On", "It" are left out on
 # purpose: LinkedIn, AddOn.
-SENTENCE_OPENERS = (
-    "La Le Les L'|Des Ces Cette Ce Cet Alors Pour Dans Mais Et Il Elle Ils Elles Un Une Selon "
-    "Depuis Avec Sur Aujourd'hui Pourtant Ainsi Enfin Cependant Toutefois Par Lors En Au Aux Du "
-    "Seulement Comme Parmi Malgré Grâce Néanmoins Notamment "
-    "The This These Those That Today When While Why How What But And So Then There However "
-    "According Since After Before").replace("|", " ").split()
-OPENERS_RE = "|".join(map(re.escape, SENTENCE_OPENERS))
-# The capital is checked first: it fails fast at almost every position.
-GLUE_RE = re.compile(rf"(?=[A-ZÀ-Ý])(?:(?<=[a-zà-ÿ]{{3}})|(?<=[A-Z]{{2}}))(?=(?:{OPENERS_RE})(?![a-zà-ÿ]))")
+SENTENCE_OPENERS = {
+    "fr": "La Le Les L'|Des Ces Cette Ce Cet Alors Pour Dans Mais Et Il Elle Ils Elles Un Une Selon "
+          "Depuis Avec Sur Aujourd'hui Pourtant Ainsi Enfin Cependant Toutefois Par Lors En Au Aux Du "
+          "Seulement Comme Parmi Malgré Grâce Néanmoins Notamment",
+    "en": "The This These Those That Today When While Why How What But And So Then There However "
+          "According Since After Before",
+}
+OPENERS_RE = "|".join(map(re.escape, " ".join(SENTENCE_OPENERS.values()).replace("|", " ").split()))
+
+
+def _glue_re(openers: str) -> re.Pattern:
+    # The capital is checked first: it fails fast at almost every position.
+    return re.compile(rf"(?=[A-ZÀ-Ý])(?:(?<=[a-zà-ÿ]{{3}})|(?<=[A-Z]{{2}}))(?=(?:{openers})(?![a-zà-ÿ]))")
+
+
+# Only a word that opens a sentence of the post's language is split off: in a French post
+# "FoundersToday" is a name ("un article de FoundersToday publié en 2025"), not "Founders. Today".
+GLUE_RE: dict[str | None, re.Pattern] = {lang: _glue_re("|".join(map(re.escape, words.replace("|", " ").split())))
+           for lang, words in SENTENCE_OPENERS.items()}
+GLUE_RE[None] = _glue_re(OPENERS_RE)      # the language not yet known: either language's openers
 # Punctuation with no space after it before a capital, where a link or a line
 # break stood: "Par exemple :ChatGPT", "2025,Outils", "opportunité.Démarrage".
 # A comma between two words is glued whatever the case: "deux autres rapports,étude de PwC".
@@ -125,7 +136,7 @@ GLUED_PUNCTUATION_RE = re.compile(r"(?:(?<=[\w)\s][,;:])|(?<=[a-zà-ÿ]{2}[.!?])
                                   r"(?<=[^\W\d_]{3},)(?=[^\W\d_]{2})")
 
 
-def separate_glued_words(text: str) -> str:
+def separate_glued_words(text: str, lang: str | None = None) -> str:
     """'InvestissementLa réalité' -> 'Investissement. La réalité' (lost breaks in MT output).
 
     Only a sentence-opening word glued to the end of another is split off, so
@@ -133,7 +144,7 @@ def separate_glued_words(text: str) -> str:
     stay whole; the lost break was a line's end, so the opener starts a sentence.
     Punctuation glued to a capital gets its space back.
     """
-    return GLUE_RE.sub(". ", GLUED_PUNCTUATION_RE.sub(" ", text))
+    return GLUE_RE.get(lang, GLUE_RE[None]).sub(". ", GLUED_PUNCTUATION_RE.sub(" ", text))
 
 
 # Function words machine translation glues to the end of the word before ("gestion de
@@ -237,9 +248,10 @@ CLEANERS = [
 ]
 
 
-def clean(text: str) -> str:
+def clean(text: str, lang: str | None = None) -> str:
+    """The CLEANERS in order; `lang` (the post's language, when known) for the steps that need it."""
     for step in CLEANERS:
-        text = step(text)
+        text = step(text, lang) if step is separate_glued_words else step(text)
     return text
 
 

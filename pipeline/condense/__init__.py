@@ -72,6 +72,7 @@ HEADLINE_KINDS = ("currency", "percent")
 MAX_CANDIDATES = 600
 MAX_SUBJECT_STEPS = 3
 LEANING_COST = 0.6
+REPEATED_COST = 3.0
 TABLE_HEADLINE_BONUS = 4.5
 MAX_LEAN_RATIO, MAX_LEAN_WORDS = 2, 40
 SHORT_POST_RATIO = 1.2
@@ -148,7 +149,12 @@ def _leans_re(openers: str) -> re.Pattern:
 
 
 LEANS_RE = {lang: _leans_re(openers) for lang, openers in LEANING_OPENERS.items()}
-LEANS_INSIDE_RE = re.compile(r"^\S+(?:\s\S+)?\s(?:of (?:these|those|them)|d'entre (?:eux|elles))\b", re.I)
+# A subject naming what a sentence before it said: "306 of these", "La raison de cet échec …", "The
+# cause of this delay …" (the post, its year, its release stand: "The goal of this release").
+LEANS_INSIDE_RE = re.compile(r"^[«\"'\s]*\S+(?:\s\S+)?\s(?:of (?:these|those|them)\b|d'entre (?:eux|elles)\b|"
+                             r"(?:of|for|behind|de|du|des|pour) (?:this|these|those|such|ce|cet|cette|ces)\s+"
+                             r"(?!(?:year|month|week|post|blog|article|survey|release|report|study|année|mois|"
+                             r"billet|blogue|étude|rapport|article)\b)[^\W\d_])", re.I)
 # A connective closing the sentence answers the one before it just as an opening one does:
 # "It is still possible to disable the expiry though."
 LEANS_AFTER_RE = re.compile(r"[\s,](?:though|either|d'ailleurs|pourtant|quand même)\s*[.!]?[\"»”']*$", re.I)
@@ -200,7 +206,13 @@ UNSEEN_RE = re.compile(
 # joined by "_" or "-" with a digit ("x86_64-unknown-linux-gnu"). The condenser picks whole
 # sentences, so such a sentence is not picked rather than said with a hole in it.
 UNSAYABLE_RE = re.compile(r"[{}]|</?[A-Za-z][\w-]*>|(?<!\S)/[^\W\d_]|[^\W\d_][\w.-]*/[\w.:-]+/"
-                          r"|(?<![\w-])(?=[a-z0-9_-]*\d)[a-z0-9]+(?:[_-][a-z0-9]+){2,}(?![\w-])")
+                          r"|(?<![\w-])(?=[a-z0-9_-]*\d)[a-z0-9]+(?:[_-][a-z0-9]+){2,}(?![\w-])"
+                          # an identifier joined by "_" ("cg_clif", "ship cg_gcc with rustup"): prose has none
+                          r"|[^\W\d_][^\W_]*_[^\W_]"
+                          # a pull request, an issue or a commit by its number ("PR #92268 is now …",
+                          # "issue #123", "lightningcss#479"); an RFC's number is its name ("RFC #3660")
+                          r"|\b(?:PRs?|pull requests?|issues?|tickets?|commits?|bugs?)\s*#\s*\d"
+                          r"|(?<![\w&#])(?<!RFC )[\w.-]*#\d{2,}")
 
 
 def unsayable(text: str) -> bool:
@@ -349,7 +361,11 @@ def mark_lead(post: Post) -> Post:
 
 
 def similar(a: str, b: str) -> bool:
-    wa, wb = set(textmod.words(a)), set(textmod.words(b))
+    return similar_words(set(textmod.words(a)), set(textmod.words(b)))
+
+
+def similar_words(wa: set[str], wb: set[str]) -> bool:
+    """Two sentences' word sets sharing more than DUPLICATE_JACCARD of their union."""
     if not wa or not wb:
         return False
     return len(wa & wb) / len(wa | wb) > DUPLICATE_JACCARD
@@ -437,10 +453,45 @@ def without_flagged_clauses(text: str, flags: list[str]) -> str:
 
 
 def clean_flagged(post: Post) -> Post:
+    """The post less the clauses holding a flagged figure; a sentence that lost one keeps them in
+    `dropped` (what comes after it in its paragraph may lean on them)."""
     flags = [f["text"] for f in post.get("lint") or []]
     if not flags:
         return post
-    sentences: list[Sentence] = [{**s, "text": without_flagged_clauses(s["text"], flags)}
+    sentences: list[Sentence] = []
+    for s in post["sentences"]:
+        kept = without_flagged_clauses(s["text"], flags)
+        sentences.append({**s, "text": kept, "dropped": s["text"]} if kept != s["text"] else s)
+    return {**post, "sentences": sentences}
+
+
+def prepared(post: Post) -> Post:
+    """The post as the condenser reads it: flagged clauses out, the lead marked, the sentences that
+    name someone by a user handle or a repository marked."""
+    return mark_handles(mark_lead(clean_flagged(post)))
+
+
+# A user handle ("@wesleywiser"), and a repository or a path of one slash ("inseefrlab/ssphub"):
+# nothing a host can say. "and/or", "yank/unyank", "repository/system" are words and are said.
+HANDLE_RE = re.compile(r"(?<![\w.@])@([A-Za-z][\w-]*)")
+SLASHED_RE = re.compile(r"(?<![\w/.-])[A-Za-z][\w.-]+/[A-Za-z][\w.-]+(?![\w/])")
+WORD_RE = re.compile(r"(?<![\w/@_-])[^\W\d_]+(?![\w/_-])")
+
+
+def mark_handles(post: Post) -> Post:
+    """Sentences naming someone by a user handle, with or without its "@" ("@wesleywiser thinks",
+    "wesleywiser thinks" where the post writes "@wesleywiser" elsewhere), or a repository by the
+    path its link has ("le Github inseefrlab/ssphub"): `names_handle`, never said."""
+    texts = [s["text"] for s in post["sentences"]]
+    handles = {h.lower() for t in texts for h in HANDLE_RE.findall(t)}
+    urls = " ".join(str(src.get("url") or "") for src in post.get("sources") or []).lower()
+
+    def named(text: str) -> bool:
+        if HANDLE_RE.search(text) or handles & {w.lower() for w in WORD_RE.findall(text)}:
+            return True
+        return any(f"/{path.lower()}" in urls for path in SLASHED_RE.findall(text))
+
+    sentences: list[Sentence] = [{**s, "names_handle": True} if named(s["text"]) else s
                                  for s in post["sentences"]]
     return {**post, "sentences": sentences}
 
@@ -475,14 +526,26 @@ def candidates(post: Post) -> list[Sentence]:
 
 
 def rank_sentences(post: Post) -> list[tuple[float, Sentence]]:
-    """Sentences, best first, taking sections in turns so every section gets a say."""
+    """Sentences, best first, taking sections in turns so every section gets a say: its first turn
+    goes to the best sentence it may say. One naming a user handle or a PR waits for no turn; a
+    template an earlier sentence has said, or nearly (`similar`: "Progress: The Rust project has
+    made progress …", "… has not made any progress …"), comes last in its section, since an
+    episode says it once."""
     by_section: dict[int, list[tuple[float, Sentence]]] = {}
+    earlier: set[str] = set()
+    earlier_words: list[set[str]] = []
     for sent in candidates(post):
+        if never_said(sent, post):
+            continue
         bucket = by_section.setdefault(sent["section"], [])
-        bucket.append((score_sentence(sent, len(bucket), post), sent))
+        keys, words = spoken_keys(sent["text"], post["language"]), set(textmod.words(sent["text"]))
+        repeated = bool(keys & earlier) or any(similar_words(words, w) for w in earlier_words)
+        earlier |= keys
+        earlier_words.append(words)
+        bucket.append((score_sentence(sent, len(bucket), post) - REPEATED_COST * repeated, sent))
     ranked = [sorted(b, key=lambda x: (-x[0], sentence_index(x[1]))) for _, b in sorted(by_section.items())]
     order: list[tuple[float, Sentence]] = []
-    for depth in range(max(len(b) for b in ranked)):
+    for depth in range(max((len(b) for b in ranked), default=0)):
         tier = [b[depth] for b in ranked if depth < len(b)]
         order.extend(sorted(tier, key=lambda x: (-x[0], sentence_index(x[1]))))
     return order
@@ -565,8 +628,58 @@ def once_each(chosen: list[Sentence], lang: str) -> list[Sentence]:
 
 def never_said(sent: Sentence, post: Post) -> bool:
     """A sentence no key point speaks: about a chart or table unseen, a caption, an aside in brackets,
-    code a host cannot say."""
-    return unseen(sent["text"]) or is_caption(sent, post) or is_bracketed(sent["text"]) or unsayable(sent["text"])
+    code or a user handle a host cannot say, a fragment left where a link stood, or a sentence
+    leaning on a clause left out for a flagged figure."""
+    text = sent["text"]
+    return (unseen(text) or is_caption(sent, post) or is_bracketed(text) or unsayable(text)
+            or bool(sent.get("names_handle") or HANDLE_RE.search(text)) or is_fragment(text)
+            or leans_on_dropped(sent, post))
+
+
+# A sentence made of a leading phrase and a few capitalised words after its last comma, no verb: what
+# is left where a link's text stood glued to the next sentence ("Par exemple, selon un rapport de
+# CNBC de mars 2024, Amazon.", "Selon une étude … publiée par The Register le 18 août 2025, Outils
+# d'IA."). "Selon le ministre, Paris gagnera." has its verb after the comma and stands.
+FRAGMENT_RE = re.compile(
+    r"^(?:(?:par exemple|for example|for instance|ainsi|also)\s*,\s*)?(?:selon|d'après|according to|"
+    r"as reported (?:by|in)|comme l'(?:indique|écrit|rapporte))\b[^.!?;:]*,"
+    r"(?P<tail>[^.!?;:,]{1,40})[.!?]?$", re.I)
+NAME_PARTICLES = {"de", "du", "des", "of", "the", "and", "et"}
+
+
+def is_fragment(text: str) -> bool:
+    """A leading phrase and, after its last comma, a name and no verb (FRAGMENT_RE): no sentence."""
+    m = FRAGMENT_RE.match(text.strip())
+    if not m:
+        return False
+    return all(w[:1].isupper() or w.lower() in NAME_PARTICLES or bool(re.match(r"[dl]['’][A-ZÀ-Ý]", w))
+               for w in m.group("tail").split())
+
+
+# A sentence after a dropped clause in its paragraph names what that clause said: "un article publié
+# par l'AIC … souligne que …" dropped, "L'article indique également …" and "La raison de cet échec …"
+# lean on it. A demonstrative, a connective or a definite noun the clause used is such a link.
+DEMONSTRATIVE_RE = re.compile(r"(?<![\w'’])(?:ce|cet|cette|ces|this|these|those|such|également|also|too|aussi)"
+                              r"(?![\w'’-])", re.I)
+DEFINITE_RE = re.compile(r"(?<![\w'’])(?:l['’]|le |la |les |the )([^\W\d_]{3,})", re.I)
+
+
+def leans_on_dropped(sent: Sentence, post: Post) -> bool:
+    """The sentence follows, in its paragraph, one that lost a clause (clean_flagged), and may lean on it."""
+    sentences = post["sentences"]
+    i = sentence_index(sent) - 1
+    dropped_words: set[str] = set()
+    for prev in reversed(sentences[max(0, i - MAX_SUBJECT_STEPS):i]):
+        if prev.get("block") != sent.get("block"):
+            break
+        if prev.get("dropped"):
+            dropped_words = set(textmod.words(str(prev["dropped"]))) - set(textmod.words(prev["text"]))
+            break
+    if not dropped_words:
+        return False
+    text = sent["text"]
+    return (bool(DEMONSTRATIVE_RE.search(text)) or leans(text, post["language"])
+            or any(w.lower() in dropped_words for w in DEFINITE_RE.findall(text)))
 
 
 def with_subject(sent: Sentence, post: Post) -> list[Sentence]:
@@ -592,14 +705,24 @@ def with_subject(sent: Sentence, post: Post) -> list[Sentence]:
             break
         unnamed = (prev.get("block") == first.get("block") and numbers.extract(first["text"], lang)
                    and not names_something(first["text"]))
-        if (not (leaning or unnamed) or unseen(prev["text"]) or prev["text"].endswith(":")
-                or is_bracketed(prev["text"]) or unsayable(prev["text"])):
+        if not (leaning or unnamed) or prev["text"].endswith(":") or never_said(prev, post):
             break
         group.insert(0, prev)
     if leans(group[0]["text"], lang):
         # Only a sentence that leans itself is left out; one that merely lacked a name stands alone.
         return [] if leans(sent["text"], lang) else [sent]
+    if SAME_TIME_RE.match(sent["text"]) and not any(DATE_RE.search(s["text"]) for s in group[:-1]):
+        return []       # "Le même jour, Fortune rapportait …": the day was in a sentence not said
     return group
+
+
+# A sentence dated by the one before it ("Le même jour, …", "That year, …") needs that date said.
+SAME_TIME_RE = re.compile(r"^[«\"'\s]*(?:le même (?:jour|mois)|la même (?:année|semaine)|ce jour-là|cette année-là|"
+                          r"ce mois-là|the same (?:day|week|month|year)|(?:later )?that (?:day|week|month|year))\b",
+                          re.I)
+DATE_RE = re.compile(r"\b(?:1[89]|20)\d\d\b|\b(?:janvier|février|mars|avril|mai|juin|juillet|août|septembre|"
+                     r"octobre|novembre|décembre|january|february|march|april|may|june|july|august|september|"
+                     r"october|november|december|yesterday|today|hier|aujourd'hui)\b", re.I)
 
 
 def names_something(text: str) -> bool:
@@ -671,13 +794,32 @@ TITLE_STOPWORDS = {
         toutes même autre autres chaque certains certaines quelques plusieurs bien mal non oui c est dont
         lorsque quand parce puisque afin tant cependant toutefois également notamment fois faites
         signifie permet permettre voici voilà envers effectue effectuer lors termes sera aura fera ici
-        prend prennent fait font dit met doit doivent peut peuvent veut va vont vient tient voit sait""".split()),
+        prend prennent fait font dit met doit doivent peut peuvent veut va vont vient tient voit sait
+        agit agissait propose proposent comprend comprennent offre offrent""".split()),
 }
 # A verb reporting what follows ("Berg Insight indique que …", "the report notes that …"): the
 # word before "que"/"that" ends a subject, not a title.
 REPORTING_VERB = {"fr": (re.compile(r"[et]$"), re.compile(r"^(?:que|qu['’].*)$", re.I)),
                   "en": (re.compile(r"s$"), re.compile(r"^that$", re.I))}
 TITLE_LINK = {"en": ("of", "for"), "fr": ("de", "des", "du", "d'")}
+# A word right before a determiner, or a participle before an agent's "by"/"par", is no
+# noun phrase's end: "Electric bike carries a battery", "Main roads close most of …", "Tarifs
+# compétitifs offerts par les réseaux".
+VERB_AFTER = {"en": set("a an the its their his her our your some most many every each".split()),
+              "fr": set("un une les leur leurs ses son sa chaque plusieurs".split())}
+# A verb form right after an auxiliary, "to"/"pour" or a gerund's "en" opens no noun phrase: "Reached
+# Rust programmers" ("has reached …"), "Développer de nouveaux produits" ("et développer" is not
+# caught, "pour développer" is), "Améliorant continuellement …" ("en améliorant").
+_PAST = re.compile(r"(?:ed|en|wn|ing)$")
+_PAST_FR = re.compile(r"(?:ée?s?|er|ir)$")
+AUXILIARY_VERB = {
+    "en": {**dict.fromkeys("has have had is are was were been be being".split(), _PAST),
+           "to": re.compile(r"^(?!(?:the|a|an)$)[a-z]+$")},
+    "fr": {**dict.fromkeys("a ont avait avaient est sont été sera seront pour".split(), _PAST_FR),
+           "en": re.compile(r"ant$"), "et": re.compile(r"(?:er|ir)$")},
+}
+PARTICIPLE_RE = {"en": re.compile(r"(?:ed|en|wn|de|ht|lt|nt)$"),
+                 "fr": re.compile(r"(?:ée?s?|ie?s?|ue?s?|erte?s?|uite?s?|inte?s?|ise?s?)$")}
 
 
 def point_title(group: list[Sentence], post: Post, taken: Iterable[str] = (), spoken: str | None = None) -> str:
@@ -690,7 +832,8 @@ def point_title(group: list[Sentence], post: Post, taken: Iterable[str] = (), sp
     heading = post["sections"][group[0]["section"]]["heading"]
     options = []
     if (heading and all(s["section"] == group[0]["section"] for s in group)
-            and word_count(heading) <= MAX_TITLE_WORDS and heading not in chart_headings(post)):
+            and word_count(heading) <= MAX_TITLE_WORDS and heading not in chart_headings(post)
+            and not item_name(heading)):
         options.append(heading.rstrip(" .:"))
     options += noun_phrases(spoken or " ".join(s["text"] for s in group), post)
     for title in options:
@@ -703,14 +846,36 @@ def point_title(group: list[Sentence], post: Post, taken: Iterable[str] = (), sp
     return f"{base} ({n})"
 
 
+# A heading naming data, results or a chart ("Overall Survey Results", "Quelques données",
+# "Statistiques"): over a section holding a table or a figure, the name of what is shown.
+DATA_HEADING_RE = re.compile(r"\b(?:results?|résultats?|statisti\w*|data|données|chiffres|numbers|figures|"
+                             r"totals?|breakdown|répartition|tables?|tableaux?|charts?|graphs?|graphiques?)\b", re.I)
+
+
 def chart_headings(post: Post) -> set[str]:
-    """Headings directly followed by a table or a figure: the name of a chart, not of a topic."""
+    """Headings of a chart or a table, not of a topic: directly followed by one, or naming data
+    (DATA_HEADING_RE) over a section that holds one."""
     blocks = post.get("blocks") or []
     out = set()
-    for block, after in zip(blocks, blocks[1:]):
-        if block["type"] == "heading" and after["type"] in ("table", "figure"):
-            out.add(str(block.get("text") or "").rstrip(" .:"))
+    for i, block in enumerate(blocks):
+        if block["type"] != "heading":
+            continue
+        name = str(block.get("text") or "").rstrip(" .:")
+        section = []
+        for after in blocks[i + 1:]:
+            if after["type"] == "heading":
+                break
+            section.append(after["type"])
+        shown = any(kind in ("table", "figure") for kind in section)
+        if section[:1] in (["table"], ["figure"]) or shown and DATA_HEADING_RE.search(name):
+            out.add(name)
     return out
+
+
+def item_name(heading: str) -> bool:
+    """A heading written in lower case ("async crashdump dissection", "wg-debugging"): the name of a
+    work item or a label, not a chapter title; an identifier ("cg_clif") is never said either."""
+    return not any(ch.isupper() for ch in heading) or unsayable(heading)
 
 
 def noun_phrases(text: str, post: Post) -> list[str]:
@@ -727,11 +892,18 @@ def noun_phrases(text: str, post: Post) -> list[str]:
         counts[bare(t)] = counts.get(bare(t), 0) + 1
     title = set(textmod.words(post.get("title") or ""))
     runs: list[list[str]] = [[]]
+    before = ""
     for t in tokens:
-        low = bare(t)
+        low, after_aux, before = bare(t), AUXILIARY_VERB[lang].get(before), t.lower()
+        if after_aux and after_aux.search(low):
+            runs.append([])      # "has reached Rust programmers", "ont organisé trois événements"
+            continue
         verb_end, that = REPORTING_VERB[lang]
         if that.match(t) and len(runs[-1]) > 1 and verb_end.search(runs[-1][-1]):
             runs[-1].pop()
+        if len(runs[-1]) > 1 and (low in VERB_AFTER[lang] or low in ("by", "par")
+                                  and PARTICIPLE_RE[lang].search(bare(runs[-1][-1]))):
+            runs[-1].pop()       # "Electric bike carries a …", "Tarifs compétitifs offerts par …"
         if any(ch.isdigit() for ch in t):
             runs.append([])
         elif low in TITLE_LINK[lang] and runs[-1] and not any(w.lower() in TITLE_LINK[lang] for w in runs[-1]):
@@ -758,7 +930,7 @@ def noun_phrases(text: str, post: Post) -> list[str]:
 
 def bare(token: str) -> str:
     """A token lower-cased, without its elided article ("d'investissement" -> "investissement")."""
-    return re.sub(r"^(?:[cdjlmnst]|qu)['’]", "", token.lower())
+    return re.sub(r"^(?:[cdjlmnst]|(?:lors|puis|jus|quoi)?qu)['’]", "", token.lower())
 
 
 def verb_like(word: str, lang: str, final: bool) -> bool:
@@ -771,14 +943,16 @@ def verb_like(word: str, lang: str, final: bool) -> bool:
         return False
     if lang == "fr":
         # the future too ("dépassera", "connaîtra", "constitueront"), never a noun's qualifier
-        return bool(re.search(r"(?<!m)ent$|aient$|ait$|ons$|ez$|(?<![éaou])ra$|(?<!f)ront$", word)
+        # an adverb too ("continuellement", "précisément" is not caught: "élément" is a noun)
+        return bool(re.search(r"(?<!m)ent$|aient$|ait$|ons$|ez$|(?<![éaou])ra$|(?<!f)ront$|"
+                              r"(?:ellement|ivement|iquement|amment|emment|airement)$", word)
                     or final and re.search(r"ée?s?$", word))
     return bool(re.search(r"ly$", word) or final and re.search(r"(?<!e)ed$", word))
 
 
 def extractive(post: Post, target_seconds: float = TARGET_SECONDS) -> dict[str, Any]:
     lang = post["language"]
-    post = mark_lead(clean_flagged(post))
+    post = prepared(post)
     budget = word_budget(lang, target_seconds)
     chosen = pick_sentences(post, budget)
     if not chosen:

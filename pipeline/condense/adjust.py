@@ -24,12 +24,11 @@ from ..script import load_script, meta_path
 from . import (
     HEADLINE_KINDS,
     MAGNITUDE_RE,
-    clean_flagged,
     conversation,
-    mark_lead,
     max_points,
     pick_sentences,
     points_of,
+    prepared,
     rank_sentences,
     sayable,
     trace_points,
@@ -71,7 +70,7 @@ def adjust(script_path: Path, post_path: Path, timeline: Timeline,
     post = post if post is not None else fsio.read_json(post_path)
     if not cites_post(script, post):
         return refuse(NOT_CITED)
-    post = mark_lead(clean_flagged(post))
+    post = prepared(post)
     by_id = {s["id"]: s for s in post["sentences"]}
     chosen = [by_id[i] for p in script["points"] for i in p["sources"]]
     per_word = seconds_per_word(timeline)

@@ -174,9 +174,9 @@ def is_non_content(line: str) -> bool:
     return any(r.match(low) for r in NON_CONTENT_RES)
 
 
-def speakable(text: str) -> str:
-    """Prose as it may be read: cleaned, web addresses removed."""
-    text = FOOTNOTE_MARK_RE.sub(_footnote_mark, textmod.clean(text))
+def speakable(text: str, lang: str | None = None) -> str:
+    """Prose as it may be read: cleaned (in the post's language `lang`), web addresses removed."""
+    text = FOOTNOTE_MARK_RE.sub(_footnote_mark, textmod.clean(text, lang))
     text = INLINE_BULLET_RE.sub(", ", LEADING_BULLET_RE.sub(_kept_stop, text))
     return tidy(URL_IN_TEXT_RE.sub(" ", text) if "/" in text or "www." in text else text)
 
@@ -191,19 +191,19 @@ def _kept_stop(m: re.Match) -> str:
     return " " if m.start() else ""
 
 
-def clean_blocks(blocks: list[Block]) -> list[Block]:
+def clean_blocks(blocks: list[Block], lang: str | None = None) -> list[Block]:
     out = []
     for b in blocks:
         raw = b.text or " ".join(b.items)
         b.mangled = bool(textmod.STRAY_SCRIPT_RE.search(raw) or textmod.HASHTAG_RE.search(raw))
         labels = [label for label, _ in b.links]
         if b.kind in ("paragraph", "quote", "heading", "figure"):
-            b.text = speakable(textmod.space_link_edges(b.text, labels))
+            b.text = speakable(textmod.space_link_edges(b.text, labels), lang)
             # A figure stays with no text: the paragraph before or after it is its caption.
             if b.kind != "figure" and (not b.text or is_non_content(b.text)):
                 continue
         elif b.kind == "list":
-            b.items = [t for t in (speakable(textmod.space_link_edges(i, labels)) for i in b.items)
+            b.items = [t for t in (speakable(textmod.space_link_edges(i, labels), lang) for i in b.items)
                        if t and not is_non_content(t)]
             if not b.items and not b.links:
                 continue
@@ -226,7 +226,7 @@ def unglue(blocks: list[Block], lang: str) -> list[Block]:
 
 def build_post(meta: dict, blocks: list[Block], lang: str | None, name: str = "post") -> Post:
     language = lang_of(meta, blocks, lang)
-    blocks = unglue(clean_blocks(blocks), language)
+    blocks = unglue(clean_blocks(blocks, language), language)
     for b in blocks:
         if b.kind == "table":
             b.text = tables.headline(b.rows, language)

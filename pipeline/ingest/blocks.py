@@ -24,9 +24,10 @@ SHOWN_SHORTCODE_RE = re.compile(r"^\s*(?:\{\{[<%]|\{%)[^{}]{0,400}?\b(?:table|fi
 SPACES_RE = re.compile(r"\s+")
 # Brackets left empty where a link or an image stood ("I-unsound issues ([#1234])").
 EMPTY_BRACKETS_RE = re.compile(r"\s*\(\s*[,;]?\s*\)|\s*\[\s*\]")
-# Link text that only points somewhere: an issue or PR number, "here", a footnote mark.
+# Link text that only points somewhere: an issue or PR number ("#1234", "lightningcss#479"),
+# "here", a footnote mark.
 # It leaves no word behind, nor the preposition that led to a number ("fixed in #1234").
-BARE_REFERENCE_RE = re.compile(r"^\s*(?:[\w.-]+/[\w.-]+)?#\d+\s*$|^\s*\[?\^?\d{1,6}\]?\s*$|"
+BARE_REFERENCE_RE = re.compile(r"^\s*(?:[\w.-]+/)?[\w.-]*#\d+\s*$|^\s*\[?\^?\d{1,6}\]?\s*$|"
                                r"^\s*(?:here|ici|link|lien|this link|ce lien|↩)\s*$", re.I)
 LEADING_PREPOSITION_RE = re.compile(r"\b(?:in|see|via|at|on|from|by|and|or|dans|voir|sur|par|et|ou)\s*$", re.I)
 # Punctuation a dropped reference leaves dangling: ": In this PR", "fixes ,: see", "( , )".

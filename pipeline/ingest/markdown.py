@@ -94,7 +94,7 @@ def render_inline(token) -> tuple[str, list, list]:
             if href is not None:
                 label.append(child.content)
         elif kind in ("softbreak", "hardbreak"):
-            parts.append(" ")
+            parts.append("\n")
         elif kind == "link_open":
             href, label, start = child.attrGet("href"), [], len(parts)
         elif kind == "link_close" and href is not None:
@@ -107,7 +107,34 @@ def render_inline(token) -> tuple[str, list, list]:
             alts.append(child.content or str(child.attrGet("alt") or ""))
         elif kind == "html_inline" and re.match(r"<br\b", child.content, re.I):
             parts.append(" ")
-    return tidy("".join(parts)), links, alts
+    return tidy(LOST_STOP_RE.sub(_lost_stop, "".join(parts))), links, alts
+
+
+# A line that ends on a word with no stop, the next opening on a subject ("… on the problem itself
+# \nI believe we'll …", "… sur le sujet\nNous pensons …"): notes typed a sentence a line, and the
+# stop was never written. A wrapped line ending on a function word ("published by\nThe Register")
+# goes on as one sentence.
+LINE_OPENERS = ("I We You It They He She There This These Those The Our My Its Their "
+                "Je Nous Vous Il Elle Ils Elles On Ce Cette Ces Cet Les La Le Notre Nos").split()
+LINE_LINKS = set("a an the of to in on at by for from with as and or but nor that which who what when where "
+                 "if than so because into over under about via is are was were be "
+                 "le la les l un une des du de d à au aux et ou mais que qui dont où par pour sur dans avec "
+                 "selon entre vers chez sans sous est sont perhaps maybe then now also peut-être puis alors".split())
+# Notes often open a line on a lower-case "we" ("… on the problem itself\nwe think a solution …", after
+# a stop or not): a subject and its verb, not an object clause ("the tools\nwe use").
+LOWER_LINE_OPENERS = (r"(?:we|nous) (?:have|had|think|thought|are|were|understand|could|would|will|do|did|need|"
+                      r"made|want|plan|believe|expect|hope|know|avons|pensons|sommes|devons|allons|avions|"
+                      r"pourrions|croyons|espérons)\b")
+LOST_STOP_RE = re.compile(rf"(?<![\w'’-])([^\W\d_]+)(?P<stop>[.!?]?)[ \t]*\n[ \t]*(?:(?=(?:{'|'.join(LINE_OPENERS)})\b)"
+                          rf"|(?P<lower>{LOWER_LINE_OPENERS}))")
+
+
+def _lost_stop(m: re.Match) -> str:
+    """The line's last word and a stop, unless the word leads on to the next line (LINE_LINKS)."""
+    lower = m.group("lower") or ""
+    if m.group(1).lower() in LINE_LINKS and not m.group("stop"):
+        return f"{m.group(1)} {lower}"
+    return f"{m.group(1)}{m.group('stop') or '.'} {lower[:1].upper()}{lower[1:]}"
 
 
 class _Walker:
