@@ -11,6 +11,9 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 # Test vectors and the seed post, vendored from the team's shared folder (tests/data/README.md)
 DATA = Path(__file__).resolve().parent / "data"
 SEED_POST = DATA / "seeds" / "000_c900842c1d920d5a.txt"
+# Real public posts, committed unchanged (corpus/expected.yaml: sources, licences, expectations)
+CORPUS = Path(__file__).resolve().parent / "corpus"
+CORPUS_POSTS = sorted(p for p in CORPUS.iterdir() if p.suffix in (".md", ".html") and p.name != "SOURCES.md")
 
 # A pytest-xdist worker is one of more workers than cores (make test): the builds it runs get
 # a batch worker's thread budget, one (pipeline.threads), as `make all` gives each of its

@@ -19,9 +19,7 @@ from pipeline.script import load_script, require_approved, segments
 from pipeline.text import split_sentences
 from pipeline.tts.voices import parse_voice
 
-from .conftest import ROOT, SEED_POST
-
-CORPUS = sorted(p for p in (ROOT / "tests" / "corpus").iterdir() if p.suffix in (".md", ".html"))
+from .conftest import CORPUS_POSTS, ROOT, SEED_POST
 
 
 def conversation_of(source, tmp_path, fmt="conversation", config=None):
@@ -121,7 +119,7 @@ def test_segments_carry_speaker_voice_and_chapter(demo):
                                                                  range(1, len(script["points"]) + 1)}
 
 
-@pytest.mark.parametrize("source", CORPUS + [ROOT / "episodes" / "demo.md"], ids=lambda p: p.name)
+@pytest.mark.parametrize("source", CORPUS_POSTS + [ROOT / "episodes" / "demo.md"], ids=lambda p: p.name)
 def test_cohost_brings_no_number_its_point_lead_lines_lack(source, tmp_path):
     """Property over the real corpus: every number a co-host says is one the lead says in that point."""
     script = conversation_of(source, tmp_path)

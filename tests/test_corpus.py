@@ -13,9 +13,8 @@ from pipeline.condense.budget import TARGET_SECONDS, word_budget
 from pipeline.ingest import ingest
 from pipeline.script import segments
 
-from .conftest import ROOT
+from .conftest import CORPUS, CORPUS_POSTS
 
-CORPUS = ROOT / "tests" / "corpus"
 EXPECTED = yaml.safe_load((CORPUS / "expected.yaml").read_text(encoding="utf-8"))
 # Residue of markup that must never be spoken, whatever the post.
 RESIDUE_RE = re.compile(r"\||```|:::|\+\+\+|\]\(|\[\^|\]\[|https?:|www\.|<[a-z/!]|\{\{|\{%|^---", re.M)
@@ -35,7 +34,7 @@ def spoken(script) -> str:
 
 
 def test_corpus_files_are_all_described():
-    on_disk = {p.name for p in CORPUS.iterdir() if p.suffix in (".md", ".html") and p.name != "SOURCES.md"}
+    on_disk = {p.name for p in CORPUS_POSTS}
     assert on_disk == set(EXPECTED)
     for meta in EXPECTED.values():
         assert meta["source"].startswith("https://") and meta["licence"]

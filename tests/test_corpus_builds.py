@@ -6,11 +6,8 @@ healing on real material shows as the figure it cost."""
 
 import pytest
 
-from .conftest import ROOT
+from .conftest import CORPUS, CORPUS_POSTS
 from .test_french_offline import build_offline
-
-CORPUS = ROOT / "tests" / "corpus"
-POSTS = sorted(p.name for p in CORPUS.iterdir() if p.suffix in (".md", ".html") and p.name != "SOURCES.md")
 
 
 def check_builds_and_verifies(name, tmp_path):
@@ -24,7 +21,7 @@ def check_builds_and_verifies(name, tmp_path):
 def _one_class_per_post():
     """make test-long hands out tests by module, and by class inside one (--dist
     loadscope): a class per post lets the workers build the posts side by side."""
-    for name in POSTS:
+    for name in (p.name for p in CORPUS_POSTS):
         cls = type(f"TestCorpusPost_{name.replace('.', '_').replace('-', '_')}", (), {
             "test_builds_offline_and_verifies": staticmethod(
                 lambda tmp_path, name=name: check_builds_and_verifies(name, tmp_path)),

@@ -28,11 +28,9 @@ from pipeline.ingest import ingest, speakable, tables
 from pipeline.ingest.markdown import render_inline
 from pipeline.script import unapproved_numbers
 
-from .conftest import ROOT, SEED_POST
+from .conftest import CORPUS, CORPUS_POSTS, SEED_POST
 
-CORPUS = ROOT / "tests" / "corpus"
-POSTS = sorted(p for p in CORPUS.iterdir() if p.suffix in (".md", ".html") and p.name != "SOURCES.md")
-POSTS.append(SEED_POST)
+POSTS = [*CORPUS_POSTS, SEED_POST]
 
 LEANING_OPENERS = {
     "en": ["this", "these", "those", "that", "they", "it", "its", "their", "he", "she", "them", "such",

@@ -25,11 +25,9 @@ from pipeline.condense import (
 from pipeline.ingest import ingest
 from pipeline.ingest.markdown import parse_markdown
 
-from .conftest import ROOT, SEED_POST
+from .conftest import CORPUS_POSTS, ROOT, SEED_POST
 
-CORPUS = ROOT / "tests" / "corpus"
-POSTS = sorted(p for p in CORPUS.iterdir() if p.suffix in (".md", ".html") and p.name != "SOURCES.md")
-POSTS += [SEED_POST, ROOT / "episodes" / "demo.md"]
+POSTS = [*CORPUS_POSTS, SEED_POST, ROOT / "episodes" / "demo.md"]
 LENGTHS = (60, 150, 360)
 
 
