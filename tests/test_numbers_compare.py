@@ -104,6 +104,13 @@ def test_spell_out_kinds():
     assert spell_out(text, "en", {"currency"}) == "In 2025, 95% of three million dollars."
 
 
+def test_spell_out_time_ending_a_sentence_keeps_one_stop():
+    # the spoken "p.m." carries its own stop: the sentence's stop is not added after it
+    assert spell_out("We meet at 5 pm. Then at 6:30 p.m. Done at 7 pm", "en") == (
+        "We meet at five p.m. Then at six thirty p.m. Done at seven p.m.")
+    assert spell_out("Doors open at 9 am.", "en") == "Doors open at nine a.m."
+
+
 @pytest.mark.parametrize("lang,text", [
     ("fr", "Le 8 août 2025, 49,2 milliards de dollars, soit 95 % ; entre 350 et 400 milliards de dollars ; "
            "1 000 participants, 1,5 million d'utilisateurs, 2 milliards d'euros, 71 startups, le 1er août."),

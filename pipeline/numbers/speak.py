@@ -165,6 +165,8 @@ def _padded(words: str, text: str, start: int, end: int) -> str:
         words = " " + words
     if end < len(text) and text[end].isalnum():
         words += " "
+    if words.endswith(".") and text.startswith(".", end):
+        words = words[:-1]  # "at 5 pm." said "five p.m." ends its sentence with one stop, not "p.m.."
     return words
 
 
