@@ -61,6 +61,9 @@ def pair(script: Mention, heard: Mention, weak: bool = False) -> tuple[float, st
         if script.kind == "time" and None in (script.unit, heard.unit) and same_clock(script.value, heard.value):
             return SCORE_OK_LOOSE, "ok"
         return None if weak else (SCORE_CHANGED + BONUS_SAME_UNIT, "changed")
+    if script.decade and heard.decade and script.value != heard.value:
+        return (SCORE_OK_LOOSE, "ok") if same_decade(script.value, heard.value) else (
+            None if weak else (_changed_score(script, heard), "changed"))
     if script.value == heard.value:
         if script.unit == heard.unit:
             return SCORE_OK, "ok"
@@ -140,6 +143,12 @@ def slash_dates(text: str) -> set[str]:
         return set()
     a, b = int(hit.group(1)), int(hit.group(2))
     return {d for d in (date_str(None, a, b), date_str(None, b, a)) if d}
+
+
+def same_decade(said: str, heard: str) -> bool:
+    """"1980" and "80" are one decade when one of them leaves its century unsaid ("the eighties")."""
+    a, b = Decimal(said), Decimal(heard)
+    return min(a, b) < 100 and max(a, b) < 10000 and max(a, b) % 100 == min(a, b)
 
 
 def same_clock(said: str, heard: str) -> bool:

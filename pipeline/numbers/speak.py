@@ -42,6 +42,8 @@ def verbalize(mention: Mention, lang: str) -> str:
         n, d = map(int, mention.value.split("/"))
         return module.fraction_words(n, d)
     value = Decimal(mention.value)
+    if mention.decade and value > 0:
+        return module.decade_words(int(value))  # "the nineteen eighties", fr "les années quatre-vingt"
     words = _quantity(mention, abs(value), module)
     if value < 0:
         return f"{module.MINUS_WORD} {words}"
