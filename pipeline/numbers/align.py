@@ -21,7 +21,7 @@ from .model import TEXT_KINDS, Match, Mention
 from .names import name_readings
 from .periods import period_covers
 from .quantities import conversion, generic, info
-from .readings import cut_readings, digit_runs
+from .readings import cut_readings, degree_ranks, digit_runs, rank_or_part
 
 # The statuses that fail an episode's verdict (ok and unit-missing keep the value).
 FAILING = ("lost", "changed")
@@ -322,7 +322,19 @@ def _heard(text: str, drafts: list, tokens: list, lang: str | None = None,
                 start, end = tokens[first].start, tokens[last].end
                 kind = "name" if value in names else "number"  # "CA 95051": a name to the script
                 found.append(Heard(Mention(value, kind, None, text[start:end], start, end), True, first, last))
+        kinds = {m.kind for m in said}
+        for value, kind, first, last in rank_or_part(drafts, tokens, get_lang(lang)):  # the script's kind decides
+            if kind in kinds:
+                start, end = tokens[first].start, tokens[last].end
+                found.append(Heard(Mention(value, kind, None, text[start:end], start, end), False, first, last))
+        ranks = {m.value for m in said if m.kind == "quantity" and m.unit == "°" and _GLUED_DEGREE.search(m.text)}
+        for value, first, last in degree_ranks(drafts, tokens, get_lang(lang), ranks):  # fr "6°" heard "sixième"
+            start, end = tokens[first].start, tokens[last].end
+            found.append(Heard(Mention(value, "quantity", "°", text[start:end], start, end), False, first, last))
     return found
+
+
+_GLUED_DEGREE = re.compile(r"\d°$")  # "6°" (a rank or degrees), not "6 °" nor "6 degrés"
 
 
 def _plain(digits: str) -> bool:
