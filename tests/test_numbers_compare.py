@@ -116,6 +116,12 @@ def test_spell_out_says_a_decade(lang, text, spoken):
     assert all(m.status == "ok" for m in compare(text, spoken, lang))
 
 
+def test_spell_out_says_two_days_with_their_link():
+    assert spell_out("Rendez-vous le 17/06, puis les 17/18 juin.", "fr") == (
+        "Rendez-vous le dix-sept juin, puis les dix-sept et dix-huit juin.")
+    assert spell_out("Closed on Jan-15-2020.", "en") == "Closed on January fifteenth, twenty twenty."
+
+
 def test_spell_out_time_ending_a_sentence_keeps_one_stop():
     # the spoken "p.m." carries its own stop: the sentence's stop is not added after it
     assert spell_out("We meet at 5 pm. Then at 6:30 p.m. Done at 7 pm", "en") == (

@@ -150,8 +150,9 @@ def spell_out(text: str, lang: str, kinds: set[str] | None = None,
         if mention.kind == "period" and _ARTICLE_BEFORE.search(between) and \
                 _ARTICLE_BEFORE.search(between).group(1).lower() in module.PERIOD_ARTICLES:  # type: ignore[union-attr]
             spoken = spoken.split(" ", 1)[1]  # "in the Q3": "in the third quarter", not "the the"
-        # a ratio "1:4" is two mentions: said "one to four", not "one:four"
-        out.append(f" {module.RATIO_WORD} " if between == ":" and spelled_to == pos else between)
+        # a ratio "1:4" is two mentions: said "one to four", not "one:four"; fr "les 17/18 juin": two days
+        joiner = {":": module.RATIO_WORD, "/": module.LINK_WORD}.get(between) if spelled_to == pos else None
+        out.append(f" {joiner} " if joiner else between)
         out.append(_padded(spoken, text, mention.start, mention.end))
         pos = spelled_to = mention.end
         if mention.kind == "currency" and (per := _per_unit(text, pos, lang)):
