@@ -51,6 +51,7 @@ DECADE_WORDS = {"twenties": 20, "thirties": 30, "forties": 40, "fifties": 50, "s
                 "eighties": 80, "nineties": 90}  # "the eighties", "nineteen eighties"
 YEAR_DECADE_WORDS = {**DECADE_WORDS, "tens": 10, "hundreds": 0}  # after a century: "nineteen tens" (alone a count)
 DECADE_PHRASES = {"two thousands": 2000}  # "the two thousands": the 2000s
+PART_LINKS = frozenset({"of"})  # "a hundredth of a second": a part, 1/100
 DEGREE_RANKS = False  # "6°" is six degrees, never a rank
 DECADE_NOUNS: frozenset[str] = frozenset()  # English says the decade with its "s"
 WEAK_WORDS = frozenset({"one", "first", "second"})

@@ -77,6 +77,7 @@ YEAR_OH: frozenset[str] = frozenset()
 DECADE_WORDS: dict[str, int] = {}
 YEAR_DECADE_WORDS: dict[str, int] = {}
 DECADE_PHRASES: dict[str, int] = {}
+PART_LINKS: frozenset[str] = frozenset()  # French says "un centième": no article "a" to tell apart
 DEGREE_RANKS = True  # "arrivé 6°": a rank, sixième (a temperature writes "6 °C")
 DECADE_NOUNS = frozenset({"années", "annees"})  # "les années 80", "les années 1980", "années quatre-vingt"
 WEAK_WORDS = frozenset({"un", "une", "premier", "première", "premiers", "premières",
