@@ -293,7 +293,9 @@ def _heard(text: str, drafts: list, tokens: list, lang: str | None = None,
     """Heard mentions; a product name's number ("Employs 400" at a segment's
     start looks like one) also as a weak candidate for a number: the same value or
     nothing. With `lang`, the runs of numbers that may be the number of a name
-    ("Office three sixty-five") too, which pair only with a script's names."""
+    ("Office three sixty-five") too, which pair only with a script's names; "one hundredth"
+    also as a rank and fr "un quatrième" as a part when the script has that kind, and fr
+    "sixième" as the script's "6°" (readings.py)."""
     found = []
     for d in drafts:
         if d.kind == "code":
