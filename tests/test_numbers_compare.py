@@ -104,6 +104,31 @@ def test_spell_out_kinds():
     assert spell_out(text, "en", {"currency"}) == "In 2025, 95% of three million dollars."
 
 
+@pytest.mark.parametrize("lang,text,spoken", [
+    ("en", "In the 1980s, the 1980 s, the 2000s, the 80s and the 1900s.",
+     "In the nineteen eighties, the nineteen eighties, the two thousands, the eighties and the nineteen hundreds."),
+    ("fr", "Dans les années 1980 et les années 80.",
+     "Dans les années mille neuf cent quatre-vingt et les années quatre-vingt."),
+])
+def test_spell_out_says_a_decade(lang, text, spoken):
+    # a decade is said as one ("the nineteen eighties"), never "one thousand nine hundred eighty (seconds)"
+    assert spell_out(text, lang) == spoken
+    assert all(m.status == "ok" for m in compare(text, spoken, lang))
+
+
+def test_spell_out_says_two_days_with_their_link():
+    assert spell_out("Rendez-vous le 17/06, puis les 17/18 juin.", "fr") == (
+        "Rendez-vous le dix-sept juin, puis les dix-sept et dix-huit juin.")
+    assert spell_out("Closed on Jan-15-2020.", "en") == "Closed on January fifteenth, twenty twenty."
+
+
+def test_spell_out_time_ending_a_sentence_keeps_one_stop():
+    # the spoken "p.m." carries its own stop: the sentence's stop is not added after it
+    assert spell_out("We meet at 5 pm. Then at 6:30 p.m. Done at 7 pm", "en") == (
+        "We meet at five p.m. Then at six thirty p.m. Done at seven p.m.")
+    assert spell_out("Doors open at 9 am.", "en") == "Doors open at nine a.m."
+
+
 @pytest.mark.parametrize("lang,text", [
     ("fr", "Le 8 août 2025, 49,2 milliards de dollars, soit 95 % ; entre 350 et 400 milliards de dollars ; "
            "1 000 participants, 1,5 million d'utilisateurs, 2 milliards d'euros, 71 startups, le 1er août."),

@@ -21,7 +21,7 @@ from .model import TEXT_KINDS, Match, Mention
 from .names import name_readings
 from .periods import period_covers
 from .quantities import conversion, generic, info
-from .readings import cut_readings, digit_runs
+from .readings import cut_readings, degree_ranks, digit_runs, rank_or_part
 
 # The statuses that fail an episode's verdict (ok and unit-missing keep the value).
 FAILING = ("lost", "changed")
@@ -61,6 +61,9 @@ def pair(script: Mention, heard: Mention, weak: bool = False) -> tuple[float, st
         if script.kind == "time" and None in (script.unit, heard.unit) and same_clock(script.value, heard.value):
             return SCORE_OK_LOOSE, "ok"
         return None if weak else (SCORE_CHANGED + BONUS_SAME_UNIT, "changed")
+    if script.decade and heard.decade and script.value != heard.value:
+        return (SCORE_OK_LOOSE, "ok") if same_decade(script.value, heard.value) else (
+            None if weak else (_changed_score(script, heard), "changed"))
     if script.value == heard.value:
         if script.unit == heard.unit:
             return SCORE_OK, "ok"
@@ -140,6 +143,12 @@ def slash_dates(text: str) -> set[str]:
         return set()
     a, b = int(hit.group(1)), int(hit.group(2))
     return {d for d in (date_str(None, a, b), date_str(None, b, a)) if d}
+
+
+def same_decade(said: str, heard: str) -> bool:
+    """"1980" and "80" are one decade when one of them leaves its century unsaid ("the eighties")."""
+    a, b = Decimal(said), Decimal(heard)
+    return min(a, b) < 100 and max(a, b) < 10000 and max(a, b) % 100 == min(a, b)
 
 
 def same_clock(said: str, heard: str) -> bool:
@@ -284,7 +293,9 @@ def _heard(text: str, drafts: list, tokens: list, lang: str | None = None,
     """Heard mentions; a product name's number ("Employs 400" at a segment's
     start looks like one) also as a weak candidate for a number: the same value or
     nothing. With `lang`, the runs of numbers that may be the number of a name
-    ("Office three sixty-five") too, which pair only with a script's names."""
+    ("Office three sixty-five") too, which pair only with a script's names; "one hundredth"
+    also as a rank and fr "un quatrième" as a part when the script has that kind, and fr
+    "sixième" as the script's "6°" (readings.py)."""
     found = []
     for d in drafts:
         if d.kind == "code":
@@ -313,7 +324,19 @@ def _heard(text: str, drafts: list, tokens: list, lang: str | None = None,
                 start, end = tokens[first].start, tokens[last].end
                 kind = "name" if value in names else "number"  # "CA 95051": a name to the script
                 found.append(Heard(Mention(value, kind, None, text[start:end], start, end), True, first, last))
+        kinds = {m.kind for m in said}
+        for value, kind, first, last in rank_or_part(drafts, tokens, get_lang(lang)):  # the script's kind decides
+            if kind in kinds:
+                start, end = tokens[first].start, tokens[last].end
+                found.append(Heard(Mention(value, kind, None, text[start:end], start, end), False, first, last))
+        ranks = {m.value for m in said if m.kind == "quantity" and m.unit == "°" and _GLUED_DEGREE.search(m.text)}
+        for value, first, last in degree_ranks(drafts, tokens, get_lang(lang), ranks):  # fr "6°" heard "sixième"
+            start, end = tokens[first].start, tokens[last].end
+            found.append(Heard(Mention(value, "quantity", "°", text[start:end], start, end), False, first, last))
     return found
+
+
+_GLUED_DEGREE = re.compile(r"\d°$")  # "6°" (a rank or degrees), not "6 °" nor "6 degrés"
 
 
 def _plain(digits: str) -> bool:

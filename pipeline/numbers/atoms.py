@@ -165,7 +165,7 @@ def _suffix(draft: Draft, tokens: list[Token], j: int, lang: ModuleType) -> None
         draft.value = Decimal(int(digits)) + Decimal(n) / d
         draft.decimal, draft.last = True, j
     elif word == "s" and digits.isdigit() and (len(digits) == 4 or len(digits) == 2 and digits.endswith("0")):
-        draft.last = j  # a decade: "the 1990s", "the '90s" (90: its century unsaid)
+        draft.last, draft.decade = j, True  # a decade: "the 1990s", "the '90s" (90: its century unsaid)
     elif (word in ABBR_ALWAYS or (word in ABBR_WITH_CURRENCY and _currency_near(tokens, draft.first, j))
           or (word == "K" and (draft.decimal or draft.amount >= 10))):  # "3.5K", "50K"; "4K" is a screen
         draft.mag = ABBR_ALWAYS.get(word) or ABBR_WITH_CURRENCY[word]
@@ -196,8 +196,13 @@ def _words(tokens: list[Token], i: int, lang: ModuleType) -> Draft | None:
     fraction = word_fraction(tokens, i, lang)
     if fraction is not None:
         return fraction
-    if tok.low in lang.DECADE_WORDS and i and tokens[i - 1].low in ("the", "'", "’", "early", "late", "mid"):
-        return Draft(Decimal(lang.DECADE_WORDS[tok.low]), "number", i, i, words=True)  # "the eighties": '80s
+    if tok.low in lang.DECADE_WORDS:  # "the eighties": '80s, its century unsaid; "ten eighties" says a wrong one
+        said_century = i > 0 and lookup(tokens, i - 1, lang) is not None
+        return Draft(Decimal(lang.DECADE_WORDS[tok.low]), "number", i, i, words=True, decade=not said_century)
+    k = next_word(tokens, i)
+    if k is not None and f"{tok.low} {tokens[k].low}" in lang.DECADE_PHRASES:  # "the two thousands"
+        return Draft(Decimal(lang.DECADE_PHRASES[f"{tok.low} {tokens[k].low}"]), "number", i, k, words=True,
+                     decade=True)
     if tok.low in lang.MULTIPLIER_WORDS:  # "twice"
         return Draft(Decimal(lang.MULTIPLIER_WORDS[tok.low]), "multiplier", i, i, unit="x", words=True)
     if (i and tokens[i - 1].text in HYPHENS and not tok.gap and not tokens[i - 1].gap
@@ -210,7 +215,7 @@ def _words(tokens: list[Token], i: int, lang: ModuleType) -> Draft | None:
         return None  # "a fifth of them": a fraction, not a rank
     kind = "code" if num.value == 0 and _compound(tokens, num.last) else "number"
     return Draft(num.value, kind, num.first, num.last, ordinal=num.ordinal,
-                 decimal=num.decimal, mag=num.mag, words=True, single=num.single)
+                 decimal=num.decimal, mag=num.mag, words=True, single=num.single, decade=num.decade)
 
 
 _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}

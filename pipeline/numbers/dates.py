@@ -1,5 +1,6 @@
 """Dates: "18 août 2025", "le 1er octobre", "August 8, 2025", "the 8th of August",
-"août 2025", "2025-08-18", "18/08/2025" (fr) or "08/18/2025" (en)."""
+"août 2025", "2025-08-18", "18/08/2025" (fr) or "08/18/2025" (en), "Jan-15-2020", "15-Jan-2020",
+fr "le 17/06" (day first, after its article) and "les 17/18 juin" (two days: 17 and 18 juin)."""
 
 from __future__ import annotations
 
@@ -20,11 +21,13 @@ def numeric_dates(tokens: list[Token], lang: ModuleType) -> tuple[list[Draft], s
     used: set[int] = set()
     for i in range(len(tokens) - 4):
         parts = tokens[i:i + 5]
-        if (any(t.kind != "num" for t in parts[::2]) or any(t.gap for t in parts[1:])
+        if (any(t.kind != "num" and _month_word(t, lang) is None for t in parts[::2]) or any(t.gap for t in parts[1:])
                 or parts[1].text != parts[3].text or parts[1].text not in _NUMERIC_SEPARATORS):
             continue
         a, b, c = (t.text for t in parts[::2])
-        if len(a) == 4 and parts[1].text == "-":
+        if parts[1].text == "-" and parts[0].kind != parts[2].kind and parts[4].kind == "num":
+            value = _month_hyphened(parts, lang)  # "Jan-15-2020", "15-Jan-2020"
+        elif len(a) == 4 and parts[1].text == "-":
             value = _date(a, b, c)
         elif len(c) == 4:  # "25/07/2012", "25.07.2012", "25-07-2012"
             # the language's order first; the other when only it is a date ("14/03/2025" in en)
@@ -35,7 +38,43 @@ def numeric_dates(tokens: list[Token], lang: ModuleType) -> tuple[list[Draft], s
         if value:
             found.append(Draft(value, "date", i, i + 4))
             used.update(range(i, i + 5))
+    if lang.DAY_FIRST:
+        _day_slashes(tokens, lang, found, used)
     return found, used
+
+
+def _month_word(tok: Token, lang: ModuleType) -> int | None:
+    return lang.MONTHS.get(tok.low) if tok.is_word else None
+
+
+def _month_hyphened(parts: list[Token], lang: ModuleType) -> str | None:
+    """"Jan-15-2020" or "15-Jan-2020": a month's name between hyphens, the year last."""
+    year = parts[4].text
+    if len(year) != 4 or not year.isdigit():
+        return None
+    month, day = (parts[0], parts[2]) if parts[0].kind != "num" else (parts[2], parts[0])
+    number = _month_word(month, lang)
+    if number is None or day.kind != "num" or not day.text.isdigit() or len(day.text) > 2:
+        return None
+    return date_str(int(year), number, int(day.text))
+
+
+def _day_slashes(tokens: list[Token], lang: ModuleType, found: list[Draft], used: set[int]) -> None:
+    """fr "le 17/06": a day and month (a fraction elsewhere); "les 17/18 juin": the day
+    17 said like "les 17 et 18 juin" (its month is read with 18)."""
+    for i in range(len(tokens) - 2):
+        a, slash, b = tokens[i:i + 3]
+        if (i in used or slash.text != "/" or a.kind != "num" or b.kind != "num" or slash.gap or b.gap
+                or not (a.text.isdigit() and b.text.isdigit() and len(a.text) <= 2 and len(b.text) <= 2)
+                or i + 3 < len(tokens) and not tokens[i + 3].gap and tokens[i + 3].kind != "sym"):
+            continue
+        k = i + 3
+        if k < len(tokens) and _month_word(tokens[k], lang) and 1 <= int(a.text) < int(b.text) <= 31:
+            found += [Draft(Decimal(int(t.text)), "number", j, j, digits=t.text) for j, t in ((i, a), (i + 2, b))]
+            used.update((i, i + 1, i + 2))
+        elif i and tokens[i - 1].low in lang.DATE_ARTICLES and (value := date_str(None, int(b.text), int(a.text))):
+            found.append(Draft(value, "date", i - 1, i + 2))
+            used.update(range(i - 1, i + 3))
 
 
 def _date(year: str, month: str, day: str) -> str | None:

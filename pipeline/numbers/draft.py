@@ -28,6 +28,7 @@ class Draft:
     carried_unit: bool = False  # unit carried back from the other end of a range
     scale: Decimal | None = None  # factor of a scaled unit ("‰" = 0.1 %), carried like the unit
     name: bool = False  # the number of a product name ("Windows 11"): a code
+    decade: bool = False  # "the 1980s", "the eighties", fr "les années 80": a decade, not a count
 
     def span(self, tokens: list[Token]) -> tuple[int, int]:
         return tokens[self.first].start, tokens[self.last].end
@@ -35,7 +36,7 @@ class Draft:
     def mention(self, text: str, tokens: list[Token]) -> Mention:
         start, end = self.span(tokens)
         value = self.value if isinstance(self.value, str) else decimal_str(self.value)
-        return Mention(value, self.kind, self.unit, text[start:end], start, end)
+        return Mention(value, self.kind, self.unit, text[start:end], start, end, self.decade)
 
     @property
     def amount(self) -> Decimal:

@@ -49,6 +49,11 @@ YEAR_PAIRS = True  # "twenty twenty-five", "nineteen oh five"
 YEAR_OH = frozenset({"oh", "o"})
 DECADE_WORDS = {"twenties": 20, "thirties": 30, "forties": 40, "fifties": 50, "sixties": 60, "seventies": 70,
                 "eighties": 80, "nineties": 90}  # "the eighties", "nineteen eighties"
+YEAR_DECADE_WORDS = {**DECADE_WORDS, "tens": 10, "hundreds": 0}  # after a century: "nineteen tens" (alone a count)
+DECADE_PHRASES = {"two thousands": 2000}  # "the two thousands": the 2000s
+PART_LINKS = frozenset({"of"})  # "a hundredth of a second": a part, 1/100
+DEGREE_RANKS = False  # "6°" is six degrees, never a rank
+DECADE_NOUNS: frozenset[str] = frozenset()  # English says the decade with its "s"
 WEAK_WORDS = frozenset({"one", "first", "second"})
 _IRREGULAR = {"one": "first", "two": "second", "three": "third", "five": "fifth",
               "eight": "eighth", "nine": "ninth", "twelve": "twelfth"}
@@ -205,6 +210,12 @@ def year(n: int) -> str:
     if low < 10:
         return f"{_below_100(high)} oh {_ONES[low]}"
     return f"{_below_100(high)} {_below_100(low)}"
+
+
+def decade_words(n: int) -> str:
+    """"nineteen eighties" (1980), "two thousands" (2000), "nineteen tens", "eighties" (80)."""
+    words = year(n) if n >= 100 else cardinal(n)
+    return words[:-1] + "ies" if words.endswith("y") else words + "s"
 
 
 POINT_WORD = "point"

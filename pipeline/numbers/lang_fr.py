@@ -75,6 +75,11 @@ FRENCH_TENS = True  # soixante-dix, quatre-vingt-dix, dix-sept, "vingt et un"
 YEAR_PAIRS = False
 YEAR_OH: frozenset[str] = frozenset()
 DECADE_WORDS: dict[str, int] = {}
+YEAR_DECADE_WORDS: dict[str, int] = {}
+DECADE_PHRASES: dict[str, int] = {}
+PART_LINKS: frozenset[str] = frozenset()  # French says "un centième": no article "a" to tell apart
+DEGREE_RANKS = True  # "arrivé 6°": a rank, sixième (a temperature writes "6 °C")
+DECADE_NOUNS = frozenset({"années", "annees"})  # "les années 80", "les années 1980", "années quatre-vingt"
 WEAK_WORDS = frozenset({"un", "une", "premier", "première", "premiers", "premières",
                         "second", "seconde", "seconds", "secondes"})
 ORDINALS: dict[str, int] = {"premier": 1, "première": 1, "premiers": 1, "premières": 1,
@@ -266,6 +271,12 @@ def ordinal(n: int) -> str:
 
 def year(n: int) -> str:
     return cardinal(n)
+
+
+def decade_words(n: int) -> str:
+    """After "années": "quatre-vingt" (80, invariable there), "mille neuf cent quatre-vingt"."""
+    words = cardinal(n)
+    return words[:-1] if words.endswith("vingts") else words
 
 
 POINT_WORD = "virgule"

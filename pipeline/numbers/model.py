@@ -33,6 +33,7 @@ class Mention:
     text: str
     start: int
     end: int
+    decade: bool = False  # "the 1980s", "the eighties" (80: its century unsaid), fr "les années 80"
 
     def to_dict(self) -> dict:
         return {

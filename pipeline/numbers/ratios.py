@@ -39,6 +39,12 @@ def digit_fraction(tokens: list[Token], i: int) -> Draft | None:
     return Draft(_value(n, d), "fraction", i, i + 2, digits=num.text)
 
 
+def _part_of(tokens: list[Token], k: int, lang: ModuleType) -> bool:
+    """"a hundredth of": a part ("a hundredth time" is a rank)."""
+    n = next_word(tokens, k)
+    return n is not None and tokens[n].low in lang.PART_LINKS
+
+
 def word_fraction(tokens: list[Token], i: int, lang: ModuleType) -> Draft | None:
     """A count word then a fraction name ("two-thirds", "un tiers"), or a name
     that is a fraction by itself ("half", "la moitié")."""
@@ -56,9 +62,9 @@ def word_fraction(tokens: list[Token], i: int, lang: ModuleType) -> Draft | None
         den = lang.FRACTION_NAMES[name]
     elif count > 1 and name.endswith("s") and lang.ORDINALS.get(name[:-1], 0) > 2:
         den = lang.ORDINALS[name[:-1]]  # "two fifths", "trois cinquièmes"
-    elif (count == 1 and tok.low not in lang.ARTICLE_ONE and rank is not None and rank[0] > 4
-          and not (i and tokens[i - 1].low in lang.DATE_ARTICLES)):
-        den, k = rank  # "one-fifth", "un cinquième", "un dix-septième"; not "the one hundredth time"
+    elif (count == 1 and rank is not None and rank[0] > 4 and not (i and tokens[i - 1].low in lang.DATE_ARTICLES)
+          and (tok.low not in lang.ARTICLE_ONE or _part_of(tokens, rank[1], lang))):
+        den, k = rank  # "one-fifth", "un dix-septième", "a hundredth of a second"; not "the one hundredth time"
     else:
         return None
     if den > MAX_DENOMINATOR or count >= den or _period(tokens, k, lang):

@@ -12,6 +12,11 @@ and a stray 8. Hyphenated words ("twenty-five") are never cut.
 A run of three or more digits said one by one ("one two three zero zero zero",
 "nine five zero five one", "four oh one") is also read as the digits it spells
 (digit_runs), a reading compare() offers only for a script number of that value.
+
+"one hundredth" is 1/100 to the grammar and fr "un quatrième" a rank, 4th; each is
+also the other (rank_or_part): compare() offers it when the script has a number of
+that kind, so the script's kind decides ("100th" heard "one hundredth" is ok,
+"101st" is changed; "1/4" heard "un quatrième" is ok, "un quatrième mandat" a rank).
 """
 
 from __future__ import annotations
@@ -116,3 +121,35 @@ def _said_digit(tokens: list[Token], j: int, lang: ModuleType, inside: bool) -> 
     if w is None or w.ordinal or w.last != j or w.value > 9:
         return None
     return str(w.value)
+
+
+def rank_or_part(drafts: list[Draft], tokens: list[Token], lang: ModuleType) -> list[tuple[str, str, int, int]]:
+    """(value, kind, first token, last token) of the other reading of "one hundredth"
+    (a rank: 100) and fr "un quatrième" (a part: 1/4)."""
+    found = []
+    for d in drafts:
+        if (d.kind == "fraction" and isinstance(d.value, str) and d.value.startswith("1/")
+                and d.last == d.first + 1 and _said_one(tokens, d.first, lang)):
+            found.append((d.value[2:], "number", d.last, d.last))
+        elif (d.kind == "number" and d.ordinal and d.words and d.first and d.amount > 2
+              and _said_one(tokens, d.first - 1, lang)):
+            found.append((f"1/{int(d.amount)}", "fraction", d.first - 1, d.last))
+    return found
+
+
+def degree_ranks(drafts: list[Draft], tokens: list[Token], lang: ModuleType,
+                 values: set[str]) -> list[tuple[str, int, int]]:
+    """(value, first, last) of each rank said in words ("sixième") whose value a
+    script's "6°" has: fr writes a rank so too ("arrivé 6°")."""
+    if not lang.DEGREE_RANKS:
+        return []
+    return [(decimal_str(d.amount), d.first, d.last) for d in drafts
+            if d.kind == "number" and d.ordinal and d.words and decimal_str(d.amount) in values]
+
+
+def _said_one(tokens: list[Token], j: int, lang: ModuleType) -> bool:
+    """"one", "a", fr "un", "une": the count of a part."""
+    if tokens[j].low in lang.ARTICLE_ONE:
+        return True
+    w = lookup(tokens, j, lang)
+    return w is not None and w.value == 1 and not w.ordinal and w.last == j

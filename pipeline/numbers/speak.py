@@ -42,6 +42,8 @@ def verbalize(mention: Mention, lang: str) -> str:
         n, d = map(int, mention.value.split("/"))
         return module.fraction_words(n, d)
     value = Decimal(mention.value)
+    if mention.decade and value > 0:
+        return module.decade_words(int(value))  # "the nineteen eighties", fr "les années quatre-vingt"
     words = _quantity(mention, abs(value), module)
     if value < 0:
         return f"{module.MINUS_WORD} {words}"
@@ -148,8 +150,9 @@ def spell_out(text: str, lang: str, kinds: set[str] | None = None,
         if mention.kind == "period" and _ARTICLE_BEFORE.search(between) and \
                 _ARTICLE_BEFORE.search(between).group(1).lower() in module.PERIOD_ARTICLES:  # type: ignore[union-attr]
             spoken = spoken.split(" ", 1)[1]  # "in the Q3": "in the third quarter", not "the the"
-        # a ratio "1:4" is two mentions: said "one to four", not "one:four"
-        out.append(f" {module.RATIO_WORD} " if between == ":" and spelled_to == pos else between)
+        # a ratio "1:4" is two mentions: said "one to four", not "one:four"; fr "les 17/18 juin": two days
+        joiner = {":": module.RATIO_WORD, "/": module.LINK_WORD}.get(between) if spelled_to == pos else None
+        out.append(f" {joiner} " if joiner else between)
         out.append(_padded(spoken, text, mention.start, mention.end))
         pos = spelled_to = mention.end
         if mention.kind == "currency" and (per := _per_unit(text, pos, lang)):
@@ -165,6 +168,8 @@ def _padded(words: str, text: str, start: int, end: int) -> str:
         words = " " + words
     if end < len(text) and text[end].isalnum():
         words += " "
+    if words.endswith(".") and text.startswith(".", end):
+        words = words[:-1]  # "at 5 pm." said "five p.m." ends its sentence with one stop, not "p.m.."
     return words
 
 

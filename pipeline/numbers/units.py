@@ -40,8 +40,23 @@ def attach_units(drafts: list[Draft], tokens: list[Token], lang: ModuleType, tex
             _magnitude(draft, tokens, lang)
         if not draft.ordinal:
             _suffix(draft, tokens, lang)
-        if draft.kind == "number" and draft.unit is None and not draft.ordinal and text:
+        _decade(draft, tokens, lang)
+        if draft.kind == "number" and draft.unit is None and not draft.ordinal and not draft.decade and text:
             _measure(draft, tokens, text, lang)
+
+
+def _decade(draft: Draft, tokens: list[Token], lang: ModuleType) -> None:
+    """fr "les années 80", "années 1980"; en "1980 s", a decade's "s" set apart (not seconds)."""
+    if draft.kind != "number" or draft.decade or draft.ordinal or draft.decimal or draft.mag:
+        return
+    value, i, k = draft.amount, draft.first, draft.last + 1
+    if not (10 <= value < 100 or 1900 <= value <= 2090) or value % 10:  # range first: a huge figure
+        return
+    if i and tokens[i - 1].low in lang.DECADE_NOUNS:
+        draft.decade = True
+    elif (draft.year_like and k < len(tokens) and tokens[k].text == "s" and tokens[k].gap == " "
+          and (k + 1 >= len(tokens) or tokens[k + 1].kind != "num")):
+        draft.decade, draft.last = True, k
 
 
 def _glued_unit(draft: Draft, tokens: list[Token], text: str) -> None:

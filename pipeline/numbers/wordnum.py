@@ -29,6 +29,7 @@ class WordNumber:
     pure: bool = False  # only units/teens/tens, no hundred or magnitude
     max_scale: int = 1
     single: str | None = None  # the word, when the phrase is one word
+    decade: bool = False  # "nineteen eighties", "nineteen tens": the decade 1980, 1910
 
 
 @dataclass
@@ -356,9 +357,9 @@ def _year_pair(num: WordNumber, tokens: list[Token], lang: ModuleType) -> None:
             num.value = num.value * 100 + w.value
             num.last, num.pure, num.single = k2, False, None
         return
-    if tokens[k].low in lang.DECADE_WORDS:  # "nineteen eighties": the decade 1980
-        num.value = num.value * 100 + lang.DECADE_WORDS[tokens[k].low]
-        num.last, num.pure, num.single = k, False, None
+    if tokens[k].low in lang.YEAR_DECADE_WORDS:  # "nineteen eighties", "nineteen tens": the decade 1980
+        num.value = num.value * 100 + lang.YEAR_DECADE_WORDS[tokens[k].low]
+        num.last, num.pure, num.single, num.decade = k, False, None, True
         return
     sub = parse_words(tokens, k, lang, simple=True)
     if sub is not None and sub.pure and 10 <= sub.value <= 99 and not sub.ordinal:
