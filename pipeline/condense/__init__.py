@@ -784,7 +784,10 @@ TITLE_STOPWORDS = {
         said says say want wanted like well back way ways around up down out off across well thing things
         able let lets really quite rather almost about around whether however within themselves itself
         consider considered think thought know known find found need needs like yes once who's
-        terms""".split()),
+        terms it's let's that's there's what's here's he's she's we're they're you're isn't doesn't
+        don't can't won't called named instead neither nor bit less began begin begins follows continue
+        continues remain remains become becomes became indicate indicates mentioned shown try tried
+        discuss wish wishes""".split()),
     "fr": set("""le la les l un une des du de d au aux et ou mais donc or ni car que qu qui quoi dont où
         ce cet cette ces cela ceci celui celle ceux celles il elle ils elles on nous vous je j me m te t se
         s lui leur leurs son sa ses mon ma mes ton ta tes notre nos votre vos y en ne n pas plus moins
@@ -795,8 +798,21 @@ TITLE_STOPWORDS = {
         lorsque quand parce puisque afin tant cependant toutefois également notamment fois faites
         signifie permet permettre voici voilà envers effectue effectuer lors termes sera aura fera ici
         prend prennent fait font dit met doit doivent peut peuvent veut va vont vient tient voit sait
-        agit agissait propose proposent comprend comprennent offre offrent""".split()),
+        agit agissait propose proposent comprend comprennent offre offrent delà beaucoup presque
+        possible impossible généralement directement désire souhaite affecte moment""".split()),
 }
+# A word that only a locution holds after "à"/"au" ("mise à jour", "à partir de", "au delà", "au
+# lieu de"): no title opens on it ("Jour du statut", "Partir de données fines").
+LOCUTION_TAIL = {"fr": ("à", "au", "aux"), "en": ()}
+LOCUTION_WORDS = set("jour partir travers propos cause condition savoir delà lieu".split())
+# Words that end no title: "mise" waits for its "à disposition"/"en place", a possessive for its noun
+# ("… speedup for Amazon's").
+TITLE_NO_END = {"fr": re.compile(r"^mises?$"), "en": re.compile(r"['’]s$")}
+# An infinitive after "de"/"d'"/"à"/"pour" opens a verb phrase, not a title ("D'utiliser
+# directement …", "Dire quelque chose").
+INFINITIVE_AFTER = {"fr": re.compile(r"^(?:d['’])?\S+(?:er|ir)$|^(?:d['’])?(?:dire|faire|prendre|mettre|lire|écrire)$"),
+                    "en": re.compile(r"$^")}
+INFINITIVE_LEAD = {"fr": {"de", "à", "pour", "sans"}, "en": set()}
 # A verb reporting what follows ("Berg Insight indique que …", "the report notes that …"): the
 # word before "que"/"that" ends a subject, not a title.
 REPORTING_VERB = {"fr": (re.compile(r"[et]$"), re.compile(r"^(?:que|qu['’].*)$", re.I)),
@@ -811,7 +827,7 @@ VERB_AFTER = {"en": set("a an the its their his her our your some most many ever
 # Rust programmers" ("has reached …"), "Développer de nouveaux produits" ("et développer" is not
 # caught, "pour développer" is), "Améliorant continuellement …" ("en améliorant").
 _PAST = re.compile(r"(?:ed|en|wn|ing)$")
-_PAST_FR = re.compile(r"(?:ée?s?|er|ir)$")
+_PAST_FR = re.compile(r"(?:ée?s?|er|ir|[^e]u)$")     # "a fallu", "a voulu"
 AUXILIARY_VERB = {
     "en": {**dict.fromkeys("has have had is are was were been be being".split(), _PAST),
            "to": re.compile(r"^(?!(?:the|a|an)$)[a-z]+$")},
@@ -894,8 +910,8 @@ def noun_phrases(text: str, post: Post) -> list[str]:
     runs: list[list[str]] = [[]]
     before = ""
     for t in tokens:
-        low, after_aux, before = bare(t), AUXILIARY_VERB[lang].get(before), t.lower()
-        if after_aux and after_aux.search(low):
+        low, after_aux, before_aux, before = bare(t), AUXILIARY_VERB[lang].get(before), before, t.lower()
+        if after_aux and after_aux.search(low) or opens_no_title(t, before_aux, lang, not runs[-1]):
             runs.append([])      # "has reached Rust programmers", "ont organisé trois événements"
             continue
         verb_end, that = REPORTING_VERB[lang]
@@ -915,7 +931,8 @@ def noun_phrases(text: str, post: Post) -> list[str]:
     scored = []
     for run in runs:
         run = run[:5]
-        while run and (bare(run[-1]) in TITLE_LINK[lang] or verb_like(bare(run[-1]), lang, final=True)):
+        while run and (bare(run[-1]) in TITLE_LINK[lang] or verb_like(bare(run[-1]), lang, final=True)
+                       or TITLE_NO_END[lang].search(run[-1].lower())):
             run.pop()
         if not run:
             continue
@@ -928,9 +945,19 @@ def noun_phrases(text: str, post: Post) -> list[str]:
     return list(seen)
 
 
+def opens_no_title(token: str, before: str, lang: str, run_empty: bool) -> bool:
+    """The word after "à" in a locution ("mise à jour", "à partir de"), or an infinitive opening a
+    run after "de"/"d'"/"pour": the middle of a phrase, not the start of a title."""
+    low = token.lower()
+    if before in LOCUTION_TAIL[lang] and bare(low) in LOCUTION_WORDS:
+        return True
+    return run_empty and (before in INFINITIVE_LEAD[lang] or bool(re.match(r"d['’]", low))) \
+        and bool(INFINITIVE_AFTER[lang].match(low))
+
+
 def bare(token: str) -> str:
     """A token lower-cased, without its elided article ("d'investissement" -> "investissement")."""
-    return re.sub(r"^(?:[cdjlmnst]|(?:lors|puis|jus|quoi)?qu)['’]", "", token.lower())
+    return re.sub(r"^(?:[cdjlmnst]|(?:lors|puis|jus|quoi)?qu)'", "", token.lower().replace("’", "'"))
 
 
 def verb_like(word: str, lang: str, final: bool) -> bool:
