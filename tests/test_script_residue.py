@@ -102,6 +102,30 @@ def test_a_sentence_holding_a_user_handle_is_never_said():
     assert [never_said(s, ready) for s in ready["sentences"]] == [True, True, True, False]
 
 
+@pytest.mark.parametrize("markdown, said", [
+    # go-pgo, go-greenteagc (posts it was not tuned on): "meaning that mdurl. Parse has eliminated 100%
+    # of allocations! Parse are coming from markdown.normalizeLink …", "available by setting
+    # GOEXPERIMENT=greenteagc at build time", "top -cum shows the top differences", "nextFreeFast …"
+    ("The count fell to zero, meaning that `cache.Lookup` has no allocations left at all.", False),
+    ("Most of the time goes to `parser.readToken` and the rest is spent in the scheduler.", False),
+    ("The engine can be turned on by setting `ENGINE=turbo` in the build settings.", False),
+    ("The command `pprof -top` lists the ten largest changes of the week.", False),
+    ("Both `fastPathAlloc` and the slow path end up in the same allocator.", False),
+    ("Reading through `os.(*File).Read` costs 12 ms per call on this machine.", False),
+    # names written as code stay names (parquet-rp, retrospective-2022)
+    ("Par rapport à d'autres approches, `DuckDB` a été choisi pour son efficacité en 2023.", True),
+    ("Le modèle `GPT-3` intègre 175 milliards de paramètres selon ses auteurs.", True),
+    ("On peut lire les fichiers en `R (dbplyr)` comme en `Python` sans rien installer.", True),
+])
+def test_a_sentence_holding_an_identifier_written_as_code_is_never_said(tmp_path, markdown, said):
+    lang = "fr" if " le " in markdown or " en " in markdown else "en"
+    (tmp_path / "p.md").write_text(f"# Titre\n\nA first sentence of the post says what it is about.\n\n{markdown}\n",
+                                   encoding="utf-8")
+    post = prepared(ingest(tmp_path / "p.md", tmp_path / "post.json", lang=lang))
+    last = [s for s in post["sentences"] if s["kind"] == "paragraph"][1:]
+    assert last and all(never_said(s, post) != said for s in last), [s["text"] for s in last]
+
+
 # ---------------------------------------------------------------- words run on, names split
 
 # A line ending on a word (no stop, no function word), the next opening on a subject: two sentences.

@@ -204,8 +204,9 @@ UNSEEN_RE = re.compile(
 # "Box<T>"), a path
 # ("DELETE /api/v1/crates/:name", "src/bin/main"), an identifier of three or more lower-case parts
 # joined by "_" or "-" with a digit ("x86_64-unknown-linux-gnu"). The condenser picks whole
-# sentences, so such a sentence is not picked rather than said with a hole in it.
-UNSAYABLE_RE = re.compile(r"[{}]|</?[A-Za-z][\w-]*>|(?<!\S)/[^\W\d_]|[^\W\d_][\w.-]*/[\w.:-]+/"
+# sentences, so such a sentence is not picked rather than said with a hole in it. A code span shaped
+# like an identifier ("mdurl.Parse", "GOEXPERIMENT=greenteagc") keeps its backticks at ingest for this.
+UNSAYABLE_RE = re.compile(r"[{}`]|</?[A-Za-z][\w-]*>|(?<!\S)/[^\W\d_]|[^\W\d_][\w.-]*/[\w.:-]+/"
                           r"|(?<![\w-])(?=[a-z0-9_-]*\d)[a-z0-9]+(?:[_-][a-z0-9]+){2,}(?![\w-])"
                           # an identifier joined by "_" ("cg_clif", "ship cg_gcc with rustup"): prose has none
                           r"|[^\W\d_][^\W_]*_[^\W_]"
