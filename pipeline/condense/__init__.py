@@ -58,7 +58,9 @@ ASIDE_RE = re.compile(
     r"as (shown|seen) (above|below|in the)|(see|in) the (chart|table|graph|figure) (above|below)|"
     r"ci-(dessus|dessous)|(le|ce) (tableau|graphique) (suivant|ci)|see the (guide|docs?|"
     r"documentation|changelog|release notes|blog post)|play online|give it a try|try it (out|now)|"
-    r"essayez|share your (findings|feedback|thoughts)", re.I)
+    r"essayez|share your (findings|feedback|thoughts)|"
+    # a closing line: "C'est tout pour nos mises à jour pour le moment", "Restez à l'affût", "That's all"
+    r"^c'est tout pour\b|restez à l'affût|^that's (all|it) for\b", re.I)
 # Version strings, hardware specs and sizes: figures that are not news.
 TECHNICAL_RE = re.compile(r"\b\d+\.\d+\.\d+\b|\b\d+(GB|MB|KB|TB|GHz|MHz)\b|\bv\d+(\.\d+)+\b", re.I)
 # Words that make a figure a headline: money, shares, magnitudes, change.
@@ -157,6 +159,8 @@ LEANS_INSIDE_RE = re.compile(r"^[«\"'\s]*\S+(?:\s\S+)?\s(?:of (?:these|those|th
                              r"billet|blogue|étude|rapport|article)\b)[^\W\d_])", re.I)
 # A connective closing the sentence answers the one before it just as an opening one does:
 # "It is still possible to disable the expiry though."
+# "… why this could have been the case", "… que ce soit le cas": the case is the sentence before.
+THE_CASE_RE = re.compile(r"\b(?:this|that|it)(?: \w+){1,3} the case\b|\b(?:ce|c['’]\w+)(?: \w+){0,2} le cas\b", re.I)
 LEANS_AFTER_RE = re.compile(r"[\s,](?:though|either|d'ailleurs|pourtant|quand même)\s*[.!]?[\"»”']*$", re.I)
 # A short leading phrase holding a demonstrative leans as an opening one does: "Based on these
 # results, …", "As this chart shows, …", "Dans ce contexte, …", "D'après les résultats, …" (results
@@ -194,7 +198,9 @@ UNSEEN_RE = re.compile(
     r"\b(?:figure|fig\.|chart|graph|table|screenshot|diagram|tableau|graphique|schéma)\s*(?:\d|above|below|"
     r"ci-dessus|ci-dessous|suivant)|\bthe (?:chart|graph|table|screenshot|diagram|image|figure)s?\b|"
     r"\bas (?:you can see|shown|seen)\b|\b(?:ce|le|du|au) (?:tableau|graphique|schéma)\b|"
-    r"\b(?:la|cette) figure\b|ci-(?:dessus|dessous)|\b(?:above|below):|"
+    r"\b(?:la|cette) figure\b|ci-(?:dessus|dessous|haut|contre)|\b(?:above|below):|"
+    # a slideshow, slides or an animation shown beside the text ("Navigate through the slideshow below")
+    r"\b(?:slideshow|slides|animation|video|diaporama|vidéo)\s+(?:below|above|ci-dessous|ci-dessus)\b|"
     # It points ahead at what is shown, not said: "Voici quelques statistiques …", "Here are …".
     r"^[«\"'\s]*(?:voici|here (?:are|is)|here's|below (?:is|are)|the following)\b", re.I)
 
@@ -267,7 +273,7 @@ def leans(text: str, lang: str) -> bool:
                          or LEANS_AFTER_CLAUSE_RE.match(text)
                          or LEANS_LEAD_RE[lang].match(text)):
         return True
-    if LEANS_AFTER_RE.search(text):
+    if LEANS_AFTER_RE.search(text) or THE_CASE_RE.search(text):
         return True
     return unanchored_pronoun(text, lang)
 
