@@ -103,6 +103,7 @@ def test_a_demonstrative_after_a_short_leading_phrase_leans(sentence, lang, lean
     ("Watch the animation above to follow the marking.", True),
     ("Nous trouvons le principe ci-haut repris dans le plan de 2021.", True),
     ("Le diaporama ci-contre montre les étapes.", True),
+    ("As above, click through the annotated slideshow to follow along.", True),
     ("Below the line, 12 teams kept their old process.", False),
 ])
 def test_a_sentence_pointing_at_what_is_shown_is_not_said(sentence, pointing):

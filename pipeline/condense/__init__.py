@@ -200,7 +200,7 @@ UNSEEN_RE = re.compile(
     r"\bas (?:you can see|shown|seen)\b|\b(?:ce|le|du|au) (?:tableau|graphique|schéma)\b|"
     r"\b(?:la|cette) figure\b|ci-(?:dessus|dessous|haut|contre)|\b(?:above|below):|"
     # a slideshow, slides or an animation shown beside the text ("Navigate through the slideshow below")
-    r"\b(?:slideshow|slides|animation|video|diaporama|vidéo)\s+(?:below|above|ci-dessous|ci-dessus)\b|"
+    r"\b(?:slides|animation|video|vidéo)\s+(?:below|above|ci-dessous|ci-dessus)\b|\b(?:slideshow|diaporama)\b|"
     # It points ahead at what is shown, not said: "Voici quelques statistiques …", "Here are …".
     r"^[«\"'\s]*(?:voici|here (?:are|is)|here's|below (?:is|are)|the following)\b", re.I)
 
