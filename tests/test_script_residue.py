@@ -221,6 +221,29 @@ def test_a_source_and_a_name_with_no_verb_is_a_fragment(text, fragment):
     assert is_fragment(text) == fragment
 
 
+@pytest.mark.parametrize("text, fragment", [
+    # go-pgo (a post it was not tuned on): "We can use to implement this easily." and "The changes I have
+    # made … can be found at.", where a link's text was an address and the address is never read
+    ("The changes and the profiles we collected can be found at.", True),
+    ("Les fichiers sont disponibles sur.", True),
+    ("We can use to build the service quickly.", True),
+    ("On peut utiliser pour construire la base en 2 heures.", True),
+    ("We used to ship it by hand.", False),
+    ("This is the cause we voted for.", False),
+    ("Le service a été mis à jour.", False),
+])
+def test_a_sentence_with_a_hole_where_an_address_stood_is_a_fragment(text, fragment):
+    assert is_fragment(text) == fragment
+
+
+def test_a_link_whose_text_is_an_address_leaves_no_sentence_with_a_hole(tmp_path):
+    (tmp_path / "p.md").write_text("# Title\n\nA first sentence of the post says what it is about.\n\n"
+                                   "We can use [`gitlab.com/acme/markdown`](https://pkg.example/x) to implement "
+                                   "this easily.\n", encoding="utf-8")
+    post = prepared(ingest(tmp_path / "p.md", tmp_path / "post.json", lang="en"))
+    assert [never_said(s, post) for s in post["sentences"] if s["kind"] == "paragraph"] == [False, True]
+
+
 # What leans on a clause the lint dropped (the test's own words): a demonstrative, "also".
 LEANS_ON_CLAUSE = re.compile(r"(?<![\w'])(?:ce|cet|cette|ces|this|these|those|également|also)(?![\w'-])", re.I)
 

@@ -654,8 +654,19 @@ FRAGMENT_RE = re.compile(
 NAME_PARTICLES = {"de", "du", "des", "of", "the", "and", "et"}
 
 
+# A hole where an address stood (the readers never read one, a link's text included): a sentence
+# ending on a preposition ("… can be found at.", "… disponibles sur."), a verb of use with no object
+# ("We can use to implement this easily.").
+HOLE_RE = re.compile(r"\b(?:at|from|via|of|the|an?|with|sur|à|de|des|du|la|le|les|avec|par|chez)\s*[.!?:]$|"
+                     r"\b(?:use|uses|using|visit|see|utiliser|utilisez|consultez|visitez|voir)\s+(?:to|pour|and|et)\s",
+                     re.I)
+
+
 def is_fragment(text: str) -> bool:
-    """A leading phrase and, after its last comma, a name and no verb (FRAGMENT_RE): no sentence."""
+    """A leading phrase and, after its last comma, a name and no verb (FRAGMENT_RE), or a hole where
+    an address stood (HOLE_RE): no sentence."""
+    if HOLE_RE.search(text.strip()):
+        return True
     m = FRAGMENT_RE.match(text.strip())
     if not m:
         return False
