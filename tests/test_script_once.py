@@ -85,6 +85,19 @@ def test_a_whole_sentence_in_brackets_is_an_aside(text, bracketed):
     ("Plusieurs raisons expliquent que ce soit le cas.", "fr", True),
     ("On ne sait pas encore si c'est bien le cas.", "fr", True),
     ("In that case, 12 teams would move.", "en", False),
+    # go-greenteagc, firefox-quantum, retrospective-2022 (posts it was not tuned on): "The first is that
+    # about 90% of the cost …", "One is integrating Webrender …", "Les plus connus sont BERT et GPT-3."
+    ("The first is that most of the time goes to marking.", "en", True),
+    ("One is moving the renderer to the graphics card.", "en", True),
+    ("Another is a new engine for fonts.", "en", True),
+    ("The most common are timeouts and crashes.", "en", True),
+    ("Les plus connus sont deux modèles américains.", "fr", True),
+    ("Le second est la baisse des coûts de 12 %.", "fr", True),
+    ("L'autre est un moteur de rendu.", "fr", True),
+    ("The first release came out in 2015.", "en", False),
+    ("One in three respondents uses Rust at work.", "en", False),
+    ("The interest is 3 % a year.", "en", False),
+    ("Le premier ministre est arrivé.", "fr", False),
 ])
 def test_a_demonstrative_after_a_short_leading_phrase_leans(sentence, lang, leaning):
     assert leans(sentence, lang) == leaning

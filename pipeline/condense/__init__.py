@@ -159,6 +159,12 @@ LEANS_INSIDE_RE = re.compile(r"^[«\"'\s]*\S+(?:\s\S+)?\s(?:of (?:these|those|th
                              r"billet|blogue|étude|rapport|article)\b)[^\W\d_])", re.I)
 # A connective closing the sentence answers the one before it just as an opening one does:
 # "It is still possible to disable the expiry though."
+# A subject whose noun is in the sentence before ("There are two reasons. The first is …", "One is
+# integrating Webrender …", "Les plus connus sont BERT et GPT-3"): an ordinal, "one"/"another", a superlative.
+ELLIPTIC_SUBJECT_RE = re.compile(
+    r"^[«\"'\s]*(?:(?:the )?(?:first|second|third|last|latter|former|other)|one|another|the (?:most|least) \w+|"
+    r"l['’](?:un|une|autre)|une? autre|(?:les?|la) (?:premi[eè]re?s?|seconde?s?|deuxième|derni[eè]re?s?|"
+    r"plus \w+)) (?:is|are|was|were|est|sont|était|étaient)\b", re.I)
 # "… why this could have been the case", "… que ce soit le cas": the case is the sentence before.
 THE_CASE_RE = re.compile(r"\b(?:this|that|it)(?: \w+){1,3} the case\b|\b(?:ce|c['’]\w+)(?: \w+){0,2} le cas\b", re.I)
 LEANS_AFTER_RE = re.compile(r"[\s,](?:though|either|d'ailleurs|pourtant|quand même)\s*[.!]?[\"»”']*$", re.I)
@@ -273,7 +279,7 @@ def leans(text: str, lang: str) -> bool:
                          or LEANS_AFTER_CLAUSE_RE.match(text)
                          or LEANS_LEAD_RE[lang].match(text)):
         return True
-    if LEANS_AFTER_RE.search(text) or THE_CASE_RE.search(text):
+    if LEANS_AFTER_RE.search(text) or THE_CASE_RE.search(text) or ELLIPTIC_SUBJECT_RE.match(text):
         return True
     return unanchored_pronoun(text, lang)
 
