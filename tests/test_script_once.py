@@ -80,6 +80,24 @@ def test_a_whole_sentence_in_brackets_is_an_aside(text, bracketed):
     ("After the release, these changes made builds faster.", "en", True),
     ("Dans les faits, cette étude a été créée par la DGIIT.", "fr", False),
     ("In 2022, this year's survey had 3000 answers.", "en", False),
+    # rust-survey-2023 (a post it was not tuned on): "There are many reasons why this could have been the case."
+    ("There are several reasons why this might be the case.", "en", True),
+    ("Plusieurs raisons expliquent que ce soit le cas.", "fr", True),
+    ("On ne sait pas encore si c'est bien le cas.", "fr", True),
+    ("In that case, 12 teams would move.", "en", False),
+    # go-greenteagc, firefox-quantum, retrospective-2022 (posts it was not tuned on): "The first is that
+    # about 90% of the cost …", "One is integrating Webrender …", "Les plus connus sont BERT et GPT-3."
+    ("The first is that most of the time goes to marking.", "en", True),
+    ("One is moving the renderer to the graphics card.", "en", True),
+    ("Another is a new engine for fonts.", "en", True),
+    ("The most common are timeouts and crashes.", "en", True),
+    ("Les plus connus sont deux modèles américains.", "fr", True),
+    ("Le second est la baisse des coûts de 12 %.", "fr", True),
+    ("L'autre est un moteur de rendu.", "fr", True),
+    ("The first release came out in 2015.", "en", False),
+    ("One in three respondents uses Rust at work.", "en", False),
+    ("The interest is 3 % a year.", "en", False),
+    ("Le premier ministre est arrivé.", "fr", False),
 ])
 def test_a_demonstrative_after_a_short_leading_phrase_leans(sentence, lang, leaning):
     assert leans(sentence, lang) == leaning
@@ -92,6 +110,14 @@ def test_a_demonstrative_after_a_short_leading_phrase_leans(sentence, lang, lean
     ("As shown below, the survey grew.", True),
     ("Les résultats sont présentés ci-dessous.", True),
     ("Here in Ottawa, 39 directors answered.", False),
+    # go-greenteagc, transformation-dpi (posts it was not tuned on): "Navigate through the slideshow
+    # below to follow along.", "nous trouvons l'explication ci-haut articulée comme 2ème objectif"
+    ("Step through the slides below to see each phase.", True),
+    ("Watch the animation above to follow the marking.", True),
+    ("Nous trouvons le principe ci-haut repris dans le plan de 2021.", True),
+    ("Le diaporama ci-contre montre les étapes.", True),
+    ("As above, click through the annotated slideshow to follow along.", True),
+    ("Below the line, 12 teams kept their old process.", False),
 ])
 def test_a_sentence_pointing_at_what_is_shown_is_not_said(sentence, pointing):
     assert unseen(sentence) == pointing
@@ -173,6 +199,11 @@ def test_an_address_in_the_text_leaves_its_brackets_and_commas_whole(text, spoke
 @pytest.mark.parametrize("sentence, lang", [
     ("We hope you enjoyed this update on the development of crates.io.", "en"),
     ("Nous espérons que vous avez apprécié ce billet.", "fr"),
+    # micro-acquisition-2 (a post it was not tuned on): "C'est tout pour nos mises à jour pour le moment."
+    ("C'est tout pour nos nouvelles de la semaine.", "fr"),
+    ("Restez à l'affût pour la prochaine étape !", "fr"),
+    ("That's all for this month's update.", "en"),
+    ("That's it for now.", "en"),
 ])
 def test_a_closing_wish_is_an_aside(sentence, lang):
     assert ASIDE_RE.search(sentence)

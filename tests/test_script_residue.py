@@ -102,6 +102,30 @@ def test_a_sentence_holding_a_user_handle_is_never_said():
     assert [never_said(s, ready) for s in ready["sentences"]] == [True, True, True, False]
 
 
+@pytest.mark.parametrize("markdown, said", [
+    # go-pgo, go-greenteagc (posts it was not tuned on): "meaning that mdurl. Parse has eliminated 100%
+    # of allocations! Parse are coming from markdown.normalizeLink …", "available by setting
+    # GOEXPERIMENT=greenteagc at build time", "top -cum shows the top differences", "nextFreeFast …"
+    ("The count fell to zero, meaning that `cache.Lookup` has no allocations left at all.", False),
+    ("Most of the time goes to `parser.readToken` and the rest is spent in the scheduler.", False),
+    ("The engine can be turned on by setting `ENGINE=turbo` in the build settings.", False),
+    ("The command `pprof -top` lists the ten largest changes of the week.", False),
+    ("Both `fastPathAlloc` and the slow path end up in the same allocator.", False),
+    ("Reading through `os.(*File).Read` costs 12 ms per call on this machine.", False),
+    # names written as code stay names (parquet-rp, retrospective-2022)
+    ("Par rapport à d'autres approches, `DuckDB` a été choisi pour son efficacité en 2023.", True),
+    ("Le modèle `GPT-3` intègre 175 milliards de paramètres selon ses auteurs.", True),
+    ("On peut lire les fichiers en `R (dbplyr)` comme en `Python` sans rien installer.", True),
+])
+def test_a_sentence_holding_an_identifier_written_as_code_is_never_said(tmp_path, markdown, said):
+    lang = "fr" if " le " in markdown or " en " in markdown else "en"
+    (tmp_path / "p.md").write_text(f"# Titre\n\nA first sentence of the post says what it is about.\n\n{markdown}\n",
+                                   encoding="utf-8")
+    post = prepared(ingest(tmp_path / "p.md", tmp_path / "post.json", lang=lang))
+    last = [s for s in post["sentences"] if s["kind"] == "paragraph"][1:]
+    assert last and all(never_said(s, post) != said for s in last), [s["text"] for s in last]
+
+
 # ---------------------------------------------------------------- words run on, names split
 
 # A line ending on a word (no stop, no function word), the next opening on a subject: two sentences.
@@ -195,6 +219,29 @@ def test_no_point_says_a_fragment_left_where_a_link_stood(scripts):
 ])
 def test_a_source_and_a_name_with_no_verb_is_a_fragment(text, fragment):
     assert is_fragment(text) == fragment
+
+
+@pytest.mark.parametrize("text, fragment", [
+    # go-pgo (a post it was not tuned on): "We can use to implement this easily." and "The changes I have
+    # made … can be found at.", where a link's text was an address and the address is never read
+    ("The changes and the profiles we collected can be found at.", True),
+    ("Les fichiers sont disponibles sur.", True),
+    ("We can use to build the service quickly.", True),
+    ("On peut utiliser pour construire la base en 2 heures.", True),
+    ("We used to ship it by hand.", False),
+    ("This is the cause we voted for.", False),
+    ("Le service a été mis à jour.", False),
+])
+def test_a_sentence_with_a_hole_where_an_address_stood_is_a_fragment(text, fragment):
+    assert is_fragment(text) == fragment
+
+
+def test_a_link_whose_text_is_an_address_leaves_no_sentence_with_a_hole(tmp_path):
+    (tmp_path / "p.md").write_text("# Title\n\nA first sentence of the post says what it is about.\n\n"
+                                   "We can use [`gitlab.com/acme/markdown`](https://pkg.example/x) to implement "
+                                   "this easily.\n", encoding="utf-8")
+    post = prepared(ingest(tmp_path / "p.md", tmp_path / "post.json", lang="en"))
+    assert [never_said(s, post) for s in post["sentences"] if s["kind"] == "paragraph"] == [False, True]
 
 
 # What leans on a clause the lint dropped (the test's own words): a demonstrative, "also".

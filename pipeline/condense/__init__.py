@@ -58,7 +58,9 @@ ASIDE_RE = re.compile(
     r"as (shown|seen) (above|below|in the)|(see|in) the (chart|table|graph|figure) (above|below)|"
     r"ci-(dessus|dessous)|(le|ce) (tableau|graphique) (suivant|ci)|see the (guide|docs?|"
     r"documentation|changelog|release notes|blog post)|play online|give it a try|try it (out|now)|"
-    r"essayez|share your (findings|feedback|thoughts)", re.I)
+    r"essayez|share your (findings|feedback|thoughts)|"
+    # a closing line: "C'est tout pour nos mises à jour pour le moment", "Restez à l'affût", "That's all"
+    r"^c'est tout pour\b|restez à l'affût|^that's (all|it) for\b", re.I)
 # Version strings, hardware specs and sizes: figures that are not news.
 TECHNICAL_RE = re.compile(r"\b\d+\.\d+\.\d+\b|\b\d+(GB|MB|KB|TB|GHz|MHz)\b|\bv\d+(\.\d+)+\b", re.I)
 # Words that make a figure a headline: money, shares, magnitudes, change.
@@ -157,6 +159,14 @@ LEANS_INSIDE_RE = re.compile(r"^[«\"'\s]*\S+(?:\s\S+)?\s(?:of (?:these|those|th
                              r"billet|blogue|étude|rapport|article)\b)[^\W\d_])", re.I)
 # A connective closing the sentence answers the one before it just as an opening one does:
 # "It is still possible to disable the expiry though."
+# A subject whose noun is in the sentence before ("There are two reasons. The first is …", "One is
+# integrating Webrender …", "Les plus connus sont BERT et GPT-3"): an ordinal, "one"/"another", a superlative.
+ELLIPTIC_SUBJECT_RE = re.compile(
+    r"^[«\"'\s]*(?:(?:the )?(?:first|second|third|last|latter|former|other)|one|another|the (?:most|least) \w+|"
+    r"l['’](?:un|une|autre)|une? autre|(?:les?|la) (?:premi[eè]re?s?|seconde?s?|deuxième|derni[eè]re?s?|"
+    r"plus \w+)) (?:is|are|was|were|est|sont|était|étaient)\b", re.I)
+# "… why this could have been the case", "… que ce soit le cas": the case is the sentence before.
+THE_CASE_RE = re.compile(r"\b(?:this|that|it)(?: \w+){1,3} the case\b|\b(?:ce|c['’]\w+)(?: \w+){0,2} le cas\b", re.I)
 LEANS_AFTER_RE = re.compile(r"[\s,](?:though|either|d'ailleurs|pourtant|quand même)\s*[.!]?[\"»”']*$", re.I)
 # A short leading phrase holding a demonstrative leans as an opening one does: "Based on these
 # results, …", "As this chart shows, …", "Dans ce contexte, …", "D'après les résultats, …" (results
@@ -194,7 +204,9 @@ UNSEEN_RE = re.compile(
     r"\b(?:figure|fig\.|chart|graph|table|screenshot|diagram|tableau|graphique|schéma)\s*(?:\d|above|below|"
     r"ci-dessus|ci-dessous|suivant)|\bthe (?:chart|graph|table|screenshot|diagram|image|figure)s?\b|"
     r"\bas (?:you can see|shown|seen)\b|\b(?:ce|le|du|au) (?:tableau|graphique|schéma)\b|"
-    r"\b(?:la|cette) figure\b|ci-(?:dessus|dessous)|\b(?:above|below):|"
+    r"\b(?:la|cette) figure\b|ci-(?:dessus|dessous|haut|contre)|\b(?:above|below):|"
+    # a slideshow, slides or an animation shown beside the text ("Navigate through the slideshow below")
+    r"\b(?:slides|animation|video|vidéo)\s+(?:below|above|ci-dessous|ci-dessus)\b|\b(?:slideshow|diaporama)\b|"
     # It points ahead at what is shown, not said: "Voici quelques statistiques …", "Here are …".
     r"^[«\"'\s]*(?:voici|here (?:are|is)|here's|below (?:is|are)|the following)\b", re.I)
 
@@ -204,8 +216,9 @@ UNSEEN_RE = re.compile(
 # "Box<T>"), a path
 # ("DELETE /api/v1/crates/:name", "src/bin/main"), an identifier of three or more lower-case parts
 # joined by "_" or "-" with a digit ("x86_64-unknown-linux-gnu"). The condenser picks whole
-# sentences, so such a sentence is not picked rather than said with a hole in it.
-UNSAYABLE_RE = re.compile(r"[{}]|</?[A-Za-z][\w-]*>|(?<!\S)/[^\W\d_]|[^\W\d_][\w.-]*/[\w.:-]+/"
+# sentences, so such a sentence is not picked rather than said with a hole in it. A code span shaped
+# like an identifier ("mdurl.Parse", "GOEXPERIMENT=greenteagc") keeps its backticks at ingest for this.
+UNSAYABLE_RE = re.compile(r"[{}`]|</?[A-Za-z][\w-]*>|(?<!\S)/[^\W\d_]|[^\W\d_][\w.-]*/[\w.:-]+/"
                           r"|(?<![\w-])(?=[a-z0-9_-]*\d)[a-z0-9]+(?:[_-][a-z0-9]+){2,}(?![\w-])"
                           # an identifier joined by "_" ("cg_clif", "ship cg_gcc with rustup"): prose has none
                           r"|[^\W\d_][^\W_]*_[^\W_]"
@@ -266,7 +279,7 @@ def leans(text: str, lang: str) -> bool:
                          or LEANS_AFTER_CLAUSE_RE.match(text)
                          or LEANS_LEAD_RE[lang].match(text)):
         return True
-    if LEANS_AFTER_RE.search(text):
+    if LEANS_AFTER_RE.search(text) or THE_CASE_RE.search(text) or ELLIPTIC_SUBJECT_RE.match(text):
         return True
     return unanchored_pronoun(text, lang)
 
@@ -647,8 +660,19 @@ FRAGMENT_RE = re.compile(
 NAME_PARTICLES = {"de", "du", "des", "of", "the", "and", "et"}
 
 
+# A hole where an address stood (the readers never read one, a link's text included): a sentence
+# ending on a preposition ("… can be found at.", "… disponibles sur."), a verb of use with no object
+# ("We can use to implement this easily.").
+HOLE_RE = re.compile(r"\b(?:at|from|via|of|the|an?|with|sur|à|de|des|du|la|le|les|avec|par|chez)\s*[.!?:]$|"
+                     r"\b(?:use|uses|using|visit|see|utiliser|utilisez|consultez|visitez|voir)\s+(?:to|pour|and|et)\s",
+                     re.I)
+
+
 def is_fragment(text: str) -> bool:
-    """A leading phrase and, after its last comma, a name and no verb (FRAGMENT_RE): no sentence."""
+    """A leading phrase and, after its last comma, a name and no verb (FRAGMENT_RE), or a hole where
+    an address stood (HOLE_RE): no sentence."""
+    if HOLE_RE.search(text.strip()):
+        return True
     m = FRAGMENT_RE.match(text.strip())
     if not m:
         return False
@@ -784,7 +808,10 @@ TITLE_STOPWORDS = {
         said says say want wanted like well back way ways around up down out off across well thing things
         able let lets really quite rather almost about around whether however within themselves itself
         consider considered think thought know known find found need needs like yes once who's
-        terms""".split()),
+        terms it's let's that's there's what's here's he's she's we're they're you're isn't doesn't
+        don't can't won't called named instead neither nor bit less began begin begins follows continue
+        continues remain remains become becomes became indicate indicates mentioned shown try tried
+        discuss wish wishes""".split()),
     "fr": set("""le la les l un une des du de d au aux et ou mais donc or ni car que qu qui quoi dont où
         ce cet cette ces cela ceci celui celle ceux celles il elle ils elles on nous vous je j me m te t se
         s lui leur leurs son sa ses mon ma mes ton ta tes notre nos votre vos y en ne n pas plus moins
@@ -795,8 +822,21 @@ TITLE_STOPWORDS = {
         lorsque quand parce puisque afin tant cependant toutefois également notamment fois faites
         signifie permet permettre voici voilà envers effectue effectuer lors termes sera aura fera ici
         prend prennent fait font dit met doit doivent peut peuvent veut va vont vient tient voit sait
-        agit agissait propose proposent comprend comprennent offre offrent""".split()),
+        agit agissait propose proposent comprend comprennent offre offrent delà beaucoup presque
+        possible impossible généralement directement désire souhaite affecte moment""".split()),
 }
+# A word that only a locution holds after "à"/"au" ("mise à jour", "à partir de", "au delà", "au
+# lieu de"): no title opens on it ("Jour du statut", "Partir de données fines").
+LOCUTION_TAIL = {"fr": ("à", "au", "aux"), "en": ()}
+LOCUTION_WORDS = set("jour partir travers propos cause condition savoir delà lieu".split())
+# Words that end no title: "mise" waits for its "à disposition"/"en place", a possessive for its noun
+# ("… speedup for Amazon's").
+TITLE_NO_END = {"fr": re.compile(r"^mises?$"), "en": re.compile(r"['’]s$")}
+# An infinitive after "de"/"d'"/"à"/"pour" opens a verb phrase, not a title ("D'utiliser
+# directement …", "Dire quelque chose").
+INFINITIVE_AFTER = {"fr": re.compile(r"^(?:d['’])?\S+(?:er|ir)$|^(?:d['’])?(?:dire|faire|prendre|mettre|lire|écrire)$"),
+                    "en": re.compile(r"$^")}
+INFINITIVE_LEAD = {"fr": {"de", "à", "pour", "sans"}, "en": set()}
 # A verb reporting what follows ("Berg Insight indique que …", "the report notes that …"): the
 # word before "que"/"that" ends a subject, not a title.
 REPORTING_VERB = {"fr": (re.compile(r"[et]$"), re.compile(r"^(?:que|qu['’].*)$", re.I)),
@@ -811,7 +851,7 @@ VERB_AFTER = {"en": set("a an the its their his her our your some most many ever
 # Rust programmers" ("has reached …"), "Développer de nouveaux produits" ("et développer" is not
 # caught, "pour développer" is), "Améliorant continuellement …" ("en améliorant").
 _PAST = re.compile(r"(?:ed|en|wn|ing)$")
-_PAST_FR = re.compile(r"(?:ée?s?|er|ir)$")
+_PAST_FR = re.compile(r"(?:ée?s?|er|ir|[^e]u)$")     # "a fallu", "a voulu"
 AUXILIARY_VERB = {
     "en": {**dict.fromkeys("has have had is are was were been be being".split(), _PAST),
            "to": re.compile(r"^(?!(?:the|a|an)$)[a-z]+$")},
@@ -894,8 +934,8 @@ def noun_phrases(text: str, post: Post) -> list[str]:
     runs: list[list[str]] = [[]]
     before = ""
     for t in tokens:
-        low, after_aux, before = bare(t), AUXILIARY_VERB[lang].get(before), t.lower()
-        if after_aux and after_aux.search(low):
+        low, after_aux, before_aux, before = bare(t), AUXILIARY_VERB[lang].get(before), before, t.lower()
+        if after_aux and after_aux.search(low) or opens_no_title(t, before_aux, lang, not runs[-1]):
             runs.append([])      # "has reached Rust programmers", "ont organisé trois événements"
             continue
         verb_end, that = REPORTING_VERB[lang]
@@ -915,7 +955,8 @@ def noun_phrases(text: str, post: Post) -> list[str]:
     scored = []
     for run in runs:
         run = run[:5]
-        while run and (bare(run[-1]) in TITLE_LINK[lang] or verb_like(bare(run[-1]), lang, final=True)):
+        while run and (bare(run[-1]) in TITLE_LINK[lang] or verb_like(bare(run[-1]), lang, final=True)
+                       or TITLE_NO_END[lang].search(run[-1].lower())):
             run.pop()
         if not run:
             continue
@@ -928,9 +969,19 @@ def noun_phrases(text: str, post: Post) -> list[str]:
     return list(seen)
 
 
+def opens_no_title(token: str, before: str, lang: str, run_empty: bool) -> bool:
+    """The word after "à" in a locution ("mise à jour", "à partir de"), or an infinitive opening a
+    run after "de"/"d'"/"pour": the middle of a phrase, not the start of a title."""
+    low = token.lower()
+    if before in LOCUTION_TAIL[lang] and bare(low) in LOCUTION_WORDS:
+        return True
+    return run_empty and (before in INFINITIVE_LEAD[lang] or bool(re.match(r"d['’]", low))) \
+        and bool(INFINITIVE_AFTER[lang].match(low))
+
+
 def bare(token: str) -> str:
     """A token lower-cased, without its elided article ("d'investissement" -> "investissement")."""
-    return re.sub(r"^(?:[cdjlmnst]|(?:lors|puis|jus|quoi)?qu)['’]", "", token.lower())
+    return re.sub(r"^(?:[cdjlmnst]|(?:lors|puis|jus|quoi)?qu)'", "", token.lower().replace("’", "'"))
 
 
 def verb_like(word: str, lang: str, final: bool) -> bool:

@@ -81,6 +81,14 @@ def _load_front_matter(raw: str, kind: str) -> dict:
     return meta
 
 
+# A code span that is an identifier, not a name written as code (`DuckDB`, `GPT-3`, `R (dbplyr)`): a
+# member of a package ("mdurl.Parse", "markdown.normalizeLink"), an assignment ("GOEXPERIMENT=greenteagc"),
+# a call or a pointer ("r.Read(b)", "*os.File", "Arc::make_mut()"), a command's flag ("top -cum",
+# "-pgo"), a lower camelCase name ("nextFreeFast"). Read as prose it was "mdurl. Parse has …".
+IDENTIFIER_CODE_RE = re.compile(r"[=*&]|\w\(|::|(?:^|\s)-{1,2}[a-z]|^\.\w|[a-z]\.[a-z]*[A-Z]|"
+                                r"^[a-z]+[A-Z][a-z]+[A-Za-z]*$")
+
+
 def render_inline(token) -> tuple[str, list, list]:
     """An inline token's text as read, its links [(text, url)] and image alt texts."""
     parts, links, alts = [], [], []
@@ -90,7 +98,10 @@ def render_inline(token) -> tuple[str, list, list]:
     for child in token.children or []:
         kind = child.type
         if kind in ("text", "code_inline"):
-            parts.append(child.content)
+            text = child.content
+            if kind == "code_inline" and IDENTIFIER_CODE_RE.search(text):
+                text = f"`{text}`"      # kept marked: the condenser never says code (condense.unsayable)
+            parts.append(text)
             if href is not None:
                 label.append(child.content)
         elif kind in ("softbreak", "hardbreak"):
