@@ -23,6 +23,10 @@ SEED_SENTENCE = ("On s'attend à ce qu'il devienne de plus en plus populaire dan
     ("It was used to build the site.", "en"),
     ("In 2024, its revenue grew by 5%.", "en"),
     ("Most of them said they liked it.", "en"),
+    # tests/corpus/recap-reseau-2022.fr.md: "eux" are the "quatre projets" of a sentence left out
+    ("Si l'un d'eux existait déjà depuis plus de deux ans, trois sont nés pour l'occasion.", "fr"),
+    ("Parmi eux, trois sont nés cette année.", "fr"),
+    ("Chacune d'elles a reçu un prix.", "fr"),
     # impersonal, but its closing "though" answers the sentence before (crates-io-update-2025.md)
     ("It is still possible to disable the expiry or choose other expiry durations though.", "en"),
 ])
@@ -32,6 +36,8 @@ def test_a_pronoun_before_any_noun_phrase_or_name_leans(sentence, lang):
 
 @pytest.mark.parametrize("sentence, lang", [
     ("Le ministre a dit qu'il viendrait.", "fr"),                 # its antecedent is in the sentence
+    ("Les membres du réseau, dont certains d'entre eux à l'Insee, ont voté.", "fr"),
+    ("Lors d'un atelier, l'un des projets a gagné.", "fr"),      # "un" before a noun is its determiner
     ("Gartner prévoit qu'il y aura des annulations.", "fr"),
     ("On estime qu'il faut deux ans.", "fr"),
     ("Selon le rapport, il faudra deux ans.", "fr"),

@@ -13,7 +13,8 @@ import re
 
 # Subject (and stressed) third-person pronouns. English "it" is also an object
 # ("we use it"), so it counts only where a subject stands: after a conjunction.
-PRONOUNS = {"fr": {"il", "elle", "ils", "elles"}, "en": {"he", "she", "they", "it", "its"}}
+# French "eux" is the stressed "ils": "l'un d'eux", "parmi eux", "chacun d'eux" name a group said before.
+PRONOUNS = {"fr": {"il", "elle", "ils", "elles", "eux"}, "en": {"he", "she", "they", "it", "its"}}
 IT_SUBJECT_AFTER = {"", ",", ";", "that", "because", "when", "if", "since", "while", "although", "though",
                     "unless", "until", "whether", "so", "and", "but", "as", "once", "where", "now"}
 DETERMINERS = {
@@ -25,8 +26,8 @@ DETERMINERS = {
 }
 # Words that are not the noun of a noun phrase: what follows a determiner that is a pronoun itself.
 NOT_NOUNS = {
-    "fr": set("que qu' qui dont où quoi il elle ils elles on nous vous je tu ne n' se s' y en plus moins "
-              "très trop".split()),
+    "fr": set("que qu' qui dont où quoi il elle ils elles eux on nous vous je tu ne n' se s' y en plus moins "
+              "très trop un une d' de".split()),  # "l'un d'eux": "un" is a pronoun there
     "en": set("it they he she we you i is are was were be that which who whom whose there not of them "
               "us those these".split()),
 }
@@ -37,7 +38,7 @@ NOT_NAMES = {
               "pourtant néanmoins enfin puis ensuite si quand lorsque comme parce puisque bien même aussi "
               "également désormais actuellement finalement malgré grâce après avant entre sans sous vers "
               "chez parmi oui non tous toutes plusieurs certains certaines beaucoup seulement "
-              "notamment".split()),
+              "notamment chacun chacune aucun aucune".split()),
     "en": set("it its they he she we you i this that these those there here then now today however "
               "meanwhile also so but and or yet still if when while since because as after before in on "
               "at by for from with without of to into over under about again instead thus therefore "
