@@ -257,7 +257,7 @@ test: setup lint ## install, provision, lint, run the suite but its long builds 
 
 # The real builds that repeat, at a greater length or in a second language, a promise make test
 # already proves on a shorter build (marked long in tests/): CI runs them after make test.
-test-long: setup $(RAY_STAMP) ## install the Ray extra, run the long builds only (pytest -m long): posts at full length, French conversation and reproducibility, the batch on Ray, about 3 min on 2 cores
+test-long: setup $(RAY_STAMP) ## install the Ray extra, run the long builds only (pytest -m long): posts at full length, every corpus post built and verified, French conversation and reproducibility, the batch on Ray, about 20 min on 2 cores
 	$(PYTEST) -m long --durations=20
 
 # The loop while coding: every test but the real-engine ones (marked slow: real builds, real
