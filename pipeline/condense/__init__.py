@@ -33,7 +33,7 @@ from .budget import (
     seconds_for_words,
     word_budget,
 )
-from .dates import spoken_date
+from .dates import MONTHS, spoken_date
 from .llm import llm_condense
 from .pronouns import impersonal, unanchored_pronoun
 
@@ -744,9 +744,8 @@ def with_subject(sent: Sentence, post: Post) -> list[Sentence]:
 SAME_TIME_RE = re.compile(r"^[«\"'\s]*(?:le même (?:jour|mois)|la même (?:année|semaine)|ce jour-là|cette année-là|"
                           r"ce mois-là|the same (?:day|week|month|year)|(?:later )?that (?:day|week|month|year))\b",
                           re.I)
-DATE_RE = re.compile(r"\b(?:1[89]|20)\d\d\b|\b(?:janvier|février|mars|avril|mai|juin|juillet|août|septembre|"
-                     r"octobre|novembre|décembre|january|february|march|april|may|june|july|august|september|"
-                     r"october|november|december|yesterday|today|hier|aujourd'hui)\b", re.I)
+DATE_RE = re.compile(r"\b(?:1[89]|20)\d\d\b|\b(?:%s|yesterday|today|hier|aujourd'hui)\b"
+                     % "|".join(name for names in MONTHS.values() for name in names.split()), re.I)
 
 
 def names_something(text: str) -> bool:
