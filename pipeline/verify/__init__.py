@@ -258,8 +258,11 @@ def length_report(script: Script, timeline: Timeline) -> dict | None:
     if not target or not measured:
         return None
     deviation = (measured - float(target)) / float(target)
-    return {"target_seconds": float(target), "measured_seconds": round(measured, 1),
-            "deviation_percent": round(100 * deviation, 1), "within_tolerance": abs(deviation) <= LENGTH_TOLERANCE}
+    report = {"target_seconds": float(target), "measured_seconds": round(measured, 1),
+              "deviation_percent": round(100 * deviation, 1), "within_tolerance": abs(deviation) <= LENGTH_TOLERANCE}
+    if short := script.get("short_of_seconds"):     # the post has less to say than asked (condense, adjust)
+        report["short_of_seconds"] = int(short)
+    return report
 
 
 # ------------------------------------------------------------------ the verdict's binding
