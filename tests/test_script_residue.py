@@ -474,3 +474,38 @@ def test_a_tables_total_line_names_what_it_counts():
         "Nombre d'exigences par type d'instrument politique, au total : 303 pour DPI et 177 pour ARCS."
     assert tables.headline(rows, "en", "") == "In total: 303 for DPI and 177 for ARCS."
     assert tables.headline(rows, "en", "Requirements in 2021 by type.") == "In total: 303 for DPI and 177 for ARCS."
+
+
+LISTED = """# Funding
+
+Our team works on the compiler and the tools around it every single day of the year.
+
+In 2024 the project had a budget of 400 000 dollars, paid for:
+
+- by the foundation for 300 000 dollars
+- by the sponsors for 100 000 dollars
+
+In total: 300 000 dollars for the foundation and 100 000 dollars for the sponsors.
+
+## Categories
+
+- Hosting of the servers in three regions of the world.
+"""
+
+
+def test_what_a_list_item_or_a_sum_is_said_with(tmp_path):
+    """A fragment item comes after its lead-in with its sibling; the sum after the list comes with
+    the list and its lead-in; a fragment under a heading (no lead-in) and a lead-in alone never."""
+    (tmp_path / "post.md").write_text(LISTED)
+    post = prepared(ingest(tmp_path / "post.md", tmp_path / "post.json"))
+    by_text = {s["text"][:12]: s for s in post["sentences"]}
+
+    def said_with(start: str) -> list[str]:
+        return [s["text"][:12] for s in with_subject(by_text[start], post)]
+
+    assert said_with("by the found") == ["In 2024 the ", "by the spons", "by the found"]
+    assert said_with("In total: 30") == ["In 2024 the ", "by the found", "by the spons", "In total: 30"]
+    assert with_subject(by_text["Hosting of t"], post) == []
+    from pipeline.condense import sayable
+
+    assert sayable(by_text["In 2024 the "], [], post) == []
