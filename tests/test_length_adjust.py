@@ -272,3 +272,14 @@ def test_a_shortfall_measured_after_synthesis_is_said(tmp_path, isolated_cache, 
     assert fsio.read_json(ep / "verify.json")["length"]["short_of_seconds"] == short
     assert length_line(report).endswith(f"the post has less to say: about {short} s short")
     assert f"environ {short} s de moins" in (ep / "shownotes.md").read_text()
+
+
+def test_the_length_report_says_the_shortfall_the_episode_measures():
+    """A script that says its post has less to say (condense's estimate or the adjust step's
+    measure): verify.json's length gives what the episode measures short; none once it is not."""
+    from pipeline.verify import length_report
+
+    script = {"target_seconds": 180.0, "short_of_seconds": 30}
+    assert length_report(script, {"duration": 162.1})["short_of_seconds"] == 18
+    assert "short_of_seconds" not in length_report(script, {"duration": 181.0})
+    assert "short_of_seconds" not in length_report({"target_seconds": 180.0}, {"duration": 162.1})

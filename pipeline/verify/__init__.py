@@ -260,8 +260,10 @@ def length_report(script: Script, timeline: Timeline) -> dict | None:
     deviation = (measured - float(target)) / float(target)
     report = {"target_seconds": float(target), "measured_seconds": round(measured, 1),
               "deviation_percent": round(100 * deviation, 1), "within_tolerance": abs(deviation) <= LENGTH_TOLERANCE}
-    if short := script.get("short_of_seconds"):     # the post has less to say than asked (condense, adjust)
-        report["short_of_seconds"] = int(short)
+    if script.get("short_of_seconds") and measured < float(target):
+        # The post has less to say than asked (condense's estimate, the adjust step's measure): by
+        # what the episode measures now, a heal may have spoken some of it again.
+        report["short_of_seconds"] = round(float(target) - measured)
     return report
 
 
