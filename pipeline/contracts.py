@@ -332,6 +332,6 @@ class Loop(TypedDict):
 class Report(_Report, total=False):
     healing: list[dict[str, Any]]
     length: dict[str, Any]  # target_seconds, measured_seconds, deviation_percent, within_tolerance
-    #                         (short_of_seconds: the post has less to say, the script's)
+    #                         (short_of_seconds: measured short, when the script says its post has less to say)
     loops: list[Loop]       # absent in a report written before loops were marked
     second_hearing: dict[str, Any]  # sentences heard again, cached, counted, cpu_seconds (error)
