@@ -140,6 +140,7 @@ class Script(_Script, total=False):
     outro: str
     target_seconds: float     # the length asked for (verify measures the episode against it)
     short_of_seconds: int     # the post has this much less to say than the length asked for
+    #                           (estimated by condense, or measured by the adjust step when nothing is left)
     format: str                 # conversation (absent: narration)
     hosts: list[dict[str, str]]   # conversation: [{name, voice, offline?}], the lead first
 
@@ -331,5 +332,6 @@ class Loop(TypedDict):
 class Report(_Report, total=False):
     healing: list[dict[str, Any]]
     length: dict[str, Any]  # target_seconds, measured_seconds, deviation_percent, within_tolerance
+    #                         (short_of_seconds: measured short, when the script says its post has less to say)
     loops: list[Loop]       # absent in a report written before loops were marked
     second_hearing: dict[str, Any]  # sentences heard again, cached, counted, cpu_seconds (error)

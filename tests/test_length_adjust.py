@@ -240,3 +240,46 @@ def test_a_long_post_with_little_to_say_says_so(tmp_path, name, seconds, short):
     assert bool(script.get("short_of_seconds")) is short, script.get("short_of_seconds")
     if short:
         assert 30 < script["short_of_seconds"] < seconds / 2
+
+
+def test_a_shortfall_measured_after_synthesis_is_said(tmp_path, isolated_cache, fake_engines, caplog, believed_wpm=100):
+    """budget-mon-entreprise with espeak at 3 minutes: the condenser, at the rate it believed,
+    thought the post filled them; the episode measured 162 s for 180 s and the adjust step had
+    no sentence left to add. The shortfall measured is said as the estimated one is: in
+    script.yaml, verify.json, the show notes and the length line (fake voice, cache misjudging it)."""
+    import logging
+
+    from pipeline.build import BuildOptions, build
+    from pipeline.condense.adjust import NOTHING_TO_ADD
+    from pipeline.publish.terminal import length_line
+
+    isolated_cache.mkdir(parents=True, exist_ok=True)
+    fsio.write_json(isolated_cache / "speaking-rates.json",      # slower than the fake voice reads
+                    {"fake|fr|1": {"words": 1000.0, "seconds": 1000 * 60 / believed_wpm}})
+    post, ep = ROOT / "tests" / "corpus" / "budget-mon-entreprise.fr.md", tmp_path / "ep"
+    ingest(post, tmp_path / "post.json")
+    first = condense(tmp_path / "post.json", tmp_path / "first.yaml", target_seconds=180, engine="fake")
+    assert "short_of_seconds" not in first          # the estimate believed the post had enough
+    with caplog.at_level(logging.INFO):
+        report = build(post, ep, BuildOptions(tts="fake", asr="fake", minutes=3, heal_rounds=0))
+    assert NOTHING_TO_ADD in caplog.text
+    length = report["length"]
+    assert not length["within_tolerance"] and length["deviation_percent"] < -7, length
+    short = round(180 - fsio.read_json(ep / "timeline.json")["duration"])
+    assert load_script(ep / "script.yaml")["short_of_seconds"] == short
+    require_approved(ep / "script.yaml")            # still the condenser's own script
+    assert length["short_of_seconds"] == short
+    assert fsio.read_json(ep / "verify.json")["length"]["short_of_seconds"] == short
+    assert length_line(report).endswith(f"the post has less to say: about {short} s short")
+    assert f"environ {short} s de moins" in (ep / "shownotes.md").read_text()
+
+
+def test_the_length_report_says_the_shortfall_the_episode_measures():
+    """A script that says its post has less to say (condense's estimate or the adjust step's
+    measure): verify.json's length gives what the episode measures short; none once it is not."""
+    from pipeline.verify import length_report
+
+    script = {"target_seconds": 180.0, "short_of_seconds": 30}
+    assert length_report(script, {"duration": 162.1})["short_of_seconds"] == 18
+    assert "short_of_seconds" not in length_report(script, {"duration": 181.0})
+    assert "short_of_seconds" not in length_report({"target_seconds": 180.0}, {"duration": 162.1})

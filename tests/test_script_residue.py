@@ -319,7 +319,9 @@ DATA_HEADING = re.compile(r"\b(?:results?|résultats?|statisti\w*|data|données|
                           r"tables?|tableaux?|charts?|graphs?|graphiques?)\b", re.I)
 # A noun phrase's last word followed by a determiner, or a participle by its agent, was a verb.
 DETERMINER_AFTER = {"en": re.compile(r"\s+(?:a|an|the|its|their|some|most|many)\b|(?<=ed|en)\s+by\b", re.I),
-                    "fr": re.compile(r"\s+(?:un|une|les|leur|leurs|ses)\b|(?:(?<=[éei])|(?<=e[es]|és|is|rt|ts))\s+par\b", re.I)}
+                    # "-ences"/"-ances" is a noun's plural ("Nombre d'exigences par type"), no participle
+                    "fr": re.compile(r"\s+(?:un|une|les|leur|leurs|ses)\b|(?:(?<=[éei])|(?<=e[es]|és|is|rt|ts))"
+                                     r"(?<!nces)\s+par\b", re.I)}
 
 
 def chart_sections(post) -> set[str]:
@@ -389,3 +391,121 @@ def test_no_title_opens_on_a_verb_after_its_auxiliary(scripts):
 ])
 def test_a_noun_phrase_stops_before_its_verb(text, lang, title):
     assert noun_phrases(text, {"language": lang, "title": ""})[0] == title
+
+
+# ---------------------------------------------------------------- list items and their lead-in
+
+# The test's own reading of a list item that is no sentence: it carries on its lead-in (a preposition,
+# a conjunction or a lower-case word first) or is a label of a few words ("2 Politiques.").
+CARRIES_ON = re.compile(r"^(?i:par|pour|avec|sans|et|ou|by|for|with|without|and|or)\b|^[a-zà-ÿ]")
+SUMS_UP = re.compile(r"^(?:au total|in total|overall)\s*[:,]", re.I)
+
+
+def test_a_list_item_that_is_no_sentence_is_said_with_its_lead_in(scripts):
+    """"Par la DINSIC à hauteur de 150 000 € HT. Par l'ACOSS …" was said without "En 2019, le
+    projet dispose d'un budget de 250 000 € HT pris en charge :" (budget-mon-entreprise); the
+    sentence right before a list, in a paragraph, is said before any such item of it."""
+    post, _, made = scripts
+    by_id = {s["id"]: s for s in post["sentences"]}
+    for script in made:
+        said = {i for p in script["points"] for i in p["sources"]}
+        for i in said:
+            s = by_id[i]
+            if s["kind"] != "list" or not (CARRIES_ON.match(s["text"]) or len(s["text"].split()) <= 3):
+                continue
+            n = int(i[1:]) - 1
+            while n > 0 and post["sentences"][n - 1]["kind"] == "list":
+                n -= 1
+            before = post["sentences"][n - 1] if n > 0 else None
+            if before is not None and before["kind"] == "paragraph" and before["text"].endswith(":"):
+                assert before["id"] in said, (script["target_seconds"], s["text"], before["text"])
+
+
+def test_a_sum_of_a_table_or_a_list_is_said_after_what_it_sums(scripts):
+    """"Au total : 303 pour DPI, 177 pour ARCS, …" closed stats-instruments-politiques with no word
+    of what was counted: a table's total line names it ("Nombre d'exigences par type d'instrument
+    politique, au total : …"); a sum of a list comes right after the list."""
+    post, _, made = scripts
+    by_id = {s["id"]: s for s in post["sentences"]}
+    for script in made:
+        for p in script["points"]:
+            for k, i in enumerate(p["sources"]):
+                if SUMS_UP.match(by_id[i]["text"]):
+                    assert by_id[i]["kind"] != "table", p["text"]
+                    assert k > 0 and int(p["sources"][k - 1][1:]) == int(i[1:]) - 1, p
+
+
+def test_budget_says_its_total_with_the_funders_and_no_item_without_a_verb(tmp_path):
+    """budget-mon-entreprise at 150 s: the funders with their lead-in, so the total 250 000 € HT is
+    said; "La marge du porteur attributaire du marché public de l'Acoss.", an item with no verb under
+    a heading, is never said (it was, at 150 s, on main)."""
+    ingest(ROOT / "tests" / "corpus" / "budget-mon-entreprise.fr.md", tmp_path / "post.json")
+    text = " ".join(p["text"] for p in condense(tmp_path / "post.json", tmp_path / "s.yaml", target_seconds=150)["points"])
+    assert "un budget de 250 000 € HT pris en charge: Par la DINSIC" in text
+    assert "Par l'ACOSS à hauteur de 100 000 € HT" in text
+    assert "La marge du porteur" not in text
+
+
+@pytest.mark.parametrize("text, lang, fragment", [
+    ("Par la DINSIC (ancien nom de la DINUM) à hauteur de 150 000 € HT.", "fr", True),
+    ("La marge du porteur attributaire du marché public de l'Acoss.", "fr", True),
+    ("2 Politiques.", "fr", True),
+    ("la sécheresse historique de cet été, qui a largement réduit la capacité de production.", "fr", True),
+    ("Good support of 128-bit integers on platforms that don't support them.", "en", True),
+    ("Fast startup times even for large applications.", "en", True),
+    ("Les coûts de développement représentent la grande majorité de notre budget.", "fr", False),
+    ("Nous organisons plusieurs fois par an des ateliers avec des experts en région.", "fr", False),
+    ("La DPD ne se relève pas du DPI.", "fr", False),
+    ("The final big change that was just merged last week is related to the testing of our code.", "en", False),
+    ("The GCC codegen can now bootstrap rustc.", "en", False),
+])
+def test_a_list_item_with_no_verb_or_carrying_on_is_a_fragment(text, lang, fragment):
+    from pipeline.condense.lists import fragment as is_fragment_item
+
+    assert is_fragment_item(text, lang) is fragment
+
+
+def test_a_tables_total_line_names_what_it_counts():
+    from pipeline.ingest import tables
+
+    rows = [["Type", "DPI", "ARCS"], ["Directive", "103", "17"], ["Grand Total", "303", "177"]]
+    caption = "Nombre d'exigences par type d'instrument politique (voir les Notes pour les acronymes)."
+    assert tables.headline(rows, "fr", caption) == \
+        "Nombre d'exigences par type d'instrument politique, au total : 303 pour DPI et 177 pour ARCS."
+    assert tables.headline(rows, "en", "") == "In total: 303 for DPI and 177 for ARCS."
+    assert tables.headline(rows, "en", "Requirements in 2021 by type.") == "In total: 303 for DPI and 177 for ARCS."
+
+
+LISTED = """# Funding
+
+Our team works on the compiler and the tools around it every single day of the year.
+
+In 2024 the project had a budget of 400 000 dollars, paid for:
+
+- by the foundation for 300 000 dollars
+- by the sponsors for 100 000 dollars
+
+In total: 300 000 dollars for the foundation and 100 000 dollars for the sponsors.
+
+## Categories
+
+- Hosting of the servers in three regions of the world.
+"""
+
+
+def test_what_a_list_item_or_a_sum_is_said_with(tmp_path):
+    """A fragment item comes after its lead-in with its sibling; the sum after the list comes with
+    the list and its lead-in; a fragment under a heading (no lead-in) and a lead-in alone never."""
+    (tmp_path / "post.md").write_text(LISTED)
+    post = prepared(ingest(tmp_path / "post.md", tmp_path / "post.json"))
+    by_text = {s["text"][:12]: s for s in post["sentences"]}
+
+    def said_with(start: str) -> list[str]:
+        return [s["text"][:12] for s in with_subject(by_text[start], post)]
+
+    assert said_with("by the found") == ["In 2024 the ", "by the spons", "by the found"]
+    assert said_with("In total: 30") == ["In 2024 the ", "by the found", "by the spons", "In total: 30"]
+    assert with_subject(by_text["Hosting of t"], post) == []
+    from pipeline.condense import sayable
+
+    assert sayable(by_text["In 2024 the "], [], post) == []

@@ -34,6 +34,7 @@ from .budget import (
     word_budget,
 )
 from .dates import MONTHS, spoken_date
+from .lists import announces_list, hangs_on_previous, leaning_on_list
 from .llm import llm_condense
 from .pronouns import impersonal, unanchored_pronoun
 
@@ -602,8 +603,8 @@ def worth_saying(post: Post, budget: int) -> list[Sentence]:
 def sayable(sent: Sentence, chosen: list[Sentence], post: Post) -> list[Sentence]:
     """The sentences `sent` brings to the script (itself and what it leans on), or [] when it
     is chosen already, repeats a chosen one, or what it leans on would cost more than it says."""
-    if sent in chosen or any(similar(sent["text"], c["text"]) for c in chosen):
-        return []
+    if sent in chosen or any(similar(sent["text"], c["text"]) for c in chosen) or announces_list(sent, post):
+        return []       # a list's lead-in comes with its items (with_list), never alone
     group = [s for s in with_subject(sent, post) if s not in chosen]
     if any(flagged(s, post) for s in group):
         return []       # it leans on a scrambled figure ("Ces chiffres montrent …")
@@ -719,6 +720,8 @@ def with_subject(sent: Sentence, post: Post) -> list[Sentence]:
     lang = post["language"]
     if never_said(sent, post):
         return []
+    if (on_list := with_list(sent, post)) is not None:
+        return on_list
     group = [sent]
     for _ in range(MAX_SUBJECT_STEPS):       # "Riders took…" needs "It counted…", which needs its own
         first = group[0]
@@ -738,6 +741,26 @@ def with_subject(sent: Sentence, post: Post) -> list[Sentence]:
     if SAME_TIME_RE.match(sent["text"]) and not any(DATE_RE.search(s["text"]) for s in group[:-1]):
         return []       # "Le même jour, Fortune rapportait …": the day was in a sentence not said
     return group
+
+
+def with_list(sent: Sentence, post: Post) -> list[Sentence] | None:
+    """A list item that is no sentence of its own (or a sum of a list, a table's total line) with
+    its lead-in, and its siblings when they fit in what a sentence may bring (sayable); [] when
+    the lead-in cannot be said; None for a sentence that leans on no list (lists.leaning_on_list)."""
+    leaned = leaning_on_list(sent, post)
+    if leaned is None:
+        return None
+    lead, siblings = leaned
+    if lead is None:
+        return []
+    head = with_subject(lead, post)
+    if not head:
+        return []
+    own = word_count(sent["text"])
+    most = max(MAX_LEAN_RATIO * own, MAX_LEAN_WORDS)
+    if sum(word_count(s["text"]) for s in head + siblings) <= most:
+        head = head + [s for s in siblings if s not in head]
+    return head + [sent]
 
 
 # A sentence dated by the one before it ("Le même jour, …", "That year, …") needs that date said.
@@ -764,7 +787,7 @@ def group_points(chosen: list[Sentence], lang: str, max_points: int = MAX_POINTS
         # A full point still takes a sentence that leans on its last one ("They made up 64%…").
         room = len(groups[-1]) < MAX_SENTENCES_PER_POINT if groups else False
         follows = bool(groups) and sentence_index(s) == sentence_index(groups[-1][-1]) + 1
-        if follows and leans(s["text"], lang):
+        if follows and (leans(s["text"], lang) or hangs_on_previous(s, lang)):
             groups[-1].append(s)
         elif groups and key(groups[-1][-1]) == key(s) and room:
             groups[-1].append(s)

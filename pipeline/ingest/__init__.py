@@ -227,9 +227,10 @@ def unglue(blocks: list[Block], lang: str) -> list[Block]:
 def build_post(meta: dict, blocks: list[Block], lang: str | None, name: str = "post") -> Post:
     language = lang_of(meta, blocks, lang)
     blocks = unglue(clean_blocks(blocks, language), language)
-    for b in blocks:
+    for i, b in enumerate(blocks):
         if b.kind == "table":
-            b.text = tables.headline(b.rows, language)
+            before = blocks[i - 1] if i else None
+            b.text = tables.headline(b.rows, language, before.text if before and before.kind == "paragraph" else "")
     if not any(b.spoken_texts() for b in blocks):
         raise InputError("the post has no readable text", "pass a post with at least a paragraph")
     title = choose_title(meta, blocks, name)

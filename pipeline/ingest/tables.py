@@ -17,8 +17,16 @@ MIN_FIGURES = 2
 WORDING = {"en": ("In total: ", " for ", " and "), "fr": ("Au total : ", " pour ", " et ")}
 
 
-def headline(rows: list[list[str]], lang: str) -> str:
-    """The sentence stating a table's total row, or "" when it has none."""
+# A caption worth naming what the totals count: a short line, no figure ("Nombre d'exigences par
+# type d'instrument politique (voir les Notes …)."), said before "au total" in place of nothing.
+MAX_CAPTION_WORDS = 15
+ASIDE_RE = re.compile(r"\s*\([^()]*\)")
+
+
+def headline(rows: list[list[str]], lang: str, caption: str = "") -> str:
+    """The sentence stating a table's total row, or "" when it has none; led by what the table
+    counts (`caption`, the line right before it) when it has one: "Au total : 303 pour DPI" alone
+    answers a question nobody asked (issue 23)."""
     if len(rows) < 3:
         return ""
     header, total = rows[0], next((r for r in rows[1:] if r and TOTAL_ROW_RE.match(r[0])), None)
@@ -37,4 +45,7 @@ def headline(rows: list[list[str]], lang: str) -> str:
     opener, link, last = WORDING[lang]
     said = [f"{cell}{link}{label}" for _, label, cell in sorted(figures, key=lambda f: -f[0])[:MAX_FIGURES]]
     listed = ", ".join(said[:-1]) + last + said[-1] if len(said) > 1 else said[0]
+    counted = ASIDE_RE.sub("", caption).strip().rstrip(" .:")
+    if counted and len(counted.split()) <= MAX_CAPTION_WORDS and not re.search(r"\d", counted):
+        opener = f"{counted}, {opener[:1].lower()}{opener[1:]}"
     return f"{opener}{listed}."

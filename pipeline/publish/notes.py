@@ -24,6 +24,7 @@ LABELS: dict[str, dict[str, Any]] = {
                       "speech by {tts}, checked by {asr}.",
            "summary_h": "Summary",
            "length": " Length: {measured:g} s for {target:g} s asked ({dev:+.1f} %).",
+           "short": " The post has less to say than that: about {short} s short.",
            "verified": "Verified: every number was heard as written.",
            "not_verified": "Not verified: some numbers were lost or changed (see the number check).",
            "stale": "Not verified (stale): {cause}; the number check below judged other files.",
@@ -38,6 +39,7 @@ LABELS: dict[str, dict[str, Any]] = {
                       "voix : {tts}, vérification : {asr}.",
            "summary_h": "Résumé",
            "length": " Durée : {measured:g} s pour {target:g} s demandées ({dev:+.1f} %).",
+           "short": " L'article a moins à dire : environ {short} s de moins.",
            "verified": "Vérifié : chaque nombre a été entendu tel qu'écrit.",
            "not_verified": "Non vérifié : des nombres ont été perdus ou changés (voir la vérification).",
            "stale": "Non vérifié (périmé) : {cause} ; la vérification ci-dessous jugeait d'autres "
@@ -105,6 +107,8 @@ def summary_line(report: Report, labels: dict) -> str:
     if length := report.get("length"):      # the length asked for against the one measured
         line += labels["length"].format(measured=length["measured_seconds"], target=length["target_seconds"],
                                         dev=length["deviation_percent"])
+        if short := length.get("short_of_seconds"):
+            line += labels["short"].format(short=short)
     return line
 
 

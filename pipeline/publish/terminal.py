@@ -146,13 +146,17 @@ def print_report(report: Report, stream=sys.stdout, with_table: bool = True, bin
 
 
 def length_line(report: Report) -> str:
-    """"length: target 150 s, measured 161.2 s (+7.5 %, outside ±7 %)" ("" when not measured)."""
+    """"length: target 150 s, measured 161.2 s (+7.5 %, outside ±7 %)" ("" when not measured), and
+    "; the post has less to say: about 18 s short" when it has."""
     length = report.get("length")
     if not length:
         return ""
     where = "within" if length["within_tolerance"] else "outside"
-    return (f"length: target {length['target_seconds']:g} s, measured {length['measured_seconds']:g} s "
+    line = (f"length: target {length['target_seconds']:g} s, measured {length['measured_seconds']:g} s "
             f"({length['deviation_percent']:+.1f} %, {where} ±7 %)")
+    if short := length.get("short_of_seconds"):
+        line += f"; the post has less to say: about {short} s short"
+    return line
 
 
 SHOWN_KEYS = ("text", "heard", "segment", "reason", "note")

@@ -258,8 +258,13 @@ def length_report(script: Script, timeline: Timeline) -> dict | None:
     if not target or not measured:
         return None
     deviation = (measured - float(target)) / float(target)
-    return {"target_seconds": float(target), "measured_seconds": round(measured, 1),
-            "deviation_percent": round(100 * deviation, 1), "within_tolerance": abs(deviation) <= LENGTH_TOLERANCE}
+    report = {"target_seconds": float(target), "measured_seconds": round(measured, 1),
+              "deviation_percent": round(100 * deviation, 1), "within_tolerance": abs(deviation) <= LENGTH_TOLERANCE}
+    if script.get("short_of_seconds") and measured < float(target):
+        # The post has less to say than asked (condense's estimate, the adjust step's measure): by
+        # what the episode measures now, a heal may have spoken some of it again.
+        report["short_of_seconds"] = round(float(target) - measured)
+    return report
 
 
 # ------------------------------------------------------------------ the verdict's binding
