@@ -34,6 +34,7 @@ from .budget import (
     word_budget,
 )
 from .dates import MONTHS, spoken_date
+from .labels import MAX_LABEL_WORDS, say_label
 from .llm import llm_condense
 from .pronouns import impersonal, unanchored_pronoun
 
@@ -96,8 +97,6 @@ TEMPLATES = {
     },
 }
 
-# A list item's label ("**Taille du marché**: …") is a few words.
-MAX_LABEL_WORDS = 4
 # Rewrites for the ear that never touch a digit: (pattern, {lang: replacement}).
 EAR_REWRITES = [
     (r"\s*&\s*", {"en": " and ", "fr": " et "}),
@@ -114,16 +113,6 @@ EAR_REWRITES = [
     # reader would, "En 2025, les investissements …". A name after the year stays ("2025 Toyota").
     (rf"^((?:1[89]|20)\d\d)\s+(?P<lower>{textmod.OPENERS_RE})(?:(?<=')|(?![\w']))",
      {"en": r"In \1, \g<lower>", "fr": r"En \1, \g<lower>"}),
-    # A list item's bold label before its sentence ("**Fonctionnalité**: Il s'agit …", "Progress: The
-    # Rust project …"): read as a heading is, the label then a stop, not run into the sentence. A
-    # connective before an example ("Par exemple: ChatGPT") is no label.
-    (r"^(?!(?i:par exemple|for example|for instance|exemple|example)\s*:)"
-     rf"([A-ZÀ-Ý][^\W\d_]*(?:[ '-][^\W\d_]+){{0,{MAX_LABEL_WORDS - 1}}})\s*:\s+(?=[A-ZÀ-Ý])",
-     {"en": r"\1. ", "fr": r"\1. "}),
-    # A label of one or two words before a lower-case sentence: "Goals: we had no goals …" ->
-    # "Goals. We had no goals …" (a longer run before a colon may be prose: "The reason is simple: we …").
-    (r"^(?!(?i:par exemple|for example|for instance|exemple|example)\s*:)"
-     r"([A-ZÀ-Ý][^\W\d_]*(?: [^\W\d_]+)?)\s*:\s+(?P<upper>[a-zà-ÿ])", {"en": r"\1. \g<upper>", "fr": r"\1. \g<upper>"}),
 ]
 
 # A sentence opening on one of these leans on what came before it: a pronoun
@@ -438,6 +427,7 @@ def rewrite_for_ear(s: str, lang: str) -> str:
     out = s
     for pattern, repl in EAR_REWRITES:
         out = re.sub(pattern, functools.partial(_ear_rewrite, repl[lang]), out)
+    out = say_label(out, lang)
     out = re.sub(r"\s+([,.;:!?])", r"\1", re.sub(r"\s{2,}", " ", out)).strip()
     out = LEADING_RESIDUE_RE.sub("", out)
     out = split_long(out, lang)
