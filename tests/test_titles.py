@@ -124,6 +124,10 @@ def test_no_two_chapters_share_a_title_not_even_in_the_plural(scripts):
     ("A number of contributors joined as part of the debugging working group.", "en", "Debugging working group"),
     ("In American cities a ride is closer to $3.75.", "en", "American cities"),
     ("Pour pouvoir diffuser les bonnes pratiques favorisant le partage de codes.", "fr", "Bonnes pratiques"),
+    ("Les travaux liés aux fonctionnalités devraient être effectués aux étapes 1 et 2.", "fr",
+     "Travaux liés aux fonctionnalités"),
+    ("There are multiple sources on low success rates of large IT-Enabled projects.", "en", "Low success rates"),
+    ("Les sources soulignent les grands projets axés sur les TI.", "fr", "Grands projets"),
 ])
 def test_a_noun_phrase_starts_after_a_locution_and_ends_on_its_noun(text, lang, title):
     assert noun_phrases(text, {"language": lang, "title": ""})[0] == title

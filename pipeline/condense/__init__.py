@@ -801,7 +801,9 @@ TITLE_STOPWORDS = {
         terms it's let's that's there's what's here's he's she's we're they're you're isn't doesn't
         don't can't won't called named instead neither nor bit less began begin begins follows continue
         continues remain remains become becomes became indicate indicates mentioned shown try tried
-        discuss wish wishes""".split()),
+        discuss wish wishes towards toward upon among beyond against despite seems seem prefer prefers
+        occurs occur generates generate helps require requires allows allow provides provide includes
+        include shows means happens enables appears tends keeps""".split()),
     "fr": set("""le la les l un une des du de d au aux et ou mais donc or ni car que qu qui quoi dont où
         ce cet cette ces cela ceci celui celle ceux celles il elle ils elles on nous vous je j me m te t se
         s lui leur leurs son sa ses mon ma mes ton ta tes notre nos votre vos y en ne n pas plus moins
@@ -933,7 +935,7 @@ def noun_phrases(text: str, post: Post) -> list[str]:
     title = set(textmod.words(post.get("title") or ""))
     scored = []
     for run in word_runs(tokens, lang):
-        run = run[:5]
+        run = five_words(run, lang)
         while run and (link_word(run[-1], lang) or verb_like(bare(run[-1]), lang, final=True)
                        or TITLE_NO_END[lang].search(run[-1].lower())):
             run.pop()
@@ -954,7 +956,7 @@ PREPOSITIONS = {"en": set("in on at for from of with to into by about across und
                 "fr": set("à au aux dans en sur pour par avec sous chez vers".split())}
 # A French participle whose object or agent follows ("favorisant le partage", "liés aux
 # fonctionnalités"): no noun phrase ends on it.
-GOVERNING_PARTICIPLE = {"fr": (re.compile(r"(?:ants?|ée?s?)$"), re.compile(r"^(?:le|la|les|l['’].*)$")),
+GOVERNING_PARTICIPLE = {"fr": (re.compile(r"(?:ants?|ée?s?)$"), re.compile(r"^(?:le|la|les|l['’].*|sur|dans|avec)$")),
                         "en": (re.compile(r"$^"), re.compile(r"$^"))}
 # A two-letter acronym is a word of a title: "L'IA de génération", "UX".
 ACRONYM_RE = re.compile(r"(?:[a-z]['’])?[A-Z]{2}")
@@ -962,6 +964,17 @@ ACRONYM_RE = re.compile(r"(?:[a-z]['’])?[A-Z]{2}")
 PARTICIPLE_LINK = {"fr": ("à", "au", "aux"), "en": ()}
 # "Capacité d'une équipe", "Diffusion de la connaissance": an article after the one link word.
 LINK_ARTICLE = {"fr": re.compile(r"^(?:d['’]une?|la)$"), "en": re.compile(r"$^")}
+
+
+def five_words(run: list[str], lang: str) -> list[str]:
+    """A run cut to five words at most: before its link word when the link would leave the noun after it
+    behind ("Low success rates of large …" -> "Low success rates"), and never ending "of varying"."""
+    if len(run) > 5:
+        links = [i for i, w in enumerate(run[:6]) if link_word(w, lang)]
+        run = run[:links[0]] if links and links[0] >= 2 else run[:5]
+    if len(run) > 2 and link_word(run[-2], lang) and re.search(r"ing$|ants?$", run[-1].lower()):
+        run = run[:-2]       # "Different extension mechanisms of varying …"
+    return run
 
 
 def link_word(token: str, lang: str) -> bool:

@@ -19,7 +19,7 @@ LOCUTIONS = {
            rf"à l['’]issue {_DE}", rf"de la part {_DE}", rf"à l['’]instar {_DE}", rf"la plupart {_DE}",
            rf"une partie {_DE}", rf"tout au long {_DE}", r"à l['’]heure actuelle", rf"à l['’]échelle {_DE}",
            rf"en cours {_DE}", rf"au-delà {_DE}", r"en tant que", r"au total", rf"à destination {_DE}",
-           rf"la majorité {_DE}",
+           rf"la majorité {_DE}", r"à (?:long|court|moyen) terme", r"de (?:façon|manière)",
            # verbs said with a noun: "mise en œuvre de la gestion", "faites partie d'une équipe"
            r"(?:mise?s?|mettre) en (?:œuvre|place)", rf"(?:fai\w*|font|fer\w*) partie {_DE}",
            rf"(?:ten\w*|tien\w*) compte {_DE}", r"(?:prend\w*|pris\w*) en compte"),
