@@ -12,21 +12,13 @@ import re
 
 import pytest
 
-from pipeline.condense import condense, rewrite_for_ear
-from pipeline.ingest import ingest
+from pipeline.condense import rewrite_for_ear
 
-from .conftest import CORPUS_POSTS, ROOT, SEED_POST
+from . import test_script_residue as residue
 
-POSTS = [*CORPUS_POSTS, SEED_POST, ROOT / "episodes" / "demo.md"]
-LENGTHS = (60, 150, 360)
-
-
-@pytest.fixture(scope="module", params=POSTS, ids=lambda p: p.name)
-def scripts(request, tmp_path_factory):
-    d = tmp_path_factory.mktemp("leads")
-    ingest(request.param, d / "post.json")
-    return [condense(d / "post.json", d / f"script-{s}.yaml", target_seconds=s) for s in LENGTHS]
-
+# The post, its source text and its scripts at one, two and a half and six minutes, over the corpus,
+# the seed and the demo: the residue tests' own fixture.
+scripts = residue.scripts
 
 # A label before its sentence that a host would not say as a heading: a leading phrase said with a comma.
 LEADING_PHRASE = re.compile(r"(?:^|[.!?]\s)((?:Regarding|Concerning|As for|With regards? to|In other words|Simply put|"
@@ -41,7 +33,7 @@ def test_a_lead_label_that_adds_nothing_is_not_said_and_a_leading_phrase_takes_a
     """"Details. The roadmap has 22 items", "Progress. The Rust project has made progress", "How it's
     going. We would like …" (compiler-team-2022-midyear): the label is dropped; "Regarding new
     contributors. We have had …", "Simply put. Seeing no one …": said "Regarding new contributors, we …"."""
-    made = scripts
+    _, _, made = scripts
     stiff = [(s["target_seconds"], m.group(1)) for s in made for p in s["points"]
              for rule in (LEADING_PHRASE, EMPTY_LABEL) for m in rule.finditer(p["text"])]
     assert not stiff, stiff

@@ -12,22 +12,13 @@ import re
 
 import pytest
 
-from pipeline.condense import condense, noun_phrases
-from pipeline.ingest import ingest
+from pipeline.condense import noun_phrases
 
-from .conftest import CORPUS_POSTS, ROOT, SEED_POST
+from . import test_script_residue as residue
 
-POSTS = [*CORPUS_POSTS, SEED_POST, ROOT / "episodes" / "demo.md"]
-LENGTHS = (60, 150, 360)
-
-
-@pytest.fixture(scope="module", params=POSTS, ids=lambda p: p.name)
-def scripts(request, tmp_path_factory):
-    """The post and its scripts at each of LENGTHS."""
-    d = tmp_path_factory.mktemp("titles")
-    post = ingest(request.param, d / "post.json")
-    return post, [condense(d / "post.json", d / f"script-{s}.yaml", target_seconds=s) for s in LENGTHS]
-
+# The post, its source text and its scripts at one, two and a half and six minutes, over the corpus,
+# the seed and the demo: the residue tests' own fixture.
+scripts = residue.scripts
 
 def made_titles(post, made):
     """(length, title, text) of every title that is not one of the post's headings."""
@@ -59,7 +50,7 @@ def test_no_title_opens_inside_a_fixed_locution(scripts):
     """"Sein de l'Urssaf Caisse Nationale" (au sein de), "Matière d'évaluation …" (en matière de),
     "Certain nombre d'instruments …" (un certain nombre de), "Grande échelle" (à grande échelle),
     "Top of Vite" (on top of): the noun phrase after the locution is the title, or another."""
-    post, made = scripts
+    post, _, made = scripts
     lang = post["language"]
     inside = []
     for n, title, text in made_titles(post, made):
@@ -84,7 +75,7 @@ GOVERNED = {"en": re.compile(r"\s+(?:a|an|the|by|to|with|its|their)\b", re.I),
 def test_a_made_title_is_a_noun_phrase_of_two_to_six_words(scripts):
     """"American" (one word: "In American cities a ride …"), "Bonnes pratiques favorisant" (…le partage
     de codes), "Travaux liés" (…aux fonctionnalités): a title names what the point is about."""
-    post, made = scripts
+    post, _, made = scripts
     lang = post["language"]
     weak = []
     for n, title, text in made_titles(post, made):
@@ -107,7 +98,7 @@ def title_key(title: str) -> str:
 
 def test_no_two_chapters_share_a_title_not_even_in_the_plural(scripts):
     """"Réseaux de chaleur" then "Réseau de chaleur" (enquete-ifop-chaleur): one title twice to a listener."""
-    _, made = scripts
+    _, _, made = scripts
     twice = []
     for s in made:
         keys = [title_key(p["title"]) for p in s["points"]]
