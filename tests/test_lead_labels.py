@@ -46,6 +46,9 @@ def test_a_lead_label_that_adds_nothing_is_not_said_and_a_leading_phrase_takes_a
     ("Goals: we had no goals for this ambition.", "en", "We had no goals for this ambition."),
     ("Details: The roadmap has 22 items on it.", "en", "The roadmap has 22 items on it."),
     ("Remarque: ce blogue est le premier d'une série.", "fr", "Ce blogue est le premier d'une série."),
+    # ... unless its sentence's subject stands for the label
+    ("Soutien: Il s'agit de la correction des bogues et du soutien aux utilisateurs.", "fr",
+     "Soutien. Il s'agit de la correction des bogues et du soutien aux utilisateurs."),
     # a label that says what the sentence is about is said as a heading is
     ("Fonctionnalité: Il s'agit de la raison d'être du produit.", "fr",
      "Fonctionnalité. Il s'agit de la raison d'être du produit."),

@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from pipeline.condense import noun_phrases
+from pipeline.condense import noun_phrases, point_title
 
 from . import test_script_residue as residue
 
@@ -94,6 +94,14 @@ def title_key(title: str) -> str:
     """A title with no article, accent-insensitive case and no plural mark: the test's own reading."""
     words = re.findall(r"[^\W\d_]+|\d+", title.casefold().replace("’", "'"))
     return " ".join(re.sub(r"(?<=..)[sx]$", "", w) for w in words if w not in {"l", "le", "la", "les", "the"})
+
+
+@pytest.mark.parametrize("first, second", [("Réseaux de chaleur", "Réseau de chaleur"),
+                                           ("L'IA générative", "L'IA de génération")])
+def test_a_title_too_close_to_an_earlier_one_is_not_taken(first, second):
+    post = {"language": "fr", "title": "", "sections": [{"heading": None}], "blocks": []}
+    group = [{"id": "s0", "section": 0, "text": f"{second} progresse vite."}]
+    assert point_title(group, post, [first], f"{second} progresse vite.") not in (first, second)
 
 
 def test_no_two_chapters_share_a_title_not_even_in_the_plural(scripts):

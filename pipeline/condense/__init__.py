@@ -881,11 +881,14 @@ def point_title(group: list[Sentence], post: Post, taken: Iterable[str] = (), sp
     return f"{base} ({n})"
 
 
+TITLE_KEY_SKIP = set("l le la les the a an de du des d of".split())
+
+
 def title_key(title: str) -> str:
-    """A title as a listener tells it from another: case, articles and plural marks aside
-    ("Réseaux de chaleur" and "Réseau de chaleur" are one title)."""
+    """A title as a listener tells it from another: case, articles, links and endings aside
+    ("Réseaux de chaleur" and "Réseau de chaleur", "L'IA générative" and "L'IA de génération" are one title)."""
     words = re.findall(r"[^\W_]+", title.casefold().replace("’", "'"))
-    return " ".join(re.sub(r"(?<=..)[sx]$", "", w) for w in words if w not in {"l", "le", "la", "les", "the"})
+    return " ".join(re.sub(r"(?<=..)[sx]$", "", w)[:5] for w in words if w not in TITLE_KEY_SKIP)
 
 
 # A heading naming data, results or a chart ("Overall Survey Results", "Quelques données",

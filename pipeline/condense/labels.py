@@ -30,6 +30,9 @@ LEADING_RE = re.compile(
 EMPTY_LABELS = {"details", "détails", "progress", "progrès", "note", "notes", "remarque", "nb", "summary",
                 "how it started", "how it's going", "where we started", "résumé", "update", "mise à jour",
                 "status", "statut", "état", "background", "context", "contexte", "overview", "aperçu"}
+# A sentence whose subject stands for its label ("Soutien: Il s'agit de la correction des bogues, … du
+# soutien"): the label is its subject, said even when the sentence names it again.
+STANDS_FOR_LABEL = re.compile(r"(?i:il s['’]agit|il|elle|ce|c['’]|cela|it|this|these|they)\b")
 # Words of a label that are not its head noun.
 _MINOR = set("de du des d la le les l of the a an and et for pour en in".split())
 
@@ -46,7 +49,8 @@ def say_label(text: str, lang: str) -> str:
         return text
     label = m.group("label") or m.group("short")
     rest = text[m.end():]
-    if label.casefold().replace("’", "'") in EMPTY_LABELS or head_repeated(label, rest, lang):
+    if label.casefold().replace("’", "'") in EMPTY_LABELS or head_repeated(label, rest, lang) \
+            and not STANDS_FOR_LABEL.match(rest):
         return rest[:1].upper() + rest[1:]
     return f"{label}. {rest[:1].upper()}{rest[1:]}"
 
