@@ -127,6 +127,11 @@ def test_no_two_chapters_share_a_title_not_even_in_the_plural(scripts):
      "Travaux liés aux fonctionnalités"),
     ("There are multiple sources on low success rates of large IT-Enabled projects.", "en", "Low success rates"),
     ("Les sources soulignent les grands projets axés sur les TI.", "fr", "Grands projets"),
+    # a verb inside: before "de" and its infinitive, a number word, an object after "-ant", an adverb
+    ("L'équipe mon-entreprise continue de bénéficier du soutien.", "fr", "L'équipe mon-entreprise"),
+    ("Le réseau comporte deux canaux de communication.", "fr", "Deux canaux de communication"),
+    ("Des projets comportant des points de contrôle.", "fr", "Points de contrôle"),
+    ("A particular investment adds value to the department.", "en", "Particular investment"),
 ])
 def test_a_noun_phrase_starts_after_a_locution_and_ends_on_its_noun(text, lang, title):
     assert noun_phrases(text, {"language": lang, "title": ""})[0] == title

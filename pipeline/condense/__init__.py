@@ -803,7 +803,7 @@ TITLE_STOPWORDS = {
         continues remain remains become becomes became indicate indicates mentioned shown try tried
         discuss wish wishes towards toward upon among beyond against despite seems seem prefer prefers
         occurs occur generates generate helps require requires allows allow provides provide includes
-        include shows means happens enables appears tends keeps""".split()),
+        include shows means happens enables appears tends keeps adds brings offers""".split()),
     "fr": set("""le la les l un une des du de d au aux et ou mais donc or ni car que qu qui quoi dont où
         ce cet cette ces cela ceci celui celle ceux celles il elle ils elles on nous vous je j me m te t se
         s lui leur leurs son sa ses mon ma mes ton ta tes notre nos votre vos y en ne n pas plus moins
@@ -837,8 +837,10 @@ TITLE_LINK = {"en": ("of", "for"), "fr": ("de", "des", "du", "d'")}
 # A word right before a determiner, or a participle before an agent's "by"/"par", is no
 # noun phrase's end: "Electric bike carries a battery", "Main roads close most of …", "Tarifs
 # compétitifs offerts par les réseaux".
-VERB_AFTER = {"en": set("a an the its their his her our your some most many every each".split()),
-              "fr": set("un une les leur leurs ses son sa chaque plusieurs".split())}
+VERB_AFTER = {"en": set("a an the its their his her our your some most many every each two three four five six seven "
+                        "eight nine ten several".split()),
+              "fr": set("un une les leur leurs ses son sa chaque plusieurs deux trois quatre cinq six sept huit neuf "
+                        "dix".split())}
 # A verb form right after an auxiliary, "to"/"pour" or a gerund's "en" opens no noun phrase: "Reached
 # Rust programmers" ("has reached …"), "Développer de nouveaux produits" ("et développer" is not
 # caught, "pour développer" is), "Améliorant continuellement …" ("en améliorant").
@@ -965,6 +967,10 @@ GOVERNING_PARTICIPLE = {"fr": (re.compile(r"(?:ants?|ée?s?)$"), re.compile(r"^(
 ACRONYM_RE = re.compile(r"(?:[a-z]['’])?[A-Z]{2}")
 # A participle's "à"/"au"/"aux" links it to its noun as "de" does: "Travaux liés aux fonctionnalités".
 PARTICIPLE_LINK = {"fr": ("à", "au", "aux"), "en": ()}
+# A verb taking "de" and an infinitive ("L'équipe continue de bénéficier …"): no title holds it.
+DE_VERBS = {"fr": set("continue continuent permet permettent tente tentent essaie essaient cesse cessent décide "
+                      "décident choisit choisissent refuse refusent évite évitent risque risquent".split()),
+            "en": set()}
 # "Capacité d'une équipe", "Diffusion de la connaissance": an article after the one link word.
 LINK_ARTICLE = {"fr": re.compile(r"^(?:d['’]une?|la)$"), "en": re.compile(r"$^")}
 
@@ -978,6 +984,23 @@ def five_words(run: list[str], lang: str) -> list[str]:
     if len(run) > 2 and link_word(run[-2], lang) and re.search(r"ing$|ants?$", run[-1].lower()):
         run = run[:-2]       # "Different extension mechanisms of varying …"
     return run
+
+
+def verb_before(run: list[str], token: str, lang: str, opened_by: str) -> bool:
+    """The run's last word is a verb, seen from the token after it: a determiner or a number word
+    ("carries a battery", "comporte deux canaux"; not after a preposition's object, "In American cities
+    a ride"), an agent's "by"/"par" after a participle, an object after a French participle ("favorisant
+    le partage", "comportant des points"), an adverb after a subject ("Développement de logiciels
+    complique considérablement")."""
+    if len(run) < 2 or link_word(run[-1], lang):
+        return False
+    low, last = token.lower(), run[-1].lower()
+    participle, governed = GOVERNING_PARTICIPLE[lang]
+    return bool(low in VERB_AFTER[lang] and opened_by not in PREPOSITIONS[lang]
+                or bare(low) in ("by", "par") and PARTICIPLE_RE[lang].search(bare(last))
+                or governed.match(low) and participle.search(last)
+                or lang == "fr" and low in ("des", "du") and re.search(r"ants?$", last)
+                or len(run) > 2 and verb_like(bare(low), lang, final=False) and low.endswith("ment"))
 
 
 def link_word(token: str, lang: str) -> bool:
@@ -1002,11 +1025,14 @@ def word_runs(tokens: list[str], lang: str) -> list[list[str]]:
         verb_end, that = REPORTING_VERB[lang]
         if that.match(t) and len(runs[-1]) > 1 and verb_end.search(runs[-1][-1]):
             runs[-1].pop()
-        participle, governed = GOVERNING_PARTICIPLE[lang]
-        if len(runs[-1]) > 1 and (t.lower() in VERB_AFTER[lang] and opened_by not in PREPOSITIONS[lang]
-                                  or low in ("by", "par") and PARTICIPLE_RE[lang].search(bare(runs[-1][-1]))
-                                  or governed.match(t.lower()) and participle.search(runs[-1][-1].lower())):
+        if len(runs[-1]) > 1 and runs[-1][-1].lower() in ("de", "d'") and INFINITIVE_AFTER[lang].match(low) \
+                and runs[-1][-2].lower() in DE_VERBS[lang]:
+            runs[-1][-2:] = []   # "L'équipe continue de bénéficier …"
+            runs.append([])
+            continue
+        if verb_before(runs[-1], t, lang, opened_by):
             runs[-1].pop()       # "Electric bike carries a …", "Tarifs compétitifs offerts par …"
+            runs.append([])      # "Réseau comporte | deux canaux", "Entreprise offrant | des services"
         linked = any(w.lower() in TITLE_LINK[lang] + PARTICIPLE_LINK[lang] for w in runs[-1])
         if any(ch.isdigit() for ch in t):
             runs.append([])
@@ -1056,8 +1082,8 @@ def verb_like(word: str, lang: str, final: bool) -> bool:
     if lang == "fr":
         # the future too ("dépassera", "connaîtra", "constitueront"), never a noun's qualifier
         # an adverb too ("continuellement", "précisément" is not caught: "élément" is a noun)
-        return bool(re.search(r"(?<!m)ent$|aient$|ait$|ons$|ez$|(?<![éaou])ra$|(?<!f)ront$|"
-                              r"(?:ellement|ivement|iquement|amment|emment|airement|ièrement|atement|ûrement)$", word)
+        return bool(re.search(r"(?<!m)ent$|aient$|ait$|ons$|ez$|(?<![éaou])ra$|(?<!f)ront$|(?:ellement|ivement|"
+                              r"iquement|amment|emment|airement|ièrement|atement|ûrement|[ai]blement)$", word)
                     or final and re.search(r"(?:(?<!it)és?|ées?)$", word))   # "activités" is a noun
     return bool(re.search(r"ly$", word) or final and re.search(r"(?<!e)ed$", word))
 
