@@ -132,6 +132,7 @@ def test_no_two_chapters_share_a_title_not_even_in_the_plural(scripts):
     ("Le réseau comporte deux canaux de communication.", "fr", "Deux canaux de communication"),
     ("Des projets comportant des points de contrôle.", "fr", "Points de contrôle"),
     ("A particular investment adds value to the department.", "en", "Particular investment"),
+    ("Il est extrêmement rare de disposer d'une base de sondage.", "fr", "Base de sondage"),
 ])
 def test_a_noun_phrase_starts_after_a_locution_and_ends_on_its_noun(text, lang, title):
     assert noun_phrases(text, {"language": lang, "title": ""})[0] == title

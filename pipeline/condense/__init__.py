@@ -1025,9 +1025,9 @@ def word_runs(tokens: list[str], lang: str) -> list[list[str]]:
         verb_end, that = REPORTING_VERB[lang]
         if that.match(t) and len(runs[-1]) > 1 and verb_end.search(runs[-1][-1]):
             runs[-1].pop()
-        if len(runs[-1]) > 1 and runs[-1][-1].lower() in ("de", "d'") and INFINITIVE_AFTER[lang].match(low) \
-                and runs[-1][-2].lower() in DE_VERBS[lang]:
-            runs[-1][-2:] = []   # "L'équipe continue de bénéficier …"
+        if len(runs[-1]) > 1 and runs[-1][-1].lower() in ("de", "d'") and INFINITIVE_AFTER[lang].match(low):
+            # "Extrêmement rare de disposer …"; a verb taking it too: "L'équipe continue de bénéficier …"
+            runs[-1][-1 - (runs[-1][-2].lower() in DE_VERBS[lang]):] = []
             runs.append([])
             continue
         if verb_before(runs[-1], t, lang, opened_by):
@@ -1081,9 +1081,10 @@ def verb_like(word: str, lang: str, final: bool) -> bool:
         return False
     if lang == "fr":
         # the future too ("dépassera", "connaîtra", "constitueront"), never a noun's qualifier
-        # an adverb too ("continuellement", "précisément" is not caught: "élément" is a noun)
+        # an adverb too ("continuellement", "précisément"; "élément", "complément" are nouns)
         return bool(re.search(r"(?<!m)ent$|aient$|ait$|ons$|ez$|(?<![éaou])ra$|(?<!f)ront$|(?:ellement|ivement|"
-                              r"iquement|amment|emment|airement|ièrement|atement|ûrement|[ai]blement)$", word)
+                              r"iquement|amment|emment|airement|ièrement|atement|ûrement|[ai]blement|êmement|"
+                              r"(?<!él|pl|gr|cr)ément)$", word)
                     or final and re.search(r"(?:(?<!it)és?|ées?)$", word))   # "activités" is a noun
     return bool(re.search(r"ly$", word) or final and re.search(r"(?<!e)ed$", word))
 
