@@ -34,8 +34,10 @@ from .budget import (
     word_budget,
 )
 from .dates import MONTHS, spoken_date
+from .labels import MAX_LABEL_WORDS, say_label
 from .lists import announces_list, hangs_on_previous, leaning_on_list
 from .llm import llm_condense
+from .locutions import without_locutions
 from .pronouns import impersonal, unanchored_pronoun
 
 SECONDS_PER_POINT = 25
@@ -97,8 +99,6 @@ TEMPLATES = {
     },
 }
 
-# A list item's label ("**Taille du marché**: …") is a few words.
-MAX_LABEL_WORDS = 4
 # Rewrites for the ear that never touch a digit: (pattern, {lang: replacement}).
 EAR_REWRITES = [
     (r"\s*&\s*", {"en": " and ", "fr": " et "}),
@@ -115,16 +115,6 @@ EAR_REWRITES = [
     # reader would, "En 2025, les investissements …". A name after the year stays ("2025 Toyota").
     (rf"^((?:1[89]|20)\d\d)\s+(?P<lower>{textmod.OPENERS_RE})(?:(?<=')|(?![\w']))",
      {"en": r"In \1, \g<lower>", "fr": r"En \1, \g<lower>"}),
-    # A list item's bold label before its sentence ("**Fonctionnalité**: Il s'agit …", "Progress: The
-    # Rust project …"): read as a heading is, the label then a stop, not run into the sentence. A
-    # connective before an example ("Par exemple: ChatGPT") is no label.
-    (r"^(?!(?i:par exemple|for example|for instance|exemple|example)\s*:)"
-     rf"([A-ZÀ-Ý][^\W\d_]*(?:[ '-][^\W\d_]+){{0,{MAX_LABEL_WORDS - 1}}})\s*:\s+(?=[A-ZÀ-Ý])",
-     {"en": r"\1. ", "fr": r"\1. "}),
-    # A label of one or two words before a lower-case sentence: "Goals: we had no goals …" ->
-    # "Goals. We had no goals …" (a longer run before a colon may be prose: "The reason is simple: we …").
-    (r"^(?!(?i:par exemple|for example|for instance|exemple|example)\s*:)"
-     r"([A-ZÀ-Ý][^\W\d_]*(?: [^\W\d_]+)?)\s*:\s+(?P<upper>[a-zà-ÿ])", {"en": r"\1. \g<upper>", "fr": r"\1. \g<upper>"}),
 ]
 
 # A sentence opening on one of these leans on what came before it: a pronoun
@@ -439,6 +429,7 @@ def rewrite_for_ear(s: str, lang: str) -> str:
     out = s
     for pattern, repl in EAR_REWRITES:
         out = re.sub(pattern, functools.partial(_ear_rewrite, repl[lang]), out)
+    out = say_label(out, lang)
     out = re.sub(r"\s+([,.;:!?])", r"\1", re.sub(r"\s{2,}", " ", out)).strip()
     out = LEADING_RESIDUE_RE.sub("", out)
     out = split_long(out, lang)
@@ -833,7 +824,9 @@ TITLE_STOPWORDS = {
         terms it's let's that's there's what's here's he's she's we're they're you're isn't doesn't
         don't can't won't called named instead neither nor bit less began begin begins follows continue
         continues remain remains become becomes became indicate indicates mentioned shown try tried
-        discuss wish wishes""".split()),
+        discuss wish wishes towards toward upon among beyond against despite seems seem prefer prefers
+        occurs occur generates generate helps require requires allows allow provides provide includes
+        include shows means happens enables appears tends keeps adds brings offers""".split()),
     "fr": set("""le la les l un une des du de d au aux et ou mais donc or ni car que qu qui quoi dont où
         ce cet cette ces cela ceci celui celle ceux celles il elle ils elles on nous vous je j me m te t se
         s lui leur leurs son sa ses mon ma mes ton ta tes notre nos votre vos y en ne n pas plus moins
@@ -845,7 +838,7 @@ TITLE_STOPWORDS = {
         signifie permet permettre voici voilà envers effectue effectuer lors termes sera aura fera ici
         prend prennent fait font dit met doit doivent peut peuvent veut va vont vient tient voit sait
         agit agissait propose proposent comprend comprennent offre offrent delà beaucoup presque
-        possible impossible généralement directement désire souhaite affecte moment""".split()),
+        possible impossible généralement directement désire souhaite affecte moment seulement""".split()),
 }
 # A word that only a locution holds after "à"/"au" ("mise à jour", "à partir de", "au delà", "au
 # lieu de"): no title opens on it ("Jour du statut", "Partir de données fines").
@@ -867,8 +860,10 @@ TITLE_LINK = {"en": ("of", "for"), "fr": ("de", "des", "du", "d'")}
 # A word right before a determiner, or a participle before an agent's "by"/"par", is no
 # noun phrase's end: "Electric bike carries a battery", "Main roads close most of …", "Tarifs
 # compétitifs offerts par les réseaux".
-VERB_AFTER = {"en": set("a an the its their his her our your some most many every each".split()),
-              "fr": set("un une les leur leurs ses son sa chaque plusieurs".split())}
+VERB_AFTER = {"en": set("a an the its their his her our your some most many every each two three four five six seven "
+                        "eight nine ten several".split()),
+              "fr": set("un une les leur leurs ses son sa chaque plusieurs deux trois quatre cinq six sept huit neuf "
+                        "dix".split())}
 # A verb form right after an auxiliary, "to"/"pour" or a gerund's "en" opens no noun phrase: "Reached
 # Rust programmers" ("has reached …"), "Développer de nouveaux produits" ("et développer" is not
 # caught, "pour développer" is), "Améliorant continuellement …" ("en améliorant").
@@ -887,25 +882,38 @@ PARTICIPLE_RE = {"en": re.compile(r"(?:ed|en|wn|de|ht|lt|nt)$"),
 def point_title(group: list[Sentence], post: Post, taken: Iterable[str] = (), spoken: str | None = None) -> str:
     """The point's chapter title: the heading its sentences come from, else a noun phrase of its words.
 
-    Never a cut sentence and never one a chapter before it already has; a
-    heading that names a chart or table (not spoken) is not used.
+    Never a cut sentence and never one a chapter before it already has, not even
+    in the plural; a heading that names a chart or table is used only over the
+    table's own figures said (a total row, ingest.tables).
     """
-    used = {t.casefold() for t in taken}
+    used = {title_key(t) for t in taken}
     heading = post["sections"][group[0]["section"]]["heading"]
-    options = []
-    if (heading and all(s["section"] == group[0]["section"] for s in group)
-            and word_count(heading) <= MAX_TITLE_WORDS and heading not in chart_headings(post)
-            and not item_name(heading)):
-        options.append(heading.rstrip(" .:"))
-    options += noun_phrases(spoken or " ".join(s["text"] for s in group), post)
+    usable = bool(heading and word_count(heading) <= MAX_TITLE_WORDS and not item_name(heading)
+                  and (heading not in chart_headings(post) or all(s.get("kind") == "table" for s in group)))
+    own = usable and all(s["section"] == group[0]["section"] for s in group)
+    phrases = noun_phrases(spoken or " ".join(s["text"] for s in group), post)
+    # A noun phrase of two words or more, else the heading the point opens under, else one word.
+    options = [heading.rstrip(" .:")] if own and heading else []
+    options += [p for p in phrases if " " in p] + ([heading.rstrip(" .:")] if usable and heading else [])
+    options += [p for p in phrases if " " not in p]
     for title in options:
-        if title.casefold() not in used:
+        if title_key(title) not in used:
             return title
     base = options[0] if options else (heading or "Point")
     n = 2
-    while f"{base} ({n})".casefold() in used:
+    while title_key(f"{base} ({n})") in used:
         n += 1
     return f"{base} ({n})"
+
+
+TITLE_KEY_SKIP = set("l le la les the a an de du des d of".split())
+
+
+def title_key(title: str) -> str:
+    """A title as a listener tells it from another: case, articles, links and endings aside
+    ("Réseaux de chaleur" and "Réseau de chaleur", "L'IA générative" and "L'IA de génération" are one title)."""
+    words = re.findall(r"[^\W_]+", title.casefold().replace("’", "'"))
+    return " ".join(re.sub(r"(?<=..)[sx]$", "", w)[:5] for w in words if w not in TITLE_KEY_SKIP)
 
 
 # A heading naming data, results or a chart ("Overall Survey Results", "Quelques données",
@@ -944,51 +952,131 @@ def noun_phrases(text: str, post: Post) -> list[str]:
     """Runs of content words from the text ("dev server performance", "gestion des produits"), best first.
 
     A word weighs by how often the point and the post's title use it; a run
-    is two to five words, joined at most once by "of"/"de".
+    is two to five words, joined at most once by "of"/"de"; a single word
+    comes after every longer run; no run starts inside a fixed locution.
     """
     lang = post["language"]
-    stop = TITLE_STOPWORDS[lang]
-    tokens = re.findall(r"[^\W\d_][\w-]*(?:['’][^\W\d_][\w-]*)*|\S", text)
+    tokens = re.findall(r"[^\W\d_][\w-]*(?:['’][^\W\d_][\w-]*)*|\S", without_locutions(text, lang))
     counts: dict[str, int] = {}
     for t in tokens:
         counts[bare(t)] = counts.get(bare(t), 0) + 1
     title = set(textmod.words(post.get("title") or ""))
+    scored = []
+    for run in word_runs(tokens, lang):
+        run = five_words(run, lang)
+        while run and (link_word(run[-1], lang) or verb_like(bare(run[-1]), lang, final=True)
+                       or TITLE_NO_END[lang].search(run[-1].lower())):
+            run.pop()
+        if not run:
+            continue
+        weight = sum(counts[bare(w)] + 2 * (bare(w) in title) for w in run if not link_word(w, lang))
+        # Two to five words make a title; a single word only when nothing longer is found.
+        scored.append((len(run) == 1, -weight / (1 + 0.15 * len(run)), " ".join(run)))
+    seen: dict[str, None] = {}
+    for _, _, phrase in sorted(scored, key=lambda x: x[:2]):
+        seen.setdefault(phrase[:1].upper() + phrase[1:], None)
+    return list(seen)
+
+
+# A run of words opened right after one of these is a preposition's object, with no verb in it:
+# "In American cities a ride …" is no "cities" verb before its determiner.
+PREPOSITIONS = {"en": set("in on at for from of with to into by about across under over".split()),
+                "fr": set("à au aux dans en sur pour par avec sous chez vers".split())}
+# A French participle whose object or agent follows ("favorisant le partage", "liés aux
+# fonctionnalités"): no noun phrase ends on it.
+GOVERNING_PARTICIPLE = {"fr": (re.compile(r"(?:ants?|ée?s?)$"), re.compile(r"^(?:le|la|les|l['’].*|sur|dans|avec)$")),
+                        "en": (re.compile(r"$^"), re.compile(r"$^"))}
+# A two-letter acronym is a word of a title: "L'IA de génération", "UX".
+ACRONYM_RE = re.compile(r"(?:[a-z]['’])?[A-Z]{2}")
+# A participle's "à"/"au"/"aux" links it to its noun as "de" does: "Travaux liés aux fonctionnalités".
+PARTICIPLE_LINK = {"fr": ("à", "au", "aux"), "en": ()}
+# A verb taking "de" and an infinitive ("L'équipe continue de bénéficier …"): no title holds it.
+DE_VERBS = {"fr": set("continue continuent permet permettent tente tentent essaie essaient cesse cessent décide "
+                      "décident choisit choisissent refuse refusent évite évitent risque risquent".split()),
+            "en": set()}
+# "Capacité d'une équipe", "Diffusion de la connaissance": an article after the one link word.
+LINK_ARTICLE = {"fr": re.compile(r"^(?:d['’]une?|la)$"), "en": re.compile(r"$^")}
+
+
+def five_words(run: list[str], lang: str) -> list[str]:
+    """A run cut to five words at most: before its link word when the link would leave the noun after it
+    behind ("Low success rates of large …" -> "Low success rates"), and never ending "of varying"."""
+    if len(run) > 5:
+        links = [i for i, w in enumerate(run[:6]) if link_word(w, lang)]
+        run = run[:links[0]] if links and links[0] >= 2 else run[:5]
+    if len(run) > 2 and link_word(run[-2], lang) and re.search(r"ing$|ants?$", run[-1].lower()):
+        run = run[:-2]       # "Different extension mechanisms of varying …"
+    return run
+
+
+def verb_before(run: list[str], token: str, lang: str, opened_by: str) -> bool:
+    """The run's last word is a verb, seen from the token after it: a determiner or a number word
+    ("carries a battery", "comporte deux canaux"; not after a preposition's object, "In American cities
+    a ride"), an agent's "by"/"par" after a participle, an object after a French participle ("favorisant
+    le partage", "comportant des points"), an adverb after a subject ("Développement de logiciels
+    complique considérablement")."""
+    if len(run) < 2 or link_word(run[-1], lang):
+        return False
+    low, last = token.lower(), run[-1].lower()
+    participle, governed = GOVERNING_PARTICIPLE[lang]
+    return bool(low in VERB_AFTER[lang] and opened_by not in PREPOSITIONS[lang]
+                or bare(low) in ("by", "par") and PARTICIPLE_RE[lang].search(bare(last))
+                or governed.match(low) and participle.search(last)
+                or lang == "fr" and low in ("des", "du") and re.search(r"ants?$", last)
+                or len(run) > 2 and verb_like(bare(low), lang, final=False) and low.endswith("ment"))
+
+
+def link_word(token: str, lang: str) -> bool:
+    """A word that only joins a title's nouns ("of", "de", "d'une", "de la", "liés aux"): it weighs
+    nothing and ends no title."""
+    low = token.lower()
+    return bare(token) in TITLE_LINK[lang] or low in PARTICIPLE_LINK[lang] or bool(LINK_ARTICLE[lang].match(low))
+
+
+def word_runs(tokens: list[str], lang: str) -> list[list[str]]:
+    """The tokens cut into runs of content words, each a candidate title (see noun_phrases)."""
+    stop = TITLE_STOPWORDS[lang]
     runs: list[list[str]] = [[]]
-    before = ""
+    opened_by, before = "", ""
     for t in tokens:
         low, after_aux, before_aux, before = bare(t), AUXILIARY_VERB[lang].get(before), before, t.lower()
+        if not runs[-1]:
+            opened_by = before_aux
         if after_aux and after_aux.search(low) or opens_no_title(t, before_aux, lang, not runs[-1]):
             runs.append([])      # "has reached Rust programmers", "ont organisé trois événements"
             continue
         verb_end, that = REPORTING_VERB[lang]
         if that.match(t) and len(runs[-1]) > 1 and verb_end.search(runs[-1][-1]):
             runs[-1].pop()
-        if len(runs[-1]) > 1 and (low in VERB_AFTER[lang] or low in ("by", "par")
-                                  and PARTICIPLE_RE[lang].search(bare(runs[-1][-1]))):
+        if len(runs[-1]) > 1 and runs[-1][-1].lower() in ("de", "d'") and INFINITIVE_AFTER[lang].match(low):
+            # "Extrêmement rare de disposer …"; a verb taking it too: "L'équipe continue de bénéficier …"
+            runs[-1][-1 - (runs[-1][-2].lower() in DE_VERBS[lang]):] = []
+            runs.append([])
+            continue
+        if verb_before(runs[-1], t, lang, opened_by):
             runs[-1].pop()       # "Electric bike carries a …", "Tarifs compétitifs offerts par …"
+            runs.append([])      # "Réseau comporte | deux canaux", "Entreprise offrant | des services"
+        linked = any(w.lower() in TITLE_LINK[lang] + PARTICIPLE_LINK[lang] for w in runs[-1])
         if any(ch.isdigit() for ch in t):
             runs.append([])
-        elif low in TITLE_LINK[lang] and runs[-1] and not any(w.lower() in TITLE_LINK[lang] for w in runs[-1]):
+        elif low in TITLE_LINK[lang] and runs[-1] and not linked:
             runs[-1].append(t)
-        elif t[:1].isalpha() and low not in stop and len(low) > 2 and not verb_like(low, lang, final=False):
+        elif low in PARTICIPLE_LINK[lang] and len(runs[-1]) > 1 and not linked \
+                and re.search(r"ée?s?$", runs[-1][-1].lower()):
+            runs[-1].append(t)
+        elif runs[-1] and runs[-1][-1].lower() in PARTICIPLE_LINK[lang] and INFINITIVE_AFTER[lang].match(t.lower()):
+            runs.append([])      # "services votés à assumer": a verb after "à", not a noun
+
+        elif LINK_ARTICLE[lang].match(t.lower()) and runs[-1] and runs[-1][-1].lower() in ("de", "d'"):
+            runs[-1].append(t)
+        elif t[:1].isalpha() and low not in stop and (len(low) > 2 or ACRONYM_RE.fullmatch(t)) \
+                and not verb_like(low, lang, final=False):
+            runs[-1].append(t)
+        elif re.match(r"d['’]une?$", t.lower()) and runs[-1] and not linked:
             runs[-1].append(t)
         else:
             runs.append([])
-    scored = []
-    for run in runs:
-        run = run[:5]
-        while run and (bare(run[-1]) in TITLE_LINK[lang] or verb_like(bare(run[-1]), lang, final=True)
-                       or TITLE_NO_END[lang].search(run[-1].lower())):
-            run.pop()
-        if not run:
-            continue
-        weight = sum(counts[bare(w)] + 2 * (bare(w) in title) for w in run if bare(w) not in TITLE_LINK[lang])
-        # Two to five words make a title; a single word only when nothing longer is found.
-        scored.append((weight / (1 + 0.15 * len(run)) * (0.5 if len(run) == 1 else 1), " ".join(run)))
-    seen: dict[str, None] = {}
-    for _, phrase in sorted(scored, key=lambda x: -x[0]):
-        seen.setdefault(phrase[:1].upper() + phrase[1:], None)
-    return list(seen)
+    return runs
 
 
 def opens_no_title(token: str, before: str, lang: str, run_empty: bool) -> bool:
@@ -1016,10 +1104,11 @@ def verb_like(word: str, lang: str, final: bool) -> bool:
         return False
     if lang == "fr":
         # the future too ("dépassera", "connaîtra", "constitueront"), never a noun's qualifier
-        # an adverb too ("continuellement", "précisément" is not caught: "élément" is a noun)
-        return bool(re.search(r"(?<!m)ent$|aient$|ait$|ons$|ez$|(?<![éaou])ra$|(?<!f)ront$|"
-                              r"(?:ellement|ivement|iquement|amment|emment|airement)$", word)
-                    or final and re.search(r"ée?s?$", word))
+        # an adverb too ("continuellement", "précisément"; "élément", "complément" are nouns)
+        return bool(re.search(r"(?<!m)ent$|aient$|ait$|ons$|ez$|(?<![éaou])ra$|(?<!f)ront$|(?:ellement|ivement|"
+                              r"iquement|amment|emment|airement|ièrement|atement|ûrement|[ai]blement|êmement|"
+                              r"(?<!él|pl|gr|cr)ément)$", word)
+                    or final and re.search(r"(?:(?<!it)és?|ées?)$", word))   # "activités" is a noun
     return bool(re.search(r"ly$", word) or final and re.search(r"(?<!e)ed$", word))
 
 
