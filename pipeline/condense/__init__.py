@@ -35,7 +35,7 @@ from .budget import (
 )
 from .dates import MONTHS, spoken_date
 from .labels import MAX_LABEL_WORDS, say_label
-from .lists import announces_list, hangs_on_previous, leaning_on_list
+from .lists import announces_list, hangs_on_previous, leaning_on_list, said_with_items
 from .llm import llm_condense
 from .locutions import without_locutions
 from .pronouns import impersonal, unanchored_pronoun
@@ -116,6 +116,9 @@ EAR_REWRITES = [
     (rf"^((?:1[89]|20)\d\d)\s+(?P<lower>{textmod.OPENERS_RE})(?:(?<=')|(?![\w']))",
      {"en": r"In \1, \g<lower>", "fr": r"En \1, \g<lower>"}),
 ]
+# A list's items said inside their lead-in's sentence ("… pris en charge : par la DINSIC …, et par
+# l'ACOSS …."): the one word a join adds before the last item (lists.said_with_items).
+LIST_AND = {"en": "and", "fr": "et"}
 
 # A sentence opening on one of these leans on what came before it: a pronoun
 # or demonstrative, or a connective that answers a sentence the listener must
@@ -433,9 +436,13 @@ def rewrite_for_ear(s: str, lang: str) -> str:
     out = re.sub(r"\s+([,.;:!?])", r"\1", re.sub(r"\s{2,}", " ", out)).strip()
     out = LEADING_RESIDUE_RE.sub("", out)
     out = split_long(out, lang)
-    before = [(m.value, m.kind, m.unit) for m in numbers.extract(s, lang)]
-    after = [(m.value, m.kind, m.unit) for m in numbers.extract(out, lang)]
-    return out if before == after else s
+    return out if same_numbers(s, out, lang) else s
+
+
+def same_numbers(before: str, after: str, lang: str) -> bool:
+    """A rewrite for the ear carries exactly the numbers of what it rewrites."""
+    return [(m.value, m.kind, m.unit) for m in numbers.extract(before, lang)] == \
+        [(m.value, m.kind, m.unit) for m in numbers.extract(after, lang)]
 
 
 CLAUSE_RE = re.compile(r",\s+(?=(?:mais|but|while|alors que|tandis que|and|et)\s)|;\s+")
@@ -1128,7 +1135,9 @@ def points_of(chosen: list[Sentence], post: Post, most: int) -> list[Point]:
     lang = post["language"]
     points: list[Point] = []
     for group in group_points(once_each(chosen, lang), lang, most):
-        text = " ".join(rewrite_for_ear(s["text"], lang) for s in group)
+        said = [rewrite_for_ear(s["text"], lang) for s in group]
+        joined = said_with_items(group, said, post, LIST_AND[lang])
+        text = " ".join(joined if same_numbers(" ".join(said), " ".join(joined), lang) else said)
         points.append({
             "title": point_title(group, post, [p["title"] for p in points], text),
             "text": text,
