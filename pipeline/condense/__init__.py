@@ -845,7 +845,7 @@ TITLE_STOPWORDS = {
         signifie permet permettre voici voilà envers effectue effectuer lors termes sera aura fera ici
         prend prennent fait font dit met doit doivent peut peuvent veut va vont vient tient voit sait
         agit agissait propose proposent comprend comprennent offre offrent delà beaucoup presque
-        possible impossible généralement directement désire souhaite affecte moment seulement""".split()),
+        possible impossible généralement directement désire souhaite affecte moment seulement soit soient""".split()),
 }
 # A word that only a locution holds after "à"/"au" ("mise à jour", "à partir de", "au delà", "au
 # lieu de"): no title opens on it ("Jour du statut", "Partir de données fines").
@@ -1045,13 +1045,22 @@ def word_runs(tokens: list[str], lang: str) -> list[list[str]]:
     stop = TITLE_STOPWORDS[lang]
     runs: list[list[str]] = [[]]
     opened_by, before = "", ""
-    for t in tokens:
+    for k, t in enumerate(tokens):
         low, after_aux, before_aux, before = bare(t), AUXILIARY_VERB[lang].get(before), before, t.lower()
         if not runs[-1]:
             opened_by = before_aux
-        if after_aux and after_aux.search(low) or opens_no_title(t, before_aux, lang, not runs[-1]):
-            runs.append([])      # "has reached Rust programmers", "ont organisé trois événements"
+        if after_aux and after_aux.search(low) or opens_no_title(t, before_aux, lang, not runs[-1]) \
+                or not runs[-1] and LEADING_PARTICIPLE[lang].search(low) and len(low) > 4 \
+                and (before_aux.endswith("ly") or before_aux in SENTENCE_START):
+            runs.append([])      # "has reached Rust programmers", "ont organisé trois événements",
+            continue             # "Maintained efficient HMR", "loosely defined goal"
+        if runs[-1] and runs[-1][-1].lower() in TITLE_LINK[lang] and GERUND[lang].search(low):
+            runs[-1][-1 if len(runs[-1]) > 2 else 0:] = []   # "Popular for creating server backends",
+            runs.append([])                                  # "goal of shipping async": no title
             continue
+        if low in ("à", "a") and len(runs[-1]) > 1 and [bare(w) for w in tokens[k + 1:k + 3]][:1] == ["ce"] \
+                and re.match(r"qu", bare(tokens[k + 2]) if k + 2 < len(tokens) else ""):
+            runs[-1].pop()       # "Gestionnaire de produit veille à ce que …": a verb, not a noun
         verb_end, that = REPORTING_VERB[lang]
         if that.match(t) and len(runs[-1]) > 1 and verb_end.search(runs[-1][-1]):
             runs[-1].pop()
@@ -1084,6 +1093,14 @@ def word_runs(tokens: list[str], lang: str) -> list[list[str]]:
         else:
             runs.append([])
     return runs
+
+
+# A participle opening a sentence or after an adverb qualifies nothing in the title ("Maintained
+# efficient HMR", "a loosely defined goal"); a gerund after "of"/"for" opens a verb phrase ("popular
+# for creating server backends").
+LEADING_PARTICIPLE = {"en": re.compile(r"(?<!e)ed$"), "fr": re.compile(r"$^")}
+GERUND = {"en": re.compile(r"..ing$"), "fr": re.compile(r"$^")}
+SENTENCE_START = ("", ".", "!", "?", ":", ";")
 
 
 def opens_no_title(token: str, before: str, lang: str, run_empty: bool) -> bool:
