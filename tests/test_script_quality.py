@@ -17,6 +17,7 @@ from pipeline import script as script_mod
 from pipeline import text as textmod
 from pipeline.condense import (
     EAR_REWRITES,
+    LIST_AND,
     TARGET_SECONDS,
     clean_flagged,
     condense,
@@ -238,6 +239,7 @@ def test_every_spoken_word_is_the_posts_but_the_listed_normalisations(episode):
     post, script = episode
     lang = post["language"]
     added = {w for _, repl in EAR_REWRITES for w in words_of(re.sub(r"\\(?:g<\w+>|\d)", "", repl[lang]))}
+    added |= set(words_of(LIST_AND[lang]))      # a list's items said in their lead-in's sentence
     # Clauses holding a figure the source lint flagged as scrambled are dropped too (clean_flagged).
     by_id = {s["id"]: re.sub(r"(?<=\s)\([^()\d]*\)", " ", s["text"]) for s in clean_flagged(post)["sentences"]}
     for p in script["points"]:

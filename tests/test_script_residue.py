@@ -22,6 +22,7 @@ from pipeline.condense import (
     unsayable,
     with_subject,
 )
+from pipeline.condense.lists import as_item
 from pipeline.ingest import ingest
 from pipeline.ingest.markdown import parse_markdown
 
@@ -444,13 +445,13 @@ def test_a_sum_of_a_table_or_a_list_is_said_after_what_it_sums(scripts):
 
 
 def test_budget_says_its_total_with_the_funders_and_no_item_without_a_verb(tmp_path):
-    """budget-mon-entreprise at 150 s: the funders with their lead-in, so the total 250 000 € HT is
-    said; "La marge du porteur attributaire du marché public de l'Acoss.", an item with no verb under
+    """budget-mon-entreprise at 150 s: the funders with their lead-in, in its sentence, so the total
+    250 000 € HT is said; "La marge du porteur attributaire du marché public de l'Acoss.", an item with no verb under
     a heading, is never said (it was, at 150 s, on main)."""
     ingest(ROOT / "tests" / "corpus" / "budget-mon-entreprise.fr.md", tmp_path / "post.json")
     text = " ".join(p["text"] for p in condense(tmp_path / "post.json", tmp_path / "s.yaml", target_seconds=150)["points"])
-    assert "un budget de 250 000 € HT pris en charge: Par la DINSIC" in text
-    assert "Par l'ACOSS à hauteur de 100 000 € HT" in text
+    assert "un budget de 250 000 € HT pris en charge: par la DINSIC à hauteur de 150 000 € HT, et par l'ACOSS " \
+           "à hauteur de 100 000 € HT." in text, text
     assert "La marge du porteur" not in text
 
 
@@ -517,3 +518,43 @@ def test_what_a_list_item_or_a_sum_is_said_with(tmp_path):
     from pipeline.condense import sayable
 
     assert sayable(by_text["In 2024 the "], [], post) == []
+
+
+# ---------------------------------------------------------------- a list said as a host says it
+
+# A verb (the test's own short list) makes a list item a sentence of its own.
+ITEM_VERB = re.compile(r"\b(?:is|are|was|were|has|have|will|can|est|sont|a|ont|sera|peut|peuvent|repose)\b", re.I)
+
+
+def fragment_items(post):
+    """The post's list items that are no sentence: no verb of ITEM_VERB, by the test's own reading."""
+    return [s["text"] for s in post["sentences"] if s.get("kind") == "list" and not ITEM_VERB.search(s["text"])]
+
+
+def test_a_lead_in_and_its_fragment_items_are_one_sentence(scripts):
+    """"… pris en charge: Par la DINSIC à hauteur de 150 000 € HT. Par l'ACOSS …" reads the page's
+    bullets: a host says "… pris en charge: par la DINSIC …, et par l'ACOSS …" (budget-mon-entreprise,
+    vite-8-1 "the best of both worlds: Fast startup times …")."""
+    post, _, made = scripts
+    heads = {re.match(r"\S+\s+\S+", t).group() for t in fragment_items(post) if re.match(r"\S+\s+\S+", t)}
+    found = [(n, p["text"][max(0, p["text"].find(h) - 40):p["text"].find(h) + 40]) for n, p in said(made)
+             for h in heads if h[:1].isupper() and re.search(rf":\s+{re.escape(h)}\b", p["text"])
+             and not name_opens(h, post)]
+    assert not found, found
+
+
+def name_opens(head, post):
+    """The item's first word is a name: an acronym, or written capitalised inside a sentence of the post."""
+    word = head.split()[0]
+    return word.isupper() or any(re.search(rf"[\w,] {re.escape(word)}\b", s["text"]) for s in post["sentences"])
+
+
+def test_joined_items_keep_a_names_capital_and_part_items_holding_commas_by_semicolons(tmp_path):
+    """sobriete-energetique at 6 min: its three causes, lower case and holding commas, stay parted by
+    semicolons, the last after "et"; an item opening on a name or an acronym keeps its capital."""
+    ingest(ROOT / "tests" / "corpus" / "sobriete-energetique.fr.md", tmp_path / "post.json")
+    text = " ".join(p["text"] for p in condense(tmp_path / "post.json", tmp_path / "s.yaml", target_seconds=360)["points"])
+    assert "fonctionnant au gaz; une indisponibilité" in text and "exploitation; et la sécheresse historique" in text
+    post = {"sentences": [{"text": "Le projet de Julien est prêt."}]}
+    assert [as_item(t, post) for t in ("Julien a écrit le code.", "ACOSS, pour 100 €.", "Par la DINSIC.")] \
+        == ["Julien a écrit le code", "ACOSS, pour 100 €", "par la DINSIC"]

@@ -136,3 +136,25 @@ def test_no_two_chapters_share_a_title_not_even_in_the_plural(scripts):
 ])
 def test_a_noun_phrase_starts_after_a_locution_and_ends_on_its_noun(text, lang, title):
     assert noun_phrases(text, {"language": lang, "title": ""})[0] == title
+
+
+@pytest.mark.parametrize("text, lang, title", [
+    # a participle or an adjective with its complement opens no title; a verb ends one
+    ("Maintained efficient HMR on top of ESM output.", "en", "Efficient HMR"),
+    ("Rust seems to be especially popular for creating server backends, web and networking services.", "en",
+     "Server backends"),
+    ("Le gestionnaire de produit veille à ce que l'équipe soit outillée pour réussir.", "fr",
+     "Gestionnaire de produit"),
+])
+def test_a_title_opens_on_its_noun_phrase_not_a_participle_nor_ends_on_a_verb(text, lang, title):
+    assert noun_phrases(text, {"language": lang, "title": ""})[0] == title
+
+
+@pytest.mark.parametrize("text, lang, cut", [
+    ("We had a loosely defined goal of shipping async fn in traits this year.", "en",
+     re.compile(r"^(?:Defined|Loosely)\b|\bshipping\b")),
+    ("Rust seems to be especially popular for creating server backends.", "en", re.compile(r"^Popular\b")),
+])
+def test_no_title_keeps_a_participle_or_a_gerund_from_a_verb_phrase(text, lang, cut):
+    assert not any(cut.search(p) for p in noun_phrases(text, {"language": lang, "title": ""})), \
+        noun_phrases(text, {"language": lang, "title": ""})

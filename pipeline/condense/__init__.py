@@ -35,7 +35,7 @@ from .budget import (
 )
 from .dates import MONTHS, spoken_date
 from .labels import MAX_LABEL_WORDS, say_label
-from .lists import announces_list, hangs_on_previous, leaning_on_list
+from .lists import announces_list, hangs_on_previous, leaning_on_list, said_with_items
 from .llm import llm_condense
 from .locutions import without_locutions
 from .pronouns import impersonal, unanchored_pronoun
@@ -116,6 +116,9 @@ EAR_REWRITES = [
     (rf"^((?:1[89]|20)\d\d)\s+(?P<lower>{textmod.OPENERS_RE})(?:(?<=')|(?![\w']))",
      {"en": r"In \1, \g<lower>", "fr": r"En \1, \g<lower>"}),
 ]
+# A list's items said inside their lead-in's sentence ("… pris en charge : par la DINSIC …, et par
+# l'ACOSS …."): the one word a join adds before the last item (lists.said_with_items).
+LIST_AND = {"en": "and", "fr": "et"}
 
 # A sentence opening on one of these leans on what came before it: a pronoun
 # or demonstrative, or a connective that answers a sentence the listener must
@@ -433,9 +436,13 @@ def rewrite_for_ear(s: str, lang: str) -> str:
     out = re.sub(r"\s+([,.;:!?])", r"\1", re.sub(r"\s{2,}", " ", out)).strip()
     out = LEADING_RESIDUE_RE.sub("", out)
     out = split_long(out, lang)
-    before = [(m.value, m.kind, m.unit) for m in numbers.extract(s, lang)]
-    after = [(m.value, m.kind, m.unit) for m in numbers.extract(out, lang)]
-    return out if before == after else s
+    return out if same_numbers(s, out, lang) else s
+
+
+def same_numbers(before: str, after: str, lang: str) -> bool:
+    """A rewrite for the ear carries exactly the numbers of what it rewrites."""
+    return [(m.value, m.kind, m.unit) for m in numbers.extract(before, lang)] == \
+        [(m.value, m.kind, m.unit) for m in numbers.extract(after, lang)]
 
 
 CLAUSE_RE = re.compile(r",\s+(?=(?:mais|but|while|alors que|tandis que|and|et)\s)|;\s+")
@@ -838,7 +845,7 @@ TITLE_STOPWORDS = {
         signifie permet permettre voici voilà envers effectue effectuer lors termes sera aura fera ici
         prend prennent fait font dit met doit doivent peut peuvent veut va vont vient tient voit sait
         agit agissait propose proposent comprend comprennent offre offrent delà beaucoup presque
-        possible impossible généralement directement désire souhaite affecte moment seulement""".split()),
+        possible impossible généralement directement désire souhaite affecte moment seulement soit soient""".split()),
 }
 # A word that only a locution holds after "à"/"au" ("mise à jour", "à partir de", "au delà", "au
 # lieu de"): no title opens on it ("Jour du statut", "Partir de données fines").
@@ -1038,13 +1045,22 @@ def word_runs(tokens: list[str], lang: str) -> list[list[str]]:
     stop = TITLE_STOPWORDS[lang]
     runs: list[list[str]] = [[]]
     opened_by, before = "", ""
-    for t in tokens:
+    for k, t in enumerate(tokens):
         low, after_aux, before_aux, before = bare(t), AUXILIARY_VERB[lang].get(before), before, t.lower()
         if not runs[-1]:
             opened_by = before_aux
-        if after_aux and after_aux.search(low) or opens_no_title(t, before_aux, lang, not runs[-1]):
-            runs.append([])      # "has reached Rust programmers", "ont organisé trois événements"
+        if after_aux and after_aux.search(low) or opens_no_title(t, before_aux, lang, not runs[-1]) \
+                or not runs[-1] and LEADING_PARTICIPLE[lang].search(low) and len(low) > 4 \
+                and (before_aux.endswith("ly") or before_aux in SENTENCE_START):
+            runs.append([])      # "has reached Rust programmers", "ont organisé trois événements",
+            continue             # "Maintained efficient HMR", "loosely defined goal"
+        if runs[-1] and runs[-1][-1].lower() in TITLE_LINK[lang] and GERUND[lang].search(low):
+            runs[-1][-1 if len(runs[-1]) > 2 else 0:] = []   # "Popular for creating server backends",
+            runs.append([])                                  # "goal of shipping async": no title
             continue
+        if low in ("à", "a") and len(runs[-1]) > 1 and [bare(w) for w in tokens[k + 1:k + 3]][:1] == ["ce"] \
+                and re.match(r"qu", bare(tokens[k + 2]) if k + 2 < len(tokens) else ""):
+            runs[-1].pop()       # "Gestionnaire de produit veille à ce que …": a verb, not a noun
         verb_end, that = REPORTING_VERB[lang]
         if that.match(t) and len(runs[-1]) > 1 and verb_end.search(runs[-1][-1]):
             runs[-1].pop()
@@ -1077,6 +1093,14 @@ def word_runs(tokens: list[str], lang: str) -> list[list[str]]:
         else:
             runs.append([])
     return runs
+
+
+# A participle opening a sentence or after an adverb qualifies nothing in the title ("Maintained
+# efficient HMR", "a loosely defined goal"); a gerund after "of"/"for" opens a verb phrase ("popular
+# for creating server backends").
+LEADING_PARTICIPLE = {"en": re.compile(r"(?<!e)ed$"), "fr": re.compile(r"$^")}
+GERUND = {"en": re.compile(r"..ing$"), "fr": re.compile(r"$^")}
+SENTENCE_START = ("", ".", "!", "?", ":", ";")
 
 
 def opens_no_title(token: str, before: str, lang: str, run_empty: bool) -> bool:
@@ -1128,7 +1152,9 @@ def points_of(chosen: list[Sentence], post: Post, most: int) -> list[Point]:
     lang = post["language"]
     points: list[Point] = []
     for group in group_points(once_each(chosen, lang), lang, most):
-        text = " ".join(rewrite_for_ear(s["text"], lang) for s in group)
+        said = [rewrite_for_ear(s["text"], lang) for s in group]
+        joined = said_with_items(group, said, post, LIST_AND[lang])
+        text = " ".join(joined if same_numbers(" ".join(said), " ".join(joined), lang) else said)
         points.append({
             "title": point_title(group, post, [p["title"] for p in points], text),
             "text": text,

@@ -148,3 +148,53 @@ def lead_in(run: list[Sentence], post: Post) -> Sentence | None:
     if b is None or int(b) + 1 != first.get("block"):
         return None
     return prev
+
+
+def said_with_items(group: list[Sentence], texts: list[str], post: Post, and_word: str) -> list[str]:
+    """The point's sentences (`texts`, as said) with each lead-in ending on a colon and the fragment
+    items said right after it joined into one sentence, as a host says a list: "… pris en charge :
+    par la DINSIC à hauteur de 150 000 € HT, et par l'ACOSS à hauteur de 100 000 € HT." Items holding
+    a comma are parted by semicolons; an item keeps its capital only on a name (proper_noun);
+    `and_word` is listed with the other speech normalisations (condense.LIST_AND)."""
+    lang = post["language"]
+    out: list[str] = []
+    i = 0
+    while i < len(group):
+        j = i + 1
+        if texts[i].endswith(":") and announces_list(group[i], post):
+            while j < len(group) and group[j].get("kind") == "list" and fragment(group[j]["text"], lang) \
+                    and sentence_id(group[j]) == sentence_id(group[j - 1]) + 1:
+                j += 1
+        if j == i + 1:
+            out.append(texts[i])
+            i += 1
+            continue
+        items = [as_item(t, post) for t in texts[i + 1:j]]
+        sep = "; " if any("," in t for t in items) else ", "
+        listed = f"{sep.join(items[:-1])}{sep}{and_word} {items[-1]}" if len(items) > 1 else items[0]
+        out.append(f"{texts[i]} {listed}.")
+        i = j
+    return out
+
+
+def sentence_id(sent: Sentence) -> int:
+    return int(sent["id"][1:])
+
+
+def as_item(text: str, post: Post) -> str:
+    """A list item said inside its lead-in's sentence: its closing stop dropped, its first letter in
+    lower case unless its first word is a name."""
+    text = text.rstrip(" .;,")
+    first = re.match(r"[^\W\d_][\w'’-]*", text)
+    if not first or proper_noun(first.group(), post):
+        return text
+    return text[:1].lower() + text[1:]
+
+
+def proper_noun(word: str, post: Post) -> bool:
+    """A name: an acronym ("ACOSS"), or a word the post writes capitalised in the middle of a sentence."""
+    core = re.split(r"['’]", word)[-1] if re.match(r"[A-Za-z]['’]", word) else word
+    if len(core) > 1 and core.isupper() or not core[:1].isupper():
+        return core[:1].isupper()
+    inside = re.compile(rf"(?<=[\w,;] ){re.escape(core)}(?![\w'’-])")
+    return any(inside.search(s["text"]) for s in post["sentences"])
