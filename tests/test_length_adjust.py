@@ -285,3 +285,20 @@ def test_the_length_report_says_the_shortfall_the_episode_measures():
     assert length_report(script, {"duration": 162.1})["short_of_seconds"] == 18
     assert "short_of_seconds" not in length_report(script, {"duration": 181.0})
     assert "short_of_seconds" not in length_report({"target_seconds": 180.0}, {"duration": 162.1})
+
+
+def test_a_post_has_said_all_only_when_no_sentence_worth_saying_is_left(tmp_path):
+    """The adjust step records a measured shortfall only when the whole sayable post was said:
+    an episode short because each sentence left out would overshoot has more to say."""
+    from pipeline.condense import prepared, said_all
+
+    post_path = tmp_path / "post.json"
+    ingest(ROOT / "episodes" / "demo.md", post_path)
+    post = prepared(fsio.read_json(post_path))
+    script = condense(post_path, tmp_path / "script.yaml", target_seconds=60)
+    by_id = {s["id"]: s for s in post["sentences"]}
+    chosen = [by_id[i] for p in script["points"] for i in p["sources"]]
+    assert not said_all(post, chosen)
+    everything = condense(post_path, tmp_path / "long.yaml", target_seconds=1200)
+    assert everything.get("short_of_seconds")       # 20 minutes: the demo says all it has
+    assert said_all(post, [by_id[i] for p in everything["points"] for i in p["sources"]])

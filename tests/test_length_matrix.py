@@ -14,6 +14,13 @@ POST = """# Ferries
 The harbor ferry carried 1,250 passengers a day in 2024. Crossings took 35 minutes on average.
 The city added two boats in March. Tickets cost 4 dollars. Ridership rose 12% in a year.
 Night crossings began in June and carried 300 people a night. The port plans 3 new routes.
+
+## Next year
+
+The council will vote on a budget of 8 million dollars in May. A new pier would open in 2027.
+Fares for students would fall to 2 dollars. The old terminal, built in 1961, will be repaired.
+Two more crews will be hired before the summer season. Weekend service will run until midnight.
+Each boat will carry 40 bicycles instead of 25.
 """
 
 
@@ -35,6 +42,8 @@ def test_each_post_voice_and_length_is_measured_and_a_short_post_said_apart(matr
                         "--minutes", "0.5", "3"]) == 0
     rows = json.loads((out / "matrix.json").read_text())
     assert [(r["engine"], r["minutes"], r["target_s"]) for r in rows] == [("fake", 0.5, 30.0), ("fake", 3.0, 180.0)]
+    # the whole post takes about 50 s: 30 s leaves some of it out, 3 min cannot be filled
+    assert not rows[0]["short_of_seconds"]
     assert rows[1]["short_of_seconds"] and rows[1]["deviation_percent"] < -7     # 7 sentences cannot fill 3 min
     printed = capsys.readouterr().out
     assert "| ferries.md | fake |" in printed and "(short)" in printed

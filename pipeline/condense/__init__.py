@@ -1174,9 +1174,15 @@ def shortfall(post: Post, chosen: list[Sentence], budget: int, lang: str) -> dic
     whole_post_short = sum(word_count(s["text"]) for s in post["sentences"]) <= budget
     if said >= (SHORT_OF_BUDGET if whole_post_short else 1 - LENGTH_TOLERANCE) * budget:
         return {}
-    if not whole_post_short and any(sayable(s, chosen, post) for score, s in rank_sentences(post) if score >= 0):
+    if not whole_post_short and not said_all(post, chosen):
         return {}
     return {"short_of_seconds": round((budget - said) * 60 / WORDS_PER_MINUTE[lang])}
+
+
+def said_all(post: Post, chosen: list[Sentence]) -> bool:
+    """No sentence worth saying is left out of `chosen` (none a host could add, with what it
+    leans on): the post has nothing more to say, whatever the length asked for."""
+    return not any(sayable(s, chosen, post) for score, s in rank_sentences(post) if score >= 0)
 
 
 CONDENSERS.register("extractive", lambda: extractive)

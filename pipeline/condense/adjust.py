@@ -30,6 +30,7 @@ from . import (
     points_of,
     prepared,
     rank_sentences,
+    said_all,
     sayable,
     trace_points,
     with_subject,
@@ -85,7 +86,7 @@ def adjust(script_path: Path, post_path: Path, timeline: Timeline,
         kept = exchanged(kept, post, left, cost)
     kept = sorted(kept, key=lambda s: int(s["id"][1:]))
     if [s["id"] for s in kept] == [s["id"] for s in chosen] or not kept:
-        if measured < target:
+        if measured < target and said_all(post, chosen):   # else a sentence more would overshoot
             record_shortfall(Path(script_path), Path(post_path), script, target - measured)
         return refuse(NOTHING_TO_DROP if measured > target else NOTHING_TO_ADD)
     points = points_of(kept, post, max_points(target))
@@ -99,7 +100,7 @@ def adjust(script_path: Path, post_path: Path, timeline: Timeline,
 
 def record_shortfall(script_path: Path, post_path: Path, script: Script, seconds: float) -> None:
     """The measured shortfall as script.yaml's `short_of_seconds`, in place of the condenser's
-    estimate: the post's whole sayable text was spoken and the episode still falls short
+    estimate: the post's whole sayable text was spoken (`said_all`) and the episode still falls short
     (the estimate, at the rate the cache believed, thought it had enough). verify.json,
     the show notes and the build's length line say it from there."""
     if script.get("short_of_seconds") != round(seconds):
