@@ -430,6 +430,31 @@ def test_a_list_item_that_is_no_sentence_is_said_with_its_lead_in(scripts):
                 assert before["id"] in said, (script["target_seconds"], s["text"], before["text"])
 
 
+# A sentence opening on a pronoun or a demonstrative standing for what came before it.
+OPENS_ON_ANAPHOR = re.compile(r"^(?:[A-Z][a-z]+, )?(?:it|this|these|they|that|il|elle|ils|elles|ce|cela|ces)\b", re.I)
+
+
+def test_a_sentence_leaning_on_a_list_item_brings_the_lists_lead_in(scripts):
+    """vite-8-1 at 150 s said "Maintained efficient HMR on top of ESM output. Currently, it
+    focuses on the browser side …": "it" (bundled dev mode) leaned on the last item of a list
+    whose lead-in was not said, so the item came along alone."""
+    post, _, made = scripts
+    by_id = {s["id"]: s for s in post["sentences"]}
+    for script in made:
+        said = {i for p in script["points"] for i in p["sources"]}
+        for p in script["points"]:
+            for a, b in zip(p["sources"], p["sources"][1:]):
+                item, leaning = by_id[a], by_id[b]
+                if item["kind"] != "list" or leaning["kind"] == "list" or not OPENS_ON_ANAPHOR.match(leaning["text"]):
+                    continue
+                n = int(a[1:]) - 1
+                while n > 0 and post["sentences"][n - 1]["kind"] == "list":
+                    n -= 1
+                before = post["sentences"][n - 1] if n > 0 else None
+                if before is not None and before["text"].endswith(":"):
+                    assert before["id"] in said, (script["target_seconds"], item["text"], leaning["text"])
+
+
 def test_a_sum_of_a_table_or_a_list_is_said_after_what_it_sums(scripts):
     """"Au total : 303 pour DPI, 177 pour ARCS, …" closed stats-instruments-politiques with no word
     of what was counted: a table's total line names it ("Nombre d'exigences par type d'instrument

@@ -732,6 +732,8 @@ def with_subject(sent: Sentence, post: Post) -> list[Sentence]:
                    and not names_something(first["text"]))
         if not (leaning or unnamed) or prev["text"].endswith(":") or never_said(prev, post):
             break
+        if leaning_on_list(prev, post) is not None:
+            break       # a list item that is no sentence: "it" would stand for the list's lead-in
         group.insert(0, prev)
     if leans(group[0]["text"], lang):
         # Only a sentence that leans itself is left out; one that merely lacked a name stands alone.
